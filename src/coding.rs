@@ -1,0 +1,321 @@
+//! Coding, in the qualitative-research sense: deciding which themes an answer asserts.
+//!
+//! Takes the [`Hit`]s the matcher found and applies the rules that give them
+//! meaning, which live only here:
+//! 1. **Applicability**: a theme counts only in the questions it lists.
+//! 2. **Negation**: a hit preceded by a negator (`not`, `never`, `don't`, ...) within
+//!    the theme's window, in the same clause and with no clause word (`but`,
+//!    `however`) between, is vetoed, unless the negator is part of the hit itself
+//!    (`no contact`) or starts a pseudo-negation (`not only`, `not just`).
+//! 3. **Exclusion**: a hit overlapping an exclusion of its own theme is vetoed.
+//! 4. **Overlap**: among surviving hits the longest wins, within a theme or across
+//!    the lexicon (the lexicon's `overlap` setting); a span counts once per theme.
+//! 5. **Hierarchy**: a coded theme also codes its ancestors (once per answer).
+//!
+//! The result, a [`Coding`], is the set of themes with the evidence for each, and the
+//! vetoed hits with the reason, so every decision can be explained.
+
+use crate::lexicon::OverlapScope;
+use crate::lexicon::compile::{CompiledLexicon, ThemeIdx};
+use crate::matching::{Hit, Scanner};
+use crate::text::TermFlags;
+
+/// Words after a negator that make it not negate (`not only`, `no doubt`).
+const PSEUDO_NEGATION_FOLLOWERS: &[&str] = &["only", "just", "merely", "simply", "least", "doubt", "matter"];
+
+/// Why a hit did not count.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum VetoReason {
+    /// A negator at this token index.
+    Negated {
+        /// Token index of the negator.
+        negator: u32,
+    },
+    /// An exclusion entry overlapped it.
+    Excluded {
+        /// The exclusion's hit.
+        by: Hit,
+    },
+    /// A longer overlapping hit won.
+    Overlapped {
+        /// The longer hit.
+        by: Hit,
+    },
+}
+
+/// A hit that did not count, and why.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Veto {
+    /// The hit.
+    pub hit: Hit,
+    /// Its theme.
+    pub theme: ThemeIdx,
+    /// Why.
+    pub reason: VetoReason,
+}
+
+/// A theme asserted by an answer, with its evidence.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Code {
+    /// The theme.
+    pub theme: ThemeIdx,
+    /// The hits that assert it (for a rolled-up parent: its descendants' hits), by position.
+    pub hits: Vec<Hit>,
+    /// For a parent coded through a child: that child (the first one, by theme order).
+    pub via: Option<ThemeIdx>,
+}
+
+/// The themes an answer asserts, with evidence, and the hits that were vetoed.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Coding {
+    /// Themes asserted, by theme index.
+    pub codes: Vec<Code>,
+    /// Hits that did not count.
+    pub vetoes: Vec<Veto>,
+}
+
+impl Coding {
+    /// Whether `theme` is asserted.
+    pub fn has(&self, theme: ThemeIdx) -> bool {
+        self.codes.iter().any(|c| c.theme == theme)
+    }
+}
+
+/// Codes the answer last scanned by `scanner` for a question whose applicable themes
+/// are `applies` (from [`CompiledLexicon::themes_for`]).
+pub fn code(lexicon: &CompiledLexicon, scanner: &Scanner, applies: &[bool]) -> Coding {
+    let mut coding = Coding::default();
+    let theme_of = |h: &Hit| lexicon.entries[h.entry as usize].theme;
+    let mut kept: Vec<Hit> = Vec::new();
+    for hit in scanner.hits() {
+        let theme = theme_of(hit);
+        if !applies[theme as usize] {
+            continue;
+        }
+        if let Some(negator) = negated(lexicon, scanner, hit, theme) {
+            coding.vetoes.push(Veto { hit: *hit, theme, reason: VetoReason::Negated { negator } });
+            continue;
+        }
+        if let Some(by) = scanner.exclusions().iter().find(|x| theme_of(x) == theme && x.overlaps(hit)) {
+            coding.vetoes.push(Veto { hit: *hit, theme, reason: VetoReason::Excluded { by: *by } });
+            continue;
+        }
+        kept.push(*hit);
+    }
+    // Longest first, then leftmost, then entry order: a deterministic greedy choice.
+    kept.sort_by_key(|h| (std::cmp::Reverse(h.len()), h.start, h.entry));
+    let mut chosen: Vec<Hit> = Vec::with_capacity(kept.len());
+    let scope = lexicon.overlap();
+    for hit in kept {
+        let theme = theme_of(&hit);
+        let winner =
+            chosen.iter().find(|c| c.overlaps(&hit) && (scope == OverlapScope::Lexicon || theme_of(c) == theme));
+        match winner {
+            Some(by) => coding.vetoes.push(Veto { hit, theme, reason: VetoReason::Overlapped { by: *by } }),
+            None => chosen.push(hit),
+        }
+    }
+    chosen.sort_by_key(|h| (theme_of(h), h.start, h.end, h.entry));
+    for hit in chosen {
+        let theme = theme_of(&hit);
+        match coding.codes.last_mut() {
+            Some(c) if c.theme == theme => c.hits.push(hit),
+            _ => coding.codes.push(Code { theme, hits: vec![hit], via: None }),
+        }
+    }
+    roll_up(lexicon, &mut coding.codes);
+    coding.vetoes.sort_by_key(|v| (v.theme, v.hit));
+    coding
+}
+
+/// Adds each coded theme's ancestors, with the descendants' evidence.
+fn roll_up(lexicon: &CompiledLexicon, codes: &mut Vec<Code>) {
+    if lexicon.themes.iter().all(|t| t.parent.is_none()) {
+        return;
+    }
+    let children: Vec<Code> = codes.clone();
+    for child in &children {
+        for &ancestor in &lexicon.themes[child.theme as usize].ancestors {
+            match codes.iter_mut().find(|c| c.theme == ancestor) {
+                Some(c) => {
+                    for h in &child.hits {
+                        if !c.hits.contains(h) {
+                            c.hits.push(*h);
+                        }
+                    }
+                    c.hits.sort();
+                }
+                None => codes.push(Code { theme: ancestor, hits: child.hits.clone(), via: Some(child.theme) }),
+            }
+        }
+    }
+    codes.sort_by_key(|c| c.theme);
+}
+
+/// The token index of a negator that vetoes `hit`, if any.
+fn negated(lexicon: &CompiledLexicon, scanner: &Scanner, hit: &Hit, theme: ThemeIdx) -> Option<u32> {
+    let t = &lexicon.themes[theme as usize];
+    if !t.options.negation {
+        return None;
+    }
+    let tokens = scanner.tokens();
+    let clause = tokens[hit.start as usize].clause;
+    let is_negator = |k: usize| {
+        let flags = scanner.term(&tokens[k]).flags;
+        if !flags.contains(TermFlags::NEGATOR) {
+            return false;
+        }
+        let next = k + 1;
+        let pseudo = next < tokens.len()
+            && next < hit.start as usize
+            && PSEUDO_NEGATION_FOLLOWERS.contains(&&*scanner.term(&tokens[next]).norm);
+        !pseudo
+    };
+    let window = t.negation_window as usize;
+    let start = hit.start as usize;
+    for k in (start.saturating_sub(window)..start).rev() {
+        if tokens[k].clause != clause || scanner.term(&tokens[k]).flags.contains(TermFlags::CLAUSE_WORD) {
+            break;
+        }
+        if is_negator(k) {
+            return Some(k as u32);
+        }
+    }
+    let after = t.negation_after as usize;
+    let end = hit.end as usize;
+    let last_clause = tokens[end - 1].clause;
+    for (k, tok) in tokens.iter().enumerate().skip(end).take(after) {
+        if tok.clause != last_clause || scanner.term(tok).flags.contains(TermFlags::CLAUSE_WORD) {
+            break;
+        }
+        if is_negator(k) {
+            return Some(k as u32);
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lexicon::{Entry, Lexicon, Rule, Theme};
+
+    struct T {
+        id: &'static str,
+        entries: &'static [&'static str],
+        exclude: &'static [&'static str],
+        negation: bool,
+        parent: Option<&'static str>,
+    }
+
+    const fn t(id: &'static str, entries: &'static [&'static str]) -> T {
+        T { id, entries, exclude: &[], negation: true, parent: None }
+    }
+
+    fn compile(themes: &[T], overlap: OverlapScope) -> CompiledLexicon {
+        let mut lex = Lexicon::new("t");
+        lex.settings.overlap = overlap;
+        for spec in themes {
+            let mut th = Theme::new(spec.id);
+            th.entries = spec.entries.iter().map(|e| Entry::new(Rule::parse(e).unwrap())).collect();
+            th.exclusions = spec.exclude.iter().map(|e| Entry::new(Rule::parse(e).unwrap())).collect();
+            th.options.negation = spec.negation;
+            th.parent = spec.parent.map(String::from);
+            lex.themes.push(th);
+        }
+        CompiledLexicon::new(&lex).unwrap()
+    }
+
+    fn coded(lex: &CompiledLexicon, text: &str) -> Vec<String> {
+        let mut s = Scanner::new();
+        s.scan(lex, text);
+        let all = vec![true; lex.themes.len()];
+        code(lex, &s, &all).codes.iter().map(|c| lex.themes[c.theme as usize].id.clone()).collect()
+    }
+
+    #[test]
+    fn negation_vetoes_within_the_window_and_clause() {
+        let lex = compile(&[t("cost", &["cost", "expensive"])], OverlapScope::Theme);
+        assert_eq!(coded(&lex, "the cost is prohibitive"), ["cost"]);
+        assert!(coded(&lex, "it was not expensive").is_empty());
+        assert!(coded(&lex, "I don't think the cost matters").is_empty());
+        assert!(coded(&lex, "never about cost").is_empty());
+        // beyond the window of 3 words
+        assert_eq!(coded(&lex, "not that I would say the cost was fine"), ["cost"]);
+        // a clause boundary stops it
+        assert_eq!(coded(&lex, "no, the cost is too high"), ["cost"]);
+        // a clause word stops it
+        assert_eq!(coded(&lex, "not quick but expensive"), ["cost"]);
+        // pseudo-negation
+        assert_eq!(coded(&lex, "not only expensive"), ["cost"]);
+    }
+
+    #[test]
+    fn a_negator_inside_the_entry_does_not_veto_it() {
+        let lex = compile(&[t("no_contact", &["no contact", "contact"])], OverlapScope::Theme);
+        assert_eq!(coded(&lex, "No contact of any kind"), ["no_contact"]);
+    }
+
+    #[test]
+    fn themes_can_turn_negation_off() {
+        let lex = compile(&[T { negation: false, ..t("a", &["contact"]) }], OverlapScope::Theme);
+        assert_eq!(coded(&lex, "not contact"), ["a"]);
+    }
+
+    #[test]
+    fn exclusions_veto_where_they_occur() {
+        let lex = compile(&[T { exclude: &["cost up"], ..t("cost", &["cost"]) }], OverlapScope::Theme);
+        assert!(coded(&lex, "I had to cost up my own CCTV").is_empty());
+        assert_eq!(coded(&lex, "I had to cost up my CCTV, and the cost of the order was huge"), ["cost"]);
+    }
+
+    #[test]
+    fn longest_match_wins_within_a_theme_or_across_the_lexicon() {
+        let themes = [t("legal", &["legal aid"]), t("support", &["aid"])];
+        let per_theme = compile(&themes, OverlapScope::Theme);
+        assert_eq!(coded(&per_theme, "no legal aid"), Vec::<String>::new()); // negated
+        assert_eq!(coded(&per_theme, "legal aid"), ["legal", "support"]);
+        let global = compile(&themes, OverlapScope::Lexicon);
+        assert_eq!(coded(&global, "legal aid"), ["legal"]);
+        assert_eq!(coded(&global, "legal aid and first aid"), ["legal", "support"]);
+    }
+
+    #[test]
+    fn a_span_counts_once_per_theme() {
+        let lex = compile(&[t("a", &["stalk*", "stalking", "stalking behaviour"])], OverlapScope::Theme);
+        let mut s = Scanner::new();
+        s.scan(&lex, "stalking behaviour");
+        let c = code(&lex, &s, &[true]);
+        assert_eq!(c.codes[0].hits.len(), 1);
+        assert_eq!(c.vetoes.len(), 2);
+    }
+
+    #[test]
+    fn parents_roll_up_once() {
+        let lex = compile(
+            &[
+                t("restrictions", &[]),
+                T { parent: Some("restrictions"), ..t("online", &["facebook"]) },
+                T { parent: Some("restrictions"), ..t("geo", &["street"]) },
+            ],
+            OverlapScope::Theme,
+        );
+        let mut s = Scanner::new();
+        s.scan(&lex, "off facebook and off my street");
+        let c = code(&lex, &s, &[true, true, true]);
+        let ids: Vec<u32> = c.codes.iter().map(|c| c.theme).collect();
+        assert_eq!(ids, [0, 1, 2]);
+        assert_eq!(c.codes[0].hits.len(), 2);
+        assert_eq!(c.codes[0].via, Some(1));
+    }
+
+    #[test]
+    fn themes_count_only_in_their_questions() {
+        let lex = compile(&[t("a", &["cost"]), t("b", &["cost"])], OverlapScope::Theme);
+        let mut s = Scanner::new();
+        s.scan(&lex, "cost");
+        let c = code(&lex, &s, &[false, true]);
+        assert_eq!(c.codes.len(), 1);
+        assert_eq!(c.codes[0].theme, 1);
+    }
+}

@@ -1,0 +1,160 @@
+//! Errors: one `Error` for the library, each variant carrying where it happened.
+//!
+//! Problems with a single response (a short row, invalid UTF-8, a duplicate id) are
+//! *not* errors: they are [`Reject`](crate::input::Reject)s, collected and reported
+//! while the run goes on. An `Error` stops the run: a missing column, a lexicon that
+//! does not parse, a file that cannot be read.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+/// Shorthand for results of this crate.
+pub type Result<T> = std::result::Result<T, Error>;
+
+/// A place in a file: the file, and where known a line (1-based) and column.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Location {
+    /// The file (or `<stdin>`, `<demo>/...` for embedded files).
+    pub path: PathBuf,
+    /// 1-based line number, when known.
+    pub line: Option<u64>,
+    /// Column: a CSV column name, or a 1-based character column in a text file.
+    pub column: Option<String>,
+}
+
+impl Location {
+    /// A location naming only a file.
+    pub fn file(path: impl AsRef<Path>) -> Location {
+        Location { path: path.as_ref().to_path_buf(), line: None, column: None }
+    }
+
+    /// This location at a given 1-based line.
+    pub fn at_line(mut self, line: u64) -> Location {
+        self.line = Some(line);
+        self
+    }
+
+    /// This location at a given column.
+    pub fn at_column(mut self, column: impl Into<String>) -> Location {
+        self.column = Some(column.into());
+        self
+    }
+}
+
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.path.display())?;
+        if let Some(line) = self.line {
+            write!(f, ":{line}")?;
+        }
+        if let Some(column) = &self.column {
+            write!(f, " (column {column:?})")?;
+        }
+        Ok(())
+    }
+}
+
+/// Everything that can stop a run.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// A file could not be read or written.
+    #[error("{}: {source}", path.display())]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// The underlying error.
+        source: std::io::Error,
+    },
+    /// A configuration file (survey spec, lexicon) is malformed or inconsistent.
+    #[error("{location}: {message}")]
+    Config {
+        /// Where.
+        location: Location,
+        /// What is wrong, in words a person can act on.
+        message: String,
+    },
+    /// The responses file is unusable as a whole (no header, a missing column).
+    #[error("{location}: {message}")]
+    Input {
+        /// Where.
+        location: Location,
+        /// What is wrong.
+        message: String,
+    },
+    /// The command line asks for something impossible.
+    #[error("{0}")]
+    Usage(String),
+    /// `--strict` was given and rows were rejected.
+    #[error("{rejected} row(s) rejected under --strict (see {report})")]
+    Rejects {
+        /// How many rows were rejected.
+        rejected: u64,
+        /// Where they are listed.
+        report: String,
+    },
+    /// Checks failed (lexicon check, lexicon tests).
+    #[error("{0}")]
+    Check(String),
+}
+
+impl Error {
+    /// An I/O error on `path`.
+    pub fn io(path: impl AsRef<Path>, source: std::io::Error) -> Error {
+        Error::Io { path: path.as_ref().to_path_buf(), source }
+    }
+
+    /// A configuration error at `location`.
+    pub fn config(location: Location, message: impl Into<String>) -> Error {
+        Error::Config { location, message: message.into() }
+    }
+
+    /// An input error at `location`.
+    pub fn input(location: Location, message: impl Into<String>) -> Error {
+        Error::Input { location, message: message.into() }
+    }
+
+    /// The process exit code this error maps to (see README, "Exit codes").
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            Error::Rejects { .. } | Error::Check(_) => 1,
+            Error::Config { .. } | Error::Input { .. } | Error::Usage(_) => 2,
+            Error::Io { .. } => 3,
+        }
+    }
+}
+
+/// Converts a byte offset in `text` to a 1-based (line, column) pair.
+pub fn line_col(text: &str, offset: usize) -> (u64, u64) {
+    let offset = offset.min(text.len());
+    let before = &text.as_bytes()[..offset];
+    let line = before.iter().filter(|&&b| b == b'\n').count() as u64 + 1;
+    let line_start = before.iter().rposition(|&b| b == b'\n').map_or(0, |p| p + 1);
+    let column = String::from_utf8_lossy(&before[line_start..]).chars().count() as u64 + 1;
+    (line, column)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_col_counts_from_one() {
+        assert_eq!(line_col("ab\ncd", 0), (1, 1));
+        assert_eq!(line_col("ab\ncd", 4), (2, 2));
+        assert_eq!(line_col("ab", 99), (1, 3));
+    }
+
+    #[test]
+    fn location_names_file_line_and_column() {
+        let loc = Location::file("r.csv").at_line(7).at_column("q3");
+        assert_eq!(loc.to_string(), "r.csv:7 (column \"q3\")");
+    }
+
+    #[test]
+    fn exit_codes_follow_the_documented_table() {
+        assert_eq!(Error::Usage("x".into()).exit_code(), 2);
+        assert_eq!(Error::io("f", std::io::Error::other("x")).exit_code(), 3);
+        assert_eq!(Error::Check("x".into()).exit_code(), 1);
+    }
+}

@@ -1,0 +1,397 @@
+//! Reading responses from CSV in bounded chunks.
+//!
+//! A record may span lines (quoted newlines); `\r\n`, `\n` and a lone `\r` all end a
+//! record; a UTF-8 byte-order mark before the header is ignored. Rows are kept as
+//! raw bytes until a worker decodes them, so the reader does only what must be done
+//! in order: split records, count fields, and catch duplicate respondent ids.
+
+use std::collections::VecDeque;
+use std::hash::{BuildHasher, Hasher};
+use std::io::Read;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+
+use rustc_hash::FxHashMap;
+use sha2::{Digest, Sha256};
+
+use super::{Columns, InputSource, Reject, RejectReason, Response};
+use crate::error::{Error, Location, Result};
+use crate::survey::Survey;
+
+/// Default limit on one cell, in bytes (larger cells reject their row).
+pub const DEFAULT_MAX_CELL_BYTES: usize = 16 << 20;
+
+/// How to read a CSV file.
+#[derive(Clone, Debug)]
+pub struct CsvSource {
+    /// Field delimiter.
+    pub delimiter: u8,
+    /// Cells over this many bytes reject their row.
+    pub max_cell_bytes: usize,
+    /// Reject rows whose respondent id was seen before.
+    pub reject_duplicate_ids: bool,
+}
+
+impl Default for CsvSource {
+    fn default() -> CsvSource {
+        CsvSource { delimiter: b',', max_cell_bytes: DEFAULT_MAX_CELL_BYTES, reject_duplicate_ids: true }
+    }
+}
+
+/// A row as read: its position, its raw cells, and whether the reader rejected it.
+#[derive(Clone, Debug)]
+pub struct RawRow {
+    /// 1-based line where it starts.
+    pub line: u64,
+    /// 1-based data row number.
+    pub row: u64,
+    /// The raw cells.
+    pub record: csv::ByteRecord,
+    /// Set if a structural check failed.
+    pub reject: Option<Reject>,
+}
+
+/// A run of consecutive rows, numbered from 0 in input order.
+#[derive(Clone, Debug)]
+pub struct Chunk {
+    /// Position of the chunk in the input.
+    pub index: u64,
+    /// Its rows.
+    pub rows: Vec<RawRow>,
+    /// Bytes of input it covers.
+    pub bytes: u64,
+}
+
+/// Reads the rows of a CSV input, chunk by chunk.
+pub struct ResponseReader {
+    reader: csv::Reader<LineCounter>,
+    lines: Arc<Mutex<LineBreaks>>,
+    name: PathBuf,
+    columns: Columns,
+    options: CsvSource,
+    seen_ids: FxHashMap<u64, u64>,
+    id_hasher: std::hash::BuildHasherDefault<std::collections::hash_map::DefaultHasher>,
+    rows: u64,
+    chunks: u64,
+    last_byte: u64,
+}
+
+impl ResponseReader {
+    /// Opens `source`, reads its header and finds the survey's columns.
+    pub fn open(source: &InputSource, survey: &Survey, options: CsvSource) -> Result<ResponseReader> {
+        let name = source.name();
+        let inner: Box<dyn Read + Send> = match source {
+            InputSource::File(p) => Box::new(std::fs::File::open(p).map_err(|e| Error::io(p, e))?),
+            InputSource::Stdin => Box::new(std::io::stdin()),
+            InputSource::Bytes { bytes, .. } => Box::new(*bytes),
+        };
+        ResponseReader::from_reader(inner, name, survey, options)
+    }
+
+    /// Reads from any reader; `name` is used in messages.
+    pub fn from_reader(
+        inner: Box<dyn Read + Send>,
+        name: PathBuf,
+        survey: &Survey,
+        options: CsvSource,
+    ) -> Result<ResponseReader> {
+        let lines = Arc::new(Mutex::new(LineBreaks::default()));
+        let counter = LineCounter { inner, lines: Arc::clone(&lines), offset: 0, last: 0, sha: Sha256::new() };
+        let mut reader = csv::ReaderBuilder::new()
+            .flexible(true)
+            .has_headers(true)
+            .delimiter(options.delimiter)
+            .buffer_capacity(1 << 20)
+            .from_reader(counter);
+        let header = reader.byte_headers().map_err(|e| csv_error(&name, e))?.clone();
+        if header.is_empty() || (header.len() == 1 && header[0].is_empty()) {
+            return Err(Error::input(Location::file(&name), "the file is empty: no header row"));
+        }
+        let names: Vec<String> =
+            header.iter().map(|h| String::from_utf8_lossy(h).trim_start_matches('\u{FEFF}').to_string()).collect();
+        let columns =
+            Columns::resolve(survey, &names).map_err(|m| Error::input(Location::file(&name).at_line(1), m))?;
+        Ok(ResponseReader {
+            reader,
+            lines,
+            name,
+            columns,
+            options,
+            seen_ids: FxHashMap::default(),
+            id_hasher: Default::default(),
+            rows: 0,
+            chunks: 0,
+            last_byte: 0,
+        })
+    }
+
+    /// The resolved columns.
+    pub fn columns(&self) -> &Columns {
+        &self.columns
+    }
+
+    /// The input's name, for messages.
+    pub fn name(&self) -> &std::path::Path {
+        &self.name
+    }
+
+    /// Bytes consumed so far.
+    pub fn bytes_read(&self) -> u64 {
+        self.last_byte
+    }
+
+    /// The SHA-256 of every byte read so far, in hex (call after the last chunk).
+    pub fn sha256(&self) -> String {
+        hex(&self.reader.get_ref().sha.clone().finalize())
+    }
+
+    /// Reads the next chunk of at most `max_rows` rows or about `max_bytes` bytes.
+    pub fn next_chunk(&mut self, max_rows: usize, max_bytes: usize) -> Result<Option<Chunk>> {
+        let mut rows = Vec::new();
+        let start_byte = self.last_byte;
+        let mut record = csv::ByteRecord::new();
+        while rows.len() < max_rows.max(1) && (self.last_byte - start_byte) < max_bytes as u64 {
+            let more = self.reader.read_byte_record(&mut record).map_err(|e| csv_error(&self.name, e))?;
+            if !more {
+                break;
+            }
+            self.last_byte = self.reader.position().byte();
+            // A blank line is not a row (the csv reader skips them; nothing to count).
+            self.rows += 1;
+            let start = record.position().map_or(0, |p| p.byte());
+            let line = self.lines.lock().expect("line counter lock is never poisoned").line_at(start);
+            let reject = self.check(&record, line);
+            rows.push(RawRow { line, row: self.rows, record: std::mem::take(&mut record), reject });
+        }
+        if rows.is_empty() {
+            return Ok(None);
+        }
+        let index = self.chunks;
+        self.chunks += 1;
+        Ok(Some(Chunk { index, rows, bytes: self.last_byte - start_byte }))
+    }
+
+    fn check(&mut self, record: &csv::ByteRecord, line: u64) -> Option<Reject> {
+        let expected = self.columns.header.len();
+        let id_text =
+            |c: &Columns| c.id.and_then(|i| record.get(i)).map(|b| String::from_utf8_lossy(b).trim().to_string());
+        if record.len() != expected {
+            return Some(Reject {
+                line,
+                row: self.rows,
+                id: id_text(&self.columns),
+                column: None,
+                reason: RejectReason::FieldCount { expected, found: record.len() },
+            });
+        }
+        if let Some(i) = self.columns.id {
+            let id = trim_bytes(&record[i]);
+            if id.is_empty() {
+                return Some(Reject {
+                    line,
+                    row: self.rows,
+                    id: None,
+                    column: Some(self.columns.name(i).to_string()),
+                    reason: RejectReason::EmptyId,
+                });
+            }
+            if self.options.reject_duplicate_ids {
+                let mut h = self.id_hasher.build_hasher();
+                h.write(id);
+                let key = h.finish();
+                if let Some(&first_line) = self.seen_ids.get(&key) {
+                    return Some(Reject {
+                        line,
+                        row: self.rows,
+                        id: id_text(&self.columns),
+                        column: Some(self.columns.name(i).to_string()),
+                        reason: RejectReason::DuplicateId { first_line },
+                    });
+                }
+                self.seen_ids.insert(key, line);
+            }
+        }
+        None
+    }
+}
+
+/// Line-break offsets seen by the [`LineCounter`] and not yet passed by a record.
+///
+/// The csv crate's own line numbers miss a lone `\r` and are off by one after
+/// `\r\n`, so lines are counted here: a `\r`, or a `\n` not preceded by `\r`.
+#[derive(Default, Debug)]
+struct LineBreaks {
+    pending: VecDeque<u64>,
+    passed: u64,
+}
+
+impl LineBreaks {
+    /// The 1-based line of the byte at `offset` (offsets must not decrease).
+    fn line_at(&mut self, offset: u64) -> u64 {
+        while self.pending.front().is_some_and(|&b| b < offset) {
+            self.pending.pop_front();
+            self.passed += 1;
+        }
+        self.passed + 1
+    }
+}
+
+/// A reader that notes where line breaks are as bytes pass through it.
+struct LineCounter {
+    inner: Box<dyn Read + Send>,
+    lines: Arc<Mutex<LineBreaks>>,
+    offset: u64,
+    last: u8,
+    sha: Sha256,
+}
+
+impl Read for LineCounter {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.sha.update(&buf[..n]);
+        let mut lines = self.lines.lock().expect("line counter lock is never poisoned");
+        for (i, &b) in buf[..n].iter().enumerate() {
+            if b == b'\r' || (b == b'\n' && self.last != b'\r') {
+                lines.pending.push_back(self.offset + i as u64);
+            }
+            self.last = b;
+        }
+        self.offset += n as u64;
+        Ok(n)
+    }
+}
+
+/// Lowercase hex of bytes.
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// SHA-256 of bytes, in hex.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    hex(&Sha256::digest(bytes))
+}
+
+fn trim_bytes(b: &[u8]) -> &[u8] {
+    let start = b.iter().position(|c| !c.is_ascii_whitespace()).unwrap_or(b.len());
+    let end = b.iter().rposition(|c| !c.is_ascii_whitespace()).map_or(start, |e| e + 1);
+    &b[start..end]
+}
+
+fn csv_error(name: &std::path::Path, e: csv::Error) -> Error {
+    let line = e.position().map(|p| p.line());
+    match e.into_kind() {
+        csv::ErrorKind::Io(io) => Error::io(name, io),
+        other => {
+            let mut loc = Location::file(name);
+            if let Some(l) = line {
+                loc = loc.at_line(l);
+            }
+            Error::input(loc, format!("{other:?}"))
+        }
+    }
+}
+
+/// Decodes a row that passed the reader's checks into a [`Response`].
+pub fn decode<'a>(
+    row: &'a RawRow,
+    columns: &Columns,
+    max_cell_bytes: usize,
+) -> std::result::Result<Response<'a>, Reject> {
+    let reject = |i: usize, reason: RejectReason| {
+        let id = columns.id.and_then(|c| row.record.get(c)).map(|b| String::from_utf8_lossy(b).trim().to_string());
+        Reject { line: row.line, row: row.row, id, column: Some(columns.name(i).to_string()), reason }
+    };
+    let cell = |i: usize| -> std::result::Result<&'a str, Reject> {
+        let bytes = row.record.get(i).unwrap_or(b"");
+        if bytes.len() > max_cell_bytes {
+            return Err(reject(i, RejectReason::CellTooLarge { bytes: bytes.len(), limit: max_cell_bytes }));
+        }
+        std::str::from_utf8(bytes).map_err(|_| reject(i, RejectReason::InvalidUtf8))
+    };
+    // Every cell of the row is checked, not only the survey's: a row is kept or rejected whole.
+    for i in 0..row.record.len() {
+        cell(i)?;
+    }
+    let id = match columns.id {
+        Some(i) => std::borrow::Cow::Borrowed(cell(i)?.trim()),
+        None => std::borrow::Cow::Owned(row.row.to_string()),
+    };
+    Ok(Response {
+        line: row.line,
+        row: row.row,
+        id,
+        respondent_type: columns.respondent_type.map(cell).transpose()?,
+        closed: columns.closed.iter().map(|&i| cell(i)).collect::<std::result::Result<_, _>>()?,
+        open: columns.open.iter().map(|&i| cell(i)).collect::<std::result::Result<_, _>>()?,
+        segments: columns.segments.iter().map(|&i| cell(i)).collect::<std::result::Result<_, _>>()?,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn survey() -> Survey {
+        Survey::ad_hoc(Some("id".into()), &["text".into()])
+    }
+
+    fn read_all(data: &'static [u8]) -> Result<(Vec<RawRow>, Columns)> {
+        let src = InputSource::Bytes { name: "t.csv".into(), bytes: data };
+        let mut r = ResponseReader::open(&src, &survey(), CsvSource::default())?;
+        let mut rows = Vec::new();
+        while let Some(c) = r.next_chunk(2, 1 << 20)? {
+            rows.extend(c.rows);
+        }
+        Ok((rows, r.columns().clone()))
+    }
+
+    #[test]
+    fn reads_quoted_newlines_crlf_lone_cr_and_bom() {
+        let (rows, cols) = read_all(b"\xEF\xBB\xBFid,text\r\n1,\"a,\nb\"\r\n2,c\r3,d").unwrap();
+        assert_eq!(rows.len(), 3);
+        assert_eq!(rows.iter().map(|r| r.line).collect::<Vec<_>>(), [2, 4, 5]);
+        let r = decode(&rows[0], &cols, 100).unwrap();
+        assert_eq!((r.id.as_ref(), r.open[0]), ("1", "a,\nb"));
+    }
+
+    #[test]
+    fn missing_column_is_an_error_naming_the_file_and_column() {
+        let err = read_all(b"id,answer\n1,x\n").err().unwrap().to_string();
+        assert_eq!(err, "t.csv:1: no column \"text\" in the header (columns: id, answer)");
+    }
+
+    #[test]
+    fn empty_file_is_an_error() {
+        let err = read_all(b"").err().unwrap().to_string();
+        assert!(err.contains("empty"), "{err}");
+    }
+
+    #[test]
+    fn header_only_gives_no_rows() {
+        assert!(read_all(b"id,text\n").unwrap().0.is_empty());
+    }
+
+    #[test]
+    fn structural_rejects_keep_their_line() {
+        let (rows, _) = read_all(b"id,text\n1,a\n2,b,extra\n1,dup\n,noid\n").unwrap();
+        let rejects: Vec<(u64, String)> =
+            rows.iter().filter_map(|r| r.reject.as_ref().map(|j| (j.line, j.reason.to_string()))).collect();
+        assert_eq!(
+            rejects,
+            [
+                (3, "row has 3 fields, the header has 2".to_string()),
+                (4, "respondent id already seen on line 2".to_string()),
+                (5, "respondent id is empty".to_string())
+            ]
+        );
+    }
+
+    #[test]
+    fn decoding_rejects_invalid_utf8_and_huge_cells() {
+        let (rows, cols) = read_all(b"id,text\n1,caf\xe9\n2,abcdef\n").unwrap();
+        let err = decode(&rows[0], &cols, 100).unwrap_err();
+        assert_eq!((err.column.as_deref(), err.reason), (Some("text"), RejectReason::InvalidUtf8));
+        let err = decode(&rows[1], &cols, 3).unwrap_err();
+        assert_eq!(err.reason, RejectReason::CellTooLarge { bytes: 6, limit: 3 });
+    }
+}

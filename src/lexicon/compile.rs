@@ -1,0 +1,625 @@
+//! Compiling a [`Lexicon`] into the structure the matcher runs: a [`CompiledLexicon`].
+//!
+//! Every position of every entry becomes a *pattern* (a stem, an exact form, a
+//! case-sensitive form or a glob), deduplicated across the lexicon. Patterns are found
+//! per distinct word (hash lookups, plus a prefix table for globs), so the cost per
+//! token does not grow with the lexicon. Sequences of patterns (words and phrases)
+//! live in one trie keyed by pattern ids; each trie terminal is a *term*, and each
+//! term lists the entries that use it and how.
+
+use rustc_hash::FxHashMap;
+
+use super::{Entry, Lexicon, OverlapScope, Rule, Term, TermToken, ThemeOptions};
+use crate::error::{Error, Location, Result};
+use crate::text::{Analyzer, AnalyzerOptions, DEFAULT_NEGATORS, normalise};
+
+/// Index of a theme in [`CompiledLexicon::themes`].
+pub type ThemeIdx = u32;
+/// Index of an entry in [`CompiledLexicon::entries`].
+pub type EntryIdx = u32;
+/// Index of a pattern (one matchable word form).
+pub type PatternId = u32;
+/// Index of a term (a sequence of patterns) in the trie.
+pub type TermIdx = u32;
+
+/// Size limit for one compiled regular expression (bytes of program).
+pub const REGEX_SIZE_LIMIT: usize = 1 << 20;
+
+/// How a pattern compares with a word.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum PatternKind {
+    /// The word's stem equals the text.
+    Stem,
+    /// The word's normalised form equals the text.
+    Exact,
+    /// The word as written equals the text.
+    Cased,
+    /// The normalised form matches the glob.
+    Glob,
+    /// The word as written matches the glob.
+    CasedGlob,
+}
+
+/// One matchable word form.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Pattern {
+    /// How it compares.
+    pub kind: PatternKind,
+    /// The stem, form or glob.
+    pub text: Box<str>,
+}
+
+/// What an entry does when its terms match.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EntryKind {
+    /// A word, glob or phrase that asserts the theme.
+    Term,
+    /// A word or phrase that vetoes the theme's matches it overlaps.
+    Exclusion,
+    /// Two operands within `window` words (`ordered`: left first).
+    Near {
+        /// Words apart.
+        window: u32,
+        /// Left operand first.
+        ordered: bool,
+    },
+    /// The left operand, unless the right one is within `window` words.
+    NotNear {
+        /// Words apart.
+        window: u32,
+    },
+    /// Both operands in one sentence.
+    Sentence,
+    /// A regular expression.
+    Regex,
+}
+
+/// An entry ready for matching.
+#[derive(Clone, Debug)]
+pub struct CompiledEntry {
+    /// Its theme.
+    pub theme: ThemeIdx,
+    /// What it does.
+    pub kind: EntryKind,
+    /// As written in the lexicon (for evidence).
+    pub text: String,
+    /// Source line, when known.
+    pub line: Option<u64>,
+    /// Weight (1 unless the source set one).
+    pub weight: f64,
+}
+
+/// A theme ready for coding.
+#[derive(Clone, Debug)]
+pub struct CompiledTheme {
+    /// Stable id.
+    pub id: String,
+    /// Label for reports.
+    pub label: String,
+    /// Description.
+    pub description: String,
+    /// Questions it applies to (empty = all).
+    pub questions: Vec<String>,
+    /// Parent, if any.
+    pub parent: Option<ThemeIdx>,
+    /// All ancestors, nearest first.
+    pub ancestors: Vec<ThemeIdx>,
+    /// Matching options.
+    pub options: ThemeOptions,
+    /// Negation window before an entry (resolved from the lexicon default).
+    pub negation_window: u32,
+    /// Negation window after an entry (resolved; 0 = off).
+    pub negation_after: u32,
+}
+
+/// How a term is used by an entry.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Role {
+    /// The term is the whole entry (a `Term` or `Exclusion` entry).
+    Whole,
+    /// The term is (an alternative of) a rule's first operand.
+    Left,
+    /// The term is (an alternative of) a rule's second operand.
+    Right,
+}
+
+/// A use of a term by an entry.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Use {
+    /// The entry.
+    pub entry: EntryIdx,
+    /// How it uses the term.
+    pub role: Role,
+}
+
+#[derive(Clone, Debug)]
+struct Glob {
+    id: PatternId,
+    chars: Vec<char>,
+}
+
+/// A lexicon compiled for matching. `Send + Sync`: share one across threads.
+#[derive(Debug)]
+pub struct CompiledLexicon {
+    analyzer: Analyzer,
+    name: String,
+    /// Themes, in lexicon order.
+    pub themes: Vec<CompiledTheme>,
+    /// Entries, grouped by theme in lexicon order.
+    pub entries: Vec<CompiledEntry>,
+    patterns: Vec<Pattern>,
+    pattern_ids: FxHashMap<Pattern, PatternId>,
+    stems: FxHashMap<Box<str>, Vec<PatternId>>,
+    exact: FxHashMap<Box<str>, Vec<PatternId>>,
+    cased: FxHashMap<Box<str>, Vec<PatternId>>,
+    prefix_globs: FxHashMap<Box<str>, Vec<Glob>>,
+    cased_prefix_globs: FxHashMap<Box<str>, Vec<Glob>>,
+    leading_globs: Vec<Glob>,
+    cased_leading_globs: Vec<Glob>,
+    max_glob_prefix: usize,
+    edges: FxHashMap<(u32, PatternId), u32>,
+    terminal: Vec<Option<TermIdx>>,
+    term_uses: Vec<Vec<Use>>,
+    term_len: Vec<u32>,
+    regexes: Vec<(EntryIdx, regex::Regex)>,
+    overlap: OverlapScope,
+}
+
+/// Checks that a regular expression compiles within the size limits.
+pub fn check_regex(pattern: &str) -> std::result::Result<(), String> {
+    build_regex(pattern).map(|_| ())
+}
+
+fn build_regex(pattern: &str) -> std::result::Result<regex::Regex, String> {
+    regex::RegexBuilder::new(pattern)
+        .size_limit(REGEX_SIZE_LIMIT)
+        .dfa_size_limit(REGEX_SIZE_LIMIT)
+        .build()
+        .map_err(|e| e.to_string().lines().last().unwrap_or("invalid regex").trim().to_string())
+}
+
+impl CompiledLexicon {
+    /// Compiles `lexicon`. Fails on entries that analyse to no words.
+    pub fn new(lexicon: &Lexicon) -> Result<CompiledLexicon> {
+        lexicon.validate()?;
+        let s = &lexicon.settings;
+        let mut negators: Vec<String> =
+            s.negators.clone().unwrap_or_else(|| DEFAULT_NEGATORS.iter().map(|n| n.to_string()).collect());
+        negators.extend(s.extra_negators.iter().cloned());
+        let analyzer = Analyzer::with_options(AnalyzerOptions {
+            spelling_variants: s.spelling_variants,
+            negators: negators.iter().map(|n| Analyzer::new().norm(n)).collect(),
+            ..AnalyzerOptions::default()
+        });
+        let mut c = CompiledLexicon {
+            analyzer,
+            name: lexicon.name.clone(),
+            themes: Vec::new(),
+            entries: Vec::new(),
+            patterns: Vec::new(),
+            pattern_ids: FxHashMap::default(),
+            stems: FxHashMap::default(),
+            exact: FxHashMap::default(),
+            cased: FxHashMap::default(),
+            prefix_globs: FxHashMap::default(),
+            cased_prefix_globs: FxHashMap::default(),
+            leading_globs: Vec::new(),
+            cased_leading_globs: Vec::new(),
+            max_glob_prefix: 0,
+            edges: FxHashMap::default(),
+            terminal: vec![None],
+            term_uses: Vec::new(),
+            term_len: Vec::new(),
+            regexes: Vec::new(),
+            overlap: s.overlap,
+        };
+        for t in &lexicon.themes {
+            c.themes.push(CompiledTheme {
+                id: t.id.clone(),
+                label: t.label.clone(),
+                description: t.description.clone(),
+                questions: t.questions.clone(),
+                parent: None,
+                ancestors: Vec::new(),
+                options: t.options.clone(),
+                negation_window: t.options.negation_window.unwrap_or(s.negation_window),
+                negation_after: t.options.negation_after.unwrap_or(s.negation_after),
+            });
+        }
+        let index: FxHashMap<&str, ThemeIdx> =
+            lexicon.themes.iter().enumerate().map(|(i, t)| (t.id.as_str(), i as ThemeIdx)).collect();
+        for (i, t) in lexicon.themes.iter().enumerate() {
+            c.themes[i].parent = t.parent.as_deref().map(|p| index[p]);
+        }
+        for i in 0..c.themes.len() {
+            let mut p = c.themes[i].parent;
+            while let Some(pi) = p {
+                c.themes[i].ancestors.push(pi);
+                p = c.themes[pi as usize].parent;
+            }
+        }
+        for (ti, t) in lexicon.themes.iter().enumerate() {
+            for e in &t.entries {
+                c.add_entry(lexicon, ti as ThemeIdx, e, false)?;
+            }
+            for e in &t.exclusions {
+                c.add_entry(lexicon, ti as ThemeIdx, e, true)?;
+            }
+        }
+        Ok(c)
+    }
+
+    /// The analyser answers must go through to match this lexicon.
+    pub fn analyzer(&self) -> &Analyzer {
+        &self.analyzer
+    }
+
+    /// The lexicon's name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// Overlap resolution scope.
+    pub fn overlap(&self) -> OverlapScope {
+        self.overlap
+    }
+
+    /// Index of the theme with `id`.
+    pub fn theme_index(&self, id: &str) -> Option<ThemeIdx> {
+        self.themes.iter().position(|t| t.id == id).map(|i| i as ThemeIdx)
+    }
+
+    /// Number of distinct patterns (word forms) the lexicon matches.
+    pub fn pattern_count(&self) -> usize {
+        self.patterns.len()
+    }
+
+    /// Number of distinct terms (words and phrases).
+    pub fn term_count(&self) -> usize {
+        self.term_uses.len()
+    }
+
+    /// A pattern by id.
+    pub fn pattern(&self, id: PatternId) -> &Pattern {
+        &self.patterns[id as usize]
+    }
+
+    /// The regular-expression entries.
+    pub fn regexes(&self) -> &[(EntryIdx, regex::Regex)] {
+        &self.regexes
+    }
+
+    /// Which themes apply to `question` (indexed by [`ThemeIdx`]).
+    pub fn themes_for(&self, question: &str) -> Vec<bool> {
+        self.themes.iter().map(|t| t.questions.is_empty() || t.questions.iter().any(|q| q == question)).collect()
+    }
+
+    fn add_entry(&mut self, lexicon: &Lexicon, theme: ThemeIdx, e: &Entry, exclusion: bool) -> Result<()> {
+        let opts = lexicon.themes[theme as usize].options.clone();
+        let id = self.entries.len() as EntryIdx;
+        let fail = |msg: String| {
+            let mut loc = Location::file(&lexicon.source);
+            if let Some(l) = e.line {
+                loc = loc.at_line(l);
+            }
+            Error::config(loc, format!("theme `{}`: entry `{}`: {msg}", lexicon.themes[theme as usize].id, e.rule))
+        };
+        let kind = match (&e.rule, exclusion) {
+            (Rule::Term(_), false) => EntryKind::Term,
+            (Rule::Term(_), true) => EntryKind::Exclusion,
+            (Rule::Near { window, ordered, .. }, false) => EntryKind::Near { window: *window, ordered: *ordered },
+            (Rule::NotNear { window, .. }, false) => EntryKind::NotNear { window: *window },
+            (Rule::Sentence { .. }, false) => EntryKind::Sentence,
+            (Rule::Regex(_), false) => EntryKind::Regex,
+            (_, true) => return Err(fail("an exclusion must be a word or phrase".into())),
+        };
+        self.entries.push(CompiledEntry { theme, kind, text: e.rule.to_string(), line: e.line, weight: e.weight });
+        let register = |c: &mut CompiledLexicon, term: &Term, role: Role| -> Result<()> {
+            let seq = c.term_patterns(term, &opts).map_err(&fail)?;
+            let t = c.insert_term(&seq);
+            c.term_uses[t as usize].push(Use { entry: id, role });
+            Ok(())
+        };
+        match &e.rule {
+            Rule::Term(t) => register(self, t, Role::Whole)?,
+            Rule::Near { left, right, .. } | Rule::Sentence { left, right } => {
+                for t in left {
+                    register(self, t, Role::Left)?;
+                }
+                for t in right {
+                    register(self, t, Role::Right)?;
+                }
+            }
+            Rule::NotNear { term, other, .. } => {
+                for t in term {
+                    register(self, t, Role::Left)?;
+                }
+                for t in other {
+                    register(self, t, Role::Right)?;
+                }
+            }
+            Rule::Regex(r) => {
+                let re = build_regex(r).map_err(fail)?;
+                self.regexes.push((id, re));
+            }
+        }
+        Ok(())
+    }
+
+    /// The pattern sequence for a term under a theme's options.
+    fn term_patterns(&mut self, term: &Term, opts: &ThemeOptions) -> std::result::Result<Vec<PatternId>, String> {
+        let mut seq = Vec::new();
+        for tok in &term.tokens {
+            match tok {
+                TermToken::Word(w) => {
+                    let words = self.analyzer.analyze(w);
+                    if words.is_empty() {
+                        return Err(format!("`{w}` holds no word"));
+                    }
+                    for aw in words {
+                        let p = if opts.case_sensitive {
+                            Pattern { kind: PatternKind::Cased, text: aw.raw.into() }
+                        } else if opts.stem {
+                            Pattern { kind: PatternKind::Stem, text: aw.term.stem }
+                        } else {
+                            Pattern { kind: PatternKind::Exact, text: aw.term.norm }
+                        };
+                        seq.push(self.intern(p));
+                    }
+                }
+                TermToken::Exact(w) => {
+                    let words = self.analyzer.analyze(w);
+                    if words.is_empty() {
+                        return Err(format!("`={w}` holds no word"));
+                    }
+                    for aw in words {
+                        seq.push(self.intern(Pattern { kind: PatternKind::Exact, text: aw.term.norm }));
+                    }
+                }
+                TermToken::Stem(s) => {
+                    let norm = self.analyzer.norm(s);
+                    if norm.is_empty() {
+                        return Err(format!("stem `{s}` is empty"));
+                    }
+                    seq.push(self.intern(Pattern { kind: PatternKind::Stem, text: norm.into() }));
+                }
+                TermToken::Glob(g) => {
+                    let text: Box<str> = if opts.case_sensitive {
+                        g.as_str().into()
+                    } else {
+                        let mut out = String::new();
+                        normalise::normalise_word(g, &mut out);
+                        out.into()
+                    };
+                    let kind = if opts.case_sensitive { PatternKind::CasedGlob } else { PatternKind::Glob };
+                    seq.push(self.intern(Pattern { kind, text }));
+                }
+            }
+        }
+        Ok(seq)
+    }
+
+    fn intern(&mut self, p: Pattern) -> PatternId {
+        if let Some(&id) = self.pattern_ids.get(&p) {
+            return id;
+        }
+        let id = self.patterns.len() as PatternId;
+        match p.kind {
+            PatternKind::Stem => self.stems.entry(p.text.clone()).or_default().push(id),
+            PatternKind::Exact => self.exact.entry(p.text.clone()).or_default().push(id),
+            PatternKind::Cased => self.cased.entry(p.text.clone()).or_default().push(id),
+            PatternKind::Glob | PatternKind::CasedGlob => {
+                let chars: Vec<char> = p.text.chars().collect();
+                let prefix: String = chars.iter().take_while(|c| **c != '*' && **c != '?').collect();
+                let glob = Glob { id, chars };
+                let cased = p.kind == PatternKind::CasedGlob;
+                if prefix.is_empty() {
+                    if cased { &mut self.cased_leading_globs } else { &mut self.leading_globs }.push(glob);
+                } else {
+                    self.max_glob_prefix = self.max_glob_prefix.max(prefix.len());
+                    if cased { &mut self.cased_prefix_globs } else { &mut self.prefix_globs }
+                        .entry(prefix.into())
+                        .or_default()
+                        .push(glob);
+                }
+            }
+        }
+        self.pattern_ids.insert(p.clone(), id);
+        self.patterns.push(p);
+        id
+    }
+
+    fn insert_term(&mut self, seq: &[PatternId]) -> TermIdx {
+        let mut node = 0u32;
+        for &p in seq {
+            node = match self.edges.get(&(node, p)) {
+                Some(&n) => n,
+                None => {
+                    let n = self.terminal.len() as u32;
+                    self.terminal.push(None);
+                    self.edges.insert((node, p), n);
+                    n
+                }
+            };
+        }
+        match self.terminal[node as usize] {
+            Some(t) => t,
+            None => {
+                let t = self.term_uses.len() as TermIdx;
+                self.term_uses.push(Vec::new());
+                self.term_len.push(seq.len() as u32);
+                self.terminal[node as usize] = Some(t);
+                t
+            }
+        }
+    }
+
+    /// Appends to `out` the sorted, deduplicated patterns a word satisfies, given its
+    /// form as written, its normalised form and its stem.
+    pub fn patterns_for(&self, raw: &str, norm: &str, stem: &str, out: &mut Vec<PatternId>) {
+        let start = out.len();
+        if let Some(ids) = self.stems.get(stem) {
+            out.extend_from_slice(ids);
+        }
+        if let Some(ids) = self.exact.get(norm) {
+            out.extend_from_slice(ids);
+        }
+        if let Some(ids) = self.cased.get(raw) {
+            out.extend_from_slice(ids);
+        }
+        glob_matches(norm, &self.prefix_globs, &self.leading_globs, self.max_glob_prefix, out);
+        glob_matches(raw, &self.cased_prefix_globs, &self.cased_leading_globs, self.max_glob_prefix, out);
+        out[start..].sort_unstable();
+        let mut w = start;
+        for r in start..out.len() {
+            if r == start || out[r] != out[w - 1] {
+                out[w] = out[r];
+                w += 1;
+            }
+        }
+        out.truncate(w);
+    }
+
+    /// Trie step: the node reached from `node` by `pattern` (root is 0).
+    #[inline]
+    pub fn step(&self, node: u32, pattern: PatternId) -> Option<u32> {
+        self.edges.get(&(node, pattern)).copied()
+    }
+
+    /// The term ending at trie `node`, if any.
+    #[inline]
+    pub fn terminal(&self, node: u32) -> Option<TermIdx> {
+        self.terminal[node as usize]
+    }
+
+    /// The entries using a term.
+    pub fn uses(&self, term: TermIdx) -> &[Use] {
+        &self.term_uses[term as usize]
+    }
+
+    /// Number of words in a term.
+    pub fn term_len(&self, term: TermIdx) -> u32 {
+        self.term_len[term as usize]
+    }
+}
+
+fn glob_matches(
+    word: &str,
+    by_prefix: &FxHashMap<Box<str>, Vec<Glob>>,
+    leading: &[Glob],
+    max_prefix: usize,
+    out: &mut Vec<PatternId>,
+) {
+    if !by_prefix.is_empty() {
+        let word_chars: Vec<char> = word.chars().collect();
+        for (end, _) in word.char_indices().skip(1).chain(std::iter::once((word.len(), ' '))) {
+            if end > max_prefix {
+                break;
+            }
+            if let Some(globs) = by_prefix.get(&word[..end]) {
+                for g in globs {
+                    if glob_match(&g.chars, &word_chars) {
+                        out.push(g.id);
+                    }
+                }
+            }
+        }
+        for g in leading {
+            if glob_match(&g.chars, &word_chars) {
+                out.push(g.id);
+            }
+        }
+    } else if !leading.is_empty() {
+        let word_chars: Vec<char> = word.chars().collect();
+        for g in leading {
+            if glob_match(&g.chars, &word_chars) {
+                out.push(g.id);
+            }
+        }
+    }
+}
+
+/// Whether `glob` (`*` = any run, `?` = one character) matches all of `word`.
+pub fn glob_match(glob: &[char], word: &[char]) -> bool {
+    let (mut g, mut w) = (0, 0);
+    let mut star: Option<(usize, usize)> = None;
+    while w < word.len() {
+        if g < glob.len() && (glob[g] == '?' || glob[g] == word[w]) {
+            g += 1;
+            w += 1;
+        } else if g < glob.len() && glob[g] == '*' {
+            star = Some((g, w));
+            g += 1;
+        } else if let Some((sg, sw)) = star {
+            g = sg + 1;
+            w = sw + 1;
+            star = Some((sg, sw + 1));
+        } else {
+            return false;
+        }
+    }
+    glob[g..].iter().all(|&c| c == '*')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lexicon::Theme;
+
+    fn chars(s: &str) -> Vec<char> {
+        s.chars().collect()
+    }
+
+    #[test]
+    fn globs() {
+        for (g, w, yes) in [
+            ("harass*", "harassment", true),
+            ("harass*", "harass", true),
+            ("harass*", "harrass", false),
+            ("b?h*viour", "behaviour", true),
+            ("*ing", "stalking", true),
+            ("*", "x", true),
+            ("a?c", "abbc", false),
+            ("*a*b", "xaxb", true),
+        ] {
+            assert_eq!(glob_match(&chars(g), &chars(w)), yes, "{g} vs {w}");
+        }
+    }
+
+    fn lexicon(entries: &[&str]) -> Lexicon {
+        let mut lex = Lexicon::new("t");
+        let mut t = Theme::new("a");
+        t.entries = entries.iter().map(|e| Entry::new(Rule::parse(e).unwrap())).collect();
+        lex.themes.push(t);
+        lex
+    }
+
+    fn pats(c: &CompiledLexicon, word: &str) -> Vec<String> {
+        let term = c.analyzer().term(word);
+        let mut out = Vec::new();
+        c.patterns_for(word, &term.norm, &term.stem, &mut out);
+        out.iter().map(|&p| c.pattern(p).text.to_string()).collect()
+    }
+
+    #[test]
+    fn words_stems_and_globs_index_once() {
+        let c = CompiledLexicon::new(&lexicon(&["harassing", "harass*", "=fees", "legal aid", "harassed"])).unwrap();
+        assert_eq!(pats(&c, "Harassment"), ["harass", "harass*"]);
+        assert_eq!(pats(&c, "fees"), ["fees"]);
+        assert!(pats(&c, "fee").is_empty());
+        assert_eq!(c.pattern_count(), 5); // harass, harass*, fees, legal, aid
+        assert_eq!(c.term_count(), 4); // harassing and harassed share a term
+    }
+
+    #[test]
+    fn entry_without_words_is_an_error_naming_theme_and_entry() {
+        let err = CompiledLexicon::new(&lexicon(&["--"])).unwrap_err().to_string();
+        assert!(err.contains("theme `a`: entry `--`"), "{err}");
+    }
+
+    #[test]
+    fn compiled_lexicon_is_send_sync() {
+        fn assert_send_sync<T: Send + Sync>() {}
+        assert_send_sync::<CompiledLexicon>();
+    }
+}

@@ -1,0 +1,254 @@
+//! Lexicons: themes and the entries that assert them.
+//!
+//! A [`Lexicon`] is what a file says, format-independent: themes with their
+//! entries as parsed [`Rule`]s, each remembering its line. Readers for each file
+//! format build one ([`toml`] for codeframe's own format); [`compile`] turns it into a
+//! [`CompiledLexicon`] that the matcher runs. This module owns no matching logic.
+
+pub mod compile;
+pub mod rule;
+pub mod toml;
+
+use std::path::{Path, PathBuf};
+
+pub use compile::CompiledLexicon;
+pub use rule::{Rule, Term, TermToken};
+
+use crate::error::{Error, Location, Result};
+
+/// How overlapping matches are resolved: the longest wins within this scope.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum OverlapScope {
+    /// Among matches of the same theme (quanteda's `nested_scope = "key"`).
+    #[default]
+    Theme,
+    /// Among all matches of the lexicon (`nested_scope = "dictionary"`).
+    Lexicon,
+}
+
+/// Lexicon-wide settings.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Settings {
+    /// Negators looked for before an entry, in words (per theme overridable).
+    pub negation_window: u32,
+    /// Negators looked for after an entry, in words (0 = off).
+    pub negation_after: u32,
+    /// Words that negate (normalised); `None` = the built-in list.
+    pub negators: Option<Vec<String>>,
+    /// Extra negators on top of the list.
+    pub extra_negators: Vec<String>,
+    /// Overlap resolution scope.
+    pub overlap: OverlapScope,
+    /// American spellings match British ones.
+    pub spelling_variants: bool,
+}
+
+impl Default for Settings {
+    fn default() -> Settings {
+        Settings {
+            negation_window: 3,
+            negation_after: 0,
+            negators: None,
+            extra_negators: Vec::new(),
+            overlap: OverlapScope::Theme,
+            spelling_variants: true,
+        }
+    }
+}
+
+/// Per-theme matching options.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ThemeOptions {
+    /// Words are matched on their stem (`true`) or their normalised form.
+    pub stem: bool,
+    /// Words must match case exactly (no stemming then).
+    pub case_sensitive: bool,
+    /// A negator before an entry vetoes it.
+    pub negation: bool,
+    /// Override of the lexicon's negation window.
+    pub negation_window: Option<u32>,
+    /// Override of the lexicon's window for negators after an entry.
+    pub negation_after: Option<u32>,
+}
+
+impl Default for ThemeOptions {
+    fn default() -> ThemeOptions {
+        ThemeOptions { stem: true, case_sensitive: false, negation: true, negation_window: None, negation_after: None }
+    }
+}
+
+/// One entry of a theme, with where it was written.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Entry {
+    /// What it matches.
+    pub rule: Rule,
+    /// 1-based line in the source file, when known.
+    pub line: Option<u64>,
+    /// A weight (WordStat `(n)`); 1 unless the source says otherwise.
+    pub weight: f64,
+}
+
+impl Entry {
+    /// An entry with weight 1 and no line.
+    pub fn new(rule: Rule) -> Entry {
+        Entry { rule, line: None, weight: 1.0 }
+    }
+}
+
+/// Sentences a theme must (or must not) match: the lexicon's own tests.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Examples {
+    /// Each must assert the theme.
+    pub matching: Vec<String>,
+    /// None may assert the theme.
+    pub not_matching: Vec<String>,
+}
+
+/// A theme (code, category) of the codeframe.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Theme {
+    /// Stable id (`cost_to_victims`).
+    pub id: String,
+    /// Short label for reports.
+    pub label: String,
+    /// What the theme means, for coders.
+    pub description: String,
+    /// Questions it applies to; empty = every open question.
+    pub questions: Vec<String>,
+    /// Parent theme id: a match here also counts for the parent.
+    pub parent: Option<String>,
+    /// Matching options.
+    pub options: ThemeOptions,
+    /// Entries that assert the theme.
+    pub entries: Vec<Entry>,
+    /// Entries that veto the theme where they match.
+    pub exclusions: Vec<Entry>,
+    /// Examples the lexicon is tested against.
+    pub examples: Examples,
+    /// Line of the theme's header, when known.
+    pub line: Option<u64>,
+}
+
+impl Theme {
+    /// A theme with defaults and no entries.
+    pub fn new(id: impl Into<String>) -> Theme {
+        let id = id.into();
+        Theme {
+            label: id.clone(),
+            id,
+            description: String::new(),
+            questions: Vec::new(),
+            parent: None,
+            options: ThemeOptions::default(),
+            entries: Vec::new(),
+            exclusions: Vec::new(),
+            examples: Examples::default(),
+            line: None,
+        }
+    }
+
+    /// Whether the theme applies to `question`.
+    pub fn applies_to(&self, question: &str) -> bool {
+        self.questions.is_empty() || self.questions.iter().any(|q| q == question)
+    }
+}
+
+/// A lexicon as read from a file.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Lexicon {
+    /// Name, for reports.
+    pub name: String,
+    /// Settings.
+    pub settings: Settings,
+    /// Themes in file order.
+    pub themes: Vec<Theme>,
+    /// The file it came from (for messages).
+    pub source: PathBuf,
+}
+
+impl Lexicon {
+    /// An empty lexicon.
+    pub fn new(name: impl Into<String>) -> Lexicon {
+        Lexicon { name: name.into(), settings: Settings::default(), themes: Vec::new(), source: PathBuf::new() }
+    }
+
+    /// Reads a lexicon from a file, choosing the reader by extension.
+    pub fn from_path(path: &Path) -> Result<Lexicon> {
+        let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+        Lexicon::from_str_with_path(&text, path)
+    }
+
+    /// Parses lexicon text; `path` names the source in messages and picks the format.
+    pub fn from_str_with_path(text: &str, path: &Path) -> Result<Lexicon> {
+        let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
+        match ext.as_str() {
+            "toml" | "" => toml::parse(text, path),
+            other => {
+                Err(Error::config(Location::file(path), format!("unknown lexicon format `.{other}` (expected .toml)")))
+            }
+        }
+    }
+
+    /// The theme with `id`.
+    pub fn theme(&self, id: &str) -> Option<&Theme> {
+        self.themes.iter().find(|t| t.id == id)
+    }
+
+    /// Checks the structure: unique ids, known parents, no cycles.
+    pub fn validate(&self) -> Result<()> {
+        let loc = |line: Option<u64>| {
+            let l = Location::file(&self.source);
+            match line {
+                Some(n) => l.at_line(n),
+                None => l,
+            }
+        };
+        for (i, t) in self.themes.iter().enumerate() {
+            if t.id.trim().is_empty() {
+                return Err(Error::config(loc(t.line), "a theme has an empty id"));
+            }
+            if let Some(first) = self.themes[..i].iter().find(|o| o.id == t.id) {
+                let at = first.line.map(|l| format!(" (first at line {l})")).unwrap_or_default();
+                return Err(Error::config(loc(t.line), format!("duplicate theme id `{}`{at}", t.id)));
+            }
+        }
+        for t in &self.themes {
+            let mut seen = vec![t.id.as_str()];
+            let mut parent = t.parent.as_deref();
+            while let Some(p) = parent {
+                let Some(pt) = self.theme(p) else {
+                    return Err(Error::config(loc(t.line), format!("theme `{}` has unknown parent `{p}`", t.id)));
+                };
+                if seen.contains(&p) {
+                    return Err(Error::config(loc(t.line), format!("theme `{}`: parent chain loops at `{p}`", t.id)));
+                }
+                seen.push(p);
+                parent = pt.parent.as_deref();
+            }
+        }
+        Ok(())
+    }
+
+    /// Checks that every question a theme names is one of `questions`.
+    pub fn check_questions(&self, questions: &[&str]) -> Result<()> {
+        for t in &self.themes {
+            for q in &t.questions {
+                if !questions.contains(&q.as_str()) {
+                    let mut loc = Location::file(&self.source);
+                    if let Some(l) = t.line {
+                        loc = loc.at_line(l);
+                    }
+                    return Err(Error::config(
+                        loc,
+                        format!(
+                            "theme `{}` applies to question `{q}`, which the survey does not have (open questions: {})",
+                            t.id,
+                            questions.join(", ")
+                        ),
+                    ));
+                }
+            }
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,398 @@
+//! Matching: a [`CompiledLexicon`] run over one answer's tokens, giving [`Hit`]s.
+//!
+//! One pass over the tokens: each token's patterns come from a per-word cache (so a
+//! word is looked up in the lexicon once, however often it occurs), and from each
+//! token that has patterns the phrase trie is walked forward. Proximity rules and
+//! regular expressions are evaluated afterwards, only for entries whose operands
+//! occurred. A hit keeps its token range and its byte span in the original text.
+//!
+//! Matching knows nothing of negation, exclusion or overlap: those are decisions
+//! about what a hit means, and live in [`crate::coding`].
+
+use crate::lexicon::compile::{CompiledLexicon, EntryIdx, EntryKind, PatternId, Role};
+use crate::text::{Session, Span, Term, Token};
+
+/// An entry that matched in an answer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Hit {
+    /// First token.
+    pub start: u32,
+    /// One past the last token.
+    pub end: u32,
+    /// The entry.
+    pub entry: EntryIdx,
+    /// Bytes in the original answer.
+    pub span: Span,
+}
+
+impl Hit {
+    /// Number of tokens covered.
+    pub fn len(&self) -> u32 {
+        self.end - self.start
+    }
+
+    /// Whether the hit covers no token (never true for hits the scanner makes).
+    pub fn is_empty(&self) -> bool {
+        self.end == self.start
+    }
+
+    /// Whether two hits share a token.
+    pub fn overlaps(&self, other: &Hit) -> bool {
+        self.start < other.end && other.start < self.end
+    }
+}
+
+#[derive(Clone, Copy, Debug)]
+struct Operand {
+    entry: EntryIdx,
+    role: Role,
+    start: u32,
+    end: u32,
+}
+
+const UNSEEN: u32 = u32::MAX;
+
+/// Per-worker matching state: the analysis session, the per-word pattern cache and
+/// reusable buffers. One per thread; pass the same lexicon every time.
+#[derive(Default, Debug)]
+pub struct Scanner {
+    session: Session,
+    generation: u64,
+    /// Per term id: offset into `pool` (or UNSEEN) and count.
+    term_patterns: Vec<(u32, u32)>,
+    pool: Vec<PatternId>,
+    hits: Vec<Hit>,
+    exclusions: Vec<Hit>,
+    operands: Vec<Operand>,
+    stack: Vec<(u32, u32)>,
+    norm_text: String,
+    norm_offsets: Vec<usize>,
+}
+
+impl Scanner {
+    /// A fresh scanner.
+    pub fn new() -> Scanner {
+        Scanner::default()
+    }
+
+    /// Analyses `text` and finds every entry of `lexicon` in it.
+    pub fn scan(&mut self, lexicon: &CompiledLexicon, text: &str) {
+        self.session.analyze(lexicon.analyzer(), text);
+        if self.session.generation() != self.generation {
+            self.generation = self.session.generation();
+            self.term_patterns.clear();
+            self.pool.clear();
+        }
+        self.hits.clear();
+        self.exclusions.clear();
+        self.operands.clear();
+        let n = self.session.tokens().len();
+        for i in 0..n {
+            let first = self.patterns_at(lexicon, text, i);
+            if first.1 == 0 {
+                continue;
+            }
+            self.walk(lexicon, text, i);
+        }
+        if !self.operands.is_empty() {
+            self.evaluate_rules(lexicon);
+        }
+        if !lexicon.regexes().is_empty() {
+            self.run_regexes(lexicon);
+        }
+        for hits in [&mut self.hits, &mut self.exclusions] {
+            hits.sort_unstable();
+            hits.dedup();
+        }
+    }
+
+    /// Patterns of token `i` (offset, count into the pool), computed once per word.
+    fn patterns_at(&mut self, lexicon: &CompiledLexicon, text: &str, i: usize) -> (u32, u32) {
+        let tok = self.session.tokens()[i];
+        let id = tok.term as usize;
+        if id >= self.term_patterns.len() {
+            self.term_patterns.resize(id + 1, (UNSEEN, 0));
+        }
+        if self.term_patterns[id].0 == UNSEEN {
+            let term = self.session.term(tok.term);
+            let raw = &text[tok.span.start..tok.span.end];
+            let start = self.pool.len();
+            lexicon.patterns_for(raw, &term.norm, &term.stem, &mut self.pool);
+            self.term_patterns[id] = (start as u32, (self.pool.len() - start) as u32);
+        }
+        self.term_patterns[id]
+    }
+
+    fn walk(&mut self, lexicon: &CompiledLexicon, text: &str, i: usize) {
+        self.stack.clear();
+        let (off, len) = self.term_patterns[self.session.tokens()[i].term as usize];
+        for k in off..off + len {
+            if let Some(node) = lexicon.step(0, self.pool[k as usize]) {
+                self.stack.push((node, i as u32));
+            }
+        }
+        let text_len = self.session.tokens().len();
+        while let Some((node, pos)) = self.stack.pop() {
+            if let Some(term) = lexicon.terminal(node) {
+                let tokens = self.session.tokens();
+                let span = tokens[i].span.cover(tokens[pos as usize].span);
+                let (start, end) = (i as u32, pos + 1);
+                for u in lexicon.uses(term) {
+                    match (u.role, lexicon.entries[u.entry as usize].kind) {
+                        (Role::Whole, EntryKind::Exclusion) => {
+                            self.exclusions.push(Hit { start, end, entry: u.entry, span })
+                        }
+                        (Role::Whole, _) => self.hits.push(Hit { start, end, entry: u.entry, span }),
+                        (role, _) => self.operands.push(Operand { entry: u.entry, role, start, end }),
+                    }
+                }
+            }
+            let next = pos as usize + 1;
+            if next >= text_len {
+                continue;
+            }
+            let tokens = self.session.tokens();
+            if tokens[next].clause != tokens[i].clause {
+                continue;
+            }
+            let (off, len) = self.patterns_at(lexicon, text, next);
+            for k in off..off + len {
+                if let Some(child) = lexicon.step(node, self.pool[k as usize]) {
+                    self.stack.push((child, next as u32));
+                }
+            }
+        }
+    }
+
+    fn evaluate_rules(&mut self, lexicon: &CompiledLexicon) {
+        self.operands.sort_unstable_by_key(|o| (o.entry, o.role == Role::Right, o.start, o.end));
+        let tokens = self.session.tokens();
+        let mut i = 0;
+        while i < self.operands.len() {
+            let entry = self.operands[i].entry;
+            let mut j = i;
+            while j < self.operands.len() && self.operands[j].entry == entry {
+                j += 1;
+            }
+            let group = &self.operands[i..j];
+            let split = group.iter().position(|o| o.role == Role::Right).unwrap_or(group.len());
+            let (left, right) = group.split_at(split);
+            let sentence = |o: &Operand| tokens[o.start as usize].sentence;
+            let hit = |a: &Operand, b: &Operand| {
+                let (start, end) = (a.start.min(b.start), a.end.max(b.end));
+                Hit { start, end, entry, span: tokens[start as usize].span.cover(tokens[end as usize - 1].span) }
+            };
+            // Words between the end of one operand and the start of the other, plus one:
+            // `cost NEAR/3 court` matches "cost of the court" (court is the 3rd word on).
+            let distance = |a: &Operand, b: &Operand| -> Option<u32> {
+                if a.end <= b.start {
+                    Some(b.start - a.end + 1)
+                } else if b.end <= a.start {
+                    Some(a.start - b.end + 1)
+                } else {
+                    None
+                }
+            };
+            match lexicon.entries[entry as usize].kind {
+                EntryKind::Near { window, ordered } => {
+                    for a in left {
+                        for b in right {
+                            if sentence(a) != sentence(b) || (ordered && a.end > b.start) {
+                                continue;
+                            }
+                            if distance(a, b).is_some_and(|d| d <= window) {
+                                self.hits.push(hit(a, b));
+                            }
+                        }
+                    }
+                }
+                EntryKind::Sentence => {
+                    for a in left {
+                        for b in right {
+                            if sentence(a) == sentence(b) && distance(a, b).is_some() {
+                                self.hits.push(hit(a, b));
+                            }
+                        }
+                    }
+                }
+                EntryKind::NotNear { window } => {
+                    for a in left {
+                        let blocked = right
+                            .iter()
+                            .any(|b| sentence(a) == sentence(b) && distance(a, b).is_none_or(|d| d <= window));
+                        if !blocked {
+                            self.hits.push(hit(a, a));
+                        }
+                    }
+                }
+                _ => {}
+            }
+            i = j;
+        }
+    }
+
+    fn run_regexes(&mut self, lexicon: &CompiledLexicon) {
+        let tokens = self.session.tokens();
+        if tokens.is_empty() {
+            return;
+        }
+        self.norm_text.clear();
+        self.norm_offsets.clear();
+        for (k, t) in tokens.iter().enumerate() {
+            if k > 0 {
+                self.norm_text.push(' ');
+            }
+            self.norm_offsets.push(self.norm_text.len());
+            self.norm_text.push_str(&self.session.term(t.term).norm);
+        }
+        for (entry, re) in lexicon.regexes() {
+            for m in re.find_iter(&self.norm_text) {
+                if m.start() == m.end() {
+                    continue;
+                }
+                // tokens overlapped by the match
+                let first = self.norm_offsets.partition_point(|&o| o <= m.start()).saturating_sub(1);
+                let last = self.norm_offsets.partition_point(|&o| o < m.end()).saturating_sub(1);
+                let (start, end) = (first as u32, last as u32 + 1);
+                let span = tokens[first].span.cover(tokens[last].span);
+                self.hits.push(Hit { start, end, entry: *entry, span });
+            }
+        }
+    }
+
+    /// The tokens of the last scanned answer.
+    pub fn tokens(&self) -> &[Token] {
+        self.session.tokens()
+    }
+
+    /// A term of the last scanned answer.
+    pub fn term(&self, token: &Token) -> &Term {
+        self.session.term(token.term)
+    }
+
+    /// Hits of asserting entries (words, phrases, rules, regexes), sorted by position.
+    pub fn hits(&self) -> &[Hit] {
+        &self.hits
+    }
+
+    /// Hits of exclusion entries, sorted by position.
+    pub fn exclusions(&self) -> &[Hit] {
+        &self.exclusions
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lexicon::{Entry, Lexicon, Rule, Theme};
+
+    fn compiled(themes: &[(&str, &[&str], &[&str])]) -> CompiledLexicon {
+        let mut lex = Lexicon::new("t");
+        for (id, entries, excl) in themes {
+            let mut t = Theme::new(*id);
+            t.entries = entries.iter().map(|e| Entry::new(Rule::parse(e).unwrap())).collect();
+            t.exclusions = excl.iter().map(|e| Entry::new(Rule::parse(e).unwrap())).collect();
+            lex.themes.push(t);
+        }
+        CompiledLexicon::new(&lex).unwrap()
+    }
+
+    /// (entry text, matched text) of every hit.
+    fn hits(lex: &CompiledLexicon, text: &str) -> Vec<(String, String)> {
+        let mut s = Scanner::new();
+        s.scan(lex, text);
+        s.hits()
+            .iter()
+            .map(|h| (lex.entries[h.entry as usize].text.clone(), text[h.span.start..h.span.end].to_string()))
+            .collect()
+    }
+
+    fn matched(lex: &CompiledLexicon, text: &str) -> Vec<String> {
+        hits(lex, text).into_iter().map(|(_, m)| m).collect()
+    }
+
+    #[test]
+    fn words_match_on_stems() {
+        let lex = compiled(&[("a", &["harass", "stalker"], &[])]);
+        assert_eq!(matched(&lex, "He HARASSED me, harassment by stalkers"), ["HARASSED", "harassment", "stalkers"]);
+        assert!(matched(&lex, "stalking").is_empty()); // stalker != stalk
+    }
+
+    #[test]
+    fn exact_words_do_not_stem() {
+        let lex = compiled(&[("a", &["=fees"], &[])]);
+        assert_eq!(matched(&lex, "Fees, fee, FEES"), ["Fees", "FEES"]);
+    }
+
+    #[test]
+    fn globs_match_the_normalised_word() {
+        let lex = compiled(&[("a", &["harass*", "b?h*viour"], &[])]);
+        assert_eq!(matched(&lex, "Harassing behaviour; behavior"), ["Harassing", "behaviour", "behavior"]);
+    }
+
+    #[test]
+    fn phrases_need_consecutive_words_in_one_clause() {
+        let lex = compiled(&[("a", &["legal aid", "ex partner"], &[])]);
+        assert_eq!(matched(&lex, "no Legal  Aid for my ex-partner"), ["Legal  Aid", "ex-partner"]);
+        assert!(matched(&lex, "legal, aid").is_empty());
+        assert!(matched(&lex, "legal. Aid").is_empty());
+        assert!(matched(&lex, "legal costs and aid").is_empty());
+    }
+
+    #[test]
+    fn phrases_with_globs_and_shared_prefixes() {
+        let lex = compiled(&[("a", &["cost* of applying", "cost of"], &[])]);
+        assert_eq!(
+            hits(&lex, "the costs of applying"),
+            [("cost of".into(), "costs of".into()), ("cost* of applying".into(), "costs of applying".into())]
+        );
+    }
+
+    #[test]
+    fn near_before_sentence_and_notnear() {
+        let lex = compiled(&[(
+            "a",
+            &["cost NEAR/3 court", "police BEFORE/2 ignor*", "delay SENTENCE order", "fee NOTNEAR/2 parking"],
+            &[],
+        )]);
+        assert_eq!(matched(&lex, "the court cost"), ["court cost"]);
+        assert_eq!(matched(&lex, "cost of the court"), ["cost of the court"]);
+        assert!(matched(&lex, "cost of the county court").is_empty());
+        assert!(matched(&lex, "cost. The court").is_empty());
+        assert_eq!(matched(&lex, "police just ignored"), ["police just ignored"]);
+        assert!(matched(&lex, "ignored by police").is_empty());
+        assert_eq!(matched(&lex, "The order came, after a long delay."), ["order came, after a long delay"]);
+        assert_eq!(matched(&lex, "the fee was high"), ["fee"]);
+        assert!(matched(&lex, "parking fee").is_empty());
+    }
+
+    #[test]
+    fn regexes_run_on_normalised_words() {
+        let mut lex = Lexicon::new("t");
+        let mut t = Theme::new("a");
+        t.entries.push(Entry::new(Rule::Regex(r"\d[\d,]* (pounds|quid)".into())));
+        lex.themes.push(t);
+        let lex = CompiledLexicon::new(&lex).unwrap();
+        assert_eq!(matched(&lex, "It cost me 3,000 POUNDS!"), ["3,000 POUNDS"]);
+    }
+
+    #[test]
+    fn exclusions_are_reported_apart() {
+        let lex = compiled(&[("a", &["cost"], &["cost up"])]);
+        let mut s = Scanner::new();
+        s.scan(&lex, "I had to cost up my CCTV");
+        assert_eq!(s.hits().len(), 1);
+        assert_eq!(s.exclusions().len(), 1);
+    }
+
+    #[test]
+    fn case_sensitive_themes() {
+        let mut lex = Lexicon::new("t");
+        let mut t = Theme::new("a");
+        t.options.case_sensitive = true;
+        t.entries = vec![Entry::new(Rule::parse("PIN").unwrap()), Entry::new(Rule::parse("CPS rep*").unwrap())];
+        lex.themes.push(t);
+        let lex = CompiledLexicon::new(&lex).unwrap();
+        assert_eq!(matched(&lex, "a PIN, not a pin; CPS reps but cps reps"), ["PIN", "CPS reps"]);
+    }
+}

@@ -1,0 +1,493 @@
+//! The pipeline: wires the stages together and runs them over an input.
+//!
+//! read (input) -> decode + analyse + match + code (per row, in parallel chunks)
+//! -> tally (merged in input order) -> reports. This is the only module that knows
+//! about threads (rayon) and progress; every stage it calls is pure.
+//!
+//! Chunks are formed by the reader independently of the thread count, coded in
+//! parallel in batches, and their outputs written in input order, so results are
+//! byte-identical for any number of threads. Memory is bounded by the batch size.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::sync::mpsc::sync_channel;
+
+use rayon::prelude::*;
+
+use crate::coding::{self, Coding};
+use crate::error::{Error, Result};
+use crate::input::csv::{Chunk, CsvSource, RawRow, ResponseReader, decode, sha256_hex};
+use crate::input::{Columns, InputSource, Reject};
+use crate::lexicon::CompiledLexicon;
+use crate::matching::Scanner;
+use crate::report::{self, AtomicFile, Rounding, Summary, codes};
+use crate::survey::{Classifier, ClosedCell, Survey, TypeCell};
+use crate::tally::{RowCounts, Shape, Tally};
+
+/// How a run goes; none of these change the results except `strict`'s exit status.
+#[derive(Clone, Debug)]
+pub struct RunOptions {
+    /// Worker threads (0 = one per core).
+    pub threads: usize,
+    /// Most rows per chunk.
+    pub chunk_rows: usize,
+    /// About this many input bytes per chunk.
+    pub chunk_bytes: usize,
+    /// CSV reading options.
+    pub csv: CsvSource,
+    /// Any rejected row fails the run.
+    pub strict: bool,
+    /// How percentages are shown in reports.
+    pub rounding: Rounding,
+}
+
+impl Default for RunOptions {
+    fn default() -> RunOptions {
+        RunOptions {
+            threads: 0,
+            chunk_rows: 2048,
+            chunk_bytes: 256 << 10,
+            csv: CsvSource::default(),
+            strict: false,
+            rounding: Rounding::Whole,
+        }
+    }
+}
+
+/// A named input whose bytes go into the manifest's hashes.
+#[derive(Clone, Debug)]
+pub struct ManifestInput {
+    /// Role (`survey`, `lexicon`).
+    pub role: String,
+    /// Path as given (or `<demo>/...`).
+    pub path: PathBuf,
+    /// SHA-256 of its bytes.
+    pub sha256: String,
+}
+
+impl ManifestInput {
+    /// Hashes `bytes` under `role` and `path`.
+    pub fn new(role: &str, path: &Path, bytes: &[u8]) -> ManifestInput {
+        ManifestInput { role: role.to_string(), path: path.to_path_buf(), sha256: sha256_hex(bytes) }
+    }
+}
+
+/// Everything a run needs.
+pub struct Job<'a> {
+    /// The survey spec.
+    pub survey: &'a Survey,
+    /// The compiled lexicon.
+    pub lexicon: &'a CompiledLexicon,
+    /// Where responses come from.
+    pub input: InputSource,
+    /// Output folder.
+    pub out_dir: PathBuf,
+    /// Options.
+    pub options: RunOptions,
+    /// Spec and lexicon files, for the manifest.
+    pub config_files: Vec<ManifestInput>,
+}
+
+/// Progress after a batch of chunks.
+#[derive(Clone, Copy, Debug)]
+pub struct Progress {
+    /// Rows read so far.
+    pub rows: u64,
+    /// Input bytes read so far.
+    pub bytes: u64,
+}
+
+/// What a finished run produced.
+#[derive(Debug)]
+pub struct Outcome {
+    /// Merged counts.
+    pub tally: Tally,
+    /// The figures.
+    pub summary: Summary,
+    /// Files written, in order.
+    pub files: Vec<PathBuf>,
+}
+
+/// One open answer of a coded row.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum OpenAnswer {
+    /// The cell is empty.
+    Empty,
+    /// A non-answer ("n/a").
+    NonAnswer,
+    /// An answer, with its coding.
+    Coded(Coding),
+}
+
+/// A respondent, coded.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CodedRow {
+    /// Respondent id.
+    pub id: String,
+    /// Line in the input.
+    pub line: u64,
+    /// Type cell, read.
+    pub respondent_type: Option<TypeCell>,
+    /// Closed cells, read.
+    pub closed: Vec<ClosedCell>,
+    /// Open answers (texts and codings).
+    pub open: Vec<(String, OpenAnswer)>,
+}
+
+/// Codes rows of one survey with one lexicon: the per-row work of the pipeline.
+pub struct Coder<'a> {
+    survey: &'a Survey,
+    lexicon: &'a CompiledLexicon,
+    classifier: Classifier,
+    applies: Vec<Vec<bool>>,
+    columns: Columns,
+    max_cell_bytes: usize,
+}
+
+impl<'a> Coder<'a> {
+    /// Prepares coding for rows with the given columns.
+    pub fn new(survey: &'a Survey, lexicon: &'a CompiledLexicon, columns: Columns, max_cell_bytes: usize) -> Coder<'a> {
+        Coder {
+            survey,
+            lexicon,
+            classifier: Classifier::new(survey, lexicon.analyzer()),
+            applies: survey.open.iter().map(|q| lexicon.themes_for(&q.id)).collect(),
+            columns,
+            max_cell_bytes,
+        }
+    }
+
+    /// The shape of tallies for this survey and lexicon.
+    pub fn shape(&self) -> Shape {
+        Shape {
+            closed_options: self.survey.closed.iter().map(|q| q.options.len()).collect(),
+            open: self.survey.open.len(),
+            themes: self.lexicon.themes.len(),
+            types: self.survey.type_names().len(),
+            segments: self.survey.segments.len(),
+        }
+    }
+
+    /// Codes one open answer of question `q`.
+    pub fn code_answer(&self, scanner: &mut Scanner, q: usize, text: &str) -> OpenAnswer {
+        if text.trim().is_empty() {
+            OpenAnswer::Empty
+        } else if self.classifier.is_non_answer(self.lexicon.analyzer(), text) {
+            OpenAnswer::NonAnswer
+        } else {
+            scanner.scan(self.lexicon, text);
+            OpenAnswer::Coded(coding::code(self.lexicon, scanner, &self.applies[q]))
+        }
+    }
+
+    /// Codes a chunk: tally, codes.csv and rejects.csv bytes, and (if `keep`) the rows.
+    pub fn code_chunk(&self, scanner: &mut Scanner, chunk: &Chunk, keep: bool) -> ChunkResult {
+        let mut out = ChunkResult {
+            index: chunk.index,
+            tally: Tally::new(self.shape()),
+            codes: codes::buffer_writer(),
+            rejects: codes::buffer_writer(),
+            rows: Vec::new(),
+            rows_read: chunk.rows.len() as u64,
+            bytes: chunk.bytes,
+        };
+        for raw in &chunk.rows {
+            match self.code_row(scanner, raw, &mut out.codes) {
+                Ok(row) => {
+                    let open: Vec<Option<Option<&Coding>>> = row
+                        .open
+                        .iter()
+                        .map(|(_, a)| match a {
+                            OpenAnswer::Empty => None,
+                            OpenAnswer::NonAnswer => Some(None),
+                            OpenAnswer::Coded(c) => Some(Some(c)),
+                        })
+                        .collect();
+                    let segments = self.segments(raw);
+                    out.tally.add(&RowCounts {
+                        respondent_type: row.respondent_type,
+                        closed: row.closed.clone(),
+                        open,
+                        segments: segments.iter().map(|s| s.as_str()).collect(),
+                    });
+                    if keep {
+                        out.rows.push(row);
+                    }
+                }
+                Err(reject) => {
+                    out.tally.add_reject();
+                    // Writing to a Vec cannot fail.
+                    let _ = codes::write_reject(&mut out.rejects, &reject);
+                }
+            }
+        }
+        out
+    }
+
+    fn segments(&self, raw: &RawRow) -> Vec<String> {
+        self.columns
+            .segments
+            .iter()
+            .map(|&i| String::from_utf8_lossy(raw.record.get(i).unwrap_or(b"")).trim().to_string())
+            .collect()
+    }
+
+    /// Codes one raw row, appending its codes to `codes_out`.
+    pub fn code_row(
+        &self,
+        scanner: &mut Scanner,
+        raw: &RawRow,
+        codes_out: &mut csv::Writer<Vec<u8>>,
+    ) -> std::result::Result<CodedRow, Reject> {
+        if let Some(r) = &raw.reject {
+            return Err(r.clone());
+        }
+        let resp = decode(raw, &self.columns, self.max_cell_bytes)?;
+        let respondent_type = resp.respondent_type.map(|cell| self.classifier.respondent_type(cell));
+        let closed = resp.closed.iter().enumerate().map(|(q, cell)| self.classifier.closed(q, cell)).collect();
+        let mut open = Vec::with_capacity(resp.open.len());
+        for (q, text) in resp.open.iter().enumerate() {
+            let answer = self.code_answer(scanner, q, text);
+            if let OpenAnswer::Coded(c) = &answer {
+                let _ = codes::write_codes(codes_out, self.lexicon, &resp.id, &self.survey.open[q].id, text, c);
+            }
+            open.push((text.to_string(), answer));
+        }
+        Ok(CodedRow { id: resp.id.into_owned(), line: resp.line, respondent_type, closed, open })
+    }
+}
+
+/// The output of one chunk.
+pub struct ChunkResult {
+    /// Chunk position.
+    pub index: u64,
+    /// Its counts.
+    pub tally: Tally,
+    /// Its codes.csv rows.
+    pub codes: csv::Writer<Vec<u8>>,
+    /// Its rejects.csv rows.
+    pub rejects: csv::Writer<Vec<u8>>,
+    /// Its coded rows, if asked for.
+    pub rows: Vec<CodedRow>,
+    /// Rows read.
+    pub rows_read: u64,
+    /// Input bytes.
+    pub bytes: u64,
+}
+
+fn thread_pool(threads: usize) -> Result<rayon::ThreadPool> {
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .map_err(|e| Error::Usage(format!("cannot start {threads} threads: {e}")))
+}
+
+/// Reads `input` and codes every row, calling `sink` with each chunk's result in
+/// input order. Returns the reader's SHA-256 of the input.
+pub fn stream(
+    survey: &Survey,
+    lexicon: &CompiledLexicon,
+    input: &InputSource,
+    options: &RunOptions,
+    keep_rows: bool,
+    mut sink: impl FnMut(ChunkResult) -> Result<()>,
+) -> Result<String> {
+    let mut reader = ResponseReader::open(input, survey, options.csv.clone())?;
+    let coder = Coder::new(survey, lexicon, reader.columns().clone(), options.csv.max_cell_bytes);
+    let pool = thread_pool(options.threads)?;
+    let threads = pool.current_num_threads();
+    let batch = threads * 4;
+    let scanners: Mutex<Vec<Scanner>> = Mutex::new((0..threads).map(|_| Scanner::new()).collect());
+    let (tx, rx) = sync_channel::<Result<Chunk>>(batch * 2);
+    let (chunk_rows, chunk_bytes) = (options.chunk_rows, options.chunk_bytes);
+    std::thread::scope(|scope| -> Result<String> {
+        let reader_thread = scope.spawn(move || {
+            loop {
+                match reader.next_chunk(chunk_rows, chunk_bytes) {
+                    Ok(Some(c)) => {
+                        if tx.send(Ok(c)).is_err() {
+                            break;
+                        }
+                    }
+                    Ok(None) => break,
+                    Err(e) => {
+                        let _ = tx.send(Err(e));
+                        break;
+                    }
+                }
+            }
+            reader.sha256()
+        });
+        let mut pending: Vec<Chunk> = Vec::with_capacity(batch);
+        let mut done = false;
+        while !done {
+            pending.clear();
+            match rx.recv() {
+                Ok(c) => pending.push(c?),
+                Err(_) => done = true,
+            }
+            while !done && pending.len() < batch {
+                match rx.try_recv() {
+                    Ok(c) => pending.push(c?),
+                    Err(std::sync::mpsc::TryRecvError::Empty) => {
+                        if pending.len() >= threads {
+                            break;
+                        }
+                        match rx.recv() {
+                            Ok(c) => pending.push(c?),
+                            Err(_) => done = true,
+                        }
+                    }
+                    Err(std::sync::mpsc::TryRecvError::Disconnected) => done = true,
+                }
+            }
+            if pending.is_empty() {
+                break;
+            }
+            let results: Vec<ChunkResult> = pool.install(|| {
+                pending
+                    .par_iter()
+                    .map(|chunk| {
+                        let mut scanner =
+                            scanners.lock().expect("scanner pool lock is never poisoned").pop().unwrap_or_default();
+                        let r = coder.code_chunk(&mut scanner, chunk, keep_rows);
+                        scanners.lock().expect("scanner pool lock is never poisoned").push(scanner);
+                        r
+                    })
+                    .collect()
+            });
+            for r in results {
+                sink(r)?;
+            }
+        }
+        drop(rx);
+        Ok(reader_thread.join().expect("the reader thread does not panic"))
+    })
+}
+
+/// Runs a job: codes the input and writes every output file into `out_dir`.
+pub fn run(job: &Job, progress: &dyn Fn(Progress)) -> Result<Outcome> {
+    let out = &job.out_dir;
+    guard_output_dir(out, &job.input)?;
+    let mut codes_file = AtomicFile::create(&out.join("codes.csv"))?;
+    let mut rejects_file = AtomicFile::create(&out.join("rejects.csv"))?;
+    let (codes_path, rejects_path) = (out.join("codes.csv"), out.join("rejects.csv"));
+    let io = |p: &PathBuf| {
+        let p = p.clone();
+        move |e: std::io::Error| Error::io(&p, e)
+    };
+    codes::write_header(codes_file.writer(), &codes::CODES_HEADER).map_err(io(&codes_path))?;
+    codes::write_header(rejects_file.writer(), &codes::REJECTS_HEADER).map_err(io(&rejects_path))?;
+    let mut tally: Option<Tally> = None;
+    let (mut rows, mut bytes) = (0u64, 0u64);
+    let input_sha = stream(job.survey, job.lexicon, &job.input, &job.options, false, |r| {
+        codes_file.writer().write_all(r.codes.get_ref()).map_err(io(&codes_path))?;
+        rejects_file.writer().write_all(r.rejects.get_ref()).map_err(io(&rejects_path))?;
+        match &mut tally {
+            Some(t) => t.merge(&r.tally),
+            None => tally = Some(r.tally),
+        }
+        rows += r.rows_read;
+        bytes += r.bytes;
+        progress(Progress { rows, bytes });
+        Ok(())
+    })?;
+    let tally = match tally {
+        Some(t) => t,
+        None => {
+            let reader = ResponseReader::open(&job.input, job.survey, job.options.csv.clone())?;
+            Coder::new(job.survey, job.lexicon, reader.columns().clone(), 0).shape_tally()
+        }
+    };
+    codes_file.commit()?;
+    rejects_file.commit()?;
+    let summary = Summary::new(job.survey, job.lexicon, &tally);
+    let reports = report::standard_reports(job.options.rounding);
+    report::write_reports(out, &summary, &reports)?;
+    let mut files: Vec<PathBuf> = vec![out.join("codes.csv"), out.join("rejects.csv")];
+    files.extend(reports.iter().map(|r| out.join(r.file_name())));
+    let mut inputs = job.config_files.clone();
+    inputs.push(ManifestInput { role: "responses".into(), path: job.input.name(), sha256: input_sha });
+    report::manifest::write(out, &inputs, &job.options, &summary, &files)?;
+    files.push(out.join("manifest.json"));
+    if job.options.strict && tally.rows_rejected > 0 {
+        return Err(Error::Rejects {
+            rejected: tally.rows_rejected,
+            report: out.join("rejects.csv").display().to_string(),
+        });
+    }
+    Ok(Outcome { tally, summary, files })
+}
+
+impl Coder<'_> {
+    /// An empty tally of this coder's shape.
+    pub fn shape_tally(&self) -> Tally {
+        Tally::new(self.shape())
+    }
+}
+
+/// Creates the output folder, refusing one that would overwrite the input.
+fn guard_output_dir(out: &Path, input: &InputSource) -> Result<()> {
+    if out.exists() && !out.is_dir() {
+        return Err(Error::Usage(format!("--out {} is a file, not a folder", out.display())));
+    }
+    std::fs::create_dir_all(out).map_err(|e| Error::io(out, e))?;
+    if let InputSource::File(p) = input {
+        let (Ok(dir), Ok(file)) = (out.canonicalize(), p.canonicalize()) else { return Ok(()) };
+        if file.parent() == Some(dir.as_path()) {
+            let name = file.file_name().and_then(|n| n.to_str()).unwrap_or("");
+            if OUTPUT_NAMES.contains(&name) {
+                return Err(Error::Usage(format!(
+                    "--out {} would overwrite the input {}: choose another folder",
+                    out.display(),
+                    p.display()
+                )));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Names of the files a run writes.
+pub const OUTPUT_NAMES: &[&str] = &[
+    "codes.csv",
+    "rejects.csv",
+    "summary.md",
+    "summary.json",
+    "respondents.csv",
+    "closed_answers.csv",
+    "theme_frequencies.csv",
+    "manifest.json",
+];
+
+/// Codes a whole (small) input in memory and returns every coded row in order,
+/// with the merged tally. For tools that need the rows (validate, explain, diff).
+pub fn code_all(
+    survey: &Survey,
+    lexicon: &CompiledLexicon,
+    input: &InputSource,
+    options: &RunOptions,
+) -> Result<(Vec<CodedRow>, Tally, Vec<String>)> {
+    let mut rows = Vec::new();
+    let mut tally: Option<Tally> = None;
+    let mut rejects = Vec::new();
+    stream(survey, lexicon, input, options, true, |r| {
+        rows.extend(r.rows);
+        let text = String::from_utf8_lossy(r.rejects.get_ref()).into_owned();
+        rejects.extend(text.lines().map(String::from));
+        match &mut tally {
+            Some(t) => t.merge(&r.tally),
+            None => tally = Some(r.tally),
+        }
+        Ok(())
+    })?;
+    let tally = match tally {
+        Some(t) => t,
+        None => {
+            let reader = ResponseReader::open(input, survey, options.csv.clone())?;
+            Coder::new(survey, lexicon, reader.columns().clone(), 0).shape_tally()
+        }
+    };
+    Ok((rows, tally, rejects))
+}

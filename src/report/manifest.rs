@@ -1,0 +1,89 @@
+//! `manifest.json`: what a run read, how, and what it wrote, for reproducibility.
+//!
+//! Holds no timestamps, no thread count and no absolute temporary paths, so two runs
+//! over the same inputs write the same manifest byte for byte.
+
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+use super::{AtomicFile, Summary};
+use crate::error::{Error, Result};
+use crate::input::csv::sha256_hex;
+use crate::pipeline::{ManifestInput, RunOptions};
+
+#[derive(Serialize)]
+struct Manifest<'a> {
+    codeframe_version: &'a str,
+    inputs: Vec<InputJson>,
+    options: OptionsJson,
+    rows: RowsJson,
+    outputs: Vec<OutputJson>,
+}
+
+#[derive(Serialize)]
+struct InputJson {
+    role: String,
+    path: String,
+    sha256: String,
+}
+
+#[derive(Serialize)]
+struct OptionsJson {
+    strict: bool,
+    rounding: String,
+    delimiter: String,
+    max_cell_bytes: usize,
+    reject_duplicate_ids: bool,
+}
+
+#[derive(Serialize)]
+struct RowsJson {
+    read: u64,
+    coded: u64,
+    rejected: u64,
+}
+
+#[derive(Serialize)]
+struct OutputJson {
+    file: String,
+    sha256: String,
+}
+
+/// Writes `manifest.json` into `dir`, hashing each file in `outputs`.
+pub fn write(
+    dir: &Path,
+    inputs: &[ManifestInput],
+    options: &RunOptions,
+    summary: &Summary,
+    outputs: &[PathBuf],
+) -> Result<()> {
+    let mut out = Vec::new();
+    for p in outputs {
+        let bytes = std::fs::read(p).map_err(|e| Error::io(p, e))?;
+        let file = p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        out.push(OutputJson { file, sha256: sha256_hex(&bytes) });
+    }
+    let m = Manifest {
+        codeframe_version: env!("CARGO_PKG_VERSION"),
+        inputs: inputs
+            .iter()
+            .map(|i| InputJson { role: i.role.clone(), path: i.path.display().to_string(), sha256: i.sha256.clone() })
+            .collect(),
+        options: OptionsJson {
+            strict: options.strict,
+            rounding: format!("{:?}", options.rounding),
+            delimiter: (options.csv.delimiter as char).to_string(),
+            max_cell_bytes: options.csv.max_cell_bytes,
+            reject_duplicate_ids: options.csv.reject_duplicate_ids,
+        },
+        rows: RowsJson { read: summary.rows.read, coded: summary.rows.coded, rejected: summary.rows.rejected },
+        outputs: out,
+    };
+    let path = dir.join("manifest.json");
+    let mut f = AtomicFile::create(&path)?;
+    serde_json::to_writer_pretty(f.writer(), &m).map_err(|e| Error::io(&path, e.into()))?;
+    use std::io::Write;
+    f.writer().write_all(b"\n").map_err(|e| Error::io(&path, e))?;
+    f.commit()
+}

@@ -1,0 +1,256 @@
+//! `summary.md`: the report people read, shaped like a published consultation
+//! summary: the respondent table, then each question in order with its figures in
+//! plain sentences and in a table. Every percentage names its base.
+
+use std::io::{self, Write};
+
+use super::{ClosedSummary, Figure, OpenSummary, QuestionSummary, ReportWriter, Rounding, Summary};
+
+/// `summary.md`.
+pub struct MarkdownReport {
+    /// How percentages are shown.
+    pub rounding: Rounding,
+}
+
+/// Escapes text for a Markdown table cell or sentence.
+pub fn md_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '|' | '*' | '_' | '`' | '[' | ']' | '<' | '>' | '#' | '\\' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '\n' | '\r' => out.push(' '),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+impl MarkdownReport {
+    fn pct(&self, f: Figure) -> String {
+        self.rounding.pct(f)
+    }
+
+    fn closed(&self, out: &mut dyn Write, c: &ClosedSummary) -> io::Result<()> {
+        // Sentence: options by count, the nil-merged option shown including nil.
+        let mut parts: Vec<(String, Figure, bool)> = c
+            .options
+            .iter()
+            .map(|o| match &c.nil_merged {
+                Some((label, merged)) if *label == o.label => (o.label.clone(), *merged, true),
+                _ => (o.label.clone(), o.figure, false),
+            })
+            .collect();
+        parts.sort_by(|a, b| b.1.count.cmp(&a.1.count).then_with(|| a.0.cmp(&b.0)));
+        let phrase = |(label, f, merged): &(String, Figure, bool), first: bool| {
+            format!(
+                "{}{} ({} of {}) answered '{}'{}",
+                self.pct(*f),
+                if first { " of respondents" } else { "" },
+                f.count,
+                f.base,
+                md_escape(label),
+                if *merged { " (including nil responses)" } else { "" }
+            )
+        };
+        if let Some((first, rest)) = parts.split_first() {
+            write!(out, "{}", phrase(first, true))?;
+            for (k, p) in rest.iter().enumerate() {
+                let sep = if k + 1 == rest.len() { " and " } else { ", " };
+                write!(out, "{sep}{}", phrase(p, false))?;
+            }
+            writeln!(out, ".")?;
+        }
+        if c.nil.count > 0 && c.nil_merged.is_none() {
+            writeln!(out, "{} ({} of {}) gave no answer.", self.pct(c.nil), c.nil.count, c.nil.base)?;
+        }
+        if c.unrecognised.count > 0 {
+            writeln!(
+                out,
+                "{} ({} of {}) gave an answer that matches none of the options.",
+                self.pct(c.unrecognised),
+                c.unrecognised.count,
+                c.unrecognised.base
+            )?;
+        }
+        let n = c.nil.base;
+        let answered = c.options.first().map_or(0, |o| o.of_answered.base);
+        writeln!(out)?;
+        writeln!(
+            out,
+            "| Answer | Respondents | % of all respondents (base {n}) | % of those who answered (base {answered}) |"
+        )?;
+        writeln!(out, "|---|---:|---:|---:|")?;
+        for o in &c.options {
+            writeln!(
+                out,
+                "| {} | {} | {} | {} |",
+                md_escape(&o.label),
+                o.figure.count,
+                self.pct(o.figure),
+                self.pct(o.of_answered)
+            )?;
+        }
+        writeln!(out, "| No answer (nil) | {} | {} | |", c.nil.count, self.pct(c.nil))?;
+        if c.unrecognised.count > 0 {
+            writeln!(out, "| Unrecognised answer | {} | {} | |", c.unrecognised.count, self.pct(c.unrecognised))?;
+        }
+        if let Some((label, f)) = &c.nil_merged {
+            writeln!(out, "| {} (including nil) | {} | {} | |", md_escape(label), f.count, self.pct(*f))?;
+        }
+        Ok(())
+    }
+
+    fn open(&self, out: &mut dyn Write, o: &OpenSummary) -> io::Result<()> {
+        let (a, na) = (o.answered, o.not_answered);
+        if na.count * 2 >= na.base && na.count > 0 {
+            write!(
+                out,
+                "{} of respondents ({} of {}) did not answer this question. Of the remaining {} ({} respondents)",
+                self.pct(na),
+                na.count,
+                na.base,
+                self.pct(a),
+                a.count
+            )?;
+            writeln!(
+                out,
+                ", {} ({} of {}) raised at least one theme.",
+                self.pct(o.coded),
+                o.coded.count,
+                o.coded.base
+            )?;
+        } else {
+            writeln!(
+                out,
+                "{} of respondents ({} of {}) answered this question; {} of those ({} of {}) raised at least one theme.",
+                self.pct(a),
+                a.count,
+                a.base,
+                self.pct(o.coded),
+                o.coded.count,
+                o.coded.base
+            )?;
+        }
+        if o.non_answers.count > 0 {
+            writeln!(
+                out,
+                "{} wrote a non-answer (such as 'n/a' or 'see above'), counted as not answering.",
+                o.non_answers.count
+            )?;
+        }
+        let raised: Vec<_> = o.themes.iter().filter(|t| t.of_respondents.count > 0).collect();
+        if let Some((top, rest)) = raised.split_first() {
+            writeln!(out)?;
+            writeln!(
+                out,
+                "The most frequent theme was **{}**: {} respondents, {} of all respondents ({} of those who answered).",
+                md_escape(&top.label),
+                top.of_respondents.count,
+                self.pct(top.of_respondents),
+                self.pct(top.of_answered)
+            )?;
+            if !rest.is_empty() {
+                let items: Vec<String> = rest
+                    .iter()
+                    .map(|t| {
+                        format!(
+                            "{} ({} respondents, {}; {} of those who answered)",
+                            md_escape(&t.label),
+                            t.of_respondents.count,
+                            self.pct(t.of_respondents),
+                            self.pct(t.of_answered)
+                        )
+                    })
+                    .collect();
+                writeln!(out, "Other themes raised: {}.", items.join("; "))?;
+            }
+        }
+        if !o.themes.is_empty() {
+            writeln!(out)?;
+            writeln!(
+                out,
+                "| Theme | Respondents | % of all respondents (base {}) | % of those who answered (base {}) |",
+                a.base, a.count
+            )?;
+            writeln!(out, "|---|---:|---:|---:|")?;
+            for t in &o.themes {
+                writeln!(
+                    out,
+                    "| {} (`{}`) | {} | {} | {} |",
+                    md_escape(&t.label),
+                    t.id,
+                    t.of_respondents.count,
+                    self.pct(t.of_respondents),
+                    self.pct(t.of_answered)
+                )?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl ReportWriter for MarkdownReport {
+    fn file_name(&self) -> &'static str {
+        "summary.md"
+    }
+
+    fn write(&self, s: &Summary, out: &mut dyn Write) -> io::Result<()> {
+        writeln!(out, "# Summary of responses: {}", md_escape(&s.title))?;
+        writeln!(out)?;
+        writeln!(
+            out,
+            "A total of {} responses were coded ({} rows read, {} rejected) with the lexicon `{}`.",
+            s.respondents, s.rows.read, s.rows.rejected, s.lexicon
+        )?;
+        if s.rows.rejected > 0 {
+            writeln!(out, "Rejected rows are listed with the reason in `rejects.csv`.")?;
+        }
+        writeln!(
+            out,
+            "Percentages of *all respondents* have base {}; percentages of *those who answered* have the number who answered that question as base.",
+            s.respondents
+        )?;
+        if !s.types.is_empty() {
+            writeln!(out)?;
+            writeln!(out, "## Respondents")?;
+            writeln!(out)?;
+            writeln!(out, "| Type of respondent | Number of respondents |")?;
+            writeln!(out, "|---|---:|")?;
+            for t in &s.types {
+                writeln!(out, "| {} | {} ({}) |", md_escape(&t.name), t.figure.count, self.pct(t.figure))?;
+            }
+            writeln!(out, "| Total | {} |", s.respondents)?;
+            if let (Some(d), true) = (&s.default_type, s.types_defaulted.count > 0) {
+                writeln!(out)?;
+                writeln!(
+                    out,
+                    "{} respondents ({}) did not identify themselves (or gave an unlisted type) and are recorded as '{}'.",
+                    s.types_defaulted.count,
+                    self.pct(s.types_defaulted),
+                    md_escape(d)
+                )?;
+            }
+        }
+        for q in &s.questions {
+            writeln!(out)?;
+            let (id, text) = match q {
+                QuestionSummary::Closed(c) => (&c.id, &c.text),
+                QuestionSummary::Open(o) => (&o.id, &o.text),
+            };
+            if text.is_empty() {
+                writeln!(out, "## {id}")?;
+            } else {
+                writeln!(out, "## {id}. {}", md_escape(text))?;
+            }
+            writeln!(out)?;
+            match q {
+                QuestionSummary::Closed(c) => self.closed(out, c)?,
+                QuestionSummary::Open(o) => self.open(out, o)?,
+            }
+        }
+        Ok(())
+    }
+}

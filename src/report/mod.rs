@@ -1,0 +1,378 @@
+//! Reports: the figures of a run, and every format they are written in.
+//!
+//! [`Summary`] turns a [`Tally`] into figures, each with its base (numerator and
+//! denominator), in report order; every format (Markdown, JSON, CSV) renders the
+//! same `Summary`, so they cannot disagree. Only this module knows output formats.
+//! Files are written to a temporary name and renamed into place ([`AtomicFile`]), so
+//! an interrupted run never leaves a half-written report.
+
+pub mod codes;
+pub mod csv;
+pub mod json;
+pub mod manifest;
+pub mod markdown;
+
+use std::fs::File;
+use std::io::{self, BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+use crate::error::{Error, Result};
+use crate::lexicon::CompiledLexicon;
+use crate::survey::Survey;
+use crate::tally::{Counts, Tally};
+
+/// A count and the base it is a share of.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Figure {
+    /// Numerator.
+    pub count: u64,
+    /// Denominator.
+    pub base: u64,
+}
+
+impl Figure {
+    /// `count` of `base`.
+    pub fn new(count: u64, base: u64) -> Figure {
+        Figure { count, base }
+    }
+
+    /// The percentage (0 when the base is 0).
+    pub fn pct(self) -> f64 {
+        if self.base == 0 { 0.0 } else { 100.0 * self.count as f64 / self.base as f64 }
+    }
+}
+
+/// How percentages are shown.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Rounding {
+    /// Whole numbers (`41%`).
+    #[default]
+    Whole,
+    /// One decimal (`40.9%`).
+    OneDecimal,
+}
+
+impl Rounding {
+    /// Formats a figure's percentage, with `%`.
+    pub fn pct(self, f: Figure) -> String {
+        match self {
+            Rounding::Whole => format!("{:.0}%", round_half_up(f.pct(), 0)),
+            Rounding::OneDecimal => format!("{:.1}%", round_half_up(f.pct(), 1)),
+        }
+    }
+}
+
+/// Rounds half away from zero (as people and spreadsheets do), not half to even.
+pub fn round_half_up(x: f64, decimals: i32) -> f64 {
+    let m = 10f64.powi(decimals);
+    // The small nudge keeps 29.5 (stored as 29.4999...) rounding to 30.
+    ((x * m) + 1e-9).round() / m
+}
+
+/// A respondent type's row.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TypeRow {
+    /// Type name.
+    pub name: String,
+    /// Respondents of this type, of all respondents.
+    pub figure: Figure,
+}
+
+/// An answer option's row.
+#[derive(Clone, Debug, PartialEq)]
+pub struct OptionRow {
+    /// Option label (or `(nil)`, `(unrecognised)`).
+    pub label: String,
+    /// Respondents choosing it, of all respondents.
+    pub figure: Figure,
+    /// Respondents choosing it, of those who gave a recognised option.
+    pub of_answered: Figure,
+}
+
+/// A closed question's figures.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ClosedSummary {
+    /// Question id.
+    pub id: String,
+    /// Question text.
+    pub text: String,
+    /// One row per option, in survey order.
+    pub options: Vec<OptionRow>,
+    /// Nil responses, of all respondents.
+    pub nil: Figure,
+    /// Values matching no option, of all respondents.
+    pub unrecognised: Figure,
+    /// The option nil merges into, and its figure including nil.
+    pub nil_merged: Option<(String, Figure)>,
+}
+
+/// A theme's row in an open question.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ThemeRow {
+    /// Theme id.
+    pub id: String,
+    /// Theme label.
+    pub label: String,
+    /// Parent theme id, if any.
+    pub parent: Option<String>,
+    /// Respondents asserting it, of all respondents.
+    pub of_respondents: Figure,
+    /// Respondents asserting it, of those who answered.
+    pub of_answered: Figure,
+    /// Occurrences (hits that counted) across answers.
+    pub occurrences: u64,
+}
+
+/// An open question's figures.
+#[derive(Clone, Debug, PartialEq)]
+pub struct OpenSummary {
+    /// Question id.
+    pub id: String,
+    /// Question text.
+    pub text: String,
+    /// Those who answered, of all respondents.
+    pub answered: Figure,
+    /// Those who did not (empty or a non-answer), of all respondents.
+    pub not_answered: Figure,
+    /// Non-empty non-answers ("n/a"), of all respondents.
+    pub non_answers: Figure,
+    /// Answers with at least one theme, of those who answered.
+    pub coded: Figure,
+    /// Themes that apply to the question, ranked by count (desc), then id.
+    pub themes: Vec<ThemeRow>,
+}
+
+/// One question's figures.
+#[derive(Clone, Debug, PartialEq)]
+pub enum QuestionSummary {
+    /// A closed question.
+    Closed(ClosedSummary),
+    /// An open question.
+    Open(OpenSummary),
+}
+
+/// How many rows the run read, coded and rejected.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct RowAccount {
+    /// Rows read.
+    pub read: u64,
+    /// Rows coded.
+    pub coded: u64,
+    /// Rows rejected (listed in rejects.csv).
+    pub rejected: u64,
+}
+
+/// Every figure of a run, in report order.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Summary {
+    /// Survey title.
+    pub title: String,
+    /// Lexicon name.
+    pub lexicon: String,
+    /// Rows.
+    pub rows: RowAccount,
+    /// Respondents (rows coded).
+    pub respondents: u64,
+    /// Respondent types, in survey order (empty if the survey has none).
+    pub types: Vec<TypeRow>,
+    /// Respondents whose type was empty or unknown, of all respondents.
+    pub types_defaulted: Figure,
+    /// Default type name, if the survey has types.
+    pub default_type: Option<String>,
+    /// Questions, in report order.
+    pub questions: Vec<QuestionSummary>,
+}
+
+impl Summary {
+    /// Computes the figures of `tally` for everyone.
+    pub fn new(survey: &Survey, lexicon: &CompiledLexicon, tally: &Tally) -> Summary {
+        let n = tally.total.respondents;
+        let types = survey
+            .type_names()
+            .into_iter()
+            .zip(&tally.types)
+            .map(|(name, &c)| TypeRow { name, figure: Figure::new(c, n) })
+            .collect();
+        Summary {
+            title: survey.title.clone(),
+            lexicon: lexicon.name().to_string(),
+            rows: RowAccount { read: tally.rows_read, coded: tally.rows_coded(), rejected: tally.rows_rejected },
+            respondents: n,
+            types,
+            types_defaulted: Figure::new(tally.types_defaulted, n),
+            default_type: survey.respondent_types.as_ref().map(|t| t.default.clone()),
+            questions: questions(survey, lexicon, &tally.total),
+        }
+    }
+}
+
+/// The figures of every question for a group of respondents.
+pub fn questions(survey: &Survey, lexicon: &CompiledLexicon, counts: &Counts) -> Vec<QuestionSummary> {
+    let n = counts.respondents;
+    let mut out = Vec::new();
+    for id in survey.report_order() {
+        if let Some(qi) = survey.closed.iter().position(|q| q.id == id) {
+            let q = &survey.closed[qi];
+            let c = &counts.closed[qi];
+            let recognised: u64 = c.options.iter().sum();
+            let options = q
+                .options
+                .iter()
+                .zip(&c.options)
+                .map(|(label, &k)| OptionRow {
+                    label: label.clone(),
+                    figure: Figure::new(k, n),
+                    of_answered: Figure::new(k, recognised),
+                })
+                .collect();
+            let nil_merged = q.nil_into.as_ref().map(|label| {
+                let i = q.options.iter().position(|o| o == label).expect("nil_into is an option (checked on load)");
+                (label.clone(), Figure::new(c.options[i] + c.nil, n))
+            });
+            out.push(QuestionSummary::Closed(ClosedSummary {
+                id: q.id.clone(),
+                text: q.text.clone(),
+                options,
+                nil: Figure::new(c.nil, n),
+                unrecognised: Figure::new(c.unrecognised, n),
+                nil_merged,
+            }));
+        } else if let Some(qi) = survey.open.iter().position(|q| q.id == id) {
+            let q = &survey.open[qi];
+            let o = &counts.open[qi];
+            let applies = lexicon.themes_for(&q.id);
+            let mut themes: Vec<ThemeRow> = lexicon
+                .themes
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| applies[*i])
+                .map(|(i, t)| ThemeRow {
+                    id: t.id.clone(),
+                    label: t.label.clone(),
+                    parent: t.parent.map(|p| lexicon.themes[p as usize].id.clone()),
+                    of_respondents: Figure::new(o.themes[i], n),
+                    of_answered: Figure::new(o.themes[i], o.answered),
+                    occurrences: o.hits[i],
+                })
+                .collect();
+            themes.sort_by(|a, b| b.of_respondents.count.cmp(&a.of_respondents.count).then_with(|| a.id.cmp(&b.id)));
+            out.push(QuestionSummary::Open(OpenSummary {
+                id: q.id.clone(),
+                text: q.text.clone(),
+                answered: Figure::new(o.answered, n),
+                not_answered: Figure::new(n - o.answered, n),
+                non_answers: Figure::new(o.non_answers, n),
+                coded: Figure::new(o.coded, o.answered),
+                themes,
+            }));
+        }
+    }
+    out
+}
+
+/// A report format: renders a [`Summary`] into one file.
+pub trait ReportWriter {
+    /// The file name it writes (`summary.md`).
+    fn file_name(&self) -> &'static str;
+    /// Writes the report.
+    fn write(&self, summary: &Summary, out: &mut dyn Write) -> io::Result<()>;
+}
+
+/// The report formats every run writes.
+pub fn standard_reports(rounding: Rounding) -> Vec<Box<dyn ReportWriter>> {
+    vec![
+        Box::new(markdown::MarkdownReport { rounding }),
+        Box::new(json::JsonReport),
+        Box::new(csv::RespondentsCsv),
+        Box::new(csv::ClosedAnswersCsv),
+        Box::new(csv::ThemeFrequenciesCsv),
+    ]
+}
+
+/// Writes each report into `dir`.
+pub fn write_reports(dir: &Path, summary: &Summary, reports: &[Box<dyn ReportWriter>]) -> Result<()> {
+    for r in reports {
+        let mut f = AtomicFile::create(&dir.join(r.file_name()))?;
+        let path = f.path().to_path_buf();
+        r.write(summary, f.writer()).map_err(|e| Error::io(&path, e))?;
+        f.commit()?;
+    }
+    Ok(())
+}
+
+/// A file written under a temporary name and renamed into place on [`commit`].
+///
+/// Dropped without `commit`, the temporary file is removed and the target is untouched.
+///
+/// [`commit`]: AtomicFile::commit
+pub struct AtomicFile {
+    target: PathBuf,
+    temp: PathBuf,
+    writer: Option<BufWriter<File>>,
+}
+
+impl AtomicFile {
+    /// Creates the temporary file next to `target`.
+    pub fn create(target: &Path) -> Result<AtomicFile> {
+        let name = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let temp = target.with_file_name(format!(".{name}.{}.tmp", std::process::id()));
+        let file = File::create(&temp).map_err(|e| Error::io(&temp, e))?;
+        Ok(AtomicFile { target: target.to_path_buf(), temp, writer: Some(BufWriter::with_capacity(1 << 16, file)) })
+    }
+
+    /// The final path.
+    pub fn path(&self) -> &Path {
+        &self.target
+    }
+
+    /// The writer.
+    pub fn writer(&mut self) -> &mut BufWriter<File> {
+        self.writer.as_mut().expect("writer is present until commit")
+    }
+
+    /// Flushes, syncs nothing more than the OS does, and renames into place.
+    pub fn commit(mut self) -> Result<()> {
+        let w = self.writer.take().expect("writer is present until commit");
+        w.into_inner().map_err(|e| Error::io(&self.temp, e.into_error()))?;
+        std::fs::rename(&self.temp, &self.target).map_err(|e| Error::io(&self.target, e))
+    }
+}
+
+impl Drop for AtomicFile {
+    fn drop(&mut self) {
+        if self.writer.is_some() {
+            self.writer = None;
+            let _ = std::fs::remove_file(&self.temp);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn percentages_round_half_up() {
+        assert_eq!(Rounding::Whole.pct(Figure::new(39, 132)), "30%");
+        assert_eq!(Rounding::OneDecimal.pct(Figure::new(39, 132)), "29.5%");
+        assert_eq!(Rounding::Whole.pct(Figure::new(1, 2)), "50%");
+        assert_eq!(Rounding::Whole.pct(Figure::new(1, 8)), "13%");
+        assert_eq!(Rounding::Whole.pct(Figure::new(0, 0)), "0%");
+    }
+
+    #[test]
+    fn atomic_file_appears_only_on_commit() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("a.txt");
+        {
+            let mut f = AtomicFile::create(&target).unwrap();
+            f.writer().write_all(b"half").unwrap();
+        }
+        assert!(!target.exists());
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+        let mut f = AtomicFile::create(&target).unwrap();
+        f.writer().write_all(b"whole").unwrap();
+        f.commit().unwrap();
+        assert_eq!(std::fs::read_to_string(&target).unwrap(), "whole");
+    }
+}

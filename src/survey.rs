@@ -1,0 +1,596 @@
+//! The survey spec: which columns hold what, the closed questions and their answer
+//! options, the open questions, respondent types and segments.
+//!
+//! Read from TOML (format in README.md, "The survey spec"). Paths inside a spec are
+//! relative to the spec file. This module also owns the rules that turn a raw cell
+//! into a closed-answer option or a respondent type (spelling aliases, nil answers),
+//! and that decide when an open answer is a non-answer ("n/a", "see above").
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use rustc_hash::FxHashSet;
+use serde::Deserialize;
+
+use crate::error::{Error, Location, Result, line_col};
+use crate::text::Analyzer;
+
+/// Non-answers every survey recognises (compared after normalising to words).
+pub const DEFAULT_NON_ANSWERS: &[&str] = &[
+    "n/a",
+    "na",
+    "n.a",
+    "none",
+    "nothing",
+    "no comment",
+    "no comments",
+    "nothing to add",
+    "nothing further",
+    "nothing further to add",
+    "no further comment",
+    "no further comments",
+    "see above",
+    "as above",
+    "see previous",
+    "see previous answer",
+    "see previous answers",
+    "see answer above",
+    "see my previous answer",
+    "as previous",
+    "as per previous answer",
+    "not applicable",
+    "no comment at this time",
+    "no view",
+    "no opinion",
+    "dont know",
+    "don't know",
+    "do not know",
+    "not sure",
+    "unsure",
+    "no idea",
+    "idk",
+    "nil",
+    "null",
+    "pass",
+    "skip",
+    "tbc",
+    "see attached",
+    "please see attached",
+    "see response above",
+];
+
+/// A respondent type and the raw spellings that mean it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RespondentType {
+    /// Canonical name, as reported.
+    pub name: String,
+    /// Other spellings (compared case- and punctuation-insensitively).
+    pub aliases: Vec<String>,
+}
+
+/// Where respondent types come from.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RespondentTypes {
+    /// The column.
+    pub column: String,
+    /// Canonical types, in report order.
+    pub types: Vec<RespondentType>,
+    /// Type for respondents who left it empty or gave an unknown value.
+    pub default: String,
+}
+
+/// A closed question: one of a fixed set of options.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ClosedQuestion {
+    /// Question id (`q1`).
+    pub id: String,
+    /// Column in the responses.
+    pub column: String,
+    /// The question as asked.
+    pub text: String,
+    /// Options, in report order.
+    pub options: Vec<String>,
+    /// Aliases per option (index-aligned with `options`).
+    pub aliases: Vec<Vec<String>>,
+    /// The option nil responses merge into for the "including nil" figure.
+    pub nil_into: Option<String>,
+}
+
+/// An open question: free text, coded against the lexicon.
+#[derive(Clone, Debug, PartialEq)]
+pub struct OpenQuestion {
+    /// Question id (`q3`).
+    pub id: String,
+    /// Column in the responses.
+    pub column: String,
+    /// The question as asked.
+    pub text: String,
+}
+
+/// An extra column to break results down by.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Segment {
+    /// Segment id.
+    pub id: String,
+    /// Column.
+    pub column: String,
+}
+
+/// A survey spec.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Survey {
+    /// Title for reports.
+    pub title: String,
+    /// Column with the respondent id; `None` = row numbers are ids.
+    pub id_column: Option<String>,
+    /// Respondent types, if the survey has them.
+    pub respondent_types: Option<RespondentTypes>,
+    /// Closed questions, in order.
+    pub closed: Vec<ClosedQuestion>,
+    /// Open questions, in order.
+    pub open: Vec<OpenQuestion>,
+    /// Segment columns.
+    pub segments: Vec<Segment>,
+    /// Extra non-answers on top of [`DEFAULT_NON_ANSWERS`].
+    pub non_answers: Vec<String>,
+    /// Lexicon path (resolved against the spec's folder).
+    pub lexicon: Option<PathBuf>,
+    /// Responses path (resolved against the spec's folder).
+    pub responses: Option<PathBuf>,
+    /// Order in which questions appear in reports: ids of closed and open questions.
+    pub order: Vec<String>,
+    /// The spec file.
+    pub source: PathBuf,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SurveyFile {
+    title: Option<String>,
+    id_column: Option<String>,
+    lexicon: Option<String>,
+    responses: Option<String>,
+    #[serde(default)]
+    non_answers: Vec<String>,
+    respondent_type: Option<TypesFile>,
+    #[serde(default)]
+    closed: Vec<ClosedFile>,
+    #[serde(default)]
+    open: Vec<OpenFile>,
+    #[serde(default)]
+    segment: Vec<SegmentFile>,
+    #[serde(default)]
+    order: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TypesFile {
+    column: String,
+    default: String,
+    #[serde(default)]
+    types: Vec<TypeFile>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TypeFile {
+    name: String,
+    #[serde(default)]
+    aliases: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ClosedFile {
+    id: String,
+    column: Option<String>,
+    #[serde(default)]
+    text: String,
+    options: Vec<String>,
+    #[serde(default)]
+    aliases: BTreeMap<String, Vec<String>>,
+    nil_into: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct OpenFile {
+    id: String,
+    column: Option<String>,
+    #[serde(default)]
+    text: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SegmentFile {
+    id: String,
+    column: Option<String>,
+}
+
+/// Built-in spellings of common options (added to any option with that name).
+fn builtin_aliases(option: &str) -> &'static [&'static str] {
+    match fold_label(option).as_str() {
+        "yes" => &["y", "yeah", "yes please", "agree"],
+        "no" => &["n", "nope", "disagree"],
+        "dontknow" => &["dk", "not sure", "unsure", "do not know", "no opinion", "dont know", "undecided"],
+        _ => &[],
+    }
+}
+
+/// Folds a label for comparison: lowercase letters and digits only
+/// (`Don't know` = `dont know` = `DONT-KNOW`).
+pub fn fold_label(s: &str) -> String {
+    let mut norm = String::new();
+    crate::text::normalise::normalise_word(s, &mut norm);
+    norm.chars().filter(|c| c.is_alphanumeric()).collect()
+}
+
+impl Survey {
+    /// Reads a spec file.
+    pub fn from_path(path: &Path) -> Result<Survey> {
+        let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+        Survey::from_str_with_path(&text, path)
+    }
+
+    /// Parses spec text; relative paths resolve against `path`'s folder.
+    pub fn from_str_with_path(text: &str, path: &Path) -> Result<Survey> {
+        let file: SurveyFile = toml::from_str(text).map_err(|e| {
+            let mut loc = Location::file(path);
+            if let Some(span) = e.span() {
+                loc = loc.at_line(line_col(text, span.start).0);
+            }
+            Error::config(loc, format!("invalid survey spec: {}", e.message().trim()))
+        })?;
+        let bad = |msg: String| Error::config(Location::file(path), msg);
+        let dir = path.parent().unwrap_or(Path::new(""));
+        let resolve = |p: Option<String>| p.map(|p| dir.join(p));
+        let mut closed = Vec::new();
+        for c in file.closed {
+            if c.options.is_empty() {
+                return Err(bad(format!("closed question `{}` has no options", c.id)));
+            }
+            let mut aliases = vec![Vec::new(); c.options.len()];
+            for (opt, list) in c.aliases {
+                let i = c.options.iter().position(|o| fold_label(o) == fold_label(&opt)).ok_or_else(|| {
+                    bad(format!(
+                        "closed question `{}`: aliases given for `{opt}`, which is not one of its options",
+                        c.id
+                    ))
+                })?;
+                aliases[i].extend(list);
+            }
+            if let Some(n) = &c.nil_into
+                && !c.options.iter().any(|o| o == n) {
+                    return Err(bad(format!("closed question `{}`: nil_into `{n}` is not one of its options", c.id)));
+                }
+            closed.push(ClosedQuestion {
+                column: c.column.unwrap_or_else(|| c.id.clone()),
+                id: c.id,
+                text: c.text,
+                options: c.options,
+                aliases,
+                nil_into: c.nil_into,
+            });
+        }
+        let open: Vec<OpenQuestion> = file
+            .open
+            .into_iter()
+            .map(|o| OpenQuestion { column: o.column.unwrap_or_else(|| o.id.clone()), id: o.id, text: o.text })
+            .collect();
+        let survey = Survey {
+            title: file.title.unwrap_or_else(|| "Survey".to_string()),
+            id_column: file.id_column,
+            respondent_types: file.respondent_type.map(|t| RespondentTypes {
+                column: t.column,
+                default: t.default,
+                types: t.types.into_iter().map(|t| RespondentType { name: t.name, aliases: t.aliases }).collect(),
+            }),
+            closed,
+            open,
+            segments: file
+                .segment
+                .into_iter()
+                .map(|s| Segment { column: s.column.unwrap_or_else(|| s.id.clone()), id: s.id })
+                .collect(),
+            non_answers: file.non_answers,
+            lexicon: resolve(file.lexicon),
+            responses: resolve(file.responses),
+            order: file.order,
+            source: path.to_path_buf(),
+        };
+        survey.validate()?;
+        Ok(survey)
+    }
+
+    /// A survey with only an id column and open text columns (for any CSV).
+    pub fn ad_hoc(id_column: Option<String>, text_columns: &[String]) -> Survey {
+        Survey {
+            title: "Responses".to_string(),
+            id_column,
+            respondent_types: None,
+            closed: Vec::new(),
+            open: text_columns
+                .iter()
+                .map(|c| OpenQuestion { id: c.clone(), column: c.clone(), text: String::new() })
+                .collect(),
+            segments: Vec::new(),
+            non_answers: Vec::new(),
+            lexicon: None,
+            responses: None,
+            order: Vec::new(),
+            source: PathBuf::from("<command line>"),
+        }
+    }
+
+    fn validate(&self) -> Result<()> {
+        let bad = |msg: String| Error::config(Location::file(&self.source), msg);
+        let mut ids = FxHashSet::default();
+        for id in self.closed.iter().map(|c| &c.id).chain(self.open.iter().map(|o| &o.id)) {
+            if !ids.insert(id.as_str()) {
+                return Err(bad(format!("question id `{id}` is used twice")));
+            }
+        }
+        if self.open.is_empty() && self.closed.is_empty() {
+            return Err(bad("the survey has no questions: add [[open]] or [[closed]] tables".to_string()));
+        }
+        for id in &self.order {
+            if !ids.contains(id.as_str()) {
+                return Err(bad(format!("order lists `{id}`, which is not a question")));
+            }
+        }
+        if let Some(t) = &self.respondent_types
+            && !t.types.iter().any(|x| x.name == t.default) && !t.types.is_empty() {
+                return Err(bad(format!("respondent_type.default `{}` is not one of the types", t.default)));
+            }
+        Ok(())
+    }
+
+    /// Ids of the open questions.
+    pub fn open_ids(&self) -> Vec<&str> {
+        self.open.iter().map(|o| o.id.as_str()).collect()
+    }
+
+    /// Question ids in report order: `order` if given, else closed and open questions
+    /// interleaved by column order is not known here, so closed then open.
+    pub fn report_order(&self) -> Vec<String> {
+        if !self.order.is_empty() {
+            let mut order = self.order.clone();
+            for id in self.closed.iter().map(|c| &c.id).chain(self.open.iter().map(|o| &o.id)) {
+                if !order.contains(id) {
+                    order.push(id.clone());
+                }
+            }
+            return order;
+        }
+        self.closed.iter().map(|c| c.id.clone()).chain(self.open.iter().map(|o| o.id.clone())).collect()
+    }
+
+    /// Names of the respondent types in report order, the default included.
+    pub fn type_names(&self) -> Vec<String> {
+        match &self.respondent_types {
+            None => Vec::new(),
+            Some(t) => {
+                let mut names: Vec<String> = t.types.iter().map(|x| x.name.clone()).collect();
+                if !names.contains(&t.default) {
+                    names.push(t.default.clone());
+                }
+                names
+            }
+        }
+    }
+}
+
+/// Fast classification of raw cells, prepared once per run.
+#[derive(Debug)]
+pub struct Classifier {
+    types: Vec<(String, usize)>,
+    default_type: usize,
+    closed: Vec<Vec<(String, usize)>>,
+    non_answers: FxHashSet<String>,
+}
+
+/// How a respondent-type cell was read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TypeCell {
+    /// A known type (index into [`Survey::type_names`]).
+    Known(usize),
+    /// Empty or unknown: the default type applies.
+    Defaulted(usize),
+}
+
+/// How a closed-question cell was read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ClosedCell {
+    /// An option (index into the question's options).
+    Option(usize),
+    /// Empty: a nil response.
+    Nil,
+    /// A value that is none of the options.
+    Unrecognised,
+}
+
+impl Classifier {
+    /// Prepares the alias tables and the non-answer list of `survey`.
+    pub fn new(survey: &Survey, analyzer: &Analyzer) -> Classifier {
+        let names = survey.type_names();
+        let mut types = Vec::new();
+        let mut default_type = 0;
+        if let Some(t) = &survey.respondent_types {
+            default_type = names.iter().position(|n| *n == t.default).unwrap_or(0);
+            for (i, ty) in t.types.iter().enumerate() {
+                types.push((fold_label(&ty.name), i));
+                for a in &ty.aliases {
+                    types.push((fold_label(a), i));
+                }
+            }
+        }
+        let closed = survey
+            .closed
+            .iter()
+            .map(|q| {
+                let mut table = Vec::new();
+                for (i, opt) in q.options.iter().enumerate() {
+                    table.push((fold_label(opt), i));
+                    for a in q.aliases[i].iter().map(String::as_str).chain(builtin_aliases(opt).iter().copied()) {
+                        table.push((fold_label(a), i));
+                    }
+                }
+                // First spelling wins: options before aliases.
+                let mut seen = FxHashSet::default();
+                table.retain(|(k, _)| seen.insert(k.clone()));
+                table
+            })
+            .collect();
+        let non_answers = DEFAULT_NON_ANSWERS
+            .iter()
+            .map(|s| s.to_string())
+            .chain(survey.non_answers.iter().cloned())
+            .map(|s| words_key(analyzer, &s))
+            .collect();
+        Classifier { types, default_type, closed, non_answers }
+    }
+
+    /// Reads a respondent-type cell.
+    pub fn respondent_type(&self, cell: &str) -> TypeCell {
+        let key = fold_label(cell);
+        match self.types.iter().find(|(k, _)| *k == key) {
+            Some(&(_, i)) => TypeCell::Known(i),
+            None => TypeCell::Defaulted(self.default_type),
+        }
+    }
+
+    /// Reads the cell of closed question `q` (index into [`Survey::closed`]).
+    pub fn closed(&self, q: usize, cell: &str) -> ClosedCell {
+        let cell = cell.trim();
+        if cell.is_empty() {
+            return ClosedCell::Nil;
+        }
+        let key = fold_label(cell);
+        if key.is_empty() {
+            return ClosedCell::Nil;
+        }
+        match self.closed[q].iter().find(|(k, _)| *k == key) {
+            Some(&(_, i)) => ClosedCell::Option(i),
+            None => ClosedCell::Unrecognised,
+        }
+    }
+
+    /// Whether an open answer says nothing: empty, only punctuation, or a non-answer.
+    pub fn is_non_answer(&self, analyzer: &Analyzer, text: &str) -> bool {
+        let text = text.trim();
+        if text.is_empty() {
+            return true;
+        }
+        // Non-answers are short; anything long enough to say something is an answer.
+        if text.len() > 64 {
+            return false;
+        }
+        let key = words_key(analyzer, text);
+        key.is_empty() || self.non_answers.contains(&key)
+    }
+}
+
+/// The normalised words of `s` joined by single spaces, apostrophes dropped.
+fn words_key(analyzer: &Analyzer, s: &str) -> String {
+    let words: Vec<String> = analyzer.analyze(s).into_iter().map(|w| w.term.norm.replace('\'', "")).collect();
+    words.join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SPEC: &str = r#"
+title = "T"
+id_column = "id"
+lexicon = "lex.toml"
+non_answers = ["as per my letter"]
+
+[respondent_type]
+column = "type"
+default = "Member of the public"
+types = [
+  { name = "Charity", aliases = ["voluntary sector"] },
+  { name = "Member of the public" },
+]
+
+[[closed]]
+id = "q1"
+options = ["Yes", "No", "Don't know"]
+aliases = { "Don't know" = ["Maybe"] }
+nil_into = "Don't know"
+
+[[open]]
+id = "q1_text"
+"#;
+
+    fn survey() -> Survey {
+        Survey::from_str_with_path(SPEC, Path::new("data/s/survey.toml")).unwrap()
+    }
+
+    #[test]
+    fn reads_spec_and_resolves_paths() {
+        let s = survey();
+        assert_eq!(s.lexicon, Some(PathBuf::from("data/s/lex.toml")));
+        assert_eq!(s.closed[0].column, "q1");
+        assert_eq!(s.open[0].column, "q1_text");
+        assert_eq!(s.report_order(), ["q1", "q1_text"]);
+    }
+
+    #[test]
+    fn closed_cells_accept_spelling_variants() {
+        let s = survey();
+        let c = Classifier::new(&s, &Analyzer::new());
+        for (cell, want) in [
+            ("Yes", ClosedCell::Option(0)),
+            ("YES ", ClosedCell::Option(0)),
+            ("y", ClosedCell::Option(0)),
+            ("no", ClosedCell::Option(1)),
+            ("Dont know", ClosedCell::Option(2)),
+            ("Don\u{2019}t know", ClosedCell::Option(2)),
+            ("DK", ClosedCell::Option(2)),
+            ("Not sure", ClosedCell::Option(2)),
+            ("maybe", ClosedCell::Option(2)),
+            ("", ClosedCell::Nil),
+            ("  ", ClosedCell::Nil),
+            ("Perhaps", ClosedCell::Unrecognised),
+        ] {
+            assert_eq!(c.closed(0, cell), want, "{cell:?}");
+        }
+    }
+
+    #[test]
+    fn respondent_types_default_when_unknown() {
+        let s = survey();
+        let c = Classifier::new(&s, &Analyzer::new());
+        assert_eq!(c.respondent_type("charity "), TypeCell::Known(0));
+        assert_eq!(c.respondent_type("Voluntary Sector"), TypeCell::Known(0));
+        assert_eq!(c.respondent_type(""), TypeCell::Defaulted(1));
+        assert_eq!(c.respondent_type("Prefer not to say"), TypeCell::Defaulted(1));
+    }
+
+    #[test]
+    fn non_answers() {
+        let s = survey();
+        let a = Analyzer::new();
+        let c = Classifier::new(&s, &a);
+        for text in ["", " ", "-", "N/A", "n/a.", "No comment", "See above", "NONE", "...", "As per my letter"] {
+            assert!(c.is_non_answer(&a, text), "{text:?}");
+        }
+        for text in ["No", "cost", "none of the orders work", "see above, and the cost"] {
+            assert!(!c.is_non_answer(&a, text), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn spec_errors_name_the_file() {
+        let err = Survey::from_str_with_path("[[closed]]\nid = \"q1\"\noptions = []\n", Path::new("s.toml"))
+            .unwrap_err()
+            .to_string();
+        assert_eq!(err, "s.toml: closed question `q1` has no options");
+        let err = Survey::from_str_with_path("[[open]]\nid = 3\n", Path::new("s.toml")).unwrap_err().to_string();
+        assert!(err.starts_with("s.toml:2: invalid survey spec"), "{err}");
+    }
+}

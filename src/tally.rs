@@ -1,0 +1,364 @@
+//! Tallies: counts per question, theme, closed-answer option and respondent group.
+//!
+//! A [`Tally`] is built row by row with [`Tally::add`] and combined with
+//! [`Tally::merge`]. Merging is element-wise addition, so it is associative and
+//! commutative: chunks coded in parallel, or shards coded on other machines, merge
+//! into exactly the tally of one sequential pass. Tallies hold counts only; turning
+//! them into percentages with their bases is the report's job.
+
+use std::collections::BTreeMap;
+
+use crate::coding::Coding;
+use crate::survey::{ClosedCell, TypeCell};
+
+/// Counts for one closed question.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ClosedCounts {
+    /// Respondents per option (survey order).
+    pub options: Vec<u64>,
+    /// Empty cells.
+    pub nil: u64,
+    /// Values that were none of the options.
+    pub unrecognised: u64,
+}
+
+/// Counts for one open question.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct OpenCounts {
+    /// Answers that say something (not empty, not a non-answer).
+    pub answered: u64,
+    /// Non-empty cells that are non-answers ("n/a", "see above").
+    pub non_answers: u64,
+    /// Answers that asserted at least one theme.
+    pub coded: u64,
+    /// Respondents asserting each theme (by theme index).
+    pub themes: Vec<u64>,
+    /// Occurrences of each theme (hits that counted), for the counts measure.
+    pub hits: Vec<u64>,
+}
+
+/// Counts for a group of respondents (everyone, or one segment value).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Counts {
+    /// Respondents coded.
+    pub respondents: u64,
+    /// Per closed question.
+    pub closed: Vec<ClosedCounts>,
+    /// Per open question.
+    pub open: Vec<OpenCounts>,
+    /// Respondents who raised each theme in any open answer (by theme index).
+    pub any_question: Vec<u64>,
+}
+
+/// The shape of a tally: how many of each thing there is.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Shape {
+    /// Options per closed question.
+    pub closed_options: Vec<usize>,
+    /// Number of open questions.
+    pub open: usize,
+    /// Number of themes.
+    pub themes: usize,
+    /// Number of respondent types (0 if the survey has none).
+    pub types: usize,
+    /// Number of segment columns.
+    pub segments: usize,
+}
+
+/// Most distinct values kept per segment column; more fold into `(other)`.
+pub const MAX_SEGMENT_VALUES: usize = 200;
+
+/// What one respondent contributes to a tally.
+#[derive(Clone, Debug, Default)]
+pub struct RowCounts<'a> {
+    /// Respondent type cell, read.
+    pub respondent_type: Option<TypeCell>,
+    /// Each closed cell, read.
+    pub closed: Vec<ClosedCell>,
+    /// Each open answer: `None` if empty, `Some(None)` if a non-answer, else its coding.
+    pub open: Vec<Option<Option<&'a Coding>>>,
+    /// Segment values (trimmed).
+    pub segments: Vec<&'a str>,
+}
+
+/// All counts of a run, mergeable.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Tally {
+    /// The shape every count vector follows.
+    pub shape: Shape,
+    /// Everyone.
+    pub total: Counts,
+    /// Respondents per type (by type index).
+    pub types: Vec<u64>,
+    /// Respondents whose type was empty or unknown and took the default.
+    pub types_defaulted: u64,
+    /// Counts per respondent type (by type index).
+    pub by_type: Vec<Counts>,
+    /// Counts per segment column, per value.
+    pub by_segment: Vec<BTreeMap<String, Counts>>,
+    /// Rows read.
+    pub rows_read: u64,
+    /// Rows rejected.
+    pub rows_rejected: u64,
+}
+
+impl Counts {
+    fn new(shape: &Shape) -> Counts {
+        Counts {
+            respondents: 0,
+            closed: shape
+                .closed_options
+                .iter()
+                .map(|&n| ClosedCounts { options: vec![0; n], nil: 0, unrecognised: 0 })
+                .collect(),
+            open: (0..shape.open)
+                .map(|_| OpenCounts {
+                    themes: vec![0; shape.themes],
+                    hits: vec![0; shape.themes],
+                    ..Default::default()
+                })
+                .collect(),
+            any_question: vec![0; shape.themes],
+        }
+    }
+
+    fn add(&mut self, row: &RowCounts, any: &[bool]) {
+        self.respondents += 1;
+        for (c, cell) in self.closed.iter_mut().zip(&row.closed) {
+            match *cell {
+                ClosedCell::Option(i) => c.options[i] += 1,
+                ClosedCell::Nil => c.nil += 1,
+                ClosedCell::Unrecognised => c.unrecognised += 1,
+            }
+        }
+        for (o, answer) in self.open.iter_mut().zip(&row.open) {
+            match answer {
+                None => {}
+                Some(None) => o.non_answers += 1,
+                Some(Some(coding)) => {
+                    o.answered += 1;
+                    if !coding.codes.is_empty() {
+                        o.coded += 1;
+                    }
+                    for code in &coding.codes {
+                        o.themes[code.theme as usize] += 1;
+                        o.hits[code.theme as usize] += code.hits.len() as u64;
+                    }
+                }
+            }
+        }
+        for (n, &yes) in self.any_question.iter_mut().zip(any) {
+            *n += yes as u64;
+        }
+    }
+
+    fn merge(&mut self, other: &Counts) {
+        self.respondents += other.respondents;
+        for (a, b) in self.closed.iter_mut().zip(&other.closed) {
+            add_vec(&mut a.options, &b.options);
+            a.nil += b.nil;
+            a.unrecognised += b.unrecognised;
+        }
+        for (a, b) in self.open.iter_mut().zip(&other.open) {
+            a.answered += b.answered;
+            a.non_answers += b.non_answers;
+            a.coded += b.coded;
+            add_vec(&mut a.themes, &b.themes);
+            add_vec(&mut a.hits, &b.hits);
+        }
+        add_vec(&mut self.any_question, &other.any_question);
+    }
+}
+
+fn add_vec(a: &mut [u64], b: &[u64]) {
+    for (x, y) in a.iter_mut().zip(b) {
+        *x += y;
+    }
+}
+
+impl Tally {
+    /// An empty tally of the given shape.
+    pub fn new(shape: Shape) -> Tally {
+        Tally {
+            total: Counts::new(&shape),
+            types: vec![0; shape.types],
+            types_defaulted: 0,
+            by_type: (0..shape.types).map(|_| Counts::new(&shape)).collect(),
+            by_segment: vec![BTreeMap::new(); shape.segments],
+            rows_read: 0,
+            rows_rejected: 0,
+            shape,
+        }
+    }
+
+    /// Adds one coded respondent.
+    pub fn add(&mut self, row: &RowCounts) {
+        self.rows_read += 1;
+        let mut any = vec![false; self.shape.themes];
+        for coding in row.open.iter().flatten().flatten() {
+            for code in &coding.codes {
+                any[code.theme as usize] = true;
+            }
+        }
+        self.total.add(row, &any);
+        if let Some(cell) = row.respondent_type {
+            let i = match cell {
+                TypeCell::Known(i) => i,
+                TypeCell::Defaulted(i) => {
+                    self.types_defaulted += 1;
+                    i
+                }
+            };
+            self.types[i] += 1;
+            self.by_type[i].add(row, &any);
+        }
+        for (k, value) in row.segments.iter().enumerate() {
+            let map = &mut self.by_segment[k];
+            let key = if value.is_empty() { "(blank)" } else { value };
+            let key = if map.contains_key(key) || map.len() < MAX_SEGMENT_VALUES { key } else { "(other)" };
+            if !map.contains_key(key) {
+                map.insert(key.to_string(), Counts::new(&self.shape));
+            }
+            map.get_mut(key).expect("inserted above").add(row, &any);
+        }
+    }
+
+    /// Counts a rejected row.
+    pub fn add_reject(&mut self) {
+        self.rows_read += 1;
+        self.rows_rejected += 1;
+    }
+
+    /// Adds `other` into `self`. Both must have the same shape.
+    ///
+    /// Segment values are merged by name; the `(other)` fold can differ from a
+    /// sequential run only when a segment has more than [`MAX_SEGMENT_VALUES`] values.
+    pub fn merge(&mut self, other: &Tally) {
+        assert_eq!(self.shape, other.shape, "tallies of different shapes cannot merge");
+        self.total.merge(&other.total);
+        add_vec(&mut self.types, &other.types);
+        self.types_defaulted += other.types_defaulted;
+        for (a, b) in self.by_type.iter_mut().zip(&other.by_type) {
+            a.merge(b);
+        }
+        for (a, b) in self.by_segment.iter_mut().zip(&other.by_segment) {
+            for (k, v) in b {
+                match a.get_mut(k) {
+                    Some(x) => x.merge(v),
+                    None => {
+                        a.insert(k.clone(), v.clone());
+                    }
+                }
+            }
+        }
+        self.rows_read += other.rows_read;
+        self.rows_rejected += other.rows_rejected;
+    }
+
+    /// Rows coded (read minus rejected).
+    pub fn rows_coded(&self) -> u64 {
+        self.rows_read - self.rows_rejected
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::coding::Code;
+    use proptest::prelude::*;
+
+    fn shape() -> Shape {
+        Shape { closed_options: vec![3], open: 2, themes: 3, types: 2, segments: 1 }
+    }
+
+    fn coding(themes: &[u32]) -> Coding {
+        Coding { codes: themes.iter().map(|&t| Code { theme: t, hits: vec![], via: None }).collect(), vetoes: vec![] }
+    }
+
+    #[derive(Clone, Debug)]
+    struct Row {
+        ty: Option<usize>,
+        closed: Option<usize>,
+        open: [Option<Option<Vec<u32>>>; 2],
+        seg: &'static str,
+    }
+
+    fn add(t: &mut Tally, r: &Row) {
+        let codings: Vec<Option<Option<Coding>>> =
+            r.open.iter().map(|o| o.as_ref().map(|x| x.as_ref().map(|v| coding(v)))).collect();
+        let row = RowCounts {
+            respondent_type: Some(match r.ty {
+                Some(i) => TypeCell::Known(i),
+                None => TypeCell::Defaulted(1),
+            }),
+            closed: vec![r.closed.map_or(ClosedCell::Nil, ClosedCell::Option)],
+            open: codings.iter().map(|o| o.as_ref().map(|x| x.as_ref())).collect(),
+            segments: vec![r.seg],
+        };
+        t.add(&row);
+    }
+
+    #[test]
+    fn counts_a_theme_once_per_respondent_and_question() {
+        let mut t = Tally::new(shape());
+        add(&mut t, &Row { ty: Some(0), closed: Some(1), open: [Some(Some(vec![0, 2])), Some(None)], seg: "north" });
+        add(&mut t, &Row { ty: None, closed: None, open: [Some(Some(vec![])), None], seg: "" });
+        add(&mut t, &Row { ty: Some(1), closed: Some(1), open: [None, Some(Some(vec![0]))], seg: "north" });
+        assert_eq!(t.total.respondents, 3);
+        assert_eq!(t.types, [1, 2]);
+        assert_eq!(t.types_defaulted, 1);
+        assert_eq!(t.total.closed[0].options, [0, 2, 0]);
+        assert_eq!(t.total.closed[0].nil, 1);
+        let q0 = &t.total.open[0];
+        assert_eq!((q0.answered, q0.non_answers, q0.coded, q0.themes.clone()), (2, 0, 1, vec![1, 0, 1]));
+        let q1 = &t.total.open[1];
+        assert_eq!((q1.answered, q1.non_answers, q1.themes.clone()), (1, 1, vec![1, 0, 0]));
+        assert_eq!(t.total.any_question, [2, 0, 1]);
+        assert_eq!(t.by_segment[0]["north"].respondents, 2);
+        assert_eq!(t.by_segment[0]["(blank)"].respondents, 1);
+    }
+
+    fn arb_row() -> impl Strategy<Value = Row> {
+        let open = || {
+            prop_oneof![
+                Just(None),
+                Just(Some(None)),
+                proptest::collection::btree_set(0u32..3, 0..3).prop_map(|s| Some(Some(s.into_iter().collect())))
+            ]
+        };
+        (
+            proptest::option::of(0usize..2),
+            proptest::option::of(0usize..3),
+            open(),
+            open(),
+            prop_oneof![Just("a"), Just("b"), Just("")],
+        )
+            .prop_map(|(ty, closed, o1, o2, seg)| Row { ty, closed, open: [o1, o2], seg })
+    }
+
+    proptest! {
+        #[test]
+        fn merging_any_split_equals_the_whole(rows in proptest::collection::vec(arb_row(), 0..40), cuts in proptest::collection::vec(0usize..40, 0..5)) {
+            let mut whole = Tally::new(shape());
+            for r in &rows { add(&mut whole, r); }
+            let mut cuts: Vec<usize> = cuts.into_iter().map(|c| c.min(rows.len())).collect();
+            cuts.push(0); cuts.push(rows.len()); cuts.sort();
+            let mut parts: Vec<Tally> = cuts.windows(2).map(|w| {
+                let mut t = Tally::new(shape());
+                for r in &rows[w[0]..w[1]] { add(&mut t, r); }
+                t
+            }).collect();
+            // merge in reverse order: commutativity and associativity both exercised
+            parts.reverse();
+            let mut merged = Tally::new(shape());
+            for p in &parts { merged.merge(p); }
+            prop_assert_eq!(merged, whole);
+        }
+    }
+
+    #[test]
+    fn tally_is_send_sync() {
+        fn assert_send_sync<T: Send + Sync>() {}
+        assert_send_sync::<Tally>();
+    }
+}

@@ -1,0 +1,312 @@
+//! Text analysis: how an answer (or a lexicon entry) becomes a sequence of tokens.
+//!
+//! [`Analyzer`] = tokenise ([`tokenise`]) -> normalise ([`normalise`]) -> stem
+//! ([`stem`]). Answers and lexicon entries go through the *same* analyser: the
+//! compiled lexicon owns the one it was compiled with, so the two cannot drift.
+//!
+//! Analysis never fails: messy text is data. For throughput, a [`Session`] keeps a
+//! vocabulary of the words it has seen, so each distinct word is normalised and
+//! stemmed once, and a token is a span plus a [`TermId`] into that vocabulary.
+
+pub mod normalise;
+pub mod stem;
+pub mod tokenise;
+
+use rustc_hash::FxHashMap;
+
+pub use stem::Stemmer;
+pub use tokenise::{Span, Word};
+
+/// Words that negate what follows them in the same clause (see `coding`).
+pub const DEFAULT_NEGATORS: &[&str] = &[
+    "not", "no", "never", "without", "nor", "neither", "none", "nobody", "nothing", "nowhere", "hardly", "barely",
+    "scarcely", "cannot", "dont", "doesnt", "didnt", "isnt", "wasnt", "arent", "werent", "wont", "wouldnt", "cant",
+    "couldnt", "shouldnt", "havent", "hasnt", "hadnt", "aint", "nt",
+];
+
+/// Words that start a new clause for negation (`not X but Y`: `Y` is not negated).
+pub const DEFAULT_CLAUSE_WORDS: &[&str] =
+    &["but", "however", "although", "though", "whereas", "except", "instead", "yet"];
+
+/// How an [`Analyzer`] treats words.
+#[derive(Clone, Debug)]
+pub struct AnalyzerOptions {
+    /// Map American spellings to British before matching (`behavior` = `behaviour`).
+    pub spelling_variants: bool,
+    /// Words that negate (normalised form). Any word ending in `n't` negates too.
+    pub negators: Vec<String>,
+    /// Words that start a new clause for negation.
+    pub clause_words: Vec<String>,
+}
+
+impl Default for AnalyzerOptions {
+    fn default() -> AnalyzerOptions {
+        AnalyzerOptions {
+            spelling_variants: true,
+            negators: DEFAULT_NEGATORS.iter().map(|s| s.to_string()).collect(),
+            clause_words: DEFAULT_CLAUSE_WORDS.iter().map(|s| s.to_string()).collect(),
+        }
+    }
+}
+
+/// Turns text into tokens. Cheap to share between threads (`Send + Sync`).
+#[derive(Debug)]
+pub struct Analyzer {
+    options: AnalyzerOptions,
+    stemmer: Stemmer,
+}
+
+/// Flags on a term, set once per distinct word.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct TermFlags(u8);
+
+impl TermFlags {
+    /// The word negates (`not`, `never`, `don't`).
+    pub const NEGATOR: TermFlags = TermFlags(1);
+    /// The word starts a new clause for negation (`but`, `however`).
+    pub const CLAUSE_WORD: TermFlags = TermFlags(2);
+
+    /// Whether all of `other`'s flags are set.
+    pub fn contains(self, other: TermFlags) -> bool {
+        self.0 & other.0 == other.0
+    }
+}
+
+/// A distinct word as the analyser sees it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Term {
+    /// NFKC, lowercased, apostrophes unified, spelling variant mapped.
+    pub norm: Box<str>,
+    /// The Snowball stem of `norm`.
+    pub stem: Box<str>,
+    /// Negator and clause-word flags.
+    pub flags: TermFlags,
+}
+
+/// Index of a [`Term`] in a [`Session`]'s vocabulary.
+pub type TermId = u32;
+
+/// One word of an answer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Token {
+    /// Where it is in the original text.
+    pub span: Span,
+    /// Its term in the session's vocabulary.
+    pub term: TermId,
+    /// Sentence index within the answer.
+    pub sentence: u32,
+    /// Clause index within the answer (increases at sentences too).
+    pub clause: u32,
+}
+
+/// A word analysed on its own, with its strings (the slow, convenient API).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AnalyzedWord {
+    /// The word as written.
+    pub raw: String,
+    /// Where it is in the text.
+    pub span: Span,
+    /// The analysed term.
+    pub term: Term,
+    /// Sentence index.
+    pub sentence: u32,
+    /// Clause index.
+    pub clause: u32,
+}
+
+impl Analyzer {
+    /// The default analyser: English stemming, spelling variants unified, default negators.
+    pub fn new() -> Analyzer {
+        Analyzer::with_options(AnalyzerOptions::default())
+    }
+
+    /// An analyser with the given options.
+    pub fn with_options(options: AnalyzerOptions) -> Analyzer {
+        Analyzer { options, stemmer: Stemmer::english() }
+    }
+
+    /// The options this analyser was built with.
+    pub fn options(&self) -> &AnalyzerOptions {
+        &self.options
+    }
+
+    /// Analyses one word (already isolated) into its term.
+    pub fn term(&self, raw: &str) -> Term {
+        let mut norm = String::with_capacity(raw.len());
+        normalise::normalise_word(raw, &mut norm);
+        self.term_from_norm(norm)
+    }
+
+    fn term_from_norm(&self, mut norm: String) -> Term {
+        if self.options.spelling_variants
+            && let Some(uk) = normalise::british_spelling(&norm) {
+                norm = uk.to_string();
+            }
+        let stem: Box<str> = self.stemmer.stem(&norm).into();
+        let mut flags = 0;
+        if norm.ends_with("n't") || self.options.negators.contains(&norm) {
+            flags |= TermFlags::NEGATOR.0;
+        }
+        if self.options.clause_words.contains(&norm) {
+            flags |= TermFlags::CLAUSE_WORD.0;
+        }
+        Term { norm: norm.into(), stem, flags: TermFlags(flags) }
+    }
+
+    /// The normalised form of a single word (no stemming).
+    pub fn norm(&self, raw: &str) -> String {
+        self.term(raw).norm.into()
+    }
+
+    /// Analyses `text` into words with their strings. Allocates per word: for lexicon
+    /// compilation, `explain` and tools, not for the hot path (use [`Session`]).
+    pub fn analyze(&self, text: &str) -> Vec<AnalyzedWord> {
+        let mut words = Vec::new();
+        tokenise::tokenise(text, &mut words);
+        words
+            .into_iter()
+            .map(|w| {
+                let raw = &text[w.span.start..w.span.end];
+                AnalyzedWord {
+                    raw: raw.to_string(),
+                    span: w.span,
+                    term: self.term(raw),
+                    sentence: w.sentence,
+                    clause: w.clause,
+                }
+            })
+            .collect()
+    }
+
+    /// A new session for analysing many texts fast.
+    pub fn session(&self) -> Session {
+        Session::default()
+    }
+}
+
+impl Default for Analyzer {
+    fn default() -> Analyzer {
+        Analyzer::new()
+    }
+}
+
+/// Reusable state for analysing many answers: the vocabulary of words seen so far
+/// and buffers, so the steady state allocates nothing per token.
+///
+/// A session is tied to one [`Analyzer`]: always pass the same one. The vocabulary is
+/// cleared when it grows past a bound, so memory stays flat on any input; term ids are
+/// valid until the next [`Session::analyze`] call.
+#[derive(Default, Debug)]
+pub struct Session {
+    ids: FxHashMap<Box<str>, TermId>,
+    terms: Vec<Term>,
+    words: Vec<Word>,
+    tokens: Vec<Token>,
+    norm_buf: String,
+    generation: u64,
+}
+
+/// The vocabulary bound: past this many distinct words the cache starts afresh.
+const VOCAB_LIMIT: usize = 1 << 20;
+
+impl Session {
+    /// Analyses `text`, returning its tokens.
+    pub fn analyze(&mut self, analyzer: &Analyzer, text: &str) -> &[Token] {
+        if self.terms.len() > VOCAB_LIMIT {
+            self.ids.clear();
+            self.terms.clear();
+            self.generation += 1;
+        }
+        self.words.clear();
+        self.tokens.clear();
+        tokenise::tokenise(text, &mut self.words);
+        for w in &self.words {
+            let raw = &text[w.span.start..w.span.end];
+            let term = match self.ids.get(raw) {
+                Some(&id) => id,
+                None => {
+                    normalise::normalise_word(raw, &mut self.norm_buf);
+                    let term = analyzer.term_from_norm(self.norm_buf.clone());
+                    let id = self.terms.len() as TermId;
+                    self.terms.push(term);
+                    self.ids.insert(raw.into(), id);
+                    id
+                }
+            };
+            self.tokens.push(Token { span: w.span, term, sentence: w.sentence, clause: w.clause });
+        }
+        &self.tokens
+    }
+
+    /// The tokens of the last analysed text.
+    pub fn tokens(&self) -> &[Token] {
+        &self.tokens
+    }
+
+    /// The term behind an id from the last analysis.
+    pub fn term(&self, id: TermId) -> &Term {
+        &self.terms[id as usize]
+    }
+
+    /// Number of distinct words in the vocabulary.
+    pub fn vocabulary_len(&self) -> usize {
+        self.terms.len()
+    }
+
+    /// Changes whenever the vocabulary is cleared (term ids are then reassigned).
+    pub fn generation(&self) -> u64 {
+        self.generation
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn assert_send_sync<T: Send + Sync>() {}
+
+    #[test]
+    fn analyzer_is_send_and_sync() {
+        assert_send_sync::<Analyzer>();
+        assert_send_sync::<Session>();
+    }
+
+    #[test]
+    fn analyze_gives_norms_and_stems() {
+        let a = Analyzer::new();
+        let words = a.analyze("The POLICE didn\u{2019}t understand Behavior");
+        let norms: Vec<&str> = words.iter().map(|w| &*w.term.norm).collect();
+        let stems: Vec<&str> = words.iter().map(|w| &*w.term.stem).collect();
+        assert_eq!(norms, ["the", "police", "didn't", "understand", "behaviour"]);
+        assert_eq!(stems, ["the", "polic", "didn't", "understand", "behaviour"]);
+        assert!(words[2].term.flags.contains(TermFlags::NEGATOR));
+        assert!(!words[1].term.flags.contains(TermFlags::NEGATOR));
+    }
+
+    #[test]
+    fn session_agrees_with_analyze_and_reuses_terms() {
+        let a = Analyzer::new();
+        let mut s = a.session();
+        let text = "stalking Stalking stalking, but stalked";
+        let tokens = s.analyze(&a, text).to_vec();
+        assert_eq!(tokens.len(), 5);
+        assert_eq!(tokens[0].term, tokens[2].term);
+        assert_ne!(tokens[0].term, tokens[1].term); // different raw forms ...
+        assert_eq!(s.term(tokens[0].term).norm, s.term(tokens[1].term).norm); // ... same norm
+        assert!(s.term(tokens[3].term).flags.contains(TermFlags::CLAUSE_WORD));
+        let slow = a.analyze(text);
+        for (t, w) in tokens.iter().zip(&slow) {
+            assert_eq!(s.term(t.term), &w.term);
+            assert_eq!((t.span, t.sentence, t.clause), (w.span, w.sentence, w.clause));
+        }
+    }
+
+    #[test]
+    fn analysis_is_idempotent_on_its_own_output() {
+        let a = Analyzer::new();
+        let once: Vec<String> =
+            a.analyze("Harassment, stalking & BEHAVIOR!").iter().map(|w| w.term.norm.to_string()).collect();
+        let twice: Vec<String> = a.analyze(&once.join(" ")).iter().map(|w| w.term.norm.to_string()).collect();
+        assert_eq!(once, twice);
+    }
+}
