@@ -30,6 +30,8 @@ pub enum VetoReason {
     Negated {
         /// Token index of the negator.
         negator: u32,
+        /// Where the negator is in the answer.
+        span: crate::text::Span,
     },
     /// An exclusion entry overlapped it.
     Excluded {
@@ -93,7 +95,8 @@ pub fn code(lexicon: &CompiledLexicon, scanner: &Scanner, applies: &[bool]) -> C
             continue;
         }
         if let Some(negator) = negated(lexicon, scanner, hit, theme) {
-            coding.vetoes.push(Veto { hit: *hit, theme, reason: VetoReason::Negated { negator } });
+            let span = scanner.tokens()[negator as usize].span;
+            coding.vetoes.push(Veto { hit: *hit, theme, reason: VetoReason::Negated { negator, span } });
             continue;
         }
         if let Some(by) = scanner.exclusions().iter().find(|x| theme_of(x) == theme && x.overlaps(hit)) {

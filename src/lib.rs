@@ -10,3 +10,4 @@ pub mod report;
 pub mod survey;
 pub mod tally;
 pub mod text;
+pub mod validate;

@@ -26,6 +26,7 @@ fn main() -> ExitCode {
     });
     let result = match &command {
         Command::Run(args) => cli::run::execute(args),
+        Command::Validate(args) => cli::validate::execute(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -491,3 +491,92 @@ pub fn code_all(
     };
     Ok((rows, tally, rejects))
 }
+
+/// What `validate` found and wrote.
+#[derive(Debug)]
+pub struct Validation {
+    /// The agreement figures.
+    pub agreement: crate::validate::Agreement,
+    /// Files written.
+    pub files: Vec<PathBuf>,
+}
+
+/// Codes the input, compares with `gold` and writes validation.csv, validation.md
+/// and disagreements.csv into `out_dir`.
+pub fn validate(job: &Job, gold: &InputSource) -> Result<Validation> {
+    use std::collections::{BTreeMap, BTreeSet};
+
+    use crate::report::{evidence, validation};
+    use crate::validate::{Agreement, Disagreement, Unit};
+
+    let gold = crate::input::gold::read(gold)?;
+    let (rows, _, _) = code_all(job.survey, job.lexicon, &job.input, &job.options)?;
+    let mut units: BTreeSet<Unit> = BTreeSet::new();
+    let mut coded: BTreeSet<(Unit, String)> = BTreeSet::new();
+    let mut answers: BTreeMap<Unit, (&str, Option<&Coding>)> = BTreeMap::new();
+    for row in &rows {
+        for (qi, (text, answer)) in row.open.iter().enumerate() {
+            if text.trim().is_empty() {
+                continue;
+            }
+            let unit = (row.id.clone(), job.survey.open[qi].id.clone());
+            units.insert(unit.clone());
+            let coding = match answer {
+                OpenAnswer::Coded(c) => {
+                    for code in &c.codes {
+                        coded.insert((unit.clone(), job.lexicon.themes[code.theme as usize].id.clone()));
+                    }
+                    Some(c)
+                }
+                _ => None,
+            };
+            answers.insert(unit, (text.as_str(), coding));
+        }
+    }
+    let questions: Vec<(String, Vec<String>)> = job
+        .survey
+        .open
+        .iter()
+        .map(|q| {
+            let applies = job.lexicon.themes_for(&q.id);
+            let themes =
+                job.lexicon.themes.iter().zip(applies).filter(|(_, a)| *a).map(|(t, _)| t.id.clone()).collect();
+            (q.id.clone(), themes)
+        })
+        .collect();
+    let agreement = Agreement::compute(&questions, &units, &coded, &gold);
+    let rows_out: Vec<validation::DisagreementRow> = agreement
+        .disagreements
+        .iter()
+        .map(|((r, q), theme, kind)| {
+            let (text, coding) = answers.get(&(r.clone(), q.clone())).copied().unwrap_or(("", None));
+            let evidence = match (coding, job.lexicon.theme_index(theme)) {
+                (Some(c), Some(t)) => {
+                    let lines = match kind {
+                        Disagreement::FalsePositive => evidence::hits(job.lexicon, text, c, t),
+                        Disagreement::FalseNegative => evidence::vetoes(job.lexicon, text, c, t),
+                    };
+                    if lines.is_empty() { "no entry of the theme matched".to_string() } else { lines.join("; ") }
+                }
+                (None, _) => "the answer counts as a non-answer".to_string(),
+                (_, None) => "the lexicon has no such theme".to_string(),
+            };
+            validation::DisagreementRow { respondent: r, question: q, theme, kind: *kind, answer: text, evidence }
+        })
+        .collect();
+    let out = &job.out_dir;
+    std::fs::create_dir_all(out).map_err(|e| Error::io(out, e))?;
+    let mut files = Vec::new();
+    let mut write = |name: &str, f: &dyn Fn(&mut dyn Write) -> std::io::Result<()>| -> Result<()> {
+        let path = out.join(name);
+        let mut file = AtomicFile::create(&path)?;
+        f(file.writer()).map_err(|e| Error::io(&path, e))?;
+        file.commit()?;
+        files.push(path);
+        Ok(())
+    };
+    write("validation.csv", &|w| validation::write_csv(&agreement, w))?;
+    write("validation.md", &|w| validation::write_markdown(&agreement, &job.survey.title, w))?;
+    write("disagreements.csv", &|w| validation::write_disagreements(&rows_out, w))?;
+    Ok(Validation { agreement, files })
+}

@@ -262,9 +262,10 @@ impl Survey {
                 aliases[i].extend(list);
             }
             if let Some(n) = &c.nil_into
-                && !c.options.iter().any(|o| o == n) {
-                    return Err(bad(format!("closed question `{}`: nil_into `{n}` is not one of its options", c.id)));
-                }
+                && !c.options.iter().any(|o| o == n)
+            {
+                return Err(bad(format!("closed question `{}`: nil_into `{n}` is not one of its options", c.id)));
+            }
             closed.push(ClosedQuestion {
                 column: c.column.unwrap_or_else(|| c.id.clone()),
                 id: c.id,
@@ -341,9 +342,11 @@ impl Survey {
             }
         }
         if let Some(t) = &self.respondent_types
-            && !t.types.iter().any(|x| x.name == t.default) && !t.types.is_empty() {
-                return Err(bad(format!("respondent_type.default `{}` is not one of the types", t.default)));
-            }
+            && !t.types.iter().any(|x| x.name == t.default)
+            && !t.types.is_empty()
+        {
+            return Err(bad(format!("respondent_type.default `{}` is not one of the types", t.default)));
+        }
         Ok(())
     }
 

@@ -2,8 +2,19 @@
 //! a validated configuration and calls the library; no logic lives here.
 
 pub mod run;
+pub mod validate;
 
-use clap::{Parser, Subcommand};
+use std::path::{Path, PathBuf};
+
+use clap::{Args, Parser, Subcommand};
+
+use codeframe::demo;
+use codeframe::error::{Error, Result};
+use codeframe::input::InputSource;
+use codeframe::input::csv::CsvSource;
+use codeframe::lexicon::{CompiledLexicon, Lexicon};
+use codeframe::pipeline::{ManifestInput, RunOptions};
+use codeframe::survey::Survey;
 
 /// Codes free-text survey answers into themes with a lexicon, and counts them.
 ///
@@ -21,4 +32,136 @@ pub struct Cli {
 pub enum Command {
     /// Code responses and write reports (the bundled demo when no input is given).
     Run(run::RunArgs),
+    /// Compare the pipeline's codes with human codes (the demo's gold.csv by default).
+    Validate(validate::ValidateArgs),
+}
+
+/// Where the survey, lexicon and responses come from (shared by every subcommand).
+#[derive(Debug, Args, Clone)]
+pub struct SourceArgs {
+    /// Survey spec (TOML). Without it and without --input, the bundled demo is used.
+    #[arg(long)]
+    pub survey: Option<PathBuf>,
+    /// Responses (CSV; `-` for standard input). Default: the spec's `responses`.
+    #[arg(long)]
+    pub input: Option<PathBuf>,
+    /// Lexicon file. Default: the spec's `lexicon`.
+    #[arg(long)]
+    pub lexicon: Option<PathBuf>,
+    /// Without a spec: the column holding respondent ids.
+    #[arg(long)]
+    pub id_column: Option<String>,
+    /// Without a spec: a column of free text to code (repeatable).
+    #[arg(long = "text-column")]
+    pub text_columns: Vec<String>,
+    /// CSV field delimiter (one character; `\t` for tab).
+    #[arg(long, default_value = ",")]
+    pub delimiter: String,
+    /// Reject rows with a cell larger than this many bytes.
+    #[arg(long, default_value_t = codeframe::input::csv::DEFAULT_MAX_CELL_BYTES)]
+    pub max_cell_bytes: usize,
+    /// Keep rows whose respondent id was seen before (default: reject them).
+    #[arg(long)]
+    pub allow_duplicate_ids: bool,
+    /// Worker threads (default: one per core). Results do not depend on it.
+    #[arg(long, default_value_t = 0)]
+    pub threads: usize,
+}
+
+/// A loaded, validated configuration.
+pub struct Loaded {
+    /// The survey.
+    pub survey: Survey,
+    /// The compiled lexicon.
+    pub lexicon: CompiledLexicon,
+    /// The lexicon as read.
+    pub lexicon_source: Lexicon,
+    /// The responses.
+    pub input: InputSource,
+    /// Spec and lexicon, for the manifest.
+    pub config_files: Vec<ManifestInput>,
+    /// Whether this is the bundled demo.
+    pub demo: bool,
+    /// Run options from the flags.
+    pub options: RunOptions,
+}
+
+fn read_bytes(path: &Path) -> Result<Vec<u8>> {
+    std::fs::read(path).map_err(|e| Error::io(path, e))
+}
+
+fn delimiter(s: &str) -> Result<u8> {
+    match s {
+        "\\t" | "tab" => Ok(b'\t'),
+        s if s.len() == 1 => Ok(s.as_bytes()[0]),
+        _ => Err(Error::Usage(format!("--delimiter must be one ASCII character, not {s:?}"))),
+    }
+}
+
+impl SourceArgs {
+    /// Whether no survey and no input were given (the bundled demo).
+    pub fn is_demo(&self) -> bool {
+        self.survey.is_none() && self.input.is_none()
+    }
+
+    /// Reads and checks the survey, lexicon and input named by the flags.
+    pub fn load(&self) -> Result<Loaded> {
+        let mut files = Vec::new();
+        let demo = self.is_demo();
+        let survey = if let Some(p) = &self.survey {
+            files.push(ManifestInput::new("survey", p, &read_bytes(p)?));
+            Survey::from_path(p)?
+        } else if demo {
+            files.push(ManifestInput::new("survey", &demo::path("survey.toml"), demo::SURVEY.as_bytes()));
+            demo::survey()?
+        } else {
+            if self.text_columns.is_empty() {
+                return Err(Error::Usage(
+                    "--input without --survey needs at least one --text-column (and usually --id-column)".into(),
+                ));
+            }
+            Survey::ad_hoc(self.id_column.clone(), &self.text_columns)
+        };
+        let lexicon_path = self.lexicon.clone().or_else(|| if demo { None } else { survey.lexicon.clone() });
+        let lexicon = match lexicon_path {
+            Some(p) => {
+                files.push(ManifestInput::new("lexicon", &p, &read_bytes(&p)?));
+                Lexicon::from_path(&p)?
+            }
+            None if demo => {
+                let p = demo::path("stalking-consultation.toml");
+                files.push(ManifestInput::new("lexicon", &p, demo::LEXICON.as_bytes()));
+                demo::lexicon()?
+            }
+            None => return Err(Error::Usage("no lexicon: give --lexicon or name one in the survey spec".into())),
+        };
+        lexicon.check_questions(&survey.open_ids())?;
+        let input = match (&self.input, &survey.responses) {
+            (Some(p), _) if p.as_os_str() == "-" => InputSource::Stdin,
+            (Some(p), _) => InputSource::File(p.clone()),
+            (None, _) if demo => demo::responses(),
+            (None, Some(p)) => InputSource::File(p.clone()),
+            (None, None) => {
+                return Err(Error::Usage("no responses: give --input or name `responses` in the survey spec".into()));
+            }
+        };
+        let options = RunOptions {
+            threads: self.threads,
+            csv: CsvSource {
+                delimiter: delimiter(&self.delimiter)?,
+                max_cell_bytes: self.max_cell_bytes,
+                reject_duplicate_ids: !self.allow_duplicate_ids,
+            },
+            ..RunOptions::default()
+        };
+        Ok(Loaded {
+            lexicon: CompiledLexicon::new(&lexicon)?,
+            lexicon_source: lexicon,
+            survey,
+            input,
+            config_files: files,
+            demo,
+            options,
+        })
+    }
 }

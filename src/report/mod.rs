@@ -8,9 +8,11 @@
 
 pub mod codes;
 pub mod csv;
+pub mod evidence;
 pub mod json;
 pub mod manifest;
 pub mod markdown;
+pub mod validation;
 
 use std::fs::File;
 use std::io::{self, BufWriter, Write};

@@ -139,9 +139,10 @@ impl Analyzer {
 
     fn term_from_norm(&self, mut norm: String) -> Term {
         if self.options.spelling_variants
-            && let Some(uk) = normalise::british_spelling(&norm) {
-                norm = uk.to_string();
-            }
+            && let Some(uk) = normalise::british_spelling(&norm)
+        {
+            norm = uk.to_string();
+        }
         let stem: Box<str> = self.stemmer.stem(&norm).into();
         let mut flags = 0;
         if norm.ends_with("n't") || self.options.negators.contains(&norm) {

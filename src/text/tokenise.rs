@@ -158,10 +158,9 @@ pub fn gap_breaks(gap: &str) -> (bool, bool) {
         match c {
             '.' | '!' | '?' | '\u{2026}' | '\u{3002}' | '\u{FF01}' | '\u{FF1F}' => sentence = true,
             '\n' => line_breaks += 1,
-            '\r'
-                if chars.peek() != Some(&'\n') => {
-                    line_breaks += 1;
-                }
+            '\r' if chars.peek() != Some(&'\n') => {
+                line_breaks += 1;
+            }
             ',' | ';' | ':' | '(' | ')' | '[' | ']' | '{' | '}' | '\u{2013}' | '\u{2014}' | '\u{2022}' | '|'
             | '\u{FF0C}' | '\u{3001}' => clause = true,
             '-' => has_dash = true,

@@ -1,0 +1,89 @@
+//! `codeframe validate`: agreement of the pipeline's codes with human codes.
+
+use std::path::PathBuf;
+
+use clap::Args;
+
+use super::SourceArgs;
+use codeframe::demo;
+use codeframe::error::{Error, Result};
+use codeframe::input::InputSource;
+use codeframe::pipeline::{self, Job};
+
+/// Flags of `codeframe validate`.
+#[derive(Debug, Args)]
+pub struct ValidateArgs {
+    /// Survey, lexicon and responses.
+    #[command(flatten)]
+    pub source: SourceArgs,
+    /// Human codes: CSV with respondent_id, question, theme (default with the demo: its gold.csv).
+    #[arg(long)]
+    pub gold: Option<PathBuf>,
+    /// Output folder for validation.csv, validation.md and disagreements.csv.
+    #[arg(long, default_value = "out")]
+    pub out: PathBuf,
+    /// Exit 1 unless macro-averaged F1 is at least this.
+    #[arg(long)]
+    pub min_macro_f1: Option<f64>,
+    /// Exit 1 unless every question-theme F1 is at least this.
+    #[arg(long)]
+    pub min_f1: Option<f64>,
+}
+
+/// Runs `codeframe validate`.
+pub fn execute(args: &ValidateArgs) -> Result<()> {
+    let loaded = args.source.load()?;
+    let gold = match &args.gold {
+        Some(p) => InputSource::File(p.clone()),
+        None if loaded.demo => demo::gold(),
+        None => return Err(Error::Usage("--gold is required unless validating the bundled demo".into())),
+    };
+    let job = Job {
+        survey: &loaded.survey,
+        lexicon: &loaded.lexicon,
+        input: loaded.input,
+        out_dir: args.out.clone(),
+        options: loaded.options,
+        config_files: loaded.config_files,
+    };
+    let v = pipeline::validate(&job, &gold)?;
+    let a = &v.agreement;
+    let micro = a.micro();
+    let f = |x: Option<f64>| x.map_or("-".to_string(), |v| format!("{v:.3}"));
+    println!(
+        "{} question-theme rows, {} decisions: micro P {} R {} F1 {} kappa {}; macro F1 {}",
+        a.rows.len(),
+        micro.n(),
+        f(micro.precision()),
+        f(micro.recall()),
+        f(micro.f1()),
+        f(micro.kappa()),
+        f(a.macro_f1())
+    );
+    for ((q, t), c) in &a.rows {
+        println!(
+            "  {q:<8} {t:<32} P {} R {} F1 {}  (TP {} FP {} FN {})",
+            f(c.precision()),
+            f(c.recall()),
+            f(c.f1()),
+            c.tp,
+            c.fp,
+            c.fn_
+        );
+    }
+    eprintln!("wrote {}", v.files.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", "));
+    let mut failures = Vec::new();
+    if let (Some(min), Some(m)) = (args.min_macro_f1, a.macro_f1()) {
+        if m < min {
+            failures.push(format!("macro F1 {m:.3} is below {min}"));
+        }
+    }
+    if let Some(min) = args.min_f1 {
+        for ((q, t), c) in &a.rows {
+            if let Some(x) = c.f1().filter(|x| *x < min) {
+                failures.push(format!("{q}/{t} F1 {x:.3} is below {min}"));
+            }
+        }
+    }
+    if failures.is_empty() { Ok(()) } else { Err(Error::Check(failures.join("; "))) }
+}

@@ -1,0 +1,144 @@
+//! Validation reports: validation.csv, validation.md and disagreements.csv.
+
+use std::io::{self, Write};
+
+use crate::validate::{Agreement, Confusion, Disagreement};
+
+fn num(x: Option<f64>) -> String {
+    x.map(|v| format!("{:.3}", super::round_half_up(v, 3))).unwrap_or_default()
+}
+
+fn row_cells(q: &str, t: &str, c: &Confusion) -> Vec<String> {
+    vec![
+        q.to_string(),
+        t.to_string(),
+        c.n().to_string(),
+        c.tp.to_string(),
+        c.fp.to_string(),
+        c.fn_.to_string(),
+        c.tn.to_string(),
+        num(c.precision()),
+        num(c.recall()),
+        num(c.f1()),
+        num(c.kappa()),
+        num(c.alpha()),
+        num(c.prevalence_gold()),
+        num(c.prevalence_codes()),
+    ]
+}
+
+/// Writes validation.csv: one row per question and theme, then micro and macro rows.
+pub fn write_csv(a: &Agreement, out: &mut dyn Write) -> io::Result<()> {
+    let mut w = csv::Writer::from_writer(out);
+    let e = io::Error::other;
+    w.write_record([
+        "question",
+        "theme",
+        "units",
+        "tp",
+        "fp",
+        "fn",
+        "tn",
+        "precision",
+        "recall",
+        "f1",
+        "kappa",
+        "alpha",
+        "prevalence_gold",
+        "prevalence_codes",
+    ])
+    .map_err(e)?;
+    for ((q, t), c) in &a.rows {
+        w.write_record(row_cells(q, t, c)).map_err(e)?;
+    }
+    w.write_record(row_cells("(all)", "(micro)", &a.micro())).map_err(e)?;
+    let mut macro_row = vec!["(all)".to_string(), "(macro)".to_string()];
+    macro_row.extend(["", "", "", "", ""].map(String::from));
+    macro_row.extend([num(a.macro_precision()), num(a.macro_recall()), num(a.macro_f1()), num(a.macro_kappa())]);
+    macro_row.extend(["", "", ""].map(String::from));
+    w.write_record(macro_row).map_err(e)?;
+    w.flush()
+}
+
+/// Writes validation.md: a readable table with averages.
+pub fn write_markdown(a: &Agreement, title: &str, out: &mut dyn Write) -> io::Result<()> {
+    writeln!(out, "# Validation: {title}")?;
+    writeln!(out)?;
+    let micro = a.micro();
+    writeln!(
+        out,
+        "Units are answers (respondent x open question) with text. Micro-averaged over all {} decisions: \
+         precision {}, recall {}, F1 {}, kappa {}, alpha {}. Macro-averaged over {} question-theme rows: \
+         precision {}, recall {}, **F1 {}**, kappa {}.",
+        micro.n(),
+        num(micro.precision()),
+        num(micro.recall()),
+        num(micro.f1()),
+        num(micro.kappa()),
+        num(micro.alpha()),
+        a.rows.iter().filter(|(_, c)| c.f1().is_some()).count(),
+        num(a.macro_precision()),
+        num(a.macro_recall()),
+        num(a.macro_f1()),
+        num(a.macro_kappa()),
+    )?;
+    if !a.gold_outside_units.is_empty() {
+        writeln!(
+            out,
+            "\n{} gold codes name an answer that is empty or absent from the data; they are not counted.",
+            a.gold_outside_units.len()
+        )?;
+    }
+    writeln!(out)?;
+    writeln!(out, "| Question | Theme | TP | FP | FN | Precision | Recall | F1 | Kappa | Alpha | Gold % | Codes % |")?;
+    writeln!(out, "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")?;
+    let pct = |x: Option<f64>| x.map(|v| format!("{:.0}%", super::round_half_up(v * 100.0, 0))).unwrap_or_default();
+    for ((q, t), c) in &a.rows {
+        writeln!(
+            out,
+            "| {q} | `{t}` | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
+            c.tp,
+            c.fp,
+            c.fn_,
+            num(c.precision()),
+            num(c.recall()),
+            num(c.f1()),
+            num(c.kappa()),
+            num(c.alpha()),
+            pct(c.prevalence_gold()),
+            pct(c.prevalence_codes())
+        )?;
+    }
+    Ok(())
+}
+
+/// One disagreement with what the analyst needs to judge it.
+pub struct DisagreementRow<'a> {
+    /// Respondent.
+    pub respondent: &'a str,
+    /// Question.
+    pub question: &'a str,
+    /// Theme.
+    pub theme: &'a str,
+    /// FP or FN.
+    pub kind: Disagreement,
+    /// The answer.
+    pub answer: &'a str,
+    /// Why the pipeline decided as it did.
+    pub evidence: String,
+}
+
+/// Writes disagreements.csv.
+pub fn write_disagreements(rows: &[DisagreementRow], out: &mut dyn Write) -> io::Result<()> {
+    let mut w = csv::Writer::from_writer(out);
+    let e = io::Error::other;
+    w.write_record(["respondent_id", "question", "theme", "kind", "answer", "evidence"]).map_err(e)?;
+    for r in rows {
+        let kind = match r.kind {
+            Disagreement::FalsePositive => "FP",
+            Disagreement::FalseNegative => "FN",
+        };
+        w.write_record([r.respondent, r.question, r.theme, kind, r.answer, &r.evidence]).map_err(e)?;
+    }
+    w.flush()
+}
