@@ -74,6 +74,15 @@ pub struct Coding {
     pub codes: Vec<Code>,
     /// Hits that did not count.
     pub vetoes: Vec<Veto>,
+    /// Words (tokens) in the answer.
+    pub words: u32,
+}
+
+impl Code {
+    /// Words covered by the hits (a two-word phrase counts 2, as LIWC-22 counts).
+    pub fn matched_words(&self) -> u64 {
+        self.hits.iter().map(|h| h.len() as u64).sum()
+    }
 }
 
 impl Coding {
@@ -86,7 +95,7 @@ impl Coding {
 /// Codes the answer last scanned by `scanner` for a question whose applicable themes
 /// are `applies` (from [`CompiledLexicon::themes_for`]).
 pub fn code(lexicon: &CompiledLexicon, scanner: &Scanner, applies: &[bool]) -> Coding {
-    let mut coding = Coding::default();
+    let mut coding = Coding { words: scanner.tokens().len() as u32, ..Coding::default() };
     let theme_of = |h: &Hit| lexicon.entries[h.entry as usize].theme;
     let mut kept: Vec<Hit> = Vec::new();
     for hit in scanner.hits() {

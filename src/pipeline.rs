@@ -40,6 +40,18 @@ pub struct RunOptions {
     pub strict: bool,
     /// How percentages are shown in reports.
     pub rounding: Rounding,
+    /// What is measured per answer.
+    pub measure: Measure,
+}
+
+/// What is measured per answer.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Measure {
+    /// Whether each theme is asserted (coding): codes.csv.
+    #[default]
+    Presence,
+    /// Also how often each category occurs: counts.csv, as LIWC and quanteda report.
+    Counts,
 }
 
 impl Default for RunOptions {
@@ -51,6 +63,7 @@ impl Default for RunOptions {
             csv: CsvSource::default(),
             strict: false,
             rounding: Rounding::Whole,
+            measure: Measure::Presence,
         }
     }
 }
@@ -143,18 +156,20 @@ pub struct Coder<'a> {
     applies: Vec<Vec<bool>>,
     columns: Columns,
     max_cell_bytes: usize,
+    measure: Measure,
 }
 
 impl<'a> Coder<'a> {
     /// Prepares coding for rows with the given columns.
-    pub fn new(survey: &'a Survey, lexicon: &'a CompiledLexicon, columns: Columns, max_cell_bytes: usize) -> Coder<'a> {
+    pub fn new(survey: &'a Survey, lexicon: &'a CompiledLexicon, columns: Columns, options: &RunOptions) -> Coder<'a> {
         Coder {
             survey,
             lexicon,
             classifier: Classifier::new(survey, lexicon.analyzer()),
             applies: survey.open.iter().map(|q| lexicon.themes_for(&q.id)).collect(),
             columns,
-            max_cell_bytes,
+            max_cell_bytes: options.csv.max_cell_bytes,
+            measure: options.measure,
         }
     }
 
@@ -187,13 +202,14 @@ impl<'a> Coder<'a> {
             index: chunk.index,
             tally: Tally::new(self.shape()),
             codes: codes::buffer_writer(),
+            counts: codes::buffer_writer(),
             rejects: codes::buffer_writer(),
             rows: Vec::new(),
             rows_read: chunk.rows.len() as u64,
             bytes: chunk.bytes,
         };
         for raw in &chunk.rows {
-            match self.code_row(scanner, raw, &mut out.codes) {
+            match self.code_row(scanner, raw, &mut out.codes, &mut out.counts, keep) {
                 Ok(row) => {
                     let open: Vec<Option<Option<&Coding>>> = row
                         .open
@@ -234,11 +250,16 @@ impl<'a> Coder<'a> {
     }
 
     /// Codes one raw row, appending its codes to `codes_out`.
+    ///
+    /// With the counts measure, also appends its category counts to `counts_out`.
+    /// Answer texts are copied into the row only if `keep_text`.
     pub fn code_row(
         &self,
         scanner: &mut Scanner,
         raw: &RawRow,
         codes_out: &mut csv::Writer<Vec<u8>>,
+        counts_out: &mut csv::Writer<Vec<u8>>,
+        keep_text: bool,
     ) -> std::result::Result<CodedRow, Reject> {
         if let Some(r) = &raw.reject {
             return Err(r.clone());
@@ -250,9 +271,14 @@ impl<'a> Coder<'a> {
         for (q, text) in resp.open.iter().enumerate() {
             let answer = self.code_answer(scanner, q, text);
             if let OpenAnswer::Coded(c) = &answer {
-                let _ = codes::write_codes(codes_out, self.lexicon, &resp.id, &self.survey.open[q].id, text, c);
+                let question = &self.survey.open[q].id;
+                // Writing to a Vec cannot fail.
+                let _ = codes::write_codes(codes_out, self.lexicon, &resp.id, question, text, c);
+                if self.measure == Measure::Counts {
+                    let _ = codes::write_counts(counts_out, self.lexicon, &resp.id, question, c);
+                }
             }
-            open.push((text.to_string(), answer));
+            open.push((if keep_text { text.to_string() } else { String::new() }, answer));
         }
         Ok(CodedRow { id: resp.id.into_owned(), line: resp.line, respondent_type, closed, open })
     }
@@ -266,6 +292,8 @@ pub struct ChunkResult {
     pub tally: Tally,
     /// Its codes.csv rows.
     pub codes: csv::Writer<Vec<u8>>,
+    /// Its counts.csv rows (counts measure only).
+    pub counts: csv::Writer<Vec<u8>>,
     /// Its rejects.csv rows.
     pub rejects: csv::Writer<Vec<u8>>,
     /// Its coded rows, if asked for.
@@ -294,7 +322,7 @@ pub fn stream(
     mut sink: impl FnMut(ChunkResult) -> Result<()>,
 ) -> Result<String> {
     let mut reader = ResponseReader::open(input, survey, options.csv.clone())?;
-    let coder = Coder::new(survey, lexicon, reader.columns().clone(), options.csv.max_cell_bytes);
+    let coder = Coder::new(survey, lexicon, reader.columns().clone(), options);
     let pool = thread_pool(options.threads)?;
     let threads = pool.current_num_threads();
     let batch = threads * 4;
@@ -372,6 +400,9 @@ pub fn run(job: &Job, progress: &dyn Fn(Progress)) -> Result<Outcome> {
     guard_output_dir(out, &job.input)?;
     let mut codes_file = AtomicFile::create(&out.join("codes.csv"))?;
     let mut rejects_file = AtomicFile::create(&out.join("rejects.csv"))?;
+    let counts_wanted = job.options.measure == Measure::Counts;
+    let mut counts_file = if counts_wanted { Some(AtomicFile::create(&out.join("counts.csv"))?) } else { None };
+    let counts_path = out.join("counts.csv");
     let (codes_path, rejects_path) = (out.join("codes.csv"), out.join("rejects.csv"));
     let io = |p: &PathBuf| {
         let p = p.clone();
@@ -379,11 +410,17 @@ pub fn run(job: &Job, progress: &dyn Fn(Progress)) -> Result<Outcome> {
     };
     codes::write_header(codes_file.writer(), &codes::CODES_HEADER).map_err(io(&codes_path))?;
     codes::write_header(rejects_file.writer(), &codes::REJECTS_HEADER).map_err(io(&rejects_path))?;
+    if let Some(f) = &mut counts_file {
+        codes::write_header(f.writer(), &codes::COUNTS_HEADER).map_err(io(&counts_path))?;
+    }
     let mut tally: Option<Tally> = None;
     let (mut rows, mut bytes) = (0u64, 0u64);
     let input_sha = stream(job.survey, job.lexicon, &job.input, &job.options, false, |r| {
         codes_file.writer().write_all(r.codes.get_ref()).map_err(io(&codes_path))?;
         rejects_file.writer().write_all(r.rejects.get_ref()).map_err(io(&rejects_path))?;
+        if let Some(f) = &mut counts_file {
+            f.writer().write_all(r.counts.get_ref()).map_err(io(&counts_path))?;
+        }
         match &mut tally {
             Some(t) => t.merge(&r.tally),
             None => tally = Some(r.tally),
@@ -397,15 +434,21 @@ pub fn run(job: &Job, progress: &dyn Fn(Progress)) -> Result<Outcome> {
         Some(t) => t,
         None => {
             let reader = ResponseReader::open(&job.input, job.survey, job.options.csv.clone())?;
-            Coder::new(job.survey, job.lexicon, reader.columns().clone(), 0).shape_tally()
+            Coder::new(job.survey, job.lexicon, reader.columns().clone(), &job.options).shape_tally()
         }
     };
     codes_file.commit()?;
     rejects_file.commit()?;
+    if let Some(f) = counts_file {
+        f.commit()?;
+    }
     let summary = Summary::new(job.survey, job.lexicon, &tally);
     let reports = report::standard_reports(job.options.rounding);
     report::write_reports(out, &summary, &reports)?;
     let mut files: Vec<PathBuf> = vec![out.join("codes.csv"), out.join("rejects.csv")];
+    if counts_wanted {
+        files.push(counts_path.clone());
+    }
     files.extend(reports.iter().map(|r| out.join(r.file_name())));
     let mut inputs = job.config_files.clone();
     inputs.push(ManifestInput { role: "responses".into(), path: job.input.name(), sha256: input_sha });
@@ -452,6 +495,7 @@ fn guard_output_dir(out: &Path, input: &InputSource) -> Result<()> {
 /// Names of the files a run writes.
 pub const OUTPUT_NAMES: &[&str] = &[
     "codes.csv",
+    "counts.csv",
     "rejects.csv",
     "summary.md",
     "summary.json",
@@ -486,7 +530,7 @@ pub fn code_all(
         Some(t) => t,
         None => {
             let reader = ResponseReader::open(input, survey, options.csv.clone())?;
-            Coder::new(survey, lexicon, reader.columns().clone(), 0).shape_tally()
+            Coder::new(survey, lexicon, reader.columns().clone(), options).shape_tally()
         }
     };
     Ok((rows, tally, rejects))

@@ -57,6 +57,19 @@ pub const DEFAULT_NON_ANSWERS: &[&str] = &[
     "see attached",
     "please see attached",
     "see response above",
+    "did not answer",
+    "no answer",
+    "not answered",
+    "no response",
+    "prefer not to say",
+    "x",
+    "xx",
+    "xxx",
+    "no thanks",
+    "nothing else",
+    "nothing more",
+    "nothing at all",
+    "nothing really",
 ];
 
 /// A respondent type and the raw spellings that mean it.

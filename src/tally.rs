@@ -35,6 +35,10 @@ pub struct OpenCounts {
     pub themes: Vec<u64>,
     /// Occurrences of each theme (hits that counted), for the counts measure.
     pub hits: Vec<u64>,
+    /// Words covered by each theme's hits (a phrase counts its words).
+    pub matched_words: Vec<u64>,
+    /// Words in all answers.
+    pub words: u64,
 }
 
 /// Counts for a group of respondents (everyone, or one segment value).
@@ -115,6 +119,7 @@ impl Counts {
                 .map(|_| OpenCounts {
                     themes: vec![0; shape.themes],
                     hits: vec![0; shape.themes],
+                    matched_words: vec![0; shape.themes],
                     ..Default::default()
                 })
                 .collect(),
@@ -137,12 +142,14 @@ impl Counts {
                 Some(None) => o.non_answers += 1,
                 Some(Some(coding)) => {
                     o.answered += 1;
+                    o.words += coding.words as u64;
                     if !coding.codes.is_empty() {
                         o.coded += 1;
                     }
                     for code in &coding.codes {
                         o.themes[code.theme as usize] += 1;
                         o.hits[code.theme as usize] += code.hits.len() as u64;
+                        o.matched_words[code.theme as usize] += code.matched_words();
                     }
                 }
             }
@@ -165,6 +172,8 @@ impl Counts {
             a.coded += b.coded;
             add_vec(&mut a.themes, &b.themes);
             add_vec(&mut a.hits, &b.hits);
+            add_vec(&mut a.matched_words, &b.matched_words);
+            a.words += b.words;
         }
         add_vec(&mut self.any_question, &other.any_question);
     }
@@ -272,7 +281,11 @@ mod tests {
     }
 
     fn coding(themes: &[u32]) -> Coding {
-        Coding { codes: themes.iter().map(|&t| Code { theme: t, hits: vec![], via: None }).collect(), vetoes: vec![] }
+        Coding {
+            codes: themes.iter().map(|&t| Code { theme: t, hits: vec![], via: None }).collect(),
+            vetoes: vec![],
+            words: 3,
+        }
     }
 
     #[derive(Clone, Debug)]

@@ -74,8 +74,6 @@ pub struct Loaded {
     pub survey: Survey,
     /// The compiled lexicon.
     pub lexicon: CompiledLexicon,
-    /// The lexicon as read.
-    pub lexicon_source: Lexicon,
     /// The responses.
     pub input: InputSource,
     /// Spec and lexicon, for the manifest.
@@ -154,14 +152,6 @@ impl SourceArgs {
             },
             ..RunOptions::default()
         };
-        Ok(Loaded {
-            lexicon: CompiledLexicon::new(&lexicon)?,
-            lexicon_source: lexicon,
-            survey,
-            input,
-            config_files: files,
-            demo,
-            options,
-        })
+        Ok(Loaded { lexicon: CompiledLexicon::new(&lexicon)?, survey, input, config_files: files, demo, options })
     }
 }

@@ -8,7 +8,7 @@ use clap::Args;
 use super::SourceArgs;
 use codeframe::error::Result;
 use codeframe::input::InputSource;
-use codeframe::pipeline::{self, Job, Outcome};
+use codeframe::pipeline::{self, Job, Measure, Outcome};
 use codeframe::report::{QuestionSummary, Rounding, Summary};
 
 /// Flags of `codeframe run`.
@@ -26,9 +26,22 @@ pub struct RunArgs {
     /// Show percentages with one decimal.
     #[arg(long)]
     pub one_decimal: bool,
+    /// What to measure: `presence` (code themes) or `counts` (also write counts.csv:
+    /// occurrences per category and per 100 words, as LIWC and quanteda report).
+    #[arg(long, value_enum, default_value_t = MeasureArg::Presence)]
+    pub measure: MeasureArg,
     /// No progress bar and no summary on the terminal.
     #[arg(long, short)]
     pub quiet: bool,
+}
+
+/// Values of `--measure`.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum MeasureArg {
+    /// Theme asserted or not per answer.
+    Presence,
+    /// Occurrences per category per answer.
+    Counts,
 }
 
 /// Runs `codeframe run`.
@@ -37,6 +50,10 @@ pub fn execute(args: &RunArgs) -> Result<()> {
     let mut options = loaded.options.clone();
     options.strict = args.strict;
     options.rounding = if args.one_decimal { Rounding::OneDecimal } else { Rounding::Whole };
+    options.measure = match args.measure {
+        MeasureArg::Presence => Measure::Presence,
+        MeasureArg::Counts => Measure::Counts,
+    };
     let total = match &loaded.input {
         InputSource::File(p) => std::fs::metadata(p).map(|m| m.len()).ok(),
         InputSource::Bytes { bytes, .. } => Some(bytes.len() as u64),

@@ -14,6 +14,9 @@ use crate::lexicon::CompiledLexicon;
 pub const CODES_HEADER: [&str; 10] =
     ["respondent_id", "question", "theme", "hits", "entry", "line", "matched", "start", "end", "spans"];
 
+/// Header of counts.csv.
+pub const COUNTS_HEADER: [&str; 7] = ["id", "question", "category", "count", "matches", "words", "per_100_words"];
+
 /// Header of rejects.csv.
 pub const REJECTS_HEADER: [&str; 5] = ["line", "row", "respondent_id", "column", "reason"];
 
@@ -54,6 +57,34 @@ pub fn write_codes(
             &first.span.start.to_string(),
             &first.span.end.to_string(),
             &spans.join(";"),
+        ])?;
+    }
+    Ok(())
+}
+
+/// Appends the category counts of one answer: one row per category that occurs.
+///
+/// `count` is the words the category's matches cover (a two-word phrase counts 2, the
+/// LIWC-22 convention), `matches` the number of matches, `per_100_words` = count /
+/// words x 100.
+pub fn write_counts(
+    w: &mut csv::Writer<Vec<u8>>,
+    lexicon: &CompiledLexicon,
+    respondent: &str,
+    question: &str,
+    coding: &Coding,
+) -> csv::Result<()> {
+    for code in &coding.codes {
+        let count = code.matched_words();
+        let per_100 = if coding.words == 0 { 0.0 } else { 100.0 * count as f64 / coding.words as f64 };
+        w.write_record([
+            respondent,
+            question,
+            lexicon.themes[code.theme as usize].id.as_str(),
+            &count.to_string(),
+            &code.hits.len().to_string(),
+            &coding.words.to_string(),
+            &format!("{:.4}", super::round_half_up(per_100, 4)),
         ])?;
     }
     Ok(())

@@ -107,6 +107,9 @@ impl ReportWriter for ThemeFrequenciesCsv {
             "pct_respondents",
             "pct_answered",
             "occurrences",
+            "matched_words",
+            "words",
+            "per_100_words",
         ])
         .map_err(io_err)?;
         for q in &s.questions {
@@ -123,6 +126,9 @@ impl ReportWriter for ThemeFrequenciesCsv {
                     &pct_cell(t.of_respondents),
                     &pct_cell(t.of_answered),
                     &t.occurrences.to_string(),
+                    &t.matched_words.count.to_string(),
+                    &t.matched_words.base.to_string(),
+                    &format!("{:.4}", super::round_half_up(t.matched_words.pct(), 4)),
                 ])
                 .map_err(io_err)?;
             }

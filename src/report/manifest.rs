@@ -30,6 +30,7 @@ struct InputJson {
 
 #[derive(Serialize)]
 struct OptionsJson {
+    measure: String,
     strict: bool,
     rounding: String,
     delimiter: String,
@@ -71,6 +72,7 @@ pub fn write(
             .map(|i| InputJson { role: i.role.clone(), path: i.path.display().to_string(), sha256: i.sha256.clone() })
             .collect(),
         options: OptionsJson {
+            measure: format!("{:?}", options.measure).to_lowercase(),
             strict: options.strict,
             rounding: format!("{:?}", options.rounding),
             delimiter: (options.csv.delimiter as char).to_string(),

@@ -123,6 +123,8 @@ pub struct ThemeRow {
     pub of_answered: Figure,
     /// Occurrences (hits that counted) across answers.
     pub occurrences: u64,
+    /// Words covered by those occurrences, of all words in the answers.
+    pub matched_words: Figure,
 }
 
 /// An open question's figures.
@@ -255,6 +257,7 @@ pub fn questions(survey: &Survey, lexicon: &CompiledLexicon, counts: &Counts) ->
                     of_respondents: Figure::new(o.themes[i], n),
                     of_answered: Figure::new(o.themes[i], o.answered),
                     occurrences: o.hits[i],
+                    matched_words: Figure::new(o.matched_words[i], o.words),
                 })
                 .collect();
             themes.sort_by(|a, b| b.of_respondents.count.cmp(&a.of_respondents.count).then_with(|| a.id.cmp(&b.id)));
