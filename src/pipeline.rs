@@ -238,6 +238,10 @@ impl<'a> Coder<'a> {
                 }
             }
         }
+        // The csv writers buffer internally: flush into their Vecs (cannot fail).
+        for w in [&mut out.codes, &mut out.counts, &mut out.rejects] {
+            let _ = w.flush();
+        }
         out
     }
 

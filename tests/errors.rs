@@ -1,0 +1,77 @@
+//! Wrong input gets one clear line naming the file, and the row, column or lexicon
+//! line where it applies, and exit code 2 (3 for I/O errors). Never a panic.
+
+use crate::harness::Workdir;
+
+const LEXICON: &str =
+    "[[theme]]\nid = \"cost\"\nquestions = [\"why\"]\nterms = [\"cost\", \"legal aid\", \"harass*\"]\n";
+const SURVEY: &str = "id_column = \"id\"\nlexicon = \"lex.toml\"\nresponses = \"r.csv\"\n[[open]]\nid = \"why\"\n";
+
+fn fixture() -> Workdir {
+    let dir = Workdir::new();
+    dir.write("lex.toml", LEXICON);
+    dir.write("survey.toml", SURVEY);
+    dir.write("r.csv", "id,why\n1,the cost\n");
+    dir
+}
+
+#[test]
+fn missing_column_names_file_row_and_column() {
+    let dir = fixture();
+    dir.write("r.csv", "id,reason\n1,the cost\n");
+    let err = dir.fails(&["run", "--survey", "survey.toml", "--out", "o"], 2);
+    assert!(err.contains("r.csv:1: no column \"why\" in the header (columns: id, reason)"), "{err}");
+}
+
+#[test]
+fn unknown_question_in_lexicon_names_the_line() {
+    let dir = fixture();
+    dir.write("lex.toml", "[[theme]]\nid = \"cost\"\nquestions = [\"q99\"]\nterms = [\"cost\"]\n");
+    let err = dir.fails(&["run", "--survey", "survey.toml", "--out", "o"], 2);
+    assert!(
+        err.contains("lex.toml:1: theme `cost` applies to question `q99`, which the survey does not have"),
+        "{err}"
+    );
+}
+
+#[test]
+fn malformed_toml_names_its_line() {
+    let dir = fixture();
+    dir.write("lex.toml", "[[theme]]\nid = \"cost\"\nterms = [\"cost\"\n");
+    let err = dir.fails(&["run", "--survey", "survey.toml", "--out", "o"], 2);
+    assert!(err.contains("lex.toml:3: invalid lexicon"), "{err}");
+    dir.write("survey.toml", "id_column = \nx");
+    let err = dir.fails(&["run", "--survey", "survey.toml", "--out", "o"], 2);
+    assert!(err.contains("survey.toml:2: invalid survey spec"), "{err}");
+}
+
+#[test]
+fn bad_entry_names_theme_and_line() {
+    let dir = fixture();
+    dir.write("lex.toml", "[[theme]]\nid = \"cost\"\nterms = [\n  \"cost NEAR/x court\",\n]\n");
+    let err = dir.fails(&["run", "--survey", "survey.toml", "--out", "o"], 2);
+    assert!(err.contains("lex.toml:4: theme `cost`: entry \"cost NEAR/x court\""), "{err}");
+}
+
+#[test]
+fn missing_input_file_is_an_io_error() {
+    let dir = fixture();
+    let err = dir.fails(&["run", "--survey", "survey.toml", "--input", "nope.csv", "--out", "o"], 3);
+    assert!(err.contains("nope.csv"), "{err}");
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let dir = fixture();
+    dir.fails(&["run", "--no-such-flag"], 2);
+    let err = dir.fails(&["run", "--input", "r.csv", "--lexicon", "lex.toml", "--out", "o"], 2);
+    assert!(err.contains("--text-column"), "{err}");
+}
+
+#[test]
+fn refuses_to_overwrite_an_input() {
+    let dir = fixture();
+    dir.write("o/codes.csv", "id,why\n1,cost\n");
+    let err = dir.fails(&["run", "--survey", "survey.toml", "--input", "o/codes.csv", "--out", "o"], 2);
+    assert!(err.contains("would overwrite the input"), "{err}");
+}

@@ -1,0 +1,130 @@
+//! Runs on small fixtures: outputs, rejects, determinism across thread counts.
+
+use crate::harness::{Workdir, repo};
+
+const OUTPUTS: [&str; 8] = [
+    "codes.csv",
+    "rejects.csv",
+    "summary.md",
+    "summary.json",
+    "respondents.csv",
+    "closed_answers.csv",
+    "theme_frequencies.csv",
+    "manifest.json",
+];
+
+#[test]
+fn outputs_are_identical_for_any_thread_count() {
+    let dir = Workdir::new();
+    let survey = repo().join("data/stalking-consultation/survey.toml");
+    let survey = survey.to_str().unwrap();
+    dir.ok(&["run", "--survey", survey, "--threads", "1", "--out", "one", "-q"]);
+    dir.ok(&["run", "--survey", survey, "--threads", "2", "--out", "two", "-q"]);
+    dir.ok(&["run", "--survey", survey, "--threads", "3", "--out", "three", "-q"]);
+    for f in OUTPUTS {
+        let one = dir.read(&format!("one/{f}"));
+        assert_eq!(one, dir.read(&format!("two/{f}")), "{f} differs between 1 and 2 threads");
+        assert_eq!(one, dir.read(&format!("three/{f}")), "{f} differs between 1 and 3 threads");
+    }
+}
+
+#[test]
+fn every_row_is_coded_or_rejected() {
+    let dir = Workdir::new();
+    dir.write("lex.toml", "[[theme]]\nid = \"cost\"\nterms = [\"cost\"]\n");
+    dir.write("r.csv", b"id,why\n1,the cost\n2,too,many\n1,duplicate\n3,caf\xe9 cost\n,no id\n4,fine\n".as_slice());
+    let out = dir.ok(&[
+        "run",
+        "--input",
+        "r.csv",
+        "--id-column",
+        "id",
+        "--text-column",
+        "why",
+        "--lexicon",
+        "lex.toml",
+        "--out",
+        "o",
+    ]);
+    assert!(out.contains("2 respondents coded (6 rows read, 4 rejected)"), "{out}");
+    let rejects = dir.read("o/rejects.csv");
+    assert_eq!(
+        rejects,
+        "line,row,respondent_id,column,reason\n\
+         3,2,2,,\"row has 3 fields, the header has 2\"\n\
+         4,3,1,id,respondent id already seen on line 2\n\
+         5,4,3,why,cell is not valid UTF-8\n\
+         6,5,,id,respondent id is empty\n"
+    );
+    let manifest: serde_json::Value = serde_json::from_str(&dir.read("o/manifest.json")).unwrap();
+    assert_eq!(manifest["rows"]["read"], 6);
+    assert_eq!(manifest["rows"]["rejected"], 4);
+    dir.fails(
+        &[
+            "run",
+            "--input",
+            "r.csv",
+            "--id-column",
+            "id",
+            "--text-column",
+            "why",
+            "--lexicon",
+            "lex.toml",
+            "--out",
+            "s",
+            "--strict",
+        ],
+        1,
+    );
+}
+
+#[test]
+fn codes_carry_entry_text_and_span() {
+    let dir = Workdir::new();
+    dir.write("lex.toml", "[[theme]]\nid = \"cost\"\nterms = [\"legal aid\", \"expens*\"]\n");
+    dir.write("r.csv", "id,why\nr1,\"No legal aid, and it was EXPENSIVE\"\nr2,not expensive\n");
+    dir.ok(&[
+        "run",
+        "--input",
+        "r.csv",
+        "--id-column",
+        "id",
+        "--text-column",
+        "why",
+        "--lexicon",
+        "lex.toml",
+        "--out",
+        "o",
+    ]);
+    assert_eq!(
+        dir.read("o/codes.csv"),
+        "respondent_id,question,theme,hits,entry,line,matched,start,end,spans\n\
+         r1,why,cost,1,expens*,3,EXPENSIVE,25,34,25-34\n"
+    );
+}
+
+#[test]
+fn counts_measure_writes_counts_csv() {
+    let dir = Workdir::new();
+    dir.write("lex.toml", "[[theme]]\nid = \"money\"\nnegation = false\nterms = [\"legal aid\", \"cost*\"]\n");
+    dir.write("r.csv", "id,why\nr1,legal aid costs and costs\n");
+    dir.ok(&[
+        "run",
+        "--input",
+        "r.csv",
+        "--id-column",
+        "id",
+        "--text-column",
+        "why",
+        "--lexicon",
+        "lex.toml",
+        "--measure",
+        "counts",
+        "--out",
+        "o",
+    ]);
+    assert_eq!(
+        dir.read("o/counts.csv"),
+        "id,question,category,count,matches,words,per_100_words\nr1,why,money,4,3,5,80.0000\n"
+    );
+}

@@ -1,0 +1,8 @@
+//! Integration tests: the `codeframe` binary run on fixtures and on the bundled demo.
+//! One test binary; a module per area.
+
+mod harness;
+
+mod demo;
+mod errors;
+mod runs;
