@@ -4,6 +4,7 @@ pub mod demo;
 pub mod error;
 pub mod input;
 pub mod lexicon;
+pub mod lint;
 pub mod matching;
 pub mod pipeline;
 pub mod report;

@@ -27,6 +27,8 @@ fn main() -> ExitCode {
     let result = match &command {
         Command::Run(args) => cli::run::execute(args),
         Command::Validate(args) => cli::validate::execute(args),
+        Command::Explain(args) => cli::explain::execute(args),
+        Command::Lexicon(args) => cli::lexicon::execute(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -1,6 +1,18 @@
 //! The command line: clap definitions, one file per subcommand. Each turns flags into
 //! a validated configuration and calls the library; no logic lives here.
 
+/// Writes a line to standard output, turning a write error (a closed pipe) into an
+/// `Error` the binary maps to an exit code, instead of a panic.
+macro_rules! outln {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        writeln!(std::io::stdout().lock(), $($arg)*)
+            .map_err(|e| codeframe::error::Error::io("<stdout>", e))
+    }};
+}
+
+pub mod explain;
+pub mod lexicon;
 pub mod run;
 pub mod validate;
 
@@ -34,6 +46,10 @@ pub enum Command {
     Run(run::RunArgs),
     /// Compare the pipeline's codes with human codes (the demo's gold.csv by default).
     Validate(validate::ValidateArgs),
+    /// Show one respondent's answers with the matched words marked and their themes.
+    Explain(explain::ExplainArgs),
+    /// Check, test and explain a lexicon.
+    Lexicon(lexicon::LexiconArgs),
 }
 
 /// Where the survey, lexicon and responses come from (shared by every subcommand).
@@ -74,6 +90,8 @@ pub struct Loaded {
     pub survey: Survey,
     /// The compiled lexicon.
     pub lexicon: CompiledLexicon,
+    /// The lexicon as read (for its example tests).
+    pub lexicon_source: Lexicon,
     /// The responses.
     pub input: InputSource,
     /// Spec and lexicon, for the manifest.

@@ -47,6 +47,7 @@ pub enum MeasureArg {
 /// Runs `codeframe run`.
 pub fn execute(args: &RunArgs) -> Result<()> {
     let loaded = args.source.load()?;
+    warn_failed_examples(&loaded);
     let mut options = loaded.options.clone();
     options.strict = args.strict;
     options.rounding = if args.one_decimal { Rounding::OneDecimal } else { Rounding::Whole };
@@ -80,9 +81,24 @@ pub fn execute(args: &RunArgs) -> Result<()> {
     }
     let outcome = result?;
     if !args.quiet {
-        print_summary(&outcome, &args.out, started.elapsed());
+        print_summary(&outcome, &args.out, started.elapsed())?;
     }
     Ok(())
+}
+
+/// Every run checks the lexicon's own examples and warns when one fails, so an edit
+/// cannot silently break an agreed case.
+fn warn_failed_examples(loaded: &super::Loaded) {
+    let (failures, _) = codeframe::lint::test_examples(&loaded.lexicon_source, &loaded.lexicon);
+    for f in failures.iter().take(10) {
+        eprintln!("codeframe: warning: lexicon {}: {f}", loaded.lexicon_source.source.display());
+    }
+    if failures.len() > 10 {
+        eprintln!(
+            "codeframe: warning: ... and {} more failed lexicon examples (codeframe lexicon test)",
+            failures.len() - 10
+        );
+    }
 }
 
 fn progress_bar(quiet: bool, total: Option<u64>) -> Option<indicatif::ProgressBar> {
@@ -102,14 +118,17 @@ fn progress_bar(quiet: bool, total: Option<u64>) -> Option<indicatif::ProgressBa
     Some(bar)
 }
 
-fn print_summary(outcome: &Outcome, out: &Path, elapsed: std::time::Duration) {
+fn print_summary(outcome: &Outcome, out: &Path, elapsed: std::time::Duration) -> Result<()> {
     let s: &Summary = &outcome.summary;
     let r = Rounding::Whole;
-    println!("{}", s.title);
-    println!(
+    outln!("{}", s.title)?;
+    outln!(
         "{} respondents coded ({} rows read, {} rejected) with lexicon `{}`",
-        s.respondents, s.rows.read, s.rows.rejected, s.lexicon
-    );
+        s.respondents,
+        s.rows.read,
+        s.rows.rejected,
+        s.lexicon
+    )?;
     for q in &s.questions {
         match q {
             QuestionSummary::Closed(c) => {
@@ -121,7 +140,7 @@ fn print_summary(outcome: &Outcome, out: &Path, elapsed: std::time::Duration) {
                         _ => format!("{} {}", o.label, r.pct(o.figure)),
                     })
                     .collect();
-                println!("  {:<8} {}", c.id, parts.join(", "));
+                outln!("  {:<8} {}", c.id, parts.join(", "))?;
             }
             QuestionSummary::Open(o) => {
                 let top: Vec<String> = o
@@ -132,9 +151,10 @@ fn print_summary(outcome: &Outcome, out: &Path, elapsed: std::time::Duration) {
                     .map(|t| format!("{} {}", t.id, r.pct(t.of_respondents)))
                     .collect();
                 let themes = if top.is_empty() { String::new() } else { format!("; {}", top.join(", ")) };
-                println!("  {:<8} answered {}{}", o.id, r.pct(o.answered), themes);
+                outln!("  {:<8} answered {}{}", o.id, r.pct(o.answered), themes)?;
             }
         }
     }
     eprintln!("wrote {} files to {} in {:.2}s", outcome.files.len(), out.display(), elapsed.as_secs_f64());
+    Ok(())
 }

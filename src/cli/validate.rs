@@ -61,7 +61,7 @@ pub fn execute(args: &ValidateArgs) -> Result<()> {
         f(a.macro_f1())
     );
     for ((q, t), c) in &a.rows {
-        println!(
+        outln!(
             "  {q:<8} {t:<32} P {} R {} F1 {}  (TP {} FP {} FN {})",
             f(c.precision()),
             f(c.recall()),
@@ -69,14 +69,14 @@ pub fn execute(args: &ValidateArgs) -> Result<()> {
             c.tp,
             c.fp,
             c.fn_
-        );
+        )?;
     }
     eprintln!("wrote {}", v.files.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", "));
     let mut failures = Vec::new();
-    if let (Some(min), Some(m)) = (args.min_macro_f1, a.macro_f1()) {
-        if m < min {
-            failures.push(format!("macro F1 {m:.3} is below {min}"));
-        }
+    if let (Some(min), Some(m)) = (args.min_macro_f1, a.macro_f1())
+        && m < min
+    {
+        failures.push(format!("macro F1 {m:.3} is below {min}"));
     }
     if let Some(min) = args.min_f1 {
         for ((q, t), c) in &a.rows {

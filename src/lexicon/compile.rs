@@ -26,7 +26,7 @@ pub type TermIdx = u32;
 pub const REGEX_SIZE_LIMIT: usize = 1 << 20;
 
 /// How a pattern compares with a word.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PatternKind {
     /// The word's stem equals the text.
     Stem,

@@ -49,3 +49,108 @@ pub fn vetoes(lexicon: &CompiledLexicon, text: &str, coding: &Coding, theme: The
         })
         .collect()
 }
+
+/// A full account of how `text` was analysed and coded: tokens with their normalised
+/// forms and stems, every match with its entry, what was vetoed and why, the codes.
+pub fn explain_text(
+    lexicon: &CompiledLexicon,
+    scanner: &crate::matching::Scanner,
+    coding: &Coding,
+    text: &str,
+) -> String {
+    use crate::text::TermFlags;
+    use std::fmt::Write;
+    let mut out = String::new();
+    let _ = writeln!(out, "tokens (word / normalised / stem, sentence.clause):");
+    for (i, tok) in scanner.tokens().iter().enumerate() {
+        let term = scanner.term(tok);
+        let mut flags = String::new();
+        if term.flags.contains(TermFlags::NEGATOR) {
+            flags.push_str(" negator");
+        }
+        if term.flags.contains(TermFlags::CLAUSE_WORD) {
+            flags.push_str(" clause-word");
+        }
+        let _ = writeln!(
+            out,
+            "  {i:>3} {:<16} {:<16} {:<14} {}.{}{flags}",
+            &text[tok.span.start..tok.span.end],
+            term.norm,
+            term.stem,
+            tok.sentence,
+            tok.clause
+        );
+    }
+    let _ = writeln!(out, "matches:");
+    if scanner.hits().is_empty() && scanner.exclusions().is_empty() {
+        let _ = writeln!(out, "  (none)");
+    }
+    for h in scanner.hits() {
+        let theme = &lexicon.themes[lexicon.entries[h.entry as usize].theme as usize].id;
+        let _ = writeln!(
+            out,
+            "  {theme}: {} matched \"{}\" at {}-{}",
+            entry(lexicon, h),
+            quote(text, h),
+            h.span.start,
+            h.span.end
+        );
+    }
+    for h in scanner.exclusions() {
+        let theme = &lexicon.themes[lexicon.entries[h.entry as usize].theme as usize].id;
+        let _ = writeln!(out, "  {theme}: exclusion {} matched \"{}\"", entry(lexicon, h), quote(text, h));
+    }
+    let vetoed: Vec<String> = (0..lexicon.themes.len() as ThemeIdx)
+        .flat_map(|t| vetoes(lexicon, text, coding, t).into_iter().map(move |v| (t, v)))
+        .map(|(t, v)| format!("  {}: {v}", lexicon.themes[t as usize].id))
+        .collect();
+    if !vetoed.is_empty() {
+        let _ = writeln!(out, "vetoed:");
+        for v in vetoed {
+            let _ = writeln!(out, "{v}");
+        }
+    }
+    let _ = writeln!(out, "themes:");
+    if coding.codes.is_empty() {
+        let _ = writeln!(out, "  (none)");
+    }
+    for c in &coding.codes {
+        let t = &lexicon.themes[c.theme as usize];
+        let _ = writeln!(out, "  {} ({}): {}", t.id, t.label, hits(lexicon, text, coding, c.theme).join("; "));
+    }
+    out
+}
+
+/// The answer with each counted match marked `[text]{n}`, and a legend line per mark.
+pub fn marked(lexicon: &CompiledLexicon, text: &str, coding: &Coding) -> (String, Vec<String>) {
+    let mut marks: Vec<(Hit, ThemeIdx)> = coding
+        .codes
+        .iter()
+        .filter(|c| c.via.is_none())
+        .flat_map(|c| c.hits.iter().map(move |h| (*h, c.theme)))
+        .collect();
+    marks.sort_by_key(|(h, t)| (h.span.start, std::cmp::Reverse(h.span.end), *t));
+    let mut out = String::new();
+    let mut legend = Vec::new();
+    let mut pos = 0;
+    for (n, (h, theme)) in marks.iter().enumerate() {
+        if h.span.start < pos {
+            // overlaps an earlier mark (another theme on the same words): legend only
+            legend.push(format!(
+                "  [{}] (overlapping) {} <- {}",
+                n + 1,
+                lexicon.themes[*theme as usize].id,
+                entry(lexicon, h)
+            ));
+            continue;
+        }
+        out.push_str(&text[pos..h.span.start]);
+        out.push('[');
+        out.push_str(&text[h.span.start..h.span.end]);
+        out.push_str(&format!("]{{{}}}", n + 1));
+        pos = h.span.end;
+        legend.push(format!("  [{}] {} <- {}", n + 1, lexicon.themes[*theme as usize].id, entry(lexicon, h)));
+    }
+    out.push_str(&text[pos..]);
+    (out, legend)
+}

@@ -1,0 +1,56 @@
+//! `codeframe explain --respondent ID`: one respondent's answers with the matched
+//! words marked and the theme of each.
+
+use clap::Args;
+
+use super::SourceArgs;
+use codeframe::error::{Error, Result};
+use codeframe::pipeline::{self, OpenAnswer};
+use codeframe::report::evidence;
+
+/// Flags of `codeframe explain`.
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    /// Survey, lexicon and responses.
+    #[command(flatten)]
+    pub source: SourceArgs,
+    /// The respondent to explain.
+    #[arg(long)]
+    pub respondent: String,
+}
+
+/// Runs `codeframe explain`.
+pub fn execute(args: &ExplainArgs) -> Result<()> {
+    let loaded = args.source.load()?;
+    let (rows, _, _) = pipeline::code_all(&loaded.survey, &loaded.lexicon, &loaded.input, &loaded.options)?;
+    let row = rows.iter().find(|r| r.id == args.respondent).ok_or_else(|| {
+        Error::Usage(format!("no respondent {:?} in {}", args.respondent, loaded.input.name().display()))
+    })?;
+    outln!("respondent {} (line {})", row.id, row.line)?;
+    for (q, (text, answer)) in row.open.iter().enumerate() {
+        let question = &loaded.survey.open[q].id;
+        match answer {
+            OpenAnswer::Empty => continue,
+            OpenAnswer::NonAnswer => outln!("\n{question}: {text:?} (non-answer, not counted as answered)")?,
+            OpenAnswer::Coded(coding) => {
+                let (marked, legend) = evidence::marked(&loaded.lexicon, text, coding);
+                let themes: Vec<&str> =
+                    coding.codes.iter().map(|c| loaded.lexicon.themes[c.theme as usize].id.as_str()).collect();
+                outln!(
+                    "\n{question}: {}",
+                    if themes.is_empty() { "(no theme)".to_string() } else { themes.join(", ") }
+                )?;
+                outln!("{marked}")?;
+                for l in legend {
+                    outln!("{l}")?;
+                }
+                for t in 0..loaded.lexicon.themes.len() as u32 {
+                    for v in evidence::vetoes(&loaded.lexicon, text, coding, t) {
+                        outln!("  not counted for {}: {v}", loaded.lexicon.themes[t as usize].id)?;
+                    }
+                }
+            }
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,354 @@
+//! Checking a lexicon before it changes a count: lints, the lexicon's own example
+//! tests, and how its entries behave on a corpus.
+//!
+//! Lints find mistakes that parse fine: duplicate or shadowed entries, entries of
+//! different themes that collapse to the same stem, wildcards so short they match
+//! most words, regexes that match the empty string. With a corpus, entries that never
+//! match and entries that match a suspiciously large share of answers. The example
+//! tests check each theme's `examples.match` and `examples.no_match` sentences.
+
+use std::collections::BTreeMap;
+
+use crate::coding;
+use crate::lexicon::compile::{CompiledLexicon, PatternKind};
+use crate::lexicon::{Lexicon, Rule, TermToken};
+use crate::matching::Scanner;
+
+/// How bad a finding is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    /// Worth a look.
+    Warning,
+    /// Must be fixed.
+    Error,
+}
+
+/// One finding, with the line it concerns.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Finding {
+    /// Line in the lexicon file, when known.
+    pub line: Option<u64>,
+    /// Severity.
+    pub severity: Severity,
+    /// What and why, in a sentence.
+    pub message: String,
+}
+
+/// Globs whose literal prefix is shorter than this match too much of the vocabulary.
+pub const MIN_GLOB_PREFIX: usize = 3;
+
+/// The single-word key an entry reduces to, if it is one word: (kind, text).
+fn single_key(lexicon: &CompiledLexicon, rule: &Rule, stem: bool, cased: bool) -> Option<(PatternKind, String)> {
+    let Rule::Term(term) = rule else { return None };
+    if term.tokens.len() != 1 {
+        return None;
+    }
+    let analyzer = lexicon.analyzer();
+    match &term.tokens[0] {
+        TermToken::Word(w) => {
+            let words = analyzer.analyze(w);
+            if words.len() != 1 {
+                return None;
+            }
+            let t = &words[0].term;
+            Some(if cased {
+                (PatternKind::Cased, words[0].raw.clone())
+            } else if stem {
+                (PatternKind::Stem, t.stem.to_string())
+            } else {
+                (PatternKind::Exact, t.norm.to_string())
+            })
+        }
+        TermToken::Exact(w) => Some((PatternKind::Exact, analyzer.norm(w))),
+        TermToken::Stem(s) => Some((PatternKind::Stem, analyzer.norm(s))),
+        TermToken::Glob(g) => Some((PatternKind::Glob, analyzer.norm(g))),
+    }
+}
+
+/// Where a single-word key is used: (theme id, line, entry text).
+type KeyUse = (String, Option<u64>, String);
+
+/// Lints a lexicon (no corpus needed).
+pub fn lint(source: &Lexicon, lexicon: &CompiledLexicon) -> Vec<Finding> {
+    let mut out = Vec::new();
+    // key -> uses, to find duplicates and cross-theme collisions
+    let mut keys: BTreeMap<(PatternKind, String), Vec<KeyUse>> = BTreeMap::new();
+    for theme in &source.themes {
+        let (stem, cased) = (theme.options.stem, theme.options.case_sensitive);
+        let mut globs: Vec<(Vec<char>, Option<u64>, String)> = Vec::new();
+        for e in theme.entries.iter().chain(&theme.exclusions) {
+            if let Some(key) = single_key(lexicon, &e.rule, stem, cased) {
+                if key.0 == PatternKind::Glob {
+                    globs.push((key.1.chars().collect(), e.line, e.rule.to_string()));
+                }
+                keys.entry(key).or_default().push((theme.id.clone(), e.line, e.rule.to_string()));
+            }
+            for term in e.rule.terms() {
+                for tok in &term.tokens {
+                    if let TermToken::Glob(g) = tok {
+                        let prefix = g.chars().take_while(|c| *c != '*' && *c != '?').count();
+                        if prefix < MIN_GLOB_PREFIX && g.contains('*') {
+                            out.push(Finding {
+                                line: e.line,
+                                severity: Severity::Warning,
+                                message: format!(
+                                    "theme `{}`: wildcard `{g}` has only {prefix} letter(s) before `*`: it matches much of the vocabulary",
+                                    theme.id
+                                ),
+                            });
+                        }
+                    }
+                }
+            }
+            if let Rule::Regex(r) = &e.rule
+                && regex::Regex::new(r).is_ok_and(|re| re.is_match(""))
+            {
+                out.push(Finding {
+                    line: e.line,
+                    severity: Severity::Warning,
+                    message: format!("theme `{}`: regex `{r}` matches the empty string", theme.id),
+                });
+            }
+        }
+        // Words shadowed by a glob of the same theme: the word adds nothing.
+        for e in &theme.entries {
+            let Some((kind, text)) = single_key(lexicon, &e.rule, stem, cased) else { continue };
+            if kind == PatternKind::Glob {
+                continue;
+            }
+            let word: Vec<char> = match &e.rule {
+                Rule::Term(t) => match &t.tokens[0] {
+                    TermToken::Word(w) | TermToken::Exact(w) => lexicon.analyzer().norm(w).chars().collect(),
+                    _ => text.chars().collect(),
+                },
+                _ => continue,
+            };
+            if let Some((_, gline, gtext)) =
+                globs.iter().find(|(g, _, _)| crate::lexicon::compile::glob_match(g, &word))
+            {
+                let at = gline.map(|l| format!(" (line {l})")).unwrap_or_default();
+                out.push(Finding {
+                    line: e.line,
+                    severity: Severity::Warning,
+                    message: format!(
+                        "theme `{}`: entry `{}` is shadowed by wildcard `{gtext}`{at}, which already matches it",
+                        theme.id, e.rule
+                    ),
+                });
+            }
+        }
+    }
+    for ((kind, text), uses) in &keys {
+        for (i, (theme, line, entry)) in uses.iter().enumerate() {
+            let Some((first_theme, first_line, first_entry)) = uses[..i].first() else { continue };
+            let how = match kind {
+                PatternKind::Stem => format!("stem `{text}`"),
+                _ => format!("`{text}`"),
+            };
+            let at = first_line.map(|l| format!(" (line {l})")).unwrap_or_default();
+            let message = if theme == first_theme {
+                format!("theme `{theme}`: entry `{entry}` duplicates `{first_entry}`{at}: both match {how}")
+            } else {
+                format!(
+                    "entry `{entry}` of theme `{theme}` and `{first_entry}` of theme `{first_theme}`{at} collapse to the same {how}"
+                )
+            };
+            out.push(Finding { line: *line, severity: Severity::Warning, message });
+        }
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// A failed example of a theme.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ExampleFailure {
+    /// Theme id.
+    pub theme: String,
+    /// Line of the theme.
+    pub line: Option<u64>,
+    /// The sentence.
+    pub sentence: String,
+    /// Whether it should have matched.
+    pub should_match: bool,
+}
+
+impl std::fmt::Display for ExampleFailure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let at = self.line.map(|l| format!("line {l}: ")).unwrap_or_default();
+        let verb = if self.should_match { "should assert it but does not" } else { "should not assert it but does" };
+        write!(f, "{at}theme `{}`: example {:?} {verb}", self.theme, self.sentence)
+    }
+}
+
+/// Runs every theme's examples; returns the failures and the number of examples run.
+pub fn test_examples(source: &Lexicon, lexicon: &CompiledLexicon) -> (Vec<ExampleFailure>, usize) {
+    let mut scanner = Scanner::new();
+    let all = vec![true; lexicon.themes.len()];
+    let mut failures = Vec::new();
+    let mut run = 0;
+    for (i, theme) in source.themes.iter().enumerate() {
+        let cases = theme
+            .examples
+            .matching
+            .iter()
+            .map(|s| (s, true))
+            .chain(theme.examples.not_matching.iter().map(|s| (s, false)));
+        for (sentence, should_match) in cases {
+            run += 1;
+            scanner.scan(lexicon, sentence);
+            let coded = coding::code(lexicon, &scanner, &all).has(i as u32);
+            if coded != should_match {
+                failures.push(ExampleFailure {
+                    theme: theme.id.clone(),
+                    line: theme.line,
+                    sentence: sentence.clone(),
+                    should_match,
+                });
+            }
+        }
+    }
+    (failures, run)
+}
+
+/// How each entry behaved on a corpus of answers.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct CorpusStats {
+    /// Answers scanned.
+    pub answers: u64,
+    /// Per entry index: answers in which it matched (before negation and exclusion).
+    pub answers_hit: Vec<u64>,
+}
+
+impl CorpusStats {
+    /// Scans `texts` with `lexicon`.
+    pub fn collect<'a>(lexicon: &CompiledLexicon, texts: impl IntoIterator<Item = &'a str>) -> CorpusStats {
+        let mut stats = CorpusStats { answers: 0, answers_hit: vec![0; lexicon.entries.len()] };
+        let mut scanner = Scanner::new();
+        let mut seen = vec![u64::MAX; lexicon.entries.len()];
+        for text in texts {
+            if text.trim().is_empty() {
+                continue;
+            }
+            let n = stats.answers;
+            stats.answers += 1;
+            scanner.scan(lexicon, text);
+            for h in scanner.hits().iter().chain(scanner.exclusions()) {
+                let e = h.entry as usize;
+                if seen[e] != n {
+                    seen[e] = n;
+                    stats.answers_hit[e] += 1;
+                }
+            }
+        }
+        stats
+    }
+
+    /// Findings: entries that never match, and entries matching more than `max_share`
+    /// of answers.
+    pub fn findings(&self, lexicon: &CompiledLexicon, max_share: f64) -> Vec<Finding> {
+        let mut out = Vec::new();
+        if self.answers == 0 {
+            return out;
+        }
+        for (i, e) in lexicon.entries.iter().enumerate() {
+            let theme = &lexicon.themes[e.theme as usize].id;
+            let n = self.answers_hit[i];
+            let share = n as f64 / self.answers as f64;
+            let message = if n == 0 {
+                format!("theme `{theme}`: entry `{}` never matches in the corpus ({} answers)", e.text, self.answers)
+            } else if share > max_share {
+                format!(
+                    "theme `{theme}`: entry `{}` matches {n} of {} answers ({:.0}%): too broad?",
+                    e.text,
+                    self.answers,
+                    100.0 * share
+                )
+            } else {
+                continue;
+            };
+            out.push(Finding { line: e.line, severity: Severity::Warning, message });
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::Path;
+
+    fn lex(text: &str) -> (Lexicon, CompiledLexicon) {
+        let l = Lexicon::from_str_with_path(text, Path::new("l.toml")).unwrap();
+        let c = CompiledLexicon::new(&l).unwrap();
+        (l, c)
+    }
+
+    fn messages(text: &str) -> Vec<String> {
+        let (l, c) = lex(text);
+        lint(&l, &c).into_iter().map(|f| format!("{}: {}", f.line.unwrap_or(0), f.message)).collect()
+    }
+
+    #[test]
+    fn finds_duplicates_shadows_collisions_short_globs_and_empty_regexes() {
+        let m = messages(
+            r#"
+[[theme]]
+id = "a"
+terms = ["harassing", "harassed", "co*", "stalking", "stalk*"]
+regex = ["x*"]
+[[theme]]
+id = "b"
+terms = ["harassment"]
+"#,
+        );
+        let joined = m.join("\n");
+        assert!(
+            joined.contains("4: theme `a`: entry `harassed` duplicates `harassing` (line 4): both match stem `harass`"),
+            "{joined}"
+        );
+        assert!(joined.contains("wildcard `co*` has only 2 letter(s)"), "{joined}");
+        assert!(joined.contains("entry `stalking` is shadowed by wildcard `stalk*`"), "{joined}");
+        assert!(joined.contains("regex `x*` matches the empty string"), "{joined}");
+        assert!(joined.contains("entry `harassment` of theme `b` and `harassing` of theme `a` (line 4) collapse to the same stem `harass`"), "{joined}");
+    }
+
+    #[test]
+    fn clean_lexicon_has_no_findings() {
+        assert!(messages("[[theme]]\nid = \"a\"\nterms = [\"cost\", \"legal aid\"]\n").is_empty());
+    }
+
+    #[test]
+    fn examples_are_tested() {
+        let (l, c) = lex(
+            "[[theme]]\nid = \"a\"\nterms = [\"cost\"]\nexamples = { match = [\"the cost\", \"fees\"], no_match = [\"no cost\", \"a cost\"] }\n",
+        );
+        let (failures, run) = test_examples(&l, &c);
+        assert_eq!(run, 4);
+        let shown: Vec<String> = failures.iter().map(|f| f.to_string()).collect();
+        assert_eq!(
+            shown,
+            [
+                "line 1: theme `a`: example \"fees\" should assert it but does not",
+                "line 1: theme `a`: example \"a cost\" should not assert it but does"
+            ]
+        );
+    }
+
+    #[test]
+    fn corpus_stats_find_dead_and_broad_entries() {
+        let (_, c) = lex("[[theme]]\nid = \"a\"\nterms = [\"the\", \"zebra\", \"cost\"]\n");
+        let stats = CorpusStats::collect(&c, ["the cost", "the end", "", "the cost of the cost"]);
+        assert_eq!(stats.answers, 3);
+        assert_eq!(stats.answers_hit, [3, 0, 2]);
+        let f: Vec<String> = stats.findings(&c, 0.9).into_iter().map(|f| f.message).collect();
+        assert_eq!(
+            f,
+            [
+                "theme `a`: entry `the` matches 3 of 3 answers (100%): too broad?",
+                "theme `a`: entry `zebra` never matches in the corpus (3 answers)"
+            ]
+        );
+    }
+}
