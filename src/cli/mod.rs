@@ -170,6 +170,14 @@ impl SourceArgs {
             },
             ..RunOptions::default()
         };
-        Ok(Loaded { lexicon: CompiledLexicon::new(&lexicon)?, survey, input, config_files: files, demo, options })
+        Ok(Loaded {
+            lexicon: CompiledLexicon::new(&lexicon)?,
+            lexicon_source: lexicon,
+            survey,
+            input,
+            config_files: files,
+            demo,
+            options,
+        })
     }
 }
