@@ -17,8 +17,8 @@ use rayon::prelude::*;
 
 use crate::coding::{self, Coding};
 use crate::error::{Error, Result};
-use crate::input::csv::{Chunk, CsvSource, RawRow, ResponseReader, decode, sha256_hex};
-use crate::input::{Columns, InputSource, Reject};
+use crate::input::csv::{decode, sha256_hex};
+use crate::input::{self, Chunk, Columns, InputSource, RawRow, ReadOptions, Reject};
 use crate::lexicon::CompiledLexicon;
 use crate::matching::Scanner;
 use crate::report::{self, AtomicFile, Rounding, Summary, codes};
@@ -34,8 +34,8 @@ pub struct RunOptions {
     pub chunk_rows: usize,
     /// About this many input bytes per chunk.
     pub chunk_bytes: usize,
-    /// CSV reading options.
-    pub csv: CsvSource,
+    /// Input reading options.
+    pub read: ReadOptions,
     /// Any rejected row fails the run.
     pub strict: bool,
     /// How percentages are shown in reports.
@@ -60,7 +60,7 @@ impl Default for RunOptions {
             threads: 0,
             chunk_rows: 2048,
             chunk_bytes: 256 << 10,
-            csv: CsvSource::default(),
+            read: ReadOptions::default(),
             strict: false,
             rounding: Rounding::Whole,
             measure: Measure::Presence,
@@ -168,7 +168,7 @@ impl<'a> Coder<'a> {
             classifier: Classifier::new(survey, lexicon.analyzer()),
             applies: survey.open.iter().map(|q| lexicon.themes_for(&q.id)).collect(),
             columns,
-            max_cell_bytes: options.csv.max_cell_bytes,
+            max_cell_bytes: options.read.max_cell_bytes,
             measure: options.measure,
         }
     }
@@ -315,8 +315,17 @@ fn thread_pool(threads: usize) -> Result<rayon::ThreadPool> {
         .map_err(|e| Error::Usage(format!("cannot start {threads} threads: {e}")))
 }
 
+/// What [`stream`] leaves: the input's hash and the merged tally.
+#[derive(Debug)]
+pub struct StreamEnd {
+    /// SHA-256 of the input bytes.
+    pub sha256: String,
+    /// Every chunk's tally, merged (empty, of the right shape, for an input without rows).
+    pub tally: Tally,
+}
+
 /// Reads `input` and codes every row, calling `sink` with each chunk's result in
-/// input order. Returns the reader's SHA-256 of the input.
+/// input order (its tally is merged for the caller before the call).
 pub fn stream(
     survey: &Survey,
     lexicon: &CompiledLexicon,
@@ -324,8 +333,8 @@ pub fn stream(
     options: &RunOptions,
     keep_rows: bool,
     mut sink: impl FnMut(ChunkResult) -> Result<()>,
-) -> Result<String> {
-    let mut reader = ResponseReader::open(input, survey, options.csv.clone())?;
+) -> Result<StreamEnd> {
+    let mut reader = input::open(input, survey, &options.read)?;
     let coder = Coder::new(survey, lexicon, reader.columns().clone(), options);
     let pool = thread_pool(options.threads)?;
     let threads = pool.current_num_threads();
@@ -333,7 +342,8 @@ pub fn stream(
     let scanners: Mutex<Vec<Scanner>> = Mutex::new((0..threads).map(|_| Scanner::new()).collect());
     let (tx, rx) = sync_channel::<Result<Chunk>>(batch * 2);
     let (chunk_rows, chunk_bytes) = (options.chunk_rows, options.chunk_bytes);
-    std::thread::scope(|scope| -> Result<String> {
+    let mut tally = coder.shape_tally();
+    let sha256 = std::thread::scope(|scope| -> Result<String> {
         let reader_thread = scope.spawn(move || {
             loop {
                 match reader.next_chunk(chunk_rows, chunk_bytes) {
@@ -390,12 +400,14 @@ pub fn stream(
                     .collect()
             });
             for r in results {
+                tally.merge(&r.tally);
                 sink(r)?;
             }
         }
         drop(rx);
         Ok(reader_thread.join().expect("the reader thread does not panic"))
-    })
+    })?;
+    Ok(StreamEnd { sha256, tally })
 }
 
 /// Runs a job: codes the input and writes every output file into `out_dir`.
@@ -417,30 +429,19 @@ pub fn run(job: &Job, progress: &dyn Fn(Progress)) -> Result<Outcome> {
     if let Some(f) = &mut counts_file {
         codes::write_header(f.writer(), &codes::COUNTS_HEADER).map_err(io(&counts_path))?;
     }
-    let mut tally: Option<Tally> = None;
     let (mut rows, mut bytes) = (0u64, 0u64);
-    let input_sha = stream(job.survey, job.lexicon, &job.input, &job.options, false, |r| {
+    let end = stream(job.survey, job.lexicon, &job.input, &job.options, false, |r| {
         codes_file.writer().write_all(r.codes.get_ref()).map_err(io(&codes_path))?;
         rejects_file.writer().write_all(r.rejects.get_ref()).map_err(io(&rejects_path))?;
         if let Some(f) = &mut counts_file {
             f.writer().write_all(r.counts.get_ref()).map_err(io(&counts_path))?;
-        }
-        match &mut tally {
-            Some(t) => t.merge(&r.tally),
-            None => tally = Some(r.tally),
         }
         rows += r.rows_read;
         bytes += r.bytes;
         progress(Progress { rows, bytes });
         Ok(())
     })?;
-    let tally = match tally {
-        Some(t) => t,
-        None => {
-            let reader = ResponseReader::open(&job.input, job.survey, job.options.csv.clone())?;
-            Coder::new(job.survey, job.lexicon, reader.columns().clone(), &job.options).shape_tally()
-        }
-    };
+    let (input_sha, tally) = (end.sha256, end.tally);
     codes_file.commit()?;
     rejects_file.commit()?;
     if let Some(f) = counts_file {
@@ -518,26 +519,14 @@ pub fn code_all(
     options: &RunOptions,
 ) -> Result<(Vec<CodedRow>, Tally, Vec<String>)> {
     let mut rows = Vec::new();
-    let mut tally: Option<Tally> = None;
     let mut rejects = Vec::new();
-    stream(survey, lexicon, input, options, true, |r| {
+    let end = stream(survey, lexicon, input, options, true, |r| {
         rows.extend(r.rows);
         let text = String::from_utf8_lossy(r.rejects.get_ref()).into_owned();
         rejects.extend(text.lines().map(String::from));
-        match &mut tally {
-            Some(t) => t.merge(&r.tally),
-            None => tally = Some(r.tally),
-        }
         Ok(())
     })?;
-    let tally = match tally {
-        Some(t) => t,
-        None => {
-            let reader = ResponseReader::open(input, survey, options.csv.clone())?;
-            Coder::new(survey, lexicon, reader.columns().clone(), options).shape_tally()
-        }
-    };
-    Ok((rows, tally, rejects))
+    Ok((rows, end.tally, rejects))
 }
 
 /// What `validate` found and wrote.

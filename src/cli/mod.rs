@@ -23,7 +23,7 @@ use clap::{Args, Parser, Subcommand};
 use codeframe::demo;
 use codeframe::error::{Error, Result};
 use codeframe::input::InputSource;
-use codeframe::input::csv::CsvSource;
+use codeframe::input::ReadOptions;
 use codeframe::lexicon::{CompiledLexicon, Lexicon};
 use codeframe::pipeline::{ManifestInput, RunOptions};
 use codeframe::survey::Survey;
@@ -70,11 +70,17 @@ pub struct SourceArgs {
     /// Without a spec: a column of free text to code (repeatable).
     #[arg(long = "text-column")]
     pub text_columns: Vec<String>,
-    /// CSV field delimiter (one character; `\t` for tab).
-    #[arg(long, default_value = ",")]
-    pub delimiter: String,
+    /// CSV field delimiter (one character; `tab` or `\t` for tab). Default: sniffed.
+    #[arg(long)]
+    pub delimiter: Option<String>,
+    /// Text encoding of a CSV (utf-8, utf-16, windows-1252, ...). Default: sniffed.
+    #[arg(long)]
+    pub encoding: Option<String>,
+    /// Spreadsheet sheet to read, by name or 1-based number. Default: the first.
+    #[arg(long)]
+    pub sheet: Option<String>,
     /// Reject rows with a cell larger than this many bytes.
-    #[arg(long, default_value_t = codeframe::input::csv::DEFAULT_MAX_CELL_BYTES)]
+    #[arg(long, default_value_t = codeframe::input::DEFAULT_MAX_CELL_BYTES)]
     pub max_cell_bytes: usize,
     /// Keep rows whose respondent id was seen before (default: reject them).
     #[arg(long)]
@@ -163,8 +169,10 @@ impl SourceArgs {
         };
         let options = RunOptions {
             threads: self.threads,
-            csv: CsvSource {
-                delimiter: delimiter(&self.delimiter)?,
+            read: ReadOptions {
+                delimiter: self.delimiter.as_deref().map(delimiter).transpose()?,
+                encoding: self.encoding.clone(),
+                sheet: self.sheet.clone(),
                 max_cell_bytes: self.max_cell_bytes,
                 reject_duplicate_ids: !self.allow_duplicate_ids,
             },

@@ -6,61 +6,15 @@
 //! in order: split records, count fields, and catch duplicate respondent ids.
 
 use std::collections::VecDeque;
-use std::hash::{BuildHasher, Hasher};
 use std::io::Read;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
-use rustc_hash::FxHashMap;
 use sha2::{Digest, Sha256};
 
-use super::{Columns, InputSource, Reject, RejectReason, Response};
+use super::{Chunk, Columns, InputSource, RawRow, ReadOptions, Reject, RejectReason, Response, RowChecker, RowReader};
 use crate::error::{Error, Location, Result};
 use crate::survey::Survey;
-
-/// Default limit on one cell, in bytes (larger cells reject their row).
-pub const DEFAULT_MAX_CELL_BYTES: usize = 16 << 20;
-
-/// How to read a CSV file.
-#[derive(Clone, Debug)]
-pub struct CsvSource {
-    /// Field delimiter.
-    pub delimiter: u8,
-    /// Cells over this many bytes reject their row.
-    pub max_cell_bytes: usize,
-    /// Reject rows whose respondent id was seen before.
-    pub reject_duplicate_ids: bool,
-}
-
-impl Default for CsvSource {
-    fn default() -> CsvSource {
-        CsvSource { delimiter: b',', max_cell_bytes: DEFAULT_MAX_CELL_BYTES, reject_duplicate_ids: true }
-    }
-}
-
-/// A row as read: its position, its raw cells, and whether the reader rejected it.
-#[derive(Clone, Debug)]
-pub struct RawRow {
-    /// 1-based line where it starts.
-    pub line: u64,
-    /// 1-based data row number.
-    pub row: u64,
-    /// The raw cells.
-    pub record: csv::ByteRecord,
-    /// Set if a structural check failed.
-    pub reject: Option<Reject>,
-}
-
-/// A run of consecutive rows, numbered from 0 in input order.
-#[derive(Clone, Debug)]
-pub struct Chunk {
-    /// Position of the chunk in the input.
-    pub index: u64,
-    /// Its rows.
-    pub rows: Vec<RawRow>,
-    /// Bytes of input it covers.
-    pub bytes: u64,
-}
 
 /// Reads the rows of a CSV input, chunk by chunk.
 pub struct ResponseReader {
@@ -68,9 +22,7 @@ pub struct ResponseReader {
     lines: Arc<Mutex<LineBreaks>>,
     name: PathBuf,
     columns: Columns,
-    options: CsvSource,
-    seen_ids: FxHashMap<u64, u64>,
-    id_hasher: std::hash::BuildHasherDefault<std::collections::hash_map::DefaultHasher>,
+    checker: RowChecker,
     rows: u64,
     chunks: u64,
     last_byte: u64,
@@ -78,7 +30,7 @@ pub struct ResponseReader {
 
 impl ResponseReader {
     /// Opens `source`, reads its header and finds the survey's columns.
-    pub fn open(source: &InputSource, survey: &Survey, options: CsvSource) -> Result<ResponseReader> {
+    pub fn open(source: &InputSource, survey: &Survey, options: &ReadOptions) -> Result<ResponseReader> {
         let name = source.name();
         let inner: Box<dyn Read + Send> = match source {
             InputSource::File(p) => Box::new(std::fs::File::open(p).map_err(|e| Error::io(p, e))?),
@@ -93,14 +45,14 @@ impl ResponseReader {
         inner: Box<dyn Read + Send>,
         name: PathBuf,
         survey: &Survey,
-        options: CsvSource,
+        options: &ReadOptions,
     ) -> Result<ResponseReader> {
         let lines = Arc::new(Mutex::new(LineBreaks::default()));
         let counter = LineCounter { inner, lines: Arc::clone(&lines), offset: 0, last: 0, sha: Sha256::new() };
         let mut reader = csv::ReaderBuilder::new()
             .flexible(true)
             .has_headers(true)
-            .delimiter(options.delimiter)
+            .delimiter(options.delimiter.unwrap_or(b','))
             .buffer_capacity(1 << 20)
             .from_reader(counter);
         let header = reader.byte_headers().map_err(|e| csv_error(&name, e))?.clone();
@@ -115,38 +67,29 @@ impl ResponseReader {
             reader,
             lines,
             name,
+            checker: RowChecker::new(columns.clone(), options),
             columns,
-            options,
-            seen_ids: FxHashMap::default(),
-            id_hasher: Default::default(),
             rows: 0,
             chunks: 0,
             last_byte: 0,
         })
     }
+}
 
-    /// The resolved columns.
-    pub fn columns(&self) -> &Columns {
+impl RowReader for ResponseReader {
+    fn columns(&self) -> &Columns {
         &self.columns
     }
 
-    /// The input's name, for messages.
-    pub fn name(&self) -> &std::path::Path {
+    fn name(&self) -> &std::path::Path {
         &self.name
     }
 
-    /// Bytes consumed so far.
-    pub fn bytes_read(&self) -> u64 {
-        self.last_byte
-    }
-
-    /// The SHA-256 of every byte read so far, in hex (call after the last chunk).
-    pub fn sha256(&self) -> String {
+    fn sha256(&self) -> String {
         hex(&self.reader.get_ref().sha.clone().finalize())
     }
 
-    /// Reads the next chunk of at most `max_rows` rows or about `max_bytes` bytes.
-    pub fn next_chunk(&mut self, max_rows: usize, max_bytes: usize) -> Result<Option<Chunk>> {
+    fn next_chunk(&mut self, max_rows: usize, max_bytes: usize) -> Result<Option<Chunk>> {
         let mut rows = Vec::new();
         let start_byte = self.last_byte;
         let mut record = csv::ByteRecord::new();
@@ -156,11 +99,10 @@ impl ResponseReader {
                 break;
             }
             self.last_byte = self.reader.position().byte();
-            // A blank line is not a row (the csv reader skips them; nothing to count).
             self.rows += 1;
             let start = record.position().map_or(0, |p| p.byte());
             let line = self.lines.lock().expect("line counter lock is never poisoned").line_at(start);
-            let reject = self.check(&record, line);
+            let reject = self.checker.check(&record, line, self.rows);
             rows.push(RawRow { line, row: self.rows, record: std::mem::take(&mut record), reject });
         }
         if rows.is_empty() {
@@ -169,49 +111,6 @@ impl ResponseReader {
         let index = self.chunks;
         self.chunks += 1;
         Ok(Some(Chunk { index, rows, bytes: self.last_byte - start_byte }))
-    }
-
-    fn check(&mut self, record: &csv::ByteRecord, line: u64) -> Option<Reject> {
-        let expected = self.columns.header.len();
-        let id_text =
-            |c: &Columns| c.id.and_then(|i| record.get(i)).map(|b| String::from_utf8_lossy(b).trim().to_string());
-        if record.len() != expected {
-            return Some(Reject {
-                line,
-                row: self.rows,
-                id: id_text(&self.columns),
-                column: None,
-                reason: RejectReason::FieldCount { expected, found: record.len() },
-            });
-        }
-        if let Some(i) = self.columns.id {
-            let id = trim_bytes(&record[i]);
-            if id.is_empty() {
-                return Some(Reject {
-                    line,
-                    row: self.rows,
-                    id: None,
-                    column: Some(self.columns.name(i).to_string()),
-                    reason: RejectReason::EmptyId,
-                });
-            }
-            if self.options.reject_duplicate_ids {
-                let mut h = self.id_hasher.build_hasher();
-                h.write(id);
-                let key = h.finish();
-                if let Some(&first_line) = self.seen_ids.get(&key) {
-                    return Some(Reject {
-                        line,
-                        row: self.rows,
-                        id: id_text(&self.columns),
-                        column: Some(self.columns.name(i).to_string()),
-                        reason: RejectReason::DuplicateId { first_line },
-                    });
-                }
-                self.seen_ids.insert(key, line);
-            }
-        }
-        None
     }
 }
 
@@ -269,12 +168,6 @@ pub fn hex(bytes: &[u8]) -> String {
 /// SHA-256 of bytes, in hex.
 pub fn sha256_hex(bytes: &[u8]) -> String {
     hex(&Sha256::digest(bytes))
-}
-
-fn trim_bytes(b: &[u8]) -> &[u8] {
-    let start = b.iter().position(|c| !c.is_ascii_whitespace()).unwrap_or(b.len());
-    let end = b.iter().rposition(|c| !c.is_ascii_whitespace()).map_or(start, |e| e + 1);
-    &b[start..end]
 }
 
 fn csv_error(name: &std::path::Path, e: csv::Error) -> Error {
@@ -376,7 +269,7 @@ mod tests {
 
     fn read_all(data: &'static [u8]) -> Result<(Vec<RawRow>, Columns)> {
         let src = InputSource::Bytes { name: "t.csv".into(), bytes: data };
-        let mut r = ResponseReader::open(&src, &survey(), CsvSource::default())?;
+        let mut r = ResponseReader::open(&src, &survey(), &ReadOptions::default())?;
         let mut rows = Vec::new();
         while let Some(c) = r.next_chunk(2, 1 << 20)? {
             rows.extend(c.rows);

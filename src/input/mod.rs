@@ -8,11 +8,160 @@
 pub mod csv;
 pub mod gold;
 
-use std::path::PathBuf;
+use std::hash::{BuildHasher, Hasher};
+use std::path::{Path, PathBuf};
 
-pub use self::csv::{CsvSource, ResponseReader};
+use rustc_hash::FxHashMap;
 
+pub use self::csv::ResponseReader;
+
+use crate::error::Result;
 use crate::survey::Survey;
+
+/// Default limit on one cell, in bytes (larger cells reject their row).
+pub const DEFAULT_MAX_CELL_BYTES: usize = 16 << 20;
+
+/// How to read an input, whatever its format.
+#[derive(Clone, Debug)]
+pub struct ReadOptions {
+    /// CSV field delimiter; `None` = sniffed from the header line (`,` `;` tab `|`).
+    pub delimiter: Option<u8>,
+    /// Text encoding (`utf-8`, `utf-16`, `windows-1252`, ...); `None` = sniffed.
+    pub encoding: Option<String>,
+    /// Spreadsheet sheet, by name or 1-based index; `None` = the first.
+    pub sheet: Option<String>,
+    /// Cells over this many bytes reject their row.
+    pub max_cell_bytes: usize,
+    /// Reject rows whose respondent id was seen before.
+    pub reject_duplicate_ids: bool,
+}
+
+impl Default for ReadOptions {
+    fn default() -> ReadOptions {
+        ReadOptions {
+            delimiter: None,
+            encoding: None,
+            sheet: None,
+            max_cell_bytes: DEFAULT_MAX_CELL_BYTES,
+            reject_duplicate_ids: true,
+        }
+    }
+}
+
+/// A row as read: its position, its raw cells, and whether the reader rejected it.
+#[derive(Clone, Debug)]
+pub struct RawRow {
+    /// 1-based line (or spreadsheet row) where it starts.
+    pub line: u64,
+    /// 1-based data row number.
+    pub row: u64,
+    /// The raw cells (UTF-8 unless the row is rejected for it).
+    pub record: ::csv::ByteRecord,
+    /// Set if a structural check failed.
+    pub reject: Option<Reject>,
+}
+
+/// A run of consecutive rows, numbered from 0 in input order.
+#[derive(Clone, Debug)]
+pub struct Chunk {
+    /// Position of the chunk in the input.
+    pub index: u64,
+    /// Its rows.
+    pub rows: Vec<RawRow>,
+    /// Bytes of input it covers.
+    pub bytes: u64,
+}
+
+/// A source of rows in bounded chunks: one implementation per input format.
+pub trait RowReader: Send {
+    /// The resolved columns.
+    fn columns(&self) -> &Columns;
+    /// The input's name, for messages.
+    fn name(&self) -> &Path;
+    /// Reads the next chunk of at most `max_rows` rows or about `max_bytes` bytes.
+    fn next_chunk(&mut self, max_rows: usize, max_bytes: usize) -> Result<Option<Chunk>>;
+    /// SHA-256 (hex) of the input's bytes read so far (complete after the last chunk).
+    fn sha256(&self) -> String;
+}
+
+/// Opens `source` with the reader its format needs.
+pub fn open(source: &InputSource, survey: &Survey, options: &ReadOptions) -> Result<Box<dyn RowReader>> {
+    Ok(Box::new(ResponseReader::open(source, survey, options)?))
+}
+
+/// The checks every reader applies to every row, in input order: field count,
+/// empty and duplicate respondent ids.
+///
+/// Duplicate detection keeps a 64-bit hash of each id (about 16 bytes per row); two
+/// different ids colliding is a 1 in 10^8 event at 10^6 rows.
+#[derive(Debug)]
+pub struct RowChecker {
+    columns: Columns,
+    reject_duplicates: bool,
+    seen_ids: FxHashMap<u64, u64>,
+    hasher: std::hash::BuildHasherDefault<std::collections::hash_map::DefaultHasher>,
+}
+
+impl RowChecker {
+    /// A checker for rows with `columns`.
+    pub fn new(columns: Columns, options: &ReadOptions) -> RowChecker {
+        RowChecker {
+            columns,
+            reject_duplicates: options.reject_duplicate_ids,
+            seen_ids: FxHashMap::default(),
+            hasher: Default::default(),
+        }
+    }
+
+    /// Checks a record read at `line`, data row `row`.
+    pub fn check(&mut self, record: &::csv::ByteRecord, line: u64, row: u64) -> Option<Reject> {
+        let expected = self.columns.header.len();
+        let id_text =
+            |c: &Columns| c.id.and_then(|i| record.get(i)).map(|b| String::from_utf8_lossy(b).trim().to_string());
+        if record.len() != expected {
+            return Some(Reject {
+                line,
+                row,
+                id: id_text(&self.columns),
+                column: None,
+                reason: RejectReason::FieldCount { expected, found: record.len() },
+            });
+        }
+        let i = self.columns.id?;
+        let id = trim_bytes(&record[i]);
+        if id.is_empty() {
+            return Some(Reject {
+                line,
+                row,
+                id: None,
+                column: Some(self.columns.name(i).to_string()),
+                reason: RejectReason::EmptyId,
+            });
+        }
+        if self.reject_duplicates {
+            let mut h = self.hasher.build_hasher();
+            h.write(id);
+            let key = h.finish();
+            if let Some(&first_line) = self.seen_ids.get(&key) {
+                return Some(Reject {
+                    line,
+                    row,
+                    id: id_text(&self.columns),
+                    column: Some(self.columns.name(i).to_string()),
+                    reason: RejectReason::DuplicateId { first_line },
+                });
+            }
+            self.seen_ids.insert(key, line);
+        }
+        None
+    }
+}
+
+fn trim_bytes(b: &[u8]) -> &[u8] {
+    let start = b.iter().position(|c| !c.is_ascii_whitespace()).unwrap_or(b.len());
+    let end = b.iter().rposition(|c| !c.is_ascii_whitespace()).map_or(start, |e| e + 1);
+    &b[start..end]
+}
 
 /// Why a row was not coded.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -126,9 +275,9 @@ impl Columns {
             header: header.to_vec(),
             id: survey.id_column.as_deref().map(find).transpose()?,
             respondent_type: survey.respondent_types.as_ref().map(|t| find(&t.column)).transpose()?,
-            closed: survey.closed.iter().map(|q| find(&q.column)).collect::<Result<_, _>>()?,
-            open: survey.open.iter().map(|q| find(&q.column)).collect::<Result<_, _>>()?,
-            segments: survey.segments.iter().map(|s| find(&s.column)).collect::<Result<_, _>>()?,
+            closed: survey.closed.iter().map(|q| find(&q.column)).collect::<std::result::Result<_, _>>()?,
+            open: survey.open.iter().map(|q| find(&q.column)).collect::<std::result::Result<_, _>>()?,
+            segments: survey.segments.iter().map(|s| find(&s.column)).collect::<std::result::Result<_, _>>()?,
         })
     }
 
