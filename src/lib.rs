@@ -8,6 +8,7 @@ pub mod lint;
 pub mod matching;
 pub mod pipeline;
 pub mod report;
+pub mod stats;
 pub mod survey;
 pub mod tally;
 pub mod text;

@@ -507,6 +507,8 @@ pub const OUTPUT_NAMES: &[&str] = &[
     "respondents.csv",
     "closed_answers.csv",
     "theme_frequencies.csv",
+    "crosstabs.csv",
+    "cooccurrence.csv",
     "manifest.json",
 ];
 

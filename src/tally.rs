@@ -39,6 +39,8 @@ pub struct OpenCounts {
     pub matched_words: Vec<u64>,
     /// Words in all answers.
     pub words: u64,
+    /// Answers asserting both themes of a pair (lower index first).
+    pub pairs: BTreeMap<(u32, u32), u64>,
 }
 
 /// Counts for a group of respondents (everyone, or one segment value).
@@ -151,6 +153,11 @@ impl Counts {
                         o.hits[code.theme as usize] += code.hits.len() as u64;
                         o.matched_words[code.theme as usize] += code.matched_words();
                     }
+                    for (i, a) in coding.codes.iter().enumerate() {
+                        for b in &coding.codes[i + 1..] {
+                            *o.pairs.entry((a.theme, b.theme)).or_default() += 1;
+                        }
+                    }
                 }
             }
         }
@@ -174,6 +181,9 @@ impl Counts {
             add_vec(&mut a.hits, &b.hits);
             add_vec(&mut a.matched_words, &b.matched_words);
             a.words += b.words;
+            for (k, v) in &b.pairs {
+                *a.pairs.entry(*k).or_default() += v;
+            }
         }
         add_vec(&mut self.any_question, &other.any_question);
     }

@@ -13,6 +13,12 @@ pub fn pct_cell(f: Figure) -> String {
     format!("{:.2}", super::round_half_up(f.pct(), 2))
 }
 
+/// One end of a Wilson interval as a percentage with two decimals (empty if none).
+fn ci_cell(ci: Option<(f64, f64)>, end: usize) -> String {
+    ci.map(|(lo, hi)| format!("{:.2}", super::round_half_up(100.0 * if end == 0 { lo } else { hi }, 2)))
+        .unwrap_or_default()
+}
+
 fn writer(out: &mut dyn Write) -> csv::Writer<&mut dyn Write> {
     csv::WriterBuilder::new().from_writer(out)
 }
@@ -110,6 +116,10 @@ impl ReportWriter for ThemeFrequenciesCsv {
             "matched_words",
             "words",
             "per_100_words",
+            "ci_low",
+            "ci_high",
+            "ci_low_answered",
+            "ci_high_answered",
         ])
         .map_err(io_err)?;
         for q in &s.questions {
@@ -129,6 +139,96 @@ impl ReportWriter for ThemeFrequenciesCsv {
                     &t.matched_words.count.to_string(),
                     &t.matched_words.base.to_string(),
                     &format!("{:.4}", super::round_half_up(t.matched_words.pct(), 4)),
+                    &ci_cell(t.ci_respondents, 0),
+                    &ci_cell(t.ci_respondents, 1),
+                    &ci_cell(t.ci_answered, 0),
+                    &ci_cell(t.ci_answered, 1),
+                ])
+                .map_err(io_err)?;
+            }
+        }
+        w.flush()
+    }
+}
+
+/// `crosstabs.csv`: every crosstab cell, with its base and the row's chi-square test.
+pub struct CrosstabsCsv;
+
+impl ReportWriter for CrosstabsCsv {
+    fn file_name(&self) -> &'static str {
+        "crosstabs.csv"
+    }
+
+    fn write(&self, s: &Summary, out: &mut dyn Write) -> io::Result<()> {
+        let mut w = writer(out);
+        w.write_record([
+            "segment",
+            "question",
+            "kind",
+            "item",
+            "group",
+            "count",
+            "base",
+            "pct",
+            "chi2",
+            "df",
+            "p",
+            "low_expected",
+        ])
+        .map_err(io_err)?;
+        for x in &s.crosstabs {
+            for t in &x.tables {
+                let kind = match t.kind {
+                    super::crosstab::TableKind::Closed => "closed",
+                    super::crosstab::TableKind::Themes => "theme",
+                };
+                for r in &t.rows {
+                    let test = r.test.or(t.test);
+                    let groups = x.groups.iter().map(String::as_str).chain(std::iter::once("(all)"));
+                    for (g, f) in groups.zip(r.cells.iter().chain(std::iter::once(&r.total))) {
+                        w.write_record([
+                            x.segment.as_str(),
+                            &t.question,
+                            kind,
+                            &r.item,
+                            g,
+                            &f.count.to_string(),
+                            &f.base.to_string(),
+                            &pct_cell(*f),
+                            &test.map(|c| format!("{:.4}", c.statistic)).unwrap_or_default(),
+                            &test.map(|c| c.df.to_string()).unwrap_or_default(),
+                            &test.map(|c| format!("{:.4}", c.p)).unwrap_or_default(),
+                            &test.map(|c| c.unreliable().to_string()).unwrap_or_default(),
+                        ])
+                        .map_err(io_err)?;
+                    }
+                }
+            }
+        }
+        w.flush()
+    }
+}
+
+/// `cooccurrence.csv`: pairs of themes asserted in the same answer.
+pub struct CooccurrenceCsv;
+
+impl ReportWriter for CooccurrenceCsv {
+    fn file_name(&self) -> &'static str {
+        "cooccurrence.csv"
+    }
+
+    fn write(&self, s: &Summary, out: &mut dyn Write) -> io::Result<()> {
+        let mut w = writer(out);
+        w.write_record(["question", "theme_a", "theme_b", "count", "answered", "pct_answered"]).map_err(io_err)?;
+        for c in &s.cooccurrence {
+            for p in &c.pairs {
+                w.write_record([
+                    c.question.as_str(),
+                    &p.a,
+                    &p.b,
+                    &p.figure.count.to_string(),
+                    &p.figure.base.to_string(),
+                    &pct_cell(p.figure),
                 ])
                 .map_err(io_err)?;
             }

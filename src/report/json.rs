@@ -28,6 +28,78 @@ struct SummaryJson<'a> {
     respondent_types: Vec<TypeJson<'a>>,
     types_defaulted: Option<DefaultedJson<'a>>,
     questions: Vec<QuestionJson<'a>>,
+    any_question: Vec<RollupJson<'a>>,
+    crosstabs: Vec<CrosstabJson<'a>>,
+    cooccurrence: Vec<CooccurrenceJson<'a>>,
+}
+
+#[derive(Serialize)]
+struct RollupJson<'a> {
+    id: &'a str,
+    label: &'a str,
+    #[serde(flatten)]
+    figure: FigureJson,
+}
+
+#[derive(Serialize)]
+struct ChiJson {
+    chi2: f64,
+    df: u32,
+    p: f64,
+    low_expected: bool,
+}
+
+fn chi(c: Option<crate::stats::ChiSquare>) -> Option<ChiJson> {
+    c.map(|c| ChiJson {
+        chi2: super::round_half_up(c.statistic, 4),
+        df: c.df,
+        p: super::round_half_up(c.p, 6),
+        low_expected: c.unreliable(),
+    })
+}
+
+#[derive(Serialize)]
+struct CrosstabJson<'a> {
+    segment: &'a str,
+    groups: Vec<GroupJson<'a>>,
+    tables: Vec<TableJson<'a>>,
+}
+
+#[derive(Serialize)]
+struct GroupJson<'a> {
+    name: &'a str,
+    respondents: u64,
+}
+
+#[derive(Serialize)]
+struct TableJson<'a> {
+    question: &'a str,
+    kind: &'a str,
+    test: Option<ChiJson>,
+    rows: Vec<CrossRowJson<'a>>,
+}
+
+#[derive(Serialize)]
+struct CrossRowJson<'a> {
+    item: &'a str,
+    label: &'a str,
+    cells: Vec<FigureJson>,
+    total: FigureJson,
+    test: Option<ChiJson>,
+}
+
+#[derive(Serialize)]
+struct CooccurrenceJson<'a> {
+    question: &'a str,
+    pairs: Vec<PairJson<'a>>,
+}
+
+#[derive(Serialize)]
+struct PairJson<'a> {
+    a: &'a str,
+    b: &'a str,
+    #[serde(flatten)]
+    figure: FigureJson,
 }
 
 #[derive(Serialize)]
@@ -95,7 +167,13 @@ struct ThemeJson<'a> {
     parent: Option<&'a str>,
     of_respondents: FigureJson,
     of_answered: FigureJson,
+    ci95_respondents: Option<[f64; 2]>,
+    ci95_answered: Option<[f64; 2]>,
     occurrences: u64,
+}
+
+fn ci(c: Option<(f64, f64)>) -> Option<[f64; 2]> {
+    c.map(|(lo, hi)| [super::round_half_up(100.0 * lo, 4), super::round_half_up(100.0 * hi, 4)])
 }
 
 /// `summary.json`.
@@ -153,10 +231,61 @@ impl ReportWriter for JsonReport {
                                 parent: t.parent.as_deref(),
                                 of_respondents: t.of_respondents.into(),
                                 of_answered: t.of_answered.into(),
+                                ci95_respondents: ci(t.ci_respondents),
+                                ci95_answered: ci(t.ci_answered),
                                 occurrences: t.occurrences,
                             })
                             .collect(),
                     },
+                })
+                .collect(),
+            any_question: s
+                .any_question
+                .iter()
+                .map(|r| RollupJson { id: &r.id, label: &r.label, figure: r.figure.into() })
+                .collect(),
+            crosstabs: s
+                .crosstabs
+                .iter()
+                .map(|x| CrosstabJson {
+                    segment: &x.segment,
+                    groups: x
+                        .groups
+                        .iter()
+                        .zip(&x.respondents)
+                        .map(|(name, &respondents)| GroupJson { name, respondents })
+                        .collect(),
+                    tables: x
+                        .tables
+                        .iter()
+                        .map(|t| TableJson {
+                            question: &t.question,
+                            kind: match t.kind {
+                                super::crosstab::TableKind::Closed => "closed",
+                                super::crosstab::TableKind::Themes => "themes",
+                            },
+                            test: chi(t.test),
+                            rows: t
+                                .rows
+                                .iter()
+                                .map(|r| CrossRowJson {
+                                    item: &r.item,
+                                    label: &r.label,
+                                    cells: r.cells.iter().map(|&f| f.into()).collect(),
+                                    total: r.total.into(),
+                                    test: chi(r.test),
+                                })
+                                .collect(),
+                        })
+                        .collect(),
+                })
+                .collect(),
+            cooccurrence: s
+                .cooccurrence
+                .iter()
+                .map(|c| CooccurrenceJson {
+                    question: &c.question,
+                    pairs: c.pairs.iter().map(|p| PairJson { a: &p.a, b: &p.b, figure: p.figure.into() }).collect(),
                 })
                 .collect(),
         };

@@ -33,6 +33,92 @@ impl MarkdownReport {
         self.rounding.pct(f)
     }
 
+    fn ci(&self, ci: Option<(f64, f64)>) -> String {
+        let d = if self.rounding == Rounding::OneDecimal { 1 } else { 0 };
+        ci.map(|(lo, hi)| {
+            format!(
+                "{:.*}-{:.*}%",
+                d as usize,
+                super::round_half_up(100.0 * lo, d),
+                d as usize,
+                super::round_half_up(100.0 * hi, d)
+            )
+        })
+        .unwrap_or_default()
+    }
+
+    fn rollup(&self, out: &mut dyn Write, s: &Summary) -> io::Result<()> {
+        if s.any_question.is_empty() {
+            return Ok(());
+        }
+        writeln!(out)?;
+        writeln!(out, "## Themes raised in any answer")?;
+        writeln!(out)?;
+        writeln!(out, "Respondents who raised each theme in at least one open answer (base {}).", s.respondents)?;
+        writeln!(out)?;
+        writeln!(out, "| Theme | Respondents | % of all respondents |")?;
+        writeln!(out, "|---|---:|---:|")?;
+        for r in &s.any_question {
+            writeln!(out, "| {} (`{}`) | {} | {} |", md_escape(&r.label), r.id, r.figure.count, self.pct(r.figure))?;
+        }
+        Ok(())
+    }
+
+    fn crosstabs(&self, out: &mut dyn Write, s: &Summary) -> io::Result<()> {
+        use super::crosstab::TableKind;
+        for x in &s.crosstabs {
+            writeln!(out)?;
+            writeln!(out, "## By {}", x.segment.replace('_', " "))?;
+            writeln!(out)?;
+            writeln!(
+                out,
+                "Column percentages: closed answers of the group's respondents, themes of the group's respondents who answered the question. \
+                 p: chi-square test of independence; * marks a test with small expected counts (unreliable)."
+            )?;
+            let head: Vec<String> =
+                x.groups.iter().zip(&x.respondents).map(|(g, n)| format!("{} (n={n})", md_escape(g))).collect();
+            for t in &x.tables {
+                writeln!(out)?;
+                let what = if t.kind == TableKind::Closed { "answer" } else { "theme" };
+                let test = |c: Option<crate::stats::ChiSquare>| {
+                    c.map(|c| format!("{:.3}{}", c.p, if c.unreliable() { "*" } else { "" })).unwrap_or_default()
+                };
+                writeln!(
+                    out,
+                    "**{}** ({what}s){}",
+                    t.question,
+                    match t.test {
+                        Some(_) => format!(", p = {}", test(t.test)),
+                        None => String::new(),
+                    }
+                )?;
+                writeln!(out)?;
+                let pcol = if t.kind == TableKind::Themes { " p |" } else { "" };
+                writeln!(out, "| {} | {} | All |{pcol}", what, head.join(" | "))?;
+                writeln!(
+                    out,
+                    "|---|{}---:|{}",
+                    "---:|".repeat(x.groups.len()),
+                    if pcol.is_empty() { "" } else { "---:|" }
+                )?;
+                for r in &t.rows {
+                    let cells: Vec<String> =
+                        r.cells.iter().map(|f| format!("{} ({})", f.count, self.pct(*f))).collect();
+                    let p = if t.kind == TableKind::Themes { format!(" {} |", test(r.test)) } else { String::new() };
+                    writeln!(
+                        out,
+                        "| {} | {} | {} ({}) |{p}",
+                        md_escape(&r.label),
+                        cells.join(" | "),
+                        r.total.count,
+                        self.pct(r.total)
+                    )?;
+                }
+            }
+        }
+        Ok(())
+    }
+
     fn closed(&self, out: &mut dyn Write, c: &ClosedSummary) -> io::Result<()> {
         // Sentence: options by count, the nil-merged option shown including nil.
         let mut parts: Vec<(String, Figure, bool)> = c
@@ -172,18 +258,19 @@ impl MarkdownReport {
             writeln!(out)?;
             writeln!(
                 out,
-                "| Theme | Respondents | % of all respondents (base {}) | % of those who answered (base {}) |",
+                "| Theme | Respondents | % of all respondents (base {}) | 95% CI | % of those who answered (base {}) |",
                 a.base, a.count
             )?;
-            writeln!(out, "|---|---:|---:|---:|")?;
+            writeln!(out, "|---|---:|---:|---:|---:|")?;
             for t in &o.themes {
                 writeln!(
                     out,
-                    "| {} (`{}`) | {} | {} | {} |",
+                    "| {} (`{}`) | {} | {} | {} | {} |",
                     md_escape(&t.label),
                     t.id,
                     t.of_respondents.count,
                     self.pct(t.of_respondents),
+                    self.ci(t.ci_respondents),
                     self.pct(t.of_answered)
                 )?;
             }
@@ -251,6 +338,8 @@ impl ReportWriter for MarkdownReport {
                 QuestionSummary::Open(o) => self.open(out, o)?,
             }
         }
+        self.rollup(out, s)?;
+        self.crosstabs(out, s)?;
         Ok(())
     }
 }

@@ -7,6 +7,7 @@
 //! an interrupted run never leaves a half-written report.
 
 pub mod codes;
+pub mod crosstab;
 pub mod csv;
 pub mod evidence;
 pub mod json;
@@ -125,6 +126,21 @@ pub struct ThemeRow {
     pub occurrences: u64,
     /// Words covered by those occurrences, of all words in the answers.
     pub matched_words: Figure,
+    /// 95% Wilson interval of `of_respondents`, as proportions.
+    pub ci_respondents: Option<(f64, f64)>,
+    /// 95% Wilson interval of `of_answered`, as proportions.
+    pub ci_answered: Option<(f64, f64)>,
+}
+
+/// A theme raised by a respondent in any open answer.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RollupRow {
+    /// Theme id.
+    pub id: String,
+    /// Label.
+    pub label: String,
+    /// Respondents raising it anywhere, of all respondents.
+    pub figure: Figure,
 }
 
 /// An open question's figures.
@@ -185,6 +201,12 @@ pub struct Summary {
     pub default_type: Option<String>,
     /// Questions, in report order.
     pub questions: Vec<QuestionSummary>,
+    /// Each theme raised in any answer, ranked.
+    pub any_question: Vec<RollupRow>,
+    /// Breakdowns by respondent type and segments.
+    pub crosstabs: Vec<crosstab::Crosstab>,
+    /// Theme pairs within answers, per question.
+    pub cooccurrence: Vec<crosstab::Cooccurrence>,
 }
 
 impl Summary {
@@ -206,8 +228,28 @@ impl Summary {
             types_defaulted: Figure::new(tally.types_defaulted, n),
             default_type: survey.respondent_types.as_ref().map(|t| t.default.clone()),
             questions: questions(survey, lexicon, &tally.total),
+            any_question: rollup(lexicon, &tally.total),
+            crosstabs: crosstab::crosstabs(survey, lexicon, tally),
+            cooccurrence: crosstab::cooccurrence(survey, lexicon, &tally.total),
         }
     }
+}
+
+/// Respondents raising each theme in any open answer, ranked (themes never raised left out).
+fn rollup(lexicon: &CompiledLexicon, counts: &Counts) -> Vec<RollupRow> {
+    let mut rows: Vec<RollupRow> = lexicon
+        .themes
+        .iter()
+        .zip(&counts.any_question)
+        .filter(|(_, n)| **n > 0)
+        .map(|(t, &n)| RollupRow {
+            id: t.id.clone(),
+            label: t.label.clone(),
+            figure: Figure::new(n, counts.respondents),
+        })
+        .collect();
+    rows.sort_by(|a, b| b.figure.count.cmp(&a.figure.count).then_with(|| a.id.cmp(&b.id)));
+    rows
 }
 
 /// The figures of every question for a group of respondents.
@@ -258,6 +300,8 @@ pub fn questions(survey: &Survey, lexicon: &CompiledLexicon, counts: &Counts) ->
                     of_answered: Figure::new(o.themes[i], o.answered),
                     occurrences: o.hits[i],
                     matched_words: Figure::new(o.matched_words[i], o.words),
+                    ci_respondents: crate::stats::wilson(o.themes[i], n, crate::stats::Z95),
+                    ci_answered: crate::stats::wilson(o.themes[i], o.answered, crate::stats::Z95),
                 })
                 .collect();
             themes.sort_by(|a, b| b.of_respondents.count.cmp(&a.of_respondents.count).then_with(|| a.id.cmp(&b.id)));
@@ -291,6 +335,8 @@ pub fn standard_reports(rounding: Rounding) -> Vec<Box<dyn ReportWriter>> {
         Box::new(csv::RespondentsCsv),
         Box::new(csv::ClosedAnswersCsv),
         Box::new(csv::ThemeFrequenciesCsv),
+        Box::new(csv::CrosstabsCsv),
+        Box::new(csv::CooccurrenceCsv),
     ]
 }
 
