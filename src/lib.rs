@@ -1,4 +1,5 @@
 //! codeframe: codes free-text survey answers into themes with lexicons, and counts them.
+pub mod campaign;
 pub mod coding;
 pub mod demo;
 pub mod error;

@@ -67,6 +67,9 @@ pub struct Scanner {
     stack: Vec<(u32, u32)>,
     norm_text: String,
     norm_offsets: Vec<usize>,
+    /// Per term id: FNV-1a hash of its normalised form (0 = not computed yet).
+    term_hashes: Vec<u64>,
+    word_hashes: Vec<u64>,
 }
 
 impl Scanner {
@@ -82,6 +85,7 @@ impl Scanner {
             self.generation = self.session.generation();
             self.term_patterns.clear();
             self.pool.clear();
+            self.term_hashes.clear();
         }
         self.hits.clear();
         self.exclusions.clear();
@@ -268,6 +272,23 @@ impl Scanner {
     /// A term of the last scanned answer.
     pub fn term(&self, token: &Token) -> &Term {
         self.session.term(token.term)
+    }
+
+    /// A stable hash of each token's normalised form, in order (computed once per
+    /// distinct word), for fingerprinting answers (see [`crate::campaign`]).
+    pub fn word_hashes(&mut self) -> &[u64] {
+        self.word_hashes.clear();
+        for tok in self.session.tokens() {
+            let id = tok.term as usize;
+            if id >= self.term_hashes.len() {
+                self.term_hashes.resize(id + 1, 0);
+            }
+            if self.term_hashes[id] == 0 {
+                self.term_hashes[id] = crate::campaign::fnv1a(self.session.term(tok.term).norm.as_bytes()) | 1;
+            }
+            self.word_hashes.push(self.term_hashes[id]);
+        }
+        &self.word_hashes
     }
 
     /// Hits of asserting entries (words, phrases, rules, regexes), sorted by position.

@@ -42,6 +42,8 @@ pub struct RunOptions {
     pub rounding: Rounding,
     /// What is measured per answer.
     pub measure: Measure,
+    /// Report campaigns of at least this many near-identical answers (`None`: off).
+    pub campaign_min: Option<usize>,
 }
 
 /// What is measured per answer.
@@ -64,6 +66,7 @@ impl Default for RunOptions {
             strict: false,
             rounding: Rounding::Whole,
             measure: Measure::Presence,
+            campaign_min: Some(5),
         }
     }
 }
@@ -157,6 +160,7 @@ pub struct Coder<'a> {
     columns: Columns,
     max_cell_bytes: usize,
     measure: Measure,
+    campaigns: bool,
 }
 
 impl<'a> Coder<'a> {
@@ -170,6 +174,7 @@ impl<'a> Coder<'a> {
             columns,
             max_cell_bytes: options.read.max_cell_bytes,
             measure: options.measure,
+            campaigns: options.campaign_min.is_some(),
         }
     }
 
@@ -205,11 +210,12 @@ impl<'a> Coder<'a> {
             counts: codes::buffer_writer(),
             rejects: codes::buffer_writer(),
             rows: Vec::new(),
+            extras: Extras::default(),
             rows_read: chunk.rows.len() as u64,
             bytes: chunk.bytes,
         };
         for raw in &chunk.rows {
-            match self.code_row(scanner, raw, &mut out.codes, &mut out.counts, keep) {
+            match self.code_row(scanner, raw, &mut out, keep) {
                 Ok(row) => {
                     let open: Vec<Option<Option<&Coding>>> = row
                         .open
@@ -253,16 +259,14 @@ impl<'a> Coder<'a> {
             .collect()
     }
 
-    /// Codes one raw row, appending its codes to `codes_out`.
-    ///
-    /// With the counts measure, also appends its category counts to `counts_out`.
+    /// Codes one raw row, appending its codes (and counts) to `out`'s buffers and
+    /// collecting examples, uncoded answers and campaign fingerprints into `out.extras`.
     /// Answer texts are copied into the row only if `keep_text`.
     pub fn code_row(
         &self,
         scanner: &mut Scanner,
         raw: &RawRow,
-        codes_out: &mut csv::Writer<Vec<u8>>,
-        counts_out: &mut csv::Writer<Vec<u8>>,
+        out: &mut ChunkResult,
         keep_text: bool,
     ) -> std::result::Result<CodedRow, Reject> {
         if let Some(r) = &raw.reject {
@@ -277,14 +281,101 @@ impl<'a> Coder<'a> {
             if let OpenAnswer::Coded(c) = &answer {
                 let question = &self.survey.open[q].id;
                 // Writing to a Vec cannot fail.
-                let _ = codes::write_codes(codes_out, self.lexicon, &resp.id, question, text, c);
+                let _ = codes::write_codes(&mut out.codes, self.lexicon, &resp.id, question, text, c);
                 if self.measure == Measure::Counts {
-                    let _ = codes::write_counts(counts_out, self.lexicon, &resp.id, question, c);
+                    let _ = codes::write_counts(&mut out.counts, self.lexicon, &resp.id, question, c);
                 }
+                out.extras.collect(scanner, q, raw.row, &resp.id, text, c, self.campaigns);
             }
             open.push((if keep_text { text.to_string() } else { String::new() }, answer));
         }
         Ok(CodedRow { id: resp.id.into_owned(), line: resp.line, respondent_type, closed, open })
+    }
+}
+
+/// Most example answers kept per question and theme.
+pub const EXAMPLES_PER_THEME: usize = 3;
+/// Most uncoded answers kept (for the workbook's "Uncoded answers" sheet).
+pub const MAX_UNCODED: usize = 10_000;
+/// Most answers fingerprinted for campaign detection (about 200 bytes each).
+pub const MAX_SKETCHES: usize = 250_000;
+
+/// What a run keeps besides counts: a few example answers per theme, the first
+/// uncoded answers, and answer fingerprints for campaign detection. All bounded, and
+/// taken in input order, so they are the same for any thread count.
+#[derive(Clone, Debug, Default)]
+pub struct Extras {
+    /// Per (open question, theme): the first answers asserting it.
+    pub examples: std::collections::BTreeMap<(usize, u32), Vec<report::Example>>,
+    /// The first answers that asserted no theme: (respondent, question index, text).
+    pub uncoded: Vec<(String, usize, String)>,
+    /// Answers uncoded in all, including those past the cap.
+    pub uncoded_total: u64,
+    /// Fingerprinted answers.
+    pub sketches: Vec<crate::campaign::Member>,
+    /// Answers long enough to fingerprint, including those past the cap.
+    pub sketchable: u64,
+}
+
+impl Extras {
+    #[allow(clippy::too_many_arguments)]
+    fn collect(
+        &mut self,
+        scanner: &mut Scanner,
+        q: usize,
+        row: u64,
+        id: &str,
+        text: &str,
+        coding: &Coding,
+        campaigns: bool,
+    ) {
+        for code in coding.codes.iter().filter(|c| c.via.is_none()) {
+            let list = self.examples.entry((q, code.theme)).or_default();
+            if list.len() < EXAMPLES_PER_THEME {
+                list.push(report::Example {
+                    respondent: id.to_string(),
+                    text: text.to_string(),
+                    spans: code.hits.iter().map(|h| (h.span.start, h.span.end)).collect(),
+                });
+            }
+        }
+        if coding.codes.is_empty() {
+            self.uncoded_total += 1;
+            if self.uncoded.len() < MAX_UNCODED {
+                self.uncoded.push((id.to_string(), q, text.to_string()));
+            }
+        }
+        if campaigns && coding.words as usize >= crate::campaign::MIN_WORDS {
+            self.sketchable += 1;
+            if self.sketches.len() < MAX_SKETCHES
+                && let Some(sketch) = crate::campaign::Sketch::new(scanner.word_hashes())
+            {
+                let excerpt: String = text.chars().take(160).collect();
+                self.sketches.push(crate::campaign::Member {
+                    question: q,
+                    row,
+                    respondent: id.to_string(),
+                    themes: coding.codes.iter().map(|c| c.theme).collect(),
+                    excerpt,
+                    sketch,
+                });
+            }
+        }
+    }
+
+    /// Appends a later chunk's extras, keeping the caps.
+    pub fn merge(&mut self, other: Extras) {
+        for (k, v) in other.examples {
+            let list = self.examples.entry(k).or_default();
+            let room = EXAMPLES_PER_THEME.saturating_sub(list.len());
+            list.extend(v.into_iter().take(room));
+        }
+        let room = MAX_UNCODED.saturating_sub(self.uncoded.len());
+        self.uncoded.extend(other.uncoded.into_iter().take(room));
+        self.uncoded_total += other.uncoded_total;
+        let room = MAX_SKETCHES.saturating_sub(self.sketches.len());
+        self.sketches.extend(other.sketches.into_iter().take(room));
+        self.sketchable += other.sketchable;
     }
 }
 
@@ -302,6 +393,8 @@ pub struct ChunkResult {
     pub rejects: csv::Writer<Vec<u8>>,
     /// Its coded rows, if asked for.
     pub rows: Vec<CodedRow>,
+    /// Examples, uncoded answers, fingerprints.
+    pub extras: Extras,
     /// Rows read.
     pub rows_read: u64,
     /// Input bytes.
@@ -430,7 +523,9 @@ pub fn run(job: &Job, progress: &dyn Fn(Progress)) -> Result<Outcome> {
         codes::write_header(f.writer(), &codes::COUNTS_HEADER).map_err(io(&counts_path))?;
     }
     let (mut rows, mut bytes) = (0u64, 0u64);
+    let mut extras = Extras::default();
     let end = stream(job.survey, job.lexicon, &job.input, &job.options, false, |r| {
+        extras.merge(r.extras);
         codes_file.writer().write_all(r.codes.get_ref()).map_err(io(&codes_path))?;
         rejects_file.writer().write_all(r.rejects.get_ref()).map_err(io(&rejects_path))?;
         if let Some(f) = &mut counts_file {
@@ -447,7 +542,8 @@ pub fn run(job: &Job, progress: &dyn Fn(Progress)) -> Result<Outcome> {
     if let Some(f) = counts_file {
         f.commit()?;
     }
-    let summary = Summary::new(job.survey, job.lexicon, &tally);
+    let mut summary = Summary::new(job.survey, job.lexicon, &tally);
+    summary.attach(job.survey, job.lexicon, extras, job.options.campaign_min);
     let reports = report::standard_reports(job.options.rounding);
     report::write_reports(out, &summary, &reports)?;
     let mut files: Vec<PathBuf> = vec![out.join("codes.csv"), out.join("rejects.csv")];

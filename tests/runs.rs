@@ -128,3 +128,37 @@ fn counts_measure_writes_counts_csv() {
         "id,question,category,count,matches,words,per_100_words\nr1,why,money,4,3,5,80.0000\n"
     );
 }
+
+#[test]
+fn campaigns_are_detected_and_collapsed() {
+    let dir = Workdir::new();
+    dir.write(
+        "lex.toml",
+        "[[theme]]\nid = \"police\"\nterms = [\"police\"]\n[[theme]]\nid = \"courts\"\nterms = [\"court*\"]\n",
+    );
+    let template = "We the undersigned believe the police must act on the first report of stalking and stop \
+                    perpetrators early before the behaviour escalates any further";
+    let mut csv = String::from("id,why\n");
+    for i in 0..6 {
+        let text = if i == 5 { format!("{template}. Also the courts are slow.") } else { template.to_string() };
+        csv.push_str(&format!("r{i},\"{text}\"\n"));
+    }
+    csv.push_str("r9,the courts were slow and the police did nothing about it at all for many months on end\n");
+    dir.write("r.csv", csv);
+    let args = ["run", "--input", "r.csv", "--id-column", "id", "--text-column", "why", "--lexicon", "lex.toml"];
+    dir.ok(&[&args[..], &["--out", "o", "-q"]].concat());
+    let summary: serde_json::Value = serde_json::from_str(&dir.read("o/summary.json")).unwrap();
+    let c = &summary["campaigns"][0];
+    assert_eq!((c["size"].as_u64(), c["identical"].as_u64()), (Some(6), Some(5)));
+    let collapsed = &summary["collapsed"];
+    // police: 7 respondents as counted; collapsed, the campaign counts once: 2 of 2
+    let police = collapsed.as_array().unwrap().iter().find(|x| x["theme"] == "police").unwrap();
+    assert_eq!((police["counted"]["count"].as_u64(), police["counted"]["base"].as_u64()), (Some(7), Some(7)));
+    assert_eq!((police["collapsed"]["count"].as_u64(), police["collapsed"]["base"].as_u64()), (Some(2), Some(2)));
+    // courts: r5 (in the campaign, not its first member) and r9: collapsed, only r9
+    let courts = collapsed.as_array().unwrap().iter().find(|x| x["theme"] == "courts").unwrap();
+    assert_eq!(courts["collapsed"]["count"].as_u64(), Some(1));
+    assert!(dir.read("o/summary.md").contains("## Campaign responses"));
+    dir.ok(&[&args[..], &["--out", "p", "-q", "--no-campaigns"]].concat());
+    assert!(!dir.read("p/summary.md").contains("## Campaign responses"));
+}

@@ -30,6 +30,12 @@ pub struct RunArgs {
     /// occurrences per category and per 100 words, as LIWC and quanteda report).
     #[arg(long, value_enum, default_value_t = MeasureArg::Presence)]
     pub measure: MeasureArg,
+    /// Report campaigns of at least this many near-identical answers.
+    #[arg(long, default_value_t = 5)]
+    pub campaign_min: usize,
+    /// Do not look for campaign responses.
+    #[arg(long)]
+    pub no_campaigns: bool,
     /// No progress bar and no summary on the terminal.
     #[arg(long, short)]
     pub quiet: bool,
@@ -51,6 +57,7 @@ pub fn execute(args: &RunArgs) -> Result<()> {
     let mut options = loaded.options.clone();
     options.strict = args.strict;
     options.rounding = if args.one_decimal { Rounding::OneDecimal } else { Rounding::Whole };
+    options.campaign_min = (!args.no_campaigns).then_some(args.campaign_min.max(2));
     options.measure = match args.measure {
         MeasureArg::Presence => Measure::Presence,
         MeasureArg::Counts => Measure::Counts,

@@ -31,6 +31,26 @@ struct SummaryJson<'a> {
     any_question: Vec<RollupJson<'a>>,
     crosstabs: Vec<CrosstabJson<'a>>,
     cooccurrence: Vec<CooccurrenceJson<'a>>,
+    campaigns: Vec<CampaignJson<'a>>,
+    collapsed: Vec<CollapsedJson<'a>>,
+}
+
+#[derive(Serialize)]
+struct CampaignJson<'a> {
+    question: &'a str,
+    size: u64,
+    identical: u64,
+    first_respondent: &'a str,
+    excerpt: &'a str,
+    themes: &'a [String],
+}
+
+#[derive(Serialize)]
+struct CollapsedJson<'a> {
+    question: &'a str,
+    theme: &'a str,
+    counted: FigureJson,
+    collapsed: FigureJson,
 }
 
 #[derive(Serialize)]
@@ -286,6 +306,28 @@ impl ReportWriter for JsonReport {
                 .map(|c| CooccurrenceJson {
                     question: &c.question,
                     pairs: c.pairs.iter().map(|p| PairJson { a: &p.a, b: &p.b, figure: p.figure.into() }).collect(),
+                })
+                .collect(),
+            campaigns: s
+                .campaigns
+                .iter()
+                .map(|c| CampaignJson {
+                    question: &c.question,
+                    size: c.size,
+                    identical: c.identical,
+                    first_respondent: &c.first_respondent,
+                    excerpt: &c.excerpt,
+                    themes: &c.themes,
+                })
+                .collect(),
+            collapsed: s
+                .collapsed
+                .iter()
+                .map(|c| CollapsedJson {
+                    question: &c.question,
+                    theme: &c.theme,
+                    counted: c.counted.into(),
+                    collapsed: c.collapsed.into(),
                 })
                 .collect(),
         };

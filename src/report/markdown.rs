@@ -47,6 +47,58 @@ impl MarkdownReport {
         .unwrap_or_default()
     }
 
+    fn campaigns(&self, out: &mut dyn Write, s: &Summary) -> io::Result<()> {
+        let (sketchable, sketched) = s.campaign_coverage;
+        if s.campaigns.is_empty() && sketched == sketchable {
+            return Ok(());
+        }
+        writeln!(out)?;
+        writeln!(out, "## Campaign responses")?;
+        writeln!(out)?;
+        if sketched < sketchable {
+            writeln!(
+                out,
+                "Campaign detection covered the first {sketched} of {sketchable} answers long enough to compare.\n"
+            )?;
+        }
+        if s.campaigns.is_empty() {
+            writeln!(out, "No campaign (identical or near-identical answers) was found.")?;
+            return Ok(());
+        }
+        for c in &s.campaigns {
+            writeln!(
+                out,
+                "- **{}**: {} respondents sent near-identical answers ({} identical), first from {}: \"{}...\" (themes: {})",
+                c.question,
+                c.size,
+                c.identical,
+                md_escape(&c.first_respondent),
+                md_escape(&c.excerpt),
+                if c.themes.is_empty() { "none".to_string() } else { c.themes.join(", ") }
+            )?;
+        }
+        writeln!(out)?;
+        writeln!(out, "Theme figures with each campaign counted as its respondents, and collapsed to one response:")?;
+        writeln!(out)?;
+        writeln!(out, "| Question | Theme | As counted | Campaigns collapsed |")?;
+        writeln!(out, "|---|---|---:|---:|")?;
+        for c in &s.collapsed {
+            writeln!(
+                out,
+                "| {} | `{}` | {} of {} ({}) | {} of {} ({}) |",
+                c.question,
+                c.theme,
+                c.counted.count,
+                c.counted.base,
+                self.pct(c.counted),
+                c.collapsed.count,
+                c.collapsed.base,
+                self.pct(c.collapsed)
+            )?;
+        }
+        Ok(())
+    }
+
     fn rollup(&self, out: &mut dyn Write, s: &Summary) -> io::Result<()> {
         if s.any_question.is_empty() {
             return Ok(());
@@ -338,6 +390,7 @@ impl ReportWriter for MarkdownReport {
                 QuestionSummary::Open(o) => self.open(out, o)?,
             }
         }
+        self.campaigns(out, s)?;
         self.rollup(out, s)?;
         self.crosstabs(out, s)?;
         Ok(())

@@ -72,6 +72,17 @@ pub fn round_half_up(x: f64, decimals: i32) -> f64 {
     ((x * m) + 1e-9).round() / m
 }
 
+/// An example answer for a theme, with the matched spans to highlight.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Example {
+    /// Respondent id.
+    pub respondent: String,
+    /// The whole answer.
+    pub text: String,
+    /// Byte spans of the theme's matches in `text`.
+    pub spans: Vec<(usize, usize)>,
+}
+
 /// A respondent type's row.
 #[derive(Clone, Debug, PartialEq)]
 pub struct TypeRow {
@@ -207,6 +218,50 @@ pub struct Summary {
     pub crosstabs: Vec<crosstab::Crosstab>,
     /// Theme pairs within answers, per question.
     pub cooccurrence: Vec<crosstab::Cooccurrence>,
+    /// Example answers per (question id, theme id), in report order.
+    pub examples: Vec<(String, String, Vec<Example>)>,
+    /// The first answers no theme matched: (respondent, question id, text).
+    pub uncoded: Vec<(String, String, String)>,
+    /// Uncoded answers in all (the list above may be capped).
+    pub uncoded_total: u64,
+    /// Campaigns of near-identical answers.
+    pub campaigns: Vec<CampaignSummary>,
+    /// Answers long enough to fingerprint, and how many were (the rest past a cap).
+    pub campaign_coverage: (u64, u64),
+    /// Theme figures of questions with campaigns: as counted and collapsed.
+    pub collapsed: Vec<Collapsed>,
+}
+
+/// A campaign: near-identical answers to one question, and what collapsing it to one
+/// response does to each theme's figure.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CampaignSummary {
+    /// Question id.
+    pub question: String,
+    /// Members (respondents).
+    pub size: u64,
+    /// Members whose text is identical to the first one's (after normalisation).
+    pub identical: u64,
+    /// The first member's respondent id.
+    pub first_respondent: String,
+    /// The start of the first member's answer.
+    pub excerpt: String,
+    /// Themes the first member's answer asserts.
+    pub themes: Vec<String>,
+}
+
+/// A theme's figure in a question with campaigns, as counted and with each campaign
+/// collapsed to one response.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Collapsed {
+    /// Question id.
+    pub question: String,
+    /// Theme id.
+    pub theme: String,
+    /// As counted (of all respondents).
+    pub counted: Figure,
+    /// Campaigns collapsed to one response each.
+    pub collapsed: Figure,
 }
 
 impl Summary {
@@ -231,6 +286,66 @@ impl Summary {
             any_question: rollup(lexicon, &tally.total),
             crosstabs: crosstab::crosstabs(survey, lexicon, tally),
             cooccurrence: crosstab::cooccurrence(survey, lexicon, &tally.total),
+            examples: Vec::new(),
+            uncoded: Vec::new(),
+            uncoded_total: 0,
+            campaigns: Vec::new(),
+            campaign_coverage: (0, 0),
+            collapsed: Vec::new(),
+        }
+    }
+
+    /// Adds what the run kept besides counts: examples, uncoded answers, campaigns.
+    pub fn attach(
+        &mut self,
+        survey: &Survey,
+        lexicon: &CompiledLexicon,
+        extras: crate::pipeline::Extras,
+        campaign_min: Option<usize>,
+    ) {
+        for ((q, t), list) in extras.examples {
+            self.examples.push((survey.open[q].id.clone(), lexicon.themes[t as usize].id.clone(), list));
+        }
+        self.uncoded = extras.uncoded.into_iter().map(|(r, q, t)| (r, survey.open[q].id.clone(), t)).collect();
+        self.uncoded_total = extras.uncoded_total;
+        self.campaign_coverage = (extras.sketchable, extras.sketches.len() as u64);
+        let Some(min) = campaign_min else { return };
+        let campaigns = crate::campaign::detect(extras.sketches, min);
+        for c in &campaigns {
+            let first = &c.members[0];
+            self.campaigns.push(CampaignSummary {
+                question: survey.open[c.question].id.clone(),
+                size: c.members.len() as u64,
+                identical: c.identical as u64,
+                first_respondent: first.respondent.clone(),
+                excerpt: first.excerpt.clone(),
+                themes: first.themes.iter().map(|&t| lexicon.themes[t as usize].id.clone()).collect(),
+            });
+        }
+        // Collapse each campaign to one response: its first member's codes count once.
+        for q in &self.questions {
+            let QuestionSummary::Open(o) = q else { continue };
+            let Some(qi) = survey.open.iter().position(|x| x.id == o.id) else { continue };
+            let groups: Vec<&crate::campaign::Campaign> = campaigns.iter().filter(|c| c.question == qi).collect();
+            if groups.is_empty() {
+                continue;
+            }
+            let extra: u64 = groups.iter().map(|c| c.members.len() as u64 - 1).sum();
+            for t in &o.themes {
+                let Some(ti) = lexicon.theme_index(&t.id) else { continue };
+                let mut count = t.of_respondents.count;
+                for c in &groups {
+                    let with = c.members.iter().filter(|m| m.themes.contains(&ti)).count() as u64;
+                    let first = c.members[0].themes.contains(&ti) as u64;
+                    count = (count + first).saturating_sub(with);
+                }
+                self.collapsed.push(Collapsed {
+                    question: o.id.clone(),
+                    theme: t.id.clone(),
+                    counted: t.of_respondents,
+                    collapsed: Figure::new(count, t.of_respondents.base.saturating_sub(extra)),
+                });
+            }
         }
     }
 }

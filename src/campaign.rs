@@ -1,0 +1,255 @@
+//! Campaign responses: identical or near-identical answers sent by many respondents.
+//!
+//! Each answer of at least [`MIN_WORDS`] words gets a [`Sketch`]: a hash of its whole
+//! normalised word sequence (for identical texts) and a bottom-k MinHash sketch of its
+//! 4-word shingles (for near-identical ones: a template with a line added or changed).
+//! Identical answers are merged first; distinct texts sharing one of their two
+//! smallest shingle hashes are compared, and joined when their estimated Jaccard
+//! similarity is at least [`SIMILARITY`]. Groups of at least `min_size` respondents
+//! are campaigns. Pure: the pipeline collects sketches, this module groups them.
+
+use std::collections::BTreeMap;
+
+/// Answers shorter than this are never campaign members (short answers repeat by chance).
+pub const MIN_WORDS: usize = 12;
+/// Shingle hashes kept per answer.
+pub const SKETCH_SIZE: usize = 16;
+/// Estimated Jaccard similarity of shingle sets above which two answers are near-identical.
+pub const SIMILARITY: f64 = 0.6;
+
+/// FNV-1a, 64-bit: a hash that is the same on every platform and run.
+pub fn fnv1a(bytes: &[u8]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for &b in bytes {
+        h ^= b as u64;
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    h
+}
+
+fn mix(mut x: u64) -> u64 {
+    // splitmix64 finaliser
+    x = (x ^ (x >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    x = (x ^ (x >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    x ^ (x >> 31)
+}
+
+/// The fingerprint of one answer.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Sketch {
+    /// Hash of the whole normalised word sequence.
+    pub exact: u64,
+    /// The smallest shingle hashes, sorted ascending, at most [`SKETCH_SIZE`].
+    pub mins: Vec<u64>,
+}
+
+impl Sketch {
+    /// Sketches an answer from its word hashes (one per token, e.g. [`fnv1a`] of the
+    /// normalised word). `None` for answers shorter than [`MIN_WORDS`].
+    pub fn new(words: &[u64]) -> Option<Sketch> {
+        if words.len() < MIN_WORDS {
+            return None;
+        }
+        let mut exact: u64 = 0x9e37_79b9_7f4a_7c15;
+        for &w in words {
+            exact = mix(exact ^ w);
+        }
+        let mut mins: Vec<u64> = Vec::with_capacity(SKETCH_SIZE + 1);
+        for s in words.windows(4) {
+            let h = mix(s[0] ^ s[1].rotate_left(16) ^ s[2].rotate_left(32) ^ s[3].rotate_left(48));
+            if mins.len() == SKETCH_SIZE && h >= mins[SKETCH_SIZE - 1] {
+                continue;
+            }
+            if let Err(pos) = mins.binary_search(&h) {
+                mins.insert(pos, h);
+                mins.truncate(SKETCH_SIZE);
+            }
+        }
+        Some(Sketch { exact, mins })
+    }
+
+    /// Estimated Jaccard similarity of two answers' shingle sets (bottom-k estimator:
+    /// the share of the k smallest hashes of the union present in both).
+    pub fn similarity(&self, other: &Sketch) -> f64 {
+        let k = SKETCH_SIZE.min(self.mins.len().max(other.mins.len()));
+        if k == 0 {
+            return 0.0;
+        }
+        let (mut i, mut j, mut taken, mut both) = (0, 0, 0, 0);
+        while taken < k && (i < self.mins.len() || j < other.mins.len()) {
+            let a = self.mins.get(i).copied().unwrap_or(u64::MAX);
+            let b = other.mins.get(j).copied().unwrap_or(u64::MAX);
+            if a == b {
+                both += 1;
+                i += 1;
+                j += 1;
+            } else if a < b {
+                i += 1;
+            } else {
+                j += 1;
+            }
+            taken += 1;
+        }
+        both as f64 / taken as f64
+    }
+}
+
+/// A sketched answer: which question, which respondent (row order), its themes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Member {
+    /// Open question index.
+    pub question: usize,
+    /// Data row number (input order).
+    pub row: u64,
+    /// Respondent id.
+    pub respondent: String,
+    /// Themes the answer asserts (theme indices).
+    pub themes: Vec<u32>,
+    /// First words of the answer, for reports.
+    pub excerpt: String,
+    /// Its sketch.
+    pub sketch: Sketch,
+}
+
+/// A group of near-identical answers to one question.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Campaign {
+    /// Open question index.
+    pub question: usize,
+    /// Members in input order; the first is the representative.
+    pub members: Vec<Member>,
+    /// Members whose text is identical (after normalisation) to the representative's.
+    pub identical: usize,
+}
+
+/// Groups sketched answers into campaigns of at least `min_size` members.
+pub fn detect(members: Vec<Member>, min_size: usize) -> Vec<Campaign> {
+    let mut by_question: BTreeMap<usize, Vec<Member>> = BTreeMap::new();
+    for m in members {
+        by_question.entry(m.question).or_default().push(m);
+    }
+    let mut out = Vec::new();
+    for (question, mut ms) in by_question {
+        ms.sort_by_key(|m| m.row);
+        let n = ms.len();
+        let mut parent: Vec<usize> = (0..n).collect();
+        fn find(p: &mut [usize], mut x: usize) -> usize {
+            while p[x] != x {
+                p[x] = p[p[x]];
+                x = p[x];
+            }
+            x
+        }
+        let union = |p: &mut Vec<usize>, a: usize, b: usize| {
+            let (ra, rb) = (find(p, a), find(p, b));
+            if ra != rb {
+                let (lo, hi) = (ra.min(rb), ra.max(rb));
+                p[hi] = lo;
+            }
+        };
+        // identical texts
+        let mut first_of: BTreeMap<u64, usize> = BTreeMap::new();
+        let mut distinct: Vec<usize> = Vec::new();
+        for (i, m) in ms.iter().enumerate() {
+            match first_of.get(&m.sketch.exact) {
+                Some(&f) => union(&mut parent, f, i),
+                None => {
+                    first_of.insert(m.sketch.exact, i);
+                    distinct.push(i);
+                }
+            }
+        }
+        // near-identical: candidates share one of their two smallest shingle hashes
+        let mut buckets: BTreeMap<u64, Vec<usize>> = BTreeMap::new();
+        for &i in &distinct {
+            for &h in ms[i].sketch.mins.iter().take(2) {
+                buckets.entry(h).or_default().push(i);
+            }
+        }
+        for bucket in buckets.values() {
+            // very large buckets are common boilerplate, not one campaign: cap the work
+            for (x, &a) in bucket.iter().enumerate().take(2000) {
+                for &b in bucket.iter().skip(x + 1).take(2000) {
+                    if ms[a].sketch.similarity(&ms[b].sketch) >= SIMILARITY {
+                        union(&mut parent, a, b);
+                    }
+                }
+            }
+        }
+        let mut groups: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+        for i in 0..n {
+            let r = find(&mut parent, i);
+            groups.entry(r).or_default().push(i);
+        }
+        let mut taken: Vec<Option<Member>> = ms.into_iter().map(Some).collect();
+        for (_, idx) in groups {
+            if idx.len() < min_size {
+                continue;
+            }
+            let members: Vec<Member> = idx.iter().filter_map(|&i| taken[i].take()).collect();
+            let identical = members.iter().filter(|m| m.sketch.exact == members[0].sketch.exact).count();
+            out.push(Campaign { question, members, identical });
+        }
+    }
+    out.sort_by_key(|c| (c.question, c.members[0].row));
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn words(text: &str) -> Vec<u64> {
+        text.split_whitespace().map(|w| fnv1a(w.to_lowercase().as_bytes())).collect()
+    }
+
+    fn member(row: u64, text: &str) -> Member {
+        Member {
+            question: 0,
+            row,
+            respondent: format!("r{row}"),
+            themes: vec![],
+            excerpt: String::new(),
+            sketch: Sketch::new(&words(text)).expect("long enough"),
+        }
+    }
+
+    const TEMPLATE: &str = "I am writing to support a new stalking protection order because victims deserve protection \
+        before a prosecution and the police must be able to act early to stop fixated perpetrators";
+
+    #[test]
+    fn short_answers_are_not_sketched() {
+        assert!(Sketch::new(&words("too short to matter")).is_none());
+    }
+
+    #[test]
+    fn identical_and_near_identical_answers_group() {
+        let mut ms = Vec::new();
+        for i in 0..4 {
+            ms.push(member(i, TEMPLATE));
+        }
+        ms.push(member(10, &format!("Dear Sir, {TEMPLATE}")));
+        ms.push(member(11, &format!("{TEMPLATE}. My sister was stalked for years.")));
+        ms.push(member(
+            12,
+            "Something entirely different that a person wrote in their own words about the police and the courts today",
+        ));
+        let c = detect(ms, 5);
+        assert_eq!(c.len(), 1);
+        let rows: Vec<u64> = c[0].members.iter().map(|m| m.row).collect();
+        assert_eq!(rows, [0, 1, 2, 3, 10, 11]);
+        assert_eq!(c[0].identical, 4);
+        assert!(detect(vec![member(0, TEMPLATE), member(1, TEMPLATE)], 3).is_empty());
+    }
+
+    #[test]
+    fn similarity_estimates_jaccard() {
+        let a = Sketch::new(&words(TEMPLATE)).unwrap();
+        assert_eq!(a.similarity(&a), 1.0);
+        let b = Sketch::new(&words(
+            "completely unrelated words that share nothing at all with the template text above here now",
+        ))
+        .unwrap();
+        assert!(a.similarity(&b) < 0.2);
+    }
+}
