@@ -64,7 +64,7 @@ impl Default for RunOptions {
             chunk_bytes: 256 << 10,
             read: ReadOptions::default(),
             strict: false,
-            rounding: Rounding::Whole,
+            rounding: Rounding::WHOLE,
             measure: Measure::Presence,
             campaign_min: Some(5),
         }

@@ -26,6 +26,10 @@ pub struct RunArgs {
     /// Show percentages with one decimal.
     #[arg(long)]
     pub one_decimal: bool,
+    /// Round each closed question's options by the largest remainder method, so they
+    /// sum to exactly 100%.
+    #[arg(long)]
+    pub largest_remainder: bool,
     /// What to measure: `presence` (code themes) or `counts` (also write counts.csv:
     /// occurrences per category and per 100 words, as LIWC and quanteda report).
     #[arg(long, value_enum, default_value_t = MeasureArg::Presence)]
@@ -56,7 +60,7 @@ pub fn execute(args: &RunArgs) -> Result<()> {
     warn_failed_examples(&loaded);
     let mut options = loaded.options.clone();
     options.strict = args.strict;
-    options.rounding = if args.one_decimal { Rounding::OneDecimal } else { Rounding::Whole };
+    options.rounding = Rounding { decimals: args.one_decimal as u8, largest_remainder: args.largest_remainder };
     options.campaign_min = (!args.no_campaigns).then_some(args.campaign_min.max(2));
     options.measure = match args.measure {
         MeasureArg::Presence => Measure::Presence,
@@ -127,7 +131,7 @@ fn progress_bar(quiet: bool, total: Option<u64>) -> Option<indicatif::ProgressBa
 
 fn print_summary(outcome: &Outcome, out: &Path, elapsed: std::time::Duration) -> Result<()> {
     let s: &Summary = &outcome.summary;
-    let r = Rounding::Whole;
+    let r = Rounding::WHOLE;
     outln!("{}", s.title)?;
     outln!(
         "{} respondents coded ({} rows read, {} rejected) with lexicon `{}`",

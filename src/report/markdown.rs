@@ -34,7 +34,7 @@ impl MarkdownReport {
     }
 
     fn ci(&self, ci: Option<(f64, f64)>) -> String {
-        let d = if self.rounding == Rounding::OneDecimal { 1 } else { 0 };
+        let d = self.rounding.decimals as i32;
         ci.map(|(lo, hi)| {
             format!(
                 "{:.*}-{:.*}%",
@@ -172,7 +172,9 @@ impl MarkdownReport {
     }
 
     fn closed(&self, out: &mut dyn Write, c: &ClosedSummary) -> io::Result<()> {
-        // Sentence: options by count, the nil-merged option shown including nil.
+        // The sentence view: options (the nil-merged one including nil) and unrecognised
+        // values partition the respondents; so do options, nil and unrecognised in the
+        // table. Each view is rounded as a group (largest remainder when asked).
         let mut parts: Vec<(String, Figure, bool)> = c
             .options
             .iter()
@@ -181,11 +183,18 @@ impl MarkdownReport {
                 _ => (o.label.clone(), o.figure, false),
             })
             .collect();
-        parts.sort_by(|a, b| b.1.count.cmp(&a.1.count).then_with(|| a.0.cmp(&b.0)));
-        let phrase = |(label, f, merged): &(String, Figure, bool), first: bool| {
+        if c.nil_merged.is_none() {
+            parts.push(("(no answer)".to_string(), c.nil, false));
+        }
+        parts.push(("(unrecognised)".to_string(), c.unrecognised, false));
+        let shown = self.rounding.group(&parts.iter().map(|p| p.1).collect::<Vec<_>>());
+        let mut order: Vec<usize> = (0..c.options.len()).collect();
+        order.sort_by(|&a, &b| parts[b].1.count.cmp(&parts[a].1.count).then_with(|| parts[a].0.cmp(&parts[b].0)));
+        let phrase = |i: usize, first: bool| {
+            let (label, f, merged) = &parts[i];
             format!(
                 "{}{} ({} of {}) answered '{}'{}",
-                self.pct(*f),
+                shown[i],
                 if first { " of respondents" } else { "" },
                 f.count,
                 f.base,
@@ -193,50 +202,61 @@ impl MarkdownReport {
                 if *merged { " (including nil responses)" } else { "" }
             )
         };
-        if let Some((first, rest)) = parts.split_first() {
+        if let Some((&first, rest)) = order.split_first() {
             write!(out, "{}", phrase(first, true))?;
-            for (k, p) in rest.iter().enumerate() {
+            for (k, &p) in rest.iter().enumerate() {
                 let sep = if k + 1 == rest.len() { " and " } else { ", " };
                 write!(out, "{sep}{}", phrase(p, false))?;
             }
             writeln!(out, ".")?;
         }
         if c.nil.count > 0 && c.nil_merged.is_none() {
-            writeln!(out, "{} ({} of {}) gave no answer.", self.pct(c.nil), c.nil.count, c.nil.base)?;
+            writeln!(out, "{} ({} of {}) gave no answer.", shown[c.options.len()], c.nil.count, c.nil.base)?;
         }
         if c.unrecognised.count > 0 {
             writeln!(
                 out,
                 "{} ({} of {}) gave an answer that matches none of the options.",
-                self.pct(c.unrecognised),
+                shown[shown.len() - 1],
                 c.unrecognised.count,
                 c.unrecognised.base
             )?;
         }
         let n = c.nil.base;
         let answered = c.options.first().map_or(0, |o| o.of_answered.base);
+        let mut table: Vec<Figure> = c.options.iter().map(|o| o.figure).collect();
+        table.push(c.nil);
+        table.push(c.unrecognised);
+        let table_shown = self.rounding.group(&table);
+        let of_answered = self.rounding.group(&c.options.iter().map(|o| o.of_answered).collect::<Vec<_>>());
         writeln!(out)?;
         writeln!(
             out,
             "| Answer | Respondents | % of all respondents (base {n}) | % of those who answered (base {answered}) |"
         )?;
         writeln!(out, "|---|---:|---:|---:|")?;
-        for o in &c.options {
+        for (i, o) in c.options.iter().enumerate() {
             writeln!(
                 out,
                 "| {} | {} | {} | {} |",
                 md_escape(&o.label),
                 o.figure.count,
-                self.pct(o.figure),
-                self.pct(o.of_answered)
+                table_shown[i],
+                of_answered[i]
             )?;
         }
-        writeln!(out, "| No answer (nil) | {} | {} | |", c.nil.count, self.pct(c.nil))?;
+        writeln!(out, "| No answer (nil) | {} | {} | |", c.nil.count, table_shown[c.options.len()])?;
         if c.unrecognised.count > 0 {
-            writeln!(out, "| Unrecognised answer | {} | {} | |", c.unrecognised.count, self.pct(c.unrecognised))?;
+            writeln!(
+                out,
+                "| Unrecognised answer | {} | {} | |",
+                c.unrecognised.count,
+                table_shown[c.options.len() + 1]
+            )?;
         }
         if let Some((label, f)) = &c.nil_merged {
-            writeln!(out, "| {} (including nil) | {} | {} | |", md_escape(label), f.count, self.pct(*f))?;
+            let i = c.options.iter().position(|o| o.label == *label).unwrap_or(0);
+            writeln!(out, "| {} (including nil) | {} | {} | |", md_escape(label), f.count, shown[i])?;
         }
         Ok(())
     }

@@ -45,24 +45,70 @@ impl Figure {
     }
 }
 
-/// How percentages are shown.
+/// How percentages are shown in reports people read.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub enum Rounding {
-    /// Whole numbers (`41%`).
-    #[default]
-    Whole,
-    /// One decimal (`40.9%`).
-    OneDecimal,
+pub struct Rounding {
+    /// Decimals shown (0 or 1).
+    pub decimals: u8,
+    /// Round a question's options (a partition of its respondents) by the largest
+    /// remainder method, so they sum to exactly 100%.
+    pub largest_remainder: bool,
 }
 
 impl Rounding {
+    /// Whole numbers, each rounded on its own (`41%`).
+    pub const WHOLE: Rounding = Rounding { decimals: 0, largest_remainder: false };
+    /// One decimal (`40.9%`).
+    pub const ONE_DECIMAL: Rounding = Rounding { decimals: 1, largest_remainder: false };
+
     /// Formats a figure's percentage, with `%`.
     pub fn pct(self, f: Figure) -> String {
-        match self {
-            Rounding::Whole => format!("{:.0}%", round_half_up(f.pct(), 0)),
-            Rounding::OneDecimal => format!("{:.1}%", round_half_up(f.pct(), 1)),
+        self.format(f.pct())
+    }
+
+    /// Formats a percentage value with this rounding's decimals.
+    pub fn format(self, pct: f64) -> String {
+        let d = self.decimals as i32;
+        format!("{:.*}%", d as usize, round_half_up(pct, d))
+    }
+
+    /// Formats figures that partition one base (a closed question's answers): each on
+    /// its own, or by the largest remainder method when asked.
+    pub fn group(self, figures: &[Figure]) -> Vec<String> {
+        if !self.largest_remainder {
+            return figures.iter().map(|&f| self.pct(f)).collect();
+        }
+        largest_remainder(figures, self.decimals as u32).into_iter().map(|p| self.format(p)).collect()
+    }
+}
+
+/// Percentages of figures sharing a base, rounded to `decimals` by the largest
+/// remainder (Hamilton) method: they sum to exactly 100 when the counts sum to the
+/// base. Ties go to the earlier figure.
+pub fn largest_remainder(figures: &[Figure], decimals: u32) -> Vec<f64> {
+    let base = figures.first().map_or(0, |f| f.base);
+    if base == 0 {
+        return vec![0.0; figures.len()];
+    }
+    let units = 100 * 10u64.pow(decimals);
+    let exact: Vec<(u64, u64)> = figures.iter().map(|f| ((f.count * units) / base, (f.count * units) % base)).collect();
+    let mut floors: Vec<u64> = exact.iter().map(|e| e.0).collect();
+    let total: u64 = figures.iter().map(|f| f.count).sum();
+    // The group's total, rounded: exactly 100% when the figures cover the whole base.
+    let target = (total * units + base / 2) / base;
+    let mut order: Vec<usize> = (0..figures.len()).collect();
+    order.sort_by(|&a, &b| exact[b].1.cmp(&exact[a].1).then(a.cmp(&b)));
+    let mut left = target.saturating_sub(floors.iter().sum());
+    for i in order {
+        if left == 0 {
+            break;
+        }
+        if exact[i].1 > 0 {
+            floors[i] += 1;
+            left -= 1;
         }
     }
+    floors.into_iter().map(|u| u as f64 / 10f64.powi(decimals as i32)).collect()
 }
 
 /// Rounds half away from zero (as people and spreadsheets do), not half to even.
@@ -519,11 +565,28 @@ mod tests {
 
     #[test]
     fn percentages_round_half_up() {
-        assert_eq!(Rounding::Whole.pct(Figure::new(39, 132)), "30%");
-        assert_eq!(Rounding::OneDecimal.pct(Figure::new(39, 132)), "29.5%");
-        assert_eq!(Rounding::Whole.pct(Figure::new(1, 2)), "50%");
-        assert_eq!(Rounding::Whole.pct(Figure::new(1, 8)), "13%");
-        assert_eq!(Rounding::Whole.pct(Figure::new(0, 0)), "0%");
+        assert_eq!(Rounding::WHOLE.pct(Figure::new(39, 132)), "30%");
+        assert_eq!(Rounding::ONE_DECIMAL.pct(Figure::new(39, 132)), "29.5%");
+        assert_eq!(Rounding::WHOLE.pct(Figure::new(1, 2)), "50%");
+        assert_eq!(Rounding::WHOLE.pct(Figure::new(1, 8)), "13%");
+        assert_eq!(Rounding::WHOLE.pct(Figure::new(0, 0)), "0%");
+    }
+
+    #[test]
+    fn largest_remainder_sums_to_100() {
+        // q7 of the demo: 91, 14, 17 + 10 nil of 132: each rounded alone 69+11+13+8 = 101
+        let figs: Vec<Figure> = [91, 14, 17, 10].iter().map(|&c| Figure::new(c, 132)).collect();
+        let alone: Vec<String> = figs.iter().map(|&f| Rounding::WHOLE.pct(f)).collect();
+        assert_eq!(alone, ["69%", "11%", "13%", "8%"]);
+        let lr = Rounding { decimals: 0, largest_remainder: true };
+        // floors 68+10+12+7 = 97; the three largest remainders (.94, .88, .61) get one each
+        assert_eq!(lr.group(&figs), ["69%", "11%", "13%", "7%"]);
+        assert_eq!(largest_remainder(&figs, 0).iter().sum::<f64>(), 100.0);
+        let one = largest_remainder(&figs, 1);
+        assert!((one.iter().sum::<f64>() - 100.0).abs() < 1e-9, "{one:?}");
+        // thirds
+        let thirds: Vec<Figure> = [1, 1, 1].iter().map(|&c| Figure::new(c, 3)).collect();
+        assert_eq!(largest_remainder(&thirds, 0), [34.0, 33.0, 33.0]);
     }
 
     #[test]
