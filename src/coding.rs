@@ -16,12 +16,76 @@
 //! vetoed hits with the reason, so every decision can be explained.
 
 use crate::lexicon::OverlapScope;
-use crate::lexicon::compile::{CompiledLexicon, ThemeIdx};
+use crate::lexicon::compile::{Applies, CompiledLexicon, ThemeIdx};
 use crate::matching::{Hit, Scanner};
 use crate::text::TermFlags;
 
 /// Words after a negator that make it not negate (`not only`, `no doubt`).
 const PSEUDO_NEGATION_FOLLOWERS: &[&str] = &["only", "just", "merely", "simply", "least", "doubt", "matter"];
+
+/// Negators that, opening a sentence, may answer a question rather than negate.
+const ANSWER_WORDS: &[&str] = &["no", "nope", "nah"];
+
+/// Words that, after a sentence-initial "no", show it answers a question ("no they
+/// don't", "no because ...") rather than negating a noun ("no cost").
+const ANSWER_FOLLOWERS: &[&str] = &[
+    "i",
+    "we",
+    "they",
+    "it",
+    "he",
+    "she",
+    "you",
+    "there",
+    "this",
+    "that",
+    "these",
+    "those",
+    "the",
+    "a",
+    "an",
+    "my",
+    "our",
+    "their",
+    "his",
+    "her",
+    "its",
+    "because",
+    "cos",
+    "coz",
+    "as",
+    "since",
+    "but",
+    "and",
+    "not",
+    "never",
+    "too",
+    "very",
+    "definitely",
+    "absolutely",
+    "certainly",
+    "way",
+    "sorry",
+    "is",
+    "are",
+    "was",
+    "were",
+    "do",
+    "does",
+    "did",
+    "have",
+    "has",
+    "had",
+    "can",
+    "could",
+    "would",
+    "should",
+    "will",
+    "current",
+    "existing",
+    "currently",
+    "in",
+];
 
 /// Why a hit did not count.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -93,14 +157,14 @@ impl Coding {
 }
 
 /// Codes the answer last scanned by `scanner` for a question whose applicable themes
-/// are `applies` (from [`CompiledLexicon::themes_for`]).
-pub fn code(lexicon: &CompiledLexicon, scanner: &Scanner, applies: &[bool]) -> Coding {
+/// and entries are `applies` (from [`CompiledLexicon::applies`]).
+pub fn code(lexicon: &CompiledLexicon, scanner: &Scanner, applies: &Applies) -> Coding {
     let mut coding = Coding { words: scanner.tokens().len() as u32, ..Coding::default() };
     let theme_of = |h: &Hit| lexicon.entries[h.entry as usize].theme;
     let mut kept: Vec<Hit> = Vec::new();
     for hit in scanner.hits() {
         let theme = theme_of(hit);
-        if !applies[theme as usize] {
+        if !applies.entry(theme, hit.entry) {
             continue;
         }
         if let Some(negator) = negated(lexicon, scanner, hit, theme) {
@@ -108,7 +172,11 @@ pub fn code(lexicon: &CompiledLexicon, scanner: &Scanner, applies: &[bool]) -> C
             coding.vetoes.push(Veto { hit: *hit, theme, reason: VetoReason::Negated { negator, span } });
             continue;
         }
-        if let Some(by) = scanner.exclusions().iter().find(|x| theme_of(x) == theme && x.overlaps(hit)) {
+        if let Some(by) = scanner
+            .exclusions()
+            .iter()
+            .find(|x| theme_of(x) == theme && applies.entry(theme, x.entry) && x.overlaps(hit))
+        {
             coding.vetoes.push(Veto { hit: *hit, theme, reason: VetoReason::Excluded { by: *by } });
             continue;
         }
@@ -135,6 +203,12 @@ pub fn code(lexicon: &CompiledLexicon, scanner: &Scanner, applies: &[bool]) -> C
             _ => coding.codes.push(Code { theme, hits: vec![hit], via: None }),
         }
     }
+    // A theme with a threshold needs the weights of its matches to add up to it.
+    coding.codes.retain(|c| {
+        let threshold = lexicon.themes[c.theme as usize].options.threshold;
+        threshold <= 0.0
+            || c.hits.iter().map(|h| lexicon.entries[h.entry as usize].weight).sum::<f64>() >= threshold - 1e-9
+    });
     roll_up(lexicon, &mut coding.codes);
     coding.vetoes.sort_by_key(|v| (v.theme, v.hit));
     coding
@@ -173,8 +247,20 @@ fn negated(lexicon: &CompiledLexicon, scanner: &Scanner, hit: &Hit, theme: Theme
     let tokens = scanner.tokens();
     let clause = tokens[hit.start as usize].clause;
     let is_negator = |k: usize| {
-        let flags = scanner.term(&tokens[k]).flags;
-        if !flags.contains(TermFlags::NEGATOR) {
+        let term = scanner.term(&tokens[k]);
+        if !term.flags.contains(TermFlags::NEGATOR) {
+            return false;
+        }
+        // "No they cost too much": a sentence-initial no/nope followed by a function
+        // word answers the closed question; it does not negate what follows (whereas
+        // "no cost" does).
+        let sentence_start = k == 0 || tokens[k - 1].sentence != tokens[k].sentence;
+        if sentence_start
+            && ANSWER_WORDS.contains(&&*term.norm)
+            && tokens
+                .get(k + 1)
+                .is_some_and(|n| n.sentence == tokens[k].sentence && ANSWER_FOLLOWERS.contains(&&*scanner.term(n).norm))
+        {
             return false;
         }
         let next = k + 1;
@@ -241,8 +327,7 @@ mod tests {
     fn coded(lex: &CompiledLexicon, text: &str) -> Vec<String> {
         let mut s = Scanner::new();
         s.scan(lex, text);
-        let all = vec![true; lex.themes.len()];
-        code(lex, &s, &all).codes.iter().map(|c| lex.themes[c.theme as usize].id.clone()).collect()
+        code(lex, &s, &lex.applies(None)).codes.iter().map(|c| lex.themes[c.theme as usize].id.clone()).collect()
     }
 
     #[test]
@@ -260,6 +345,15 @@ mod tests {
         assert_eq!(coded(&lex, "not quick but expensive"), ["cost"]);
         // pseudo-negation
         assert_eq!(coded(&lex, "not only expensive"), ["cost"]);
+    }
+
+    #[test]
+    fn a_sentence_initial_no_answers_rather_than_negates() {
+        let lex = compile(&[t("cost", &["cost", "legal aid"])], OverlapScope::Theme);
+        assert_eq!(coded(&lex, "No they cost too much to get"), ["cost"]);
+        assert_eq!(coded(&lex, "Nope. No because the legal aid is gone"), ["cost"]);
+        assert!(coded(&lex, "there is no cost").is_empty());
+        assert!(coded(&lex, "No cost to victims").is_empty());
     }
 
     #[test]
@@ -297,7 +391,7 @@ mod tests {
         let lex = compile(&[t("a", &["stalk*", "stalking", "stalking behaviour"])], OverlapScope::Theme);
         let mut s = Scanner::new();
         s.scan(&lex, "stalking behaviour");
-        let c = code(&lex, &s, &[true]);
+        let c = code(&lex, &s, &lex.applies(None));
         assert_eq!(c.codes[0].hits.len(), 1);
         assert_eq!(c.vetoes.len(), 2);
     }
@@ -314,11 +408,64 @@ mod tests {
         );
         let mut s = Scanner::new();
         s.scan(&lex, "off facebook and off my street");
-        let c = code(&lex, &s, &[true, true, true]);
+        let c = code(&lex, &s, &lex.applies(None));
         let ids: Vec<u32> = c.codes.iter().map(|c| c.theme).collect();
         assert_eq!(ids, [0, 1, 2]);
         assert_eq!(c.codes[0].hits.len(), 2);
         assert_eq!(c.codes[0].via, Some(1));
+    }
+
+    fn from_toml(text: &str) -> CompiledLexicon {
+        let lex = Lexicon::from_str_with_path(text, std::path::Path::new("t.toml")).unwrap();
+        CompiledLexicon::new(&lex).unwrap()
+    }
+
+    fn coded_in(lex: &CompiledLexicon, question: Option<&str>, text: &str) -> Vec<String> {
+        let mut s = Scanner::new();
+        s.scan(lex, text);
+        code(lex, &s, &lex.applies(question)).codes.iter().map(|c| lex.themes[c.theme as usize].id.clone()).collect()
+    }
+
+    #[test]
+    fn weights_add_up_to_a_threshold() {
+        let lex = from_toml(
+            r#"[[theme]]
+id = "low"
+threshold = 1.0
+terms = ["coincidence", { term = "small", weight = 0.5 }, { term = "minor", weight = 0.5 }]"#,
+        );
+        assert_eq!(coded_in(&lex, None, "could be coincidence"), ["low"]);
+        assert!(coded_in(&lex, None, "a small thing").is_empty());
+        assert_eq!(coded_in(&lex, None, "a small, minor thing"), ["low"]);
+    }
+
+    #[test]
+    fn entries_can_be_scoped_to_questions() {
+        let lex = from_toml(
+            r#"[[theme]]
+id = "a"
+questions = ["q3", "q8"]
+terms = ["understand", { term = "serious*", questions = ["q3"] }]"#,
+        );
+        assert_eq!(coded_in(&lex, Some("q3"), "they did not take it seriously at all, ever"), Vec::<String>::new());
+        assert_eq!(coded_in(&lex, Some("q3"), "treated as serious"), ["a"]);
+        assert!(coded_in(&lex, Some("q8"), "treated as serious").is_empty());
+        assert_eq!(coded_in(&lex, Some("q8"), "their understanding is poor"), ["a"]);
+    }
+
+    #[test]
+    fn exclusions_match_exact_wordings_and_may_be_rules() {
+        let lex = from_toml(
+            r#"[[theme]]
+id = "home"
+negation = false
+terms = ["house", "home"]
+exclude = ["housing", "home NEAR/2 office", { regex = "\\bhouse (?:of|party)\\b" }]"#,
+        );
+        // "housing" is excluded, not "house" (stems would make them the same)
+        assert_eq!(coded_in(&lex, None, "keep away from my house"), ["home"]);
+        assert!(coded_in(&lex, None, "the Home Office said").is_empty());
+        assert!(coded_in(&lex, None, "a house party").is_empty());
     }
 
     #[test]
@@ -326,7 +473,8 @@ mod tests {
         let lex = compile(&[t("a", &["cost"]), t("b", &["cost"])], OverlapScope::Theme);
         let mut s = Scanner::new();
         s.scan(&lex, "cost");
-        let c = code(&lex, &s, &[false, true]);
+        let applies = Applies { themes: vec![false, true], entries: None };
+        let c = code(&lex, &s, &applies);
         assert_eq!(c.codes.len(), 1);
         assert_eq!(c.codes[0].theme, 1);
     }

@@ -86,6 +86,18 @@ pub fn lint(source: &Lexicon, lexicon: &CompiledLexicon) -> Vec<Finding> {
             for term in e.rule.terms() {
                 for tok in &term.tokens {
                     if let TermToken::Glob(g) = tok {
+                        if let Some(c) =
+                            g.chars().find(|c| !(c.is_alphanumeric() || matches!(c, '*' | '?' | '\'' | '_')))
+                        {
+                            out.push(Finding {
+                                line: e.line,
+                                severity: Severity::Warning,
+                                message: format!(
+                                    "theme `{}`: wildcard `{g}` contains `{c}`, which never occurs inside a word: it can never match",
+                                    theme.id
+                                ),
+                            });
+                        }
                         let prefix = g.chars().take_while(|c| *c != '*' && *c != '?').count();
                         if prefix < MIN_GLOB_PREFIX && g.contains('*') {
                             out.push(Finding {
@@ -99,6 +111,18 @@ pub fn lint(source: &Lexicon, lexicon: &CompiledLexicon) -> Vec<Finding> {
                         }
                     }
                 }
+            }
+            if let Rule::Regex(r) = &e.rule
+                && r.contains("\\\\")
+            {
+                out.push(Finding {
+                    line: e.line,
+                    severity: Severity::Warning,
+                    message: format!(
+                        "theme `{}`: regex `{r}` has a doubled backslash, which matches a literal `\\` (normalised text has none): write `\\b` in a TOML basic string or '\\b' in a literal one",
+                        theme.id
+                    ),
+                });
             }
             if let Rule::Regex(r) = &e.rule
                 && regex::Regex::new(r).is_ok_and(|re| re.is_match(""))
@@ -185,7 +209,7 @@ impl std::fmt::Display for ExampleFailure {
 /// Runs every theme's examples; returns the failures and the number of examples run.
 pub fn test_examples(source: &Lexicon, lexicon: &CompiledLexicon) -> (Vec<ExampleFailure>, usize) {
     let mut scanner = Scanner::new();
-    let all = vec![true; lexicon.themes.len()];
+    let all = lexicon.applies(None);
     let mut failures = Vec::new();
     let mut run = 0;
     for (i, theme) in source.themes.iter().enumerate() {
@@ -296,8 +320,8 @@ mod tests {
             r#"
 [[theme]]
 id = "a"
-terms = ["harassing", "harassed", "co*", "stalking", "stalk*"]
-regex = ["x*"]
+terms = ["harassing", "harassed", "co*", "stalking", "stalk*", "ex-partner*"]
+regex = ["x*", '\\bcost']
 [[theme]]
 id = "b"
 terms = ["harassment"]
@@ -311,6 +335,8 @@ terms = ["harassment"]
         assert!(joined.contains("wildcard `co*` has only 2 letter(s)"), "{joined}");
         assert!(joined.contains("entry `stalking` is shadowed by wildcard `stalk*`"), "{joined}");
         assert!(joined.contains("regex `x*` matches the empty string"), "{joined}");
+        assert!(joined.contains("wildcard `ex-partner*` contains `-`"), "{joined}");
+        assert!(joined.contains("has a doubled backslash"), "{joined}");
         assert!(joined.contains("entry `harassment` of theme `b` and `harassing` of theme `a` (line 4) collapse to the same stem `harass`"), "{joined}");
     }
 

@@ -104,6 +104,13 @@ impl Scanner {
         if !lexicon.regexes().is_empty() {
             self.run_regexes(lexicon);
         }
+        // Rules and regexes that are exclusions veto rather than assert.
+        if lexicon.has_rule_exclusions() {
+            let (excl, keep): (Vec<Hit>, Vec<Hit>) =
+                self.hits.drain(..).partition(|h| lexicon.entries[h.entry as usize].exclusion);
+            self.hits = keep;
+            self.exclusions.extend(excl);
+        }
         for hits in [&mut self.hits, &mut self.exclusions] {
             hits.sort_unstable();
             hits.dedup();
@@ -142,12 +149,12 @@ impl Scanner {
                 let span = tokens[i].span.cover(tokens[pos as usize].span);
                 let (start, end) = (i as u32, pos + 1);
                 for u in lexicon.uses(term) {
-                    match (u.role, lexicon.entries[u.entry as usize].kind) {
-                        (Role::Whole, EntryKind::Exclusion) => {
+                    match u.role {
+                        Role::Whole if lexicon.entries[u.entry as usize].exclusion => {
                             self.exclusions.push(Hit { start, end, entry: u.entry, span })
                         }
-                        (Role::Whole, _) => self.hits.push(Hit { start, end, entry: u.entry, span }),
-                        (role, _) => self.operands.push(Operand { entry: u.entry, role, start, end }),
+                        Role::Whole => self.hits.push(Hit { start, end, entry: u.entry, span }),
+                        role => self.operands.push(Operand { entry: u.entry, role, start, end }),
                     }
                 }
             }

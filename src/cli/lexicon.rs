@@ -142,10 +142,7 @@ fn test(args: &FileArg) -> Result<()> {
 
 fn explain(args: &ExplainArgs) -> Result<()> {
     let (_, compiled) = load(&args.lexicon)?;
-    let applies = match &args.question {
-        Some(q) => compiled.themes_for(q),
-        None => vec![true; compiled.themes.len()],
-    };
+    let applies = compiled.applies(args.question.as_deref());
     let mut scanner = Scanner::new();
     scanner.scan(&compiled, &args.text);
     let coding = coding::code(&compiled, &scanner, &applies);

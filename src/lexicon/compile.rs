@@ -52,10 +52,8 @@ pub struct Pattern {
 /// What an entry does when its terms match.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum EntryKind {
-    /// A word, glob or phrase that asserts the theme.
+    /// A word, glob or phrase.
     Term,
-    /// A word or phrase that vetoes the theme's matches it overlaps.
-    Exclusion,
     /// Two operands within `window` words (`ordered`: left first).
     Near {
         /// Words apart.
@@ -79,8 +77,12 @@ pub enum EntryKind {
 pub struct CompiledEntry {
     /// Its theme.
     pub theme: ThemeIdx,
-    /// What it does.
+    /// What it matches.
     pub kind: EntryKind,
+    /// An exclusion: its matches veto the theme's matches they overlap.
+    pub exclusion: bool,
+    /// Questions it applies to (empty = wherever its theme applies).
+    pub questions: Vec<String>,
     /// As written in the lexicon (for evidence).
     pub text: String,
     /// Source line, when known.
@@ -110,6 +112,23 @@ pub struct CompiledTheme {
     pub negation_window: u32,
     /// Negation window after an entry (resolved; 0 = off).
     pub negation_after: u32,
+}
+
+/// What counts in one question: themes, and entries when some are scoped to questions.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Applies {
+    /// Per theme index.
+    pub themes: Vec<bool>,
+    /// Per entry index; `None` when no entry is scoped (all apply).
+    pub entries: Option<Vec<bool>>,
+}
+
+impl Applies {
+    /// Whether `entry` of `theme` counts.
+    #[inline]
+    pub fn entry(&self, theme: ThemeIdx, entry: EntryIdx) -> bool {
+        self.themes[theme as usize] && self.entries.as_ref().is_none_or(|e| e[entry as usize])
+    }
 }
 
 /// How a term is used by an entry.
@@ -163,6 +182,7 @@ pub struct CompiledLexicon {
     term_len: Vec<u32>,
     regexes: Vec<(EntryIdx, regex::Regex)>,
     overlap: OverlapScope,
+    rule_exclusions: bool,
 }
 
 /// Checks that a regular expression compiles within the size limits.
@@ -212,6 +232,7 @@ impl CompiledLexicon {
             term_len: Vec::new(),
             regexes: Vec::new(),
             overlap: s.overlap,
+            rule_exclusions: false,
         };
         for t in &lexicon.themes {
             c.themes.push(CompiledTheme {
@@ -246,6 +267,7 @@ impl CompiledLexicon {
                 c.add_entry(lexicon, ti as ThemeIdx, e, true)?;
             }
         }
+        c.rule_exclusions = c.entries.iter().any(|e| e.exclusion && e.kind != EntryKind::Term);
         Ok(c)
     }
 
@@ -284,14 +306,33 @@ impl CompiledLexicon {
         &self.patterns[id as usize]
     }
 
+    /// Whether some exclusion is a rule or a regex (not a plain word or phrase).
+    #[inline]
+    pub fn has_rule_exclusions(&self) -> bool {
+        self.rule_exclusions
+    }
+
     /// The regular-expression entries.
     pub fn regexes(&self) -> &[(EntryIdx, regex::Regex)] {
         &self.regexes
     }
 
+    /// Which themes (and entries) count in `question`; `None` = every theme and entry.
+    pub fn applies(&self, question: Option<&str>) -> Applies {
+        let Some(question) = question else {
+            return Applies { themes: vec![true; self.themes.len()], entries: None };
+        };
+        let themes =
+            self.themes.iter().map(|t| t.questions.is_empty() || t.questions.iter().any(|q| q == question)).collect();
+        let entries = self.entries.iter().any(|e| !e.questions.is_empty()).then(|| {
+            self.entries.iter().map(|e| e.questions.is_empty() || e.questions.iter().any(|q| q == question)).collect()
+        });
+        Applies { themes, entries }
+    }
+
     /// Which themes apply to `question` (indexed by [`ThemeIdx`]).
     pub fn themes_for(&self, question: &str) -> Vec<bool> {
-        self.themes.iter().map(|t| t.questions.is_empty() || t.questions.iter().any(|q| q == question)).collect()
+        self.applies(Some(question)).themes
     }
 
     fn add_entry(&mut self, lexicon: &Lexicon, theme: ThemeIdx, e: &Entry, exclusion: bool) -> Result<()> {
@@ -304,16 +345,27 @@ impl CompiledLexicon {
             }
             Error::config(loc, format!("theme `{}`: entry `{}`: {msg}", lexicon.themes[theme as usize].id, e.rule))
         };
-        let kind = match (&e.rule, exclusion) {
-            (Rule::Term(_), false) => EntryKind::Term,
-            (Rule::Term(_), true) => EntryKind::Exclusion,
-            (Rule::Near { window, ordered, .. }, false) => EntryKind::Near { window: *window, ordered: *ordered },
-            (Rule::NotNear { window, .. }, false) => EntryKind::NotNear { window: *window },
-            (Rule::Sentence { .. }, false) => EntryKind::Sentence,
-            (Rule::Regex(_), false) => EntryKind::Regex,
-            (_, true) => return Err(fail("an exclusion must be a word or phrase".into())),
+        let kind = match &e.rule {
+            Rule::Term(_) => EntryKind::Term,
+            Rule::Near { window, ordered, .. } => EntryKind::Near { window: *window, ordered: *ordered },
+            Rule::NotNear { window, .. } => EntryKind::NotNear { window: *window },
+            Rule::Sentence { .. } => EntryKind::Sentence,
+            Rule::Regex(_) => EntryKind::Regex,
         };
-        self.entries.push(CompiledEntry { theme, kind, text: e.rule.to_string(), line: e.line, weight: e.weight });
+        self.entries.push(CompiledEntry {
+            theme,
+            kind,
+            exclusion,
+            questions: e.questions.clone(),
+            text: e.rule.to_string(),
+            line: e.line,
+            weight: e.weight,
+        });
+        // Exclusions name exact wordings: their words are not stemmed (a `*` still globs).
+        let mut opts = opts;
+        if exclusion {
+            opts.stem = false;
+        }
         let register = |c: &mut CompiledLexicon, term: &Term, role: Role| -> Result<()> {
             let seq = c.term_patterns(term, &opts).map_err(&fail)?;
             let t = c.insert_term(&seq);

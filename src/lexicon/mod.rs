@@ -69,11 +69,21 @@ pub struct ThemeOptions {
     pub negation_window: Option<u32>,
     /// Override of the lexicon's window for negators after an entry.
     pub negation_after: Option<u32>,
+    /// The theme is asserted when the weights of its counted matches add up to at
+    /// least this; 0 = any match.
+    pub threshold: f64,
 }
 
 impl Default for ThemeOptions {
     fn default() -> ThemeOptions {
-        ThemeOptions { stem: true, case_sensitive: false, negation: true, negation_window: None, negation_after: None }
+        ThemeOptions {
+            stem: true,
+            case_sensitive: false,
+            negation: true,
+            negation_window: None,
+            negation_after: None,
+            threshold: 0.0,
+        }
     }
 }
 
@@ -84,14 +94,17 @@ pub struct Entry {
     pub rule: Rule,
     /// 1-based line in the source file, when known.
     pub line: Option<u64>,
-    /// A weight (WordStat `(n)`); 1 unless the source says otherwise.
+    /// A weight (WordStat `(n)`); 1 unless the source says otherwise. Counts toward
+    /// the theme's `threshold`.
     pub weight: f64,
+    /// Questions it applies to; empty = wherever its theme applies.
+    pub questions: Vec<String>,
 }
 
 impl Entry {
-    /// An entry with weight 1 and no line.
+    /// An entry with weight 1, no line, every question.
     pub fn new(rule: Rule) -> Entry {
-        Entry { rule, line: None, weight: 1.0 }
+        Entry { rule, line: None, weight: 1.0, questions: Vec::new() }
     }
 }
 

@@ -52,14 +52,15 @@ struct ThemeFile {
     negation: Option<bool>,
     negation_window: Option<u32>,
     negation_after: Option<u32>,
+    threshold: Option<f64>,
     #[serde(default)]
-    terms: Vec<Spanned<String>>,
+    terms: Vec<Spanned<toml::Value>>,
     #[serde(default)]
-    exact: Vec<Spanned<String>>,
+    exact: Vec<Spanned<toml::Value>>,
     #[serde(default)]
-    regex: Vec<Spanned<String>>,
+    regex: Vec<Spanned<toml::Value>>,
     #[serde(default)]
-    exclude: Vec<Spanned<String>>,
+    exclude: Vec<Spanned<toml::Value>>,
     #[serde(default)]
     examples: ExamplesFile,
 }
@@ -71,6 +72,49 @@ struct ExamplesFile {
     matching: Vec<String>,
     #[serde(default)]
     no_match: Vec<String>,
+}
+
+#[derive(Clone, Copy)]
+enum ListKind {
+    Terms,
+    Exact,
+    Regex,
+}
+
+/// An entry is a string, or a table `{ term = "...", weight = 0.5, questions = ["q8"] }`
+/// (`regex = "..."` in place of `term` for a regular expression).
+fn entry_fields(v: toml::Value) -> std::result::Result<(String, f64, Vec<String>), String> {
+    match v {
+        toml::Value::String(s) => Ok((s, 1.0, Vec::new())),
+        toml::Value::Table(t) => {
+            for k in t.keys() {
+                if !["term", "regex", "weight", "questions"].contains(&k.as_str()) {
+                    return Err(format!("unknown key `{k}` in an entry (expected term, weight, questions)"));
+                }
+            }
+            let text = t
+                .get("term")
+                .or_else(|| t.get("regex"))
+                .and_then(|v| v.as_str())
+                .ok_or("an entry table needs `term = \"...\"`")?
+                .to_string();
+            let weight = match t.get("weight") {
+                None => 1.0,
+                Some(w) => {
+                    w.as_float().or_else(|| w.as_integer().map(|i| i as f64)).ok_or("`weight` must be a number")?
+                }
+            };
+            let questions = match t.get("questions") {
+                None => Vec::new(),
+                Some(q) => q
+                    .as_array()
+                    .and_then(|a| a.iter().map(|x| x.as_str().map(String::from)).collect::<Option<Vec<_>>>())
+                    .ok_or("`questions` must be a list of question ids")?,
+            };
+            Ok((text, weight, questions))
+        }
+        other => Err(format!("an entry must be a string or a table, not {}", other.type_str())),
+    }
 }
 
 /// Parses codeframe TOML lexicon text; `path` is used in messages.
@@ -126,37 +170,40 @@ pub fn parse(text: &str, path: &Path) -> Result<Lexicon> {
             negation: t.negation.unwrap_or(true),
             negation_window: t.negation_window,
             negation_after: t.negation_after,
+            threshold: t.threshold.unwrap_or(0.0),
         };
-        let entry = |s: Spanned<String>, exact: bool| -> Result<Entry> {
+        let id = theme.id.clone();
+        let entry = |s: Spanned<toml::Value>, kind: ListKind| -> Result<Entry> {
             let offset = s.span().start;
-            let raw = s.into_inner();
-            let source = if exact {
-                raw.split_whitespace().map(|w| format!("={}", w.trim_start_matches('='))).collect::<Vec<_>>().join(" ")
-            } else {
-                raw.clone()
+            let fail = |m: String| err(offset, format!("theme `{id}`: {m}"));
+            let (raw, weight, questions) = entry_fields(s.into_inner()).map_err(&fail)?;
+            let rule = match kind {
+                ListKind::Regex => {
+                    crate::lexicon::compile::check_regex(&raw).map_err(|m| fail(format!("regex {raw:?}: {m}")))?;
+                    Rule::Regex(raw)
+                }
+                ListKind::Exact => {
+                    let source: Vec<String> =
+                        raw.split_whitespace().map(|w| format!("={}", w.trim_start_matches('='))).collect();
+                    Rule::parse(&source.join(" ")).map_err(|m| fail(format!("entry {raw:?}: {m}")))?
+                }
+                ListKind::Terms => Rule::parse(&raw).map_err(|m| fail(format!("entry {raw:?}: {m}")))?,
             };
-            let rule =
-                Rule::parse(&source).map_err(|m| err(offset, format!("theme `{}`: entry {raw:?}: {m}", theme.id)))?;
-            Ok(Entry { rule, line: Some(line(offset)), weight: 1.0 })
+            Ok(Entry { rule, line: Some(line(offset)), weight, questions })
         };
         for s in t.terms {
-            let e = entry(s, false)?;
-            theme.entries.push(e);
+            theme.entries.push(entry(s, ListKind::Terms)?);
         }
         for s in t.exact {
-            let e = entry(s, true)?;
-            theme.entries.push(e);
+            theme.entries.push(entry(s, ListKind::Exact)?);
         }
         for s in t.regex {
-            let offset = s.span().start;
-            let pattern = s.into_inner();
-            crate::lexicon::compile::check_regex(&pattern)
-                .map_err(|m| err(offset, format!("theme `{}`: regex {pattern:?}: {m}", theme.id)))?;
-            theme.entries.push(Entry { rule: Rule::Regex(pattern), line: Some(line(offset)), weight: 1.0 });
+            theme.entries.push(entry(s, ListKind::Regex)?);
         }
         for s in t.exclude {
-            let e = entry(s, false)?;
-            theme.exclusions.push(e);
+            // an exclusion that is a regex is written `{ regex = "..." }`
+            let is_regex = s.get_ref().as_table().is_some_and(|t| t.contains_key("regex"));
+            theme.exclusions.push(entry(s, if is_regex { ListKind::Regex } else { ListKind::Terms })?);
         }
         theme.examples = Examples { matching: t.examples.matching, not_matching: t.examples.no_match };
         themes.push(theme);
