@@ -6,6 +6,7 @@
 //! Nothing is dropped silently: every row read is either a `Response` or a `Reject`.
 
 pub mod csv;
+pub mod encoding;
 pub mod gold;
 
 use std::hash::{BuildHasher, Hasher};
