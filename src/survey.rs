@@ -363,6 +363,18 @@ impl Survey {
         Ok(())
     }
 
+    /// Every column the survey reads, in spec order: id, respondent type, closed and
+    /// open questions, segments.
+    pub fn column_names(&self) -> Vec<&str> {
+        let mut names: Vec<&str> = Vec::new();
+        names.extend(self.id_column.as_deref());
+        names.extend(self.respondent_types.as_ref().map(|t| t.column.as_str()));
+        names.extend(self.closed.iter().map(|q| q.column.as_str()));
+        names.extend(self.open.iter().map(|q| q.column.as_str()));
+        names.extend(self.segments.iter().map(|s| s.column.as_str()));
+        names
+    }
+
     /// Ids of the open questions.
     pub fn open_ids(&self) -> Vec<&str> {
         self.open.iter().map(|o| o.id.as_str()).collect()

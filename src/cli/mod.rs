@@ -58,7 +58,9 @@ pub struct SourceArgs {
     /// Survey spec (TOML). Without it and without --input, the bundled demo is used.
     #[arg(long)]
     pub survey: Option<PathBuf>,
-    /// Responses (CSV; `-` for standard input). Default: the spec's `responses`.
+    /// Responses: CSV (any delimiter and encoding), XLSX/XLSM/XLSB/XLS/ODS, or JSON Lines
+    /// (`.jsonl`, `.ndjson`); `-` reads CSV from standard input. Default: the spec's
+    /// `responses`.
     #[arg(long)]
     pub input: Option<PathBuf>,
     /// Lexicon file. Default: the spec's `lexicon`.
@@ -70,10 +72,13 @@ pub struct SourceArgs {
     /// Without a spec: a column of free text to code (repeatable).
     #[arg(long = "text-column")]
     pub text_columns: Vec<String>,
-    /// CSV field delimiter (one character; `tab` or `\t` for tab). Default: sniffed.
+    /// CSV field delimiter (one character; `tab` or `\t` for tab). Default: sniffed
+    /// from the header line (`,` `;` tab `|`).
     #[arg(long)]
     pub delimiter: Option<String>,
-    /// Text encoding of a CSV (utf-8, utf-16, windows-1252, ...). Default: sniffed.
+    /// Text encoding of a CSV or JSON Lines input (any WHATWG label: utf-8, utf-16le,
+    /// windows-1252, latin1, ...). Default: sniffed (a byte-order mark, UTF-16, UTF-8,
+    /// else Windows-1252). With `utf-8`, rows with invalid bytes are rejected.
     #[arg(long)]
     pub encoding: Option<String>,
     /// Spreadsheet sheet to read, by name or 1-based number. Default: the first.

@@ -8,6 +8,8 @@
 pub mod csv;
 pub mod encoding;
 pub mod gold;
+pub mod jsonl;
+pub mod spreadsheet;
 
 use std::hash::{BuildHasher, Hasher};
 use std::path::{Path, PathBuf};
@@ -15,8 +17,10 @@ use std::path::{Path, PathBuf};
 use rustc_hash::FxHashMap;
 
 pub use self::csv::ResponseReader;
+pub use self::jsonl::JsonLinesReader;
+pub use self::spreadsheet::SheetReader;
 
-use crate::error::Result;
+use crate::error::{Error, Location, Result};
 use crate::survey::Survey;
 
 /// Default limit on one cell, in bytes (larger cells reject their row).
@@ -85,9 +89,64 @@ pub trait RowReader: Send {
     fn sha256(&self) -> String;
 }
 
-/// Opens `source` with the reader its format needs.
+/// The formats responses can come in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    /// Delimited text, any delimiter and encoding.
+    Csv,
+    /// A workbook: XLSX, XLSM, XLSB, XLS or ODS.
+    Spreadsheet,
+    /// JSON Lines: one JSON object per line.
+    JsonLines,
+}
+
+impl Format {
+    /// The format of `source`, whose first bytes are `head`.
+    ///
+    /// Content decides where it is unmistakable: a workbook's signature (whatever the
+    /// extension says), or, for a file not named `.csv`/`.tsv`/`.txt`, a first line that
+    /// is a JSON object. Otherwise the extension decides (`.jsonl`, `.ndjson`), and
+    /// everything else, standard input included, is CSV. A `.xls` that is really text
+    /// (some systems export CSV or HTML under that name) is read as CSV.
+    pub fn detect(source: &InputSource, head: &[u8]) -> Format {
+        let ext = match source {
+            InputSource::Stdin => return Format::Csv,
+            InputSource::File(p) | InputSource::Bytes { name: p, .. } => {
+                p.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).unwrap_or_default()
+            }
+        };
+        if spreadsheet::is_workbook(head) {
+            return Format::Spreadsheet;
+        }
+        match ext.as_str() {
+            "jsonl" | "ndjson" | "jsonlines" => Format::JsonLines,
+            "csv" | "tsv" | "tab" | "txt" => Format::Csv,
+            _ if jsonl::starts_with_object(head) => Format::JsonLines,
+            _ => Format::Csv,
+        }
+    }
+}
+
+/// Opens `source` with the reader its format needs (see [`Format::detect`]).
 pub fn open(source: &InputSource, survey: &Survey, options: &ReadOptions) -> Result<Box<dyn RowReader>> {
-    Ok(Box::new(ResponseReader::open(source, survey, options)?))
+    let head = encoding::peek(source)?;
+    let format = Format::detect(source, &head);
+    if options.sheet.is_some() && format != Format::Spreadsheet {
+        return Err(Error::input(
+            Location::file(source.name()),
+            "--sheet applies to spreadsheets, and this input is read as text (CSV or JSON Lines)",
+        ));
+    }
+    Ok(match format {
+        Format::Csv => Box::new(ResponseReader::open(source, survey, options)?),
+        Format::Spreadsheet => Box::new(SheetReader::open(source, survey, options)?),
+        Format::JsonLines => Box::new(JsonLinesReader::open(source, survey, options)?),
+    })
+}
+
+/// Whether `survey` names any column (an empty one reads every column of any header).
+pub fn wants_columns(survey: &Survey) -> bool {
+    !survey.column_names().is_empty()
 }
 
 /// The checks every reader applies to every row, in input order: field count,
@@ -190,6 +249,11 @@ pub enum RejectReason {
         /// The limit.
         limit: usize,
     },
+    /// A line of a JSON Lines input is not a JSON object.
+    InvalidJson {
+        /// What is wrong with it.
+        message: String,
+    },
 }
 
 impl std::fmt::Display for RejectReason {
@@ -206,6 +270,7 @@ impl std::fmt::Display for RejectReason {
             RejectReason::CellTooLarge { bytes, limit } => {
                 write!(f, "cell is {bytes} bytes, over the limit of {limit}")
             }
+            RejectReason::InvalidJson { message } => write!(f, "not a JSON object: {message}"),
         }
     }
 }
