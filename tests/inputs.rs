@@ -171,3 +171,76 @@ fn json_lines_with_a_broken_line_reject_exactly_that_row() {
     dir.ok(&["run", "--survey", "survey.toml", "--input", "export", "--out", "o2", "-q"]);
     assert_eq!(dir.read("o2/rejects.csv"), "line,row,respondent_id,column,reason\n");
 }
+
+/// summary.json without the words a draft cannot know (titles, question texts,
+/// labels) and without the respondent types (a draft cannot know that "police
+/// force" and "Law enforcement" are one type): every figure of every question.
+fn figures(summary: &str) -> serde_json::Value {
+    fn strip(v: &serde_json::Value) -> serde_json::Value {
+        match v {
+            serde_json::Value::Object(m) => m
+                .iter()
+                .filter(|(k, _)| !matches!(k.as_str(), "text" | "label" | "title"))
+                .map(|(k, v)| (k.clone(), strip(v)))
+                .collect(),
+            serde_json::Value::Array(a) => a.iter().map(strip).collect(),
+            other => other.clone(),
+        }
+    }
+    let v: serde_json::Value = serde_json::from_str(summary).expect("summary.json is JSON");
+    serde_json::json!({
+        "rows": v["rows"],
+        "respondents": v["respondents"],
+        "questions": strip(&v["questions"]),
+    })
+}
+
+#[test]
+fn init_on_the_demo_drafts_a_spec_that_reproduces_its_results() {
+    let dir = Workdir::new();
+    let root = crate::harness::repo();
+    let data = root.join("data/stalking-consultation/responses.csv");
+    let lexicon = root.join("lexicons/stalking-consultation.toml");
+    let (data, lexicon) = (data.to_str().unwrap(), lexicon.to_str().unwrap());
+    let out = dir.ok(&["init", data, "--out", "draft/survey.toml"]);
+    assert!(out.contains("id column:       respondent_id"), "{out}");
+    assert!(out.contains("respondent type: respondent_type"), "{out}");
+    assert!(out.contains("5 closed, 9 open; 0 columns skipped"), "{out}");
+    // As drafted, with its empty starter lexicon, it runs.
+    dir.ok(&["run", "--survey", "draft/survey.toml", "--out", "as-is", "-q"]);
+    // With the demo lexicon it gives the demo's figures.
+    dir.ok(&["run", "--survey", "draft/survey.toml", "--lexicon", lexicon, "--out", "drafted", "-q"]);
+    let spec = root.join("data/stalking-consultation/survey.toml");
+    dir.ok(&["run", "--survey", spec.to_str().unwrap(), "--lexicon", lexicon, "--out", "demo", "-q"]);
+    assert_eq!(figures(&dir.read("drafted/summary.json")), figures(&dir.read("demo/summary.json")));
+    assert_eq!(dir.read("drafted/codes.csv"), dir.read("demo/codes.csv"));
+    // init does not overwrite a spec without --force, and never a lexicon.
+    dir.write("draft/lexicon.toml", "name = \"mine\"\n");
+    let err = dir.fails(&["init", data, "--out", "draft/survey.toml"], 2);
+    assert!(err.contains("draft/survey.toml exists"), "{err}");
+    let out = dir.ok(&["init", data, "--out", "draft/survey.toml", "--force"]);
+    assert!(out.contains("kept draft/lexicon.toml"), "{out}");
+    assert_eq!(dir.read("draft/lexicon.toml"), "name = \"mine\"\n");
+}
+
+#[test]
+fn init_on_a_spreadsheet_records_the_sheet_and_skips_dates() {
+    let dir = Workdir::new();
+    dir.write("book.xlsx", workbook());
+    dir.ok(&["init", "book.xlsx", "--sheet", "Responses"]);
+    let spec = dir.read("survey.toml");
+    for want in [
+        "responses = \"book.xlsx\"",
+        "sheet = \"Responses\"",
+        "lexicon = \"lexicon.toml\"",
+        "id_column = \"id\"",
+        "[[closed]]\nid = \"q1\"",
+        "options = [\"Yes\", \"No\"]",
+        "[[open]]\nid = \"why\"",
+        "# Skipped: column \"submitted\" (4 of 4 rows answered): it holds dates.",
+    ] {
+        assert!(spec.contains(want), "{want:?} not in:\n{spec}");
+    }
+    dir.ok(&["run", "--survey", "survey.toml", "--out", "o", "-q"]);
+    assert!(dir.read("o/summary.json").contains("\"respondents\": 4"));
+}

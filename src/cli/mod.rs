@@ -12,6 +12,7 @@ macro_rules! outln {
 }
 
 pub mod explain;
+pub mod init;
 pub mod lexicon;
 pub mod run;
 pub mod validate;
@@ -50,6 +51,9 @@ pub enum Command {
     Explain(explain::ExplainArgs),
     /// Check, test and explain a lexicon.
     Lexicon(lexicon::LexiconArgs),
+    /// Draft a survey spec from a data file: id and respondent-type columns, closed
+    /// and open questions guessed, with a starter lexicon.
+    Init(init::InitArgs),
 }
 
 /// Where the survey, lexicon and responses come from (shared by every subcommand).
@@ -117,10 +121,11 @@ fn read_bytes(path: &Path) -> Result<Vec<u8>> {
     std::fs::read(path).map_err(|e| Error::io(path, e))
 }
 
-fn delimiter(s: &str) -> Result<u8> {
+/// Parses a `--delimiter` value: one ASCII character, or `tab`/`\t`.
+pub fn delimiter(s: &str) -> Result<u8> {
     match s {
         "\\t" | "tab" => Ok(b'\t'),
-        s if s.len() == 1 => Ok(s.as_bytes()[0]),
+        s if s.len() == 1 && s.is_ascii() => Ok(s.as_bytes()[0]),
         _ => Err(Error::Usage(format!("--delimiter must be one ASCII character, not {s:?}"))),
     }
 }
@@ -172,12 +177,14 @@ impl SourceArgs {
                 return Err(Error::Usage("no responses: give --input or name `responses` in the survey spec".into()));
             }
         };
+        // The spec's reading hints describe its own `responses`, not another --input.
+        let hints = if self.input.is_none() { survey.read.clone() } else { Default::default() };
         let options = RunOptions {
             threads: self.threads,
             read: ReadOptions {
-                delimiter: self.delimiter.as_deref().map(delimiter).transpose()?,
-                encoding: self.encoding.clone(),
-                sheet: self.sheet.clone(),
+                delimiter: self.delimiter.as_deref().or(hints.delimiter.as_deref()).map(delimiter).transpose()?,
+                encoding: self.encoding.clone().or_else(|| hints.encoding.clone()),
+                sheet: self.sheet.clone().or_else(|| hints.sheet.clone()),
                 max_cell_bytes: self.max_cell_bytes,
                 reject_duplicate_ids: !self.allow_duplicate_ids,
             },
