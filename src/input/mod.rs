@@ -390,3 +390,77 @@ impl std::fmt::Debug for InputSource {
         write!(f, "InputSource({})", self.name().display())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    /// Reads every row of `bytes` named `name`, as a run and as `init` would.
+    fn read_everything(name: &str, bytes: Vec<u8>) {
+        let bytes: &'static [u8] = Box::leak(bytes.into_boxed_slice());
+        let source = InputSource::Bytes { name: name.into(), bytes };
+        let surveys = [Survey::ad_hoc(Some("id".into()), &["text".into()]), Survey::ad_hoc(None, &[])];
+        for survey in &surveys {
+            if let Ok(mut r) = open(&source, survey, &ReadOptions::default()) {
+                while let Ok(Some(chunk)) = r.next_chunk(3, 64) {
+                    for row in &chunk.rows {
+                        let _ = csv::decode(row, r.columns(), 1 << 10);
+                    }
+                }
+                let _ = r.sha256();
+            }
+        }
+    }
+
+    #[test]
+    fn detects_formats_by_signature_extension_and_content() {
+        let detect = |name: &str, head: &'static [u8]| {
+            Format::detect(&InputSource::Bytes { name: name.into(), bytes: head }, head)
+        };
+        assert_eq!(detect("r.csv", b"PK\x03\x04rest"), Format::Spreadsheet);
+        assert_eq!(detect("r", b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1"), Format::Spreadsheet);
+        assert_eq!(detect("r.xlsx", b"id,text\n"), Format::Csv);
+        assert_eq!(detect("r.NDJSON", b"garbage"), Format::JsonLines);
+        assert_eq!(detect("export", b"{\"id\": 1}\n"), Format::JsonLines);
+        assert_eq!(detect("r.csv", b"{\"id\": 1}\n"), Format::Csv);
+        assert_eq!(detect("r.tsv", b"id\ttext\n"), Format::Csv);
+        assert_eq!(Format::detect(&InputSource::Stdin, b"PK\x03\x04"), Format::Csv);
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(200))]
+
+        /// No input makes a reader panic: it is rows, rejects or an error.
+        #[test]
+        fn readers_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..400), format in 0..4usize) {
+            let (name, prefix): (&str, &[u8]) = match format {
+                0 => ("r.csv", b""),
+                1 => ("r.jsonl", b"{\"id\": 1, \"text\": \"a\"}\n"),
+                2 => ("r.xlsx", b"PK\x03\x04"),
+                _ => ("r.csv", b"\xFF\xFE"),
+            };
+            read_everything(name, [prefix, bytes.as_slice()].concat());
+        }
+    }
+
+    #[test]
+    fn damaged_workbooks_do_not_panic() {
+        let mut book = rust_xlsxwriter::Workbook::new();
+        let sheet = book.add_worksheet();
+        sheet.write_string(0, 0, "id").unwrap();
+        sheet.write_string(0, 1, "text").unwrap();
+        sheet.write_number(1, 0, 1.0).unwrap();
+        sheet.write_string(1, 1, "a cost").unwrap();
+        let good = book.save_to_buffer().unwrap();
+        read_everything("r.xlsx", good.clone());
+        // Truncations and flipped bytes at many places.
+        for i in (0..good.len()).step_by(good.len() / 60 + 1) {
+            read_everything("r.xlsx", good[..i].to_vec());
+            let mut bad = good.clone();
+            bad[i] ^= 0x5A;
+            read_everything("r.xlsx", bad);
+        }
+    }
+}
