@@ -87,7 +87,7 @@ pub struct Profile {
     pub rows: usize,
     /// Distinct non-empty values.
     pub distinct: usize,
-    /// Distinct values with their counts (first [`MAX_DISTINCT`] short ones), most
+    /// Distinct values with their counts (the first 200 short ones), most
     /// frequent first.
     pub values: Vec<(String, usize)>,
     /// Whether some values were too many or too long to keep in `values`.
@@ -729,7 +729,7 @@ fn title_case(stem: &str) -> String {
     if words.is_empty() { "Survey".to_string() } else { words.join(" ") }
 }
 
-/// What [`write`] did.
+/// What [`write()`] did.
 #[derive(Clone, Debug)]
 pub struct Written {
     /// The spec written.

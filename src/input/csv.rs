@@ -1,6 +1,8 @@
 //! Reading responses from CSV in bounded chunks.
 //!
-//! A record may span lines (quoted newlines); `\r\n`, `\n` and a lone `\r` all end a
+//! The input arrives as UTF-8 from [`super::encoding`] (transcoded when it is in
+//! another encoding); the delimiter is given or sniffed from the first record. A
+//! record may span lines (quoted newlines); `\r\n`, `\n` and a lone `\r` all end a
 //! record; a UTF-8 byte-order mark before the header is ignored. Rows are kept as
 //! raw bytes until a worker decodes them, so the reader does only what must be done
 //! in order: split records, count fields, and catch duplicate respondent ids.

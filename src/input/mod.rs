@@ -1,6 +1,11 @@
 //! Responses in: reading rows from a file in bounded chunks, and turning one row
 //! into a [`Response`] (a borrowed view of its cells) or a [`Reject`].
 //!
+//! One [`RowReader`] per format: CSV in any encoding ([`csv`], over [`encoding`]),
+//! spreadsheets ([`spreadsheet`]) and JSON Lines ([`jsonl`]); [`open`] picks one (see
+//! [`Format::detect`]). Each turns its rows into `csv::ByteRecord`s, so everything
+//! after the reader is the same for every format.
+//!
 //! Structural checks that need the whole input in order (field counts, duplicate
 //! ids) happen here as rows are read; decoding a row's cells happens in the workers.
 //! Nothing is dropped silently: every row read is either a `Response` or a `Reject`.
