@@ -47,6 +47,9 @@ pub struct SheetReader {
     rows: u64,
     chunks: u64,
     sha256: String,
+    /// Size of the file, shared out over the sheet's rows as chunks' `bytes`, so
+    /// progress is measured against the file size as for CSV.
+    file_bytes: u64,
 }
 
 impl SheetReader {
@@ -62,6 +65,7 @@ impl SheetReader {
             }
         };
         let sha256 = sha256_hex(&bytes);
+        let file_bytes = bytes.len() as u64;
         let at = |m: String| Error::input(Location::file(&name), m);
         let mut book = guarded(|| open_workbook_auto_from_rs(Cursor::new(bytes)))
             .and_then(|r| r.map_err(|e| e.to_string()))
@@ -70,7 +74,9 @@ impl SheetReader {
         let range = guarded(|| book.worksheet_range(&sheet))
             .and_then(|r| r.map_err(|e| e.to_string()))
             .map_err(|e| Error::input(Location::file(&name).in_sheet(&sheet), format!("cannot read the sheet: {e}")))?;
-        SheetReader::from_range(name, sheet, range, survey, options, sha256)
+        let mut reader = SheetReader::from_range(name, sheet, range, survey, options, sha256)?;
+        reader.file_bytes = file_bytes;
+        Ok(reader)
     }
 
     fn from_range(
@@ -113,6 +119,7 @@ impl SheetReader {
             rows: 0,
             chunks: 0,
             sha256,
+            file_bytes: 0,
         })
     }
 
@@ -138,6 +145,8 @@ impl RowReader for SheetReader {
     fn next_chunk(&mut self, max_rows: usize, max_bytes: usize) -> Result<Option<Chunk>> {
         let mut rows = Vec::new();
         let mut bytes = 0u64;
+        let share = |next: usize| self.file_bytes * next as u64 / self.range.height().max(1) as u64;
+        let start = share(self.next);
         for (i, cells) in self.range.rows().enumerate().skip(self.next) {
             if rows.len() >= max_rows.max(1) || bytes >= max_bytes as u64 {
                 break;
@@ -165,7 +174,8 @@ impl RowReader for SheetReader {
         }
         let index = self.chunks;
         self.chunks += 1;
-        Ok(Some(Chunk { index, rows, bytes }))
+        let covered = share(self.next).saturating_sub(start);
+        Ok(Some(Chunk { index, rows, bytes: covered }))
     }
 }
 
