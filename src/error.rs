@@ -11,12 +11,14 @@ use std::path::{Path, PathBuf};
 /// Shorthand for results of this crate.
 pub type Result<T> = std::result::Result<T, Error>;
 
-/// A place in a file: the file, and where known a line (1-based) and column.
+/// A place in a file: the file, and where known a sheet, a line (1-based) and a column.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Location {
     /// The file (or `<stdin>`, `<demo>/...` for embedded files).
     pub path: PathBuf,
-    /// 1-based line number, when known.
+    /// The sheet of a spreadsheet, when the file is one.
+    pub sheet: Option<String>,
+    /// 1-based line number (the row number in a spreadsheet), when known.
     pub line: Option<u64>,
     /// Column: a CSV column name, or a 1-based character column in a text file.
     pub column: Option<String>,
@@ -25,7 +27,13 @@ pub struct Location {
 impl Location {
     /// A location naming only a file.
     pub fn file(path: impl AsRef<Path>) -> Location {
-        Location { path: path.as_ref().to_path_buf(), line: None, column: None }
+        Location { path: path.as_ref().to_path_buf(), sheet: None, line: None, column: None }
+    }
+
+    /// This location in a given sheet of a spreadsheet.
+    pub fn in_sheet(mut self, sheet: impl Into<String>) -> Location {
+        self.sheet = Some(sheet.into());
+        self
     }
 
     /// This location at a given 1-based line.
@@ -47,10 +55,12 @@ impl fmt::Display for Location {
         if let Some(line) = self.line {
             write!(f, ":{line}")?;
         }
-        if let Some(column) = &self.column {
-            write!(f, " (column {column:?})")?;
+        match (&self.sheet, &self.column) {
+            (Some(sheet), Some(column)) => write!(f, " (sheet {sheet:?}, column {column:?})"),
+            (Some(sheet), None) => write!(f, " (sheet {sheet:?})"),
+            (None, Some(column)) => write!(f, " (column {column:?})"),
+            (None, None) => Ok(()),
         }
-        Ok(())
     }
 }
 
@@ -149,6 +159,8 @@ mod tests {
     fn location_names_file_line_and_column() {
         let loc = Location::file("r.csv").at_line(7).at_column("q3");
         assert_eq!(loc.to_string(), "r.csv:7 (column \"q3\")");
+        let loc = Location::file("r.xlsx").in_sheet("Answers").at_line(4).at_column("q1");
+        assert_eq!(loc.to_string(), "r.xlsx:4 (sheet \"Answers\", column \"q1\")");
     }
 
     #[test]

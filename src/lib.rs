@@ -3,6 +3,7 @@ pub mod campaign;
 pub mod coding;
 pub mod demo;
 pub mod error;
+pub mod init;
 pub mod input;
 pub mod lexicon;
 pub mod lint;

@@ -29,6 +29,7 @@ fn main() -> ExitCode {
         Command::Validate(args) => cli::validate::execute(args),
         Command::Explain(args) => cli::explain::execute(args),
         Command::Lexicon(args) => cli::lexicon::execute(args),
+        Command::Init(args) => cli::init::execute(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

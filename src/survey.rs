@@ -150,10 +150,26 @@ pub struct Survey {
     pub lexicon: Option<PathBuf>,
     /// Responses path (resolved against the spec's folder).
     pub responses: Option<PathBuf>,
+    /// How to read the responses when the command line does not say: the sheet of a
+    /// spreadsheet, a CSV's encoding and delimiter.
+    pub read: ReadHints,
     /// Order in which questions appear in reports: ids of closed and open questions.
     pub order: Vec<String>,
     /// The spec file.
     pub source: PathBuf,
+}
+
+/// How to read a spec's responses, when the command line does not say (`sheet`,
+/// `encoding`, `delimiter` in the spec; same values as the flags).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReadHints {
+    /// Sheet of a spreadsheet, by name or 1-based number.
+    pub sheet: Option<String>,
+    /// Encoding of a CSV (a WHATWG label).
+    pub encoding: Option<String>,
+    /// Delimiter of a CSV (one character, or `tab`).
+    pub delimiter: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -163,6 +179,9 @@ struct SurveyFile {
     id_column: Option<String>,
     lexicon: Option<String>,
     responses: Option<String>,
+    sheet: Option<String>,
+    encoding: Option<String>,
+    delimiter: Option<String>,
     #[serde(default)]
     non_answers: Vec<String>,
     respondent_type: Option<TypesFile>,
@@ -230,6 +249,15 @@ fn builtin_aliases(option: &str) -> &'static [&'static str] {
         "dontknow" => &["dk", "not sure", "unsure", "do not know", "no opinion", "dont know", "undecided"],
         _ => &[],
     }
+}
+
+/// The built-in option a cell means, if any: `Yes`, `No` or `Don't know`, with the
+/// spellings every closed question accepts for them (`y`, `nope`, `DK`, `not sure`).
+pub fn builtin_option(cell: &str) -> Option<&'static str> {
+    let key = fold_label(cell);
+    ["Yes", "No", "Don't know"]
+        .into_iter()
+        .find(|name| fold_label(name) == key || builtin_aliases(name).iter().any(|a| fold_label(a) == key))
 }
 
 /// Folds a label for comparison: lowercase letters and digits only
@@ -311,6 +339,7 @@ impl Survey {
             non_answers: file.non_answers,
             lexicon: resolve(file.lexicon),
             responses: resolve(file.responses),
+            read: ReadHints { sheet: file.sheet, encoding: file.encoding, delimiter: file.delimiter },
             order: file.order,
             source: path.to_path_buf(),
         };
@@ -333,6 +362,7 @@ impl Survey {
             non_answers: Vec::new(),
             lexicon: None,
             responses: None,
+            read: ReadHints::default(),
             order: Vec::new(),
             source: PathBuf::from("<command line>"),
         }
@@ -361,6 +391,18 @@ impl Survey {
             return Err(bad(format!("respondent_type.default `{}` is not one of the types", t.default)));
         }
         Ok(())
+    }
+
+    /// Every column the survey reads, in spec order: id, respondent type, closed and
+    /// open questions, segments.
+    pub fn column_names(&self) -> Vec<&str> {
+        let mut names: Vec<&str> = Vec::new();
+        names.extend(self.id_column.as_deref());
+        names.extend(self.respondent_types.as_ref().map(|t| t.column.as_str()));
+        names.extend(self.closed.iter().map(|q| q.column.as_str()));
+        names.extend(self.open.iter().map(|q| q.column.as_str()));
+        names.extend(self.segments.iter().map(|s| s.column.as_str()));
+        names
     }
 
     /// Ids of the open questions.
@@ -574,6 +616,22 @@ id = "q1_text"
             ("Perhaps", ClosedCell::Unrecognised),
         ] {
             assert_eq!(c.closed(0, cell), want, "{cell:?}");
+        }
+    }
+
+    #[test]
+    fn builtin_options_cover_common_spellings() {
+        for (cell, want) in [
+            ("YES ", Some("Yes")),
+            ("y", Some("Yes")),
+            ("Nope", Some("No")),
+            ("DK", Some("Don't know")),
+            ("Don\u{2019}t know", Some("Don't know")),
+            ("not sure", Some("Don't know")),
+            ("Maybe", None),
+            ("", None),
+        ] {
+            assert_eq!(builtin_option(cell), want, "{cell:?}");
         }
     }
 

@@ -33,8 +33,12 @@ fn every_row_is_coded_or_rejected() {
     let dir = Workdir::new();
     dir.write("lex.toml", "[[theme]]\nid = \"cost\"\nterms = [\"cost\"]\n");
     dir.write("r.csv", b"id,why\n1,the cost\n2,too,many\n1,duplicate\n3,caf\xe9 cost\n,no id\n4,fine\n".as_slice());
+    // Declared UTF-8, so the Latin-1 byte rejects its row (sniffed, the file would be
+    // read as Windows-1252).
     let out = dir.ok(&[
         "run",
+        "--encoding",
+        "utf-8",
         "--input",
         "r.csv",
         "--id-column",
@@ -62,6 +66,8 @@ fn every_row_is_coded_or_rejected() {
     dir.fails(
         &[
             "run",
+            "--encoding",
+            "utf-8",
             "--input",
             "r.csv",
             "--id-column",

@@ -5,4 +5,5 @@ mod harness;
 
 mod demo;
 mod errors;
+mod inputs;
 mod runs;

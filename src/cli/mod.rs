@@ -12,6 +12,7 @@ macro_rules! outln {
 }
 
 pub mod explain;
+pub mod init;
 pub mod lexicon;
 pub mod run;
 pub mod validate;
@@ -50,6 +51,9 @@ pub enum Command {
     Explain(explain::ExplainArgs),
     /// Check, test and explain a lexicon.
     Lexicon(lexicon::LexiconArgs),
+    /// Draft a survey spec from a data file: id and respondent-type columns, closed
+    /// and open questions guessed, with a starter lexicon.
+    Init(init::InitArgs),
 }
 
 /// Where the survey, lexicon and responses come from (shared by every subcommand).
@@ -58,7 +62,9 @@ pub struct SourceArgs {
     /// Survey spec (TOML). Without it and without --input, the bundled demo is used.
     #[arg(long)]
     pub survey: Option<PathBuf>,
-    /// Responses (CSV; `-` for standard input). Default: the spec's `responses`.
+    /// Responses: CSV (any delimiter and encoding), XLSX/XLSM/XLSB/XLS/ODS, or JSON Lines
+    /// (`.jsonl`, `.ndjson`); `-` reads CSV from standard input. Default: the spec's
+    /// `responses`.
     #[arg(long)]
     pub input: Option<PathBuf>,
     /// Lexicon file. Default: the spec's `lexicon`.
@@ -70,10 +76,13 @@ pub struct SourceArgs {
     /// Without a spec: a column of free text to code (repeatable).
     #[arg(long = "text-column")]
     pub text_columns: Vec<String>,
-    /// CSV field delimiter (one character; `tab` or `\t` for tab). Default: sniffed.
+    /// CSV field delimiter (one character; `tab` or `\t` for tab). Default: sniffed
+    /// from the header line (`,` `;` tab `|`).
     #[arg(long)]
     pub delimiter: Option<String>,
-    /// Text encoding of a CSV (utf-8, utf-16, windows-1252, ...). Default: sniffed.
+    /// Text encoding of a CSV or JSON Lines input (any WHATWG label: utf-8, utf-16le,
+    /// windows-1252, latin1, ...). Default: sniffed (a byte-order mark, UTF-16, UTF-8,
+    /// else Windows-1252). With `utf-8`, rows with invalid bytes are rejected.
     #[arg(long)]
     pub encoding: Option<String>,
     /// Spreadsheet sheet to read, by name or 1-based number. Default: the first.
@@ -112,10 +121,11 @@ fn read_bytes(path: &Path) -> Result<Vec<u8>> {
     std::fs::read(path).map_err(|e| Error::io(path, e))
 }
 
-fn delimiter(s: &str) -> Result<u8> {
+/// Parses a `--delimiter` value: one ASCII character, or `tab`/`\t`.
+pub fn delimiter(s: &str) -> Result<u8> {
     match s {
         "\\t" | "tab" => Ok(b'\t'),
-        s if s.len() == 1 => Ok(s.as_bytes()[0]),
+        s if s.len() == 1 && s.is_ascii() => Ok(s.as_bytes()[0]),
         _ => Err(Error::Usage(format!("--delimiter must be one ASCII character, not {s:?}"))),
     }
 }
@@ -167,12 +177,14 @@ impl SourceArgs {
                 return Err(Error::Usage("no responses: give --input or name `responses` in the survey spec".into()));
             }
         };
+        // The spec's reading hints describe its own `responses`, not another --input.
+        let hints = if self.input.is_none() { survey.read.clone() } else { Default::default() };
         let options = RunOptions {
             threads: self.threads,
             read: ReadOptions {
-                delimiter: self.delimiter.as_deref().map(delimiter).transpose()?,
-                encoding: self.encoding.clone(),
-                sheet: self.sheet.clone(),
+                delimiter: self.delimiter.as_deref().or(hints.delimiter.as_deref()).map(delimiter).transpose()?,
+                encoding: self.encoding.clone().or_else(|| hints.encoding.clone()),
+                sheet: self.sheet.clone().or_else(|| hints.sheet.clone()),
                 max_cell_bytes: self.max_cell_bytes,
                 reject_duplicate_ids: !self.allow_duplicate_ids,
             },

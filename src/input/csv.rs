@@ -1,6 +1,8 @@
 //! Reading responses from CSV in bounded chunks.
 //!
-//! A record may span lines (quoted newlines); `\r\n`, `\n` and a lone `\r` all end a
+//! The input arrives as UTF-8 from [`super::encoding`] (transcoded when it is in
+//! another encoding); the delimiter is given or sniffed from the first record. A
+//! record may span lines (quoted newlines); `\r\n`, `\n` and a lone `\r` all end a
 //! record; a UTF-8 byte-order mark before the header is ignored. Rows are kept as
 //! raw bytes until a worker decodes them, so the reader does only what must be done
 //! in order: split records, count fields, and catch duplicate respondent ids.
@@ -12,6 +14,7 @@ use std::sync::{Arc, Mutex};
 
 use sha2::{Digest, Sha256};
 
+use super::encoding::{InputDigest, TextInput};
 use super::{Chunk, Columns, InputSource, RawRow, ReadOptions, Reject, RejectReason, Response, RowChecker, RowReader};
 use crate::error::{Error, Location, Result};
 use crate::survey::Survey;
@@ -20,6 +23,7 @@ use crate::survey::Survey;
 pub struct ResponseReader {
     reader: csv::Reader<LineCounter>,
     lines: Arc<Mutex<LineBreaks>>,
+    digest: InputDigest,
     name: PathBuf,
     columns: Columns,
     checker: RowChecker,
@@ -30,29 +34,23 @@ pub struct ResponseReader {
 
 impl ResponseReader {
     /// Opens `source`, reads its header and finds the survey's columns.
+    ///
+    /// The encoding and delimiter are `options`' or sniffed (see [`super::encoding`]
+    /// and [`sniff_delimiter`]).
     pub fn open(source: &InputSource, survey: &Survey, options: &ReadOptions) -> Result<ResponseReader> {
-        let name = source.name();
-        let inner: Box<dyn Read + Send> = match source {
-            InputSource::File(p) => Box::new(std::fs::File::open(p).map_err(|e| Error::io(p, e))?),
-            InputSource::Stdin => Box::new(std::io::stdin()),
-            InputSource::Bytes { bytes, .. } => Box::new(*bytes),
-        };
-        ResponseReader::from_reader(inner, name, survey, options)
+        let text = super::encoding::open_text(source, options.encoding.as_deref())?;
+        ResponseReader::from_text(text, source.name(), survey, options)
     }
 
-    /// Reads from any reader; `name` is used in messages.
-    pub fn from_reader(
-        inner: Box<dyn Read + Send>,
-        name: PathBuf,
-        survey: &Survey,
-        options: &ReadOptions,
-    ) -> Result<ResponseReader> {
+    /// Reads an input already opened as text; `name` is used in messages.
+    pub fn from_text(text: TextInput, name: PathBuf, survey: &Survey, options: &ReadOptions) -> Result<ResponseReader> {
         let lines = Arc::new(Mutex::new(LineBreaks::default()));
-        let counter = LineCounter { inner, lines: Arc::clone(&lines), offset: 0, last: 0, sha: Sha256::new() };
+        let delimiter = options.delimiter.unwrap_or_else(|| sniff_delimiter(&text.head));
+        let counter = LineCounter { inner: text.reader, lines: Arc::clone(&lines), offset: 0, last: 0 };
         let mut reader = csv::ReaderBuilder::new()
             .flexible(true)
             .has_headers(true)
-            .delimiter(options.delimiter.unwrap_or(b','))
+            .delimiter(delimiter)
             .buffer_capacity(1 << 20)
             .from_reader(counter);
         let header = reader.byte_headers().map_err(|e| csv_error(&name, e))?.clone();
@@ -66,6 +64,7 @@ impl ResponseReader {
         Ok(ResponseReader {
             reader,
             lines,
+            digest: text.digest,
             name,
             checker: RowChecker::new(columns.clone(), options),
             columns,
@@ -74,6 +73,44 @@ impl ResponseReader {
             last_byte: 0,
         })
     }
+}
+
+/// The delimiter of a CSV, guessed from its first record (quotes respected): the
+/// one of `,` tab `;` `|` that occurs most often in it; on a tie, the one that occurs
+/// as often in the second record, then the more frequent there, then the earlier in
+/// that list. `,` if none occurs (a single column).
+pub fn sniff_delimiter(head: &str) -> u8 {
+    const CANDIDATES: [u8; 4] = [b',', b'\t', b';', b'|'];
+    let mut records = [[0usize; 4]; 2];
+    let (mut record, mut in_quotes, mut started) = (0, false, false);
+    for &b in head.as_bytes() {
+        match b {
+            b'"' => in_quotes = !in_quotes,
+            // A line break ends a record unless the record is still empty (`\r\n`, blank lines).
+            b'\r' | b'\n' if !in_quotes => {
+                if started {
+                    record += 1;
+                    started = false;
+                    if record == records.len() {
+                        break;
+                    }
+                }
+                continue;
+            }
+            _ if !in_quotes => {
+                if let Some(i) = CANDIDATES.iter().position(|&c| c == b) {
+                    records[record][i] += 1;
+                }
+            }
+            _ => {}
+        }
+        started = true;
+    }
+    let [first, second] = records;
+    (0..CANDIDATES.len())
+        .filter(|&i| first[i] > 0)
+        .max_by_key(|&i| (first[i], first[i] == second[i], second[i], std::cmp::Reverse(i)))
+        .map_or(b',', |i| CANDIDATES[i])
 }
 
 impl RowReader for ResponseReader {
@@ -86,7 +123,7 @@ impl RowReader for ResponseReader {
     }
 
     fn sha256(&self) -> String {
-        hex(&self.reader.get_ref().sha.clone().finalize())
+        self.digest.hex()
     }
 
     fn next_chunk(&mut self, max_rows: usize, max_bytes: usize) -> Result<Option<Chunk>> {
@@ -141,13 +178,11 @@ struct LineCounter {
     lines: Arc<Mutex<LineBreaks>>,
     offset: u64,
     last: u8,
-    sha: Sha256,
 }
 
 impl Read for LineCounter {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         let n = self.inner.read(buf)?;
-        self.sha.update(&buf[..n]);
         let mut lines = self.lines.lock().expect("line counter lock is never poisoned");
         for (i, &b) in buf[..n].iter().enumerate() {
             if b == b'\r' || (b == b'\n' && self.last != b'\r') {
@@ -268,8 +303,12 @@ mod tests {
     }
 
     fn read_all(data: &'static [u8]) -> Result<(Vec<RawRow>, Columns)> {
+        read_all_with(data, &ReadOptions::default())
+    }
+
+    fn read_all_with(data: &'static [u8], options: &ReadOptions) -> Result<(Vec<RawRow>, Columns)> {
         let src = InputSource::Bytes { name: "t.csv".into(), bytes: data };
-        let mut r = ResponseReader::open(&src, &survey(), &ReadOptions::default())?;
+        let mut r = ResponseReader::open(&src, &survey(), options)?;
         let mut rows = Vec::new();
         while let Some(c) = r.next_chunk(2, 1 << 20)? {
             rows.extend(c.rows);
@@ -320,10 +359,47 @@ mod tests {
 
     #[test]
     fn decoding_rejects_invalid_utf8_and_huge_cells() {
-        let (rows, cols) = read_all(b"id,text\n1,caf\xe9\n2,abcdef\n").unwrap();
+        // Declared UTF-8: a Latin-1 byte is not transcoded, its row is rejected.
+        let utf8 = ReadOptions { encoding: Some("utf-8".into()), ..ReadOptions::default() };
+        let (rows, cols) = read_all_with(b"id,text\n1,caf\xe9\n2,abcdef\n", &utf8).unwrap();
         let err = decode(&rows[0], &cols, 100).unwrap_err();
         assert_eq!((err.column.as_deref(), err.reason), (Some("text"), RejectReason::InvalidUtf8));
         let err = decode(&rows[1], &cols, 3).unwrap_err();
         assert_eq!(err.reason, RejectReason::CellTooLarge { bytes: 6, limit: 3 });
+    }
+
+    #[test]
+    fn sniffed_windows_1252_is_transcoded_with_lines_intact() {
+        let (rows, cols) = read_all(b"id;text\r\n1;\"caf\xe9\r\n\x93ok\x94\"\r\n2;\xa35\r\n").unwrap();
+        assert_eq!(rows.iter().map(|r| r.line).collect::<Vec<_>>(), [2, 4]);
+        let r = decode(&rows[0], &cols, 100).unwrap();
+        assert_eq!(r.open[0], "caf\u{e9}\r\n\u{201C}ok\u{201D}");
+        assert_eq!(decode(&rows[1], &cols, 100).unwrap().open[0], "\u{a3}5");
+    }
+
+    #[test]
+    fn utf16_with_bom_reads_like_utf8() {
+        let (rows, cols) = read_all(b"\xFF\xFEi\0d\0\t\0t\0e\0x\0t\0\n\x001\0\t\0\xe9\0\n\0").unwrap();
+        assert_eq!(rows.len(), 1);
+        assert_eq!(decode(&rows[0], &cols, 100).unwrap().open[0], "\u{e9}");
+    }
+
+    #[test]
+    fn sniffs_the_delimiter_from_the_first_record() {
+        for (head, want) in [
+            ("id,text\n1,a\n", b','),
+            ("id;text;q2\n1;a,b;c\n", b';'),
+            ("id\ttext\n1\tx\n", b'\t'),
+            ("id|text\n", b'|'),
+            ("\"a,b\";\"c,d\";e\n", b';'),
+            ("\"multi\nline, header\"|x\n1|2\n", b'|'),
+            ("id\n1\n", b','),
+            ("", b','),
+            // A tie in the header: the delimiter the second record agrees with.
+            ("a,b;c\n1;2;3\n", b';'),
+            ("\r\n\r\nid;t\r\n", b';'),
+        ] {
+            assert_eq!(sniff_delimiter(head) as char, want as char, "{head:?}");
+        }
     }
 }

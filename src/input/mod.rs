@@ -1,12 +1,20 @@
 //! Responses in: reading rows from a file in bounded chunks, and turning one row
 //! into a [`Response`] (a borrowed view of its cells) or a [`Reject`].
 //!
+//! One [`RowReader`] per format: CSV in any encoding ([`csv`], over [`encoding`]),
+//! spreadsheets ([`spreadsheet`]) and JSON Lines ([`jsonl`]); [`open`] picks one (see
+//! [`Format::detect`]). Each turns its rows into `csv::ByteRecord`s, so everything
+//! after the reader is the same for every format.
+//!
 //! Structural checks that need the whole input in order (field counts, duplicate
 //! ids) happen here as rows are read; decoding a row's cells happens in the workers.
 //! Nothing is dropped silently: every row read is either a `Response` or a `Reject`.
 
 pub mod csv;
+pub mod encoding;
 pub mod gold;
+pub mod jsonl;
+pub mod spreadsheet;
 
 use std::hash::{BuildHasher, Hasher};
 use std::path::{Path, PathBuf};
@@ -14,8 +22,10 @@ use std::path::{Path, PathBuf};
 use rustc_hash::FxHashMap;
 
 pub use self::csv::ResponseReader;
+pub use self::jsonl::JsonLinesReader;
+pub use self::spreadsheet::SheetReader;
 
-use crate::error::Result;
+use crate::error::{Error, Location, Result};
 use crate::survey::Survey;
 
 /// Default limit on one cell, in bytes (larger cells reject their row).
@@ -84,9 +94,64 @@ pub trait RowReader: Send {
     fn sha256(&self) -> String;
 }
 
-/// Opens `source` with the reader its format needs.
+/// The formats responses can come in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    /// Delimited text, any delimiter and encoding.
+    Csv,
+    /// A workbook: XLSX, XLSM, XLSB, XLS or ODS.
+    Spreadsheet,
+    /// JSON Lines: one JSON object per line.
+    JsonLines,
+}
+
+impl Format {
+    /// The format of `source`, whose first bytes are `head`.
+    ///
+    /// Content decides where it is unmistakable: a workbook's signature (whatever the
+    /// extension says), or, for a file not named `.csv`/`.tsv`/`.txt`, a first line that
+    /// is a JSON object. Otherwise the extension decides (`.jsonl`, `.ndjson`), and
+    /// everything else, standard input included, is CSV. A `.xls` that is really text
+    /// (some systems export CSV or HTML under that name) is read as CSV.
+    pub fn detect(source: &InputSource, head: &[u8]) -> Format {
+        let ext = match source {
+            InputSource::Stdin => return Format::Csv,
+            InputSource::File(p) | InputSource::Bytes { name: p, .. } => {
+                p.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).unwrap_or_default()
+            }
+        };
+        if spreadsheet::is_workbook(head) {
+            return Format::Spreadsheet;
+        }
+        match ext.as_str() {
+            "jsonl" | "ndjson" | "jsonlines" => Format::JsonLines,
+            "csv" | "tsv" | "tab" | "txt" => Format::Csv,
+            _ if jsonl::starts_with_object(head) => Format::JsonLines,
+            _ => Format::Csv,
+        }
+    }
+}
+
+/// Opens `source` with the reader its format needs (see [`Format::detect`]).
 pub fn open(source: &InputSource, survey: &Survey, options: &ReadOptions) -> Result<Box<dyn RowReader>> {
-    Ok(Box::new(ResponseReader::open(source, survey, options)?))
+    let head = encoding::peek(source)?;
+    let format = Format::detect(source, &head);
+    if options.sheet.is_some() && format != Format::Spreadsheet {
+        return Err(Error::input(
+            Location::file(source.name()),
+            "--sheet applies to spreadsheets, and this input is read as text (CSV or JSON Lines)",
+        ));
+    }
+    Ok(match format {
+        Format::Csv => Box::new(ResponseReader::open(source, survey, options)?),
+        Format::Spreadsheet => Box::new(SheetReader::open(source, survey, options)?),
+        Format::JsonLines => Box::new(JsonLinesReader::open(source, survey, options)?),
+    })
+}
+
+/// Whether `survey` names any column (an empty one reads every column of any header).
+pub fn wants_columns(survey: &Survey) -> bool {
+    !survey.column_names().is_empty()
 }
 
 /// The checks every reader applies to every row, in input order: field count,
@@ -189,6 +254,11 @@ pub enum RejectReason {
         /// The limit.
         limit: usize,
     },
+    /// A line of a JSON Lines input is not a JSON object.
+    InvalidJson {
+        /// What is wrong with it.
+        message: String,
+    },
 }
 
 impl std::fmt::Display for RejectReason {
@@ -205,6 +275,7 @@ impl std::fmt::Display for RejectReason {
             RejectReason::CellTooLarge { bytes, limit } => {
                 write!(f, "cell is {bytes} bytes, over the limit of {limit}")
             }
+            RejectReason::InvalidJson { message } => write!(f, "not a JSON object: {message}"),
         }
     }
 }
@@ -322,5 +393,79 @@ impl InputSource {
 impl std::fmt::Debug for InputSource {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "InputSource({})", self.name().display())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    /// Reads every row of `bytes` named `name`, as a run and as `init` would.
+    fn read_everything(name: &str, bytes: Vec<u8>) {
+        let bytes: &'static [u8] = Box::leak(bytes.into_boxed_slice());
+        let source = InputSource::Bytes { name: name.into(), bytes };
+        let surveys = [Survey::ad_hoc(Some("id".into()), &["text".into()]), Survey::ad_hoc(None, &[])];
+        for survey in &surveys {
+            if let Ok(mut r) = open(&source, survey, &ReadOptions::default()) {
+                while let Ok(Some(chunk)) = r.next_chunk(3, 64) {
+                    for row in &chunk.rows {
+                        let _ = csv::decode(row, r.columns(), 1 << 10);
+                    }
+                }
+                let _ = r.sha256();
+            }
+        }
+    }
+
+    #[test]
+    fn detects_formats_by_signature_extension_and_content() {
+        let detect = |name: &str, head: &'static [u8]| {
+            Format::detect(&InputSource::Bytes { name: name.into(), bytes: head }, head)
+        };
+        assert_eq!(detect("r.csv", b"PK\x03\x04rest"), Format::Spreadsheet);
+        assert_eq!(detect("r", b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1"), Format::Spreadsheet);
+        assert_eq!(detect("r.xlsx", b"id,text\n"), Format::Csv);
+        assert_eq!(detect("r.NDJSON", b"garbage"), Format::JsonLines);
+        assert_eq!(detect("export", b"{\"id\": 1}\n"), Format::JsonLines);
+        assert_eq!(detect("r.csv", b"{\"id\": 1}\n"), Format::Csv);
+        assert_eq!(detect("r.tsv", b"id\ttext\n"), Format::Csv);
+        assert_eq!(Format::detect(&InputSource::Stdin, b"PK\x03\x04"), Format::Csv);
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(200))]
+
+        /// No input makes a reader panic: it is rows, rejects or an error.
+        #[test]
+        fn readers_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..400), format in 0..4usize) {
+            let (name, prefix): (&str, &[u8]) = match format {
+                0 => ("r.csv", b""),
+                1 => ("r.jsonl", b"{\"id\": 1, \"text\": \"a\"}\n"),
+                2 => ("r.xlsx", b"PK\x03\x04"),
+                _ => ("r.csv", b"\xFF\xFE"),
+            };
+            read_everything(name, [prefix, bytes.as_slice()].concat());
+        }
+    }
+
+    #[test]
+    fn damaged_workbooks_do_not_panic() {
+        let mut book = rust_xlsxwriter::Workbook::new();
+        let sheet = book.add_worksheet();
+        sheet.write_string(0, 0, "id").unwrap();
+        sheet.write_string(0, 1, "text").unwrap();
+        sheet.write_number(1, 0, 1.0).unwrap();
+        sheet.write_string(1, 1, "a cost").unwrap();
+        let good = book.save_to_buffer().unwrap();
+        read_everything("r.xlsx", good.clone());
+        // Truncations and flipped bytes at many places.
+        for i in (0..good.len()).step_by(good.len() / 60 + 1) {
+            read_everything("r.xlsx", good[..i].to_vec());
+            let mut bad = good.clone();
+            bad[i] ^= 0x5A;
+            read_everything("r.xlsx", bad);
+        }
     }
 }

@@ -1,0 +1,905 @@
+//! `codeframe init`: drafting a survey spec from the responses themselves.
+//!
+//! A sample of rows is read with the same readers as a run, each column is profiled
+//! (how full, how many distinct values, how long, whether numbers, dates or email
+//! addresses), and the draft is written as commented TOML: the id column, the
+//! respondent-type column, and each other column as a closed question (its options,
+//! spelling variants as aliases), an open question, or skipped. Where a guess is
+//! weak the draft says so in a `# unsure:` comment. The draft parses and runs as it
+//! is, with an empty starter lexicon written beside it.
+//!
+//! This module guesses and writes text; it does not run anything.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::hash::{BuildHasher, Hasher};
+use std::path::{Component, Path, PathBuf};
+
+use rustc_hash::{FxBuildHasher, FxHashMap, FxHashSet};
+
+use crate::error::{Error, Location, Result};
+use crate::input::{self, InputSource, ReadOptions};
+use crate::survey::{Classifier, Survey, builtin_option, fold_label};
+use crate::text::Analyzer;
+
+/// Rows read to guess from, by default.
+pub const DEFAULT_SAMPLE_ROWS: usize = 5000;
+
+/// Most distinct values of a column kept for listing options.
+const MAX_DISTINCT: usize = 200;
+
+/// Values longer than this are never options.
+const MAX_OPTION_CHARS: usize = 100;
+
+/// How `init` reads the data.
+#[derive(Clone, Debug)]
+pub struct InitOptions {
+    /// How to read the input (sheet, encoding, delimiter).
+    pub read: ReadOptions,
+    /// Rows to read for the guesses.
+    pub sample_rows: usize,
+}
+
+impl Default for InitOptions {
+    fn default() -> InitOptions {
+        InitOptions { read: ReadOptions::default(), sample_rows: DEFAULT_SAMPLE_ROWS }
+    }
+}
+
+/// The rows `init` guesses from.
+#[derive(Clone, Debug, Default)]
+pub struct Sample {
+    /// Header names, in file order.
+    pub header: Vec<String>,
+    /// Rows read (structurally rejected ones left out), cells trimmed.
+    pub rows: Vec<Vec<String>>,
+    /// Rows left out because the reader rejected them.
+    pub rejected: usize,
+}
+
+/// Reads the header and up to `options.sample_rows` rows of `source`.
+pub fn sample(source: &InputSource, options: &InitOptions) -> Result<Sample> {
+    let everything = Survey::ad_hoc(None, &[]);
+    let mut reader = input::open(source, &everything, &options.read)?;
+    let mut out = Sample { header: reader.columns().header.clone(), ..Sample::default() };
+    while out.rows.len() + out.rejected < options.sample_rows {
+        let want = options.sample_rows - out.rows.len() - out.rejected;
+        let Some(chunk) = reader.next_chunk(want.min(2048), 4 << 20)? else { break };
+        for row in chunk.rows {
+            if row.reject.is_some() {
+                out.rejected += 1;
+                continue;
+            }
+            out.rows.push(row.record.iter().map(|c| String::from_utf8_lossy(c).trim().to_string()).collect());
+        }
+    }
+    Ok(out)
+}
+
+/// What the values of one column look like.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Profile {
+    /// Header name.
+    pub name: String,
+    /// Rows with a non-empty cell.
+    pub filled: usize,
+    /// Rows sampled.
+    pub rows: usize,
+    /// Distinct non-empty values.
+    pub distinct: usize,
+    /// Distinct values with their counts (the first 200 short ones), most
+    /// frequent first.
+    pub values: Vec<(String, usize)>,
+    /// Whether some values were too many or too long to keep in `values`.
+    pub values_cut: bool,
+    /// Average characters of a filled cell.
+    pub avg_chars: f64,
+    /// Average words of a filled cell.
+    pub avg_words: f64,
+    /// Longest cell, in characters.
+    pub max_chars: usize,
+    /// Filled cells that are numbers, dates, email addresses, without spaces.
+    pub numbers: usize,
+    /// See `numbers`.
+    pub dates: usize,
+    /// See `numbers`.
+    pub emails: usize,
+    /// See `numbers`.
+    pub no_spaces: usize,
+}
+
+impl Profile {
+    /// Profiles column `i` of the sample.
+    pub fn new(sample: &Sample, i: usize) -> Profile {
+        let mut p = Profile { name: sample.header[i].clone(), rows: sample.rows.len(), ..Profile::default() };
+        let mut counts: FxHashMap<&str, usize> = FxHashMap::default();
+        let mut seen: FxHashSet<u64> = FxHashSet::default();
+        let (mut chars, mut words) = (0usize, 0usize);
+        for cell in sample.rows.iter().map(|r| r.get(i).map_or("", String::as_str)) {
+            if cell.is_empty() {
+                continue;
+            }
+            p.filled += 1;
+            let n = cell.chars().count();
+            chars += n;
+            words += cell.split_whitespace().count();
+            p.max_chars = p.max_chars.max(n);
+            p.numbers += usize::from(number(cell).is_some());
+            p.dates += usize::from(is_date(cell));
+            p.emails += usize::from(is_email(cell));
+            p.no_spaces += usize::from(!cell.contains(char::is_whitespace));
+            let mut h = FxBuildHasher.build_hasher();
+            h.write(cell.as_bytes());
+            seen.insert(h.finish());
+            if n <= MAX_OPTION_CHARS && (counts.len() < MAX_DISTINCT || counts.contains_key(cell)) {
+                *counts.entry(cell).or_default() += 1;
+            } else {
+                p.values_cut = true;
+            }
+        }
+        p.distinct = seen.len();
+        if p.filled > 0 {
+            p.avg_chars = chars as f64 / p.filled as f64;
+            p.avg_words = words as f64 / p.filled as f64;
+        }
+        p.values = counts.into_iter().map(|(k, v)| (k.to_string(), v)).collect();
+        p.values.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        p
+    }
+}
+
+/// One option guessed for a closed column: its label, the other spellings seen, and
+/// how many cells chose it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct GuessedOption {
+    /// The label (the most frequent spelling, or the built-in name).
+    pub label: String,
+    /// Spellings seen that do not fold to the label.
+    pub aliases: Vec<String>,
+    /// Cells.
+    pub count: usize,
+}
+
+/// What a column was taken to be.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Role {
+    /// The respondent id.
+    Id,
+    /// The respondent type, with the types seen.
+    RespondentType(Vec<GuessedOption>),
+    /// A closed question with these options.
+    Closed(Vec<GuessedOption>),
+    /// An open (free-text) question.
+    Open,
+    /// Left out of the spec, for the reason given.
+    Skip(String),
+}
+
+/// The guess for one column.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Guess {
+    /// The column's profile.
+    pub profile: Profile,
+    /// Its role.
+    pub role: Role,
+    /// Why the guess is uncertain, if it is.
+    pub unsure: Option<String>,
+}
+
+/// Groups spellings into options: case, spacing and punctuation folded away; the
+/// built-in Yes/No spellings merged when the column is a yes/no question, the Don't
+/// know spellings always. Empty and punctuation-only values are not options.
+pub fn group_options(values: &[(String, usize)]) -> Vec<GuessedOption> {
+    let yes_no = values.iter().any(|(v, _)| matches!(fold_label(v).as_str(), "yes" | "no"));
+    let builtin = |v: &str| builtin_option(v).filter(|b| yes_no || *b == "Don't know");
+    // Groups keyed by folded label: the built-in option they are, if one, and the
+    // spellings with their counts.
+    type Group<'a> = (Option<&'static str>, Vec<(&'a str, usize)>);
+    let mut groups: BTreeMap<String, Group> = BTreeMap::new();
+    for (v, n) in values {
+        let b = builtin(v);
+        let key = b.map_or_else(|| fold_label(v), fold_label);
+        if key.is_empty() {
+            continue;
+        }
+        let g = groups.entry(key).or_insert((b, Vec::new()));
+        g.1.push((v, *n));
+    }
+    let mut options: Vec<(usize, GuessedOption)> = groups
+        .into_values()
+        .map(|(b, mut spellings)| {
+            spellings.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0)));
+            let label = b.map_or_else(|| spellings[0].0.to_string(), str::to_string);
+            let mut folded = vec![fold_label(&label)];
+            let mut aliases = Vec::new();
+            for (s, _) in &spellings {
+                let f = fold_label(s);
+                if !folded.contains(&f) {
+                    folded.push(f);
+                    aliases.push(s.to_string());
+                }
+            }
+            let rank = ["Yes", "No", "Don't know"].iter().position(|x| Some(*x) == b).unwrap_or(3);
+            (rank, GuessedOption { label, aliases, count: spellings.iter().map(|s| s.1).sum() })
+        })
+        .collect();
+    // Yes, No, Don't know first, in that order; then by frequency.
+    options.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.count.cmp(&a.1.count)).then_with(|| a.1.label.cmp(&b.1.label)));
+    options.into_iter().map(|(_, o)| o).collect()
+}
+
+/// The words of a column name, lowercased (`ResponseID` -> response, id).
+fn name_words(name: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut word = String::new();
+    let mut prev_lower = false;
+    for c in name.chars() {
+        if !c.is_alphanumeric() {
+            prev_lower = false;
+            if !word.is_empty() {
+                words.push(std::mem::take(&mut word));
+            }
+            continue;
+        }
+        if c.is_uppercase() && prev_lower && !word.is_empty() {
+            words.push(std::mem::take(&mut word));
+        }
+        prev_lower = c.is_lowercase() || c.is_numeric();
+        word.extend(c.to_lowercase());
+    }
+    if !word.is_empty() {
+        words.push(word);
+    }
+    words
+}
+
+fn is_id_name(name: &str) -> bool {
+    let words = name_words(name);
+    let folded = fold_label(name);
+    words.iter().any(|w| matches!(w.as_str(), "id" | "uuid" | "guid" | "ref" | "reference" | "identifier" | "urn"))
+        || matches!(folded.as_str(), "respondent" | "responseno" | "respondentno" | "responsenumber")
+}
+
+fn is_type_name(name: &str) -> bool {
+    let words = name_words(name);
+    let folded = fold_label(name);
+    ["type", "organisation", "organization", "capacity", "behalf", "respondingas", "respondentgroup"]
+        .iter()
+        .any(|k| folded.contains(k))
+        || words.iter().any(|w| matches!(w.as_str(), "role" | "org" | "sector" | "category" | "affiliation"))
+}
+
+/// A number as written in a cell (`1,234.5`, `-3`, `7%`), if the cell is one.
+fn number(cell: &str) -> Option<f64> {
+    let t = cell.trim().trim_end_matches('%').replace(',', "");
+    let t = t.strip_prefix(['£', '$', '€']).unwrap_or(&t);
+    if t.is_empty() || !t.chars().all(|c| c.is_ascii_digit() || matches!(c, '.' | '-' | '+' | 'e' | 'E')) {
+        return None;
+    }
+    t.parse::<f64>().ok().filter(|f| f.is_finite())
+}
+
+/// Whether a cell is a date or date-time: `2024-03-15`, `15/03/2024`, `3.15.24`,
+/// optionally followed by a time.
+fn is_date(cell: &str) -> bool {
+    let date = cell.split([' ', 'T']).next().unwrap_or("");
+    let parts: Vec<&str> = date.split(['-', '/', '.']).collect();
+    parts.len() == 3
+        && parts.iter().all(|p| !p.is_empty() && p.len() <= 4 && p.chars().all(|c| c.is_ascii_digit()))
+        && parts.iter().any(|p| p.len() == 4 || p.len() == 2)
+        && date.chars().filter(|c| !c.is_ascii_digit()).collect::<FxHashSet<_>>().len() == 1
+}
+
+fn is_email(cell: &str) -> bool {
+    let Some((user, domain)) = cell.split_once('@') else { return false };
+    !user.is_empty() && domain.contains('.') && !cell.contains(char::is_whitespace)
+}
+
+/// Guesses the role of every column of the sample.
+pub fn guess(sample: &Sample) -> Vec<Guess> {
+    let profiles: Vec<Profile> = (0..sample.header.len()).map(|i| Profile::new(sample, i)).collect();
+    let rows = sample.rows.len();
+    let id = profiles
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| !p.name.is_empty() && rows > 0 && p.filled == rows && p.distinct == rows && p.max_chars <= 64)
+        .filter(|(i, p)| is_id_name(&p.name) || (*i == 0 && p.no_spaces == p.filled))
+        .max_by_key(|(i, p)| (is_id_name(&p.name), std::cmp::Reverse(*i)))
+        .map(|(i, _)| i);
+    let respondent_type = profiles
+        .iter()
+        .enumerate()
+        .filter(|(i, p)| Some(*i) != id && is_type_name(&p.name) && p.filled > 0 && !p.values_cut)
+        .find(|(_, p)| {
+            let n = group_options(&p.values).len();
+            (2..=40).contains(&n) && p.avg_chars <= 60.0
+        })
+        .map(|(i, _)| i);
+    profiles
+        .into_iter()
+        .enumerate()
+        .map(|(i, profile)| {
+            if Some(i) == id {
+                return Guess { profile, role: Role::Id, unsure: None };
+            }
+            if Some(i) == respondent_type {
+                let types = group_options(&profile.values);
+                return Guess { profile, role: Role::RespondentType(types), unsure: None };
+            }
+            classify(profile)
+        })
+        .collect()
+}
+
+/// Closed, open or skipped, for a column that is neither the id nor the type.
+fn classify(profile: Profile) -> Guess {
+    let p = &profile;
+    let skip = |reason: &str, unsure: Option<String>| Guess {
+        profile: profile.clone(),
+        role: Role::Skip(reason.to_string()),
+        unsure,
+    };
+    if p.name.is_empty() {
+        return skip("the column has no name", None);
+    }
+    if p.filled == 0 {
+        return skip("it is empty in the rows sampled", None);
+    }
+    if p.emails == p.filled {
+        return skip("it holds email addresses", None);
+    }
+    if p.dates == p.filled {
+        return skip("it holds dates", None);
+    }
+    if p.numbers == p.filled {
+        let scale: Vec<f64> = p.values.iter().filter_map(|(v, _)| number(v)).collect();
+        let small =
+            !p.values_cut && scale.len() <= 11 && scale.iter().all(|f| f.fract() == 0.0 && (-10.0..=10.0).contains(f));
+        if small {
+            let mut options = group_options(&p.values);
+            options
+                .sort_by(|a, b| number(&a.label).partial_cmp(&number(&b.label)).unwrap_or(std::cmp::Ordering::Equal));
+            if let (Some(lo), Some(hi)) = (options.first(), options.last()) {
+                let unsure =
+                    format!("whole numbers from {} to {}: a rating scale? treated as closed", lo.label, hi.label);
+                return Guess { role: Role::Closed(options.clone()), unsure: Some(unsure), profile };
+            }
+        }
+        return skip("it holds numbers", None);
+    }
+    let options = if p.values_cut { Vec::new() } else { group_options(&p.values) };
+    let all_builtin = !options.is_empty() && options.iter().all(|o| builtin_option(&o.label).is_some());
+    let closed = !p.values_cut
+        && !options.is_empty()
+        && options.len() <= 20
+        && p.avg_chars <= 40.0
+        && (all_builtin || p.filled >= 2 * options.len());
+    if closed {
+        let unsure = (options.len() > 8).then(|| format!("{} distinct values, treated as closed", options.len()));
+        return Guess { role: Role::Closed(options), unsure, profile };
+    }
+    if p.avg_words < 3.0 && p.distinct * 2 > p.filled && p.max_chars <= 60 {
+        let why = format!("short, mostly distinct values (avg {:.0} characters): names or codes?", p.avg_chars);
+        return skip("it holds short, mostly distinct values", Some(why));
+    }
+    let unsure =
+        (p.avg_chars < 15.0).then(|| format!("short answers (avg {:.0} characters), treated as open", p.avg_chars));
+    Guess { role: Role::Open, unsure, profile }
+}
+
+/// Short open answers that only point to another answer ("see response to Q3",
+/// "please see our answers above") and are not already built-in non-answers.
+pub fn pointer_answers(sample: &Sample, guesses: &[Guess]) -> Vec<String> {
+    let analyzer = Analyzer::new();
+    let classifier = Classifier::new(&Survey::ad_hoc(None, &[]), &analyzer);
+    let starts = ["see ", "please see ", "refer to ", "please refer to ", "as per ", "same as ", "as in "];
+    let points = |w: &str| {
+        matches!(w, "above" | "below" | "previous" | "earlier" | "question" | "answer" | "answers" | "response")
+            || w.strip_prefix('q').is_some_and(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()))
+    };
+    let mut found: Vec<String> = Vec::new();
+    for (i, g) in guesses.iter().enumerate() {
+        if g.role != Role::Open {
+            continue;
+        }
+        for row in &sample.rows {
+            let cell = row.get(i).map_or("", String::as_str);
+            let text = cell.trim_end_matches(|c: char| c.is_ascii_punctuation() || c.is_whitespace()).to_lowercase();
+            let words: Vec<&str> = text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).collect();
+            if words.len() > 8
+                || !starts.iter().any(|s| text.starts_with(s))
+                || !words.iter().any(|w| points(w))
+                || classifier.is_non_answer(&analyzer, cell)
+                || found.contains(&text)
+            {
+                continue;
+            }
+            found.push(text);
+        }
+    }
+    found
+}
+
+/// A TOML string literal.
+fn toml_str(s: &str) -> String {
+    toml::Value::String(s.to_string()).to_string()
+}
+
+/// A question id for a column: the column name if it is a short identifier
+/// (`q1_text`), its slug if that is short, else `q` and the question's number.
+fn question_id(name: &str, n: usize, taken: &mut FxHashSet<String>) -> String {
+    let mut slug = String::new();
+    for c in name.trim().chars() {
+        if c.is_ascii_alphanumeric() {
+            slug.push(c.to_ascii_lowercase());
+        } else if !slug.ends_with('_') && !slug.is_empty() {
+            slug.push('_');
+        }
+    }
+    let slug = slug.trim_end_matches('_').to_string();
+    let plain = !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+    let base = if plain && name.len() <= 32 {
+        name.to_string()
+    } else if !slug.is_empty() && slug.len() <= 24 && !slug.starts_with(|c: char| c.is_ascii_digit()) {
+        slug
+    } else {
+        format!("q{n}")
+    };
+    let mut id = base.clone();
+    let mut k = 2;
+    while !taken.insert(id.clone()) {
+        id = format!("{base}_{k}");
+        k += 1;
+    }
+    id
+}
+
+/// `to` relative to the folder `from` (both made absolute), with `/` separators.
+pub fn relative_path(from: &Path, to_path: &Path) -> String {
+    let to = to_path;
+    let abs = |p: &Path| -> Vec<String> {
+        let p = if p.as_os_str().is_empty() { Path::new(".") } else { p };
+        let p = std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
+        let mut parts: Vec<String> = Vec::new();
+        for c in p.components() {
+            match c {
+                Component::ParentDir => {
+                    parts.pop();
+                }
+                Component::CurDir => {}
+                other => parts.push(other.as_os_str().to_string_lossy().into_owned()),
+            }
+        }
+        parts
+    };
+    let (from, to) = (abs(from), abs(to));
+    let common = from.iter().zip(&to).take_while(|(a, b)| a == b).count();
+    // Sharing no more than the root (or drive), the absolute path is the clearer one.
+    if common <= 1 {
+        return std::path::absolute(to_path)
+            .map_or_else(|_| to_path.display().to_string(), |p| p.display().to_string());
+    }
+    let mut parts: Vec<String> = vec!["..".to_string(); from.len() - common];
+    parts.extend(to[common..].iter().cloned());
+    parts.join("/")
+}
+
+/// Everything `init` decided, ready to write.
+#[derive(Clone, Debug)]
+pub struct Draft {
+    /// The spec, as TOML text.
+    pub spec: String,
+    /// The starter lexicon, as TOML text.
+    pub lexicon: String,
+    /// The guess for every column.
+    pub guesses: Vec<Guess>,
+    /// Rows the guesses are based on.
+    pub rows: usize,
+}
+
+/// Where the draft goes and how it reads its data.
+#[derive(Clone, Debug)]
+pub struct DraftPaths<'a> {
+    /// The data file.
+    pub data: &'a Path,
+    /// Where the spec will be written.
+    pub spec: &'a Path,
+    /// Where the lexicon it names is (or will be).
+    pub lexicon: &'a Path,
+}
+
+/// Samples `paths.data` and drafts a spec for it.
+pub fn draft(paths: &DraftPaths, options: &InitOptions) -> Result<Draft> {
+    let source = InputSource::File(paths.data.to_path_buf());
+    let sample = sample(&source, options)?;
+    if sample.rows.is_empty() {
+        return Err(Error::input(
+            Location::file(paths.data),
+            "no data rows to guess from: init needs a header and at least one row",
+        ));
+    }
+    let guesses = guess(&sample);
+    let non_answers = pointer_answers(&sample, &guesses);
+    let spec = write_spec(paths, options, &sample, &guesses, &non_answers);
+    // The draft must parse: a failure here is a bug in init, reported as such.
+    Survey::from_str_with_path(&spec, paths.spec).map_err(|e| {
+        Error::input(Location::file(paths.data), format!("init drafted a spec that does not parse (a bug): {e}"))
+    })?;
+    Ok(Draft { spec, lexicon: STARTER_LEXICON.to_string(), guesses, rows: sample.rows.len() })
+}
+
+/// The starter lexicon: valid, with no themes, and an example to copy.
+pub const STARTER_LEXICON: &str = r#"# Starter lexicon written by `codeframe init`. It has no themes yet, so a run
+# codes no open answer until you add some. One [[theme]] table per theme; the
+# entry language is in README.md ("The lexicon format"). For example:
+#
+# [[theme]]
+# id = "cost"
+# label = "Cost of applying"
+# questions = ["q3"]            # optional: only these open questions
+# terms = ["cost*", "expens*", "afford*", "legal aid", "court fee*"]
+# exclude = ["no cost"]
+# examples = { match = ["The court fees were too high."], no_match = ["Cost was not the issue."] }
+
+name = "draft"
+"#;
+
+fn write_spec(
+    paths: &DraftPaths,
+    options: &InitOptions,
+    sample: &Sample,
+    guesses: &[Guess],
+    non_answers: &[String],
+) -> String {
+    let spec_dir = paths.spec.parent().unwrap_or(Path::new(""));
+    let file_name = paths.data.file_name().map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+    let stem = paths.data.file_stem().map_or_else(|| "Survey".to_string(), |n| n.to_string_lossy().into_owned());
+    let mut s = String::new();
+    let w = &mut s;
+    let closed = guesses.iter().filter(|g| matches!(g.role, Role::Closed(_))).count();
+    let open = guesses.iter().filter(|g| g.role == Role::Open).count();
+    let unsure = guesses.iter().filter(|g| g.unsure.is_some()).count();
+    // Writing to a String cannot fail.
+    let _ = writeln!(w, "# Draft survey spec written by `codeframe init` from {file_name}");
+    let _ = writeln!(
+        w,
+        "# ({} rows sampled, {} columns: {closed} closed, {open} open, {unsure} unsure). Check every guess,",
+        sample.rows.len(),
+        sample.header.len()
+    );
+    let _ = writeln!(w, "# above all the `# unsure:` ones, then run: codeframe run --survey {}", paths.spec.display());
+    let _ = writeln!(w, "# Paths are relative to this file. Format: README.md, \"The survey spec\".\n");
+    let _ = writeln!(w, "title = {}", toml_str(&title_case(&stem)));
+    let _ = writeln!(w, "responses = {}", toml_str(&relative_path(spec_dir, paths.data)));
+    if let Some(sheet) = &options.read.sheet {
+        let _ = writeln!(w, "sheet = {}", toml_str(sheet));
+    }
+    if let Some(e) = &options.read.encoding {
+        let _ = writeln!(w, "encoding = {}", toml_str(e));
+    }
+    if let Some(d) = options.read.delimiter {
+        let d = if d == b'\t' { "tab".to_string() } else { (d as char).to_string() };
+        let _ = writeln!(w, "delimiter = {}", toml_str(&d));
+    }
+    let _ = writeln!(w, "# The lexicon that codes the open answers into themes. The starter one has no");
+    let _ = writeln!(w, "# themes: add them there, or point this at a lexicon you have.");
+    let _ = writeln!(w, "lexicon = {}", toml_str(&relative_path(spec_dir, paths.lexicon)));
+    match guesses.iter().find(|g| g.role == Role::Id) {
+        Some(g) => {
+            let _ = writeln!(w, "# Unique and never empty in the rows sampled.");
+            let _ = writeln!(w, "id_column = {}", toml_str(&g.profile.name));
+        }
+        None => {
+            let _ = writeln!(w, "# No column is a unique, never-empty respondent id: rows are numbered instead.");
+            let _ = writeln!(w, "# id_column = \"...\"");
+        }
+    }
+    if !non_answers.is_empty() {
+        let _ = writeln!(w, "# Answers that only point to another answer (on top of the built-in \"n/a\",");
+        let _ = writeln!(w, "# \"see above\", ...): counted as non-answers. Check them.");
+        let list: Vec<String> = non_answers.iter().map(|a| toml_str(a)).collect();
+        let _ = writeln!(w, "non_answers = [{}]", list.join(", "));
+    }
+    let mut taken = FxHashSet::default();
+    let mut ids: Vec<Option<String>> = Vec::with_capacity(guesses.len());
+    let mut n = 0;
+    for g in guesses {
+        ids.push(match g.role {
+            Role::Closed(_) | Role::Open | Role::Skip(_) => {
+                n += 1;
+                Some(question_id(&g.profile.name, n, &mut taken))
+            }
+            _ => None,
+        });
+    }
+    let order: Vec<String> = guesses
+        .iter()
+        .zip(&ids)
+        .filter(|(g, _)| matches!(g.role, Role::Closed(_) | Role::Open))
+        .filter_map(|(_, id)| id.as_ref().map(|i| toml_str(i)))
+        .collect();
+    let _ = writeln!(w, "# Report order: the order of the columns.");
+    let _ = writeln!(w, "order = [{}]", order.join(", "));
+    if let Some(g) = guesses.iter().find(|g| matches!(g.role, Role::RespondentType(_))) {
+        write_types(w, g);
+    }
+    for (g, id) in guesses.iter().zip(&ids) {
+        let Some(id) = id else { continue };
+        write_question(w, g, id);
+    }
+    s
+}
+
+fn write_types(w: &mut String, g: &Guess) {
+    let Role::RespondentType(types) = &g.role else { return };
+    let default = types.iter().find(|t| fold_label(&t.label) == "notstated").map_or("Not stated", |t| t.label.as_str());
+    let _ = writeln!(w, "\n[respondent_type]");
+    let _ = writeln!(w, "column = {}", toml_str(&g.profile.name));
+    let _ = writeln!(w, "# Respondents who left it empty or gave another value count as this type.");
+    let _ = writeln!(w, "default = {}", toml_str(default));
+    let _ = writeln!(
+        w,
+        "# {} types seen, most frequent first (respondents in the sample). Spellings that differ",
+        types.len()
+    );
+    let _ = writeln!(w, "# only in case, spaces or punctuation are one type already; to merge two types,");
+    let _ = writeln!(w, "# move one's name into the other's aliases.");
+    let _ = writeln!(w, "types = [");
+    for t in types {
+        let _ = writeln!(w, "  {},  # {}", type_entry(&t.label, &t.aliases), t.count);
+    }
+    if !types.iter().any(|t| t.label == default) {
+        let _ = writeln!(w, "  {{ name = {} }},", toml_str(default));
+    }
+    let _ = writeln!(w, "]");
+}
+
+fn type_entry(name: &str, aliases: &[String]) -> String {
+    if aliases.is_empty() {
+        format!("{{ name = {} }}", toml_str(name))
+    } else {
+        let list: Vec<String> = aliases.iter().map(|a| toml_str(a)).collect();
+        format!("{{ name = {}, aliases = [{}] }}", toml_str(name), list.join(", "))
+    }
+}
+
+fn write_question(w: &mut String, g: &Guess, id: &str) {
+    let p = &g.profile;
+    let column = |w: &mut String, prefix: &str| {
+        let _ = writeln!(w, "{prefix}id = {}", toml_str(id));
+        if id != p.name {
+            let _ = writeln!(w, "{prefix}column = {}", toml_str(&p.name));
+        }
+        let _ = writeln!(w, "{prefix}text = {}", toml_str(&p.name));
+    };
+    let answered = format!("{} of {} rows answered", p.filled, p.rows);
+    let _ = writeln!(w);
+    if let Some(u) = &g.unsure {
+        let _ = writeln!(w, "# unsure: {u}");
+    }
+    match &g.role {
+        Role::Closed(options) => {
+            let _ = writeln!(w, "# {answered}; {} distinct values in {} options", p.distinct, options.len());
+            let _ = writeln!(w, "[[closed]]");
+            column(w, "");
+            let labels: Vec<String> = options.iter().map(|o| toml_str(&o.label)).collect();
+            let _ = writeln!(w, "options = [{}]", labels.join(", "));
+            let counts: Vec<String> = options.iter().map(|o| format!("{} {}", o.label, o.count)).collect();
+            let _ = writeln!(w, "# answers per option: {}", counts.join(", "));
+            let aliased: Vec<String> = options
+                .iter()
+                .filter(|o| !o.aliases.is_empty())
+                .map(|o| {
+                    let list: Vec<String> = o.aliases.iter().map(|a| toml_str(a)).collect();
+                    format!("{} = [{}]", toml_str(&o.label), list.join(", "))
+                })
+                .collect();
+            if !aliased.is_empty() {
+                let _ = writeln!(w, "aliases = {{ {} }}", aliased.join(", "));
+            }
+            if let Some(dk) = options.iter().find(|o| builtin_option(&o.label) == Some("Don't know")) {
+                let _ = writeln!(w, "# Empty answers join this option in the \"including nil\" figure.");
+                let _ = writeln!(w, "nil_into = {}", toml_str(&dk.label));
+            }
+        }
+        Role::Open => {
+            let _ = writeln!(w, "# {answered}; {:.0} characters on average", p.avg_chars);
+            let _ = writeln!(w, "[[open]]");
+            column(w, "");
+        }
+        Role::Skip(reason) => {
+            let _ =
+                writeln!(w, "# Skipped: column {} ({answered}): {reason}. To code it, uncomment:", toml_str(&p.name));
+            let _ = writeln!(w, "# [[open]]");
+            column(w, "# ");
+        }
+        Role::Id | Role::RespondentType(_) => {}
+    }
+}
+
+fn title_case(stem: &str) -> String {
+    let words: Vec<String> = stem
+        .split(['_', '-', ' '])
+        .filter(|w| !w.is_empty())
+        .map(|w| {
+            let mut c = w.chars();
+            c.next().map_or_else(String::new, |f| f.to_uppercase().chain(c).collect())
+        })
+        .collect();
+    if words.is_empty() { "Survey".to_string() } else { words.join(" ") }
+}
+
+/// What [`write()`] did.
+#[derive(Clone, Debug)]
+pub struct Written {
+    /// The spec written.
+    pub spec: PathBuf,
+    /// The lexicon the spec names.
+    pub lexicon: PathBuf,
+    /// Whether the lexicon was written now (false: one was there and was kept).
+    pub lexicon_written: bool,
+}
+
+/// Writes the draft: the spec (refusing to replace one unless `force`) and the
+/// starter lexicon (never replacing an existing file: it may hold the user's themes).
+pub fn write(draft: &Draft, paths: &DraftPaths, force: bool) -> Result<Written> {
+    if paths.spec.exists() && !force {
+        return Err(Error::Usage(format!(
+            "{} exists: choose another --out, or give --force to replace it",
+            paths.spec.display()
+        )));
+    }
+    if let Some(dir) = paths.spec.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+    }
+    std::fs::write(paths.spec, &draft.spec).map_err(|e| Error::io(paths.spec, e))?;
+    let lexicon_written = !paths.lexicon.exists();
+    if lexicon_written {
+        std::fs::write(paths.lexicon, &draft.lexicon).map_err(|e| Error::io(paths.lexicon, e))?;
+    }
+    Ok(Written { spec: paths.spec.to_path_buf(), lexicon: paths.lexicon.to_path_buf(), lexicon_written })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn values(v: &[(&str, usize)]) -> Vec<(String, usize)> {
+        v.iter().map(|(s, n)| (s.to_string(), *n)).collect()
+    }
+
+    fn sample(header: &[&str], rows: &[&[&str]]) -> Sample {
+        Sample {
+            header: header.iter().map(|s| s.to_string()).collect(),
+            rows: rows.iter().map(|r| r.iter().map(|s| s.to_string()).collect()).collect(),
+            rejected: 0,
+        }
+    }
+
+    #[test]
+    fn options_group_spellings_and_builtins() {
+        let got = group_options(&values(&[
+            ("No", 36),
+            ("Yes", 28),
+            ("Don't know", 11),
+            ("NO", 8),
+            ("N", 7),
+            ("y", 4),
+            ("DK", 3),
+            ("Not sure", 1),
+            ("-", 2),
+        ]));
+        let summary: Vec<(&str, Vec<&str>, usize)> =
+            got.iter().map(|o| (o.label.as_str(), o.aliases.iter().map(String::as_str).collect(), o.count)).collect();
+        assert_eq!(
+            summary,
+            [("Yes", vec!["y"], 32), ("No", vec!["N"], 51), ("Don't know", vec!["DK", "Not sure"], 15)]
+        );
+        // Without yes/no, "Agree" is its own option, not Yes.
+        let got = group_options(&values(&[("Agree", 5), ("Strongly agree", 3), ("agree ", 1)]));
+        assert_eq!(got.iter().map(|o| o.label.as_str()).collect::<Vec<_>>(), ["Agree", "Strongly agree"]);
+    }
+
+    #[test]
+    fn columns_are_classified() {
+        let s = sample(
+            &["Response ID", "Organisation type", "Agree?", "Why", "Email", "Submitted", "Age", "Rating", "Name"],
+            &[
+                &[
+                    "r1",
+                    "Charity",
+                    "Yes",
+                    "Because the cost was far too high for me",
+                    "a@b.org",
+                    "2024-03-01",
+                    "34",
+                    "4",
+                    "Ann Smith",
+                ],
+                &[
+                    "r2",
+                    "charity",
+                    "No",
+                    "It took months to get to court at all",
+                    "c@d.org",
+                    "2024-03-02",
+                    "51",
+                    "5",
+                    "Bo Li",
+                ],
+                &["r3", "Public", "yes", "", "", "01/04/2024", "29", "1", "Cy Young"],
+                &[
+                    "r4",
+                    "Public",
+                    "DK",
+                    "Police did nothing when I reported it",
+                    "e@f.com",
+                    "2024-04-02 10:00",
+                    "47",
+                    "2",
+                    "Di Ross",
+                ],
+            ],
+        );
+        let roles: Vec<String> = guess(&s)
+            .iter()
+            .map(|g| match &g.role {
+                Role::Id => "id".to_string(),
+                Role::RespondentType(t) => format!("type {}", t.len()),
+                Role::Closed(o) => format!("closed {}", o.len()),
+                Role::Open => "open".to_string(),
+                Role::Skip(r) => format!("skip: {r}"),
+            })
+            .collect();
+        assert_eq!(
+            roles,
+            [
+                "id",
+                "type 2",
+                "closed 3",
+                "open",
+                "skip: it holds email addresses",
+                "skip: it holds dates",
+                "skip: it holds numbers",
+                "closed 4",
+                "skip: it holds short, mostly distinct values"
+            ]
+        );
+    }
+
+    #[test]
+    fn names_ids_and_paths() {
+        assert_eq!(name_words("ResponseID"), ["response", "id"]);
+        assert!(is_id_name("respondent_id") && is_id_name("Ref") && !is_id_name("paid"));
+        assert!(is_type_name("respondent_type") && is_type_name("Responding as") && !is_type_name("q1"));
+        let mut taken = FxHashSet::default();
+        assert_eq!(question_id("q1_text", 1, &mut taken), "q1_text");
+        assert_eq!(question_id("Why do you say that?", 2, &mut taken), "why_do_you_say_that");
+        assert_eq!(question_id("What restrictions should it be possible to place?", 3, &mut taken), "q3");
+        assert_eq!(question_id("q1_text", 4, &mut taken), "q1_text_2");
+        assert_eq!(relative_path(Path::new("/a/b"), Path::new("/a/c/d.csv")), "../c/d.csv");
+        assert_eq!(relative_path(Path::new("/a"), Path::new("/a/d.csv")), "d.csv");
+        assert_eq!(relative_path(Path::new("/a"), Path::new("/b/d.csv")), "/b/d.csv");
+        assert_eq!(relative_path(Path::new(""), Path::new("d.csv")), "d.csv");
+        assert!(is_date("2024-03-15") && is_date("15/03/2024 10:00") && !is_date("1-2") && !is_date("2024-03/15"));
+        assert_eq!(number("£1,200"), Some(1200.0));
+        assert_eq!(number("12 apples"), None);
+    }
+
+    #[test]
+    fn pointer_answers_are_proposed_as_non_answers() {
+        let s = sample(
+            &["q5"],
+            &[
+                &["See response to Q3."],
+                &["see a shrink"],
+                &["Please see our covering letter."],
+                &["see above"],
+                &["Please see our answers above."],
+                &["a longer answer that says something real about the orders"],
+            ],
+        );
+        let guesses = vec![Guess { profile: Profile::new(&s, 0), role: Role::Open, unsure: None }];
+        assert_eq!(pointer_answers(&s, &guesses), ["see response to q3", "please see our answers above"]);
+    }
+}

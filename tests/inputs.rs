@@ -1,0 +1,246 @@
+//! Inputs in every format give the same codes as the equivalent UTF-8 CSV: a
+//! spreadsheet with a title row, a numeric id and a date; Windows-1252 and UTF-16
+//! CSV; JSON Lines with a broken line. And `codeframe init` drafts a spec that runs.
+
+use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
+
+use crate::harness::Workdir;
+
+const LEXICON: &str = "[[theme]]\nid = \"cost\"\nterms = [\"cost*\", \"expens*\", \"fee*\"]\n\n\
+    [[theme]]\nid = \"cafe\"\nterms = [\"café\", \"“too\"]\n";
+const SURVEY: &str = "id_column = \"id\"\nlexicon = \"lex.toml\"\n\
+    [[closed]]\nid = \"q1\"\noptions = [\"Yes\", \"No\"]\n\
+    [[open]]\nid = \"why\"\n";
+
+/// A submission date: year, month, day.
+type Date = (u16, u8, u8);
+
+/// (id, submitted, q1, why): the same rows in every format.
+const ROWS: &[(u32, Date, &str, &str)] = &[
+    (1001, (2024, 3, 15), "Yes", "It cost £200 at the café — “too expensive”"),
+    (1002, (2024, 3, 16), "No", "The fees, frankly, were fine"),
+    (1003, (2024, 4, 1), "", "Nothing about money"),
+    (1004, (2024, 4, 2), "yes", "Café owners; nothing else"),
+];
+
+fn csv_text(delimiter: char) -> String {
+    let mut out = format!("id{d}submitted{d}q1{d}why\r\n", d = delimiter);
+    for (id, (y, m, d), q1, why) in ROWS {
+        out.push_str(&format!("{id}{s}{y:04}-{m:02}-{d:02}{s}{q1}{s}\"{why}\"\r\n", s = delimiter));
+    }
+    out
+}
+
+fn workbook() -> Vec<u8> {
+    let mut book = Workbook::new();
+    let notes = book.add_worksheet();
+    notes.set_name("Notes").unwrap();
+    notes.write_string(0, 0, "Exported from the consultation platform").unwrap();
+    let sheet = book.add_worksheet();
+    sheet.set_name("Responses").unwrap();
+    sheet.write_string(0, 0, "Stalking consultation: responses").unwrap();
+    for (c, name) in ["id", "submitted", "q1", "why"].iter().enumerate() {
+        sheet.write_string(2, c as u16, *name).unwrap();
+    }
+    let date = Format::new().set_num_format("dd/mm/yyyy");
+    for (i, (id, (y, m, d), q1, why)) in ROWS.iter().enumerate() {
+        let r = 3 + i as u32;
+        sheet.write_number(r, 0, *id as f64).unwrap();
+        sheet.write_datetime_with_format(r, 1, ExcelDateTime::from_ymd(*y, *m, *d).unwrap(), &date).unwrap();
+        if !q1.is_empty() {
+            sheet.write_string(r, 2, *q1).unwrap();
+        }
+        sheet.write_string(r, 3, *why).unwrap();
+    }
+    book.save_to_buffer().unwrap()
+}
+
+fn fixture() -> Workdir {
+    let dir = Workdir::new();
+    dir.write("lex.toml", LEXICON);
+    dir.write("survey.toml", SURVEY);
+    dir.write("utf8.csv", csv_text(','));
+    dir
+}
+
+fn codes(dir: &Workdir, input: &str, extra: &[&str]) -> String {
+    let out = format!("out-{input}");
+    let mut args = vec!["run", "--survey", "survey.toml", "--input", input, "--out", out.as_str(), "-q"];
+    args.extend_from_slice(extra);
+    dir.ok(&args);
+    assert_eq!(dir.read(&format!("{out}/rejects.csv")), "line,row,respondent_id,column,reason\n", "{input}");
+    dir.read(&format!("{out}/codes.csv"))
+}
+
+#[test]
+fn xlsx_and_encoded_csvs_give_the_codes_of_the_utf8_csv() {
+    let dir = fixture();
+    let want = codes(&dir, "utf8.csv", &[]);
+    assert_eq!(want.lines().count(), 5, "{want}");
+    assert!(want.contains("1001,why,cafe,"), "{want}");
+
+    let text = csv_text(';');
+    let (cp1252, _, unmappable) = encoding_rs::WINDOWS_1252.encode(&text);
+    assert!(!unmappable);
+    dir.write("cp1252.csv", &cp1252);
+    assert_eq!(codes(&dir, "cp1252.csv", &[]), want, "Windows-1252, sniffed");
+    assert_eq!(codes(&dir, "cp1252.csv", &["--encoding", "latin1", "--delimiter", ";"]), want, "declared");
+
+    let mut utf16le = vec![0xFF, 0xFE];
+    utf16le.extend(csv_text('\t').encode_utf16().flat_map(u16::to_le_bytes));
+    dir.write("utf16le.txt", &utf16le);
+    assert_eq!(codes(&dir, "utf16le.txt", &[]), want, "UTF-16 LE with BOM");
+    let utf16be: Vec<u8> = csv_text(',').encode_utf16().flat_map(u16::to_be_bytes).collect();
+    dir.write("utf16be.csv", &utf16be);
+    assert_eq!(codes(&dir, "utf16be.csv", &[]), want, "UTF-16 BE without BOM");
+
+    let book = workbook();
+    dir.write("book.xlsx", &book);
+    assert_eq!(codes(&dir, "book.xlsx", &["--sheet", "Responses"]), want, "XLSX by sheet name");
+    assert_eq!(codes(&dir, "book.xlsx", &["--sheet", "2"]), want, "XLSX by sheet number");
+    // A workbook under the wrong extension is still read as one.
+    dir.write("book.csv", &book);
+    assert_eq!(codes(&dir, "book.csv", &["--sheet", "2"]), want, "XLSX named .csv");
+    let manifest: serde_json::Value =
+        serde_json::from_str(&dir.read("out-book.xlsx/manifest.json")).expect("manifest is JSON");
+    let hashes = manifest.to_string();
+    let sha = codeframe::input::csv::sha256_hex(&book);
+    assert!(hashes.contains(&sha), "manifest lacks the workbook's SHA-256 {sha}: {hashes}");
+}
+
+#[test]
+fn spreadsheet_errors_name_the_sheet_and_row() {
+    let dir = fixture();
+    dir.write("book.xlsx", workbook());
+    let err = dir.fails(&["run", "--survey", "survey.toml", "--input", "book.xlsx", "--out", "o"], 2);
+    assert!(err.contains("book.xlsx:1 (sheet \"Notes\"): no column \"id\" in the header"), "{err}");
+    let err = dir.fails(&["run", "--survey", "survey.toml", "--input", "book.xlsx", "--sheet", "9", "--out", "o"], 2);
+    assert!(err.contains("no sheet \"9\" (sheets: \"Notes\", \"Responses\"; or a number from 1 to 2)"), "{err}");
+    dir.write("fake.xlsx", b"PK\x03\x04 not really a zip");
+    let err = dir.fails(&["run", "--survey", "survey.toml", "--input", "fake.xlsx", "--out", "o"], 2);
+    assert!(err.contains("fake.xlsx: not a readable spreadsheet"), "{err}");
+}
+
+#[test]
+fn spreadsheet_rows_keep_their_sheet_row_numbers() {
+    let dir = fixture();
+    let mut book = Workbook::new();
+    let sheet = book.add_worksheet();
+    sheet.write_string(0, 0, "Title").unwrap();
+    for (c, name) in ["id", "q1", "why"].iter().enumerate() {
+        sheet.write_string(1, c as u16, *name).unwrap();
+    }
+    for (r, id) in [(2, 1.0), (3, 2.0), (5, 1.0)] {
+        sheet.write_number(r, 0, id).unwrap();
+        sheet.write_string(r, 2, "it cost too much").unwrap();
+    }
+    sheet.write_boolean(3, 1, true).unwrap();
+    dir.write("book.xlsx", book.save_to_buffer().unwrap());
+    dir.ok(&["run", "--survey", "survey.toml", "--input", "book.xlsx", "--out", "o", "-q"]);
+    assert_eq!(
+        dir.read("o/rejects.csv"),
+        "line,row,respondent_id,column,reason\n6,3,1,id,respondent id already seen on line 3\n"
+    );
+    let closed = dir.read("o/closed_answers.csv");
+    assert!(closed.contains("unrecognised"), "TRUE is no option of q1: {closed}");
+}
+
+#[test]
+fn json_lines_with_a_broken_line_reject_exactly_that_row() {
+    let dir = fixture();
+    let mut jsonl = String::new();
+    for (i, (id, (y, m, d), q1, why)) in ROWS.iter().enumerate() {
+        let row = serde_json::json!({"id": id, "submitted": format!("{y:04}-{m:02}-{d:02}"), "q1": q1, "why": why});
+        jsonl.push_str(&row.to_string());
+        jsonl.push('\n');
+        if i == 1 {
+            jsonl.push_str("{\"id\": 1999, \"why\": \"unterminated\n");
+        }
+    }
+    dir.write("r.jsonl", &jsonl);
+    dir.ok(&["run", "--survey", "survey.toml", "--input", "r.jsonl", "--out", "o", "-q"]);
+    assert_eq!(
+        dir.read("o/rejects.csv"),
+        "line,row,respondent_id,column,reason\n\
+         3,3,,,not a JSON object: EOF while parsing a string at column 33\n"
+    );
+    let want = codes(&dir, "utf8.csv", &[]);
+    assert_eq!(dir.read("o/codes.csv"), want);
+    // Without the extension, the content says JSON Lines.
+    dir.write("export", jsonl.replace("{\"id\": 1999, \"why\": \"unterminated\n", ""));
+    dir.ok(&["run", "--survey", "survey.toml", "--input", "export", "--out", "o2", "-q"]);
+    assert_eq!(dir.read("o2/rejects.csv"), "line,row,respondent_id,column,reason\n");
+}
+
+/// summary.json without the words a draft cannot know (titles, question texts,
+/// labels) and without the respondent types (a draft cannot know that "police
+/// force" and "Law enforcement" are one type): every figure of every question.
+fn figures(summary: &str) -> serde_json::Value {
+    fn strip(v: &serde_json::Value) -> serde_json::Value {
+        match v {
+            serde_json::Value::Object(m) => m
+                .iter()
+                .filter(|(k, _)| !matches!(k.as_str(), "text" | "label" | "title"))
+                .map(|(k, v)| (k.clone(), strip(v)))
+                .collect(),
+            serde_json::Value::Array(a) => a.iter().map(strip).collect(),
+            other => other.clone(),
+        }
+    }
+    let v: serde_json::Value = serde_json::from_str(summary).expect("summary.json is JSON");
+    serde_json::json!({
+        "rows": v["rows"],
+        "respondents": v["respondents"],
+        "questions": strip(&v["questions"]),
+    })
+}
+
+#[test]
+fn init_on_the_demo_drafts_a_spec_that_reproduces_its_results() {
+    let dir = Workdir::new();
+    let root = crate::harness::repo();
+    let data = root.join("data/stalking-consultation/responses.csv");
+    let lexicon = root.join("lexicons/stalking-consultation.toml");
+    let (data, lexicon) = (data.to_str().unwrap(), lexicon.to_str().unwrap());
+    let out = dir.ok(&["init", data, "--out", "draft/survey.toml"]);
+    assert!(out.contains("id column:       respondent_id"), "{out}");
+    assert!(out.contains("respondent type: respondent_type"), "{out}");
+    assert!(out.contains("5 closed, 9 open; 0 columns skipped"), "{out}");
+    // As drafted, with its empty starter lexicon, it runs.
+    dir.ok(&["run", "--survey", "draft/survey.toml", "--out", "as-is", "-q"]);
+    // With the demo lexicon it gives the demo's figures.
+    dir.ok(&["run", "--survey", "draft/survey.toml", "--lexicon", lexicon, "--out", "drafted", "-q"]);
+    let spec = root.join("data/stalking-consultation/survey.toml");
+    dir.ok(&["run", "--survey", spec.to_str().unwrap(), "--lexicon", lexicon, "--out", "demo", "-q"]);
+    assert_eq!(figures(&dir.read("drafted/summary.json")), figures(&dir.read("demo/summary.json")));
+    assert_eq!(dir.read("drafted/codes.csv"), dir.read("demo/codes.csv"));
+    // init does not overwrite a spec without --force, and never a lexicon.
+    dir.write("draft/lexicon.toml", "name = \"mine\"\n");
+    let err = dir.fails(&["init", data, "--out", "draft/survey.toml"], 2);
+    assert!(err.contains("draft/survey.toml exists"), "{err}");
+    let out = dir.ok(&["init", data, "--out", "draft/survey.toml", "--force"]);
+    assert!(out.contains("kept draft/lexicon.toml"), "{out}");
+    assert_eq!(dir.read("draft/lexicon.toml"), "name = \"mine\"\n");
+}
+
+#[test]
+fn init_on_a_spreadsheet_records_the_sheet_and_skips_dates() {
+    let dir = Workdir::new();
+    dir.write("book.xlsx", workbook());
+    dir.ok(&["init", "book.xlsx", "--sheet", "Responses"]);
+    let spec = dir.read("survey.toml");
+    for want in [
+        "responses = \"book.xlsx\"",
+        "sheet = \"Responses\"",
+        "lexicon = \"lexicon.toml\"",
+        "id_column = \"id\"",
+        "[[closed]]\nid = \"q1\"",
+        "options = [\"Yes\", \"No\"]",
+        "[[open]]\nid = \"why\"",
+        "# Skipped: column \"submitted\" (4 of 4 rows answered): it holds dates.",
+    ] {
+        assert!(spec.contains(want), "{want:?} not in:\n{spec}");
+    }
+    dir.ok(&["run", "--survey", "survey.toml", "--out", "o", "-q"]);
+    assert!(dir.read("o/summary.json").contains("\"respondents\": 4"));
+}
