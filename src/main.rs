@@ -29,6 +29,9 @@ fn main() -> ExitCode {
         Command::Validate(args) => cli::validate::execute(args),
         Command::Explain(args) => cli::explain::execute(args),
         Command::Lexicon(args) => cli::lexicon::execute(args),
+        Command::Kwic(args) => cli::kwic::execute(args),
+        Command::Suggest(args) => cli::suggest::execute(args),
+        Command::Diff(args) => cli::diff::execute(args),
         Command::Init(args) => cli::init::execute(args),
     };
     match result {

@@ -715,3 +715,100 @@ pub fn validate(job: &Job, gold: &InputSource) -> Result<Validation> {
     write("disagreements.csv", &|w| validation::write_disagreements(&rows_out, w))?;
     Ok(Validation { agreement, files })
 }
+
+/// What `diff` found and wrote.
+#[derive(Debug)]
+pub struct DiffOutcome {
+    /// Codes gained and lost.
+    pub changes: Vec<crate::diff::Changed>,
+    /// Theme figures before and after.
+    pub movements: Vec<crate::diff::Movement>,
+    /// Files written.
+    pub files: Vec<PathBuf>,
+}
+
+/// Reads a previous run's codes.csv and summary.json from `previous`, codes the input
+/// again with the job's (edited) lexicon or data, and writes diff.csv and diff.md.
+pub fn diff(job: &Job, previous: &Path) -> Result<DiffOutcome> {
+    use std::collections::BTreeMap;
+
+    use crate::diff::{self, CodeKey, Evidence};
+    use crate::report::QuestionSummary;
+
+    let codes_path = previous.join("codes.csv");
+    let mut before: BTreeMap<CodeKey, Evidence> = BTreeMap::new();
+    let mut reader = csv::Reader::from_path(&codes_path).map_err(|e| match e.into_kind() {
+        csv::ErrorKind::Io(io) => Error::io(&codes_path, io),
+        other => Error::input(crate::error::Location::file(&codes_path), format!("{other:?}")),
+    })?;
+    for (i, rec) in reader.records().enumerate() {
+        let rec = rec.map_err(|e| {
+            Error::input(crate::error::Location::file(&codes_path).at_line(i as u64 + 2), e.to_string())
+        })?;
+        let get = |k: usize| rec.get(k).unwrap_or("").to_string();
+        before.insert((get(0), get(1), get(2)), Evidence { entry: get(4), matched: get(6) });
+    }
+    let summary_path = previous.join("summary.json");
+    let text = std::fs::read_to_string(&summary_path).map_err(|e| Error::io(&summary_path, e))?;
+    let json: serde_json::Value = serde_json::from_str(&text)
+        .map_err(|e| Error::input(crate::error::Location::file(&summary_path), e.to_string()))?;
+    let mut old_figures = Vec::new();
+    for q in json["questions"].as_array().into_iter().flatten().filter(|q| q["kind"] == "open") {
+        for t in q["themes"].as_array().into_iter().flatten() {
+            let f = &t["of_respondents"];
+            old_figures.push((
+                q["id"].as_str().unwrap_or("").to_string(),
+                t["id"].as_str().unwrap_or("").to_string(),
+                report::Figure::new(f["count"].as_u64().unwrap_or(0), f["base"].as_u64().unwrap_or(0)),
+            ));
+        }
+    }
+    let (rows, tally, _) = code_all(job.survey, job.lexicon, &job.input, &job.options)?;
+    let mut after: BTreeMap<CodeKey, Evidence> = BTreeMap::new();
+    let mut texts: BTreeMap<(String, String), String> = BTreeMap::new();
+    for row in &rows {
+        for (qi, (text, answer)) in row.open.iter().enumerate() {
+            let q = job.survey.open[qi].id.clone();
+            if let OpenAnswer::Coded(c) = answer {
+                for code in &c.codes {
+                    let theme = job.lexicon.themes[code.theme as usize].id.clone();
+                    let h = code.hits[0];
+                    let entry = job.lexicon.entries[h.entry as usize].text.clone();
+                    let matched = text.get(h.span.start..h.span.end).unwrap_or("").to_string();
+                    after.insert((row.id.clone(), q.clone(), theme), Evidence { entry, matched });
+                }
+            }
+            texts.insert((row.id.clone(), q), text.clone());
+        }
+    }
+    let summary = Summary::new(job.survey, job.lexicon, &tally);
+    let mut new_figures = Vec::new();
+    for q in &summary.questions {
+        if let QuestionSummary::Open(o) = q {
+            for t in &o.themes {
+                new_figures.push((o.id.clone(), t.id.clone(), t.of_respondents));
+            }
+        }
+    }
+    let changes = diff::changes(&before, &after);
+    let movements = diff::movements(&old_figures, &new_figures);
+    let out = &job.out_dir;
+    std::fs::create_dir_all(out).map_err(|e| Error::io(out, e))?;
+    let mut files = Vec::new();
+    let answer = |r: &str, q: &str| texts.get(&(r.to_string(), q.to_string())).cloned().unwrap_or_default();
+    for (name, f) in [
+        (
+            "diff.csv",
+            &(|w: &mut dyn Write| report::diff::write_csv(&changes, &answer, w))
+                as &dyn Fn(&mut dyn Write) -> std::io::Result<()>,
+        ),
+        ("diff.md", &|w: &mut dyn Write| report::diff::write_markdown(&movements, &changes, w)),
+    ] {
+        let path = out.join(name);
+        let mut file = AtomicFile::create(&path)?;
+        f(file.writer()).map_err(|e| Error::io(&path, e))?;
+        file.commit()?;
+        files.push(path);
+    }
+    Ok(DiffOutcome { changes, movements, files })
+}

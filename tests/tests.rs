@@ -7,3 +7,4 @@ mod demo;
 mod errors;
 mod inputs;
 mod runs;
+mod tools;

@@ -11,10 +11,13 @@ macro_rules! outln {
     }};
 }
 
+pub mod diff;
 pub mod explain;
 pub mod init;
+pub mod kwic;
 pub mod lexicon;
 pub mod run;
+pub mod suggest;
 pub mod validate;
 
 use std::path::{Path, PathBuf};
@@ -51,6 +54,12 @@ pub enum Command {
     Explain(explain::ExplainArgs),
     /// Check, test and explain a lexicon.
     Lexicon(lexicon::LexiconArgs),
+    /// Keyword in context: every match of a term or of a theme's entries, with context.
+    Kwic(kwic::KwicArgs),
+    /// Words and phrases to add to the lexicon, ranked by keyness (G2).
+    Suggest(suggest::SuggestArgs),
+    /// What an edited lexicon or edited data changed against a previous run.
+    Diff(diff::DiffArgs),
     /// Draft a survey spec from a data file: id and respondent-type columns, closed
     /// and open questions guessed, with a starter lexicon.
     Init(init::InitArgs),

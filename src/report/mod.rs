@@ -9,6 +9,7 @@
 pub mod codes;
 pub mod crosstab;
 pub mod csv;
+pub mod diff;
 pub mod evidence;
 pub mod json;
 pub mod manifest;

@@ -1,0 +1,177 @@
+//! Growing a lexicon: words and two- or three-word phrases over-represented in a set
+//! of answers (the ones a theme misses, or the ones no theme matches) compared with
+//! the rest, ranked by log-likelihood keyness (G2).
+//!
+//! Words and phrases are counted as the lexicon's analyser sees them (normalised), a
+//! phrase never crosses a clause boundary, and words the lexicon already matches for
+//! the theme in question are left out, so what remains is what the lexicon misses.
+
+use rustc_hash::FxHashMap;
+
+use crate::lexicon::compile::CompiledLexicon;
+use crate::matching::Scanner;
+use crate::stats;
+
+/// Words too common to suggest on their own, and never at the edge of a phrase.
+pub const STOPWORDS: &[&str] = &[
+    "a", "about", "above", "after", "again", "all", "also", "am", "an", "and", "any", "are", "as", "at", "be",
+    "because", "been", "before", "being", "both", "but", "by", "can", "could", "did", "do", "does", "doing", "done",
+    "each", "even", "for", "from", "get", "got", "had", "has", "have", "having", "he", "her", "here", "hers", "him",
+    "his", "how", "i", "i'm", "if", "in", "into", "is", "it", "it's", "its", "just", "me", "more", "most", "much",
+    "my", "of", "off", "on", "once", "only", "or", "other", "our", "out", "over", "own", "same", "she", "should", "so",
+    "some", "such", "than", "that", "the", "their", "them", "then", "there", "these", "they", "this", "those",
+    "through", "to", "too", "up", "us", "very", "was", "we", "were", "what", "when", "where", "which", "while", "who",
+    "whom", "why", "will", "with", "would", "you", "your", "yes", "no", "not", "one", "may", "might", "must", "also",
+    "etc", "e.g", "i.e", "s", "t",
+];
+
+/// A suggested word or phrase.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Suggestion {
+    /// The word or phrase (normalised).
+    pub term: String,
+    /// Keyness (positive: over-represented in the target).
+    pub g2: f64,
+    /// Occurrences in the target answers.
+    pub target: u64,
+    /// Target answers containing it.
+    pub target_answers: u64,
+    /// Occurrences in the reference answers.
+    pub reference: u64,
+}
+
+#[derive(Default)]
+struct Counts {
+    grams: FxHashMap<String, (u64, u64)>,
+    total: u64,
+}
+
+/// Counts n-grams (1 to 3 words) of answers, skipping words matched by `theme`.
+pub struct Counter<'a> {
+    lexicon: &'a CompiledLexicon,
+    theme: Option<u32>,
+    scanner: Scanner,
+    target: Counts,
+    reference: Counts,
+}
+
+fn is_stop(w: &str) -> bool {
+    STOPWORDS.contains(&w) || w.chars().all(|c| !c.is_alphabetic())
+}
+
+impl<'a> Counter<'a> {
+    /// A counter; words matched by `theme`'s entries (if given) are not counted.
+    pub fn new(lexicon: &'a CompiledLexicon, theme: Option<u32>) -> Counter<'a> {
+        Counter { lexicon, theme, scanner: Scanner::new(), target: Counts::default(), reference: Counts::default() }
+    }
+
+    /// Counts one answer into the target or the reference set.
+    pub fn add(&mut self, text: &str, target: bool) {
+        self.scanner.scan(self.lexicon, text);
+        let tokens = self.scanner.tokens();
+        let mut matched = vec![false; tokens.len()];
+        if let Some(theme) = self.theme {
+            for h in self.scanner.hits() {
+                if self.lexicon.entries[h.entry as usize].theme == theme {
+                    matched[h.start as usize..h.end as usize].iter_mut().for_each(|m| *m = true);
+                }
+            }
+        }
+        let words: Vec<&str> = tokens.iter().map(|t| &*self.scanner.term(t).norm).collect();
+        let counts = if target { &mut self.target } else { &mut self.reference };
+        counts.total += words.len() as u64;
+        let mut seen: Vec<String> = Vec::new();
+        for i in 0..words.len() {
+            for n in 1..=3 {
+                let j = i + n;
+                if j > words.len() || tokens[j - 1].clause != tokens[i].clause {
+                    break;
+                }
+                if matched[i..j].iter().any(|&m| m) {
+                    break;
+                }
+                if is_stop(words[i]) || is_stop(words[j - 1]) {
+                    continue;
+                }
+                let gram = words[i..j].join(" ");
+                let e = counts.grams.entry(gram.clone()).or_default();
+                e.0 += 1;
+                if !seen.contains(&gram) {
+                    e.1 += 1;
+                    seen.push(gram);
+                }
+            }
+        }
+    }
+
+    /// The `top` words and phrases most over-represented in the target, occurring in
+    /// at least `min_answers` target answers.
+    pub fn suggestions(&self, min_answers: u64, top: usize) -> Vec<Suggestion> {
+        let mut out: Vec<Suggestion> = self
+            .target
+            .grams
+            .iter()
+            .filter(|(_, (_, docs))| *docs >= min_answers)
+            .map(|(term, &(a, docs))| {
+                let b = self.reference.grams.get(term).map_or(0, |r| r.0);
+                Suggestion {
+                    term: term.clone(),
+                    g2: stats::log_likelihood(a, b, self.target.total, self.reference.total),
+                    target: a,
+                    target_answers: docs,
+                    reference: b,
+                }
+            })
+            .filter(|s| s.g2 > 0.0)
+            .collect();
+        // Ties favour the longer phrase: it is the more specific suggestion.
+        let words = |s: &Suggestion| s.term.split(' ').count();
+        out.sort_by(|x, y| y.g2.total_cmp(&x.g2).then(words(y).cmp(&words(x))).then_with(|| x.term.cmp(&y.term)));
+        // A word or phrase inside a kept phrase that occurs in as many answers adds nothing.
+        let mut kept: Vec<Suggestion> = Vec::new();
+        for s in out {
+            let redundant = kept.iter().any(|k| {
+                k.target_answers >= s.target_answers && format!(" {} ", k.term).contains(&format!(" {} ", s.term))
+            });
+            if !redundant {
+                kept.push(s);
+            }
+            if kept.len() == top {
+                break;
+            }
+        }
+        kept
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lexicon::{Entry, Lexicon, Rule, Theme};
+
+    fn lexicon() -> CompiledLexicon {
+        let mut lex = Lexicon::new("t");
+        let mut t = Theme::new("cost");
+        t.entries.push(Entry::new(Rule::parse("fee").unwrap()));
+        lex.themes.push(t);
+        CompiledLexicon::new(&lex).unwrap()
+    }
+
+    #[test]
+    fn ranks_what_the_target_says_more_and_skips_matched_words() {
+        let lex = lexicon();
+        let mut c = Counter::new(&lex, Some(0));
+        for t in ["legal aid was refused, the fee too", "no legal aid at all", "legal aid gone and a fee"] {
+            c.add(t, true);
+        }
+        for t in ["the police were slow", "the police did nothing at all", "court was slow"] {
+            c.add(t, false);
+        }
+        let s = c.suggestions(2, 5);
+        assert_eq!(s[0].term, "legal aid");
+        assert_eq!((s[0].target, s[0].target_answers, s[0].reference), (3, 3, 0));
+        assert!(s.iter().all(|x| x.term != "fee" && x.term != "the"));
+        // "legal" and "aid" alone add nothing over "legal aid"
+        assert!(s.iter().all(|x| x.term != "legal" && x.term != "aid"));
+    }
+}

@@ -1,0 +1,135 @@
+//! The analyst's tools: explain, kwic, suggest, diff, lexicon check/test/explain, validate.
+
+use crate::harness::Workdir;
+
+const LEXICON: &str = r#"
+[[theme]]
+id = "cost"
+questions = ["why"]
+negation_after = 3
+terms = ["cost", "expens*", "legal aid"]
+examples = { match = ["the cost is high"], no_match = ["cost was never an issue"] }
+
+[[theme]]
+id = "police"
+questions = ["why"]
+terms = ["polic*"]
+"#;
+
+const RESPONSES: &str = "id,why\n\
+r1,\"The costs were huge, no legal aid\"\n\
+r2,the police did nothing and it was expensive\n\
+r3,solicitor fees of thousands and the solicitor wanted more\n\
+r4,my solicitor said the fees would be thousands\n\
+r5,cost was never an issue\n";
+
+const GOLD: &str = "respondent_id,question,theme\nr1,why,cost\nr2,why,cost\nr2,why,police\nr3,why,cost\nr4,why,cost\n";
+
+fn fixture() -> Workdir {
+    let dir = Workdir::new();
+    dir.write("lex.toml", LEXICON);
+    dir.write("r.csv", RESPONSES);
+    dir.write("gold.csv", GOLD);
+    dir
+}
+
+const SRC: [&str; 8] = ["--input", "r.csv", "--id-column", "id", "--text-column", "why", "--lexicon", "lex.toml"];
+
+fn with<'a>(cmd: &[&'a str], extra: &[&'a str]) -> Vec<&'a str> {
+    [cmd, &SRC[..], extra].concat()
+}
+
+#[test]
+fn validate_reports_agreement_and_disagreements() {
+    let dir = fixture();
+    let out = dir.ok(&with(&["validate"], &["--gold", "gold.csv", "--out", "v"]));
+    // cost: TP r1 r2, FN r3 r4 (solicitor fees) -> P 1, R 0.5
+    assert!(
+        out.contains("why      cost                             P 1.000 R 0.500 F1 0.667  (TP 2 FP 0 FN 2)"),
+        "{out}"
+    );
+    let dis = dir.read("v/disagreements.csv");
+    assert!(dis.contains("r3,why,cost,FN,solicitor fees of thousands"), "{dis}");
+    dir.fails(&with(&["validate"], &["--gold", "gold.csv", "--out", "v", "--min-macro-f1", "0.99"]), 1);
+}
+
+#[test]
+fn explain_marks_matches_and_vetoes() {
+    let dir = fixture();
+    let out = dir.ok(&with(&["explain"], &["--respondent", "r1"]));
+    assert!(out.contains("The [costs]{1} were huge, no legal aid"), "{out}");
+    assert!(out.contains("negated by \"no\""), "{out}");
+    let err = dir.fails(&with(&["explain"], &["--respondent", "nobody"]), 2);
+    assert!(err.contains("no respondent \"nobody\""), "{err}");
+}
+
+#[test]
+fn kwic_finds_stem_variants_with_context() {
+    let dir = fixture();
+    let out = dir.ok(&with(&["kwic", "cost"], &["--window", "2"]));
+    assert!(out.contains("[costs] were huge"), "{out}");
+    assert!(out.contains("[cost] was never"), "{out}");
+    dir.ok(&with(&["kwic"], &["--theme", "cost", "--csv", "k.csv"]));
+    let csv = dir.read("k.csv");
+    assert!(csv.starts_with("respondent_id,question,left,match,right,entry,status\n"), "{csv}");
+    assert!(csv.contains("r2,why,police did nothing and it was,expensive,,expens*,counted"), "{csv}");
+    // the theme's own negation settings apply (negation_after = 3)
+    assert!(csv.contains("r5,why,,cost,was never an issue,cost,negated"), "{csv}");
+}
+
+#[test]
+fn suggest_ranks_what_the_theme_misses() {
+    let dir = fixture();
+    let out = dir.ok(&with(&["suggest"], &["--theme", "cost", "--gold", "gold.csv"]));
+    // r3 and r4 are missed; both talk of solicitors, fees and thousands
+    let first = out.lines().nth(1).unwrap_or("");
+    assert!(first.starts_with("solicitor") || first.starts_with("fees") || first.starts_with("thousands"), "{out}");
+    assert!(out.contains("terms = ["), "{out}");
+}
+
+#[test]
+fn diff_shows_what_a_lexicon_edit_changed() {
+    let dir = fixture();
+    dir.ok(&with(&["run"], &["--out", "before", "-q"]));
+    dir.write("lex.toml", LEXICON.replace("\"legal aid\"]", "\"legal aid\", \"solicitor*\"]"));
+    let out = dir.ok(&with(&["diff"], &["--previous", "before", "--out", "d"]));
+    assert!(out.contains("2 codes gained, 0 lost"), "{out}");
+    let csv = dir.read("d/diff.csv");
+    assert!(csv.contains("r3,why,cost,gained,solicitor*,solicitor,"), "{csv}");
+    assert!(dir.read("d/diff.md").contains("| why | `cost` | 2 of 5 (40.0%) | 4 of 5 (80.0%) | +2 (+40.0 points) |"));
+}
+
+#[test]
+fn lexicon_check_test_and_explain() {
+    let dir = fixture();
+    dir.write("bad.toml", "[[theme]]\nid = \"a\"\nterms = [\"ok\", \"co*\", \"x NEAR/q y\"]\n");
+    let out = dir.run(&["lexicon", "check", "bad.toml"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("bad.toml:3: theme `a`: entry \"x NEAR/q y\""));
+    let out =
+        dir.ok(&["lexicon", "check", "lex.toml", "--corpus", "r.csv", "--text-column", "why", "--max-share", "0.5"]);
+    assert!(out.contains("entry `legal aid` matches") || out.contains("0 error(s)"), "{out}");
+    let out = dir.ok(&["lexicon", "test", "lex.toml"]);
+    assert!(out.contains("2 example(s) run, 0 failed"), "{out}");
+    dir.write("lex2.toml", LEXICON.replace("no_match = [\"cost was never an issue\"]", "no_match = [\"the cost\"]"));
+    let out = dir.run(&["lexicon", "test", "lex2.toml"]);
+    assert_eq!(out.status.code(), Some(1));
+    // every run warns about the failed example
+    let run = dir.run(&[
+        "run",
+        "--input",
+        "r.csv",
+        "--id-column",
+        "id",
+        "--text-column",
+        "why",
+        "--lexicon",
+        "lex2.toml",
+        "--out",
+        "o",
+    ]);
+    assert!(String::from_utf8_lossy(&run.stderr).contains("example \"the cost\" should not assert it but does"));
+    let out = dir.ok(&["lexicon", "explain", "--lexicon", "lex.toml", "It wasn't expensive but the police failed"]);
+    assert!(out.contains("cost: `expens*` (line 6) matched \"expensive\" but was negated by \"wasn't\""), "{out}");
+    assert!(out.contains("police (police)"), "{out}");
+}
