@@ -35,7 +35,7 @@ fn mix(mut x: u64) -> u64 {
 }
 
 /// The fingerprint of one answer.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Sketch {
     /// Hash of the whole normalised word sequence.
     pub exact: u64,
@@ -95,7 +95,7 @@ impl Sketch {
 }
 
 /// A sketched answer: which question, which respondent (row order), its themes.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Member {
     /// Open question index.
     pub question: usize,

@@ -32,6 +32,7 @@ fn main() -> ExitCode {
         Command::Kwic(args) => cli::kwic::execute(args),
         Command::Suggest(args) => cli::suggest::execute(args),
         Command::Diff(args) => cli::diff::execute(args),
+        Command::Merge(args) => cli::merge::execute(args),
         Command::Init(args) => cli::init::execute(args),
     };
     match result {

@@ -44,6 +44,40 @@ pub struct RunOptions {
     pub measure: Measure,
     /// Report campaigns of at least this many near-identical answers (`None`: off).
     pub campaign_min: Option<usize>,
+    /// Code only this shard of the rows.
+    pub shard: Option<Shard>,
+    /// Write partial results for `codeframe merge` instead of reports.
+    pub partial: bool,
+}
+
+/// A deterministic 1/N of an input: data rows whose number r has (r - 1) mod N = K - 1.
+///
+/// Every shard reads the whole input (record boundaries and duplicate ids need it) and
+/// codes only its rows, so shards can run on different machines and merge exactly.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Shard {
+    /// This shard, from 1.
+    pub k: u32,
+    /// Number of shards.
+    pub n: u32,
+}
+
+impl Shard {
+    /// Parses `K/N` with 1 <= K <= N.
+    pub fn parse(s: &str) -> Result<Shard> {
+        let bad = || Error::Usage(format!("--shard must be K/N with 1 <= K <= N, not {s:?}"));
+        let (k, n) = s.split_once('/').ok_or_else(bad)?;
+        let (k, n): (u32, u32) = (k.trim().parse().map_err(|_| bad())?, n.trim().parse().map_err(|_| bad())?);
+        if k == 0 || k > n {
+            return Err(bad());
+        }
+        Ok(Shard { k, n })
+    }
+
+    /// Whether data row `row` (from 1) is in this shard.
+    pub fn includes(&self, row: u64) -> bool {
+        (row - 1) % self.n as u64 == (self.k - 1) as u64
+    }
 }
 
 /// What is measured per answer.
@@ -67,12 +101,14 @@ impl Default for RunOptions {
             rounding: Rounding::WHOLE,
             measure: Measure::Presence,
             campaign_min: Some(5),
+            shard: None,
+            partial: false,
         }
     }
 }
 
 /// A named input whose bytes go into the manifest's hashes.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct ManifestInput {
     /// Role (`survey`, `lexicon`).
     pub role: String,
@@ -161,6 +197,7 @@ pub struct Coder<'a> {
     max_cell_bytes: usize,
     measure: Measure,
     campaigns: bool,
+    row_column: bool,
 }
 
 impl<'a> Coder<'a> {
@@ -175,6 +212,7 @@ impl<'a> Coder<'a> {
             max_cell_bytes: options.read.max_cell_bytes,
             measure: options.measure,
             campaigns: options.campaign_min.is_some(),
+            row_column: options.partial,
         }
     }
 
@@ -281,9 +319,10 @@ impl<'a> Coder<'a> {
             if let OpenAnswer::Coded(c) = &answer {
                 let question = &self.survey.open[q].id;
                 // Writing to a Vec cannot fail.
-                let _ = codes::write_codes(&mut out.codes, self.lexicon, &resp.id, question, text, c);
+                let row = self.row_column.then_some(raw.row);
+                let _ = codes::write_codes(&mut out.codes, self.lexicon, row, &resp.id, question, text, c);
                 if self.measure == Measure::Counts {
-                    let _ = codes::write_counts(&mut out.counts, self.lexicon, &resp.id, question, c);
+                    let _ = codes::write_counts(&mut out.counts, self.lexicon, row, &resp.id, question, c);
                 }
                 out.extras.collect(scanner, q, raw.row, &resp.id, text, c, self.campaigns);
             }
@@ -302,19 +341,41 @@ pub const MAX_SKETCHES: usize = 250_000;
 
 /// What a run keeps besides counts: a few example answers per theme, the first
 /// uncoded answers, and answer fingerprints for campaign detection. All bounded, and
-/// taken in input order, so they are the same for any thread count.
-#[derive(Clone, Debug, Default)]
+/// taken in input order (each item keeps its row number), so they are the same for any
+/// thread count and for any split into shards merged back.
+#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct Extras {
-    /// Per (open question, theme): the first answers asserting it.
-    pub examples: std::collections::BTreeMap<(usize, u32), Vec<report::Example>>,
-    /// The first answers that asserted no theme: (respondent, question index, text).
-    pub uncoded: Vec<(String, usize, String)>,
+    /// Per (open question, theme): the first answers asserting it, with their rows.
+    #[serde(with = "map_as_list")]
+    pub examples: std::collections::BTreeMap<(usize, u32), Vec<(u64, report::Example)>>,
+    /// The first answers that asserted no theme: (row, respondent, question index, text).
+    pub uncoded: Vec<(u64, String, usize, String)>,
     /// Answers uncoded in all, including those past the cap.
     pub uncoded_total: u64,
     /// Fingerprinted answers.
     pub sketches: Vec<crate::campaign::Member>,
     /// Answers long enough to fingerprint, including those past the cap.
     pub sketchable: u64,
+}
+
+/// JSON maps need string keys: a map with tuple keys is stored as a list of pairs.
+mod map_as_list {
+    use std::collections::BTreeMap;
+
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    pub fn serialize<K: Serialize, V: Serialize, S: Serializer>(m: &BTreeMap<K, V>, s: S) -> Result<S::Ok, S::Error> {
+        m.iter().collect::<Vec<_>>().serialize(s)
+    }
+
+    pub fn deserialize<'de, K, V, D>(d: D) -> Result<BTreeMap<K, V>, D::Error>
+    where
+        K: Deserialize<'de> + Ord,
+        V: Deserialize<'de>,
+        D: Deserializer<'de>,
+    {
+        Ok(Vec::<(K, V)>::deserialize(d)?.into_iter().collect())
+    }
 }
 
 impl Extras {
@@ -332,17 +393,20 @@ impl Extras {
         for code in coding.codes.iter().filter(|c| c.via.is_none()) {
             let list = self.examples.entry((q, code.theme)).or_default();
             if list.len() < EXAMPLES_PER_THEME {
-                list.push(report::Example {
-                    respondent: id.to_string(),
-                    text: text.to_string(),
-                    spans: code.hits.iter().map(|h| (h.span.start, h.span.end)).collect(),
-                });
+                list.push((
+                    row,
+                    report::Example {
+                        respondent: id.to_string(),
+                        text: text.to_string(),
+                        spans: code.hits.iter().map(|h| (h.span.start, h.span.end)).collect(),
+                    },
+                ));
             }
         }
         if coding.codes.is_empty() {
             self.uncoded_total += 1;
             if self.uncoded.len() < MAX_UNCODED {
-                self.uncoded.push((id.to_string(), q, text.to_string()));
+                self.uncoded.push((row, id.to_string(), q, text.to_string()));
             }
         }
         if campaigns && coding.words as usize >= crate::campaign::MIN_WORDS {
@@ -363,7 +427,8 @@ impl Extras {
         }
     }
 
-    /// Appends a later chunk's extras, keeping the caps.
+    /// Appends the extras of a LATER chunk (rows after all of ours), keeping the caps.
+    /// For parts in any order, extend and then [`Extras::normalise`].
     pub fn merge(&mut self, other: Extras) {
         for (k, v) in other.examples {
             let list = self.examples.entry(k).or_default();
@@ -376,6 +441,31 @@ impl Extras {
         let room = MAX_SKETCHES.saturating_sub(self.sketches.len());
         self.sketches.extend(other.sketches.into_iter().take(room));
         self.sketchable += other.sketchable;
+    }
+
+    /// Adds extras of parts in any order (shards): everything is kept, then
+    /// [`Extras::normalise`] restores row order and the caps.
+    pub fn absorb(&mut self, other: Extras) {
+        for (k, v) in other.examples {
+            self.examples.entry(k).or_default().extend(v);
+        }
+        self.uncoded.extend(other.uncoded);
+        self.uncoded_total += other.uncoded_total;
+        self.sketches.extend(other.sketches);
+        self.sketchable += other.sketchable;
+    }
+
+    /// Puts every list in row order and applies the caps: the first items by row win,
+    /// whatever order the parts arrived in.
+    pub fn normalise(&mut self) {
+        for list in self.examples.values_mut() {
+            list.sort_by_key(|(row, _)| *row);
+            list.truncate(EXAMPLES_PER_THEME);
+        }
+        self.uncoded.sort_by_key(|(row, _, q, _)| (*row, *q));
+        self.uncoded.truncate(MAX_UNCODED);
+        self.sketches.sort_by_key(|m| (m.row, m.question));
+        self.sketches.truncate(MAX_SKETCHES);
     }
 }
 
@@ -435,12 +525,16 @@ pub fn stream(
     let scanners: Mutex<Vec<Scanner>> = Mutex::new((0..threads).map(|_| Scanner::new()).collect());
     let (tx, rx) = sync_channel::<Result<Chunk>>(batch * 2);
     let (chunk_rows, chunk_bytes) = (options.chunk_rows, options.chunk_bytes);
+    let shard = options.shard;
     let mut tally = coder.shape_tally();
     let sha256 = std::thread::scope(|scope| -> Result<String> {
         let reader_thread = scope.spawn(move || {
             loop {
                 match reader.next_chunk(chunk_rows, chunk_bytes) {
-                    Ok(Some(c)) => {
+                    Ok(Some(mut c)) => {
+                        if let Some(s) = shard {
+                            c.rows.retain(|r| s.includes(r.row));
+                        }
                         if tx.send(Ok(c)).is_err() {
                             break;
                         }
@@ -503,65 +597,383 @@ pub fn stream(
     Ok(StreamEnd { sha256, tally })
 }
 
-/// Runs a job: codes the input and writes every output file into `out_dir`.
+/// Runs a job: codes the input and writes every output file into `out_dir` (with
+/// `partial`, the files `codeframe merge` combines instead of reports).
 pub fn run(job: &Job, progress: &dyn Fn(Progress)) -> Result<Outcome> {
     let out = &job.out_dir;
     guard_output_dir(out, &job.input)?;
-    let mut codes_file = AtomicFile::create(&out.join("codes.csv"))?;
-    let mut rejects_file = AtomicFile::create(&out.join("rejects.csv"))?;
-    let counts_wanted = job.options.measure == Measure::Counts;
-    let mut counts_file = if counts_wanted { Some(AtomicFile::create(&out.join("counts.csv"))?) } else { None };
-    let counts_path = out.join("counts.csv");
-    let (codes_path, rejects_path) = (out.join("codes.csv"), out.join("rejects.csv"));
-    let io = |p: &PathBuf| {
-        let p = p.clone();
-        move |e: std::io::Error| Error::io(&p, e)
-    };
-    codes::write_header(codes_file.writer(), &codes::CODES_HEADER).map_err(io(&codes_path))?;
-    codes::write_header(rejects_file.writer(), &codes::REJECTS_HEADER).map_err(io(&rejects_path))?;
-    if let Some(f) = &mut counts_file {
-        codes::write_header(f.writer(), &codes::COUNTS_HEADER).map_err(io(&counts_path))?;
-    }
+    let partial = job.options.partial || job.options.shard.is_some();
+    let mut options = job.options.clone();
+    options.partial = partial;
+    let counts_wanted = options.measure == Measure::Counts;
+    let mut sinks = RowFiles::create(out, counts_wanted, partial)?;
     let (mut rows, mut bytes) = (0u64, 0u64);
     let mut extras = Extras::default();
-    let end = stream(job.survey, job.lexicon, &job.input, &job.options, false, |r| {
+    let end = stream(job.survey, job.lexicon, &job.input, &options, false, |r| {
         extras.merge(r.extras);
-        codes_file.writer().write_all(r.codes.get_ref()).map_err(io(&codes_path))?;
-        rejects_file.writer().write_all(r.rejects.get_ref()).map_err(io(&rejects_path))?;
-        if let Some(f) = &mut counts_file {
-            f.writer().write_all(r.counts.get_ref()).map_err(io(&counts_path))?;
-        }
+        sinks.write(r.codes.get_ref(), r.counts.get_ref(), r.rejects.get_ref())?;
         rows += r.rows_read;
         bytes += r.bytes;
         progress(Progress { rows, bytes });
         Ok(())
     })?;
-    let (input_sha, tally) = (end.sha256, end.tally);
-    codes_file.commit()?;
-    rejects_file.commit()?;
-    if let Some(f) = counts_file {
-        f.commit()?;
-    }
-    let mut summary = Summary::new(job.survey, job.lexicon, &tally);
-    summary.attach(job.survey, job.lexicon, extras, job.options.campaign_min);
-    let reports = report::standard_reports(job.options.rounding);
-    report::write_reports(out, &summary, &reports)?;
-    let mut files: Vec<PathBuf> = vec![out.join("codes.csv"), out.join("rejects.csv")];
-    if counts_wanted {
-        files.push(counts_path.clone());
-    }
-    files.extend(reports.iter().map(|r| out.join(r.file_name())));
+    let tally = end.tally;
+    let mut files = sinks.commit()?;
     let mut inputs = job.config_files.clone();
-    inputs.push(ManifestInput { role: "responses".into(), path: job.input.name(), sha256: input_sha });
-    report::manifest::write(out, &inputs, &job.options, &summary, &files)?;
-    files.push(out.join("manifest.json"));
-    if job.options.strict && tally.rows_rejected > 0 {
+    inputs.push(ManifestInput { role: "responses".into(), path: job.input.name(), sha256: end.sha256 });
+    if partial {
+        let part = Partial {
+            format: PARTIAL_FORMAT.to_string(),
+            codeframe_version: env!("CARGO_PKG_VERSION").to_string(),
+            shard: options.shard,
+            inputs,
+            options: PartialOptions::of(&options),
+            tally: tally.clone(),
+            extras,
+        };
+        let path = out.join("partial.json");
+        let mut f = AtomicFile::create(&path)?;
+        serde_json::to_writer(f.writer(), &part).map_err(|e| Error::io(&path, e.into()))?;
+        f.commit()?;
+        files.push(path);
+        let summary = Summary::new(job.survey, job.lexicon, &tally);
+        return Ok(Outcome { tally, summary, files });
+    }
+    let summary = finish(job.survey, job.lexicon, &tally, extras, &inputs, &options, out, &mut files)?;
+    if options.strict && tally.rows_rejected > 0 {
         return Err(Error::Rejects {
             rejected: tally.rows_rejected,
             report: out.join("rejects.csv").display().to_string(),
         });
     }
     Ok(Outcome { tally, summary, files })
+}
+
+/// Codes the input and writes only codes.csv rows to `out` (standard output, say) as
+/// chunks finish, in input order: for engines that pipe rows through a program.
+/// Rejected rows are returned with the tally (the caller reports them).
+pub fn codes_only(
+    survey: &Survey,
+    lexicon: &CompiledLexicon,
+    input: &InputSource,
+    options: &RunOptions,
+    out: &mut dyn Write,
+) -> Result<(Tally, Vec<u8>)> {
+    let stdout = |e: std::io::Error| Error::io("<stdout>", e);
+    let mut header = options.partial.then_some("row").into_iter().collect::<Vec<_>>();
+    header.extend(codes::CODES_HEADER);
+    codes::write_header(out, &header).map_err(stdout)?;
+    let mut rejects = Vec::new();
+    let end = stream(survey, lexicon, input, options, false, |r| {
+        out.write_all(r.codes.get_ref()).map_err(stdout)?;
+        rejects.extend_from_slice(r.rejects.get_ref());
+        Ok(())
+    })?;
+    out.flush().map_err(stdout)?;
+    Ok((end.tally, rejects))
+}
+
+/// Writes the reports and the manifest of a finished run (or merge) into `out`;
+/// `files` already holds the per-row files, and gets the rest appended.
+#[allow(clippy::too_many_arguments)]
+fn finish(
+    survey: &Survey,
+    lexicon: &CompiledLexicon,
+    tally: &Tally,
+    extras: Extras,
+    inputs: &[ManifestInput],
+    options: &RunOptions,
+    out: &Path,
+    files: &mut Vec<PathBuf>,
+) -> Result<Summary> {
+    let mut summary = Summary::new(survey, lexicon, tally);
+    summary.attach(survey, lexicon, extras, options.campaign_min);
+    let reports = report::standard_reports(options.rounding);
+    report::write_reports(out, &summary, &reports)?;
+    files.extend(reports.iter().map(|r| out.join(r.file_name())));
+    report::manifest::write(out, inputs, options, &summary, files)?;
+    files.push(out.join("manifest.json"));
+    Ok(summary)
+}
+
+/// The per-row output files of a run: codes.csv, rejects.csv and (counts measure)
+/// counts.csv, written in input order under temporary names.
+struct RowFiles {
+    codes: (AtomicFile, PathBuf),
+    rejects: (AtomicFile, PathBuf),
+    counts: Option<(AtomicFile, PathBuf)>,
+}
+
+impl RowFiles {
+    fn create(out: &Path, counts: bool, row_column: bool) -> Result<RowFiles> {
+        let open = |name: &str, header: &[&str]| -> Result<(AtomicFile, PathBuf)> {
+            let path = out.join(name);
+            let mut f = AtomicFile::create(&path)?;
+            let mut h: Vec<&str> = header.to_vec();
+            if row_column && name != "rejects.csv" {
+                h.insert(0, "row");
+            }
+            codes::write_header(f.writer(), &h).map_err(|e| Error::io(&path, e))?;
+            Ok((f, path))
+        };
+        Ok(RowFiles {
+            codes: open("codes.csv", &codes::CODES_HEADER)?,
+            rejects: open("rejects.csv", &codes::REJECTS_HEADER)?,
+            counts: if counts { Some(open("counts.csv", &codes::COUNTS_HEADER)?) } else { None },
+        })
+    }
+
+    fn write(&mut self, codes: &[u8], counts: &[u8], rejects: &[u8]) -> Result<()> {
+        let (f, p) = &mut self.codes;
+        f.writer().write_all(codes).map_err(|e| Error::io(&*p, e))?;
+        let (f, p) = &mut self.rejects;
+        f.writer().write_all(rejects).map_err(|e| Error::io(&*p, e))?;
+        if let Some((f, p)) = &mut self.counts {
+            f.writer().write_all(counts).map_err(|e| Error::io(&*p, e))?;
+        }
+        Ok(())
+    }
+
+    fn commit(self) -> Result<Vec<PathBuf>> {
+        let mut files = Vec::new();
+        for (f, p) in [Some(self.codes), Some(self.rejects), self.counts].into_iter().flatten() {
+            f.commit()?;
+            files.push(p);
+        }
+        Ok(files)
+    }
+}
+
+/// Version tag of partial.json.
+pub const PARTIAL_FORMAT: &str = "codeframe-partial/1";
+
+/// What a partial run leaves for `codeframe merge`: its counts, kept extras, inputs
+/// and options. Its codes, counts and rejects are in the CSVs next to it, with rows.
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
+pub struct Partial {
+    /// [`PARTIAL_FORMAT`].
+    pub format: String,
+    /// Version of codeframe that wrote it.
+    pub codeframe_version: String,
+    /// The shard, if it was one.
+    pub shard: Option<Shard>,
+    /// Spec, lexicon and responses, hashed.
+    pub inputs: Vec<ManifestInput>,
+    /// Options that shape the outputs.
+    pub options: PartialOptions,
+    /// Counts.
+    pub tally: Tally,
+    /// Examples, uncoded answers, fingerprints.
+    pub extras: Extras,
+}
+
+/// The options of a partial run that must agree across parts.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct PartialOptions {
+    /// Counts measure.
+    pub counts: bool,
+    /// Campaign threshold.
+    pub campaign_min: Option<usize>,
+    /// Decimals.
+    pub decimals: u8,
+    /// Largest remainder rounding.
+    pub largest_remainder: bool,
+    /// Strict.
+    pub strict: bool,
+    /// Delimiter (None: sniffed).
+    pub delimiter: Option<u8>,
+    /// Encoding (None: sniffed).
+    pub encoding: Option<String>,
+    /// Sheet.
+    pub sheet: Option<String>,
+    /// Cell limit.
+    pub max_cell_bytes: usize,
+    /// Duplicate ids rejected.
+    pub reject_duplicate_ids: bool,
+}
+
+impl PartialOptions {
+    fn of(o: &RunOptions) -> PartialOptions {
+        PartialOptions {
+            counts: o.measure == Measure::Counts,
+            campaign_min: o.campaign_min,
+            decimals: o.rounding.decimals,
+            largest_remainder: o.rounding.largest_remainder,
+            strict: o.strict,
+            delimiter: o.read.delimiter,
+            encoding: o.read.encoding.clone(),
+            sheet: o.read.sheet.clone(),
+            max_cell_bytes: o.read.max_cell_bytes,
+            reject_duplicate_ids: o.read.reject_duplicate_ids,
+        }
+    }
+
+    fn run_options(&self, base: &RunOptions) -> RunOptions {
+        RunOptions {
+            campaign_min: self.campaign_min,
+            rounding: Rounding { decimals: self.decimals, largest_remainder: self.largest_remainder },
+            strict: self.strict,
+            measure: if self.counts { Measure::Counts } else { Measure::Presence },
+            read: ReadOptions {
+                delimiter: self.delimiter,
+                encoding: self.encoding.clone(),
+                sheet: self.sheet.clone(),
+                max_cell_bytes: self.max_cell_bytes,
+                reject_duplicate_ids: self.reject_duplicate_ids,
+            },
+            shard: None,
+            partial: false,
+            ..base.clone()
+        }
+    }
+}
+
+/// Merges partial runs (`parts`: their output folders) into the outputs of one run
+/// over the whole input, byte for byte. Parts must be shards 1..N of one input, run
+/// with the same spec, lexicon and options; `job` supplies the spec and lexicon (their
+/// hashes must match the parts') and the output folder.
+pub fn merge(job: &Job, parts: &[PathBuf]) -> Result<Outcome> {
+    if parts.is_empty() {
+        return Err(Error::Usage("merge needs at least one partial run folder".into()));
+    }
+    let mut loaded: Vec<Partial> = Vec::new();
+    for dir in parts {
+        let path = dir.join("partial.json");
+        let text = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
+        let part: Partial = serde_json::from_str(&text)
+            .map_err(|e| Error::input(crate::error::Location::file(&path), format!("not a partial run: {e}")))?;
+        if part.format != PARTIAL_FORMAT {
+            return Err(Error::input(crate::error::Location::file(&path), format!("unknown format {:?}", part.format)));
+        }
+        loaded.push(part);
+    }
+    let first = &loaded[0];
+    let mismatch = |i: usize, what: &str| {
+        Error::Usage(format!(
+            "{} and {} differ in {what}: they are not parts of one run",
+            parts[0].display(),
+            parts[i].display()
+        ))
+    };
+    let hashes = |p: &Partial| p.inputs.iter().map(|i| (i.role.clone(), i.sha256.clone())).collect::<Vec<_>>();
+    for (i, p) in loaded.iter().enumerate().skip(1) {
+        if hashes(p) != hashes(first) {
+            return Err(mismatch(i, "their inputs (survey, lexicon or responses)"));
+        }
+        if p.options != first.options {
+            return Err(mismatch(i, "their options"));
+        }
+    }
+    // This run's spec and lexicon must be the ones the parts were coded with.
+    for c in &job.config_files {
+        if !first.inputs.iter().any(|i| i.role == c.role && i.sha256 == c.sha256) {
+            return Err(Error::Usage(format!(
+                "the {} {} is not the one the parts were coded with",
+                c.role,
+                c.path.display()
+            )));
+        }
+    }
+    let n = first.shard.map_or(1, |s| s.n);
+    let mut seen: Vec<u32> = loaded.iter().map(|p| p.shard.map_or(1, |s| s.k)).collect();
+    seen.sort_unstable();
+    if loaded.iter().any(|p| p.shard.map_or(1, |s| s.n) != n) || seen != (1..=n).collect::<Vec<_>>() {
+        return Err(Error::Usage(format!("merge needs shards 1/{n} to {n}/{n} exactly once each; got {seen:?}")));
+    }
+    let out = &job.out_dir;
+    std::fs::create_dir_all(out).map_err(|e| Error::io(out, e))?;
+    let mut tally = first.tally.clone();
+    let mut extras = Extras::default();
+    for (i, p) in loaded.iter().enumerate() {
+        if p.tally.shape != tally.shape {
+            return Err(mismatch(i, "their tallies' shape"));
+        }
+        if i > 0 {
+            tally.merge(&p.tally);
+        }
+        extras.absorb(p.extras.clone());
+    }
+    extras.normalise();
+    let mut files = Vec::new();
+    let names: &[(&str, bool)] = &[("codes.csv", true), ("rejects.csv", false), ("counts.csv", true)];
+    for &(name, strip_row) in names {
+        if name == "counts.csv" && !first.options.counts {
+            continue;
+        }
+        let inputs: Vec<PathBuf> = parts.iter().map(|d| d.join(name)).collect();
+        let path = out.join(name);
+        merge_rows(&inputs, &path, strip_row)?;
+        files.push(path);
+    }
+    let options = first.options.run_options(&job.options);
+    let inputs = first.inputs.clone();
+    let summary = finish(job.survey, job.lexicon, &tally, extras, &inputs, &options, out, &mut files)?;
+    Ok(Outcome { tally, summary, files })
+}
+
+/// Merges row-ordered CSVs (codes, counts: a leading `row` column to strip; rejects:
+/// `row` is its second column) into one file in row order.
+fn merge_rows(inputs: &[PathBuf], target: &Path, strip_row: bool) -> Result<()> {
+    use std::cmp::Reverse;
+    use std::collections::BinaryHeap;
+
+    let row_col = if strip_row { 0 } else { 1 };
+    let mut readers = Vec::new();
+    let mut header: Option<csv::StringRecord> = None;
+    for p in inputs {
+        let mut r = csv::Reader::from_path(p).map_err(|e| csv_file_error(p, e))?;
+        let h = r.headers().map_err(|e| csv_file_error(p, e))?.clone();
+        header.get_or_insert(h);
+        readers.push((r, p));
+    }
+    let mut f = AtomicFile::create(target)?;
+    {
+        let mut w = csv::Writer::from_writer(f.writer());
+        let io = |e: csv::Error| Error::io(target, std::io::Error::other(e));
+        if let Some(h) = &header {
+            let h: Vec<&str> = h.iter().skip(strip_row as usize).collect();
+            w.write_record(&h).map_err(io)?;
+        }
+        // heap of (row, part, record); each part is already in row order
+        let mut heap = BinaryHeap::new();
+        let next = |r: &mut csv::Reader<std::fs::File>, p: &Path| -> Result<Option<(u64, csv::StringRecord)>> {
+            let mut rec = csv::StringRecord::new();
+            if !r.read_record(&mut rec).map_err(|e| csv_file_error(p, e))? {
+                return Ok(None);
+            }
+            let row = rec
+                .get(row_col)
+                .and_then(|x| x.parse::<u64>().ok())
+                .ok_or_else(|| Error::input(crate::error::Location::file(p), "a partial file row has no row number"))?;
+            Ok(Some((row, rec)))
+        };
+        let mut pending: Vec<Option<csv::StringRecord>> = vec![None; readers.len()];
+        for (i, (r, p)) in readers.iter_mut().enumerate() {
+            if let Some((row, rec)) = next(r, p)? {
+                heap.push(Reverse((row, i)));
+                pending[i] = Some(rec);
+            }
+        }
+        while let Some(Reverse((_, i))) = heap.pop() {
+            let rec = pending[i].take().expect("a pending record for every heap entry");
+            let fields: Vec<&str> = rec.iter().skip(strip_row as usize).collect();
+            w.write_record(&fields).map_err(io)?;
+            let (r, p) = &mut readers[i];
+            if let Some((row, rec)) = next(r, p)? {
+                heap.push(Reverse((row, i)));
+                pending[i] = Some(rec);
+            }
+        }
+        w.flush().map_err(|e| Error::io(target, e))?;
+    }
+    f.commit()
+}
+
+fn csv_file_error(p: &Path, e: csv::Error) -> Error {
+    match e.into_kind() {
+        csv::ErrorKind::Io(io) => Error::io(p, io),
+        other => Error::input(crate::error::Location::file(p), format!("{other:?}")),
+    }
 }
 
 impl Coder<'_> {

@@ -5,14 +5,19 @@
 //! commutative: chunks coded in parallel, or shards coded on other machines, merge
 //! into exactly the tally of one sequential pass. Tallies hold counts only; turning
 //! them into percentages with their bases is the report's job.
+//!
+//! Tallies serialise (serde) because a partial run's tally is persisted for `codeframe
+//! merge`: that file is a checkpoint of this type, not a report format.
 
 use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
 
 use crate::coding::Coding;
 use crate::survey::{ClosedCell, TypeCell};
 
 /// Counts for one closed question.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ClosedCounts {
     /// Respondents per option (survey order).
     pub options: Vec<u64>,
@@ -23,7 +28,7 @@ pub struct ClosedCounts {
 }
 
 /// Counts for one open question.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OpenCounts {
     /// Answers that say something (not empty, not a non-answer).
     pub answered: u64,
@@ -40,11 +45,12 @@ pub struct OpenCounts {
     /// Words in all answers.
     pub words: u64,
     /// Answers asserting both themes of a pair (lower index first).
+    #[serde(with = "pairs_as_list")]
     pub pairs: BTreeMap<(u32, u32), u64>,
 }
 
 /// Counts for a group of respondents (everyone, or one segment value).
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Counts {
     /// Respondents coded.
     pub respondents: u64,
@@ -57,7 +63,7 @@ pub struct Counts {
 }
 
 /// The shape of a tally: how many of each thing there is.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Shape {
     /// Options per closed question.
     pub closed_options: Vec<usize>,
@@ -88,7 +94,7 @@ pub struct RowCounts<'a> {
 }
 
 /// All counts of a run, mergeable.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Tally {
     /// The shape every count vector follows.
     pub shape: Shape,
@@ -186,6 +192,22 @@ impl Counts {
             }
         }
         add_vec(&mut self.any_question, &other.any_question);
+    }
+}
+
+/// JSON maps need string keys: theme pairs are stored as a list of `[a, b, count]`.
+mod pairs_as_list {
+    use std::collections::BTreeMap;
+
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    pub fn serialize<S: Serializer>(m: &BTreeMap<(u32, u32), u64>, s: S) -> Result<S::Ok, S::Error> {
+        m.iter().map(|(&(a, b), &n)| (a, b, n)).collect::<Vec<_>>().serialize(s)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<BTreeMap<(u32, u32), u64>, D::Error> {
+        let v: Vec<(u32, u32, u64)> = Vec::deserialize(d)?;
+        Ok(v.into_iter().map(|(a, b, n)| ((a, b), n)).collect())
     }
 }
 

@@ -6,5 +6,6 @@ mod harness;
 mod demo;
 mod errors;
 mod inputs;
+mod properties;
 mod runs;
 mod tools;

@@ -16,6 +16,7 @@ pub mod explain;
 pub mod init;
 pub mod kwic;
 pub mod lexicon;
+pub mod merge;
 pub mod run;
 pub mod suggest;
 pub mod validate;
@@ -60,6 +61,8 @@ pub enum Command {
     Suggest(suggest::SuggestArgs),
     /// What an edited lexicon or edited data changed against a previous run.
     Diff(diff::DiffArgs),
+    /// Combine partial runs (shards) into the outputs of one run over the whole input.
+    Merge(merge::MergeArgs),
     /// Draft a survey spec from a data file: id and respondent-type columns, closed
     /// and open questions guessed, with a starter lexicon.
     Init(init::InitArgs),

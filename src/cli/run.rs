@@ -40,6 +40,18 @@ pub struct RunArgs {
     /// Do not look for campaign responses.
     #[arg(long)]
     pub no_campaigns: bool,
+    /// Code only shard K of N (rows whose number r has (r - 1) mod N = K - 1) and write
+    /// partial results for `codeframe merge`.
+    #[arg(long, value_name = "K/N")]
+    pub shard: Option<String>,
+    /// Write partial results (partial.json, codes with row numbers) for `codeframe merge`.
+    #[arg(long)]
+    pub partial: bool,
+    /// Write only codes (codes.csv rows) to standard output, as they are coded, and
+    /// nothing else; rejected rows are listed on standard error. With `--input -`, a
+    /// filter for engines that pipe rows through a program.
+    #[arg(long)]
+    pub codes_only: bool,
     /// No progress bar and no summary on the terminal.
     #[arg(long, short)]
     pub quiet: bool,
@@ -62,10 +74,25 @@ pub fn execute(args: &RunArgs) -> Result<()> {
     options.strict = args.strict;
     options.rounding = Rounding { decimals: args.one_decimal as u8, largest_remainder: args.largest_remainder };
     options.campaign_min = (!args.no_campaigns).then_some(args.campaign_min.max(2));
+    options.shard = args.shard.as_deref().map(codeframe::pipeline::Shard::parse).transpose()?;
+    options.partial = args.partial || options.shard.is_some();
     options.measure = match args.measure {
         MeasureArg::Presence => Measure::Presence,
         MeasureArg::Counts => Measure::Counts,
     };
+    if args.codes_only {
+        let mut stdout = std::io::stdout().lock();
+        let (tally, rejects) =
+            pipeline::codes_only(&loaded.survey, &loaded.lexicon, &loaded.input, &options, &mut stdout)?;
+        if !rejects.is_empty() {
+            eprint!("rejected rows (line,row,respondent_id,column,reason):\n{}", String::from_utf8_lossy(&rejects));
+        }
+        eprintln!("{} rows read, {} coded, {} rejected", tally.rows_read, tally.rows_coded(), tally.rows_rejected);
+        if options.strict && tally.rows_rejected > 0 {
+            return Err(codeframe::error::Error::Rejects { rejected: tally.rows_rejected, report: "stderr".into() });
+        }
+        return Ok(());
+    }
     let total = match &loaded.input {
         InputSource::File(p) => std::fs::metadata(p).map(|m| m.len()).ok(),
         InputSource::Bytes { bytes, .. } => Some(bytes.len() as u64),
@@ -91,7 +118,13 @@ pub fn execute(args: &RunArgs) -> Result<()> {
         b.finish_and_clear();
     }
     let outcome = result?;
-    if !args.quiet {
+    if job.options.partial {
+        eprintln!(
+            "partial run: {} rows coded, {} rejected; combine the parts with `codeframe merge`",
+            outcome.tally.rows_coded(),
+            outcome.tally.rows_rejected
+        );
+    } else if !args.quiet {
         print_summary(&outcome, &args.out, started.elapsed())?;
     }
     Ok(())

@@ -33,15 +33,22 @@ pub fn write_header(out: &mut dyn Write, header: &[&str]) -> io::Result<()> {
 }
 
 /// Appends the codes of one answer.
+///
+/// With `row`, each line starts with the input row number: the form partial runs
+/// write, so `codeframe merge` can restore input order.
 pub fn write_codes(
     w: &mut csv::Writer<Vec<u8>>,
     lexicon: &CompiledLexicon,
+    row: Option<u64>,
     respondent: &str,
     question: &str,
     text: &str,
     coding: &Coding,
 ) -> csv::Result<()> {
     for code in &coding.codes {
+        if let Some(r) = row {
+            w.write_field(r.to_string())?;
+        }
         let theme = &lexicon.themes[code.theme as usize];
         let first = code.hits[0];
         let entry = &lexicon.entries[first.entry as usize];
@@ -70,11 +77,15 @@ pub fn write_codes(
 pub fn write_counts(
     w: &mut csv::Writer<Vec<u8>>,
     lexicon: &CompiledLexicon,
+    row: Option<u64>,
     respondent: &str,
     question: &str,
     coding: &Coding,
 ) -> csv::Result<()> {
     for code in &coding.codes {
+        if let Some(r) = row {
+            w.write_field(r.to_string())?;
+        }
         let count = code.matched_words();
         let per_100 = if coding.words == 0 { 0.0 } else { 100.0 * count as f64 / coding.words as f64 };
         w.write_record([

@@ -120,7 +120,7 @@ pub fn round_half_up(x: f64, decimals: i32) -> f64 {
 }
 
 /// An example answer for a theme, with the matched spans to highlight.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Example {
     /// Respondent id.
     pub respondent: String,
@@ -351,9 +351,10 @@ impl Summary {
         campaign_min: Option<usize>,
     ) {
         for ((q, t), list) in extras.examples {
+            let list = list.into_iter().map(|(_, e)| e).collect();
             self.examples.push((survey.open[q].id.clone(), lexicon.themes[t as usize].id.clone(), list));
         }
-        self.uncoded = extras.uncoded.into_iter().map(|(r, q, t)| (r, survey.open[q].id.clone(), t)).collect();
+        self.uncoded = extras.uncoded.into_iter().map(|(_, r, q, t)| (r, survey.open[q].id.clone(), t)).collect();
         self.uncoded_total = extras.uncoded_total;
         self.campaign_coverage = (extras.sketchable, extras.sketches.len() as u64);
         let Some(min) = campaign_min else { return };

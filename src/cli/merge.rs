@@ -1,0 +1,46 @@
+//! `codeframe merge PART...`: combine partial runs (shards) into the outputs of one run.
+
+use std::path::PathBuf;
+
+use clap::Args;
+
+use super::SourceArgs;
+use codeframe::error::Result;
+use codeframe::pipeline::{self, Job};
+
+/// Flags of `codeframe merge`.
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// Output folders of the partial runs (`codeframe run --shard K/N --out ...`).
+    #[arg(required = true)]
+    pub parts: Vec<PathBuf>,
+    /// Where to write the merged outputs.
+    #[arg(long, default_value = "out")]
+    pub out: PathBuf,
+    /// The survey spec and lexicon the parts were coded with (checked against their hashes).
+    #[command(flatten)]
+    pub source: SourceArgs,
+}
+
+/// Runs `codeframe merge`.
+pub fn execute(args: &MergeArgs) -> Result<()> {
+    let loaded = args.source.load()?;
+    let job = Job {
+        survey: &loaded.survey,
+        lexicon: &loaded.lexicon,
+        input: loaded.input,
+        out_dir: args.out.clone(),
+        options: loaded.options,
+        config_files: loaded.config_files,
+    };
+    let outcome = pipeline::merge(&job, &args.parts)?;
+    outln!(
+        "merged {} parts: {} respondents coded ({} rows read, {} rejected)",
+        args.parts.len(),
+        outcome.summary.respondents,
+        outcome.summary.rows.read,
+        outcome.summary.rows.rejected
+    )?;
+    eprintln!("wrote {} files to {}", outcome.files.len(), args.out.display());
+    Ok(())
+}
