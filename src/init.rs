@@ -20,7 +20,6 @@ use rustc_hash::{FxBuildHasher, FxHashMap, FxHashSet};
 use crate::error::{Error, Location, Result};
 use crate::input::{self, InputSource, ReadOptions};
 use crate::survey::{Classifier, Survey, builtin_option, fold_label};
-use crate::text::Analyzer;
 
 /// Rows read to guess from, by default.
 pub const DEFAULT_SAMPLE_ROWS: usize = 5000;
@@ -390,8 +389,7 @@ fn classify(profile: Profile) -> Guess {
 /// Short open answers that only point to another answer ("see response to Q3",
 /// "please see our answers above") and are not already built-in non-answers.
 pub fn pointer_answers(sample: &Sample, guesses: &[Guess]) -> Vec<String> {
-    let analyzer = Analyzer::new();
-    let classifier = Classifier::new(&Survey::ad_hoc(None, &[]), &analyzer);
+    let classifier = Classifier::new(&Survey::ad_hoc(None, &[]));
     let starts = ["see ", "please see ", "refer to ", "please refer to ", "as per ", "same as ", "as in "];
     let points = |w: &str| {
         matches!(w, "above" | "below" | "previous" | "earlier" | "question" | "answer" | "answers" | "response")
@@ -409,7 +407,7 @@ pub fn pointer_answers(sample: &Sample, guesses: &[Guess]) -> Vec<String> {
             if words.len() > 8
                 || !starts.iter().any(|s| text.starts_with(s))
                 || !words.iter().any(|w| points(w))
-                || classifier.is_non_answer(&analyzer, cell)
+                || classifier.is_non_answer(cell)
                 || found.contains(&text)
             {
                 continue;

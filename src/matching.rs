@@ -256,7 +256,8 @@ impl Scanner {
             self.norm_offsets.push(self.norm_text.len());
             self.norm_text.push_str(&self.session.term(t.term).norm);
         }
-        for (entry, re) in lexicon.regexes() {
+        for i in lexicon.regexes_matching(&self.norm_text) {
+            let (entry, re) = &lexicon.regexes()[i];
             for m in re.find_iter(&self.norm_text) {
                 if m.start() == m.end() {
                     continue;

@@ -206,7 +206,7 @@ impl<'a> Coder<'a> {
         Coder {
             survey,
             lexicon,
-            classifier: Classifier::new(survey, lexicon.analyzer()),
+            classifier: Classifier::new(survey),
             applies: survey.open.iter().map(|q| lexicon.applies(Some(&q.id))).collect(),
             columns,
             max_cell_bytes: options.read.max_cell_bytes,
@@ -231,7 +231,7 @@ impl<'a> Coder<'a> {
     pub fn code_answer(&self, scanner: &mut Scanner, q: usize, text: &str) -> OpenAnswer {
         if text.trim().is_empty() {
             OpenAnswer::Empty
-        } else if self.classifier.is_non_answer(self.lexicon.analyzer(), text) {
+        } else if self.classifier.is_non_answer(text) {
             OpenAnswer::NonAnswer
         } else {
             scanner.scan(self.lexicon, text);

@@ -13,7 +13,6 @@ use rustc_hash::FxHashSet;
 use serde::Deserialize;
 
 use crate::error::{Error, Location, Result, line_col};
-use crate::text::Analyzer;
 
 /// Non-answers every survey recognises (compared after normalising to words).
 pub const DEFAULT_NON_ANSWERS: &[&str] = &[
@@ -471,7 +470,7 @@ pub enum ClosedCell {
 
 impl Classifier {
     /// Prepares the alias tables and the non-answer list of `survey`.
-    pub fn new(survey: &Survey, analyzer: &Analyzer) -> Classifier {
+    pub fn new(survey: &Survey) -> Classifier {
         let names = survey.type_names();
         let mut types = Vec::new();
         let mut default_type = 0;
@@ -505,7 +504,7 @@ impl Classifier {
             .iter()
             .map(|s| s.to_string())
             .chain(survey.non_answers.iter().cloned())
-            .map(|s| words_key(analyzer, &s))
+            .map(|s| words_key(&s))
             .collect();
         Classifier { types, default_type, closed, non_answers }
     }
@@ -536,7 +535,7 @@ impl Classifier {
     }
 
     /// Whether an open answer says nothing: empty, only punctuation, or a non-answer.
-    pub fn is_non_answer(&self, analyzer: &Analyzer, text: &str) -> bool {
+    pub fn is_non_answer(&self, text: &str) -> bool {
         let text = text.trim();
         if text.is_empty() {
             return true;
@@ -545,15 +544,29 @@ impl Classifier {
         if text.len() > 64 {
             return false;
         }
-        let key = words_key(analyzer, text);
+        let key = words_key(text);
         key.is_empty() || self.non_answers.contains(&key)
     }
 }
 
-/// The normalised words of `s` joined by single spaces, apostrophes dropped.
-fn words_key(analyzer: &Analyzer, s: &str) -> String {
-    let words: Vec<String> = analyzer.analyze(s).into_iter().map(|w| w.term.norm.replace('\'', "")).collect();
-    words.join(" ")
+/// The normalised words of `s` joined by single spaces, apostrophes dropped: letters
+/// and digits lowercased, every other run of characters a single space. (No analyser
+/// needed: non-answers are compared on this cheap key, computed for every short answer.)
+fn words_key(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut gap = false;
+    for c in s.chars() {
+        if c.is_alphanumeric() {
+            if gap && !out.is_empty() {
+                out.push(' ');
+            }
+            gap = false;
+            out.extend(c.to_lowercase());
+        } else if !matches!(c, '\'' | '\u{2019}') {
+            gap = true;
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -600,7 +613,7 @@ id = "q1_text"
     #[test]
     fn closed_cells_accept_spelling_variants() {
         let s = survey();
-        let c = Classifier::new(&s, &Analyzer::new());
+        let c = Classifier::new(&s);
         for (cell, want) in [
             ("Yes", ClosedCell::Option(0)),
             ("YES ", ClosedCell::Option(0)),
@@ -638,7 +651,7 @@ id = "q1_text"
     #[test]
     fn respondent_types_default_when_unknown() {
         let s = survey();
-        let c = Classifier::new(&s, &Analyzer::new());
+        let c = Classifier::new(&s);
         assert_eq!(c.respondent_type("charity "), TypeCell::Known(0));
         assert_eq!(c.respondent_type("Voluntary Sector"), TypeCell::Known(0));
         assert_eq!(c.respondent_type(""), TypeCell::Defaulted(1));
@@ -649,12 +662,12 @@ id = "q1_text"
     fn non_answers() {
         let s = survey();
         let a = Analyzer::new();
-        let c = Classifier::new(&s, &a);
+        let c = Classifier::new(&s);
         for text in ["", " ", "-", "N/A", "n/a.", "No comment", "See above", "NONE", "...", "As per my letter"] {
-            assert!(c.is_non_answer(&a, text), "{text:?}");
+            assert!(c.is_non_answer(text), "{text:?}");
         }
         for text in ["No", "cost", "none of the orders work", "see above, and the cost"] {
-            assert!(!c.is_non_answer(&a, text), "{text:?}");
+            assert!(!c.is_non_answer(text), "{text:?}");
         }
     }
 

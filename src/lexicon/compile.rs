@@ -181,6 +181,8 @@ pub struct CompiledLexicon {
     term_uses: Vec<Vec<Use>>,
     term_len: Vec<u32>,
     regexes: Vec<(EntryIdx, regex::Regex)>,
+    /// All regexes at once: one pass tells which of them can match an answer.
+    regex_set: Option<regex::RegexSet>,
     overlap: OverlapScope,
     rule_exclusions: bool,
 }
@@ -231,6 +233,7 @@ impl CompiledLexicon {
             term_uses: Vec::new(),
             term_len: Vec::new(),
             regexes: Vec::new(),
+            regex_set: None,
             overlap: s.overlap,
             rule_exclusions: false,
         };
@@ -268,6 +271,15 @@ impl CompiledLexicon {
             }
         }
         c.rule_exclusions = c.entries.iter().any(|e| e.exclusion && e.kind != EntryKind::Term);
+        if !c.regexes.is_empty() {
+            // Each regex compiled alone within the limits; the set is only a prefilter,
+            // so if it is too big to build, every regex simply runs.
+            c.regex_set = regex::RegexSetBuilder::new(c.regexes.iter().map(|(_, r)| r.as_str()))
+                .size_limit(REGEX_SIZE_LIMIT * 8)
+                .dfa_size_limit(REGEX_SIZE_LIMIT * 8)
+                .build()
+                .ok();
+        }
         Ok(c)
     }
 
@@ -315,6 +327,14 @@ impl CompiledLexicon {
     /// The regular-expression entries.
     pub fn regexes(&self) -> &[(EntryIdx, regex::Regex)] {
         &self.regexes
+    }
+
+    /// Indices (into [`CompiledLexicon::regexes`]) of the regexes that match `text`.
+    pub fn regexes_matching(&self, text: &str) -> Vec<usize> {
+        match &self.regex_set {
+            Some(set) => set.matches(text).into_iter().collect(),
+            None => (0..self.regexes.len()).collect(),
+        }
     }
 
     /// Which themes (and entries) count in `question`; `None` = every theme and entry.
