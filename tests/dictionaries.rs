@@ -1,10 +1,142 @@
-//! Dictionary formats against the real dictionaries in `../shared/realdata` (when
-//! present, or where `CODEFRAME_REALDATA` points): every one loads, and the two
-//! Moral Foundations 2.0 files load to the same lexicon.
+//! Dictionary formats: counts from an imported LIWC dictionary checked against figures
+//! computed by hand, the fixtures of every format, and the real dictionaries in
+//! `../shared/realdata` (when present, or where `CODEFRAME_REALDATA` points): every
+//! one loads, and the two Moral Foundations 2.0 files load to the same lexicon.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
+use codeframe::coding;
 use codeframe::lexicon::{CompiledLexicon, DuplicateTerms, ImportOptions, Lexicon};
+use codeframe::matching::Scanner;
+
+use crate::harness::{Workdir, repo};
+
+fn fixture(name: &str) -> PathBuf {
+    repo().join("tests/fixtures/dictionaries").join(name)
+}
+
+/// (category, words counted, matches) for each category `text` counts in, and the
+/// answer's word count.
+fn liwc_counts(lexicon: &CompiledLexicon, text: &str) -> (Vec<(String, u64, usize)>, u32) {
+    let mut scanner = Scanner::new();
+    scanner.scan(lexicon, text);
+    let coding = coding::code(lexicon, &scanner, &lexicon.applies(None));
+    let rows = coding
+        .codes
+        .iter()
+        .map(|c| (lexicon.themes[c.theme as usize].id.clone(), c.matched_words(), c.hits.len()))
+        .collect();
+    (rows, coding.words)
+}
+
+fn row(category: &str, words: u64, matches: usize) -> (String, u64, usize) {
+    (category.to_string(), words, matches)
+}
+
+/// `small.dic`: affect (posemo, negemo under it), social, function;
+/// happ* 1 2 | happiness 2 | good 1 2 + good 5 (two lines) | bad 1 3 | hurt* 1 3 |
+/// hurts me 3 4 | kind of 5 | friend* 4 | family 4 | the 5 | of 5 | care 2 | car* 4.
+/// Each expected figure below is worked out by hand in the comment above it.
+#[test]
+fn counts_from_an_imported_dic_match_hand_computed_figures() {
+    let lex = Lexicon::from_path(&fixture("small.dic")).unwrap();
+    let lex = CompiledLexicon::new(&lex).unwrap();
+
+    // the(function 1) family(social 1) was happy(happ*: affect 1, posemo 1) but it
+    // hurts me ("hurts me" beats hurt*: negemo 2, social 2) kind of(function 2)
+    // good(affect, posemo, function 1 each). 11 words. affect gets no roll-up from
+    // "hurts me" (LIWC lists a word under the parent itself).
+    let (rows, words) = liwc_counts(&lex, "The family was happy, but it hurts me. Kind of good!");
+    assert_eq!(words, 11);
+    assert_eq!(
+        rows,
+        [row("affect", 2, 2), row("posemo", 2, 2), row("negemo", 2, 1), row("social", 3, 2), row("function", 4, 3)]
+    );
+
+    // happiness: the literal entry beats happ*, so posemo only (no affect);
+    // care: literal care (posemo) beats car*; the: function; car: car* (social);
+    // friends: friend* (social). 6 words.
+    let (rows, words) = liwc_counts(&lex, "Happiness? Care for the car, friends.");
+    assert_eq!(words, 6);
+    assert_eq!(rows, [row("posemo", 2, 2), row("social", 2, 2), row("function", 1, 1)]);
+
+    // kind, of: a phrase across punctuation (function 2); well-being and hurt-free are
+    // one word each (hurt-free: hurt*, affect 1, negemo 1); hurts... me: negemo 2,
+    // social 2. 9 words.
+    let (rows, words) = liwc_counts(&lex, "It was kind, of course. Well-being hurt-free; hurts... me");
+    assert_eq!(words, 9);
+    assert_eq!(rows, [row("affect", 1, 1), row("negemo", 3, 2), row("social", 2, 1), row("function", 2, 1)]);
+
+    // case does not matter and every occurrence counts: bad x3 (affect, negemo);
+    // good (affect, posemo, function). 4 words.
+    let (rows, words) = liwc_counts(&lex, "Bad bad BAD good");
+    assert_eq!(words, 4);
+    assert_eq!(rows, [row("affect", 4, 4), row("posemo", 1, 1), row("negemo", 3, 3), row("function", 1, 1)]);
+}
+
+/// The same figures through the binary: `--lexicon small.dic --measure counts`.
+#[test]
+fn counts_csv_from_a_dic_lexicon() {
+    let dir = Workdir::new();
+    dir.write(
+        "answers.csv",
+        "id,text\nr1,\"The family was happy, but it hurts me. Kind of good!\"\nr2,Bad bad BAD good\n",
+    );
+    let lexicon = fixture("small.dic");
+    dir.ok(&[
+        "run",
+        "--input",
+        "answers.csv",
+        "--id-column",
+        "id",
+        "--text-column",
+        "text",
+        "--lexicon",
+        lexicon.to_str().unwrap(),
+        "--measure",
+        "counts",
+        "--out",
+        "o",
+    ]);
+    assert_eq!(
+        dir.read("o/counts.csv"),
+        "id,question,category,count,matches,words,per_100_words\n\
+         r1,text,affect,2,2,11,18.1818\n\
+         r1,text,posemo,2,2,11,18.1818\n\
+         r1,text,negemo,2,1,11,18.1818\n\
+         r1,text,social,3,2,11,27.2727\n\
+         r1,text,function,4,3,11,36.3636\n\
+         r2,text,affect,4,4,4,100.0000\n\
+         r2,text,posemo,1,1,4,25.0000\n\
+         r2,text,negemo,3,3,4,75.0000\n\
+         r2,text,function,1,1,4,25.0000\n"
+    );
+}
+
+/// The `.dicx` fixture holds the `.dic` fixture's terms (without its hierarchy and
+/// its conditional line): it counts the same.
+#[test]
+fn the_dicx_fixture_counts_like_the_dic_fixture() {
+    let dic = CompiledLexicon::new(&Lexicon::from_path(&fixture("small.dic")).unwrap()).unwrap();
+    let dicx = CompiledLexicon::new(&Lexicon::from_path(&fixture("small.dicx")).unwrap()).unwrap();
+    for text in ["The family was happy, but it hurts me. Kind of good!", "Happiness? Care for the car, friends."] {
+        assert_eq!(liwc_counts(&dic, text), liwc_counts(&dicx, text), "{text}");
+    }
+}
+
+/// Every fixture loads and compiles; the warnings are the ones the fixtures are made
+/// to raise (the `.dic`'s conditional line and duplicated term, the `.cat`'s repeated
+/// category name).
+#[test]
+fn every_fixture_loads_and_compiles() {
+    for (name, expected) in [("small.dic", 2), ("small.dicx", 0), ("small.cat", 2), ("small.yml", 0), ("small.txt", 0)]
+    {
+        let lex = Lexicon::from_path(&fixture(name)).unwrap_or_else(|e| panic!("{name}: {e}"));
+        CompiledLexicon::new(&lex).unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert_eq!(lex.warnings.len(), expected, "{name}: {:?}", lex.warnings);
+    }
+    assert!(Lexicon::from_path(Path::new("nowhere.dic")).is_err());
+}
 
 /// The real-data folder, if this checkout has one.
 fn realdata() -> Option<PathBuf> {
