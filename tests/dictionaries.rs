@@ -214,3 +214,30 @@ fn mfd2_dic_and_dicx_load_to_the_same_lexicon() {
     }
     assert_eq!(extra, 63, "memberships from the earlier lines of duplicated terms");
 }
+
+/// Every real dictionary written back out as a `.dic` and as YAML reads as the same
+/// themes and entries.
+#[test]
+fn real_dictionaries_round_trip_through_dic_and_yaml() {
+    use codeframe::lexicon::export;
+    let Some(dir) = realdata() else { return };
+    for name in ["mfd2.0.dic", "mfd1.0.dic", "grievance.dicx", "laver-garry-2000.cat", "arguing-lexicon.dicx"] {
+        let original = Lexicon::from_path(&dir.join("dictionaries").join(name)).unwrap();
+        let dic = Lexicon::from_str_with_path(&export::to_dic(&original).text, Path::new("x.dic")).unwrap();
+        assert_eq!(contents(&dic), contents(&original), "{name} via .dic");
+        let exported = export::to_yaml(&original);
+        let yaml = Lexicon::from_str_with_path(&exported.text, Path::new("x.yml")).unwrap();
+        // An entry that changes on the way is one the export warned about (`napalm?`:
+        // `?` is a plain character in a .dicx, a wildcard in YAML).
+        for (a, b) in contents(&yaml).iter().zip(&contents(&original)) {
+            assert_eq!(a.0, b.0);
+            for e in b.1.iter().filter(|e| !a.1.contains(e)) {
+                let word = e.trim_start_matches('=');
+                assert!(exported.warnings.iter().any(|w| w.contains(word)), "{name}: {e} lost silently");
+            }
+        }
+        let parents = |l: &Lexicon| l.themes.iter().map(|t| t.parent.clone()).collect::<Vec<_>>();
+        assert_eq!(parents(&dic), parents(&original), "{name}");
+        assert_eq!(parents(&yaml), parents(&original), "{name}");
+    }
+}

@@ -4,14 +4,15 @@
 //! entries as parsed [`Rule`]s, each remembering its line. Readers for each file
 //! format build one ([`toml`] for codeframe's own format; [`dic`], [`dicx`], [`cat`],
 //! [`yaml`] and [`plain`] for the dictionary formats of other tools, see
-//! `docs/dictionaries.md`); [`compile`] turns it into a
-//! [`CompiledLexicon`] that the matcher runs. This module owns no matching logic.
+//! `docs/dictionaries.md`); [`export`] writes one back out as a `.dic` or YAML;
+//! [`compile`] turns it into a [`CompiledLexicon`] that the matcher runs. This module
+//! owns no matching logic.
 
 pub mod cat;
 pub mod compile;
 pub mod dic;
 pub mod dicx;
-
+pub mod export;
 mod import;
 pub mod plain;
 pub mod rule;
