@@ -241,3 +241,50 @@ fn real_dictionaries_round_trip_through_dic_and_yaml() {
         assert_eq!(parents(&yaml), parents(&original), "{name}");
     }
 }
+
+/// Grievance-style dictionaries of bare stems: read as words (the default), `abus`
+/// matches only the word "abus"; read with `terms = Stems`, it matches the words that
+/// stem to it, never as a prefix.
+#[test]
+fn a_dictionary_of_stems_matches_stemmed_words_only() {
+    use codeframe::lexicon::DictionaryTerms;
+    let text = "DicTerm,Violence,Help\nabus,X,\naccid,,X\nabid by,,X\n";
+    let path = Path::new("grievance.dicx");
+    let as_words = CompiledLexicon::new(&Lexicon::from_str_with_path(text, path).unwrap()).unwrap();
+    let stems = ImportOptions { terms: DictionaryTerms::Stems, ..ImportOptions::default() };
+    let as_stems = CompiledLexicon::new(&Lexicon::from_str_with_options(text, path, &stems).unwrap()).unwrap();
+    let sentence = "He abused them, abusive after the accident; accidentally abides by it";
+    assert_eq!(liwc_counts(&as_words, sentence).0, []);
+    // abused, abusive -> abus; accident -> accid (accidentally -> accident: no);
+    // abides by -> abid by (2 words)
+    assert_eq!(liwc_counts(&as_stems, sentence).0, [row("Violence", 2, 2), row("Help", 3, 2)]);
+}
+
+/// Counting the NHS comments with `mfd2.0.dic` (its duplicated terms read as the
+/// `.dicx` was converted) and with `moral-foundations-2.0.dicx` gives the same count
+/// in every comment and category.
+#[test]
+fn mfd2_dic_and_dicx_count_the_nhs_comments_alike() {
+    let Some(dir) = realdata() else { return };
+    let last = ImportOptions { duplicates: DuplicateTerms::LastLine, ..ImportOptions::default() };
+    let dic =
+        CompiledLexicon::new(&Lexicon::from_path_with(&dir.join("dictionaries/mfd2.0.dic"), &last).unwrap()).unwrap();
+    let dicx = CompiledLexicon::new(&Lexicon::from_path(&dir.join("dictionaries/moral-foundations-2.0.dicx")).unwrap())
+        .unwrap();
+    let mut reader = csv::Reader::from_path(dir.join("nhs-patient-feedback/v6framework_230831.csv")).unwrap();
+    let column = reader.headers().unwrap().iter().position(|h| h == "FFT answer").unwrap();
+    let (mut answers, mut counted) = (0, 0);
+    for record in reader.records() {
+        let text = record.unwrap()[column].to_string();
+        let (a, wa) = liwc_counts(&dic, &text);
+        let (b, wb) = liwc_counts(&dicx, &text);
+        let rename = |rows: Vec<(String, u64, usize)>| -> Vec<(String, u64, usize)> {
+            rows.into_iter().map(|(c, w, m)| (c.to_lowercase().replace('.', "_"), w, m)).collect()
+        };
+        assert_eq!((rename(a.clone()), wa), (rename(b), wb), "{text}");
+        answers += 1;
+        counted += usize::from(!a.is_empty());
+    }
+    assert_eq!(answers, 7908);
+    assert!(counted > 2000, "{counted} comments with a moral-foundations word");
+}

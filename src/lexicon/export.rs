@@ -239,6 +239,9 @@ pub fn to_yaml(lexicon: &Lexicon) -> Export {
             let _ = writeln!(text, "{items}- {}", quote(term));
         }
     }
+    if text.is_empty() {
+        text.push_str("{}\n"); // no themes: an empty mapping, not an empty document
+    }
     Export { text, warnings }
 }
 

@@ -375,3 +375,49 @@ mod tests {
         assert_eq!(lex.warnings.len(), 2);
     }
 }
+
+#[cfg(test)]
+mod robustness {
+    use proptest::prelude::*;
+
+    use crate::lexicon::{CompiledLexicon, Lexicon, export};
+
+    /// Text made of the characters the dictionary formats give meaning to.
+    fn dictionary_text() -> impl Strategy<Value = String> {
+        "[%\t\n\r 0-9a-zA-Z*?<>()/,\"X:#_.'=\\-\\[\\]{}&|~!\u{FEFF}\u{2019}é]{0,300}"
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(400))]
+
+        /// No reader panics on any input; whatever loads also compiles without a panic
+        /// and survives an export and a re-import.
+        #[test]
+        fn readers_never_panic(text in dictionary_text()) {
+            for file in ["x.dic", "x.dicx", "x.cat", "x.yml", "x.txt"] {
+                if let Ok(lex) = Lexicon::from_str_with_path(&text, std::path::Path::new(file)) {
+                    let _ = CompiledLexicon::new(&lex);
+                    let dic = export::to_dic(&lex);
+                    prop_assert!(Lexicon::from_str_with_path(&dic.text, std::path::Path::new("y.dic")).is_ok(), "{}", dic.text);
+                    let yaml = export::to_yaml(&lex);
+                    prop_assert!(Lexicon::from_str_with_path(&yaml.text, std::path::Path::new("y.yml")).is_ok(), "{}", yaml.text);
+                }
+            }
+        }
+
+        /// Line-structured input in the shape of a `.dic`, to get past the header.
+        #[test]
+        fn dic_shaped_input_never_panics(
+            header in proptest::collection::vec("\t{0,3}[0-9]{1,3}[ \t]{1,3}[a-z.]{0,6}", 0..6),
+            body in proptest::collection::vec("[a-z* '<>()/-]{0,12}[\t ]{0,3}[0-9 \t<>()/]{0,10}", 0..12),
+            ending in prop::sample::select(vec!["\n", "\r", "\r\n"]),
+        ) {
+            let text = format!("%{ending}{}{ending}%{ending}{}", header.join(ending), body.join(ending));
+            if let Ok(lex) = Lexicon::from_str_with_path(&text, std::path::Path::new("x.dic")) {
+                let _ = CompiledLexicon::new(&lex);
+                let again = Lexicon::from_str_with_path(&export::to_dic(&lex).text, std::path::Path::new("y.dic"));
+                prop_assert!(again.is_ok());
+            }
+        }
+    }
+}
