@@ -113,6 +113,12 @@ pub enum VetoReason {
         /// The longer hit.
         by: Hit,
     },
+    /// Under [`MatchRule::Liwc`], another entry was the one counted for these words
+    /// (it started earlier, or covered more words, or ranked higher).
+    Outranked {
+        /// The hit that counted.
+        by: Hit,
+    },
 }
 
 /// A hit that did not count, and why.
@@ -250,7 +256,7 @@ fn one_entry_per_word(lexicon: &CompiledLexicon, mut kept: Vec<Hit>, vetoes: &mu
                 chosen.push(hit);
             }
             Some(b) if hit.start < b.end => {
-                vetoes.push(Veto { hit, theme: entry(&hit).theme, reason: VetoReason::Overlapped { by: b } });
+                vetoes.push(Veto { hit, theme: entry(&hit).theme, reason: VetoReason::Outranked { by: b } });
             }
             _ => {
                 best = Some(hit);
@@ -582,6 +588,11 @@ exclude = ["housing", "home NEAR/2 office", { regex = "\\bhouse (?:of|party)\\b"
         // not the globally longest match: `a b` starts first and consumes `b`
         let lex = liwc(&[("x", &["a b"]), ("y", &["b c d"]), ("z", &["c", "d"])]);
         assert_eq!(counts(&lex, "a b c d"), [row("x", 2, 1), row("z", 2, 2)]);
+        let mut s = Scanner::new();
+        s.scan(&lex, "a b c d");
+        let vetoes = code(&lex, &s, &lex.applies(None)).vetoes;
+        assert_eq!(vetoes.len(), 1);
+        assert!(matches!(vetoes[0].reason, VetoReason::Outranked { by } if (by.start, by.end) == (0, 2)));
         assert_eq!(counts(&lex, "b c d"), [row("y", 3, 1)]);
     }
 
