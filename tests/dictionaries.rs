@@ -288,3 +288,15 @@ fn mfd2_dic_and_dicx_count_the_nhs_comments_alike() {
     assert_eq!(answers, 7908);
     assert!(counted > 2000, "{counted} comments with a moral-foundations word");
 }
+
+#[test]
+fn files_must_be_utf8_and_may_start_with_a_bom() {
+    let dir = Workdir::new();
+    let latin1 = dir.write("latin1.dic", b"%\n1\tcaf\xe9s\n%\nbon\t1\n");
+    let err = Lexicon::from_path(&latin1).unwrap_err().to_string();
+    assert!(err.contains("latin1.dic:2") && err.contains("not UTF-8"), "{err}");
+    let bom = dir.write("bom.dic", "\u{FEFF}%\n1\tcare\n%\nkind\t1\n");
+    assert_eq!(Lexicon::from_path(&bom).unwrap().themes[0].entries.len(), 1);
+    let unknown = dir.write("x.json", "{}");
+    assert!(Lexicon::from_path(&unknown).unwrap_err().to_string().contains("unknown lexicon format `.json`"));
+}
