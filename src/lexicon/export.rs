@@ -88,6 +88,14 @@ fn theme_terms(theme: &Theme, yaml: bool, warnings: &mut Vec<String>) -> Vec<(St
         if e.weight != 1.0 {
             warnings.push(format!("theme `{}`: the weight {} of `{}` is left out", theme.id, e.weight, e.rule));
         }
+        if !e.questions.is_empty() {
+            warnings.push(format!(
+                "theme `{}`: `{}` applies only to {}: it will apply to every question",
+                theme.id,
+                e.rule,
+                e.questions.join(", ")
+            ));
+        }
         out.push((term_text(term), e.line));
     }
     if stemmed_words {
@@ -98,6 +106,12 @@ fn theme_terms(theme: &Theme, yaml: bool, warnings: &mut Vec<String>) -> Vec<(St
     }
     if !theme.exclusions.is_empty() {
         warnings.push(format!("theme `{}`: {} exclusion(s) left out", theme.id, theme.exclusions.len()));
+    }
+    if !theme.questions.is_empty() {
+        warnings.push(format!("theme `{}`: its questions ({}) are left out", theme.id, theme.questions.join(", ")));
+    }
+    if theme.options.threshold > 0.0 {
+        warnings.push(format!("theme `{}`: its threshold {} is left out", theme.id, theme.options.threshold));
     }
     if theme.options.case_sensitive {
         warnings.push(format!("theme `{}`: case-sensitive in codeframe, not in the dictionary", theme.id));
@@ -340,6 +354,8 @@ mod tests {
             r#"
 [[theme]]
 id = "cost"
+questions = ["q1"]
+threshold = 2
 terms = ["fee", "cost NEAR/3 court", "legal aid"]
 regex = ["\\d+ pounds"]
 exclude = ["cost up"]
