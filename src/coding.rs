@@ -10,13 +10,19 @@
 //! 3. **Exclusion**: a hit overlapping an exclusion of its own theme is vetoed.
 //! 4. **Overlap**: among surviving hits the longest wins, within a theme or across
 //!    the lexicon (the lexicon's `overlap` setting); a span counts once per theme.
-//! 5. **Hierarchy**: a coded theme also codes its ancestors (once per answer).
+//!    Under [`MatchRule::Liwc`] instead, LIWC-22's rule: reading left to right, the
+//!    best entry starting at a word (most words, then literal before wildcard, then
+//!    the longer wildcard, then file order) wins for the whole lexicon, counts in every
+//!    theme that lists it, and consumes its words (`docs/dictionaries.md`).
+//! 5. **Hierarchy**: a coded theme also codes its ancestors (once per answer, and a
+//!    span once per ancestor however many descendants matched it); not under
+//!    [`MatchRule::Liwc`], where a category counts only the entries that list it.
 //!
 //! The result, a [`Coding`], is the set of themes with the evidence for each, and the
 //! vetoed hits with the reason, so every decision can be explained.
 
-use crate::lexicon::OverlapScope;
 use crate::lexicon::compile::{Applies, CompiledLexicon, ThemeIdx};
+use crate::lexicon::{MatchRule, OverlapScope};
 use crate::matching::{Hit, Scanner};
 use crate::text::TermFlags;
 
@@ -107,6 +113,12 @@ pub enum VetoReason {
         /// The longer hit.
         by: Hit,
     },
+    /// Under [`MatchRule::Liwc`], another entry was the one counted for these words
+    /// (it started earlier, or covered more words, or ranked higher).
+    Outranked {
+        /// The hit that counted.
+        by: Hit,
+    },
 }
 
 /// A hit that did not count, and why.
@@ -182,19 +194,10 @@ pub fn code(lexicon: &CompiledLexicon, scanner: &Scanner, applies: &Applies) -> 
         }
         kept.push(*hit);
     }
-    // Longest first, then leftmost, then entry order: a deterministic greedy choice.
-    kept.sort_by_key(|h| (std::cmp::Reverse(h.len()), h.start, h.entry));
-    let mut chosen: Vec<Hit> = Vec::with_capacity(kept.len());
-    let scope = lexicon.overlap();
-    for hit in kept {
-        let theme = theme_of(&hit);
-        let winner =
-            chosen.iter().find(|c| c.overlaps(&hit) && (scope == OverlapScope::Lexicon || theme_of(c) == theme));
-        match winner {
-            Some(by) => coding.vetoes.push(Veto { hit, theme, reason: VetoReason::Overlapped { by: *by } }),
-            None => chosen.push(hit),
-        }
-    }
+    let mut chosen = match lexicon.match_rule() {
+        MatchRule::Codeframe => longest_wins(lexicon, kept, &mut coding.vetoes),
+        MatchRule::Liwc => one_entry_per_word(lexicon, kept, &mut coding.vetoes),
+    };
     chosen.sort_by_key(|h| (theme_of(h), h.start, h.end, h.entry));
     for hit in chosen {
         let theme = theme_of(&hit);
@@ -209,9 +212,59 @@ pub fn code(lexicon: &CompiledLexicon, scanner: &Scanner, applies: &Applies) -> 
         threshold <= 0.0
             || c.hits.iter().map(|h| lexicon.entries[h.entry as usize].weight).sum::<f64>() >= threshold - 1e-9
     });
-    roll_up(lexicon, &mut coding.codes);
+    // LIWC dictionaries list a word under the parent category too: their indentation
+    // is a legend, and a category counts only the entries that list it.
+    if lexicon.match_rule() != MatchRule::Liwc {
+        roll_up(lexicon, &mut coding.codes);
+    }
     coding.vetoes.sort_by_key(|v| (v.theme, v.hit));
     coding
+}
+
+/// codeframe's overlap rule: longest first, then leftmost, then entry order (a
+/// deterministic greedy choice), within a theme or the whole lexicon.
+fn longest_wins(lexicon: &CompiledLexicon, mut kept: Vec<Hit>, vetoes: &mut Vec<Veto>) -> Vec<Hit> {
+    let theme_of = |h: &Hit| lexicon.entries[h.entry as usize].theme;
+    kept.sort_by_key(|h| (std::cmp::Reverse(h.len()), h.start, h.entry));
+    let mut chosen: Vec<Hit> = Vec::with_capacity(kept.len());
+    let scope = lexicon.overlap();
+    for hit in kept {
+        let theme = theme_of(&hit);
+        let winner =
+            chosen.iter().find(|c| c.overlaps(&hit) && (scope == OverlapScope::Lexicon || theme_of(c) == theme));
+        match winner {
+            Some(by) => vetoes.push(Veto { hit, theme, reason: VetoReason::Overlapped { by: *by } }),
+            None => chosen.push(hit),
+        }
+    }
+    chosen
+}
+
+/// LIWC-22's rule (contentcoder's `Analyze`): words are read left to right; at each
+/// word, of the hits starting there the one covering most words wins, then the
+/// better [`Precedence`](crate::lexicon::compile::Precedence), then the earlier line.
+/// Every hit of that same term on the same words (one per theme listing it) counts;
+/// everything else starting inside it is vetoed; reading resumes after it.
+fn one_entry_per_word(lexicon: &CompiledLexicon, mut kept: Vec<Hit>, vetoes: &mut Vec<Veto>) -> Vec<Hit> {
+    let entry = |h: &Hit| &lexicon.entries[h.entry as usize];
+    kept.sort_by_key(|h| (h.start, std::cmp::Reverse(h.len()), entry(h).precedence, entry(h).line, h.entry));
+    let mut chosen: Vec<Hit> = Vec::with_capacity(kept.len());
+    let mut best: Option<Hit> = None;
+    for hit in kept {
+        match best {
+            Some(b) if hit.start == b.start && hit.end == b.end && entry(&hit).text == entry(&b).text => {
+                chosen.push(hit);
+            }
+            Some(b) if hit.start < b.end => {
+                vetoes.push(Veto { hit, theme: entry(&hit).theme, reason: VetoReason::Outranked { by: b } });
+            }
+            _ => {
+                best = Some(hit);
+                chosen.push(hit);
+            }
+        }
+    }
+    chosen
 }
 
 /// Adds each coded theme's ancestors, with the descendants' evidence.
@@ -224,8 +277,10 @@ fn roll_up(lexicon: &CompiledLexicon, codes: &mut Vec<Code>) {
         for &ancestor in &lexicon.themes[child.theme as usize].ancestors {
             match codes.iter_mut().find(|c| c.theme == ancestor) {
                 Some(c) => {
+                    // A span counts once per theme: the same words matched by the
+                    // parent's own entry and a child's (LIWC lists a word in both) are one.
                     for h in &child.hits {
-                        if !c.hits.contains(h) {
+                        if !c.hits.iter().any(|x| (x.start, x.end) == (h.start, h.end)) {
                             c.hits.push(*h);
                         }
                     }
@@ -477,5 +532,103 @@ exclude = ["housing", "home NEAR/2 office", { regex = "\\bhouse (?:of|party)\\b"
         let c = code(&lex, &s, &applies);
         assert_eq!(c.codes.len(), 1);
         assert_eq!(c.codes[0].theme, 1);
+    }
+
+    /// A LIWC-rule lexicon from `(theme, entries)`, entries in dictionary syntax.
+    fn liwc(themes: &[(&str, &[&str])]) -> CompiledLexicon {
+        let mut text = String::from("%\n");
+        for (i, (id, _)) in themes.iter().enumerate() {
+            text.push_str(&format!("{}\t{id}\n", i + 1));
+        }
+        text.push_str("%\n");
+        for (i, (_, entries)) in themes.iter().enumerate() {
+            for e in *entries {
+                text.push_str(&format!("{e}\t{}\n", i + 1));
+            }
+        }
+        let lex = Lexicon::from_str_with_path(&text, std::path::Path::new("t.dic")).unwrap();
+        CompiledLexicon::new(&lex).unwrap()
+    }
+
+    /// (theme, words counted, matches) per coded theme.
+    fn counts(lex: &CompiledLexicon, text: &str) -> Vec<(String, u64, usize)> {
+        let mut s = Scanner::new();
+        s.scan(lex, text);
+        code(lex, &s, &lex.applies(None))
+            .codes
+            .iter()
+            .map(|c| (lex.themes[c.theme as usize].id.clone(), c.matched_words(), c.hits.len()))
+            .collect()
+    }
+
+    fn row(theme: &str, words: u64, matches: usize) -> (String, u64, usize) {
+        (theme.to_string(), words, matches)
+    }
+
+    #[test]
+    fn liwc_a_literal_entry_beats_a_wildcard_for_the_whole_lexicon() {
+        let lex = liwc(&[("care", &["care"]), ("vehicle", &["car*"])]);
+        assert_eq!(counts(&lex, "care cars"), [row("care", 1, 1), row("vehicle", 1, 1)]);
+        let lex = liwc(&[("a", &["happ*", "happiness"]), ("b", &["happ*"])]);
+        // one word, one entry: `happiness` (literal) wins, so `b` gets nothing
+        assert_eq!(counts(&lex, "happiness"), [row("a", 1, 1)]);
+        assert_eq!(counts(&lex, "happy"), [row("a", 1, 1), row("b", 1, 1)]);
+    }
+
+    #[test]
+    fn liwc_the_longer_wildcard_wins_and_leading_stars_come_last() {
+        let lex = liwc(&[("short", &["ab*"]), ("long", &["abc*"]), ("suffix", &["*ness"])]);
+        assert_eq!(counts(&lex, "abcde"), [row("long", 1, 1)]);
+        assert_eq!(counts(&lex, "abness"), [row("short", 1, 1)]);
+        assert_eq!(counts(&lex, "goodness"), [row("suffix", 1, 1)]);
+    }
+
+    #[test]
+    fn liwc_reads_left_to_right_longest_at_each_word() {
+        // not the globally longest match: `a b` starts first and consumes `b`
+        let lex = liwc(&[("x", &["a b"]), ("y", &["b c d"]), ("z", &["c", "d"])]);
+        assert_eq!(counts(&lex, "a b c d"), [row("x", 2, 1), row("z", 2, 2)]);
+        let mut s = Scanner::new();
+        s.scan(&lex, "a b c d");
+        let vetoes = code(&lex, &s, &lex.applies(None)).vetoes;
+        assert_eq!(vetoes.len(), 1);
+        assert!(matches!(vetoes[0].reason, VetoReason::Outranked { by } if (by.start, by.end) == (0, 2)));
+        assert_eq!(counts(&lex, "b c d"), [row("y", 3, 1)]);
+    }
+
+    #[test]
+    fn liwc_a_term_in_several_categories_counts_in_each_once() {
+        let lex = liwc(&[("a", &["kind of", "kind*"]), ("b", &["kind of"]), ("c", &["of"])]);
+        // `kind of` counts 2 words in a and b; `of` is consumed, so c gets nothing
+        assert_eq!(counts(&lex, "kind of, kind, kinder"), [row("a", 4, 3), row("b", 2, 1)]);
+    }
+
+    #[test]
+    fn liwc_phrases_run_across_punctuation() {
+        let lex = liwc(&[("a", &["kind of"])]);
+        assert_eq!(counts(&lex, "kind, of"), [row("a", 2, 1)]);
+        assert_eq!(counts(&lex, "kind. Of"), [row("a", 2, 1)]);
+    }
+
+    #[test]
+    fn liwc_parents_count_only_their_own_entries() {
+        let text = "%\n1\taffect\n\t2\tposemo\n%\nhappy\t1\t2\njoy\t2\n";
+        let lex =
+            CompiledLexicon::new(&Lexicon::from_str_with_path(text, std::path::Path::new("t.dic")).unwrap()).unwrap();
+        assert_eq!(lex.themes[1].parent, Some(0));
+        assert_eq!(counts(&lex, "happy joy"), [row("affect", 1, 1), row("posemo", 2, 2)]);
+    }
+
+    #[test]
+    fn a_span_a_parent_and_its_child_both_list_counts_once_for_the_parent() {
+        let lex = compile(
+            &[t("affect", &["happy"]), T { parent: Some("affect"), ..t("posemo", &["happy", "joy"]) }],
+            OverlapScope::Theme,
+        );
+        let mut s = Scanner::new();
+        s.scan(&lex, "happy joy");
+        let c = code(&lex, &s, &lex.applies(None));
+        assert_eq!(c.codes[0].hits.len(), 2); // happy (once) and joy
+        assert_eq!(c.codes[0].matched_words(), 2);
     }
 }

@@ -21,7 +21,7 @@ pub struct Line {
     pub right: String,
     /// The entry that matched.
     pub entry: String,
-    /// `counted`, or why not: `negated`, `excluded`, `overlapped`.
+    /// `counted`, or why not: `negated`, `excluded`, `overlapped`, `outranked` (LIWC rule).
     pub status: &'static str,
 }
 
@@ -65,6 +65,7 @@ impl<'a> Kwic<'a> {
                     VetoReason::Negated { .. } => "negated",
                     VetoReason::Excluded { .. } => "excluded",
                     VetoReason::Overlapped { .. } => "overlapped",
+                    VetoReason::Outranked { .. } => "outranked",
                 }
             } else {
                 "counted"

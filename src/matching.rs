@@ -5,10 +5,13 @@
 //! token that has patterns the phrase trie is walked forward. Proximity rules and
 //! regular expressions are evaluated afterwards, only for entries whose operands
 //! occurred. A hit keeps its token range and its byte span in the original text.
+//! Phrases stay inside a clause, except under [`MatchRule::Liwc`], where (as in LIWC,
+//! which drops punctuation before matching) they run across punctuation.
 //!
 //! Matching knows nothing of negation, exclusion or overlap: those are decisions
 //! about what a hit means, and live in [`crate::coding`].
 
+use crate::lexicon::MatchRule;
 use crate::lexicon::compile::{CompiledLexicon, EntryIdx, EntryKind, PatternId, Role};
 use crate::text::{Session, Span, Term, Token};
 
@@ -143,6 +146,7 @@ impl Scanner {
             }
         }
         let text_len = self.session.tokens().len();
+        let within_clause = lexicon.match_rule() != MatchRule::Liwc;
         while let Some((node, pos)) = self.stack.pop() {
             if let Some(term) = lexicon.terminal(node) {
                 let tokens = self.session.tokens();
@@ -163,7 +167,7 @@ impl Scanner {
                 continue;
             }
             let tokens = self.session.tokens();
-            if tokens[next].clause != tokens[i].clause {
+            if within_clause && tokens[next].clause != tokens[i].clause {
                 continue;
             }
             let (off, len) = self.patterns_at(lexicon, text, next);

@@ -4,6 +4,7 @@
 mod harness;
 
 mod demo;
+mod dictionaries;
 mod errors;
 mod inputs;
 mod properties;

@@ -9,7 +9,7 @@
 
 use rustc_hash::FxHashMap;
 
-use super::{Entry, Lexicon, OverlapScope, Rule, Term, TermToken, ThemeOptions};
+use super::{Entry, Lexicon, MatchRule, OverlapScope, Rule, Term, TermToken, ThemeOptions};
 use crate::error::{Error, Location, Result};
 use crate::text::{Analyzer, AnalyzerOptions, DEFAULT_NEGATORS, normalise};
 
@@ -72,6 +72,40 @@ pub enum EntryKind {
     Regex,
 }
 
+/// How an entry ranks when [`MatchRule::Liwc`] picks one entry per word, after the
+/// number of words it covers: a literal term before a wildcard, then the wildcard
+/// with the longer pattern, and wildcards that start with `*` last (contentcoder's
+/// order). Smaller is better.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Precedence {
+    /// The term holds a wildcard.
+    pub wildcard: bool,
+    /// Its first word starts with `*`.
+    pub leading_star: bool,
+    /// Characters of the term as written, negated so that longer ranks first.
+    pub longer_first: std::cmp::Reverse<u32>,
+}
+
+impl Precedence {
+    /// The precedence of `rule` (rules other than terms rank as literal terms).
+    pub fn of(rule: &Rule) -> Precedence {
+        let Rule::Term(term) = rule else { return Precedence::default() };
+        let words: Vec<&str> = term
+            .tokens
+            .iter()
+            .map(|t| match t {
+                TermToken::Word(w) | TermToken::Exact(w) | TermToken::Glob(w) | TermToken::Stem(w) => w.as_str(),
+            })
+            .collect();
+        let chars = words.iter().map(|w| w.chars().count()).sum::<usize>() + words.len().saturating_sub(1);
+        Precedence {
+            wildcard: term.tokens.iter().any(|t| matches!(t, TermToken::Glob(_))),
+            leading_star: matches!(term.tokens.first(), Some(TermToken::Glob(g)) if g.starts_with('*')),
+            longer_first: std::cmp::Reverse(u32::try_from(chars).unwrap_or(u32::MAX)),
+        }
+    }
+}
+
 /// An entry ready for matching.
 #[derive(Clone, Debug)]
 pub struct CompiledEntry {
@@ -89,6 +123,8 @@ pub struct CompiledEntry {
     pub line: Option<u64>,
     /// Weight (1 unless the source set one).
     pub weight: f64,
+    /// Rank among entries matching the same words ([`MatchRule::Liwc`]).
+    pub precedence: Precedence,
 }
 
 /// A theme ready for coding.
@@ -185,6 +221,7 @@ pub struct CompiledLexicon {
     regex_set: Option<regex::RegexSet>,
     overlap: OverlapScope,
     rule_exclusions: bool,
+    match_rule: MatchRule,
 }
 
 /// Checks that a regular expression compiles within the size limits.
@@ -210,6 +247,7 @@ impl CompiledLexicon {
         negators.extend(s.extra_negators.iter().cloned());
         let analyzer = Analyzer::with_options(AnalyzerOptions {
             spelling_variants: s.spelling_variants,
+            hyphenated_words: s.hyphenated_words,
             negators: negators.iter().map(|n| Analyzer::new().norm(n)).collect(),
             ..AnalyzerOptions::default()
         });
@@ -236,6 +274,7 @@ impl CompiledLexicon {
             regex_set: None,
             overlap: s.overlap,
             rule_exclusions: false,
+            match_rule: s.match_rule,
         };
         for t in &lexicon.themes {
             c.themes.push(CompiledTheme {
@@ -296,6 +335,11 @@ impl CompiledLexicon {
     /// Overlap resolution scope.
     pub fn overlap(&self) -> OverlapScope {
         self.overlap
+    }
+
+    /// How matches compete for words.
+    pub fn match_rule(&self) -> MatchRule {
+        self.match_rule
     }
 
     /// Index of the theme with `id`.
@@ -380,6 +424,7 @@ impl CompiledLexicon {
             text: e.rule.to_string(),
             line: e.line,
             weight: e.weight,
+            precedence: Precedence::of(&e.rule),
         });
         // Exclusions name exact wordings: their words are not stemmed (a `*` still globs).
         let mut opts = opts;

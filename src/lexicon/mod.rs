@@ -2,12 +2,22 @@
 //!
 //! A [`Lexicon`] is what a file says, format-independent: themes with their
 //! entries as parsed [`Rule`]s, each remembering its line. Readers for each file
-//! format build one ([`toml`] for codeframe's own format); [`compile`] turns it into a
-//! [`CompiledLexicon`] that the matcher runs. This module owns no matching logic.
+//! format build one ([`toml`] for codeframe's own format; [`dic`], [`dicx`], [`cat`],
+//! [`yaml`] and [`plain`] for the dictionary formats of other tools, see
+//! `docs/dictionaries.md`); [`export`] writes one back out as a `.dic` or YAML;
+//! [`compile`] turns it into a [`CompiledLexicon`] that the matcher runs. This module
+//! owns no matching logic.
 
+pub mod cat;
 pub mod compile;
+pub mod dic;
+pub mod dicx;
+pub mod export;
+mod import;
+pub mod plain;
 pub mod rule;
 pub mod toml;
+pub mod yaml;
 
 use std::path::{Path, PathBuf};
 
@@ -26,6 +36,21 @@ pub enum OverlapScope {
     Lexicon,
 }
 
+/// How matches compete for words, and so what a count counts.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum MatchRule {
+    /// codeframe's rule: each theme keeps its own matches; overlaps are resolved by
+    /// [`OverlapScope`] (longest wins); phrases stay inside a clause.
+    #[default]
+    Codeframe,
+    /// LIWC-22's rule (set by the `.dic` and `.dicx` readers): words are read left to
+    /// right; at each word the single best entry of the whole lexicon wins (most words,
+    /// then a literal entry before a wildcard, then the longer wildcard, then file order),
+    /// counts once in every category that lists it, and its words are consumed. Phrases
+    /// match across punctuation. See `docs/dictionaries.md`.
+    Liwc,
+}
+
 /// Lexicon-wide settings.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Settings {
@@ -41,6 +66,11 @@ pub struct Settings {
     pub overlap: OverlapScope,
     /// American spellings match British ones.
     pub spelling_variants: bool,
+    /// How matches compete for words.
+    pub match_rule: MatchRule,
+    /// Words joined by a hyphen are one word (`ex-partner`), as LIWC and quanteda
+    /// tokenise; otherwise they are two (Unicode word boundaries).
+    pub hyphenated_words: bool,
 }
 
 impl Default for Settings {
@@ -52,6 +82,8 @@ impl Default for Settings {
             extra_negators: Vec::new(),
             overlap: OverlapScope::Theme,
             spelling_variants: true,
+            match_rule: MatchRule::Codeframe,
+            hyphenated_words: false,
         }
     }
 }
@@ -166,6 +198,55 @@ impl Theme {
     }
 }
 
+/// Something a reader skipped or changed while loading a lexicon; the load went on.
+///
+/// Displays as `file:line: message`, ready to print after `warning: `.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Warning {
+    /// Where (file, and line when known).
+    pub location: Location,
+    /// What was skipped or changed, and why.
+    pub message: String,
+}
+
+impl std::fmt::Display for Warning {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.location, self.message)
+    }
+}
+
+/// How the plain (non-wildcard) terms of an imported dictionary match.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum DictionaryTerms {
+    /// Each term is a word, matched on its normalised form and never stemmed (what
+    /// LIWC, WordStat and quanteda mean).
+    #[default]
+    Words,
+    /// Each term is a Snowball stem (`abus`, `accid`), matching the words that stem to
+    /// it and nothing else: never a prefix. For dictionaries of stems such as Grievance.
+    Stems,
+}
+
+/// What a LIWC term listed on several lines (or `.dicx` rows) belongs to.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum DuplicateTerms {
+    /// The categories of all its lines (what the file says, read generously).
+    #[default]
+    Union,
+    /// The categories of its last line only (what contentcoder and the `liwc` Python
+    /// package do, and how `moral-foundations-2.0.dicx` was converted from `mfd2.0.dic`).
+    LastLine,
+}
+
+/// Options for reading another tool's dictionary (ignored for codeframe's TOML).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ImportOptions {
+    /// How plain terms match.
+    pub terms: DictionaryTerms,
+    /// How a term listed twice is read (`.dic` and `.dicx`).
+    pub duplicates: DuplicateTerms,
+}
+
 /// A lexicon as read from a file.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Lexicon {
@@ -177,28 +258,68 @@ pub struct Lexicon {
     pub themes: Vec<Theme>,
     /// The file it came from (for messages).
     pub source: PathBuf,
+    /// What the reader skipped or changed (unparseable lines, LIWC2007 conditional
+    /// entries, renamed duplicate categories). Callers should print them.
+    pub warnings: Vec<Warning>,
 }
 
 impl Lexicon {
     /// An empty lexicon.
     pub fn new(name: impl Into<String>) -> Lexicon {
-        Lexicon { name: name.into(), settings: Settings::default(), themes: Vec::new(), source: PathBuf::new() }
+        Lexicon {
+            name: name.into(),
+            settings: Settings::default(),
+            themes: Vec::new(),
+            source: PathBuf::new(),
+            warnings: Vec::new(),
+        }
     }
 
-    /// Reads a lexicon from a file, choosing the reader by extension.
+    /// Reads a lexicon from a file, choosing the reader by extension (a folder is
+    /// read as plain word lists, one theme per `.txt` file).
     pub fn from_path(path: &Path) -> Result<Lexicon> {
-        let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
-        Lexicon::from_str_with_path(&text, path)
+        Lexicon::from_path_with(path, &ImportOptions::default())
+    }
+
+    /// [`Lexicon::from_path`] with options for imported dictionaries.
+    pub fn from_path_with(path: &Path, options: &ImportOptions) -> Result<Lexicon> {
+        if path.is_dir() {
+            return plain::read_dir(path, options);
+        }
+        let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+        let text = String::from_utf8(bytes).map_err(|e| {
+            let (line, _) =
+                crate::error::line_col(&String::from_utf8_lossy(e.as_bytes()), e.utf8_error().valid_up_to());
+            Error::config(Location::file(path).at_line(line), "the file is not UTF-8: save it as UTF-8 and retry")
+        })?;
+        Lexicon::from_str_with_options(&text, path, options)
     }
 
     /// Parses lexicon text; `path` names the source in messages and picks the format.
     pub fn from_str_with_path(text: &str, path: &Path) -> Result<Lexicon> {
+        Lexicon::from_str_with_options(text, path, &ImportOptions::default())
+    }
+
+    /// [`Lexicon::from_str_with_path`] with options for imported dictionaries.
+    ///
+    /// By extension: `.toml` (or none) codeframe's format, `.dic` LIWC, `.dicx` LIWC-22,
+    /// `.cat` WordStat, `.yml`/`.yaml` quanteda, `.txt` a plain word list.
+    pub fn from_str_with_options(text: &str, path: &Path, options: &ImportOptions) -> Result<Lexicon> {
         let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
+        let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
         match ext.as_str() {
             "toml" | "" => toml::parse(text, path),
-            other => {
-                Err(Error::config(Location::file(path), format!("unknown lexicon format `.{other}` (expected .toml)")))
-            }
+            "dic" => dic::parse(text, path, options),
+            "dicx" => dicx::parse(text, path, options),
+            "cat" => cat::parse(text, path, options),
+            "yml" | "yaml" => yaml::parse(text, path, options),
+            "txt" => plain::parse(text, path, options),
+            other => Err(Error::config(
+                Location::file(path),
+                format!(
+                    "unknown lexicon format `.{other}` (expected .toml, .dic, .dicx, .cat, .yml, .yaml, .txt or a folder)"
+                ),
+            )),
         }
     }
 

@@ -212,7 +212,7 @@ pub fn parse(text: &str, path: &Path) -> Result<Lexicon> {
     let name =
         file.name.unwrap_or_else(|| path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default());
     let _ = (file.description, file.version);
-    let lexicon = Lexicon { name, settings, themes, source: path.to_path_buf() };
+    let lexicon = Lexicon { name, settings, themes, source: path.to_path_buf(), warnings: Vec::new() };
     lexicon.validate()?;
     Ok(lexicon)
 }

@@ -44,6 +44,13 @@ pub fn vetoes(lexicon: &CompiledLexicon, text: &str, coding: &Coding, theme: The
                 }
                 VetoReason::Excluded { by } => format!("excluded by {}", entry(lexicon, &by)),
                 VetoReason::Overlapped { by } => format!("inside the longer match \"{}\"", quote(text, &by)),
+                VetoReason::Outranked { by } => {
+                    format!(
+                        "outranked by {} on \"{}\" (LIWC counts one entry per word)",
+                        entry(lexicon, &by),
+                        quote(text, &by)
+                    )
+                }
             };
             format!("{} matched \"{}\" but was {why}", entry(lexicon, &v.hit), quote(text, &v.hit))
         })

@@ -37,6 +37,9 @@ pub struct AnalyzerOptions {
     pub negators: Vec<String>,
     /// Words that start a new clause for negation.
     pub clause_words: Vec<String>,
+    /// Words joined by hyphens are one word (`ex-partner`), as LIWC and quanteda
+    /// tokenise (see [`tokenise::join_hyphenated`]).
+    pub hyphenated_words: bool,
 }
 
 impl Default for AnalyzerOptions {
@@ -45,6 +48,7 @@ impl Default for AnalyzerOptions {
             spelling_variants: true,
             negators: DEFAULT_NEGATORS.iter().map(|s| s.to_string()).collect(),
             clause_words: DEFAULT_CLAUSE_WORDS.iter().map(|s| s.to_string()).collect(),
+            hyphenated_words: false,
         }
     }
 }
@@ -164,6 +168,9 @@ impl Analyzer {
     pub fn analyze(&self, text: &str) -> Vec<AnalyzedWord> {
         let mut words = Vec::new();
         tokenise::tokenise(text, &mut words);
+        if self.options.hyphenated_words {
+            tokenise::join_hyphenated(text, &mut words);
+        }
         words
             .into_iter()
             .map(|w| {
@@ -221,6 +228,9 @@ impl Session {
         self.words.clear();
         self.tokens.clear();
         tokenise::tokenise(text, &mut self.words);
+        if analyzer.options.hyphenated_words {
+            tokenise::join_hyphenated(text, &mut self.words);
+        }
         for w in &self.words {
             let raw = &text[w.span.start..w.span.end];
             let term = match self.ids.get(raw) {

@@ -146,6 +146,37 @@ fn split_run_ons(text: &str, start: usize, end: usize, push: &mut impl FnMut(usi
     push(start + piece_start, end);
 }
 
+/// Joins words separated only by hyphens, with a letter on each side, into one word
+/// (`ex-partner`, `face-to-face`, `x-ray`), as LIWC's and quanteda's tokenisers keep
+/// them. Numbers are not joined (`covid-19` stays two words), nor are words a dash
+/// with spaces separates. The joined word keeps the first word's sentence and clause.
+pub fn join_hyphenated(text: &str, words: &mut Vec<Word>) {
+    if words.len() < 2 || !text.contains(is_hyphen) {
+        return;
+    }
+    let mut w = 0;
+    for r in 1..words.len() {
+        let (prev, next) = (words[w], words[r]);
+        let gap = &text[prev.span.end..next.span.start];
+        let joins = !gap.is_empty()
+            && gap.chars().all(is_hyphen)
+            && text[..prev.span.end].chars().next_back().is_some_and(char::is_alphabetic)
+            && text[next.span.start..].chars().next().is_some_and(char::is_alphabetic);
+        if joins {
+            words[w].span.end = next.span.end;
+        } else {
+            w += 1;
+            words[w] = next;
+        }
+    }
+    words.truncate(w + 1);
+}
+
+/// A hyphen between two parts of a word: ASCII `-`, U+2010 HYPHEN, U+2011 NON-BREAKING HYPHEN.
+fn is_hyphen(c: char) -> bool {
+    matches!(c, '-' | '\u{2010}' | '\u{2011}')
+}
+
 /// Whether the text between two words ends a sentence, and whether it ends a clause.
 pub fn gap_breaks(gap: &str) -> (bool, bool) {
     let mut sentence = false;
@@ -206,6 +237,26 @@ mod tests {
         assert_eq!(words("snake_case __ x"), ["snake_case", "x"]);
     }
 
+    fn hyphenated(text: &str) -> Vec<&str> {
+        let mut out = Vec::new();
+        tokenise(text, &mut out);
+        join_hyphenated(text, &mut out);
+        out.iter().map(|w| &text[w.span.start..w.span.end]).collect()
+    }
+
+    #[test]
+    fn hyphenated_words_join_only_letters_across_bare_hyphens() {
+        assert_eq!(hyphenated("my ex-partner, face-to-face"), ["my", "ex-partner", "face-to-face"]);
+        assert_eq!(hyphenated("x-ray co\u{2010}op"), ["x-ray", "co\u{2010}op"]);
+        assert_eq!(hyphenated("covid-19 and 2-3 days"), ["covid", "19", "and", "2", "3", "days"]);
+        assert_eq!(
+            hyphenated("well - being, well -being, well--being"),
+            ["well", "being", "well", "being", "well--being"]
+        );
+        assert_eq!(hyphenated("-a- b-"), ["a", "b"]);
+        assert_eq!(hyphenated(""), Vec::<&str>::new());
+    }
+
     #[test]
     fn curly_apostrophes_stay_inside_words() {
         assert_eq!(words("don\u{2019}t know"), ["don\u{2019}t", "know"]);
@@ -257,9 +308,12 @@ mod tests {
         }
 
         #[test]
-        fn tokenising_never_panics_and_spans_are_in_bounds(text in "\\PC{0,80}") {
+        fn tokenising_never_panics_and_spans_are_in_bounds(text in "\\PC{0,80}", join in any::<bool>()) {
             let mut out = Vec::new();
             tokenise(&text, &mut out);
+            if join {
+                join_hyphenated(&text, &mut out);
+            }
             let mut last = 0;
             for w in &out {
                 prop_assert!(w.span.start >= last && w.span.end <= text.len());

@@ -1,0 +1,389 @@
+//! Writing a [`Lexicon`] out as a LIWC `.dic` or a quanteda-style YAML dictionary.
+//!
+//! Both formats hold themes (with their hierarchy) and word, wildcard and phrase
+//! entries, nothing more: what they cannot hold (proximity rules, regular
+//! expressions, exclusions, weights, stemming, negation) is left out or approximated,
+//! and each such loss is reported in [`Export::warnings`], so a caller can refuse a
+//! lossy export. A lexicon read from a `.dic` (or YAML) file and written back reads
+//! as the same lexicon. Pure: the caller writes [`Export::text`] where it wants.
+
+use std::collections::HashMap;
+use std::fmt::Write as _;
+
+use super::{Lexicon, MatchRule, Rule, Term, TermToken, Theme};
+
+/// The text of an exported dictionary and what the export could not keep.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Export {
+    /// The file's contents.
+    pub text: String,
+    /// What was left out or changed, one message each.
+    pub warnings: Vec<String>,
+}
+
+/// Themes in tree order (each parent before its children, siblings in lexicon order),
+/// with their depth.
+fn tree_order(lexicon: &Lexicon) -> Vec<(usize, usize)> {
+    fn visit(lexicon: &Lexicon, parent: Option<&str>, depth: usize, out: &mut Vec<(usize, usize)>) {
+        if depth > lexicon.themes.len() {
+            return; // a parent cycle (Lexicon::validate refuses them): stop
+        }
+        for (i, t) in lexicon.themes.iter().enumerate() {
+            if t.parent.as_deref() == parent && !out.iter().any(|&(j, _)| j == i) {
+                out.push((i, depth));
+                visit(lexicon, Some(&t.id), depth + 1, out);
+            }
+        }
+    }
+    let mut out = Vec::with_capacity(lexicon.themes.len());
+    visit(lexicon, None, 0, &mut out);
+    // Themes whose parent is unknown go at the top level rather than vanish.
+    for i in 0..lexicon.themes.len() {
+        if !out.iter().any(|&(j, _)| j == i) {
+            out.push((i, 0));
+        }
+    }
+    out
+}
+
+/// A term's words as a dictionary writes them (no `=` marks).
+fn term_text(term: &Term) -> String {
+    let words: Vec<&str> = term
+        .tokens
+        .iter()
+        .map(|t| match t {
+            TermToken::Word(w) | TermToken::Exact(w) | TermToken::Glob(w) | TermToken::Stem(w) => w.as_str(),
+        })
+        .collect();
+    words.join(" ")
+}
+
+/// The dictionary terms of `theme`, warning about what a dictionary cannot hold.
+fn theme_terms(theme: &Theme, yaml: bool, warnings: &mut Vec<String>) -> Vec<(String, Option<u64>)> {
+    let mut out = Vec::new();
+    let mut stemmed_words = false;
+    for e in &theme.entries {
+        let Rule::Term(term) = &e.rule else {
+            warnings.push(format!("theme `{}`: entry `{}` is not a word or phrase: left out", theme.id, e.rule));
+            continue;
+        };
+        for t in &term.tokens {
+            match t {
+                TermToken::Word(_) if theme.options.stem && !theme.options.case_sensitive => stemmed_words = true,
+                TermToken::Stem(s) => warnings.push(format!(
+                    "theme `{}`: `{s}` is a stem: written as a word (read it back with stems as terms)",
+                    theme.id
+                )),
+                TermToken::Glob(g) if !yaml && g.contains('?') => warnings.push(format!(
+                    "theme `{}`: in `{g}`, `?` is a wildcard here but a plain character in a .dic",
+                    theme.id
+                )),
+                TermToken::Exact(w) | TermToken::Word(w) if yaml && w.contains(['*', '?']) => warnings.push(format!(
+                    "theme `{}`: `{w}` holds `?` or `*`, which a YAML dictionary reads as a wildcard",
+                    theme.id
+                )),
+                _ => {}
+            }
+        }
+        if e.weight != 1.0 {
+            warnings.push(format!("theme `{}`: the weight {} of `{}` is left out", theme.id, e.weight, e.rule));
+        }
+        if !e.questions.is_empty() {
+            warnings.push(format!(
+                "theme `{}`: `{}` applies only to {}: it will apply to every question",
+                theme.id,
+                e.rule,
+                e.questions.join(", ")
+            ));
+        }
+        out.push((term_text(term), e.line));
+    }
+    if stemmed_words {
+        warnings.push(format!(
+            "theme `{}`: its words are stemmed in codeframe; the dictionary matches them as written",
+            theme.id
+        ));
+    }
+    if !theme.exclusions.is_empty() {
+        warnings.push(format!("theme `{}`: {} exclusion(s) left out", theme.id, theme.exclusions.len()));
+    }
+    if !theme.questions.is_empty() {
+        warnings.push(format!("theme `{}`: its questions ({}) are left out", theme.id, theme.questions.join(", ")));
+    }
+    if theme.options.threshold > 0.0 {
+        warnings.push(format!("theme `{}`: its threshold {} is left out", theme.id, theme.options.threshold));
+    }
+    if theme.options.case_sensitive {
+        warnings.push(format!("theme `{}`: case-sensitive in codeframe, not in the dictionary", theme.id));
+    }
+    if theme.options.negation {
+        warnings.push(format!("theme `{}`: negation is not kept", theme.id));
+    }
+    out
+}
+
+/// One body line of a `.dic` being written: where its term was first seen (source line,
+/// then order met) and the category numbers that list it.
+struct Line {
+    line: u64,
+    seen: usize,
+    categories: Vec<usize>,
+}
+
+/// A category name fit for a `.dic` header line (no tabs or line breaks).
+fn dic_name(name: &str) -> String {
+    name.split(['\t', '\r', '\n']).filter(|s| !s.is_empty()).collect::<Vec<_>>().join(" ")
+}
+
+/// Writes `lexicon` as a LIWC `.dic`: the `%` header numbers the themes in tree
+/// order, children indented by a tab; each term is one line with every category that
+/// lists it (in the order of the lines it came from, where known).
+///
+/// # Example
+/// ```
+/// use std::path::Path;
+/// use codeframe::lexicon::{Lexicon, export};
+///
+/// let lex = Lexicon::from_str_with_path("%\n1\tcare\n2\tharm\n%\nkind*\t1\nhurt\t1\t2\n", Path::new("m.dic")).unwrap();
+/// let out = export::to_dic(&lex);
+/// assert_eq!(out.text, "%\n1\tcare\n2\tharm\n%\nkind*\t1\nhurt\t1\t2\n");
+/// assert!(out.warnings.is_empty());
+/// ```
+pub fn to_dic(lexicon: &Lexicon) -> Export {
+    let mut warnings = Vec::new();
+    let mut text = String::from("%\n");
+    let order = tree_order(lexicon);
+    let mut number = vec![0usize; lexicon.themes.len()];
+    for (n, &(i, depth)) in order.iter().enumerate() {
+        let t = &lexicon.themes[i];
+        number[i] = n + 1;
+        let id = dic_name(&t.id);
+        if id != t.id {
+            warnings.push(format!("theme `{}`: tabs and line breaks in its name became spaces", t.id));
+        }
+        let _ = write!(text, "{}{}\t{id}", "\t".repeat(depth), n + 1);
+        let label = dic_name(&t.label);
+        if !label.is_empty() && label != id {
+            let _ = write!(text, "\t({label})");
+        }
+        text.push('\n');
+    }
+    text.push_str("%\n");
+    let mut terms: HashMap<String, Line> = HashMap::new();
+    for &(i, _) in &order {
+        for (term, line) in theme_terms(&lexicon.themes[i], false, &mut warnings) {
+            let seen = terms.len();
+            let e = terms.entry(term).or_insert(Line { line: u64::MAX, seen, categories: Vec::new() });
+            e.line = e.line.min(line.unwrap_or(u64::MAX));
+            if !e.categories.contains(&number[i]) {
+                e.categories.push(number[i]);
+            }
+        }
+    }
+    let mut lines: Vec<(String, Line)> = terms.into_iter().collect();
+    lines.sort_by_key(|(_, l)| (l.line, l.seen));
+    for (term, mut l) in lines {
+        l.categories.sort_unstable();
+        let cats: Vec<String> = l.categories.iter().map(|c| c.to_string()).collect();
+        let _ = writeln!(text, "{term}\t{}", cats.join("\t"));
+    }
+    Export { text, warnings }
+}
+
+/// A YAML double-quoted string.
+fn quote(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            c if c.is_control() || c == '\u{FEFF}' => {
+                let _ = write!(out, "\\u{:04X}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// Writes `lexicon` as a quanteda-style YAML dictionary: a key per theme, children
+/// nested under their parent, entries as a list; a theme that has both children and
+/// entries lists its own under `_entries` (see [`super::yaml`]).
+///
+/// # Example
+/// ```
+/// use std::path::Path;
+/// use codeframe::lexicon::{Lexicon, export};
+///
+/// let lex = Lexicon::from_str_with_path("economy:\n  growth: [grow*, boom]\n", Path::new("d.yml")).unwrap();
+/// let out = export::to_yaml(&lex);
+/// assert_eq!(out.text, "\"economy\":\n  \"growth\":\n    - \"grow*\"\n    - \"boom\"\n");
+/// ```
+pub fn to_yaml(lexicon: &Lexicon) -> Export {
+    let mut warnings = Vec::new();
+    if lexicon.settings.match_rule == MatchRule::Liwc {
+        warnings.push(
+            "a YAML dictionary is read with quanteda's conventions: LIWC's one-entry-per-word counting is not kept"
+                .to_string(),
+        );
+    }
+    let order = tree_order(lexicon);
+    let mut text = String::new();
+    for (k, &(i, depth)) in order.iter().enumerate() {
+        let t = &lexicon.themes[i];
+        let indent = "  ".repeat(depth);
+        let has_children = order.get(k + 1).is_some_and(|&(_, d)| d > depth);
+        let terms = theme_terms(t, true, &mut warnings);
+        let items = "  ".repeat(depth + if has_children { 2 } else { 1 });
+        if has_children {
+            let _ = writeln!(text, "{indent}{}:", quote(&t.id));
+            if !terms.is_empty() {
+                let _ = writeln!(text, "{indent}  {}:", super::yaml::ENTRIES_KEY);
+            }
+        } else if terms.is_empty() {
+            let _ = writeln!(text, "{indent}{}: []", quote(&t.id));
+        } else {
+            let _ = writeln!(text, "{indent}{}:", quote(&t.id));
+        }
+        for (term, _) in &terms {
+            let _ = writeln!(text, "{items}- {}", quote(term));
+        }
+    }
+    if text.is_empty() {
+        text.push_str("{}\n"); // no themes: an empty mapping, not an empty document
+    }
+    Export { text, warnings }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::*;
+    use crate::lexicon::{Entry, ImportOptions, Theme};
+
+    /// A lexicon as a comparable value: lines, source, name and warnings dropped,
+    /// each theme's entries sorted.
+    fn canonical(lex: &Lexicon) -> Lexicon {
+        let mut lex = lex.clone();
+        lex.source = Default::default();
+        lex.name = String::new();
+        lex.warnings.clear();
+        for t in &mut lex.themes {
+            t.line = None;
+            for e in &mut t.entries {
+                e.line = None;
+            }
+            t.entries.sort_by_key(|e| e.rule.to_string());
+        }
+        lex
+    }
+
+    fn read(text: &str, file: &str) -> Lexicon {
+        Lexicon::from_str_with_options(text, Path::new(file), &ImportOptions::default()).unwrap()
+    }
+
+    #[test]
+    fn a_dic_round_trips() {
+        let original = read(include_str!("../../tests/fixtures/dictionaries/small.dic"), "small.dic");
+        let out = to_dic(&original);
+        assert!(out.warnings.is_empty(), "{:?}", out.warnings);
+        let again = read(&out.text, "small.dic");
+        assert_eq!(canonical(&again), canonical(&original));
+        assert!(again.warnings.is_empty(), "duplicated terms are merged into one line: {:?}", again.warnings);
+        // and once more gives the very same text
+        assert_eq!(to_dic(&again).text, out.text);
+        assert!(
+            out.text.starts_with("%\n1\taffect\n\t2\tposemo\n\t3\tnegemo\n4\tsocial\n5\tfunction\n%\nhapp*\t1\t2\n")
+        );
+        assert!(out.text.contains("\ngood\t1\t2\t5\n"));
+    }
+
+    #[test]
+    fn a_yaml_dictionary_round_trips() {
+        let original = read(include_str!("../../tests/fixtures/dictionaries/small.yml"), "small.yml");
+        let out = to_yaml(&original);
+        assert!(out.warnings.is_empty(), "{:?}", out.warnings);
+        let again = read(&out.text, "small.yml");
+        assert_eq!(canonical(&again), canonical(&original));
+        assert_eq!(to_yaml(&again).text, out.text);
+        assert!(out.text.contains("\"culture\":\n  _entries:\n    - \"art\"\n"), "{}", out.text);
+    }
+
+    #[test]
+    fn a_cat_survives_both_formats() {
+        let original = read(include_str!("../../tests/fixtures/dictionaries/small.cat"), "small.cat");
+        let yaml = to_yaml(&original);
+        assert_eq!(yaml.warnings.len(), 1, "only the weight 2 of public service is lost: {:?}", yaml.warnings);
+        let from_yaml = read(&yaml.text, "x.yml");
+        let ids = |l: &Lexicon| l.themes.iter().map(|t| (t.id.clone(), t.parent.clone())).collect::<Vec<_>>();
+        assert_eq!(ids(&from_yaml), ids(&original));
+        let from_dic = read(&to_dic(&original).text, "x.dic");
+        assert_eq!(ids(&from_dic), ids(&original));
+    }
+
+    #[test]
+    fn the_dic_header_is_in_tree_order_and_keeps_labels() {
+        let mut lex = Lexicon::new("t");
+        let mut child = Theme::new("child");
+        child.parent = Some("root".into());
+        child.options.negation = false;
+        child.options.stem = false;
+        child.entries.push(Entry::new(Rule::parse("=b").unwrap()));
+        let mut root = Theme::new("root");
+        root.label = "The root".into();
+        root.options.negation = false;
+        root.options.stem = false;
+        root.entries.push(Entry::new(Rule::parse("=a").unwrap()));
+        lex.themes = vec![child, root];
+        let out = to_dic(&lex);
+        assert_eq!(out.text, "%\n1\troot\t(The root)\n\t2\tchild\n%\na\t1\nb\t2\n");
+        assert!(out.warnings.is_empty(), "{:?}", out.warnings);
+        let back = read(&out.text, "t.dic");
+        assert_eq!(back.themes[0].label, "The root");
+        assert_eq!(back.themes[1].parent.as_deref(), Some("root"));
+    }
+
+    #[test]
+    fn what_a_dictionary_cannot_hold_is_reported() {
+        let lex = crate::lexicon::toml::parse(
+            r#"
+[[theme]]
+id = "cost"
+questions = ["q1"]
+threshold = 2
+terms = ["fee", "cost NEAR/3 court", "legal aid"]
+regex = ["\\d+ pounds"]
+exclude = ["cost up"]
+"#,
+            Path::new("l.toml"),
+        )
+        .unwrap();
+        let out = to_dic(&lex);
+        assert_eq!(out.text, "%\n1\tcost\n%\nfee\t1\nlegal aid\t1\n");
+        let all = out.warnings.join("\n");
+        for expected in
+            ["`cost NEAR/3 court` is not a word", "is not a word or phrase", "stemmed", "exclusion", "negation"]
+        {
+            assert!(all.contains(expected), "{expected}: {all}");
+        }
+    }
+
+    #[test]
+    fn yaml_strings_are_quoted_and_escaped() {
+        assert_eq!(quote(r#"say "hi" \ now"#), r#""say \"hi\" \\ now""#);
+        assert_eq!(quote("a\tb\u{1}"), "\"a\\tb\\u0001\"");
+        let mut lex = Lexicon::new("t");
+        let mut t = Theme::new("odd: key # not a comment");
+        t.options = crate::lexicon::import::theme_options();
+        t.entries.push(Entry::new(Rule::parse("=\"quoted\"").unwrap()));
+        lex.themes.push(t);
+        let back = read(&to_yaml(&lex).text, "t.yml");
+        assert_eq!(back.themes[0].id, "odd: key # not a comment");
+        assert_eq!(back.themes[0].entries[0].rule.to_string(), "=\"quoted\"");
+    }
+}

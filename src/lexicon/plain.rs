@@ -1,0 +1,113 @@
+//! Plain word lists: one entry per line, one theme per file.
+//!
+//! A `.txt` file is one theme named after the file (`cost.txt` is theme `cost`); a
+//! folder of `.txt` files is one theme per file, in file-name order. Each non-blank
+//! line is a word, a `*` wildcard or a phrase, matched exactly (never stemmed). This
+//! module owns the syntax only; see `docs/dictionaries.md`.
+
+use std::path::Path;
+
+use super::import::{self, Builder, Globs};
+use super::{ImportOptions, Lexicon, MatchRule, Warning};
+use crate::error::{Error, Location, Result};
+
+/// Parses a plain list; the theme and the lexicon are named after `path`'s file stem.
+pub fn parse(text: &str, path: &Path, options: &ImportOptions) -> Result<Lexicon> {
+    let mut b = Builder::new(path, options, Globs::Star);
+    let name = import::file_name(path);
+    if name.trim().is_empty() {
+        return Err(Error::config(Location::file(path), "a word list's file name is its theme: this one has none"));
+    }
+    let theme = b.category(name.trim(), None, None);
+    for (n, line) in import::lines(text) {
+        let line = line.trim();
+        if !line.is_empty() {
+            b.add(theme, line, 1.0, Some(n));
+        }
+    }
+    b.finish(name, MatchRule::Codeframe)
+}
+
+/// Reads every `.txt` file of the folder `dir` (not its subfolders) as one theme.
+pub fn read_dir(dir: &Path, options: &ImportOptions) -> Result<Lexicon> {
+    let mut files: Vec<std::path::PathBuf> = std::fs::read_dir(dir)
+        .map_err(|e| Error::io(dir, e))?
+        .filter_map(|entry| entry.ok().map(|e| e.path()))
+        .filter(|p| p.is_file() && p.extension().is_some_and(|e| e.eq_ignore_ascii_case("txt")))
+        .collect();
+    files.sort();
+    if files.is_empty() {
+        return Err(Error::config(Location::file(dir), "the folder holds no `.txt` word list"));
+    }
+    let mut lexicon = Lexicon::new(import::file_name(dir));
+    lexicon.source = dir.to_path_buf();
+    lexicon.settings = import::settings(MatchRule::Codeframe);
+    for file in files {
+        let bytes = std::fs::read(&file).map_err(|e| Error::io(&file, e))?;
+        let text = String::from_utf8_lossy(&bytes);
+        let text = text.strip_prefix('\u{FEFF}').unwrap_or(&text);
+        let one = parse(text, &file, options)?;
+        lexicon.warnings.extend(one.warnings);
+        for theme in one.themes {
+            if lexicon.theme(&theme.id).is_some() {
+                lexicon.warnings.push(Warning {
+                    location: Location::file(&file),
+                    message: format!("theme `{}` comes from two files: this one is skipped", theme.id),
+                });
+                continue;
+            }
+            lexicon.themes.push(theme);
+        }
+    }
+    lexicon.validate()?;
+    Ok(lexicon)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_theme_named_after_the_file() {
+        let lex = parse(
+            "cost\r\n\r\nfee*\r\nlegal aid\r\n  \r\n--\n",
+            Path::new("lists/cost.txt"),
+            &ImportOptions::default(),
+        )
+        .unwrap();
+        assert_eq!(lex.name, "cost");
+        assert_eq!(lex.themes.len(), 1);
+        assert_eq!(lex.themes[0].id, "cost");
+        let entries: Vec<String> = lex.themes[0].entries.iter().map(|e| e.rule.to_string()).collect();
+        assert_eq!(entries, ["=cost", "fee*", "=legal =aid"]);
+        assert_eq!(lex.themes[0].entries[2].line, Some(4));
+        assert_eq!(lex.warnings.len(), 1);
+        assert_eq!(lex.warnings[0].location.line, Some(6));
+    }
+
+    #[test]
+    fn a_folder_is_one_theme_per_file() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("b.txt"), "bee\n").unwrap();
+        std::fs::write(dir.path().join("a.txt"), "\u{FEFF}ant*\n").unwrap();
+        std::fs::write(dir.path().join("notes.md"), "ignored\n").unwrap();
+        let lex = Lexicon::from_path(dir.path()).unwrap();
+        let ids: Vec<&str> = lex.themes.iter().map(|t| t.id.as_str()).collect();
+        assert_eq!(ids, ["a", "b"]);
+        assert_eq!(lex.themes[0].entries[0].rule.to_string(), "ant*");
+        let empty = tempfile::tempdir().unwrap();
+        assert!(Lexicon::from_path(empty.path()).unwrap_err().to_string().contains("no `.txt`"));
+    }
+
+    #[test]
+    fn the_fixture_loads() {
+        let lex = parse(
+            include_str!("../../tests/fixtures/dictionaries/small.txt"),
+            Path::new("small.txt"),
+            &ImportOptions::default(),
+        )
+        .unwrap();
+        assert_eq!(lex.themes[0].entries.len(), 4);
+        assert!(lex.warnings.is_empty());
+    }
+}
