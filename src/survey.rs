@@ -661,7 +661,6 @@ id = "q1_text"
     #[test]
     fn non_answers() {
         let s = survey();
-        let a = Analyzer::new();
         let c = Classifier::new(&s);
         for text in ["", " ", "-", "N/A", "n/a.", "No comment", "See above", "NONE", "...", "As per my letter"] {
             assert!(c.is_non_answer(text), "{text:?}");
