@@ -2,6 +2,7 @@
 pub mod coding;
 pub mod demo;
 pub mod error;
+pub mod generate;
 pub mod input;
 pub mod lexicon;
 pub mod matching;

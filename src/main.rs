@@ -27,6 +27,7 @@ fn main() -> ExitCode {
     let result = match &command {
         Command::Run(args) => cli::run::execute(args),
         Command::Validate(args) => cli::validate::execute(args),
+        Command::Generate(args) => cli::generate::execute(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

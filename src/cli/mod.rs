@@ -1,6 +1,7 @@
 //! The command line: clap definitions, one file per subcommand. Each turns flags into
 //! a validated configuration and calls the library; no logic lives here.
 
+pub mod generate;
 pub mod run;
 pub mod validate;
 
@@ -34,6 +35,8 @@ pub enum Command {
     Run(run::RunArgs),
     /// Compare the pipeline's codes with human codes (the demo's gold.csv by default).
     Validate(validate::ValidateArgs),
+    /// Generate reproducible benchmark data: a corpus, a lexicon or a survey spec.
+    Generate(generate::GenerateArgs),
 }
 
 /// Where the survey, lexicon and responses come from (shared by every subcommand).
