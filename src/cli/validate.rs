@@ -73,10 +73,10 @@ pub fn execute(args: &ValidateArgs) -> Result<()> {
     }
     eprintln!("wrote {}", v.files.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", "));
     let mut failures = Vec::new();
-    if let (Some(min), Some(m)) = (args.min_macro_f1, a.macro_f1()) {
-        if m < min {
-            failures.push(format!("macro F1 {m:.3} is below {min}"));
-        }
+    if let (Some(min), Some(m)) = (args.min_macro_f1, a.macro_f1())
+        && m < min
+    {
+        failures.push(format!("macro F1 {m:.3} is below {min}"));
     }
     if let Some(min) = args.min_f1 {
         for ((q, t), c) in &a.rows {
