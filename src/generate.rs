@@ -995,8 +995,9 @@ enum DrawnEntry {
 
 /// Writes a lexicon of about `entries` entries over `ceil(sqrt(entries))` themes as TOML.
 ///
-/// Words are drawn from the corpus vocabulary, log-uniformly by rank between ranks 300
-/// and 100,000 (content words, not function words), so they match at realistic rates.
+/// Words are drawn from the corpus vocabulary, log-uniformly by rank from rank 300 on
+/// (content words, not function words), one entry per stem, so they match at realistic
+/// rates.
 /// About 1 theme in 5 applies to a single question. The [`LexiconFlavour::Plain`]
 /// lexicon of a seed is the [`LexiconFlavour::Full`] one with phrases dropped.
 pub fn write_lexicon(
@@ -1059,8 +1060,12 @@ fn draw_entries(v: &Vocabulary, entries: usize, seed: u64) -> Vec<DrawnEntry> {
     let mut rng = SplitMix64::new(seed);
     let mut seen: FxHashMap<String, ()> = FxHashMap::default();
     let mut out = Vec::with_capacity(entries);
-    // Weights 1/r on [300, 100_000): log-uniform ranks, as many entries per decade of rank.
-    let ranks = Discrete::new((0..v.len()).map(|r| if (300..100_000).contains(&r) { 1.0 / r as f64 } else { 0.0 }));
+    // Weights 1/r from rank 300 on: log-uniform ranks, as many entries per decade of rank.
+    let ranks = Discrete::new((0..v.len()).map(|r| if r >= 300 { 1.0 / r as f64 } else { 0.0 }));
+    // One entry per stem (a word belongs to one theme, as in a real codeframe): without
+    // this, derived forms (`thinkly`, `likeness`) pile onto the stems of the commonest
+    // words and a 20,000-entry lexicon hits every word about twice.
+    let analyzer = crate::text::Analyzer::new();
     let phrase_ranks = Discrete::new((0..v.phrase_count()).map(|r| 1.0 / (r as f64 + 30.0)));
     let mut attempts = 0usize;
     while out.len() < entries && attempts < entries * 50 {
@@ -1082,15 +1087,14 @@ fn draw_entries(v: &Vocabulary, entries: usize, seed: u64) -> Vec<DrawnEntry> {
                 DrawnEntry::Exact(w)
             } else {
                 let chars: Vec<char> = w.chars().collect();
-                let keep = if chars.len() <= 5 { chars.len() } else { chars.len() - rng.below(3) as usize };
-                DrawnEntry::Prefix(chars[..keep.max(4).min(chars.len())].iter().collect())
+                let keep = if chars.len() <= 6 { chars.len() } else { chars.len() - rng.below(3) as usize };
+                DrawnEntry::Prefix(chars[..keep.max(5).min(chars.len())].iter().collect())
             }
         } else {
             DrawnEntry::Phrase(v.phrase(phrase_ranks.sample(&mut rng)))
         };
         let key = match &entry {
-            DrawnEntry::Stem(w) | DrawnEntry::Exact(w) => w.clone(),
-            DrawnEntry::Prefix(p) => format!("{p}*"),
+            DrawnEntry::Stem(w) | DrawnEntry::Exact(w) | DrawnEntry::Prefix(w) => analyzer.term(w).stem.into(),
             DrawnEntry::Phrase(p) => p.clone(),
         };
         if seen.insert(key, ()).is_none() {
