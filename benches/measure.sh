@@ -33,16 +33,24 @@ BYTES=$(stat -c %s "$CORPUS")
 busy_ticks() { awk '/^cpu / {print $2+$3+$4+$7+$8+$9}' /proc/stat; }
 TICK=$(getconf CLK_TCK)
 
-# The machine may be shared: wait (up to 15 minutes) until other processes have used
-# under 5% of a core for 10 seconds, so runs do not compete with someone else's build.
+# The machine may be shared: wait (up to $QUIET_WAIT seconds, default 900) until other
+# processes have used under 5% of a core for 10 seconds, so runs do not compete with
+# someone else's build. The last column of results.tsv says how quiet it really was.
+QUIET_WAIT=${QUIET_WAIT:-900}
+# On a shared machine, PRIORITY=-20 runs the measured command at the highest priority
+# (root only), so that other jobs yield the cores to it.
+# With autogroup scheduling (sched_autogroup_enabled) nice only ranks processes within
+# a session, so the session's autogroup gets the priority too.
+PRIORITY=${PRIORITY:-0}
+if [ "$PRIORITY" != 0 ] && [ -w /proc/self/autogroup ]; then echo "$PRIORITY" > /proc/$$/autogroup || true; fi
 wait_quiet() {
   local waited=0 a b
-  while [ $waited -lt 900 ]; do
+  while [ $waited -lt "$QUIET_WAIT" ]; do
     a=$(busy_ticks); sleep 10; b=$(busy_ticks)
     if [ $(( (b - a) * 100 / TICK / 10 )) -lt 5 ]; then return; fi
     waited=$((waited + 10))
   done
-  echo "warning: machine still busy after 15 minutes; measuring anyway" >&2
+  echo "warning: machine still busy after $QUIET_WAIT s; measuring anyway" >&2
 }
 
 measure() { # name, command...
@@ -51,7 +59,7 @@ measure() { # name, command...
   wait_quiet
   local t0 t1 secs rss cpu others
   t0=$(busy_ticks)
-  /usr/bin/time -v -o "$D/time-$name.txt" "$@"
+  nice -n "$PRIORITY" /usr/bin/time -v -o "$D/time-$name.txt" "$@"
   t1=$(busy_ticks)
   secs=$(awk -F': ' '/Elapsed \(wall clock\)/ {n=split($2,p,":"); s=0; for(i=1;i<=n;i++) s=s*60+p[i]; print s}' "$D/time-$name.txt")
   rss=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$D/time-$name.txt")

@@ -81,6 +81,28 @@ fn bench_analyse(c: &mut Criterion, f: &Fixture) {
             check("words", n, WORDS);
         })
     });
+    // The ASCII fast path is taken per answer: one curly apostrophe or `£` sends the
+    // whole answer through UAX #29. Both halves, to show the price of that.
+    let (ascii, other): (Vec<&String>, Vec<&String>) = f.answers.iter().partition(|a| a.is_ascii());
+    let count = |set: &[&String]| {
+        let mut words = Vec::new();
+        set.iter()
+            .map(|a| {
+                words.clear();
+                tokenise::tokenise(a, &mut words);
+                words.len() as u64
+            })
+            .sum::<u64>()
+    };
+    let (ascii_words, other_words) = (count(&ascii), count(&other));
+    check("words in ASCII and non-ASCII answers", ascii_words + other_words, WORDS);
+    for (name, set, n) in
+        [("tokenise-ascii-answers", &ascii, ascii_words), ("tokenise-non-ascii-answers", &other, other_words)]
+    {
+        g.throughput(Throughput::Bytes(set.iter().map(|a| a.len() as u64).sum()));
+        g.bench_function(name, |b| b.iter(|| check("words", count(black_box(set)), n)));
+    }
+    g.throughput(Throughput::Bytes(f.answer_bytes));
     let analyzer = Analyzer::new();
     g.bench_function("session-warm", |b| {
         let mut s = analyzer.session();
