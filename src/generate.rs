@@ -30,7 +30,7 @@ pub const MAX_ANSWER_WORDS: usize = 900;
 /// Rank after which word frequencies fall as `r^-2` instead of `r^-1`.
 pub const ZIPF_KNEE: usize = 1_500;
 
-/// Words in the fixed vocabulary. About 33,000 of them occur in 20,000 rows, 172,000 in
+/// Words in the fixed vocabulary. About 33,000 of them occur in 20,000 rows, 169,000 in
 /// 1,000,000 rows (95 million words): new types keep turning up, as in real text.
 pub const VOCABULARY_SIZE: usize = 250_000;
 
