@@ -4,6 +4,7 @@ pub mod coding;
 pub mod demo;
 pub mod diff;
 pub mod error;
+pub mod generate;
 pub mod init;
 pub mod input;
 pub mod kwic;

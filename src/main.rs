@@ -34,6 +34,7 @@ fn main() -> ExitCode {
         Command::Diff(args) => cli::diff::execute(args),
         Command::Merge(args) => cli::merge::execute(args),
         Command::Init(args) => cli::init::execute(args),
+        Command::Generate(args) => cli::generate::execute(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

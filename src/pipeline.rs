@@ -282,7 +282,8 @@ impl<'a> Coder<'a> {
                 }
             }
         }
-        // The csv writers buffer internally: flush into their Vecs (cannot fail).
+        // The csv writers buffer: without a flush, `get_ref()` misses each chunk's tail.
+        // Flushing into a Vec cannot fail.
         for w in [&mut out.codes, &mut out.counts, &mut out.rejects] {
             let _ = w.flush();
         }
@@ -1223,4 +1224,46 @@ pub fn diff(job: &Job, previous: &Path) -> Result<DiffOutcome> {
         files.push(path);
     }
     Ok(DiffOutcome { changes, movements, files })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// codes.csv, counts.csv and rejects.csv held only what the chunk's csv writers had
+    /// flushed: each chunk's last rows were cut mid-record (found while benchmarking, issue 5).
+    #[test]
+    fn per_row_outputs_hold_every_row_of_every_chunk() {
+        let survey = crate::demo::survey().unwrap();
+        let lexicon = CompiledLexicon::new(&crate::demo::lexicon().unwrap()).unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let options = RunOptions { threads: 2, chunk_rows: 7, measure: Measure::Counts, ..RunOptions::default() };
+        let job = Job {
+            survey: &survey,
+            lexicon: &lexicon,
+            input: crate::demo::responses(),
+            out_dir: dir.path().to_path_buf(),
+            options: options.clone(),
+            config_files: Vec::new(),
+        };
+        run(&job, &|_| {}).unwrap();
+        let (rows, _, _) = code_all(&survey, &lexicon, &crate::demo::responses(), &options).unwrap();
+        let codes: usize = rows
+            .iter()
+            .flat_map(|r| &r.open)
+            .map(|(_, a)| match a {
+                OpenAnswer::Coded(c) => c.codes.len(),
+                _ => 0,
+            })
+            .sum();
+        assert!(codes > 100);
+        for (file, fields) in [("codes.csv", codes::CODES_HEADER.len()), ("counts.csv", codes::COUNTS_HEADER.len())] {
+            let text = std::fs::read_to_string(dir.path().join(file)).unwrap();
+            assert!(text.ends_with('\n'), "{file} ends mid-record");
+            let mut reader = csv::Reader::from_reader(text.as_bytes());
+            let records: Vec<csv::StringRecord> = reader.records().collect::<std::result::Result<_, _>>().unwrap();
+            assert!(records.iter().all(|r| r.len() == fields), "{file} has a cut record");
+            assert_eq!(records.len(), codes, "{file}");
+        }
+    }
 }

@@ -13,6 +13,7 @@ macro_rules! outln {
 
 pub mod diff;
 pub mod explain;
+pub mod generate;
 pub mod init;
 pub mod kwic;
 pub mod lexicon;
@@ -66,6 +67,8 @@ pub enum Command {
     /// Draft a survey spec from a data file: id and respondent-type columns, closed
     /// and open questions guessed, with a starter lexicon.
     Init(init::InitArgs),
+    /// Generate reproducible benchmark data: a corpus, a lexicon or a survey spec.
+    Generate(generate::GenerateArgs),
 }
 
 /// Where the survey, lexicon and responses come from (shared by every subcommand).

@@ -9,7 +9,7 @@ use serde::Serialize;
 
 use super::{AtomicFile, Summary};
 use crate::error::{Error, Result};
-use crate::input::csv::sha256_hex;
+use crate::input::csv::hex;
 use crate::pipeline::{ManifestInput, RunOptions};
 
 #[derive(Serialize)]
@@ -53,6 +53,24 @@ struct OutputJson {
     sha256: String,
 }
 
+/// The SHA-256 of a file in hex, read in blocks: codes.csv can be larger than memory
+/// should be (reading it whole made peak RSS the size of codes.csv).
+fn sha256_file(path: &Path) -> std::io::Result<String> {
+    use sha2::{Digest, Sha256};
+    use std::io::Read;
+    let mut file = std::fs::File::open(path)?;
+    let mut hasher = Sha256::new();
+    let mut buf = vec![0u8; 1 << 16];
+    loop {
+        let n = file.read(&mut buf)?;
+        if n == 0 {
+            break;
+        }
+        hasher.update(&buf[..n]);
+    }
+    Ok(hex(&hasher.finalize()))
+}
+
 /// Writes `manifest.json` into `dir`, hashing each file in `outputs`.
 pub fn write(
     dir: &Path,
@@ -63,9 +81,9 @@ pub fn write(
 ) -> Result<()> {
     let mut out = Vec::new();
     for p in outputs {
-        let bytes = std::fs::read(p).map_err(|e| Error::io(p, e))?;
+        let sha256 = sha256_file(p).map_err(|e| Error::io(p, e))?;
         let file = p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-        out.push(OutputJson { file, sha256: sha256_hex(&bytes) });
+        out.push(OutputJson { file, sha256 });
     }
     let m = Manifest {
         codeframe_version: env!("CARGO_PKG_VERSION"),
