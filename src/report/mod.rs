@@ -13,6 +13,7 @@ pub mod evidence;
 pub mod json;
 pub mod manifest;
 pub mod markdown;
+pub mod prose;
 pub mod validation;
 
 use std::fs::File;
@@ -70,6 +71,15 @@ impl Rounding {
     pub fn format(self, pct: f64) -> String {
         let d = self.decimals as i32;
         format!("{:.*}%", d as usize, round_half_up(pct, d))
+    }
+
+    /// Formats a 95% interval (as proportions) as `13-26%`; empty if there is none.
+    pub fn interval(self, ci: Option<(f64, f64)>) -> String {
+        let d = self.decimals as i32;
+        ci.map(|(lo, hi)| {
+            format!("{:.*}-{:.*}%", d as usize, round_half_up(100.0 * lo, d), d as usize, round_half_up(100.0 * hi, d))
+        })
+        .unwrap_or_default()
     }
 
     /// Formats figures that partition one base (a closed question's answers): each on
