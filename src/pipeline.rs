@@ -599,6 +599,7 @@ pub const OUTPUT_NAMES: &[&str] = &[
     "counts.csv",
     "rejects.csv",
     "summary.md",
+    "report.html",
     "summary.json",
     "respondents.csv",
     "closed_answers.csv",

@@ -5,5 +5,6 @@ mod harness;
 
 mod demo;
 mod errors;
+mod html;
 mod inputs;
 mod runs;
