@@ -546,11 +546,14 @@ pub fn run(job: &Job, progress: &dyn Fn(Progress)) -> Result<Outcome> {
     summary.attach(job.survey, job.lexicon, extras, job.options.campaign_min);
     let reports = report::standard_reports(job.options.rounding);
     report::write_reports(out, &summary, &reports)?;
+    // The workbook reads codes.csv back (committed above) for its Codes sheet.
+    report::xlsx::write(out, &summary, &codes_path, job.options.rounding)?;
     let mut files: Vec<PathBuf> = vec![out.join("codes.csv"), out.join("rejects.csv")];
     if counts_wanted {
         files.push(counts_path.clone());
     }
     files.extend(reports.iter().map(|r| out.join(r.file_name())));
+    files.push(out.join(report::xlsx::FILE_NAME));
     let mut inputs = job.config_files.clone();
     inputs.push(ManifestInput { role: "responses".into(), path: job.input.name(), sha256: input_sha });
     report::manifest::write(out, &inputs, &job.options, &summary, &files)?;
@@ -606,6 +609,7 @@ pub const OUTPUT_NAMES: &[&str] = &[
     "theme_frequencies.csv",
     "crosstabs.csv",
     "cooccurrence.csv",
+    "codeframe.xlsx",
     "manifest.json",
 ];
 

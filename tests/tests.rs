@@ -8,3 +8,4 @@ mod errors;
 mod html;
 mod inputs;
 mod runs;
+mod xlsx;

@@ -292,6 +292,14 @@ impl HtmlReport {
              line on a theme's bar is its 95% confidence interval.</p>",
             s.respondents
         )?;
+        if s.uncoded_total > 0 {
+            writeln!(
+                out,
+                "<p class=\"note\">Answers that matched no theme: {}, listed in the workbook \
+                 <code>codeframe.xlsx</code> (sheet <em>Uncoded answers</em>).</p>",
+                s.uncoded_total
+            )?;
+        }
         writeln!(out, "</header>")
     }
 

@@ -1,7 +1,7 @@
 //! Reports: the figures of a run, and every format they are written in.
 //!
 //! [`Summary`] turns a [`Tally`] into figures, each with its base (numerator and
-//! denominator), in report order; every format (Markdown, HTML, JSON, CSV)
+//! denominator), in report order; every format (Markdown, HTML, JSON, CSV, XLSX)
 //! renders the same `Summary`, so they cannot disagree. Only this module knows output formats.
 //! Files are written to a temporary name and renamed into place ([`AtomicFile`]), so
 //! an interrupted run never leaves a half-written report.
@@ -16,6 +16,7 @@ pub mod manifest;
 pub mod markdown;
 pub mod prose;
 pub mod validation;
+pub mod xlsx;
 
 use std::fs::File;
 use std::io::{self, BufWriter, Write};
