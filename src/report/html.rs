@@ -132,8 +132,8 @@ struct Bar<'a> {
 }
 
 // Chart geometry (SVG user units): a row per bar, the label above the bar.
-const CHART_WIDTH: f64 = 720.0;
-const PLOT_WIDTH: f64 = 520.0;
+const CHART_WIDTH: f64 = 940.0;
+const PLOT_WIDTH: f64 = 740.0;
 const ROW: f64 = 40.0;
 const TOP: f64 = 6.0;
 const AXIS: f64 = 22.0;
@@ -237,8 +237,10 @@ td.num { white-space: nowrap; }
 tr.total td { font-weight: 600; }
 .scroll { overflow-x: auto; }
 figure { margin: 1rem 0; }
-svg.chart { display: block; width: 100%; max-width: 720px; height: auto; }
+svg.chart { display: block; width: 100%; max-width: 940px; height: auto; }
 svg.chart text { font-size: 13px; fill: var(--ink); }
+/* A white halo keeps labels readable over the grid lines. */
+svg.chart text.label, svg.chart text.value { paint-order: stroke; stroke: #fff; stroke-width: 3px; stroke-linejoin: round; }
 svg.chart text.value, svg.chart text.tick { fill: var(--muted); font-variant-numeric: tabular-nums; }
 svg.chart text.tick { font-size: 11px; }
 .bar { fill: var(--bar); }
@@ -815,8 +817,8 @@ mod tests {
                 }
             }
         }
-        // a bar is a percentage of all respondents of a 520-unit plot: 2 of 6 is a third
-        assert!(html.contains("data-theme=\"safety\" x=\"0\" y=\"24\" width=\"173.3\""), "{html}");
+        // a bar is a percentage of all respondents of a 740-unit plot: 2 of 6 is a third
+        assert!(html.contains("data-theme=\"safety\" x=\"0\" y=\"24\" width=\"246.7\""), "{html}");
         assert!(html.contains("data-theme=\"cafe\" x=\"0\" y=\"104\" width=\"0\""), "{html}");
     }
 
