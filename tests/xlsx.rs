@@ -48,13 +48,22 @@ fn workbook_has_six_sheets_with_figures_as_numbers() {
 
     let themes = book.worksheet_range("Themes").unwrap();
     assert_eq!(
-        row(&themes, 0)[..7],
-        ["Question", "Theme", "Label", "Parent", "Respondents", "All respondents", "% of all respondents"]
+        row(&themes, 0)[..8],
+        [
+            "Question",
+            "Theme",
+            "Label",
+            "Respondents",
+            "All respondents",
+            "% of all respondents",
+            "95% CI low",
+            "95% CI high"
+        ]
     );
     let safety = find(&themes, &["why", "safety"]);
     assert_eq!(safety[2].to_string(), "Safety & lighting");
-    assert_eq!((num(&safety[4]), num(&safety[5]), num(&safety[6])), (2.0, 6.0, 2.0 / 6.0));
-    let (lo, hi) = (num(&safety[7]), num(&safety[8]));
+    assert_eq!((num(&safety[3]), num(&safety[4]), num(&safety[5])), (2.0, 6.0, 2.0 / 6.0));
+    let (lo, hi) = (num(&safety[6]), num(&safety[7]));
     assert!(0.0 < lo && lo < 2.0 / 6.0 && 2.0 / 6.0 < hi && hi < 1.0, "CI {lo}-{hi}");
     assert_eq!(themes.height(), 4, "header and one row per theme");
 

@@ -118,6 +118,9 @@ struct Formats {
     p: Format,
     stat: Format,
     wrap: Format,
+    wrap_top: Format,
+    top: Format,
+    indent: Format,
     note: Format,
 }
 
@@ -131,7 +134,10 @@ impl Formats {
             pct: Format::new().set_num_format(pct),
             p: Format::new().set_num_format("0.000"),
             stat: Format::new().set_num_format("0.00"),
-            wrap: Format::new().set_text_wrap().set_align(FormatAlign::Top),
+            wrap: Format::new().set_text_wrap(),
+            wrap_top: Format::new().set_text_wrap().set_align(FormatAlign::Top),
+            top: Format::new().set_align(FormatAlign::Top),
+            indent: Format::new().set_indent(1),
             note: Format::new().set_italic().set_font_color(0x5B6773),
         }
     }
@@ -153,6 +159,28 @@ fn cell_text(s: &str) -> Cow<'_, str> {
     Cow::Borrowed(s)
 }
 
+/// Lines `s` takes wrapped word by word at `width` characters (a longer word breaks).
+fn wrapped_lines(s: &str, width: usize) -> usize {
+    let width = width.max(1);
+    let mut lines = 0;
+    for paragraph in s.split('\n') {
+        let (mut n, mut used) = (1, 0);
+        for word in paragraph.split(' ').map(|w| w.chars().count()) {
+            if used > 0 && used + 1 + word > width {
+                n += 1;
+                used = 0;
+            }
+            used += if used > 0 { 1 + word } else { word };
+            if used > width {
+                n += (used - 1) / width;
+                used %= width;
+            }
+        }
+        lines += n;
+    }
+    lines
+}
+
 /// A sheet being written row by row.
 struct Sheet<'a> {
     ws: &'a mut Worksheet,
@@ -172,11 +200,28 @@ impl<'a> Sheet<'a> {
         Ok(Sheet { ws, row: 0, widths: widths.to_vec() })
     }
 
+    /// A sheet holding one table: its columns (name, width) set and its header written.
+    fn table(
+        ws: &'a mut Worksheet,
+        name: &str,
+        columns: &[(&str, f64)],
+        f: &Format,
+    ) -> std::result::Result<Sheet<'a>, XlsxError> {
+        let widths: Vec<f64> = columns.iter().map(|c| c.1).collect();
+        let mut sh = Sheet::new(ws, name, &widths)?;
+        sh.header(&columns.iter().map(|c| c.0).collect::<Vec<_>>(), f)?;
+        Ok(sh)
+    }
+
     /// Writes a header row, frozen when it is the sheet's first.
     fn header(&mut self, names: &[&str], f: &Format) -> std::result::Result<(), XlsxError> {
+        let mut lines: f64 = 1.0;
         for (c, n) in names.iter().enumerate().filter(|(_, n)| !n.is_empty()) {
             self.ws.write_string_with_format(self.row, c as u16, *n, f)?;
+            // less two characters for the autofilter's button
+            lines = lines.max(self.lines(c as u16, n, 2.0));
         }
+        self.fit(lines)?;
         if self.row == 0 {
             self.ws.set_freeze_panes(1, 0)?.set_repeat_rows(0, 0)?;
         }
@@ -207,9 +252,20 @@ impl<'a> Sheet<'a> {
     fn wrapped(&mut self, c: u16, s: &str, f: &Format) -> std::result::Result<(), XlsxError> {
         let s = cell_text(s);
         self.ws.write_string_with_format(self.row, c, s.as_ref(), f)?;
-        let width = self.widths.get(usize::from(c)).copied().unwrap_or(8.43).max(1.0);
-        let lines: f64 = s.split('\n').map(|l| (l.chars().count() as f64 / (width * 1.1)).ceil().max(1.0)).sum();
-        // 15 points a line (Calibri 11), up to Excel's 409-point limit.
+        let lines = self.lines(c, &s, 0.0);
+        self.fit(lines)
+    }
+
+    /// About how many lines `s` takes wrapped in column `c`, less `margin` characters
+    /// (a column's width counts digits; text runs a little narrower).
+    fn lines(&self, c: u16, s: &str, margin: f64) -> f64 {
+        let width = (self.widths.get(usize::from(c)).copied().unwrap_or(8.43) - margin) * 1.1;
+        wrapped_lines(s, width.max(1.0) as usize) as f64
+    }
+
+    /// Makes the current row `lines` tall: 15 points a line (Calibri 11), up to Excel's
+    /// 409-point limit.
+    fn fit(&mut self, lines: f64) -> std::result::Result<(), XlsxError> {
         if lines > 1.0 {
             self.ws.set_row_height(self.row, (15.0 * lines).min(409.0))?;
         }
@@ -256,50 +312,28 @@ fn build<R: Read>(
     let f = Formats::new(rounding);
     let shown = codes.total.min(u64::from(codes.cap));
     summary(
-        Sheet::new(book.add_worksheet(), SHEETS[0], &[50.0, 14.0, 14.0, 14.0, 14.0, 14.0, 40.0, 14.0, 14.0])?,
+        Sheet::new(book.add_worksheet(), SHEETS[0], &[56.0, 14.0, 14.0, 14.0, 14.0, 12.0, 40.0, 14.0, 14.0])?,
         s,
         &f,
         (codes.total, shown),
     )?;
-    themes(
-        Sheet::new(
-            book.add_worksheet(),
-            SHEETS[1],
-            &[12.0, 26.0, 40.0, 14.0, 12.0, 12.0, 12.0, 10.0, 10.0, 12.0, 12.0, 10.0, 10.0, 12.0, 12.0, 12.0],
-        )?,
-        s,
-        &f,
-    )?;
-    closed(Sheet::new(book.add_worksheet(), SHEETS[2], &[12.0, 30.0, 12.0, 12.0, 12.0, 12.0, 12.0, 60.0])?, s, &f)?;
-    crosstabs(
-        Sheet::new(
-            book.add_worksheet(),
-            SHEETS[3],
-            &[18.0, 12.0, 10.0, 26.0, 40.0, 26.0, 10.0, 10.0, 10.0, 10.0, 6.0, 8.0, 12.0],
-        )?,
-        s,
-        &f,
-    )?;
+    themes(book.add_worksheet(), s, &f)?;
+    closed(book.add_worksheet(), s, &f)?;
+    crosstabs(book.add_worksheet(), s, &f)?;
     let labels: BTreeMap<&str, &str> = s
         .questions
         .iter()
         .filter_map(|q| if let QuestionSummary::Open(o) = q { Some(o) } else { None })
         .flat_map(|o| o.themes.iter().map(|t| (t.id.as_str(), t.label.as_str())))
         .collect();
-    let ws = book.add_worksheet_with_constant_memory()?;
-    codes_sheet(
-        Sheet::new(ws, SHEETS[4], &[18.0, 12.0, 26.0, 36.0, 8.0, 36.0, 10.0, 30.0, 10.0, 10.0, 24.0])?,
-        codes,
-        &labels,
-        &f,
-    )?;
-    uncoded(Sheet::new(book.add_worksheet(), SHEETS[5], &[18.0, 12.0, 100.0])?, s, &f)?;
+    codes_sheet(book.add_worksheet_with_constant_memory()?, codes, &labels, &f)?;
+    uncoded(book.add_worksheet(), s, &f)?;
     Ok(())
 }
 
 fn summary(mut sh: Sheet, s: &Summary, f: &Formats, codes: (u64, u64)) -> std::result::Result<(), XlsxError> {
     sh.text_with(0, &format!("Summary of responses: {}", s.title), &f.title)?;
-    sh.ws.set_freeze_panes(1, 0)?;
+    sh.ws.set_row_height(0, 20)?.set_freeze_panes(1, 0)?;
     sh.next();
     sh.next();
     for (label, value) in [
@@ -371,7 +405,7 @@ fn summary(mut sh: Sheet, s: &Summary, f: &Formats, codes: (u64, u64)) -> std::r
                 if let Some(top) =
                     c.options.iter().max_by(|a, b| a.figure.count.cmp(&b.figure.count).then(b.label.cmp(&a.label)))
                 {
-                    sh.text(6, &top.label)?;
+                    sh.text_with(6, &top.label, &f.indent)?;
                     sh.num(7, top.figure.count)?;
                     sh.share(8, top.figure, &f.pct)?;
                 }
@@ -384,7 +418,7 @@ fn summary(mut sh: Sheet, s: &Summary, f: &Formats, codes: (u64, u64)) -> std::r
                 sh.share(4, o.coded, &f.pct)?;
                 sh.num(5, o.themes.len() as u64)?;
                 if let Some(top) = o.themes.first().filter(|t| t.of_respondents.count > 0) {
-                    sh.text(6, &top.label)?;
+                    sh.text_with(6, &top.label, &f.indent)?;
                     sh.num(7, top.of_respondents.count)?;
                     sh.share(8, top.of_respondents, &f.pct)?;
                 }
@@ -408,7 +442,7 @@ fn summary(mut sh: Sheet, s: &Summary, f: &Formats, codes: (u64, u64)) -> std::r
             sh.text(0, &r.label)?;
             sh.num(1, r.figure.count)?;
             sh.share(2, r.figure, &f.pct)?;
-            sh.text(3, &r.id)?;
+            sh.text_with(3, &r.id, &f.indent)?;
             sh.next();
         }
         sh.next();
@@ -482,63 +516,63 @@ fn heading(id: &str, text: &str) -> String {
     if text.is_empty() { id.to_string() } else { format!("{id}. {text}") }
 }
 
-fn themes(mut sh: Sheet, s: &Summary, f: &Formats) -> std::result::Result<(), XlsxError> {
-    let head = [
-        "Question",
-        "Theme",
-        "Label",
-        "Parent",
-        "Respondents",
-        "All respondents",
-        "% of all respondents",
-        "95% CI low",
-        "95% CI high",
-        "Answered",
-        "% of those who answered",
-        "95% CI low (answered)",
-        "95% CI high (answered)",
-        "Occurrences",
-        "Matched words",
-        "Words in answers",
+fn themes(ws: &mut Worksheet, s: &Summary, f: &Formats) -> std::result::Result<(), XlsxError> {
+    let columns = [
+        ("Question", 12.0),
+        ("Theme", 26.0),
+        ("Label", 38.0),
+        ("Respondents", 14.0),
+        ("All respondents", 14.0),
+        ("% of all respondents", 14.0),
+        ("95% CI low", 11.0),
+        ("95% CI high", 11.0),
+        ("Answered", 12.0),
+        ("% of those who answered", 14.0),
+        ("95% CI low (answered)", 12.0),
+        ("95% CI high (answered)", 12.0),
+        ("Occurrences", 14.0),
+        ("Matched words", 12.0),
+        ("Words in answers", 12.0),
+        ("Parent theme", 20.0),
     ];
-    sh.header(&head, &f.header)?;
+    let mut sh = Sheet::table(ws, SHEETS[1], &columns, &f.header)?;
     for q in &s.questions {
         let QuestionSummary::Open(o) = q else { continue };
         for t in &o.themes {
             sh.text(0, &o.id)?;
             sh.text(1, &t.id)?;
             sh.text(2, &t.label)?;
-            sh.text(3, t.parent.as_deref().unwrap_or(""))?;
-            sh.num(4, t.of_respondents.count)?;
-            sh.num(5, t.of_respondents.base)?;
-            sh.share(6, t.of_respondents, &f.pct)?;
-            sh.float(7, t.ci_respondents.map(|c| c.0), &f.pct)?;
-            sh.float(8, t.ci_respondents.map(|c| c.1), &f.pct)?;
-            sh.num(9, t.of_answered.base)?;
-            sh.share(10, t.of_answered, &f.pct)?;
-            sh.float(11, t.ci_answered.map(|c| c.0), &f.pct)?;
-            sh.float(12, t.ci_answered.map(|c| c.1), &f.pct)?;
-            sh.num(13, t.occurrences)?;
-            sh.num(14, t.matched_words.count)?;
-            sh.num(15, t.matched_words.base)?;
+            sh.num(3, t.of_respondents.count)?;
+            sh.num(4, t.of_respondents.base)?;
+            sh.share(5, t.of_respondents, &f.pct)?;
+            sh.float(6, t.ci_respondents.map(|c| c.0), &f.pct)?;
+            sh.float(7, t.ci_respondents.map(|c| c.1), &f.pct)?;
+            sh.num(8, t.of_answered.base)?;
+            sh.share(9, t.of_answered, &f.pct)?;
+            sh.float(10, t.ci_answered.map(|c| c.0), &f.pct)?;
+            sh.float(11, t.ci_answered.map(|c| c.1), &f.pct)?;
+            sh.num(12, t.occurrences)?;
+            sh.num(13, t.matched_words.count)?;
+            sh.num(14, t.matched_words.base)?;
+            sh.text(15, t.parent.as_deref().unwrap_or(""))?;
             sh.next();
         }
     }
-    sh.filter(0, head.len())
+    sh.filter(0, columns.len())
 }
 
-fn closed(mut sh: Sheet, s: &Summary, f: &Formats) -> std::result::Result<(), XlsxError> {
-    let head = [
-        "Question",
-        "Answer",
-        "Respondents",
-        "All respondents",
-        "% of all respondents",
-        "Answered",
-        "% of those who answered",
-        "Question text",
+fn closed(ws: &mut Worksheet, s: &Summary, f: &Formats) -> std::result::Result<(), XlsxError> {
+    let columns = [
+        ("Question", 12.0),
+        ("Answer", 30.0),
+        ("Respondents", 14.0),
+        ("All respondents", 14.0),
+        ("% of all respondents", 14.0),
+        ("Answered", 12.0),
+        ("% of those who answered", 14.0),
+        ("Question text", 60.0),
     ];
-    sh.header(&head, &f.header)?;
+    let mut sh = Sheet::table(ws, SHEETS[2], &columns, &f.header)?;
     for q in &s.questions {
         let QuestionSummary::Closed(c) = q else { continue };
         let mut rows: Vec<(String, Figure, Option<Figure>)> =
@@ -562,26 +596,26 @@ fn closed(mut sh: Sheet, s: &Summary, f: &Formats) -> std::result::Result<(), Xl
             sh.next();
         }
     }
-    sh.filter(0, head.len())
+    sh.filter(0, columns.len())
 }
 
-fn crosstabs(mut sh: Sheet, s: &Summary, f: &Formats) -> std::result::Result<(), XlsxError> {
-    let head = [
-        "Breakdown",
-        "Question",
-        "Rows are",
-        "Answer or theme",
-        "Label",
-        "Group",
-        "Count",
-        "Base",
-        "% of group",
-        "Chi-square",
-        "df",
-        "p",
-        "Unreliable test",
+fn crosstabs(ws: &mut Worksheet, s: &Summary, f: &Formats) -> std::result::Result<(), XlsxError> {
+    let columns = [
+        ("Breakdown", 18.0),
+        ("Question", 12.0),
+        ("Rows are", 11.0),
+        ("Answer or theme", 26.0),
+        ("Label", 38.0),
+        ("Group", 26.0),
+        ("Count", 10.0),
+        ("Base", 10.0),
+        ("% of group", 11.0),
+        ("Chi-square", 12.0),
+        ("df", 7.0),
+        ("p", 9.0),
+        ("Unreliable test", 12.0),
     ];
-    sh.header(&head, &f.header)?;
+    let mut sh = Sheet::table(ws, SHEETS[3], &columns, &f.header)?;
     for x in &s.crosstabs {
         for t in &x.tables {
             let kind = match t.kind {
@@ -612,39 +646,40 @@ fn crosstabs(mut sh: Sheet, s: &Summary, f: &Formats) -> std::result::Result<(),
             }
         }
     }
-    sh.filter(0, head.len())
+    sh.filter(0, columns.len())
 }
 
 /// Streams codes.csv into the sheet, up to the cap.
 fn codes_sheet<R: Read>(
-    mut sh: Sheet,
+    ws: &mut Worksheet,
     codes: Codes<R>,
     labels: &BTreeMap<&str, &str>,
     f: &Formats,
 ) -> std::result::Result<(), BuildError> {
-    let head = [
-        "Respondent",
-        "Question",
-        "Theme",
-        "Theme label",
-        "Hits",
-        "Entry (first hit)",
-        "Lexicon line",
-        "Matched text",
-        "Start (byte)",
-        "End (byte)",
-        "All spans",
+    let columns = [
+        ("Respondent", 18.0),
+        ("Question", 12.0),
+        ("Theme", 26.0),
+        ("Theme label", 36.0),
+        ("Hits", 8.0),
+        ("Entry (first hit)", 36.0),
+        ("Lexicon line", 10.0),
+        ("Matched text", 30.0),
+        ("Start (byte)", 10.0),
+        ("End (byte)", 10.0),
+        ("All spans", 24.0),
     ];
     let shown = codes.total.min(u64::from(codes.cap));
+    let mut sh = Sheet::new(ws, SHEETS[4], &columns.map(|c| c.1))?;
     // Written before the header moves on: a constant-memory sheet cannot go back a row.
     if shown < codes.total {
         sh.text_with(
-            head.len() as u16 + 1,
+            columns.len() as u16 + 1,
             &format!("Excel's row limit: the first {shown} of {} codes; codes.csv has them all.", codes.total),
             &f.note,
         )?;
     }
-    sh.header(&head, &f.header)?;
+    sh.header(&columns.map(|c| c.0), &f.header)?;
     let mut reader = csv::ReaderBuilder::new().from_reader(std::io::BufReader::with_capacity(1 << 16, codes.reader));
     let mut record = csv::StringRecord::new();
     let mut n = 0u64;
@@ -664,27 +699,28 @@ fn codes_sheet<R: Read>(
         sh.next();
         n += 1;
     }
-    sh.filter(0, head.len())?;
+    sh.filter(0, columns.len())?;
     Ok(())
 }
 
-fn uncoded(mut sh: Sheet, s: &Summary, f: &Formats) -> std::result::Result<(), XlsxError> {
-    let head = ["Respondent", "Question", "Answer"];
+fn uncoded(ws: &mut Worksheet, s: &Summary, f: &Formats) -> std::result::Result<(), XlsxError> {
+    let columns = [("Respondent", 18.0), ("Question", 12.0), ("Answer", 100.0)];
+    let mut sh = Sheet::table(ws, SHEETS[5], &columns, &f.header)?;
     if (s.uncoded.len() as u64) < s.uncoded_total {
-        sh.text_with(
+        sh.ws.write_string_with_format(
+            0,
             4,
-            &format!("The first {} of {} uncoded answers, in input order.", s.uncoded.len(), s.uncoded_total),
+            format!("The first {} of {} uncoded answers, in input order.", s.uncoded.len(), s.uncoded_total),
             &f.note,
         )?;
     }
-    sh.header(&head, &f.header)?;
     for (respondent, question, text) in &s.uncoded {
-        sh.text(0, respondent)?;
-        sh.text(1, question)?;
-        sh.wrapped(2, text, &f.wrap)?;
+        sh.text_with(0, respondent, &f.top)?;
+        sh.text_with(1, question, &f.top)?;
+        sh.wrapped(2, text, &f.wrap_top)?;
         sh.next();
     }
-    sh.filter(0, head.len())
+    sh.filter(0, columns.len())
 }
 
 #[cfg(test)]
@@ -702,6 +738,17 @@ mod tests {
         // astral characters count two UTF-16 units
         let emoji = "😀".repeat(20_000);
         assert!(cell_text(&emoji).encode_utf16().count() <= EXCEL_CELL_CHARS);
+    }
+
+    #[test]
+    fn wrapped_lines_counts_words_that_fit() {
+        let check = |s: &str, width: usize, want: usize| assert_eq!(wrapped_lines(s, width), want, "{s:?} at {width}");
+        check("", 10, 1);
+        check("one two", 10, 1);
+        check("one two three", 10, 2);
+        check("% of all respondents", 11, 2);
+        check("respondents", 5, 3);
+        check("a\nb\n\nc", 10, 4);
     }
 
     fn workbook(s: &Summary, codes: &str, cap: u32) -> Vec<u8> {
