@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 
 use codeframe::coding::{self, Coding};
-use codeframe::input::csv::{CsvSource, ResponseReader};
+use codeframe::input::{ReadOptions, ResponseReader, RowReader};
 use codeframe::lexicon::{CompiledLexicon, Lexicon};
 use codeframe::matching::Scanner;
 use codeframe::pipeline::{self, OpenAnswer, RunOptions};
@@ -54,7 +54,7 @@ fn bench_read(c: &mut Criterion, f: &Fixture) {
     g.bench_function("response-reader", |b| {
         b.iter(|| {
             let src = codeframe::input::InputSource::Bytes { name: "corpus.csv".into(), bytes };
-            let mut r = ResponseReader::open(&src, &f.survey, CsvSource::default()).expect("header matches");
+            let mut r = ResponseReader::open(&src, &f.survey, &ReadOptions::default()).expect("header matches");
             let mut rows = 0;
             while let Some(chunk) = r.next_chunk(2048, 256 << 10).expect("corpus is valid CSV") {
                 rows += chunk.rows.len() as u64;
@@ -168,7 +168,7 @@ fn bench_code(c: &mut Criterion, f: &Fixture) {
     let mut g = c.benchmark_group("code");
     g.throughput(Throughput::Bytes(f.answer_bytes));
     for (k, lex) in f.lexicons.iter().enumerate() {
-        let applies = vec![true; lex.compiled.themes.len()];
+        let applies = lex.compiled.applies(None);
         // Only coding::code is timed; each answer is scanned untimed first (the two
         // Instant::now calls cost about 50 ns an answer).
         g.bench_with_input(BenchmarkId::new("code", lex.entries), &lex.compiled, |b, lexicon| {
@@ -276,14 +276,14 @@ fn bench_report(c: &mut Criterion, f: &Fixture) {
             b.iter(|| {
                 let mut w = codes::buffer_writer();
                 for (id, q, text, c) in codings {
-                    codes::write_codes(&mut w, &lex.compiled, id, q, text, c).expect("writes to a Vec");
+                    codes::write_codes(&mut w, &lex.compiled, None, id, q, text, c).expect("writes to a Vec");
                 }
                 let bytes = w.into_inner().expect("flushes to a Vec");
                 check("codes.csv rows", bytes.iter().filter(|&&b| b == b'\n').count() as u64, CODES_CSV[k]);
             })
         });
         g.bench_with_input(BenchmarkId::new("summary", lex.entries), &tally, |b, tally| {
-            let reports = report::standard_reports(Rounding::Whole);
+            let reports = report::standard_reports(Rounding::WHOLE);
             b.iter(|| {
                 let summary = Summary::new(&f.survey, &lex.compiled, black_box(tally));
                 let mut total = 0;

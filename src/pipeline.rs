@@ -692,6 +692,9 @@ fn finish(
     let reports = report::standard_reports(options.rounding);
     report::write_reports(out, &summary, &reports)?;
     files.extend(reports.iter().map(|r| out.join(r.file_name())));
+    // The workbook reads codes.csv back (committed before) for its Codes sheet.
+    report::xlsx::write(out, &summary, &out.join("codes.csv"), options.rounding)?;
+    files.push(out.join(report::xlsx::FILE_NAME));
     report::manifest::write(out, inputs, options, &summary, files)?;
     files.push(out.join("manifest.json"));
     Ok(summary)
@@ -1012,12 +1015,14 @@ pub const OUTPUT_NAMES: &[&str] = &[
     "counts.csv",
     "rejects.csv",
     "summary.md",
+    "report.html",
     "summary.json",
     "respondents.csv",
     "closed_answers.csv",
     "theme_frequencies.csv",
     "crosstabs.csv",
     "cooccurrence.csv",
+    "codeframe.xlsx",
     "manifest.json",
 ];
 

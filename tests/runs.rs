@@ -2,10 +2,11 @@
 
 use crate::harness::{Workdir, repo};
 
-const OUTPUTS: [&str; 8] = [
+const OUTPUTS: [&str; 9] = [
     "codes.csv",
     "rejects.csv",
     "summary.md",
+    "report.html",
     "summary.json",
     "respondents.csv",
     "closed_answers.csv",
@@ -26,6 +27,8 @@ fn outputs_are_identical_for_any_thread_count() {
         assert_eq!(one, dir.read(&format!("two/{f}")), "{f} differs between 1 and 2 threads");
         assert_eq!(one, dir.read(&format!("three/{f}")), "{f} differs between 1 and 3 threads");
     }
+    let xlsx = |d: &str| std::fs::read(dir.join(d).join("codeframe.xlsx")).unwrap();
+    assert!(xlsx("one") == xlsx("two") && xlsx("one") == xlsx("three"), "codeframe.xlsx differs between thread counts");
 }
 
 #[test]

@@ -4,6 +4,7 @@
 
 use std::io::{self, Write};
 
+use super::prose::{self, ClosedRowKind, Markup};
 use super::{ClosedSummary, Figure, OpenSummary, QuestionSummary, ReportWriter, Rounding, Summary};
 
 /// `summary.md`.
@@ -11,6 +12,9 @@ pub struct MarkdownReport {
     /// How percentages are shown.
     pub rounding: Rounding,
 }
+
+/// Markdown's escaping and emphasis, for the shared sentences.
+const MARKUP: Markup = Markup { escape: md_escape, strong: |s| format!("**{s}**") };
 
 /// Escapes text for a Markdown table cell or sentence.
 pub fn md_escape(s: &str) -> String {
@@ -31,20 +35,6 @@ pub fn md_escape(s: &str) -> String {
 impl MarkdownReport {
     fn pct(&self, f: Figure) -> String {
         self.rounding.pct(f)
-    }
-
-    fn ci(&self, ci: Option<(f64, f64)>) -> String {
-        let d = self.rounding.decimals as i32;
-        ci.map(|(lo, hi)| {
-            format!(
-                "{:.*}-{:.*}%",
-                d as usize,
-                super::round_half_up(100.0 * lo, d),
-                d as usize,
-                super::round_half_up(100.0 * hi, d)
-            )
-        })
-        .unwrap_or_default()
     }
 
     fn campaigns(&self, out: &mut dyn Write, s: &Summary) -> io::Result<()> {
@@ -172,158 +162,37 @@ impl MarkdownReport {
     }
 
     fn closed(&self, out: &mut dyn Write, c: &ClosedSummary) -> io::Result<()> {
-        // The sentence view: options (the nil-merged one including nil) and unrecognised
-        // values partition the respondents; so do options, nil and unrecognised in the
-        // table. Each view is rounded as a group (largest remainder when asked).
-        let mut parts: Vec<(String, Figure, bool)> = c
-            .options
-            .iter()
-            .map(|o| match &c.nil_merged {
-                Some((label, merged)) if *label == o.label => (o.label.clone(), *merged, true),
-                _ => (o.label.clone(), o.figure, false),
-            })
-            .collect();
-        if c.nil_merged.is_none() {
-            parts.push(("(no answer)".to_string(), c.nil, false));
+        let text = prose::closed(c, self.rounding, MARKUP);
+        for s in &text.sentences {
+            writeln!(out, "{s}")?;
         }
-        parts.push(("(unrecognised)".to_string(), c.unrecognised, false));
-        let shown = self.rounding.group(&parts.iter().map(|p| p.1).collect::<Vec<_>>());
-        let mut order: Vec<usize> = (0..c.options.len()).collect();
-        order.sort_by(|&a, &b| parts[b].1.count.cmp(&parts[a].1.count).then_with(|| parts[a].0.cmp(&parts[b].0)));
-        let phrase = |i: usize, first: bool| {
-            let (label, f, merged) = &parts[i];
-            format!(
-                "{}{} ({} of {}) answered '{}'{}",
-                shown[i],
-                if first { " of respondents" } else { "" },
-                f.count,
-                f.base,
-                md_escape(label),
-                if *merged { " (including nil responses)" } else { "" }
-            )
-        };
-        if let Some((&first, rest)) = order.split_first() {
-            write!(out, "{}", phrase(first, true))?;
-            for (k, &p) in rest.iter().enumerate() {
-                let sep = if k + 1 == rest.len() { " and " } else { ", " };
-                write!(out, "{sep}{}", phrase(p, false))?;
-            }
-            writeln!(out, ".")?;
-        }
-        if c.nil.count > 0 && c.nil_merged.is_none() {
-            writeln!(out, "{} ({} of {}) gave no answer.", shown[c.options.len()], c.nil.count, c.nil.base)?;
-        }
-        if c.unrecognised.count > 0 {
-            writeln!(
-                out,
-                "{} ({} of {}) gave an answer that matches none of the options.",
-                shown[shown.len() - 1],
-                c.unrecognised.count,
-                c.unrecognised.base
-            )?;
-        }
-        let n = c.nil.base;
-        let answered = c.options.first().map_or(0, |o| o.of_answered.base);
-        let mut table: Vec<Figure> = c.options.iter().map(|o| o.figure).collect();
-        table.push(c.nil);
-        table.push(c.unrecognised);
-        let table_shown = self.rounding.group(&table);
-        let of_answered = self.rounding.group(&c.options.iter().map(|o| o.of_answered).collect::<Vec<_>>());
         writeln!(out)?;
         writeln!(
             out,
-            "| Answer | Respondents | % of all respondents (base {n}) | % of those who answered (base {answered}) |"
+            "| Answer | Respondents | % of all respondents (base {}) | % of those who answered (base {}) |",
+            c.nil.base, text.answered
         )?;
         writeln!(out, "|---|---:|---:|---:|")?;
-        for (i, o) in c.options.iter().enumerate() {
-            writeln!(
-                out,
-                "| {} | {} | {} | {} |",
-                md_escape(&o.label),
-                o.figure.count,
-                table_shown[i],
-                of_answered[i]
-            )?;
-        }
-        writeln!(out, "| No answer (nil) | {} | {} | |", c.nil.count, table_shown[c.options.len()])?;
-        if c.unrecognised.count > 0 {
-            writeln!(
-                out,
-                "| Unrecognised answer | {} | {} | |",
-                c.unrecognised.count,
-                table_shown[c.options.len() + 1]
-            )?;
-        }
-        if let Some((label, f)) = &c.nil_merged {
-            let i = c.options.iter().position(|o| o.label == *label).unwrap_or(0);
-            writeln!(out, "| {} (including nil) | {} | {} | |", md_escape(label), f.count, shown[i])?;
+        for r in &text.rows {
+            let label = match r.kind {
+                ClosedRowKind::Merged => format!("{} (including nil)", md_escape(&r.label)),
+                _ => md_escape(&r.label),
+            };
+            match &r.pct_answered {
+                Some(a) => writeln!(out, "| {label} | {} | {} | {a} |", r.figure.count, r.pct)?,
+                None => writeln!(out, "| {label} | {} | {} | |", r.figure.count, r.pct)?,
+            }
         }
         Ok(())
     }
 
     fn open(&self, out: &mut dyn Write, o: &OpenSummary) -> io::Result<()> {
-        let (a, na) = (o.answered, o.not_answered);
-        if na.count * 2 >= na.base && na.count > 0 {
-            write!(
-                out,
-                "{} of respondents ({} of {}) did not answer this question. Of the remaining {} ({} respondents)",
-                self.pct(na),
-                na.count,
-                na.base,
-                self.pct(a),
-                a.count
-            )?;
-            writeln!(
-                out,
-                ", {} ({} of {}) raised at least one theme.",
-                self.pct(o.coded),
-                o.coded.count,
-                o.coded.base
-            )?;
-        } else {
-            writeln!(
-                out,
-                "{} of respondents ({} of {}) answered this question; {} of those ({} of {}) raised at least one theme.",
-                self.pct(a),
-                a.count,
-                a.base,
-                self.pct(o.coded),
-                o.coded.count,
-                o.coded.base
-            )?;
-        }
-        if o.non_answers.count > 0 {
-            writeln!(
-                out,
-                "{} wrote a non-answer (such as 'n/a' or 'see above'), counted as not answering.",
-                o.non_answers.count
-            )?;
-        }
-        let raised: Vec<_> = o.themes.iter().filter(|t| t.of_respondents.count > 0).collect();
-        if let Some((top, rest)) = raised.split_first() {
-            writeln!(out)?;
-            writeln!(
-                out,
-                "The most frequent theme was **{}**: {} respondents, {} of all respondents ({} of those who answered).",
-                md_escape(&top.label),
-                top.of_respondents.count,
-                self.pct(top.of_respondents),
-                self.pct(top.of_answered)
-            )?;
-            if !rest.is_empty() {
-                let items: Vec<String> = rest
-                    .iter()
-                    .map(|t| {
-                        format!(
-                            "{} ({} respondents, {}; {} of those who answered)",
-                            md_escape(&t.label),
-                            t.of_respondents.count,
-                            self.pct(t.of_respondents),
-                            self.pct(t.of_answered)
-                        )
-                    })
-                    .collect();
-                writeln!(out, "Other themes raised: {}.", items.join("; "))?;
+        for (i, paragraph) in prose::open(o, self.rounding, MARKUP).iter().enumerate() {
+            if i > 0 {
+                writeln!(out)?;
+            }
+            for s in paragraph {
+                writeln!(out, "{s}")?;
             }
         }
         if !o.themes.is_empty() {
@@ -331,7 +200,7 @@ impl MarkdownReport {
             writeln!(
                 out,
                 "| Theme | Respondents | % of all respondents (base {}) | 95% CI | % of those who answered (base {}) |",
-                a.base, a.count
+                o.answered.base, o.answered.count
             )?;
             writeln!(out, "|---|---:|---:|---:|---:|")?;
             for t in &o.themes {
@@ -342,7 +211,7 @@ impl MarkdownReport {
                     t.id,
                     t.of_respondents.count,
                     self.pct(t.of_respondents),
-                    self.ci(t.ci_respondents),
+                    self.rounding.interval(t.ci_respondents),
                     self.pct(t.of_answered)
                 )?;
             }

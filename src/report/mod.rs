@@ -1,8 +1,8 @@
 //! Reports: the figures of a run, and every format they are written in.
 //!
 //! [`Summary`] turns a [`Tally`] into figures, each with its base (numerator and
-//! denominator), in report order; every format (Markdown, JSON, CSV) renders the
-//! same `Summary`, so they cannot disagree. Only this module knows output formats.
+//! denominator), in report order; every format (Markdown, HTML, JSON, CSV, XLSX)
+//! renders the same `Summary`, so they cannot disagree. Only this module knows output formats.
 //! Files are written to a temporary name and renamed into place ([`AtomicFile`]), so
 //! an interrupted run never leaves a half-written report.
 
@@ -11,10 +11,13 @@ pub mod crosstab;
 pub mod csv;
 pub mod diff;
 pub mod evidence;
+pub mod html;
 pub mod json;
 pub mod manifest;
 pub mod markdown;
+pub mod prose;
 pub mod validation;
+pub mod xlsx;
 
 use std::fs::File;
 use std::io::{self, BufWriter, Write};
@@ -71,6 +74,15 @@ impl Rounding {
     pub fn format(self, pct: f64) -> String {
         let d = self.decimals as i32;
         format!("{:.*}%", d as usize, round_half_up(pct, d))
+    }
+
+    /// Formats a 95% interval (as proportions) as `13-26%`; empty if there is none.
+    pub fn interval(self, ci: Option<(f64, f64)>) -> String {
+        let d = self.decimals as i32;
+        ci.map(|(lo, hi)| {
+            format!("{:.*}-{:.*}%", d as usize, round_half_up(100.0 * lo, d), d as usize, round_half_up(100.0 * hi, d))
+        })
+        .unwrap_or_default()
     }
 
     /// Formats figures that partition one base (a closed question's answers): each on
@@ -494,6 +506,7 @@ pub trait ReportWriter {
 pub fn standard_reports(rounding: Rounding) -> Vec<Box<dyn ReportWriter>> {
     vec![
         Box::new(markdown::MarkdownReport { rounding }),
+        Box::new(html::HtmlReport { rounding }),
         Box::new(json::JsonReport),
         Box::new(csv::RespondentsCsv),
         Box::new(csv::ClosedAnswersCsv),
@@ -558,6 +571,81 @@ impl Drop for AtomicFile {
             self.writer = None;
             let _ = std::fs::remove_file(&self.temp);
         }
+    }
+}
+
+/// A small run's figures for the report formats' unit tests: a closed question with
+/// nil and an unrecognised value, an open question with a theme nobody raised, and an
+/// answer hostile to HTML.
+#[cfg(test)]
+pub(crate) fn tiny_summary() -> Summary {
+    use crate::stats::{Z95, wilson};
+    let theme = |id: &str, label: &str, k: u64| ThemeRow {
+        id: id.into(),
+        label: label.into(),
+        parent: None,
+        of_respondents: Figure::new(k, 6),
+        of_answered: Figure::new(k, 4),
+        occurrences: k,
+        matched_words: Figure::new(k, 20),
+        ci_respondents: wilson(k, 6, Z95),
+        ci_answered: wilson(k, 4, Z95),
+    };
+    let hostile = "It is <script>alert(\"x\")</script> too dark & 'unsafe'".to_string();
+    let dark = hostile.find("dark").unwrap_or(0);
+    Summary {
+        title: "Parks & <Gardens>".into(),
+        lexicon: "parks".into(),
+        rows: RowAccount { read: 6, coded: 6, rejected: 0 },
+        respondents: 6,
+        types: vec![
+            TypeRow { name: "Resident".into(), figure: Figure::new(4, 6) },
+            TypeRow { name: "Business".into(), figure: Figure::new(2, 6) },
+        ],
+        types_defaulted: Figure::new(1, 6),
+        default_type: Some("Resident".into()),
+        questions: vec![
+            QuestionSummary::Closed(ClosedSummary {
+                id: "visit".into(),
+                text: "Do you visit the park?".into(),
+                options: vec![
+                    OptionRow { label: "Yes".into(), figure: Figure::new(2, 6), of_answered: Figure::new(2, 4) },
+                    OptionRow { label: "No".into(), figure: Figure::new(2, 6), of_answered: Figure::new(2, 4) },
+                ],
+                nil: Figure::new(1, 6),
+                unrecognised: Figure::new(1, 6),
+                nil_merged: None,
+            }),
+            QuestionSummary::Open(OpenSummary {
+                id: "why".into(),
+                text: "Why?".into(),
+                answered: Figure::new(4, 6),
+                not_answered: Figure::new(2, 6),
+                non_answers: Figure::new(1, 6),
+                coded: Figure::new(3, 4),
+                themes: vec![
+                    theme("safety", "Safety & lighting", 2),
+                    theme("dogs", "Dogs <off lead>", 1),
+                    theme("cafe", "Café", 0),
+                ],
+            }),
+        ],
+        any_question: vec![
+            RollupRow { id: "safety".into(), label: "Safety & lighting".into(), figure: Figure::new(2, 6) },
+            RollupRow { id: "dogs".into(), label: "Dogs <off lead>".into(), figure: Figure::new(1, 6) },
+        ],
+        crosstabs: Vec::new(),
+        cooccurrence: Vec::new(),
+        examples: vec![(
+            "why".into(),
+            "safety".into(),
+            vec![Example { respondent: "r1\"><b>".into(), text: hostile, spans: vec![(dark, dark + 4)] }],
+        )],
+        uncoded: vec![("r4".into(), "why".into(), "I just like =walking".into())],
+        uncoded_total: 1,
+        campaigns: Vec::new(),
+        campaign_coverage: (0, 0),
+        collapsed: Vec::new(),
     }
 }
 

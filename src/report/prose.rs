@@ -1,0 +1,226 @@
+//! What a question's figures say in words, for the reports people read.
+//!
+//! summary.md and report.html say the same sentences and show the same rounded
+//! percentages: both take them from here, so they cannot disagree. A format supplies
+//! its own escaping and emphasis through [`Markup`]; this module knows no format.
+
+use super::{ClosedSummary, Figure, OpenSummary, Rounding};
+
+/// How a format escapes text from the data and marks emphasis.
+#[derive(Clone, Copy)]
+pub struct Markup {
+    /// Escapes text taken from the data (labels, option names).
+    pub escape: fn(&str) -> String,
+    /// Emphasises text that is already escaped.
+    pub strong: fn(&str) -> String,
+}
+
+/// What a row of a closed question's table stands for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ClosedRowKind {
+    /// An answer option.
+    Option,
+    /// No answer.
+    Nil,
+    /// A value matching none of the options.
+    Unrecognised,
+    /// The option nil merges into, including nil.
+    Merged,
+}
+
+/// A row of a closed question's table, its percentages rounded as the reports show them.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ClosedRow {
+    /// What the row stands for.
+    pub kind: ClosedRowKind,
+    /// The label as data (not escaped): the option's label for `Option` and `Merged`.
+    pub label: String,
+    /// Respondents, of all respondents.
+    pub figure: Figure,
+    /// `figure` as shown.
+    pub pct: String,
+    /// For an option: of those who gave a recognised answer, as shown.
+    pub pct_answered: Option<String>,
+}
+
+/// A closed question in words and as a table.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ClosedText {
+    /// Sentences, one per line, already escaped.
+    pub sentences: Vec<String>,
+    /// Table rows: options in survey order, nil, unrecognised (if any), merged (if any).
+    pub rows: Vec<ClosedRow>,
+    /// Those who gave a recognised answer (the base of `pct_answered`).
+    pub answered: u64,
+}
+
+/// Says a closed question's figures.
+///
+/// The sentences partition the respondents into options (the nil-merged one including
+/// nil) and unrecognised values; the table into options, nil and unrecognised. Each
+/// view is rounded as a group (largest remainder when asked).
+pub fn closed(c: &ClosedSummary, rounding: Rounding, m: Markup) -> ClosedText {
+    let mut parts: Vec<(String, Figure, bool)> = c
+        .options
+        .iter()
+        .map(|o| match &c.nil_merged {
+            Some((label, merged)) if *label == o.label => (o.label.clone(), *merged, true),
+            _ => (o.label.clone(), o.figure, false),
+        })
+        .collect();
+    if c.nil_merged.is_none() {
+        parts.push(("(no answer)".to_string(), c.nil, false));
+    }
+    parts.push(("(unrecognised)".to_string(), c.unrecognised, false));
+    let shown = rounding.group(&parts.iter().map(|p| p.1).collect::<Vec<_>>());
+    let mut order: Vec<usize> = (0..c.options.len()).collect();
+    order.sort_by(|&a, &b| parts[b].1.count.cmp(&parts[a].1.count).then_with(|| parts[a].0.cmp(&parts[b].0)));
+    let phrase = |i: usize, first: bool| {
+        let (label, f, merged) = &parts[i];
+        format!(
+            "{}{} ({} of {}) answered '{}'{}",
+            shown[i],
+            if first { " of respondents" } else { "" },
+            f.count,
+            f.base,
+            (m.escape)(label),
+            if *merged { " (including nil responses)" } else { "" }
+        )
+    };
+    let mut sentences = Vec::new();
+    if let Some((&first, rest)) = order.split_first() {
+        let mut s = phrase(first, true);
+        for (k, &p) in rest.iter().enumerate() {
+            let sep = if k + 1 == rest.len() { " and " } else { ", " };
+            s.push_str(sep);
+            s.push_str(&phrase(p, false));
+        }
+        s.push('.');
+        sentences.push(s);
+    }
+    if c.nil.count > 0 && c.nil_merged.is_none() {
+        sentences.push(format!("{} ({} of {}) gave no answer.", shown[c.options.len()], c.nil.count, c.nil.base));
+    }
+    if c.unrecognised.count > 0 {
+        sentences.push(format!(
+            "{} ({} of {}) gave an answer that matches none of the options.",
+            shown[shown.len() - 1],
+            c.unrecognised.count,
+            c.unrecognised.base
+        ));
+    }
+
+    let answered = c.options.first().map_or(0, |o| o.of_answered.base);
+    let mut table: Vec<Figure> = c.options.iter().map(|o| o.figure).collect();
+    table.push(c.nil);
+    table.push(c.unrecognised);
+    let table_shown = rounding.group(&table);
+    let of_answered = rounding.group(&c.options.iter().map(|o| o.of_answered).collect::<Vec<_>>());
+    let mut rows: Vec<ClosedRow> = c
+        .options
+        .iter()
+        .zip(table_shown.iter().zip(of_answered))
+        .map(|(o, (pct, answered))| ClosedRow {
+            kind: ClosedRowKind::Option,
+            label: o.label.clone(),
+            figure: o.figure,
+            pct: pct.clone(),
+            pct_answered: Some(answered),
+        })
+        .collect();
+    let n = c.options.len();
+    rows.push(ClosedRow {
+        kind: ClosedRowKind::Nil,
+        label: "No answer (nil)".to_string(),
+        figure: c.nil,
+        pct: table_shown[n].clone(),
+        pct_answered: None,
+    });
+    if c.unrecognised.count > 0 {
+        rows.push(ClosedRow {
+            kind: ClosedRowKind::Unrecognised,
+            label: "Unrecognised answer".to_string(),
+            figure: c.unrecognised,
+            pct: table_shown[n + 1].clone(),
+            pct_answered: None,
+        });
+    }
+    if let Some((label, f)) = &c.nil_merged {
+        let i = c.options.iter().position(|o| o.label == *label).unwrap_or(0);
+        rows.push(ClosedRow {
+            kind: ClosedRowKind::Merged,
+            label: label.clone(),
+            figure: *f,
+            pct: shown[i].clone(),
+            pct_answered: None,
+        });
+    }
+    ClosedText { sentences, rows, answered }
+}
+
+/// Says an open question's figures: paragraphs of sentences (one per line), escaped.
+///
+/// The first paragraph says who answered and how many of them raised a theme; the
+/// second (if any theme was raised) names the most frequent theme, then the others.
+pub fn open(o: &OpenSummary, rounding: Rounding, m: Markup) -> Vec<Vec<String>> {
+    let pct = |f: Figure| rounding.pct(f);
+    let (a, na) = (o.answered, o.not_answered);
+    let mut first = Vec::new();
+    if na.count * 2 >= na.base && na.count > 0 {
+        first.push(format!(
+            "{} of respondents ({} of {}) did not answer this question. Of the remaining {} ({} respondents), {} ({} of {}) raised at least one theme.",
+            pct(na),
+            na.count,
+            na.base,
+            pct(a),
+            a.count,
+            pct(o.coded),
+            o.coded.count,
+            o.coded.base
+        ));
+    } else {
+        first.push(format!(
+            "{} of respondents ({} of {}) answered this question; {} of those ({} of {}) raised at least one theme.",
+            pct(a),
+            a.count,
+            a.base,
+            pct(o.coded),
+            o.coded.count,
+            o.coded.base
+        ));
+    }
+    if o.non_answers.count > 0 {
+        first.push(format!(
+            "{} wrote a non-answer (such as 'n/a' or 'see above'), counted as not answering.",
+            o.non_answers.count
+        ));
+    }
+    let mut paragraphs = vec![first];
+    let raised: Vec<_> = o.themes.iter().filter(|t| t.of_respondents.count > 0).collect();
+    if let Some((top, rest)) = raised.split_first() {
+        let mut second = vec![format!(
+            "The most frequent theme was {}: {} respondents, {} of all respondents ({} of those who answered).",
+            (m.strong)(&(m.escape)(&top.label)),
+            top.of_respondents.count,
+            pct(top.of_respondents),
+            pct(top.of_answered)
+        )];
+        if !rest.is_empty() {
+            let items: Vec<String> = rest
+                .iter()
+                .map(|t| {
+                    format!(
+                        "{} ({} respondents, {}; {} of those who answered)",
+                        (m.escape)(&t.label),
+                        t.of_respondents.count,
+                        pct(t.of_respondents),
+                        pct(t.of_answered)
+                    )
+                })
+                .collect();
+            second.push(format!("Other themes raised: {}.", items.join("; ")));
+        }
+        paragraphs.push(second);
+    }
+    paragraphs
+}
