@@ -5,7 +5,7 @@ The probes are answers written to vary the wording (not taken from any data set)
 they measure how the lexicon generalises. Prints macro F1, each theme's F1 and every
 disagreement (with -q: only the summary).
 
-Usage: scripts/probe.py [-q] [--lexicon FILE]
+Usage: scripts/probe.py [-q] [--lexicon FILE] [--file scripts/probes.tsv]
 """
 import csv, os, subprocess, sys, tempfile
 
@@ -28,7 +28,8 @@ lex = sys.argv[sys.argv.index("--lexicon") + 1] if "--lexicon" in sys.argv else 
 cols = ["respondent_id", "respondent_type", "q1", "q2", "q6a", "q6b", "q7", "q1_text", "q2_text", "q3", "q4",
         "q5", "q6_text", "q7_text", "q8", "q9"]
 rows, gold = [], []
-for n, line in enumerate(open(os.path.join(ROOT, "scripts", "probes.tsv"), encoding="utf-8")):
+pfile = sys.argv[sys.argv.index("--file") + 1] if "--file" in sys.argv else os.path.join(ROOT, "scripts", "probes.tsv")
+for n, line in enumerate(open(pfile, encoding="utf-8")):
     if line.startswith("#") or not line.strip():
         continue
     q, codes, text = line.rstrip("\n").split("\t")
