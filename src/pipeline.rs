@@ -48,6 +48,8 @@ pub struct RunOptions {
     pub shard: Option<Shard>,
     /// Write partial results for `codeframe merge` instead of reports.
     pub partial: bool,
+    /// Most codes on the workbook's Codes sheet.
+    pub workbook_codes: u32,
 }
 
 /// A deterministic 1/N of an input: data rows whose number r has (r - 1) mod N = K - 1.
@@ -103,6 +105,7 @@ impl Default for RunOptions {
             campaign_min: Some(5),
             shard: None,
             partial: false,
+            workbook_codes: report::xlsx::DEFAULT_CODES_SHOWN,
         }
     }
 }
@@ -693,7 +696,7 @@ fn finish(
     report::write_reports(out, &summary, &reports)?;
     files.extend(reports.iter().map(|r| out.join(r.file_name())));
     // The workbook reads codes.csv back (committed before) for its Codes sheet.
-    report::xlsx::write(out, &summary, &out.join("codes.csv"), options.rounding)?;
+    report::xlsx::write(out, &summary, &out.join("codes.csv"), options.rounding, options.workbook_codes)?;
     files.push(out.join(report::xlsx::FILE_NAME));
     report::manifest::write(out, inputs, options, &summary, files)?;
     files.push(out.join("manifest.json"));
@@ -794,6 +797,8 @@ pub struct PartialOptions {
     pub max_cell_bytes: usize,
     /// Duplicate ids rejected.
     pub reject_duplicate_ids: bool,
+    /// Most codes on the workbook's Codes sheet.
+    pub workbook_codes: u32,
 }
 
 impl PartialOptions {
@@ -809,6 +814,7 @@ impl PartialOptions {
             sheet: o.read.sheet.clone(),
             max_cell_bytes: o.read.max_cell_bytes,
             reject_duplicate_ids: o.read.reject_duplicate_ids,
+            workbook_codes: o.workbook_codes,
         }
     }
 
@@ -827,6 +833,7 @@ impl PartialOptions {
             },
             shard: None,
             partial: false,
+            workbook_codes: self.workbook_codes,
             ..base.clone()
         }
     }

@@ -52,6 +52,10 @@ pub struct RunArgs {
     /// filter for engines that pipe rows through a program.
     #[arg(long)]
     pub codes_only: bool,
+    /// Most codes on the workbook's Codes sheet (codes.csv always has them all; Excel's
+    /// limit is 1048575).
+    #[arg(long, default_value_t = codeframe::report::xlsx::DEFAULT_CODES_SHOWN)]
+    pub workbook_codes: u32,
     /// No progress bar and no summary on the terminal.
     #[arg(long, short)]
     pub quiet: bool,
@@ -74,6 +78,7 @@ pub fn execute(args: &RunArgs) -> Result<()> {
     options.strict = args.strict;
     options.rounding = Rounding { decimals: args.one_decimal as u8, largest_remainder: args.largest_remainder };
     options.campaign_min = (!args.no_campaigns).then_some(args.campaign_min.max(2));
+    options.workbook_codes = args.workbook_codes;
     options.shard = args.shard.as_deref().map(codeframe::pipeline::Shard::parse).transpose()?;
     options.partial = args.partial || options.shard.is_some();
     options.measure = match args.measure {

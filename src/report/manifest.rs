@@ -38,6 +38,7 @@ struct OptionsJson {
     sheet: Option<String>,
     max_cell_bytes: usize,
     reject_duplicate_ids: bool,
+    workbook_codes: u32,
 }
 
 #[derive(Serialize)]
@@ -100,6 +101,7 @@ pub fn write(
             sheet: options.read.sheet.clone(),
             max_cell_bytes: options.read.max_cell_bytes,
             reject_duplicate_ids: options.read.reject_duplicate_ids,
+            workbook_codes: options.workbook_codes,
         },
         rows: RowsJson { read: summary.rows.read, coded: summary.rows.coded, rejected: summary.rows.rejected },
         outputs: out,

@@ -46,8 +46,14 @@ pub const EXCEL_ROWS: u32 = 1_048_576;
 /// Characters (UTF-16 units) in an Excel cell.
 const EXCEL_CELL_CHARS: usize = 32_767;
 
-/// Writes `codeframe.xlsx` into `dir` from `summary` and the run's `codes_csv`.
-pub fn write(dir: &Path, summary: &Summary, codes_csv: &Path, rounding: Rounding) -> Result<()> {
+/// Codes shown on the Codes sheet by default: enough to read and filter, while
+/// codes.csv (and codes.parquet) hold them all. Writing a compressed sheet costs about
+/// a microsecond per code, which would dominate a run of millions of rows.
+pub const DEFAULT_CODES_SHOWN: u32 = 100_000;
+
+/// Writes `codeframe.xlsx` into `dir` from `summary` and the run's `codes_csv`, with
+/// at most `codes_shown` codes on the Codes sheet (never more than Excel's row limit).
+pub fn write(dir: &Path, summary: &Summary, codes_csv: &Path, rounding: Rounding, codes_shown: u32) -> Result<()> {
     let path = dir.join(FILE_NAME);
     let codes_err = |e: csv::Error| Error::io(codes_csv, std::io::Error::other(e));
     let open = || std::fs::File::open(codes_csv).map_err(|e| Error::io(codes_csv, e));
@@ -55,7 +61,9 @@ pub fn write(dir: &Path, summary: &Summary, codes_csv: &Path, rounding: Rounding
     let total = count_records(open()?).map_err(codes_err)?;
     let mut book = Workbook::new();
     book.set_tempdir(dir).map_err(|e| xlsx_err(&path, e))?;
-    let codes = Codes { reader: open()?, total, cap: EXCEL_ROWS - 1 };
+    // Level 1: a workbook of codes compresses almost as well, in a fraction of the time.
+    book.set_zip_compression_level(1);
+    let codes = Codes { reader: open()?, total, cap: codes_shown.min(EXCEL_ROWS - 1) };
     build(&mut book, summary, codes, rounding).map_err(|e| match e {
         BuildError::Xlsx(e) => xlsx_err(&path, e),
         BuildError::Csv(e) => codes_err(e),
@@ -675,7 +683,7 @@ fn codes_sheet<R: Read>(
     if shown < codes.total {
         sh.text_with(
             columns.len() as u16 + 1,
-            &format!("Excel's row limit: the first {shown} of {} codes; codes.csv has them all.", codes.total),
+            &format!("The first {shown} of {} codes (--workbook-codes); codes.csv has them all.", codes.total),
             &f.note,
         )?;
     }
