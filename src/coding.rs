@@ -173,6 +173,13 @@ impl Coding {
 pub fn code(lexicon: &CompiledLexicon, scanner: &Scanner, applies: &Applies) -> Coding {
     let mut coding = Coding { words: scanner.tokens().len() as u32, ..Coding::default() };
     let theme_of = |h: &Hit| lexicon.entries[h.entry as usize].theme;
+    if scanner.hits().is_empty() {
+        return coding;
+    }
+    // Exclusions are sorted by start; the ones overlapping a hit start within
+    // `longest_exclusion` tokens before it, so each check is a short scan.
+    let exclusions = scanner.exclusions();
+    let longest_exclusion = exclusions.iter().map(Hit::len).max().unwrap_or(0);
     let mut kept: Vec<Hit> = Vec::new();
     for hit in scanner.hits() {
         let theme = theme_of(hit);
@@ -184,18 +191,21 @@ pub fn code(lexicon: &CompiledLexicon, scanner: &Scanner, applies: &Applies) -> 
             coding.vetoes.push(Veto { hit: *hit, theme, reason: VetoReason::Negated { negator, span } });
             continue;
         }
-        if let Some(by) = scanner
-            .exclusions()
-            .iter()
-            .find(|x| theme_of(x) == theme && applies.entry(theme, x.entry) && x.overlaps(hit))
-        {
-            coding.vetoes.push(Veto { hit: *hit, theme, reason: VetoReason::Excluded { by: *by } });
-            continue;
+        if !exclusions.is_empty() {
+            let from = exclusions.partition_point(|x| x.start + longest_exclusion <= hit.start);
+            let by = exclusions[from..]
+                .iter()
+                .take_while(|x| x.start < hit.end)
+                .find(|x| theme_of(x) == theme && applies.entry(theme, x.entry) && x.overlaps(hit));
+            if let Some(by) = by {
+                coding.vetoes.push(Veto { hit: *hit, theme, reason: VetoReason::Excluded { by: *by } });
+                continue;
+            }
         }
         kept.push(*hit);
     }
     let mut chosen = match lexicon.match_rule() {
-        MatchRule::Codeframe => longest_wins(lexicon, kept, &mut coding.vetoes),
+        MatchRule::Codeframe => longest_wins(lexicon, kept, &mut coding.vetoes, scanner.tokens().len()),
         MatchRule::Liwc => one_entry_per_word(lexicon, kept, &mut coding.vetoes),
     };
     chosen.sort_by_key(|h| (theme_of(h), h.start, h.end, h.entry));
@@ -223,18 +233,55 @@ pub fn code(lexicon: &CompiledLexicon, scanner: &Scanner, applies: &Applies) -> 
 
 /// codeframe's overlap rule: longest first, then leftmost, then entry order (a
 /// deterministic greedy choice), within a theme or the whole lexicon.
-fn longest_wins(lexicon: &CompiledLexicon, mut kept: Vec<Hit>, vetoes: &mut Vec<Veto>) -> Vec<Hit> {
+///
+/// Linear in the words the hits cover: each scope (a theme, or the lexicon) marks the
+/// tokens its chosen hits own, so checking a hit looks at its own tokens only.
+fn longest_wins(lexicon: &CompiledLexicon, mut kept: Vec<Hit>, vetoes: &mut Vec<Veto>, tokens: usize) -> Vec<Hit> {
     let theme_of = |h: &Hit| lexicon.entries[h.entry as usize].theme;
-    kept.sort_by_key(|h| (std::cmp::Reverse(h.len()), h.start, h.entry));
+    if kept.len() <= 1 {
+        return kept;
+    }
+    let per_theme = lexicon.overlap() == OverlapScope::Theme;
+    let scope = |h: &Hit| if per_theme { theme_of(h) } else { 0 };
+    kept.sort_by_key(|h| (scope(h), std::cmp::Reverse(h.len()), h.start, h.entry));
+    if kept.len() <= 16 {
+        // Few hits (the usual case): compare with the chosen ones directly.
+        let mut chosen: Vec<Hit> = Vec::with_capacity(kept.len());
+        for hit in kept {
+            // The chosen hits of a scope are disjoint: the earliest overlapping one is
+            // the one the owner array below would name.
+            let by = chosen.iter().filter(|c| c.overlaps(&hit) && scope(c) == scope(&hit)).min_by_key(|c| c.start);
+            match by {
+                Some(by) => {
+                    vetoes.push(Veto { hit, theme: theme_of(&hit), reason: VetoReason::Overlapped { by: *by } })
+                }
+                None => chosen.push(hit),
+            }
+        }
+        return chosen;
+    }
     let mut chosen: Vec<Hit> = Vec::with_capacity(kept.len());
-    let scope = lexicon.overlap();
-    for hit in kept {
-        let theme = theme_of(&hit);
-        let winner =
-            chosen.iter().find(|c| c.overlaps(&hit) && (scope == OverlapScope::Lexicon || theme_of(c) == theme));
-        match winner {
-            Some(by) => vetoes.push(Veto { hit, theme, reason: VetoReason::Overlapped { by: *by } }),
-            None => chosen.push(hit),
+    // owner[token]: index in `chosen` of the hit owning it in the current scope
+    let mut owner: Vec<u32> = vec![u32::MAX; tokens];
+    let mut scope_start = 0;
+    for (k, hit) in kept.iter().enumerate() {
+        if k > 0 && scope(hit) != scope(&kept[k - 1]) {
+            for c in &chosen[scope_start..] {
+                owner[c.start as usize..c.end as usize].fill(u32::MAX);
+            }
+            scope_start = chosen.len();
+        }
+        let span = &owner[hit.start as usize..hit.end as usize];
+        match span.iter().find(|&&o| o != u32::MAX) {
+            Some(&o) => vetoes.push(Veto {
+                hit: *hit,
+                theme: theme_of(hit),
+                reason: VetoReason::Overlapped { by: chosen[o as usize] },
+            }),
+            None => {
+                owner[hit.start as usize..hit.end as usize].fill(chosen.len() as u32);
+                chosen.push(*hit);
+            }
         }
     }
     chosen

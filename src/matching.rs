@@ -93,10 +93,19 @@ impl Scanner {
         self.hits.clear();
         self.exclusions.clear();
         self.operands.clear();
+        // One slot per word of the vocabulary, so the per-token check is one load.
+        let vocabulary = self.session.vocabulary_len();
+        if self.term_patterns.len() < vocabulary {
+            self.term_patterns.resize(vocabulary, (UNSEEN, 0));
+        }
         let n = self.session.tokens().len();
         for i in 0..n {
-            let first = self.patterns_at(lexicon, text, i);
-            if first.1 == 0 {
+            let id = self.session.tokens()[i].term as usize;
+            let (off, len) = self.term_patterns[id];
+            if len == 0 && off != UNSEEN {
+                continue; // a word the lexicon does not know: the common case
+            }
+            if off == UNSEEN && self.patterns_at(lexicon, text, i).1 == 0 {
                 continue;
             }
             self.walk(lexicon, text, i);
@@ -141,7 +150,7 @@ impl Scanner {
         self.stack.clear();
         let (off, len) = self.term_patterns[self.session.tokens()[i].term as usize];
         for k in off..off + len {
-            if let Some(node) = lexicon.step(0, self.pool[k as usize]) {
+            if let Some(node) = lexicon.root_step(self.pool[k as usize]) {
                 self.stack.push((node, i as u32));
             }
         }
@@ -163,7 +172,7 @@ impl Scanner {
                 }
             }
             let next = pos as usize + 1;
-            if next >= text_len {
+            if next >= text_len || lexicon.is_leaf(node) {
                 continue;
             }
             let tokens = self.session.tokens();
@@ -208,31 +217,48 @@ impl Scanner {
                     None
                 }
             };
+            // Right operands are sorted by start: the ones near `a` are a short range.
+            let longest_right = right.iter().map(|b| b.end - b.start).max().unwrap_or(0);
+            let near = |a: &Operand, window: u32| {
+                let lo = right.partition_point(|b| b.start + longest_right + window < a.start);
+                let hi = right.partition_point(|b| b.start <= a.end + window);
+                &right[lo..hi.max(lo)]
+            };
+            // One hit per occurrence of the first operand, with its nearest partner
+            // (ties: the earlier), so a long answer costs linear time, not pairs.
+            let nearest = |a: &Operand, candidates: &[Operand], ok: &dyn Fn(&Operand) -> bool| {
+                candidates
+                    .iter()
+                    .filter(|b| ok(b))
+                    .filter_map(|b| distance(a, b).map(|d| (d, b.start, *b)))
+                    .min_by_key(|x| (x.0, x.1))
+            };
             match lexicon.entries[entry as usize].kind {
                 EntryKind::Near { window, ordered } => {
                     for a in left {
-                        for b in right {
-                            if sentence(a) != sentence(b) || (ordered && a.end > b.start) {
-                                continue;
-                            }
-                            if distance(a, b).is_some_and(|d| d <= window) {
-                                self.hits.push(hit(a, b));
-                            }
+                        let ok = |b: &Operand| {
+                            sentence(a) == sentence(b)
+                                && !(ordered && a.end > b.start)
+                                && distance(a, b).is_some_and(|d| d <= window)
+                        };
+                        if let Some((_, _, b)) = nearest(a, near(a, window), &ok) {
+                            self.hits.push(hit(a, &b));
                         }
                     }
                 }
                 EntryKind::Sentence => {
                     for a in left {
-                        for b in right {
-                            if sentence(a) == sentence(b) && distance(a, b).is_some() {
-                                self.hits.push(hit(a, b));
-                            }
+                        let s = sentence(a);
+                        let lo = right.partition_point(|b| sentence(b) < s);
+                        let hi = right.partition_point(|b| sentence(b) <= s);
+                        if let Some((_, _, b)) = nearest(a, &right[lo..hi.max(lo)], &|_| true) {
+                            self.hits.push(hit(a, &b));
                         }
                     }
                 }
                 EntryKind::NotNear { window } => {
                     for a in left {
-                        let blocked = right
+                        let blocked = near(a, window)
                             .iter()
                             .any(|b| sentence(a) == sentence(b) && distance(a, b).is_none_or(|d| d <= window));
                         if !blocked {

@@ -135,7 +135,9 @@ impl Counts {
         }
     }
 
-    fn add(&mut self, row: &RowCounts, any: &[bool]) {
+    /// Adds a row; `any` lists (sorted, once each) the themes it raised in any answer.
+    /// Theme pairs are counted only when `pairs` (for everyone, not per group).
+    fn add(&mut self, row: &RowCounts, any: &[u32], pairs: bool) {
         self.respondents += 1;
         for (c, cell) in self.closed.iter_mut().zip(&row.closed) {
             match *cell {
@@ -159,16 +161,18 @@ impl Counts {
                         o.hits[code.theme as usize] += code.hits.len() as u64;
                         o.matched_words[code.theme as usize] += code.matched_words();
                     }
-                    for (i, a) in coding.codes.iter().enumerate() {
-                        for b in &coding.codes[i + 1..] {
-                            *o.pairs.entry((a.theme, b.theme)).or_default() += 1;
+                    if pairs {
+                        for (i, a) in coding.codes.iter().enumerate() {
+                            for b in &coding.codes[i + 1..] {
+                                *o.pairs.entry((a.theme, b.theme)).or_default() += 1;
+                            }
                         }
                     }
                 }
             }
         }
-        for (n, &yes) in self.any_question.iter_mut().zip(any) {
-            *n += yes as u64;
+        for &t in any {
+            self.any_question[t as usize] += 1;
         }
     }
 
@@ -193,6 +197,18 @@ impl Counts {
         }
         add_vec(&mut self.any_question, &other.any_question);
     }
+}
+
+/// Removes repeats from a sorted slice in place; returns the length kept.
+fn dedup_sorted(v: &mut [u32]) -> usize {
+    let mut w = 0;
+    for r in 0..v.len() {
+        if r == 0 || v[r] != v[w - 1] {
+            v[w] = v[r];
+            w += 1;
+        }
+    }
+    w
 }
 
 /// JSON maps need string keys: theme pairs are stored as a list of `[a, b, count]`.
@@ -235,13 +251,30 @@ impl Tally {
     /// Adds one coded respondent.
     pub fn add(&mut self, row: &RowCounts) {
         self.rows_read += 1;
-        let mut any = vec![false; self.shape.themes];
+        // Themes raised in any answer, each once: no allocation for the usual few.
+        let mut buf = [0u32; 32];
+        let mut spill: Vec<u32> = Vec::new();
+        let mut n = 0;
         for coding in row.open.iter().flatten().flatten() {
             for code in &coding.codes {
-                any[code.theme as usize] = true;
+                if n < buf.len() {
+                    buf[n] = code.theme;
+                    n += 1;
+                } else {
+                    spill.push(code.theme);
+                }
             }
         }
-        self.total.add(row, &any);
+        let any: &mut [u32] = if spill.is_empty() {
+            &mut buf[..n]
+        } else {
+            spill.extend_from_slice(&buf[..n]);
+            &mut spill
+        };
+        any.sort_unstable();
+        let len = dedup_sorted(any);
+        let any = &any[..len];
+        self.total.add(row, any, true);
         if let Some(cell) = row.respondent_type {
             let i = match cell {
                 TypeCell::Known(i) => i,
@@ -251,7 +284,7 @@ impl Tally {
                 }
             };
             self.types[i] += 1;
-            self.by_type[i].add(row, &any);
+            self.by_type[i].add(row, any, false);
         }
         for (k, value) in row.segments.iter().enumerate() {
             let map = &mut self.by_segment[k];
@@ -260,7 +293,7 @@ impl Tally {
             if !map.contains_key(key) {
                 map.insert(key.to_string(), Counts::new(&self.shape));
             }
-            map.get_mut(key).expect("inserted above").add(row, &any);
+            map.get_mut(key).expect("inserted above").add(row, any, false);
         }
     }
 

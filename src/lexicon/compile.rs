@@ -214,6 +214,11 @@ pub struct CompiledLexicon {
     max_glob_prefix: usize,
     edges: FxHashMap<(u32, PatternId), u32>,
     terminal: Vec<Option<TermIdx>>,
+    /// The root's child for each pattern (`u32::MAX`: none): the first step of every
+    /// walk, an array load instead of a hash lookup.
+    root_children: Vec<u32>,
+    /// Nodes with no child: a walk stops there without looking at the next token.
+    leaf: Vec<bool>,
     term_uses: Vec<Vec<Use>>,
     term_len: Vec<u32>,
     regexes: Vec<(EntryIdx, regex::Regex)>,
@@ -268,6 +273,8 @@ impl CompiledLexicon {
             max_glob_prefix: 0,
             edges: FxHashMap::default(),
             terminal: vec![None],
+            root_children: Vec::new(),
+            leaf: Vec::new(),
             term_uses: Vec::new(),
             term_len: Vec::new(),
             regexes: Vec::new(),
@@ -310,6 +317,14 @@ impl CompiledLexicon {
             }
         }
         c.rule_exclusions = c.entries.iter().any(|e| e.exclusion && e.kind != EntryKind::Term);
+        c.root_children = vec![u32::MAX; c.patterns.len()];
+        c.leaf = vec![true; c.terminal.len()];
+        for (&(from, pattern), &to) in &c.edges {
+            c.leaf[from as usize] = false;
+            if from == 0 {
+                c.root_children[pattern as usize] = to;
+            }
+        }
         if !c.regexes.is_empty() {
             // Each regex compiled alone within the limits; the set is only a prefilter,
             // so if it is too big to build, every regex simply runs.
@@ -595,6 +610,19 @@ impl CompiledLexicon {
             }
         }
         out.truncate(w);
+    }
+
+    /// Trie step from the root: the node `pattern` leads to, if any.
+    #[inline]
+    pub fn root_step(&self, pattern: PatternId) -> Option<u32> {
+        let n = self.root_children[pattern as usize];
+        (n != u32::MAX).then_some(n)
+    }
+
+    /// Whether no path continues from trie `node`.
+    #[inline]
+    pub fn is_leaf(&self, node: u32) -> bool {
+        self.leaf[node as usize]
     }
 
     /// Trie step: the node reached from `node` by `pattern` (root is 0).

@@ -45,26 +45,39 @@ pub fn write_codes(
     text: &str,
     coding: &Coding,
 ) -> csv::Result<()> {
+    // One row per code: numbers formatted without allocating (this runs per code).
+    let mut num = itoa::Buffer::new();
+    let mut spans = Vec::with_capacity(32);
     for code in &coding.codes {
         if let Some(r) = row {
-            w.write_field(r.to_string())?;
+            w.write_field(num.format(r))?;
         }
         let theme = &lexicon.themes[code.theme as usize];
         let first = code.hits[0];
         let entry = &lexicon.entries[first.entry as usize];
-        let spans: Vec<String> = code.hits.iter().map(|h| format!("{}-{}", h.span.start, h.span.end)).collect();
-        w.write_record([
-            respondent,
-            question,
-            theme.id.as_str(),
-            &code.hits.len().to_string(),
-            &entry.text,
-            &entry.line.map(|l| l.to_string()).unwrap_or_default(),
-            &text[first.span.start..first.span.end],
-            &first.span.start.to_string(),
-            &first.span.end.to_string(),
-            &spans.join(";"),
-        ])?;
+        spans.clear();
+        for (i, h) in code.hits.iter().enumerate() {
+            if i > 0 {
+                spans.push(b';');
+            }
+            spans.extend_from_slice(num.format(h.span.start).as_bytes());
+            spans.push(b'-');
+            spans.extend_from_slice(num.format(h.span.end).as_bytes());
+        }
+        w.write_field(respondent)?;
+        w.write_field(question)?;
+        w.write_field(&theme.id)?;
+        w.write_field(num.format(code.hits.len()))?;
+        w.write_field(&entry.text)?;
+        match entry.line {
+            Some(l) => w.write_field(num.format(l))?,
+            None => w.write_field("")?,
+        }
+        w.write_field(&text[first.span.start..first.span.end])?;
+        w.write_field(num.format(first.span.start))?;
+        w.write_field(num.format(first.span.end))?;
+        w.write_field(&spans)?;
+        w.write_record(None::<&[u8]>)?;
     }
     Ok(())
 }

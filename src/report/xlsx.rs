@@ -49,7 +49,7 @@ const EXCEL_CELL_CHARS: usize = 32_767;
 /// Codes shown on the Codes sheet by default: enough to read and filter, while
 /// codes.csv (and codes.parquet) hold them all. Writing a compressed sheet costs about
 /// a microsecond per code, which would dominate a run of millions of rows.
-pub const DEFAULT_CODES_SHOWN: u32 = 100_000;
+pub const DEFAULT_CODES_SHOWN: u32 = 50_000;
 
 /// Writes `codeframe.xlsx` into `dir` from `summary` and the run's `codes_csv`, with
 /// at most `codes_shown` codes on the Codes sheet (never more than Excel's row limit).

@@ -12,8 +12,6 @@ pub mod normalise;
 pub mod stem;
 pub mod tokenise;
 
-use rustc_hash::FxHashMap;
-
 pub use stem::Stemmer;
 pub use tokenise::{Span, Word};
 
@@ -206,7 +204,7 @@ impl Default for Analyzer {
 /// valid until the next [`Session::analyze`] call.
 #[derive(Default, Debug)]
 pub struct Session {
-    ids: FxHashMap<Box<str>, TermId>,
+    vocab: Vocab,
     terms: Vec<Term>,
     words: Vec<Word>,
     tokens: Vec<Token>,
@@ -214,14 +212,66 @@ pub struct Session {
     generation: u64,
 }
 
-/// The vocabulary bound: past this many distinct words the cache starts afresh.
-const VOCAB_LIMIT: usize = 1 << 20;
+/// The vocabulary bound: past this many distinct words the cache starts afresh. A
+/// Zipfian vocabulary repeats its common words, so a quarter of a million types covers
+/// nearly every token while keeping each worker's cache to some tens of megabytes.
+const VOCAB_LIMIT: usize = 1 << 18;
+
+/// Words as written, mapped to term ids: a hash table of (hash, id) over an arena of
+/// the words' bytes, so a lookup hashes the word once and compares bytes only on a
+/// hash match, without a call per comparison.
+#[derive(Default)]
+struct Vocab {
+    table: hashbrown::HashTable<(u64, TermId)>,
+    bytes: Vec<u8>,
+    spans: Vec<(u32, u32)>,
+}
+
+impl std::fmt::Debug for Vocab {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Vocab({} words)", self.spans.len())
+    }
+}
+
+#[inline]
+fn word_hash(raw: &[u8]) -> u64 {
+    use std::hash::Hasher;
+    let mut h = rustc_hash::FxHasher::default();
+    h.write(raw);
+    h.write_u8(0xff);
+    h.finish()
+}
+
+impl Vocab {
+    #[inline]
+    fn word(&self, id: TermId) -> &[u8] {
+        let (start, len) = self.spans[id as usize];
+        &self.bytes[start as usize..(start + len) as usize]
+    }
+
+    #[inline]
+    fn get(&self, hash: u64, raw: &[u8]) -> Option<TermId> {
+        self.table.find(hash, |&(h, id)| h == hash && self.word(id) == raw).map(|&(_, id)| id)
+    }
+
+    fn insert(&mut self, hash: u64, raw: &[u8], id: TermId) {
+        self.spans.push((self.bytes.len() as u32, raw.len() as u32));
+        self.bytes.extend_from_slice(raw);
+        self.table.insert_unique(hash, (hash, id), |&(h, _)| h);
+    }
+
+    fn clear(&mut self) {
+        self.table.clear();
+        self.bytes.clear();
+        self.spans.clear();
+    }
+}
 
 impl Session {
     /// Analyses `text`, returning its tokens.
     pub fn analyze(&mut self, analyzer: &Analyzer, text: &str) -> &[Token] {
-        if self.terms.len() > VOCAB_LIMIT {
-            self.ids.clear();
+        if self.terms.len() > VOCAB_LIMIT || self.vocab.bytes.len() > u32::MAX as usize / 2 {
+            self.vocab.clear();
             self.terms.clear();
             self.generation += 1;
         }
@@ -233,14 +283,15 @@ impl Session {
         }
         for w in &self.words {
             let raw = &text[w.span.start..w.span.end];
-            let term = match self.ids.get(raw) {
-                Some(&id) => id,
+            let hash = word_hash(raw.as_bytes());
+            let term = match self.vocab.get(hash, raw.as_bytes()) {
+                Some(id) => id,
                 None => {
                     normalise::normalise_word(raw, &mut self.norm_buf);
                     let term = analyzer.term_from_norm(self.norm_buf.clone());
                     let id = self.terms.len() as TermId;
                     self.terms.push(term);
-                    self.ids.insert(raw.into(), id);
+                    self.vocab.insert(hash, raw.as_bytes(), id);
                     id
                 }
             };
