@@ -326,8 +326,10 @@ fn roll_up(lexicon: &CompiledLexicon, codes: &mut Vec<Code>) {
                 Some(c) => {
                     // A span counts once per theme: the same words matched by the
                     // parent's own entry and a child's (LIWC lists a word in both) are one.
+                    let mut spans: rustc_hash::FxHashSet<(u32, u32)> =
+                        c.hits.iter().map(|x| (x.start, x.end)).collect();
                     for h in &child.hits {
-                        if !c.hits.iter().any(|x| (x.start, x.end) == (h.start, h.end)) {
+                        if spans.insert((h.start, h.end)) {
                             c.hits.push(*h);
                         }
                     }

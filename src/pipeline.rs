@@ -410,7 +410,10 @@ impl Extras {
         if coding.codes.is_empty() {
             self.uncoded_total += 1;
             if self.uncoded.len() < MAX_UNCODED {
-                self.uncoded.push((row, id.to_string(), q, text.to_string()));
+                // Only the workbook shows them: keep no more than a cell can hold, so
+                // 10,000 huge answers cannot fill the memory.
+                let shown = report::xlsx::cell_prefix(text);
+                self.uncoded.push((row, id.to_string(), q, shown.to_string()));
             }
         }
         if campaigns && coding.words as usize >= crate::campaign::MIN_WORDS {

@@ -263,7 +263,7 @@ pub fn builtin_option(cell: &str) -> Option<&'static str> {
 /// (`Don't know` = `dont know` = `DONT-KNOW`).
 pub fn fold_label(s: &str) -> String {
     let mut norm = String::new();
-    crate::text::normalise::normalise_word(s, &mut norm);
+    crate::text::normalise::normalise_chars(s, &mut norm);
     norm.chars().filter(|c| c.is_alphanumeric()).collect()
 }
 

@@ -6,6 +6,7 @@ mod harness;
 mod demo;
 mod dictionaries;
 mod errors;
+mod hostile;
 mod html;
 mod inputs;
 mod properties;

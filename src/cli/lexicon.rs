@@ -95,7 +95,13 @@ pub fn execute(args: &LexiconArgs) -> Result<()> {
 fn check(args: &CheckArgs) -> Result<()> {
     // A lexicon that does not load is the first error: report it and exit 1.
     let (lexicon, compiled) = load(&args.file).map_err(|e| Error::Check(e.to_string()))?;
-    let mut findings = lint::lint(&lexicon, &compiled);
+    // What the reader skipped comes first, then what the lint finds.
+    let mut findings: Vec<lint::Finding> = lexicon
+        .warnings
+        .iter()
+        .map(|w| lint::Finding { line: w.location.line, severity: Severity::Warning, message: w.message.clone() })
+        .collect();
+    findings.extend(lint::lint(&lexicon, &compiled));
     let mut columns = args.text_columns.clone();
     if let Some(p) = &args.survey {
         let survey = Survey::from_path(p)?;

@@ -145,6 +145,21 @@ pub fn delimiter(s: &str) -> Result<u8> {
     }
 }
 
+/// What a dictionary reader skipped (garbage lines, conditional entries): shown, so
+/// nothing in a lexicon is dropped unseen; the first few, then a count.
+fn print_reader_warnings(lexicon: &Lexicon) {
+    const SHOWN: usize = 20;
+    for w in lexicon.warnings.iter().take(SHOWN) {
+        eprintln!("codeframe: warning: {w}");
+    }
+    if lexicon.warnings.len() > SHOWN {
+        eprintln!(
+            "codeframe: warning: ... and {} more lexicon warnings (codeframe lexicon check lists them all)",
+            lexicon.warnings.len() - SHOWN
+        );
+    }
+}
+
 impl SourceArgs {
     /// Whether no survey and no input were given (the bundled demo).
     pub fn is_demo(&self) -> bool {
@@ -183,6 +198,7 @@ impl SourceArgs {
             None => return Err(Error::Usage("no lexicon: give --lexicon or name one in the survey spec".into())),
         };
         lexicon.check_questions(&survey.open_ids())?;
+        print_reader_warnings(&lexicon);
         let input = match (&self.input, &survey.responses) {
             (Some(p), _) if p.as_os_str() == "-" => InputSource::Stdin,
             (Some(p), _) => InputSource::File(p.clone()),

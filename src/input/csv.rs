@@ -46,7 +46,13 @@ impl ResponseReader {
     pub fn from_text(text: TextInput, name: PathBuf, survey: &Survey, options: &ReadOptions) -> Result<ResponseReader> {
         let lines = Arc::new(Mutex::new(LineBreaks::default()));
         let delimiter = options.delimiter.unwrap_or_else(|| sniff_delimiter(&text.head));
-        let counter = LineCounter { inner: text.reader, lines: Arc::clone(&lines), offset: 0, last: 0 };
+        let counter = LineCounter {
+            inner: text.reader,
+            lines: Arc::clone(&lines),
+            offset: 0,
+            last: 0,
+            quoting: Quoting::new(delimiter),
+        };
         let mut reader = csv::ReaderBuilder::new()
             .flexible(true)
             .has_headers(true)
@@ -54,6 +60,18 @@ impl ResponseReader {
             .buffer_capacity(1 << 20)
             .from_reader(counter);
         let header = reader.byte_headers().map_err(|e| csv_error(&name, e))?.clone();
+        let (unclosed, total) = {
+            let lines = lines.lock().expect("line counter lock is never poisoned");
+            (lines.unclosed_quote_to, lines.total_bytes)
+        };
+        if let Some(last_line) = unclosed.filter(|_| reader.position().byte() == total) {
+            return Err(Error::input(
+                Location::file(&name).at_line(1),
+                format!(
+                    "the header row opens a quote that is never closed: all {last_line} lines were read as the header"
+                ),
+            ));
+        }
         if header.is_empty() || (header.len() == 1 && header[0].is_empty()) {
             return Err(Error::input(Location::file(&name), "the file is empty: no header row"));
         }
@@ -138,8 +156,23 @@ impl RowReader for ResponseReader {
             self.last_byte = self.reader.position().byte();
             self.rows += 1;
             let start = record.position().map_or(0, |p| p.byte());
-            let line = self.lines.lock().expect("line counter lock is never poisoned").line_at(start);
-            let reject = self.checker.check(&record, line, self.rows);
+            let mut lines = self.lines.lock().expect("line counter lock is never poisoned");
+            let line = lines.line_at(start);
+            let mut reject = self.checker.check(&record, line, self.rows);
+            // A quote never closed swallows the rest of the file into this (last) row:
+            // the csv crate accepts that silently, so it is caught here.
+            if let Some(last_line) = lines.unclosed_quote_to.filter(|_| self.last_byte == lines.total_bytes) {
+                let id =
+                    self.columns.id.and_then(|i| record.get(i)).map(|b| String::from_utf8_lossy(b).trim().to_string());
+                reject = Some(Reject {
+                    line,
+                    row: self.rows,
+                    id,
+                    column: None,
+                    reason: RejectReason::UnclosedQuote { last_line },
+                });
+            }
+            drop(lines);
             rows.push(RawRow { line, row: self.rows, record: std::mem::take(&mut record), reject });
         }
         if rows.is_empty() {
@@ -155,10 +188,19 @@ impl RowReader for ResponseReader {
 ///
 /// The csv crate's own line numbers miss a lone `\r` and are off by one after
 /// `\r\n`, so lines are counted here: a `\r`, or a `\n` not preceded by `\r`.
+///
+/// At the end of the input it also holds whether a quoted field was left open (see
+/// [`Quoting`]), and so the last line the unclosed row swallowed.
 #[derive(Default, Debug)]
 struct LineBreaks {
     pending: VecDeque<u64>,
     passed: u64,
+    /// Line breaks seen so far.
+    breaks: u64,
+    /// Bytes seen, once the input is exhausted.
+    total_bytes: u64,
+    /// Set at the end of the input if it ends inside a quoted field: the last line.
+    unclosed_quote_to: Option<u64>,
 }
 
 impl LineBreaks {
@@ -172,12 +214,14 @@ impl LineBreaks {
     }
 }
 
-/// A reader that notes where line breaks are as bytes pass through it.
+/// A reader that notes where line breaks are as bytes pass through it, and whether
+/// the input ends inside a quoted field.
 struct LineCounter {
     inner: Box<dyn Read + Send>,
     lines: Arc<Mutex<LineBreaks>>,
     offset: u64,
     last: u8,
+    quoting: Quoting,
 }
 
 impl Read for LineCounter {
@@ -187,11 +231,82 @@ impl Read for LineCounter {
         for (i, &b) in buf[..n].iter().enumerate() {
             if b == b'\r' || (b == b'\n' && self.last != b'\r') {
                 lines.pending.push_back(self.offset + i as u64);
+                lines.breaks += 1;
             }
+            self.quoting.feed(b);
             self.last = b;
         }
         self.offset += n as u64;
+        if n == 0 && !buf.is_empty() {
+            lines.total_bytes = self.offset;
+            if self.quoting.state == QuoteState::Quoted {
+                let ends_with_break = matches!(self.last, b'\r' | b'\n');
+                lines.unclosed_quote_to = Some(lines.breaks + u64::from(!ends_with_break));
+            }
+        }
         Ok(n)
+    }
+}
+
+/// Where the csv crate's parser is with respect to quotes: a shadow of `csv-core`'s
+/// state machine for the options codeframe reads with (`"` quotes, doubled to escape,
+/// any of CR, LF, CRLF ends a record, no comments). Only [`QuoteState::Quoted`] at the
+/// end of the input matters: a quote was opened and never closed.
+#[derive(Debug)]
+struct Quoting {
+    delimiter: u8,
+    state: QuoteState,
+    /// Bytes of a leading UTF-8 byte-order mark seen so far (`None` once decided).
+    bom: Option<usize>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum QuoteState {
+    /// At the start of a field (or record).
+    FieldStart,
+    /// In a field that did not start with a quote (quotes in it are literal).
+    Unquoted,
+    /// In a quoted field.
+    Quoted,
+    /// Just after a quote in a quoted field: it closes the field, or doubles.
+    QuoteInQuoted,
+}
+
+const UTF8_BOM: &[u8; 3] = b"\xEF\xBB\xBF";
+
+impl Quoting {
+    fn new(delimiter: u8) -> Quoting {
+        Quoting { delimiter, state: QuoteState::FieldStart, bom: Some(0) }
+    }
+
+    /// Advances over the next byte of the input.
+    fn feed(&mut self, b: u8) {
+        // csv-core skips a UTF-8 byte-order mark at the very start: hold its bytes
+        // until it is complete (dropped) or turns out not to be one (replayed).
+        if let Some(seen) = self.bom {
+            if b == UTF8_BOM[seen] {
+                self.bom = (seen + 1 < UTF8_BOM.len()).then_some(seen + 1);
+                return;
+            }
+            self.bom = None;
+            for &held in &UTF8_BOM[..seen] {
+                self.step(held);
+            }
+        }
+        self.step(b);
+    }
+
+    fn step(&mut self, b: u8) {
+        use QuoteState::*;
+        let ends_field = b == self.delimiter || b == b'\r' || b == b'\n';
+        self.state = match self.state {
+            FieldStart if b == b'"' => Quoted,
+            QuoteInQuoted if b == b'"' => Quoted,
+            FieldStart | Unquoted | QuoteInQuoted if ends_field => FieldStart,
+            FieldStart | Unquoted | QuoteInQuoted => Unquoted,
+            Quoted if b == b'"' => QuoteInQuoted,
+            Quoted => Quoted,
+        };
     }
 }
 

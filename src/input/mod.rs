@@ -254,6 +254,12 @@ pub enum RejectReason {
         /// The limit.
         limit: usize,
     },
+    /// A quoted cell of the row is never closed, so the rest of the input was read
+    /// into the row (CSV).
+    UnclosedQuote {
+        /// The last line of the input, which the row runs to.
+        last_line: u64,
+    },
     /// A line of a JSON Lines input is not a JSON object.
     InvalidJson {
         /// What is wrong with it.
@@ -275,6 +281,10 @@ impl std::fmt::Display for RejectReason {
             RejectReason::CellTooLarge { bytes, limit } => {
                 write!(f, "cell is {bytes} bytes, over the limit of {limit}")
             }
+            RejectReason::UnclosedQuote { last_line } => write!(
+                f,
+                "a quote opened in this row is never closed: the rest of the file (to line {last_line}) was read as this row"
+            ),
             RejectReason::InvalidJson { message } => write!(f, "not a JSON object: {message}"),
         }
     }
@@ -359,9 +369,21 @@ impl Columns {
 }
 
 fn missing_column(name: &str, header: &[String]) -> String {
-    let shown: Vec<&str> = header.iter().take(30).map(String::as_str).collect();
+    let shown: Vec<String> = header.iter().take(30).map(|h| shown_name(h)).collect();
     let more = if header.len() > 30 { format!(", ... ({} in all)", header.len()) } else { String::new() };
     format!("no column {name:?} in the header (columns: {}{more})", shown.join(", "))
+}
+
+/// A column name as shown in a message: control characters escaped (a NUL byte
+/// shows as `\0`), and cut after 40 characters (a header can be a swallowed file).
+fn shown_name(name: &str) -> String {
+    const MAX: usize = 40;
+    let escape = |c: char| -> String { if c.is_control() { c.escape_debug().collect() } else { c.to_string() } };
+    let mut out: String = name.chars().take(MAX).map(escape).collect();
+    if name.chars().nth(MAX).is_some() {
+        out.push_str("...");
+    }
+    out
 }
 
 /// Where responses come from: a file, standard input or bytes (the embedded demo).

@@ -520,7 +520,7 @@ impl CompiledLexicon {
                         g.as_str().into()
                     } else {
                         let mut out = String::new();
-                        normalise::normalise_word(g, &mut out);
+                        normalise::normalise_chars(g, &mut out);
                         out.into()
                     };
                     let kind = if opts.case_sensitive { PatternKind::CasedGlob } else { PatternKind::Glob };

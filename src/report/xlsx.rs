@@ -167,6 +167,22 @@ fn cell_text(s: &str) -> Cow<'_, str> {
     Cow::Borrowed(s)
 }
 
+/// The shortest prefix of `s` that the workbook shows as it shows `s` (a cell holds
+/// at most 32,767 characters): all a run needs to keep of a long answer for it.
+pub fn cell_prefix(s: &str) -> &str {
+    if s.len() <= EXCEL_CELL_CHARS {
+        return s;
+    }
+    let mut units = 0;
+    for (i, c) in s.char_indices() {
+        units += c.len_utf16();
+        if units > EXCEL_CELL_CHARS {
+            return &s[..i + c.len_utf8()];
+        }
+    }
+    s
+}
+
 /// Lines `s` takes wrapped word by word at `width` characters (a longer word breaks).
 fn wrapped_lines(s: &str, width: usize) -> usize {
     let width = width.max(1);
@@ -746,6 +762,16 @@ mod tests {
         // astral characters count two UTF-16 units
         let emoji = "😀".repeat(20_000);
         assert!(cell_text(&emoji).encode_utf16().count() <= EXCEL_CELL_CHARS);
+    }
+
+    #[test]
+    fn a_cell_prefix_shows_as_the_whole_text() {
+        let exact = "a".repeat(EXCEL_CELL_CHARS);
+        for s in ["short".to_string(), exact.clone(), format!("{exact}b"), "é".repeat(40_000), "😀".repeat(20_000)] {
+            let prefix = cell_prefix(&s);
+            assert!(prefix.len() <= EXCEL_CELL_CHARS * 4 + 4 && s.starts_with(prefix));
+            assert_eq!(cell_text(prefix), cell_text(&s), "{}", s.len());
+        }
     }
 
     #[test]

@@ -210,12 +210,18 @@ pub struct Session {
     tokens: Vec<Token>,
     norm_buf: String,
     generation: u64,
+    /// Bytes the vocabulary holds (the words as written, normalised and stemmed).
+    vocab_bytes: usize,
 }
 
 /// The vocabulary bound: past this many distinct words the cache starts afresh. A
 /// Zipfian vocabulary repeats its common words, so a quarter of a million types covers
 /// nearly every token while keeping each worker's cache to some tens of megabytes.
 const VOCAB_LIMIT: usize = 1 << 18;
+
+/// The vocabulary bound in bytes: distinct huge "words" (a pasted base64 blob in every
+/// row) must not pile up either.
+const VOCAB_BYTES: usize = 64 << 20;
 
 /// Words as written, mapped to term ids: a hash table of (hash, id) over an arena of
 /// the words' bytes, so a lookup hashes the word once and compares bytes only on a
@@ -270,9 +276,10 @@ impl Vocab {
 impl Session {
     /// Analyses `text`, returning its tokens.
     pub fn analyze(&mut self, analyzer: &Analyzer, text: &str) -> &[Token] {
-        if self.terms.len() > VOCAB_LIMIT || self.vocab.bytes.len() > u32::MAX as usize / 2 {
+        if self.terms.len() > VOCAB_LIMIT || self.vocab_bytes > VOCAB_BYTES {
             self.vocab.clear();
             self.terms.clear();
+            self.vocab_bytes = 0;
             self.generation += 1;
         }
         self.words.clear();
@@ -289,6 +296,7 @@ impl Session {
                 None => {
                     normalise::normalise_word(raw, &mut self.norm_buf);
                     let term = analyzer.term_from_norm(self.norm_buf.clone());
+                    self.vocab_bytes += raw.len() + term.norm.len() + term.stem.len();
                     let id = self.terms.len() as TermId;
                     self.terms.push(term);
                     self.vocab.insert(hash, raw.as_bytes(), id);
@@ -370,5 +378,24 @@ mod tests {
             a.analyze("Harassment, stalking & BEHAVIOR!").iter().map(|w| w.term.norm.to_string()).collect();
         let twice: Vec<String> = a.analyze(&once.join(" ")).iter().map(|w| w.term.norm.to_string()).collect();
         assert_eq!(once, twice);
+    }
+
+    proptest::proptest! {
+        /// Analysing the normalised words again gives the same words: Latin, Greek,
+        /// Cyrillic, Hebrew, Arabic, CJK, emoji, punctuation, compatibility forms
+        /// (fullwidth, ligatures), combining marks on letters. (Marks on nothing, scripts newer than the Unicode
+        /// tables of unicode-segmentation are not promised.)
+        #[test]
+        fn analysis_is_idempotent_on_any_text(
+            text in "([a-zA-Z0-9 .,:'-]|[\u{A0}-\u{24F}]|[\u{370}-\u{52F}]|[\u{5D0}-\u{5EA}]|[\u{621}-\u{64A}]|[\u{2000}-\u{206F}]|[\u{FB00}-\u{FB06}]|[\u{FF01}-\u{FF5E}]|[a-z\u{E0}-\u{FF}][\u{300}-\u{36F}]|\u{149}|\u{2BC}|\u{FE52}|\u{2024}|[\u{1F600}-\u{1F64F}]|[\u{4E00}-\u{4E2F}]){0,40}",
+            hyphenated in proptest::bool::ANY,
+        ) {
+            let a = Analyzer::with_options(AnalyzerOptions { hyphenated_words: hyphenated, ..AnalyzerOptions::default() });
+            // A word NFKC leaves nothing of (a lone U+02BC) has an empty norm, no word.
+            let once: Vec<String> =
+                a.analyze(&text).iter().map(|w| w.term.norm.to_string()).filter(|n| !n.is_empty()).collect();
+            let twice: Vec<String> = a.analyze(&once.join(" ")).iter().map(|w| w.term.norm.to_string()).collect();
+            proptest::prop_assert_eq!(once, twice);
+        }
     }
 }

@@ -7,31 +7,53 @@
 use rustc_hash::FxHashMap;
 use std::sync::OnceLock;
 use unicode_normalization::UnicodeNormalization;
+use unicode_segmentation::UnicodeSegmentation;
 
 /// Characters that are all spelled `'` after normalisation.
 const APOSTROPHES: [char; 7] = ['\u{2019}', '\u{2018}', '\u{201B}', '\u{02BC}', '\u{FF07}', '\u{2032}', '`'];
 
-/// Invisible characters dropped from words (zero-width space/joiners, soft hyphen, BOM).
+/// Invisible characters dropped from words: zero-width space and joiners, word
+/// joiner, soft hyphen, BOM; bidirectional marks, embeddings and isolates (text
+/// pasted from right-to-left contexts carries them: `police\u{200F}` is `police`);
+/// variation selectors and tag characters (emoji presentation).
 fn is_invisible(c: char) -> bool {
-    matches!(c, '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{2060}' | '\u{FEFF}' | '\u{00AD}')
+    matches!(
+        c,
+        '\u{200B}'..='\u{200F}'
+            | '\u{2060}'
+            | '\u{FEFF}'
+            | '\u{00AD}'
+            | '\u{061C}'
+            | '\u{202A}'..='\u{202E}'
+            | '\u{2066}'..='\u{2069}'
+            | '\u{FE00}'..='\u{FE0F}'
+            | '\u{E0000}'..='\u{E007F}'
+    )
 }
 
 /// Writes the normalised form of `word` into `out` (cleared first).
 ///
 /// ASCII words take a fast path (lowercasing only); anything else goes through
-/// NFKC, apostrophe unification and Unicode lowercasing. Both paths give the same
-/// result on ASCII input.
+/// NFKC, apostrophe unification and Unicode lowercasing, and stays one word (see
+/// `keep_one_word`). Both paths give the same result on ASCII input.
 pub fn normalise_word(word: &str, out: &mut String) {
+    normalise_chars(word, out);
+    if !word.is_ascii() {
+        keep_one_word(out);
+    }
+}
+
+/// [`normalise_word`] character by character, for text that is not one word (globs,
+/// labels): NFKC, invisible characters dropped, apostrophes unified, lowercased.
+pub fn normalise_chars(word: &str, out: &mut String) {
     out.clear();
     if word.is_ascii() {
         out.push_str(word);
         out.make_ascii_lowercase();
         return;
     }
-    for c in word.nfkc() {
-        if is_invisible(c) {
-            continue;
-        }
+    // Invisible characters go first, so NFKC composes what they separated (i, RLM, U+0301).
+    for c in word.chars().filter(|&c| !is_invisible(c)).nfkc() {
         if APOSTROPHES.contains(&c) {
             out.push('\'');
         } else if c == 'ß' {
@@ -40,6 +62,42 @@ pub fn normalise_word(word: &str, out: &mut String) {
             out.extend(c.to_lowercase());
         }
     }
+}
+
+/// NFKC can turn a word into text that segments otherwise (`ŉ` becomes `'n`, whose
+/// apostrophe is no part of a word): such a norm keeps only its letters, digits and
+/// marks (none first), so analysing normalised text again gives the same words. Hyphens (of hyphenated
+/// words) are kept between parts.
+fn keep_one_word(out: &mut String) {
+    let one_word = |part: &str| {
+        let mut words = part.unicode_word_indices();
+        !part.contains(char::is_whitespace)
+            && matches!((words.next(), words.next()), (Some((0, w)), None) if w.len() == part.len())
+    };
+    let hyphen = |c: char| matches!(c, '-' | '\u{2010}' | '\u{2011}');
+    if out.split(hyphen).all(one_word) {
+        return;
+    }
+    // Its words run together without the stops, colons and apostrophes between
+    // letters, which could otherwise split it again; if that is still not one word
+    // (ideographs are a word each), its first word.
+    let fix = |part: &str| -> String {
+        if one_word(part) {
+            return part.to_string();
+        }
+        let joined: String = part
+            .unicode_words()
+            .flat_map(|w| w.chars().filter(|&c| !matches!(c, '.' | ':' | '\'' | ',' | ';') && !c.is_whitespace()))
+            .nfkc()
+            .skip_while(|&c| unicode_normalization::char::is_combining_mark(c))
+            .collect();
+        if joined.is_empty() || one_word(&joined) {
+            return joined;
+        }
+        joined.unicode_words().next().unwrap_or_default().to_string()
+    };
+    let fixed: Vec<String> = out.split(hyphen).map(fix).filter(|part| !part.is_empty()).collect();
+    *out = fixed.join("-");
 }
 
 /// British spelling for an American one (`behavior` -> `behaviour`), if listed.
@@ -88,8 +146,23 @@ mod tests {
     }
 
     #[test]
+    fn a_norm_stays_one_word() {
+        // NFKC gives U+02BC n, and U+02BC becomes an apostrophe, no part of a word
+        assert_eq!(norm("\u{149}"), "n");
+        assert_eq!(norm("\u{2BC}okina"), "okina");
+        assert_eq!(norm("don\u{2019}t"), "don't");
+        assert_eq!(norm("caf\u{E9}-bar"), "caf\u{E9}-bar");
+    }
+
+    #[test]
     fn drops_invisible_characters() {
         assert_eq!(norm("sta\u{200B}lk\u{AD}ing"), "stalking");
+        // bidi marks and isolates around words copied from right-to-left text
+        assert_eq!(norm("police\u{200F}"), "police");
+        assert_eq!(norm("\u{202B}cost\u{202C}"), "cost");
+        assert_eq!(norm("harass\u{2066}ment\u{2069}"), "harassment");
+        assert_eq!(norm("\u{200E}\u{5E9}\u{5DC}\u{5D5}\u{5DD}\u{200F}"), "\u{5E9}\u{5DC}\u{5D5}\u{5DD}");
+        assert_eq!(norm("ok\u{FE0F}"), "ok");
     }
 
     #[test]

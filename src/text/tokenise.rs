@@ -124,7 +124,7 @@ fn words(text: &str, e: &mut impl WordSink) {
         let piece_end = b[non_ascii..].iter().position(u8::is_ascii_whitespace).map_or(b.len(), |i| non_ascii + i);
         ascii_words(b, pos, piece_start, e);
         for (start, word) in text[piece_start..piece_end].unicode_word_indices() {
-            let may_run_on = word.bytes().any(|c| c == b'.' || c == b':');
+            let may_run_on = word.contains(RUN_ON_SEPARATORS);
             e.word(piece_start + start, piece_start + start + word.len(), may_run_on);
         }
         pos = piece_end;
@@ -190,26 +190,43 @@ fn ascii_words(b: &[u8], from: usize, to: usize, e: &mut impl WordSink) {
     }
 }
 
+/// The normalised form of `s` (`ﬁ` is `fi`, a zero-width joiner nothing).
+fn norm_part(s: &str) -> std::borrow::Cow<'_, str> {
+    if s.is_ascii() {
+        return s.into();
+    }
+    let mut out = String::new();
+    super::normalise::normalise_chars(s, &mut out);
+    out.into()
+}
+
+/// The full stops and colons a word can hold (UAX #29 MidLetter and MidNumLet): the
+/// ASCII ones and those NFKC turns into them (fullwidth, small, one dot leader), so
+/// a word splits the same before and after normalisation.
+const RUN_ON_SEPARATORS: [char; 7] = ['.', ':', '\u{FF0E}', '\u{FF1A}', '\u{FE52}', '\u{FE55}', '\u{2024}'];
+
 /// Splits `text[start..end]` at a `.` or `:` between letters where the part before
 /// (since the last split) and the part after (up to the next separator) are both at
 /// least two characters long: `stalking.The` -> `stalking`, `The`; `e.g` stays.
 fn split_run_ons(text: &str, start: usize, end: usize, push: &mut impl FnMut(usize, usize)) {
     let word = &text[start..end];
-    if !word.bytes().any(|b| b == b'.' || b == b':') {
+    if !word.contains(RUN_ON_SEPARATORS) {
         push(start, end);
         return;
     }
-    let seps: Vec<usize> = word.match_indices(['.', ':']).map(|(i, _)| i).collect();
+    let seps: Vec<(usize, usize)> = word.match_indices(RUN_ON_SEPARATORS).map(|(i, m)| (i, m.len())).collect();
     let mut piece_start = 0;
-    for (k, &sep) in seps.iter().enumerate() {
-        let next_sep = seps.get(k + 1).copied().unwrap_or(word.len());
+    for (k, &(sep, len)) in seps.iter().enumerate() {
+        let next_sep = seps.get(k + 1).map_or(word.len(), |s| s.0);
         let left = &word[piece_start..sep];
-        let right = &word[sep + 1..next_sep];
+        let right = &word[sep + len..next_sep];
+        // Judged on the normalised parts, so text splits as its normalised form does.
+        let (left, right) = (norm_part(left), norm_part(right));
         let letter_before = left.chars().next_back().is_some_and(char::is_alphabetic);
         let letter_after = right.chars().next().is_some_and(char::is_alphabetic);
         if letter_before && letter_after && left.chars().count() >= 2 && right.chars().count() >= 2 {
             push(start + piece_start, start + sep);
-            piece_start = sep + 1;
+            piece_start = sep + len;
         }
     }
     push(start + piece_start, end);
@@ -229,8 +246,8 @@ pub fn join_hyphenated(text: &str, words: &mut Vec<Word>) {
         let gap = &text[prev.span.end..next.span.start];
         let joins = !gap.is_empty()
             && gap.chars().all(is_hyphen)
-            && text[..prev.span.end].chars().next_back().is_some_and(char::is_alphabetic)
-            && text[next.span.start..].chars().next().is_some_and(char::is_alphabetic);
+            && word_norm(&text[prev.span.start..prev.span.end]).chars().next_back().is_some_and(letter_or_mark)
+            && word_norm(&text[next.span.start..next.span.end]).chars().next().is_some_and(char::is_alphabetic);
         if joins {
             words[w].span.end = next.span.end;
         } else {
@@ -239,6 +256,22 @@ pub fn join_hyphenated(text: &str, words: &mut Vec<Word>) {
         }
     }
     words.truncate(w + 1);
+}
+
+/// The normalised form of the word `s`, on which joining is judged (so a word joins
+/// as its normalised form would).
+fn word_norm(s: &str) -> std::borrow::Cow<'_, str> {
+    if s.is_ascii() {
+        return s.into();
+    }
+    let mut out = String::new();
+    super::normalise::normalise_word(s, &mut out);
+    out.into()
+}
+
+/// A letter, or a combining mark (on a letter: `b\u{301}`).
+fn letter_or_mark(c: char) -> bool {
+    c.is_alphabetic() || unicode_normalization::char::is_combining_mark(c)
 }
 
 /// A hyphen between two parts of a word: ASCII `-`, U+2010 HYPHEN, U+2011 NON-BREAKING HYPHEN.
