@@ -347,3 +347,18 @@ fn a_dic_with_garbage_lines_keeps_the_good_ones_and_warns_with_lines() {
     let err = dir.fails(&["run", "--survey", "survey.toml", "--lexicon", "bad.dic", "--out", "o"], 2);
     assert!(err.contains("bad.dic:5: the file is not UTF-8"), "{err}");
 }
+
+/// The fuzzer's first find (fuzz/fuzz_targets/analyzer.rs): a word NFKC turned into
+/// something that segments otherwise (`ŉ`, `ʼokina`, a fullwidth full stop) broke
+/// "analysing the normalised words again gives the same words".
+#[test]
+fn fuzz_regression_analysis_is_idempotent_on_compatibility_forms() {
+    let bytes = std::fs::read("tests/fixtures/fuzz/analyzer-idempotence-1.bin").unwrap();
+    let text = String::from_utf8_lossy(&bytes[1..]);
+    let norms = |t: &str| -> Vec<String> {
+        Analyzer::new().analyze(t).into_iter().map(|w| w.term.norm.to_string()).filter(|n| !n.is_empty()).collect()
+    };
+    let once = norms(&text);
+    assert!(once.contains(&"okina".to_string()) && once.contains(&"ab".to_string()), "{once:?}");
+    assert_eq!(norms(&once.join(" ")), once);
+}
