@@ -52,6 +52,11 @@ pub struct RunArgs {
     /// filter for engines that pipe rows through a program.
     #[arg(long)]
     pub codes_only: bool,
+    /// Also write codes.parquet, counts.parquet (with `--measure counts`),
+    /// theme_frequencies.parquet and closed_answers.parquet: typed copies of the CSVs,
+    /// for pandas, polars, DuckDB and Spark.
+    #[arg(long, conflicts_with = "codes_only")]
+    pub parquet: bool,
     /// No progress bar and no summary on the terminal.
     #[arg(long, short)]
     pub quiet: bool,
@@ -76,6 +81,7 @@ pub fn execute(args: &RunArgs) -> Result<()> {
     options.campaign_min = (!args.no_campaigns).then_some(args.campaign_min.max(2));
     options.shard = args.shard.as_deref().map(codeframe::pipeline::Shard::parse).transpose()?;
     options.partial = args.partial || options.shard.is_some();
+    options.parquet = args.parquet;
     options.measure = match args.measure {
         MeasureArg::Presence => Measure::Presence,
         MeasureArg::Counts => Measure::Counts,
