@@ -8,6 +8,7 @@ mod dictionaries;
 mod errors;
 mod html;
 mod inputs;
+mod parquet;
 mod properties;
 mod runs;
 mod tools;
