@@ -50,6 +50,8 @@ pub struct RunOptions {
     pub partial: bool,
     /// Most codes on the workbook's Codes sheet.
     pub workbook_codes: u32,
+    /// Also write the per-row files and tallies as Parquet (the `parquet` feature).
+    pub parquet: bool,
 }
 
 /// A deterministic 1/N of an input: data rows whose number r has (r - 1) mod N = K - 1.
@@ -106,6 +108,7 @@ impl Default for RunOptions {
             shard: None,
             partial: false,
             workbook_codes: report::xlsx::DEFAULT_CODES_SHOWN,
+            parquet: false,
         }
     }
 }
@@ -607,6 +610,9 @@ pub fn stream(
 /// Runs a job: codes the input and writes every output file into `out_dir` (with
 /// `partial`, the files `codeframe merge` combines instead of reports).
 pub fn run(job: &Job, progress: &dyn Fn(Progress)) -> Result<Outcome> {
+    if job.options.parquet {
+        report::parquet::ensure_available()?;
+    }
     let out = &job.out_dir;
     guard_output_dir(out, &job.input)?;
     let partial = job.options.partial || job.options.shard.is_some();
@@ -701,6 +707,10 @@ fn finish(
     // The workbook reads codes.csv back (committed before) for its Codes sheet.
     report::xlsx::write(out, &summary, &out.join("codes.csv"), options.rounding, options.workbook_codes)?;
     files.push(out.join(report::xlsx::FILE_NAME));
+    if options.parquet {
+        // Typed copies of the CSVs above, read back in bounded batches.
+        files.extend(report::parquet::write(out, options.measure == Measure::Counts)?);
+    }
     report::manifest::write(out, inputs, options, &summary, files)?;
     files.push(out.join("manifest.json"));
     Ok(summary)
@@ -802,6 +812,9 @@ pub struct PartialOptions {
     pub reject_duplicate_ids: bool,
     /// Most codes on the workbook's Codes sheet.
     pub workbook_codes: u32,
+    /// Parquet copies asked for (absent from partial.json files written before it existed).
+    #[serde(default)]
+    pub parquet: bool,
 }
 
 impl PartialOptions {
@@ -818,6 +831,7 @@ impl PartialOptions {
             max_cell_bytes: o.read.max_cell_bytes,
             reject_duplicate_ids: o.read.reject_duplicate_ids,
             workbook_codes: o.workbook_codes,
+            parquet: o.parquet,
         }
     }
 
@@ -874,7 +888,9 @@ pub fn merge(job: &Job, parts: &[PathBuf]) -> Result<Outcome> {
         if hashes(p) != hashes(first) {
             return Err(mismatch(i, "their inputs (survey, lexicon or responses)"));
         }
-        if p.options != first.options {
+        // Parquet copies are extra files, not different results: any part (or the
+        // merge itself) asking for them is enough.
+        if (PartialOptions { parquet: first.options.parquet, ..p.options.clone() }) != first.options {
             return Err(mismatch(i, "their options"));
         }
     }
@@ -887,6 +903,10 @@ pub fn merge(job: &Job, parts: &[PathBuf]) -> Result<Outcome> {
                 c.path.display()
             )));
         }
+    }
+    let parquet = job.options.parquet || loaded.iter().any(|p| p.options.parquet);
+    if parquet {
+        report::parquet::ensure_available()?;
     }
     let n = first.shard.map_or(1, |s| s.n);
     let mut seen: Vec<u32> = loaded.iter().map(|p| p.shard.map_or(1, |s| s.k)).collect();
@@ -919,7 +939,8 @@ pub fn merge(job: &Job, parts: &[PathBuf]) -> Result<Outcome> {
         merge_rows(&inputs, &path, strip_row)?;
         files.push(path);
     }
-    let options = first.options.run_options(&job.options);
+    let mut options = first.options.run_options(&job.options);
+    options.parquet = parquet;
     let inputs = first.inputs.clone();
     let summary = finish(job.survey, job.lexicon, &tally, extras, &inputs, &options, out, &mut files)?;
     Ok(Outcome { tally, summary, files })
@@ -1033,6 +1054,10 @@ pub const OUTPUT_NAMES: &[&str] = &[
     "crosstabs.csv",
     "cooccurrence.csv",
     "codeframe.xlsx",
+    "codes.parquet",
+    "counts.parquet",
+    "theme_frequencies.parquet",
+    "closed_answers.parquet",
     "manifest.json",
 ];
 
@@ -1244,6 +1269,14 @@ pub fn diff(job: &Job, previous: &Path) -> Result<DiffOutcome> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The output-folder guard knows every file a run can write.
+    #[test]
+    fn output_names_cover_the_parquet_files() {
+        for name in report::parquet::FILE_NAMES {
+            assert!(OUTPUT_NAMES.contains(&name), "{name}");
+        }
+    }
 
     /// codes.csv, counts.csv and rejects.csv held only what the chunk's csv writers had
     /// flushed: each chunk's last rows were cut mid-record (found while benchmarking, issue 5).

@@ -52,6 +52,11 @@ fn responses(picks: &[usize]) -> String {
     String::from_utf8(w.into_inner().unwrap()).unwrap()
 }
 
+/// Default options, with every optional output (Parquet, when built in) on.
+fn options() -> RunOptions {
+    RunOptions { parquet: codeframe::report::parquet::AVAILABLE, ..RunOptions::default() }
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 8, ..ProptestConfig::default() })]
 
@@ -63,8 +68,8 @@ proptest! {
     ) {
         let dir = Workdir::new();
         let input = dir.write("r.csv", responses(&picks));
-        run(&input, dir.join("a"), RunOptions { threads: 1, ..RunOptions::default() });
-        run(&input, dir.join("b"), RunOptions { threads, chunk_rows, chunk_bytes: 1 << 12, ..RunOptions::default() });
+        run(&input, dir.join("a"), RunOptions { threads: 1, ..options() });
+        run(&input, dir.join("b"), RunOptions { threads, chunk_rows, chunk_bytes: 1 << 12, ..options() });
         prop_assert_eq!(outputs(&dir.join("a")), outputs(&dir.join("b")));
     }
 
@@ -72,15 +77,15 @@ proptest! {
     fn shards_merged_equal_the_whole(picks in proptest::collection::vec(0usize..200, 1..50), n in 1u32..5) {
         let dir = Workdir::new();
         let input = dir.write("r.csv", responses(&picks));
-        run(&input, dir.join("whole"), RunOptions::default());
+        run(&input, dir.join("whole"), options());
         let mut parts = Vec::new();
         for k in 1..=n {
             let out = dir.join(&format!("p{k}"));
-            run(&input, out.clone(), RunOptions { shard: Some(Shard { k, n }), ..RunOptions::default() });
+            run(&input, out.clone(), RunOptions { shard: Some(Shard { k, n }), ..options() });
             parts.push(out);
         }
         parts.reverse();
-        pipeline::merge(&job(&input, dir.join("merged"), RunOptions::default()), &parts).unwrap();
+        pipeline::merge(&job(&input, dir.join("merged"), options()), &parts).unwrap();
         prop_assert_eq!(outputs(&dir.join("whole")), outputs(&dir.join("merged")));
     }
 }

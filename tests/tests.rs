@@ -9,6 +9,7 @@ mod errors;
 mod hostile;
 mod html;
 mod inputs;
+mod parquet;
 mod properties;
 mod runs;
 mod tools;

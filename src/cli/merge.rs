@@ -17,6 +17,10 @@ pub struct MergeArgs {
     /// Where to write the merged outputs.
     #[arg(long, default_value = "out")]
     pub out: PathBuf,
+    /// Also write the Parquet files, as `codeframe run --parquet` does (implied when the
+    /// parts were run with `--parquet`).
+    #[arg(long)]
+    pub parquet: bool,
     /// The survey spec and lexicon the parts were coded with (checked against their hashes).
     #[command(flatten)]
     pub source: SourceArgs,
@@ -25,12 +29,14 @@ pub struct MergeArgs {
 /// Runs `codeframe merge`.
 pub fn execute(args: &MergeArgs) -> Result<()> {
     let loaded = args.source.load()?;
+    let mut options = loaded.options;
+    options.parquet = args.parquet;
     let job = Job {
         survey: &loaded.survey,
         lexicon: &loaded.lexicon,
         input: loaded.input,
         out_dir: args.out.clone(),
-        options: loaded.options,
+        options,
         config_files: loaded.config_files,
     };
     let outcome = pipeline::merge(&job, &args.parts)?;

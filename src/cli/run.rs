@@ -56,6 +56,11 @@ pub struct RunArgs {
     /// limit is 1048575).
     #[arg(long, default_value_t = codeframe::report::xlsx::DEFAULT_CODES_SHOWN)]
     pub workbook_codes: u32,
+    /// Also write codes.parquet, counts.parquet (with `--measure counts`),
+    /// theme_frequencies.parquet and closed_answers.parquet: typed copies of the CSVs,
+    /// for pandas, polars, DuckDB and Spark.
+    #[arg(long, conflicts_with = "codes_only")]
+    pub parquet: bool,
     /// No progress bar and no summary on the terminal.
     #[arg(long, short)]
     pub quiet: bool,
@@ -81,6 +86,7 @@ pub fn execute(args: &RunArgs) -> Result<()> {
     options.workbook_codes = args.workbook_codes;
     options.shard = args.shard.as_deref().map(codeframe::pipeline::Shard::parse).transpose()?;
     options.partial = args.partial || options.shard.is_some();
+    options.parquet = args.parquet;
     options.measure = match args.measure {
         MeasureArg::Presence => Measure::Presence,
         MeasureArg::Counts => Measure::Counts,

@@ -3,6 +3,8 @@
 //! [`Summary`] turns a [`Tally`] into figures, each with its base (numerator and
 //! denominator), in report order; every format (Markdown, HTML, JSON, CSV, XLSX)
 //! renders the same `Summary`, so they cannot disagree. Only this module knows output formats.
+//! Files read back once written (the workbook's Codes sheet, the Parquet copies) are
+//! written after the CSVs they read are committed.
 //! Files are written to a temporary name and renamed into place ([`AtomicFile`]), so
 //! an interrupted run never leaves a half-written report.
 
@@ -15,6 +17,7 @@ pub mod html;
 pub mod json;
 pub mod manifest;
 pub mod markdown;
+pub mod parquet;
 pub mod prose;
 pub mod validation;
 pub mod xlsx;
