@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-"""One table of per-theme F1 on demo, dev A, dev B and the paraphrase probes, plus the
-demo-figure check and `lexicon test`. Never touches dev C.
+"""One table of per-theme F1 on demo, dev A, dev B and the paraphrase probes, dev C (tunable since round 3),
+plus the demo-figure check and `lexicon test`. Never touches dev D (the held-out set).
 
 Usage: scripts/all.py [--save NAME | --diff NAME]   (snapshots kept in /tmp/codeframe-all-NAME.json)
 """
@@ -9,7 +9,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 os.chdir(ROOT)
 LEX = "lexicons/stalking-consultation.toml"
 res = {}
-for s in ["demo", "a", "b"]:
+for s in ["demo", "a", "b", "c"]:
     subprocess.run(["scripts/val.sh", s], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     res[s] = {f"{r['question']} {r['theme']}": r for r in csv.DictReader(open(f"/tmp/v-{s}/validation.csv")) if r["question"] != "(all)"}
 out = subprocess.run(["python3", "scripts/probe.py", "-q"], capture_output=True, text=True).stdout
@@ -27,7 +27,7 @@ if "--diff" in sys.argv:
     old = json.load(open(f"/tmp/codeframe-all-{sys.argv[sys.argv.index('--diff') + 1]}.json"))
 if "--save" in sys.argv:
     json.dump(snap, open(f"/tmp/codeframe-all-{sys.argv[sys.argv.index('--save') + 1]}.json", "w"))
-sets = ["demo", "a", "b", "probe"]
+sets = ["demo", "a", "b", "c", "probe"]
 print(f"{'':40}" + "".join(f"{s:>16}" for s in sets))
 for k in sorted(res["demo"]):
     cells = []
