@@ -12,12 +12,25 @@ res = {}
 for s in ["demo", "a", "b", "c"]:
     subprocess.run(["scripts/val.sh", s], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     res[s] = {f"{r['question']} {r['theme']}": r for r in csv.DictReader(open(f"/tmp/v-{s}/validation.csv")) if r["question"] != "(all)"}
-out = subprocess.run(["python3", "scripts/probe.py", "-q"], capture_output=True, text=True).stdout
-res["probe"] = {}
-for line in out.splitlines():
-    m = re.match(r"(\S+)\s+(\S+)\s+F1 (\S+)\s+tp (\d+) fp (\d+) fn (\d+)", line)
-    if m:
-        res["probe"][f"{m[1]} {m[2]}"] = {"f1": m[3], "fp": m[5], "fn": m[6]}
+# probe: every earlier paraphrase batch; new: the round-3 batches (regional, voices).
+# probes-holdout6.tsv is held out: measure it by hand at the end, never here.
+import tempfile
+BATCHES = {
+    "probe": ["probes.tsv", "probes-short.tsv", "probes-holdout.tsv", "probes-holdout2.tsv", "probes-holdout3.tsv",
+              "probes-holdout4.tsv", "probes-holdout5.tsv"],
+    "new": ["probes-regional.tsv", "probes-voices.tsv"],
+}
+for name, files in BATCHES.items():
+    tmp = tempfile.NamedTemporaryFile("w", suffix=".tsv", delete=False, encoding="utf-8")
+    for fn in files:
+        tmp.write(open(os.path.join("scripts", fn), encoding="utf-8").read().rstrip("\n") + "\n")
+    tmp.close()
+    out = subprocess.run(["python3", "scripts/probe.py", "-q", "--file", tmp.name], capture_output=True, text=True).stdout
+    res[name] = {}
+    for line in out.splitlines():
+        m = re.match(r"(\S+)\s+(\S+)\s+F1 (\S+)\s+tp (\d+) fp (\d+) fn (\d+)", line)
+        if m:
+            res[name][f"{m[1]} {m[2]}"] = {"f1": m[3], "fp": m[5], "fn": m[6]}
 def f(r):
     try: return float(r["f1"])
     except (ValueError, KeyError, TypeError): return float("nan")
@@ -27,7 +40,7 @@ if "--diff" in sys.argv:
     old = json.load(open(f"/tmp/codeframe-all-{sys.argv[sys.argv.index('--diff') + 1]}.json"))
 if "--save" in sys.argv:
     json.dump(snap, open(f"/tmp/codeframe-all-{sys.argv[sys.argv.index('--save') + 1]}.json", "w"))
-sets = ["demo", "a", "b", "c", "probe"]
+sets = ["demo", "a", "b", "c", "probe", "new"]
 print(f"{'':40}" + "".join(f"{s:>16}" for s in sets))
 for k in sorted(res["demo"]):
     cells = []
