@@ -2,7 +2,7 @@
 """One table of per-theme F1 on demo, dev A, dev B and the paraphrase probes, dev C (tunable since round 3),
 plus the demo-figure check and `lexicon test`. Never touches dev D (the held-out set).
 
-Usage: scripts/all.py [--save NAME | --diff NAME]   (snapshots kept in /tmp/codeframe-all-NAME.json)
+Usage: scripts/all.py [--save NAME | --diff NAME [--changed]]   (snapshots kept in /tmp/codeframe-all-NAME.json)
 """
 import csv, json, os, re, subprocess, sys
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -51,6 +51,8 @@ for k in sorted(res["demo"]):
         if old and k in old.get(s, {}) and abs(old[s][k] - f(r)) > 0.005:
             d = f"{f(r) - old[s][k]:+.2f}"
         cells.append(f"{f(r):.2f}({r['fp']}/{r['fn']}){d:>6}")
+    if "--changed" in sys.argv and not any(c.strip().endswith(("0", "1", "2", "3", "4", "5", "6", "7", "8", "9")) and ("+" in c or "-0" in c) for c in cells):
+        continue
     print(f"{k:40}" + "".join(f"{c:>16}" for c in cells))
 for s in sets:
     v = [x for x in snap[s].values() if x == x]
