@@ -2,20 +2,25 @@
 """Precision probe: code answers written to OTHER questions as if they answered QUESTION.
 
 Answers to other questions rarely assert QUESTION's themes, so what gets coded here is mostly
-an entry matching too broadly. Prints each coded answer with its evidence (demo, dev A and B
-only; never dev C).
+an entry matching too broadly. Prints each coded answer with its evidence (demo, dev A, B and C;
+never dev D, the held-out set).
 
-Usage: scripts/offtopic.py QUESTION [THEME]
+Usage: scripts/offtopic.py QUESTION [THEME] [--lexicon FILE] [-q]
 """
 import csv, os, subprocess, sys, tempfile
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 D = os.path.join(ROOT, "data", "stalking-consultation")
-q = sys.argv[1]
-want = sys.argv[2] if len(sys.argv) > 2 else None
+args = [a for a in sys.argv[1:] if a != "-q"]
+lex = os.path.join(ROOT, "lexicons", "stalking-consultation.toml")
+if "--lexicon" in args:
+    lex = args[args.index("--lexicon") + 1]
+    del args[args.index("--lexicon"):args.index("--lexicon") + 2]
+q = args[0]
+want = args[1] if len(args) > 1 else None
 OPEN = ["q1_text", "q2_text", "q3", "q4", "q5", "q6_text", "q7_text", "q8", "q9"]
 cols = ["respondent_id", "respondent_type", "q1", "q2", "q6a", "q6b", "q7"] + OPEN
 rows = []
-for f in ["responses.csv", "dev/answers-a.csv", "dev/answers-b.csv"]:
+for f in ["responses.csv", "dev/answers-a.csv", "dev/answers-b.csv", "dev/answers-c.csv"]:
     for r in csv.DictReader(open(os.path.join(D, f), encoding="utf-8")):
         for other in OPEN:
             if other == q or not r.get(other, "").strip():
@@ -34,12 +39,14 @@ with open(os.path.join(tmp, "gold.csv"), "w", newline="", encoding="utf-8") as f
 out = os.path.join(tmp, "out")
 subprocess.run([os.path.join(ROOT, "target", "release", "codeframe"), "validate", "--survey", os.path.join(D, "survey.toml"),
                 "--input", os.path.join(tmp, "in.csv"), "--gold", os.path.join(tmp, "gold.csv"),
-                "--lexicon", os.path.join(ROOT, "lexicons", "stalking-consultation.toml"), "--out", out],
+                "--lexicon", lex, "--out", out],
                check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 n = 0
 for r in csv.DictReader(open(os.path.join(out, "disagreements.csv"), encoding="utf-8")):
     if want and want not in r["theme"]:
         continue
     n += 1
+    if "-q" in sys.argv:
+        continue
     print(f"[{r['theme']}] {r['respondent_id']}: {r['answer'][:300]}\n    -> {r['evidence'][:300]}")
 print(f"{len(rows)} off-topic answers coded as {q}; {n} codes")

@@ -1,5 +1,6 @@
 #!/bin/sh
-# Usage: scripts/val.sh demo|a|b [outdir]  -- validate the lexicon file on a data set.
+# Dev D is the held-out set: never add it here.
+# Usage: scripts/val.sh demo|a|b|c [outdir]  -- validate the lexicon file on a data set.
 set -e
 cd "$(dirname "$0")/.."
 D=data/stalking-consultation
@@ -7,7 +8,8 @@ case "$1" in
   demo) IN=$D/responses.csv; GOLD=$D/gold.csv ;;
   a) IN=$D/dev/answers-a.csv; GOLD=$D/dev/gold-a.csv ;;
   b) IN=$D/dev/answers-b.csv; GOLD=$D/dev/gold-b.csv ;;
-  *) echo "usage: $0 demo|a|b [out]"; exit 2 ;;
+  c) IN=$D/dev/answers-c.csv; GOLD=$D/dev/gold-c.csv ;;
+  *) echo "usage: $0 demo|a|b|c [out]"; exit 2 ;;
 esac
 OUT=${2:-/tmp/v-$1}
 ./target/release/codeframe validate --survey $D/survey.toml --input $IN --gold $GOLD \
