@@ -9,6 +9,7 @@ mod errors;
 mod hostile;
 mod html;
 mod inputs;
+mod lexicon;
 mod parquet;
 mod properties;
 mod runs;
