@@ -50,6 +50,8 @@ pub struct RunOptions {
     pub partial: bool,
     /// Most codes on the workbook's Codes sheet.
     pub workbook_codes: u32,
+    /// How the lexicon was read, if it is another tool's dictionary (for the manifest).
+    pub dictionary: crate::lexicon::ImportOptions,
     /// Also write the per-row files and tallies as Parquet (the `parquet` feature).
     pub parquet: bool,
 }
@@ -108,6 +110,7 @@ impl Default for RunOptions {
             shard: None,
             partial: false,
             workbook_codes: report::xlsx::DEFAULT_CODES_SHOWN,
+            dictionary: crate::lexicon::ImportOptions::default(),
             parquet: false,
         }
     }

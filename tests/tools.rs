@@ -133,3 +133,74 @@ fn lexicon_check_test_and_explain() {
     assert!(out.contains("cost: `expens*` (line 6) matched \"expensive\" but was negated by \"wasn't\""), "{out}");
     assert!(out.contains("police (police)"), "{out}");
 }
+
+#[test]
+fn lexicon_export_writes_dic_and_yaml_that_read_back() {
+    let dir = Workdir::new();
+    dir.write("m.dic", "%\n1\tcare\n2\tharm\n%\nkind*\t1\nhurt\t1\t2\nlook after\t1\nhurt\t2\n");
+    let err = dir.ok(&["lexicon", "export", "m.dic", "--out", "m.yml"]);
+    assert!(err.is_empty() || !err.contains("error"), "{err}");
+    let yaml = dir.read("m.yml");
+    assert!(yaml.contains("\"care\":") && yaml.contains("\"look after\"") && yaml.contains("\"kind*\""), "{yaml}");
+    // The YAML reads back, and converts to the same .dic categories.
+    dir.ok(&["lexicon", "export", "m.yml", "--out", "back.dic"]);
+    let back = dir.read("back.dic");
+    assert!(back.starts_with("%\n1\tcare\n2\tharm\n%\n"), "{back}");
+    assert!(back.contains("hurt\t1\t2\n") && back.contains("look after\t1\n"), "{back}");
+    // To standard output with --format; an unknown extension is a usage error; the
+    // input is never overwritten.
+    let out = dir.ok(&["lexicon", "export", "m.dic", "--out", "-", "--format", "yaml"]);
+    assert!(out.starts_with("\"care\":"), "{out}");
+    let err = dir.fails(&["lexicon", "export", "m.dic", "--out", "m.txt"], 2);
+    assert!(err.contains("--format dic|yaml"), "{err}");
+    dir.fails(&["lexicon", "export", "m.dic", "--out", "m.dic"], 2);
+    assert!(dir.read("m.dic").contains("look after"));
+}
+
+#[test]
+fn dictionary_flags_change_how_an_imported_dictionary_reads() {
+    let dir = Workdir::new();
+    // `hurt` is on two lines: by default in both categories, with last-line only in harm.
+    dir.write("m.dic", "%\n1\tcare\n2\tharm\n%\nhurt\t1\nhurt\t2\nabus\t2\n");
+    dir.write("r.csv", "id,text\nr1,it hurt\nr2,years of abuse\n");
+    let src = ["--input", "r.csv", "--id-column", "id", "--text-column", "text", "--lexicon", "m.dic"];
+    let run = |extra: &[&str], out: &str| {
+        dir.ok(&[&["run"], &src[..], &["--out", out, "-q"], extra].concat());
+        let codes = dir.read(&format!("{out}/codes.csv"));
+        codes.lines().skip(1).map(|l| l.split(',').take(3).collect::<Vec<_>>().join(",")).collect::<Vec<_>>()
+    };
+    assert_eq!(run(&[], "a"), ["r1,text,care", "r1,text,harm"]);
+    assert_eq!(run(&["--dictionary-duplicates", "last-line"], "b"), ["r1,text,harm"]);
+    // As stems, `abus` matches `abuse` (stem `abus`), never as a prefix of other words.
+    assert_eq!(run(&["--dictionary-terms", "stems"], "c"), ["r1,text,care", "r1,text,harm", "r2,text,harm"]);
+    let manifest = dir.read("c/manifest.json");
+    assert!(manifest.contains("\"dictionary_terms\": \"stems\""), "{manifest}");
+    // lexicon check reads the same way and lists the reader's warning about `hurt`.
+    let out = dir.ok(&["lexicon", "check", "m.dic"]);
+    assert!(out.contains("m.dic:5: warning: term \"hurt\" is listed on lines 5, 6"), "{out}");
+}
+
+#[test]
+fn a_folder_of_word_lists_is_a_lexicon_and_is_hashed_in_the_manifest() {
+    let dir = Workdir::new();
+    dir.write("lists/justice.txt", "police\ncourt*\n");
+    dir.write("lists/money.txt", "cost\n");
+    dir.write("r.csv", "id,text\nr1,the police and the courts\nr2,the cost\n");
+    dir.ok(&[
+        "run",
+        "--input",
+        "r.csv",
+        "--id-column",
+        "id",
+        "--text-column",
+        "text",
+        "--lexicon",
+        "lists",
+        "--out",
+        "o",
+        "-q",
+    ]);
+    let codes = dir.read("o/codes.csv");
+    assert!(codes.contains("r1,text,justice,2,") && codes.contains("r2,text,money,1,"), "{codes}");
+    assert!(dir.read("o/manifest.json").contains("\"role\": \"lexicon\""));
+}

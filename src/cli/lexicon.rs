@@ -3,14 +3,19 @@
 
 use std::path::PathBuf;
 
+use std::io::Write;
+
 use clap::{Args, Subcommand};
+
+use super::ImportArgs;
 
 use codeframe::coding;
 use codeframe::demo;
 use codeframe::error::{Error, Result};
-use codeframe::lexicon::{CompiledLexicon, Lexicon};
+use codeframe::lexicon::{CompiledLexicon, Lexicon, export};
 use codeframe::lint::{self, CorpusStats, Severity};
 use codeframe::matching::Scanner;
+use codeframe::report::AtomicFile;
 use codeframe::report::evidence;
 use codeframe::survey::Survey;
 
@@ -33,6 +38,35 @@ pub enum LexiconCommand {
     Test(FileArg),
     /// Show how a text is analysed and coded: tokens, stems, matches, vetoes, themes.
     Explain(ExplainArgs),
+    /// Write a lexicon (any supported format) out as a LIWC `.dic` or a quanteda YAML
+    /// dictionary; what the target format cannot say is listed on stderr.
+    Export(ExportArgs),
+}
+
+/// Flags of `lexicon export`.
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// Lexicon file to convert; default: the bundled demo lexicon.
+    pub file: Option<PathBuf>,
+    /// Where to write (`-`: standard output). Its extension picks the format unless
+    /// --format is given.
+    #[arg(long, short)]
+    pub out: PathBuf,
+    /// Output format (default: from the extension of --out).
+    #[arg(long, value_enum)]
+    pub format: Option<ExportFormat>,
+    /// How the input is read, if it is another tool's dictionary.
+    #[command(flatten)]
+    pub import: ImportArgs,
+}
+
+/// `lexicon export --format`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ExportFormat {
+    /// LIWC `.dic`.
+    Dic,
+    /// quanteda-style YAML.
+    Yaml,
 }
 
 /// A lexicon file (the bundled demo lexicon if omitted).
@@ -40,6 +74,9 @@ pub enum LexiconCommand {
 pub struct FileArg {
     /// Lexicon file (any supported format); default: the bundled demo lexicon.
     pub file: Option<PathBuf>,
+    /// How an imported dictionary is read.
+    #[command(flatten)]
+    pub import: ImportArgs,
 }
 
 /// Flags of `lexicon check`.
@@ -59,6 +96,9 @@ pub struct CheckArgs {
     /// Warn about entries matching more than this share of answers.
     #[arg(long, default_value_t = 0.25)]
     pub max_share: f64,
+    /// How an imported dictionary is read.
+    #[command(flatten)]
+    pub import: ImportArgs,
 }
 
 /// Flags of `lexicon explain`.
@@ -72,13 +112,13 @@ pub struct ExplainArgs {
     /// Only themes that apply to this question.
     #[arg(long)]
     pub question: Option<String>,
+    /// How an imported dictionary is read.
+    #[command(flatten)]
+    pub import: ImportArgs,
 }
 
-fn load(file: &Option<PathBuf>) -> Result<(Lexicon, CompiledLexicon)> {
-    let lexicon = match file {
-        Some(p) => Lexicon::from_path(p)?,
-        None => demo::lexicon()?,
-    };
+fn load(file: &Option<PathBuf>, import: &ImportArgs) -> Result<(Lexicon, CompiledLexicon)> {
+    let lexicon = import.read(file.as_deref())?;
     let compiled = CompiledLexicon::new(&lexicon)?;
     Ok((lexicon, compiled))
 }
@@ -89,12 +129,13 @@ pub fn execute(args: &LexiconArgs) -> Result<()> {
         LexiconCommand::Check(a) => check(a),
         LexiconCommand::Test(a) => test(a),
         LexiconCommand::Explain(a) => explain(a),
+        LexiconCommand::Export(a) => export(a),
     }
 }
 
 fn check(args: &CheckArgs) -> Result<()> {
     // A lexicon that does not load is the first error: report it and exit 1.
-    let (lexicon, compiled) = load(&args.file).map_err(|e| Error::Check(e.to_string()))?;
+    let (lexicon, compiled) = load(&args.file, &args.import).map_err(|e| Error::Check(e.to_string()))?;
     // What the reader skipped comes first, then what the lint finds.
     let mut findings: Vec<lint::Finding> = lexicon
         .warnings
@@ -137,7 +178,7 @@ fn check(args: &CheckArgs) -> Result<()> {
 }
 
 fn test(args: &FileArg) -> Result<()> {
-    let (lexicon, compiled) = load(&args.file)?;
+    let (lexicon, compiled) = load(&args.file, &args.import)?;
     let (failures, run) = lint::test_examples(&lexicon, &compiled);
     for f in &failures {
         outln!("FAIL {f}")?;
@@ -147,11 +188,69 @@ fn test(args: &FileArg) -> Result<()> {
 }
 
 fn explain(args: &ExplainArgs) -> Result<()> {
-    let (_, compiled) = load(&args.lexicon)?;
+    let (_, compiled) = load(&args.lexicon, &args.import)?;
     let applies = compiled.applies(args.question.as_deref());
     let mut scanner = Scanner::new();
     scanner.scan(&compiled, &args.text);
     let coding = coding::code(&compiled, &scanner, &applies);
     outln!("{}", evidence::explain_text(&compiled, &scanner, &coding, &args.text).trim_end())?;
     Ok(())
+}
+
+fn export(args: &ExportArgs) -> Result<()> {
+    let format = match (args.format, args.out.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase)) {
+        (Some(f), _) => f,
+        (None, Some(ext)) if ext == "dic" => ExportFormat::Dic,
+        (None, Some(ext)) if ext == "yml" || ext == "yaml" => ExportFormat::Yaml,
+        _ => {
+            return Err(Error::Usage(format!(
+                "cannot tell the format of {}: name it .dic, .yml or .yaml, or give --format dic|yaml",
+                args.out.display()
+            )));
+        }
+    };
+    if let Some(input) = &args.file
+        && args.out.as_os_str() != "-"
+        && same_file(input, &args.out)
+    {
+        return Err(Error::Usage(format!("--out {} is the lexicon being read: write elsewhere", args.out.display())));
+    }
+    let lexicon = args.import.read(args.file.as_deref())?;
+    for w in &lexicon.warnings {
+        eprintln!("codeframe: warning: {w}");
+    }
+    CompiledLexicon::new(&lexicon)?;
+    let out = match format {
+        ExportFormat::Dic => export::to_dic(&lexicon),
+        ExportFormat::Yaml => export::to_yaml(&lexicon),
+    };
+    const SHOWN: usize = 20;
+    for w in out.warnings.iter().take(SHOWN) {
+        eprintln!("codeframe: export: {w}");
+    }
+    if out.warnings.len() > SHOWN {
+        eprintln!("codeframe: export: ... and {} more things the format cannot say", out.warnings.len() - SHOWN);
+    }
+    if args.out.as_os_str() == "-" {
+        outln!("{}", out.text.trim_end_matches('\n'))?;
+    } else {
+        let mut f = AtomicFile::create(&args.out)?;
+        f.writer().write_all(out.text.as_bytes()).map_err(|e| Error::io(&args.out, e))?;
+        f.commit()?;
+        eprintln!(
+            "wrote {} ({} themes, {} thing(s) the format cannot say)",
+            args.out.display(),
+            lexicon.themes.len(),
+            out.warnings.len()
+        );
+    }
+    Ok(())
+}
+
+/// Whether two paths name the same existing file.
+fn same_file(a: &std::path::Path, b: &std::path::Path) -> bool {
+    match (a.canonicalize(), b.canonicalize()) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    }
 }

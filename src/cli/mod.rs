@@ -30,7 +30,7 @@ use codeframe::demo;
 use codeframe::error::{Error, Result};
 use codeframe::input::InputSource;
 use codeframe::input::ReadOptions;
-use codeframe::lexicon::{CompiledLexicon, Lexicon};
+use codeframe::lexicon::{CompiledLexicon, DictionaryTerms, DuplicateTerms, ImportOptions, Lexicon};
 use codeframe::pipeline::{ManifestInput, RunOptions};
 use codeframe::survey::Survey;
 
@@ -71,6 +71,67 @@ pub enum Command {
     Generate(generate::GenerateArgs),
 }
 
+/// How another tool's dictionary (`.dic`, `.dicx`, `.cat`, `.yml`, `.txt`) is read;
+/// codeframe's TOML says it all itself and ignores these.
+#[derive(Debug, Args, Clone, Default)]
+pub struct ImportArgs {
+    /// What a plain term of an imported dictionary is: `words` (matched as written,
+    /// never stemmed: what LIWC, WordStat and quanteda mean) or `stems` (a Snowball
+    /// stem, matching the words that stem to it: for dictionaries of stems).
+    #[arg(long, value_enum, default_value_t = TermsArg::Words)]
+    pub dictionary_terms: TermsArg,
+    /// A LIWC term listed on several lines (or `.dicx` rows) belongs to the categories
+    /// of all of them (`union`) or of its last line only (`last-line`, as LIWC's own
+    /// software reads it).
+    #[arg(long, value_enum, default_value_t = DuplicatesArg::Union)]
+    pub dictionary_duplicates: DuplicatesArg,
+}
+
+/// `--dictionary-terms`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Default)]
+pub enum TermsArg {
+    /// Words.
+    #[default]
+    Words,
+    /// Snowball stems.
+    Stems,
+}
+
+/// `--dictionary-duplicates`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Default)]
+pub enum DuplicatesArg {
+    /// All lines' categories.
+    #[default]
+    Union,
+    /// The last line's categories.
+    LastLine,
+}
+
+impl ImportArgs {
+    /// The library's options.
+    pub fn options(&self) -> ImportOptions {
+        ImportOptions {
+            terms: match self.dictionary_terms {
+                TermsArg::Words => DictionaryTerms::Words,
+                TermsArg::Stems => DictionaryTerms::Stems,
+            },
+            duplicates: match self.dictionary_duplicates {
+                DuplicatesArg::Union => DuplicateTerms::Union,
+                DuplicatesArg::LastLine => DuplicateTerms::LastLine,
+            },
+        }
+    }
+
+    /// Reads a lexicon file (any format) with these options; the bundled demo
+    /// lexicon without one.
+    pub fn read(&self, file: Option<&Path>) -> Result<Lexicon> {
+        match file {
+            Some(p) => Lexicon::from_path_with(p, &self.options()),
+            None => demo::lexicon(),
+        }
+    }
+}
+
 /// Where the survey, lexicon and responses come from (shared by every subcommand).
 #[derive(Debug, Args, Clone)]
 pub struct SourceArgs {
@@ -85,6 +146,9 @@ pub struct SourceArgs {
     /// Lexicon file. Default: the spec's `lexicon`.
     #[arg(long)]
     pub lexicon: Option<PathBuf>,
+    /// How an imported dictionary is read.
+    #[command(flatten)]
+    pub import: ImportArgs,
     /// Without a spec: the column holding respondent ids.
     #[arg(long)]
     pub id_column: Option<String>,
@@ -134,6 +198,22 @@ pub struct Loaded {
 
 fn read_bytes(path: &Path) -> Result<Vec<u8>> {
     std::fs::read(path).map_err(|e| Error::io(path, e))
+}
+
+/// What the manifest hashes for a lexicon: its file, or for a folder of word lists
+/// each list's name and contents in name order.
+fn lexicon_bytes(path: &Path) -> Result<Vec<u8>> {
+    if !path.is_dir() {
+        return read_bytes(path);
+    }
+    let mut all = Vec::new();
+    for file in codeframe::lexicon::plain::list_files(path)? {
+        let bytes = read_bytes(&file)?;
+        let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        all.extend_from_slice(format!("{name}\0{}\0", bytes.len()).as_bytes());
+        all.extend_from_slice(&bytes);
+    }
+    Ok(all)
 }
 
 /// Parses a `--delimiter` value: one ASCII character, or `tab`/`\t`.
@@ -187,8 +267,8 @@ impl SourceArgs {
         let lexicon_path = self.lexicon.clone().or_else(|| if demo { None } else { survey.lexicon.clone() });
         let lexicon = match lexicon_path {
             Some(p) => {
-                files.push(ManifestInput::new("lexicon", &p, &read_bytes(&p)?));
-                Lexicon::from_path(&p)?
+                files.push(ManifestInput::new("lexicon", &p, &lexicon_bytes(&p)?));
+                self.import.read(Some(&p))?
             }
             None if demo => {
                 let p = demo::path("stalking-consultation.toml");
@@ -219,6 +299,7 @@ impl SourceArgs {
                 max_cell_bytes: self.max_cell_bytes,
                 reject_duplicate_ids: !self.allow_duplicate_ids,
             },
+            dictionary: self.import.options(),
             ..RunOptions::default()
         };
         Ok(Loaded {

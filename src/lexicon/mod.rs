@@ -238,6 +238,26 @@ pub enum DuplicateTerms {
     LastLine,
 }
 
+impl DictionaryTerms {
+    /// The name on the command line and in manifests.
+    pub fn name(self) -> &'static str {
+        match self {
+            DictionaryTerms::Words => "words",
+            DictionaryTerms::Stems => "stems",
+        }
+    }
+}
+
+impl DuplicateTerms {
+    /// The name on the command line and in manifests.
+    pub fn name(self) -> &'static str {
+        match self {
+            DuplicateTerms::Union => "union",
+            DuplicateTerms::LastLine => "last-line",
+        }
+    }
+}
+
 /// Options for reading another tool's dictionary (ignored for codeframe's TOML).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ImportOptions {

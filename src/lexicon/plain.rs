@@ -28,14 +28,20 @@ pub fn parse(text: &str, path: &Path, options: &ImportOptions) -> Result<Lexicon
     b.finish(name, MatchRule::Codeframe)
 }
 
-/// Reads every `.txt` file of the folder `dir` (not its subfolders) as one theme.
-pub fn read_dir(dir: &Path, options: &ImportOptions) -> Result<Lexicon> {
+/// The `.txt` word lists of a folder, sorted by name: the files a folder lexicon is.
+pub fn list_files(dir: &Path) -> Result<Vec<std::path::PathBuf>> {
     let mut files: Vec<std::path::PathBuf> = std::fs::read_dir(dir)
         .map_err(|e| Error::io(dir, e))?
         .filter_map(|entry| entry.ok().map(|e| e.path()))
         .filter(|p| p.is_file() && p.extension().is_some_and(|e| e.eq_ignore_ascii_case("txt")))
         .collect();
     files.sort();
+    Ok(files)
+}
+
+/// Reads every `.txt` file of the folder `dir` (not its subfolders) as one theme.
+pub fn read_dir(dir: &Path, options: &ImportOptions) -> Result<Lexicon> {
+    let files = list_files(dir)?;
     if files.is_empty() {
         return Err(Error::config(Location::file(dir), "the folder holds no `.txt` word list"));
     }

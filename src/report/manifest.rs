@@ -39,6 +39,8 @@ struct OptionsJson {
     max_cell_bytes: usize,
     reject_duplicate_ids: bool,
     workbook_codes: u32,
+    dictionary_terms: &'static str,
+    dictionary_duplicates: &'static str,
 }
 
 #[derive(Serialize)]
@@ -102,6 +104,8 @@ pub fn write(
             max_cell_bytes: options.read.max_cell_bytes,
             reject_duplicate_ids: options.read.reject_duplicate_ids,
             workbook_codes: options.workbook_codes,
+            dictionary_terms: options.dictionary.terms.name(),
+            dictionary_duplicates: options.dictionary.duplicates.name(),
         },
         rows: RowsJson { read: summary.rows.read, coded: summary.rows.coded, rejected: summary.rows.rejected },
         outputs: out,

@@ -247,7 +247,8 @@ pub fn join_hyphenated(text: &str, words: &mut Vec<Word>) {
         let joins = !gap.is_empty()
             && gap.chars().all(is_hyphen)
             && word_norm(&text[prev.span.start..prev.span.end]).chars().next_back().is_some_and(letter_or_mark)
-            && word_norm(&text[next.span.start..next.span.end]).chars().next().is_some_and(char::is_alphabetic);
+            && text[next.span.start..].chars().next().is_some_and(letter)
+            && word_norm(&text[next.span.start..next.span.end]).chars().next().is_some_and(letter);
         if joins {
             words[w].span.end = next.span.end;
         } else {
@@ -267,6 +268,11 @@ fn word_norm(s: &str) -> std::borrow::Cow<'_, str> {
     let mut out = String::new();
     super::normalise::normalise_word(s, &mut out);
     out.into()
+}
+
+/// A letter that is not a combining mark (a mark after a hyphen belongs to it).
+fn letter(c: char) -> bool {
+    c.is_alphabetic() && !unicode_normalization::char::is_combining_mark(c)
 }
 
 /// A letter, or a combining mark (on a letter: `b\u{301}`).
