@@ -334,7 +334,8 @@ impl<'a> Coder<'a> {
                 if self.measure == Measure::Counts {
                     let _ = codes::write_counts(&mut out.counts, self.lexicon, row, &resp.id, question, c);
                 }
-                out.extras.collect(scanner, q, raw.row, &resp.id, text, c, self.campaigns);
+                let themed = self.applies[q].themes.iter().any(|&a| a);
+                out.extras.collect(scanner, q, raw.row, &resp.id, text, c, self.campaigns, themed);
             }
             open.push((if keep_text { text.to_string() } else { String::new() }, answer));
         }
@@ -399,6 +400,7 @@ impl Extras {
         text: &str,
         coding: &Coding,
         campaigns: bool,
+        themed: bool,
     ) {
         for code in coding.codes.iter().filter(|c| c.via.is_none()) {
             let list = self.examples.entry((q, code.theme)).or_default();
@@ -413,7 +415,8 @@ impl Extras {
                 ));
             }
         }
-        if coding.codes.is_empty() {
+        // An answer to a question no theme applies to is not "missed by the lexicon".
+        if coding.codes.is_empty() && themed {
             self.uncoded_total += 1;
             if self.uncoded.len() < MAX_UNCODED {
                 // Only the workbook shows them: keep no more than a cell can hold, so

@@ -171,3 +171,42 @@ fn campaigns_are_detected_and_collapsed() {
     dir.ok(&[&args[..], &["--out", "p", "-q", "--no-campaigns"]].concat());
     assert!(!dir.read("p/summary.md").contains("## Campaign responses"));
 }
+
+#[test]
+fn uncoded_answers_are_those_of_questions_with_themes_and_one_respondent_is_singular() {
+    use codeframe::input::InputSource;
+    use codeframe::lexicon::{CompiledLexicon, Lexicon};
+    use codeframe::pipeline::{self, Job, RunOptions};
+    use codeframe::survey::Survey;
+    use std::path::Path;
+
+    let dir = Workdir::new();
+    let survey = Survey::from_str_with_path(
+        "id_column = \"id\"\n[[open]]\nid = \"why\"\n[[open]]\nid = \"other\"\n",
+        Path::new("s.toml"),
+    )
+    .unwrap();
+    let lexicon = Lexicon::from_str_with_path(
+        "[[theme]]\nid = \"police\"\nquestions = [\"why\"]\nterms = [\"police\"]\n",
+        Path::new("l.toml"),
+    )
+    .unwrap();
+    let lexicon = CompiledLexicon::new(&lexicon).unwrap();
+    let input = dir.write("r.csv", "id,why,other\nr1,the police,anything at all\nr2,nothing to say here,more words\n");
+    let job = Job {
+        survey: &survey,
+        lexicon: &lexicon,
+        input: InputSource::File(input),
+        out_dir: dir.join("o"),
+        options: RunOptions::default(),
+        config_files: vec![],
+    };
+    let outcome = pipeline::run(&job, &|_| {}).unwrap();
+    // r2's answer to `why` is missed by the lexicon; no theme applies to `other`.
+    let uncoded: Vec<(&str, &str)> =
+        outcome.summary.uncoded.iter().map(|(id, q, _)| (id.as_str(), q.as_str())).collect();
+    assert_eq!(uncoded, [("r2", "why")]);
+    assert_eq!(outcome.summary.uncoded_total, 1);
+    let md = dir.read("o/summary.md");
+    assert!(md.contains("The most frequent theme was **police**: 1 respondent, 50%"), "{md}");
+}

@@ -371,8 +371,8 @@ impl HtmlReport {
         if let (Some(d), true) = (&s.default_type, s.types_defaulted.count > 0) {
             writeln!(
                 out,
-                "<p>{} respondents ({}) did not identify themselves (or gave an unlisted type) and are recorded as '{}'.</p>",
-                s.types_defaulted.count,
+                "<p>{} ({}) did not identify themselves (or gave an unlisted type) and are recorded as '{}'.</p>",
+                super::respondents(s.types_defaulted.count),
                 self.pct(s.types_defaulted),
                 html_escape(d)
             )?;

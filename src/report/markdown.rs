@@ -255,8 +255,8 @@ impl ReportWriter for MarkdownReport {
                 writeln!(out)?;
                 writeln!(
                     out,
-                    "{} respondents ({}) did not identify themselves (or gave an unlisted type) and are recorded as '{}'.",
-                    s.types_defaulted.count,
+                    "{} ({}) did not identify themselves (or gave an unlisted type) and are recorded as '{}'.",
+                    super::respondents(s.types_defaulted.count),
                     self.pct(s.types_defaulted),
                     md_escape(d)
                 )?;

@@ -31,6 +31,11 @@ use crate::lexicon::CompiledLexicon;
 use crate::survey::Survey;
 use crate::tally::{Counts, Tally};
 
+/// "1 respondent", "2 respondents".
+pub fn respondents(n: u64) -> String {
+    if n == 1 { "1 respondent".to_string() } else { format!("{n} respondents") }
+}
+
 /// A count and the base it is a share of.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Figure {

@@ -168,12 +168,12 @@ pub fn open(o: &OpenSummary, rounding: Rounding, m: Markup) -> Vec<Vec<String>> 
     let mut first = Vec::new();
     if na.count * 2 >= na.base && na.count > 0 {
         first.push(format!(
-            "{} of respondents ({} of {}) did not answer this question. Of the remaining {} ({} respondents), {} ({} of {}) raised at least one theme.",
+            "{} of respondents ({} of {}) did not answer this question. Of the remaining {} ({}), {} ({} of {}) raised at least one theme.",
             pct(na),
             na.count,
             na.base,
             pct(a),
-            a.count,
+            super::respondents(a.count),
             pct(o.coded),
             o.coded.count,
             o.coded.base
@@ -199,9 +199,9 @@ pub fn open(o: &OpenSummary, rounding: Rounding, m: Markup) -> Vec<Vec<String>> 
     let raised: Vec<_> = o.themes.iter().filter(|t| t.of_respondents.count > 0).collect();
     if let Some((top, rest)) = raised.split_first() {
         let mut second = vec![format!(
-            "The most frequent theme was {}: {} respondents, {} of all respondents ({} of those who answered).",
+            "The most frequent theme was {}: {}, {} of all respondents ({} of those who answered).",
             (m.strong)(&(m.escape)(&top.label)),
-            top.of_respondents.count,
+            super::respondents(top.of_respondents.count),
             pct(top.of_respondents),
             pct(top.of_answered)
         )];
@@ -210,9 +210,9 @@ pub fn open(o: &OpenSummary, rounding: Rounding, m: Markup) -> Vec<Vec<String>> 
                 .iter()
                 .map(|t| {
                     format!(
-                        "{} ({} respondents, {}; {} of those who answered)",
+                        "{} ({}, {}; {} of those who answered)",
                         (m.escape)(&t.label),
-                        t.of_respondents.count,
+                        super::respondents(t.of_respondents.count),
                         pct(t.of_respondents),
                         pct(t.of_answered)
                     )

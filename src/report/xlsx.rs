@@ -393,8 +393,8 @@ fn summary(mut sh: Sheet, s: &Summary, f: &Formats, codes: (u64, u64)) -> std::r
             sh.text_with(
                 0,
                 &format!(
-                    "{} respondents did not identify themselves (or gave an unlisted type) and are recorded as '{d}'.",
-                    s.types_defaulted.count
+                    "{} did not identify themselves (or gave an unlisted type) and are recorded as '{d}'.",
+                    super::respondents(s.types_defaulted.count)
                 ),
                 &f.note,
             )?;
