@@ -40,7 +40,7 @@ pub struct Sketch {
     /// Hash of the whole normalised word sequence.
     pub exact: u64,
     /// The smallest shingle hashes, sorted ascending, at most [`SKETCH_SIZE`].
-    pub mins: Vec<u64>,
+    pub mins: Box<[u64]>,
 }
 
 impl Sketch {
@@ -65,7 +65,7 @@ impl Sketch {
                 mins.truncate(SKETCH_SIZE);
             }
         }
-        Some(Sketch { exact, mins })
+        Some(Sketch { exact, mins: mins.into_boxed_slice() })
     }
 
     /// Estimated Jaccard similarity of two answers' shingle sets (bottom-k estimator:
@@ -102,11 +102,11 @@ pub struct Member {
     /// Data row number (input order).
     pub row: u64,
     /// Respondent id.
-    pub respondent: String,
+    pub respondent: Box<str>,
     /// Themes the answer asserts (theme indices).
-    pub themes: Vec<u32>,
+    pub themes: Box<[u32]>,
     /// First words of the answer, for reports.
-    pub excerpt: String,
+    pub excerpt: Box<str>,
     /// Its sketch.
     pub sketch: Sketch,
 }
@@ -207,9 +207,9 @@ mod tests {
         Member {
             question: 0,
             row,
-            respondent: format!("r{row}"),
-            themes: vec![],
-            excerpt: String::new(),
+            respondent: format!("r{row}").into(),
+            themes: Box::default(),
+            excerpt: Box::default(),
             sketch: Sketch::new(&words(text)).expect("long enough"),
         }
     }

@@ -347,8 +347,12 @@ impl<'a> Coder<'a> {
 pub const EXAMPLES_PER_THEME: usize = 3;
 /// Most uncoded answers kept (for the workbook's "Uncoded answers" sheet).
 pub const MAX_UNCODED: usize = 10_000;
-/// Most answers fingerprinted for campaign detection (about 200 bytes each).
-pub const MAX_SKETCHES: usize = 250_000;
+/// Most answers fingerprinted for campaign detection (about 350 bytes each, so at
+/// most some 35 MB): the first this many answers of [`crate::campaign::MIN_WORDS`]
+/// words or more, in input order.
+pub const MAX_SKETCHES: usize = 100_000;
+/// Characters of a campaign answer kept for the report.
+pub const EXCERPT_CHARS: usize = 100;
 
 /// What a run keeps besides counts: a few example answers per theme, the first
 /// uncoded answers, and answer fingerprints for campaign detection. All bounded, and
@@ -430,11 +434,15 @@ impl Extras {
             if self.sketches.len() < MAX_SKETCHES
                 && let Some(sketch) = crate::campaign::Sketch::new(scanner.word_hashes())
             {
-                let excerpt: String = text.chars().take(160).collect();
+                // The report shows the first 100 characters.
+                let excerpt: Box<str> = match text.char_indices().nth(EXCERPT_CHARS) {
+                    Some((end, _)) => text[..end].into(),
+                    None => text.into(),
+                };
                 self.sketches.push(crate::campaign::Member {
                     question: q,
                     row,
-                    respondent: id.to_string(),
+                    respondent: id.into(),
                     themes: coding.codes.iter().map(|c| c.theme).collect(),
                     excerpt,
                     sketch,

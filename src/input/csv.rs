@@ -227,15 +227,9 @@ struct LineCounter {
 impl Read for LineCounter {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         let n = self.inner.read(buf)?;
-        let mut lines = self.lines.lock().expect("line counter lock is never poisoned");
-        for (i, &b) in buf[..n].iter().enumerate() {
-            if b == b'\r' || (b == b'\n' && self.last != b'\r') {
-                lines.pending.push_back(self.offset + i as u64);
-                lines.breaks += 1;
-            }
-            self.quoting.feed(b);
-            self.last = b;
-        }
+        let shared = Arc::clone(&self.lines);
+        let mut lines = shared.lock().expect("line counter lock is never poisoned");
+        self.scan(&buf[..n], &mut lines);
         self.offset += n as u64;
         if n == 0 && !buf.is_empty() {
             lines.total_bytes = self.offset;
@@ -245,6 +239,55 @@ impl Read for LineCounter {
             }
         }
         Ok(n)
+    }
+}
+
+impl LineCounter {
+    /// Notes the line breaks of `buf` (the next bytes of the input) and follows the
+    /// quoting state over it, jumping with memchr to the bytes that matter: within a
+    /// quoted field a quote or a line break, within an unquoted one the delimiter or a
+    /// line break. Byte by byte it is a tenth of the run's time; this way, a few percent
+    /// of the CSV parser's.
+    fn scan(&mut self, buf: &[u8], lines: &mut LineBreaks) {
+        let mut i = 0;
+        // A byte-order mark is only looked for in the first bytes.
+        while i < buf.len() && self.quoting.bom.is_some() {
+            self.byte(buf, i, lines);
+            i += 1;
+        }
+        while i < buf.len() {
+            let rest = &buf[i..];
+            let jump = match self.quoting.state {
+                QuoteState::Quoted => memchr::memchr3(b'"', b'\r', b'\n', rest),
+                QuoteState::Unquoted => memchr::memchr3(self.quoting.delimiter, b'\r', b'\n', rest),
+                QuoteState::FieldStart | QuoteState::QuoteInQuoted => Some(0),
+            };
+            match jump {
+                Some(k) => {
+                    i += k;
+                    self.byte(buf, i, lines);
+                    i += 1;
+                }
+                None => {
+                    // Nothing in the rest changes the state or is a line break.
+                    self.last = buf[buf.len() - 1];
+                    return;
+                }
+            }
+        }
+    }
+
+    /// One byte of `buf` at `i`: a line break is noted, the quoting state steps.
+    #[inline]
+    fn byte(&mut self, buf: &[u8], i: usize, lines: &mut LineBreaks) {
+        let b = buf[i];
+        let prev = if i > 0 { buf[i - 1] } else { self.last };
+        if b == b'\r' || (b == b'\n' && prev != b'\r') {
+            lines.pending.push_back(self.offset + i as u64);
+            lines.breaks += 1;
+        }
+        self.quoting.feed(b);
+        self.last = b;
     }
 }
 
@@ -515,6 +558,47 @@ mod tests {
             ("\r\n\r\nid;t\r\n", b';'),
         ] {
             assert_eq!(sniff_delimiter(head) as char, want as char, "{head:?}");
+        }
+    }
+
+    proptest::proptest! {
+        /// The jumping scan notes the same line breaks and ends in the same quoting
+        /// state as feeding every byte, however the input is cut into reads.
+        #[test]
+        fn line_counter_scan_equals_byte_by_byte(
+            bytes in proptest::collection::vec(proptest::sample::select(b"ab,\"\r\n\xEF\xBB\xBF".to_vec()), 0..200),
+            cuts in proptest::collection::vec(0usize..200, 0..6),
+        ) {
+            let mut counter = LineCounter {
+                inner: Box::new(std::io::empty()),
+                lines: Arc::new(Mutex::new(LineBreaks::default())),
+                offset: 0,
+                last: 0,
+                quoting: Quoting::new(b','),
+            };
+            let mut cuts: Vec<usize> = cuts.into_iter().map(|c| c.min(bytes.len())).collect();
+            cuts.push(0);
+            cuts.push(bytes.len());
+            cuts.sort();
+            let shared = Arc::clone(&counter.lines);
+            for w in cuts.windows(2) {
+                let mut lines = shared.lock().unwrap();
+                counter.scan(&bytes[w[0]..w[1]], &mut lines);
+                counter.offset = w[1] as u64;
+            }
+            // the reference: every byte through the state machine
+            let (mut quoting, mut last, mut breaks) = (Quoting::new(b','), 0u8, Vec::new());
+            for (i, &b) in bytes.iter().enumerate() {
+                if b == b'\r' || (b == b'\n' && last != b'\r') {
+                    breaks.push(i as u64);
+                }
+                quoting.feed(b);
+                last = b;
+            }
+            let lines = shared.lock().unwrap();
+            proptest::prop_assert_eq!(lines.pending.iter().copied().collect::<Vec<_>>(), breaks);
+            proptest::prop_assert_eq!(counter.quoting.state, quoting.state);
+            proptest::prop_assert_eq!(counter.last, last);
         }
     }
 }
