@@ -173,7 +173,9 @@ impl RowReader for ResponseReader {
                 });
             }
             drop(lines);
-            rows.push(RawRow { line, row: self.rows, record: std::mem::take(&mut record), reject });
+            // A copy of exactly the row's size; `record` keeps its buffers for the next
+            // row (read into an empty record, a long row grows it a doubling at a time).
+            rows.push(RawRow { line, row: self.rows, record: exact_copy(&record), reject });
         }
         if rows.is_empty() {
             return Ok(None);
@@ -351,6 +353,17 @@ impl Quoting {
             Quoted => Quoted,
         };
     }
+}
+
+/// A copy of `record` holding exactly its bytes (`clone` would copy the spare
+/// buffer the reader grew as well).
+fn exact_copy(record: &csv::ByteRecord) -> csv::ByteRecord {
+    let mut copy = csv::ByteRecord::with_capacity(record.as_slice().len(), record.len());
+    for field in record {
+        copy.push_field(field);
+    }
+    copy.set_position(record.position().cloned());
+    copy
 }
 
 /// Lowercase hex of bytes.
