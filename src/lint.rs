@@ -86,9 +86,12 @@ pub fn lint(source: &Lexicon, lexicon: &CompiledLexicon) -> Vec<Finding> {
             for term in e.rule.terms() {
                 for tok in &term.tokens {
                     if let TermToken::Glob(g) = tok {
-                        if let Some(c) =
-                            g.chars().find(|c| !(c.is_alphanumeric() || matches!(c, '*' | '?' | '\'' | '_')))
-                        {
+                        // With hyphenated words kept whole (imported dictionaries), a
+                        // hyphen can occur inside a word.
+                        let hyphen_ok = source.settings.hyphenated_words;
+                        if let Some(c) = g.chars().find(|&c| {
+                            !(c.is_alphanumeric() || matches!(c, '*' | '?' | '\'' | '_') || (c == '-' && hyphen_ok))
+                        }) {
                             out.push(Finding {
                                 line: e.line,
                                 severity: Severity::Warning,
@@ -169,6 +172,11 @@ pub fn lint(source: &Lexicon, lexicon: &CompiledLexicon) -> Vec<Finding> {
                 PatternKind::Stem => format!("stem `{text}`"),
                 _ => format!("`{text}`"),
             };
+            // A dictionary line listing a term in several categories, or a term listed
+            // under a category and its parent (as LIWC does), says so on purpose.
+            if theme != first_theme && (line.is_some() && line == first_line || related(source, theme, first_theme)) {
+                continue;
+            }
             let at = first_line.map(|l| format!(" (line {l})")).unwrap_or_default();
             let message = if theme == first_theme {
                 format!("theme `{theme}`: entry `{entry}` duplicates `{first_entry}`{at}: both match {how}")
@@ -183,6 +191,26 @@ pub fn lint(source: &Lexicon, lexicon: &CompiledLexicon) -> Vec<Finding> {
     out.sort();
     out.dedup();
     out
+}
+
+/// Whether one theme is an ancestor of the other.
+fn related(lexicon: &Lexicon, a: &str, b: &str) -> bool {
+    let is_ancestor = |of: &str, candidate: &str| {
+        let mut at = lexicon.theme(of).and_then(|t| t.parent.as_deref());
+        let mut steps = 0;
+        while let Some(p) = at {
+            if p == candidate {
+                return true;
+            }
+            steps += 1;
+            if steps > lexicon.themes.len() {
+                return false;
+            }
+            at = lexicon.theme(p).and_then(|t| t.parent.as_deref());
+        }
+        false
+    };
+    is_ancestor(a, b) || is_ancestor(b, a)
 }
 
 /// A failed example of a theme.
@@ -307,6 +335,20 @@ mod tests {
         let l = Lexicon::from_str_with_path(text, Path::new("l.toml")).unwrap();
         let c = CompiledLexicon::new(&l).unwrap();
         (l, c)
+    }
+
+    #[test]
+    fn a_dictionary_listing_a_term_in_several_categories_is_not_noise() {
+        // `kind` on one line in two categories, `care` under a category and its
+        // parent, `fair-*` a hyphenated wildcard (hyphenated words are whole in a .dic):
+        // all intended. `good` in two unrelated categories on two lines is a finding.
+        let text = "%\n1\taffect\n\t2\tposemo\n3\tsocial\n%\nkind\t2\t3\ncare\t1\t2\nfair-*\t3\ngood\t2\ngood\t3\n";
+        let l = Lexicon::from_str_with_path(text, Path::new("d.dic")).unwrap();
+        let c = CompiledLexicon::new(&l).unwrap();
+        let m: Vec<String> =
+            lint(&l, &c).into_iter().map(|f| format!("{}: {}", f.line.unwrap_or(0), f.message)).collect();
+        assert_eq!(m.len(), 1, "{m:?}");
+        assert!(m[0].contains("`=good` of theme `social` and `=good` of theme `posemo`"), "{m:?}");
     }
 
     fn messages(text: &str) -> Vec<String> {
