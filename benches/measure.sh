@@ -28,7 +28,7 @@ CORPUS=$D/corpus-$ROWS.csv
 [ -f $D/lexicon-600.toml ] || $B generate lexicon --entries 600 --seed 1 --out $D/lexicon-600.toml
 [ -f $D/lexicon-20000.toml ] || $B generate lexicon --entries 20000 --seed 1 --out $D/lexicon-20000.toml
 [ -f $D/lexicon-600-plain.toml ] || $B generate lexicon --entries 600 --seed 1 --plain --out $D/lexicon-600-plain.toml
-BYTES=$(stat -c %s "$CORPUS")
+BYTES=$(stat -L -c %s "$CORPUS")
 
 busy_ticks() { awk '/^cpu / {print $2+$3+$4+$7+$8+$9}' /proc/stat; }
 TICK=$(getconf CLK_TCK)

@@ -206,6 +206,9 @@ pub struct Coder<'a> {
     max_cell_bytes: usize,
     measure: Measure,
     campaigns: bool,
+    /// Cleared once the rows coded so far have given [`MAX_SKETCHES`] fingerprints:
+    /// later answers would be cut by the cap anyway, so they are not fingerprinted.
+    sketching: std::sync::atomic::AtomicBool,
     row_column: bool,
 }
 
@@ -221,6 +224,7 @@ impl<'a> Coder<'a> {
             max_cell_bytes: options.read.max_cell_bytes,
             measure: options.measure,
             campaigns: options.campaign_min.is_some(),
+            sketching: std::sync::atomic::AtomicBool::new(true),
             row_column: options.partial,
         }
     }
@@ -335,7 +339,12 @@ impl<'a> Coder<'a> {
                     let _ = codes::write_counts(&mut out.counts, self.lexicon, row, &resp.id, question, c);
                 }
                 let themed = self.applies[q].themes.iter().any(|&a| a);
-                out.extras.collect(scanner, q, raw.row, &resp.id, text, c, self.campaigns, themed);
+                let campaigns = match (self.campaigns, self.sketching.load(std::sync::atomic::Ordering::Relaxed)) {
+                    (false, _) => Campaigns::Off,
+                    (true, true) => Campaigns::Sketch,
+                    (true, false) => Campaigns::CountOnly,
+                };
+                out.extras.collect(scanner, q, raw.row, &resp.id, text, c, campaigns, themed);
             }
             open.push((if keep_text { text.to_string() } else { String::new() }, answer));
         }
@@ -351,6 +360,17 @@ pub const MAX_UNCODED: usize = 10_000;
 /// most some 35 MB): the first this many answers of [`crate::campaign::MIN_WORDS`]
 /// words or more, in input order.
 pub const MAX_SKETCHES: usize = 100_000;
+/// What [`Extras::collect`] does for campaign detection.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Campaigns {
+    /// Nothing (`--no-campaigns`).
+    Off,
+    /// Fingerprint long answers, up to the cap.
+    Sketch,
+    /// Count long answers only: the cap is reached by earlier rows.
+    CountOnly,
+}
+
 /// Characters of a campaign answer kept for the report.
 pub const EXCERPT_CHARS: usize = 100;
 
@@ -403,7 +423,7 @@ impl Extras {
         id: &str,
         text: &str,
         coding: &Coding,
-        campaigns: bool,
+        campaigns: Campaigns,
         themed: bool,
     ) {
         for code in coding.codes.iter().filter(|c| c.via.is_none()) {
@@ -429,9 +449,10 @@ impl Extras {
                 self.uncoded.push((row, id.to_string(), q, shown.to_string()));
             }
         }
-        if campaigns && coding.words as usize >= crate::campaign::MIN_WORDS {
+        if campaigns != Campaigns::Off && coding.words as usize >= crate::campaign::MIN_WORDS {
             self.sketchable += 1;
-            if self.sketches.len() < MAX_SKETCHES
+            if campaigns == Campaigns::Sketch
+                && self.sketches.len() < MAX_SKETCHES
                 && let Some(sketch) = crate::campaign::Sketch::new(scanner.word_hashes())
             {
                 // The report shows the first 100 characters.
@@ -574,6 +595,7 @@ pub fn stream(
         });
         let mut pending: Vec<Chunk> = Vec::with_capacity(batch);
         let mut done = false;
+        let mut sketched = 0usize;
         while !done {
             pending.clear();
             match rx.recv() {
@@ -612,6 +634,12 @@ pub fn stream(
             });
             for r in results {
                 tally.merge(&r.tally);
+                // Results come in input order, batch after batch: once the rows so far
+                // hold MAX_SKETCHES fingerprints, no later row's can be kept.
+                sketched += r.extras.sketches.len();
+                if sketched >= MAX_SKETCHES {
+                    coder.sketching.store(false, std::sync::atomic::Ordering::Relaxed);
+                }
                 sink(r)?;
             }
         }

@@ -44,9 +44,11 @@ pub struct OpenCounts {
     pub matched_words: Vec<u64>,
     /// Words in all answers.
     pub words: u64,
-    /// Answers asserting both themes of a pair (lower index first).
+    /// Answers asserting both themes of a pair (lower index first). A hash map: an
+    /// answer with k themes adds k(k-1)/2 pairs, so this is on the hot path with big
+    /// lexicons; it is written sorted.
     #[serde(with = "pairs_as_list")]
-    pub pairs: BTreeMap<(u32, u32), u64>,
+    pub pairs: rustc_hash::FxHashMap<(u32, u32), u64>,
 }
 
 /// Counts for a group of respondents (everyone, or one segment value).
@@ -213,15 +215,16 @@ fn dedup_sorted(v: &mut [u32]) -> usize {
 
 /// JSON maps need string keys: theme pairs are stored as a list of `[a, b, count]`.
 mod pairs_as_list {
-    use std::collections::BTreeMap;
-
+    use rustc_hash::FxHashMap;
     use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-    pub fn serialize<S: Serializer>(m: &BTreeMap<(u32, u32), u64>, s: S) -> Result<S::Ok, S::Error> {
-        m.iter().map(|(&(a, b), &n)| (a, b, n)).collect::<Vec<_>>().serialize(s)
+    pub fn serialize<S: Serializer>(m: &FxHashMap<(u32, u32), u64>, s: S) -> Result<S::Ok, S::Error> {
+        let mut v: Vec<(u32, u32, u64)> = m.iter().map(|(&(a, b), &n)| (a, b, n)).collect();
+        v.sort_unstable();
+        v.serialize(s)
     }
 
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<BTreeMap<(u32, u32), u64>, D::Error> {
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<FxHashMap<(u32, u32), u64>, D::Error> {
         let v: Vec<(u32, u32, u64)> = Vec::deserialize(d)?;
         Ok(v.into_iter().map(|(a, b, n)| ((a, b), n)).collect())
     }
