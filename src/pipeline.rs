@@ -593,46 +593,71 @@ pub fn stream(
             }
             reader.sha256()
         });
-        let mut pending: Vec<Chunk> = Vec::with_capacity(batch);
-        let mut done = false;
-        let mut sketched = 0usize;
-        while !done {
-            pending.clear();
-            match rx.recv() {
-                Ok(c) => pending.push(c?),
-                Err(_) => done = true,
-            }
-            while !done && pending.len() < batch {
-                match rx.try_recv() {
-                    Ok(c) => pending.push(c?),
-                    Err(std::sync::mpsc::TryRecvError::Empty) => {
-                        if pending.len() >= threads {
-                            break;
-                        }
-                        match rx.recv() {
-                            Ok(c) => pending.push(c?),
-                            Err(_) => done = true,
+        // The coordinator gathers a batch of chunks and has the pool code it, while
+        // this thread writes the previous batch's results: writing overlaps coding.
+        let (done_tx, done_rx) = sync_channel::<Result<Vec<ChunkResult>>>(1);
+        let coordinator = {
+            let (coder, pool, scanners) = (&coder, &pool, &scanners);
+            scope.spawn(move || {
+                let mut pending: Vec<Chunk> = Vec::with_capacity(batch);
+                let mut done = false;
+                while !done {
+                    pending.clear();
+                    let mut failed = None;
+                    let mut take = |c: Result<Chunk>, pending: &mut Vec<Chunk>| match c {
+                        Ok(c) => pending.push(c),
+                        Err(e) => failed = Some(e),
+                    };
+                    match rx.recv() {
+                        Ok(c) => take(c, &mut pending),
+                        Err(_) => done = true,
+                    }
+                    while !done && pending.len() < batch {
+                        match rx.try_recv() {
+                            Ok(c) => take(c, &mut pending),
+                            Err(std::sync::mpsc::TryRecvError::Empty) => {
+                                if pending.len() >= threads {
+                                    break;
+                                }
+                                match rx.recv() {
+                                    Ok(c) => take(c, &mut pending),
+                                    Err(_) => done = true,
+                                }
+                            }
+                            Err(std::sync::mpsc::TryRecvError::Disconnected) => done = true,
                         }
                     }
-                    Err(std::sync::mpsc::TryRecvError::Disconnected) => done = true,
+                    if let Some(e) = failed {
+                        let _ = done_tx.send(Err(e));
+                        return;
+                    }
+                    if pending.is_empty() {
+                        break;
+                    }
+                    let results: Vec<ChunkResult> = pool.install(|| {
+                        pending
+                            .par_iter()
+                            .map(|chunk| {
+                                let mut scanner = scanners
+                                    .lock()
+                                    .expect("scanner pool lock is never poisoned")
+                                    .pop()
+                                    .unwrap_or_default();
+                                let r = coder.code_chunk(&mut scanner, chunk, keep_rows);
+                                scanners.lock().expect("scanner pool lock is never poisoned").push(scanner);
+                                r
+                            })
+                            .collect()
+                    });
+                    if done_tx.send(Ok(results)).is_err() {
+                        return; // the writer stopped on an error
+                    }
                 }
-            }
-            if pending.is_empty() {
-                break;
-            }
-            let results: Vec<ChunkResult> = pool.install(|| {
-                pending
-                    .par_iter()
-                    .map(|chunk| {
-                        let mut scanner =
-                            scanners.lock().expect("scanner pool lock is never poisoned").pop().unwrap_or_default();
-                        let r = coder.code_chunk(&mut scanner, chunk, keep_rows);
-                        scanners.lock().expect("scanner pool lock is never poisoned").push(scanner);
-                        r
-                    })
-                    .collect()
-            });
-            for r in results {
+            })
+        };
+        let mut sketched = 0usize;
+        for results in done_rx.iter() {
+            for r in results? {
                 tally.merge(&r.tally);
                 // Results come in input order, batch after batch: once the rows so far
                 // hold MAX_SKETCHES fingerprints, no later row's can be kept.
@@ -643,7 +668,7 @@ pub fn stream(
                 sink(r)?;
             }
         }
-        drop(rx);
+        coordinator.join().expect("the coordinator thread does not panic");
         Ok(reader_thread.join().expect("the reader thread does not panic"))
     })?;
     Ok(StreamEnd { sha256, tally })
