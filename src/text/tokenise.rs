@@ -190,16 +190,6 @@ fn ascii_words(b: &[u8], from: usize, to: usize, e: &mut impl WordSink) {
     }
 }
 
-/// The normalised form of `s` (`ﬁ` is `fi`, a zero-width joiner nothing).
-fn norm_part(s: &str) -> std::borrow::Cow<'_, str> {
-    if s.is_ascii() {
-        return s.into();
-    }
-    let mut out = String::new();
-    super::normalise::normalise_chars(s, &mut out);
-    out.into()
-}
-
 /// The full stops and colons a word can hold (UAX #29 MidLetter and MidNumLet): the
 /// ASCII ones and those NFKC turns into them (fullwidth, small, one dot leader), so
 /// a word splits the same before and after normalisation.
@@ -221,7 +211,7 @@ fn split_run_ons(text: &str, start: usize, end: usize, push: &mut impl FnMut(usi
         let left = &word[piece_start..sep];
         let right = &word[sep + len..next_sep];
         // Judged on the normalised parts, so text splits as its normalised form does.
-        let (left, right) = (norm_part(left), norm_part(right));
+        let (left, right) = (word_norm(left), word_norm(right));
         let letter_before = left.chars().next_back().is_some_and(char::is_alphabetic);
         let letter_after = right.chars().next().is_some_and(char::is_alphabetic);
         if letter_before && letter_after && left.chars().count() >= 2 && right.chars().count() >= 2 {
@@ -259,8 +249,9 @@ pub fn join_hyphenated(text: &str, words: &mut Vec<Word>) {
     words.truncate(w + 1);
 }
 
-/// The normalised form of the word `s`, on which joining is judged (so a word joins
-/// as its normalised form would).
+/// The normalised form of the word `s` (`ﬁ` is `fi`, a zero-width joiner nothing),
+/// on which splitting and joining are judged, so text splits and joins as its
+/// normalised form would.
 fn word_norm(s: &str) -> std::borrow::Cow<'_, str> {
     if s.is_ascii() {
         return s.into();
