@@ -203,20 +203,7 @@ fn coded_rows(f: &Fixture, lexicon: &CompiledLexicon) -> (Vec<pipeline::CodedRow
 }
 
 fn row_counts(row: &pipeline::CodedRow) -> RowCounts<'_> {
-    RowCounts {
-        respondent_type: row.respondent_type,
-        closed: row.closed.clone(),
-        open: row
-            .open
-            .iter()
-            .map(|(_, a)| match a {
-                OpenAnswer::Empty => None,
-                OpenAnswer::NonAnswer => Some(None),
-                OpenAnswer::Coded(c) => Some(Some(c)),
-            })
-            .collect(),
-        segments: Vec::new(),
-    }
+    row.counts(Vec::new())
 }
 
 fn bench_tally(c: &mut Criterion, f: &Fixture) {

@@ -196,6 +196,26 @@ pub struct CodedRow {
     pub open: Vec<(String, OpenAnswer)>,
 }
 
+impl CodedRow {
+    /// What the tally counts of this row, with its segment values.
+    pub fn counts<'a>(&'a self, segments: Vec<&'a str>) -> RowCounts<'a> {
+        RowCounts {
+            respondent_type: self.respondent_type,
+            closed: self.closed.clone(),
+            open: self
+                .open
+                .iter()
+                .map(|(_, a)| match a {
+                    OpenAnswer::Empty => None,
+                    OpenAnswer::NonAnswer => Some(None),
+                    OpenAnswer::Coded(c) => Some(Some(c)),
+                })
+                .collect(),
+            segments,
+        }
+    }
+}
+
 /// Codes rows of one survey with one lexicon: the per-row work of the pipeline.
 pub struct Coder<'a> {
     survey: &'a Survey,
@@ -268,22 +288,8 @@ impl<'a> Coder<'a> {
         for raw in &chunk.rows {
             match self.code_row(scanner, raw, &mut out, keep) {
                 Ok(row) => {
-                    let open: Vec<Option<Option<&Coding>>> = row
-                        .open
-                        .iter()
-                        .map(|(_, a)| match a {
-                            OpenAnswer::Empty => None,
-                            OpenAnswer::NonAnswer => Some(None),
-                            OpenAnswer::Coded(c) => Some(Some(c)),
-                        })
-                        .collect();
                     let segments = self.segments(raw);
-                    out.tally.add(&RowCounts {
-                        respondent_type: row.respondent_type,
-                        closed: row.closed.clone(),
-                        open,
-                        segments: segments.iter().map(|s| s.as_str()).collect(),
-                    });
+                    out.tally.add(&row.counts(segments.iter().map(|s| s.as_str()).collect()));
                     if keep {
                         out.rows.push(row);
                     }

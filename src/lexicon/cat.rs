@@ -76,12 +76,7 @@ mod tests {
         parse(text, Path::new("test.cat"), &ImportOptions::default())
     }
 
-    fn themes(lex: &Lexicon) -> Vec<(String, Option<String>, Vec<String>)> {
-        lex.themes
-            .iter()
-            .map(|t| (t.id.clone(), t.parent.clone(), t.entries.iter().map(|e| e.rule.to_string()).collect()))
-            .collect()
-    }
+    use crate::lexicon::import::theme_rows as themes;
 
     #[test]
     fn reads_the_tree_weights_wildcards_and_phrases() {

@@ -90,13 +90,7 @@ impl Precedence {
     /// The precedence of `rule` (rules other than terms rank as literal terms).
     pub fn of(rule: &Rule) -> Precedence {
         let Rule::Term(term) = rule else { return Precedence::default() };
-        let words: Vec<&str> = term
-            .tokens
-            .iter()
-            .map(|t| match t {
-                TermToken::Word(w) | TermToken::Exact(w) | TermToken::Glob(w) | TermToken::Stem(w) => w.as_str(),
-            })
-            .collect();
+        let words: Vec<&str> = term.tokens.iter().map(TermToken::text).collect();
         let chars = words.iter().map(|w| w.chars().count()).sum::<usize>() + words.len().saturating_sub(1);
         Precedence {
             wildcard: term.tokens.iter().any(|t| matches!(t, TermToken::Glob(_))),

@@ -48,13 +48,7 @@ fn tree_order(lexicon: &Lexicon) -> Vec<(usize, usize)> {
 
 /// A term's words as a dictionary writes them (no `=` marks).
 fn term_text(term: &Term) -> String {
-    let words: Vec<&str> = term
-        .tokens
-        .iter()
-        .map(|t| match t {
-            TermToken::Word(w) | TermToken::Exact(w) | TermToken::Glob(w) | TermToken::Stem(w) => w.as_str(),
-        })
-        .collect();
+    let words: Vec<&str> = term.tokens.iter().map(TermToken::text).collect();
     words.join(" ")
 }
 

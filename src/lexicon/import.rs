@@ -323,6 +323,15 @@ pub(crate) fn file_name(path: &Path) -> String {
     path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default()
 }
 
+/// Each theme as (id, parent, entries as written): what the readers' tests compare.
+#[cfg(test)]
+pub(crate) fn theme_rows(lex: &Lexicon) -> Vec<(String, Option<String>, Vec<String>)> {
+    lex.themes
+        .iter()
+        .map(|t| (t.id.clone(), t.parent.clone(), t.entries.iter().map(|e| e.rule.to_string()).collect()))
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

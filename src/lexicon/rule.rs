@@ -30,6 +30,15 @@ pub enum TermToken {
     Stem(String),
 }
 
+impl TermToken {
+    /// The word, glob or stem as written (without the `=` of an exact word).
+    pub fn text(&self) -> &str {
+        match self {
+            TermToken::Word(w) | TermToken::Exact(w) | TermToken::Glob(w) | TermToken::Stem(w) => w,
+        }
+    }
+}
+
 /// A word or a phrase: a sequence of [`TermToken`]s.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Term {

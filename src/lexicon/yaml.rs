@@ -122,12 +122,7 @@ mod tests {
         parse(text, Path::new("test.yml"), &ImportOptions::default())
     }
 
-    fn themes(lex: &Lexicon) -> Vec<(String, Option<String>, Vec<String>)> {
-        lex.themes
-            .iter()
-            .map(|t| (t.id.clone(), t.parent.clone(), t.entries.iter().map(|e| e.rule.to_string()).collect()))
-            .collect()
-    }
+    use crate::lexicon::import::theme_rows as themes;
 
     #[test]
     fn nested_keys_leaf_lists_globs_and_phrases() {
