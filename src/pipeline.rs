@@ -222,6 +222,8 @@ pub struct Coder<'a> {
     lexicon: &'a CompiledLexicon,
     classifier: Classifier,
     applies: Vec<crate::lexicon::compile::Applies>,
+    /// Per open question: whether any theme applies to it.
+    themed: Vec<bool>,
     columns: Columns,
     max_cell_bytes: usize,
     measure: Measure,
@@ -240,6 +242,7 @@ impl<'a> Coder<'a> {
             lexicon,
             classifier: Classifier::new(survey),
             applies: survey.open.iter().map(|q| lexicon.applies(Some(&q.id))).collect(),
+            themed: survey.open.iter().map(|q| lexicon.applies(Some(&q.id)).themes.contains(&true)).collect(),
             columns,
             max_cell_bytes: options.read.max_cell_bytes,
             measure: options.measure,
@@ -344,13 +347,12 @@ impl<'a> Coder<'a> {
                 if self.measure == Measure::Counts {
                     let _ = codes::write_counts(&mut out.counts, self.lexicon, row, &resp.id, question, c);
                 }
-                let themed = self.applies[q].themes.iter().any(|&a| a);
                 let campaigns = match (self.campaigns, self.sketching.load(std::sync::atomic::Ordering::Relaxed)) {
                     (false, _) => Campaigns::Off,
                     (true, true) => Campaigns::Sketch,
                     (true, false) => Campaigns::CountOnly,
                 };
-                out.extras.collect(scanner, q, raw.row, &resp.id, text, c, campaigns, themed);
+                out.extras.collect(scanner, q, raw.row, &resp.id, text, c, campaigns, self.themed[q]);
             }
             open.push((if keep_text { text.to_string() } else { String::new() }, answer));
         }
