@@ -163,9 +163,7 @@ impl Scanner {
                 let (start, end) = (i as u32, pos + 1);
                 for u in lexicon.uses(term) {
                     match u.role {
-                        Role::Whole if lexicon.entries[u.entry as usize].exclusion => {
-                            self.exclusions.push(Hit { start, end, entry: u.entry, span })
-                        }
+                        Role::Exclusion => self.exclusions.push(Hit { start, end, entry: u.entry, span }),
                         Role::Whole => self.hits.push(Hit { start, end, entry: u.entry, span }),
                         role => self.operands.push(Operand { entry: u.entry, role, start, end }),
                     }

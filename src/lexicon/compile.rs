@@ -164,8 +164,10 @@ impl Applies {
 /// How a term is used by an entry.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Role {
-    /// The term is the whole entry (a `Term` or `Exclusion` entry).
+    /// The term is the whole of an asserting entry.
     Whole,
+    /// The term is the whole of an exclusion entry (it vetoes rather than asserts).
+    Exclusion,
     /// The term is (an alternative of) a rule's first operand.
     Left,
     /// The term is (an alternative of) a rule's second operand.
@@ -213,7 +215,11 @@ pub struct CompiledLexicon {
     root_children: Vec<u32>,
     /// Nodes with no child: a walk stops there without looking at the next token.
     leaf: Vec<bool>,
+    /// Entries using each term while compiling; then flattened into `uses`.
     term_uses: Vec<Vec<Use>>,
+    /// Per term, its range in `uses`: one allocation, so a hit reads one place.
+    use_spans: Vec<(u32, u32)>,
+    uses: Vec<Use>,
     term_len: Vec<u32>,
     regexes: Vec<(EntryIdx, regex::Regex)>,
     /// All regexes at once: one pass tells which of them can match an answer.
@@ -270,6 +276,8 @@ impl CompiledLexicon {
             root_children: Vec::new(),
             leaf: Vec::new(),
             term_uses: Vec::new(),
+            use_spans: Vec::new(),
+            uses: Vec::new(),
             term_len: Vec::new(),
             regexes: Vec::new(),
             regex_set: None,
@@ -311,6 +319,10 @@ impl CompiledLexicon {
             }
         }
         c.rule_exclusions = c.entries.iter().any(|e| e.exclusion && e.kind != EntryKind::Term);
+        for u in std::mem::take(&mut c.term_uses) {
+            c.use_spans.push((c.uses.len() as u32, u.len() as u32));
+            c.uses.extend(u);
+        }
         c.root_children = vec![u32::MAX; c.patterns.len()];
         c.leaf = vec![true; c.terminal.len()];
         for (&(from, pattern), &to) in &c.edges {
@@ -363,7 +375,7 @@ impl CompiledLexicon {
 
     /// Number of distinct terms (words and phrases).
     pub fn term_count(&self) -> usize {
-        self.term_uses.len()
+        self.use_spans.len()
     }
 
     /// A pattern by id.
@@ -447,7 +459,7 @@ impl CompiledLexicon {
             Ok(())
         };
         match &e.rule {
-            Rule::Term(t) => register(self, t, Role::Whole)?,
+            Rule::Term(t) => register(self, t, if exclusion { Role::Exclusion } else { Role::Whole })?,
             Rule::Near { left, right, .. } | Rule::Sentence { left, right } => {
                 for t in left {
                     register(self, t, Role::Left)?;
@@ -633,7 +645,8 @@ impl CompiledLexicon {
 
     /// The entries using a term.
     pub fn uses(&self, term: TermIdx) -> &[Use] {
-        &self.term_uses[term as usize]
+        let (start, len) = self.use_spans[term as usize];
+        &self.uses[start as usize..(start + len) as usize]
     }
 
     /// Number of words in a term.

@@ -223,19 +223,42 @@ const VOCAB_LIMIT: usize = 1 << 18;
 /// row) must not pile up either.
 const VOCAB_BYTES: usize = 64 << 20;
 
-/// Words as written, mapped to term ids: a hash table of (hash, id) over an arena of
-/// the words' bytes, so a lookup hashes the word once and compares bytes only on a
-/// hash match, without a call per comparison.
+/// Words as written, mapped to term ids. A word of up to 16 bytes (nearly every word)
+/// is held inline in its slot, so looking up a common word reads one cache line and
+/// compares two machine words; a longer word keeps its hash and its offset in an
+/// arena of bytes.
 #[derive(Default)]
 struct Vocab {
-    table: hashbrown::HashTable<(u64, TermId)>,
+    table: hashbrown::HashTable<Slot>,
     bytes: Vec<u8>,
-    spans: Vec<(u32, u32)>,
+}
+
+/// Longest word held inline in a [`Slot`].
+const INLINE: usize = 16;
+
+/// One word of a [`Vocab`]. Inline (`len <= INLINE`): `key` is the word, zero-padded.
+/// Long: `key` holds the word's hash (bytes 0..8) and its arena offset (bytes 8..12).
+#[derive(Clone, Copy)]
+struct Slot {
+    key: [u8; INLINE],
+    len: u32,
+    id: TermId,
+}
+
+impl Slot {
+    fn hash(&self) -> u64 {
+        let len = self.len as usize;
+        if len <= INLINE {
+            word_hash(&self.key[..len])
+        } else {
+            u64::from_le_bytes(self.key[..8].try_into().expect("8 bytes"))
+        }
+    }
 }
 
 impl std::fmt::Debug for Vocab {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "Vocab({} words)", self.spans.len())
+        write!(f, "Vocab({} words)", self.table.len())
     }
 }
 
@@ -244,32 +267,51 @@ fn word_hash(raw: &[u8]) -> u64 {
     use std::hash::Hasher;
     let mut h = rustc_hash::FxHasher::default();
     h.write(raw);
-    h.write_u8(0xff);
     h.finish()
+}
+
+#[inline]
+fn padded(raw: &[u8]) -> [u8; INLINE] {
+    let mut key = [0u8; INLINE];
+    key[..raw.len()].copy_from_slice(raw);
+    key
 }
 
 impl Vocab {
     #[inline]
-    fn word(&self, id: TermId) -> &[u8] {
-        let (start, len) = self.spans[id as usize];
-        &self.bytes[start as usize..(start + len) as usize]
-    }
-
-    #[inline]
     fn get(&self, hash: u64, raw: &[u8]) -> Option<TermId> {
-        self.table.find(hash, |&(h, id)| h == hash && self.word(id) == raw).map(|&(_, id)| id)
+        let len = raw.len();
+        if len <= INLINE {
+            let key = u128::from_ne_bytes(padded(raw));
+            self.table.find(hash, |s| s.len as usize == len && u128::from_ne_bytes(s.key) == key).map(|s| s.id)
+        } else {
+            self.table
+                .find(hash, |s| {
+                    s.len as usize == len && s.hash() == hash && {
+                        let start = u32::from_le_bytes(s.key[8..12].try_into().expect("4 bytes")) as usize;
+                        &self.bytes[start..start + len] == raw
+                    }
+                })
+                .map(|s| s.id)
+        }
     }
 
     fn insert(&mut self, hash: u64, raw: &[u8], id: TermId) {
-        self.spans.push((self.bytes.len() as u32, raw.len() as u32));
-        self.bytes.extend_from_slice(raw);
-        self.table.insert_unique(hash, (hash, id), |&(h, _)| h);
+        let key = if raw.len() <= INLINE {
+            padded(raw)
+        } else {
+            let mut key = [0u8; INLINE];
+            key[..8].copy_from_slice(&hash.to_le_bytes());
+            key[8..12].copy_from_slice(&(self.bytes.len() as u32).to_le_bytes());
+            self.bytes.extend_from_slice(raw);
+            key
+        };
+        self.table.insert_unique(hash, Slot { key, len: raw.len() as u32, id }, Slot::hash);
     }
 
     fn clear(&mut self) {
         self.table.clear();
         self.bytes.clear();
-        self.spans.clear();
     }
 }
 
