@@ -44,11 +44,124 @@ pub struct OpenCounts {
     pub matched_words: Vec<u64>,
     /// Words in all answers.
     pub words: u64,
-    /// Answers asserting both themes of a pair (lower index first). A hash map: an
-    /// answer with k themes adds k(k-1)/2 pairs, so this is on the hot path with big
-    /// lexicons; it is written sorted.
-    #[serde(with = "pairs_as_list")]
-    pub pairs: rustc_hash::FxHashMap<(u32, u32), u64>,
+    /// Answers asserting both themes of a pair (lower index first).
+    pub pairs: Pairs,
+}
+
+/// Counts of theme pairs asserted in the same answer, keyed `(a, b)` with `a < b`.
+///
+/// An answer with k themes adds k(k-1)/2 pairs, so this is on the hot path with big
+/// lexicons: up to [`DENSE_PAIR_THEMES`] themes the counts live in a triangular array
+/// (allocated on the first pair, so groups that never count pairs cost nothing), past
+/// that in a hash map. Either way it is compared, iterated and written in key order,
+/// so the representation never shows in an output.
+#[derive(Clone, Debug, Default)]
+pub struct Pairs {
+    /// Row-major upper triangle of a `themes` x `themes` matrix; empty until used.
+    dense: Vec<u64>,
+    themes: u32,
+    sparse: rustc_hash::FxHashMap<(u32, u32), u64>,
+}
+
+/// Most themes for which [`Pairs`] counts in an array (32,640 cells).
+pub const DENSE_PAIR_THEMES: usize = 256;
+
+impl Pairs {
+    /// Empty counts for a lexicon of `themes` themes.
+    pub fn new(themes: usize) -> Pairs {
+        Pairs { dense: Vec::new(), themes: themes as u32, sparse: Default::default() }
+    }
+
+    fn dense_index(&self, a: u32, b: u32) -> Option<usize> {
+        let n = self.themes as usize;
+        let (a, b) = (a as usize, b as usize);
+        (n <= DENSE_PAIR_THEMES && a < b && b < n).then(|| a * (2 * n - a - 1) / 2 + (b - a - 1))
+    }
+
+    /// Adds `n` to the pair `(a, b)`, `a < b`.
+    #[inline]
+    pub fn add(&mut self, a: u32, b: u32, n: u64) {
+        match self.dense_index(a, b) {
+            Some(i) => {
+                if self.dense.is_empty() {
+                    let t = self.themes as usize;
+                    self.dense = vec![0; t * t.saturating_sub(1) / 2];
+                }
+                self.dense[i] += n;
+            }
+            None => *self.sparse.entry((a, b)).or_default() += n,
+        }
+    }
+
+    /// The non-zero counts in key order.
+    pub fn iter(&self) -> impl Iterator<Item = ((u32, u32), u64)> + '_ {
+        let n = self.themes;
+        let dense = (!self.dense.is_empty())
+            .then(|| (0..n).flat_map(move |a| (a + 1..n).map(move |b| (a, b))))
+            .into_iter()
+            .flatten()
+            .zip(self.dense.iter().copied())
+            .filter(|&(_, c)| c > 0);
+        let mut sparse: Vec<((u32, u32), u64)> = self.sparse.iter().map(|(&k, &v)| (k, v)).collect();
+        sparse.sort_unstable();
+        merge_sorted(dense, sparse.into_iter())
+    }
+
+    /// Whether no pair was counted.
+    pub fn is_empty(&self) -> bool {
+        self.iter().next().is_none()
+    }
+
+    /// Adds another's counts.
+    pub fn merge(&mut self, other: &Pairs) {
+        if self.themes < other.themes && self.dense.is_empty() && self.sparse.is_empty() {
+            self.themes = other.themes;
+        }
+        for ((a, b), n) in other.iter() {
+            self.add(a, b, n);
+        }
+    }
+}
+
+/// Two key-sorted iterators as one, adding the counts of equal keys.
+fn merge_sorted(
+    a: impl Iterator<Item = ((u32, u32), u64)>,
+    b: impl Iterator<Item = ((u32, u32), u64)>,
+) -> impl Iterator<Item = ((u32, u32), u64)> {
+    let (mut a, mut b) = (a.peekable(), b.peekable());
+    std::iter::from_fn(move || match (a.peek(), b.peek()) {
+        (Some(x), Some(y)) if x.0 == y.0 => {
+            let (k, n) = a.next().expect("peeked");
+            Some((k, n + b.next().expect("peeked").1))
+        }
+        (Some(x), Some(y)) if x.0 < y.0 => a.next(),
+        (Some(_), None) => a.next(),
+        _ => b.next(),
+    })
+}
+
+impl PartialEq for Pairs {
+    fn eq(&self, other: &Pairs) -> bool {
+        self.iter().eq(other.iter())
+    }
+}
+
+impl Eq for Pairs {}
+
+/// JSON maps need string keys: theme pairs are stored as a list of `[a, b, count]`.
+impl Serialize for Pairs {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let v: Vec<(u32, u32, u64)> = self.iter().map(|((a, b), n)| (a, b, n)).collect();
+        v.serialize(s)
+    }
+}
+
+/// Read back sparse; merging into a tally of known shape makes them dense again.
+impl<'de> Deserialize<'de> for Pairs {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Pairs, D::Error> {
+        let v: Vec<(u32, u32, u64)> = Vec::deserialize(d)?;
+        Ok(Pairs { dense: Vec::new(), themes: 0, sparse: v.into_iter().map(|(a, b, n)| ((a, b), n)).collect() })
+    }
 }
 
 /// Counts for a group of respondents (everyone, or one segment value).
@@ -130,6 +243,7 @@ impl Counts {
                     themes: vec![0; shape.themes],
                     hits: vec![0; shape.themes],
                     matched_words: vec![0; shape.themes],
+                    pairs: Pairs::new(shape.themes),
                     ..Default::default()
                 })
                 .collect(),
@@ -166,7 +280,7 @@ impl Counts {
                     if pairs {
                         for (i, a) in coding.codes.iter().enumerate() {
                             for b in &coding.codes[i + 1..] {
-                                *o.pairs.entry((a.theme, b.theme)).or_default() += 1;
+                                o.pairs.add(a.theme, b.theme, 1);
                             }
                         }
                     }
@@ -193,9 +307,7 @@ impl Counts {
             add_vec(&mut a.hits, &b.hits);
             add_vec(&mut a.matched_words, &b.matched_words);
             a.words += b.words;
-            for (k, v) in &b.pairs {
-                *a.pairs.entry(*k).or_default() += v;
-            }
+            a.pairs.merge(&b.pairs);
         }
         add_vec(&mut self.any_question, &other.any_question);
     }
@@ -211,23 +323,6 @@ fn dedup_sorted(v: &mut [u32]) -> usize {
         }
     }
     w
-}
-
-/// JSON maps need string keys: theme pairs are stored as a list of `[a, b, count]`.
-mod pairs_as_list {
-    use rustc_hash::FxHashMap;
-    use serde::{Deserialize, Deserializer, Serialize, Serializer};
-
-    pub fn serialize<S: Serializer>(m: &FxHashMap<(u32, u32), u64>, s: S) -> Result<S::Ok, S::Error> {
-        let mut v: Vec<(u32, u32, u64)> = m.iter().map(|(&(a, b), &n)| (a, b, n)).collect();
-        v.sort_unstable();
-        v.serialize(s)
-    }
-
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<FxHashMap<(u32, u32), u64>, D::Error> {
-        let v: Vec<(u32, u32, u64)> = Vec::deserialize(d)?;
-        Ok(v.into_iter().map(|(a, b, n)| ((a, b), n)).collect())
-    }
 }
 
 fn add_vec(a: &mut [u64], b: &[u64]) {
@@ -434,6 +529,32 @@ mod tests {
             let mut merged = Tally::new(shape());
             for p in &parts { merged.merge(p); }
             prop_assert_eq!(merged, whole);
+        }
+    }
+
+    proptest! {
+        /// The array (up to 256 themes) and the hash map (past that) count alike, and
+        /// survive a JSON round trip and merges in any mix of the two.
+        #[test]
+        fn pair_counts_agree_dense_sparse_and_serialised(pairs in proptest::collection::vec((0u32..6, 0u32..6, 1u64..4), 0..30)) {
+            let (mut dense, mut sparse) = (Pairs::new(6), Pairs::new(DENSE_PAIR_THEMES + 1));
+            let mut want: BTreeMap<(u32, u32), u64> = BTreeMap::new();
+            for &(a, b, n) in &pairs {
+                let (a, b) = (a.min(b), a.max(b));
+                dense.add(a, b, n);
+                sparse.add(a, b, n);
+                *want.entry((a, b)).or_default() += n;
+            }
+            let got: Vec<_> = dense.iter().collect();
+            prop_assert_eq!(&got, &want.into_iter().collect::<Vec<_>>());
+            prop_assert_eq!(&dense, &sparse);
+            let read: Pairs = serde_json::from_str(&serde_json::to_string(&dense).unwrap()).unwrap();
+            prop_assert_eq!(&read, &dense);
+            let mut merged = Pairs::new(6);
+            merged.merge(&read);
+            merged.merge(&sparse);
+            let doubled: Vec<_> = dense.iter().map(|(k, n)| (k, 2 * n)).collect();
+            prop_assert_eq!(merged.iter().collect::<Vec<_>>(), doubled);
         }
     }
 

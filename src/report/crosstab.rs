@@ -160,7 +160,7 @@ pub fn cooccurrence(survey: &Survey, lexicon: &CompiledLexicon, counts: &Counts)
             let mut pairs: Vec<Pair> = o
                 .pairs
                 .iter()
-                .map(|(&(a, b), &n)| Pair {
+                .map(|((a, b), n)| Pair {
                     a: lexicon.themes[a as usize].id.clone(),
                     b: lexicon.themes[b as usize].id.clone(),
                     figure: Figure::new(n, o.answered),
