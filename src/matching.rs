@@ -13,7 +13,7 @@
 
 use crate::lexicon::MatchRule;
 use crate::lexicon::compile::{CompiledLexicon, EntryIdx, EntryKind, PatternId, Role};
-use crate::text::{Session, Span, Term, Token};
+use crate::text::{Session, Span, TermRef, Token};
 
 /// An entry that matched in an answer.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -306,7 +306,7 @@ impl Scanner {
     }
 
     /// A term of the last scanned answer.
-    pub fn term(&self, token: &Token) -> &Term {
+    pub fn term(&self, token: &Token) -> TermRef<'_> {
         self.session.term(token.term)
     }
 

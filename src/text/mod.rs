@@ -85,6 +85,24 @@ pub struct Term {
     pub flags: TermFlags,
 }
 
+impl Term {
+    /// The term borrowed, as a [`Session`] gives it.
+    pub fn as_ref(&self) -> TermRef<'_> {
+        TermRef { norm: &self.norm, stem: &self.stem, flags: self.flags }
+    }
+}
+
+/// A term of a [`Session`]'s vocabulary, borrowed from it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TermRef<'a> {
+    /// NFKC, lowercased, apostrophes unified, spelling variant mapped.
+    pub norm: &'a str,
+    /// The Snowball stem of `norm`.
+    pub stem: &'a str,
+    /// Negator and clause-word flags.
+    pub flags: TermFlags,
+}
+
 /// Index of a [`Term`] in a [`Session`]'s vocabulary.
 pub type TermId = u32;
 
@@ -146,14 +164,20 @@ impl Analyzer {
             norm = uk.to_string();
         }
         let stem: Box<str> = self.stemmer.stem(&norm).into();
+        let flags = self.flags(&norm);
+        Term { norm: norm.into(), stem, flags }
+    }
+
+    /// Negator and clause-word flags of a normalised word.
+    fn flags(&self, norm: &str) -> TermFlags {
         let mut flags = 0;
-        if norm.ends_with("n't") || self.options.negators.contains(&norm) {
+        if norm.ends_with("n't") || self.options.negators.iter().any(|n| n == norm) {
             flags |= TermFlags::NEGATOR.0;
         }
-        if self.options.clause_words.contains(&norm) {
+        if self.options.clause_words.iter().any(|c| c == norm) {
             flags |= TermFlags::CLAUSE_WORD.0;
         }
-        Term { norm: norm.into(), stem, flags: TermFlags(flags) }
+        TermFlags(flags)
     }
 
     /// The normalised form of a single word (no stemming).
@@ -205,7 +229,11 @@ impl Default for Analyzer {
 #[derive(Default, Debug)]
 pub struct Session {
     vocab: Vocab,
-    terms: Vec<Term>,
+    /// Per term, where its strings are in `strings`.
+    terms: Vec<TermSlot>,
+    /// The norms and stems of the vocabulary, back to back: two allocations per word
+    /// would cost more than the strings themselves.
+    strings: String,
     words: Vec<Word>,
     tokens: Vec<Token>,
     norm_buf: String,
@@ -214,10 +242,23 @@ pub struct Session {
     vocab_bytes: usize,
 }
 
+/// A term's strings in [`Session`]'s arena: the norm, then the stem, which shares the
+/// norm's bytes when it is a prefix of it (`running` -> `run`), as it usually is.
+#[derive(Clone, Copy, Debug)]
+struct TermSlot {
+    norm: u32,
+    norm_len: u32,
+    stem: u32,
+    stem_len: u32,
+    flags: TermFlags,
+}
+
 /// The vocabulary bound: past this many distinct words the cache starts afresh. A
-/// Zipfian vocabulary repeats its common words, so a quarter of a million types covers
-/// nearly every token while keeping each worker's cache to some tens of megabytes.
-const VOCAB_LIMIT: usize = 1 << 18;
+/// Zipfian vocabulary repeats its common words, so some two hundred thousand types
+/// cover nearly every token while keeping each worker's cache to about 15 MB. The
+/// figure is 7/8 of a power of two, so neither the hash table (which grows past 7/8
+/// full) nor the term list doubles just before a clear.
+const VOCAB_LIMIT: usize = 7 << 15;
 
 /// The vocabulary bound in bytes: distinct huge "words" (a pasted base64 blob in every
 /// row) must not pile up either.
@@ -318,9 +359,10 @@ impl Vocab {
 impl Session {
     /// Analyses `text`, returning its tokens.
     pub fn analyze(&mut self, analyzer: &Analyzer, text: &str) -> &[Token] {
-        if self.terms.len() > VOCAB_LIMIT || self.vocab_bytes > VOCAB_BYTES {
+        if self.terms.len() >= VOCAB_LIMIT || self.vocab_bytes > VOCAB_BYTES {
             self.vocab.clear();
             self.terms.clear();
+            self.strings.clear();
             self.vocab_bytes = 0;
             self.generation += 1;
         }
@@ -337,10 +379,10 @@ impl Session {
                 Some(id) => id,
                 None => {
                     normalise::normalise_word(raw, &mut self.norm_buf);
-                    let term = analyzer.term_from_norm(self.norm_buf.clone());
-                    self.vocab_bytes += raw.len() + term.norm.len() + term.stem.len();
+                    let slot = Session::add_term(&mut self.strings, &self.norm_buf, analyzer);
+                    self.vocab_bytes += raw.len() + slot.norm_len as usize + slot.stem_len as usize;
                     let id = self.terms.len() as TermId;
-                    self.terms.push(term);
+                    self.terms.push(slot);
                     self.vocab.insert(hash, raw.as_bytes(), id);
                     id
                 }
@@ -350,14 +392,42 @@ impl Session {
         &self.tokens
     }
 
+    /// Analyses a normalised word (as [`Analyzer::term`] does) into the string arena.
+    fn add_term(strings: &mut String, norm: &str, analyzer: &Analyzer) -> TermSlot {
+        let mut norm = norm;
+        if analyzer.options.spelling_variants
+            && let Some(uk) = normalise::british_spelling(norm)
+        {
+            norm = uk;
+        }
+        let start = strings.len();
+        strings.push_str(norm);
+        let stem = analyzer.stemmer.stem(norm);
+        let stem_at = if norm.starts_with(&*stem) {
+            start
+        } else {
+            strings.push_str(&stem);
+            strings.len() - stem.len()
+        };
+        TermSlot {
+            norm: start as u32,
+            norm_len: norm.len() as u32,
+            stem: stem_at as u32,
+            stem_len: stem.len() as u32,
+            flags: analyzer.flags(norm),
+        }
+    }
+
     /// The tokens of the last analysed text.
     pub fn tokens(&self) -> &[Token] {
         &self.tokens
     }
 
     /// The term behind an id from the last analysis.
-    pub fn term(&self, id: TermId) -> &Term {
-        &self.terms[id as usize]
+    pub fn term(&self, id: TermId) -> TermRef<'_> {
+        let t = self.terms[id as usize];
+        let at = |start: u32, len: u32| &self.strings[start as usize..(start + len) as usize];
+        TermRef { norm: at(t.norm, t.norm_len), stem: at(t.stem, t.stem_len), flags: t.flags }
     }
 
     /// Number of distinct words in the vocabulary.
@@ -406,9 +476,14 @@ mod tests {
         assert_ne!(tokens[0].term, tokens[1].term); // different raw forms ...
         assert_eq!(s.term(tokens[0].term).norm, s.term(tokens[1].term).norm); // ... same norm
         assert!(s.term(tokens[3].term).flags.contains(TermFlags::CLAUSE_WORD));
-        let slow = a.analyze(text);
+        // Stems that are not prefixes of their norms, spelling variants, negators,
+        // words too long to be held inline.
+        let text = format!("{text} happy happily behavior don't Organisations internationalisation's");
+        let tokens = s.analyze(&a, &text).to_vec();
+        let slow = a.analyze(&text);
+        assert_eq!(tokens.len(), slow.len());
         for (t, w) in tokens.iter().zip(&slow) {
-            assert_eq!(s.term(t.term), &w.term);
+            assert_eq!(s.term(t.term), w.term.as_ref());
             assert_eq!((t.span, t.sentence, t.clause), (w.span, w.sentence, w.clause));
         }
     }
