@@ -360,17 +360,17 @@ fn negated(lexicon: &CompiledLexicon, scanner: &Scanner, hit: &Hit, theme: Theme
         // "no cost" does).
         let sentence_start = k == 0 || tokens[k - 1].sentence != tokens[k].sentence;
         if sentence_start
-            && ANSWER_WORDS.contains(&&*term.norm)
+            && ANSWER_WORDS.contains(&term.norm)
             && tokens
                 .get(k + 1)
-                .is_some_and(|n| n.sentence == tokens[k].sentence && ANSWER_FOLLOWERS.contains(&&*scanner.term(n).norm))
+                .is_some_and(|n| n.sentence == tokens[k].sentence && ANSWER_FOLLOWERS.contains(&scanner.term(n).norm))
         {
             return false;
         }
         let next = k + 1;
         let pseudo = next < tokens.len()
             && next < hit.start as usize
-            && PSEUDO_NEGATION_FOLLOWERS.contains(&&*scanner.term(&tokens[next]).norm);
+            && PSEUDO_NEGATION_FOLLOWERS.contains(&scanner.term(&tokens[next]).norm);
         !pseudo
     };
     let window = t.negation_window as usize;

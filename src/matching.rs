@@ -140,7 +140,7 @@ impl Scanner {
             let term = self.session.term(tok.term);
             let raw = &text[tok.span.start..tok.span.end];
             let start = self.pool.len();
-            lexicon.patterns_for(raw, &term.norm, &term.stem, &mut self.pool);
+            lexicon.patterns_for(raw, term.norm, term.stem, &mut self.pool);
             self.term_patterns[id] = (start as u32, (self.pool.len() - start) as u32);
         }
         self.term_patterns[id]
@@ -282,7 +282,7 @@ impl Scanner {
                 self.norm_text.push(' ');
             }
             self.norm_offsets.push(self.norm_text.len());
-            self.norm_text.push_str(&self.session.term(t.term).norm);
+            self.norm_text.push_str(self.session.term(t.term).norm);
         }
         for i in lexicon.regexes_matching(&self.norm_text) {
             let (entry, re) = &lexicon.regexes()[i];

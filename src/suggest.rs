@@ -77,7 +77,7 @@ impl<'a> Counter<'a> {
                 }
             }
         }
-        let words: Vec<&str> = tokens.iter().map(|t| &*self.scanner.term(t).norm).collect();
+        let words: Vec<&str> = tokens.iter().map(|t| self.scanner.term(t).norm).collect();
         let counts = if target { &mut self.target } else { &mut self.reference };
         counts.total += words.len() as u64;
         let mut seen: Vec<String> = Vec::new();
