@@ -177,6 +177,7 @@ impl RowReader for ResponseReader {
             // row (read into an empty record, a long row grows it a doubling at a time).
             rows.push(RawRow { line, row: self.rows, record: exact_copy(&record), reject });
         }
+        self.checker.health()?;
         if rows.is_empty() {
             return Ok(None);
         }

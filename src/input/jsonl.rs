@@ -188,6 +188,7 @@ impl RowReader for JsonLinesReader {
             bytes += self.buf.len() as u64 + 1;
             rows.push(row);
         }
+        self.checker.health()?;
         if rows.is_empty() {
             return Ok(None);
         }

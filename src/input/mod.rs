@@ -13,13 +13,12 @@
 pub mod csv;
 pub mod encoding;
 pub mod gold;
+pub mod ids;
 pub mod jsonl;
 pub mod spreadsheet;
 
 use std::hash::{BuildHasher, Hasher};
 use std::path::{Path, PathBuf};
-
-use rustc_hash::FxHashMap;
 
 pub use self::csv::ResponseReader;
 pub use self::jsonl::JsonLinesReader;
@@ -157,13 +156,14 @@ pub fn wants_columns(survey: &Survey) -> bool {
 /// The checks every reader applies to every row, in input order: field count,
 /// empty and duplicate respondent ids.
 ///
-/// Duplicate detection keeps a 64-bit hash of each id (about 16 bytes per row); two
-/// different ids colliding is a 1 in 10^8 event at 10^6 rows.
+/// Duplicate detection keeps a 64-bit hash of each id ([`ids::SeenIds`]: bounded
+/// memory, spilling to a temporary file); two different ids colliding is a 1 in 10^8
+/// event at 10^6 rows.
 #[derive(Debug)]
 pub struct RowChecker {
     columns: Columns,
     reject_duplicates: bool,
-    seen_ids: FxHashMap<u64, u64>,
+    seen_ids: ids::SeenIds,
     hasher: std::hash::BuildHasherDefault<std::collections::hash_map::DefaultHasher>,
 }
 
@@ -173,7 +173,7 @@ impl RowChecker {
         RowChecker {
             columns,
             reject_duplicates: options.reject_duplicate_ids,
-            seen_ids: FxHashMap::default(),
+            seen_ids: ids::SeenIds::default(),
             hasher: Default::default(),
         }
     }
@@ -207,7 +207,7 @@ impl RowChecker {
             let mut h = self.hasher.build_hasher();
             h.write(id);
             let key = h.finish();
-            if let Some(&first_line) = self.seen_ids.get(&key) {
+            if let Some(first_line) = self.seen_ids.check_and_insert(key, line) {
                 return Some(Reject {
                     line,
                     row,
@@ -216,9 +216,17 @@ impl RowChecker {
                     reason: RejectReason::DuplicateId { first_line },
                 });
             }
-            self.seen_ids.insert(key, line);
         }
         None
+    }
+
+    /// Fails if the duplicate-id index could not read back its temporary file since
+    /// the last call (readers call this after each chunk).
+    pub fn health(&mut self) -> Result<()> {
+        match self.seen_ids.take_error() {
+            None => Ok(()),
+            Some(source) => Err(Error::Io { path: PathBuf::from("duplicate-id index (temporary file)"), source }),
+        }
     }
 }
 

@@ -169,6 +169,7 @@ impl RowReader for SheetReader {
             let reject = self.checker.check(&record, line, self.rows);
             rows.push(RawRow { line, row: self.rows, record, reject });
         }
+        self.checker.health()?;
         if rows.is_empty() {
             return Ok(None);
         }

@@ -1,0 +1,266 @@
+//! The respondent ids seen so far, for rejecting duplicates, in bounded memory.
+//!
+//! Each id is kept as a 64-bit hash with the line it was first seen on. The newest
+//! [`LIVE_LIMIT`] ids are in a hash table; when it fills, its entries are sorted and
+//! appended to an unnamed temporary file as a *run*, and memory keeps only what finds
+//! them again: a Bloom filter (12 bits an id) and the first key of every block of
+//! [`BLOCK`] entries. A lookup asks the table, then each run whose filter may hold the
+//! key, reading one block of at most 4 KB from the file. So memory grows by about 1.5
+//! bytes a row instead of the table's 16 to 35, and the answer is the same as if
+//! everything stayed in memory: the filters only spare reads, they never decide.
+//!
+//! If the temporary file cannot be created or written (no space, no temp directory),
+//! the ids stay in memory: slower to grow, never wrong. A failed read of a run is an
+//! error the reader reports ([`SeenIds::take_error`]).
+
+use std::fs::File;
+use std::io::{self, Read, Seek, SeekFrom, Write};
+
+use rustc_hash::FxHashMap;
+
+/// Ids held in the hash table before it is written out as a run: 7/8 of 2^19, so the
+/// table (about 9 MB) never doubles before it is emptied.
+pub const LIVE_LIMIT: usize = 7 << 16;
+
+/// Entries per block of a run: one read of 4 KB finds any key in it.
+pub const BLOCK: usize = 256;
+
+/// Bloom filter bits per id (at least; rounded up to a power of two words). The filter
+/// is blocked: an id's six bits fall in one 64-bit word, so asking a run costs one
+/// memory read; about 1% of absent ids still read a block.
+const BLOOM_BITS: usize = 12;
+
+/// Bytes of one entry in the spill file: key then line, little-endian.
+const ENTRY: usize = 16;
+
+/// Ids seen so far (as 64-bit hashes) and the line each was first seen on.
+#[derive(Debug)]
+pub struct SeenIds {
+    live: FxHashMap<u64, u64>,
+    limit: usize,
+    runs: Vec<Run>,
+    file: Option<File>,
+    file_len: u64,
+    /// Spilling failed once (no temp directory, disk full): everything stays in memory
+    /// from then on.
+    in_memory: bool,
+    error: Option<io::Error>,
+    block: Vec<u8>,
+    block_reads: u64,
+}
+
+#[derive(Debug)]
+struct Run {
+    offset: u64,
+    len: usize,
+    bloom: Vec<u64>,
+    /// First key of each block.
+    fences: Vec<u64>,
+}
+
+impl Default for SeenIds {
+    fn default() -> SeenIds {
+        SeenIds::with_limit(LIVE_LIMIT)
+    }
+}
+
+impl SeenIds {
+    /// An index that spills to disk past `limit` ids in memory (tests use small ones).
+    pub fn with_limit(limit: usize) -> SeenIds {
+        SeenIds {
+            live: FxHashMap::default(),
+            limit: limit.max(1),
+            runs: Vec::new(),
+            file: None,
+            file_len: 0,
+            in_memory: false,
+            error: None,
+            block: Vec::new(),
+            block_reads: 0,
+        }
+    }
+
+    /// The line `key` was first seen on, or `None` after recording it as seen on `line`.
+    pub fn check_and_insert(&mut self, key: u64, line: u64) -> Option<u64> {
+        if let Some(&first) = self.live.get(&key) {
+            return Some(first);
+        }
+        for i in 0..self.runs.len() {
+            if self.runs[i].may_hold(key) {
+                match self.find_in_run(i, key) {
+                    Ok(Some(first)) => return Some(first),
+                    Ok(None) => {}
+                    Err(e) => {
+                        self.error.get_or_insert(e);
+                    }
+                }
+            }
+        }
+        self.live.insert(key, line);
+        if self.live.len() >= self.limit && !self.in_memory {
+            // On failure keep going in memory: correct, only bigger.
+            self.in_memory = self.spill().is_err();
+        }
+        None
+    }
+
+    /// A read of the spill file that failed since the last call, if any.
+    pub fn take_error(&mut self) -> Option<io::Error> {
+        self.error.take()
+    }
+
+    /// Ids held (in memory and on disk).
+    pub fn len(&self) -> usize {
+        self.live.len() + self.runs.iter().map(|r| r.len).sum::<usize>()
+    }
+
+    /// Whether no id was seen.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Blocks read back from disk so far (what the filters did not spare).
+    pub fn block_reads(&self) -> u64 {
+        self.block_reads
+    }
+
+    /// Runs written to disk so far.
+    pub fn runs(&self) -> usize {
+        self.runs.len()
+    }
+
+    fn spill(&mut self) -> io::Result<()> {
+        if self.file.is_none() {
+            self.file = Some(tempfile::tempfile()?);
+        }
+        let mut entries: Vec<(u64, u64)> = self.live.drain().collect();
+        entries.sort_unstable();
+        let file = self.file.as_mut().expect("created above");
+        file.seek(SeekFrom::Start(self.file_len))?;
+        let mut out = io::BufWriter::with_capacity(64 << 10, &*file);
+        let words = (entries.len() * BLOOM_BITS).div_ceil(64).next_power_of_two();
+        let mut run = Run { offset: self.file_len, len: entries.len(), bloom: vec![0; words], fences: Vec::new() };
+        for (i, &(key, line)) in entries.iter().enumerate() {
+            if i % BLOCK == 0 {
+                run.fences.push(key);
+            }
+            run.set(key);
+            out.write_all(&key.to_le_bytes())?;
+            out.write_all(&line.to_le_bytes())?;
+        }
+        out.flush()?;
+        drop(out);
+        self.file_len += (entries.len() * ENTRY) as u64;
+        self.runs.push(run);
+        Ok(())
+    }
+
+    fn find_in_run(&mut self, i: usize, key: u64) -> io::Result<Option<u64>> {
+        let run = &self.runs[i];
+        let block = match run.fences.partition_point(|&f| f <= key) {
+            0 => return Ok(None),
+            b => b - 1,
+        };
+        let first = block * BLOCK;
+        let n = BLOCK.min(run.len - first);
+        self.block.resize(n * ENTRY, 0);
+        self.block_reads += 1;
+        let file = self.file.as_mut().expect("a run was written to the file");
+        file.seek(SeekFrom::Start(run.offset + (first * ENTRY) as u64))?;
+        file.read_exact(&mut self.block)?;
+        let entry = |j: usize| {
+            let b = &self.block[j * ENTRY..(j + 1) * ENTRY];
+            (
+                u64::from_le_bytes(b[..8].try_into().expect("8 bytes")),
+                u64::from_le_bytes(b[8..].try_into().expect("8 bytes")),
+            )
+        };
+        let (mut lo, mut hi) = (0, n);
+        while lo < hi {
+            let mid = (lo + hi) / 2;
+            let (k, line) = entry(mid);
+            match k.cmp(&key) {
+                std::cmp::Ordering::Equal => return Ok(Some(line)),
+                std::cmp::Ordering::Less => lo = mid + 1,
+                std::cmp::Ordering::Greater => hi = mid,
+            }
+        }
+        Ok(None)
+    }
+}
+
+impl Run {
+    /// The word of the filter for `key`, and the bits `key` sets in it.
+    #[inline]
+    fn probe(&self, key: u64) -> (usize, u64) {
+        let word = key as usize & (self.bloom.len() - 1);
+        let m = key.wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        let bits = (0..6).fold(0u64, |acc, i| acc | 1 << ((m >> (64 - 6 * (i + 1))) & 63));
+        (word, bits)
+    }
+
+    fn set(&mut self, key: u64) {
+        let (w, bits) = self.probe(key);
+        self.bloom[w] |= bits;
+    }
+
+    #[inline]
+    fn may_hold(&self, key: u64) -> bool {
+        let (w, bits) = self.probe(key);
+        self.bloom[w] & bits == bits
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+    use std::collections::HashMap;
+
+    /// The plain in-memory answer the spilling index must give.
+    fn model(keys: &[u64]) -> Vec<Option<u64>> {
+        let mut seen = HashMap::new();
+        keys.iter()
+            .enumerate()
+            .map(|(line, &k)| match seen.get(&k) {
+                Some(&first) => Some(first),
+                None => {
+                    seen.insert(k, line as u64);
+                    None
+                }
+            })
+            .collect()
+    }
+
+    #[test]
+    fn finds_ids_written_to_disk_across_many_runs() {
+        let mut ids = SeenIds::with_limit(100);
+        let keys: Vec<u64> = (0..5_000u64).map(|i| i.wrapping_mul(0x2545_f491_4f6c_dd1d)).collect();
+        for (line, &k) in keys.iter().enumerate() {
+            assert_eq!(ids.check_and_insert(k, line as u64), None);
+        }
+        assert!(ids.runs() >= 49, "{} runs", ids.runs());
+        assert_eq!(ids.len(), 5_000);
+        for (line, &k) in keys.iter().enumerate() {
+            assert_eq!(ids.check_and_insert(k, 99_999), Some(line as u64), "key {line}");
+        }
+        assert!(ids.take_error().is_none());
+        // New ids: the filters spare nearly every read of the ~50 runs.
+        let before = ids.block_reads();
+        for k in 0..2_000u64 {
+            assert_eq!(ids.check_and_insert(k.wrapping_mul(0x9e37_79b9_7f4a_7c15) ^ 1, 0), None);
+        }
+        let reads = ids.block_reads() - before;
+        assert!(reads < 2_000 * 50 / 20, "{reads} block reads for 2,000 new ids");
+    }
+
+    proptest! {
+        #[test]
+        fn spilling_changes_no_answer(keys in proptest::collection::vec(0u64..300, 0..600), limit in 1usize..40) {
+            let mut ids = SeenIds::with_limit(limit);
+            let got: Vec<Option<u64>> =
+                keys.iter().enumerate().map(|(line, &k)| ids.check_and_insert(k, line as u64)).collect();
+            prop_assert_eq!(got, model(&keys));
+        }
+    }
+}
