@@ -34,13 +34,14 @@ fn mix(mut x: u64) -> u64 {
     x ^ (x >> 31)
 }
 
-/// The fingerprint of one answer.
+/// The fingerprint of one answer: 80 bytes, no allocation (up to 100,000 are held).
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Sketch {
     /// Hash of the whole normalised word sequence.
     pub exact: u64,
-    /// The smallest shingle hashes, sorted ascending, at most [`SKETCH_SIZE`].
-    pub mins: Box<[u64]>,
+    /// The smallest 32-bit shingle hashes, sorted ascending; the first `len` count.
+    mins: [u32; SKETCH_SIZE],
+    len: u8,
 }
 
 impl Sketch {
@@ -54,9 +55,9 @@ impl Sketch {
         for &w in words {
             exact = mix(exact ^ w);
         }
-        let mut mins: Vec<u64> = Vec::with_capacity(SKETCH_SIZE + 1);
+        let mut mins: Vec<u32> = Vec::with_capacity(SKETCH_SIZE + 1);
         for s in words.windows(4) {
-            let h = mix(s[0] ^ s[1].rotate_left(16) ^ s[2].rotate_left(32) ^ s[3].rotate_left(48));
+            let h = (mix(s[0] ^ s[1].rotate_left(16) ^ s[2].rotate_left(32) ^ s[3].rotate_left(48)) >> 32) as u32;
             if mins.len() == SKETCH_SIZE && h >= mins[SKETCH_SIZE - 1] {
                 continue;
             }
@@ -65,20 +66,28 @@ impl Sketch {
                 mins.truncate(SKETCH_SIZE);
             }
         }
-        Some(Sketch { exact, mins: mins.into_boxed_slice() })
+        let mut sketch = Sketch { exact, mins: [0; SKETCH_SIZE], len: mins.len() as u8 };
+        sketch.mins[..mins.len()].copy_from_slice(&mins);
+        Some(sketch)
+    }
+
+    /// The smallest shingle hashes, sorted ascending, at most [`SKETCH_SIZE`].
+    pub fn mins(&self) -> &[u32] {
+        &self.mins[..self.len as usize]
     }
 
     /// Estimated Jaccard similarity of two answers' shingle sets (bottom-k estimator:
     /// the share of the k smallest hashes of the union present in both).
     pub fn similarity(&self, other: &Sketch) -> f64 {
-        let k = SKETCH_SIZE.min(self.mins.len().max(other.mins.len()));
+        let (x, y) = (self.mins(), other.mins());
+        let k = SKETCH_SIZE.min(x.len().max(y.len()));
         if k == 0 {
             return 0.0;
         }
         let (mut i, mut j, mut taken, mut both) = (0, 0, 0, 0);
-        while taken < k && (i < self.mins.len() || j < other.mins.len()) {
-            let a = self.mins.get(i).copied().unwrap_or(u64::MAX);
-            let b = other.mins.get(j).copied().unwrap_or(u64::MAX);
+        while taken < k && (i < x.len() || j < y.len()) {
+            let a = x.get(i).copied().unwrap_or(u32::MAX);
+            let b = y.get(j).copied().unwrap_or(u32::MAX);
             if a == b {
                 both += 1;
                 i += 1;
@@ -101,14 +110,38 @@ pub struct Member {
     pub question: usize,
     /// Data row number (input order).
     pub row: u64,
-    /// Respondent id.
-    pub respondent: Box<str>,
     /// Themes the answer asserts (theme indices).
     pub themes: Box<[u32]>,
-    /// First words of the answer, for reports.
-    pub excerpt: Box<str>,
+    /// The respondent id, then the answer's first words: one allocation, not two.
+    text: Box<str>,
+    respondent_len: u32,
     /// Its sketch.
     pub sketch: Sketch,
+}
+
+impl Member {
+    /// A member answering open question `question` on data row `row`.
+    pub fn new(
+        question: usize,
+        row: u64,
+        respondent: &str,
+        themes: Box<[u32]>,
+        excerpt: &str,
+        sketch: Sketch,
+    ) -> Member {
+        let text = format!("{respondent}{excerpt}").into_boxed_str();
+        Member { question, row, themes, text, respondent_len: respondent.len() as u32, sketch }
+    }
+
+    /// Respondent id.
+    pub fn respondent(&self) -> &str {
+        &self.text[..self.respondent_len as usize]
+    }
+
+    /// First words of the answer, for reports.
+    pub fn excerpt(&self) -> &str {
+        &self.text[self.respondent_len as usize..]
+    }
 }
 
 /// A group of near-identical answers to one question.
@@ -160,9 +193,9 @@ pub fn detect(members: Vec<Member>, min_size: usize) -> Vec<Campaign> {
             }
         }
         // near-identical: candidates share one of their two smallest shingle hashes
-        let mut buckets: BTreeMap<u64, Vec<usize>> = BTreeMap::new();
+        let mut buckets: BTreeMap<u32, Vec<usize>> = BTreeMap::new();
         for &i in &distinct {
-            for &h in ms[i].sketch.mins.iter().take(2) {
+            for &h in ms[i].sketch.mins().iter().take(2) {
                 buckets.entry(h).or_default().push(i);
             }
         }
@@ -204,14 +237,7 @@ mod tests {
     }
 
     fn member(row: u64, text: &str) -> Member {
-        Member {
-            question: 0,
-            row,
-            respondent: format!("r{row}").into(),
-            themes: Box::default(),
-            excerpt: Box::default(),
-            sketch: Sketch::new(&words(text)).expect("long enough"),
-        }
+        Member::new(0, row, &format!("r{row}"), Box::default(), "", Sketch::new(&words(text)).expect("long enough"))
     }
 
     const TEMPLATE: &str = "I am writing to support a new stalking protection order because victims deserve protection \

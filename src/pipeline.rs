@@ -464,18 +464,12 @@ impl Extras {
                 && let Some(sketch) = crate::campaign::Sketch::new(scanner.word_hashes())
             {
                 // The report shows the first 100 characters.
-                let excerpt: Box<str> = match text.char_indices().nth(EXCERPT_CHARS) {
-                    Some((end, _)) => text[..end].into(),
-                    None => text.into(),
+                let excerpt = match text.char_indices().nth(EXCERPT_CHARS) {
+                    Some((end, _)) => &text[..end],
+                    None => text,
                 };
-                self.sketches.push(crate::campaign::Member {
-                    question: q,
-                    row,
-                    respondent: id.into(),
-                    themes: coding.codes.iter().map(|c| c.theme).collect(),
-                    excerpt,
-                    sketch,
-                });
+                let themes = coding.codes.iter().map(|c| c.theme).collect();
+                self.sketches.push(crate::campaign::Member::new(q, row, id, themes, excerpt, sketch));
             }
         }
     }

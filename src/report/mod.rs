@@ -385,8 +385,8 @@ impl Summary {
                 question: survey.open[c.question].id.clone(),
                 size: c.members.len() as u64,
                 identical: c.identical as u64,
-                first_respondent: first.respondent.to_string(),
-                excerpt: first.excerpt.to_string(),
+                first_respondent: first.respondent().to_string(),
+                excerpt: first.excerpt().to_string(),
                 themes: first.themes.iter().map(|&t| lexicon.themes[t as usize].id.clone()).collect(),
             });
         }
