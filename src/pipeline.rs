@@ -771,15 +771,28 @@ fn finish(
     let mut summary = Summary::new(survey, lexicon, tally);
     summary.attach(survey, lexicon, extras, options.campaign_min);
     let reports = report::standard_reports(options.rounding);
-    report::write_reports(out, &summary, &reports)?;
+    // The workbook (the slowest report) is built on its own thread meanwhile: it reads
+    // codes.csv back (committed before) for its Codes sheet. Each writes its own files.
+    let summary_ref = &summary;
+    let parquet = std::thread::scope(|scope| -> Result<Vec<PathBuf>> {
+        let workbook = scope.spawn(|| {
+            report::xlsx::write(out, summary_ref, &out.join("codes.csv"), options.rounding, options.workbook_codes)
+        });
+        let rest = (|| -> Result<Vec<PathBuf>> {
+            report::write_reports(out, summary_ref, &reports)?;
+            if options.parquet {
+                // Typed copies of the CSVs above, read back in bounded batches.
+                return report::parquet::write(out, options.measure == Measure::Counts);
+            }
+            Ok(Vec::new())
+        })();
+        // A panic there is a bug, raised here as if the workbook were written inline.
+        workbook.join().unwrap_or_else(|p| std::panic::resume_unwind(p))?;
+        rest
+    })?;
     files.extend(reports.iter().map(|r| out.join(r.file_name())));
-    // The workbook reads codes.csv back (committed before) for its Codes sheet.
-    report::xlsx::write(out, &summary, &out.join("codes.csv"), options.rounding, options.workbook_codes)?;
     files.push(out.join(report::xlsx::FILE_NAME));
-    if options.parquet {
-        // Typed copies of the CSVs above, read back in bounded batches.
-        files.extend(report::parquet::write(out, options.measure == Measure::Counts)?);
-    }
+    files.extend(parquet);
     report::manifest::write(out, inputs, options, &summary, files)?;
     files.push(out.join("manifest.json"));
     Ok(summary)
