@@ -281,6 +281,7 @@ impl<'a> Coder<'a> {
             index: chunk.index,
             tally: Tally::new(self.shape()),
             codes: codes::buffer_writer(),
+            codes_rows: 0,
             counts: codes::buffer_writer(),
             rejects: codes::buffer_writer(),
             rows: Vec::new(),
@@ -344,6 +345,7 @@ impl<'a> Coder<'a> {
                 // Writing to a Vec cannot fail.
                 let row = self.row_column.then_some(raw.row);
                 let _ = codes::write_codes(&mut out.codes, self.lexicon, row, &resp.id, question, text, c);
+                out.codes_rows += c.codes.len() as u64;
                 if self.measure == Measure::Counts {
                     let _ = codes::write_counts(&mut out.counts, self.lexicon, row, &resp.id, question, c);
                 }
@@ -524,6 +526,8 @@ pub struct ChunkResult {
     pub tally: Tally,
     /// Its codes.csv rows.
     pub codes: csv::Writer<Vec<u8>>,
+    /// How many records `codes` holds.
+    pub codes_rows: u64,
     /// Its counts.csv rows (counts measure only).
     pub counts: csv::Writer<Vec<u8>>,
     /// Its rejects.csv rows.
@@ -689,18 +693,21 @@ pub fn run(job: &Job, progress: &dyn Fn(Progress)) -> Result<Outcome> {
     options.partial = partial;
     let counts_wanted = options.measure == Measure::Counts;
     let mut sinks = RowFiles::create(out, counts_wanted, partial)?;
-    let (mut rows, mut bytes) = (0u64, 0u64);
+    let (mut rows, mut bytes, mut codes_rows) = (0u64, 0u64, 0u64);
     let mut extras = Extras::default();
     let end = stream(job.survey, job.lexicon, &job.input, &options, false, |r| {
         extras.merge(r.extras);
         sinks.write(r.codes.get_ref(), r.counts.get_ref(), r.rejects.get_ref())?;
+        codes_rows += r.codes_rows;
         rows += r.rows_read;
         bytes += r.bytes;
         progress(Progress { rows, bytes });
         Ok(())
     })?;
     let tally = end.tally;
-    let mut files = sinks.commit()?;
+    let digests = sinks.commit()?;
+    let mut files: Vec<PathBuf> = digests.iter().map(|(p, _)| p.clone()).collect();
+    let known = Known { digests: digests.into_iter().collect(), codes_rows: Some(codes_rows) };
     let mut inputs = job.config_files.clone();
     inputs.push(ManifestInput { role: "responses".into(), path: job.input.name(), sha256: end.sha256 });
     if partial {
@@ -721,7 +728,7 @@ pub fn run(job: &Job, progress: &dyn Fn(Progress)) -> Result<Outcome> {
         let summary = Summary::new(job.survey, job.lexicon, &tally);
         return Ok(Outcome { tally, summary, files });
     }
-    let summary = finish(job.survey, job.lexicon, &tally, extras, &inputs, &options, out, &mut files)?;
+    let summary = finish(job.survey, job.lexicon, &tally, extras, &inputs, &options, out, &mut files, &known)?;
     if options.strict && tally.rows_rejected > 0 {
         return Err(Error::Rejects {
             rejected: tally.rows_rejected,
@@ -758,6 +765,15 @@ pub fn codes_only(
 /// Writes the reports and the manifest of a finished run (or merge) into `out`;
 /// `files` already holds the per-row files, and gets the rest appended.
 #[allow(clippy::too_many_arguments)]
+/// What the run already knows of the files it wrote, so finishing need not read them
+/// back: digests of the row files, and the number of codes.csv records.
+#[derive(Default)]
+struct Known {
+    digests: std::collections::BTreeMap<PathBuf, String>,
+    codes_rows: Option<u64>,
+}
+
+#[allow(clippy::too_many_arguments)]
 fn finish(
     survey: &Survey,
     lexicon: &CompiledLexicon,
@@ -767,6 +783,7 @@ fn finish(
     options: &RunOptions,
     out: &Path,
     files: &mut Vec<PathBuf>,
+    known: &Known,
 ) -> Result<Summary> {
     let mut summary = Summary::new(survey, lexicon, tally);
     summary.attach(survey, lexicon, extras, options.campaign_min);
@@ -776,7 +793,8 @@ fn finish(
     let summary_ref = &summary;
     let parquet = std::thread::scope(|scope| -> Result<Vec<PathBuf>> {
         let workbook = scope.spawn(|| {
-            report::xlsx::write(out, summary_ref, &out.join("codes.csv"), options.rounding, options.workbook_codes)
+            let codes = out.join("codes.csv");
+            report::xlsx::write(out, summary_ref, &codes, known.codes_rows, options.rounding, options.workbook_codes)
         });
         let rest = (|| -> Result<Vec<PathBuf>> {
             report::write_reports(out, summary_ref, &reports)?;
@@ -793,30 +811,48 @@ fn finish(
     files.extend(reports.iter().map(|r| out.join(r.file_name())));
     files.push(out.join(report::xlsx::FILE_NAME));
     files.extend(parquet);
-    report::manifest::write(out, inputs, options, &summary, files)?;
+    report::manifest::write(out, inputs, options, &summary, files, &known.digests)?;
     files.push(out.join("manifest.json"));
     Ok(summary)
 }
 
 /// The per-row output files of a run: codes.csv, rejects.csv and (counts measure)
-/// counts.csv, written in input order under temporary names.
+/// counts.csv, written in input order under temporary names, and hashed as they are
+/// written, so the manifest need not read them back (codes.csv can run to gigabytes).
 struct RowFiles {
-    codes: (AtomicFile, PathBuf),
-    rejects: (AtomicFile, PathBuf),
-    counts: Option<(AtomicFile, PathBuf)>,
+    codes: RowFile,
+    rejects: RowFile,
+    counts: Option<RowFile>,
+}
+
+struct RowFile {
+    file: AtomicFile,
+    path: PathBuf,
+    sha256: sha2::Sha256,
+}
+
+impl RowFile {
+    fn write(&mut self, bytes: &[u8]) -> Result<()> {
+        use sha2::Digest;
+        self.sha256.update(bytes);
+        self.file.writer().write_all(bytes).map_err(|e| Error::io(&self.path, e))
+    }
 }
 
 impl RowFiles {
     fn create(out: &Path, counts: bool, row_column: bool) -> Result<RowFiles> {
-        let open = |name: &str, header: &[&str]| -> Result<(AtomicFile, PathBuf)> {
+        let open = |name: &str, header: &[&str]| -> Result<RowFile> {
             let path = out.join(name);
-            let mut f = AtomicFile::create(&path)?;
+            let file = AtomicFile::create(&path)?;
             let mut h: Vec<&str> = header.to_vec();
             if row_column && name != "rejects.csv" {
                 h.insert(0, "row");
             }
-            codes::write_header(f.writer(), &h).map_err(|e| Error::io(&path, e))?;
-            Ok((f, path))
+            let mut bytes = Vec::new();
+            codes::write_header(&mut bytes, &h).map_err(|e| Error::io(&path, e))?;
+            let mut f = RowFile { file, path, sha256: Default::default() };
+            f.write(&bytes)?;
+            Ok(f)
         };
         Ok(RowFiles {
             codes: open("codes.csv", &codes::CODES_HEADER)?,
@@ -826,21 +862,21 @@ impl RowFiles {
     }
 
     fn write(&mut self, codes: &[u8], counts: &[u8], rejects: &[u8]) -> Result<()> {
-        let (f, p) = &mut self.codes;
-        f.writer().write_all(codes).map_err(|e| Error::io(&*p, e))?;
-        let (f, p) = &mut self.rejects;
-        f.writer().write_all(rejects).map_err(|e| Error::io(&*p, e))?;
-        if let Some((f, p)) = &mut self.counts {
-            f.writer().write_all(counts).map_err(|e| Error::io(&*p, e))?;
+        self.codes.write(codes)?;
+        self.rejects.write(rejects)?;
+        if let Some(f) = &mut self.counts {
+            f.write(counts)?;
         }
         Ok(())
     }
 
-    fn commit(self) -> Result<Vec<PathBuf>> {
+    /// Renames the files into place; returns them with their SHA-256 digests.
+    fn commit(self) -> Result<Vec<(PathBuf, String)>> {
+        use sha2::Digest;
         let mut files = Vec::new();
-        for (f, p) in [Some(self.codes), Some(self.rejects), self.counts].into_iter().flatten() {
-            f.commit()?;
-            files.push(p);
+        for f in [Some(self.codes), Some(self.rejects), self.counts].into_iter().flatten() {
+            f.file.commit()?;
+            files.push((f.path, crate::input::csv::hex(&f.sha256.finalize())));
         }
         Ok(files)
     }
@@ -1024,7 +1060,8 @@ pub fn merge(job: &Job, parts: &[PathBuf]) -> Result<Outcome> {
     let mut options = first.options.run_options(&job.options);
     options.parquet = parquet;
     let inputs = first.inputs.clone();
-    let summary = finish(job.survey, job.lexicon, &tally, extras, &inputs, &options, out, &mut files)?;
+    let summary =
+        finish(job.survey, job.lexicon, &tally, extras, &inputs, &options, out, &mut files, &Known::default())?;
     Ok(Outcome { tally, summary, files })
 }
 

@@ -210,3 +210,20 @@ fn uncoded_answers_are_those_of_questions_with_themes_and_one_respondent_is_sing
     let md = dir.read("o/summary.md");
     assert!(md.contains("The most frequent theme was **police**: 1 respondent, 50%"), "{md}");
 }
+
+/// The manifest's digest of every output is the file's SHA-256, whether the run hashed
+/// it while writing it (codes.csv, rejects.csv) or read it back (the reports).
+#[test]
+fn manifest_digests_match_the_files() {
+    let dir = Workdir::new();
+    let survey = repo().join("data/stalking-consultation/survey.toml");
+    dir.ok(&["run", "--survey", survey.to_str().unwrap(), "--measure", "counts", "--out", "o", "-q"]);
+    let manifest: serde_json::Value = serde_json::from_str(&dir.read("o/manifest.json")).unwrap();
+    let outputs = manifest["outputs"].as_array().unwrap();
+    assert!(outputs.len() >= 10, "{outputs:?}");
+    for o in outputs {
+        let file = o["file"].as_str().unwrap();
+        let bytes = std::fs::read(dir.join("o").join(file)).unwrap();
+        assert_eq!(o["sha256"].as_str().unwrap(), codeframe::input::csv::sha256_hex(&bytes), "{file}");
+    }
+}

@@ -74,17 +74,22 @@ fn sha256_file(path: &Path) -> std::io::Result<String> {
     Ok(hex(&hasher.finalize()))
 }
 
-/// Writes `manifest.json` into `dir`, hashing each file in `outputs`.
+/// Writes `manifest.json` into `dir`, hashing each file in `outputs` unless `known`
+/// has its digest (hashed as it was written).
 pub fn write(
     dir: &Path,
     inputs: &[ManifestInput],
     options: &RunOptions,
     summary: &Summary,
     outputs: &[PathBuf],
+    known: &std::collections::BTreeMap<PathBuf, String>,
 ) -> Result<()> {
     let mut out = Vec::new();
     for p in outputs {
-        let sha256 = sha256_file(p).map_err(|e| Error::io(p, e))?;
+        let sha256 = match known.get(p) {
+            Some(d) => d.clone(),
+            None => sha256_file(p).map_err(|e| Error::io(p, e))?,
+        };
         let file = p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         out.push(OutputJson { file, sha256 });
     }

@@ -53,12 +53,25 @@ pub const DEFAULT_CODES_SHOWN: u32 = 50_000;
 
 /// Writes `codeframe.xlsx` into `dir` from `summary` and the run's `codes_csv`, with
 /// at most `codes_shown` codes on the Codes sheet (never more than Excel's row limit).
-pub fn write(dir: &Path, summary: &Summary, codes_csv: &Path, rounding: Rounding, codes_shown: u32) -> Result<()> {
+///
+/// `codes_rows` is the number of records in codes.csv if the caller counted them as it
+/// wrote them; otherwise a first pass counts them, so the sheet can say up front
+/// whether it is cut.
+pub fn write(
+    dir: &Path,
+    summary: &Summary,
+    codes_csv: &Path,
+    codes_rows: Option<u64>,
+    rounding: Rounding,
+    codes_shown: u32,
+) -> Result<()> {
     let path = dir.join(FILE_NAME);
     let codes_err = |e: csv::Error| Error::io(codes_csv, std::io::Error::other(e));
     let open = || std::fs::File::open(codes_csv).map_err(|e| Error::io(codes_csv, e));
-    // A first pass counts the codes, so the sheet can say up front whether it is cut.
-    let total = count_records(open()?).map_err(codes_err)?;
+    let total = match codes_rows {
+        Some(n) => n,
+        None => count_records(open()?).map_err(codes_err)?,
+    };
     let mut book = Workbook::new();
     book.set_tempdir(dir).map_err(|e| xlsx_err(&path, e))?;
     // Level 1: a workbook of codes compresses almost as well, in a fraction of the time.
