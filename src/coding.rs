@@ -351,10 +351,10 @@ fn negated(lexicon: &CompiledLexicon, scanner: &Scanner, hit: &Hit, theme: Theme
     let tokens = scanner.tokens();
     let clause = tokens[hit.start as usize].clause;
     let is_negator = |k: usize| {
-        let term = scanner.term(&tokens[k]);
-        if !term.flags.contains(TermFlags::NEGATOR) {
+        if !scanner.flags(&tokens[k]).contains(TermFlags::NEGATOR) {
             return false;
         }
+        let term = scanner.term(&tokens[k]);
         // "No they cost too much": a sentence-initial no/nope followed by a function
         // word answers the closed question; it does not negate what follows (whereas
         // "no cost" does).
@@ -376,7 +376,7 @@ fn negated(lexicon: &CompiledLexicon, scanner: &Scanner, hit: &Hit, theme: Theme
     let window = t.negation_window as usize;
     let start = hit.start as usize;
     for k in (start.saturating_sub(window)..start).rev() {
-        if tokens[k].clause != clause || scanner.term(&tokens[k]).flags.contains(TermFlags::CLAUSE_WORD) {
+        if tokens[k].clause != clause || scanner.flags(&tokens[k]).contains(TermFlags::CLAUSE_WORD) {
             break;
         }
         if is_negator(k) {
@@ -387,7 +387,7 @@ fn negated(lexicon: &CompiledLexicon, scanner: &Scanner, hit: &Hit, theme: Theme
     let end = hit.end as usize;
     let last_clause = tokens[end - 1].clause;
     for (k, tok) in tokens.iter().enumerate().skip(end).take(after) {
-        if tok.clause != last_clause || scanner.term(tok).flags.contains(TermFlags::CLAUSE_WORD) {
+        if tok.clause != last_clause || scanner.flags(tok).contains(TermFlags::CLAUSE_WORD) {
             break;
         }
         if is_negator(k) {

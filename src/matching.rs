@@ -310,6 +310,12 @@ impl Scanner {
         self.session.term(token.term)
     }
 
+    /// The negator and clause-word flags of a token of the last scanned answer.
+    #[inline]
+    pub fn flags(&self, token: &Token) -> crate::text::TermFlags {
+        self.session.flags(token.term)
+    }
+
     /// A stable hash of each token's normalised form, in order (computed once per
     /// distinct word), for fingerprinting answers (see [`crate::campaign`]).
     pub fn word_hashes(&mut self) -> &[u64] {

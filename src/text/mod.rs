@@ -430,6 +430,12 @@ impl Session {
         TermRef { norm: at(t.norm, t.norm_len), stem: at(t.stem, t.stem_len), flags: t.flags }
     }
 
+    /// The flags of a term (cheaper than [`Session::term`] when they are all one needs).
+    #[inline]
+    pub fn flags(&self, id: TermId) -> TermFlags {
+        self.terms[id as usize].flags
+    }
+
     /// Number of distinct words in the vocabulary.
     pub fn vocabulary_len(&self) -> usize {
         self.terms.len()
