@@ -2,19 +2,24 @@
 //!
 //! Each id is kept as a 64-bit hash with the line it was first seen on. The newest
 //! [`LIVE_LIMIT`] ids are in a hash table; when it fills, its entries are sorted and
-//! appended to an unnamed temporary file as a *run*, and memory keeps only what finds
+//! written to an unnamed temporary file as a *run*, and memory keeps only what finds
 //! them again: a Bloom filter (12 bits an id) and the first key of every block of
 //! [`BLOCK`] entries. A lookup asks the table, then each run whose filter may hold the
-//! key, reading one block of at most 4 KB from the file. So memory grows by about 1.5
-//! bytes a row instead of the table's 16 to 35, and the answer is the same as if
-//! everything stayed in memory: the filters only spare reads, they never decide.
+//! key, reading one block of at most 4 KB from its file. Runs are merged
+//! [`FANOUT`] at a time into runs of the next level (as a log-structured merge tree
+//! does), so a lookup asks a few runs per level, not one per spill: ten million ids
+//! make about ten runs. Memory grows by about 1.5 bytes a row instead of the table's
+//! 16 to 35, and the answers are the same as if everything stayed in memory: the
+//! filters only spare reads, they never decide.
 //!
-//! If the temporary file cannot be created or written (no space, no temp directory),
-//! the ids stay in memory: slower to grow, never wrong. A failed read of a run is an
-//! error the reader reports ([`SeenIds::take_error`]).
+//! If a temporary file cannot be created or written (no space, no temp directory),
+//! the ids stay in memory, or runs stay unmerged: bigger or slower, never wrong. A
+//! failed read of a run is an error the reader reports ([`SeenIds::take_error`]).
 
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
 use std::fs::File;
-use std::io::{self, Read, Seek, SeekFrom, Write};
+use std::io::{self, BufReader, BufWriter, Read, Seek, SeekFrom, Write};
 
 use rustc_hash::FxHashMap;
 
@@ -25,12 +30,15 @@ pub const LIVE_LIMIT: usize = 7 << 16;
 /// Entries per block of a run: one read of 4 KB finds any key in it.
 pub const BLOCK: usize = 256;
 
+/// Runs of one level merged into one run of the next.
+pub const FANOUT: usize = 8;
+
 /// Bloom filter bits per id (at least; rounded up to a power of two words). The filter
 /// is blocked: an id's six bits fall in one 64-bit word, so asking a run costs one
 /// memory read; about 1% of absent ids still read a block.
 const BLOOM_BITS: usize = 12;
 
-/// Bytes of one entry in the spill file: key then line, little-endian.
+/// Bytes of one entry in a run's file: key then line, little-endian.
 const ENTRY: usize = 16;
 
 /// Ids seen so far (as 64-bit hashes) and the line each was first seen on.
@@ -39,20 +47,22 @@ pub struct SeenIds {
     live: FxHashMap<u64, u64>,
     limit: usize,
     runs: Vec<Run>,
-    file: Option<File>,
-    file_len: u64,
     /// Spilling failed once (no temp directory, disk full): everything stays in memory
     /// from then on.
     in_memory: bool,
+    /// Merging failed once: runs stay as they are from then on.
+    no_merges: bool,
     error: Option<io::Error>,
     block: Vec<u8>,
     block_reads: u64,
 }
 
+/// Sorted entries in a file of their own, with what finds a key in them.
 #[derive(Debug)]
 struct Run {
-    offset: u64,
+    file: File,
     len: usize,
+    level: u32,
     bloom: Vec<u64>,
     /// First key of each block.
     fences: Vec<u64>,
@@ -71,9 +81,8 @@ impl SeenIds {
             live: FxHashMap::default(),
             limit: limit.max(1),
             runs: Vec::new(),
-            file: None,
-            file_len: 0,
             in_memory: false,
+            no_merges: false,
             error: None,
             block: Vec::new(),
             block_reads: 0,
@@ -100,11 +109,15 @@ impl SeenIds {
         if self.live.len() >= self.limit && !self.in_memory {
             // On failure keep going in memory: correct, only bigger.
             self.in_memory = self.spill().is_err();
+            if !self.in_memory && !self.no_merges {
+                // On failure keep the runs unmerged: correct, only slower.
+                self.no_merges = self.merge_levels().is_err();
+            }
         }
         None
     }
 
-    /// A read of the spill file that failed since the last call, if any.
+    /// A read of a run that failed since the last call, if any.
     pub fn take_error(&mut self) -> Option<io::Error> {
         self.error.take()
     }
@@ -124,39 +137,44 @@ impl SeenIds {
         self.block_reads
     }
 
-    /// Runs written to disk so far.
+    /// Runs on disk now.
     pub fn runs(&self) -> usize {
         self.runs.len()
     }
 
     fn spill(&mut self) -> io::Result<()> {
-        if self.file.is_none() {
-            self.file = Some(tempfile::tempfile()?);
-        }
-        let mut entries: Vec<(u64, u64)> = self.live.drain().collect();
+        let mut entries: Vec<(u64, u64)> = self.live.iter().map(|(&k, &v)| (k, v)).collect();
         entries.sort_unstable();
-        let file = self.file.as_mut().expect("created above");
-        file.seek(SeekFrom::Start(self.file_len))?;
-        let mut out = io::BufWriter::with_capacity(64 << 10, &*file);
-        let words = (entries.len() * BLOOM_BITS).div_ceil(64).next_power_of_two();
-        let mut run = Run { offset: self.file_len, len: entries.len(), bloom: vec![0; words], fences: Vec::new() };
-        for (i, &(key, line)) in entries.iter().enumerate() {
-            if i % BLOCK == 0 {
-                run.fences.push(key);
-            }
-            run.set(key);
-            out.write_all(&key.to_le_bytes())?;
-            out.write_all(&line.to_le_bytes())?;
+        let mut w = RunWriter::new(entries.len(), 0)?;
+        for &(key, line) in &entries {
+            w.push(key, line)?;
         }
-        out.flush()?;
-        drop(out);
-        self.file_len += (entries.len() * ENTRY) as u64;
-        self.runs.push(run);
+        self.runs.push(w.finish()?);
+        self.live.clear();
+        Ok(())
+    }
+
+    /// Merges the runs of any level that has [`FANOUT`] of them into one run of the
+    /// next level, until no level has. The merged runs are dropped (their files go)
+    /// only once the new run is written.
+    fn merge_levels(&mut self) -> io::Result<()> {
+        while let Some(level) = (0..).take(64).find(|&l| self.runs.iter().filter(|r| r.level == l).count() >= FANOUT) {
+            let (mut parts, rest): (Vec<Run>, Vec<Run>) =
+                std::mem::take(&mut self.runs).into_iter().partition(|r| r.level == level);
+            self.runs = rest;
+            match merge(&mut parts, level + 1) {
+                Ok(run) => self.runs.push(run),
+                Err(e) => {
+                    self.runs.extend(parts);
+                    return Err(e);
+                }
+            }
+        }
         Ok(())
     }
 
     fn find_in_run(&mut self, i: usize, key: u64) -> io::Result<Option<u64>> {
-        let run = &self.runs[i];
+        let run = &mut self.runs[i];
         let block = match run.fences.partition_point(|&f| f <= key) {
             0 => return Ok(None),
             b => b - 1,
@@ -165,16 +183,9 @@ impl SeenIds {
         let n = BLOCK.min(run.len - first);
         self.block.resize(n * ENTRY, 0);
         self.block_reads += 1;
-        let file = self.file.as_mut().expect("a run was written to the file");
-        file.seek(SeekFrom::Start(run.offset + (first * ENTRY) as u64))?;
-        file.read_exact(&mut self.block)?;
-        let entry = |j: usize| {
-            let b = &self.block[j * ENTRY..(j + 1) * ENTRY];
-            (
-                u64::from_le_bytes(b[..8].try_into().expect("8 bytes")),
-                u64::from_le_bytes(b[8..].try_into().expect("8 bytes")),
-            )
-        };
+        run.file.seek(SeekFrom::Start((first * ENTRY) as u64))?;
+        run.file.read_exact(&mut self.block)?;
+        let entry = |j: usize| decode(&self.block[j * ENTRY..(j + 1) * ENTRY]);
         let (mut lo, mut hi) = (0, n);
         while lo < hi {
             let mid = (lo + hi) / 2;
@@ -186,6 +197,74 @@ impl SeenIds {
             }
         }
         Ok(None)
+    }
+}
+
+fn decode(b: &[u8]) -> (u64, u64) {
+    (u64::from_le_bytes(b[..8].try_into().expect("8 bytes")), u64::from_le_bytes(b[8..16].try_into().expect("8 bytes")))
+}
+
+/// Merges sorted runs (their keys are disjoint: an id is stored once) into one.
+fn merge(parts: &mut [Run], level: u32) -> io::Result<Run> {
+    let total = parts.iter().map(|r| r.len).sum();
+    let mut readers = Vec::with_capacity(parts.len());
+    for r in parts.iter_mut() {
+        r.file.seek(SeekFrom::Start(0))?;
+        readers.push((BufReader::with_capacity(64 << 10, &r.file), r.len));
+    }
+    let next = |i: usize, readers: &mut Vec<(BufReader<&File>, usize)>| -> io::Result<Option<(u64, u64)>> {
+        let (reader, left) = &mut readers[i];
+        if *left == 0 {
+            return Ok(None);
+        }
+        *left -= 1;
+        let mut b = [0u8; ENTRY];
+        reader.read_exact(&mut b)?;
+        Ok(Some(decode(&b)))
+    };
+    let mut heap = BinaryHeap::new();
+    for i in 0..readers.len() {
+        if let Some((k, line)) = next(i, &mut readers)? {
+            heap.push(Reverse((k, line, i)));
+        }
+    }
+    let mut w = RunWriter::new(total, level)?;
+    while let Some(Reverse((k, line, i))) = heap.pop() {
+        w.push(k, line)?;
+        if let Some((k, line)) = next(i, &mut readers)? {
+            heap.push(Reverse((k, line, i)));
+        }
+    }
+    w.finish()
+}
+
+/// Writes sorted entries into a new run.
+struct RunWriter {
+    out: BufWriter<File>,
+    run: Run,
+}
+
+impl RunWriter {
+    fn new(len: usize, level: u32) -> io::Result<RunWriter> {
+        let words = (len * BLOOM_BITS).div_ceil(64).next_power_of_two();
+        let file = tempfile::tempfile()?;
+        let run = Run { file: file.try_clone()?, len: 0, level, bloom: vec![0; words], fences: Vec::new() };
+        Ok(RunWriter { out: BufWriter::with_capacity(64 << 10, file), run })
+    }
+
+    fn push(&mut self, key: u64, line: u64) -> io::Result<()> {
+        if self.run.len.is_multiple_of(BLOCK) {
+            self.run.fences.push(key);
+        }
+        self.run.len += 1;
+        self.run.set(key);
+        self.out.write_all(&key.to_le_bytes())?;
+        self.out.write_all(&line.to_le_bytes())
+    }
+
+    fn finish(mut self) -> io::Result<Run> {
+        self.out.flush()?;
+        Ok(self.run)
     }
 }
 
@@ -239,7 +318,8 @@ mod tests {
         for (line, &k) in keys.iter().enumerate() {
             assert_eq!(ids.check_and_insert(k, line as u64), None);
         }
-        assert!(ids.runs() >= 49, "{} runs", ids.runs());
+        // 50 spills: six level-1 runs of 8, two level-0 runs.
+        assert_eq!(ids.runs(), 8, "{} runs", ids.runs());
         assert_eq!(ids.len(), 5_000);
         for (line, &k) in keys.iter().enumerate() {
             assert_eq!(ids.check_and_insert(k, 99_999), Some(line as u64), "key {line}");
