@@ -574,7 +574,9 @@ pub fn stream(
     let threads = pool.current_num_threads();
     let batch = threads * 4;
     let scanners: Mutex<Vec<Scanner>> = Mutex::new((0..threads).map(|_| Scanner::new()).collect());
-    let (tx, rx) = sync_channel::<Result<Chunk>>(batch * 2);
+    // The reader stays one batch ahead: enough to keep the workers fed, and no more
+    // chunks held than that.
+    let (tx, rx) = sync_channel::<Result<Chunk>>(batch);
     let (chunk_rows, chunk_bytes) = (options.chunk_rows, options.chunk_bytes);
     let shard = options.shard;
     let mut tally = coder.shape_tally();

@@ -8,7 +8,7 @@
 //! key, reading one block of at most 4 KB from its file. Runs are merged
 //! [`FANOUT`] at a time into runs of the next level (as a log-structured merge tree
 //! does), so a lookup asks a few runs per level, not one per spill: ten million ids
-//! make about ten runs. Memory grows by about 1.5 bytes a row instead of the table's
+//! make about a dozen runs. Memory grows by about 1.5 bytes a row instead of the table's
 //! 16 to 35, and the answers are the same as if everything stayed in memory: the
 //! filters only spare reads, they never decide.
 //!
@@ -23,9 +23,9 @@ use std::io::{self, BufReader, BufWriter, Read, Seek, SeekFrom, Write};
 
 use rustc_hash::FxHashMap;
 
-/// Ids held in the hash table before it is written out as a run: 7/8 of 2^19, so the
-/// table (about 9 MB) never doubles before it is emptied.
-pub const LIVE_LIMIT: usize = 7 << 16;
+/// Ids held in the hash table before it is written out as a run: 7/8 of 2^18, so the
+/// table (about 4.5 MB) never doubles before it is emptied.
+pub const LIVE_LIMIT: usize = 7 << 15;
 
 /// Entries per block of a run: one read of 4 KB finds any key in it.
 pub const BLOCK: usize = 256;
