@@ -366,8 +366,8 @@ impl<'a> Coder<'a> {
 pub const EXAMPLES_PER_THEME: usize = 3;
 /// Most uncoded answers kept (for the workbook's "Uncoded answers" sheet).
 pub const MAX_UNCODED: usize = 10_000;
-/// Most answers fingerprinted for campaign detection (about 350 bytes each, so at
-/// most some 35 MB): the first this many answers of [`crate::campaign::MIN_WORDS`]
+/// Most answers fingerprinted for campaign detection (about 250 bytes each, so at
+/// most some 25 MB): the first this many answers of [`crate::campaign::MIN_WORDS`]
 /// words or more, in input order.
 pub const MAX_SKETCHES: usize = 100_000;
 /// What [`Extras::collect`] does for campaign detection.

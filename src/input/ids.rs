@@ -33,7 +33,7 @@ pub const BLOCK: usize = 256;
 /// Runs of one level merged into one run of the next.
 pub const FANOUT: usize = 8;
 
-/// Bloom filter bits per id (at least; rounded up to a power of two words). The filter
+/// Bloom filter bits per id. The filter
 /// is blocked: an id's six bits fall in one 64-bit word, so asking a run costs one
 /// memory read; about 1% of absent ids still read a block.
 const BLOOM_BITS: usize = 12;
@@ -246,7 +246,7 @@ struct RunWriter {
 
 impl RunWriter {
     fn new(len: usize, level: u32) -> io::Result<RunWriter> {
-        let words = (len * BLOOM_BITS).div_ceil(64).next_power_of_two();
+        let words = (len * BLOOM_BITS).div_ceil(64).max(1);
         let file = tempfile::tempfile()?;
         let run = Run { file: file.try_clone()?, len: 0, level, bloom: vec![0; words], fences: Vec::new() };
         Ok(RunWriter { out: BufWriter::with_capacity(64 << 10, file), run })
@@ -272,7 +272,9 @@ impl Run {
     /// The word of the filter for `key`, and the bits `key` sets in it.
     #[inline]
     fn probe(&self, key: u64) -> (usize, u64) {
-        let word = key as usize & (self.bloom.len() - 1);
+        // Multiply-shift maps the key onto any number of words (no power of two, which
+        // would waste up to half the filter).
+        let word = ((key as u128 * self.bloom.len() as u128) >> 64) as usize;
         let m = key.wrapping_mul(0x9e37_79b9_7f4a_7c15);
         let bits = (0..6).fold(0u64, |acc, i| acc | 1 << ((m >> (64 - 6 * (i + 1))) & 63));
         (word, bits)
