@@ -885,7 +885,9 @@ impl RowFiles {
 }
 
 /// Version tag of partial.json.
-pub const PARTIAL_FORMAT: &str = "codeframe-partial/1";
+/// Version 2: campaign fingerprints hold 32-bit hashes, a member's id and excerpt in
+/// one string.
+pub const PARTIAL_FORMAT: &str = "codeframe-partial/2";
 
 /// What a partial run leaves for `codeframe merge`: its counts, kept extras, inputs
 /// and options. Its codes, counts and rejects are in the CSVs next to it, with rows.
@@ -988,11 +990,24 @@ pub fn merge(job: &Job, parts: &[PathBuf]) -> Result<Outcome> {
     for dir in parts {
         let path = dir.join("partial.json");
         let text = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
-        let part: Partial = serde_json::from_str(&text)
-            .map_err(|e| Error::input(crate::error::Location::file(&path), format!("not a partial run: {e}")))?;
-        if part.format != PARTIAL_FORMAT {
-            return Err(Error::input(crate::error::Location::file(&path), format!("unknown format {:?}", part.format)));
+        let not_partial =
+            |e: serde_json::Error| Error::input(crate::error::Location::file(&path), format!("not a partial run: {e}"));
+        // The tag first: a part from another version should say so, not fail on a field.
+        #[derive(serde::Deserialize)]
+        struct Tag {
+            format: String,
         }
+        let tag: Tag = serde_json::from_str(&text).map_err(not_partial)?;
+        if tag.format != PARTIAL_FORMAT {
+            return Err(Error::input(
+                crate::error::Location::file(&path),
+                format!(
+                    "format {:?}, but this codeframe merges {PARTIAL_FORMAT:?}: rerun the shards with this version",
+                    tag.format
+                ),
+            ));
+        }
+        let part: Partial = serde_json::from_str(&text).map_err(not_partial)?;
         loaded.push(part);
     }
     let first = &loaded[0];

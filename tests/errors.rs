@@ -75,3 +75,23 @@ fn refuses_to_overwrite_an_input() {
     let err = dir.fails(&["run", "--survey", "survey.toml", "--input", "o/codes.csv", "--out", "o"], 2);
     assert!(err.contains("would overwrite the input"), "{err}");
 }
+
+/// A partial run from another version of codeframe is refused by its format tag, with
+/// what to do, not with a missing field; a file that is not a partial run says so.
+#[test]
+fn merge_names_a_partial_of_another_format() {
+    let dir = fixture();
+    dir.ok(&["run", "--survey", "survey.toml", "--shard", "1/2", "--out", "p1", "-q"]);
+    dir.ok(&["run", "--survey", "survey.toml", "--shard", "2/2", "--out", "p2", "-q"]);
+    dir.ok(&["merge", "p1", "p2", "--survey", "survey.toml", "--out", "m"]);
+    let text = dir.read("p2/partial.json");
+    dir.write("p2/partial.json", text.replace("codeframe-partial/2", "codeframe-partial/1"));
+    let err = dir.fails(&["merge", "p1", "p2", "--survey", "survey.toml", "--out", "m2"], 2);
+    assert!(
+        err.contains("p2/partial.json") && err.contains("\"codeframe-partial/1\"") && err.contains("rerun the shards"),
+        "{err}"
+    );
+    dir.write("p2/partial.json", "{\"rows\": 3}");
+    let err = dir.fails(&["merge", "p1", "p2", "--survey", "survey.toml", "--out", "m3"], 2);
+    assert!(err.contains("p2/partial.json") && err.contains("not a partial run"), "{err}");
+}
