@@ -174,7 +174,7 @@ pub fn lint(source: &Lexicon, lexicon: &CompiledLexicon) -> Vec<Finding> {
             };
             // A dictionary line listing a term in several categories, or a term listed
             // under a category and its parent (as LIWC does), says so on purpose.
-            if theme != first_theme && (line.is_some() && line == first_line || related(source, theme, first_theme)) {
+            if theme != first_theme && (line.is_some() && line == first_line || related(lexicon, theme, first_theme)) {
                 continue;
             }
             let at = first_line.map(|l| format!(" (line {l})")).unwrap_or_default();
@@ -194,23 +194,9 @@ pub fn lint(source: &Lexicon, lexicon: &CompiledLexicon) -> Vec<Finding> {
 }
 
 /// Whether one theme is an ancestor of the other.
-fn related(lexicon: &Lexicon, a: &str, b: &str) -> bool {
-    let is_ancestor = |of: &str, candidate: &str| {
-        let mut at = lexicon.theme(of).and_then(|t| t.parent.as_deref());
-        let mut steps = 0;
-        while let Some(p) = at {
-            if p == candidate {
-                return true;
-            }
-            steps += 1;
-            if steps > lexicon.themes.len() {
-                return false;
-            }
-            at = lexicon.theme(p).and_then(|t| t.parent.as_deref());
-        }
-        false
-    };
-    is_ancestor(a, b) || is_ancestor(b, a)
+fn related(lexicon: &CompiledLexicon, a: &str, b: &str) -> bool {
+    let (Some(a), Some(b)) = (lexicon.theme_index(a), lexicon.theme_index(b)) else { return false };
+    lexicon.themes[a as usize].ancestors.contains(&b) || lexicon.themes[b as usize].ancestors.contains(&a)
 }
 
 /// A failed example of a theme.

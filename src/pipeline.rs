@@ -237,12 +237,13 @@ pub struct Coder<'a> {
 impl<'a> Coder<'a> {
     /// Prepares coding for rows with the given columns.
     pub fn new(survey: &'a Survey, lexicon: &'a CompiledLexicon, columns: Columns, options: &RunOptions) -> Coder<'a> {
+        let applies: Vec<_> = survey.open.iter().map(|q| lexicon.applies(Some(&q.id))).collect();
         Coder {
             survey,
             lexicon,
             classifier: Classifier::new(survey),
-            applies: survey.open.iter().map(|q| lexicon.applies(Some(&q.id))).collect(),
-            themed: survey.open.iter().map(|q| lexicon.applies(Some(&q.id)).themes.contains(&true)).collect(),
+            themed: applies.iter().map(|a| a.themes.contains(&true)).collect(),
+            applies,
             columns,
             max_cell_bytes: options.read.max_cell_bytes,
             measure: options.measure,
@@ -764,9 +765,6 @@ pub fn codes_only(
     Ok((end.tally, rejects))
 }
 
-/// Writes the reports and the manifest of a finished run (or merge) into `out`;
-/// `files` already holds the per-row files, and gets the rest appended.
-#[allow(clippy::too_many_arguments)]
 /// What the run already knows of the files it wrote, so finishing need not read them
 /// back: digests of the row files, and the number of codes.csv records.
 #[derive(Default)]
@@ -775,6 +773,8 @@ struct Known {
     codes_rows: Option<u64>,
 }
 
+/// Writes the reports and the manifest of a finished run (or merge) into `out`;
+/// `files` already holds the per-row files, and gets the rest appended.
 #[allow(clippy::too_many_arguments)]
 fn finish(
     survey: &Survey,

@@ -109,13 +109,21 @@ impl Pairs {
 
     /// Whether no pair was counted.
     pub fn is_empty(&self) -> bool {
-        self.iter().next().is_none()
+        self.sparse.values().all(|&n| n == 0) && self.dense.iter().all(|&n| n == 0)
     }
 
     /// Adds another's counts.
     pub fn merge(&mut self, other: &Pairs) {
         if self.themes < other.themes && self.dense.is_empty() && self.sparse.is_empty() {
             self.themes = other.themes;
+        }
+        if self.themes == other.themes && self.dense.len() == other.dense.len() {
+            // Two arrays of one shape (chunks of one run): add cell by cell.
+            add_vec(&mut self.dense, &other.dense);
+            for (&(a, b), &n) in &other.sparse {
+                self.add(a, b, n);
+            }
+            return;
         }
         for ((a, b), n) in other.iter() {
             self.add(a, b, n);

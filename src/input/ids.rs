@@ -155,10 +155,12 @@ impl SeenIds {
     }
 
     /// Merges the runs of any level that has [`FANOUT`] of them into one run of the
-    /// next level, until no level has. The merged runs are dropped (their files go)
-    /// only once the new run is written.
+    /// next level, level after level (a spill adds to level 0, a merge to the one
+    /// above). The merged runs are dropped (their files go) only once the new run is
+    /// written.
     fn merge_levels(&mut self) -> io::Result<()> {
-        while let Some(level) = (0..).take(64).find(|&l| self.runs.iter().filter(|r| r.level == l).count() >= FANOUT) {
+        let mut level = 0;
+        while self.runs.iter().filter(|r| r.level == level).count() >= FANOUT {
             let (mut parts, rest): (Vec<Run>, Vec<Run>) =
                 std::mem::take(&mut self.runs).into_iter().partition(|r| r.level == level);
             self.runs = rest;
@@ -169,6 +171,7 @@ impl SeenIds {
                     return Err(e);
                 }
             }
+            level += 1;
         }
         Ok(())
     }

@@ -157,15 +157,21 @@ impl Analyzer {
         self.term_from_norm(norm)
     }
 
-    fn term_from_norm(&self, mut norm: String) -> Term {
+    fn term_from_norm(&self, norm: String) -> Term {
+        let (norm, stem, flags) = self.analyse_norm(&norm);
+        Term { norm: norm.into(), stem: stem.into(), flags }
+    }
+
+    /// What a distinct word becomes once normalised: its spelling variant mapped, its
+    /// stem and its flags (for [`Analyzer::term`] and a [`Session`]'s vocabulary alike).
+    fn analyse_norm<'n>(&self, norm: &'n str) -> (&'n str, std::borrow::Cow<'n, str>, TermFlags) {
+        let mut norm = norm;
         if self.options.spelling_variants
-            && let Some(uk) = normalise::british_spelling(&norm)
+            && let Some(uk) = normalise::british_spelling(norm)
         {
-            norm = uk.to_string();
+            norm = uk;
         }
-        let stem: Box<str> = self.stemmer.stem(&norm).into();
-        let flags = self.flags(&norm);
-        Term { norm: norm.into(), stem, flags }
+        (norm, self.stemmer.stem(norm), self.flags(norm))
     }
 
     /// Negator and clause-word flags of a normalised word.
@@ -395,15 +401,9 @@ impl Session {
 
     /// Analyses a normalised word (as [`Analyzer::term`] does) into the string arena.
     fn add_term(strings: &mut String, norm: &str, analyzer: &Analyzer) -> TermSlot {
-        let mut norm = norm;
-        if analyzer.options.spelling_variants
-            && let Some(uk) = normalise::british_spelling(norm)
-        {
-            norm = uk;
-        }
+        let (norm, stem, flags) = analyzer.analyse_norm(norm);
         let start = strings.len();
         strings.push_str(norm);
-        let stem = analyzer.stemmer.stem(norm);
         let stem_at = if norm.starts_with(&*stem) {
             start
         } else {
@@ -415,7 +415,7 @@ impl Session {
             norm_len: norm.len() as u32,
             stem: stem_at as u32,
             stem_len: stem.len() as u32,
-            flags: analyzer.flags(norm),
+            flags,
         }
     }
 
