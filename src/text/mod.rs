@@ -284,11 +284,12 @@ struct Vocab {
 /// Longest word held inline in a [`Slot`].
 const INLINE: usize = 16;
 
-/// One word of a [`Vocab`]. Inline (`len <= INLINE`): `key` is the word, zero-padded.
-/// Long: `key` holds the word's hash (bytes 0..8) and its arena offset (bytes 8..12).
+/// One word of a [`Vocab`]. Inline (`len <= INLINE`): `key` is the word's bytes,
+/// little-endian, zero-padded. Long: `key` holds the word's hash (bits 0..64) and
+/// its arena offset (bits 64..96).
 #[derive(Clone, Copy)]
 struct Slot {
-    key: [u8; INLINE],
+    key: u128,
     len: u32,
     id: TermId,
 }
@@ -296,11 +297,7 @@ struct Slot {
 impl Slot {
     fn hash(&self) -> u64 {
         let len = self.len as usize;
-        if len <= INLINE {
-            word_hash(&self.key[..len])
-        } else {
-            u64::from_le_bytes(self.key[..8].try_into().expect("8 bytes"))
-        }
+        if len <= INLINE { inline_hash(self.key, len) } else { self.key as u64 }
     }
 }
 
@@ -310,33 +307,71 @@ impl std::fmt::Debug for Vocab {
     }
 }
 
-#[inline]
-fn word_hash(raw: &[u8]) -> u64 {
-    use std::hash::Hasher;
-    let mut h = rustc_hash::FxHasher::default();
-    h.write(raw);
-    h.finish()
+/// A word as the vocabulary looks it up: its hash, and for a short word its bytes
+/// (the slot key).
+#[derive(Clone, Copy)]
+struct WordKey {
+    hash: u64,
+    key: u128,
 }
 
+impl WordKey {
+    #[inline]
+    fn new(raw: &[u8]) -> WordKey {
+        if raw.len() <= INLINE {
+            let key = padded(raw);
+            WordKey { hash: inline_hash(key, raw.len()), key }
+        } else {
+            use std::hash::Hasher;
+            let mut h = rustc_hash::FxHasher::default();
+            h.write(raw);
+            WordKey { hash: h.finish(), key: 0 }
+        }
+    }
+}
+
+/// The hash of a word of up to 16 bytes from its padded bytes: one 64x64->128-bit
+/// multiply, folded (as foldhash does), so every bit of the result depends on every
+/// byte, with no loop or branch on the length.
 #[inline]
-fn padded(raw: &[u8]) -> [u8; INLINE] {
-    let mut key = [0u8; INLINE];
-    key[..raw.len()].copy_from_slice(raw);
-    key
+fn inline_hash(key: u128, len: usize) -> u64 {
+    const K0: u64 = 0x243f_6a88_85a3_08d3;
+    const K1: u64 = 0x1319_8a2e_0370_7344;
+    let p = u128::from(key as u64 ^ K0) * u128::from((key >> 64) as u64 ^ K1 ^ len as u64);
+    (p as u64) ^ ((p >> 64) as u64)
+}
+
+/// The bytes of a word of up to 16 bytes as one little-endian number, zero-padded.
+/// Read with two overlapping loads, not copied into a buffer: a byte-wise copy
+/// followed by a wide load stalls the CPU (store forwarding fails) on every token.
+#[inline]
+fn padded(raw: &[u8]) -> u128 {
+    let len = raw.len();
+    debug_assert!(len <= INLINE);
+    let u64_at = |at: usize| u64::from_le_bytes(raw[at..at + 8].try_into().expect("8 bytes"));
+    let u32_at = |at: usize| u64::from(u32::from_le_bytes(raw[at..at + 4].try_into().expect("4 bytes")));
+    let (lo, hi) = if len >= 8 {
+        // The last 8 bytes, shifted down past the bytes the first load already has.
+        (u64_at(0), if len == 8 { 0 } else { u64_at(len - 8) >> (8 * (16 - len)) })
+    } else if len >= 4 {
+        (u32_at(0) | (u32_at(len - 4) >> (8 * (8 - len))) << 32, 0)
+    } else {
+        (raw.iter().rev().fold(0, |k, &c| k << 8 | u64::from(c)), 0)
+    };
+    u128::from(lo) | u128::from(hi) << 64
 }
 
 impl Vocab {
     #[inline]
-    fn get(&self, hash: u64, raw: &[u8]) -> Option<TermId> {
+    fn get(&self, w: &WordKey, raw: &[u8]) -> Option<TermId> {
         let len = raw.len();
         if len <= INLINE {
-            let key = u128::from_ne_bytes(padded(raw));
-            self.table.find(hash, |s| s.len as usize == len && u128::from_ne_bytes(s.key) == key).map(|s| s.id)
+            self.table.find(w.hash, |s| s.len as usize == len && s.key == w.key).map(|s| s.id)
         } else {
             self.table
-                .find(hash, |s| {
-                    s.len as usize == len && s.hash() == hash && {
-                        let start = u32::from_le_bytes(s.key[8..12].try_into().expect("4 bytes")) as usize;
+                .find(w.hash, |s| {
+                    s.len as usize == len && s.key as u64 == w.hash && {
+                        let start = (s.key >> 64) as u32 as usize;
                         &self.bytes[start..start + len] == raw
                     }
                 })
@@ -344,17 +379,15 @@ impl Vocab {
         }
     }
 
-    fn insert(&mut self, hash: u64, raw: &[u8], id: TermId) {
+    fn insert(&mut self, w: &WordKey, raw: &[u8], id: TermId) {
         let key = if raw.len() <= INLINE {
-            padded(raw)
+            w.key
         } else {
-            let mut key = [0u8; INLINE];
-            key[..8].copy_from_slice(&hash.to_le_bytes());
-            key[8..12].copy_from_slice(&(self.bytes.len() as u32).to_le_bytes());
+            let at = self.bytes.len() as u32;
             self.bytes.extend_from_slice(raw);
-            key
+            u128::from(w.hash) | u128::from(at) << 64
         };
-        self.table.insert_unique(hash, Slot { key, len: raw.len() as u32, id }, Slot::hash);
+        self.table.insert_unique(w.hash, Slot { key, len: raw.len() as u32, id }, Slot::hash);
     }
 
     fn clear(&mut self) {
@@ -381,8 +414,8 @@ impl Session {
         }
         for w in &self.words {
             let raw = &text[w.span.start..w.span.end];
-            let hash = word_hash(raw.as_bytes());
-            let term = match self.vocab.get(hash, raw.as_bytes()) {
+            let key = WordKey::new(raw.as_bytes());
+            let term = match self.vocab.get(&key, raw.as_bytes()) {
                 Some(id) => id,
                 None => {
                     normalise::normalise_word(raw, &mut self.norm_buf);
@@ -390,7 +423,7 @@ impl Session {
                     self.vocab_bytes += raw.len() + slot.norm_len as usize + slot.stem_len as usize;
                     let id = self.terms.len() as TermId;
                     self.terms.push(slot);
-                    self.vocab.insert(hash, raw.as_bytes(), id);
+                    self.vocab.insert(&key, raw.as_bytes(), id);
                     id
                 }
             };
@@ -458,6 +491,16 @@ mod tests {
     fn analyzer_is_send_and_sync() {
         assert_send_sync::<Analyzer>();
         assert_send_sync::<Session>();
+    }
+
+    #[test]
+    fn padded_keys_are_the_bytes_zero_padded() {
+        let word = b"abcdefghijklmnop";
+        for len in 0..=INLINE {
+            let mut bytes = [0u8; INLINE];
+            bytes[..len].copy_from_slice(&word[..len]);
+            assert_eq!(padded(&word[..len]), u128::from_le_bytes(bytes), "length {len}");
+        }
     }
 
     #[test]
