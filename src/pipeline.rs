@@ -281,7 +281,7 @@ impl<'a> Coder<'a> {
         let mut out = ChunkResult {
             index: chunk.index,
             tally: Tally::new(self.shape()),
-            codes: codes::buffer_writer(),
+            codes: Vec::new(),
             codes_rows: 0,
             counts: codes::buffer_writer(),
             rejects: codes::buffer_writer(),
@@ -308,7 +308,7 @@ impl<'a> Coder<'a> {
         }
         // The csv writers buffer: without a flush, `get_ref()` misses each chunk's tail.
         // Flushing into a Vec cannot fail.
-        for w in [&mut out.codes, &mut out.counts, &mut out.rejects] {
+        for w in [&mut out.counts, &mut out.rejects] {
             let _ = w.flush();
         }
         out
@@ -343,11 +343,11 @@ impl<'a> Coder<'a> {
             let answer = self.code_answer(scanner, q, text);
             if let OpenAnswer::Coded(c) = &answer {
                 let question = &self.survey.open[q].id;
-                // Writing to a Vec cannot fail.
                 let row = self.row_column.then_some(raw.row);
-                let _ = codes::write_codes(&mut out.codes, self.lexicon, row, &resp.id, question, text, c);
+                codes::write_codes(&mut out.codes, self.lexicon, row, &resp.id, question, text, c);
                 out.codes_rows += c.codes.len() as u64;
                 if self.measure == Measure::Counts {
+                    // Writing to a Vec cannot fail.
                     let _ = codes::write_counts(&mut out.counts, self.lexicon, row, &resp.id, question, c);
                 }
                 let campaigns = match (self.campaigns, self.sketching.load(std::sync::atomic::Ordering::Relaxed)) {
@@ -526,7 +526,7 @@ pub struct ChunkResult {
     /// Its counts.
     pub tally: Tally,
     /// Its codes.csv rows.
-    pub codes: csv::Writer<Vec<u8>>,
+    pub codes: Vec<u8>,
     /// How many records `codes` holds.
     pub codes_rows: u64,
     /// Its counts.csv rows (counts measure only).
@@ -700,7 +700,7 @@ pub fn run(job: &Job, progress: &dyn Fn(Progress)) -> Result<Outcome> {
     let mut extras = Extras::default();
     let end = stream(job.survey, job.lexicon, &job.input, &options, false, |r| {
         extras.merge(r.extras);
-        sinks.write(r.codes.get_ref(), r.counts.get_ref(), r.rejects.get_ref())?;
+        sinks.write(&r.codes, r.counts.get_ref(), r.rejects.get_ref())?;
         codes_rows += r.codes_rows;
         rows += r.rows_read;
         bytes += r.bytes;
@@ -757,7 +757,7 @@ pub fn codes_only(
     codes::write_header(out, &header).map_err(stdout)?;
     let mut rejects = Vec::new();
     let end = stream(survey, lexicon, input, options, false, |r| {
-        out.write_all(r.codes.get_ref()).map_err(stdout)?;
+        out.write_all(&r.codes).map_err(stdout)?;
         rejects.extend_from_slice(r.rejects.get_ref());
         Ok(())
     })?;

@@ -32,54 +32,88 @@ pub fn write_header(out: &mut dyn Write, header: &[&str]) -> io::Result<()> {
     w.flush()
 }
 
-/// Appends the codes of one answer.
+/// Appends the codes of one answer to a chunk's codes.csv bytes.
 ///
 /// With `row`, each line starts with the input row number: the form partial runs
 /// write, so `codeframe merge` can restore input order.
+///
+/// This runs once per code, millions of times a run, so it writes the bytes itself
+/// rather than through `csv::Writer`, with the same quoting (see [`push_field`]): the
+/// fields every line of the answer shares are escaped once, numbers are formatted
+/// without allocating, and nothing is checked twice.
 pub fn write_codes(
-    w: &mut csv::Writer<Vec<u8>>,
+    out: &mut Vec<u8>,
     lexicon: &CompiledLexicon,
     row: Option<u64>,
     respondent: &str,
     question: &str,
     text: &str,
     coding: &Coding,
-) -> csv::Result<()> {
-    // One row per code: numbers formatted without allocating (this runs per code).
+) {
+    if coding.codes.is_empty() {
+        return;
+    }
     let mut num = itoa::Buffer::new();
-    let mut spans = Vec::with_capacity(32);
-    for code in &coding.codes {
-        if let Some(r) = row {
-            w.write_field(num.format(r))?;
+    let prefix_start = out.len();
+    if let Some(r) = row {
+        out.extend_from_slice(num.format(r).as_bytes());
+        out.push(b',');
+    }
+    push_field(out, respondent.as_bytes());
+    out.push(b',');
+    push_field(out, question.as_bytes());
+    out.push(b',');
+    let prefix = prefix_start..out.len();
+    for (k, code) in coding.codes.iter().enumerate() {
+        if k > 0 {
+            out.extend_from_within(prefix.clone());
         }
-        let theme = &lexicon.themes[code.theme as usize];
         let first = code.hits[0];
         let entry = &lexicon.entries[first.entry as usize];
-        spans.clear();
+        push_field(out, lexicon.themes[code.theme as usize].id.as_bytes());
+        out.push(b',');
+        out.extend_from_slice(num.format(code.hits.len()).as_bytes());
+        out.push(b',');
+        push_field(out, entry.text.as_bytes());
+        out.push(b',');
+        if let Some(l) = entry.line {
+            out.extend_from_slice(num.format(l).as_bytes());
+        }
+        out.push(b',');
+        push_field(out, text[first.span.start..first.span.end].as_bytes());
+        out.push(b',');
+        out.extend_from_slice(num.format(first.span.start).as_bytes());
+        out.push(b',');
+        out.extend_from_slice(num.format(first.span.end).as_bytes());
+        out.push(b',');
+        // Digits, `-` and `;`: never quoted.
         for (i, h) in code.hits.iter().enumerate() {
             if i > 0 {
-                spans.push(b';');
+                out.push(b';');
             }
-            spans.extend_from_slice(num.format(h.span.start).as_bytes());
-            spans.push(b'-');
-            spans.extend_from_slice(num.format(h.span.end).as_bytes());
+            out.extend_from_slice(num.format(h.span.start).as_bytes());
+            out.push(b'-');
+            out.extend_from_slice(num.format(h.span.end).as_bytes());
         }
-        w.write_field(respondent)?;
-        w.write_field(question)?;
-        w.write_field(&theme.id)?;
-        w.write_field(num.format(code.hits.len()))?;
-        w.write_field(&entry.text)?;
-        match entry.line {
-            Some(l) => w.write_field(num.format(l))?,
-            None => w.write_field("")?,
-        }
-        w.write_field(&text[first.span.start..first.span.end])?;
-        w.write_field(num.format(first.span.start))?;
-        w.write_field(num.format(first.span.end))?;
-        w.write_field(&spans)?;
-        w.write_record(None::<&[u8]>)?;
+        out.push(b'\n');
     }
-    Ok(())
+}
+
+/// Appends one CSV field as `csv::Writer` writes it by default: quoted only when it
+/// holds a comma, a double quote, `\r` or `\n`, with double quotes doubled.
+fn push_field(out: &mut Vec<u8>, field: &[u8]) {
+    if !field.iter().any(|&b| matches!(b, b',' | b'"' | b'\n' | b'\r')) {
+        out.extend_from_slice(field);
+        return;
+    }
+    out.push(b'"');
+    for piece in field.split_inclusive(|&b| b == b'"') {
+        out.extend_from_slice(piece);
+        if piece.last() == Some(&b'"') {
+            out.push(b'"');
+        }
+    }
+    out.push(b'"');
 }
 
 /// Appends the category counts of one answer: one row per category that occurs.
@@ -123,4 +157,45 @@ pub fn write_reject(w: &mut csv::Writer<Vec<u8>>, r: &Reject) -> csv::Result<()>
         r.column.as_deref().unwrap_or(""),
         &r.reason.to_string(),
     ])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// The record as `csv::Writer` writes it.
+    fn by_csv_crate(fields: &[String]) -> Vec<u8> {
+        let mut w = buffer_writer();
+        w.write_record(fields).expect("writes to memory");
+        w.into_inner().expect("flushes to memory")
+    }
+
+    /// The record as [`push_field`] writes it.
+    fn by_hand(fields: &[String]) -> Vec<u8> {
+        let mut out = Vec::new();
+        for (i, f) in fields.iter().enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            push_field(&mut out, f.as_bytes());
+        }
+        out.push(b'\n');
+        out
+    }
+
+    #[test]
+    fn fields_are_quoted_as_the_csv_crate_quotes_them() {
+        let fields = ["plain", "a,b", "say \"hi\"", "two\nlines", "cr\r", "", "\"", "caf\u{e9}"].map(String::from);
+        assert_eq!(by_hand(&fields), by_csv_crate(&fields));
+    }
+
+    proptest! {
+        #[test]
+        fn any_fields_are_written_as_the_csv_crate_writes_them(
+            fields in proptest::collection::vec("[a-z ,\"\r\n\u{e9}'#]{0,12}", 2..6)
+        ) {
+            prop_assert_eq!(by_hand(&fields), by_csv_crate(&fields));
+        }
+    }
 }
