@@ -80,7 +80,7 @@ pub fn write_codes(
             out.extend_from_slice(num.format(l).as_bytes());
         }
         out.push(b',');
-        push_field(out, text[first.span.start..first.span.end].as_bytes());
+        push_field(out, &text.as_bytes()[first.span.start..first.span.end]);
         out.push(b',');
         out.extend_from_slice(num.format(first.span.start).as_bytes());
         out.push(b',');
