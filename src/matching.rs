@@ -54,6 +54,9 @@ struct Operand {
 }
 
 const UNSEEN: u32 = u32::MAX;
+/// The session tag of a word no lexicon pattern matches: its tokens come out of the
+/// analysis marked, so the scan skips them without reading `term_patterns`.
+const NO_PATTERNS: u32 = 1;
 
 /// Per-worker matching state: the analysis session, the per-word pattern cache and
 /// reusable buffers. One per thread; pass the same lexicon every time.
@@ -100,8 +103,11 @@ impl Scanner {
         }
         let n = self.session.tokens().len();
         for i in 0..n {
-            let id = self.session.tokens()[i].term as usize;
-            let (off, len) = self.term_patterns[id];
+            let token = self.session.tokens()[i];
+            if token.tag == NO_PATTERNS {
+                continue; // a word the lexicon does not know, marked in the vocabulary
+            }
+            let (off, len) = self.term_patterns[token.term as usize];
             if len == 0 && off != UNSEEN {
                 continue; // a word the lexicon does not know: the common case
             }
@@ -142,6 +148,9 @@ impl Scanner {
             let start = self.pool.len();
             lexicon.patterns_for(raw, term.norm, term.stem, &mut self.pool);
             self.term_patterns[id] = (start as u32, (self.pool.len() - start) as u32);
+            if self.pool.len() == start {
+                self.session.set_tag(tok.term, NO_PATTERNS);
+            }
         }
         self.term_patterns[id]
     }

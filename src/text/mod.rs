@@ -117,6 +117,10 @@ pub struct Token {
     pub sentence: u32,
     /// Clause index within the answer (increases at sentences too).
     pub clause: u32,
+    /// What the session's user attached to the term with [`Session::set_tag`], as it
+    /// was when the token was analysed; 0 if nothing. The scanner marks the words the
+    /// lexicon does not know, so it skips them without a lookup of its own.
+    pub tag: u32,
 }
 
 /// A word analysed on its own, with its strings (the slow, convenient API).
@@ -262,37 +266,51 @@ struct TermSlot {
 /// The vocabulary bound: past this many distinct words the cache starts afresh. A
 /// Zipfian vocabulary repeats its common words, so a hundred thousand types cover
 /// nearly every token while keeping each worker's cache to about 8 MB (a quarter of a
-/// million types was no faster on a million rows, and cost 12 MB more per worker).
-/// The figure is 7/8 of a power of two, so neither the hash table (which grows past
-/// 7/8 full) nor the term list doubles just before a clear.
-const VOCAB_LIMIT: usize = 7 << 14;
+/// million types was no faster on a million rows, and cost 12 MB more per worker; a
+/// quarter as many made a million rows 17% slower, analysing words again after every
+/// clear). The figure is 3/4 of a power of two, so the hash table (which doubles past
+/// 3/4 full) does not double just before a clear.
+const VOCAB_LIMIT: usize = 3 << 15;
 
 /// The vocabulary bound in bytes: distinct huge "words" (a pasted base64 blob in every
 /// row) must not pile up either.
 const VOCAB_BYTES: usize = 64 << 20;
 
-/// Words as written, mapped to term ids. A word of up to 16 bytes (nearly every word)
-/// is held inline in its slot, so looking up a common word reads one cache line and
+/// Words as written, mapped to term ids: an open-addressing hash table (linear
+/// probing, at most 3/4 full) of 32-byte slots. A word of up to 16 bytes (nearly
+/// every word) is held inline in its slot, so looking it up reads one slot and
 /// compares two machine words; a longer word keeps its hash and its offset in an
-/// arena of bytes.
+/// arena of bytes. The table is hand-written so that [`Session::analyze`] can
+/// prefetch the slot of a word a few tokens ahead: on a large vocabulary most slots
+/// are out of cache, and the wait for them was most of the cost of a lookup.
 #[derive(Default)]
 struct Vocab {
-    table: hashbrown::HashTable<Slot>,
+    slots: Vec<Slot>,
+    /// Per term id, the index of its slot.
+    slot_of: Vec<u32>,
     bytes: Vec<u8>,
 }
 
 /// Longest word held inline in a [`Slot`].
 const INLINE: usize = 16;
 
+/// The table's first size (it doubles when 3/4 full).
+const FIRST_SLOTS: usize = 1 << 12;
+
 /// One word of a [`Vocab`]. Inline (`len <= INLINE`): `key` is the word's bytes,
 /// little-endian, zero-padded. Long: `key` holds the word's hash (bits 0..64) and
-/// its arena offset (bits 64..96).
+/// its arena offset (bits 64..96). `len` is [`EMPTY`] in a free slot.
 #[derive(Clone, Copy)]
 struct Slot {
     key: u128,
     len: u32,
     id: TermId,
+    tag: u32,
 }
+
+/// The `len` of a free slot (no word is that long: the vocabulary holds 64 MB).
+const EMPTY: u32 = u32::MAX;
+const FREE: Slot = Slot { key: 0, len: EMPTY, id: 0, tag: 0 };
 
 impl Slot {
     fn hash(&self) -> u64 {
@@ -303,13 +321,13 @@ impl Slot {
 
 impl std::fmt::Debug for Vocab {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "Vocab({} words)", self.table.len())
+        write!(f, "Vocab({} words)", self.slot_of.len())
     }
 }
 
 /// A word as the vocabulary looks it up: its hash, and for a short word its bytes
 /// (the slot key).
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, Default)]
 struct WordKey {
     hash: u64,
     key: u128,
@@ -325,7 +343,8 @@ impl WordKey {
             use std::hash::Hasher;
             let mut h = rustc_hash::FxHasher::default();
             h.write(raw);
-            WordKey { hash: h.finish(), key: 0 }
+            // FxHash mixes the high bits best; the table indexes by the low ones.
+            WordKey { hash: h.finish().swap_bytes(), key: 0 }
         }
     }
 }
@@ -362,24 +381,61 @@ fn padded(raw: &[u8]) -> u128 {
 }
 
 impl Vocab {
+    /// Where the probe for `hash` starts.
     #[inline]
-    fn get(&self, w: &WordKey, raw: &[u8]) -> Option<TermId> {
+    fn home(&self, hash: u64) -> usize {
+        hash as usize & (self.slots.len() - 1)
+    }
+
+    /// Asks the CPU to start loading the slot `w`'s lookup will read first.
+    #[inline]
+    fn prefetch(&self, w: &WordKey) {
+        #[cfg(target_arch = "x86_64")]
+        if !self.slots.is_empty() {
+            use std::arch::x86_64::{_MM_HINT_T0, _mm_prefetch};
+            let slot = &self.slots[self.home(w.hash)];
+            // SAFETY: a prefetch is only a hint; the address is a valid slot.
+            unsafe { _mm_prefetch::<_MM_HINT_T0>((slot as *const Slot).cast()) };
+        }
+        #[cfg(not(target_arch = "x86_64"))]
+        let _ = w;
+    }
+
+    /// The slot holding `raw`, if any.
+    #[inline]
+    fn get(&self, w: &WordKey, raw: &[u8]) -> Option<&Slot> {
+        if self.slots.is_empty() {
+            return None;
+        }
         let len = raw.len();
-        if len <= INLINE {
-            self.table.find(w.hash, |s| s.len as usize == len && s.key == w.key).map(|s| s.id)
-        } else {
-            self.table
-                .find(w.hash, |s| {
-                    s.len as usize == len && s.key as u64 == w.hash && {
+        let mask = self.slots.len() - 1;
+        let mut i = self.home(w.hash);
+        loop {
+            let s = &self.slots[i];
+            if s.len == EMPTY {
+                return None;
+            }
+            if s.len as usize == len
+                && if len <= INLINE {
+                    s.key == w.key
+                } else {
+                    s.key as u64 == w.hash && {
                         let start = (s.key >> 64) as u32 as usize;
                         &self.bytes[start..start + len] == raw
                     }
-                })
-                .map(|s| s.id)
+                }
+            {
+                return Some(s);
+            }
+            i = (i + 1) & mask;
         }
     }
 
-    fn insert(&mut self, w: &WordKey, raw: &[u8], id: TermId) {
+    /// Adds `raw`, not in the table yet, as the next term id.
+    fn insert(&mut self, w: &WordKey, raw: &[u8]) -> TermId {
+        if (self.slot_of.len() + 1) * 4 > self.slots.len() * 3 {
+            self.grow();
+        }
         let key = if raw.len() <= INLINE {
             w.key
         } else {
@@ -387,11 +443,41 @@ impl Vocab {
             self.bytes.extend_from_slice(raw);
             u128::from(w.hash) | u128::from(at) << 64
         };
-        self.table.insert_unique(w.hash, Slot { key, len: raw.len() as u32, id }, Slot::hash);
+        let id = self.slot_of.len() as TermId;
+        let i = self.place(w.hash, Slot { key, len: raw.len() as u32, id, tag: 0 });
+        self.slot_of.push(i as u32);
+        id
+    }
+
+    /// Puts `slot` in the first free slot from its home; returns where.
+    fn place(&mut self, hash: u64, slot: Slot) -> usize {
+        let mask = self.slots.len() - 1;
+        let mut i = self.home(hash);
+        while self.slots[i].len != EMPTY {
+            i = (i + 1) & mask;
+        }
+        self.slots[i] = slot;
+        i
+    }
+
+    /// Doubles the table, placing every slot again.
+    fn grow(&mut self) {
+        let size = (self.slots.len() * 2).max(FIRST_SLOTS);
+        let old = std::mem::replace(&mut self.slots, vec![FREE; size]);
+        for s in old.into_iter().filter(|s| s.len != EMPTY) {
+            let i = self.place(s.hash(), s);
+            self.slot_of[s.id as usize] = i as u32;
+        }
+    }
+
+    fn set_tag(&mut self, id: TermId, tag: u32) {
+        let i = self.slot_of[id as usize] as usize;
+        self.slots[i].tag = tag;
     }
 
     fn clear(&mut self) {
-        self.table.clear();
+        self.slots.fill(FREE);
+        self.slot_of.clear();
         self.bytes.clear();
     }
 }
@@ -412,22 +498,33 @@ impl Session {
         if analyzer.options.hyphenated_words {
             tokenise::join_hyphenated(text, &mut self.words);
         }
-        for w in &self.words {
+        // The slot of the word PREFETCH tokens ahead is requested before this one is
+        // looked up, so its load overlaps the work on the words in between.
+        const PREFETCH: usize = 8;
+        let key_of = |w: &tokenise::Word| WordKey::new(&text.as_bytes()[w.span.start..w.span.end]);
+        let mut ahead = [WordKey::default(); PREFETCH];
+        for (k, w) in self.words.iter().take(PREFETCH).enumerate() {
+            ahead[k] = key_of(w);
+            self.vocab.prefetch(&ahead[k]);
+        }
+        for (i, w) in self.words.iter().enumerate() {
+            let key = ahead[i % PREFETCH];
+            if let Some(next) = self.words.get(i + PREFETCH) {
+                ahead[i % PREFETCH] = key_of(next);
+                self.vocab.prefetch(&ahead[i % PREFETCH]);
+            }
             let raw = &text[w.span.start..w.span.end];
-            let key = WordKey::new(raw.as_bytes());
-            let term = match self.vocab.get(&key, raw.as_bytes()) {
-                Some(id) => id,
+            let (term, tag) = match self.vocab.get(&key, raw.as_bytes()) {
+                Some(slot) => (slot.id, slot.tag),
                 None => {
                     normalise::normalise_word(raw, &mut self.norm_buf);
                     let slot = Session::add_term(&mut self.strings, &self.norm_buf, analyzer);
                     self.vocab_bytes += raw.len() + slot.norm_len as usize + slot.stem_len as usize;
-                    let id = self.terms.len() as TermId;
                     self.terms.push(slot);
-                    self.vocab.insert(&key, raw.as_bytes(), id);
-                    id
+                    (self.vocab.insert(&key, raw.as_bytes()), 0)
                 }
             };
-            self.tokens.push(Token { span: w.span, term, sentence: w.sentence, clause: w.clause });
+            self.tokens.push(Token { span: w.span, term, sentence: w.sentence, clause: w.clause, tag });
         }
         &self.tokens
     }
@@ -464,6 +561,12 @@ impl Session {
         TermRef { norm: at(t.norm, t.norm_len), stem: at(t.stem, t.stem_len), flags: t.flags }
     }
 
+    /// Attaches `tag` to a term of the last analysis: tokens of that word analysed
+    /// from now on carry it (until the vocabulary is cleared, see [`Session::generation`]).
+    pub fn set_tag(&mut self, id: TermId, tag: u32) {
+        self.vocab.set_tag(id, tag);
+    }
+
     /// The flags of a term (cheaper than [`Session::term`] when they are all one needs).
     #[inline]
     pub fn flags(&self, id: TermId) -> TermFlags {
@@ -491,6 +594,40 @@ mod tests {
     fn analyzer_is_send_and_sync() {
         assert_send_sync::<Analyzer>();
         assert_send_sync::<Session>();
+    }
+
+    #[test]
+    fn vocabulary_finds_every_word_it_holds_across_growth_with_its_tag() {
+        let mut v = Vocab::default();
+        // Short and long words, some sharing a prefix or differing only in length.
+        let words: Vec<String> = (0..20_000)
+            .map(|i| match i % 4 {
+                0 => format!("w{i}"),
+                1 => format!("word-{i}-that-is-longer-than-sixteen-bytes"),
+                2 => format!("{i:016}"),
+                _ => format!("{i:0>15}"),
+            })
+            .collect();
+        for (i, w) in words.iter().enumerate() {
+            let key = WordKey::new(w.as_bytes());
+            assert!(v.get(&key, w.as_bytes()).is_none(), "{w} is new");
+            assert_eq!(v.insert(&key, w.as_bytes()), i as TermId);
+            if i % 3 == 0 {
+                v.set_tag(i as TermId, i as u32 + 7);
+            }
+        }
+        assert!(v.slots.len() >= 4 * words.len() / 3, "grew to stay under 3/4 full");
+        for (i, w) in words.iter().enumerate() {
+            let slot = v.get(&WordKey::new(w.as_bytes()), w.as_bytes()).expect("held");
+            assert_eq!(slot.id, i as TermId, "{w}");
+            assert_eq!(slot.tag, if i % 3 == 0 { i as u32 + 7 } else { 0 }, "{w}");
+        }
+        for w in ["w", "word", "0000000000000001x", "absent-word-that-is-longer-than-sixteen-bytes"] {
+            assert!(v.get(&WordKey::new(w.as_bytes()), w.as_bytes()).is_none(), "{w}");
+        }
+        v.clear();
+        assert!(v.get(&WordKey::new(b"w0"), b"w0").is_none());
+        assert_eq!(v.insert(&WordKey::new(b"w0"), b"w0"), 0);
     }
 
     #[test]
