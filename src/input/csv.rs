@@ -401,12 +401,21 @@ pub fn decode<'a>(
         let id = columns.id.and_then(|c| row.record.get(c)).map(|b| String::from_utf8_lossy(b).trim().to_string());
         Reject { line: row.line, row: row.row, id, column: Some(columns.name(i).to_string()), reason }
     };
+    // The whole record's bytes are checked once; a cell is then valid if it starts and
+    // ends on a character boundary. Only a record that fails is checked cell by cell,
+    // to name the cell.
+    let all = std::str::from_utf8(row.record.as_slice()).ok();
     let cell = |i: usize| -> std::result::Result<&'a str, Reject> {
         let bytes = row.record.get(i).unwrap_or(b"");
         if bytes.len() > max_cell_bytes {
             return Err(reject(i, RejectReason::CellTooLarge { bytes: bytes.len(), limit: max_cell_bytes }));
         }
-        std::str::from_utf8(bytes).map_err(|_| reject(i, RejectReason::InvalidUtf8))
+        let text = match (all, row.record.range(i)) {
+            (Some(all), Some(range)) => all.get(range),
+            (Some(_), None) => Some(""),
+            (None, _) => std::str::from_utf8(bytes).ok(),
+        };
+        text.ok_or_else(|| reject(i, RejectReason::InvalidUtf8))
     };
     // Every cell of the row is checked, not only the survey's: a row is kept or rejected whole.
     for i in 0..row.record.len() {
@@ -538,6 +547,18 @@ mod tests {
         assert_eq!((err.column.as_deref(), err.reason), (Some("text"), RejectReason::InvalidUtf8));
         let err = decode(&rows[1], &cols, 3).unwrap_err();
         assert_eq!(err.reason, RejectReason::CellTooLarge { bytes: 6, limit: 3 });
+        // A character split between two cells: the bytes together are valid UTF-8,
+        // each cell is not.
+        let (rows, cols) = read_all_with(
+            b"id,text,more
+1,caf\xc3,\xa9\n2,caf\xc3\xa9,\xc3\xa9\n",
+            &utf8,
+        )
+        .unwrap();
+        let err = decode(&rows[0], &cols, 100).unwrap_err();
+        assert_eq!((err.column.as_deref(), err.reason), (Some("text"), RejectReason::InvalidUtf8));
+        let ok = decode(&rows[1], &cols, 100).expect("valid");
+        assert_eq!(ok.open, ["caf\u{e9}"]);
     }
 
     #[test]
