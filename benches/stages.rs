@@ -261,9 +261,10 @@ fn bench_report(c: &mut Criterion, f: &Fixture) {
             .collect();
         g.bench_with_input(BenchmarkId::new("codes-csv", lex.entries), &codings, |b, codings| {
             b.iter(|| {
+                let format = codes::CodesFormat::new(&lex.compiled);
                 let mut bytes = Vec::new();
                 for (id, q, text, c) in codings {
-                    codes::write_codes(&mut bytes, &lex.compiled, None, id, q, text, c);
+                    codes::write_codes(&mut bytes, &format, None, id, q, text, c);
                 }
                 check("codes.csv rows", bytes.iter().filter(|&&b| b == b'\n').count() as u64, CODES_CSV[k]);
             })

@@ -232,6 +232,7 @@ pub struct Coder<'a> {
     /// later answers would be cut by the cap anyway, so they are not fingerprinted.
     sketching: std::sync::atomic::AtomicBool,
     row_column: bool,
+    codes_format: codes::CodesFormat,
 }
 
 impl<'a> Coder<'a> {
@@ -250,6 +251,7 @@ impl<'a> Coder<'a> {
             campaigns: options.campaign_min.is_some(),
             sketching: std::sync::atomic::AtomicBool::new(true),
             row_column: options.partial,
+            codes_format: codes::CodesFormat::new(lexicon),
         }
     }
 
@@ -344,7 +346,7 @@ impl<'a> Coder<'a> {
             if let OpenAnswer::Coded(c) = &answer {
                 let question = &self.survey.open[q].id;
                 let row = self.row_column.then_some(raw.row);
-                codes::write_codes(&mut out.codes, self.lexicon, row, &resp.id, question, text, c);
+                codes::write_codes(&mut out.codes, &self.codes_format, row, &resp.id, question, text, c);
                 out.codes_rows += c.codes.len() as u64;
                 if self.measure == Measure::Counts {
                     // Writing to a Vec cannot fail.
