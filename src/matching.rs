@@ -12,7 +12,7 @@
 //! about what a hit means, and live in [`crate::coding`].
 
 use crate::lexicon::MatchRule;
-use crate::lexicon::compile::{CompiledLexicon, EntryIdx, EntryKind, PatternId, Role};
+use crate::lexicon::compile::{CompiledLexicon, EntryIdx, EntryKind, PatternId, Role, Use};
 use crate::text::{Session, Span, TermRef, Token};
 
 /// An entry that matched in an answer.
@@ -58,15 +58,36 @@ const UNSEEN: u32 = u32::MAX;
 /// analysis marked, so the scan skips them without reading `term_patterns`.
 const NO_PATTERNS: u32 = 1;
 
+/// What a word does in the lexicon, as ranges (offset, count) of the scanner's pools:
+/// its patterns (for the steps of phrases), the entries of the one-word terms it is,
+/// and the trie nodes of the phrases it starts. Computed once per word, so a token
+/// that matches costs no walk through the lexicon's tables, which with a large
+/// lexicon are out of cache.
+#[derive(Clone, Copy, Debug)]
+struct WordPatterns {
+    /// In `pool`; the offset is UNSEEN until computed.
+    patterns: (u32, u32),
+    /// In `use_pool`.
+    uses: (u32, u32),
+    /// In `node_pool`.
+    starts: (u32, u32),
+}
+
+const NOT_SEEN: WordPatterns = WordPatterns { patterns: (UNSEEN, 0), uses: (0, 0), starts: (0, 0) };
+
 /// Per-worker matching state: the analysis session, the per-word pattern cache and
 /// reusable buffers. One per thread; pass the same lexicon every time.
 #[derive(Default, Debug)]
 pub struct Scanner {
     session: Session,
     generation: u64,
-    /// Per term id: offset into `pool` (or UNSEEN) and count.
-    term_patterns: Vec<(u32, u32)>,
+    /// Per term id: what the word does in the lexicon, found once per word.
+    term_patterns: Vec<WordPatterns>,
     pool: Vec<PatternId>,
+    /// The entries of the one-word terms words are (see [`WordPatterns::uses`]).
+    use_pool: Vec<Use>,
+    /// The trie nodes of phrases words start (see [`WordPatterns::starts`]).
+    node_pool: Vec<u32>,
     hits: Vec<Hit>,
     exclusions: Vec<Hit>,
     operands: Vec<Operand>,
@@ -91,6 +112,8 @@ impl Scanner {
             self.generation = self.session.generation();
             self.term_patterns.clear();
             self.pool.clear();
+            self.use_pool.clear();
+            self.node_pool.clear();
             self.term_hashes.clear();
         }
         self.hits.clear();
@@ -99,7 +122,7 @@ impl Scanner {
         // One slot per word of the vocabulary, so the per-token check is one load.
         let vocabulary = self.session.vocabulary_len();
         if self.term_patterns.len() < vocabulary {
-            self.term_patterns.resize(vocabulary, (UNSEEN, 0));
+            self.term_patterns.resize(vocabulary, NOT_SEEN);
         }
         let n = self.session.tokens().len();
         for i in 0..n {
@@ -107,14 +130,14 @@ impl Scanner {
             if token.tag == NO_PATTERNS {
                 continue; // a word the lexicon does not know, marked in the vocabulary
             }
-            let (off, len) = self.term_patterns[token.term as usize];
-            if len == 0 && off != UNSEEN {
-                continue; // a word the lexicon does not know: the common case
+            let mut word = self.term_patterns[token.term as usize];
+            if word.patterns.0 == UNSEEN {
+                word = self.patterns_at(lexicon, text, i);
             }
-            if off == UNSEEN && self.patterns_at(lexicon, text, i).1 == 0 {
-                continue;
+            if word.uses.1 == 0 && word.starts.1 == 0 {
+                continue; // the word starts no term
             }
-            self.walk(lexicon, text, i);
+            self.walk(lexicon, text, i, word);
         }
         if !self.operands.is_empty() {
             self.evaluate_rules(lexicon);
@@ -135,19 +158,35 @@ impl Scanner {
         }
     }
 
-    /// Patterns of token `i` (offset, count into the pool), computed once per word.
-    fn patterns_at(&mut self, lexicon: &CompiledLexicon, text: &str, i: usize) -> (u32, u32) {
+    /// What token `i`'s word does in the lexicon, computed once per word.
+    fn patterns_at(&mut self, lexicon: &CompiledLexicon, text: &str, i: usize) -> WordPatterns {
         let tok = self.session.tokens()[i];
         let id = tok.term as usize;
         if id >= self.term_patterns.len() {
-            self.term_patterns.resize(id + 1, (UNSEEN, 0));
+            self.term_patterns.resize(id + 1, NOT_SEEN);
         }
-        if self.term_patterns[id].0 == UNSEEN {
+        if self.term_patterns[id].patterns.0 == UNSEEN {
             let term = self.session.term(tok.term);
             let raw = &text[tok.span.start..tok.span.end];
             let start = self.pool.len();
             lexicon.patterns_for(raw, term.norm, term.stem, &mut self.pool);
-            self.term_patterns[id] = (start as u32, (self.pool.len() - start) as u32);
+            let (uses, starts) = (self.use_pool.len(), self.node_pool.len());
+            for &pattern in &self.pool[start..] {
+                if let Some(node) = lexicon.root_step(pattern) {
+                    if let Some(term) = lexicon.terminal(node) {
+                        self.use_pool.extend_from_slice(lexicon.uses(term));
+                    }
+                    if !lexicon.is_leaf(node) {
+                        self.node_pool.push(node);
+                    }
+                }
+            }
+            let range = |from: usize, to: usize| (from as u32, (to - from) as u32);
+            self.term_patterns[id] = WordPatterns {
+                patterns: range(start, self.pool.len()),
+                uses: range(uses, self.use_pool.len()),
+                starts: range(starts, self.node_pool.len()),
+            };
             if self.pool.len() == start {
                 self.session.set_tag(tok.term, NO_PATTERNS);
             }
@@ -155,43 +194,66 @@ impl Scanner {
         self.term_patterns[id]
     }
 
-    fn walk(&mut self, lexicon: &CompiledLexicon, text: &str, i: usize) {
-        self.stack.clear();
-        let (off, len) = self.term_patterns[self.session.tokens()[i].term as usize];
+    /// Records the hits of token `i`'s one-word terms, then follows the phrases it
+    /// starts through the trie, token by token.
+    fn walk(&mut self, lexicon: &CompiledLexicon, text: &str, i: usize, word: WordPatterns) {
+        let span = self.session.tokens()[i].span;
+        let (off, len) = word.uses;
         for k in off..off + len {
-            if let Some(node) = lexicon.root_step(self.pool[k as usize]) {
-                self.stack.push((node, i as u32));
-            }
+            let u = self.use_pool[k as usize];
+            self.record(u, i as u32, i as u32 + 1, span);
         }
-        let text_len = self.session.tokens().len();
-        let within_clause = lexicon.match_rule() != MatchRule::Liwc;
+        self.stack.clear();
+        let (off, len) = word.starts;
+        for k in off..off + len {
+            let node = self.node_pool[k as usize];
+            self.expand(lexicon, text, i, node, i);
+        }
         while let Some((node, pos)) = self.stack.pop() {
             if let Some(term) = lexicon.terminal(node) {
                 let tokens = self.session.tokens();
                 let span = tokens[i].span.cover(tokens[pos as usize].span);
-                let (start, end) = (i as u32, pos + 1);
-                for u in lexicon.uses(term) {
-                    match u.role {
-                        Role::Exclusion => self.exclusions.push(Hit { start, end, entry: u.entry, span }),
-                        Role::Whole => self.hits.push(Hit { start, end, entry: u.entry, span }),
-                        role => self.operands.push(Operand { entry: u.entry, role, start, end }),
-                    }
+                for &u in lexicon.uses(term) {
+                    self.record(u, i as u32, pos + 1, span);
                 }
             }
-            let next = pos as usize + 1;
-            if next >= text_len || lexicon.is_leaf(node) {
-                continue;
+            if !lexicon.is_leaf(node) {
+                self.expand(lexicon, text, i, node, pos as usize);
             }
-            let tokens = self.session.tokens();
-            if within_clause && tokens[next].clause != tokens[i].clause {
-                continue;
+        }
+    }
+
+    /// Pushes the trie nodes one token on from `node`, reached at token `pos` on a
+    /// walk from token `from`: never past the answer's end or, except under LIWC's
+    /// rule, a clause boundary.
+    fn expand(&mut self, lexicon: &CompiledLexicon, text: &str, from: usize, node: u32, pos: usize) {
+        let next = pos + 1;
+        let tokens = self.session.tokens();
+        if next >= tokens.len() {
+            return;
+        }
+        if lexicon.match_rule() != MatchRule::Liwc && tokens[next].clause != tokens[from].clause {
+            return;
+        }
+        let mut word = self.term_patterns.get(tokens[next].term as usize).copied().unwrap_or(NOT_SEEN);
+        if word.patterns.0 == UNSEEN {
+            word = self.patterns_at(lexicon, text, next);
+        }
+        let (off, len) = word.patterns;
+        for k in off..off + len {
+            if let Some(child) = lexicon.step(node, self.pool[k as usize]) {
+                self.stack.push((child, next as u32));
             }
-            let (off, len) = self.patterns_at(lexicon, text, next);
-            for k in off..off + len {
-                if let Some(child) = lexicon.step(node, self.pool[k as usize]) {
-                    self.stack.push((child, next as u32));
-                }
-            }
+        }
+    }
+
+    /// Records one use of a term found at tokens `start..end`.
+    #[inline]
+    fn record(&mut self, u: Use, start: u32, end: u32, span: Span) {
+        match u.role {
+            Role::Exclusion => self.exclusions.push(Hit { start, end, entry: u.entry, span }),
+            Role::Whole => self.hits.push(Hit { start, end, entry: u.entry, span }),
+            role => self.operands.push(Operand { entry: u.entry, role, start, end }),
         }
     }
 
