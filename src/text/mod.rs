@@ -283,12 +283,23 @@ const VOCAB_BYTES: usize = 64 << 20;
 /// arena of bytes. The table is hand-written so that [`Session::analyze`] can
 /// prefetch the slot of a word a few tokens ahead: on a large vocabulary most slots
 /// are out of cache, and the wait for them was most of the cost of a lookup.
-#[derive(Default)]
 struct Vocab {
     slots: Vec<Slot>,
     /// Per term id, the index of its slot.
     slot_of: Vec<u32>,
     bytes: Vec<u8>,
+    /// Mixed into every hash, drawn per vocabulary: a hostile file cannot be written
+    /// so that its words share slots and every lookup walks the table. (The term ids a
+    /// seed gives are internal; no output depends on them.)
+    seed: u64,
+}
+
+impl Default for Vocab {
+    fn default() -> Vocab {
+        use std::hash::BuildHasher;
+        let seed = std::collections::hash_map::RandomState::new().hash_one(0u64);
+        Vocab { slots: Vec::new(), slot_of: Vec::new(), bytes: Vec::new(), seed }
+    }
 }
 
 /// Longest word held inline in a [`Slot`].
@@ -313,9 +324,9 @@ const EMPTY: u32 = u32::MAX;
 const FREE: Slot = Slot { key: 0, len: EMPTY, id: 0, tag: 0 };
 
 impl Slot {
-    fn hash(&self) -> u64 {
+    fn hash(&self, seed: u64) -> u64 {
         let len = self.len as usize;
-        if len <= INLINE { inline_hash(self.key, len) } else { self.key as u64 }
+        if len <= INLINE { inline_hash(self.key, len, seed) } else { self.key as u64 }
     }
 }
 
@@ -335,13 +346,14 @@ struct WordKey {
 
 impl WordKey {
     #[inline]
-    fn new(raw: &[u8]) -> WordKey {
+    fn new(raw: &[u8], seed: u64) -> WordKey {
         if raw.len() <= INLINE {
             let key = padded(raw);
-            WordKey { hash: inline_hash(key, raw.len()), key }
+            WordKey { hash: inline_hash(key, raw.len(), seed), key }
         } else {
             use std::hash::Hasher;
             let mut h = rustc_hash::FxHasher::default();
+            h.write_u64(seed);
             h.write(raw);
             // FxHash mixes the high bits best; the table indexes by the low ones.
             WordKey { hash: h.finish().swap_bytes(), key: 0 }
@@ -353,10 +365,10 @@ impl WordKey {
 /// multiply, folded (as foldhash does), so every bit of the result depends on every
 /// byte, with no loop or branch on the length.
 #[inline]
-fn inline_hash(key: u128, len: usize) -> u64 {
+fn inline_hash(key: u128, len: usize, seed: u64) -> u64 {
     const K0: u64 = 0x243f_6a88_85a3_08d3;
     const K1: u64 = 0x1319_8a2e_0370_7344;
-    let p = u128::from(key as u64 ^ K0) * u128::from((key >> 64) as u64 ^ K1 ^ len as u64);
+    let p = u128::from(key as u64 ^ K0 ^ seed) * u128::from((key >> 64) as u64 ^ K1 ^ len as u64);
     (p as u64) ^ ((p >> 64) as u64)
 }
 
@@ -465,7 +477,7 @@ impl Vocab {
         let size = (self.slots.len() * 2).max(FIRST_SLOTS);
         let old = std::mem::replace(&mut self.slots, vec![FREE; size]);
         for s in old.into_iter().filter(|s| s.len != EMPTY) {
-            let i = self.place(s.hash(), s);
+            let i = self.place(s.hash(self.seed), s);
             self.slot_of[s.id as usize] = i as u32;
         }
     }
@@ -501,7 +513,8 @@ impl Session {
         // The slot of the word PREFETCH tokens ahead is requested before this one is
         // looked up, so its load overlaps the work on the words in between.
         const PREFETCH: usize = 8;
-        let key_of = |w: &tokenise::Word| WordKey::new(&text.as_bytes()[w.span.start..w.span.end]);
+        let seed = self.vocab.seed;
+        let key_of = |w: &tokenise::Word| WordKey::new(&text.as_bytes()[w.span.start..w.span.end], seed);
         let mut ahead = [WordKey::default(); PREFETCH];
         for (k, w) in self.words.iter().take(PREFETCH).enumerate() {
             ahead[k] = key_of(w);
@@ -609,7 +622,7 @@ mod tests {
             })
             .collect();
         for (i, w) in words.iter().enumerate() {
-            let key = WordKey::new(w.as_bytes());
+            let key = WordKey::new(w.as_bytes(), v.seed);
             assert!(v.get(&key, w.as_bytes()).is_none(), "{w} is new");
             assert_eq!(v.insert(&key, w.as_bytes()), i as TermId);
             if i % 3 == 0 {
@@ -618,16 +631,27 @@ mod tests {
         }
         assert!(v.slots.len() >= 4 * words.len() / 3, "grew to stay under 3/4 full");
         for (i, w) in words.iter().enumerate() {
-            let slot = v.get(&WordKey::new(w.as_bytes()), w.as_bytes()).expect("held");
+            let slot = v.get(&WordKey::new(w.as_bytes(), v.seed), w.as_bytes()).expect("held");
             assert_eq!(slot.id, i as TermId, "{w}");
             assert_eq!(slot.tag, if i % 3 == 0 { i as u32 + 7 } else { 0 }, "{w}");
         }
         for w in ["w", "word", "0000000000000001x", "absent-word-that-is-longer-than-sixteen-bytes"] {
-            assert!(v.get(&WordKey::new(w.as_bytes()), w.as_bytes()).is_none(), "{w}");
+            assert!(v.get(&WordKey::new(w.as_bytes(), v.seed), w.as_bytes()).is_none(), "{w}");
         }
         v.clear();
-        assert!(v.get(&WordKey::new(b"w0"), b"w0").is_none());
-        assert_eq!(v.insert(&WordKey::new(b"w0"), b"w0"), 0);
+        assert!(v.get(&WordKey::new(b"w0", v.seed), b"w0").is_none());
+        assert_eq!(v.insert(&WordKey::new(b"w0", v.seed), b"w0"), 0);
+    }
+
+    #[test]
+    fn each_vocabulary_draws_its_own_hash_seed() {
+        assert_ne!(Vocab::default().seed, Vocab::default().seed);
+        // The same words, different seeds: the same answers.
+        let text = "the cat sat on the mat with another-cat and a considerably-longer-word";
+        let (a, b) = (Analyzer::new(), Analyzer::new());
+        let (mut s, mut t) = (a.session(), b.session());
+        let ids = |s: &mut Session, an: &Analyzer| -> Vec<u32> { s.analyze(an, text).iter().map(|t| t.term).collect() };
+        assert_eq!(ids(&mut s, &a), ids(&mut t, &b));
     }
 
     #[test]
