@@ -44,23 +44,19 @@ pub struct CodesFormat {
 impl CodesFormat {
     /// The fields of `lexicon`'s themes and entries, ready to copy.
     pub fn new(lexicon: &CompiledLexicon) -> CodesFormat {
-        let themes = lexicon
-            .themes
-            .iter()
-            .map(|t| {
-                let mut b = Vec::new();
-                push_field(&mut b, t.id.as_bytes());
-                b.push(b',');
-                b
-            })
-            .collect();
+        // A field escaped, then its comma.
+        let field = |text: &str| {
+            let mut b = Vec::new();
+            push_field(&mut b, text.as_bytes());
+            b.push(b',');
+            b
+        };
+        let themes = lexicon.themes.iter().map(|t| field(&t.id)).collect();
         let entries = lexicon
             .entries
             .iter()
             .map(|e| {
-                let mut b = Vec::new();
-                push_field(&mut b, e.text.as_bytes());
-                b.push(b',');
+                let mut b = field(&e.text);
                 if let Some(l) = e.line {
                     b.extend_from_slice(itoa::Buffer::new().format(l).as_bytes());
                 }
