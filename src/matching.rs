@@ -54,9 +54,10 @@ struct Operand {
 }
 
 const UNSEEN: u32 = u32::MAX;
-/// The session tag of a word no lexicon pattern matches: its tokens come out of the
-/// analysis marked, so the scan skips them without reading `term_patterns`.
-const NO_PATTERNS: u32 = 1;
+/// The session tag of a word that starts no term (most words: no lexicon pattern
+/// matches them): its tokens come out of the analysis marked, so the scan skips them
+/// without reading `term_patterns`. Phrase steps onto such a word still read it.
+const STARTS_NOTHING: u32 = 1;
 
 /// What a word does in the lexicon, as ranges (offset, count) of the scanner's pools:
 /// its patterns (for the steps of phrases), the entries of the one-word terms it is,
@@ -127,8 +128,8 @@ impl Scanner {
         let n = self.session.tokens().len();
         for i in 0..n {
             let token = self.session.tokens()[i];
-            if token.tag == NO_PATTERNS {
-                continue; // a word the lexicon does not know, marked in the vocabulary
+            if token.tag == STARTS_NOTHING {
+                continue; // the common case, marked in the vocabulary
             }
             let mut word = self.term_patterns[token.term as usize];
             if word.patterns.0 == UNSEEN {
@@ -187,8 +188,8 @@ impl Scanner {
                 uses: range(uses, self.use_pool.len()),
                 starts: range(starts, self.node_pool.len()),
             };
-            if self.pool.len() == start {
-                self.session.set_tag(tok.term, NO_PATTERNS);
+            if self.use_pool.len() == uses && self.node_pool.len() == starts {
+                self.session.set_tag(tok.term, STARTS_NOTHING);
             }
         }
         self.term_patterns[id]

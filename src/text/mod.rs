@@ -420,24 +420,31 @@ impl Vocab {
             return None;
         }
         let len = raw.len();
-        let mask = self.slots.len() - 1;
-        let mut i = self.home(w.hash);
-        loop {
-            let s = &self.slots[i];
-            if s.len == EMPTY {
-                return None;
-            }
-            if s.len as usize == len
+        let found = self.probe(w.hash, |s| {
+            s.len as usize == len
                 && if len <= INLINE {
                     s.key == w.key
                 } else {
-                    s.key as u64 == w.hash && {
-                        let start = (s.key >> 64) as u32 as usize;
-                        &self.bytes[start..start + len] == raw
-                    }
+                    let start = (s.key >> 64) as u32 as usize;
+                    s.key as u64 == w.hash && &self.bytes[start..start + len] == raw
                 }
-            {
-                return Some(s);
+        });
+        found.ok().map(|i| &self.slots[i])
+    }
+
+    /// Walks the slots from `hash`'s home: `Ok` with the first one `is` accepts, or
+    /// `Err` with the free slot that ends the run.
+    #[inline]
+    fn probe(&self, hash: u64, is: impl Fn(&Slot) -> bool) -> Result<usize, usize> {
+        let mask = self.slots.len() - 1;
+        let mut i = self.home(hash);
+        loop {
+            let s = &self.slots[i];
+            if s.len == EMPTY {
+                return Err(i);
+            }
+            if is(s) {
+                return Ok(i);
             }
             i = (i + 1) & mask;
         }
@@ -463,11 +470,7 @@ impl Vocab {
 
     /// Puts `slot` in the first free slot from its home; returns where.
     fn place(&mut self, hash: u64, slot: Slot) -> usize {
-        let mask = self.slots.len() - 1;
-        let mut i = self.home(hash);
-        while self.slots[i].len != EMPTY {
-            i = (i + 1) & mask;
-        }
+        let (Ok(i) | Err(i)) = self.probe(hash, |_| false);
         self.slots[i] = slot;
         i
     }
