@@ -473,7 +473,7 @@ impl Extras {
                     Some((end, _)) => &text[..end],
                     None => text,
                 };
-                let themes = coding.codes.iter().map(|c| c.theme).collect();
+                let themes = coding.codes.iter().map(|c| c.theme);
                 self.sketches.push(crate::campaign::Member::new(q, row, id, themes, excerpt, sketch));
             }
         }
@@ -491,6 +491,13 @@ impl Extras {
         self.uncoded.extend(other.uncoded.into_iter().take(room));
         self.uncoded_total += other.uncoded_total;
         let room = MAX_SKETCHES.saturating_sub(self.sketches.len());
+        let more = other.sketches.len().min(room);
+        if self.sketches.capacity() - self.sketches.len() < more {
+            // Grow by doubling, but never past the cap: a vector doubled from 65,536
+            // to 131,072 members would hold 3.7 MB it can never use.
+            let wanted = (2 * self.sketches.capacity()).max(self.sketches.len() + more).min(MAX_SKETCHES);
+            self.sketches.reserve_exact(wanted - self.sketches.len());
+        }
         self.sketches.extend(other.sketches.into_iter().take(room));
         self.sketchable += other.sketchable;
     }

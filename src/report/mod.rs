@@ -387,7 +387,7 @@ impl Summary {
                 identical: c.identical as u64,
                 first_respondent: first.respondent().to_string(),
                 excerpt: first.excerpt().to_string(),
-                themes: first.themes.iter().map(|&t| lexicon.themes[t as usize].id.clone()).collect(),
+                themes: first.themes().map(|t| lexicon.themes[t as usize].id.clone()).collect(),
             });
         }
         // Collapse each campaign to one response: its first member's codes count once.
@@ -403,8 +403,8 @@ impl Summary {
                 let Some(ti) = lexicon.theme_index(&t.id) else { continue };
                 let mut count = t.of_respondents.count;
                 for c in &groups {
-                    let with = c.members.iter().filter(|m| m.themes.contains(&ti)).count() as u64;
-                    let first = c.members[0].themes.contains(&ti) as u64;
+                    let with = c.members.iter().filter(|m| m.themes().any(|t| t == ti)).count() as u64;
+                    let first = c.members[0].themes().any(|t| t == ti) as u64;
                     count = (count + first).saturating_sub(with);
                 }
                 self.collapsed.push(Collapsed {
