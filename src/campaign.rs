@@ -318,7 +318,10 @@ mod tests {
         assert_eq!(m.themes().collect::<Vec<_>>(), [3, 70_000]);
         let json = serde_json::to_value(&m).unwrap();
         assert_eq!(json["text"], "R-é1I am writing — to");
-        assert_eq!((json["respondent_len"].as_u64(), json["themes"].clone()), (Some(5), serde_json::json!([3, 70_000])));
+        assert_eq!(
+            (json["respondent_len"].as_u64(), json["themes"].clone()),
+            (Some(5), serde_json::json!([3, 70_000]))
+        );
         let back: Member = serde_json::from_value(json.clone()).unwrap();
         assert_eq!(back, m);
         // A respondent length inside a character (a hand-edited file) does not panic.

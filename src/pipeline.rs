@@ -228,9 +228,8 @@ pub struct Coder<'a> {
     max_cell_bytes: usize,
     measure: Measure,
     campaigns: bool,
-    /// Cleared once the rows coded so far have given [`MAX_SKETCHES`] fingerprints:
-    /// later answers would be cut by the cap anyway, so they are not fingerprinted.
-    sketching: std::sync::atomic::AtomicBool,
+    /// What later rows can still add to the extras.
+    gates: Gates,
     row_column: bool,
     codes_format: codes::CodesFormat,
 }
@@ -249,7 +248,7 @@ impl<'a> Coder<'a> {
             max_cell_bytes: options.read.max_cell_bytes,
             measure: options.measure,
             campaigns: options.campaign_min.is_some(),
-            sketching: std::sync::atomic::AtomicBool::new(true),
+            gates: Gates::new(survey.open.len(), lexicon.themes.len()),
             row_column: options.partial,
             codes_format: codes::CodesFormat::new(lexicon),
         }
@@ -352,12 +351,13 @@ impl<'a> Coder<'a> {
                     // Writing to a Vec cannot fail.
                     let _ = codes::write_counts(&mut out.counts, self.lexicon, row, &resp.id, question, c);
                 }
-                let campaigns = match (self.campaigns, self.sketching.load(std::sync::atomic::Ordering::Relaxed)) {
+                let campaigns = match (self.campaigns, Gates::open(&self.gates.sketching)) {
                     (false, _) => Campaigns::Off,
                     (true, true) => Campaigns::Sketch,
                     (true, false) => Campaigns::CountOnly,
                 };
-                out.extras.collect(scanner, q, raw.row, &resp.id, text, c, campaigns, self.themed[q]);
+                let answer = Answer { q, row: raw.row, id: &resp.id, text, coding: c, themed: self.themed[q] };
+                out.extras.collect(scanner, &answer, campaigns, &self.gates);
             }
             open.push((if keep_text { text.to_string() } else { String::new() }, answer));
         }
@@ -367,8 +367,120 @@ impl<'a> Coder<'a> {
 
 /// Most example answers kept per question and theme.
 pub const EXAMPLES_PER_THEME: usize = 3;
+/// Bytes of an example answer kept (at a character boundary): the report shows long
+/// answers as excerpts around the marks, and a pasted 16 MB document must not be
+/// copied whole once per theme it raises.
+pub const EXAMPLE_BYTES: usize = 8 << 10;
 /// Most uncoded answers kept (for the workbook's "Uncoded answers" sheet).
 pub const MAX_UNCODED: usize = 10_000;
+/// Most bytes of uncoded answers kept: the list stops at the first answer that would
+/// pass this (10,000 answers of a few hundred bytes fit; 10,000 pasted documents,
+/// each up to a cell's 32,767 characters, would have taken a third of a gigabyte).
+pub const UNCODED_BYTES: usize = 8 << 20;
+
+/// The earlier of two stops (`None`: not stopped).
+fn earliest(a: Option<(u64, usize)>, b: Option<(u64, usize)>) -> Option<(u64, usize)> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    }
+}
+
+/// Whether an uncoded answer of `len` bytes fits after `n` answers of `bytes` bytes.
+fn uncoded_fits(n: usize, bytes: usize, len: usize) -> bool {
+    n < MAX_UNCODED && bytes + len <= UNCODED_BYTES
+}
+
+/// What later rows can still add to the extras. The writer closes a gate once the
+/// results of earlier rows (which it merges in input order) have filled what it
+/// guards, so workers skip copying answers the merge would drop anyway: the same
+/// extras, whatever the thread count, with less work and memory.
+struct Gates {
+    /// Fingerprints, until [`MAX_SKETCHES`].
+    sketching: std::sync::atomic::AtomicBool,
+    /// Uncoded answers, until the list stops.
+    uncoded: std::sync::atomic::AtomicBool,
+    /// Per (open question, theme): examples, until [`EXAMPLES_PER_THEME`].
+    examples: Vec<std::sync::atomic::AtomicBool>,
+    themes: usize,
+}
+
+impl Gates {
+    fn new(questions: usize, themes: usize) -> Gates {
+        let open = || std::sync::atomic::AtomicBool::new(true);
+        Gates {
+            sketching: open(),
+            uncoded: open(),
+            examples: (0..questions * themes).map(|_| open()).collect(),
+            themes,
+        }
+    }
+
+    fn open(gate: &std::sync::atomic::AtomicBool) -> bool {
+        gate.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    fn close(gate: &std::sync::atomic::AtomicBool) {
+        gate.store(false, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    fn example(&self, q: usize, theme: u32) -> &std::sync::atomic::AtomicBool {
+        &self.examples[q * self.themes + theme as usize]
+    }
+}
+
+/// The writer's side of the [`Gates`]: what the results merged so far hold.
+struct Filled {
+    sketches: usize,
+    examples: Vec<u8>,
+    /// Uncoded answers and their bytes.
+    uncoded: (usize, usize),
+}
+
+impl Filled {
+    fn new(gates: &Gates) -> Filled {
+        Filled { sketches: 0, examples: vec![0; gates.examples.len()], uncoded: (0, 0) }
+    }
+
+    /// Counts the extras of the next chunk in input order and closes what is full.
+    fn add(&mut self, gates: &Gates, extras: &Extras) {
+        // Once the rows so far hold MAX_SKETCHES fingerprints, no later row's can be kept.
+        self.sketches += extras.sketches.len();
+        if self.sketches >= MAX_SKETCHES {
+            Gates::close(&gates.sketching);
+        }
+        for (&(q, theme), list) in &extras.examples {
+            let n = &mut self.examples[q * gates.themes + theme as usize];
+            *n = n.saturating_add(list.len().min(255) as u8);
+            if *n as usize >= EXAMPLES_PER_THEME {
+                Gates::close(gates.example(q, theme));
+            }
+        }
+        // As Extras::keep_uncoded decides.
+        for (_, _, _, text) in &extras.uncoded {
+            let (n, bytes) = &mut self.uncoded;
+            if uncoded_fits(*n, *bytes, text.len()) {
+                (*n, *bytes) = (*n + 1, *bytes + text.len());
+            } else {
+                Gates::close(&gates.uncoded);
+            }
+        }
+        if extras.uncoded_stop.is_some() {
+            Gates::close(&gates.uncoded);
+        }
+    }
+}
+
+/// One coded answer, as [`Extras::collect`] takes it.
+struct Answer<'a> {
+    q: usize,
+    row: u64,
+    id: &'a str,
+    text: &'a str,
+    coding: &'a Coding,
+    /// Whether any theme applies to the question.
+    themed: bool,
+}
 /// Most answers fingerprinted for campaign detection (about 250 bytes each, so at
 /// most some 25 MB): the first this many answers of [`crate::campaign::MIN_WORDS`]
 /// words or more, in input order.
@@ -398,6 +510,13 @@ pub struct Extras {
     pub examples: std::collections::BTreeMap<(usize, u32), Vec<(u64, report::Example)>>,
     /// The first answers that asserted no theme: (row, respondent, question index, text).
     pub uncoded: Vec<(u64, String, usize, String)>,
+    /// Bytes of the texts in `uncoded`.
+    #[serde(default)]
+    pub uncoded_bytes: usize,
+    /// The (row, question) of the first uncoded answer that did not fit under the caps:
+    /// no later one is kept.
+    #[serde(default)]
+    pub uncoded_stop: Option<(u64, usize)>,
     /// Answers uncoded in all, including those past the cap.
     pub uncoded_total: u64,
     /// Fingerprinted answers.
@@ -427,55 +546,57 @@ mod map_as_list {
 }
 
 impl Extras {
-    #[allow(clippy::too_many_arguments)]
-    fn collect(
-        &mut self,
-        scanner: &mut Scanner,
-        q: usize,
-        row: u64,
-        id: &str,
-        text: &str,
-        coding: &Coding,
-        campaigns: Campaigns,
-        themed: bool,
-    ) {
-        for code in coding.codes.iter().filter(|c| c.via.is_none()) {
-            let list = self.examples.entry((q, code.theme)).or_default();
+    fn collect(&mut self, scanner: &mut Scanner, a: &Answer, campaigns: Campaigns, gates: &Gates) {
+        for code in a.coding.codes.iter().filter(|c| c.via.is_none()) {
+            if !Gates::open(gates.example(a.q, code.theme)) {
+                continue;
+            }
+            let list = self.examples.entry((a.q, code.theme)).or_default();
             if list.len() < EXAMPLES_PER_THEME {
-                list.push((
-                    row,
-                    report::Example {
-                        respondent: id.to_string(),
-                        text: text.to_string(),
-                        spans: code.hits.iter().map(|h| (h.span.start, h.span.end)).collect(),
-                    },
-                ));
+                let text = &a.text[..a.text.floor_char_boundary(EXAMPLE_BYTES)];
+                let spans = code.hits.iter().map(|h| (h.span.start, h.span.end)).filter(|&(_, e)| e <= text.len());
+                let example =
+                    report::Example { respondent: a.id.to_string(), text: text.to_string(), spans: spans.collect() };
+                list.push((a.row, example));
             }
         }
         // An answer to a question no theme applies to is not "missed by the lexicon".
-        if coding.codes.is_empty() && themed {
+        if a.coding.codes.is_empty() && a.themed {
             self.uncoded_total += 1;
-            if self.uncoded.len() < MAX_UNCODED {
-                // Only the workbook shows them: keep no more than a cell can hold, so
-                // 10,000 huge answers cannot fill the memory.
-                let shown = report::xlsx::cell_prefix(text);
-                self.uncoded.push((row, id.to_string(), q, shown.to_string()));
+            if Gates::open(&gates.uncoded) {
+                // Only the workbook shows them: keep no more than a cell can hold.
+                let shown = report::xlsx::cell_prefix(a.text);
+                self.keep_uncoded((a.row, a.id.to_string(), a.q, shown.to_string()));
             }
         }
-        if campaigns != Campaigns::Off && coding.words as usize >= crate::campaign::MIN_WORDS {
+        if campaigns != Campaigns::Off && a.coding.words as usize >= crate::campaign::MIN_WORDS {
             self.sketchable += 1;
             if campaigns == Campaigns::Sketch
                 && self.sketches.len() < MAX_SKETCHES
                 && let Some(sketch) = crate::campaign::Sketch::new(scanner.word_hashes())
             {
                 // The report shows the first 100 characters.
-                let excerpt = match text.char_indices().nth(EXCERPT_CHARS) {
-                    Some((end, _)) => &text[..end],
-                    None => text,
+                let excerpt = match a.text.char_indices().nth(EXCERPT_CHARS) {
+                    Some((end, _)) => &a.text[..end],
+                    None => a.text,
                 };
-                let themes = coding.codes.iter().map(|c| c.theme);
-                self.sketches.push(crate::campaign::Member::new(q, row, id, themes, excerpt, sketch));
+                let themes = a.coding.codes.iter().map(|c| c.theme);
+                self.sketches.push(crate::campaign::Member::new(a.q, a.row, a.id, themes, excerpt, sketch));
             }
+        }
+    }
+
+    /// Appends an uncoded answer (the next in input order) if the list has not stopped
+    /// and it fits under both caps; otherwise the list stops there.
+    fn keep_uncoded(&mut self, item: (u64, String, usize, String)) {
+        if self.uncoded_stop.is_some() {
+            return;
+        }
+        if uncoded_fits(self.uncoded.len(), self.uncoded_bytes, item.3.len()) {
+            self.uncoded_bytes += item.3.len();
+            self.uncoded.push(item);
+        } else {
+            self.uncoded_stop = Some((item.0, item.2));
         }
     }
 
@@ -487,8 +608,13 @@ impl Extras {
             let room = EXAMPLES_PER_THEME.saturating_sub(list.len());
             list.extend(v.into_iter().take(room));
         }
-        let room = MAX_UNCODED.saturating_sub(self.uncoded.len());
-        self.uncoded.extend(other.uncoded.into_iter().take(room));
+        for item in other.uncoded {
+            self.keep_uncoded(item);
+        }
+        // The part stopped at an answer that cannot fit here either.
+        if self.uncoded_stop.is_none() {
+            self.uncoded_stop = other.uncoded_stop;
+        }
         self.uncoded_total += other.uncoded_total;
         let room = MAX_SKETCHES.saturating_sub(self.sketches.len());
         let more = other.sketches.len().min(room);
@@ -509,6 +635,7 @@ impl Extras {
             self.examples.entry(k).or_default().extend(v);
         }
         self.uncoded.extend(other.uncoded);
+        self.uncoded_stop = earliest(self.uncoded_stop, other.uncoded_stop);
         self.uncoded_total += other.uncoded_total;
         self.sketches.extend(other.sketches);
         self.sketchable += other.sketchable;
@@ -522,7 +649,15 @@ impl Extras {
             list.truncate(EXAMPLES_PER_THEME);
         }
         self.uncoded.sort_by_key(|(row, _, q, _)| (*row, *q));
-        self.uncoded.truncate(MAX_UNCODED);
+        // A part stopped at its first answer that did not fit: nothing from that answer
+        // on can be kept, whichever part it came from. Then the caps decide again.
+        let stop = self.uncoded_stop.take();
+        let items = std::mem::take(&mut self.uncoded);
+        self.uncoded_bytes = 0;
+        for item in items.into_iter().take_while(|item| stop.is_none_or(|s| (item.0, item.2) < s)) {
+            self.keep_uncoded(item);
+        }
+        self.uncoded_stop = earliest(self.uncoded_stop, stop);
         self.sketches.sort_by_key(|m| (m.row, m.question));
         self.sketches.truncate(MAX_SKETCHES);
     }
@@ -673,16 +808,12 @@ pub fn stream(
                 }
             })
         };
-        let mut sketched = 0usize;
+        // Results come in input order, batch after batch.
+        let mut filled = Filled::new(&coder.gates);
         for results in done_rx.iter() {
             for r in results? {
                 tally.merge(&r.tally);
-                // Results come in input order, batch after batch: once the rows so far
-                // hold MAX_SKETCHES fingerprints, no later row's can be kept.
-                sketched += r.extras.sketches.len();
-                if sketched >= MAX_SKETCHES {
-                    coder.sketching.store(false, std::sync::atomic::Ordering::Relaxed);
-                }
+                filled.add(&coder.gates, &r.extras);
                 sink(r)?;
             }
         }
@@ -1458,5 +1589,122 @@ mod tests {
             assert!(records.iter().all(|r| r.len() == fields), "{file} has a cut record");
             assert_eq!(records.len(), codes, "{file}");
         }
+    }
+
+    fn uncoded(row: u64, len: usize) -> (u64, String, usize, String) {
+        (row, format!("r{row}"), (row % 2) as usize, "x".repeat(len))
+    }
+
+    /// The rows of the uncoded answers kept, and where the list stopped.
+    type Kept = (Vec<u64>, Option<(u64, usize)>);
+
+    /// The uncoded answers kept, whichever way: one pass, chunks merged in order
+    /// (with the writer's gate), or shards absorbed in any order.
+    fn uncoded_three_ways(lens: &[usize], cuts: &[usize], shards: u64) -> [Kept; 3] {
+        let items: Vec<_> = lens.iter().enumerate().map(|(row, &len)| uncoded(row as u64, len)).collect();
+        let kept = |e: &Extras| (e.uncoded.iter().map(|u| u.0).collect::<Vec<_>>(), e.uncoded_stop);
+        let mut one = Extras::default();
+        for item in &items {
+            one.keep_uncoded(item.clone());
+        }
+        let gates = Gates::new(1, 1);
+        let mut filled = Filled::new(&gates);
+        let mut merged = Extras::default();
+        let mut bounds: Vec<usize> = cuts.iter().map(|&c| c.min(items.len())).collect();
+        bounds.extend([0, items.len()]);
+        bounds.sort_unstable();
+        for w in bounds.windows(2) {
+            let mut chunk = Extras::default();
+            for item in &items[w[0]..w[1]] {
+                if Gates::open(&gates.uncoded) {
+                    chunk.keep_uncoded(item.clone());
+                }
+            }
+            filled.add(&gates, &chunk);
+            merged.merge(chunk);
+        }
+        let mut sharded = Extras::default();
+        for k in (0..shards).rev() {
+            let mut part = Extras::default();
+            for item in items.iter().filter(|i| i.0 % shards == k) {
+                part.keep_uncoded(item.clone());
+            }
+            sharded.absorb(part);
+        }
+        sharded.normalise();
+        [kept(&one), kept(&merged), kept(&sharded)]
+    }
+
+    proptest::proptest! {
+        /// The uncoded answers kept are the first ones up to the first that does not
+        /// fit under the byte cap, for any split into chunks or shards.
+        #[test]
+        fn uncoded_answers_stop_at_the_same_answer_however_rows_are_split(
+            lens in proptest::collection::vec(proptest::prop_oneof![0..200usize, 1usize << 20..3 << 20], 1..14),
+            cuts in proptest::collection::vec(0..14usize, 0..4),
+            shards in 1..4u64,
+        ) {
+            let [one, merged, sharded] = uncoded_three_ways(&lens, &cuts, shards);
+            let fit = lens.iter().scan(0, |sum, &l| { *sum += l; Some(*sum) }).take_while(|&s| s <= UNCODED_BYTES).count();
+            proptest::prop_assert_eq!(one.0.len(), fit);
+            proptest::prop_assert_eq!(&merged, &one);
+            proptest::prop_assert_eq!(&sharded, &one);
+        }
+    }
+
+    #[test]
+    fn uncoded_answers_stop_at_the_count_cap_however_rows_are_split() {
+        let lens = vec![10; MAX_UNCODED + 50];
+        let [one, merged, sharded] = uncoded_three_ways(&lens, &[3, 4_000, 9_990], 3);
+        assert_eq!(one.0.len(), MAX_UNCODED);
+        assert_eq!(one.1, Some((MAX_UNCODED as u64, MAX_UNCODED % 2)));
+        assert_eq!(merged, one);
+        assert_eq!(sharded, one);
+    }
+
+    /// A hostile answer (a pasted document raising every theme) is kept as an example
+    /// only up to EXAMPLE_BYTES, with the marks that fall inside.
+    #[test]
+    fn examples_keep_a_bounded_prefix_of_long_answers() {
+        let survey = crate::demo::survey().unwrap();
+        let lexicon = CompiledLexicon::new(&crate::demo::lexicon().unwrap()).unwrap();
+        let columns = Columns {
+            header: Vec::new(),
+            id: None,
+            respondent_type: None,
+            closed: Vec::new(),
+            open: Vec::new(),
+            segments: Vec::new(),
+        };
+        let coder = Coder::new(&survey, &lexicon, columns.clone(), &RunOptions::default());
+        let mut scanner = Scanner::new();
+        // A demo answer that raises a theme, pasted over and over.
+        let (rows, _, _) = code_all(&survey, &lexicon, &crate::demo::responses(), &RunOptions::default()).unwrap();
+        let (q, answer) = rows
+            .iter()
+            .flat_map(|r| r.open.iter().enumerate())
+            .find(|(_, (text, a))| text.len() > 40 && matches!(a, OpenAnswer::Coded(c) if !c.codes.is_empty()))
+            .map(|(q, (text, _))| (q, text.clone()))
+            .unwrap();
+        let text = format!("{answer} ").repeat(EXAMPLE_BYTES / answer.len() * 3);
+        let OpenAnswer::Coded(coding) = coder.code_answer(&mut scanner, q, &text) else { panic!("coded") };
+        assert!(!coding.codes.is_empty());
+        let answer = Answer { q, row: 1, id: "r1", text: &text, coding: &coding, themed: true };
+        let mut extras = Extras::default();
+        extras.collect(&mut scanner, &answer, Campaigns::Off, &coder.gates);
+        let examples: Vec<&report::Example> = extras.examples.values().flatten().map(|(_, e)| e).collect();
+        assert!(!examples.is_empty());
+        for e in examples {
+            assert!(e.text.len() <= EXAMPLE_BYTES && text.starts_with(&e.text));
+            assert!(!e.spans.is_empty() && e.spans.iter().all(|&(_, end)| end <= e.text.len()));
+        }
+        // Once the writer has closed a theme's gate, workers copy nothing for it.
+        let gated = Coder::new(&survey, &lexicon, columns, &RunOptions::default());
+        for gate in &gated.gates.examples {
+            Gates::close(gate);
+        }
+        let mut extras = Extras::default();
+        extras.collect(&mut scanner, &answer, Campaigns::Off, &gated.gates);
+        assert!(extras.examples.is_empty());
     }
 }

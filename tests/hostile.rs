@@ -382,3 +382,26 @@ fn fuzz_norms(file: &str, hyphenated_words: bool) -> Vec<String> {
     assert_eq!(norms(&once.join(" ")), once, "{file}");
     once
 }
+
+#[test]
+fn pasted_documents_that_raise_no_theme_are_listed_up_to_8_mib() {
+    use calamine::Reader;
+    // 300 answers of 32,400 bytes raising no theme: 9.7 MB, over the 8 MiB of uncoded
+    // answers a run keeps for the workbook (10,000 such answers would have been 324 MB).
+    let doc = "lorem ipsum dolor ".repeat(1_800);
+    let mut responses = String::from("id,why\n");
+    for i in 0..300 {
+        responses.push_str(&format!("{i},{doc}\n"));
+    }
+    let dir = fixture(responses);
+    run(&dir, &["--threads", "1"]);
+    let one = std::fs::read(dir.join("o/codeframe.xlsx")).unwrap();
+    run(&dir, &["--threads", "2"]);
+    assert_eq!(std::fs::read(dir.join("o/codeframe.xlsx")).unwrap(), one, "same workbook on 1 and 2 threads");
+    let mut book: calamine::Xlsx<_> = calamine::open_workbook(dir.join("o/codeframe.xlsx")).unwrap();
+    let listed = (8 << 20) / doc.len();
+    assert_eq!(book.worksheet_range("Uncoded answers").unwrap().height(), 1 + listed);
+    let note = format!("The Uncoded answers sheet shows the first {listed} of 300 uncoded answers.");
+    let summary = book.worksheet_range("Summary").unwrap();
+    assert!(summary.used_cells().any(|(_, _, c)| c.to_string() == note), "{note}");
+}
