@@ -5,15 +5,14 @@
 //! about threads (rayon) and progress; every stage it calls is pure.
 //!
 //! Chunks are formed by the reader independently of the thread count, coded in
-//! parallel in batches, and their outputs written in input order, so results are
-//! byte-identical for any number of threads. Memory is bounded by the batch size.
+//! parallel as they come, and their outputs written in input order, so results are
+//! byte-identical for any number of threads. Memory is bounded by the chunks in
+//! flight: at most `2 x threads + 1` handed to the pool and not yet written.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::sync::mpsc::sync_channel;
-
-use rayon::prelude::*;
 
 use crate::coding::{self, Coding};
 use crate::error::{Error, Result};
@@ -150,7 +149,7 @@ pub struct Job<'a> {
     pub config_files: Vec<ManifestInput>,
 }
 
-/// Progress after a batch of chunks.
+/// Progress after a chunk.
 #[derive(Clone, Copy, Debug)]
 pub struct Progress {
     /// Rows read so far.
@@ -717,11 +716,12 @@ pub fn stream(
     let coder = Coder::new(survey, lexicon, reader.columns().clone(), options);
     let pool = thread_pool(options.threads)?;
     let threads = pool.current_num_threads();
-    let batch = threads * 4;
+    // Chunks handed to the pool and not yet written: enough that no worker waits for
+    // the writer or for a slow neighbour, and no more held than that.
+    let in_flight = 2 * threads + 1;
     let scanners: Mutex<Vec<Scanner>> = Mutex::new((0..threads).map(|_| Scanner::new()).collect());
-    // The reader stays one batch ahead: enough to keep the workers fed, and no more
-    // chunks held than that.
-    let (tx, rx) = sync_channel::<Result<Chunk>>(batch);
+    // The reader keeps a chunk per worker ready.
+    let (tx, rx) = sync_channel::<Result<Chunk>>(threads);
     let (chunk_rows, chunk_bytes) = (options.chunk_rows, options.chunk_bytes);
     let shard = options.shard;
     let mut tally = coder.shape_tally();
@@ -746,75 +746,57 @@ pub fn stream(
             }
             reader.sha256()
         });
-        // The coordinator gathers a batch of chunks and has the pool code it, while
-        // this thread writes the previous batch's results: writing overlaps coding.
-        let (done_tx, done_rx) = sync_channel::<Result<Vec<ChunkResult>>>(1);
+        // The coordinator hands each chunk to the pool as soon as a permit is free (no
+        // batch waits for its slowest chunk); this thread writes the results in input
+        // order and returns a permit for each, so at most `in_flight` chunks are
+        // being coded or waiting to be written.
+        let (done_tx, done_rx) = std::sync::mpsc::channel::<Result<(u64, ChunkResult)>>();
+        let (permit_tx, permit_rx) = sync_channel::<()>(in_flight);
+        for _ in 0..in_flight {
+            permit_tx.send(()).expect("the permit channel has room for every permit");
+        }
         let coordinator = {
             let (coder, pool, scanners) = (&coder, &pool, &scanners);
             scope.spawn(move || {
-                let mut pending: Vec<Chunk> = Vec::with_capacity(batch);
-                let mut done = false;
-                while !done {
-                    pending.clear();
-                    let mut failed = None;
-                    let mut take = |c: Result<Chunk>, pending: &mut Vec<Chunk>| match c {
-                        Ok(c) => pending.push(c),
-                        Err(e) => failed = Some(e),
-                    };
-                    match rx.recv() {
-                        Ok(c) => take(c, &mut pending),
-                        Err(_) => done = true,
-                    }
-                    while !done && pending.len() < batch {
-                        match rx.try_recv() {
-                            Ok(c) => take(c, &mut pending),
-                            Err(std::sync::mpsc::TryRecvError::Empty) => {
-                                if pending.len() >= threads {
-                                    break;
-                                }
-                                match rx.recv() {
-                                    Ok(c) => take(c, &mut pending),
-                                    Err(_) => done = true,
-                                }
+                pool.in_place_scope(|jobs| {
+                    for (seq, chunk) in (0u64..).zip(rx.iter()) {
+                        let chunk = match chunk {
+                            Ok(c) => c,
+                            Err(e) => {
+                                let _ = done_tx.send(Err(e));
+                                return;
                             }
-                            Err(std::sync::mpsc::TryRecvError::Disconnected) => done = true,
+                        };
+                        if permit_rx.recv().is_err() {
+                            return; // the writer stopped on an error
                         }
+                        let done_tx = done_tx.clone();
+                        jobs.spawn(move |_| {
+                            let mut scanner =
+                                scanners.lock().expect("scanner pool lock is never poisoned").pop().unwrap_or_default();
+                            let r = coder.code_chunk(&mut scanner, &chunk, keep_rows);
+                            scanners.lock().expect("scanner pool lock is never poisoned").push(scanner);
+                            drop(chunk);
+                            let _ = done_tx.send(Ok((seq, r)));
+                        });
                     }
-                    if let Some(e) = failed {
-                        let _ = done_tx.send(Err(e));
-                        return;
-                    }
-                    if pending.is_empty() {
-                        break;
-                    }
-                    let results: Vec<ChunkResult> = pool.install(|| {
-                        pending
-                            .par_iter()
-                            .map(|chunk| {
-                                let mut scanner = scanners
-                                    .lock()
-                                    .expect("scanner pool lock is never poisoned")
-                                    .pop()
-                                    .unwrap_or_default();
-                                let r = coder.code_chunk(&mut scanner, chunk, keep_rows);
-                                scanners.lock().expect("scanner pool lock is never poisoned").push(scanner);
-                                r
-                            })
-                            .collect()
-                    });
-                    if done_tx.send(Ok(results)).is_err() {
-                        return; // the writer stopped on an error
-                    }
-                }
+                });
             })
         };
-        // Results come in input order, batch after batch.
+        // Results arrive in any order; they are written in input order.
         let mut filled = Filled::new(&coder.gates);
-        for results in done_rx.iter() {
-            for r in results? {
+        let mut waiting: std::collections::BTreeMap<u64, ChunkResult> = std::collections::BTreeMap::new();
+        let mut next = 0u64;
+        for done in done_rx.iter() {
+            let (seq, r) = done?;
+            waiting.insert(seq, r);
+            while let Some(r) = waiting.remove(&next) {
+                next += 1;
                 tally.merge(&r.tally);
                 filled.add(&coder.gates, &r.extras);
                 sink(r)?;
+                // The coordinator may have finished: a permit nobody takes is harmless.
+                let _ = permit_tx.try_send(());
             }
         }
         coordinator.join().expect("the coordinator thread does not panic");
@@ -1706,5 +1688,24 @@ mod tests {
         let mut extras = Extras::default();
         extras.collect(&mut scanner, &answer, Campaigns::Off, &gated.gates);
         assert!(extras.examples.is_empty());
+    }
+
+    /// A writer that fails stops the run with its error: the coordinator and the reader
+    /// stop too (nothing waits for a permit or a send forever).
+    #[test]
+    fn a_failing_writer_stops_the_stream_with_its_error() {
+        let survey = crate::demo::survey().unwrap();
+        let lexicon = CompiledLexicon::new(&crate::demo::lexicon().unwrap()).unwrap();
+        for threads in [1, 2, 3] {
+            let options = RunOptions { threads, chunk_rows: 3, ..RunOptions::default() };
+            let mut written = 0;
+            let end = stream(&survey, &lexicon, &crate::demo::responses(), &options, false, |r| {
+                assert_eq!(r.index, written, "results come in input order");
+                written += 1;
+                if written == 4 { Err(Error::Usage("disk full".into())) } else { Ok(()) }
+            });
+            assert!(matches!(end, Err(Error::Usage(m)) if m == "disk full"), "{threads} threads");
+            assert_eq!(written, 4);
+        }
     }
 }
