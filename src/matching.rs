@@ -66,7 +66,7 @@ const STARTS_NOTHING: u32 = 1;
 /// lexicon are out of cache.
 #[derive(Clone, Copy, Debug)]
 struct WordPatterns {
-    /// In `pool`; the offset is UNSEEN until computed.
+    /// In `pool`.
     patterns: (u32, u32),
     /// In `use_pool`.
     uses: (u32, u32),
@@ -74,7 +74,11 @@ struct WordPatterns {
     starts: (u32, u32),
 }
 
-const NOT_SEEN: WordPatterns = WordPatterns { patterns: (UNSEEN, 0), uses: (0, 0), starts: (0, 0) };
+const NO_PATTERNS: WordPatterns = WordPatterns { patterns: (0, 0), uses: (0, 0), starts: (0, 0) };
+
+/// `term_patterns` of a word with no pattern: most words (its index is 4 bytes, where
+/// a [`WordPatterns`] of its own would take 24 per word of the vocabulary).
+const PATTERNLESS: u32 = 0;
 
 /// Per-worker matching state: the analysis session, the per-word pattern cache and
 /// reusable buffers. One per thread; pass the same lexicon every time.
@@ -82,8 +86,10 @@ const NOT_SEEN: WordPatterns = WordPatterns { patterns: (UNSEEN, 0), uses: (0, 0
 pub struct Scanner {
     session: Session,
     generation: u64,
-    /// Per term id: what the word does in the lexicon, found once per word.
-    term_patterns: Vec<WordPatterns>,
+    /// Per term id: [`UNSEEN`], [`PATTERNLESS`], or 1 + its index in `words`.
+    term_patterns: Vec<u32>,
+    /// What the words with patterns do in the lexicon, found once per word.
+    words: Vec<WordPatterns>,
     pool: Vec<PatternId>,
     /// The entries of the one-word terms words are (see [`WordPatterns::uses`]).
     use_pool: Vec<Use>,
@@ -112,6 +118,7 @@ impl Scanner {
         if self.session.generation() != self.generation {
             self.generation = self.session.generation();
             self.term_patterns.clear();
+            self.words.clear();
             self.pool.clear();
             self.use_pool.clear();
             self.node_pool.clear();
@@ -123,7 +130,7 @@ impl Scanner {
         // One slot per word of the vocabulary, so the per-token check is one load.
         let vocabulary = self.session.vocabulary_len();
         if self.term_patterns.len() < vocabulary {
-            self.term_patterns.resize(vocabulary, NOT_SEEN);
+            self.term_patterns.resize(vocabulary, UNSEEN);
         }
         let n = self.session.tokens().len();
         for i in 0..n {
@@ -131,10 +138,10 @@ impl Scanner {
             if token.tag == STARTS_NOTHING {
                 continue; // the common case, marked in the vocabulary
             }
-            let mut word = self.term_patterns[token.term as usize];
-            if word.patterns.0 == UNSEEN {
-                word = self.patterns_at(lexicon, text, i);
-            }
+            let word = match self.term_patterns[token.term as usize] {
+                UNSEEN => self.patterns_at(lexicon, text, i),
+                k => self.word(k),
+            };
             if word.uses.1 == 0 && word.starts.1 == 0 {
                 continue; // the word starts no term
             }
@@ -159,14 +166,23 @@ impl Scanner {
         }
     }
 
+    /// The patterns of a word whose `term_patterns` entry is `k` (not [`UNSEEN`]).
+    #[inline]
+    fn word(&self, k: u32) -> WordPatterns {
+        match k {
+            PATTERNLESS => NO_PATTERNS,
+            k => self.words[k as usize - 1],
+        }
+    }
+
     /// What token `i`'s word does in the lexicon, computed once per word.
     fn patterns_at(&mut self, lexicon: &CompiledLexicon, text: &str, i: usize) -> WordPatterns {
         let tok = self.session.tokens()[i];
         let id = tok.term as usize;
         if id >= self.term_patterns.len() {
-            self.term_patterns.resize(id + 1, NOT_SEEN);
+            self.term_patterns.resize(id + 1, UNSEEN);
         }
-        if self.term_patterns[id].patterns.0 == UNSEEN {
+        if self.term_patterns[id] == UNSEEN {
             let term = self.session.term(tok.term);
             let raw = &text[tok.span.start..tok.span.end];
             let start = self.pool.len();
@@ -183,16 +199,21 @@ impl Scanner {
                 }
             }
             let range = |from: usize, to: usize| (from as u32, (to - from) as u32);
-            self.term_patterns[id] = WordPatterns {
-                patterns: range(start, self.pool.len()),
-                uses: range(uses, self.use_pool.len()),
-                starts: range(starts, self.node_pool.len()),
+            self.term_patterns[id] = if self.pool.len() == start {
+                PATTERNLESS
+            } else {
+                self.words.push(WordPatterns {
+                    patterns: range(start, self.pool.len()),
+                    uses: range(uses, self.use_pool.len()),
+                    starts: range(starts, self.node_pool.len()),
+                });
+                self.words.len() as u32
             };
             if self.use_pool.len() == uses && self.node_pool.len() == starts {
                 self.session.set_tag(tok.term, STARTS_NOTHING);
             }
         }
-        self.term_patterns[id]
+        self.word(self.term_patterns[id])
     }
 
     /// Records the hits of token `i`'s one-word terms, then follows the phrases it
@@ -236,10 +257,10 @@ impl Scanner {
         if lexicon.match_rule() != MatchRule::Liwc && tokens[next].clause != tokens[from].clause {
             return;
         }
-        let mut word = self.term_patterns.get(tokens[next].term as usize).copied().unwrap_or(NOT_SEEN);
-        if word.patterns.0 == UNSEEN {
-            word = self.patterns_at(lexicon, text, next);
-        }
+        let word = match self.term_patterns.get(tokens[next].term as usize).copied().unwrap_or(UNSEEN) {
+            UNSEEN => self.patterns_at(lexicon, text, next),
+            k => self.word(k),
+        };
         let (off, len) = word.patterns;
         for k in off..off + len {
             if let Some(child) = lexicon.step(node, self.pool[k as usize]) {
