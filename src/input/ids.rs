@@ -21,10 +21,8 @@ use std::collections::BinaryHeap;
 use std::fs::File;
 use std::io::{self, BufReader, BufWriter, Read, Seek, SeekFrom, Write};
 
-use rustc_hash::FxHashMap;
-
-/// Ids held in the hash table before it is written out as a run: 7/8 of 2^18, so the
-/// table (about 4.5 MB) never doubles before it is emptied.
+/// Ids held in memory before they are written out as a run (3.5 MB of entries and
+/// 2 MB of index; the index, at most 7/16 full, never doubles before it is emptied).
 pub const LIVE_LIMIT: usize = 7 << 15;
 
 /// Entries per block of a run: one read of 4 KB finds any key in it.
@@ -44,7 +42,7 @@ const ENTRY: usize = 16;
 /// Ids seen so far (as 64-bit hashes) and the line each was first seen on.
 #[derive(Debug)]
 pub struct SeenIds {
-    live: FxHashMap<u64, u64>,
+    live: Live,
     limit: usize,
     runs: Vec<Run>,
     /// Spilling failed once (no temp directory, disk full): everything stays in memory
@@ -55,6 +53,73 @@ pub struct SeenIds {
     error: Option<io::Error>,
     block: Vec<u8>,
     block_reads: u64,
+}
+
+/// The newest ids: (key, line) entries in arrival order, found through an index of
+/// their positions (open addressing, linear probing, at most 7/16 full; keys are
+/// seeded hashes, so their low bits pick the slot). A spill sorts the entries where
+/// they are: a hash map's contents had to be copied out first, 3.5 MB more at the
+/// moment of every spill.
+#[derive(Debug, Default)]
+struct Live {
+    entries: Vec<(u64, u64)>,
+    /// Position in `entries` plus one; 0 is a free slot. A power of two long.
+    slots: Vec<u32>,
+}
+
+impl Live {
+    fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// The slot holding `key`, or the free slot where it would go.
+    fn slot(&self, key: u64) -> usize {
+        let mask = self.slots.len() - 1;
+        let mut i = key as usize & mask;
+        loop {
+            match self.slots[i] {
+                0 => return i,
+                p if self.entries[p as usize - 1].0 == key => return i,
+                _ => i = (i + 1) & mask,
+            }
+        }
+    }
+
+    fn get(&self, key: u64) -> Option<u64> {
+        if self.slots.is_empty() {
+            return None;
+        }
+        match self.slots[self.slot(key)] {
+            0 => None,
+            p => Some(self.entries[p as usize - 1].1),
+        }
+    }
+
+    /// Adds `key` (not present).
+    fn insert(&mut self, key: u64, line: u64) {
+        if 16 * (self.entries.len() + 1) > 7 * self.slots.len() {
+            self.slots = vec![0; (2 * self.slots.len()).max(1 << 10)];
+            for (p, &(k, _)) in self.entries.iter().enumerate() {
+                let i = self.slot(k);
+                self.slots[i] = p as u32 + 1;
+            }
+        }
+        let i = self.slot(key);
+        self.entries.push((key, line));
+        self.slots[i] = self.entries.len() as u32;
+    }
+
+    /// The entries sorted by key (the index no longer finds them: [`Live::clear`] next).
+    fn sorted(&mut self) -> &[(u64, u64)] {
+        self.entries.sort_unstable();
+        &self.entries
+    }
+
+    /// Empties it, keeping its memory for the next run.
+    fn clear(&mut self) {
+        self.entries.clear();
+        self.slots.fill(0);
+    }
 }
 
 /// Sorted entries in a file of their own, with what finds a key in them.
@@ -78,7 +143,7 @@ impl SeenIds {
     /// An index that spills to disk past `limit` ids in memory (tests use small ones).
     pub fn with_limit(limit: usize) -> SeenIds {
         SeenIds {
-            live: FxHashMap::default(),
+            live: Live::default(),
             limit: limit.max(1),
             runs: Vec::new(),
             in_memory: false,
@@ -91,7 +156,7 @@ impl SeenIds {
 
     /// The line `key` was first seen on, or `None` after recording it as seen on `line`.
     pub fn check_and_insert(&mut self, key: u64, line: u64) -> Option<u64> {
-        if let Some(&first) = self.live.get(&key) {
+        if let Some(first) = self.live.get(key) {
             return Some(first);
         }
         for i in 0..self.runs.len() {
@@ -143,10 +208,9 @@ impl SeenIds {
     }
 
     fn spill(&mut self) -> io::Result<()> {
-        let mut entries: Vec<(u64, u64)> = self.live.iter().map(|(&k, &v)| (k, v)).collect();
-        entries.sort_unstable();
+        let entries = self.live.sorted();
         let mut w = RunWriter::new(entries.len(), 0)?;
-        for &(key, line) in &entries {
+        for &(key, line) in entries.iter() {
             w.push(key, line)?;
         }
         self.runs.push(w.finish()?);
@@ -300,6 +364,25 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
     use std::collections::HashMap;
+
+    /// The live index grows past its first size, finds what it holds (keys that share
+    /// their low bits included), and sorts and empties for a spill.
+    #[test]
+    fn live_ids_grow_find_and_sort() {
+        let mut live = Live::default();
+        // Every key lands in slot 0 of a 1024-slot index at first: long probe runs.
+        let keys: Vec<u64> = (0..5_000u64).map(|i| (i.wrapping_mul(0x9e37_79b9_7f4a_7c15)) << 10).collect();
+        for (line, &k) in keys.iter().enumerate() {
+            assert_eq!(live.get(k), None);
+            live.insert(k, line as u64);
+        }
+        assert_eq!(live.len(), keys.len());
+        assert!(keys.iter().enumerate().all(|(line, &k)| live.get(k) == Some(line as u64)));
+        assert_eq!(live.get(1), None);
+        assert!(live.sorted().is_sorted());
+        live.clear();
+        assert_eq!((live.len(), live.get(keys[0])), (0, None));
+    }
 
     /// The plain in-memory answer the spilling index must give.
     fn model(keys: &[u64]) -> Vec<Option<u64>> {
