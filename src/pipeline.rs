@@ -100,7 +100,7 @@ impl Default for RunOptions {
         RunOptions {
             threads: 0,
             chunk_rows: 2048,
-            chunk_bytes: 256 << 10,
+            chunk_bytes: 128 << 10,
             read: ReadOptions::default(),
             strict: false,
             rounding: Rounding::WHOLE,

@@ -57,7 +57,7 @@ impl ResponseReader {
             .flexible(true)
             .has_headers(true)
             .delimiter(delimiter)
-            .buffer_capacity(1 << 20)
+            .buffer_capacity(1 << 18)
             .from_reader(counter);
         let header = reader.byte_headers().map_err(|e| csv_error(&name, e))?.clone();
         let (unclosed, total) = {
