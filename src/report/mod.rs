@@ -144,7 +144,8 @@ pub fn round_half_up(x: f64, decimals: i32) -> f64 {
 pub struct Example {
     /// Respondent id.
     pub respondent: String,
-    /// The whole answer.
+    /// The answer, cut after its first [`crate::pipeline::EXAMPLE_BYTES`] bytes (at a
+    /// character boundary).
     pub text: String,
     /// Byte spans of the theme's matches in `text`.
     pub spans: Vec<(usize, usize)>,
