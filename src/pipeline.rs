@@ -277,11 +277,14 @@ impl<'a> Coder<'a> {
     }
 
     /// Codes a chunk: tally, codes.csv and rejects.csv bytes, and (if `keep`) the rows.
-    pub fn code_chunk(&self, scanner: &mut Scanner, chunk: &Chunk, keep: bool) -> ChunkResult {
+    /// `codes` is the buffer the codes.csv rows go into (emptied first): a new one, or
+    /// one an earlier chunk's result gave back.
+    pub fn code_chunk(&self, scanner: &mut Scanner, chunk: &Chunk, keep: bool, mut codes: Vec<u8>) -> ChunkResult {
+        codes.clear();
         let mut out = ChunkResult {
             index: chunk.index,
             tally: Tally::new(self.shape()),
-            codes: Vec::new(),
+            codes,
             codes_rows: 0,
             counts: codes::buffer_writer(),
             rejects: codes::buffer_writer(),
@@ -710,7 +713,7 @@ pub fn stream(
     input: &InputSource,
     options: &RunOptions,
     keep_rows: bool,
-    mut sink: impl FnMut(ChunkResult) -> Result<()>,
+    mut sink: impl FnMut(&mut ChunkResult) -> Result<()>,
 ) -> Result<StreamEnd> {
     let mut reader = input::open(input, survey, &options.read)?;
     let coder = Coder::new(survey, lexicon, reader.columns().clone(), options);
@@ -720,6 +723,9 @@ pub fn stream(
     // the writer or for a slow neighbour, and no more held than that.
     let in_flight = 2 * threads + 1;
     let scanners: Mutex<Vec<Scanner>> = Mutex::new((0..threads).map(|_| Scanner::new()).collect());
+    // codes.csv buffers the writer gives back once written, so chunks do not allocate
+    // (and the allocator does not fragment on) a large buffer each.
+    let buffers: Mutex<Vec<Vec<u8>>> = Mutex::new(Vec::new());
     // The reader keeps a chunk per worker ready.
     let (tx, rx) = sync_channel::<Result<Chunk>>(threads);
     let (chunk_rows, chunk_bytes) = (options.chunk_rows, options.chunk_bytes);
@@ -756,7 +762,7 @@ pub fn stream(
             permit_tx.send(()).expect("the permit channel has room for every permit");
         }
         let coordinator = {
-            let (coder, pool, scanners) = (&coder, &pool, &scanners);
+            let (coder, pool, scanners, buffers) = (&coder, &pool, &scanners, &buffers);
             scope.spawn(move || {
                 pool.in_place_scope(|jobs| {
                     for (seq, chunk) in (0u64..).zip(rx.iter()) {
@@ -774,7 +780,8 @@ pub fn stream(
                         jobs.spawn(move |_| {
                             let mut scanner =
                                 scanners.lock().expect("scanner pool lock is never poisoned").pop().unwrap_or_default();
-                            let r = coder.code_chunk(&mut scanner, &chunk, keep_rows);
+                            let codes = buffers.lock().expect("buffer pool lock is never poisoned").pop();
+                            let r = coder.code_chunk(&mut scanner, &chunk, keep_rows, codes.unwrap_or_default());
                             scanners.lock().expect("scanner pool lock is never poisoned").push(scanner);
                             drop(chunk);
                             let _ = done_tx.send(Ok((seq, r)));
@@ -790,11 +797,17 @@ pub fn stream(
         for done in done_rx.iter() {
             let (seq, r) = done?;
             waiting.insert(seq, r);
-            while let Some(r) = waiting.remove(&next) {
+            while let Some(mut r) = waiting.remove(&next) {
                 next += 1;
                 tally.merge(&r.tally);
                 filled.add(&coder.gates, &r.extras);
-                sink(r)?;
+                sink(&mut r)?;
+                // Kept unless a chunk of huge answers grew it past 8 chunks' worth.
+                let mut spare = buffers.lock().expect("buffer pool lock is never poisoned");
+                if spare.len() < in_flight && r.codes.capacity() <= 8 * chunk_bytes {
+                    spare.push(std::mem::take(&mut r.codes));
+                }
+                drop(spare);
                 // The coordinator may have finished: a permit nobody takes is harmless.
                 let _ = permit_tx.try_send(());
             }
@@ -821,7 +834,7 @@ pub fn run(job: &Job, progress: &dyn Fn(Progress)) -> Result<Outcome> {
     let (mut rows, mut bytes, mut codes_rows) = (0u64, 0u64, 0u64);
     let mut extras = Extras::default();
     let end = stream(job.survey, job.lexicon, &job.input, &options, false, |r| {
-        extras.merge(r.extras);
+        extras.merge(std::mem::take(&mut r.extras));
         sinks.write(&r.codes, r.counts.get_ref(), r.rejects.get_ref())?;
         codes_rows += r.codes_rows;
         rows += r.rows_read;
@@ -1330,7 +1343,7 @@ pub fn code_all(
     let mut rows = Vec::new();
     let mut rejects = Vec::new();
     let end = stream(survey, lexicon, input, options, true, |r| {
-        rows.extend(r.rows);
+        rows.extend(std::mem::take(&mut r.rows));
         let text = String::from_utf8_lossy(r.rejects.get_ref()).into_owned();
         rejects.extend(text.lines().map(String::from));
         Ok(())
