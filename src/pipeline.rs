@@ -557,8 +557,12 @@ impl Extras {
             if list.len() < EXAMPLES_PER_THEME {
                 let text = &a.text[..a.text.floor_char_boundary(EXAMPLE_BYTES)];
                 let spans = code.hits.iter().map(|h| (h.span.start, h.span.end)).filter(|&(_, e)| e <= text.len());
-                let example =
-                    report::Example { respondent: a.id.to_string(), text: text.to_string(), spans: spans.collect() };
+                let example = report::Example {
+                    respondent: a.id.to_string(),
+                    text: text.to_string(),
+                    spans: spans.collect(),
+                    cut: text.len() < a.text.len(),
+                };
                 list.push((a.row, example));
             }
         }
@@ -1690,7 +1694,7 @@ mod tests {
         let examples: Vec<&report::Example> = extras.examples.values().flatten().map(|(_, e)| e).collect();
         assert!(!examples.is_empty());
         for e in examples {
-            assert!(e.text.len() <= EXAMPLE_BYTES && text.starts_with(&e.text));
+            assert!(e.cut && e.text.len() <= EXAMPLE_BYTES && text.starts_with(&e.text));
             assert!(!e.spans.is_empty() && e.spans.iter().all(|&(_, end)| end <= e.text.len()));
         }
         // Once the writer has closed a theme's gate, workers copy nothing for it.

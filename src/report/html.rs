@@ -115,6 +115,16 @@ pub fn highlight(text: &str, spans: &[(usize, usize)]) -> String {
     out
 }
 
+/// An example answer as the report shows it: highlighted, with " …" after an answer
+/// the run kept only the start of, if the excerpts do not already end with one.
+fn shown(e: &Example) -> String {
+    let mut out = highlight(&e.text, &e.spans);
+    if e.cut && !out.ends_with(" …") {
+        out.push_str(" …");
+    }
+    out
+}
+
 /// One bar of a chart.
 struct Bar<'a> {
     /// Label, as data.
@@ -525,7 +535,7 @@ impl HtmlReport {
                     out,
                     "<blockquote data-theme=\"{}\"><p>{}</p><footer>Respondent {}</footer></blockquote>",
                     html_escape(&t.id),
-                    highlight(&e.text, &e.spans),
+                    shown(e),
                     html_escape(&e.respondent)
                 )?;
             }
@@ -785,6 +795,17 @@ mod tests {
         // inside 'é' (bytes 3..5), past the end, empty: ignored
         check("café", &[(4, 5), (3, 9), (2, 2)], "café");
         check("café ok", &[(0, 5)], "<mark>café</mark> ok");
+    }
+
+    /// An example the run kept only the start of says so, once.
+    #[test]
+    fn a_cut_example_ends_with_an_ellipsis() {
+        let e = |text: &str, cut| Example { respondent: "r".into(), text: text.into(), spans: vec![(0, 6)], cut };
+        assert_eq!(shown(&e("police did", false)), "<mark>police</mark> did");
+        assert_eq!(shown(&e("police did", true)), "<mark>police</mark> did …");
+        let long = format!("police {}", "word ".repeat(300));
+        let cut = shown(&e(&long, true));
+        assert!(cut.ends_with(" …") && !cut.ends_with(" … …"), "{cut}");
     }
 
     #[test]

@@ -149,6 +149,9 @@ pub struct Example {
     pub text: String,
     /// Byte spans of the theme's matches in `text`.
     pub spans: Vec<(usize, usize)>,
+    /// Whether the answer went on past `text`.
+    #[serde(default)]
+    pub cut: bool,
 }
 
 /// A respondent type's row.
@@ -648,7 +651,7 @@ pub(crate) fn tiny_summary() -> Summary {
         examples: vec![(
             "why".into(),
             "safety".into(),
-            vec![Example { respondent: "r1\"><b>".into(), text: hostile, spans: vec![(dark, dark + 4)] }],
+            vec![Example { respondent: "r1\"><b>".into(), text: hostile, spans: vec![(dark, dark + 4)], cut: false }],
         )],
         uncoded: vec![("r4".into(), "why".into(), "I just like =walking".into())],
         uncoded_total: 1,
