@@ -138,10 +138,7 @@ impl Scanner {
             if token.tag == STARTS_NOTHING {
                 continue; // the common case, marked in the vocabulary
             }
-            let word = match self.term_patterns[token.term as usize] {
-                UNSEEN => self.patterns_at(lexicon, text, i),
-                k => self.word(k),
-            };
+            let word = self.word_at(lexicon, text, i);
             if word.uses.1 == 0 && word.starts.1 == 0 {
                 continue; // the word starts no term
             }
@@ -166,54 +163,50 @@ impl Scanner {
         }
     }
 
-    /// The patterns of a word whose `term_patterns` entry is `k` (not [`UNSEEN`]).
+    /// What token `i`'s word does in the lexicon (`term_patterns` holds a slot for
+    /// every word of the vocabulary: `scan` sized it).
     #[inline]
-    fn word(&self, k: u32) -> WordPatterns {
-        match k {
+    fn word_at(&mut self, lexicon: &CompiledLexicon, text: &str, i: usize) -> WordPatterns {
+        match self.term_patterns[self.session.tokens()[i].term as usize] {
+            UNSEEN => self.patterns_at(lexicon, text, i),
             PATTERNLESS => NO_PATTERNS,
             k => self.words[k as usize - 1],
         }
     }
 
-    /// What token `i`'s word does in the lexicon, computed once per word.
+    /// Finds what token `i`'s word (not seen yet) does in the lexicon, once per word.
     fn patterns_at(&mut self, lexicon: &CompiledLexicon, text: &str, i: usize) -> WordPatterns {
         let tok = self.session.tokens()[i];
-        let id = tok.term as usize;
-        if id >= self.term_patterns.len() {
-            self.term_patterns.resize(id + 1, UNSEEN);
-        }
-        if self.term_patterns[id] == UNSEEN {
-            let term = self.session.term(tok.term);
-            let raw = &text[tok.span.start..tok.span.end];
-            let start = self.pool.len();
-            lexicon.patterns_for(raw, term.norm, term.stem, &mut self.pool);
-            let (uses, starts) = (self.use_pool.len(), self.node_pool.len());
-            for &pattern in &self.pool[start..] {
-                if let Some(node) = lexicon.root_step(pattern) {
-                    if let Some(term) = lexicon.terminal(node) {
-                        self.use_pool.extend_from_slice(lexicon.uses(term));
-                    }
-                    if !lexicon.is_leaf(node) {
-                        self.node_pool.push(node);
-                    }
+        let term = self.session.term(tok.term);
+        let start = self.pool.len();
+        lexicon.patterns_for(&text[tok.span.start..tok.span.end], term.norm, term.stem, &mut self.pool);
+        let (uses, starts) = (self.use_pool.len(), self.node_pool.len());
+        for &pattern in &self.pool[start..] {
+            if let Some(node) = lexicon.root_step(pattern) {
+                if let Some(term) = lexicon.terminal(node) {
+                    self.use_pool.extend_from_slice(lexicon.uses(term));
+                }
+                if !lexicon.is_leaf(node) {
+                    self.node_pool.push(node);
                 }
             }
-            let range = |from: usize, to: usize| (from as u32, (to - from) as u32);
-            self.term_patterns[id] = if self.pool.len() == start {
-                PATTERNLESS
-            } else {
-                self.words.push(WordPatterns {
-                    patterns: range(start, self.pool.len()),
-                    uses: range(uses, self.use_pool.len()),
-                    starts: range(starts, self.node_pool.len()),
-                });
-                self.words.len() as u32
-            };
-            if self.use_pool.len() == uses && self.node_pool.len() == starts {
-                self.session.set_tag(tok.term, STARTS_NOTHING);
-            }
         }
-        self.word(self.term_patterns[id])
+        let range = |from: usize, to: usize| (from as u32, (to - from) as u32);
+        let word = WordPatterns {
+            patterns: range(start, self.pool.len()),
+            uses: range(uses, self.use_pool.len()),
+            starts: range(starts, self.node_pool.len()),
+        };
+        self.term_patterns[tok.term as usize] = if word.patterns.1 == 0 {
+            PATTERNLESS
+        } else {
+            self.words.push(word);
+            self.words.len() as u32
+        };
+        if word.uses.1 == 0 && word.starts.1 == 0 {
+            self.session.set_tag(tok.term, STARTS_NOTHING);
+        }
+        word
     }
 
     /// Records the hits of token `i`'s one-word terms, then follows the phrases it
@@ -257,11 +250,7 @@ impl Scanner {
         if lexicon.match_rule() != MatchRule::Liwc && tokens[next].clause != tokens[from].clause {
             return;
         }
-        let word = match self.term_patterns.get(tokens[next].term as usize).copied().unwrap_or(UNSEEN) {
-            UNSEEN => self.patterns_at(lexicon, text, next),
-            k => self.word(k),
-        };
-        let (off, len) = word.patterns;
+        let (off, len) = self.word_at(lexicon, text, next).patterns;
         for k in off..off + len {
             if let Some(child) = lexicon.step(node, self.pool[k as usize]) {
                 self.stack.push((child, next as u32));

@@ -1667,15 +1667,7 @@ mod tests {
     fn examples_keep_a_bounded_prefix_of_long_answers() {
         let survey = crate::demo::survey().unwrap();
         let lexicon = CompiledLexicon::new(&crate::demo::lexicon().unwrap()).unwrap();
-        let columns = Columns {
-            header: Vec::new(),
-            id: None,
-            respondent_type: None,
-            closed: Vec::new(),
-            open: Vec::new(),
-            segments: Vec::new(),
-        };
-        let coder = Coder::new(&survey, &lexicon, columns.clone(), &RunOptions::default());
+        let coder = Coder::new(&survey, &lexicon, Columns::default(), &RunOptions::default());
         let mut scanner = Scanner::new();
         // A demo answer that raises a theme, pasted over and over.
         let (rows, _, _) = code_all(&survey, &lexicon, &crate::demo::responses(), &RunOptions::default()).unwrap();
@@ -1698,7 +1690,7 @@ mod tests {
             assert!(!e.spans.is_empty() && e.spans.iter().all(|&(_, end)| end <= e.text.len()));
         }
         // Once the writer has closed a theme's gate, workers copy nothing for it.
-        let gated = Coder::new(&survey, &lexicon, columns, &RunOptions::default());
+        let gated = Coder::new(&survey, &lexicon, Columns::default(), &RunOptions::default());
         for gate in &gated.gates.examples {
             Gates::close(gate);
         }

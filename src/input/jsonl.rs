@@ -47,8 +47,8 @@ impl JsonLinesReader {
         let mut reader = JsonLinesReader {
             input: Box::new(BufReader::with_capacity(1 << 16, text.reader)),
             digest: text.digest,
-            columns: empty_columns(),
-            checker: RowChecker::new(empty_columns(), options),
+            columns: Columns::default(),
+            checker: RowChecker::new(Columns::default(), options),
             name,
             pending: VecDeque::new(),
             buf: Vec::new(),
@@ -202,17 +202,6 @@ impl RowReader for JsonLinesReader {
 enum Line {
     Object(Map<String, Value>, Vec<String>),
     Broken(Reject),
-}
-
-fn empty_columns() -> Columns {
-    Columns {
-        header: Vec::new(),
-        id: None,
-        respondent_type: None,
-        closed: Vec::new(),
-        open: Vec::new(),
-        segments: Vec::new(),
-    }
 }
 
 /// Parses a line as a JSON object: its map and its keys in the order written.

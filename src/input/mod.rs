@@ -332,8 +332,8 @@ pub struct Response<'a> {
     pub segments: Vec<&'a str>,
 }
 
-/// Column indices of the survey's columns in the input header.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// Column indices of the survey's columns in the input header (`Default`: no columns).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Columns {
     /// Header names, in file order.
     pub header: Vec<String>,

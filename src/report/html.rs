@@ -60,7 +60,9 @@ const CONTEXT: usize = 200;
 /// The answer, escaped, with the byte `spans` marked `<mark>`. Spans that are out of
 /// range or not on character boundaries are ignored; overlapping ones are merged. An
 /// answer longer than [`LONG_ANSWER`] bytes is cut to excerpts around the marks.
-pub fn highlight(text: &str, spans: &[(usize, usize)]) -> String {
+/// `continues`: the answer goes on past `text` (the run kept only its start), so it
+/// ends with " …" as a cut excerpt does.
+pub fn highlight(text: &str, spans: &[(usize, usize)], continues: bool) -> String {
     let mut marks: Vec<(usize, usize)> = spans
         .iter()
         .copied()
@@ -109,17 +111,7 @@ pub fn highlight(text: &str, spans: &[(usize, usize)]) -> String {
         }
         out.push_str(&html_escape(&text[pos..we]));
     }
-    if windows.last().is_some_and(|&(_, we)| we < text.len()) {
-        out.push_str(" …");
-    }
-    out
-}
-
-/// An example answer as the report shows it: highlighted, with " …" after an answer
-/// the run kept only the start of, if the excerpts do not already end with one.
-fn shown(e: &Example) -> String {
-    let mut out = highlight(&e.text, &e.spans);
-    if e.cut && !out.ends_with(" …") {
+    if continues || windows.last().is_some_and(|&(_, we)| we < text.len()) {
         out.push_str(" …");
     }
     out
@@ -535,7 +527,7 @@ impl HtmlReport {
                     out,
                     "<blockquote data-theme=\"{}\"><p>{}</p><footer>Respondent {}</footer></blockquote>",
                     html_escape(&t.id),
-                    shown(e),
+                    highlight(&e.text, &e.spans, e.cut),
                     html_escape(&e.respondent)
                 )?;
             }
@@ -783,7 +775,7 @@ mod tests {
 
     #[track_caller]
     fn check(text: &str, spans: &[(usize, usize)], want: &str) {
-        assert_eq!(highlight(text, spans), want, "{text:?} {spans:?}");
+        assert_eq!(highlight(text, spans, false), want, "{text:?} {spans:?}");
     }
 
     #[test]
@@ -800,11 +792,11 @@ mod tests {
     /// An example the run kept only the start of says so, once.
     #[test]
     fn a_cut_example_ends_with_an_ellipsis() {
-        let e = |text: &str, cut| Example { respondent: "r".into(), text: text.into(), spans: vec![(0, 6)], cut };
-        assert_eq!(shown(&e("police did", false)), "<mark>police</mark> did");
-        assert_eq!(shown(&e("police did", true)), "<mark>police</mark> did …");
+        let shown = |text: &str, cut| highlight(text, &[(0, 6)], cut);
+        assert_eq!(shown("police did", false), "<mark>police</mark> did");
+        assert_eq!(shown("police did", true), "<mark>police</mark> did …");
         let long = format!("police {}", "word ".repeat(300));
-        let cut = shown(&e(&long, true));
+        let cut = shown(&long, true);
         assert!(cut.ends_with(" …") && !cut.ends_with(" … …"), "{cut}");
     }
 
@@ -813,7 +805,7 @@ mod tests {
         let text = format!("{}dark{}lit{}", "é".repeat(300), "x".repeat(600), "y ".repeat(300));
         let dark = text.find("dark").unwrap();
         let lit = text.find("lit").unwrap();
-        let h = highlight(&text, &[(dark, dark + 4), (lit, lit + 3)]);
+        let h = highlight(&text, &[(dark, dark + 4), (lit, lit + 3)], false);
         assert!(h.starts_with("… "), "{h}");
         assert!(h.ends_with(" …"), "{h}");
         assert_eq!(h.matches(" … ").count(), 1, "two windows: {h}");
