@@ -351,7 +351,7 @@ fn negated(lexicon: &CompiledLexicon, scanner: &Scanner, hit: &Hit, theme: Theme
     let tokens = scanner.tokens();
     let clause = tokens[hit.start as usize].clause;
     let is_negator = |k: usize| {
-        if !scanner.flags(&tokens[k]).contains(TermFlags::NEGATOR) {
+        if !tokens[k].flags.contains(TermFlags::NEGATOR) {
             return false;
         }
         let term = scanner.term(&tokens[k]);
@@ -376,7 +376,7 @@ fn negated(lexicon: &CompiledLexicon, scanner: &Scanner, hit: &Hit, theme: Theme
     let window = t.negation_window as usize;
     let start = hit.start as usize;
     for k in (start.saturating_sub(window)..start).rev() {
-        if tokens[k].clause != clause || scanner.flags(&tokens[k]).contains(TermFlags::CLAUSE_WORD) {
+        if tokens[k].clause != clause || tokens[k].flags.contains(TermFlags::CLAUSE_WORD) {
             break;
         }
         if is_negator(k) {
@@ -387,7 +387,7 @@ fn negated(lexicon: &CompiledLexicon, scanner: &Scanner, hit: &Hit, theme: Theme
     let end = hit.end as usize;
     let last_clause = tokens[end - 1].clause;
     for (k, tok) in tokens.iter().enumerate().skip(end).take(after) {
-        if tok.clause != last_clause || scanner.flags(tok).contains(TermFlags::CLAUSE_WORD) {
+        if tok.clause != last_clause || tok.flags.contains(TermFlags::CLAUSE_WORD) {
             break;
         }
         if is_negator(k) {

@@ -57,7 +57,7 @@ const UNSEEN: u32 = u32::MAX;
 /// The session tag of a word that starts no term (most words: no lexicon pattern
 /// matches them): its tokens come out of the analysis marked, so the scan skips them
 /// without reading `term_patterns`. Phrase steps onto such a word still read it.
-const STARTS_NOTHING: u32 = 1;
+const STARTS_NOTHING: u16 = 1;
 
 /// What a word does in the lexicon, as ranges (offset, count) of the scanner's pools:
 /// its patterns (for the steps of phrases), the entries of the one-word terms it is,
@@ -390,12 +390,6 @@ impl Scanner {
     /// A term of the last scanned answer.
     pub fn term(&self, token: &Token) -> TermRef<'_> {
         self.session.term(token.term)
-    }
-
-    /// The negator and clause-word flags of a token of the last scanned answer.
-    #[inline]
-    pub fn flags(&self, token: &Token) -> crate::text::TermFlags {
-        self.session.flags(token.term)
     }
 
     /// A stable hash of each token's normalised form, in order (computed once per

@@ -120,7 +120,9 @@ pub struct Token {
     /// What the session's user attached to the term with [`Session::set_tag`], as it
     /// was when the token was analysed; 0 if nothing. The scanner marks the words the
     /// lexicon does not know, so it skips them without a lookup of its own.
-    pub tag: u32,
+    pub tag: u16,
+    /// Its term's flags, carried so that negation checks need not look the term up.
+    pub flags: TermFlags,
 }
 
 /// A word analysed on its own, with its strings (the slow, convenient API).
@@ -316,12 +318,14 @@ struct Slot {
     key: u128,
     len: u32,
     id: TermId,
-    tag: u32,
+    tag: u16,
+    /// The term's flags, copied into its tokens.
+    flags: TermFlags,
 }
 
 /// The `len` of a free slot (no word is that long: the vocabulary holds 64 MB).
 const EMPTY: u32 = u32::MAX;
-const FREE: Slot = Slot { key: 0, len: EMPTY, id: 0, tag: 0 };
+const FREE: Slot = Slot { key: 0, len: EMPTY, id: 0, tag: 0, flags: TermFlags(0) };
 
 impl Slot {
     fn hash(&self, seed: u64) -> u64 {
@@ -345,7 +349,7 @@ struct WordKey {
 }
 
 impl WordKey {
-    #[inline]
+    #[inline(always)]
     fn new(raw: &[u8], seed: u64) -> WordKey {
         if raw.len() <= INLINE {
             let key = padded(raw);
@@ -451,7 +455,7 @@ impl Vocab {
     }
 
     /// Adds `raw`, not in the table yet, as the next term id.
-    fn insert(&mut self, w: &WordKey, raw: &[u8]) -> TermId {
+    fn insert(&mut self, w: &WordKey, raw: &[u8], flags: TermFlags) -> TermId {
         if (self.slot_of.len() + 1) * 4 > self.slots.len() * 3 {
             self.grow();
         }
@@ -463,7 +467,7 @@ impl Vocab {
             u128::from(w.hash) | u128::from(at) << 64
         };
         let id = self.slot_of.len() as TermId;
-        let i = self.place(w.hash, Slot { key, len: raw.len() as u32, id, tag: 0 });
+        let i = self.place(w.hash, Slot { key, len: raw.len() as u32, id, tag: 0, flags });
         self.slot_of.push(i as u32);
         id
     }
@@ -485,7 +489,7 @@ impl Vocab {
         }
     }
 
-    fn set_tag(&mut self, id: TermId, tag: u32) {
+    fn set_tag(&mut self, id: TermId, tag: u16) {
         let i = self.slot_of[id as usize] as usize;
         self.slots[i].tag = tag;
     }
@@ -517,30 +521,34 @@ impl Session {
         // looked up, so its load overlaps the work on the words in between.
         const PREFETCH: usize = 8;
         let seed = self.vocab.seed;
-        let key_of = |w: &tokenise::Word| WordKey::new(&text.as_bytes()[w.span.start..w.span.end], seed);
+        // Inlined: returned through memory, a key's wide load stalled on its narrow stores.
+        #[inline(always)]
+        fn key_of(text: &str, w: &tokenise::Word, seed: u64) -> WordKey {
+            WordKey::new(&text.as_bytes()[w.span.start..w.span.end], seed)
+        }
         let mut ahead = [WordKey::default(); PREFETCH];
         for (k, w) in self.words.iter().take(PREFETCH).enumerate() {
-            ahead[k] = key_of(w);
+            ahead[k] = key_of(text, w, seed);
             self.vocab.prefetch(&ahead[k]);
         }
         for (i, w) in self.words.iter().enumerate() {
             let key = ahead[i % PREFETCH];
             if let Some(next) = self.words.get(i + PREFETCH) {
-                ahead[i % PREFETCH] = key_of(next);
+                ahead[i % PREFETCH] = key_of(text, next, seed);
                 self.vocab.prefetch(&ahead[i % PREFETCH]);
             }
             let raw = &text[w.span.start..w.span.end];
-            let (term, tag) = match self.vocab.get(&key, raw.as_bytes()) {
-                Some(slot) => (slot.id, slot.tag),
+            let (term, tag, flags) = match self.vocab.get(&key, raw.as_bytes()) {
+                Some(slot) => (slot.id, slot.tag, slot.flags),
                 None => {
                     normalise::normalise_word(raw, &mut self.norm_buf);
                     let slot = Session::add_term(&mut self.strings, &self.norm_buf, analyzer);
                     self.vocab_bytes += raw.len() + slot.norm_len as usize + slot.stem_len as usize;
                     self.terms.push(slot);
-                    (self.vocab.insert(&key, raw.as_bytes()), 0)
+                    (self.vocab.insert(&key, raw.as_bytes(), slot.flags), 0, slot.flags)
                 }
             };
-            self.tokens.push(Token { span: w.span, term, sentence: w.sentence, clause: w.clause, tag });
+            self.tokens.push(Token { span: w.span, term, sentence: w.sentence, clause: w.clause, tag, flags });
         }
         &self.tokens
     }
@@ -579,14 +587,8 @@ impl Session {
 
     /// Attaches `tag` to a term of the last analysis: tokens of that word analysed
     /// from now on carry it (until the vocabulary is cleared, see [`Session::generation`]).
-    pub fn set_tag(&mut self, id: TermId, tag: u32) {
+    pub fn set_tag(&mut self, id: TermId, tag: u16) {
         self.vocab.set_tag(id, tag);
-    }
-
-    /// The flags of a term (cheaper than [`Session::term`] when they are all one needs).
-    #[inline]
-    pub fn flags(&self, id: TermId) -> TermFlags {
-        self.terms[id as usize].flags
     }
 
     /// Number of distinct words in the vocabulary.
@@ -627,23 +629,24 @@ mod tests {
         for (i, w) in words.iter().enumerate() {
             let key = WordKey::new(w.as_bytes(), v.seed);
             assert!(v.get(&key, w.as_bytes()).is_none(), "{w} is new");
-            assert_eq!(v.insert(&key, w.as_bytes()), i as TermId);
+            assert_eq!(v.insert(&key, w.as_bytes(), TermFlags(i as u8 % 4)), i as TermId);
             if i % 3 == 0 {
-                v.set_tag(i as TermId, i as u32 + 7);
+                v.set_tag(i as TermId, i as u16 + 7);
             }
         }
         assert!(v.slots.len() >= 4 * words.len() / 3, "grew to stay under 3/4 full");
         for (i, w) in words.iter().enumerate() {
             let slot = v.get(&WordKey::new(w.as_bytes(), v.seed), w.as_bytes()).expect("held");
             assert_eq!(slot.id, i as TermId, "{w}");
-            assert_eq!(slot.tag, if i % 3 == 0 { i as u32 + 7 } else { 0 }, "{w}");
+            assert_eq!(slot.tag, if i % 3 == 0 { i as u16 + 7 } else { 0 }, "{w}");
+            assert_eq!(slot.flags, TermFlags(i as u8 % 4), "{w}");
         }
         for w in ["w", "word", "0000000000000001x", "absent-word-that-is-longer-than-sixteen-bytes"] {
             assert!(v.get(&WordKey::new(w.as_bytes(), v.seed), w.as_bytes()).is_none(), "{w}");
         }
         v.clear();
         assert!(v.get(&WordKey::new(b"w0", v.seed), b"w0").is_none());
-        assert_eq!(v.insert(&WordKey::new(b"w0", v.seed), b"w0"), 0);
+        assert_eq!(v.insert(&WordKey::new(b"w0", v.seed), b"w0", TermFlags::default()), 0);
     }
 
     #[test]
