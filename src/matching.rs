@@ -57,7 +57,11 @@ const UNSEEN: u32 = u32::MAX;
 /// The session tag of a word that starts no term (most words: no lexicon pattern
 /// matches them): its tokens come out of the analysis marked, so the scan skips them
 /// without reading `term_patterns`. Phrase steps onto such a word still read it.
-const STARTS_NOTHING: u16 = 1;
+const STARTS_NOTHING: u32 = 1;
+/// The session tag of a word that starts a term is `FIRST_WORD` + its index in
+/// `words`, so the scan finds what it does without reading `term_patterns` either.
+/// (Tag 0: the scanner has not seen the word yet.)
+const FIRST_WORD: u32 = 2;
 
 /// What a word does in the lexicon, as ranges (offset, count) of the scanner's pools:
 /// its patterns (for the steps of phrases), the entries of the one-word terms it is,
@@ -134,11 +138,11 @@ impl Scanner {
         }
         let n = self.session.tokens().len();
         for i in 0..n {
-            let token = self.session.tokens()[i];
-            if token.tag == STARTS_NOTHING {
-                continue; // the common case, marked in the vocabulary
-            }
-            let word = self.word_at(lexicon, text, i);
+            let word = match self.session.tokens()[i].tag {
+                STARTS_NOTHING => continue, // the common case, marked in the vocabulary
+                0 => self.word_at(lexicon, text, i),
+                tag => self.words[(tag - FIRST_WORD) as usize],
+            };
             if word.uses.1 == 0 && word.starts.1 == 0 {
                 continue; // the word starts no term
             }
@@ -175,6 +179,8 @@ impl Scanner {
     }
 
     /// Finds what token `i`'s word (not seen yet) does in the lexicon, once per word.
+    #[cold]
+    #[inline(never)]
     fn patterns_at(&mut self, lexicon: &CompiledLexicon, text: &str, i: usize) -> WordPatterns {
         let tok = self.session.tokens()[i];
         let term = self.session.term(tok.term);
@@ -203,9 +209,12 @@ impl Scanner {
             self.words.push(word);
             self.words.len() as u32
         };
-        if word.uses.1 == 0 && word.starts.1 == 0 {
-            self.session.set_tag(tok.term, STARTS_NOTHING);
-        }
+        let tag = if word.uses.1 == 0 && word.starts.1 == 0 {
+            STARTS_NOTHING
+        } else {
+            FIRST_WORD + self.words.len() as u32 - 1
+        };
+        self.session.set_tag(tok.term, tag);
         word
     }
 

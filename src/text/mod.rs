@@ -120,7 +120,7 @@ pub struct Token {
     /// What the session's user attached to the term with [`Session::set_tag`], as it
     /// was when the token was analysed; 0 if nothing. The scanner marks the words the
     /// lexicon does not know, so it skips them without a lookup of its own.
-    pub tag: u16,
+    pub tag: u32,
     /// Its term's flags, carried so that negation checks need not look the term up.
     pub flags: TermFlags,
 }
@@ -318,7 +318,7 @@ struct Slot {
     key: u128,
     len: u32,
     id: TermId,
-    tag: u16,
+    tag: u32,
     /// The term's flags, copied into its tokens.
     flags: TermFlags,
 }
@@ -489,7 +489,7 @@ impl Vocab {
         }
     }
 
-    fn set_tag(&mut self, id: TermId, tag: u16) {
+    fn set_tag(&mut self, id: TermId, tag: u32) {
         let i = self.slot_of[id as usize] as usize;
         self.slots[i].tag = tag;
     }
@@ -587,7 +587,7 @@ impl Session {
 
     /// Attaches `tag` to a term of the last analysis: tokens of that word analysed
     /// from now on carry it (until the vocabulary is cleared, see [`Session::generation`]).
-    pub fn set_tag(&mut self, id: TermId, tag: u16) {
+    pub fn set_tag(&mut self, id: TermId, tag: u32) {
         self.vocab.set_tag(id, tag);
     }
 
@@ -631,14 +631,14 @@ mod tests {
             assert!(v.get(&key, w.as_bytes()).is_none(), "{w} is new");
             assert_eq!(v.insert(&key, w.as_bytes(), TermFlags(i as u8 % 4)), i as TermId);
             if i % 3 == 0 {
-                v.set_tag(i as TermId, i as u16 + 7);
+                v.set_tag(i as TermId, i as u32 + 7);
             }
         }
         assert!(v.slots.len() >= 4 * words.len() / 3, "grew to stay under 3/4 full");
         for (i, w) in words.iter().enumerate() {
             let slot = v.get(&WordKey::new(w.as_bytes(), v.seed), w.as_bytes()).expect("held");
             assert_eq!(slot.id, i as TermId, "{w}");
-            assert_eq!(slot.tag, if i % 3 == 0 { i as u16 + 7 } else { 0 }, "{w}");
+            assert_eq!(slot.tag, if i % 3 == 0 { i as u32 + 7 } else { 0 }, "{w}");
             assert_eq!(slot.flags, TermFlags(i as u8 % 4), "{w}");
         }
         for w in ["w", "word", "0000000000000001x", "absent-word-that-is-longer-than-sixteen-bytes"] {
