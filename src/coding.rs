@@ -180,7 +180,7 @@ pub fn code(lexicon: &CompiledLexicon, scanner: &Scanner, applies: &Applies) -> 
     // `longest_exclusion` tokens before it, so each check is a short scan.
     let exclusions = scanner.exclusions();
     let longest_exclusion = exclusions.iter().map(Hit::len).max().unwrap_or(0);
-    let mut kept: Vec<Hit> = Vec::new();
+    let mut kept: Vec<Hit> = Vec::with_capacity(scanner.hits().len());
     for hit in scanner.hits() {
         let theme = theme_of(hit);
         if !applies.entry(theme, hit.entry) {
@@ -245,20 +245,27 @@ fn longest_wins(lexicon: &CompiledLexicon, mut kept: Vec<Hit>, vetoes: &mut Vec<
     let scope = |h: &Hit| if per_theme { theme_of(h) } else { 0 };
     kept.sort_by_key(|h| (scope(h), std::cmp::Reverse(h.len()), h.start, h.entry));
     if kept.len() <= 16 {
-        // Few hits (the usual case): compare with the chosen ones directly.
-        let mut chosen: Vec<Hit> = Vec::with_capacity(kept.len());
-        for hit in kept {
+        // Few hits (the usual case): compare with the chosen ones directly, which
+        // `kept[..chosen]` holds (no second vector).
+        let mut chosen = 0;
+        for k in 0..kept.len() {
+            let hit = kept[k];
             // The chosen hits of a scope are disjoint: the earliest overlapping one is
             // the one the owner array below would name.
-            let by = chosen.iter().filter(|c| c.overlaps(&hit) && scope(c) == scope(&hit)).min_by_key(|c| c.start);
+            let by =
+                kept[..chosen].iter().filter(|c| c.overlaps(&hit) && scope(c) == scope(&hit)).min_by_key(|c| c.start);
             match by {
                 Some(by) => {
                     vetoes.push(Veto { hit, theme: theme_of(&hit), reason: VetoReason::Overlapped { by: *by } })
                 }
-                None => chosen.push(hit),
+                None => {
+                    kept[chosen] = hit;
+                    chosen += 1;
+                }
             }
         }
-        return chosen;
+        kept.truncate(chosen);
+        return kept;
     }
     let mut chosen: Vec<Hit> = Vec::with_capacity(kept.len());
     // owner[token]: index in `chosen` of the hit owning it in the current scope

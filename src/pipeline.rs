@@ -200,7 +200,7 @@ impl CodedRow {
     pub fn counts<'a>(&'a self, segments: Vec<&'a str>) -> RowCounts<'a> {
         RowCounts {
             respondent_type: self.respondent_type,
-            closed: self.closed.clone(),
+            closed: &self.closed,
             open: self
                 .open
                 .iter()

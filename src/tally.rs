@@ -209,7 +209,7 @@ pub struct RowCounts<'a> {
     /// Respondent type cell, read.
     pub respondent_type: Option<TypeCell>,
     /// Each closed cell, read.
-    pub closed: Vec<ClosedCell>,
+    pub closed: &'a [ClosedCell],
     /// Each open answer: `None` if empty, `Some(None)` if a non-answer, else its coding.
     pub open: Vec<Option<Option<&'a Coding>>>,
     /// Segment values (trimmed).
@@ -263,7 +263,7 @@ impl Counts {
     /// Theme pairs are counted only when `pairs` (for everyone, not per group).
     fn add(&mut self, row: &RowCounts, any: &[u32], pairs: bool) {
         self.respondents += 1;
-        for (c, cell) in self.closed.iter_mut().zip(&row.closed) {
+        for (c, cell) in self.closed.iter_mut().zip(row.closed) {
             match *cell {
                 ClosedCell::Option(i) => c.options[i] += 1,
                 ClosedCell::Nil => c.nil += 1,
@@ -475,7 +475,7 @@ mod tests {
                 Some(i) => TypeCell::Known(i),
                 None => TypeCell::Defaulted(1),
             }),
-            closed: vec![r.closed.map_or(ClosedCell::Nil, ClosedCell::Option)],
+            closed: &[r.closed.map_or(ClosedCell::Nil, ClosedCell::Option)],
             open: codings.iter().map(|o| o.as_ref().map(|x| x.as_ref())).collect(),
             segments: vec![r.seg],
         };

@@ -399,6 +399,19 @@ pub fn gap_breaks(gap: &str) -> (bool, bool) {
     if gap.len() == 1 && gap.as_bytes()[0] == b' ' {
         return (false, false);
     }
+    // Then a punctuation mark and a space, as the loop below would judge them.
+    if let [mark, b' '] = gap.as_bytes() {
+        match mark {
+            b'.' | b'!' | b'?' => return (true, true),
+            b',' | b';' | b':' | b'(' | b')' | b'[' | b']' | b'{' | b'}' | b'|' => return (false, true),
+            _ => {}
+        }
+    }
+    classify_gap(gap)
+}
+
+/// [`gap_breaks`] character by character, for any gap.
+fn classify_gap(gap: &str) -> (bool, bool) {
     let mut sentence = false;
     let mut clause = false;
     let mut line_breaks = 0;
@@ -566,6 +579,12 @@ mod tests {
         assert_eq!(gap_breaks(" "), (false, false));
         assert_eq!(gap_breaks("-"), (false, false));
         assert_eq!(gap_breaks(", "), (false, true));
+        // The fast paths judge as the character loop does.
+        for c in (0u8..0x80).map(char::from) {
+            for gap in [c.to_string(), format!("{c} ")] {
+                assert_eq!(gap_breaks(&gap), classify_gap(&gap), "{gap:?}");
+            }
+        }
         assert_eq!(gap_breaks("? "), (true, true));
         assert_eq!(gap_breaks("\n \n"), (true, true));
     }
