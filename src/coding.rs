@@ -172,7 +172,6 @@ impl Coding {
 /// and entries are `applies` (from [`CompiledLexicon::applies`]).
 pub fn code(lexicon: &CompiledLexicon, scanner: &Scanner, applies: &Applies) -> Coding {
     let mut coding = Coding { words: scanner.tokens().len() as u32, ..Coding::default() };
-    let theme_of = |h: &Hit| lexicon.entries[h.entry as usize].theme;
     if scanner.hits().is_empty() {
         return coding;
     }
@@ -182,7 +181,7 @@ pub fn code(lexicon: &CompiledLexicon, scanner: &Scanner, applies: &Applies) -> 
     let longest_exclusion = exclusions.iter().map(Hit::len).max().unwrap_or(0);
     let mut kept: Vec<Hit> = Vec::with_capacity(scanner.hits().len());
     for hit in scanner.hits() {
-        let theme = theme_of(hit);
+        let theme = hit.theme;
         if !applies.entry(theme, hit.entry) {
             continue;
         }
@@ -196,7 +195,7 @@ pub fn code(lexicon: &CompiledLexicon, scanner: &Scanner, applies: &Applies) -> 
             let by = exclusions[from..]
                 .iter()
                 .take_while(|x| x.start < hit.end)
-                .find(|x| theme_of(x) == theme && applies.entry(theme, x.entry) && x.overlaps(hit));
+                .find(|x| x.theme == theme && applies.entry(theme, x.entry) && x.overlaps(hit));
             if let Some(by) = by {
                 coding.vetoes.push(Veto { hit: *hit, theme, reason: VetoReason::Excluded { by: *by } });
                 continue;
@@ -208,9 +207,9 @@ pub fn code(lexicon: &CompiledLexicon, scanner: &Scanner, applies: &Applies) -> 
         MatchRule::Codeframe => longest_wins(lexicon, kept, &mut coding.vetoes, scanner.tokens().len()),
         MatchRule::Liwc => one_entry_per_word(lexicon, kept, &mut coding.vetoes),
     };
-    chosen.sort_by_key(|h| (theme_of(h), h.start, h.end, h.entry));
+    chosen.sort_by_key(|h| (h.theme, h.start, h.end, h.entry));
     for hit in chosen {
-        let theme = theme_of(&hit);
+        let theme = hit.theme;
         match coding.codes.last_mut() {
             Some(c) if c.theme == theme => c.hits.push(hit),
             _ => coding.codes.push(Code { theme, hits: vec![hit], via: None }),
@@ -237,12 +236,11 @@ pub fn code(lexicon: &CompiledLexicon, scanner: &Scanner, applies: &Applies) -> 
 /// Linear in the words the hits cover: each scope (a theme, or the lexicon) marks the
 /// tokens its chosen hits own, so checking a hit looks at its own tokens only.
 fn longest_wins(lexicon: &CompiledLexicon, mut kept: Vec<Hit>, vetoes: &mut Vec<Veto>, tokens: usize) -> Vec<Hit> {
-    let theme_of = |h: &Hit| lexicon.entries[h.entry as usize].theme;
     if kept.len() <= 1 {
         return kept;
     }
     let per_theme = lexicon.overlap() == OverlapScope::Theme;
-    let scope = |h: &Hit| if per_theme { theme_of(h) } else { 0 };
+    let scope = |h: &Hit| if per_theme { h.theme } else { 0 };
     kept.sort_by_key(|h| (scope(h), std::cmp::Reverse(h.len()), h.start, h.entry));
     if kept.len() <= 16 {
         // Few hits (the usual case): compare with the chosen ones directly, which
@@ -255,9 +253,7 @@ fn longest_wins(lexicon: &CompiledLexicon, mut kept: Vec<Hit>, vetoes: &mut Vec<
             let by =
                 kept[..chosen].iter().filter(|c| c.overlaps(&hit) && scope(c) == scope(&hit)).min_by_key(|c| c.start);
             match by {
-                Some(by) => {
-                    vetoes.push(Veto { hit, theme: theme_of(&hit), reason: VetoReason::Overlapped { by: *by } })
-                }
+                Some(by) => vetoes.push(Veto { hit, theme: hit.theme, reason: VetoReason::Overlapped { by: *by } }),
                 None => {
                     kept[chosen] = hit;
                     chosen += 1;
@@ -282,7 +278,7 @@ fn longest_wins(lexicon: &CompiledLexicon, mut kept: Vec<Hit>, vetoes: &mut Vec<
         match span.iter().find(|&&o| o != u32::MAX) {
             Some(&o) => vetoes.push(Veto {
                 hit: *hit,
-                theme: theme_of(hit),
+                theme: hit.theme,
                 reason: VetoReason::Overlapped { by: chosen[o as usize] },
             }),
             None => {

@@ -12,7 +12,7 @@
 //! about what a hit means, and live in [`crate::coding`].
 
 use crate::lexicon::MatchRule;
-use crate::lexicon::compile::{CompiledLexicon, EntryIdx, EntryKind, PatternId, Role, Use};
+use crate::lexicon::compile::{CompiledLexicon, EntryIdx, EntryKind, PatternId, Role, ThemeIdx, Use};
 use crate::text::{Session, Span, TermRef, Token};
 
 /// An entry that matched in an answer.
@@ -24,6 +24,9 @@ pub struct Hit {
     pub end: u32,
     /// The entry.
     pub entry: EntryIdx,
+    /// The entry's theme (in what was the struct's padding: coding reads it for every
+    /// hit, and the entries table is out of cache with a large lexicon).
+    pub theme: ThemeIdx,
     /// Bytes in the original answer.
     pub span: Span,
 }
@@ -271,8 +274,8 @@ impl Scanner {
     #[inline]
     fn record(&mut self, u: Use, start: u32, end: u32, span: Span) {
         match u.role {
-            Role::Exclusion => self.exclusions.push(Hit { start, end, entry: u.entry, span }),
-            Role::Whole => self.hits.push(Hit { start, end, entry: u.entry, span }),
+            Role::Exclusion => self.exclusions.push(Hit { start, end, entry: u.entry, theme: u.theme, span }),
+            Role::Whole => self.hits.push(Hit { start, end, entry: u.entry, theme: u.theme, span }),
             role => self.operands.push(Operand { entry: u.entry, role, start, end }),
         }
     }
@@ -293,7 +296,8 @@ impl Scanner {
             let sentence = |o: &Operand| tokens[o.start as usize].sentence;
             let hit = |a: &Operand, b: &Operand| {
                 let (start, end) = (a.start.min(b.start), a.end.max(b.end));
-                Hit { start, end, entry, span: tokens[start as usize].span.cover(tokens[end as usize - 1].span) }
+                let span = tokens[start as usize].span.cover(tokens[end as usize - 1].span);
+                Hit { start, end, entry, theme: lexicon.entries[entry as usize].theme, span }
             };
             // Words between the end of one operand and the start of the other, plus one:
             // `cost NEAR/3 court` matches "cost of the court" (court is the 3rd word on).
@@ -386,7 +390,7 @@ impl Scanner {
                 let last = self.norm_offsets.partition_point(|&o| o < m.end()).saturating_sub(1);
                 let (start, end) = (first as u32, last as u32 + 1);
                 let span = tokens[first].span.cover(tokens[last].span);
-                self.hits.push(Hit { start, end, entry: *entry, span });
+                self.hits.push(Hit { start, end, entry: *entry, theme: lexicon.entries[*entry as usize].theme, span });
             }
         }
     }

@@ -72,7 +72,7 @@ impl<'a> Counter<'a> {
         let mut matched = vec![false; tokens.len()];
         if let Some(theme) = self.theme {
             for h in self.scanner.hits() {
-                if self.lexicon.entries[h.entry as usize].theme == theme {
+                if h.theme == theme {
                     matched[h.start as usize..h.end as usize].iter_mut().for_each(|m| *m = true);
                 }
             }

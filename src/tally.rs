@@ -93,6 +93,36 @@ impl Pairs {
         }
     }
 
+    /// Adds 1 to every pair `(themes[i], themes[j])`, `i < j`: an answer's codes.
+    /// Ascending distinct themes (as codings hold them) take the array's rows
+    /// directly; anything else goes pair by pair.
+    pub fn add_each_pair(&mut self, themes: &[u32]) {
+        let n = self.themes as usize;
+        let ascending = themes.windows(2).all(|w| w[0] < w[1]);
+        if !(n <= DENSE_PAIR_THEMES && ascending && themes.last().is_none_or(|&t| (t as usize) < n)) {
+            for (i, &a) in themes.iter().enumerate() {
+                for &b in &themes[i + 1..] {
+                    self.add(a, b, 1);
+                }
+            }
+            return;
+        }
+        if themes.len() < 2 {
+            return;
+        }
+        if self.dense.is_empty() {
+            self.dense = vec![0; n * n.saturating_sub(1) / 2];
+        }
+        for (i, &a) in themes.iter().enumerate() {
+            let a = a as usize;
+            // Row `a` of the upper triangle starts at `dense_index(a, a + 1)`.
+            let row = a * (2 * n - a - 1) / 2;
+            for &b in &themes[i + 1..] {
+                self.dense[row + (b as usize - a - 1)] += 1;
+            }
+        }
+    }
+
     /// The non-zero counts in key order.
     pub fn iter(&self) -> impl Iterator<Item = ((u32, u32), u64)> + '_ {
         let n = self.themes;
@@ -285,12 +315,19 @@ impl Counts {
                         o.hits[code.theme as usize] += code.hits.len() as u64;
                         o.matched_words[code.theme as usize] += code.matched_words();
                     }
-                    if pairs {
-                        for (i, a) in coding.codes.iter().enumerate() {
-                            for b in &coding.codes[i + 1..] {
-                                o.pairs.add(a.theme, b.theme, 1);
+                    if pairs && coding.codes.len() > 1 {
+                        let mut buf = [0u32; 32];
+                        let themes: Vec<u32>;
+                        let themes = if coding.codes.len() <= buf.len() {
+                            for (t, c) in buf.iter_mut().zip(&coding.codes) {
+                                *t = c.theme;
                             }
-                        }
+                            &buf[..coding.codes.len()]
+                        } else {
+                            themes = coding.codes.iter().map(|c| c.theme).collect();
+                            &themes
+                        };
+                        o.pairs.add_each_pair(themes);
                     }
                 }
             }
@@ -563,6 +600,28 @@ mod tests {
             merged.merge(&sparse);
             let doubled: Vec<_> = dense.iter().map(|(k, n)| (k, 2 * n)).collect();
             prop_assert_eq!(merged.iter().collect::<Vec<_>>(), doubled);
+        }
+
+        /// Every pair of a theme list at once counts as the pairs one by one, whether
+        /// the list is an answer's (ascending) or not, in the array or the hash map.
+        #[test]
+        fn each_pair_of_a_list_counts_as_pair_by_pair(themes in proptest::collection::vec(0u32..8, 0..10), sorted in any::<bool>(), n in prop_oneof![Just(8usize), Just(DENSE_PAIR_THEMES + 1)]) {
+            let mut themes = themes;
+            if sorted {
+                themes.sort_unstable();
+                themes.dedup();
+            }
+            let (mut each, mut one_by_one) = (Pairs::new(n), Pairs::new(n));
+            each.add_each_pair(&themes);
+            each.add_each_pair(&themes);
+            for _ in 0..2 {
+                for (i, &a) in themes.iter().enumerate() {
+                    for &b in &themes[i + 1..] {
+                        one_by_one.add(a, b, 1);
+                    }
+                }
+            }
+            prop_assert_eq!(each.iter().collect::<Vec<_>>(), one_by_one.iter().collect::<Vec<_>>());
         }
     }
 

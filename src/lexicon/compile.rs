@@ -179,6 +179,8 @@ pub enum Role {
 pub struct Use {
     /// The entry.
     pub entry: EntryIdx,
+    /// The entry's theme (so a hit has it without a read of the entry).
+    pub theme: ThemeIdx,
     /// How it uses the term.
     pub role: Role,
 }
@@ -455,7 +457,7 @@ impl CompiledLexicon {
         let register = |c: &mut CompiledLexicon, term: &Term, role: Role| -> Result<()> {
             let seq = c.term_patterns(term, &opts).map_err(&fail)?;
             let t = c.insert_term(&seq);
-            c.term_uses[t as usize].push(Use { entry: id, role });
+            c.term_uses[t as usize].push(Use { entry: id, theme, role });
             Ok(())
         };
         match &e.rule {

@@ -93,7 +93,7 @@ pub fn explain_text(
         let _ = writeln!(out, "  (none)");
     }
     for h in scanner.hits() {
-        let theme = &lexicon.themes[lexicon.entries[h.entry as usize].theme as usize].id;
+        let theme = &lexicon.themes[h.theme as usize].id;
         let _ = writeln!(
             out,
             "  {theme}: {} matched \"{}\" at {}-{}",
@@ -104,7 +104,7 @@ pub fn explain_text(
         );
     }
     for h in scanner.exclusions() {
-        let theme = &lexicon.themes[lexicon.entries[h.entry as usize].theme as usize].id;
+        let theme = &lexicon.themes[h.theme as usize].id;
         let _ = writeln!(out, "  {theme}: exclusion {} matched \"{}\"", entry(lexicon, h), quote(text, h));
     }
     let vetoed: Vec<String> = (0..lexicon.themes.len() as ThemeIdx)
