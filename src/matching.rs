@@ -57,14 +57,25 @@ struct Operand {
 }
 
 const UNSEEN: u32 = u32::MAX;
-/// The session tag of a word that starts no term (most words: no lexicon pattern
-/// matches them): its tokens come out of the analysis marked, so the scan skips them
-/// without reading `term_patterns`. Phrase steps onto such a word still read it.
-const STARTS_NOTHING: u32 = 1;
-/// The session tag of a word that starts a term is `FIRST_WORD` + its index in
-/// `words`, so the scan finds what it does without reading `term_patterns` either.
-/// (Tag 0: the scanner has not seen the word yet.)
+/// The session tag of a word that does nothing in the lexicon (most words): it starts
+/// no term and no phrase steps onto it. Its tokens come out of the analysis marked, so
+/// the scan and phrase steps pass them without reading `term_patterns`.
+const INERT: u32 = 1;
+/// The session tag of any other word is `FIRST_WORD + 2 x` its index in `words`, plus
+/// 1 if it starts a term ([`word_tag`]), so neither the scan nor a phrase step reads
+/// `term_patterns` to find what it does. (Tag 0: the scanner has not seen the word.)
 const FIRST_WORD: u32 = 2;
+
+/// The tag of the word at `index` in `words`.
+fn word_tag(index: usize, starts_a_term: bool) -> u32 {
+    FIRST_WORD + 2 * index as u32 + u32::from(starts_a_term)
+}
+
+/// The index in `words` and whether it starts a term, from a tag past [`INERT`].
+fn untag(tag: u32) -> (usize, bool) {
+    let t = tag - FIRST_WORD;
+    ((t >> 1) as usize, t & 1 == 1)
+}
 
 /// What a word does in the lexicon, as ranges (offset, count) of the scanner's pools:
 /// its patterns (for the steps of phrases), the entries of the one-word terms it is,
@@ -83,8 +94,9 @@ struct WordPatterns {
 
 const NO_PATTERNS: WordPatterns = WordPatterns { patterns: (0, 0), uses: (0, 0), starts: (0, 0) };
 
-/// `term_patterns` of a word with no pattern: most words (its index is 4 bytes, where
-/// a [`WordPatterns`] of its own would take 24 per word of the vocabulary).
+/// `term_patterns` of a word that does nothing in the lexicon (see [`INERT`]): most
+/// words (its index is 4 bytes, where a [`WordPatterns`] of its own would take 24 per
+/// word of the vocabulary).
 const PATTERNLESS: u32 = 0;
 
 /// Per-worker matching state: the analysis session, the per-word pattern cache and
@@ -142,9 +154,12 @@ impl Scanner {
         let n = self.session.tokens().len();
         for i in 0..n {
             let word = match self.session.tokens()[i].tag {
-                STARTS_NOTHING => continue, // the common case, marked in the vocabulary
+                INERT => continue, // the common case, marked in the vocabulary
                 0 => self.word_at(lexicon, text, i),
-                tag => self.words[(tag - FIRST_WORD) as usize],
+                tag => match untag(tag) {
+                    (k, true) => self.words[k],
+                    (_, false) => continue,
+                },
             };
             if word.uses.1 == 0 && word.starts.1 == 0 {
                 continue; // the word starts no term
@@ -200,22 +215,29 @@ impl Scanner {
                 }
             }
         }
+        // Phrase steps need only the patterns that label a step past the root.
+        let mut kept = start;
+        for k in start..self.pool.len() {
+            if lexicon.continues(self.pool[k]) {
+                self.pool[kept] = self.pool[k];
+                kept += 1;
+            }
+        }
+        self.pool.truncate(kept);
         let range = |from: usize, to: usize| (from as u32, (to - from) as u32);
         let word = WordPatterns {
             patterns: range(start, self.pool.len()),
             uses: range(uses, self.use_pool.len()),
             starts: range(starts, self.node_pool.len()),
         };
-        self.term_patterns[tok.term as usize] = if word.patterns.1 == 0 {
-            PATTERNLESS
+        let starts_a_term = word.uses.1 > 0 || word.starts.1 > 0;
+        let tag = if word.patterns.1 == 0 && !starts_a_term {
+            self.term_patterns[tok.term as usize] = PATTERNLESS;
+            INERT
         } else {
             self.words.push(word);
-            self.words.len() as u32
-        };
-        let tag = if word.uses.1 == 0 && word.starts.1 == 0 {
-            STARTS_NOTHING
-        } else {
-            FIRST_WORD + self.words.len() as u32 - 1
+            self.term_patterns[tok.term as usize] = self.words.len() as u32;
+            word_tag(self.words.len() - 1, starts_a_term)
         };
         self.session.set_tag(tok.term, tag);
         word
@@ -262,7 +284,12 @@ impl Scanner {
         if lexicon.match_rule() != MatchRule::Liwc && tokens[next].clause != tokens[from].clause {
             return;
         }
-        let (off, len) = self.word_at(lexicon, text, next).patterns;
+        let word = match tokens[next].tag {
+            INERT => return, // no step leads onto this word
+            0 => self.word_at(lexicon, text, next),
+            tag => self.words[untag(tag).0],
+        };
+        let (off, len) = word.patterns;
         for k in off..off + len {
             if let Some(child) = lexicon.step(node, self.pool[k as usize]) {
                 self.stack.push((child, next as u32));
@@ -498,6 +525,45 @@ mod tests {
             hits(&lex, "the costs of applying"),
             [("cost of".into(), "costs of".into()), ("cost* of applying".into(), "costs of applying".into())]
         );
+    }
+
+    /// A word met for the first time and again (tagged in the vocabulary by then), as a
+    /// one-word entry, a phrase's first word, a later word, or all three: the same hits
+    /// on the first scan, on later scans, and for a fresh scanner.
+    #[test]
+    fn words_tagged_in_the_vocabulary_match_as_on_first_sight() {
+        let lex =
+            compiled(&[("a", &["care", "social care", "home care worker", "worker"], &[]), ("b", &["home"], &[])]);
+        let text = "care home care worker; social care, home care. Social care worker";
+        let found = |s: &Scanner| -> Vec<(String, usize, usize)> {
+            s.hits().iter().map(|h| (lex.entries[h.entry as usize].text.clone(), h.span.start, h.span.end)).collect()
+        };
+        let at = |entry: &str, from: usize, words: &str| {
+            let start = from + text[from..].find(words).unwrap();
+            (entry.to_string(), start, start + words.len())
+        };
+        let mut want = vec![
+            at("care", 0, "care"),
+            at("home", 0, "home"),
+            at("care", 5, "care"),
+            at("home care worker", 0, "home care worker"),
+            at("worker", 0, "worker"),
+            at("care", 30, "care"),
+            at("social care", 0, "social care"),
+            at("home", 30, "home"),
+            at("care", 40, "care"),
+            at("care", 50, "care"),
+            at("social care", 0, "Social care"),
+            at("worker", 50, "worker"),
+        ];
+        want.sort();
+        let mut s = Scanner::new();
+        for _ in 0..3 {
+            s.scan(&lex, text);
+            let mut got = found(&s);
+            got.sort();
+            assert_eq!(got, want);
+        }
     }
 
     #[test]

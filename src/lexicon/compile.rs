@@ -217,6 +217,9 @@ pub struct CompiledLexicon {
     root_children: Vec<u32>,
     /// Nodes with no child: a walk stops there without looking at the next token.
     leaf: Vec<bool>,
+    /// Per pattern: whether it labels a step past the root (a phrase's second word or
+    /// later), so a word with none of these can end no walk's step.
+    continues: Vec<bool>,
     /// Entries using each term while compiling; then flattened into `uses`.
     term_uses: Vec<Vec<Use>>,
     /// Per term, its range in `uses`: one allocation, so a hit reads one place.
@@ -277,6 +280,7 @@ impl CompiledLexicon {
             terminal: vec![None],
             root_children: Vec::new(),
             leaf: Vec::new(),
+            continues: Vec::new(),
             term_uses: Vec::new(),
             use_spans: Vec::new(),
             uses: Vec::new(),
@@ -327,10 +331,13 @@ impl CompiledLexicon {
         }
         c.root_children = vec![u32::MAX; c.patterns.len()];
         c.leaf = vec![true; c.terminal.len()];
+        c.continues = vec![false; c.patterns.len()];
         for (&(from, pattern), &to) in &c.edges {
             c.leaf[from as usize] = false;
             if from == 0 {
                 c.root_children[pattern as usize] = to;
+            } else {
+                c.continues[pattern as usize] = true;
             }
         }
         if !c.regexes.is_empty() {
@@ -631,6 +638,12 @@ impl CompiledLexicon {
     #[inline]
     pub fn is_leaf(&self, node: u32) -> bool {
         self.leaf[node as usize]
+    }
+
+    /// Whether `pattern` labels any step past the root (see [`CompiledLexicon::step`]).
+    #[inline]
+    pub fn continues(&self, pattern: PatternId) -> bool {
+        self.continues[pattern as usize]
     }
 
     /// Trie step: the node reached from `node` by `pattern` (root is 0).
