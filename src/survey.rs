@@ -511,8 +511,16 @@ impl Classifier {
 
     /// Reads a respondent-type cell.
     pub fn respondent_type(&self, cell: &str) -> TypeCell {
-        let key = fold_label(cell);
-        match self.types.iter().find(|(k, _)| *k == key) {
+        let mut buf = [0u8; NON_ANSWER_BYTES];
+        let owned;
+        let key = match ascii_fold_label(cell, &mut buf) {
+            Some(key) => key,
+            None => {
+                owned = fold_label(cell);
+                &owned
+            }
+        };
+        match self.types.iter().find(|(k, _)| k == key) {
             Some(&(_, i)) => TypeCell::Known(i),
             None => TypeCell::Defaulted(self.default_type),
         }
@@ -524,11 +532,19 @@ impl Classifier {
         if cell.is_empty() {
             return ClosedCell::Nil;
         }
-        let key = fold_label(cell);
+        let mut buf = [0u8; NON_ANSWER_BYTES];
+        let owned;
+        let key = match ascii_fold_label(cell, &mut buf) {
+            Some(key) => key,
+            None => {
+                owned = fold_label(cell);
+                &owned
+            }
+        };
         if key.is_empty() {
             return ClosedCell::Nil;
         }
-        match self.closed[q].iter().find(|(k, _)| *k == key) {
+        match self.closed[q].iter().find(|(k, _)| k == key) {
             Some(&(_, i)) => ClosedCell::Option(i),
             None => ClosedCell::Unrecognised,
         }
@@ -541,12 +557,62 @@ impl Classifier {
             return true;
         }
         // Non-answers are short; anything long enough to say something is an answer.
-        if text.len() > 64 {
+        if text.len() > NON_ANSWER_BYTES {
             return false;
         }
-        let key = words_key(text);
-        key.is_empty() || self.non_answers.contains(&key)
+        let mut buf = [0u8; NON_ANSWER_BYTES];
+        let owned;
+        let key = match ascii_words_key(text, &mut buf) {
+            Some(key) => key,
+            None => {
+                owned = words_key(text);
+                &owned
+            }
+        };
+        key.is_empty() || self.non_answers.contains(key)
     }
+}
+
+/// [`fold_label`] of an ASCII text of up to `buf.len()` bytes, built in `buf`; `None`
+/// if the text is not ASCII or is too long. (Closed answers and respondent types are
+/// read on every row, and are nearly always short ASCII.)
+fn ascii_fold_label<'b>(s: &str, buf: &'b mut [u8]) -> Option<&'b str> {
+    if !s.is_ascii() || s.len() > buf.len() {
+        return None;
+    }
+    let mut n = 0;
+    for &b in s.as_bytes().iter().filter(|b| b.is_ascii_alphanumeric()) {
+        buf[n] = b.to_ascii_lowercase();
+        n += 1;
+    }
+    std::str::from_utf8(&buf[..n]).ok()
+}
+
+/// Longest answer (in bytes, trimmed) that may be a non-answer.
+const NON_ANSWER_BYTES: usize = 64;
+
+/// [`words_key`] of an ASCII text of up to `buf.len()` bytes, built in `buf` (the key
+/// is never longer than the text); `None` if the text is not ASCII or is too long.
+fn ascii_words_key<'b>(s: &str, buf: &'b mut [u8]) -> Option<&'b str> {
+    if !s.is_ascii() || s.len() > buf.len() {
+        return None;
+    }
+    let mut n = 0;
+    let mut gap = false;
+    for &b in s.as_bytes() {
+        if b.is_ascii_alphanumeric() {
+            if gap && n > 0 {
+                buf[n] = b' ';
+                n += 1;
+            }
+            gap = false;
+            buf[n] = b.to_ascii_lowercase();
+            n += 1;
+        } else if b != b'\'' {
+            gap = true;
+        }
+    }
+    std::str::from_utf8(&buf[..n]).ok()
 }
 
 /// The normalised words of `s` joined by single spaces, apostrophes dropped: letters
@@ -572,6 +638,25 @@ fn words_key(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// The ASCII key is the general one, built without allocating.
+        #[test]
+        fn ascii_words_key_is_words_key(s in "[ -~]{0,64}") {
+            let mut buf = [0u8; NON_ANSWER_BYTES];
+            let want = words_key(&s);
+            prop_assert_eq!(ascii_words_key(&s, &mut buf), Some(want.as_str()));
+        }
+
+        /// The ASCII label fold is the general one, built without allocating.
+        #[test]
+        fn ascii_fold_label_is_fold_label(s in "[ -~]{0,64}") {
+            let mut buf = [0u8; NON_ANSWER_BYTES];
+            let want = fold_label(&s);
+            prop_assert_eq!(ascii_fold_label(&s, &mut buf), Some(want.as_str()));
+        }
+    }
 
     const SPEC: &str = r#"
 title = "T"
