@@ -133,6 +133,7 @@ impl Scanner {
 
     /// Analyses `text` and finds every entry of `lexicon` in it.
     pub fn scan(&mut self, lexicon: &CompiledLexicon, text: &str) {
+        self.session.set_stemming(lexicon.matches_stems());
         self.session.analyze(lexicon.analyzer(), text);
         if self.session.generation() != self.generation {
             self.generation = self.session.generation();
@@ -501,6 +502,24 @@ mod tests {
     fn exact_words_do_not_stem() {
         let lex = compiled(&[("a", &["=fees"], &[])]);
         assert_eq!(matched(&lex, "Fees, fee, FEES"), ["Fees", "FEES"]);
+    }
+
+    /// A lexicon with no stem entries is matched without stemming words (the scanner
+    /// turns it off), with the same hits; one with any stem entry stems.
+    #[test]
+    fn lexicons_without_stem_entries_match_without_stemming() {
+        let plain = compiled(&[("a", &["=fees", "harass*", "=legal =aid"], &[])]);
+        assert!(!plain.matches_stems());
+        let text = "Fees for harassing: legal aid, LEGAL AIDS and fee";
+        assert_eq!(matched(&plain, text), ["Fees", "harassing", "legal aid"]);
+        let mut s = Scanner::new();
+        s.scan(&plain, text);
+        assert_eq!(s.term(&s.tokens()[2]).stem, "harassing", "not stemmed");
+        let stemmed = compiled(&[("a", &["=fees", "harass*", "=legal =aid"], &[]), ("b", &["aid"], &[])]);
+        assert!(stemmed.matches_stems());
+        s.scan(&stemmed, text);
+        assert_eq!(s.term(&s.tokens()[2]).stem, "harass");
+        assert_eq!(matched(&stemmed, text), ["Fees", "harassing", "legal aid", "aid", "AIDS"]);
     }
 
     #[test]

@@ -357,6 +357,11 @@ impl CompiledLexicon {
         &self.analyzer
     }
 
+    /// Whether any entry matches words by stem (else a word's stem is never looked up).
+    pub fn matches_stems(&self) -> bool {
+        !self.stems.is_empty()
+    }
+
     /// The lexicon's name.
     pub fn name(&self) -> &str {
         &self.name

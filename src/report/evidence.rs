@@ -78,14 +78,15 @@ pub fn explain_text(
         if term.flags.contains(TermFlags::CLAUSE_WORD) {
             flags.push_str(" clause-word");
         }
+        let word = &text[tok.span.start..tok.span.end];
+        // A lexicon with no stem entries is matched without stemming; the stem is
+        // still shown.
+        let stem =
+            if lexicon.matches_stems() { term.stem.to_string() } else { lexicon.analyzer().term(word).stem.into() };
         let _ = writeln!(
             out,
             "  {i:>3} {:<16} {:<16} {:<14} {}.{}{flags}",
-            &text[tok.span.start..tok.span.end],
-            term.norm,
-            term.stem,
-            tok.sentence,
-            tok.clause
+            word, term.norm, stem, tok.sentence, tok.clause
         );
     }
     let _ = writeln!(out, "matches:");

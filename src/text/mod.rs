@@ -171,13 +171,19 @@ impl Analyzer {
     /// What a distinct word becomes once normalised: its spelling variant mapped, its
     /// stem and its flags (for [`Analyzer::term`] and a [`Session`]'s vocabulary alike).
     fn analyse_norm<'n>(&self, norm: &'n str) -> (&'n str, std::borrow::Cow<'n, str>, TermFlags) {
+        self.analyse_norm_stemmed(norm, true)
+    }
+
+    /// [`Analyzer::analyse_norm`], or with the norm for a stem unless `stem`.
+    fn analyse_norm_stemmed<'n>(&self, norm: &'n str, stem: bool) -> (&'n str, std::borrow::Cow<'n, str>, TermFlags) {
         let mut norm = norm;
         if self.options.spelling_variants
             && let Some(uk) = normalise::british_spelling(norm)
         {
             norm = uk;
         }
-        (norm, self.stemmer.stem(norm), self.flags(norm))
+        let stemmed = if stem { self.stemmer.stem(norm) } else { std::borrow::Cow::Borrowed(norm) };
+        (norm, stemmed, self.flags(norm))
     }
 
     /// Negator and clause-word flags of a normalised word.
@@ -252,6 +258,8 @@ pub struct Session {
     generation: u64,
     /// Bytes the vocabulary holds (the words as written, normalised and stemmed).
     vocab_bytes: usize,
+    /// Terms get their norm for a stem (see [`Session::set_stemming`]).
+    unstemmed: bool,
 }
 
 /// A term's strings in [`Session`]'s arena: the norm, then the stem, which shares the
@@ -502,14 +510,28 @@ impl Vocab {
 }
 
 impl Session {
+    /// Whether terms are stemmed (the default). A caller whose lexicon has no stem
+    /// patterns turns it off: stemming is most of the cost of a new word, and the norm
+    /// stands in for the stem. A change clears the vocabulary.
+    pub fn set_stemming(&mut self, stem: bool) {
+        if self.unstemmed == stem {
+            self.unstemmed = !stem;
+            self.clear_vocabulary();
+        }
+    }
+
+    fn clear_vocabulary(&mut self) {
+        self.vocab.clear();
+        self.terms.clear();
+        self.strings.clear();
+        self.vocab_bytes = 0;
+        self.generation += 1;
+    }
+
     /// Analyses `text`, returning its tokens.
     pub fn analyze(&mut self, analyzer: &Analyzer, text: &str) -> &[Token] {
         if self.terms.len() >= VOCAB_LIMIT || self.vocab_bytes > VOCAB_BYTES {
-            self.vocab.clear();
-            self.terms.clear();
-            self.strings.clear();
-            self.vocab_bytes = 0;
-            self.generation += 1;
+            self.clear_vocabulary();
         }
         self.words.clear();
         self.tokens.clear();
@@ -542,7 +564,7 @@ impl Session {
                 Some(slot) => (slot.id, slot.tag, slot.flags),
                 None => {
                     normalise::normalise_word(raw, &mut self.norm_buf);
-                    let slot = Session::add_term(&mut self.strings, &self.norm_buf, analyzer);
+                    let slot = Session::add_term(&mut self.strings, &self.norm_buf, analyzer, !self.unstemmed);
                     self.vocab_bytes += raw.len() + slot.norm_len as usize + slot.stem_len as usize;
                     self.terms.push(slot);
                     (self.vocab.insert(&key, raw.as_bytes(), slot.flags), 0, slot.flags)
@@ -554,8 +576,8 @@ impl Session {
     }
 
     /// Analyses a normalised word (as [`Analyzer::term`] does) into the string arena.
-    fn add_term(strings: &mut String, norm: &str, analyzer: &Analyzer) -> TermSlot {
-        let (norm, stem, flags) = analyzer.analyse_norm(norm);
+    fn add_term(strings: &mut String, norm: &str, analyzer: &Analyzer, stem: bool) -> TermSlot {
+        let (norm, stem, flags) = analyzer.analyse_norm_stemmed(norm, stem);
         let start = strings.len();
         strings.push_str(norm);
         let stem_at = if norm.starts_with(&*stem) {
@@ -647,6 +669,26 @@ mod tests {
         v.clear();
         assert!(v.get(&WordKey::new(b"w0", v.seed), b"w0").is_none());
         assert_eq!(v.insert(&WordKey::new(b"w0", v.seed), b"w0", TermFlags::default()), 0);
+    }
+
+    #[test]
+    fn a_session_without_stemming_uses_the_norm_and_starts_afresh() {
+        let a = Analyzer::new();
+        let mut s = a.session();
+        let stems = |s: &mut Session| -> Vec<String> {
+            let ids: Vec<TermId> = s.analyze(&a, "Running HARASSED stalkers").iter().map(|t| t.term).collect();
+            ids.iter().map(|&id| s.term(id).stem.to_string()).collect()
+        };
+        assert_eq!(stems(&mut s), ["run", "harass", "stalker"]);
+        let before = s.generation();
+        s.set_stemming(false);
+        assert_ne!(s.generation(), before, "the vocabulary is cleared");
+        assert_eq!(stems(&mut s), ["running", "harassed", "stalkers"]);
+        let unstemmed = s.generation();
+        s.set_stemming(false);
+        assert_eq!(s.generation(), unstemmed, "no change, no clear");
+        s.set_stemming(true);
+        assert_eq!(stems(&mut s), ["run", "harass", "stalker"]);
     }
 
     #[test]
