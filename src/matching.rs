@@ -118,6 +118,8 @@ pub struct Scanner {
     exclusions: Vec<Hit>,
     operands: Vec<Operand>,
     stack: Vec<(u32, u32)>,
+    /// Indices of the tokens of the answer that may start a term.
+    candidates: Vec<u32>,
     norm_text: String,
     norm_offsets: Vec<usize>,
     /// Per term id: FNV-1a hash of its normalised form (0 = not computed yet).
@@ -152,15 +154,21 @@ impl Scanner {
         if self.term_patterns.len() < vocabulary {
             self.term_patterns.resize(vocabulary, UNSEEN);
         }
-        let n = self.session.tokens().len();
-        for i in 0..n {
+        // The tokens that may start a term (not seen yet, or tagged as starting one),
+        // listed without a branch per token: which ones do is as good as random, and a
+        // branch on it mispredicted often.
+        let tokens = self.session.tokens();
+        self.candidates.resize(tokens.len(), 0);
+        let mut n = 0;
+        for (i, t) in tokens.iter().enumerate() {
+            self.candidates[n] = i as u32;
+            n += usize::from((t.tag == 0) | ((t.tag & 1 == 1) & (t.tag > INERT)));
+        }
+        for c in 0..n {
+            let i = self.candidates[c] as usize;
             let word = match self.session.tokens()[i].tag {
-                INERT => continue, // the common case, marked in the vocabulary
                 0 => self.word_at(lexicon, text, i),
-                tag => match untag(tag) {
-                    (k, true) => self.words[k],
-                    (_, false) => continue,
-                },
+                tag => self.words[untag(tag).0],
             };
             if word.uses.1 == 0 && word.starts.1 == 0 {
                 continue; // the word starts no term
