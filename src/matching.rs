@@ -556,7 +556,7 @@ mod tests {
 
     /// A word met for the first time and again (tagged in the vocabulary by then), as a
     /// one-word entry, a phrase's first word, a later word, or all three: the same hits
-    /// on the first scan, on later scans, and for a fresh scanner.
+    /// on the first scan as on later ones.
     #[test]
     fn words_tagged_in_the_vocabulary_match_as_on_first_sight() {
         let lex =

@@ -6,6 +6,7 @@
 //! into a closed-answer option or a respondent type (spelling aliases, nil answers),
 //! and that decide when an open answer is a non-answer ("n/a", "see above").
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -512,15 +513,8 @@ impl Classifier {
     /// Reads a respondent-type cell.
     pub fn respondent_type(&self, cell: &str) -> TypeCell {
         let mut buf = [0u8; NON_ANSWER_BYTES];
-        let owned;
-        let key = match ascii_fold_label(cell, &mut buf) {
-            Some(key) => key,
-            None => {
-                owned = fold_label(cell);
-                &owned
-            }
-        };
-        match self.types.iter().find(|(k, _)| k == key) {
+        let key = label_key(cell, &mut buf);
+        match self.types.iter().find(|(k, _)| *k == key) {
             Some(&(_, i)) => TypeCell::Known(i),
             None => TypeCell::Defaulted(self.default_type),
         }
@@ -533,18 +527,11 @@ impl Classifier {
             return ClosedCell::Nil;
         }
         let mut buf = [0u8; NON_ANSWER_BYTES];
-        let owned;
-        let key = match ascii_fold_label(cell, &mut buf) {
-            Some(key) => key,
-            None => {
-                owned = fold_label(cell);
-                &owned
-            }
-        };
+        let key = label_key(cell, &mut buf);
         if key.is_empty() {
             return ClosedCell::Nil;
         }
-        match self.closed[q].iter().find(|(k, _)| k == key) {
+        match self.closed[q].iter().find(|(k, _)| *k == key) {
             Some(&(_, i)) => ClosedCell::Option(i),
             None => ClosedCell::Unrecognised,
         }
@@ -561,21 +548,25 @@ impl Classifier {
             return false;
         }
         let mut buf = [0u8; NON_ANSWER_BYTES];
-        let owned;
         let key = match ascii_words_key(text, &mut buf) {
-            Some(key) => key,
-            None => {
-                owned = words_key(text);
-                &owned
-            }
+            Some(key) => Cow::Borrowed(key),
+            None => Cow::Owned(words_key(text)),
         };
-        key.is_empty() || self.non_answers.contains(key)
+        key.is_empty() || self.non_answers.contains(key.as_ref())
+    }
+}
+
+/// [`fold_label`] of `s`, built in `buf` when it is short ASCII (closed answers and
+/// respondent types are read on every row, and nearly always are).
+fn label_key<'b>(s: &str, buf: &'b mut [u8]) -> Cow<'b, str> {
+    match ascii_fold_label(s, buf) {
+        Some(key) => Cow::Borrowed(key),
+        None => Cow::Owned(fold_label(s)),
     }
 }
 
 /// [`fold_label`] of an ASCII text of up to `buf.len()` bytes, built in `buf`; `None`
-/// if the text is not ASCII or is too long. (Closed answers and respondent types are
-/// read on every row, and are nearly always short ASCII.)
+/// if the text is not ASCII or is too long.
 fn ascii_fold_label<'b>(s: &str, buf: &'b mut [u8]) -> Option<&'b str> {
     if !s.is_ascii() || s.len() > buf.len() {
         return None;

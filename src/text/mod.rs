@@ -118,8 +118,8 @@ pub struct Token {
     /// Clause index within the answer (increases at sentences too).
     pub clause: u32,
     /// What the session's user attached to the term with [`Session::set_tag`], as it
-    /// was when the token was analysed; 0 if nothing. The scanner marks the words the
-    /// lexicon does not know, so it skips them without a lookup of its own.
+    /// was when the token was analysed; 0 if nothing. The scanner marks what each word
+    /// does in the lexicon, so its tokens need no lookup of the scanner's own.
     pub tag: u32,
     /// Its term's flags, carried so that negation checks need not look the term up.
     pub flags: TermFlags,
@@ -359,8 +359,8 @@ struct WordKey {
 impl WordKey {
     /// The key of the word at `span` of `text`: [`WordKey::new`], but a short word with
     /// 16 bytes of text from its start is read with one load, masked to its length (no
-    /// branch on the length, which words vary at random: those branches mispredicted
-    /// on a third of the tokens). Inlined: returned through memory, a key's wide load
+    /// branch on the length, which varies at random from word to word: those branches
+    /// mispredicted often). Inlined: returned through memory, a key's wide load
     /// stalled on its narrow stores.
     #[inline(always)]
     fn of_span(text: &[u8], span: Span, seed: u64) -> WordKey {
@@ -532,7 +532,8 @@ impl Session {
     /// patterns turns it off: stemming is most of the cost of a new word, and the norm
     /// stands in for the stem. A change clears the vocabulary.
     pub fn set_stemming(&mut self, stem: bool) {
-        if self.unstemmed == stem {
+        let stemming = !self.unstemmed;
+        if stemming != stem {
             self.unstemmed = !stem;
             self.clear_vocabulary();
         }
