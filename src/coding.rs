@@ -354,7 +354,7 @@ fn negated(lexicon: &CompiledLexicon, scanner: &Scanner, hit: &Hit, theme: Theme
     let tokens = scanner.tokens();
     let clause = tokens[hit.start as usize].clause;
     let is_negator = |k: usize| {
-        if !tokens[k].flags.contains(TermFlags::NEGATOR) {
+        if !tokens[k].flags().contains(TermFlags::NEGATOR) {
             return false;
         }
         let term = scanner.term(&tokens[k]);
@@ -379,7 +379,7 @@ fn negated(lexicon: &CompiledLexicon, scanner: &Scanner, hit: &Hit, theme: Theme
     let window = t.negation_window as usize;
     let start = hit.start as usize;
     for k in (start.saturating_sub(window)..start).rev() {
-        if tokens[k].clause != clause || tokens[k].flags.contains(TermFlags::CLAUSE_WORD) {
+        if tokens[k].clause != clause || tokens[k].flags().contains(TermFlags::CLAUSE_WORD) {
             break;
         }
         if is_negator(k) {
@@ -390,7 +390,7 @@ fn negated(lexicon: &CompiledLexicon, scanner: &Scanner, hit: &Hit, theme: Theme
     let end = hit.end as usize;
     let last_clause = tokens[end - 1].clause;
     for (k, tok) in tokens.iter().enumerate().skip(end).take(after) {
-        if tok.clause != last_clause || tok.flags.contains(TermFlags::CLAUSE_WORD) {
+        if tok.clause != last_clause || tok.flags().contains(TermFlags::CLAUSE_WORD) {
             break;
         }
         if is_negator(k) {

@@ -13,7 +13,7 @@
 
 use crate::lexicon::MatchRule;
 use crate::lexicon::compile::{CompiledLexicon, EntryIdx, EntryKind, PatternId, Role, ThemeIdx, Use};
-use crate::text::{Session, Span, TermRef, Token};
+use crate::text::{MAX_TAG, Session, Span, TermRef, Token};
 
 /// An entry that matched in an answer.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -162,11 +162,12 @@ impl Scanner {
         let mut n = 0;
         for (i, t) in tokens.iter().enumerate() {
             self.candidates[n] = i as u32;
-            n += usize::from((t.tag == 0) | ((t.tag & 1 == 1) & (t.tag > INERT)));
+            let tag = t.tag();
+            n += usize::from((tag == 0) | ((tag & 1 == 1) & (tag > INERT)));
         }
         for c in 0..n {
             let i = self.candidates[c] as usize;
-            let word = match self.session.tokens()[i].tag {
+            let word = match self.session.tokens()[i].tag() {
                 0 => self.word_at(lexicon, text, i),
                 tag => self.words[untag(tag).0],
             };
@@ -248,7 +249,11 @@ impl Scanner {
             self.term_patterns[tok.term as usize] = self.words.len() as u32;
             word_tag(self.words.len() - 1, starts_a_term)
         };
-        self.session.set_tag(tok.term, tag);
+        // A tag too large to carry (millions of words with patterns in one answer) is
+        // not set: the word's tokens then go through `term_patterns`, as on first sight.
+        if tag <= MAX_TAG {
+            self.session.set_tag(tok.term, tag);
+        }
         word
     }
 
@@ -293,7 +298,7 @@ impl Scanner {
         if lexicon.match_rule() != MatchRule::Liwc && tokens[next].clause != tokens[from].clause {
             return;
         }
-        let word = match tokens[next].tag {
+        let word = match tokens[next].tag() {
             INERT => return, // no step leads onto this word
             0 => self.word_at(lexicon, text, next),
             tag => self.words[untag(tag).0],

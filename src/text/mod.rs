@@ -117,12 +117,28 @@ pub struct Token {
     pub sentence: u32,
     /// Clause index within the answer (increases at sentences too).
     pub clause: u32,
+    /// The tag (bits 0..24) and the term's flags (bits 24..32), packed so that a token
+    /// stays 32 bytes (a 16 MB answer can hold millions of tokens).
+    marks: u32,
+}
+
+/// The largest tag [`Session::set_tag`] takes.
+pub const MAX_TAG: u32 = (1 << 24) - 1;
+
+impl Token {
     /// What the session's user attached to the term with [`Session::set_tag`], as it
     /// was when the token was analysed; 0 if nothing. The scanner marks what each word
     /// does in the lexicon, so its tokens need no lookup of the scanner's own.
-    pub tag: u32,
+    #[inline]
+    pub fn tag(&self) -> u32 {
+        self.marks & MAX_TAG
+    }
+
     /// Its term's flags, carried so that negation checks need not look the term up.
-    pub flags: TermFlags,
+    #[inline]
+    pub fn flags(&self) -> TermFlags {
+        TermFlags((self.marks >> 24) as u8)
+    }
 }
 
 /// A word analysed on its own, with its strings (the slow, convenient API).
@@ -584,7 +600,8 @@ impl Session {
                     (self.vocab.insert(&key, raw.as_bytes(), slot.flags), 0, slot.flags)
                 }
             };
-            self.tokens.push(Token { span: w.span, term, sentence: w.sentence, clause: w.clause, tag, flags });
+            let marks = tag | u32::from(flags.0) << 24;
+            self.tokens.push(Token { span: w.span, term, sentence: w.sentence, clause: w.clause, marks });
         }
         &self.tokens
     }
@@ -623,7 +640,9 @@ impl Session {
 
     /// Attaches `tag` to a term of the last analysis: tokens of that word analysed
     /// from now on carry it (until the vocabulary is cleared, see [`Session::generation`]).
+    /// At most [`MAX_TAG`].
     pub fn set_tag(&mut self, id: TermId, tag: u32) {
+        assert!(tag <= MAX_TAG, "a tag fits in 24 bits");
         self.vocab.set_tag(id, tag);
     }
 
@@ -715,6 +734,21 @@ mod tests {
                 assert_eq!((k.key, k.hash), (want.key, want.hash), "{start}..{end}");
             }
         }
+    }
+
+    #[test]
+    fn tokens_carry_their_tag_and_flags_in_32_bytes() {
+        #[cfg(target_pointer_width = "64")]
+        assert_eq!(std::mem::size_of::<Token>(), 32);
+        let a = Analyzer::new();
+        let mut s = a.session();
+        let text = "I don't like it, but fine";
+        let dont = s.analyze(&a, text)[1];
+        assert!(dont.flags().contains(TermFlags::NEGATOR) && dont.tag() == 0);
+        s.set_tag(dont.term, MAX_TAG);
+        let tokens = s.analyze(&a, text);
+        assert_eq!((tokens[1].tag(), tokens[1].flags()), (MAX_TAG, dont.flags()));
+        assert!(tokens[4].flags().contains(TermFlags::CLAUSE_WORD) && tokens[4].tag() == 0);
     }
 
     #[test]
