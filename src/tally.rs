@@ -63,6 +63,12 @@ pub struct Pairs {
     sparse: rustc_hash::FxHashMap<(u32, u32), u64>,
 }
 
+/// Where row `a` of the upper triangle of an `n` x `n` matrix starts (the cell of the
+/// pair `(a, a + 1)`), row-major.
+fn row_start(n: usize, a: usize) -> usize {
+    a * (2 * n - a - 1) / 2
+}
+
 /// Most themes for which [`Pairs`] counts in an array (32,640 cells).
 pub const DENSE_PAIR_THEMES: usize = 256;
 
@@ -75,7 +81,7 @@ impl Pairs {
     fn dense_index(&self, a: u32, b: u32) -> Option<usize> {
         let n = self.themes as usize;
         let (a, b) = (a as usize, b as usize);
-        (n <= DENSE_PAIR_THEMES && a < b && b < n).then(|| a * (2 * n - a - 1) / 2 + (b - a - 1))
+        (n <= DENSE_PAIR_THEMES && a < b && b < n).then(|| row_start(n, a) + (b - a - 1))
     }
 
     /// Adds `n` to the pair `(a, b)`, `a < b`.
@@ -96,29 +102,23 @@ impl Pairs {
     /// Adds 1 to every pair `(themes[i], themes[j])`, `i < j`: an answer's codes.
     /// Ascending distinct themes (as codings hold them) take the array's rows
     /// directly; anything else goes pair by pair.
-    pub fn add_each_pair(&mut self, themes: &[u32]) {
+    pub fn add_each_pair(&mut self, themes: impl Iterator<Item = u32> + Clone) {
         let n = self.themes as usize;
-        let ascending = themes.windows(2).all(|w| w[0] < w[1]);
-        if !(n <= DENSE_PAIR_THEMES && ascending && themes.last().is_none_or(|&t| (t as usize) < n)) {
-            for (i, &a) in themes.iter().enumerate() {
-                for &b in &themes[i + 1..] {
-                    self.add(a, b, 1);
-                }
-            }
-            return;
-        }
-        if themes.len() < 2 {
-            return;
-        }
-        if self.dense.is_empty() {
+        let mut next = themes.clone().skip(1);
+        let ascending = themes.clone().all(|a| next.next().is_none_or(|b| a < b));
+        let fits = themes.clone().last().is_none_or(|t| (t as usize) < n);
+        let dense = n <= DENSE_PAIR_THEMES && ascending && fits;
+        if dense && self.dense.is_empty() && themes.clone().nth(1).is_some() {
             self.dense = vec![0; n * n.saturating_sub(1) / 2];
         }
-        for (i, &a) in themes.iter().enumerate() {
-            let a = a as usize;
-            // Row `a` of the upper triangle starts at `dense_index(a, a + 1)`.
-            let row = a * (2 * n - a - 1) / 2;
-            for &b in &themes[i + 1..] {
-                self.dense[row + (b as usize - a - 1)] += 1;
+        for (i, a) in themes.clone().enumerate() {
+            if !dense {
+                themes.clone().skip(i + 1).for_each(|b| self.add(a, b, 1));
+                continue;
+            }
+            let row = row_start(n, a as usize);
+            for b in themes.clone().skip(i + 1) {
+                self.dense[row + (b - a - 1) as usize] += 1;
             }
         }
     }
@@ -315,19 +315,8 @@ impl Counts {
                         o.hits[code.theme as usize] += code.hits.len() as u64;
                         o.matched_words[code.theme as usize] += code.matched_words();
                     }
-                    if pairs && coding.codes.len() > 1 {
-                        let mut buf = [0u32; 32];
-                        let themes: Vec<u32>;
-                        let themes = if coding.codes.len() <= buf.len() {
-                            for (t, c) in buf.iter_mut().zip(&coding.codes) {
-                                *t = c.theme;
-                            }
-                            &buf[..coding.codes.len()]
-                        } else {
-                            themes = coding.codes.iter().map(|c| c.theme).collect();
-                            &themes
-                        };
-                        o.pairs.add_each_pair(themes);
+                    if pairs {
+                        o.pairs.add_each_pair(coding.codes.iter().map(|c| c.theme));
                     }
                 }
             }
@@ -612,8 +601,8 @@ mod tests {
                 themes.dedup();
             }
             let (mut each, mut one_by_one) = (Pairs::new(n), Pairs::new(n));
-            each.add_each_pair(&themes);
-            each.add_each_pair(&themes);
+            each.add_each_pair(themes.iter().copied());
+            each.add_each_pair(themes.iter().copied());
             for _ in 0..2 {
                 for (i, &a) in themes.iter().enumerate() {
                     for &b in &themes[i + 1..] {
