@@ -682,32 +682,25 @@ fn glob_matches(
     max_prefix: usize,
     out: &mut Vec<PatternId>,
 ) {
+    // The word's characters, collected only once some glob could match it (most
+    // words share no prefix with any glob).
+    let mut chars: Option<Vec<char>> = None;
+    let mut try_globs = |globs: &[Glob], out: &mut Vec<PatternId>| {
+        let word_chars = chars.get_or_insert_with(|| word.chars().collect());
+        out.extend(globs.iter().filter(|g| glob_match(&g.chars, word_chars)).map(|g| g.id));
+    };
     if !by_prefix.is_empty() {
-        let word_chars: Vec<char> = word.chars().collect();
         for (end, _) in word.char_indices().skip(1).chain(std::iter::once((word.len(), ' '))) {
             if end > max_prefix {
                 break;
             }
             if let Some(globs) = by_prefix.get(&word[..end]) {
-                for g in globs {
-                    if glob_match(&g.chars, &word_chars) {
-                        out.push(g.id);
-                    }
-                }
+                try_globs(globs, out);
             }
         }
-        for g in leading {
-            if glob_match(&g.chars, &word_chars) {
-                out.push(g.id);
-            }
-        }
-    } else if !leading.is_empty() {
-        let word_chars: Vec<char> = word.chars().collect();
-        for g in leading {
-            if glob_match(&g.chars, &word_chars) {
-                out.push(g.id);
-            }
-        }
+    }
+    if !leading.is_empty() {
+        try_globs(leading, out);
     }
 }
 
