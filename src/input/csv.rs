@@ -7,22 +7,22 @@
 //! raw bytes until a worker decodes them, so the reader does only what must be done
 //! in order: split records, count fields, and catch duplicate respondent ids.
 
-use std::collections::VecDeque;
 use std::io::Read;
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex};
 
 use sha2::{Digest, Sha256};
 
 use super::encoding::{InputDigest, TextInput};
+use super::split::{Splitter, can_delimit};
 use super::{Chunk, Columns, InputSource, RawRow, ReadOptions, Reject, RejectReason, Response, RowChecker, RowReader};
 use crate::error::{Error, Location, Result};
 use crate::survey::Survey;
 
 /// Reads the rows of a CSV input, chunk by chunk.
 pub struct ResponseReader {
-    reader: csv::Reader<LineCounter>,
-    lines: Arc<Mutex<LineBreaks>>,
+    records: Splitter<Box<dyn Read + Send>>,
+    /// The record being read (its buffers reused; each row gets an exact copy).
+    record: csv::ByteRecord,
     digest: InputDigest,
     name: PathBuf,
     columns: Columns,
@@ -44,27 +44,14 @@ impl ResponseReader {
 
     /// Reads an input already opened as text; `name` is used in messages.
     pub fn from_text(text: TextInput, name: PathBuf, survey: &Survey, options: &ReadOptions) -> Result<ResponseReader> {
-        let lines = Arc::new(Mutex::new(LineBreaks::default()));
         let delimiter = options.delimiter.unwrap_or_else(|| sniff_delimiter(&text.head));
-        let counter = LineCounter {
-            inner: text.reader,
-            lines: Arc::clone(&lines),
-            offset: 0,
-            last: 0,
-            quoting: Quoting::new(delimiter),
-        };
-        let mut reader = csv::ReaderBuilder::new()
-            .flexible(true)
-            .has_headers(true)
-            .delimiter(delimiter)
-            .buffer_capacity(1 << 18)
-            .from_reader(counter);
-        let header = reader.byte_headers().map_err(|e| csv_error(&name, e))?.clone();
-        let (unclosed, total) = {
-            let lines = lines.lock().expect("line counter lock is never poisoned");
-            (lines.unclosed_quote_to, lines.total_bytes)
-        };
-        if let Some(last_line) = unclosed.filter(|_| reader.position().byte() == total) {
+        if !can_delimit(delimiter) {
+            return Err(Error::Usage(format!("{:?} cannot be the delimiter", delimiter as char)));
+        }
+        let mut records = Splitter::new(text.reader, delimiter);
+        let mut header = csv::ByteRecord::new();
+        let place = records.next_record(&mut header).map_err(|e| Error::io(&name, e))?;
+        if let Some(last_line) = place.and_then(|p| p.unclosed_to) {
             return Err(Error::input(
                 Location::file(&name).at_line(1),
                 format!(
@@ -80,15 +67,15 @@ impl ResponseReader {
         let columns =
             Columns::resolve(survey, &names).map_err(|m| Error::input(Location::file(&name).at_line(1), m))?;
         Ok(ResponseReader {
-            reader,
-            lines,
+            last_byte: records.consumed(),
+            records,
+            record: header,
             digest: text.digest,
             name,
             checker: RowChecker::new(columns.clone(), options),
             columns,
             rows: 0,
             chunks: 0,
-            last_byte: 0,
         })
     }
 }
@@ -147,35 +134,31 @@ impl RowReader for ResponseReader {
     fn next_chunk(&mut self, max_rows: usize, max_bytes: usize) -> Result<Option<Chunk>> {
         let mut rows = Vec::new();
         let start_byte = self.last_byte;
-        let mut record = csv::ByteRecord::new();
         while rows.len() < max_rows.max(1) && (self.last_byte - start_byte) < max_bytes as u64 {
-            let more = self.reader.read_byte_record(&mut record).map_err(|e| csv_error(&self.name, e))?;
-            if !more {
+            let place = self.records.next_record(&mut self.record).map_err(|e| Error::io(&self.name, e))?;
+            let Some(place) = place else {
                 break;
-            }
-            self.last_byte = self.reader.position().byte();
+            };
+            self.last_byte = place.end;
             self.rows += 1;
-            let start = record.position().map_or(0, |p| p.byte());
-            let mut lines = self.lines.lock().expect("line counter lock is never poisoned");
-            let line = lines.line_at(start);
-            let mut reject = self.checker.check(&record, line, self.rows);
+            let record = &self.record;
+            let mut reject = self.checker.check(record, place.line, self.rows);
             // A quote never closed swallows the rest of the file into this (last) row:
-            // the csv crate accepts that silently, so it is caught here.
-            if let Some(last_line) = lines.unclosed_quote_to.filter(|_| self.last_byte == lines.total_bytes) {
+            // the csv crate would accept that silently.
+            if let Some(last_line) = place.unclosed_to {
                 let id =
                     self.columns.id.and_then(|i| record.get(i)).map(|b| String::from_utf8_lossy(b).trim().to_string());
                 reject = Some(Reject {
-                    line,
+                    line: place.line,
                     row: self.rows,
                     id,
                     column: None,
                     reason: RejectReason::UnclosedQuote { last_line },
                 });
             }
-            drop(lines);
             // A copy of exactly the row's size; `record` keeps its buffers for the next
             // row (read into an empty record, a long row grows it a doubling at a time).
-            rows.push(RawRow { line, row: self.rows, record: exact_copy(&record), reject });
+            rows.push(RawRow { line: place.line, row: self.rows, record: exact_copy(record), reject });
         }
         self.checker.health()?;
         if rows.is_empty() {
@@ -187,186 +170,6 @@ impl RowReader for ResponseReader {
     }
 }
 
-/// Line-break offsets seen by the [`LineCounter`] and not yet passed by a record.
-///
-/// The csv crate's own line numbers miss a lone `\r` and are off by one after
-/// `\r\n`, so lines are counted here: a `\r`, or a `\n` not preceded by `\r`.
-///
-/// At the end of the input it also holds whether a quoted field was left open (see
-/// [`Quoting`]), and so the last line the unclosed row swallowed.
-#[derive(Default, Debug)]
-struct LineBreaks {
-    pending: VecDeque<u64>,
-    passed: u64,
-    /// Line breaks seen so far.
-    breaks: u64,
-    /// Bytes seen, once the input is exhausted.
-    total_bytes: u64,
-    /// Set at the end of the input if it ends inside a quoted field: the last line.
-    unclosed_quote_to: Option<u64>,
-}
-
-impl LineBreaks {
-    /// The 1-based line of the byte at `offset` (offsets must not decrease).
-    fn line_at(&mut self, offset: u64) -> u64 {
-        while self.pending.front().is_some_and(|&b| b < offset) {
-            self.pending.pop_front();
-            self.passed += 1;
-        }
-        self.passed + 1
-    }
-}
-
-/// A reader that notes where line breaks are as bytes pass through it, and whether
-/// the input ends inside a quoted field.
-struct LineCounter {
-    inner: Box<dyn Read + Send>,
-    lines: Arc<Mutex<LineBreaks>>,
-    offset: u64,
-    last: u8,
-    quoting: Quoting,
-}
-
-impl Read for LineCounter {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        let shared = Arc::clone(&self.lines);
-        let mut lines = shared.lock().expect("line counter lock is never poisoned");
-        self.scan(&buf[..n], &mut lines);
-        self.offset += n as u64;
-        if n == 0 && !buf.is_empty() {
-            lines.total_bytes = self.offset;
-            if self.quoting.state == QuoteState::Quoted {
-                let ends_with_break = matches!(self.last, b'\r' | b'\n');
-                lines.unclosed_quote_to = Some(lines.breaks + u64::from(!ends_with_break));
-            }
-        }
-        Ok(n)
-    }
-}
-
-impl LineCounter {
-    /// Notes the line breaks of `buf` (the next bytes of the input) and follows the
-    /// quoting state over it, jumping with memchr to the bytes that matter: a quote or a
-    /// line break (at the start of a field, and after a quote in a quoted one, the next
-    /// byte). Byte by byte it is a tenth of the run's time; this way, a few percent of
-    /// the CSV parser's.
-    fn scan(&mut self, buf: &[u8], lines: &mut LineBreaks) {
-        let mut i = 0;
-        // A byte-order mark is only looked for in the first bytes.
-        while i < buf.len() && self.quoting.bom.is_some() {
-            self.byte(buf, i, lines);
-            i += 1;
-        }
-        let delimiter = self.quoting.delimiter;
-        while i < buf.len() {
-            let rest = &buf[i..];
-            let unquoted = self.quoting.state == QuoteState::Unquoted;
-            let jump = match self.quoting.state {
-                // Outside quotes only a quote right after a delimiter opens a quoted
-                // field, so delimiters are passed over and the byte before a quote (or
-                // the last byte) says where the state is.
-                QuoteState::Quoted | QuoteState::Unquoted => memchr::memchr3(b'"', b'\r', b'\n', rest),
-                QuoteState::FieldStart | QuoteState::QuoteInQuoted => Some(0),
-            };
-            let after_delimiter = |end: usize| end > i && buf[end - 1] == delimiter;
-            match jump {
-                Some(k) => {
-                    if unquoted && after_delimiter(i + k) {
-                        self.quoting.state = QuoteState::FieldStart;
-                    }
-                    i += k;
-                    self.byte(buf, i, lines);
-                    i += 1;
-                }
-                None => {
-                    // Nothing in the rest is a quote or a line break.
-                    if unquoted && after_delimiter(buf.len()) {
-                        self.quoting.state = QuoteState::FieldStart;
-                    }
-                    self.last = buf[buf.len() - 1];
-                    return;
-                }
-            }
-        }
-    }
-
-    /// One byte of `buf` at `i`: a line break is noted, the quoting state steps.
-    #[inline]
-    fn byte(&mut self, buf: &[u8], i: usize, lines: &mut LineBreaks) {
-        let b = buf[i];
-        let prev = if i > 0 { buf[i - 1] } else { self.last };
-        if b == b'\r' || (b == b'\n' && prev != b'\r') {
-            lines.pending.push_back(self.offset + i as u64);
-            lines.breaks += 1;
-        }
-        self.quoting.feed(b);
-        self.last = b;
-    }
-}
-
-/// Where the csv crate's parser is with respect to quotes: a shadow of `csv-core`'s
-/// state machine for the options codeframe reads with (`"` quotes, doubled to escape,
-/// any of CR, LF, CRLF ends a record, no comments). Only [`QuoteState::Quoted`] at the
-/// end of the input matters: a quote was opened and never closed.
-#[derive(Debug)]
-struct Quoting {
-    delimiter: u8,
-    state: QuoteState,
-    /// Bytes of a leading UTF-8 byte-order mark seen so far (`None` once decided).
-    bom: Option<usize>,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum QuoteState {
-    /// At the start of a field (or record).
-    FieldStart,
-    /// In a field that did not start with a quote (quotes in it are literal).
-    Unquoted,
-    /// In a quoted field.
-    Quoted,
-    /// Just after a quote in a quoted field: it closes the field, or doubles.
-    QuoteInQuoted,
-}
-
-const UTF8_BOM: &[u8; 3] = b"\xEF\xBB\xBF";
-
-impl Quoting {
-    fn new(delimiter: u8) -> Quoting {
-        Quoting { delimiter, state: QuoteState::FieldStart, bom: Some(0) }
-    }
-
-    /// Advances over the next byte of the input.
-    fn feed(&mut self, b: u8) {
-        // csv-core skips a UTF-8 byte-order mark at the very start: hold its bytes
-        // until it is complete (dropped) or turns out not to be one (replayed).
-        if let Some(seen) = self.bom {
-            if b == UTF8_BOM[seen] {
-                self.bom = (seen + 1 < UTF8_BOM.len()).then_some(seen + 1);
-                return;
-            }
-            self.bom = None;
-            for &held in &UTF8_BOM[..seen] {
-                self.step(held);
-            }
-        }
-        self.step(b);
-    }
-
-    fn step(&mut self, b: u8) {
-        use QuoteState::*;
-        let ends_field = b == self.delimiter || b == b'\r' || b == b'\n';
-        self.state = match self.state {
-            FieldStart if b == b'"' => Quoted,
-            QuoteInQuoted if b == b'"' => Quoted,
-            FieldStart | Unquoted | QuoteInQuoted if ends_field => FieldStart,
-            FieldStart | Unquoted | QuoteInQuoted => Unquoted,
-            Quoted if b == b'"' => QuoteInQuoted,
-            Quoted => Quoted,
-        };
-    }
-}
-
 /// A copy of `record` holding exactly its bytes (`clone` would copy the spare
 /// buffer the reader grew as well).
 fn exact_copy(record: &csv::ByteRecord) -> csv::ByteRecord {
@@ -374,7 +177,6 @@ fn exact_copy(record: &csv::ByteRecord) -> csv::ByteRecord {
     for field in record {
         copy.push_field(field);
     }
-    copy.set_position(record.position().cloned());
     copy
 }
 
@@ -518,6 +320,23 @@ mod tests {
     }
 
     #[test]
+    fn a_row_after_blank_lines_is_on_its_own_line() {
+        // Blank lines are skipped, not rows; a row's line is where its first byte is
+        // (the csv crate's position pointed at the blank lines before it).
+        let (rows, _) = read_all(b"id,text\n\n\r\n1,a\r\n\r\n2,\"b\n\nc\"\n\n3,d\n\n").unwrap();
+        assert_eq!(rows.iter().map(|r| r.line).collect::<Vec<_>>(), [4, 6, 10]);
+    }
+
+    #[test]
+    fn quote_and_line_breaks_cannot_delimit() {
+        for d in [b'"', b'\r', b'\n'] {
+            let options = ReadOptions { delimiter: Some(d), ..ReadOptions::default() };
+            let err = read_all_with(b"id,text\n1,a\n", &options).expect_err("refused").to_string();
+            assert!(err.contains("cannot be the delimiter"), "{err}");
+        }
+    }
+
+    #[test]
     fn missing_column_is_an_error_naming_the_file_and_column() {
         let err = read_all(b"id,answer\n1,x\n").err().unwrap().to_string();
         assert_eq!(err, "t.csv:1: no column \"text\" in the header (columns: id, answer)");
@@ -604,47 +423,6 @@ mod tests {
             ("\r\n\r\nid;t\r\n", b';'),
         ] {
             assert_eq!(sniff_delimiter(head) as char, want as char, "{head:?}");
-        }
-    }
-
-    proptest::proptest! {
-        /// The jumping scan notes the same line breaks and ends in the same quoting
-        /// state as feeding every byte, however the input is cut into reads.
-        #[test]
-        fn line_counter_scan_equals_byte_by_byte(
-            bytes in proptest::collection::vec(proptest::sample::select(b"ab,\"\r\n\xEF\xBB\xBF".to_vec()), 0..200),
-            cuts in proptest::collection::vec(0usize..200, 0..6),
-        ) {
-            let mut counter = LineCounter {
-                inner: Box::new(std::io::empty()),
-                lines: Arc::new(Mutex::new(LineBreaks::default())),
-                offset: 0,
-                last: 0,
-                quoting: Quoting::new(b','),
-            };
-            let mut cuts: Vec<usize> = cuts.into_iter().map(|c| c.min(bytes.len())).collect();
-            cuts.push(0);
-            cuts.push(bytes.len());
-            cuts.sort();
-            let shared = Arc::clone(&counter.lines);
-            for w in cuts.windows(2) {
-                let mut lines = shared.lock().unwrap();
-                counter.scan(&bytes[w[0]..w[1]], &mut lines);
-                counter.offset = w[1] as u64;
-            }
-            // the reference: every byte through the state machine
-            let (mut quoting, mut last, mut breaks) = (Quoting::new(b','), 0u8, Vec::new());
-            for (i, &b) in bytes.iter().enumerate() {
-                if b == b'\r' || (b == b'\n' && last != b'\r') {
-                    breaks.push(i as u64);
-                }
-                quoting.feed(b);
-                last = b;
-            }
-            let lines = shared.lock().unwrap();
-            proptest::prop_assert_eq!(lines.pending.iter().copied().collect::<Vec<_>>(), breaks);
-            proptest::prop_assert_eq!(counter.quoting.state, quoting.state);
-            proptest::prop_assert_eq!(counter.last, last);
         }
     }
 }

@@ -15,6 +15,7 @@ pub mod encoding;
 pub mod gold;
 pub mod ids;
 pub mod jsonl;
+pub mod split;
 pub mod spreadsheet;
 
 use std::hash::{BuildHasher, Hasher};
