@@ -106,6 +106,16 @@ fn bom_crlf_and_lone_cr_keep_line_numbers_right() {
 }
 
 #[test]
+fn blank_lines_are_no_rows_and_a_row_after_them_keeps_its_own_line() {
+    // line 1 header, 2 blank, 3 ok, 4-5 blank (CRLF, LF), 6 bad, 7 blank, 8 ok
+    let dir = fixture("id,why\n\n1,the cost\n\r\n\n2,too,many\n\n3,police\n\n");
+    run(&dir, &[]);
+    assert_eq!(rejects(&dir), [(6, "row has 3 fields, the header has 2".to_string())]);
+    assert_eq!(codes(&dir), [code("1", "cost", 1), code("3", "police", 1)]);
+    assert_eq!(rows(&dir), (3, 2, 1));
+}
+
+#[test]
 fn nul_bytes_split_words_in_cells_and_name_the_header_column() {
     // A NUL is not a word character: `co\0st` is two words, neither `cost`.
     let dir = fixture("id,why\n1,co\0st and police\n2,\0\0\0\n");
