@@ -21,7 +21,7 @@ use crate::survey::Survey;
 /// Reads the rows of a CSV input, chunk by chunk.
 pub struct ResponseReader {
     records: Splitter<Box<dyn Read + Send>>,
-    /// The record being read (its buffers reused; each row gets an exact copy).
+    /// The record being read: its buffers are reused, each row gets an exact copy.
     record: csv::ByteRecord,
     digest: InputDigest,
     name: PathBuf,
@@ -69,7 +69,7 @@ impl ResponseReader {
         Ok(ResponseReader {
             last_byte: records.consumed(),
             records,
-            record: header,
+            record: csv::ByteRecord::new(),
             digest: text.digest,
             name,
             checker: RowChecker::new(columns.clone(), options),
@@ -134,14 +134,14 @@ impl RowReader for ResponseReader {
     fn next_chunk(&mut self, max_rows: usize, max_bytes: usize) -> Result<Option<Chunk>> {
         let mut rows = Vec::new();
         let start_byte = self.last_byte;
+        let record = &mut self.record;
         while rows.len() < max_rows.max(1) && (self.last_byte - start_byte) < max_bytes as u64 {
-            let place = self.records.next_record(&mut self.record).map_err(|e| Error::io(&self.name, e))?;
+            let place = self.records.next_record(record).map_err(|e| Error::io(&self.name, e))?;
             let Some(place) = place else {
                 break;
             };
             self.last_byte = place.end;
             self.rows += 1;
-            let record = &self.record;
             let mut reject = self.checker.check(record, place.line, self.rows);
             // A quote never closed swallows the rest of the file into this (last) row:
             // the csv crate would accept that silently.
@@ -159,6 +159,10 @@ impl RowReader for ResponseReader {
             // A copy of exactly the row's size; `record` keeps its buffers for the next
             // row (read into an empty record, a long row grows it a doubling at a time).
             rows.push(RawRow { line: place.line, row: self.rows, record: exact_copy(record), reject });
+            // A long row's buffers are not kept for the rest of the run.
+            if record.as_slice().len() > LONG_ROW {
+                *record = csv::ByteRecord::new();
+            }
         }
         self.checker.health()?;
         if rows.is_empty() {
@@ -169,6 +173,9 @@ impl RowReader for ResponseReader {
         Ok(Some(Chunk { index, rows, bytes: self.last_byte - start_byte }))
     }
 }
+
+/// Bytes of a row past which the reader does not keep the buffers it grew for it.
+const LONG_ROW: usize = 1 << 20;
 
 /// A copy of `record` holding exactly its bytes (`clone` would copy the spare
 /// buffer the reader grew as well).

@@ -122,6 +122,14 @@ impl<R: Read> Splitter<R> {
         }
         if self.len == self.buf.len() {
             self.buf.resize((2 * self.buf.len()).max(FIRST_BUFFER), 0);
+        } else if self.buf.len() > FIRST_BUFFER && self.len < FIRST_BUFFER / 2 {
+            // A long record grew the buffer: back to its first size once it is read,
+            // so one 16 MB cell does not hold 32 MB for the rest of the run.
+            self.buf.truncate(FIRST_BUFFER);
+            self.buf.shrink_to_fit();
+        }
+        if self.field.capacity() > FIRST_BUFFER {
+            self.field = Vec::new();
         }
         while self.len < self.buf.len() {
             match self.inner.read(&mut self.buf[self.len..]) {
@@ -180,17 +188,19 @@ impl<R: Read> Splitter<R> {
                 record.push_field(&buf[i..end]);
                 i = end;
             } else {
+                // The field's bytes: `field` holds what precedes `run` when a doubled
+                // quote was met; otherwise they are one run of the buffer, copied once.
                 field.clear();
+                let mut escaped = false;
                 let mut run = i + 1;
                 let mut j = run;
-                loop {
+                let content_end = loop {
                     match memchr3(b'"', b'\r', b'\n', &buf[j..]) {
                         None if eof => {
                             // The quote is never closed: the field is the rest of the input.
                             let ends_with_break = matches!(buf[len - 1], b'\r' | b'\n');
                             unclosed_to = Some(breaks + u64::from(!ends_with_break));
-                            i = len;
-                            break;
+                            break len;
                         }
                         None => return Err(NeedMore),
                         Some(k) if buf[j + k] != b'"' => {
@@ -205,22 +215,26 @@ impl<R: Read> Splitter<R> {
                             if quote + 1 < len && buf[quote + 1] == b'"' {
                                 // A doubled quote: one quote in the field.
                                 field.extend_from_slice(&buf[run..=quote]);
+                                escaped = true;
                                 j = quote + 2;
                                 run = j;
                             } else {
-                                field.extend_from_slice(&buf[run..quote]);
-                                run = quote + 1;
-                                i = quote + 1;
-                                break;
+                                break quote;
                             }
                         }
                     }
+                };
+                // After the closing quote, anything up to the field's end is kept (an
+                // unclosed quote ran to the end of the input).
+                let tail = (content_end + 1).min(len);
+                let end = if unclosed_to.is_some() { len } else { run_end(tail)? };
+                if !escaped && end == tail {
+                    record.push_field(&buf[run..content_end]);
+                } else {
+                    field.extend_from_slice(&buf[run..content_end]);
+                    field.extend_from_slice(&buf[tail..end]);
+                    record.push_field(field);
                 }
-                // After the closing quote, anything up to the field's end is kept (and
-                // after an unclosed one, the rest of the input).
-                let end = if unclosed_to.is_some() { len } else { run_end(i)? };
-                field.extend_from_slice(&buf[run..end]);
-                record.push_field(field);
                 i = end;
             }
             if i == len {
@@ -325,6 +339,21 @@ mod tests {
         assert!(s.next_record(&mut record).expect("reads from memory").is_some());
         assert_eq!(record[1].len(), 8 << 20);
         assert!(s.tries <= 8, "{} tries", s.tries);
+    }
+
+    #[test]
+    fn the_buffer_shrinks_back_after_a_long_record() {
+        let data = format!("a,\"{}\"\"\"\n{}", "x".repeat(4 * FIRST_BUFFER), "b,c\n".repeat(FIRST_BUFFER));
+        let mut s = Splitter::new(Trickle { data: data.as_bytes(), step: 1 << 20 }, b',');
+        let mut record = csv::ByteRecord::new();
+        assert!(s.next_record(&mut record).expect("reads from memory").is_some());
+        assert!(s.buf.len() > 4 * FIRST_BUFFER && s.field.capacity() > 4 * FIRST_BUFFER);
+        let mut rows = 0;
+        while s.next_record(&mut record).expect("reads from memory").is_some() {
+            rows += 1;
+        }
+        assert_eq!(rows, FIRST_BUFFER);
+        assert_eq!((s.buf.len(), s.field.capacity()), (FIRST_BUFFER, 0));
     }
 
     #[test]
