@@ -83,7 +83,8 @@ impl<R: Read> Splitter<R> {
     }
 
     /// Reads the next record into `record` (cleared first); `None` at the end of the
-    /// input. Memory holds the longest record read, whatever the input's size.
+    /// input. Memory holds about twice the record being read (the buffer shrinks back
+    /// after a long one), whatever the input's size.
     pub fn next_record(&mut self, record: &mut csv::ByteRecord) -> std::io::Result<Option<Place>> {
         loop {
             if !self.started && (self.len >= UTF8_BOM.len() || self.eof) {
@@ -96,7 +97,9 @@ impl<R: Read> Splitter<R> {
                 match self.split(record) {
                     Ok(Some(place)) => return Ok(Some(place)),
                     Ok(None) if self.eof => return Ok(None),
-                    Ok(None) | Err(NeedMore) => {}
+                    Ok(None) => {}
+                    // At the end of the input a record is always complete.
+                    Err(NeedMore) => debug_assert!(!self.eof, "a record needs more after the end"),
                 }
             }
             self.fill()?;
