@@ -4,7 +4,7 @@
 set -eu
 fx=tests/fixtures
 c=fuzz/corpus
-mkdir -p "$c/analyzer" "$c/lexicon_toml" "$c/lexicon_dic" "$c/lexicon_dicx" "$c/lexicon_cat" "$c/lexicon_yaml" "$c/csv_codes"
+mkdir -p "$c/analyzer" "$c/lexicon_toml" "$c/lexicon_dic" "$c/lexicon_dicx" "$c/lexicon_cat" "$c/lexicon_yaml" "$c/csv_codes" "$c/csv_split"
 
 # analyzer: a flag byte (hyphenated words, spelling variants), then text.
 i=0
@@ -34,4 +34,6 @@ done
 { printf '\000'; printf 'id;type;area;visit;why\n1;Business;S;No;caf\351 \223dark\224\n'; } > "$c/csv_codes/cp1252"
 { printf '\000\377\376'; printf 'id\tw\nx\t1\tdark\n' | sed 's/./&\x00/g'; } > "$c/csv_codes/utf16"
 { printf '\002'; printf '{"id":"1","type":"Resident","area":"N","visit":"Yes","why":"dark"}\n{"id":2,"why":null}\nnot json\n'; } > "$c/csv_codes/jsonl"
+# csv_split: the csv_codes inputs (their first byte now picks the read size and delimiter).
+cp "$c"/csv_codes/* "$c/csv_split/"
 echo "corpora in $c:"; for d in "$c"/*; do echo "  $(ls "$d" | wc -l) $d"; done

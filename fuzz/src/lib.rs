@@ -171,3 +171,41 @@ pub fn csv_codes(data: &[u8]) {
     assert_eq!((end.tally.rows_read, end.tally.rows_rejected), (read, rejected));
     assert_eq!(end.tally.total.respondents, coded);
 }
+
+/// Arbitrary bytes split into records by codeframe's splitter and by the csv crate:
+/// the same records, whatever pieces the bytes arrive in (the first byte picks the
+/// read size and the delimiter), every byte consumed, lines that never go back.
+pub fn csv_split(data: &[u8]) {
+    use codeframe::input::split::Splitter;
+    let Some((&flags, bytes)) = data.split_first() else { return };
+    let step = 1 + (flags & 31) as usize;
+    let delimiter = [b',', b'\t', b';', b'|'][(flags >> 5 & 3) as usize];
+    struct Pieces<'a>(&'a [u8], usize);
+    impl std::io::Read for Pieces<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            let n = self.1.min(buf.len()).min(self.0.len());
+            buf[..n].copy_from_slice(&self.0[..n]);
+            self.0 = &self.0[n..];
+            Ok(n)
+        }
+    }
+    let mut splitter = Splitter::new(Pieces(bytes, step), delimiter);
+    let mut record = ::csv::ByteRecord::new();
+    let mut ours = Vec::new();
+    let mut last_line = 0;
+    while let Some(place) = splitter.next_record(&mut record).expect("reads from memory") {
+        assert!(place.line > last_line, "line {} after {last_line}", place.line);
+        last_line = place.line;
+        ours.push(record.iter().map(<[u8]>::to_vec).collect::<Vec<_>>());
+    }
+    assert_eq!(splitter.consumed(), bytes.len() as u64, "every byte consumed");
+    let theirs: Vec<Vec<Vec<u8>>> = ::csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(delimiter)
+        .from_reader(bytes)
+        .byte_records()
+        .map(|r| r.expect("the csv crate reads from memory").iter().map(<[u8]>::to_vec).collect())
+        .collect();
+    assert_eq!(ours, theirs, "the csv crate's records");
+}
