@@ -46,7 +46,8 @@ pub struct Splitter<R> {
     before: u8,
     /// Whether the start of the input was checked for a byte-order mark.
     started: bool,
-    /// A quoted field with doubled quotes, unescaped.
+    /// A quoted field that is not one run of the buffer (it holds a doubled quote, or
+    /// bytes after its closing quote), unescaped.
     field: Vec<u8>,
     /// Times a record was split or tried.
     #[cfg(test)]
