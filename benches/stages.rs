@@ -1,5 +1,6 @@
-//! One criterion bench per pipeline stage (issue 5): read, analyse (tokenise and
-//! session), lexicon parse and compile, match (scan), code, tally (add and merge) and
+//! One criterion bench per pipeline stage (issue 5): read (the csv crate alone, the
+//! record splitter alone, and the reader with its checks and hashing), analyse
+//! (tokenise and session), lexicon parse and compile, match (scan), code, tally (add and merge) and
 //! report. Each asserts what it computed, so a fast wrong answer fails; the expected
 //! counts are those of the generated fixture (benches/common), so a change to the
 //! generator or to the analyser shows up here first.
@@ -49,6 +50,18 @@ fn bench_read(c: &mut Criterion, f: &Fixture) {
                 rows += 1;
             }
             check("rows", rows, ROWS);
+        })
+    });
+    // codeframe's record splitter alone: the csv crate's records, header included.
+    g.bench_function("splitter", |b| {
+        b.iter(|| {
+            let mut s = codeframe::input::split::Splitter::new(black_box(bytes), b',');
+            let mut record = csv::ByteRecord::new();
+            let mut records = 0;
+            while s.next_record(&mut record).expect("reads from memory").is_some() {
+                records += 1;
+            }
+            check("records", records, ROWS + 1);
         })
     });
     g.bench_function("response-reader", |b| {
