@@ -1,9 +1,9 @@
 //! One criterion bench per pipeline stage (issue 5): read (the csv crate alone, the
 //! record splitter alone, and the reader with its checks and hashing), analyse
 //! (tokenise and session), lexicon parse and compile, match (scan), code, tally (add
-//! and merge) and report. Each asserts what it computed, so a fast wrong answer fails; the expected
-//! counts are those of the generated fixture (benches/common), so a change to the
-//! generator or to the analyser shows up here first.
+//! and merge) and report. Each asserts what it computed, so a fast wrong answer
+//! fails; the expected counts are those of the generated fixture (benches/common), so
+//! a change to the generator or to the analyser shows up here first.
 //!
 //! Run: `cargo bench --bench stages` (or `-- analyse` for one group).
 
