@@ -77,6 +77,14 @@ fn untag(tag: u32) -> (usize, bool) {
     ((t >> 1) as usize, t & 1 == 1)
 }
 
+/// Whether a token with this tag may start a term: not seen yet (0), or a word tagged
+/// as starting one ([`FIRST_WORD`] is even, so those tags are odd). Without branches:
+/// which words do is as good as random, and a branch on it mispredicted often.
+#[inline(always)]
+fn may_start_a_term(tag: u32) -> bool {
+    (tag == 0) | ((tag & 1 == 1) & (tag > INERT))
+}
+
 /// What a word does in the lexicon, as ranges (offset, count) of the scanner's pools:
 /// its patterns (for the steps of phrases), the entries of the one-word terms it is,
 /// and the trie nodes of the phrases it starts. Computed once per word, so a token
@@ -154,16 +162,13 @@ impl Scanner {
         if self.term_patterns.len() < vocabulary {
             self.term_patterns.resize(vocabulary, UNSEEN);
         }
-        // The tokens that may start a term (not seen yet, or tagged as starting one),
-        // listed without a branch per token: which ones do is as good as random, and a
-        // branch on it mispredicted often.
+        // The tokens that may start a term, listed without a branch per token.
         let tokens = self.session.tokens();
         self.candidates.resize(tokens.len(), 0);
         let mut n = 0;
         for (i, t) in tokens.iter().enumerate() {
             self.candidates[n] = i as u32;
-            let tag = t.tag();
-            n += usize::from((tag == 0) | ((tag & 1 == 1) & (tag > INERT)));
+            n += usize::from(may_start_a_term(t.tag()));
         }
         for c in 0..n {
             let i = self.candidates[c] as usize;

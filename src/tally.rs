@@ -104,18 +104,22 @@ impl Pairs {
     /// directly; anything else goes pair by pair.
     pub fn add_each_pair(&mut self, themes: impl Iterator<Item = u32> + Clone) {
         let n = self.themes as usize;
-        let mut next = themes.clone().skip(1);
-        let ascending = themes.clone().all(|a| next.next().is_none_or(|b| a < b));
+        let mut later = themes.clone().skip(1);
+        let ascending = themes.clone().all(|a| later.next().is_none_or(|b| a < b));
         let fits = themes.clone().last().is_none_or(|t| (t as usize) < n);
-        let dense = n <= DENSE_PAIR_THEMES && ascending && fits;
-        if dense && self.dense.is_empty() && themes.clone().nth(1).is_some() {
+        if !(n <= DENSE_PAIR_THEMES && ascending && fits) {
+            for (i, a) in themes.clone().enumerate() {
+                themes.clone().skip(i + 1).for_each(|b| self.add(a, b, 1));
+            }
+            return;
+        }
+        if themes.clone().nth(1).is_none() {
+            return;
+        }
+        if self.dense.is_empty() {
             self.dense = vec![0; n * n.saturating_sub(1) / 2];
         }
         for (i, a) in themes.clone().enumerate() {
-            if !dense {
-                themes.clone().skip(i + 1).for_each(|b| self.add(a, b, 1));
-                continue;
-            }
             let row = row_start(n, a as usize);
             for b in themes.clone().skip(i + 1) {
                 self.dense[row + (b - a - 1) as usize] += 1;

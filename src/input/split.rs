@@ -47,7 +47,7 @@ pub struct Splitter<R> {
     /// Whether the start of the input was checked for a byte-order mark.
     started: bool,
     /// A quoted field that is not one run of the buffer (it holds a doubled quote, or
-    /// bytes after its closing quote), unescaped.
+    /// bytes after its closing quote), unescaped (see [`scan_quoted`]).
     field: Vec<u8>,
     /// Times a record was split or tried.
     #[cfg(test)]
@@ -65,7 +65,7 @@ struct NeedMore;
 impl<R: Read> Splitter<R> {
     /// Splits `inner`'s bytes at `delimiter`, which must not be `"`, CR or LF.
     pub fn new(inner: R, delimiter: u8) -> Splitter<R> {
-        debug_assert!(!matches!(delimiter, b'"' | b'\r' | b'\n'), "not a delimiter: {delimiter}");
+        debug_assert!(can_delimit(delimiter), "not a delimiter: {delimiter}");
         Splitter {
             inner,
             delimiter,
@@ -192,50 +192,21 @@ impl<R: Read> Splitter<R> {
                 record.push_field(&buf[i..end]);
                 i = end;
             } else {
-                // The field's bytes: `field` holds what precedes `run` when a doubled
-                // quote was met; otherwise they are one run of the buffer, copied once.
                 field.clear();
-                let mut escaped = false;
-                let mut run = i + 1;
-                let mut j = run;
-                let content_end = loop {
-                    match memchr3(b'"', b'\r', b'\n', &buf[j..]) {
-                        None if eof => {
-                            // The quote is never closed: the field is the rest of the input.
-                            let ends_with_break = matches!(buf[len - 1], b'\r' | b'\n');
-                            unclosed_to = Some(breaks + u64::from(!ends_with_break));
-                            break len;
-                        }
-                        None => return Err(NeedMore),
-                        Some(k) if buf[j + k] != b'"' => {
-                            breaks += u64::from(is_break(buf, before, j + k));
-                            j += k + 1;
-                        }
-                        Some(k) => {
-                            let quote = j + k;
-                            if quote + 1 == len && !eof {
-                                return Err(NeedMore);
-                            }
-                            if quote + 1 < len && buf[quote + 1] == b'"' {
-                                // A doubled quote: one quote in the field.
-                                field.extend_from_slice(&buf[run..=quote]);
-                                escaped = true;
-                                j = quote + 2;
-                                run = j;
-                            } else {
-                                break quote;
-                            }
-                        }
-                    }
-                };
+                let q = scan_quoted(buf, i, eof, before, &mut breaks, field)?;
+                if !q.closed {
+                    // The quote is never closed: the field is the rest of the input.
+                    let ends_with_break = matches!(buf[len - 1], b'\r' | b'\n');
+                    unclosed_to = Some(breaks + u64::from(!ends_with_break));
+                }
                 // After the closing quote, anything up to the field's end is kept (an
                 // unclosed quote ran to the end of the input).
-                let tail = (content_end + 1).min(len);
-                let end = if unclosed_to.is_some() { len } else { run_end(tail)? };
-                if !escaped && end == tail {
-                    record.push_field(&buf[run..content_end]);
+                let tail = (q.content_end + 1).min(len);
+                let end = if q.closed { run_end(tail)? } else { len };
+                if !q.escaped && end == tail {
+                    record.push_field(&buf[q.run..q.content_end]);
                 } else {
-                    field.extend_from_slice(&buf[run..content_end]);
+                    field.extend_from_slice(&buf[q.run..q.content_end]);
                     field.extend_from_slice(&buf[tail..end]);
                     record.push_field(field);
                 }
@@ -257,6 +228,55 @@ impl<R: Read> Splitter<R> {
         self.pos = i;
         self.breaks = breaks;
         Ok(Some(Place { line, end: self.consumed(), unclosed_to }))
+    }
+}
+
+/// A quoted field as [`scan_quoted`] found it.
+struct Quoted {
+    /// Where the last run of its content starts (after the opening quote, or after its
+    /// last doubled quote).
+    run: usize,
+    /// Where its content ends: at the closing quote, or at the end of the input.
+    content_end: usize,
+    /// Whether it held a doubled quote: the content before `run` is in the scratch field.
+    escaped: bool,
+    /// Whether a closing quote was found.
+    closed: bool,
+}
+
+/// Scans the quoted field that opens at `buf[open]`: counts its line breaks into
+/// `breaks` and, for each doubled quote, appends the content so far (with one quote)
+/// to `field`. Most fields hold none and are then copied in one piece from the buffer.
+fn scan_quoted(
+    buf: &[u8],
+    open: usize,
+    eof: bool,
+    before: u8,
+    breaks: &mut u64,
+    field: &mut Vec<u8>,
+) -> Result<Quoted, NeedMore> {
+    let mut q = Quoted { run: open + 1, content_end: buf.len(), escaped: false, closed: false };
+    let mut j = q.run;
+    loop {
+        let Some(k) = memchr3(b'"', b'\r', b'\n', &buf[j..]) else {
+            return if eof { Ok(q) } else { Err(NeedMore) };
+        };
+        let at = j + k;
+        if buf[at] != b'"' {
+            *breaks += u64::from(is_break(buf, before, at));
+            j = at + 1;
+        } else if at + 1 == buf.len() && !eof {
+            return Err(NeedMore); // a doubled quote, or the closing one?
+        } else if buf.get(at + 1) == Some(&b'"') {
+            field.extend_from_slice(&buf[q.run..=at]);
+            q.escaped = true;
+            j = at + 2;
+            q.run = j;
+        } else {
+            q.content_end = at;
+            q.closed = true;
+            return Ok(q);
+        }
     }
 }
 
