@@ -1117,6 +1117,30 @@ impl PartialOptions {
     }
 }
 
+/// Reads the `partial.json` a partial run left in `dir`.
+pub fn read_partial(dir: &Path) -> Result<Partial> {
+    let path = dir.join("partial.json");
+    let text = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
+    let not_partial =
+        |e: serde_json::Error| Error::input(crate::error::Location::file(&path), format!("not a partial run: {e}"));
+    // The tag first: a part from another version should say so, not fail on a field.
+    #[derive(serde::Deserialize)]
+    struct Tag {
+        format: String,
+    }
+    let tag: Tag = serde_json::from_str(&text).map_err(not_partial)?;
+    if tag.format != PARTIAL_FORMAT {
+        return Err(Error::input(
+            crate::error::Location::file(&path),
+            format!(
+                "format {:?}, but this codeframe merges {PARTIAL_FORMAT:?}: rerun the shards with this version",
+                tag.format
+            ),
+        ));
+    }
+    serde_json::from_str(&text).map_err(not_partial)
+}
+
 /// Merges partial runs (`parts`: their output folders) into the outputs of one run
 /// over the whole input, byte for byte. Parts must be shards 1..N of one input, run
 /// with the same spec, lexicon and options; `job` supplies the spec and lexicon (their
@@ -1125,30 +1149,7 @@ pub fn merge(job: &Job, parts: &[PathBuf]) -> Result<Outcome> {
     if parts.is_empty() {
         return Err(Error::Usage("merge needs at least one partial run folder".into()));
     }
-    let mut loaded: Vec<Partial> = Vec::new();
-    for dir in parts {
-        let path = dir.join("partial.json");
-        let text = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
-        let not_partial =
-            |e: serde_json::Error| Error::input(crate::error::Location::file(&path), format!("not a partial run: {e}"));
-        // The tag first: a part from another version should say so, not fail on a field.
-        #[derive(serde::Deserialize)]
-        struct Tag {
-            format: String,
-        }
-        let tag: Tag = serde_json::from_str(&text).map_err(not_partial)?;
-        if tag.format != PARTIAL_FORMAT {
-            return Err(Error::input(
-                crate::error::Location::file(&path),
-                format!(
-                    "format {:?}, but this codeframe merges {PARTIAL_FORMAT:?}: rerun the shards with this version",
-                    tag.format
-                ),
-            ));
-        }
-        let part: Partial = serde_json::from_str(&text).map_err(not_partial)?;
-        loaded.push(part);
-    }
+    let loaded: Vec<Partial> = parts.iter().map(|dir| read_partial(dir)).collect::<Result<_>>()?;
     let first = &loaded[0];
     let mismatch = |i: usize, what: &str| {
         Error::Usage(format!(
@@ -1171,8 +1172,12 @@ pub fn merge(job: &Job, parts: &[PathBuf]) -> Result<Outcome> {
     // This run's spec and lexicon must be the ones the parts were coded with.
     for c in &job.config_files {
         if !first.inputs.iter().any(|i| i.role == c.role && i.sha256 == c.sha256) {
+            let recorded = match first.inputs.iter().find(|i| i.role == c.role) {
+                Some(i) => format!(": they were coded with {} (SHA-256 {})", i.path.display(), i.sha256),
+                None => format!(": they were coded without a {} file", c.role),
+            };
             return Err(Error::Usage(format!(
-                "the {} {} is not the one the parts were coded with",
+                "the {} {} is not the one the parts were coded with{recorded}",
                 c.role,
                 c.path.display()
             )));

@@ -227,3 +227,67 @@ fn manifest_digests_match_the_files() {
         assert_eq!(o["sha256"].as_str().unwrap(), codeframe::input::csv::sha256_hex(&bytes), "{file}");
     }
 }
+
+/// `codeframe merge PARTS` alone reads the spec and lexicon the parts record (each
+/// part's hashes still checked), and needs no responses: a cluster's shards read
+/// standard input, and their spec names none.
+#[test]
+fn merge_finds_the_spec_and_lexicon_the_parts_record() {
+    let dir = Workdir::new();
+    dir.write("lex.toml", "[[theme]]\nid = \"cost\"\nterms = [\"cost\", \"legal aid\"]\n");
+    dir.write("survey.toml", "id_column = \"id\"\nlexicon = \"lex.toml\"\n[[open]]\nid = \"why\"\n");
+    let rows: String = (1..=40).map(|i| format!("{i},{}\n", ["the cost", "legal aid", "none"][i % 3])).collect();
+    dir.write("r.csv", format!("id,why\n{rows}"));
+    dir.ok(&["run", "--survey", "survey.toml", "--input", "r.csv", "--out", "whole", "-q"]);
+    for k in 1..=3 {
+        let shard = format!("{k}/3");
+        dir.ok(&[
+            "run",
+            "--survey",
+            "survey.toml",
+            "--input",
+            "r.csv",
+            "--shard",
+            &shard,
+            "--out",
+            &format!("p{k}"),
+            "-q",
+        ]);
+    }
+    dir.ok(&["merge", "p1", "p2", "p3", "--out", "merged"]);
+    for f in OUTPUTS {
+        assert_eq!(dir.read(&format!("whole/{f}")), dir.read(&format!("merged/{f}")), "{f}");
+    }
+    // Named, they are checked: another lexicon is refused, naming the recorded one.
+    dir.write("other.toml", "[[theme]]\nid = \"cost\"\nterms = [\"costs\"]\n");
+    let err = dir.fails(&["merge", "p1", "p2", "p3", "--survey", "survey.toml", "--lexicon", "other.toml"], 2);
+    assert!(
+        err.contains("other.toml is not the one the parts were coded with: they were coded with lex.toml"),
+        "{err}"
+    );
+    // A recorded file that is not there (relative to where merge runs) is named.
+    std::fs::rename(dir.join("lex.toml"), dir.join("moved.toml")).unwrap();
+    let err = dir.fails(&["merge", "p1", "p2", "p3", "--out", "m2"], 2);
+    assert!(
+        err.contains("p1 was coded with the lexicon lex.toml, which is not there from here: give it with --lexicon"),
+        "{err}"
+    );
+    dir.ok(&["merge", "p1", "p2", "p3", "--survey", "survey.toml", "--lexicon", "moved.toml", "--out", "m2"]);
+    // A run without a spec needs its columns again.
+    dir.ok(&[
+        "run",
+        "--input",
+        "r.csv",
+        "--text-column",
+        "why",
+        "--lexicon",
+        "moved.toml",
+        "--partial",
+        "--out",
+        "adhoc",
+        "-q",
+    ]);
+    let err = dir.fails(&["merge", "adhoc", "--out", "m3"], 2);
+    assert!(err.contains("adhoc was coded without a survey spec: give merge the --text-column"), "{err}");
+    dir.ok(&["merge", "adhoc", "--text-column", "why", "--lexicon", "moved.toml", "--out", "m3"]);
+}

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use clap::Args;
 
 use super::SourceArgs;
-use codeframe::error::Result;
+use codeframe::error::{Error, Result};
 use codeframe::pipeline::{self, Job};
 
 /// Flags of `codeframe merge`.
@@ -21,14 +21,15 @@ pub struct MergeArgs {
     /// parts were run with `--parquet`).
     #[arg(long)]
     pub parquet: bool,
-    /// The survey spec and lexicon the parts were coded with (checked against their hashes).
+    /// The survey spec and lexicon the parts were coded with (checked against their
+    /// hashes). Without them, the files the first part records are read.
     #[command(flatten)]
     pub source: SourceArgs,
 }
 
 /// Runs `codeframe merge`.
 pub fn execute(args: &MergeArgs) -> Result<()> {
-    let loaded = args.source.load()?;
+    let loaded = source(args)?.load_config()?;
     let mut options = loaded.options;
     options.parquet = args.parquet;
     let job = Job {
@@ -49,4 +50,41 @@ pub fn execute(args: &MergeArgs) -> Result<()> {
     )?;
     eprintln!("wrote {} files to {}", outcome.files.len(), args.out.display());
     Ok(())
+}
+
+/// The flags that name the spec and lexicon: as given, or, when none names them, the
+/// files the first part records (each part's hashes are checked against them).
+fn source(args: &MergeArgs) -> Result<SourceArgs> {
+    let mut source = args.source.clone();
+    let named = source.survey.is_some()
+        || source.lexicon.is_some()
+        || source.input.is_some()
+        || !source.text_columns.is_empty();
+    let Some(first) = args.parts.first().filter(|_| !named) else {
+        return Ok(source);
+    };
+    let recorded = pipeline::read_partial(first)?.inputs;
+    let file = |role: &str| recorded.iter().find(|i| i.role == role).map(|i| i.path.clone());
+    let Some(survey) = file("survey") else {
+        return Err(Error::Usage(format!(
+            "{} was coded without a survey spec: give merge the --text-column (and --id-column) flags the parts were run with",
+            first.display()
+        )));
+    };
+    for (role, path, flag) in [("survey", Some(survey), "--survey"), ("lexicon", file("lexicon"), "--lexicon")] {
+        // The bundled demo's files are built in.
+        let Some(path) = path.filter(|p| !p.starts_with("<demo>")) else { continue };
+        if !path.exists() {
+            return Err(Error::Usage(format!(
+                "{} was coded with the {role} {}, which is not there from here: give it with {flag}",
+                first.display(),
+                path.display()
+            )));
+        }
+        match role {
+            "survey" => source.survey = Some(path),
+            _ => source.lexicon = Some(path),
+        }
+    }
+    Ok(source)
 }

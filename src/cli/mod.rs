@@ -241,13 +241,23 @@ fn print_reader_warnings(lexicon: &Lexicon) {
 }
 
 impl SourceArgs {
-    /// Whether no survey and no input were given (the bundled demo).
+    /// Whether no survey, no input and no text column were given (the bundled demo).
     pub fn is_demo(&self) -> bool {
-        self.survey.is_none() && self.input.is_none()
+        self.survey.is_none() && self.input.is_none() && self.text_columns.is_empty()
     }
 
     /// Reads and checks the survey, lexicon and input named by the flags.
     pub fn load(&self) -> Result<Loaded> {
+        self.load_with(true)
+    }
+
+    /// [`SourceArgs::load`] for a command that reads no responses (`merge`): when
+    /// none are named, `input` is standard input, which it never reads.
+    pub fn load_config(&self) -> Result<Loaded> {
+        self.load_with(false)
+    }
+
+    fn load_with(&self, responses_needed: bool) -> Result<Loaded> {
         let mut files = Vec::new();
         let demo = self.is_demo();
         let survey = if let Some(p) = &self.survey {
@@ -284,6 +294,7 @@ impl SourceArgs {
             (Some(p), _) => InputSource::File(p.clone()),
             (None, _) if demo => demo::responses(),
             (None, Some(p)) => InputSource::File(p.clone()),
+            (None, None) if !responses_needed => InputSource::Stdin,
             (None, None) => {
                 return Err(Error::Usage("no responses: give --input or name `responses` in the survey spec".into()));
             }
