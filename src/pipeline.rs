@@ -850,6 +850,13 @@ pub fn run(job: &Job, progress: &dyn Fn(Progress)) -> Result<Outcome> {
     })?;
     let tally = end.tally;
     let digests = sinks.commit()?;
+    let part_files = digests
+        .iter()
+        .map(|(p, sha256)| PartFile {
+            name: p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
+            sha256: sha256.clone(),
+        })
+        .collect();
     let mut files: Vec<PathBuf> = digests.iter().map(|(p, _)| p.clone()).collect();
     let known = Known { digests: digests.into_iter().collect(), codes_rows: Some(codes_rows) };
     let mut inputs = job.config_files.clone();
@@ -863,6 +870,7 @@ pub fn run(job: &Job, progress: &dyn Fn(Progress)) -> Result<Outcome> {
             options: PartialOptions::of(&options),
             tally: tally.clone(),
             extras,
+            files: part_files,
         };
         let path = out.join("partial.json");
         let mut f = AtomicFile::create(&path)?;
@@ -1048,6 +1056,20 @@ pub struct Partial {
     pub tally: Tally,
     /// Examples, uncoded answers, fingerprints.
     pub extras: Extras,
+    /// The part's row files (codes.csv, rejects.csv, counts.csv) with the SHA-256 they
+    /// were written with, so a merge notices one truncated or changed in transit
+    /// (absent from partial.json files written before it existed: nothing to check).
+    #[serde(default)]
+    pub files: Vec<PartFile>,
+}
+
+/// A row file of a partial run, by name, with its SHA-256.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct PartFile {
+    /// File name in the part's folder.
+    pub name: String,
+    /// SHA-256 of its bytes, lowercase hex.
+    pub sha256: String,
 }
 
 /// The options of a partial run that must agree across parts.
@@ -1143,6 +1165,35 @@ pub fn read_partial(dir: &Path) -> Result<Partial> {
     serde_json::from_str(&text).map_err(not_partial)
 }
 
+/// Checks that the row files in a part's folder are the ones its run wrote.
+fn check_part_files(dir: &Path, part: &Partial) -> Result<()> {
+    use sha2::Digest;
+    for file in &part.files {
+        let path = dir.join(&file.name);
+        let mut f = std::fs::File::open(&path).map_err(|e| Error::io(&path, e))?;
+        let (mut hasher, mut buf) = (sha2::Sha256::new(), vec![0u8; 1 << 16]);
+        loop {
+            match std::io::Read::read(&mut f, &mut buf) {
+                Ok(0) => break,
+                Ok(n) => hasher.update(&buf[..n]),
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(Error::io(&path, e)),
+            }
+        }
+        if crate::input::csv::hex(&hasher.finalize()) != file.sha256 {
+            return Err(Error::input(
+                crate::error::Location::file(&path),
+                format!(
+                    "not the file its run wrote (SHA-256 {} in {}): truncated or changed since; copy it again or rerun the shard",
+                    file.sha256,
+                    dir.join("partial.json").display()
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// Merges partial runs (`parts`: their output folders) into the outputs of one run
 /// over the whole input, byte for byte. Parts must be shards 1..N of one input, run
 /// with the same spec, lexicon and options; `job` supplies the spec and lexicon (their
@@ -1152,6 +1203,9 @@ pub fn merge(job: &Job, parts: &[PathBuf]) -> Result<Outcome> {
         return Err(Error::Usage("merge needs at least one partial run folder".into()));
     }
     let loaded: Vec<Partial> = parts.iter().map(|dir| read_partial(dir)).collect::<Result<_>>()?;
+    for (dir, part) in parts.iter().zip(&loaded) {
+        check_part_files(dir, part)?;
+    }
     let first = &loaded[0];
     let mismatch = |i: usize, what: &str| {
         Error::Usage(format!(

@@ -95,3 +95,27 @@ fn merge_names_a_partial_of_another_format() {
     let err = dir.fails(&["merge", "p1", "p2", "--survey", "survey.toml", "--out", "m3"], 2);
     assert!(err.contains("p2/partial.json") && err.contains("not a partial run"), "{err}");
 }
+
+/// A part's row file truncated or edited after its run (a copy cut short in transit)
+/// is refused by the SHA-256 its partial.json records, naming the file; a partial.json
+/// without the record (written before it existed) merges unchecked.
+#[test]
+fn merge_refuses_a_part_file_changed_since_its_run() {
+    let dir = fixture();
+    dir.write("r.csv", "id,why\n1,the cost\n2,legal aid\n3,harassed\n4,nothing\n");
+    dir.ok(&["run", "--survey", "survey.toml", "--shard", "1/2", "--out", "p1", "-q"]);
+    dir.ok(&["run", "--survey", "survey.toml", "--shard", "2/2", "--out", "p2", "-q"]);
+    dir.ok(&["merge", "p1", "p2", "--out", "m"]);
+    let codes = dir.read("p2/codes.csv");
+    dir.write("p2/codes.csv", &codes[..codes.len() - 3]);
+    let err = dir.fails(&["merge", "p1", "p2", "--out", "m2"], 2);
+    assert!(err.contains("p2/codes.csv") && err.contains("not the file its run wrote"), "{err}");
+    dir.write("p2/codes.csv", &codes);
+    dir.write("p1/rejects.csv", dir.read("p1/rejects.csv") + "9,9,x,,edited\n");
+    let err = dir.fails(&["merge", "p1", "p2", "--out", "m2"], 2);
+    assert!(err.contains("p1/rejects.csv") && err.contains("not the file its run wrote"), "{err}");
+    let mut part: serde_json::Value = serde_json::from_str(&dir.read("p1/partial.json")).unwrap();
+    part.as_object_mut().unwrap().remove("files");
+    dir.write("p1/partial.json", part.to_string());
+    dir.ok(&["merge", "p1", "p2", "--out", "m3"]);
+}
