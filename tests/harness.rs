@@ -49,6 +49,31 @@ impl Workdir {
             .expect("run codeframe")
     }
 
+    /// Runs `codeframe ARGS` in the folder with `input` on its standard input.
+    pub fn run_with_stdin(&self, args: &[&str], input: &[u8]) -> Output {
+        use std::io::Write;
+        let mut child = Command::new(env!("CARGO_BIN_EXE_codeframe"))
+            .args(args)
+            .current_dir(self.path())
+            .env_remove("RUST_BACKTRACE")
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("start codeframe");
+        // Written from another thread: a large input would fill the pipe while
+        // codeframe's output fills the other one.
+        let mut stdin = child.stdin.take().expect("a piped stdin");
+        let input = input.to_vec();
+        let writer = std::thread::spawn(move || {
+            // codeframe may stop reading early (on an error): a broken pipe is fine.
+            let _ = stdin.write_all(&input);
+        });
+        let out = child.wait_with_output().expect("run codeframe");
+        writer.join().expect("the stdin writer does not panic");
+        out
+    }
+
     /// Runs and asserts success, returning stdout.
     pub fn ok(&self, args: &[&str]) -> String {
         let out = self.run(args);

@@ -291,3 +291,72 @@ fn merge_finds_the_spec_and_lexicon_the_parts_record() {
     assert!(err.contains("adhoc was coded without a survey spec: give merge the --text-column"), "{err}");
     dir.ok(&["merge", "adhoc", "--text-column", "why", "--lexicon", "moved.toml", "--out", "m3"]);
 }
+
+/// `--input -` reads standard input as a file is read, and `--codes-only` writes to
+/// standard output exactly the codes.csv a run writes (with `--partial`, the row
+/// column `merge` uses; shards' rows together are the whole), rejects on standard
+/// error with the exit code `--strict` asks for. Flags that shape files it does not
+/// write are refused.
+#[test]
+fn standard_input_and_codes_only_make_a_filter() {
+    let dir = Workdir::new();
+    dir.write("lex.toml", "[[theme]]\nid = \"cost\"\nterms = [\"cost\", \"legal aid\"]\n[[theme]]\nid = \"harm\"\nterms = [\"harass*\"]\n");
+    dir.write("survey.toml", "id_column = \"id\"\nlexicon = \"lex.toml\"\n[[open]]\nid = \"why\"\n");
+    let mut csv = String::from("id,why\n");
+    for i in 1..=300 {
+        let why = ["the cost, \"quoted\"", "legal aid\nand harassment", "nothing", ""][i % 4];
+        csv.push_str(&format!("{i},\"{why}\"\n"));
+    }
+    csv.push_str("7,a duplicate id\n301,\"cost, never closed\n");
+    dir.write("r.csv", &csv);
+    dir.ok(&["run", "--survey", "survey.toml", "--input", "r.csv", "--out", "file", "-q"]);
+    let piped =
+        dir.run_with_stdin(&["run", "--survey", "survey.toml", "--input", "-", "--out", "pipe", "-q"], csv.as_bytes());
+    assert!(piped.status.success(), "{}", String::from_utf8_lossy(&piped.stderr));
+    for f in OUTPUTS.iter().filter(|f| **f != "manifest.json") {
+        assert_eq!(dir.read(&format!("file/{f}")), dir.read(&format!("pipe/{f}")), "{f}");
+    }
+    assert!(dir.read("pipe/manifest.json").contains("<stdin>"));
+
+    let filter = |args: &[&str]| {
+        let mut all = vec!["run", "--survey", "survey.toml", "--input", "-", "--codes-only"];
+        all.extend_from_slice(args);
+        dir.run_with_stdin(&all, csv.as_bytes())
+    };
+    let out = filter(&[]);
+    assert!(out.status.success());
+    assert_eq!(String::from_utf8(out.stdout).unwrap(), dir.read("file/codes.csv"));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        stderr.contains("already seen") && stderr.contains("never closed") && stderr.contains("2 rejected"),
+        "{stderr}"
+    );
+    assert_eq!(filter(&["--strict"]).status.code(), Some(1));
+    // Shards of the filter, with row numbers, are the whole once put back in row order.
+    let mut rows: Vec<(u64, String)> = Vec::new();
+    for k in 1..=3 {
+        let out = filter(&["--partial", "--shard", &format!("{k}/3")]);
+        assert!(out.status.success());
+        let text = String::from_utf8(out.stdout).unwrap();
+        let mut reader = csv::Reader::from_reader(text.as_bytes());
+        for rec in reader.records() {
+            let rec = rec.unwrap();
+            let fields: Vec<&str> = rec.iter().collect();
+            let mut w = csv::Writer::from_writer(Vec::new());
+            w.write_record(&fields[1..]).unwrap();
+            rows.push((fields[0].parse().unwrap(), String::from_utf8(w.into_inner().unwrap()).unwrap()));
+        }
+    }
+    rows.sort_by_key(|(row, _)| *row);
+    let whole: String = rows.into_iter().map(|(_, line)| line).collect();
+    assert_eq!(format!("{CODES_HEADER}{whole}"), dir.read("file/codes.csv"));
+    for flag in [&["--out", "o"][..], &["--measure", "counts"], &["--one-decimal"], &["--workbook-codes", "5"]] {
+        let out = filter(flag);
+        assert_eq!(out.status.code(), Some(2), "{flag:?}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains("'--codes-only' cannot be used with"), "{flag:?}: {stderr}");
+    }
+}
+
+/// codes.csv's header line.
+const CODES_HEADER: &str = "respondent_id,question,theme,hits,entry,line,matched,start,end,spans\n";

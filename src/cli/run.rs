@@ -18,24 +18,24 @@ pub struct RunArgs {
     #[command(flatten)]
     pub source: SourceArgs,
     /// Output folder.
-    #[arg(long, default_value = "out")]
+    #[arg(long, default_value = "out", conflicts_with = "codes_only")]
     pub out: PathBuf,
     /// Fail (exit 1) if any row is rejected.
     #[arg(long)]
     pub strict: bool,
     /// Show percentages with one decimal.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "codes_only")]
     pub one_decimal: bool,
     /// Round each closed question's options by the largest remainder method, so they
     /// sum to exactly 100%.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "codes_only")]
     pub largest_remainder: bool,
     /// What to measure: `presence` (code themes) or `counts` (also write counts.csv:
     /// occurrences per category and per 100 words, as LIWC and quanteda report).
-    #[arg(long, value_enum, default_value_t = MeasureArg::Presence)]
+    #[arg(long, value_enum, default_value_t = MeasureArg::Presence, conflicts_with = "codes_only")]
     pub measure: MeasureArg,
     /// Report campaigns of at least this many near-identical answers.
-    #[arg(long, default_value_t = 5)]
+    #[arg(long, default_value_t = 5, conflicts_with = "codes_only")]
     pub campaign_min: usize,
     /// Do not look for campaign responses.
     #[arg(long)]
@@ -49,12 +49,14 @@ pub struct RunArgs {
     pub partial: bool,
     /// Write only codes (codes.csv rows) to standard output, as they are coded, and
     /// nothing else; rejected rows are listed on standard error. With `--input -`, a
-    /// filter for engines that pipe rows through a program.
+    /// filter for engines that pipe rows through a program. Flags that shape the files
+    /// it does not write (`--out`, `--measure`, rounding, campaigns, the workbook,
+    /// `--parquet`) are refused with it.
     #[arg(long)]
     pub codes_only: bool,
     /// Most codes on the workbook's Codes sheet (codes.csv always has them all; Excel's
     /// limit is 1048575).
-    #[arg(long, default_value_t = codeframe::report::xlsx::DEFAULT_CODES_SHOWN)]
+    #[arg(long, default_value_t = codeframe::report::xlsx::DEFAULT_CODES_SHOWN, conflicts_with = "codes_only")]
     pub workbook_codes: u32,
     /// Also write codes.parquet, counts.parquet (with `--measure counts`),
     /// theme_frequencies.parquet and closed_answers.parquet: typed copies of the CSVs,
