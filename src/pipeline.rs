@@ -1169,6 +1169,13 @@ pub fn read_partial(dir: &Path) -> Result<Partial> {
 fn check_part_files(dir: &Path, part: &Partial) -> Result<()> {
     use sha2::Digest;
     for file in &part.files {
+        // Only the row files merge reads: a hand-made list cannot point elsewhere.
+        if !["codes.csv", "rejects.csv", "counts.csv"].contains(&file.name.as_str()) {
+            return Err(Error::input(
+                crate::error::Location::file(dir.join("partial.json")),
+                format!("not a partial run: it lists {:?} among its row files", file.name),
+            ));
+        }
         let path = dir.join(&file.name);
         let mut f = std::fs::File::open(&path).map_err(|e| Error::io(&path, e))?;
         let (mut hasher, mut buf) = (sha2::Sha256::new(), vec![0u8; 1 << 16]);

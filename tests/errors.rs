@@ -115,6 +115,12 @@ fn merge_refuses_a_part_file_changed_since_its_run() {
     let err = dir.fails(&["merge", "p1", "p2", "--out", "m2"], 2);
     assert!(err.contains("p1/rejects.csv") && err.contains("not the file its run wrote"), "{err}");
     let mut part: serde_json::Value = serde_json::from_str(&dir.read("p1/partial.json")).unwrap();
+    let listed = part["files"].clone();
+    part["files"][0]["name"] = "../r.csv".into();
+    dir.write("p1/partial.json", part.to_string());
+    let err = dir.fails(&["merge", "p1", "p2", "--out", "m2"], 2);
+    assert!(err.contains("p1/partial.json") && err.contains("\"../r.csv\" among its row files"), "{err}");
+    part["files"] = listed;
     part.as_object_mut().unwrap().remove("files");
     dir.write("p1/partial.json", part.to_string());
     dir.ok(&["merge", "p1", "p2", "--out", "m3"]);
