@@ -22,7 +22,7 @@ use crate::lexicon::CompiledLexicon;
 use crate::matching::Scanner;
 use crate::report::{self, AtomicFile, Rounding, Summary, codes};
 use crate::survey::{Classifier, ClosedCell, Survey, TypeCell};
-use crate::tally::{RowCounts, Shape, Tally};
+use crate::tally::{PairCounts, RowCounts, Shape, Tally};
 
 /// How a run goes; none of these change the results except `strict`'s exit status.
 #[derive(Clone, Debug)]
@@ -278,8 +278,16 @@ impl<'a> Coder<'a> {
 
     /// Codes a chunk: tally, codes.csv and rejects.csv bytes, and (if `keep`) the rows.
     /// `codes` is the buffer the codes.csv rows go into (emptied first): a new one, or
-    /// one an earlier chunk's result gave back.
-    pub fn code_chunk(&self, scanner: &mut Scanner, chunk: &Chunk, keep: bool, mut codes: Vec<u8>) -> ChunkResult {
+    /// one an earlier chunk's result gave back. The rows' theme pairs are counted into
+    /// the worker's `pairs`, not the chunk's tally (see [`Tally::add_pairs_apart`]).
+    pub fn code_chunk(
+        &self,
+        scanner: &mut Scanner,
+        pairs: &mut PairCounts,
+        chunk: &Chunk,
+        keep: bool,
+        mut codes: Vec<u8>,
+    ) -> ChunkResult {
         codes.clear();
         let mut out = ChunkResult {
             index: chunk.index,
@@ -297,7 +305,7 @@ impl<'a> Coder<'a> {
             match self.code_row(scanner, raw, &mut out, keep) {
                 Ok(row) => {
                     let segments = self.segments(raw);
-                    out.tally.add(&row.counts(segments.iter().map(|s| s.as_str()).collect()));
+                    out.tally.add_pairs_apart(&row.counts(segments.iter().map(|s| s.as_str()).collect()), pairs);
                     if keep {
                         out.rows.push(row);
                     }
@@ -728,7 +736,10 @@ pub fn stream(
     // Chunks handed to the pool and not yet written: enough that no worker waits for
     // the writer or for a slow neighbour, and no more held than that.
     let in_flight = 2 * threads + 1;
-    let scanners: Mutex<Vec<Scanner>> = Mutex::new((0..threads).map(|_| Scanner::new()).collect());
+    // Per worker: its scanner, and the theme pairs of every chunk it codes (merged
+    // into the tally once, at the end: sums, so in any order).
+    let workers: Mutex<Vec<(Scanner, PairCounts)>> =
+        Mutex::new((0..threads).map(|_| (Scanner::new(), PairCounts::new(&coder.shape()))).collect());
     // codes.csv buffers the writer gives back once written, so chunks do not allocate
     // (and the allocator does not fragment on) a large buffer each.
     let buffers: Mutex<Vec<Vec<u8>>> = Mutex::new(Vec::new());
@@ -768,7 +779,7 @@ pub fn stream(
             permit_tx.send(()).expect("the permit channel has room for every permit");
         }
         let coordinator = {
-            let (coder, pool, scanners, buffers) = (&coder, &pool, &scanners, &buffers);
+            let (coder, pool, workers, buffers) = (&coder, &pool, &workers, &buffers);
             scope.spawn(move || {
                 pool.in_place_scope(|jobs| {
                     for (seq, chunk) in (0u64..).zip(rx.iter()) {
@@ -784,11 +795,20 @@ pub fn stream(
                         }
                         let done_tx = done_tx.clone();
                         jobs.spawn(move |_| {
-                            let mut scanner =
-                                scanners.lock().expect("scanner pool lock is never poisoned").pop().unwrap_or_default();
+                            let (mut scanner, mut pairs) = workers
+                                .lock()
+                                .expect("worker pool lock is never poisoned")
+                                .pop()
+                                .unwrap_or_else(|| (Scanner::new(), PairCounts::new(&coder.shape())));
                             let codes = buffers.lock().expect("buffer pool lock is never poisoned").pop();
-                            let r = coder.code_chunk(&mut scanner, &chunk, keep_rows, codes.unwrap_or_default());
-                            scanners.lock().expect("scanner pool lock is never poisoned").push(scanner);
+                            let r = coder.code_chunk(
+                                &mut scanner,
+                                &mut pairs,
+                                &chunk,
+                                keep_rows,
+                                codes.unwrap_or_default(),
+                            );
+                            workers.lock().expect("worker pool lock is never poisoned").push((scanner, pairs));
                             drop(chunk);
                             let _ = done_tx.send(Ok((seq, r)));
                         });
@@ -821,6 +841,9 @@ pub fn stream(
         coordinator.join().expect("the coordinator thread does not panic");
         Ok(reader_thread.join().expect("the reader thread does not panic"))
     })?;
+    for (_, pairs) in workers.into_inner().expect("worker pool lock is never poisoned") {
+        tally.merge_pairs(&pairs);
+    }
     Ok(StreamEnd { sha256, tally })
 }
 

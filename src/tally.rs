@@ -69,6 +69,28 @@ fn row_start(n: usize, a: usize) -> usize {
     a * (2 * n - a - 1) / 2
 }
 
+/// Theme-pair counts of each open question, kept apart from a [`Tally`] (see
+/// [`Tally::add_pairs_apart`]).
+#[derive(Clone, Debug, Default)]
+pub struct PairCounts(Vec<Pairs>);
+
+impl PairCounts {
+    /// Empty counts for tallies of `shape`.
+    pub fn new(shape: &Shape) -> PairCounts {
+        PairCounts((0..shape.open).map(|_| Pairs::new(shape.themes)).collect())
+    }
+}
+
+/// Where [`Counts::add`] counts an answer's theme pairs.
+enum PairsTo<'a> {
+    /// Nowhere (a group's counts).
+    Skip,
+    /// In the counts' own [`OpenCounts::pairs`].
+    Own,
+    /// In pair counts kept apart.
+    Apart(&'a mut PairCounts),
+}
+
 /// Most themes for which [`Pairs`] counts in an array (32,640 cells).
 pub const DENSE_PAIR_THEMES: usize = 256;
 
@@ -294,8 +316,8 @@ impl Counts {
     }
 
     /// Adds a row; `any` lists (sorted, once each) the themes it raised in any answer.
-    /// Theme pairs are counted only when `pairs` (for everyone, not per group).
-    fn add(&mut self, row: &RowCounts, any: &[u32], pairs: bool) {
+    /// Theme pairs are counted only for everyone, not per group: see [`PairsTo`].
+    fn add(&mut self, row: &RowCounts, any: &[u32], mut pairs: PairsTo) {
         self.respondents += 1;
         for (c, cell) in self.closed.iter_mut().zip(row.closed) {
             match *cell {
@@ -304,7 +326,7 @@ impl Counts {
                 ClosedCell::Unrecognised => c.unrecognised += 1,
             }
         }
-        for (o, answer) in self.open.iter_mut().zip(&row.open) {
+        for (q, (o, answer)) in self.open.iter_mut().zip(&row.open).enumerate() {
             match answer {
                 None => {}
                 Some(None) => o.non_answers += 1,
@@ -319,8 +341,11 @@ impl Counts {
                         o.hits[code.theme as usize] += code.hits.len() as u64;
                         o.matched_words[code.theme as usize] += code.matched_words();
                     }
-                    if pairs {
-                        o.pairs.add_each_pair(coding.codes.iter().map(|c| c.theme));
+                    let themes = coding.codes.iter().map(|c| c.theme);
+                    match &mut pairs {
+                        PairsTo::Skip => {}
+                        PairsTo::Own => o.pairs.add_each_pair(themes),
+                        PairsTo::Apart(apart) => apart.0[q].add_each_pair(themes),
                     }
                 }
             }
@@ -386,6 +411,26 @@ impl Tally {
 
     /// Adds one coded respondent.
     pub fn add(&mut self, row: &RowCounts) {
+        self.add_counting_pairs(row, PairsTo::Own);
+    }
+
+    /// [`Tally::add`], but the row's theme pairs go into `pairs`, to be merged in with
+    /// [`Tally::merge_pairs`]. A pipeline worker keeps one [`PairCounts`] for all its
+    /// chunks: a chunk's own pair array (79 KB a question for 141 themes, 261 KB for
+    /// 256) would be zeroed for each chunk and added cell by cell into the total, so
+    /// the cost of a chunk would grow with the square of the themes.
+    pub fn add_pairs_apart(&mut self, row: &RowCounts, pairs: &mut PairCounts) {
+        self.add_counting_pairs(row, PairsTo::Apart(pairs));
+    }
+
+    /// Adds pair counts kept apart ([`Tally::add_pairs_apart`]) to everyone's.
+    pub fn merge_pairs(&mut self, pairs: &PairCounts) {
+        for (o, p) in self.total.open.iter_mut().zip(&pairs.0) {
+            o.pairs.merge(p);
+        }
+    }
+
+    fn add_counting_pairs(&mut self, row: &RowCounts, pairs: PairsTo) {
         self.rows_read += 1;
         // Themes raised in any answer, each once: no allocation for the usual few.
         let mut buf = [0u32; 32];
@@ -410,7 +455,7 @@ impl Tally {
         any.sort_unstable();
         let len = dedup_sorted(any);
         let any = &any[..len];
-        self.total.add(row, any, true);
+        self.total.add(row, any, pairs);
         if let Some(cell) = row.respondent_type {
             let i = match cell {
                 TypeCell::Known(i) => i,
@@ -420,7 +465,7 @@ impl Tally {
                 }
             };
             self.types[i] += 1;
-            self.by_type[i].add(row, any, false);
+            self.by_type[i].add(row, any, PairsTo::Skip);
         }
         for (k, value) in row.segments.iter().enumerate() {
             let map = &mut self.by_segment[k];
@@ -429,7 +474,7 @@ impl Tally {
             if !map.contains_key(key) {
                 map.insert(key.to_string(), Counts::new(&self.shape));
             }
-            map.get_mut(key).expect("inserted above").add(row, any, false);
+            map.get_mut(key).expect("inserted above").add(row, any, PairsTo::Skip);
         }
     }
 
@@ -498,6 +543,11 @@ mod tests {
     }
 
     fn add(t: &mut Tally, r: &Row) {
+        add_to(t, r, None);
+    }
+
+    /// [`Tally::add`], or with `pairs` [`Tally::add_pairs_apart`].
+    fn add_to(t: &mut Tally, r: &Row, pairs: Option<&mut PairCounts>) {
         let codings: Vec<Option<Option<Coding>>> =
             r.open.iter().map(|o| o.as_ref().map(|x| x.as_ref().map(|v| coding(v)))).collect();
         let row = RowCounts {
@@ -509,7 +559,10 @@ mod tests {
             open: codings.iter().map(|o| o.as_ref().map(|x| x.as_ref())).collect(),
             segments: vec![r.seg],
         };
-        t.add(&row);
+        match pairs {
+            Some(p) => t.add_pairs_apart(&row, p),
+            None => t.add(&row),
+        }
     }
 
     #[test]
@@ -566,6 +619,31 @@ mod tests {
             parts.reverse();
             let mut merged = Tally::new(shape());
             for p in &parts { merged.merge(p); }
+            prop_assert_eq!(merged, whole);
+        }
+    }
+
+    proptest! {
+        /// Chunks whose pairs go to per-worker counts, merged at the end, give the
+        /// tally of one pass, whichever worker took which chunk.
+        #[test]
+        fn pairs_kept_apart_merge_to_the_whole(
+            rows in proptest::collection::vec(arb_row(), 0..40),
+            cuts in proptest::collection::vec(0usize..40, 0..5),
+            workers in proptest::collection::vec(0usize..3, 6),
+        ) {
+            let mut whole = Tally::new(shape());
+            for r in &rows { add(&mut whole, r); }
+            let mut cuts: Vec<usize> = cuts.into_iter().map(|c| c.min(rows.len())).collect();
+            cuts.push(0); cuts.push(rows.len()); cuts.sort();
+            let mut apart: Vec<PairCounts> = (0..3).map(|_| PairCounts::new(&shape())).collect();
+            let mut merged = Tally::new(shape());
+            for (k, w) in cuts.windows(2).enumerate() {
+                let mut chunk = Tally::new(shape());
+                for r in &rows[w[0]..w[1]] { add_to(&mut chunk, r, Some(&mut apart[workers[k]])); }
+                merged.merge(&chunk);
+            }
+            for p in &apart { merged.merge_pairs(p); }
             prop_assert_eq!(merged, whole);
         }
     }
