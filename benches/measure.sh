@@ -4,7 +4,8 @@
 #   bash benches/measure.sh [ROWS]        (default 1000000; data go to bench-data/)
 #
 # Generates the corpus and lexicons if missing, then times `codeframe run` with 1 and 2
-# threads on the 600- and 20,000-entry lexicons and on the plain 600-entry lexicon, and
+# threads on the 600- and 20,000-entry lexicons, on the plain 600-entry lexicon and on
+# the 600-entry lexicon with 19,400 entries that match nothing (lexicon size alone), and
 # the Python baseline (benches/baseline/baseline.py) on the plain lexicon, each under
 # /usr/bin/time -v, each after waiting for the machine to be quiet. Appends one
 # tab-separated line per run to bench-data/results.tsv: name, rows, input bytes, seconds,
@@ -28,6 +29,8 @@ CORPUS=$D/corpus-$ROWS.csv
 [ -f $D/lexicon-600.toml ] || $B generate lexicon --entries 600 --seed 1 --out $D/lexicon-600.toml
 [ -f $D/lexicon-20000.toml ] || $B generate lexicon --entries 20000 --seed 1 --out $D/lexicon-20000.toml
 [ -f $D/lexicon-600-plain.toml ] || $B generate lexicon --entries 600 --seed 1 --plain --out $D/lexicon-600-plain.toml
+# lexicon-600 and 19,400 entries that match nothing: 20,000 entries, lexicon-600's hits.
+[ -f $D/lexicon-600-inert-19400.toml ] || $B generate lexicon --entries 600 --inert 19400 --seed 1 --out $D/lexicon-600-inert-19400.toml
 BYTES=$(stat -L -c %s "$CORPUS")
 
 busy_ticks() { awk '/^cpu / {print $2+$3+$4+$7+$8+$9}' /proc/stat; }
@@ -71,7 +74,7 @@ measure() { # name, command...
     | tee -a $D/results.tsv
 }
 
-for lex in 600 20000 600-plain; do
+for lex in 600 20000 600-plain 600-inert-19400; do
   for t in 1 2; do
     measure "codeframe-$lex-t$t" $B run --survey $D/survey.toml --input "$CORPUS" --lexicon $D/lexicon-$lex.toml \
       --out $OUT/out-$lex-t$t --threads $t --quiet
@@ -79,3 +82,5 @@ for lex in 600 20000 600-plain; do
 done
 measure "python-baseline-600-plain" "$PYTHON" benches/baseline/baseline.py "$CORPUS" $D/lexicon-600-plain.toml $OUT/out-python
 "$PYTHON" benches/baseline/compare.py $OUT/out-600-plain-t1 $OUT/out-python
+# The inert entries change no code: the same codes.csv as lexicon-600's.
+cmp $OUT/out-600-t1/codes.csv $OUT/out-600-inert-19400-t1/codes.csv && echo "SAME CODES: lexicon-600 and lexicon-600-inert-19400"

@@ -46,7 +46,7 @@ pub fn fixture() -> Fixture {
         .iter()
         .map(|&entries| {
             let mut buf = Vec::new();
-            generate::write_lexicon(&mut buf, generator.vocabulary(), entries, SEED, LexiconFlavour::Full)
+            generate::write_lexicon(&mut buf, generator.vocabulary(), entries, 0, SEED, LexiconFlavour::Full)
                 .expect("writing to a Vec cannot fail");
             let toml = String::from_utf8(buf).expect("lexicons are UTF-8");
             let lexicon = Lexicon::from_str_with_path(&toml, Path::new("lexicon.toml")).expect("lexicon parses");

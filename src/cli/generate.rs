@@ -39,6 +39,11 @@ pub enum GenerateWhat {
         /// Entries (spread over about sqrt(entries) themes).
         #[arg(long)]
         entries: usize,
+        /// Also this many entries that match nothing (`qzx...vq` words, prefixes and
+        /// phrases), in themes of their own: the lexicon codes as it would without
+        /// them, so timing both shows what lexicon size alone costs.
+        #[arg(long, default_value_t = 0)]
+        inert: usize,
         /// Seed of the draw.
         #[arg(long, default_value_t = 1)]
         seed: u64,
@@ -84,10 +89,10 @@ pub fn execute(args: &GenerateArgs) -> Result<()> {
                 out.display()
             );
         }
-        GenerateWhat::Lexicon { entries, seed, plain, out } => {
+        GenerateWhat::Lexicon { entries, inert, seed, plain, out } => {
             let mut w = create(out)?;
             let flavour = if *plain { LexiconFlavour::Plain } else { LexiconFlavour::Full };
-            let n = generate::write_lexicon(&mut w, &Vocabulary::english(), *entries, *seed, flavour)
+            let n = generate::write_lexicon(&mut w, &Vocabulary::english(), *entries, *inert, *seed, flavour)
                 .map_err(|e| Error::io(out, e))?;
             w.flush().map_err(|e| Error::io(out, e))?;
             eprintln!("wrote a lexicon of {n} entries to {}", out.display());
