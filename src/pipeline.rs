@@ -738,8 +738,8 @@ pub fn stream(
     let in_flight = 2 * threads + 1;
     // Per worker: its scanner, and the theme pairs of every chunk it codes (merged
     // into the tally once, at the end: sums, so in any order).
-    let workers: Mutex<Vec<(Scanner, PairCounts)>> =
-        Mutex::new((0..threads).map(|_| (Scanner::new(), PairCounts::new(&coder.shape()))).collect());
+    let new_worker = || (Scanner::new(), PairCounts::new(&coder.shape()));
+    let workers: Mutex<Vec<(Scanner, PairCounts)>> = Mutex::new((0..threads).map(|_| new_worker()).collect());
     // codes.csv buffers the writer gives back once written, so chunks do not allocate
     // (and the allocator does not fragment on) a large buffer each.
     let buffers: Mutex<Vec<Vec<u8>>> = Mutex::new(Vec::new());
@@ -799,7 +799,7 @@ pub fn stream(
                                 .lock()
                                 .expect("worker pool lock is never poisoned")
                                 .pop()
-                                .unwrap_or_else(|| (Scanner::new(), PairCounts::new(&coder.shape())));
+                                .unwrap_or_else(new_worker);
                             let codes = buffers.lock().expect("buffer pool lock is never poisoned").pop();
                             let r = coder.code_chunk(
                                 &mut scanner,
@@ -1190,7 +1190,6 @@ pub fn read_partial(dir: &Path) -> Result<Partial> {
 
 /// Checks that the row files in a part's folder are the ones its run wrote.
 fn check_part_files(dir: &Path, part: &Partial) -> Result<()> {
-    use sha2::Digest;
     for file in &part.files {
         // Only the row files merge reads: a hand-made list cannot point elsewhere.
         if !["codes.csv", "rejects.csv", "counts.csv"].contains(&file.name.as_str()) {
@@ -1200,17 +1199,7 @@ fn check_part_files(dir: &Path, part: &Partial) -> Result<()> {
             ));
         }
         let path = dir.join(&file.name);
-        let mut f = std::fs::File::open(&path).map_err(|e| Error::io(&path, e))?;
-        let (mut hasher, mut buf) = (sha2::Sha256::new(), vec![0u8; 1 << 16]);
-        loop {
-            match std::io::Read::read(&mut f, &mut buf) {
-                Ok(0) => break,
-                Ok(n) => hasher.update(&buf[..n]),
-                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-                Err(e) => return Err(Error::io(&path, e)),
-            }
-        }
-        if crate::input::csv::hex(&hasher.finalize()) != file.sha256 {
+        if report::manifest::sha256_file(&path).map_err(|e| Error::io(&path, e))? != file.sha256 {
             return Err(Error::input(
                 crate::error::Location::file(&path),
                 format!(

@@ -416,7 +416,7 @@ impl Tally {
 
     /// [`Tally::add`], but the row's theme pairs go into `pairs`, to be merged in with
     /// [`Tally::merge_pairs`]. A pipeline worker keeps one [`PairCounts`] for all its
-    /// chunks: a chunk's own pair array (79 KB a question for 141 themes, 261 KB for
+    /// chunks: a chunk's own pair array (79 KB a question for 142 themes, 261 KB for
     /// 256) would be zeroed for each chunk and added cell by cell into the total, so
     /// the cost of a chunk would grow with the square of the themes.
     pub fn add_pairs_apart(&mut self, row: &RowCounts, pairs: &mut PairCounts) {

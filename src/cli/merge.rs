@@ -64,16 +64,14 @@ fn source(args: &MergeArgs) -> Result<SourceArgs> {
         return Ok(source);
     };
     let recorded = pipeline::read_partial(first)?.inputs;
-    let file = |role: &str| recorded.iter().find(|i| i.role == role).map(|i| i.path.clone());
-    let Some(survey) = file("survey") else {
-        return Err(Error::Usage(format!(
-            "{} was coded without a survey spec: give merge the --text-column (and --id-column) flags the parts were run with",
-            first.display()
-        )));
-    };
-    for (role, path, flag) in [("survey", Some(survey), "--survey"), ("lexicon", file("lexicon"), "--lexicon")] {
-        // The bundled demo's files are built in.
-        let Some(path) = path.filter(|p| !p.starts_with("<demo>")) else { continue };
+    // The file a part records for `role`: none for the bundled demo's (built in).
+    let file = |role: &str, flag: &str| -> Result<Option<PathBuf>> {
+        let Some(path) = recorded.iter().find(|i| i.role == role).map(|i| &i.path) else {
+            return Ok(None);
+        };
+        if path.starts_with("<demo>") {
+            return Ok(None);
+        }
         if !path.exists() {
             return Err(Error::Usage(format!(
                 "{} was coded with the {role} {}, which is not there from here: give it with {flag}",
@@ -81,10 +79,15 @@ fn source(args: &MergeArgs) -> Result<SourceArgs> {
                 path.display()
             )));
         }
-        match role {
-            "survey" => source.survey = Some(path),
-            _ => source.lexicon = Some(path),
-        }
+        Ok(Some(path.clone()))
+    };
+    if !recorded.iter().any(|i| i.role == "survey") {
+        return Err(Error::Usage(format!(
+            "{} was coded without a survey spec: give merge the --text-column (and --id-column) flags the parts were run with",
+            first.display()
+        )));
     }
+    source.survey = file("survey", "--survey")?;
+    source.lexicon = file("lexicon", "--lexicon")?;
     Ok(source)
 }

@@ -58,7 +58,7 @@ struct OutputJson {
 
 /// The SHA-256 of a file in hex, read in blocks: codes.csv can be larger than memory
 /// should be (reading it whole made peak RSS the size of codes.csv).
-fn sha256_file(path: &Path) -> std::io::Result<String> {
+pub(crate) fn sha256_file(path: &Path) -> std::io::Result<String> {
     use sha2::{Digest, Sha256};
     use std::io::Read;
     let mut file = std::fs::File::open(path)?;
