@@ -295,7 +295,8 @@ struct TermSlot {
 /// million types was no faster on a million rows, and cost 12 MB more per worker; a
 /// quarter as many made a million rows 17% slower, analysing words again after every
 /// clear). The figure is 3/4 of a power of two, so the hash table (which doubles past
-/// 3/4 full) does not double just before a clear.
+/// 3/4 full) stays at 131,072 slots (4 MB): [`Session::analyze`] clears before an
+/// answer whose words could take it past the bound.
 const VOCAB_LIMIT: usize = 3 << 15;
 
 /// The vocabulary bound in bytes: distinct huge "words" (a pasted base64 blob in every
@@ -565,14 +566,17 @@ impl Session {
 
     /// Analyses `text`, returning its tokens.
     pub fn analyze(&mut self, analyzer: &Analyzer, text: &str) -> &[Token] {
-        if self.terms.len() >= VOCAB_LIMIT || self.vocab_bytes > VOCAB_BYTES {
-            self.clear_vocabulary();
-        }
         self.words.clear();
         self.tokens.clear();
         tokenise::tokenise(text, &mut self.words);
         if analyzer.options.hyphenated_words {
             tokenise::join_hyphenated(text, &mut self.words);
+        }
+        // Cleared before an answer whose words could take the vocabulary past its
+        // bound, not after: past 3/4 of its slots the table would double (to 8 MB a
+        // worker) in the middle of the answer, only to be cleared after it.
+        if self.terms.len() + self.words.len() > VOCAB_LIMIT || self.vocab_bytes > VOCAB_BYTES {
+            self.clear_vocabulary();
         }
         // The slot of the word PREFETCH tokens ahead is requested before this one is
         // looked up, so its load overlaps the work on the words in between.
@@ -722,6 +726,36 @@ mod tests {
         assert_eq!(s.generation(), unstemmed, "no change, no clear");
         s.set_stemming(true);
         assert_eq!(stems(&mut s), ["run", "harass", "stalker"]);
+    }
+
+    #[test]
+    fn the_vocabulary_table_stays_at_its_bound_when_an_answer_crosses_it() {
+        let a = Analyzer::new();
+        let mut s = a.session();
+        // Answers of 1,000 new words each: the 99th starts 304 words short of the
+        // bound and would cross it a third of the way through.
+        let mut next = 0u32;
+        let mut answer = || {
+            let words: Vec<String> = (0..1000)
+                .map(|_| {
+                    next += 1;
+                    format!("w{next}x")
+                })
+                .collect();
+            words.join(" ")
+        };
+        let bound = VOCAB_LIMIT * 4 / 3;
+        let mut cleared = 0;
+        for _ in 0..120 {
+            let before = s.generation();
+            let text = answer();
+            let tokens = s.analyze(&a, &text).len();
+            assert_eq!(tokens, 1000);
+            cleared += usize::from(s.generation() != before);
+            assert!(s.vocabulary_len() <= VOCAB_LIMIT, "{} words", s.vocabulary_len());
+            assert!(s.vocab.slots.len() <= bound, "{} slots", s.vocab.slots.len());
+        }
+        assert_eq!(cleared, 1, "cleared once, before the answer that would cross the bound");
     }
 
     #[test]
