@@ -2,6 +2,7 @@
 # Reproduces the throughput and memory figures of BENCHMARKS.md.
 #
 #   bash benches/measure.sh [ROWS]        (default 1000000; data go to bench-data/)
+#   REPS=3 bash benches/measure.sh        (three rounds of every run, for medians)
 #
 # Generates the corpus and lexicons if missing, then times `codeframe run` with 1 and 2
 # threads on the 600- and 20,000-entry lexicons, on the plain 600-entry lexicon and on
@@ -45,6 +46,8 @@ QUIET_WAIT=${QUIET_WAIT:-900}
 # With autogroup scheduling (sched_autogroup_enabled) nice only ranks processes within
 # a session, so the session's autogroup gets the priority too.
 PRIORITY=${PRIORITY:-0}
+# REPS=3 measures everything three times (rounds, see below); results.tsv gets a line a run.
+REPS=${REPS:-1}
 if [ "$PRIORITY" != 0 ] && [ -w /proc/self/autogroup ]; then echo "$PRIORITY" > /proc/$$/autogroup || true; fi
 wait_quiet() {
   local waited=0 a b
@@ -74,13 +77,27 @@ measure() { # name, command...
     | tee -a $D/results.tsv
 }
 
-for lex in 600 20000 600-plain 600-inert-19400; do
-  for t in 1 2; do
-    measure "codeframe-$lex-t$t" $B run --survey $D/survey.toml --input "$CORPUS" --lexicon $D/lexicon-$lex.toml \
-      --out $OUT/out-$lex-t$t --threads $t --quiet
+FIRST_LINE=$(( $( [ -f $D/results.tsv ] && wc -l < $D/results.tsv || echo 0 ) + 1 ))
+# REPS rounds of every run, one round after the other, so that a slow spell of the
+# machine falls on every row rather than on one; summarise with the median of each row.
+for rep in $(seq "$REPS"); do
+  for lex in 600 20000 600-plain 600-inert-19400; do
+    for t in 1 2; do
+      measure "codeframe-$lex-t$t" $B run --survey $D/survey.toml --input "$CORPUS" --lexicon $D/lexicon-$lex.toml \
+        --out $OUT/out-$lex-t$t --threads $t --quiet
+    done
   done
+  measure "python-baseline-600-plain" "$PYTHON" benches/baseline/baseline.py "$CORPUS" $D/lexicon-600-plain.toml $OUT/out-python
 done
-measure "python-baseline-600-plain" "$PYTHON" benches/baseline/baseline.py "$CORPUS" $D/lexicon-600-plain.toml $OUT/out-python
 "$PYTHON" benches/baseline/compare.py $OUT/out-600-plain-t1 $OUT/out-python
 # The inert entries change no code: the same codes.csv as lexicon-600's.
 cmp $OUT/out-600-t1/codes.csv $OUT/out-600-inert-19400-t1/codes.csv && echo "SAME CODES: lexicon-600 and lexicon-600-inert-19400"
+# Per run name, this invocation's median MB/s (and the range) and its largest peak RSS.
+tail -n +"$FIRST_LINE" $D/results.tsv | sort -t$'\t' -k1,1 -k5,5g | awk -F'\t' '
+  { n[$1]++; v[$1, n[$1]] = $5; if ($7 > rss[$1]) rss[$1] = $7 }
+  END {
+    for (k in n) {
+      c = n[k]; m = (c % 2) ? v[k, (c + 1) / 2] : (v[k, c / 2] + v[k, c / 2 + 1]) / 2
+      printf "MEDIAN\t%s\t%d runs\t%.1f MB/s (%.1f to %.1f)\tpeak RSS up to %.1f MiB\n", k, c, m, v[k, 1], v[k, c], rss[k] / 1024
+    }
+  }' | sort
