@@ -49,23 +49,42 @@ impl Sketch {
         if words.len() < MIN_WORDS {
             return None;
         }
+        // The smallest distinct shingle hashes so far, ascending: the first `len`, the
+        // rest u32::MAX (which orders after any hash, and is never shifted in).
+        let mut mins = [u32::MAX; SKETCH_SIZE];
+        let mut len = 0;
+        // The whole-sequence hash is one chain of mixes, a word at a time; computed in
+        // the shingles' loop, its wait on each mix overlaps their work.
         let mut exact: u64 = 0x9e37_79b9_7f4a_7c15;
-        for &w in words {
+        for &w in &words[..3] {
             exact = mix(exact ^ w);
         }
-        let mut mins: Vec<u32> = Vec::with_capacity(SKETCH_SIZE + 1);
         for s in words.windows(4) {
+            exact = mix(exact ^ s[3]);
             let h = (mix(s[0] ^ s[1].rotate_left(16) ^ s[2].rotate_left(32) ^ s[3].rotate_left(48)) >> 32) as u32;
-            if mins.len() == SKETCH_SIZE && h >= mins[SKETCH_SIZE - 1] {
+            if (len == SKETCH_SIZE && h >= mins[SKETCH_SIZE - 1]) || mins[..len].contains(&h) {
                 continue;
             }
-            if let Err(pos) = mins.binary_search(&h) {
-                mins.insert(pos, h);
-                mins.truncate(SKETCH_SIZE);
+            // Insert h in order, the last one falling off: every lane takes its left
+            // neighbour (shifted up past h), h, or its own value, with no branch or
+            // copy to mispredict, where a binary search and a memmove did.
+            let mut next = mins;
+            for i in 0..SKETCH_SIZE {
+                let left = if i == 0 { 0 } else { mins[i - 1] };
+                next[i] = if left > h {
+                    left
+                } else if mins[i] > h {
+                    h
+                } else {
+                    mins[i]
+                };
             }
+            mins = next;
+            len = (len + 1).min(SKETCH_SIZE);
         }
-        let mut sketch = Sketch { exact, mins: [0; SKETCH_SIZE], len: mins.len() as u8 };
-        sketch.mins[..mins.len()].copy_from_slice(&mins);
+        // Unused lanes are 0, as partial results have always held them.
+        mins[len..].fill(0);
+        let sketch = Sketch { exact, mins, len: len as u8 };
         Some(sketch)
     }
 
@@ -378,6 +397,29 @@ mod tests {
         cut["respondent_len"] = 3.into();
         let cut: Member = serde_json::from_value(cut).unwrap();
         assert_eq!((cut.respondent(), cut.excerpt()), ("R-", "é1I am writing — to"));
+    }
+
+    proptest::proptest! {
+        /// The sketch holds the smallest distinct shingle hashes, as sorting them all
+        /// would give, with unused lanes 0. Words come from a small alphabet so that
+        /// shingles repeat.
+        #[test]
+        fn a_sketch_is_the_smallest_distinct_shingle_hashes(ids in proptest::collection::vec(0u64..6, 0..120)) {
+            let words: Vec<u64> = ids.iter().map(|&i| fnv1a(&i.to_le_bytes()) | 1).collect();
+            let sketch = Sketch::new(&words);
+            proptest::prop_assert_eq!(sketch.is_some(), words.len() >= MIN_WORDS);
+            if let Some(sketch) = sketch {
+                let mut all: Vec<u32> = words
+                    .windows(4)
+                    .map(|s| (mix(s[0] ^ s[1].rotate_left(16) ^ s[2].rotate_left(32) ^ s[3].rotate_left(48)) >> 32) as u32)
+                    .collect();
+                all.sort_unstable();
+                all.dedup();
+                all.truncate(SKETCH_SIZE);
+                proptest::prop_assert_eq!(sketch.mins(), &all[..]);
+                proptest::prop_assert!(sketch.mins[all.len()..].iter().all(|&h| h == 0));
+            }
+        }
     }
 
     #[test]
