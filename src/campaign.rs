@@ -88,6 +88,12 @@ impl Sketch {
         Some(sketch)
     }
 
+    /// Whether a sketch read from a file is one [`Sketch::new`] could have made: at
+    /// most [`SKETCH_SIZE`] hashes, ascending and distinct.
+    pub fn is_valid(&self) -> bool {
+        (self.len as usize) <= SKETCH_SIZE && self.mins().windows(2).all(|w| w[0] < w[1])
+    }
+
     /// The smallest shingle hashes, sorted ascending, at most [`SKETCH_SIZE`].
     pub fn mins(&self) -> &[u32] {
         &self.mins[..self.len as usize]

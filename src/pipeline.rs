@@ -255,13 +255,7 @@ impl<'a> Coder<'a> {
 
     /// The shape of tallies for this survey and lexicon.
     pub fn shape(&self) -> Shape {
-        Shape {
-            closed_options: self.survey.closed.iter().map(|q| q.options.len()).collect(),
-            open: self.survey.open.len(),
-            themes: self.lexicon.themes.len(),
-            types: self.survey.type_names().len(),
-            segments: self.survey.segments.len(),
-        }
+        shape(self.survey, self.lexicon)
     }
 
     /// Codes one open answer of question `q`.
@@ -556,6 +550,40 @@ mod map_as_list {
 }
 
 impl Extras {
+    /// Checks extras read from a file (a partial run's) against the shape of the
+    /// survey and lexicon: questions and themes that exist, example marks inside their
+    /// text, sketches [`crate::campaign::Sketch::new`] could have made. `Err` says
+    /// what is wrong.
+    fn check(&self, shape: &Shape) -> std::result::Result<(), String> {
+        let question =
+            |q: usize| if q < shape.open { Ok(()) } else { Err(format!("open question {q} does not exist")) };
+        let theme =
+            |t: u32| if (t as usize) < shape.themes { Ok(()) } else { Err(format!("theme {t} does not exist")) };
+        for (&(q, t), list) in &self.examples {
+            question(q)?;
+            theme(t)?;
+            for (_, e) in list {
+                let inside = |&(a, b): &(usize, usize)| {
+                    a <= b && b <= e.text.len() && e.text.is_char_boundary(a) && e.text.is_char_boundary(b)
+                };
+                if !e.spans.iter().all(inside) {
+                    return Err(format!("an example of respondent {:?} marks text it does not hold", e.respondent));
+                }
+            }
+        }
+        for (_, _, q, _) in &self.uncoded {
+            question(*q)?;
+        }
+        for m in &self.sketches {
+            question(m.question)?;
+            m.themes().try_for_each(theme)?;
+            if !m.sketch.is_valid() {
+                return Err(format!("the fingerprint of respondent {:?} is not one codeframe makes", m.respondent()));
+            }
+        }
+        Ok(())
+    }
+
     fn collect(&mut self, scanner: &mut Scanner, a: &Answer, campaigns: Campaigns, gates: &Gates) {
         for code in a.coding.codes.iter().filter(|c| c.via.is_none()) {
             if !Gates::open(gates.example(a.q, code.theme)) {
@@ -889,6 +917,7 @@ pub fn run(job: &Job, progress: &dyn Fn(Progress)) -> Result<Outcome> {
             format: PARTIAL_FORMAT.to_string(),
             codeframe_version: env!("CARGO_PKG_VERSION").to_string(),
             shard: options.shard,
+            columns: AdHocColumns::of(job),
             inputs,
             options: PartialOptions::of(&options),
             tally: tally.clone(),
@@ -900,17 +929,25 @@ pub fn run(job: &Job, progress: &dyn Fn(Progress)) -> Result<Outcome> {
         serde_json::to_writer(f.writer(), &part).map_err(|e| Error::io(&path, e.into()))?;
         f.commit()?;
         files.push(path);
+        strict_rejects(&options, &tally, out)?;
         let summary = Summary::new(job.survey, job.lexicon, &tally);
         return Ok(Outcome { tally, summary, files });
     }
     let summary = finish(job.survey, job.lexicon, &tally, extras, &inputs, &options, out, &mut files, &known)?;
+    strict_rejects(&options, &tally, out)?;
+    Ok(Outcome { tally, summary, files })
+}
+
+/// Under `--strict`, a run (a shard, a merge) whose rows were rejected fails, once its
+/// outputs are written.
+fn strict_rejects(options: &RunOptions, tally: &Tally, out: &Path) -> Result<()> {
     if options.strict && tally.rows_rejected > 0 {
         return Err(Error::Rejects {
             rejected: tally.rows_rejected,
             report: out.join("rejects.csv").display().to_string(),
         });
     }
-    Ok(Outcome { tally, summary, files })
+    Ok(())
 }
 
 /// Codes the input and writes only codes.csv rows to `out` (standard output, say) as
@@ -1056,10 +1093,48 @@ impl RowFiles {
     }
 }
 
+/// The shape of the tallies of a survey coded with a lexicon.
+pub fn shape(survey: &Survey, lexicon: &CompiledLexicon) -> Shape {
+    Shape {
+        closed_options: survey.closed.iter().map(|q| q.options.len()).collect(),
+        open: survey.open.len(),
+        themes: lexicon.themes.len(),
+        types: survey.type_names().len(),
+        segments: survey.segments.len(),
+    }
+}
+
 /// Version tag of partial.json.
 /// Version 2: campaign fingerprints hold 32-bit hashes, a member's id and excerpt in
-/// one string.
-pub const PARTIAL_FORMAT: &str = "codeframe-partial/2";
+/// one string. Version 3: a run without a survey spec records its columns.
+pub const PARTIAL_FORMAT: &str = "codeframe-partial/3";
+
+/// The columns a run without a survey spec was given (`--id-column`, `--text-column`):
+/// what stands in for the spec's hash when its parts are merged.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct AdHocColumns {
+    /// The id column, if any.
+    pub id_column: Option<String>,
+    /// The text columns, in order.
+    pub text_columns: Vec<String>,
+}
+
+impl AdHocColumns {
+    /// The columns of `job`'s survey, if it came from flags, not a spec file.
+    fn of(job: &Job) -> Option<AdHocColumns> {
+        (!job.config_files.iter().any(|c| c.role == "survey")).then(|| AdHocColumns {
+            id_column: job.survey.id_column.clone(),
+            text_columns: job.survey.open.iter().map(|o| o.column.clone()).collect(),
+        })
+    }
+
+    /// The flags that give these columns.
+    fn flags(&self) -> String {
+        let id = self.id_column.iter().map(|c| format!("--id-column {c:?}"));
+        let texts = self.text_columns.iter().map(|c| format!("--text-column {c:?}"));
+        id.chain(texts).collect::<Vec<_>>().join(" ")
+    }
+}
 
 /// What a partial run leaves for `codeframe merge`: its counts, kept extras, inputs
 /// and options. Its codes, counts and rejects are in the CSVs next to it, with rows.
@@ -1073,6 +1148,8 @@ pub struct Partial {
     pub shard: Option<Shard>,
     /// Spec, lexicon and responses, hashed.
     pub inputs: Vec<ManifestInput>,
+    /// Without a survey spec: the columns the run was given.
+    pub columns: Option<AdHocColumns>,
     /// Options that shape the outputs.
     pub options: PartialOptions,
     /// Counts.
@@ -1167,7 +1244,7 @@ impl PartialOptions {
 /// Reads the `partial.json` a partial run left in `dir`.
 pub fn read_partial(dir: &Path) -> Result<Partial> {
     let path = dir.join("partial.json");
-    let text = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
+    let text = std::fs::read(&path).map_err(|e| Error::io(&path, e))?;
     let not_partial =
         |e: serde_json::Error| Error::input(crate::error::Location::file(&path), format!("not a partial run: {e}"));
     // The tag first: a part from another version should say so, not fail on a field.
@@ -1175,7 +1252,7 @@ pub fn read_partial(dir: &Path) -> Result<Partial> {
     struct Tag {
         format: String,
     }
-    let tag: Tag = serde_json::from_str(&text).map_err(not_partial)?;
+    let tag: Tag = serde_json::from_slice(&text).map_err(not_partial)?;
     if tag.format != PARTIAL_FORMAT {
         return Err(Error::input(
             crate::error::Location::file(&path),
@@ -1185,7 +1262,7 @@ pub fn read_partial(dir: &Path) -> Result<Partial> {
             ),
         ));
     }
-    serde_json::from_str(&text).map_err(not_partial)
+    serde_json::from_slice(&text).map_err(not_partial)
 }
 
 /// Checks that the row files in a part's folder are the ones its run wrote.
@@ -1221,10 +1298,8 @@ pub fn merge(job: &Job, parts: &[PathBuf]) -> Result<Outcome> {
     if parts.is_empty() {
         return Err(Error::Usage("merge needs at least one partial run folder".into()));
     }
+    guard_merge_output(&job.out_dir, parts)?;
     let loaded: Vec<Partial> = parts.iter().map(|dir| read_partial(dir)).collect::<Result<_>>()?;
-    for (dir, part) in parts.iter().zip(&loaded) {
-        check_part_files(dir, part)?;
-    }
     let first = &loaded[0];
     let mismatch = |i: usize, what: &str| {
         Error::Usage(format!(
@@ -1235,8 +1310,8 @@ pub fn merge(job: &Job, parts: &[PathBuf]) -> Result<Outcome> {
     };
     let hashes = |p: &Partial| p.inputs.iter().map(|i| (i.role.clone(), i.sha256.clone())).collect::<Vec<_>>();
     for (i, p) in loaded.iter().enumerate().skip(1) {
-        if hashes(p) != hashes(first) {
-            return Err(mismatch(i, "their inputs (survey, lexicon or responses)"));
+        if hashes(p) != hashes(first) || p.columns != first.columns {
+            return Err(mismatch(i, "their inputs (survey, lexicon, columns or responses)"));
         }
         // Parquet copies are extra files, not different results: any part (or the
         // merge itself) asking for them is enough.
@@ -1244,38 +1319,82 @@ pub fn merge(job: &Job, parts: &[PathBuf]) -> Result<Outcome> {
             return Err(mismatch(i, "their options"));
         }
     }
-    // This run's spec and lexicon must be the ones the parts were coded with.
-    for c in &job.config_files {
-        if !first.inputs.iter().any(|i| i.role == c.role && i.sha256 == c.sha256) {
-            let recorded = match first.inputs.iter().find(|i| i.role == c.role) {
-                Some(i) => format!(": they were coded with {} (SHA-256 {})", i.path.display(), i.sha256),
-                None => format!(": they were coded without a {} file", c.role),
-            };
-            return Err(Error::Usage(format!(
-                "the {} {} is not the one the parts were coded with{recorded}",
-                c.role,
-                c.path.display()
-            )));
+    // This run's spec and lexicon (or, without a spec, its columns) must be the ones
+    // the parts were coded with.
+    for role in ["survey", "lexicon"] {
+        let recorded = first.inputs.iter().find(|i| i.role == role);
+        match (recorded, job.config_files.iter().find(|c| c.role == role)) {
+            (None, None) => {}
+            (Some(r), Some(c)) if r.sha256 == c.sha256 => {}
+            (Some(r), Some(c)) => {
+                return Err(Error::Usage(format!(
+                    "the {role} {} is not the one the parts were coded with: they were coded with {} (SHA-256 {})",
+                    c.path.display(),
+                    r.path.display(),
+                    r.sha256
+                )));
+            }
+            (Some(r), None) => {
+                return Err(Error::Usage(format!(
+                    "the parts were coded with the {role} {}, which merge was not given: give it with --{role}, or leave it out and merge reads the file the parts record",
+                    r.path.display()
+                )));
+            }
+            (None, Some(c)) => {
+                return Err(Error::Usage(format!(
+                    "the {role} {} is not the one the parts were coded with: they were coded without a {role} file",
+                    c.path.display()
+                )));
+            }
         }
+    }
+    let columns = AdHocColumns::of(job);
+    if first.columns != columns {
+        let flags = |c: &Option<AdHocColumns>| c.as_ref().map_or("a survey spec".into(), |c| c.flags());
+        return Err(Error::Usage(format!(
+            "the parts were coded with {}, but merge was given {}",
+            flags(&first.columns),
+            flags(&columns)
+        )));
+    }
+    // Nothing in a part is trusted before it is checked: its row files against their
+    // digests, its counts and extras against the shape of this survey and lexicon.
+    let shape = shape(job.survey, job.lexicon);
+    for (dir, part) in parts.iter().zip(&loaded) {
+        check_part_files(dir, part)?;
+        part.tally.check(&shape).and_then(|()| part.extras.check(&shape)).map_err(|why| {
+            Error::input(
+                crate::error::Location::file(dir.join("partial.json")),
+                format!("not a partial run this survey and lexicon can merge: {why}"),
+            )
+        })?;
     }
     let parquet = job.options.parquet || loaded.iter().any(|p| p.options.parquet);
     if parquet {
         report::parquet::ensure_available()?;
     }
     let n = first.shard.map_or(1, |s| s.n);
-    let mut seen: Vec<u32> = loaded.iter().map(|p| p.shard.map_or(1, |s| s.k)).collect();
+    let shard = |p: &Partial| p.shard.unwrap_or(Shard { k: 1, n: 1 });
+    if let Some(i) = loaded.iter().position(|p| shard(p).n != n) {
+        let (a, b) = (shard(first), shard(&loaded[i]));
+        return Err(mismatch(i, &format!("their shard counts (shard {}/{} and shard {}/{})", a.k, a.n, b.k, b.n)));
+    }
+    let mut seen: Vec<u32> = loaded.iter().map(|p| shard(p).k).collect();
     seen.sort_unstable();
-    if loaded.iter().any(|p| p.shard.map_or(1, |s| s.n) != n) || seen != (1..=n).collect::<Vec<_>>() {
+    if seen != (1..=n).collect::<Vec<_>>() {
         return Err(Error::Usage(format!("merge needs shards 1/{n} to {n}/{n} exactly once each; got {seen:?}")));
+    }
+    // Counts of all parts together must not overflow (each part's add up on their own).
+    if loaded.iter().try_fold(0u64, |sum, p| sum.checked_add(p.tally.rows_read)).is_none() {
+        return Err(Error::Usage(
+            "the parts together read more rows than can be counted: they are not parts of one run".into(),
+        ));
     }
     let out = &job.out_dir;
     std::fs::create_dir_all(out).map_err(|e| Error::io(out, e))?;
     let mut tally = first.tally.clone();
     let mut extras = Extras::default();
     for (i, p) in loaded.iter().enumerate() {
-        if p.tally.shape != tally.shape {
-            return Err(mismatch(i, "their tallies' shape"));
-        }
         if i > 0 {
             tally.merge(&p.tally);
         }
@@ -1298,7 +1417,25 @@ pub fn merge(job: &Job, parts: &[PathBuf]) -> Result<Outcome> {
     let inputs = first.inputs.clone();
     let summary =
         finish(job.survey, job.lexicon, &tally, extras, &inputs, &options, out, &mut files, &Known::default())?;
+    strict_rejects(&options, &tally, out)?;
     Ok(Outcome { tally, summary, files })
+}
+
+/// Refuses a merge's output folder that is a file or one of its parts (whose row files
+/// it would overwrite while reading them).
+fn guard_merge_output(out: &Path, parts: &[PathBuf]) -> Result<()> {
+    if out.exists() && !out.is_dir() {
+        return Err(Error::Usage(format!("--out {} is a file, not a folder", out.display())));
+    }
+    let Ok(out_dir) = out.canonicalize() else { return Ok(()) };
+    if let Some(part) = parts.iter().find(|p| p.canonicalize().is_ok_and(|p| p == out_dir)) {
+        return Err(Error::Usage(format!(
+            "--out {} is the part {}: merging into it would overwrite what it reads; choose another folder",
+            out.display(),
+            part.display()
+        )));
+    }
+    Ok(())
 }
 
 /// Merges row-ordered CSVs (codes, counts: a leading `row` column to strip; rejects:

@@ -259,6 +259,22 @@ pub struct Shape {
 /// Most distinct values kept per segment column; more fold into `(other)`.
 pub const MAX_SEGMENT_VALUES: usize = 200;
 
+impl std::fmt::Display for Shape {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let options: Vec<String> = self.closed_options.iter().map(|n| n.to_string()).collect();
+        write!(
+            f,
+            "{} closed questions (options: {}), {} open questions, {} themes, {} respondent types and {} segments",
+            self.closed_options.len(),
+            if options.is_empty() { "none".to_string() } else { options.join(", ") },
+            self.open,
+            self.themes,
+            self.types,
+            self.segments
+        )
+    }
+}
+
 /// What one respondent contributes to a tally.
 #[derive(Clone, Debug, Default)]
 pub struct RowCounts<'a> {
@@ -513,6 +529,100 @@ impl Tally {
     /// Rows coded (read minus rejected).
     pub fn rows_coded(&self) -> u64 {
         self.rows_read - self.rows_rejected
+    }
+
+    /// Checks a tally read from a file (a partial run's) before anything trusts it:
+    /// that it has `shape`, every array its length and every pair its themes, and
+    /// that its counts add up as counting rows makes them (rows read are coded or
+    /// rejected; every coded row has one respondent type, one value per segment and one
+    /// cell per closed question; a theme counts only coded answers). `Err` says what
+    /// is wrong.
+    pub fn check(&self, shape: &Shape) -> std::result::Result<(), String> {
+        if self.shape != *shape {
+            return Err(format!("it counts {}, where this survey and lexicon have {shape}", self.shape));
+        }
+        if self.rows_read.checked_sub(self.rows_rejected) != Some(self.total.respondents) {
+            return Err(format!(
+                "{} rows read are not {} respondents coded plus {} rejected",
+                self.rows_read, self.total.respondents, self.rows_rejected
+            ));
+        }
+        self.total.check(shape, "all respondents")?;
+        if self.types.len() != shape.types || self.by_type.len() != shape.types {
+            return Err(format!("it counts {} respondent types, not {}", self.types.len(), shape.types));
+        }
+        if shape.types > 0 && !sums_to(self.types.iter().copied(), self.total.respondents) {
+            return Err("its respondent types do not add up to its respondents".into());
+        }
+        if self.types_defaulted > self.total.respondents {
+            return Err("it has more defaulted respondent types than respondents".into());
+        }
+        for (i, (counts, &n)) in self.by_type.iter().zip(&self.types).enumerate() {
+            if counts.respondents != n {
+                return Err(format!("respondent type {i} counts {} respondents, not {n}", counts.respondents));
+            }
+            counts.check(shape, &format!("respondent type {i}"))?;
+        }
+        if self.by_segment.len() != shape.segments {
+            return Err(format!("it counts {} segments, not {}", self.by_segment.len(), shape.segments));
+        }
+        for (k, values) in self.by_segment.iter().enumerate() {
+            if !sums_to(values.values().map(|c| c.respondents), self.total.respondents) {
+                return Err(format!("segment {k}'s values do not add up to its respondents"));
+            }
+            for (value, counts) in values {
+                counts.check(shape, &format!("segment {k} value {value:?}"))?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Whether `counts` add up to exactly `total` (without overflowing on the way).
+fn sums_to(mut counts: impl Iterator<Item = u64>, total: u64) -> bool {
+    counts.try_fold(0u64, |sum, n| sum.checked_add(n)) == Some(total)
+}
+
+impl Counts {
+    /// [`Tally::check`] for one group's counts (`what` names it in the message).
+    fn check(&self, shape: &Shape, what: &str) -> std::result::Result<(), String> {
+        let bad = |why: String| Err(format!("{what}: {why}"));
+        let n = self.respondents;
+        if self.closed.len() != shape.closed_options.len() {
+            return bad(format!("{} closed questions, not {}", self.closed.len(), shape.closed_options.len()));
+        }
+        for (q, (c, &options)) in self.closed.iter().zip(&shape.closed_options).enumerate() {
+            if c.options.len() != options {
+                return bad(format!("closed question {q} has {} options, not {options}", c.options.len()));
+            }
+            if !sums_to(c.options.iter().copied().chain([c.nil, c.unrecognised]), n) {
+                return bad(format!("closed question {q}'s answers do not add up to {n} respondents"));
+            }
+        }
+        if self.open.len() != shape.open {
+            return bad(format!("{} open questions, not {}", self.open.len(), shape.open));
+        }
+        let themes = shape.themes;
+        for (q, o) in self.open.iter().enumerate() {
+            if [o.themes.len(), o.hits.len(), o.matched_words.len()] != [themes; 3] {
+                return bad(format!("open question {q} does not count {themes} themes"));
+            }
+            if o.answered.checked_add(o.non_answers).is_none_or(|a| a > n) || o.coded > o.answered {
+                return bad(format!(
+                    "open question {q} has more answers than respondents, or more coded than answered"
+                ));
+            }
+            if o.themes.iter().any(|&t| t > o.coded) {
+                return bad(format!("open question {q} has a theme raised by more answers than were coded"));
+            }
+            if let Some(((a, b), _)) = o.pairs.iter().find(|&((a, b), _)| a >= b || b as usize >= themes) {
+                return bad(format!("open question {q} pairs themes {a} and {b}, which are not two of {themes}"));
+            }
+        }
+        if self.any_question.len() != themes || self.any_question.iter().any(|&t| t > n) {
+            return bad(format!("its themes raised in any answer are not {themes} counts of at most {n}"));
+        }
+        Ok(())
     }
 }
 

@@ -85,7 +85,7 @@ fn merge_names_a_partial_of_another_format() {
     dir.ok(&["run", "--survey", "survey.toml", "--shard", "2/2", "--out", "p2", "-q"]);
     dir.ok(&["merge", "p1", "p2", "--survey", "survey.toml", "--out", "m"]);
     let text = dir.read("p2/partial.json");
-    dir.write("p2/partial.json", text.replace("codeframe-partial/2", "codeframe-partial/1"));
+    dir.write("p2/partial.json", text.replace(codeframe::pipeline::PARTIAL_FORMAT, "codeframe-partial/1"));
     let err = dir.fails(&["merge", "p1", "p2", "--survey", "survey.toml", "--out", "m2"], 2);
     assert!(
         err.contains("p2/partial.json") && err.contains("\"codeframe-partial/1\"") && err.contains("rerun the shards"),

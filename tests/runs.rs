@@ -287,9 +287,149 @@ fn merge_finds_the_spec_and_lexicon_the_parts_record() {
         "adhoc",
         "-q",
     ]);
-    let err = dir.fails(&["merge", "adhoc", "--out", "m3"], 2);
-    assert!(err.contains("adhoc was coded without a survey spec: give merge the --text-column"), "{err}");
-    dir.ok(&["merge", "adhoc", "--text-column", "why", "--lexicon", "moved.toml", "--out", "m3"]);
+    // It records them: merge alone takes them, and refuses others.
+    dir.ok(&["merge", "adhoc", "--out", "m3"]);
+    dir.ok(&["merge", "adhoc", "--text-column", "why", "--lexicon", "moved.toml", "--out", "m4"]);
+    assert_eq!(dir.read("m3/codes.csv"), dir.read("m4/codes.csv"));
+    let err = dir.fails(&["merge", "adhoc", "--text-column", "id", "--out", "m5"], 2);
+    assert!(
+        err.contains(r#"the parts were coded with --text-column "why", but merge was given --text-column "id""#),
+        "{err}"
+    );
+}
+
+/// A part coded without a spec records its id and text columns, and merge holds any
+/// columns it is given to them: swapped, fewer or more columns would put one column's
+/// counts under another's name, or index past the counts (a panic before).
+#[test]
+fn merge_holds_columns_given_without_a_spec_to_the_parts() {
+    let dir = Workdir::new();
+    dir.write(
+        "lex.toml",
+        "[[theme]]\nid = \"court\"\nterms = [\"court\", \"fee*\"]\n[[theme]]\nid = \"police\"\nterms = [\"police\"]\n",
+    );
+    dir.write("r.csv", "id,a,b,c\n1,court fees,police,x\n2,court,,x\n3,police,police,x\n4,,court,x\n");
+    let columns = ["--id-column", "id", "--text-column", "a", "--text-column", "b", "--lexicon", "lex.toml"];
+    dir.ok(&[&["run", "--input", "r.csv", "--out", "whole", "-q"][..], &columns].concat());
+    for k in 1..=2 {
+        let shard = format!("{k}/2");
+        let out = format!("p{k}");
+        dir.ok(&[&["run", "--input", "r.csv", "--shard", &shard, "--out", &out, "-q"][..], &columns].concat());
+    }
+    dir.ok(&["merge", "p1", "p2", "--out", "merged"]);
+    dir.ok(&[&["merge", "p1", "p2", "--out", "named"][..], &columns].concat());
+    for f in OUTPUTS {
+        assert_eq!(dir.read(&format!("whole/{f}")), dir.read(&format!("merged/{f}")), "{f}");
+        assert_eq!(dir.read(&format!("whole/{f}")), dir.read(&format!("named/{f}")), "{f}");
+    }
+    let recorded =
+        r#"the parts were coded with --id-column "id" --text-column "a" --text-column "b", but merge was given"#;
+    for given in [&["b", "a"][..], &["a"], &["a", "b", "c"], &["a", "c"]] {
+        let mut args = vec!["merge", "p1", "p2", "--out", "wrong", "--id-column", "id", "--lexicon", "lex.toml"];
+        for c in given {
+            args.extend(["--text-column", c]);
+        }
+        let err = dir.fails(&args, 2);
+        assert!(err.contains(recorded), "{given:?}: {err}");
+        assert!(!dir.join("wrong").exists(), "{given:?}: nothing is written");
+    }
+    // A spec where the parts had columns, or the other way round, is refused too.
+    dir.write("survey.toml", "id_column = \"id\"\n[[open]]\nid = \"a\"\n[[open]]\nid = \"b\"\n");
+    let err = dir.fails(&["merge", "p1", "p2", "--survey", "survey.toml", "--out", "wrong"], 2);
+    assert!(
+        err.contains("survey.toml is not the one the parts were coded with: they were coded without a survey file"),
+        "{err}"
+    );
+}
+
+/// A partial.json edited by hand (or by anything else) is checked before it is merged:
+/// counts that do not add up, a theme pair past the lexicon's themes, a fingerprint
+/// codeframe cannot make, an example marking text it does not hold, or bytes that
+/// are not UTF-8 are refused with exit 2, naming the file; nothing panics.
+#[test]
+fn merge_refuses_a_partial_json_whose_counts_do_not_hold() {
+    let dir = Workdir::new();
+    dir.write(
+        "lex.toml",
+        "[[theme]]\nid = \"court\"\nterms = [\"court\", \"fee*\"]\n[[theme]]\nid = \"police\"\nterms = [\"police\"]\n",
+    );
+    let rows: String = (1..=60)
+        .map(|i| {
+            format!(
+                "{i},{}\n",
+                [
+                    "court fees and the police came",
+                    "the police were slow and it cost a lot of money to get to court",
+                    "",
+                    "the court was slow and it cost a lot of money to go there"
+                ][i % 4]
+            )
+        })
+        .collect();
+    dir.write("r.csv", format!("id,a\n{rows}"));
+    let columns = ["--id-column", "id", "--text-column", "a", "--lexicon", "lex.toml"];
+    for k in 1..=2 {
+        let shard = format!("{k}/2");
+        let out = format!("p{k}");
+        dir.ok(&[&["run", "--input", "r.csv", "--shard", &shard, "--out", &out, "-q"][..], &columns].concat());
+    }
+    dir.ok(&["merge", "p1", "p2", "--out", "m"]);
+    // Shard 1 holds the odd rows: the long answers, with examples and fingerprints.
+    let good: serde_json::Value = serde_json::from_str(&dir.read("p1/partial.json")).unwrap();
+    type Edit = fn(&mut serde_json::Value);
+    let edits: [(&str, Edit); 8] = [
+        ("rows read are not", |p| p["tally"]["rows_read"] = u64::MAX.into()),
+        ("rows read are not", |p| p["tally"]["total"]["respondents"] = 1.into()),
+        ("pairs themes 0 and 99", |p| p["tally"]["total"]["open"][0]["pairs"] = serde_json::json!([[0, 99, 1]])),
+        ("does not count 2 themes", |p| p["tally"]["total"]["open"][0]["themes"] = serde_json::json!([1])),
+        ("more answers than respondents", |p| p["tally"]["total"]["open"][0]["answered"] = 1000.into()),
+        ("not one codeframe makes", |p| p["extras"]["sketches"][0]["sketch"]["len"] = 200.into()),
+        ("marks text it does not hold", |p| {
+            p["extras"]["examples"][0][1][0][1]["spans"] = serde_json::json!([[0, 100000]])
+        }),
+        ("open question 7 does not exist", |p| p["extras"]["uncoded"] = serde_json::json!([[2, "2", 7, "x"]])),
+    ];
+    for (expected, edit) in &edits {
+        let mut part = good.clone();
+        edit(&mut part);
+        dir.write("p1/partial.json", part.to_string());
+        let err = dir.fails(&["merge", "p1", "p2", "--out", "wrong"], 2);
+        assert!(err.contains("p1/partial.json") && err.contains(expected), "{expected}: {err}");
+    }
+    std::fs::write(dir.join("p1/partial.json"), [&good.to_string().into_bytes()[..], b"\xff"].concat()).unwrap();
+    let err = dir.fails(&["merge", "p1", "p2", "--out", "wrong"], 2);
+    assert!(err.contains("p1/partial.json") && err.contains("not a partial run"), "{err}");
+    // Merging into one of the parts would overwrite what it reads.
+    dir.write("p1/partial.json", good.to_string());
+    let err = dir.fails(&["merge", "p1", "p2", "--out", "p1"], 2);
+    assert!(err.contains("--out p1 is the part p1"), "{err}");
+}
+
+/// Under `--strict`, a shard whose rows were rejected fails as a whole run does, with
+/// its outputs written; so does the merge of its parts.
+#[test]
+fn strict_holds_for_shards_and_their_merge() {
+    let dir = Workdir::new();
+    dir.write("lex.toml", "[[theme]]\nid = \"court\"\nterms = [\"court\"]\n");
+    dir.write("r.csv", "id,a\n1,court\n1,a duplicate id\n3,court\n4,court\n");
+    let columns = ["--id-column", "id", "--text-column", "a", "--lexicon", "lex.toml", "--strict", "-q"];
+    dir.fails(&[&["run", "--input", "r.csv", "--out", "whole"][..], &columns].concat(), 1);
+    let mut failed = 0;
+    for k in 1..=2 {
+        let shard = format!("{k}/2");
+        let out = format!("p{k}");
+        let args = [&["run", "--input", "r.csv", "--shard", &shard, "--out", &out][..], &columns].concat();
+        let status = dir.run(&args).status;
+        assert!(status.success() || status.code() == Some(1), "{args:?}: {status:?}");
+        failed += u32::from(status.code() == Some(1));
+        assert!(dir.join(&out).join("partial.json").exists());
+    }
+    assert_eq!(failed, 1, "the shard with the rejected row fails");
+    let err = dir.fails(&["merge", "p1", "p2", "--out", "merged"], 1);
+    assert!(err.contains("1 row(s) rejected under --strict"), "{err}");
+    for f in OUTPUTS {
+        assert_eq!(dir.read(&format!("whole/{f}")), dir.read(&format!("merged/{f}")), "{f}");
+    }
 }
 
 /// `--input -` reads standard input as a file is read, and `--codes-only` writes to

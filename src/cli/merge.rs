@@ -21,8 +21,9 @@ pub struct MergeArgs {
     /// parts were run with `--parquet`).
     #[arg(long)]
     pub parquet: bool,
-    /// The survey spec and lexicon the parts were coded with (checked against their
-    /// hashes). Without them, the files the first part records are read.
+    /// The survey spec (or id and text columns) and lexicon the parts were coded with,
+    /// checked against what they record. What is not given is taken from the first
+    /// part's record.
     #[command(flatten)]
     pub source: SourceArgs,
 }
@@ -41,9 +42,10 @@ pub fn execute(args: &MergeArgs) -> Result<()> {
         config_files: loaded.config_files,
     };
     let outcome = pipeline::merge(&job, &args.parts)?;
+    let parts = args.parts.len();
     outln!(
-        "merged {} parts: {} respondents coded ({} rows read, {} rejected)",
-        args.parts.len(),
+        "merged {parts} part{}: {} respondents coded ({} rows read, {} rejected)",
+        if parts == 1 { "" } else { "s" },
         outcome.summary.respondents,
         outcome.summary.rows.read,
         outcome.summary.rows.rejected
@@ -52,21 +54,18 @@ pub fn execute(args: &MergeArgs) -> Result<()> {
     Ok(())
 }
 
-/// The flags that name the spec and lexicon: as given, or, when none names them, the
-/// files the first part records (each part's hashes are checked against them).
+/// The flags that name the spec and lexicon: as given, and for each not given, what
+/// the first part records (a spec file or, without one, the id and text columns; a
+/// lexicon file). Each part's hashes are then checked against what is loaded.
 fn source(args: &MergeArgs) -> Result<SourceArgs> {
     let mut source = args.source.clone();
-    let named = source.survey.is_some()
-        || source.lexicon.is_some()
-        || source.input.is_some()
-        || !source.text_columns.is_empty();
-    let Some(first) = args.parts.first().filter(|_| !named) else {
+    let Some(first) = args.parts.first() else {
         return Ok(source);
     };
-    let recorded = pipeline::read_partial(first)?.inputs;
+    let part = pipeline::read_partial(first)?;
     // The file a part records for `role`: none for the bundled demo's (built in).
     let file = |role: &str, flag: &str| -> Result<Option<PathBuf>> {
-        let Some(path) = recorded.iter().find(|i| i.role == role).map(|i| &i.path) else {
+        let Some(path) = part.inputs.iter().find(|i| i.role == role).map(|i| &i.path) else {
             return Ok(None);
         };
         if path.starts_with("<demo>") {
@@ -81,13 +80,18 @@ fn source(args: &MergeArgs) -> Result<SourceArgs> {
         }
         Ok(Some(path.clone()))
     };
-    if !recorded.iter().any(|i| i.role == "survey") {
-        return Err(Error::Usage(format!(
-            "{} was coded without a survey spec: give merge the --text-column (and --id-column) flags the parts were run with",
-            first.display()
-        )));
+    let survey_given = source.survey.is_some() || !source.text_columns.is_empty();
+    if !survey_given {
+        match &part.columns {
+            Some(columns) => {
+                source.text_columns = columns.text_columns.clone();
+                source.id_column = source.id_column.take().or_else(|| columns.id_column.clone());
+            }
+            None => source.survey = file("survey", "--survey")?,
+        }
     }
-    source.survey = file("survey", "--survey")?;
-    source.lexicon = file("lexicon", "--lexicon")?;
+    if source.lexicon.is_none() {
+        source.lexicon = file("lexicon", "--lexicon")?;
+    }
     Ok(source)
 }
