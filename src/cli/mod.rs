@@ -173,8 +173,9 @@ pub struct SourceArgs {
     /// Keep rows whose respondent id was seen before (default: reject them).
     #[arg(long)]
     pub allow_duplicate_ids: bool,
-    /// Worker threads (default: one per core). Results do not depend on it.
-    #[arg(long, default_value_t = 0)]
+    /// Worker threads, at most 1024 (0, the default: one per core). Results do not
+    /// depend on it.
+    #[arg(long, default_value_t = 0, value_parser = threads)]
     pub threads: usize,
 }
 
@@ -214,6 +215,20 @@ fn lexicon_bytes(path: &Path) -> Result<Vec<u8>> {
         all.extend_from_slice(&bytes);
     }
     Ok(all)
+}
+
+/// The most `--threads` accepted: far above any machine's cores, and low enough that
+/// a typo (`--threads 100000`) is refused at once instead of spawning threads until
+/// memory runs out.
+pub const MAX_THREADS: usize = 1024;
+
+/// Parses a `--threads` value: 0 (one per core) up to [`MAX_THREADS`].
+fn threads(s: &str) -> std::result::Result<usize, String> {
+    let n: usize = s.trim().parse().map_err(|_| format!("not a whole number from 0 to {MAX_THREADS}"))?;
+    if n > MAX_THREADS {
+        return Err(format!("over the limit of {MAX_THREADS} threads (0 means one per core)"));
+    }
+    Ok(n)
 }
 
 /// Parses a `--delimiter` value: one ASCII character, or `tab`/`\t`.
