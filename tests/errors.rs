@@ -82,6 +82,19 @@ fn threads_over_the_bound_are_refused() {
     dir.ok(&["run", "--survey", "survey.toml", "--threads", "0", "--out", "o", "-q"]);
 }
 
+/// A repeated `--text-column` used to code the column twice (every code and frequency
+/// row doubled); it is refused, naming the column.
+#[test]
+fn a_repeated_text_column_is_refused() {
+    let dir = fixture();
+    let args = ["run", "--input", "r.csv", "--id-column", "id", "--lexicon", "lex.toml", "--out", "o", "-q"];
+    let twice = [&args[..], &["--text-column", "why", "--text-column", "why"]].concat();
+    let err = dir.fails(&twice, 2);
+    assert!(err.contains("--text-column \"why\" is given twice"), "{err}");
+    assert!(!dir.join("o").exists());
+    dir.ok(&[&args[..], &["--text-column", "why"]].concat());
+}
+
 #[test]
 fn refuses_to_overwrite_an_input() {
     let dir = fixture();

@@ -240,6 +240,12 @@ pub fn delimiter(s: &str) -> Result<u8> {
     }
 }
 
+/// The first name given twice (spaces around it ignored, as when columns are matched).
+fn repeated(names: &[String]) -> Option<&str> {
+    let mut seen = std::collections::HashSet::new();
+    names.iter().map(|n| n.trim()).find(|n| !seen.insert(*n))
+}
+
 /// What a dictionary reader skipped (garbage lines, conditional entries): shown, so
 /// nothing in a lexicon is dropped unseen; the first few, then a count.
 fn print_reader_warnings(lexicon: &Lexicon) {
@@ -286,6 +292,11 @@ impl SourceArgs {
                 return Err(Error::Usage(
                     "--input without --survey needs at least one --text-column (and usually --id-column)".into(),
                 ));
+            }
+            if let Some(c) = repeated(&self.text_columns) {
+                return Err(Error::Usage(format!(
+                    "--text-column {c:?} is given twice: each column is coded once, name it once"
+                )));
             }
             Survey::ad_hoc(self.id_column.clone(), &self.text_columns)
         };
