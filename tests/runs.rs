@@ -360,3 +360,31 @@ fn standard_input_and_codes_only_make_a_filter() {
 
 /// codes.csv's header line.
 const CODES_HEADER: &str = "respondent_id,question,theme,hits,entry,line,matched,start,end,spans\n";
+
+/// `--quiet` silences every summary line: a partial run's `partial run: ...` and
+/// `--codes-only`'s count; errors, warnings and the rejected rows still print.
+#[test]
+fn quiet_silences_every_summary_line() {
+    let dir = Workdir::new();
+    dir.write("lex.toml", "[[theme]]\nid = \"cost\"\nterms = [\"cost\"]\n");
+    dir.write("r.csv", "id,why\n1,the cost\n2,nothing\n");
+    let base = ["run", "--input", "r.csv", "--id-column", "id", "--text-column", "why", "--lexicon", "lex.toml"];
+    let stderr = |args: &[&str], input: &[u8]| {
+        let out = dir.run_with_stdin(&[&base[..], args].concat(), input);
+        assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8(out.stderr).unwrap()
+    };
+    assert!(stderr(&["--partial", "--out", "p1"], b"").contains("partial run: 2 rows coded"));
+    assert_eq!(stderr(&["--partial", "--out", "p2", "-q"], b""), "");
+    assert_eq!(stderr(&["--shard", "1/2", "--out", "p3", "--quiet"], b""), "");
+    assert!(stderr(&["--codes-only"], b"").contains("2 rows read, 2 coded, 0 rejected"));
+    assert_eq!(stderr(&["--codes-only", "-q"], b""), "");
+    // Rejected rows are the filter's reject report: listed even under -q.
+    dir.write("bad.csv", "id,why\n1,the cost\n1,again\n");
+    let mut quiet = base.to_vec();
+    quiet[2] = "bad.csv";
+    quiet.extend(["--codes-only", "-q"]);
+    let out = dir.run_with_stdin(&quiet, b"");
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(out.status.success() && err.contains("already seen") && !err.contains("rows read"), "{err}");
+}
