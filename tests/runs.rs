@@ -350,7 +350,16 @@ fn standard_input_and_codes_only_make_a_filter() {
     rows.sort_by_key(|(row, _)| *row);
     let whole: String = rows.into_iter().map(|(_, line)| line).collect();
     assert_eq!(format!("{CODES_HEADER}{whole}"), dir.read("file/codes.csv"));
-    for flag in [&["--out", "o"][..], &["--measure", "counts"], &["--one-decimal"], &["--workbook-codes", "5"]] {
+    for flag in [
+        &["--out", "o"][..],
+        &["--measure", "counts"],
+        &["--one-decimal"],
+        &["--largest-remainder"],
+        &["--workbook-codes", "5"],
+        &["--campaign-min", "3"],
+        &["--no-campaigns"],
+        &["--parquet"],
+    ] {
         let out = filter(flag);
         assert_eq!(out.status.code(), Some(2), "{flag:?}");
         let stderr = String::from_utf8_lossy(&out.stderr);

@@ -38,7 +38,7 @@ pub struct RunArgs {
     #[arg(long, default_value_t = 5, conflicts_with = "codes_only")]
     pub campaign_min: usize,
     /// Do not look for campaign responses.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "codes_only")]
     pub no_campaigns: bool,
     /// Code only shard K of N (rows whose number r has (r - 1) mod N = K - 1) and write
     /// partial results for `codeframe merge`.
