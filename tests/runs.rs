@@ -397,3 +397,31 @@ fn quiet_silences_every_summary_line() {
     let err = String::from_utf8(out.stderr).unwrap();
     assert!(out.status.success() && err.contains("already seen") && !err.contains("rows read"), "{err}");
 }
+
+/// The manifest records rounding as JSON (`{"decimals": 1, "largest_remainder": true}`),
+/// not as Rust debug text, and merged shards' manifest still equals the single run's.
+#[test]
+fn manifest_rounding_is_a_json_object() {
+    let dir = Workdir::new();
+    dir.write("lex.toml", "[[theme]]\nid = \"cost\"\nterms = [\"cost\"]\n");
+    dir.write(
+        "survey.toml",
+        "id_column = \"id\"\nlexicon = \"lex.toml\"\nresponses = \"r.csv\"\n[[open]]\nid = \"why\"\n",
+    );
+    dir.write("r.csv", "id,why\n1,the cost\n2,none\n3,cost again\n");
+    let rounding = |out: &str| {
+        let m: serde_json::Value = serde_json::from_str(&dir.read(&format!("{out}/manifest.json"))).unwrap();
+        m["options"]["rounding"].clone()
+    };
+    dir.ok(&["run", "--survey", "survey.toml", "--out", "plain", "-q"]);
+    assert_eq!(rounding("plain"), serde_json::json!({"decimals": 0, "largest_remainder": false}));
+    let flags = ["--one-decimal", "--largest-remainder", "-q"];
+    dir.ok(&[&["run", "--survey", "survey.toml", "--out", "whole"][..], &flags].concat());
+    assert_eq!(rounding("whole"), serde_json::json!({"decimals": 1, "largest_remainder": true}));
+    for k in 1..=2 {
+        let (shard, out) = (format!("{k}/2"), format!("p{k}"));
+        dir.ok(&[&["run", "--survey", "survey.toml", "--shard", &shard, "--out", &out][..], &flags].concat());
+    }
+    dir.ok(&["merge", "p1", "p2", "--out", "merged"]);
+    assert_eq!(dir.read("whole/manifest.json"), dir.read("merged/manifest.json"));
+}
