@@ -398,6 +398,24 @@ fn quiet_silences_every_summary_line() {
     assert!(out.status.success() && err.contains("already seen") && !err.contains("rows read"), "{err}");
 }
 
+/// `--codes-only` writes nothing to standard output when the input fails before its
+/// header (it used to write codes.csv's header first); a header-only input gives the
+/// header.
+#[test]
+fn a_filter_failing_before_the_header_writes_nothing() {
+    let dir = Workdir::new();
+    dir.write("lex.toml", "[[theme]]\nid = \"cost\"\nterms = [\"cost\"]\n");
+    let empty = ["run", "--input", "-", "--id-column", "id", "--text-column", "why", "--lexicon", "lex.toml"];
+    let out = dir.run_with_stdin(&[&empty[..], &["--codes-only"]].concat(), b"");
+    assert_eq!(out.status.code(), Some(2), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("<stdin>: the file is empty"));
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "");
+    // A header only: the header, as a run's codes.csv has it.
+    let out = dir.run_with_stdin(&[&empty[..], &["--codes-only"]].concat(), b"id,why\n");
+    assert!(out.status.success());
+    assert_eq!(String::from_utf8(out.stdout).unwrap(), CODES_HEADER);
+}
+
 /// The manifest records rounding as JSON (`{"decimals": 1, "largest_remainder": true}`),
 /// not as Rust debug text, and merged shards' manifest still equals the single run's.
 #[test]
