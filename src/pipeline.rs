@@ -963,13 +963,22 @@ pub fn codes_only(
     let stdout = |e: std::io::Error| Error::io("<stdout>", e);
     let mut header = options.partial.then_some("row").into_iter().collect::<Vec<_>>();
     header.extend(codes::CODES_HEADER);
-    codes::write_header(out, &header).map_err(stdout)?;
+    // The header goes out with the first chunk (or at the end of an input with no
+    // rows), so an input that fails before its own header leaves standard output empty.
+    let mut header_written = false;
     let mut rejects = Vec::new();
     let end = stream(survey, lexicon, input, options, false, |r| {
+        if !header_written {
+            codes::write_header(out, &header).map_err(stdout)?;
+            header_written = true;
+        }
         out.write_all(&r.codes).map_err(stdout)?;
         rejects.extend_from_slice(r.rejects.get_ref());
         Ok(())
     })?;
+    if !header_written {
+        codes::write_header(out, &header).map_err(stdout)?;
+    }
     out.flush().map_err(stdout)?;
     Ok((end.tally, rejects))
 }

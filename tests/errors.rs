@@ -68,6 +68,33 @@ fn usage_errors_exit_2() {
     assert!(err.contains("--text-column"), "{err}");
 }
 
+/// `--threads` has a bound: a huge value is refused at once (it used to spawn threads
+/// until the run hung or ran out of memory), naming the flag, the value and the bound.
+#[test]
+fn threads_over_the_bound_are_refused() {
+    let dir = fixture();
+    for value in ["1025", "100000", "18446744073709551615", "99999999999999999999999"] {
+        let err = dir.fails(&["run", "--survey", "survey.toml", "--threads", value, "--out", "o"], 2);
+        assert!(err.contains("--threads") && err.contains(value) && err.contains("1024"), "{err}");
+        assert!(!dir.join("o").exists());
+    }
+    dir.ok(&["run", "--survey", "survey.toml", "--threads", "1024", "--out", "o", "-q"]);
+    dir.ok(&["run", "--survey", "survey.toml", "--threads", "0", "--out", "o", "-q"]);
+}
+
+/// A repeated `--text-column` used to code the column twice (every code and frequency
+/// row doubled); it is refused, naming the column.
+#[test]
+fn a_repeated_text_column_is_refused() {
+    let dir = fixture();
+    let args = ["run", "--input", "r.csv", "--id-column", "id", "--lexicon", "lex.toml", "--out", "o", "-q"];
+    let twice = [&args[..], &["--text-column", "why", "--text-column", "why"]].concat();
+    let err = dir.fails(&twice, 2);
+    assert!(err.contains("--text-column \"why\" is given twice"), "{err}");
+    assert!(!dir.join("o").exists());
+    dir.ok(&[&args[..], &["--text-column", "why"]].concat());
+}
+
 #[test]
 fn refuses_to_overwrite_an_input() {
     let dir = fixture();

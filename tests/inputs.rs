@@ -244,3 +244,52 @@ fn init_on_a_spreadsheet_records_the_sheet_and_skips_dates() {
     dir.ok(&["run", "--survey", "survey.toml", "--out", "o", "-q"]);
     assert!(dir.read("o/summary.json").contains("\"respondents\": 4"));
 }
+
+/// A column the run reads that the header holds twice is refused in every format,
+/// naming the file, the column and both positions: reading the first and dropping the
+/// second's answers unseen was the old behaviour. Names repeated among columns the run
+/// does not read stay accepted (exports repeat labels).
+#[test]
+fn a_used_column_twice_in_the_header_is_refused_in_every_format() {
+    let dir = fixture();
+    let run = |input: &str| dir.fails(&["run", "--survey", "survey.toml", "--input", input, "--out", "o"], 2);
+    let want = "column \"why\" appears more than once in the header (columns 3 and 5)";
+
+    let csv = "id,submitted,why,q1,why\n1,2024-03-15,the cost,Yes,the fees\n";
+    dir.write("twice.csv", csv);
+    let err = run("twice.csv");
+    assert!(err.contains(&format!("twice.csv:1: {want}")), "{err}");
+    let out = dir.run_with_stdin(&["run", "--survey", "survey.toml", "--input", "-", "--codes-only"], csv.as_bytes());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains(&format!("<stdin>:1: {want}")), "{err}");
+    // Case-insensitive matches count too when no cell matches exactly.
+    dir.write("case.csv", "id,submitted,WHY,q1,Why\n1,2024-03-15,the cost,Yes,the fees\n");
+    assert!(run("case.csv").contains("columns 3 and 5"));
+
+    let mut book = Workbook::new();
+    let sheet = book.add_worksheet();
+    for (c, name) in ["id", "submitted", "why", "q1", "why"].iter().enumerate() {
+        sheet.write_string(0, c as u16, *name).unwrap();
+    }
+    sheet.write_number(1, 0, 1.0).unwrap();
+    sheet.write_string(1, 2, "the cost").unwrap();
+    dir.write("twice.xlsx", book.save_to_buffer().unwrap());
+    let err = run("twice.xlsx");
+    assert!(err.contains("twice.xlsx:1") && err.contains(want), "{err}");
+
+    dir.write(
+        "twice.jsonl",
+        "{\"id\": 1, \"submitted\": \"x\", \"Why\": \"the cost\", \"q1\": \"Yes\", \"WHY\": \"fees\"}\n",
+    );
+    let err = run("twice.jsonl");
+    assert!(
+        err.contains("twice.jsonl: column \"why\" appears more than once in the header (columns 3 and 5)"),
+        "{err}"
+    );
+
+    // Repeated names the survey does not read are fine.
+    dir.write("unused.csv", "id,note,q1,note,why\n1,a,Yes,b,the cost\n");
+    dir.ok(&["run", "--survey", "survey.toml", "--input", "unused.csv", "--out", "u", "-q"]);
+    assert!(dir.read("u/codes.csv").contains("cost"));
+}

@@ -490,7 +490,16 @@ fn standard_input_and_codes_only_make_a_filter() {
     rows.sort_by_key(|(row, _)| *row);
     let whole: String = rows.into_iter().map(|(_, line)| line).collect();
     assert_eq!(format!("{CODES_HEADER}{whole}"), dir.read("file/codes.csv"));
-    for flag in [&["--out", "o"][..], &["--measure", "counts"], &["--one-decimal"], &["--workbook-codes", "5"]] {
+    for flag in [
+        &["--out", "o"][..],
+        &["--measure", "counts"],
+        &["--one-decimal"],
+        &["--largest-remainder"],
+        &["--workbook-codes", "5"],
+        &["--campaign-min", "3"],
+        &["--no-campaigns"],
+        &["--parquet"],
+    ] {
         let out = filter(flag);
         assert_eq!(out.status.code(), Some(2), "{flag:?}");
         let stderr = String::from_utf8_lossy(&out.stderr);
@@ -500,3 +509,77 @@ fn standard_input_and_codes_only_make_a_filter() {
 
 /// codes.csv's header line.
 const CODES_HEADER: &str = "respondent_id,question,theme,hits,entry,line,matched,start,end,spans\n";
+
+/// `--quiet` silences every summary line: a partial run's `partial run: ...` and
+/// `--codes-only`'s count; errors, warnings and the rejected rows still print.
+#[test]
+fn quiet_silences_every_summary_line() {
+    let dir = Workdir::new();
+    dir.write("lex.toml", "[[theme]]\nid = \"cost\"\nterms = [\"cost\"]\n");
+    dir.write("r.csv", "id,why\n1,the cost\n2,nothing\n");
+    let base = ["run", "--input", "r.csv", "--id-column", "id", "--text-column", "why", "--lexicon", "lex.toml"];
+    let stderr = |args: &[&str], input: &[u8]| {
+        let out = dir.run_with_stdin(&[&base[..], args].concat(), input);
+        assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8(out.stderr).unwrap()
+    };
+    assert!(stderr(&["--partial", "--out", "p1"], b"").contains("partial run: 2 rows coded"));
+    assert_eq!(stderr(&["--partial", "--out", "p2", "-q"], b""), "");
+    assert_eq!(stderr(&["--shard", "1/2", "--out", "p3", "--quiet"], b""), "");
+    assert!(stderr(&["--codes-only"], b"").contains("2 rows read, 2 coded, 0 rejected"));
+    assert_eq!(stderr(&["--codes-only", "-q"], b""), "");
+    // Rejected rows are the filter's reject report: listed even under -q.
+    dir.write("bad.csv", "id,why\n1,the cost\n1,again\n");
+    let mut quiet = base.to_vec();
+    quiet[2] = "bad.csv";
+    quiet.extend(["--codes-only", "-q"]);
+    let out = dir.run_with_stdin(&quiet, b"");
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(out.status.success() && err.contains("already seen") && !err.contains("rows read"), "{err}");
+}
+
+/// `--codes-only` writes nothing to standard output when the input fails before its
+/// header (it used to write codes.csv's header first); a header-only input gives the
+/// header.
+#[test]
+fn a_filter_failing_before_the_header_writes_nothing() {
+    let dir = Workdir::new();
+    dir.write("lex.toml", "[[theme]]\nid = \"cost\"\nterms = [\"cost\"]\n");
+    let empty = ["run", "--input", "-", "--id-column", "id", "--text-column", "why", "--lexicon", "lex.toml"];
+    let out = dir.run_with_stdin(&[&empty[..], &["--codes-only"]].concat(), b"");
+    assert_eq!(out.status.code(), Some(2), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("<stdin>: the file is empty"));
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "");
+    // A header only: the header, as a run's codes.csv has it.
+    let out = dir.run_with_stdin(&[&empty[..], &["--codes-only"]].concat(), b"id,why\n");
+    assert!(out.status.success());
+    assert_eq!(String::from_utf8(out.stdout).unwrap(), CODES_HEADER);
+}
+
+/// The manifest records rounding as JSON (`{"decimals": 1, "largest_remainder": true}`),
+/// not as Rust debug text, and merged shards' manifest still equals the single run's.
+#[test]
+fn manifest_rounding_is_a_json_object() {
+    let dir = Workdir::new();
+    dir.write("lex.toml", "[[theme]]\nid = \"cost\"\nterms = [\"cost\"]\n");
+    dir.write(
+        "survey.toml",
+        "id_column = \"id\"\nlexicon = \"lex.toml\"\nresponses = \"r.csv\"\n[[open]]\nid = \"why\"\n",
+    );
+    dir.write("r.csv", "id,why\n1,the cost\n2,none\n3,cost again\n");
+    let rounding = |out: &str| {
+        let m: serde_json::Value = serde_json::from_str(&dir.read(&format!("{out}/manifest.json"))).unwrap();
+        m["options"]["rounding"].clone()
+    };
+    dir.ok(&["run", "--survey", "survey.toml", "--out", "plain", "-q"]);
+    assert_eq!(rounding("plain"), serde_json::json!({"decimals": 0, "largest_remainder": false}));
+    let flags = ["--one-decimal", "--largest-remainder", "-q"];
+    dir.ok(&[&["run", "--survey", "survey.toml", "--out", "whole"][..], &flags].concat());
+    assert_eq!(rounding("whole"), serde_json::json!({"decimals": 1, "largest_remainder": true}));
+    for k in 1..=2 {
+        let (shard, out) = (format!("{k}/2"), format!("p{k}"));
+        dir.ok(&[&["run", "--survey", "survey.toml", "--shard", &shard, "--out", &out][..], &flags].concat());
+    }
+    dir.ok(&["merge", "p1", "p2", "--out", "merged"]);
+    assert_eq!(dir.read("whole/manifest.json"), dir.read("merged/manifest.json"));
+}

@@ -173,8 +173,9 @@ pub struct SourceArgs {
     /// Keep rows whose respondent id was seen before (default: reject them).
     #[arg(long)]
     pub allow_duplicate_ids: bool,
-    /// Worker threads (default: one per core). Results do not depend on it.
-    #[arg(long, default_value_t = 0)]
+    /// Worker threads, at most 1024 (0, the default: one per core). Results do not
+    /// depend on it.
+    #[arg(long, default_value_t = 0, value_parser = threads)]
     pub threads: usize,
 }
 
@@ -216,6 +217,20 @@ fn lexicon_bytes(path: &Path) -> Result<Vec<u8>> {
     Ok(all)
 }
 
+/// The most `--threads` accepted: far above any machine's cores, and low enough that
+/// a typo (`--threads 100000`) is refused at once instead of spawning threads until
+/// memory runs out.
+pub const MAX_THREADS: usize = 1024;
+
+/// Parses a `--threads` value: 0 (one per core) up to [`MAX_THREADS`].
+fn threads(s: &str) -> std::result::Result<usize, String> {
+    let n: usize = s.trim().parse().map_err(|_| format!("not a whole number from 0 to {MAX_THREADS}"))?;
+    if n > MAX_THREADS {
+        return Err(format!("over the limit of {MAX_THREADS} threads (0 means one per core)"));
+    }
+    Ok(n)
+}
+
 /// Parses a `--delimiter` value: one ASCII character, or `tab`/`\t`.
 pub fn delimiter(s: &str) -> Result<u8> {
     match s {
@@ -223,6 +238,12 @@ pub fn delimiter(s: &str) -> Result<u8> {
         s if s.len() == 1 && s.is_ascii() => Ok(s.as_bytes()[0]),
         _ => Err(Error::Usage(format!("--delimiter must be one ASCII character, not {s:?}"))),
     }
+}
+
+/// The first name given twice (spaces around it ignored, as when columns are matched).
+fn repeated(names: &[String]) -> Option<&str> {
+    let mut seen = std::collections::HashSet::new();
+    names.iter().map(|n| n.trim()).find(|n| !seen.insert(*n))
 }
 
 /// What a dictionary reader skipped (garbage lines, conditional entries): shown, so
@@ -271,6 +292,11 @@ impl SourceArgs {
                 return Err(Error::Usage(
                     "--input without --survey needs at least one --text-column (and usually --id-column)".into(),
                 ));
+            }
+            if let Some(c) = repeated(&self.text_columns) {
+                return Err(Error::Usage(format!(
+                    "--text-column {c:?} is given twice: each column is coded once, name it once"
+                )));
             }
             Survey::ad_hoc(self.id_column.clone(), &self.text_columns)
         };

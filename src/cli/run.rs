@@ -38,7 +38,7 @@ pub struct RunArgs {
     #[arg(long, default_value_t = 5, conflicts_with = "codes_only")]
     pub campaign_min: usize,
     /// Do not look for campaign responses.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "codes_only")]
     pub no_campaigns: bool,
     /// Code only shard K of N (rows whose number r has (r - 1) mod N = K - 1) and write
     /// partial results for `codeframe merge`.
@@ -63,7 +63,9 @@ pub struct RunArgs {
     /// for pandas, polars, DuckDB and Spark.
     #[arg(long, conflicts_with = "codes_only")]
     pub parquet: bool,
-    /// No progress bar and no summary on the terminal.
+    /// No progress bar and no summary on the terminal (nor the one-line count of a
+    /// partial run or of `--codes-only`); errors, warnings and `--codes-only`'s
+    /// rejected rows still print.
     #[arg(long, short)]
     pub quiet: bool,
 }
@@ -103,7 +105,9 @@ pub fn execute(args: &RunArgs) -> Result<()> {
         if !rejects.is_empty() {
             eprint!("rejected rows (line,row,respondent_id,column,reason):\n{}", String::from_utf8_lossy(&rejects));
         }
-        eprintln!("{} rows read, {} coded, {} rejected", tally.rows_read, tally.rows_coded(), tally.rows_rejected);
+        if !args.quiet {
+            eprintln!("{} rows read, {} coded, {} rejected", tally.rows_read, tally.rows_coded(), tally.rows_rejected);
+        }
         if options.strict && tally.rows_rejected > 0 {
             return Err(codeframe::error::Error::Rejects { rejected: tally.rows_rejected, report: "stderr".into() });
         }
@@ -134,13 +138,17 @@ pub fn execute(args: &RunArgs) -> Result<()> {
         b.finish_and_clear();
     }
     let outcome = result?;
+    // Under --quiet errors and warnings still print; the summary lines do not.
+    if args.quiet {
+        return Ok(());
+    }
     if job.options.partial {
         eprintln!(
             "partial run: {} rows coded, {} rejected; combine the parts with `codeframe merge`",
             outcome.tally.rows_coded(),
             outcome.tally.rows_rejected
         );
-    } else if !args.quiet {
+    } else {
         print_summary(&outcome, &args.out, started.elapsed())?;
     }
     Ok(())

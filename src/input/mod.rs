@@ -351,15 +351,26 @@ pub struct Columns {
 }
 
 impl Columns {
-    /// Resolves the survey's columns in `header`; `Err` names the first missing one.
+    /// Resolves the survey's columns in `header`; `Err` names the first missing one, or
+    /// the first one the header holds twice (with both 1-based positions).
+    ///
+    /// A name matches a header cell exactly (spaces around either ignored), or failing
+    /// that, ignoring ASCII case. A column the survey uses must match one cell only:
+    /// taking the first of two would drop the other's answers unseen. Repeated names
+    /// among the columns the survey does not use are fine (exports repeat labels).
     pub fn resolve(survey: &Survey, header: &[String]) -> std::result::Result<Columns, String> {
         let find = |name: &str| -> std::result::Result<usize, String> {
-            let trimmed = name.trim();
-            header
-                .iter()
-                .position(|h| h.trim() == trimmed)
-                .or_else(|| header.iter().position(|h| h.trim().eq_ignore_ascii_case(trimmed)))
-                .ok_or_else(|| missing_column(name, header))
+            match Columns::matches(name, header).as_slice() {
+                [] => Err(missing_column(name, header)),
+                [i] => Ok(*i),
+                [i, j, ..] => Err(format!(
+                    "column {:?} appears more than once in the header (columns {} and {}): \
+                     rename one so it is clear which to read",
+                    shown_name(name.trim()),
+                    i + 1,
+                    j + 1
+                )),
+            }
         };
         Ok(Columns {
             header: header.to_vec(),
@@ -369,6 +380,24 @@ impl Columns {
             open: survey.open.iter().map(|q| find(&q.column)).collect::<std::result::Result<_, _>>()?,
             segments: survey.segments.iter().map(|s| find(&s.column)).collect::<std::result::Result<_, _>>()?,
         })
+    }
+
+    /// Whether every column the survey names is in `header`, once or more: how a
+    /// spreadsheet's header row is told from the rows above it.
+    pub fn all_present(survey: &Survey, header: &[String]) -> bool {
+        survey.column_names().iter().all(|name| !Columns::matches(name, header).is_empty())
+    }
+
+    /// The positions (at most two) of the header cells `name` matches: exact matches,
+    /// or if there are none, matches ignoring ASCII case.
+    fn matches(name: &str, header: &[String]) -> Vec<usize> {
+        let name = name.trim();
+        let exact: Vec<usize> =
+            header.iter().enumerate().filter(|(_, h)| h.trim() == name).map(|(i, _)| i).take(2).collect();
+        if !exact.is_empty() {
+            return exact;
+        }
+        header.iter().enumerate().filter(|(_, h)| h.trim().eq_ignore_ascii_case(name)).map(|(i, _)| i).take(2).collect()
     }
 
     /// Name of column `i`.
@@ -448,6 +477,21 @@ mod tests {
                 let _ = r.sha256();
             }
         }
+    }
+
+    #[test]
+    fn a_used_column_twice_in_the_header_is_an_error_an_unused_one_is_not() {
+        let survey = Survey::ad_hoc(Some("id".into()), &["text".into()]);
+        let header = |names: &[&str]| names.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        let err = Columns::resolve(&survey, &header(&["id", "text", "note", " text "])).unwrap_err();
+        assert!(err.contains("column \"text\" appears more than once in the header (columns 2 and 4)"), "{err}");
+        let err = Columns::resolve(&survey, &header(&["ID", "text", "Id"])).unwrap_err();
+        assert!(err.contains("column \"id\" appears more than once in the header (columns 1 and 3)"), "{err}");
+        // An exact match wins over ones differing in case; unused names may repeat.
+        let ok = Columns::resolve(&survey, &header(&["note", "id", "note", "text", "Text"])).unwrap();
+        assert_eq!((ok.id, ok.open), (Some(1), vec![3]));
+        assert!(Columns::all_present(&survey, &header(&["id", "text", "text"])));
+        assert!(!Columns::all_present(&survey, &header(&["id", "txt"])));
     }
 
     #[test]

@@ -95,7 +95,7 @@ impl SheetReader {
             return Err(Error::input(Location::file(&name).in_sheet(&sheet), "the sheet is empty: no header row"));
         };
         let header_index = if super::wants_columns(survey) {
-            match top.iter().position(|row| Columns::resolve(survey, &texts(row)).is_ok()) {
+            match top.iter().position(|row| Columns::all_present(survey, &texts(row))) {
                 Some(i) => i,
                 None => {
                     let err = Columns::resolve(survey, &named(texts(top[likely]))).err().unwrap_or_default();

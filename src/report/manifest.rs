@@ -32,7 +32,7 @@ struct InputJson {
 struct OptionsJson {
     measure: String,
     strict: bool,
-    rounding: String,
+    rounding: RoundingJson,
     delimiter: String,
     encoding: String,
     sheet: Option<String>,
@@ -41,6 +41,13 @@ struct OptionsJson {
     workbook_codes: u32,
     dictionary_terms: &'static str,
     dictionary_duplicates: &'static str,
+}
+
+/// How percentages are rounded (`--one-decimal`, `--largest-remainder`).
+#[derive(Serialize)]
+struct RoundingJson {
+    decimals: u8,
+    largest_remainder: bool,
 }
 
 #[derive(Serialize)]
@@ -102,7 +109,10 @@ pub fn write(
         options: OptionsJson {
             measure: format!("{:?}", options.measure).to_lowercase(),
             strict: options.strict,
-            rounding: format!("{:?}", options.rounding),
+            rounding: RoundingJson {
+                decimals: options.rounding.decimals,
+                largest_remainder: options.rounding.largest_remainder,
+            },
             delimiter: options.read.delimiter.map(|d| (d as char).to_string()).unwrap_or_else(|| "auto".into()),
             encoding: options.read.encoding.clone().unwrap_or_else(|| "auto".into()),
             sheet: options.read.sheet.clone(),
