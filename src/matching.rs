@@ -650,4 +650,17 @@ mod tests {
         let lex = CompiledLexicon::new(&lex).unwrap();
         assert_eq!(matched(&lex, "a PIN, not a pin; CPS reps but cps reps"), ["PIN", "CPS reps"]);
     }
+
+    /// `=word` (and a TOML `exact` list) means "not stemmed": in a case-sensitive
+    /// theme the case still counts (it matched `nhs` and `cost` before).
+    #[test]
+    fn exact_words_keep_a_case_sensitive_theme_s_case() {
+        let mut lex = Lexicon::new("t");
+        let mut t = Theme::new("a");
+        t.options.case_sensitive = true;
+        t.entries = vec![Entry::new(Rule::parse("=NHS").unwrap()), Entry::new(Rule::parse("=CoSt").unwrap())];
+        lex.themes.push(t);
+        let lex = CompiledLexicon::new(&lex).unwrap();
+        assert_eq!(matched(&lex, "NHS nhs Nhs CoSt cost COST"), ["NHS", "CoSt"]);
+    }
 }

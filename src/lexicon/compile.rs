@@ -524,8 +524,14 @@ impl CompiledLexicon {
                     if words.is_empty() {
                         return Err(format!("`={w}` holds no word"));
                     }
+                    // Exact means not stemmed; a case-sensitive theme also keeps the case.
                     for aw in words {
-                        seq.push(self.intern(Pattern { kind: PatternKind::Exact, text: aw.term.norm }));
+                        let p = if opts.case_sensitive {
+                            Pattern { kind: PatternKind::Cased, text: aw.raw.into() }
+                        } else {
+                            Pattern { kind: PatternKind::Exact, text: aw.term.norm }
+                        };
+                        seq.push(self.intern(p));
                     }
                 }
                 TermToken::Stem(s) => {
