@@ -34,6 +34,36 @@ fn unknown_question_in_lexicon_names_the_line() {
     );
 }
 
+/// An entry's own `questions` are checked as a theme's are, and may not leave its
+/// theme's questions (the entry could never count): both were accepted silently.
+#[test]
+fn an_entry_s_questions_are_checked_against_the_survey_and_its_theme() {
+    let dir = fixture();
+    dir.write("lex.toml", "[[theme]]\nid = \"cost\"\nterms = [\n  { term = \"cost\", questions = [\"q9\"] },\n]\n");
+    let err = dir.fails(&["run", "--survey", "survey.toml", "--out", "o"], 2);
+    assert!(
+        err.contains("lex.toml:")
+            && err.contains("an entry of theme `cost` applies to question `q9`, which the survey does not have"),
+        "{err}"
+    );
+    dir.write("survey.toml", format!("{SURVEY}[[open]]\nid = \"how\"\n"));
+    dir.write("r.csv", "id,why,how\n1,the cost,the cost\n");
+    dir.write(
+        "lex.toml",
+        "[[theme]]\nid = \"cost\"\nquestions = [\"why\"]\nterms = [\n  { term = \"cost\", questions = [\"how\"] },\n]\n",
+    );
+    let err = dir.fails(&["run", "--survey", "survey.toml", "--out", "o"], 2);
+    assert!(
+        err.contains("applies to question `how`, but the theme applies only to `why`: the entry could never count"),
+        "{err}"
+    );
+    // `lexicon check` lists it with the entry's line.
+    let out = dir.run(&["lexicon", "check", "lex.toml", "--survey", "survey.toml"]);
+    assert_eq!(out.status.code(), Some(1));
+    let listed = String::from_utf8_lossy(&out.stdout);
+    assert!(listed.contains("lex.toml:5: an entry of theme `cost` applies to question `how`"), "{listed}");
+}
+
 #[test]
 fn malformed_toml_names_its_line() {
     let dir = fixture();

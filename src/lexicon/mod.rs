@@ -383,23 +383,52 @@ impl Lexicon {
         Ok(())
     }
 
-    /// Checks that every question a theme names is one of `questions`.
+    /// Checks that every question a theme or an entry names is one of `questions`,
+    /// and that an entry names only questions its theme applies to (elsewhere it could
+    /// never match).
     pub fn check_questions(&self, questions: &[&str]) -> Result<()> {
+        let error = |line: Option<u64>, message: String| {
+            let mut loc = Location::file(&self.source);
+            if let Some(l) = line {
+                loc = loc.at_line(l);
+            }
+            Err(Error::config(loc, message))
+        };
         for t in &self.themes {
             for q in &t.questions {
                 if !questions.contains(&q.as_str()) {
-                    let mut loc = Location::file(&self.source);
-                    if let Some(l) = t.line {
-                        loc = loc.at_line(l);
-                    }
-                    return Err(Error::config(
-                        loc,
+                    return error(
+                        t.line,
                         format!(
                             "theme `{}` applies to question `{q}`, which the survey does not have (open questions: {})",
                             t.id,
                             questions.join(", ")
                         ),
-                    ));
+                    );
+                }
+            }
+            for e in t.entries.iter().chain(&t.exclusions) {
+                for q in &e.questions {
+                    if !questions.contains(&q.as_str()) {
+                        return error(
+                            e.line.or(t.line),
+                            format!(
+                                "an entry of theme `{}` applies to question `{q}`, which the survey does not have (open questions: {})",
+                                t.id,
+                                questions.join(", ")
+                            ),
+                        );
+                    }
+                    if !t.applies_to(q) {
+                        return error(
+                            e.line.or(t.line),
+                            format!(
+                                "an entry of theme `{}` applies to question `{q}`, but the theme applies only to {}: the entry could never count",
+                                t.id,
+                                t.questions.iter().map(|q| format!("`{q}`")).collect::<Vec<_>>().join(", ")
+                            ),
+                        );
+                    }
                 }
             }
         }
