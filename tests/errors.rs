@@ -64,6 +64,30 @@ fn an_entry_s_questions_are_checked_against_the_survey_and_its_theme() {
     assert!(listed.contains("lex.toml:5: an entry of theme `cost` applies to question `how`"), "{listed}");
 }
 
+/// A theme id with a line break would break codes.csv rows and Markdown tables, and a
+/// NaN threshold or weight would make a theme that can never be asserted: each is an
+/// error with its line (all were accepted silently).
+#[test]
+fn theme_ids_thresholds_and_weights_must_be_usable() {
+    let dir = fixture();
+    let cases = [
+        ("[[theme]]\nid = \"a\\nb\"\nterms = [\"cost\"]\n", "lex.toml:1: theme id \"a\\nb\" holds a line break"),
+        (
+            "[[theme]]\nid = \"a\"\nthreshold = nan\nterms = [\"cost\"]\n",
+            "lex.toml:1: theme `a`: threshold NaN is not a finite number",
+        ),
+        (
+            "[[theme]]\nid = \"a\"\nterms = [\n  { term = \"cost\", weight = inf },\n]\n",
+            "lex.toml:4: theme `a`: an entry's weight inf is not a finite number",
+        ),
+    ];
+    for (lexicon, expected) in cases {
+        dir.write("lex.toml", lexicon);
+        let err = dir.fails(&["run", "--survey", "survey.toml", "--out", "o"], 2);
+        assert!(err.contains(expected), "{expected}: {err}");
+    }
+}
+
 #[test]
 fn malformed_toml_names_its_line() {
     let dir = fixture();

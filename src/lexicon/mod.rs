@@ -361,6 +361,27 @@ impl Lexicon {
             if t.id.trim().is_empty() {
                 return Err(Error::config(loc(t.line), "a theme has an empty id"));
             }
+            if t.id.chars().any(char::is_control) {
+                return Err(Error::config(
+                    loc(t.line),
+                    format!(
+                        "theme id {:?} holds a line break or another control character: ids are written in CSV, Markdown and JSON",
+                        t.id
+                    ),
+                ));
+            }
+            if !t.options.threshold.is_finite() {
+                return Err(Error::config(
+                    loc(t.line),
+                    format!("theme `{}`: threshold {} is not a finite number", t.id, t.options.threshold),
+                ));
+            }
+            if let Some(e) = t.entries.iter().chain(&t.exclusions).find(|e| !e.weight.is_finite()) {
+                return Err(Error::config(
+                    loc(e.line.or(t.line)),
+                    format!("theme `{}`: an entry's weight {} is not a finite number", t.id, e.weight),
+                ));
+            }
             if let Some(first) = self.themes[..i].iter().find(|o| o.id == t.id) {
                 let at = first.line.map(|l| format!(" (first at line {l})")).unwrap_or_default();
                 return Err(Error::config(loc(t.line), format!("duplicate theme id `{}`{at}", t.id)));

@@ -32,6 +32,18 @@ pub fn md_escape(s: &str) -> String {
     out
 }
 
+/// `s` as an inline code span that stays one cell of a table: a fence of more
+/// backticks than any run inside it (padded when `s` starts or ends with one), `|`
+/// escaped as GitHub's tables need even in code, line breaks as spaces. An id as
+/// plain as `cost_to_victims` comes out as itself between single backticks.
+pub fn md_code(s: &str) -> String {
+    let text = s.replace(['\n', '\r'], " ").replace('|', "\\|");
+    let longest = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    let fence = "`".repeat(longest + 1);
+    let pad = if text.starts_with('`') || text.ends_with('`') { " " } else { "" };
+    format!("{fence}{pad}{text}{pad}{fence}")
+}
+
 impl MarkdownReport {
     fn pct(&self, f: Figure) -> String {
         self.rounding.pct(f)
@@ -75,9 +87,9 @@ impl MarkdownReport {
         for c in &s.collapsed {
             writeln!(
                 out,
-                "| {} | `{}` | {} of {} ({}) | {} of {} ({}) |",
+                "| {} | {} | {} of {} ({}) | {} of {} ({}) |",
                 c.question,
-                c.theme,
+                md_code(&c.theme),
                 c.counted.count,
                 c.counted.base,
                 self.pct(c.counted),
@@ -101,7 +113,14 @@ impl MarkdownReport {
         writeln!(out, "| Theme | Respondents | % of all respondents |")?;
         writeln!(out, "|---|---:|---:|")?;
         for r in &s.any_question {
-            writeln!(out, "| {} (`{}`) | {} | {} |", md_escape(&r.label), r.id, r.figure.count, self.pct(r.figure))?;
+            writeln!(
+                out,
+                "| {} ({}) | {} | {} |",
+                md_escape(&r.label),
+                md_code(&r.id),
+                r.figure.count,
+                self.pct(r.figure)
+            )?;
         }
         Ok(())
     }
@@ -206,9 +225,9 @@ impl MarkdownReport {
             for t in &o.themes {
                 writeln!(
                     out,
-                    "| {} (`{}`) | {} | {} | {} | {} |",
+                    "| {} ({}) | {} | {} | {} | {} |",
                     md_escape(&t.label),
-                    t.id,
+                    md_code(&t.id),
                     t.of_respondents.count,
                     self.pct(t.of_respondents),
                     self.rounding.interval(t.ci_respondents),
@@ -283,5 +302,17 @@ impl ReportWriter for MarkdownReport {
         self.rollup(out, s)?;
         self.crosstabs(out, s)?;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn code_spans_stay_one_table_cell() {
+        assert_eq!(md_code("cost_to_victims"), "`cost_to_victims`");
+        assert_eq!(md_code("p`|q"), "``p`\\|q``");
+        assert_eq!(md_code("`a``\nb"), "``` `a`` b ```");
     }
 }
