@@ -52,6 +52,24 @@ fn term_text(term: &Term) -> String {
     words.join(" ")
 }
 
+/// The lexicon settings a dictionary cannot hold: one is read back with the settings
+/// every imported dictionary gets (see `import::settings`), so a lexicon whose own
+/// differ would code differently.
+fn settings_lost(lexicon: &Lexicon) -> Vec<String> {
+    let mut warnings = Vec::new();
+    if lexicon.settings.spelling_variants {
+        warnings.push(
+            "spelling variants are not kept: codeframe matches American and British spellings alike (behaviour, behavior); read back, the dictionary matches each as written".to_string(),
+        );
+    }
+    if !lexicon.settings.hyphenated_words {
+        warnings.push(
+            "hyphenated words are not kept apart: codeframe splits `ex-partner` into two words (so it matches `ex partner`); read back, the dictionary keeps hyphenated words whole".to_string(),
+        );
+    }
+    warnings
+}
+
 /// The dictionary terms of `theme`, warning about what a dictionary cannot hold.
 fn theme_terms(theme: &Theme, yaml: bool, warnings: &mut Vec<String>) -> Vec<(String, Option<u64>)> {
     let mut out = Vec::new();
@@ -144,7 +162,7 @@ fn dic_name(name: &str) -> String {
 /// assert!(out.warnings.is_empty());
 /// ```
 pub fn to_dic(lexicon: &Lexicon) -> Export {
-    let mut warnings = Vec::new();
+    let mut warnings = settings_lost(lexicon);
     let mut text = String::from("%\n");
     let order = tree_order(lexicon);
     let mut number = vec![0usize; lexicon.themes.len()];
@@ -218,7 +236,7 @@ fn quote(s: &str) -> String {
 /// assert_eq!(out.text, "\"economy\":\n  \"growth\":\n    - \"grow*\"\n    - \"boom\"\n");
 /// ```
 pub fn to_yaml(lexicon: &Lexicon) -> Export {
-    let mut warnings = Vec::new();
+    let mut warnings = settings_lost(lexicon);
     if lexicon.settings.match_rule == MatchRule::Liwc {
         warnings.push(
             "a YAML dictionary is read with quanteda's conventions: LIWC's one-entry-per-word counting is not kept"
@@ -334,6 +352,8 @@ mod tests {
         root.options.stem = false;
         root.entries.push(Entry::new(Rule::parse("=a").unwrap()));
         lex.themes = vec![child, root];
+        // Settings a dictionary keeps (as an imported one has them).
+        lex.settings = crate::lexicon::import::settings(lex.settings.match_rule);
         let out = to_dic(&lex);
         assert_eq!(out.text, "%\n1\troot\t(The root)\n\t2\tchild\n%\na\t1\nb\t2\n");
         assert!(out.warnings.is_empty(), "{:?}", out.warnings);
@@ -360,9 +380,15 @@ exclude = ["cost up"]
         let out = to_dic(&lex);
         assert_eq!(out.text, "%\n1\tcost\n%\nfee\t1\nlegal aid\t1\n");
         let all = out.warnings.join("\n");
-        for expected in
-            ["`cost NEAR/3 court` is not a word", "is not a word or phrase", "stemmed", "exclusion", "negation"]
-        {
+        for expected in [
+            "`cost NEAR/3 court` is not a word",
+            "is not a word or phrase",
+            "stemmed",
+            "exclusion",
+            "negation",
+            "spelling variants are not kept",
+            "hyphenated words are not kept apart",
+        ] {
             assert!(all.contains(expected), "{expected}: {all}");
         }
     }
