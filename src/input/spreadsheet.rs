@@ -251,10 +251,16 @@ pub fn cell_text(cell: &Data) -> Cow<'_, str> {
     }
 }
 
-/// A number as written: whole numbers without a decimal point, others in the
-/// shortest form that reads back to the same value.
+/// A number as a spreadsheet shows it: to 15 significant digits, as Excel keeps and
+/// shows them (a formula's 0.1 + 0.2 is 0.3 there, not 0.30000000000000004), whole
+/// numbers without a decimal point, others in the shortest form of that value.
 fn number_text(f: f64) -> String {
-    if f.is_finite() && f.fract() == 0.0 && f.abs() < 1e15 { format!("{}", f as i64) } else { format!("{f}") }
+    let shown = if f.is_finite() { format!("{f:.14e}").parse().unwrap_or(f) } else { f };
+    if shown.is_finite() && shown.fract() == 0.0 && shown.abs() < 1e15 {
+        format!("{}", shown as i64)
+    } else {
+        format!("{shown}")
+    }
 }
 
 /// A duration in days as `h:mm:ss` (hours may exceed 24).
@@ -301,6 +307,9 @@ mod tests {
             (Data::Float(1001.0), "1001"),
             (Data::Float(2.5), "2.5"),
             (Data::Float(0.1), "0.1"),
+            (Data::Float(0.1 + 0.2), "0.3"),
+            (Data::Float(1.0 / 3.0), "0.333333333333333"),
+            (Data::Float(2.0f64.next_down()), "2"),
             (Data::Float(-3.0), "-3"),
             (Data::Float(f64::NAN), "NaN"),
             (Data::Int(7), "7"),
