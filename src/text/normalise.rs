@@ -58,6 +58,10 @@ pub fn normalise_chars(word: &str, out: &mut String) {
             out.push('\'');
         } else if c == 'ß' {
             out.push_str("ss");
+        } else if c == '\u{130}' {
+            // `İ` lower-cases to `i` and a combining dot, which no typed `i` has:
+            // `İstanbul` and `Istanbul` are one word.
+            out.push('i');
         } else {
             out.extend(c.to_lowercase());
         }
@@ -135,6 +139,9 @@ mod tests {
         assert_eq!(norm("DON'T"), "don't");
         assert_eq!(norm("Stra\u{DF}e"), "strasse");
         assert_eq!(norm("ÉCOLE"), "école");
+        // Turkish dotted capital I: no combining dot left over.
+        assert_eq!(norm("\u{130}stanbul"), "istanbul");
+        assert_eq!(norm("\u{130}STANBUL"), norm("Istanbul"));
     }
 
     #[test]
