@@ -104,21 +104,35 @@ fn keep_one_word(out: &mut String) {
     *out = fixed.join("-");
 }
 
-/// British spelling for an American one (`behavior` -> `behaviour`), if listed.
+/// The one spelling a word's variants share, if it has listed variants: the British
+/// one for an American one (`behavior` -> `behaviour`). Where the list gives an
+/// American word two British forms (`anesthetize`: `anaesthetise`, `anaesthetize`;
+/// `yogurt`: `yoghourt`, `yoghurt`), the first is the shared one and the others map
+/// to it too, so any two spellings of the word meet, in a lexicon and in answers alike.
 ///
-/// The list is quanteda.dictionaries' `data_dict_usbr` (MIT licence), 1,737 pairs.
+/// The list is quanteda.dictionaries' `data_dict_usbr` (MIT licence), 1,737 pairs,
+/// less one wrong pair (`tranquilly` for `tranquility`).
 pub fn british_spelling(word: &str) -> Option<&'static str> {
     static MAP: OnceLock<FxHashMap<&'static str, &'static str>> = OnceLock::new();
     let map = MAP.get_or_init(|| {
-        include_str!("uk-us-spelling.csv")
-            .lines()
-            .skip(1)
-            .filter_map(|line| {
-                let (uk, us) = line.split_once(',')?;
-                let (uk, us) = (uk.trim(), us.trim());
-                (!uk.is_empty() && !us.is_empty() && uk != us).then_some((us, uk))
-            })
-            .collect()
+        let mut map = FxHashMap::default();
+        for line in include_str!("uk-us-spelling.csv").lines().skip(1) {
+            let Some((uk, us)) = line.split_once(',') else { continue };
+            let (uk, us) = (uk.trim(), us.trim());
+            if uk.is_empty() || us.is_empty() || uk == us {
+                continue;
+            }
+            match map.get(us) {
+                Some(&shared) if shared != uk => {
+                    map.insert(uk, shared);
+                }
+                Some(_) => {}
+                None => {
+                    map.insert(us, uk);
+                }
+            }
+        }
+        map
     });
     map.get(word).copied()
 }
@@ -170,6 +184,30 @@ mod tests {
         assert_eq!(norm("harass\u{2066}ment\u{2069}"), "harassment");
         assert_eq!(norm("\u{200E}\u{5E9}\u{5DC}\u{5D5}\u{5DD}\u{200F}"), "\u{5E9}\u{5DC}\u{5D5}\u{5DD}");
         assert_eq!(norm("ok\u{FE0F}"), "ok");
+    }
+
+    /// Every spelling of a word with two British forms meets the others (the later
+    /// British form won before, and `anaesthetise` never met `anesthetize`).
+    #[test]
+    fn all_spellings_of_a_word_meet() {
+        let shared = |w: &str| british_spelling(w).unwrap_or(w).to_string();
+        for group in [
+            &["anesthetize", "anaesthetise", "anaesthetize"][..],
+            &["yogurt", "yoghourt", "yoghurt"],
+            &["tranquility", "tranquillity"],
+        ] {
+            let forms: Vec<String> = group.iter().map(|w| shared(w)).collect();
+            assert!(forms.iter().all(|f| f == &forms[0]), "{group:?}: {forms:?}");
+        }
+        assert_eq!(british_spelling("tranquilly"), None);
+        // No shared spelling is itself mapped on: one step reaches it.
+        for line in include_str!("uk-us-spelling.csv").lines().skip(1) {
+            for w in line.split(',').map(str::trim) {
+                if let Some(s) = british_spelling(w) {
+                    assert_eq!(british_spelling(s), None, "{w} -> {s} -> ...");
+                }
+            }
+        }
     }
 
     #[test]
