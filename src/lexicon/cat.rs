@@ -62,6 +62,18 @@ pub fn parse(text: &str, path: &Path, options: &ImportOptions) -> Result<Lexicon
                 format!("entry {content:?} has lines indented under it: they belong to the category above"),
             );
         }
+        // `WORD (x)`: a weight that is not a number. Read as part of the entry it would
+        // make a phrase across a bracket, which never matches: the entry is the word.
+        let (word, weight) = match (weight, content.strip_suffix(')').and_then(|c| c.rfind('(').map(|o| (c, o)))) {
+            (None, Some((inner, open))) => {
+                b.warn(
+                    Some(n),
+                    format!("entry {content:?}: weight \"{})\" is not a number: read as 1", &inner[open..]),
+                );
+                (inner[..open].trim(), None)
+            }
+            _ => (word, weight),
+        };
         let term = word.replace('_', " ");
         b.add(category, &term, weight.unwrap_or(1.0), Some(n));
     }
@@ -94,6 +106,17 @@ mod tests {
         assert_eq!(lex.themes[1].entries[1].weight, 2.0);
         assert_eq!(lex.themes[1].entries[1].line, Some(4));
         assert!(lex.warnings.is_empty());
+    }
+
+    #[test]
+    fn a_weight_that_is_not_a_number_is_read_as_one_with_a_warning() {
+        let lex = parse_str("A\n\tWORD (x)\n\tBIG (1e400)\n\tok (2)\n").unwrap();
+        let entries: Vec<(String, f64)> =
+            lex.themes[0].entries.iter().map(|e| (e.rule.to_string(), e.weight)).collect();
+        assert_eq!(entries, [("=word".to_string(), 1.0), ("=big".to_string(), 1.0), ("=ok".to_string(), 2.0)]);
+        let warnings: Vec<String> = lex.warnings.iter().map(|w| w.message.clone()).collect();
+        assert_eq!(warnings.len(), 2, "{warnings:?}");
+        assert!(warnings[0].contains("weight \"(x)\" is not a number: read as 1"), "{warnings:?}");
     }
 
     #[test]
