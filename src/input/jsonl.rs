@@ -254,7 +254,7 @@ fn cell(raw: &RawValue) -> std::result::Result<Cow<'_, [u8]>, String> {
     let text = raw.get();
     Ok(match text.as_bytes().first() {
         // A string without escapes is its text between the quotes.
-        Some(b'"') if !text.contains('\\') => Cow::Borrowed(text[1..text.len() - 1].as_bytes()),
+        Some(b'"') if !text.contains('\\') => Cow::Borrowed(&text.as_bytes()[1..text.len() - 1]),
         Some(b'"') => Cow::Owned(
             serde_json::from_str::<String>(text)
                 .map_err(|e| format!("{e}").replace(" at line 1 column ", " in a string at column "))?
