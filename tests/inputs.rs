@@ -172,6 +172,33 @@ fn json_lines_with_a_broken_line_reject_exactly_that_row() {
     assert_eq!(dir.read("o2/rejects.csv"), "line,row,respondent_id,column,reason\n");
 }
 
+#[test]
+fn json_lines_numbers_are_ids_as_written_and_a_repeated_key_rejects_the_row() {
+    let dir = fixture();
+    // Through f64 the first two ids were one (1.2345678901234567e+20), so the second
+    // was rejected as a duplicate; `1e2` became `100.0` and `-0` became `-0.0`.
+    dir.write(
+        "big.jsonl",
+        "{\"id\": 123456789012345678901, \"why\": \"the cost\"}\n\
+         {\"id\": 123456789012345678902, \"why\": \"the fees\"}\n\
+         {\"id\": 1e2, \"why\": \"costly\"}\n\
+         {\"id\": -0, \"why\": \"expensive\"}\n\
+         {\"id\": 6, \"why\": \"a cost\", \"why\": \"dup key\"}\n\
+         {\"id\": 100, \"why\": \"fee\"}\n",
+    );
+    dir.ok(&["run", "--survey", "survey.toml", "--input", "big.jsonl", "--out", "o", "-q"]);
+    let codes = dir.read("o/codes.csv");
+    for id in ["123456789012345678901", "123456789012345678902", "1e2", "-0", "100"] {
+        assert!(codes.contains(&format!("\n{id},why,cost,")), "{id} in {codes}");
+    }
+    assert!(!codes.contains("\n6,"), "{codes}");
+    assert_eq!(
+        dir.read("o/rejects.csv"),
+        "line,row,respondent_id,column,reason\n\
+         5,5,,,\"the JSON object has the key \"\"why\"\" more than once\"\n"
+    );
+}
+
 /// summary.json without the words a draft cannot know (titles, question texts,
 /// labels) and without the respondent types (a draft cannot know that "police
 /// force" and "Law enforcement" are one type): every figure of every question.

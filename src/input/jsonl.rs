@@ -1,18 +1,22 @@
 //! Reading responses from JSON Lines (`.jsonl`, `.ndjson`): one JSON object per line.
 //!
 //! The columns are the keys of the first object, in its order, then any column the
-//! survey needs that the first object lacks. Each object becomes a row: strings as
-//! they are, numbers and booleans as their JSON text, `null` and missing keys as
-//! empty cells, nested arrays and objects as compact JSON. Keys not among the columns
-//! are ignored. A line that is not a JSON object is a rejected row (with its line),
-//! not an error; blank lines are skipped.
+//! survey needs that the first object lacks. Each object becomes a row: strings
+//! decoded, numbers and booleans exactly as written (`1e2` stays `1e2`, and ids past
+//! 2^53 stay distinct: values are kept as `RawValue` text, never read through `f64`),
+//! `null` and missing keys as empty cells, nested arrays and objects as their JSON
+//! text with the spaces between tokens removed. Keys not among the columns are
+//! ignored. A line that is not a JSON object, or an object with a key written twice,
+//! is a rejected row (with its line), not an error; blank lines are skipped.
 
-use std::collections::{HashSet, VecDeque};
+use std::borrow::Cow;
+use std::collections::VecDeque;
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 
-use serde::de::{Deserialize, Deserializer, IgnoredAny, MapAccess, Visitor};
-use serde_json::{Map, Value};
+use serde::de::{Deserialize, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde_json::Value;
+use serde_json::value::RawValue;
 
 use super::encoding::{InputDigest, open_text};
 use super::{Chunk, Columns, InputSource, RawRow, ReadOptions, Reject, RejectReason, RowChecker, RowReader};
@@ -32,7 +36,10 @@ pub struct JsonLinesReader {
     checker: RowChecker,
     /// Rows read while looking for the first object, not yet handed out.
     pending: VecDeque<RawRow>,
+    /// The current line (of which at most `max_line_bytes` are kept).
     buf: Vec<u8>,
+    /// The current line's full length.
+    len: usize,
     max_line_bytes: usize,
     line: u64,
     rows: u64,
@@ -52,22 +59,19 @@ impl JsonLinesReader {
             name,
             pending: VecDeque::new(),
             buf: Vec::new(),
+            len: 0,
             max_line_bytes: options.max_cell_bytes.saturating_mul(4),
             line: 0,
             rows: 0,
             chunks: 0,
         };
         let first = loop {
-            match reader.next_line()? {
-                None => break None,
-                Some(Line::Object(map, keys)) => break Some((map, keys)),
-                Some(Line::Broken(reject)) => {
-                    reader.pending.push_back(RawRow {
-                        line: reject.line,
-                        row: reject.row,
-                        record: ::csv::ByteRecord::new(),
-                        reject: Some(reject),
-                    });
+            let Some(start) = reader.next_line()? else { break None };
+            match parse_line(&reader.buf[start..], reader.len, reader.max_line_bytes) {
+                Ok(object) => break Some((start, object.keys())),
+                Err(reason) => {
+                    let row = reader.rejected(reason);
+                    reader.pending.push_back(row);
                     if reader.pending.len() > MAX_LINES_BEFORE_FIRST_OBJECT {
                         return Err(Error::input(
                             Location::file(&reader.name),
@@ -92,15 +96,17 @@ impl JsonLinesReader {
         reader.columns =
             Columns::resolve(survey, &header).map_err(|m| Error::input(Location::file(&reader.name), m))?;
         reader.checker = RowChecker::new(reader.columns.clone(), options);
-        if let Some((map, _)) = first {
-            let row = reader.object_row(&map);
+        if let Some((start, _)) = first {
+            // `buf` still holds the first object's line: parse it again, now that the columns are known.
+            let row = reader.row(start);
             reader.pending.push_back(row);
         }
         Ok(reader)
     }
 
-    /// The next non-blank line, parsed; `None` at the end of the input.
-    fn next_line(&mut self) -> Result<Option<Line>> {
+    /// Reads the next non-blank line into `buf`: where its text starts (after a
+    /// byte-order mark); `None` at the end of the input.
+    fn next_line(&mut self) -> Result<Option<usize>> {
         loop {
             let Some(len) =
                 read_line(&mut self.input, &mut self.buf, self.max_line_bytes).map_err(|e| Error::io(&self.name, e))?
@@ -108,48 +114,44 @@ impl JsonLinesReader {
                 return Ok(None);
             };
             self.line += 1;
-            let mut text = self.buf.as_slice();
-            if self.line == 1 {
-                text = text.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(text);
-            }
-            if len <= self.max_line_bytes && text.iter().all(u8::is_ascii_whitespace) {
+            self.len = len;
+            let start = if self.line == 1 && self.buf.starts_with(b"\xEF\xBB\xBF") { 3 } else { 0 };
+            if len <= self.max_line_bytes && self.buf[start..].iter().all(u8::is_ascii_whitespace) {
                 continue;
             }
             self.rows += 1;
-            let broken = |message: String| {
-                Line::Broken(Reject {
-                    line: self.line,
-                    row: self.rows,
-                    id: None,
-                    column: None,
-                    reason: RejectReason::InvalidJson { message },
-                })
-            };
-            if len > self.max_line_bytes {
-                return Ok(Some(broken(format!("the line is {len} bytes, over the limit of {}", self.max_line_bytes))));
-            }
-            return Ok(Some(match parse_object(text) {
-                Ok((map, keys)) => Line::Object(map, keys),
-                Err(message) => broken(message),
-            }));
+            return Ok(Some(start));
         }
     }
 
-    /// The row of an object, checked.
-    fn object_row(&mut self, map: &Map<String, Value>) -> RawRow {
+    /// The row of the line in `buf` from `start`: its cells, checked, or why it is rejected.
+    fn row(&mut self, start: usize) -> RawRow {
+        let object = match parse_line(&self.buf[start..], self.len, self.max_line_bytes) {
+            Ok(object) => object,
+            Err(reason) => return self.rejected(reason),
+        };
         let mut record = ::csv::ByteRecord::new();
-        for name in &self.columns.header {
-            let value =
-                map.get(name).or_else(|| map.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v));
-            match value {
-                None | Some(Value::Null) => record.push_field(b""),
-                Some(Value::String(s)) => record.push_field(s.as_bytes()),
-                Some(Value::Bool(b)) => record.push_field(if *b { b"true" } else { b"false" }),
-                Some(v) => record.push_field(v.to_string().as_bytes()),
+        for (i, name) in self.columns.header.iter().enumerate() {
+            match object.get(i, name) {
+                None => record.push_field(b""),
+                Some(raw) => match cell(raw) {
+                    Ok(text) => record.push_field(&text),
+                    Err(message) => return self.rejected(RejectReason::InvalidJson { message }),
+                },
             }
         }
         let reject = self.checker.check(&record, self.line, self.rows);
         RawRow { line: self.line, row: self.rows, record, reject }
+    }
+
+    /// The current line as a rejected row, with no cells.
+    fn rejected(&self, reason: RejectReason) -> RawRow {
+        RawRow {
+            line: self.line,
+            row: self.rows,
+            record: ::csv::ByteRecord::new(),
+            reject: Some(Reject { line: self.line, row: self.rows, id: None, column: None, reason }),
+        }
     }
 }
 
@@ -175,18 +177,9 @@ impl RowReader for JsonLinesReader {
                 rows.push(row);
                 continue;
             }
-            let row = match self.next_line()? {
-                None => break,
-                Some(Line::Broken(reject)) => RawRow {
-                    line: reject.line,
-                    row: reject.row,
-                    record: ::csv::ByteRecord::new(),
-                    reject: Some(reject),
-                },
-                Some(Line::Object(map, _)) => self.object_row(&map),
-            };
+            let Some(start) = self.next_line()? else { break };
+            rows.push(self.row(start));
             bytes += self.buf.len() as u64 + 1;
-            rows.push(row);
         }
         self.checker.health()?;
         if rows.is_empty() {
@@ -198,59 +191,177 @@ impl RowReader for JsonLinesReader {
     }
 }
 
-/// A non-blank line: an object (with its keys in order) or why it is not one.
-enum Line {
-    Object(Map<String, Value>, Vec<String>),
-    Broken(Reject),
-}
+/// The members of a line's JSON object, in the order written, each key once, the
+/// values still as their JSON text (borrowed from the line).
+struct Object<'a>(Vec<(Cow<'a, str>, &'a RawValue)>);
 
-/// Parses a line as a JSON object: its map and its keys in the order written.
-fn parse_object(text: &[u8]) -> std::result::Result<(Map<String, Value>, Vec<String>), String> {
-    match serde_json::from_slice::<Value>(text) {
-        Ok(Value::Object(map)) => {
-            // The map is sorted by key; the order written comes from a second, cheap pass.
-            let keys = serde_json::from_slice::<KeyOrder>(text).map(|k| k.0).unwrap_or_default();
-            Ok((map, keys))
+impl<'a> Object<'a> {
+    /// The keys, in the order written.
+    fn keys(&self) -> Vec<String> {
+        self.0.iter().map(|(k, _)| k.to_string()).collect()
+    }
+
+    /// The value of column `name` (the `i`th of the header): the member of that
+    /// key, or if none, the first whose key differs only in case.
+    fn get(&self, i: usize, name: &str) -> Option<&'a RawValue> {
+        // Lines written by one program have their keys in the same order: try the
+        // same position first, so a row costs one comparison per column.
+        if let Some((k, v)) = self.0.get(i)
+            && k == name
+        {
+            return Some(v);
         }
-        Ok(other) => Err(format!("the line is {}, not an object", kind(&other))),
-        Err(e) => Err(format!("{e}").replace(" at line 1 column ", " at column ")),
+        let exact = self.0.iter().find(|(k, _)| k == name);
+        exact.or_else(|| self.0.iter().find(|(k, _)| k.eq_ignore_ascii_case(name))).map(|(_, v)| *v)
+    }
+
+    /// A key written more than once, if any (compared decoded, so `"a"` and `"\u0061"` are one key).
+    fn duplicate_key(&self) -> Option<&str> {
+        let members = &self.0;
+        if members.len() <= 32 {
+            return members
+                .iter()
+                .enumerate()
+                .find(|(i, (k, _))| members[..*i].iter().any(|(seen, _)| seen == k))
+                .map(|(_, (k, _))| k.as_ref());
+        }
+        let mut keys: Vec<&str> = members.iter().map(|(k, _)| k.as_ref()).collect();
+        keys.sort_unstable();
+        keys.windows(2).find(|w| w[0] == w[1]).map(|w| w[0])
     }
 }
 
-fn kind(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
+/// Parses a line of `len` bytes (of which `text` is what was kept, at most `limit`)
+/// as a JSON object, or says why it is rejected.
+fn parse_line(text: &[u8], len: usize, limit: usize) -> std::result::Result<Object<'_>, RejectReason> {
+    let invalid = |message: String| RejectReason::InvalidJson { message };
+    if len > limit {
+        return Err(invalid(format!("the line is {len} bytes, over the limit of {limit}")));
+    }
+    match serde_json::from_slice::<Parsed<'_>>(text) {
+        Ok(Parsed::Object(object)) => match object.duplicate_key() {
+            Some(key) => Err(RejectReason::DuplicateKey { key: key.to_string() }),
+            None => Ok(object),
+        },
+        Ok(Parsed::Other(kind)) => Err(invalid(format!("the line is {kind}, not an object"))),
+        Err(e) => Err(invalid(format!("{e}").replace(" at line 1 column ", " at column "))),
     }
 }
 
-/// The keys of a JSON object in the order written (each once).
-struct KeyOrder(Vec<String>);
+/// A cell's text from a value as written: a string decoded, `null` empty, a nested
+/// array or object compacted, a number or boolean exactly as written.
+fn cell(raw: &RawValue) -> std::result::Result<Cow<'_, [u8]>, String> {
+    let text = raw.get();
+    Ok(match text.as_bytes().first() {
+        // A string without escapes is its text between the quotes.
+        Some(b'"') if !text.contains('\\') => Cow::Borrowed(&text.as_bytes()[1..text.len() - 1]),
+        Some(b'"') => Cow::Owned(
+            serde_json::from_str::<String>(text)
+                .map_err(|e| format!("{e}").replace(" at line 1 column ", " in a string at column "))?
+                .into_bytes(),
+        ),
+        Some(b'n') => Cow::Borrowed(b""),
+        Some(b'[' | b'{') => compact(text),
+        _ => Cow::Borrowed(text.as_bytes()),
+    })
+}
 
-impl<'de> Deserialize<'de> for KeyOrder {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<KeyOrder, D::Error> {
-        struct Keys;
-        impl<'de> Visitor<'de> for Keys {
-            type Value = KeyOrder;
+/// JSON text without the whitespace between its tokens (spaces in strings kept).
+fn compact(text: &str) -> Cow<'_, [u8]> {
+    let bytes = text.as_bytes();
+    if !bytes.iter().any(u8::is_ascii_whitespace) {
+        return Cow::Borrowed(bytes);
+    }
+    let mut out = Vec::with_capacity(bytes.len());
+    let (mut in_string, mut escaped) = (false, false);
+    for &b in bytes {
+        if in_string {
+            match (escaped, b) {
+                (true, _) => escaped = false,
+                (false, b'\\') => escaped = true,
+                (false, b'"') => in_string = false,
+                _ => {}
+            }
+        } else if b == b'"' {
+            in_string = true;
+        } else if b.is_ascii_whitespace() {
+            continue;
+        }
+        out.push(b);
+    }
+    Cow::Owned(out)
+}
+
+/// A line parsed one level deep: an object's members, or what else the line is.
+enum Parsed<'a> {
+    Object(Object<'a>),
+    Other(&'static str),
+}
+
+impl<'de> Deserialize<'de> for Parsed<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Parsed<'de>, D::Error> {
+        struct Line;
+        impl<'de> Visitor<'de> for Line {
+            type Value = Parsed<'de>;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a JSON object")
             }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> std::result::Result<KeyOrder, A::Error> {
-                let (mut keys, mut seen) = (Vec::new(), HashSet::new());
-                while let Some(k) = map.next_key::<String>()? {
-                    map.next_value::<IgnoredAny>()?;
-                    if seen.insert(k.clone()) {
-                        keys.push(k);
-                    }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> std::result::Result<Parsed<'de>, A::Error> {
+                let mut members = Vec::with_capacity(map.size_hint().unwrap_or(8));
+                while let Some(Key(k)) = map.next_key()? {
+                    members.push((k, map.next_value::<&'de RawValue>()?));
                 }
-                Ok(KeyOrder(keys))
+                Ok(Parsed::Object(Object(members)))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> std::result::Result<Parsed<'de>, A::Error> {
+                while seq.next_element::<IgnoredAny>()?.is_some() {}
+                Ok(Parsed::Other("an array"))
+            }
+            fn visit_unit<E>(self) -> std::result::Result<Parsed<'de>, E> {
+                Ok(Parsed::Other("null"))
+            }
+            fn visit_bool<E>(self, _: bool) -> std::result::Result<Parsed<'de>, E> {
+                Ok(Parsed::Other("a boolean"))
+            }
+            fn visit_i64<E>(self, _: i64) -> std::result::Result<Parsed<'de>, E> {
+                Ok(Parsed::Other("a number"))
+            }
+            fn visit_u64<E>(self, _: u64) -> std::result::Result<Parsed<'de>, E> {
+                Ok(Parsed::Other("a number"))
+            }
+            fn visit_f64<E>(self, _: f64) -> std::result::Result<Parsed<'de>, E> {
+                Ok(Parsed::Other("a number"))
+            }
+            fn visit_str<E>(self, _: &str) -> std::result::Result<Parsed<'de>, E> {
+                Ok(Parsed::Other("a string"))
             }
         }
-        d.deserialize_map(Keys)
+        d.deserialize_any(Line)
+    }
+}
+
+/// An object's key, borrowed from the line unless it has escapes.
+struct Key<'a>(Cow<'a, str>);
+
+impl<'de> Deserialize<'de> for Key<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Key<'de>, D::Error> {
+        struct Text;
+        impl<'de> Visitor<'de> for Text {
+            type Value = Key<'de>;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a key")
+            }
+            fn visit_borrowed_str<E>(self, s: &'de str) -> std::result::Result<Key<'de>, E> {
+                Ok(Key(Cow::Borrowed(s)))
+            }
+            fn visit_str<E>(self, s: &str) -> std::result::Result<Key<'de>, E> {
+                Ok(Key(Cow::Owned(s.to_owned())))
+            }
+            fn visit_string<E>(self, s: String) -> std::result::Result<Key<'de>, E> {
+                Ok(Key(Cow::Owned(s)))
+            }
+        }
+        d.deserialize_str(Text)
     }
 }
 
@@ -352,6 +463,85 @@ mod tests {
         );
         assert_eq!(rows.len(), 4);
         assert_eq!(cells(&rows[3]), ["3", "c"]);
+    }
+
+    #[test]
+    fn numbers_are_cells_exactly_as_written() {
+        let survey = Survey::ad_hoc(Some("id".into()), &["text".into()]);
+        let data = b"{\"id\": 123456789012345678901, \"text\": 12345678901234567890123}\n\
+            {\"id\": 123456789012345678902, \"text\": [1.0e2, {\"z\": -0, \"a\": \"s p\\\"a ce\"} ]}\n\
+            {\"id\": 1e2, \"text\": false}\n\
+            {\"id\": -0, \"text\": 1E+400}\n\
+            {\"id\":0.10,\"text\":null}\n";
+        let (rows, _) = read(data, &survey).unwrap();
+        let got: Vec<Vec<String>> = rows.iter().map(cells).collect();
+        assert_eq!(
+            got,
+            [
+                ["123456789012345678901", "12345678901234567890123"],
+                ["123456789012345678902", "[1.0e2,{\"z\":-0,\"a\":\"s p\\\"a ce\"}]"],
+                ["1e2", "false"],
+                ["-0", "1E+400"],
+                ["0.10", ""],
+            ]
+        );
+        assert!(rows.iter().all(|r| r.reject.is_none()));
+    }
+
+    #[test]
+    fn strings_and_keys_are_decoded() {
+        let survey = Survey::ad_hoc(Some("id".into()), &["text".into()]);
+        let data = "{\"\\u0069d\": \"a\\u00e9\\n\\\"b\\\"\", \"TEXT\": \"caf\u{e9} \\ud83d\\ude00\"}\n";
+        let src = InputSource::Bytes { name: "r.jsonl".into(), bytes: data.as_bytes() };
+        let mut r = JsonLinesReader::open(&src, &survey, &ReadOptions::default()).unwrap();
+        let rows = r.next_chunk(10, 1 << 20).unwrap().unwrap().rows;
+        assert_eq!(r.columns().header, ["id", "TEXT"]);
+        assert_eq!(cells(&rows[0]), ["a\u{e9}\n\"b\"", "caf\u{e9} \u{1F600}"]);
+    }
+
+    #[test]
+    fn a_key_written_twice_rejects_the_row() {
+        let survey = Survey::ad_hoc(Some("id".into()), &["text".into()]);
+        let data = b"{\"id\":5,\"text\":\"a\",\"id\":5}\n\
+            {\"id\":6,\"text\":\"a\",\"text\":\"dup key\"}\n\
+            {\"id\":7,\"text\":\"b\",\"te\\u0078t\":\"c\"}\n\
+            {\"id\":8,\"text\":\"ok\",\"Text\":\"other case\"}\n";
+        let (rows, cols) = read(data, &survey).unwrap();
+        assert_eq!(cols.header, ["id", "text", "Text"], "the header comes from the first accepted object");
+        let got: Vec<(u64, String)> = rows
+            .iter()
+            .map(|r| (r.line, r.reject.as_ref().map_or_else(|| cells(r).join("|"), |j| j.reason.to_string())))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (1, "the JSON object has the key \"id\" more than once".to_string()),
+                (2, "the JSON object has the key \"text\" more than once".to_string()),
+                (3, "the JSON object has the key \"text\" more than once".to_string()),
+                (4, "8|ok|other case".to_string()),
+            ]
+        );
+    }
+
+    #[test]
+    fn duplicate_keys_are_found_in_wide_objects() {
+        let mut keys: Vec<(Cow<str>, &RawValue)> = Vec::new();
+        let one: &RawValue = serde_json::from_str("1").unwrap();
+        for i in 0..100 {
+            keys.push((Cow::Owned(format!("k{i}")), one));
+        }
+        assert_eq!(Object(keys.clone()).duplicate_key(), None);
+        keys.push((Cow::Borrowed("k42"), one));
+        assert_eq!(Object(keys).duplicate_key(), Some("k42"));
+    }
+
+    #[test]
+    fn a_bad_escape_in_a_read_cell_rejects_the_row() {
+        let survey = Survey::ad_hoc(Some("id".into()), &["text".into()]);
+        let (rows, _) = read(b"{\"id\": 1, \"text\": \"\\ud800\"}\n{\"id\": 2, \"text\": \"ok\"}\n", &survey).unwrap();
+        let reason = rows[0].reject.as_ref().map(|j| j.reason.to_string()).unwrap_or_default();
+        assert!(reason.starts_with("not a JSON object: "), "{reason}");
+        assert_eq!(cells(&rows[1]), ["2", "ok"]);
     }
 
     #[test]

@@ -274,6 +274,12 @@ pub enum RejectReason {
         /// What is wrong with it.
         message: String,
     },
+    /// A line of a JSON Lines input is an object with a key written twice, so which
+    /// of its values to read is a guess.
+    DuplicateKey {
+        /// The key, decoded.
+        key: String,
+    },
 }
 
 impl std::fmt::Display for RejectReason {
@@ -295,6 +301,7 @@ impl std::fmt::Display for RejectReason {
                 "a quote opened in this row is never closed: the rest of the file (to line {last_line}) was read as this row"
             ),
             RejectReason::InvalidJson { message } => write!(f, "not a JSON object: {message}"),
+            RejectReason::DuplicateKey { key } => write!(f, "the JSON object has the key {key:?} more than once"),
         }
     }
 }
