@@ -1588,18 +1588,31 @@ pub struct Validation {
     pub agreement: crate::validate::Agreement,
     /// Files written.
     pub files: Vec<PathBuf>,
+    /// When gold rows were set aside: which, and why, for the analyst (the counts are
+    /// also in `agreement.unusable`, validation.md and gold_unused.csv).
+    pub warning: Option<String>,
 }
 
 /// Codes the input, compares with `gold` and writes validation.csv, validation.md
-/// and disagreements.csv into `out_dir`.
+/// and disagreements.csv into `out_dir`, and gold_unused.csv: the gold rows that name
+/// no answer of the data. Refuses a gold file none of whose rows can be used.
 pub fn validate(job: &Job, gold: &InputSource) -> Result<Validation> {
     use std::collections::{BTreeMap, BTreeSet};
 
     use crate::report::{evidence, validation};
     use crate::validate::{Agreement, Disagreement, Unit};
 
+    let gold_name = gold.name();
+    let gold_file = gold_name.display().to_string();
     let gold = crate::input::gold::read(gold)?;
+    if gold.is_empty() {
+        return Err(Error::input(
+            crate::error::Location::file(&gold_name),
+            "the gold file has a header but no rows: there are no human codes to compare with",
+        ));
+    }
     let (rows, _, _) = code_all(job.survey, job.lexicon, &job.input, &job.options)?;
+    let respondents: BTreeSet<String> = rows.iter().map(|r| r.id.clone()).collect();
     let mut units: BTreeSet<Unit> = BTreeSet::new();
     let mut coded: BTreeSet<(Unit, String)> = BTreeSet::new();
     let mut answers: BTreeMap<Unit, (&str, Option<&Coding>)> = BTreeMap::new();
@@ -1633,7 +1646,17 @@ pub fn validate(job: &Job, gold: &InputSource) -> Result<Validation> {
             (q.id.clone(), themes)
         })
         .collect();
-    let agreement = Agreement::compute(&questions, &units, &coded, &gold);
+    let open: Vec<String> = job.survey.open.iter().map(|q| q.id.clone()).collect();
+    let closed: Vec<String> = job.survey.closed.iter().map(|q| q.id.clone()).collect();
+    let screened = crate::validate::screen(&gold, &respondents, &open, &closed, &units);
+    let warning = (!screened.unusable.is_empty())
+        .then(|| crate::validate::explain_unusable(&gold_file, &screened, &respondents, &open));
+    if screened.usable.is_empty() {
+        return Err(Error::input(crate::error::Location::file(&gold_name), warning.unwrap_or_default()));
+    }
+    let mut agreement = Agreement::compute(&questions, &units, &coded, &screened.usable);
+    agreement.gold_rows = screened.rows;
+    agreement.unusable = screened.unusable;
     let rows_out: Vec<validation::DisagreementRow> = agreement
         .disagreements
         .iter()
@@ -1667,7 +1690,8 @@ pub fn validate(job: &Job, gold: &InputSource) -> Result<Validation> {
     write("validation.csv", &|w| validation::write_csv(&agreement, w))?;
     write("validation.md", &|w| validation::write_markdown(&agreement, &job.survey.title, w))?;
     write("disagreements.csv", &|w| validation::write_disagreements(&rows_out, w))?;
-    Ok(Validation { agreement, files })
+    write("gold_unused.csv", &|w| validation::write_unusable(&agreement, &gold_file, w))?;
+    Ok(Validation { agreement, files, warning })
 }
 
 /// What `diff` found and wrote.

@@ -96,6 +96,155 @@ fn ratio(a: u64, b: u64) -> Option<f64> {
 /// A unit: (respondent id, question id).
 pub type Unit = (String, String);
 
+/// One row of a gold file: a human's code for one answer.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct GoldCode {
+    /// Line of the gold file (1-based; the header is line 1).
+    pub line: u64,
+    /// The answer coded: (respondent id, question id).
+    pub unit: Unit,
+    /// The theme the human gave it.
+    pub theme: String,
+}
+
+/// Why a gold row cannot be compared with the pipeline's codes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Unusable {
+    /// No respondent of the data has this id (ids are compared exactly).
+    UnknownRespondent,
+    /// The survey has no question with this id.
+    UnknownQuestion,
+    /// The question is a closed one: only open questions are coded.
+    ClosedQuestion,
+    /// The respondent left that question empty: there is no answer to agree on.
+    EmptyAnswer,
+}
+
+impl Unusable {
+    /// Every reason, in the order reports list them.
+    pub const ALL: [Unusable; 4] =
+        [Unusable::UnknownRespondent, Unusable::UnknownQuestion, Unusable::ClosedQuestion, Unusable::EmptyAnswer];
+
+    /// A short machine-readable name (for CSV).
+    pub fn name(self) -> &'static str {
+        match self {
+            Unusable::UnknownRespondent => "respondent_not_in_data",
+            Unusable::UnknownQuestion => "question_not_in_survey",
+            Unusable::ClosedQuestion => "closed_question",
+            Unusable::EmptyAnswer => "empty_answer",
+        }
+    }
+
+    /// "`n` rows name ...": how many rows have this reason and what is wrong with them.
+    pub fn count_rows(self, n: usize) -> String {
+        let what = match self {
+            Unusable::UnknownRespondent => "a respondent who is not in the data",
+            Unusable::UnknownQuestion => "a question the survey does not have",
+            Unusable::ClosedQuestion => "a closed question (only open questions are coded)",
+            Unusable::EmptyAnswer => "an answer the respondent left empty",
+        };
+        if n == 1 { format!("1 row names {what}") } else { format!("{n} rows name {what}") }
+    }
+}
+
+/// The gold rows sorted into those that can be compared and those that cannot.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Screened {
+    /// Usable codes, deduplicated: what [`Agreement::compute`] takes as gold.
+    pub usable: BTreeSet<(Unit, String)>,
+    /// Rows read from the gold file.
+    pub rows: usize,
+    /// Rows that cannot be used, in file order, each with its reason.
+    pub unusable: Vec<(Unusable, GoldCode)>,
+}
+
+/// Sorts gold rows into usable and unusable ones.
+///
+/// `respondents` are the ids of the data's respondents, `open` and `closed` the
+/// survey's question ids, `units` the answers with text. A row is usable when its
+/// unit is one of `units`; otherwise the first failing test gives its reason:
+/// respondent, then question, then an empty answer.
+pub fn screen(
+    gold: &[GoldCode],
+    respondents: &BTreeSet<String>,
+    open: &[String],
+    closed: &[String],
+    units: &BTreeSet<Unit>,
+) -> Screened {
+    let mut out = Screened { rows: gold.len(), ..Screened::default() };
+    for g in gold {
+        let (r, q) = &g.unit;
+        let reason = if units.contains(&g.unit) {
+            None
+        } else if !respondents.contains(r) {
+            Some(Unusable::UnknownRespondent)
+        } else if closed.contains(q) {
+            Some(Unusable::ClosedQuestion)
+        } else if !open.contains(q) {
+            Some(Unusable::UnknownQuestion)
+        } else {
+            Some(Unusable::EmptyAnswer)
+        };
+        match reason {
+            None => {
+                out.usable.insert((g.unit.clone(), g.theme.clone()));
+            }
+            Some(why) => out.unusable.push((why, g.clone())),
+        }
+    }
+    out
+}
+
+/// Says which gold rows of `file` cannot be used and why, with examples: the text
+/// of the warning (or of the error when none can be used).
+///
+/// `respondents` are the data's ids, to point out ids that differ only in case or
+/// surrounding space; `open` the survey's open questions.
+pub fn explain_unusable(file: &str, screened: &Screened, respondents: &BTreeSet<String>, open: &[String]) -> String {
+    let bad = &screened.unusable;
+    let mut parts = Vec::new();
+    for (why, n) in count_by_reason(bad) {
+        let first = &bad.iter().find(|(w, _)| *w == why).expect("counted").1;
+        let (r, q) = &first.unit;
+        let detail = match why {
+            Unusable::UnknownRespondent => {
+                let near = bad.iter().filter(|(w, _)| *w == why).find_map(|(_, g)| {
+                    let id = g.unit.0.trim();
+                    respondents.iter().find(|d| d.trim().eq_ignore_ascii_case(id)).map(|d| (&g.unit.0, d))
+                });
+                match near {
+                    Some((g, d)) => format!("ids are compared exactly ({g:?} is not {d:?})"),
+                    None => format!("e.g. {r:?}"),
+                }
+            }
+            Unusable::UnknownQuestion => format!("e.g. {q:?} (open questions: {})", open.join(", ")),
+            Unusable::ClosedQuestion => format!("e.g. {q:?}"),
+            Unusable::EmptyAnswer => format!("e.g. {r} to {q}"),
+        };
+        parts.push(format!("{}: {detail}", why.count_rows(n)));
+    }
+    let examples: Vec<String> = bad
+        .iter()
+        .take(3)
+        .map(|(_, g)| format!("{file}:{} ({}, {}, {})", g.line, g.unit.0, g.unit.1, g.theme))
+        .collect();
+    let head = if screened.usable.is_empty() {
+        format!("none of its {} rows can be used", screened.rows)
+    } else {
+        format!("{} of its {} rows cannot be used and are not counted", bad.len(), screened.rows)
+    };
+    format!("{head}: {}; first: {}", parts.join("; "), examples.join(", "))
+}
+
+/// Unusable gold rows per reason, in [`Unusable::ALL`] order, leaving out reasons with none.
+pub fn count_by_reason(unusable: &[(Unusable, GoldCode)]) -> Vec<(Unusable, usize)> {
+    Unusable::ALL
+        .iter()
+        .map(|&why| (why, unusable.iter().filter(|(w, _)| *w == why).count()))
+        .filter(|(_, n)| *n > 0)
+        .collect()
+}
+
 /// Whether a (question, theme) pair is a false positive or a false negative.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Disagreement {
@@ -112,8 +261,11 @@ pub struct Agreement {
     pub rows: Vec<((String, String), Confusion)>,
     /// Every disagreement: unit, theme, kind.
     pub disagreements: Vec<(Unit, String, Disagreement)>,
-    /// Gold codes on units that are not in the data (unknown respondent, or an empty answer).
-    pub gold_outside_units: Vec<(Unit, String)>,
+    /// Gold rows set aside, uncounted, with the reason (filled by the caller from
+    /// [`screen`]; `compute` itself ignores gold codes outside `units`).
+    pub unusable: Vec<(Unusable, GoldCode)>,
+    /// Rows of the gold file, usable or not.
+    pub gold_rows: usize,
 }
 
 impl Agreement {
@@ -154,8 +306,58 @@ impl Agreement {
                 a.rows.push(((q.clone(), theme.clone()), c));
             }
         }
-        a.gold_outside_units = gold.iter().filter(|(u, _)| !units.contains(u)).cloned().collect();
         a
+    }
+
+    /// Says which gold rows of `file` cannot be used and why, with examples: the text
+    /// of the warning (or of the error when none can be used).
+    ///
+    /// `respondents` are the data's ids, to point out ids that differ only in case or
+    /// surrounding space; `open` the survey's open questions.
+    pub fn explain_unusable(
+        file: &str,
+        screened: &Screened,
+        respondents: &BTreeSet<String>,
+        open: &[String],
+    ) -> String {
+        let bad = &screened.unusable;
+        let mut parts = Vec::new();
+        for (why, n) in count_by_reason(bad) {
+            let first = &bad.iter().find(|(w, _)| *w == why).expect("counted").1;
+            let (r, q) = &first.unit;
+            let detail = match why {
+                Unusable::UnknownRespondent => {
+                    let near = bad.iter().filter(|(w, _)| *w == why).find_map(|(_, g)| {
+                        let id = g.unit.0.trim();
+                        respondents.iter().find(|d| d.trim().eq_ignore_ascii_case(id)).map(|d| (&g.unit.0, d))
+                    });
+                    match near {
+                        Some((g, d)) => format!("ids are compared exactly ({g:?} is not {d:?})"),
+                        None => format!("e.g. {r:?}"),
+                    }
+                }
+                Unusable::UnknownQuestion => format!("e.g. {q:?} (open questions: {})", open.join(", ")),
+                Unusable::ClosedQuestion => format!("e.g. {q:?}"),
+                Unusable::EmptyAnswer => format!("e.g. {r} to {q}"),
+            };
+            parts.push(format!("{}: {detail}", why.count_rows(n)));
+        }
+        let examples: Vec<String> = bad
+            .iter()
+            .take(3)
+            .map(|(_, g)| format!("{file}:{} ({}, {}, {})", g.line, g.unit.0, g.unit.1, g.theme))
+            .collect();
+        let head = if screened.usable.is_empty() {
+            format!("none of its {} rows can be used", screened.rows)
+        } else {
+            format!("{} of its {} rows cannot be used and are not counted", bad.len(), screened.rows)
+        };
+        format!("{head}: {}; first: {}", parts.join("; "), examples.join(", "))
+    }
+
+    /// Unusable gold rows per reason, in [`Unusable::ALL`] order, leaving out reasons with none.
+    pub fn unusable_counts(&self) -> Vec<(Unusable, usize)> {
+        count_by_reason(&self.unusable)
     }
 
     /// All tables added together.
@@ -273,8 +475,37 @@ mod tests {
         assert_eq!(a.row("q1", "a"), Some(&Confusion { tp: 1, fp: 1, fn_: 0, tn: 1 }));
         assert_eq!(a.row("q1", "b"), Some(&Confusion { tp: 0, fp: 0, fn_: 1, tn: 2 }));
         assert_eq!(a.row("q1", "zz"), Some(&Confusion { tp: 0, fp: 0, fn_: 1, tn: 2 }));
-        assert_eq!(a.gold_outside_units, [(unit("9", "q1"), "a".to_string())]);
+        assert!(a.unusable.is_empty());
         assert_eq!(a.disagreements.len(), 3);
         close(a.macro_f1(), (2.0 / 3.0) / 3.0);
+    }
+
+    #[test]
+    fn screen_gives_each_unusable_row_its_reason() {
+        let g = |line: u64, r: &str, q: &str| GoldCode { line, unit: unit(r, q), theme: "a".into() };
+        let gold = [
+            g(2, "r1", "q1"),
+            g(3, "R1", "q1"),
+            g(4, "r1", "nosuch"),
+            g(5, "r1", "closed"),
+            g(6, "r2", "q1"),
+            g(7, "r1", "q1"),
+        ];
+        let respondents: BTreeSet<String> = ["r1".to_string(), "r2".to_string()].into();
+        let units: BTreeSet<Unit> = [unit("r1", "q1")].into();
+        let s = screen(&gold, &respondents, &["q1".into()], &["closed".into()], &units);
+        assert_eq!(s.rows, 6);
+        assert_eq!(s.usable, [(unit("r1", "q1"), "a".to_string())].into());
+        let got: Vec<(Unusable, u64)> = s.unusable.iter().map(|(w, g)| (*w, g.line)).collect();
+        assert_eq!(
+            got,
+            [
+                (Unusable::UnknownRespondent, 3),
+                (Unusable::UnknownQuestion, 4),
+                (Unusable::ClosedQuestion, 5),
+                (Unusable::EmptyAnswer, 6)
+            ]
+        );
+        assert_eq!(count_by_reason(&s.unusable).len(), 4);
     }
 }

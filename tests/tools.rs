@@ -53,6 +53,70 @@ fn validate_reports_agreement_and_disagreements() {
     dir.fails(&with(&["validate"], &["--gold", "gold.csv", "--out", "v", "--min-macro-f1", "0.99"]), 1);
 }
 
+/// Gold rows naming no answer of the data were dropped silently: a gold file in the
+/// wrong case scored P/R/F1 0.000 with exit 0 and no word (adversarial testing).
+#[test]
+fn validate_refuses_gold_with_no_usable_row() {
+    let dir = fixture();
+    dir.write("case.csv", "respondent_id,question,theme\nR1,why,cost\nR2,why,police\nR3,why,cost\n");
+    let err = dir.fails(&with(&["validate"], &["--gold", "case.csv", "--out", "v"]), 2);
+    assert!(err.contains("case.csv: none of its 3 rows can be used"), "{err}");
+    assert!(err.contains("ids are compared exactly (\"R1\" is not \"r1\")"), "{err}");
+    assert!(!dir.join("v").exists(), "nothing is written");
+
+    dir.write("header.csv", "respondent_id,question,theme\n");
+    let err = dir.fails(&with(&["validate"], &["--gold", "header.csv", "--out", "v"]), 2);
+    assert!(err.contains("header.csv: the gold file has a header but no rows"), "{err}");
+
+    dir.write("zero.csv", "");
+    let err = dir.fails(&with(&["validate"], &["--gold", "zero.csv", "--out", "v"]), 2);
+    assert!(err.contains("zero.csv: the gold file is empty"), "{err}");
+    assert!(!err.contains("no column"), "{err}");
+}
+
+/// Unusable gold rows are counted by reason, on stderr and in the outputs.
+#[test]
+fn validate_counts_unusable_gold_rows_by_reason() {
+    let dir = Workdir::new();
+    dir.write("lex.toml", LEXICON);
+    dir.write("r.csv", "id,visit,why\nr1,Yes,the cost is high\nr2,No,\n");
+    dir.write(
+        "s.toml",
+        "title = \"t\"\nid_column = \"id\"\nlexicon = \"lex.toml\"\nresponses = \"r.csv\"\n\
+         [[closed]]\nid = \"visit\"\ntext = \"Visit?\"\noptions = [\"Yes\", \"No\"]\n\
+         [[open]]\nid = \"why\"\ntext = \"Why?\"\n",
+    );
+    dir.write(
+        "g.csv",
+        "respondent_id,question,theme\nr1,why,cost\nr99,why,cost\nr1,nosuchq,cost\nr1,visit,cost\nr2,why,cost\n",
+    );
+    let out = dir.run(&["validate", "--survey", "s.toml", "--gold", "g.csv", "--out", "v"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(err.contains("warning: g.csv: 4 of its 5 rows cannot be used and are not counted"), "{err}");
+    for part in [
+        "1 row names a respondent who is not in the data: e.g. \"r99\"",
+        "1 row names a question the survey does not have: e.g. \"nosuchq\" (open questions: why)",
+        "1 row names a closed question",
+        "1 row names an answer the respondent left empty: e.g. r2 to why",
+        "first: g.csv:3 (r99, why, cost), g.csv:4 (r1, nosuchq, cost), g.csv:5 (r1, visit, cost)",
+    ] {
+        assert!(err.contains(part), "{part:?} in {err}");
+    }
+    assert_eq!(
+        dir.read("v/gold_unused.csv"),
+        "file,line,respondent_id,question,theme,reason\n\
+         g.csv,3,r99,why,cost,respondent_not_in_data\n\
+         g.csv,4,r1,nosuchq,cost,question_not_in_survey\n\
+         g.csv,5,r1,visit,cost,closed_question\n\
+         g.csv,6,r2,why,cost,empty_answer\n"
+    );
+    let md = dir.read("v/validation.md");
+    assert!(md.contains("**4 of the gold file's 5 rows are not counted**"), "{md}");
+    // the usable row still counts: r1 coded cost by both
+    assert!(String::from_utf8_lossy(&out.stdout).contains("(TP 1 FP 0 FN 0)"));
+}
+
 #[test]
 fn explain_marks_matches_and_vetoes() {
     let dir = fixture();

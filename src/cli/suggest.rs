@@ -71,7 +71,7 @@ pub fn execute(args: &SuggestArgs) -> Result<()> {
             };
             let gold = codeframe::input::gold::read(&gold_source)?;
             let positives: BTreeSet<(String, String)> =
-                gold.iter().filter(|(_, t)| t == id).map(|(u, _)| u.clone()).collect();
+                gold.iter().filter(|g| g.theme == *id).map(|g| g.unit.clone()).collect();
             let mut counter = Counter::new(&loaded.lexicon, Some(theme));
             let (mut missed, mut reference) = (0, 0);
             for row in &rows {

@@ -47,6 +47,9 @@ pub fn execute(args: &ValidateArgs) -> Result<()> {
         config_files: loaded.config_files,
     };
     let v = pipeline::validate(&job, &gold)?;
+    if let Some(w) = &v.warning {
+        eprintln!("warning: {}: {w}", gold.name().display());
+    }
     let a = &v.agreement;
     let micro = a.micro();
     let f = |x: Option<f64>| x.map_or("-".to_string(), |v| format!("{v:.3}"));

@@ -82,11 +82,14 @@ pub fn write_markdown(a: &Agreement, title: &str, out: &mut dyn Write) -> io::Re
         num(a.macro_f1()),
         num(a.macro_kappa()),
     )?;
-    if !a.gold_outside_units.is_empty() {
+    if !a.unusable.is_empty() {
+        let reasons: Vec<String> = a.unusable_counts().iter().map(|(why, n)| why.count_rows(*n)).collect();
         writeln!(
             out,
-            "\n{} gold codes name an answer that is empty or absent from the data; they are not counted.",
-            a.gold_outside_units.len()
+            "\n**{} of the gold file's {} rows are not counted** ({}): they are listed in gold_unused.csv.",
+            a.unusable.len(),
+            a.gold_rows,
+            reasons.join("; ")
         )?;
     }
     writeln!(out)?;
@@ -110,6 +113,19 @@ pub fn write_markdown(a: &Agreement, title: &str, out: &mut dyn Write) -> io::Re
         )?;
     }
     Ok(())
+}
+
+/// Writes gold_unused.csv: every gold row that names no answer of the data, with
+/// the file, line and reason (a header only when there is none).
+pub fn write_unusable(a: &Agreement, file: &str, out: &mut dyn Write) -> io::Result<()> {
+    let mut w = csv::Writer::from_writer(out);
+    let e = io::Error::other;
+    w.write_record(["file", "line", "respondent_id", "question", "theme", "reason"]).map_err(e)?;
+    for (why, g) in &a.unusable {
+        let line = g.line.to_string();
+        w.write_record([file, &line, &g.unit.0, &g.unit.1, &g.theme, why.name()]).map_err(e)?;
+    }
+    w.flush()
 }
 
 /// One disagreement with what the analyst needs to judge it.
