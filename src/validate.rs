@@ -309,52 +309,6 @@ impl Agreement {
         a
     }
 
-    /// Says which gold rows of `file` cannot be used and why, with examples: the text
-    /// of the warning (or of the error when none can be used).
-    ///
-    /// `respondents` are the data's ids, to point out ids that differ only in case or
-    /// surrounding space; `open` the survey's open questions.
-    pub fn explain_unusable(
-        file: &str,
-        screened: &Screened,
-        respondents: &BTreeSet<String>,
-        open: &[String],
-    ) -> String {
-        let bad = &screened.unusable;
-        let mut parts = Vec::new();
-        for (why, n) in count_by_reason(bad) {
-            let first = &bad.iter().find(|(w, _)| *w == why).expect("counted").1;
-            let (r, q) = &first.unit;
-            let detail = match why {
-                Unusable::UnknownRespondent => {
-                    let near = bad.iter().filter(|(w, _)| *w == why).find_map(|(_, g)| {
-                        let id = g.unit.0.trim();
-                        respondents.iter().find(|d| d.trim().eq_ignore_ascii_case(id)).map(|d| (&g.unit.0, d))
-                    });
-                    match near {
-                        Some((g, d)) => format!("ids are compared exactly ({g:?} is not {d:?})"),
-                        None => format!("e.g. {r:?}"),
-                    }
-                }
-                Unusable::UnknownQuestion => format!("e.g. {q:?} (open questions: {})", open.join(", ")),
-                Unusable::ClosedQuestion => format!("e.g. {q:?}"),
-                Unusable::EmptyAnswer => format!("e.g. {r} to {q}"),
-            };
-            parts.push(format!("{}: {detail}", why.count_rows(n)));
-        }
-        let examples: Vec<String> = bad
-            .iter()
-            .take(3)
-            .map(|(_, g)| format!("{file}:{} ({}, {}, {})", g.line, g.unit.0, g.unit.1, g.theme))
-            .collect();
-        let head = if screened.usable.is_empty() {
-            format!("none of its {} rows can be used", screened.rows)
-        } else {
-            format!("{} of its {} rows cannot be used and are not counted", bad.len(), screened.rows)
-        };
-        format!("{head}: {}; first: {}", parts.join("; "), examples.join(", "))
-    }
-
     /// Unusable gold rows per reason, in [`Unusable::ALL`] order, leaving out reasons with none.
     pub fn unusable_counts(&self) -> Vec<(Unusable, usize)> {
         count_by_reason(&self.unusable)
