@@ -149,6 +149,29 @@ pub fn open(source: &InputSource, survey: &Survey, options: &ReadOptions) -> Res
     })
 }
 
+/// Calls `f(row, column, text)` with every cell of the named columns (all columns if
+/// `columns` is empty) of a responses file, row by row: for corpora in tools
+/// (`lexicon check --corpus`). The file is read as a run reads it (any format,
+/// encoding and delimiter; a name matches one header cell, ignoring case as a last
+/// resort); a cell that is not UTF-8 is read lossily, and duplicate ids are no matter.
+pub fn for_each_text(path: &Path, columns: &[String], mut f: impl FnMut(u64, &str, &str)) -> Result<()> {
+    let survey = Survey::ad_hoc(None, columns);
+    let options = ReadOptions { reject_duplicate_ids: false, ..ReadOptions::default() };
+    let mut reader = open(&InputSource::File(path.to_path_buf()), &survey, &options)?;
+    let wanted =
+        if columns.is_empty() { (0..reader.columns().header.len()).collect() } else { reader.columns().open.clone() };
+    while let Some(chunk) = reader.next_chunk(1 << 10, 1 << 22)? {
+        for row in &chunk.rows {
+            for &i in &wanted {
+                if let Some(cell) = row.record.get(i) {
+                    f(row.row, reader.columns().name(i), &String::from_utf8_lossy(cell));
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
 /// Whether `survey` names any column (an empty one reads every column of any header).
 pub fn wants_columns(survey: &Survey) -> bool {
     !survey.column_names().is_empty()
@@ -379,14 +402,30 @@ impl Columns {
                 )),
             }
         };
-        Ok(Columns {
+        let columns = Columns {
             header: header.to_vec(),
             id: survey.id_column.as_deref().map(find).transpose()?,
             respondent_type: survey.respondent_types.as_ref().map(|t| find(&t.column)).transpose()?,
             closed: survey.closed.iter().map(|q| find(&q.column)).collect::<std::result::Result<_, _>>()?,
             open: survey.open.iter().map(|q| find(&q.column)).collect::<std::result::Result<_, _>>()?,
             segments: survey.segments.iter().map(|s| find(&s.column)).collect::<std::result::Result<_, _>>()?,
-        })
+        };
+        // Two questions on one column (`Text` and `text` both match it) would count its
+        // answers twice, as if two questions had been asked.
+        let questions = survey.closed.iter().map(|q| &q.id).zip(&columns.closed);
+        let questions = questions.chain(survey.open.iter().map(|q| &q.id).zip(&columns.open));
+        let mut first = std::collections::HashMap::new();
+        for (id, &i) in questions {
+            if let Some(other) = first.insert(i, id) {
+                return Err(format!(
+                    "questions {other:?} and {id:?} both read column {:?} (column {}): \
+                     a column holds one question's answers",
+                    shown_name(columns.name(i).trim()),
+                    i + 1
+                ));
+            }
+        }
+        Ok(columns)
     }
 
     /// Whether every column the survey names is in `header`, once or more: how a
@@ -499,6 +538,18 @@ mod tests {
         assert_eq!((ok.id, ok.open), (Some(1), vec![3]));
         assert!(Columns::all_present(&survey, &header(&["id", "text", "text"])));
         assert!(!Columns::all_present(&survey, &header(&["id", "txt"])));
+    }
+
+    #[test]
+    fn two_questions_on_one_column_are_an_error() {
+        let header = |names: &[&str]| names.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        // `Text` matches exactly, `text` only ignoring case: both the same column.
+        let survey = Survey::ad_hoc(Some("id".into()), &["Text".into(), "text".into()]);
+        let err = Columns::resolve(&survey, &header(&["id", "Text"])).unwrap_err();
+        assert!(err.contains("both read column \"Text\" (column 2)"), "{err}");
+        // Two columns that differ only in case are two columns.
+        let ok = Columns::resolve(&survey, &header(&["id", "Text", "text"])).unwrap();
+        assert_eq!(ok.open, vec![1, 2]);
     }
 
     #[test]
