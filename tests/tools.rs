@@ -164,6 +164,22 @@ fn diff_shows_what_a_lexicon_edit_changed() {
 }
 
 #[test]
+fn lexicon_check_reads_a_corpus_as_a_run_reads_responses() {
+    let dir = fixture();
+    // A European export: semicolons, Windows-1252, the column named in another case.
+    dir.write("c.csv", b"ID;Why\n1;caf\xe9 costs\n2;the police\n3;legal aid\n");
+    dir.write("two.toml", "[[theme]]\nid = \"a\"\nterms = [\"cost\", \"zzz\"]\n");
+    let out = dir.ok(&["lexicon", "check", "two.toml", "--corpus", "c.csv", "--text-column", "why"]);
+    assert!(out.contains("entry `cost` matches 1 of 3 answers (33%)"), "{out}");
+    assert!(out.contains("entry `zzz` never matches in the corpus (3 answers)"), "{out}");
+    let out = dir.run(&["lexicon", "check", "two.toml", "--corpus", "c.csv", "--text-column", "nope"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("c.csv:1: no column \"nope\" in the header (columns: ID, Why)")
+    );
+}
+
+#[test]
 fn lexicon_check_test_and_explain() {
     let dir = fixture();
     dir.write("bad.toml", "[[theme]]\nid = \"a\"\nterms = [\"ok\", \"co*\", \"x NEAR/q y\"]\n");

@@ -155,7 +155,7 @@ fn check(args: &CheckArgs) -> Result<()> {
     }
     if let Some(corpus) = &args.corpus {
         let mut texts = Vec::new();
-        codeframe::input::csv::for_each_text(corpus, &columns, |_, _, t| texts.push(t.to_string()))?;
+        codeframe::input::for_each_text(corpus, &columns, |_, _, t| texts.push(t.to_string()))?;
         let stats = CorpusStats::collect(&compiled, texts.iter().map(String::as_str));
         findings.extend(stats.findings(&compiled, args.max_share));
     }

@@ -197,20 +197,6 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
     hex(&Sha256::digest(bytes))
 }
 
-fn csv_error(name: &std::path::Path, e: csv::Error) -> Error {
-    let line = e.position().map(|p| p.line());
-    match e.into_kind() {
-        csv::ErrorKind::Io(io) => Error::io(name, io),
-        other => {
-            let mut loc = Location::file(name);
-            if let Some(l) = line {
-                loc = loc.at_line(l);
-            }
-            Error::input(loc, format!("{other:?}"))
-        }
-    }
-}
-
 /// Decodes a row that passed the reader's checks into a [`Response`].
 pub fn decode<'a>(
     row: &'a RawRow,
@@ -254,45 +240,6 @@ pub fn decode<'a>(
         open: columns.open.iter().map(|&i| cell(i)).collect::<std::result::Result<_, _>>()?,
         segments: columns.segments.iter().map(|&i| cell(i)).collect::<std::result::Result<_, _>>()?,
     })
-}
-
-/// Calls `f` with every cell of the named columns (all columns if `columns` is
-/// empty) of a CSV file, row by row. For corpora in tools (`lexicon check`, `kwic`).
-pub fn for_each_text(path: &std::path::Path, columns: &[String], mut f: impl FnMut(u64, &str, &str)) -> Result<()> {
-    let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
-    let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(file);
-    let header: Vec<String> = reader
-        .headers()
-        .map_err(|e| csv_error(path, e))?
-        .iter()
-        .map(|h| h.trim().trim_start_matches('\u{FEFF}').to_string())
-        .collect();
-    let wanted: Vec<usize> = if columns.is_empty() {
-        (0..header.len()).collect()
-    } else {
-        columns
-            .iter()
-            .map(|c| {
-                header.iter().position(|h| h == c.trim()).ok_or_else(|| {
-                    Error::input(
-                        Location::file(path).at_line(1),
-                        format!("no column {c:?} in the header (columns: {})", header.join(", ")),
-                    )
-                })
-            })
-            .collect::<Result<_>>()?
-    };
-    let mut record = csv::ByteRecord::new();
-    let mut row = 0;
-    while reader.read_byte_record(&mut record).map_err(|e| csv_error(path, e))? {
-        row += 1;
-        for &i in &wanted {
-            if let Some(cell) = record.get(i) {
-                f(row, &header[i], &String::from_utf8_lossy(cell));
-            }
-        }
-    }
-    Ok(())
 }
 
 #[cfg(test)]
