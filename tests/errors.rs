@@ -149,6 +149,21 @@ fn a_repeated_text_column_is_refused() {
     dir.ok(&[&args[..], &["--text-column", "why"]].concat());
 }
 
+/// Column flags beside a survey spec (or with no input: the demo) were silently
+/// ignored: the spec's columns were read, not the ones named.
+#[test]
+fn column_flags_with_a_survey_spec_are_refused() {
+    let dir = fixture();
+    let spec = ["run", "--survey", "survey.toml", "--out", "o", "-q"];
+    let err = dir.fails(&[&spec[..], &["--text-column", "other"]].concat(), 2);
+    assert!(err.contains("--text-column names a column of an --input read without a survey spec"), "{err}");
+    let err = dir.fails(&[&spec[..], &["--id-column", "nope"]].concat(), 2);
+    assert!(err.contains("--id-column") && err.contains("the spec names its columns"), "{err}");
+    let err = dir.fails(&["run", "--id-column", "nope", "--out", "o"], 2);
+    assert!(err.contains("give --input and --text-column too"), "{err}");
+    assert!(!dir.join("o").exists());
+}
+
 #[test]
 fn refuses_to_overwrite_an_input() {
     let dir = fixture();

@@ -281,6 +281,20 @@ impl SourceArgs {
     fn load_with(&self, responses_needed: bool) -> Result<Loaded> {
         let mut files = Vec::new();
         let demo = self.is_demo();
+        // The spec (or the demo's) names its own columns: these flags would be ignored.
+        if self.survey.is_some() || demo {
+            let given = [("--id-column", self.id_column.is_some()), ("--text-column", !self.text_columns.is_empty())];
+            if let Some((flag, _)) = given.iter().find(|(_, g)| *g) {
+                return Err(Error::Usage(format!(
+                    "{flag} names a column of an --input read without a survey spec; {}",
+                    if demo {
+                        "give --input and --text-column too"
+                    } else {
+                        "with --survey, the spec names its columns (id_column, and a column per question)"
+                    }
+                )));
+            }
+        }
         let survey = if let Some(p) = &self.survey {
             files.push(ManifestInput::new("survey", p, &read_bytes(p)?));
             Survey::from_path(p)?
