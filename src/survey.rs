@@ -260,12 +260,40 @@ pub fn builtin_option(cell: &str) -> Option<&'static str> {
         .find(|name| fold_label(name) == key || builtin_aliases(name).iter().any(|a| fold_label(a) == key))
 }
 
-/// Folds a label for comparison: lowercase letters and digits only
-/// (`Don't know` = `dont know` = `DONT-KNOW`).
+/// Folds a label for comparison: lowercase letters and digits, and the signs that
+/// change a number (`Don't know` = `dont know` = `DONT-KNOW`, `18-24` = `18 - 24`,
+/// but `-1` is not `1`, `2.5` not `25`, `18+` not `18`, `<18` not `18`): a minus or
+/// `<`/`>` before a digit that no letter or digit precedes, a `.` or `,` between
+/// digits (kept as `.`), a `+` after a digit.
 pub fn fold_label(s: &str) -> String {
     let mut norm = String::new();
     crate::text::normalise::normalise_chars(s, &mut norm);
-    norm.chars().filter(|c| c.is_alphanumeric()).collect()
+    let chars: Vec<char> = norm.chars().collect();
+    let mut out = String::new();
+    for (i, &c) in chars.iter().enumerate() {
+        let before = i.checked_sub(1).map(|j| chars[j]);
+        let after = chars.get(i + 1).copied();
+        if c.is_alphanumeric() {
+            out.push(c);
+        } else if let Some(kept) = number_sign(c, before, after) {
+            out.push(kept);
+        }
+    }
+    out
+}
+
+/// What a label keeps of a character that is no letter or digit, from its neighbours
+/// (see [`fold_label`]).
+#[inline]
+fn number_sign(c: char, before: Option<char>, after: Option<char>) -> Option<char> {
+    let digit = |c: Option<char>| c.is_some_and(|c| c.is_ascii_digit());
+    let word = |c: Option<char>| c.is_some_and(char::is_alphanumeric);
+    match c {
+        '-' | '\u{2212}' | '<' | '>' if digit(after) && !word(before) => Some(if c == '\u{2212}' { '-' } else { c }),
+        '.' | ',' if digit(before) && digit(after) => Some('.'),
+        '+' if digit(before) => Some('+'),
+        _ => None,
+    }
 }
 
 impl Survey {
@@ -301,6 +329,33 @@ impl Survey {
                     ))
                 })?;
                 aliases[i].extend(list);
+            }
+            // Two spellings of the spec that read as one would send one option's
+            // answers to the other unseen.
+            let mut spellings: Vec<(String, &str, usize)> = Vec::new();
+            let listed = c.options.iter().enumerate().map(|(i, o)| (o.as_str(), i));
+            let given = aliases
+                .iter()
+                .enumerate()
+                .flat_map(|(i, a): (usize, &Vec<String>)| a.iter().map(move |a| (a.as_str(), i)));
+            for (spelling, i) in listed.chain(given) {
+                let key = fold_label(spelling);
+                if key.is_empty() {
+                    return Err(bad(format!(
+                        "closed question `{}`: option or alias {spelling:?} has no letter or digit to match answers on",
+                        c.id
+                    )));
+                }
+                if let Some((_, other, j)) = spellings.iter().find(|(k, _, _)| *k == key)
+                    && *j != i
+                {
+                    return Err(bad(format!(
+                        "closed question `{}`: {other:?} and {spelling:?} read as the same answer (case, spaces and \
+                         punctuation aside): rename one, or make one an alias of the other",
+                        c.id
+                    )));
+                }
+                spellings.push((key, spelling, i));
             }
             if let Some(n) = &c.nil_into
                 && !c.options.iter().any(|o| o == n)
@@ -488,16 +543,20 @@ impl Classifier {
             .closed
             .iter()
             .map(|q| {
-                let mut table = Vec::new();
-                for (i, opt) in q.options.iter().enumerate() {
-                    table.push((fold_label(opt), i));
-                    for a in q.aliases[i].iter().map(String::as_str).chain(builtin_aliases(opt).iter().copied()) {
-                        table.push((fold_label(a), i));
+                // Every option's own name, then the spec's aliases, then the built-in
+                // ones (`no opinion` is Don't know's only where no option is called
+                // that); the first spelling wins (the spec refuses clashes of its own).
+                let names = q.options.iter().enumerate().map(|(i, o)| (o.as_str(), i));
+                let given = q.aliases.iter().enumerate().flat_map(|(i, a)| a.iter().map(move |a| (a.as_str(), i)));
+                let builtin =
+                    q.options.iter().enumerate().flat_map(|(i, o)| builtin_aliases(o).iter().map(move |a| (*a, i)));
+                let mut table: Vec<(String, usize)> = Vec::new();
+                for (spelling, i) in names.chain(given).chain(builtin) {
+                    let key = fold_label(spelling);
+                    if !table.iter().any(|(k, _)| *k == key) {
+                        table.push((key, i));
                     }
                 }
-                // First spelling wins: options before aliases.
-                let mut seen = FxHashSet::default();
-                table.retain(|(k, _)| seen.insert(k.clone()));
                 table
             })
             .collect();
@@ -571,10 +630,21 @@ fn ascii_fold_label<'b>(s: &str, buf: &'b mut [u8]) -> Option<&'b str> {
     if !s.is_ascii() || s.len() > buf.len() {
         return None;
     }
+    let bytes = s.as_bytes();
     let mut n = 0;
-    for &b in s.as_bytes().iter().filter(|b| b.is_ascii_alphanumeric()) {
-        buf[n] = b.to_ascii_lowercase();
-        n += 1;
+    for (i, &b) in bytes.iter().enumerate() {
+        let kept = if b.is_ascii_alphanumeric() {
+            Some(b.to_ascii_lowercase())
+        } else if matches!(b, b'-' | b'<' | b'>' | b'.' | b',' | b'+') {
+            let at = |j: Option<usize>| j.and_then(|j| bytes.get(j)).map(|&b| char::from(b));
+            number_sign(char::from(b), at(i.checked_sub(1)), at(Some(i + 1))).map(|c| c as u8)
+        } else {
+            None
+        };
+        if let Some(k) = kept {
+            buf[n] = k;
+            n += 1;
+        }
     }
     std::str::from_utf8(&buf[..n]).ok()
 }
@@ -706,6 +776,49 @@ id = "q1_text"
         ] {
             assert_eq!(c.closed(0, cell), want, "{cell:?}");
         }
+    }
+
+    fn closed_spec(options: &str, aliases: &str) -> Result<Survey> {
+        let spec = format!("[[closed]]\nid = \"s\"\noptions = {options}\naliases = {{ {aliases} }}\n");
+        Survey::from_str_with_path(&spec, Path::new("s.toml"))
+    }
+
+    /// Signs and decimal points tell numbers apart (`-1` was `1`, `2.5` was `25`, `<18`
+    /// was `18+`), while hyphens, spaces and apostrophes between words still fold away.
+    #[test]
+    fn labels_keep_what_makes_a_number() {
+        for (a, b) in [("-1", "1"), ("2.5", "25"), ("<18", "18+"), ("18+", "18"), (">5", "5"), ("\u{2212}3", "3")] {
+            assert_ne!(fold_label(a), fold_label(b), "{a} {b}");
+        }
+        for (a, b) in
+            [("18-24", "18 - 24"), ("Don't know", "DONT-KNOW"), ("2,5", "2.5"), ("\u{2212}3", "-3"), ("No.", "no")]
+        {
+            assert_eq!(fold_label(a), fold_label(b), "{a} {b}");
+        }
+        let s = closed_spec(r#"["-2", "-1", "0", "1", "2", "<18", "18+"]"#, "").unwrap();
+        let c = Classifier::new(&s);
+        for (cell, want) in [("-1", 1), (" 1", 3), ("-2", 0), ("+2", 4), ("18+", 6), ("<18", 5)] {
+            assert_eq!(c.closed(0, cell), ClosedCell::Option(want), "{cell:?}");
+        }
+        assert_eq!(c.closed(0, "2.5"), ClosedCell::Unrecognised);
+    }
+
+    /// A built-in alias (`no opinion` is Don't know) does not take the answers of an
+    /// option the spec lists under that name; the spec's own spellings may not clash.
+    #[test]
+    fn listed_options_come_before_built_in_aliases() {
+        let s = closed_spec(r#"["Yes", "No", "Don't know", "No opinion", "Undecided"]"#, "").unwrap();
+        let c = Classifier::new(&s);
+        for (cell, want) in [("no opinion", 3), ("UNDECIDED", 4), ("dk", 2), ("not sure", 2), ("nope", 1)] {
+            assert_eq!(c.closed(0, cell), ClosedCell::Option(want), "{cell:?}");
+        }
+        let err = closed_spec(r#"["Yes", "yes "]"#, "").unwrap_err().to_string();
+        assert!(err.contains(r#""Yes" and "yes " read as the same answer"#), "{err}");
+        let err = closed_spec(r#"["Agree", "Disagree"]"#, r#""Agree" = ["dis-agree"]"#).unwrap_err().to_string();
+        assert!(err.contains(r#""Disagree" and "dis-agree" read as the same answer"#), "{err}");
+        let err = closed_spec(r#"["Yes", "?"]"#, "").unwrap_err().to_string();
+        assert!(err.contains("\"?\" has no letter or digit"), "{err}");
+        closed_spec(r#"["Agree", "Disagree"]"#, r#""Agree" = ["agree!", "A"]"#).unwrap();
     }
 
     #[test]
