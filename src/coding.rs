@@ -224,7 +224,7 @@ pub fn code(lexicon: &CompiledLexicon, scanner: &Scanner, applies: &Applies) -> 
     // LIWC dictionaries list a word under the parent category too: their indentation
     // is a legend, and a category counts only the entries that list it.
     if lexicon.match_rule() != MatchRule::Liwc {
-        roll_up(lexicon, &mut coding.codes);
+        roll_up(lexicon, &mut coding.codes, applies);
     }
     coding.vetoes.sort_by_key(|v| (v.theme, v.hit));
     coding
@@ -317,22 +317,29 @@ fn one_entry_per_word(lexicon: &CompiledLexicon, mut kept: Vec<Hit>, vetoes: &mu
     chosen
 }
 
-/// Adds each coded theme's ancestors, with the descendants' evidence.
-fn roll_up(lexicon: &CompiledLexicon, codes: &mut Vec<Code>) {
+/// Adds each coded theme's ancestors that apply to the question, with the
+/// descendants' evidence.
+fn roll_up(lexicon: &CompiledLexicon, codes: &mut Vec<Code>, applies: &Applies) {
     if lexicon.themes.iter().all(|t| t.parent.is_none()) {
         return;
     }
     let children: Vec<Code> = codes.clone();
     for child in &children {
         for &ancestor in &lexicon.themes[child.theme as usize].ancestors {
+            // A parent kept to other questions is not coded here (nor counted).
+            if !applies.themes[ancestor as usize] {
+                continue;
+            }
             match codes.iter_mut().find(|c| c.theme == ancestor) {
                 Some(c) => {
-                    // A span counts once per theme: the same words matched by the
-                    // parent's own entry and a child's (LIWC lists a word in both) are one.
-                    let mut spans: rustc_hash::FxHashSet<(u32, u32)> =
-                        c.hits.iter().map(|x| (x.start, x.end)).collect();
+                    // Words count once per theme: where the parent's own entry and a
+                    // child's matched overlapping words (`court`, `court fees`; LIWC
+                    // lists a word under both), the longer match stands, as it would
+                    // between two entries of one theme.
                     for h in &child.hits {
-                        if spans.insert((h.start, h.end)) {
+                        let overlapping = || c.hits.iter().filter(|x| x.overlaps(h));
+                        if overlapping().all(|x| x.len() < h.len()) {
+                            c.hits.retain(|x| !x.overlaps(h));
                             c.hits.push(*h);
                         }
                     }
@@ -682,5 +689,31 @@ exclude = ["housing", "home NEAR/2 office", { regex = "\\bhouse (?:of|party)\\b"
         let c = code(&lex, &s, &lex.applies(None));
         assert_eq!(c.codes[0].hits.len(), 2); // happy (once) and joy
         assert_eq!(c.codes[0].matched_words(), 2);
+    }
+
+    /// A parent's own match and a child's overlapping one (`court`, `court fees`) are
+    /// one match for the parent, the longer; and a parent kept to other questions is
+    /// not coded where only its child applies.
+    #[test]
+    fn a_parent_counts_overlapping_words_once_and_only_where_it_applies() {
+        let parent = t("money", &["court"]);
+        let mut lex = Lexicon::new("t");
+        for spec in [parent, T { parent: Some("money"), ..t("fees", &["court fees", "fees"]) }] {
+            let mut th = Theme::new(spec.id);
+            th.entries = spec.entries.iter().map(|e| Entry::new(Rule::parse(e).unwrap())).collect();
+            th.parent = spec.parent.map(String::from);
+            lex.themes.push(th);
+        }
+        lex.themes[0].questions = vec!["q3".into()];
+        let lex = CompiledLexicon::new(&lex).unwrap();
+        let mut s = Scanner::new();
+        s.scan(&lex, "court fees");
+        let c = code(&lex, &s, &lex.applies(Some("q3")));
+        assert_eq!(c.codes[0].theme, 0);
+        assert_eq!(c.codes[0].hits.iter().map(|h| (h.start, h.end)).collect::<Vec<_>>(), [(0, 2)]);
+        assert_eq!(c.codes[0].matched_words(), 2);
+        s.scan(&lex, "the fees");
+        let c = code(&lex, &s, &lex.applies(Some("q4")));
+        assert_eq!(c.codes.iter().map(|c| c.theme).collect::<Vec<_>>(), [1]);
     }
 }
