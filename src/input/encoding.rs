@@ -23,7 +23,8 @@ use crate::error::{Error, Location, Result};
 pub const SNIFF_BYTES: usize = 64 << 10;
 
 /// After the first non-ASCII byte, how far a file is scanned for more evidence of
-/// UTF-8 versus Windows-1252 before deciding.
+/// UTF-8 versus Windows-1252 before deciding (further, to the end if need be, while
+/// all it has found are invalid sequences: see [`Utf8Evidence::is_enough`]).
 const EVIDENCE_WINDOW: u64 = 1 << 20;
 
 /// The SHA-256 of the original bytes of an input, shared with the reader that feeds it.
@@ -262,10 +263,15 @@ impl Utf8Evidence {
         }
     }
 
-    /// Whether enough was seen to decide.
+    /// Whether enough was seen to decide: 64 non-ASCII characters, or a window past
+    /// the first one that holds a valid multi-byte character or no invalid sequence.
+    /// Invalid sequences alone are weak evidence (one stray Windows-1252 byte in a
+    /// UTF-8 export would make every later character mojibake), so the scan goes on
+    /// while they are all it has found.
     pub fn is_enough(&self) -> bool {
-        self.multibyte + self.invalid >= 64
-            || self.first_non_ascii.is_some_and(|first| self.scanned.saturating_sub(first) >= EVIDENCE_WINDOW)
+        let window_seen =
+            self.first_non_ascii.is_some_and(|first| self.scanned.saturating_sub(first) >= EVIDENCE_WINDOW);
+        self.multibyte + self.invalid >= 64 || (window_seen && (self.multibyte > 0 || self.invalid == 0))
     }
 
     /// UTF-8 unless the invalid sequences outnumber the valid multi-byte characters.
@@ -340,6 +346,21 @@ mod tests {
         let src = InputSource::Bytes { name: "t.csv".into(), bytes: b"id\n" };
         let err = open_text(&src, Some("klingon")).err().unwrap().to_string();
         assert!(err.starts_with("t.csv: unknown encoding \"klingon\""), "{err}");
+    }
+
+    /// One stray Windows-1252 byte near the start of a UTF-8 file, and its first UTF-8
+    /// character more than the evidence window later: still UTF-8 (it was read as
+    /// Windows-1252, making mojibake of every later curly quote); a file with only
+    /// stray bytes is Windows-1252, however far apart they are.
+    #[test]
+    fn a_stray_byte_does_not_decide_alone() {
+        let padding = b"2,plain answer text padding padding\n".repeat(40_000);
+        let file = |late: &[u8]| -> &'static [u8] {
+            let bytes = [&b"id,text\n1,caf\xE9\n"[..], &padding, b"3,I don", late, b"t think\n"].concat();
+            Box::leak(bytes.into_boxed_slice())
+        };
+        assert_eq!(sniff(file("\u{2019}".as_bytes())), "UTF-8");
+        assert_eq!(sniff(file(b"\x92")), "windows-1252");
     }
 
     #[test]
