@@ -345,6 +345,15 @@ mod tests {
         assert_eq!(ok.open, ["caf\u{e9}"]);
     }
 
+    /// An id padded with a no-break space is the id (as codes.csv writes it): a
+    /// duplicate, and an id of white space alone is empty.
+    #[test]
+    fn ids_are_trimmed_of_unicode_white_space() {
+        let (rows, _) = read_all("id,text\n4,a\n4\u{a0},b\n\u{2003},c\n".as_bytes()).unwrap();
+        let reasons: Vec<_> = rows.iter().map(|r| r.reject.as_ref().map(|r| r.reason.clone())).collect();
+        assert_eq!(reasons, [None, Some(RejectReason::DuplicateId { first_line: 2 }), Some(RejectReason::EmptyId)]);
+    }
+
     #[test]
     fn sniffed_windows_1252_is_transcoded_with_lines_intact() {
         let (rows, cols) = read_all(b"id;text\r\n1;\"caf\xe9\r\n\x93ok\x94\"\r\n2;\xa35\r\n").unwrap();

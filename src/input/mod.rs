@@ -254,7 +254,17 @@ impl RowChecker {
     }
 }
 
+/// An id cell trimmed as [`csv::decode`] trims it (`str::trim`: Unicode white space,
+/// so `4` and `4` followed by a no-break space are one id), ASCII white space only if
+/// the cell is not UTF-8 (its row is rejected for that anyway).
 fn trim_bytes(b: &[u8]) -> &[u8] {
+    let plain = |c: Option<&u8>| c.is_some_and(|c| c.is_ascii() && !c.is_ascii_whitespace());
+    if plain(b.first()) && plain(b.last()) {
+        return b;
+    }
+    if let Ok(s) = std::str::from_utf8(b) {
+        return s.trim().as_bytes();
+    }
     let start = b.iter().position(|c| !c.is_ascii_whitespace()).unwrap_or(b.len());
     let end = b.iter().rposition(|c| !c.is_ascii_whitespace()).map_or(start, |e| e + 1);
     &b[start..end]
