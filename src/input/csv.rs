@@ -141,6 +141,11 @@ impl RowReader for ResponseReader {
                 break;
             };
             self.last_byte = place.end;
+            // A record of empty cells (`,,,` as spreadsheets export their blank rows) is
+            // a blank line, as in a workbook: no respondent, and no reject.
+            if record.iter().all(|cell| cell.trim_ascii().is_empty()) {
+                continue;
+            }
             self.rows += 1;
             let mut reject = self.checker.check(record, place.line, self.rows);
             // A quote never closed swallows the rest of the file into this (last) row:
@@ -352,6 +357,15 @@ mod tests {
         let (rows, _) = read_all("id,text\n4,a\n4\u{a0},b\n\u{2003},c\n".as_bytes()).unwrap();
         let reasons: Vec<_> = rows.iter().map(|r| r.reject.as_ref().map(|r| r.reason.clone())).collect();
         assert_eq!(reasons, [None, Some(RejectReason::DuplicateId { first_line: 2 }), Some(RejectReason::EmptyId)]);
+    }
+
+    /// Rows of bare delimiters are blank lines: skipped, as a workbook's blank rows are,
+    /// not respondents who answered nothing (they lowered every percentage).
+    #[test]
+    fn rows_of_empty_cells_are_blank_lines() {
+        let (rows, _) = read_all(b"id,text\r\n1,cost\r\n,\r\n , \r\n2,police\r\n,\r\n").unwrap();
+        assert_eq!(rows.iter().map(|r| (r.line, r.row)).collect::<Vec<_>>(), [(2, 1), (5, 2)]);
+        assert!(rows.iter().all(|r| r.reject.is_none()));
     }
 
     #[test]
