@@ -314,7 +314,10 @@ pub fn guess(sample: &Sample) -> Vec<Guess> {
             (2..=40).contains(&n) && p.avg_chars <= 60.0
         })
         .map(|(i, _)| i);
-    profiles
+    let names: Vec<&str> = profiles.iter().map(|p| p.name.trim()).collect();
+    let twin = |i: usize| (0..names.len()).find(|&j| j != i && !names[i].is_empty() && names[j] == names[i]);
+    let twins: Vec<Option<usize>> = (0..names.len()).map(twin).collect();
+    let mut guesses: Vec<Guess> = profiles
         .into_iter()
         .enumerate()
         .map(|(i, profile)| {
@@ -325,9 +328,34 @@ pub fn guess(sample: &Sample) -> Vec<Guess> {
                 let types = group_options(&profile.values);
                 return Guess { profile, role: Role::RespondentType(types), unsure: None };
             }
+            // A run cannot tell two columns of one name apart (Google Forms repeats
+            // "Please explain"): rename one in the data, then it can be coded.
+            if let Some(j) = twins[i] {
+                let reason = format!(
+                    "column {} has the same name, which a run cannot tell apart: rename one of them in the data",
+                    j + 1
+                );
+                return Guess { profile, role: Role::Skip(reason), unsure: None };
+            }
             classify(profile)
         })
-        .collect()
+        .collect();
+    // A spec needs a question: failing all else, the skipped column of short, mostly
+    // distinct answers with the most words (`slow`, `too slow`, `the cost is high`).
+    if !guesses.iter().any(|g| matches!(g.role, Role::Open | Role::Closed(_))) {
+        let likeliest = guesses
+            .iter_mut()
+            .filter(|g| g.unsure.is_some() && matches!(g.role, Role::Skip(_)))
+            .max_by(|a, b| a.profile.avg_words.total_cmp(&b.profile.avg_words));
+        if let Some(g) = likeliest {
+            g.role = Role::Open;
+            g.unsure = Some(format!(
+                "no column looked like a question; this one has the longest answers (avg {:.1} words), treated as open",
+                g.profile.avg_words
+            ));
+        }
+    }
+    guesses
 }
 
 /// Closed, open or skipped, for a column that is neither the id nor the type.
@@ -519,6 +547,19 @@ pub fn draft(paths: &DraftPaths, options: &InitOptions) -> Result<Draft> {
     let guesses = guess(&sample);
     let non_answers = pointer_answers(&sample, &guesses);
     let spec = write_spec(paths, options, &sample, &guesses, &non_answers);
+    if !guesses.iter().any(|g| matches!(g.role, Role::Open | Role::Closed(_))) {
+        let why: Vec<String> = guesses
+            .iter()
+            .filter_map(|g| match &g.role {
+                Role::Skip(reason) => Some(format!("{:?}: {reason}", g.profile.name)),
+                _ => None,
+            })
+            .collect();
+        return Err(Error::input(
+            Location::file(paths.data),
+            format!("found no column to code as a question (skipped: {})", why.join("; ")),
+        ));
+    }
     // The draft must parse: a failure here is a bug in init, reported as such.
     Survey::from_str_with_path(&spec, paths.spec).map_err(|e| {
         Error::input(Location::file(paths.data), format!("init drafted a spec that does not parse (a bug): {e}"))
@@ -629,12 +670,19 @@ fn write_spec(
 }
 
 fn write_types(w: &mut String, g: &Guess) {
-    let Role::RespondentType(types) = &g.role else { return };
+    let Role::RespondentType(seen) = &g.role else { return };
+    // "Prefer not to say", "N/A", "-": no type; a run counts them as the default.
+    let classifier = Classifier::new(&Survey::ad_hoc(None, &[]));
+    let (unstated, types): (Vec<&GuessedOption>, Vec<&GuessedOption>) =
+        seen.iter().partition(|t| classifier.is_non_answer(&t.label));
     let default = types.iter().find(|t| fold_label(&t.label) == "notstated").map_or("Not stated", |t| t.label.as_str());
     let _ = writeln!(w, "\n[respondent_type]");
     let _ = writeln!(w, "column = {}", toml_str(&g.profile.name));
     let _ = writeln!(w, "# Respondents who left it empty or gave another value count as this type.");
     let _ = writeln!(w, "default = {}", toml_str(default));
+    for t in &unstated {
+        let _ = writeln!(w, "# {} ({}) states no type: counted as the default.", toml_str(&t.label), t.count);
+    }
     let _ = writeln!(
         w,
         "# {} types seen, most frequent first (respondents in the sample). Spellings that differ",
@@ -643,7 +691,7 @@ fn write_types(w: &mut String, g: &Guess) {
     let _ = writeln!(w, "# only in case, spaces or punctuation are one type already; to merge two types,");
     let _ = writeln!(w, "# move one's name into the other's aliases.");
     let _ = writeln!(w, "types = [");
-    for t in types {
+    for t in &types {
         let _ = writeln!(w, "  {},  # {}", type_entry(&t.label, &t.aliases), t.count);
     }
     if !types.iter().any(|t| t.label == default) {
@@ -796,6 +844,42 @@ mod tests {
         // Without yes/no, "Agree" is its own option, not Yes.
         let got = group_options(&values(&[("Agree", 5), ("Strongly agree", 3), ("agree ", 1)]));
         assert_eq!(got.iter().map(|o| o.label.as_str()).collect::<Vec<_>>(), ["Agree", "Strongly agree"]);
+    }
+
+    /// Two columns of one name are skipped (a run could not tell them apart); a file
+    /// whose only text is short answers still gets a question (init failed with
+    /// "a bug" on it); a scale of -2 to 2 keeps its negative options.
+    #[test]
+    fn twin_names_short_answers_and_signed_scales() {
+        let s = sample(
+            &["id", "Q1", "Please explain", "Q2", "Please explain"],
+            &[&["1", "Yes", "far too slow for us", "No", "cost"], &["2", "No", "cost", "Yes", "slow"]],
+        );
+        let roles: Vec<Role> = guess(&s).into_iter().map(|g| g.role).collect();
+        assert!(matches!(&roles[2], Role::Skip(r) if r.starts_with("column 5 has the same name")), "{roles:?}");
+        assert!(matches!(&roles[4], Role::Skip(r) if r.starts_with("column 3 has the same name")), "{roles:?}");
+        let rows: [&[&str]; 5] =
+            [&["1", "the cost is high"], &["2", "slow"], &["3", "too slow"], &["4", "cost"], &["5", "fine"]];
+        let g = guess(&sample(&["id", "why"], &rows));
+        assert_eq!(g[1].role, Role::Open);
+        assert!(g[1].unsure.as_deref().is_some_and(|u| u.starts_with("no column looked like a question")));
+        let rows: [&[&str]; 5] = [&["1", "-2"], &["2", "-1"], &["3", "0"], &["4", "1"], &["5", "2"]];
+        let g = guess(&sample(&["id", "score"], &rows));
+        let Role::Closed(options) = &g[1].role else { panic!("{:?}", g[1].role) };
+        assert_eq!(options.iter().map(|o| o.label.as_str()).collect::<Vec<_>>(), ["-2", "-1", "0", "1", "2"]);
+    }
+
+    /// "Prefer not to say" is no respondent type: the spec counts it as the default,
+    /// as a run would anyway (it was listed as a type of its own).
+    #[test]
+    fn unstated_types_go_to_the_default() {
+        let types = group_options(&values(&[("Charity", 3), ("Prefer not to say", 2), ("Police", 1), ("N/A", 1)]));
+        let profile = Profile::new(&sample(&["type"], &[&["Charity"]]), 0);
+        let mut w = String::new();
+        write_types(&mut w, &Guess { profile, role: Role::RespondentType(types), unsure: None });
+        assert!(w.contains("# \"Prefer not to say\" (2) states no type: counted as the default."), "{w}");
+        assert!(!w.contains("{ name = \"Prefer not to say\" }") && !w.contains("{ name = \"N/A\" }"), "{w}");
+        assert!(w.contains("{ name = \"Charity\" }") && w.contains("{ name = \"Not stated\" }"), "{w}");
     }
 
     #[test]
