@@ -137,3 +137,14 @@ fn no_arguments_runs_the_demo_into_out() {
         assert!(dir.join("out").join(f).exists(), "out/{f} missing");
     }
 }
+
+/// Local Government (4 respondents) left q7_text blank: its share is no share, not 0%.
+#[test]
+fn a_group_none_of_whom_answered_has_no_percentage() {
+    let dir = Workdir::new();
+    run_demo(&dir);
+    let csv = dir.read("out/crosstabs.csv");
+    assert!(csv.contains("respondent_type,q7_text,theme,stalking_harassment_linked,Local Government,0,0,,"), "{csv}");
+    let md = dir.read("out/summary.md");
+    assert!(md.lines().any(|l| l.starts_with("| Stalking confused with harassment |") && l.contains("| 0 (n/a) |")));
+}

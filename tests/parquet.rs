@@ -143,10 +143,10 @@ mod with_feature {
         let themes = columns(&dir.join("o/theme_frequencies.parquet"));
         assert_eq!(themes[3], col("parent", TEXT, true, true));
         assert_eq!(themes[4], col("count", INT64, false, false));
-        assert_eq!(themes[7], col("pct_respondents", DOUBLE, false, false));
+        assert_eq!(themes[7], col("pct_respondents", DOUBLE, false, true)); // null when nobody answered
         assert_eq!(themes[13], col("ci_low", DOUBLE, false, true));
         let closed = columns(&dir.join("o/closed_answers.parquet"));
-        assert_eq!(closed[4], col("pct", DOUBLE, false, false));
+        assert_eq!(closed[4], col("pct", DOUBLE, false, true));
         assert_eq!(closed[5], col("answered", INT64, false, true));
     }
 

@@ -8,9 +8,10 @@ use std::io::{self, Write};
 
 use super::{Figure, QuestionSummary, ReportWriter, Summary};
 
-/// A percentage for machine-readable files: two decimals, half up.
+/// A percentage for machine-readable files: two decimals, half up; empty for a base
+/// of 0 (no share to give).
 pub fn pct_cell(f: Figure) -> String {
-    format!("{:.2}", super::round_half_up(f.pct(), 2))
+    if f.base == 0 { String::new() } else { format!("{:.2}", super::round_half_up(f.pct(), 2)) }
 }
 
 /// One end of a Wilson interval as a percentage with two decimals (empty if none).

@@ -10,12 +10,13 @@ use super::{Figure, QuestionSummary, ReportWriter, Summary};
 struct FigureJson {
     count: u64,
     base: u64,
-    pct: f64,
+    /// `null` for a base of 0.
+    pct: Option<f64>,
 }
 
 impl From<Figure> for FigureJson {
     fn from(f: Figure) -> FigureJson {
-        FigureJson { count: f.count, base: f.base, pct: super::round_half_up(f.pct(), 4) }
+        FigureJson { count: f.count, base: f.base, pct: (f.base > 0).then(|| super::round_half_up(f.pct(), 4)) }
     }
 }
 

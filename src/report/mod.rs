@@ -57,6 +57,10 @@ impl Figure {
     }
 }
 
+/// What reports people read show for a percentage of a base of 0 (a group none of
+/// whom answered): there is no share to give.
+pub const NO_BASE: &str = "n/a";
+
 /// How percentages are shown in reports people read.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Rounding {
@@ -73,9 +77,10 @@ impl Rounding {
     /// One decimal (`40.9%`).
     pub const ONE_DECIMAL: Rounding = Rounding { decimals: 1, largest_remainder: false };
 
-    /// Formats a figure's percentage, with `%`.
+    /// Formats a figure's percentage, with `%`; a share of nobody (base 0) is
+    /// [`NO_BASE`], not `0%`.
     pub fn pct(self, f: Figure) -> String {
-        self.format(f.pct())
+        if f.base == 0 { NO_BASE.to_string() } else { self.format(f.pct()) }
     }
 
     /// Formats a percentage value with this rounding's decimals.
@@ -99,7 +104,8 @@ impl Rounding {
         if !self.largest_remainder {
             return figures.iter().map(|&f| self.pct(f)).collect();
         }
-        largest_remainder(figures, self.decimals as u32).into_iter().map(|p| self.format(p)).collect()
+        let pcts = largest_remainder(figures, self.decimals as u32);
+        figures.iter().zip(pcts).map(|(&f, p)| if f.base == 0 { NO_BASE.to_string() } else { self.format(p) }).collect()
     }
 }
 
@@ -671,7 +677,10 @@ mod tests {
         assert_eq!(Rounding::ONE_DECIMAL.pct(Figure::new(39, 132)), "29.5%");
         assert_eq!(Rounding::WHOLE.pct(Figure::new(1, 2)), "50%");
         assert_eq!(Rounding::WHOLE.pct(Figure::new(1, 8)), "13%");
-        assert_eq!(Rounding::WHOLE.pct(Figure::new(0, 0)), "0%");
+        // A share of nobody is no share: not 0% (machine files leave it empty or null).
+        assert_eq!(Rounding::WHOLE.pct(Figure::new(0, 0)), "n/a");
+        assert_eq!(csv::pct_cell(Figure::new(0, 0)), "");
+        assert_eq!(Rounding { decimals: 0, largest_remainder: true }.group(&[Figure::new(0, 0)]), ["n/a"]);
     }
 
     #[test]
