@@ -583,3 +583,26 @@ fn manifest_rounding_is_a_json_object() {
     dir.ok(&["merge", "p1", "p2", "--out", "merged"]);
     assert_eq!(dir.read("whole/manifest.json"), dir.read("merged/manifest.json"));
 }
+
+/// A closed question's crosstab has a row for answers that are none of its options,
+/// so each group's column adds up to its respondents (C had 3, its column held 1).
+#[test]
+fn closed_crosstabs_count_unrecognised_answers() {
+    let dir = Workdir::new();
+    dir.write("lex.toml", "[[theme]]\nid = \"a\"\nterms = [\"zzz\"]\n");
+    dir.write("r.csv", "id,t,q,w\n1,C,Yes,a\n2,C,maybe,b\n3,C,perhaps,c\n4,P,No,d\n");
+    dir.write(
+        "s.toml",
+        "title = \"D\"\nid_column = \"id\"\nlexicon = \"lex.toml\"\nresponses = \"r.csv\"\n\
+         [respondent_type]\ncolumn = \"t\"\ndefault = \"P\"\ntypes = [{ name = \"C\" }, { name = \"P\" }]\n\
+         [[closed]]\nid = \"q\"\ntext = \"Q\"\noptions = [\"Yes\", \"No\"]\n[[open]]\nid = \"w\"\ntext = \"w\"\n",
+    );
+    dir.ok(&["run", "--survey", "s.toml", "--out", "o", "-q"]);
+    let csv = dir.read("o/crosstabs.csv");
+    assert!(csv.contains("respondent_type,q,closed,(unrecognised),C,2,3,66.67,"), "{csv}");
+    assert!(dir.read("o/summary.md").contains("| Another answer (unrecognised) | 2 (67%) | 0 (0%) | 2 (50%) |"));
+    // None unrecognised: no such row.
+    dir.write("r.csv", "id,t,q,w\n1,C,Yes,a\n4,P,No,d\n");
+    dir.ok(&["run", "--survey", "s.toml", "--out", "o", "-q"]);
+    assert!(!dir.read("o/crosstabs.csv").contains("(unrecognised)"));
+}

@@ -108,6 +108,13 @@ fn build(segment: &str, groups: &[(&str, &Counts)], survey: &Survey, lexicon: &C
             }
             let nil: Vec<u64> = groups.iter().map(|(_, c)| c.closed[qi].nil).collect();
             rows.push(row("(nil)", "No answer (nil)", &nil, groups.iter().map(|(_, c)| c.respondents), None));
+            // Answers that are none of the options, when there are any: without them
+            // a group's column would not add up to its respondents.
+            let unrecognised: Vec<u64> = groups.iter().map(|(_, c)| c.closed[qi].unrecognised).collect();
+            if unrecognised.iter().any(|&n| n > 0) {
+                let bases = groups.iter().map(|(_, c)| c.respondents);
+                rows.push(row("(unrecognised)", "Another answer (unrecognised)", &unrecognised, bases, None));
+            }
             tables.push(CrosstabTable {
                 question: q.id.clone(),
                 kind: TableKind::Closed,
