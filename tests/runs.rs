@@ -606,3 +606,23 @@ fn closed_crosstabs_count_unrecognised_answers() {
     dir.ok(&["run", "--survey", "s.toml", "--out", "o", "-q"]);
     assert!(!dir.read("o/crosstabs.csv").contains("(unrecognised)"));
 }
+
+/// With `--largest-remainder`, a closed question's sentence, table and console line
+/// show one set of figures: `Don't know (including nil)` is Don't know's figure plus
+/// nil's, and of two equal counts rounded apart the higher figure is said first (the
+/// sentence said Yes 30% where the table said 29%, and the console ignored the flag).
+#[test]
+fn largest_remainder_figures_agree_everywhere() {
+    let dir = Workdir::new();
+    let out = dir.ok(&["run", "--out", "o", "--largest-remainder"]);
+    assert!(out.contains("q1       Yes 29%, No 41%, Don't know (incl. nil) 30%"), "{out}");
+    let md = dir.read("o/summary.md");
+    assert!(md.contains(
+        "41% of respondents (54 of 132) answered 'No', 30% (39 of 132) answered 'Don't know' (including nil \
+         responses) and 29% (39 of 132) answered 'Yes'."
+    ));
+    for row in ["| Yes | 39 | 29% |", "| Don't know | 21 | 16% |", "| No answer (nil) | 18 | 14% |"] {
+        assert!(md.contains(row), "{row}");
+    }
+    assert!(md.contains("| Don't know (including nil) | 39 | 30% |"));
+}

@@ -9,6 +9,7 @@ use super::SourceArgs;
 use codeframe::error::Result;
 use codeframe::input::InputSource;
 use codeframe::pipeline::{self, Job, Measure, Outcome};
+use codeframe::report::prose::{self, ClosedRowKind, Markup};
 use codeframe::report::{QuestionSummary, Rounding, Summary};
 
 /// Flags of `codeframe run`.
@@ -149,7 +150,7 @@ pub fn execute(args: &RunArgs) -> Result<()> {
             outcome.tally.rows_rejected
         );
     } else {
-        print_summary(&outcome, &args.out, started.elapsed())?;
+        print_summary(&outcome, job.options.rounding, &args.out, started.elapsed())?;
     }
     Ok(())
 }
@@ -186,9 +187,8 @@ fn progress_bar(quiet: bool, total: Option<u64>) -> Option<indicatif::ProgressBa
     Some(bar)
 }
 
-fn print_summary(outcome: &Outcome, out: &Path, elapsed: std::time::Duration) -> Result<()> {
+fn print_summary(outcome: &Outcome, r: Rounding, out: &Path, elapsed: std::time::Duration) -> Result<()> {
     let s: &Summary = &outcome.summary;
-    let r = Rounding::WHOLE;
     outln!("{}", s.title)?;
     outln!(
         "{} respondents coded ({} rows read, {} rejected) with lexicon `{}`",
@@ -200,12 +200,16 @@ fn print_summary(outcome: &Outcome, out: &Path, elapsed: std::time::Duration) ->
     for q in &s.questions {
         match q {
             QuestionSummary::Closed(c) => {
-                let parts: Vec<String> = c
-                    .options
+                // The figures summary.md shows (rounded as asked, the merged row with them).
+                let plain = Markup { escape: str::to_string, strong: str::to_string };
+                let rows = prose::closed(c, r, plain).rows;
+                let merged = rows.iter().find(|row| row.kind == ClosedRowKind::Merged);
+                let parts: Vec<String> = rows
                     .iter()
-                    .map(|o| match &c.nil_merged {
-                        Some((label, f)) if *label == o.label => format!("{} (incl. nil) {}", o.label, r.pct(*f)),
-                        _ => format!("{} {}", o.label, r.pct(o.figure)),
+                    .filter(|row| row.kind == ClosedRowKind::Option)
+                    .map(|row| match merged {
+                        Some(m) if m.label == row.label => format!("{} (incl. nil) {}", row.label, m.pct),
+                        _ => format!("{} {}", row.label, row.pct),
                     })
                     .collect();
                 outln!("  {:<8} {}", c.id, parts.join(", "))?;

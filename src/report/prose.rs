@@ -60,26 +60,50 @@ pub struct ClosedText {
 /// nil) and unrecognised values; the table into options, nil and unrecognised. Each
 /// view is rounded as a group (largest remainder when asked).
 pub fn closed(c: &ClosedSummary, rounding: Rounding, m: Markup) -> ClosedText {
-    let mut parts: Vec<(String, Figure, bool)> = c
+    // One partition of the respondents (options, nil, unrecognised) is rounded once,
+    // and every sentence and row shows those figures, so a count reads the same
+    // everywhere; by the largest remainder, `X (including nil)` is X's figure plus
+    // nil's, as its count is.
+    let n = c.options.len();
+    let mut table: Vec<Figure> = c.options.iter().map(|o| o.figure).collect();
+    table.push(c.nil);
+    table.push(c.unrecognised);
+    let table_shown = rounding.group(&table);
+    let lr = rounding.largest_remainder.then(|| super::largest_remainder(&table, rounding.decimals as u32));
+    let merged_at = c.nil_merged.as_ref().map(|(label, f)| (c.options.iter().position(|o| o.label == *label), *f));
+    let merged_shown = merged_at.map(|(i, f)| match (i, &lr) {
+        (Some(i), Some(lr)) if f.base > 0 => rounding.format(lr[i] + lr[n]),
+        _ => rounding.pct(f),
+    });
+    let merged_index = merged_at.and_then(|(i, _)| i);
+
+    // The sentence's parts: (label, figure, shown, its value, whether nil is merged in).
+    let parts: Vec<(String, Figure, String, f64, bool)> = c
         .options
         .iter()
-        .map(|o| match &c.nil_merged {
-            Some((label, merged)) if *label == o.label => (o.label.clone(), *merged, true),
-            _ => (o.label.clone(), o.figure, false),
+        .enumerate()
+        .map(|(i, o)| {
+            let merged = merged_index == Some(i);
+            let (f, shown) = match (&c.nil_merged, &merged_shown) {
+                (Some((_, f)), Some(shown)) if merged => (*f, shown.clone()),
+                _ => (o.figure, table_shown[i].clone()),
+            };
+            let value = lr.as_ref().map_or(f.pct(), |lr| lr[i] + if merged { lr[n] } else { 0.0 });
+            (o.label.clone(), f, shown, value, merged)
         })
         .collect();
-    if c.nil_merged.is_none() {
-        parts.push(("(no answer)".to_string(), c.nil, false));
-    }
-    parts.push(("(unrecognised)".to_string(), c.unrecognised, false));
-    let shown = rounding.group(&parts.iter().map(|p| p.1).collect::<Vec<_>>());
-    let mut order: Vec<usize> = (0..c.options.len()).collect();
-    order.sort_by(|&a, &b| parts[b].1.count.cmp(&parts[a].1.count).then_with(|| parts[a].0.cmp(&parts[b].0)));
+    // Most answered first; equal counts (which the largest remainder may round apart)
+    // by the figure shown, then in the spec's order: a lower figure never comes first.
+    let mut order: Vec<usize> = (0..n).collect();
+    order.sort_by(|&a, &b| {
+        let (pa, pb) = (&parts[a], &parts[b]);
+        pb.1.count.cmp(&pa.1.count).then(pb.3.total_cmp(&pa.3)).then(a.cmp(&b))
+    });
     let phrase = |i: usize, first: bool| {
-        let (label, f, merged) = &parts[i];
+        let (label, f, shown, _, merged) = &parts[i];
         format!(
             "{}{} ({} of {}) answered '{}'{}",
-            shown[i],
+            shown,
             if first { " of respondents" } else { "" },
             f.count,
             f.base,
@@ -99,22 +123,18 @@ pub fn closed(c: &ClosedSummary, rounding: Rounding, m: Markup) -> ClosedText {
         sentences.push(s);
     }
     if c.nil.count > 0 && c.nil_merged.is_none() {
-        sentences.push(format!("{} ({} of {}) gave no answer.", shown[c.options.len()], c.nil.count, c.nil.base));
+        sentences.push(format!("{} ({} of {}) gave no answer.", table_shown[n], c.nil.count, c.nil.base));
     }
     if c.unrecognised.count > 0 {
         sentences.push(format!(
             "{} ({} of {}) gave an answer that matches none of the options.",
-            shown[shown.len() - 1],
+            table_shown[n + 1],
             c.unrecognised.count,
             c.unrecognised.base
         ));
     }
 
     let answered = c.options.first().map_or(0, |o| o.of_answered.base);
-    let mut table: Vec<Figure> = c.options.iter().map(|o| o.figure).collect();
-    table.push(c.nil);
-    table.push(c.unrecognised);
-    let table_shown = rounding.group(&table);
     let of_answered = rounding.group(&c.options.iter().map(|o| o.of_answered).collect::<Vec<_>>());
     let mut rows: Vec<ClosedRow> = c
         .options
@@ -128,7 +148,6 @@ pub fn closed(c: &ClosedSummary, rounding: Rounding, m: Markup) -> ClosedText {
             pct_answered: Some(answered),
         })
         .collect();
-    let n = c.options.len();
     rows.push(ClosedRow {
         kind: ClosedRowKind::Nil,
         label: "No answer (nil)".to_string(),
@@ -145,15 +164,8 @@ pub fn closed(c: &ClosedSummary, rounding: Rounding, m: Markup) -> ClosedText {
             pct_answered: None,
         });
     }
-    if let Some((label, f)) = &c.nil_merged {
-        let i = c.options.iter().position(|o| o.label == *label).unwrap_or(0);
-        rows.push(ClosedRow {
-            kind: ClosedRowKind::Merged,
-            label: label.clone(),
-            figure: *f,
-            pct: shown[i].clone(),
-            pct_answered: None,
-        });
+    if let (Some((label, f)), Some(pct)) = (&c.nil_merged, merged_shown) {
+        rows.push(ClosedRow { kind: ClosedRowKind::Merged, label: label.clone(), figure: *f, pct, pct_answered: None });
     }
     ClosedText { sentences, rows, answered }
 }
