@@ -320,3 +320,31 @@ fn a_used_column_twice_in_the_header_is_refused_in_every_format() {
     dir.ok(&["run", "--survey", "survey.toml", "--input", "unused.csv", "--out", "u", "-q"]);
     assert!(dir.read("u/codes.csv").contains("cost"));
 }
+
+/// Codes a sheet with `--survey survey.toml`: codes.csv and rejects.csv.
+fn code_sheet(dir: &Workdir, name: &str, book: &mut Workbook) -> (String, String) {
+    dir.write(name, book.save_to_buffer().unwrap());
+    let out = format!("out-{name}");
+    dir.ok(&["run", "--survey", "survey.toml", "--input", name, "--out", &out, "-q"]);
+    (dir.read(&format!("{out}/codes.csv")), dir.read(&format!("{out}/rejects.csv")))
+}
+
+#[test]
+fn xlsx_sixteen_digit_ids_keep_every_digit() {
+    // Ids read to 15 significant digits became 1234567890123460 twice, and the
+    // second row was rejected as a duplicate of the first.
+    let dir = fixture();
+    let mut book = Workbook::new();
+    let sheet = book.add_worksheet();
+    for (c, name) in ["id", "q1", "why"].iter().enumerate() {
+        sheet.write_string(0, c as u16, *name).unwrap();
+    }
+    for (r, id) in [(1, 1_234_567_890_123_456.0), (2, 1_234_567_890_123_457.0), (3, 9_007_199_254_740_992.0)] {
+        sheet.write_number(r, 0, id).unwrap();
+        sheet.write_string(r, 2, "the cost").unwrap();
+    }
+    let (codes, rejects) = code_sheet(&dir, "ids.xlsx", &mut book);
+    assert_eq!(rejects, "line,row,respondent_id,column,reason\n");
+    let ids: Vec<&str> = codes.lines().skip(1).map(|l| l.split(',').next().unwrap()).collect();
+    assert_eq!(ids, ["1234567890123456", "1234567890123457", "9007199254740992"], "{codes}");
+}

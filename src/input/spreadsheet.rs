@@ -251,10 +251,17 @@ pub fn cell_text(cell: &Data) -> Cow<'_, str> {
     }
 }
 
-/// A number as a spreadsheet shows it: to 15 significant digits, as Excel keeps and
-/// shows them (a formula's 0.1 + 0.2 is 0.3 there, not 0.30000000000000004), whole
-/// numbers without a decimal point, others in the shortest form of that value.
+/// A number as a spreadsheet shows it: a whole number that a float holds exactly
+/// (up to 2^53) as that integer, every digit of it (ids such as 1234567890123456 and
+/// ...457 stay apart); other numbers to 15 significant digits, as Excel keeps and shows
+/// them (a formula's 0.1 + 0.2 is 0.3 there, not 0.30000000000000004), whole ones
+/// without a decimal point, others in the shortest form of that value.
 fn number_text(f: f64) -> String {
+    /// 2^53: every whole number up to it has its own f64.
+    const EXACT: f64 = 9_007_199_254_740_992.0;
+    if f.fract() == 0.0 && f.abs() <= EXACT {
+        return format!("{}", f as i64);
+    }
     let shown = if f.is_finite() { format!("{f:.14e}").parse().unwrap_or(f) } else { f };
     if shown.is_finite() && shown.fract() == 0.0 && shown.abs() < 1e15 {
         format!("{}", shown as i64)
@@ -311,6 +318,16 @@ mod tests {
             (Data::Float(1.0 / 3.0), "0.333333333333333"),
             (Data::Float(2.0f64.next_down()), "2"),
             (Data::Float(-3.0), "-3"),
+            (Data::Float(-0.0), "0"),
+            // Whole numbers a float holds exactly keep every digit (ids), up to 2^53.
+            (Data::Float(1_234_567_890_123_456.0), "1234567890123456"),
+            (Data::Float(1_234_567_890_123_457.0), "1234567890123457"),
+            (Data::Float(-9_007_199_254_740_992.0), "-9007199254740992"),
+            (Data::Float(999_999_999_999_999.0), "999999999999999"),
+            // Beyond 2^53 (no longer exact) and fractions: 15 significant digits.
+            (Data::Float(18_014_398_509_481_984.0), "18014398509482000"),
+            (Data::Float(1_234_567_890_123_456.5 / 10.0), "123456789012346"),
+            (Data::Float(f64::INFINITY), "inf"),
             (Data::Float(f64::NAN), "NaN"),
             (Data::Int(7), "7"),
             (Data::Bool(true), "TRUE"),
