@@ -348,3 +348,33 @@ fn xlsx_sixteen_digit_ids_keep_every_digit() {
     let ids: Vec<&str> = codes.lines().skip(1).map(|l| l.split(',').next().unwrap()).collect();
     assert_eq!(ids, ["1234567890123456", "1234567890123457", "9007199254740992"], "{codes}");
 }
+
+#[test]
+fn xlsx_far_cell_is_read_in_little_memory() {
+    // One value at XFD1048576 in a 5 KB workbook aborted the run ("memory allocation
+    // of 549755813888 bytes failed"): the sheet was read as a grid of every cell up to
+    // it. Read cell by cell, the run fits in 1 GB of address space, and the far cell's
+    // row is listed in rejects.csv with its row number.
+    let dir = fixture();
+    let mut book = Workbook::new();
+    let sheet = book.add_worksheet();
+    for (c, name) in ["id", "q1", "why"].iter().enumerate() {
+        sheet.write_string(0, c as u16, *name).unwrap();
+    }
+    sheet.write_number(1, 0, 1.0).unwrap();
+    sheet.write_string(1, 2, "the cost").unwrap();
+    sheet.write_string(1_048_575, 16_383, "x").unwrap();
+    dir.write("far.xlsx", book.save_to_buffer().unwrap());
+    let out = std::process::Command::new("sh")
+        .args(["-c", "ulimit -v 1000000 && exec \"$0\" \"$@\"", env!("CARGO_BIN_EXE_codeframe")])
+        .args(["run", "--survey", "survey.toml", "--input", "far.xlsx", "--out", "o", "-q"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{:?}: {stderr}", out.status);
+    assert!(dir.read("o/codes.csv").contains("\n1,why,cost,"));
+    let rejects = dir.read("o/rejects.csv");
+    assert!(rejects.starts_with("line,row,respondent_id,column,reason\n1048576,2,"), "{rejects}");
+    assert_eq!(rejects.lines().count(), 2, "{rejects}");
+}
