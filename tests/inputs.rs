@@ -378,3 +378,29 @@ fn xlsx_far_cell_is_read_in_little_memory() {
     assert!(rejects.starts_with("line,row,respondent_id,column,reason\n1048576,2,"), "{rejects}");
     assert_eq!(rejects.lines().count(), 2, "{rejects}");
 }
+
+#[test]
+fn xlsx_notes_right_of_the_header_are_read_as_its_csv_export() {
+    // A note in a column with no header cell rejected its row ("row has 4 fields, the
+    // header has 3"); the sheet's CSV export (header `id,q1,why,`) codes it.
+    let dir = fixture();
+    let mut book = Workbook::new();
+    let sheet = book.add_worksheet();
+    for (c, name) in ["id", "q1", "why"].iter().enumerate() {
+        sheet.write_string(0, c as u16, *name).unwrap();
+    }
+    sheet.write_number(1, 0, 1.0).unwrap();
+    sheet.write_string(1, 1, "Yes").unwrap();
+    sheet.write_string(1, 2, "the cost").unwrap();
+    sheet.write_string(1, 3, "called back").unwrap();
+    sheet.write_string(2, 3, "a note on its own").unwrap();
+    sheet.write_number(3, 0, 2.0).unwrap();
+    sheet.write_string(3, 2, "the fees").unwrap();
+    let (codes, rejects) = code_sheet(&dir, "notes.xlsx", &mut book);
+    dir.write("notes.csv", "id,q1,why,\n1,Yes,the cost,called back\n,,,a note on its own\n2,,the fees,\n");
+    dir.ok(&["run", "--survey", "survey.toml", "--input", "notes.csv", "--out", "csv", "-q"]);
+    assert_eq!(codes, dir.read("csv/codes.csv"));
+    assert_eq!(rejects, dir.read("csv/rejects.csv"));
+    assert!(codes.contains("\n1,why,cost,") && codes.contains("\n2,why,cost,"), "{codes}");
+    assert_eq!(rejects, "line,row,respondent_id,column,reason\n3,2,,id,respondent id is empty\n");
+}

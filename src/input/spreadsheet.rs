@@ -60,7 +60,8 @@ pub struct SheetReader {
     next: usize,
     /// Column of the sheet that is the records' first column: the leftmost used one.
     first_col: u32,
-    /// Cells per record: up to the header's last named column.
+    /// Cells per record: up to the header's last named column (cells right of it are
+    /// not read).
     width: usize,
     columns: Columns,
     checker: RowChecker,
@@ -195,10 +196,13 @@ impl RowReader for SheetReader {
             self.next += cells.len();
             let texts: Vec<(usize, Cow<str>)> =
                 cells.iter().map(|c| ((c.col - self.first_col) as usize, cell_text(&c.value))).collect();
-            let Some(last) = texts.iter().rev().find(|(_, t)| !t.trim().is_empty()).map(|(i, _)| *i) else {
+            if texts.iter().all(|(_, t)| t.trim().is_empty()) {
                 continue; // blank rows are skipped, as blank lines are in CSV
-            };
-            let len = self.width.max(last + 1);
+            }
+            // Cells right of the header's last named cell are outside the table, as in
+            // the sheet's CSV export, whose header ends in empty names there: a note
+            // beside an answer does not reject its row (nor is it read, having no name).
+            let len = self.width;
             let mut record = ::csv::ByteRecord::new();
             for (i, t) in texts.iter().filter(|(i, _)| *i < len) {
                 while record.len() < *i {
@@ -861,6 +865,26 @@ mod tests {
         let chunk = reader.next_chunk(10, 1 << 20).unwrap().unwrap();
         assert_eq!(chunk.rows[0].line, 4);
         assert_eq!(&chunk.rows[0].record[0], b"1");
+    }
+
+    #[test]
+    fn cells_right_of_the_header_are_outside_the_table() {
+        // A note beside an answer rejected its row ("row has 3 fields, the header has 2"),
+        // where the sheet's CSV export (header `id,text,`) codes it.
+        let rows: Vec<Vec<Data>> = vec![
+            vec![s("id"), s("text")],
+            vec![Data::Float(1.0), s("the cost"), s("called back")],
+            vec![Data::Empty, Data::Empty, s("a note on its own")],
+            vec![Data::Float(2.0), s("fees"), Data::Empty, Data::Empty, s("far note")],
+        ];
+        let refs: Vec<&[Data]> = rows.iter().map(Vec::as_slice).collect();
+        let survey = Survey::ad_hoc(Some("id".into()), &["text".into()]);
+        let chunk = reader(&refs, &survey).unwrap().next_chunk(10, 1 << 20).unwrap().unwrap();
+        let got: Vec<_> = chunk.rows.iter().map(|r| (r.line, r.record.len(), r.reject.is_some())).collect();
+        // The row with only a note is not blank: listed (its id is empty), not skipped.
+        assert_eq!(got, [(2, 2, false), (3, 2, true), (4, 2, false)]);
+        assert_eq!(&chunk.rows[0].record[1], b"the cost");
+        assert_eq!(chunk.rows[1].reject.as_ref().unwrap().reason, super::super::RejectReason::EmptyId);
     }
 
     #[test]
