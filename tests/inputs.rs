@@ -320,3 +320,87 @@ fn a_used_column_twice_in_the_header_is_refused_in_every_format() {
     dir.ok(&["run", "--survey", "survey.toml", "--input", "unused.csv", "--out", "u", "-q"]);
     assert!(dir.read("u/codes.csv").contains("cost"));
 }
+
+/// Codes a sheet with `--survey survey.toml`: codes.csv and rejects.csv.
+fn code_sheet(dir: &Workdir, name: &str, book: &mut Workbook) -> (String, String) {
+    dir.write(name, book.save_to_buffer().unwrap());
+    let out = format!("out-{name}");
+    dir.ok(&["run", "--survey", "survey.toml", "--input", name, "--out", &out, "-q"]);
+    (dir.read(&format!("{out}/codes.csv")), dir.read(&format!("{out}/rejects.csv")))
+}
+
+#[test]
+fn xlsx_sixteen_digit_ids_keep_every_digit() {
+    // Ids read to 15 significant digits became 1234567890123460 twice, and the
+    // second row was rejected as a duplicate of the first.
+    let dir = fixture();
+    let mut book = Workbook::new();
+    let sheet = book.add_worksheet();
+    for (c, name) in ["id", "q1", "why"].iter().enumerate() {
+        sheet.write_string(0, c as u16, *name).unwrap();
+    }
+    for (r, id) in [(1, 1_234_567_890_123_456.0), (2, 1_234_567_890_123_457.0), (3, 9_007_199_254_740_992.0)] {
+        sheet.write_number(r, 0, id).unwrap();
+        sheet.write_string(r, 2, "the cost").unwrap();
+    }
+    let (codes, rejects) = code_sheet(&dir, "ids.xlsx", &mut book);
+    assert_eq!(rejects, "line,row,respondent_id,column,reason\n");
+    let ids: Vec<&str> = codes.lines().skip(1).map(|l| l.split(',').next().unwrap()).collect();
+    assert_eq!(ids, ["1234567890123456", "1234567890123457", "9007199254740992"], "{codes}");
+}
+
+#[test]
+fn xlsx_far_cell_is_read_in_little_memory() {
+    // One value at XFD1048576 in a 5 KB workbook aborted the run ("memory allocation
+    // of 549755813888 bytes failed"): the sheet was read as a grid of every cell up to
+    // it. Read cell by cell, the run fits in 1 GB of address space, and the far cell's
+    // row is listed in rejects.csv with its row number.
+    let dir = fixture();
+    let mut book = Workbook::new();
+    let sheet = book.add_worksheet();
+    for (c, name) in ["id", "q1", "why"].iter().enumerate() {
+        sheet.write_string(0, c as u16, *name).unwrap();
+    }
+    sheet.write_number(1, 0, 1.0).unwrap();
+    sheet.write_string(1, 2, "the cost").unwrap();
+    sheet.write_string(1_048_575, 16_383, "x").unwrap();
+    dir.write("far.xlsx", book.save_to_buffer().unwrap());
+    let out = std::process::Command::new("sh")
+        .args(["-c", "ulimit -v 1000000 && exec \"$0\" \"$@\"", env!("CARGO_BIN_EXE_codeframe")])
+        .args(["run", "--survey", "survey.toml", "--input", "far.xlsx", "--out", "o", "-q"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{:?}: {stderr}", out.status);
+    assert!(dir.read("o/codes.csv").contains("\n1,why,cost,"));
+    let rejects = dir.read("o/rejects.csv");
+    assert!(rejects.starts_with("line,row,respondent_id,column,reason\n1048576,2,"), "{rejects}");
+    assert_eq!(rejects.lines().count(), 2, "{rejects}");
+}
+
+#[test]
+fn xlsx_notes_right_of_the_header_are_read_as_its_csv_export() {
+    // A note in a column with no header cell rejected its row ("row has 4 fields, the
+    // header has 3"); the sheet's CSV export (header `id,q1,why,`) codes it.
+    let dir = fixture();
+    let mut book = Workbook::new();
+    let sheet = book.add_worksheet();
+    for (c, name) in ["id", "q1", "why"].iter().enumerate() {
+        sheet.write_string(0, c as u16, *name).unwrap();
+    }
+    sheet.write_number(1, 0, 1.0).unwrap();
+    sheet.write_string(1, 1, "Yes").unwrap();
+    sheet.write_string(1, 2, "the cost").unwrap();
+    sheet.write_string(1, 3, "called back").unwrap();
+    sheet.write_string(2, 3, "a note on its own").unwrap();
+    sheet.write_number(3, 0, 2.0).unwrap();
+    sheet.write_string(3, 2, "the fees").unwrap();
+    let (codes, rejects) = code_sheet(&dir, "notes.xlsx", &mut book);
+    dir.write("notes.csv", "id,q1,why,\n1,Yes,the cost,called back\n,,,a note on its own\n2,,the fees,\n");
+    dir.ok(&["run", "--survey", "survey.toml", "--input", "notes.csv", "--out", "csv", "-q"]);
+    assert_eq!(codes, dir.read("csv/codes.csv"));
+    assert_eq!(rejects, dir.read("csv/rejects.csv"));
+    assert!(codes.contains("\n1,why,cost,") && codes.contains("\n2,why,cost,"), "{codes}");
+    assert_eq!(rejects, "line,row,respondent_id,column,reason\n3,2,,id,respondent id is empty\n");
+}

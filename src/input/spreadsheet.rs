@@ -7,15 +7,19 @@
 //! booleans as `TRUE`/`FALSE`. Each row becomes a `csv::ByteRecord` whose line is the
 //! sheet's row number, so everything downstream is the same as for CSV.
 //!
-//! The workbook is held in memory (spreadsheets are bounded: about a million rows);
-//! the SHA-256 is of the file's bytes.
+//! The workbook's bytes are held in memory (the SHA-256 is of them), and the sheet's
+//! cells as a list of the cells present, never as a grid: a single value at XFD1048576
+//! would make a grid of 2^34 cells. XLSX and XLSB are read cell by cell; calamine
+//! reads XLS and ODS sheets only into a grid over the cells' bounding box, so those
+//! files are measured before calamine opens them and refused when a sheet spans more
+//! than [`MAX_GRID_CELLS`].
 
 use std::borrow::Cow;
 use std::io::Cursor;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
 
-use calamine::{Data, Range, Reader, open_workbook_auto_from_rs};
+use calamine::{Data, DataRef, Reader, Sheets, XlsxError, open_workbook_auto_from_rs};
 
 use super::csv::sha256_hex;
 use super::{Chunk, Columns, InputSource, RawRow, ReadOptions, RowChecker, RowReader};
@@ -23,31 +27,48 @@ use crate::error::{Error, Location, Result};
 use crate::survey::Survey;
 
 /// Rows searched for the header, from the top of the sheet.
-const HEADER_SEARCH_ROWS: usize = 100;
+const HEADER_SEARCH_ROWS: u32 = 100;
+
+/// The most cells an XLS or ODS sheet may span (its bounding box, empty cells
+/// included), as calamine holds them as a grid of 32-byte cells: 2^25 cells, 1 GiB.
+/// XLS sheets stop at 65,536 x 256 cells (2^24); ODS sheets a million rows by 32 columns.
+pub const MAX_GRID_CELLS: u64 = 1 << 25;
 
 /// Whether `head` (the first bytes of a file) is a workbook: a ZIP container (XLSX,
 /// XLSM, XLSB, ODS) or an OLE compound file (XLS).
 pub fn is_workbook(head: &[u8]) -> bool {
-    head.starts_with(b"PK\x03\x04") || head.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1])
+    head.starts_with(b"PK\x03\x04") || head.starts_with(&OLE_SIGNATURE)
+}
+
+const OLE_SIGNATURE: [u8; 8] = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+
+/// A cell of a sheet that holds something (0-based row and column).
+#[derive(Clone, Debug)]
+struct SheetCell {
+    row: u32,
+    col: u32,
+    value: Data,
 }
 
 /// Reads the rows of one sheet, chunk by chunk.
 pub struct SheetReader {
     name: PathBuf,
     sheet: String,
-    range: Range<Data>,
-    /// Index in `range` of the next row to read.
+    /// The sheet's non-empty cells, in row then column order.
+    cells: Vec<SheetCell>,
+    /// Index in `cells` of the first cell of the next row to read.
     next: usize,
-    /// Sheet row number (1-based) of the range's first row.
-    first_row: u64,
-    /// Cells per record: up to the header's last named column.
+    /// Column of the sheet that is the records' first column: the leftmost used one.
+    first_col: u32,
+    /// Cells per record: up to the header's last named column (cells right of it are
+    /// not read).
     width: usize,
     columns: Columns,
     checker: RowChecker,
     rows: u64,
     chunks: u64,
     sha256: String,
-    /// Size of the file, shared out over the sheet's rows as chunks' `bytes`, so
+    /// Size of the file, shared out over the sheet's cells as chunks' `bytes`, so
     /// progress is measured against the file size as for CSV.
     file_bytes: u64,
 }
@@ -57,40 +78,58 @@ impl SheetReader {
     /// the survey's columns in it.
     pub fn open(source: &InputSource, survey: &Survey, options: &ReadOptions) -> Result<SheetReader> {
         let name = source.name();
-        let bytes = match source {
-            InputSource::File(p) => std::fs::read(p).map_err(|e| Error::io(p, e))?,
-            InputSource::Bytes { bytes, .. } => bytes.to_vec(),
+        let owned;
+        let bytes: &[u8] = match source {
+            InputSource::File(p) => {
+                owned = std::fs::read(p).map_err(|e| Error::io(p, e))?;
+                &owned
+            }
+            InputSource::Bytes { bytes, .. } => bytes,
             InputSource::Stdin => {
                 return Err(Error::input(Location::file(&name), "standard input is read as CSV, not as a spreadsheet"));
             }
         };
-        let sha256 = sha256_hex(&bytes);
-        let file_bytes = bytes.len() as u64;
+        let sha256 = sha256_hex(bytes);
         let at = |m: String| Error::input(Location::file(&name), m);
+        // calamine reads every sheet of an XLS or ODS file into a grid when it opens it.
+        if let Some(big) = guarded(|| grid_too_large(bytes)).ok().flatten() {
+            let far = Location::file(&name).in_sheet(&big.sheet).at_line(u64::from(big.rows.1) + 1);
+            return Err(Error::input(far.at_column(column_name(big.cols.1)), big.to_string()));
+        }
         let mut book = guarded(|| open_workbook_auto_from_rs(Cursor::new(bytes)))
             .and_then(|r| r.map_err(|e| e.to_string()))
             .map_err(|e| at(format!("not a readable spreadsheet: {e}")))?;
         let sheet = choose_sheet(&book.sheet_names(), options.sheet.as_deref()).map_err(at)?;
-        let range = guarded(|| book.worksheet_range(&sheet))
-            .and_then(|r| r.map_err(|e| e.to_string()))
+        let cells = guarded(|| read_cells(&mut book, &sheet))
+            .and_then(|r| r)
             .map_err(|e| Error::input(Location::file(&name).in_sheet(&sheet), format!("cannot read the sheet: {e}")))?;
-        let mut reader = SheetReader::from_range(name, sheet, range, survey, options, sha256)?;
-        reader.file_bytes = file_bytes;
+        drop(book);
+        let mut reader = SheetReader::from_cells(name, sheet, cells, survey, options, sha256)?;
+        reader.file_bytes = bytes.len() as u64;
         Ok(reader)
     }
 
-    fn from_range(
+    fn from_cells(
         name: PathBuf,
         sheet: String,
-        range: Range<Data>,
+        cells: Vec<SheetCell>,
         survey: &Survey,
         options: &ReadOptions,
         sha256: String,
     ) -> Result<SheetReader> {
-        let first_row = range.start().map_or(1, |(r, _)| u64::from(r) + 1);
-        let at_row = |i: usize| Location::file(&name).in_sheet(&sheet).at_line(first_row + i as u64);
-        let texts = |row: &[Data]| -> Vec<String> { row.iter().map(|c| cell_text(c).trim().to_string()).collect() };
-        let top: Vec<&[Data]> = range.rows().take(HEADER_SEARCH_ROWS).collect();
+        let at_row = |row: u32| Location::file(&name).in_sheet(&sheet).at_line(u64::from(row) + 1);
+        let first_col = cells.iter().map(|c| c.col).min().unwrap_or(0);
+        let texts = |row: &[SheetCell]| -> Vec<String> {
+            dense(row, first_col).into_iter().map(|t| t.trim().to_string()).collect()
+        };
+        let top_row = cells.first().map_or(0, |c| c.row);
+        let mut top: Vec<&[SheetCell]> = Vec::new();
+        let mut at = 0;
+        while at < cells.len() && cells[at].row < top_row.saturating_add(HEADER_SEARCH_ROWS) {
+            let row = row_at(&cells, at);
+            at += row.len();
+            top.push(row);
+        }
         let Some(likely) = likely_header(&top) else {
             return Err(Error::input(Location::file(&name).in_sheet(&sheet), "the sheet is empty: no header row"));
         };
@@ -99,23 +138,25 @@ impl SheetReader {
                 Some(i) => i,
                 None => {
                     let err = Columns::resolve(survey, &named(texts(top[likely]))).err().unwrap_or_default();
-                    return Err(Error::input(at_row(likely), err));
+                    return Err(Error::input(at_row(top[likely][0].row), err));
                 }
             }
         } else {
             likely
         };
+        let header_row = top[header_index][0].row;
         let header = named(texts(top[header_index]));
-        let columns = Columns::resolve(survey, &header).map_err(|m| Error::input(at_row(header_index), m))?;
+        let columns = Columns::resolve(survey, &header).map_err(|m| Error::input(at_row(header_row), m))?;
+        let next = top[..=header_index].iter().map(|r| r.len()).sum();
         Ok(SheetReader {
             width: header.len(),
             checker: RowChecker::new(columns.clone(), options),
             columns,
             name,
             sheet,
-            range,
-            next: header_index + 1,
-            first_row,
+            cells,
+            next,
+            first_col,
             rows: 0,
             chunks: 0,
             sha256,
@@ -145,27 +186,36 @@ impl RowReader for SheetReader {
     fn next_chunk(&mut self, max_rows: usize, max_bytes: usize) -> Result<Option<Chunk>> {
         let mut rows = Vec::new();
         let mut bytes = 0u64;
-        let share = |next: usize| self.file_bytes * next as u64 / self.range.height().max(1) as u64;
+        let share = |next: usize| self.file_bytes * next as u64 / self.cells.len().max(1) as u64;
         let start = share(self.next);
-        for (i, cells) in self.range.rows().enumerate().skip(self.next) {
+        while self.next < self.cells.len() {
             if rows.len() >= max_rows.max(1) || bytes >= max_bytes as u64 {
                 break;
             }
-            self.next = i + 1;
-            let texts: Vec<Cow<str>> = cells.iter().map(cell_text).collect();
-            let Some(last) = texts.iter().rposition(|t| !t.trim().is_empty()) else {
+            let cells = row_at(&self.cells, self.next);
+            self.next += cells.len();
+            let texts: Vec<(usize, Cow<str>)> =
+                cells.iter().map(|c| ((c.col - self.first_col) as usize, cell_text(&c.value))).collect();
+            if texts.iter().all(|(_, t)| t.trim().is_empty()) {
                 continue; // blank rows are skipped, as blank lines are in CSV
-            };
+            }
+            // Cells right of the header's last named cell are outside the table, as in
+            // the sheet's CSV export, whose header ends in empty names there: a note
+            // beside an answer does not reject its row (nor is it read, having no name).
+            let len = self.width;
             let mut record = ::csv::ByteRecord::new();
-            for t in texts.iter().take(self.width.max(last + 1)) {
+            for (i, t) in texts.iter().filter(|(i, _)| *i < len) {
+                while record.len() < *i {
+                    record.push_field(b"");
+                }
                 record.push_field(t.as_bytes());
             }
-            for _ in record.len()..self.width {
+            while record.len() < len {
                 record.push_field(b"");
             }
             bytes += record.as_slice().len() as u64 + record.len() as u64;
             self.rows += 1;
-            let line = self.first_row + i as u64;
+            let line = u64::from(cells[0].row) + 1;
             let reject = self.checker.check(&record, line, self.rows);
             rows.push(RawRow { line, row: self.rows, record, reject });
         }
@@ -178,6 +228,74 @@ impl RowReader for SheetReader {
         let covered = share(self.next).saturating_sub(start);
         Ok(Some(Chunk { index, rows, bytes: covered }))
     }
+}
+
+/// The cells of the row that starts at `cells[at]`.
+fn row_at(cells: &[SheetCell], at: usize) -> &[SheetCell] {
+    let row = cells[at].row;
+    let len = cells[at..].iter().position(|c| c.row != row).unwrap_or(cells.len() - at);
+    &cells[at..at + len]
+}
+
+/// A row's texts, one per column from `first_col` to its last cell.
+fn dense(row: &[SheetCell], first_col: u32) -> Vec<Cow<'_, str>> {
+    let width = row.last().map_or(0, |c| (c.col - first_col) as usize + 1);
+    let mut texts = vec![Cow::Borrowed(""); width];
+    for c in row {
+        texts[(c.col - first_col) as usize] = cell_text(&c.value);
+    }
+    texts
+}
+
+/// The non-empty cells of `sheet`, in row then column order: read one by one from
+/// XLSX and XLSB, from calamine's grid for XLS and ODS (checked by [`grid_too_large`]).
+fn read_cells<RS: std::io::Read + std::io::Seek>(
+    book: &mut Sheets<RS>,
+    sheet: &str,
+) -> std::result::Result<Vec<SheetCell>, String> {
+    let mut cells = Vec::new();
+    let mut keep = |(row, col): (u32, u32), value: Data| {
+        if !matches!(&value, Data::Empty) && !matches!(&value, Data::String(s) if s.is_empty()) {
+            cells.push(SheetCell { row, col, value });
+        }
+    };
+    let owned = |v: &DataRef<'_>| Data::from(v.clone());
+    match book {
+        Sheets::Xlsx(book) => {
+            let mut reader = match book.worksheet_cells_reader(sheet) {
+                Ok(reader) => reader,
+                Err(XlsxError::NotAWorksheet(_)) => return Ok(Vec::new()), // a chart sheet
+                Err(e) => return Err(e.to_string()),
+            };
+            while let Some(cell) = reader.next_cell().map_err(|e| e.to_string())? {
+                keep(cell.get_position(), owned(cell.get_value()));
+            }
+        }
+        Sheets::Xlsb(book) => {
+            let mut reader = book.worksheet_cells_reader(sheet).map_err(|e| e.to_string())?;
+            while let Some(cell) = reader.next_cell().map_err(|e| e.to_string())? {
+                keep(cell.get_position(), owned(cell.get_value()));
+            }
+        }
+        Sheets::Xls(_) | Sheets::Ods(_) => {
+            let range = book.worksheet_range(sheet).map_err(|e| e.to_string())?;
+            let (top, left) = range.start().unwrap_or((0, 0));
+            for (r, c, value) in range.used_cells() {
+                keep((top + r as u32, left + c as u32), value.clone());
+            }
+        }
+    }
+    // Cells are written in order, but a file need not be: sort, and of two cells
+    // at one place keep the later, as calamine's grid does.
+    cells.sort_by_key(|c| (c.row, c.col));
+    cells.dedup_by(|later, earlier| {
+        let same = (later.row, later.col) == (earlier.row, earlier.col);
+        if same {
+            std::mem::swap(&mut later.value, &mut earlier.value);
+        }
+        same
+    });
+    Ok(cells)
 }
 
 /// Runs a calamine call, turning a panic on a malformed file into an error.
@@ -215,16 +333,397 @@ fn named(mut texts: Vec<String>) -> Vec<String> {
 /// at least two text cells (or one, in a one-column sheet) and at least half as many
 /// filled cells as the fullest of the top rows, with no number or date among them.
 /// Title rows (one cell) and notes above the table are skipped this way.
-pub fn likely_header(top: &[&[Data]]) -> Option<usize> {
-    let filled = |row: &[Data]| row.iter().filter(|c| !cell_text(c).trim().is_empty()).count();
+fn likely_header(top: &[&[SheetCell]]) -> Option<usize> {
+    let filled = |row: &[SheetCell]| row.iter().filter(|c| !cell_text(&c.value).trim().is_empty()).count();
     let widest = top.iter().map(|r| filled(r)).max().filter(|&w| w > 0)?;
-    let all_text = |row: &[Data]| row.iter().all(|c| matches!(c, Data::String(_) | Data::Empty));
+    let all_text = |row: &[SheetCell]| row.iter().all(|c| matches!(c.value, Data::String(_) | Data::Empty));
     top.iter()
         .position(|r| {
             let n = filled(r);
             n >= widest.min(2) && n * 2 >= widest && all_text(r)
         })
         .or_else(|| top.iter().position(|r| filled(r) > 0))
+}
+
+/// A sheet of an XLS or ODS file whose cells span more than [`MAX_GRID_CELLS`].
+#[derive(Debug, PartialEq, Eq)]
+struct GridTooLarge {
+    sheet: String,
+    /// The format, as its extension (`XLS`, `ODS`).
+    format: &'static str,
+    /// First and last row and column of the cells' bounding box, 0-based.
+    rows: (u32, u32),
+    cols: (u32, u32),
+    /// Cells calamine would hold for it.
+    cells: u64,
+}
+
+impl std::fmt::Display for GridTooLarge {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "the sheet's cells span {}{}:{}{}, {} cells, more than the {MAX_GRID_CELLS} an {} sheet may span \
+             (it is read into memory as a grid, empty cells and all): clear the cells far from the table, \
+             or save the workbook as .xlsx, which is read cell by cell",
+            column_name(self.cols.0),
+            self.rows.0 + 1,
+            column_name(self.cols.1),
+            self.rows.1 + 1,
+            self.cells,
+            self.format,
+        )
+    }
+}
+
+/// A 0-based column as a spreadsheet names it: A, Z, AA, XFD.
+fn column_name(col: u32) -> String {
+    let mut n = u64::from(col) + 1;
+    let mut name = Vec::new();
+    while n > 0 {
+        let d = ((n - 1) % 26) as u8;
+        name.push(b'A' + d);
+        n = (n - 1) / 26;
+    }
+    name.reverse();
+    String::from_utf8(name).unwrap_or_default()
+}
+
+/// The bounding box of some cells: first and last row, first and last column.
+#[derive(Clone, Copy, Debug, Default)]
+struct Bounds(Option<((u32, u32), (u32, u32))>);
+
+impl Bounds {
+    fn add(&mut self, rows: (u32, u32), cols: (u32, u32)) {
+        self.0 = Some(match self.0 {
+            None => (rows, cols),
+            Some((r, c)) => ((r.0.min(rows.0), r.1.max(rows.1)), (c.0.min(cols.0), c.1.max(cols.1))),
+        });
+    }
+
+    /// The sheet as too large, if its cells span more than [`MAX_GRID_CELLS`].
+    fn too_large(self, sheet: &str, format: &'static str) -> Option<GridTooLarge> {
+        let (rows, cols) = self.0?;
+        let cells = (u64::from(rows.1 - rows.0) + 1) * (u64::from(cols.1 - cols.0) + 1);
+        (cells > MAX_GRID_CELLS).then(|| GridTooLarge { sheet: sheet.to_string(), format, rows, cols, cells })
+    }
+}
+
+/// The first sheet of an XLS or ODS file that calamine would hold as a grid of more
+/// than [`MAX_GRID_CELLS`] (it reads every sheet when it opens such a file). `None`
+/// for other formats, and for a file this cannot make out: calamine says what is wrong.
+fn grid_too_large(bytes: &[u8]) -> Option<GridTooLarge> {
+    if bytes.starts_with(&OLE_SIGNATURE) { xls_too_large(bytes) } else { ods_too_large(bytes) }
+}
+
+/// [`grid_too_large`] for ODS: the bounding box of each table's filled cells in
+/// content.xml, repeated rows and columns counted as calamine counts them (up to
+/// 1,048,576 rows and 16,384 columns), and the cells calamine stores on the way (each
+/// row element up to its last filled cell, even past the last row).
+fn ods_too_large(bytes: &[u8]) -> Option<GridTooLarge> {
+    use quick_xml::events::{BytesStart, Event};
+
+    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).ok()?;
+    let mut mimetype = String::new();
+    std::io::Read::read_to_string(&mut zip.by_name("mimetype").ok()?, &mut mimetype).ok()?;
+    if !mimetype.starts_with("application/vnd.oasis.opendocument.spreadsheet") {
+        return None;
+    }
+    let content = zip.by_name("content.xml").ok()?;
+    let mut xml = quick_xml::Reader::from_reader(std::io::BufReader::new(content));
+    // As calamine reads it, so that what it reads is measured.
+    let config = xml.config_mut();
+    (config.check_end_names, config.check_comments) = (false, false);
+    let repeats = |e: &BytesStart<'_>, key: &str| -> u64 {
+        let value = e.try_get_attribute(key).ok().flatten();
+        value.and_then(|a| a.value.trim().parse().ok()).unwrap_or(1).max(1)
+    };
+    let has = |e: &BytesStart<'_>, key: &str| e.try_get_attribute(key).ok().flatten().is_some();
+    let mut table = OdsTable::default();
+    // A cell with children: filled if one of them holds something.
+    let mut open_cell: Option<(u64, u64)> = None;
+    let mut buf = Vec::new();
+    loop {
+        buf.clear();
+        let event = xml.read_event_into(&mut buf).ok()?;
+        let (e, empty) = match &event {
+            Event::Start(e) => (Some(e), false),
+            Event::Empty(e) => (Some(e), true),
+            _ => (None, false),
+        };
+        if let Some((col, n)) = open_cell {
+            let text = matches!(&event, Event::Text(t) if !t.trim().is_empty());
+            if e.is_some() || text || matches!(event, Event::CData(_)) {
+                table.fill(col, n);
+                open_cell = None;
+            }
+        }
+        match (&event, e) {
+            (_, Some(e)) if e.name().as_ref() == "table:table" => {
+                let name = e.try_get_attribute("table:name").ok().flatten();
+                let name = name.and_then(|a| a.normalized_value(quick_xml::XmlVersion::Implicit1_0).ok());
+                table = OdsTable { sheet: name.map(|v| v.into_owned()).unwrap_or_default(), ..OdsTable::default() };
+            }
+            (_, Some(e)) if e.name().as_ref() == "table:table-row" => {
+                table.start_row(repeats(e, "table:number-rows-repeated"));
+                if empty {
+                    table.end_row();
+                }
+            }
+            (_, Some(e)) if matches!(e.name().as_ref(), "table:table-cell" | "table:covered-table-cell") => {
+                let n = repeats(e, "table:number-columns-repeated");
+                if has(e, "office:value-type") || has(e, "table:formula") {
+                    table.fill(table.col, n);
+                } else if !empty {
+                    open_cell = Some((table.col, n));
+                }
+                table.col = table.col.saturating_add(n);
+            }
+            (Event::End(e), _) => match e.name().as_ref() {
+                "table:table-cell" | "table:covered-table-cell" => open_cell = None,
+                "table:table-row" => table.end_row(),
+                _ => {}
+            },
+            (Event::Eof, _) => return None,
+            _ => {}
+        }
+        if let Some(big) = table.too_large() {
+            return Some(big);
+        }
+    }
+}
+
+/// An ODS table being measured by [`ods_too_large`].
+#[derive(Default)]
+struct OdsTable {
+    sheet: String,
+    bounds: Bounds,
+    /// The current row (0-based, as calamine counts: repeats capped at the last row).
+    row: u64,
+    row_repeats: u64,
+    /// The current column, and the end of the current row's last filled cell.
+    col: u64,
+    row_end: u64,
+    /// Cells calamine stores for the rows so far.
+    stored: u64,
+}
+
+impl OdsTable {
+    const ROWS: u64 = 1 << 20;
+    const COLUMNS: u64 = 1 << 14;
+
+    fn start_row(&mut self, repeats: u64) {
+        (self.row_repeats, self.col, self.row_end) = (repeats.min(Self::ROWS - self.row), 0, 0);
+    }
+
+    fn end_row(&mut self) {
+        self.row += self.row_repeats;
+        self.stored = self.stored.saturating_add(self.row_end);
+    }
+
+    /// `n` filled cells from column `col` of the current row.
+    fn fill(&mut self, col: u64, n: u64) {
+        if col >= Self::COLUMNS {
+            return; // calamine drops cells past the last column
+        }
+        let last_col = (col + n - 1).min(Self::COLUMNS - 1);
+        let first_row = self.row.min(Self::ROWS - 1);
+        let last_row = (self.row + self.row_repeats.max(1) - 1).min(Self::ROWS - 1);
+        self.bounds.add((first_row as u32, last_row as u32), (col as u32, last_col as u32));
+        self.row_end = last_col + 1;
+    }
+
+    fn too_large(&self) -> Option<GridTooLarge> {
+        let mut big = self.bounds.too_large(&self.sheet, "ODS");
+        if big.is_none() && self.stored > MAX_GRID_CELLS {
+            let ((top, bottom), (left, right)) = self.bounds.0?;
+            big = Some(GridTooLarge {
+                sheet: self.sheet.clone(),
+                format: "ODS",
+                rows: (top, bottom),
+                cols: (left, right),
+                cells: self.stored,
+            });
+        }
+        big
+    }
+}
+
+/// [`grid_too_large`] for XLS: the bounding box of each worksheet's cell records, and
+/// the size its DIMENSIONS record declares (calamine reserves room for that many).
+fn xls_too_large(bytes: &[u8]) -> Option<GridTooLarge> {
+    let stream = ole_stream(bytes, "Workbook").or_else(|| ole_stream(bytes, "Book"))?;
+    let records = |at: usize| Records { stream: stream.get(at..).unwrap_or_default() };
+    let mut sheets = Vec::new();
+    for (typ, data) in records(0) {
+        match typ {
+            0x0085 if data.len() >= 8 => sheets.push((read_u32(data, 0)? as usize, biff_sheet_name(&data[6..]))),
+            0x002F if read_u16(data, 0) != Some(0) => return None, // FILEPASS: encrypted, calamine says so
+            0x000A => break,
+            _ => {}
+        }
+    }
+    for (at, sheet) in sheets {
+        let (mut bounds, mut depth) = (Bounds::default(), 0usize);
+        for (typ, data) in records(at) {
+            let cell = |rows: (u32, u32), cols: (u32, u32), bounds: &mut Bounds| bounds.add(rows, cols);
+            let pos = || Some((u32::from(read_u16(data, 0)?), u32::from(read_u16(data, 2)?)));
+            match typ {
+                0x0809 => depth += 1, // BOF: the sheet's own, then embedded charts
+                0x000A if depth <= 1 => break,
+                0x000A => depth -= 1,
+                _ if depth > 1 => {}
+                0x0200 => {
+                    // DIMENSIONS: calamine reserves rows x columns cells, as it reads them.
+                    let (rows, cols) = declared_dimensions(data)?;
+                    let cells = u64::from(rows.1.wrapping_sub(rows.0).wrapping_add(1))
+                        .saturating_mul(u64::from(cols.1.wrapping_sub(cols.0).wrapping_add(1)));
+                    if cells > MAX_GRID_CELLS {
+                        let (rows, cols) = ((rows.0.min(rows.1), rows.0.max(rows.1)), (cols.0, cols.1.max(cols.0)));
+                        return Some(GridTooLarge { sheet, format: "XLS", rows, cols, cells });
+                    }
+                }
+                0x0203 | 0x0204 | 0x00D6 | 0x0205 | 0x027E | 0x00FD | 0x0006 => {
+                    if let Some((r, c)) = pos() {
+                        cell((r, r), (c, c), &mut bounds);
+                    }
+                }
+                0x00BD if data.len() >= 6 => {
+                    // MULRK: a row's cells from one column to another
+                    if let (Some((r, first)), Some(last)) = (pos(), read_u16(data, data.len() - 2)) {
+                        cell((r, r), (first, u32::from(last).max(first)), &mut bounds);
+                    }
+                }
+                _ => {}
+            }
+        }
+        if let Some(big) = bounds.too_large(&sheet, "XLS") {
+            return Some(big);
+        }
+    }
+    None
+}
+
+/// A DIMENSIONS record as calamine reads it: first and last row and column.
+fn declared_dimensions(r: &[u8]) -> Option<((u32, u32), (u32, u32))> {
+    let (rf, rl, mut cf, cl) = match r.len() {
+        10 => (
+            u32::from(read_u16(r, 0)?),
+            u32::from(read_u16(r, 2)?),
+            u32::from(read_u16(r, 4)?),
+            u32::from(read_u16(r, 6)?),
+        ),
+        14 | 16 => (read_u32(r, 0)?, read_u32(r, 4)?, u32::from(read_u16(r, 8)?), u32::from(read_u16(r, 10)?)),
+        _ => return None,
+    };
+    if cf > 0xFF || cl < cf {
+        cf = 0;
+    }
+    Some(if rl >= 1 && cl >= 1 { ((rf, rl - 1), (cf, cl - 1)) } else { ((rf, rf), (cf, cf)) })
+}
+
+/// A sheet name in a BOUNDSHEET record (from its length byte on), for messages.
+fn biff_sheet_name(r: &[u8]) -> String {
+    let len = usize::from(r.first().copied().unwrap_or(0));
+    match r.get(1) {
+        Some(1) => {
+            let units: Vec<u16> = r[2..].chunks_exact(2).take(len).map(|b| u16::from_le_bytes([b[0], b[1]])).collect();
+            String::from_utf16_lossy(&units)
+        }
+        Some(0) => r[2..].iter().take(len).map(|&b| char::from(b)).collect(),
+        _ => r.get(1..).unwrap_or_default().iter().take(len).map(|&b| char::from(b)).collect(),
+    }
+}
+
+/// The BIFF records of a stream: (type, data), until the stream or a record breaks off.
+struct Records<'a> {
+    stream: &'a [u8],
+}
+
+impl<'a> Iterator for Records<'a> {
+    type Item = (u16, &'a [u8]);
+
+    fn next(&mut self) -> Option<(u16, &'a [u8])> {
+        let typ = read_u16(self.stream, 0)?;
+        let len = usize::from(read_u16(self.stream, 2)?);
+        let data = self.stream.get(4..4 + len)?;
+        self.stream = &self.stream[4 + len..];
+        Some((typ, data))
+    }
+}
+
+fn read_u16(b: &[u8], at: usize) -> Option<u16> {
+    Some(u16::from_le_bytes(b.get(at..at + 2)?.try_into().ok()?))
+}
+
+fn read_u32(b: &[u8], at: usize) -> Option<u32> {
+    Some(u32::from_le_bytes(b.get(at..at + 4)?.try_into().ok()?))
+}
+
+fn read_u64(b: &[u8], at: usize) -> Option<u64> {
+    Some(u64::from_le_bytes(b.get(at..at + 8)?.try_into().ok()?))
+}
+
+/// The stream `name` of an OLE compound file, read as calamine reads it (streams under
+/// 4,096 bytes from the mini stream); `None` if the file cannot be made out.
+fn ole_stream(file: &[u8], name: &str) -> Option<Vec<u8>> {
+    const END: u32 = 0xFFFF_FFFA; // ids from here on are not sectors
+    let shift = match read_u16(file, 30)? {
+        9 => 9,
+        12 => 12,
+        _ => return None,
+    };
+    let size = 1usize << shift;
+    let sector = |id: u32| file.get((id as usize + 1) << shift..).map(|s| &s[..size.min(s.len())]);
+    let words = |b: &[u8]| b.chunks_exact(4).map(|w| u32::from_le_bytes([w[0], w[1], w[2], w[3]])).collect::<Vec<_>>();
+    let max_sectors = file.len() / size + 1;
+    // The FAT: its sectors are listed in the header, then in a chain of DIFAT sectors.
+    let mut fat_sectors = words(file.get(76..512)?);
+    let mut difat = read_u32(file, 68)?;
+    for _ in 0..max_sectors {
+        if difat >= END {
+            break;
+        }
+        let mut ids = words(sector(difat)?);
+        difat = ids.pop()?;
+        fat_sectors.extend(ids);
+    }
+    let mut fat = Vec::new();
+    for id in fat_sectors.into_iter().filter(|&id| id < END) {
+        fat.extend(words(sector(id)?));
+    }
+    // A chain of (mini) sectors through a FAT, at most `len` bytes of them.
+    fn chain<'a>(start: u32, fat: &[u32], get: &dyn Fn(u32) -> Option<&'a [u8]>, len: usize) -> Option<Vec<u8>> {
+        let (mut out, mut id) = (Vec::new(), start);
+        for _ in 0..fat.len() + 1 {
+            if id >= END || out.len() >= len {
+                break;
+            }
+            out.extend_from_slice(get(id)?);
+            id = *fat.get(id as usize)?;
+        }
+        out.truncate(len);
+        Some(out)
+    }
+    let directory = chain(read_u32(file, 48)?, &fat, &sector, usize::MAX)?;
+    let entries: Vec<&[u8]> = directory.chunks_exact(128).collect();
+    let root = entries.first()?;
+    // Names and sizes as calamine reads them: up to the first NUL; 32 or 64 bits.
+    let entry = entries.iter().find(|e| {
+        let units: Vec<u16> = e[..64].chunks_exact(2).map(|b| u16::from_le_bytes([b[0], b[1]])).collect();
+        String::from_utf16_lossy(&units).split('\0').next().is_some_and(|n| n.eq_ignore_ascii_case(name))
+    })?;
+    let size_of = |e: &[u8]| -> Option<usize> {
+        if shift == 9 { read_u32(e, 120).map(|n| n as usize) } else { usize::try_from(read_u64(e, 120)?).ok() }
+    };
+    let (start, len) = (read_u32(entry, 116)?, size_of(entry)?);
+    if len >= 4096 {
+        return chain(start, &fat, &sector, len);
+    }
+    let mini_fat_len = read_u32(file, 64)? as usize;
+    let mini_fat = words(&chain(read_u32(file, 60)?, &fat, &sector, mini_fat_len.saturating_mul(size))?);
+    let mini_stream = chain(read_u32(root, 116)?, &fat, &sector, size_of(root)?)?;
+    let mini = |id: u32| mini_stream.get(id as usize * 64..).map(|s| &s[..64.min(s.len())]);
+    chain(start, &mini_fat, &mini, len)
 }
 
 /// A cell as text, as a person reads it in the spreadsheet.
@@ -251,10 +750,17 @@ pub fn cell_text(cell: &Data) -> Cow<'_, str> {
     }
 }
 
-/// A number as a spreadsheet shows it: to 15 significant digits, as Excel keeps and
-/// shows them (a formula's 0.1 + 0.2 is 0.3 there, not 0.30000000000000004), whole
-/// numbers without a decimal point, others in the shortest form of that value.
+/// A number as a spreadsheet shows it: a whole number that a float holds exactly
+/// (up to 2^53) as that integer, every digit of it (ids such as 1234567890123456 and
+/// ...457 stay apart); other numbers to 15 significant digits, as Excel keeps and shows
+/// them (a formula's 0.1 + 0.2 is 0.3 there, not 0.30000000000000004), whole ones
+/// without a decimal point, others in the shortest form of that value.
 fn number_text(f: f64) -> String {
+    /// 2^53: every whole number up to it has its own f64.
+    const EXACT: f64 = 9_007_199_254_740_992.0;
+    if f.fract() == 0.0 && f.abs() <= EXACT {
+        return format!("{}", f as i64);
+    }
     let shown = if f.is_finite() { format!("{f:.14e}").parse().unwrap_or(f) } else { f };
     if shown.is_finite() && shown.fract() == 0.0 && shown.abs() < 1e15 {
         format!("{}", shown as i64)
@@ -281,15 +787,21 @@ mod tests {
 
     use super::*;
 
-    fn range(rows: &[&[Data]]) -> Range<Data> {
-        let width = rows.iter().map(|r| r.len()).max().unwrap_or(0);
-        let mut r = Range::new((0, 0), (rows.len() as u32 - 1, width as u32 - 1));
+    /// The filled cells of `rows`, the first at A1.
+    fn cells(rows: &[&[Data]]) -> Vec<SheetCell> {
+        let mut cells = Vec::new();
         for (i, row) in rows.iter().enumerate() {
             for (j, c) in row.iter().enumerate() {
-                r.set_value((i as u32, j as u32), c.clone());
+                if *c != Data::Empty {
+                    cells.push(SheetCell { row: i as u32, col: j as u32, value: c.clone() });
+                }
             }
         }
-        r
+        cells
+    }
+
+    fn reader(rows: &[&[Data]], survey: &Survey) -> Result<SheetReader> {
+        SheetReader::from_cells("b.xlsx".into(), "S".into(), cells(rows), survey, &ReadOptions::default(), "".into())
     }
 
     fn from_bytes(bytes: &'static [u8], survey: &Survey, options: &ReadOptions) -> Result<SheetReader> {
@@ -311,6 +823,16 @@ mod tests {
             (Data::Float(1.0 / 3.0), "0.333333333333333"),
             (Data::Float(2.0f64.next_down()), "2"),
             (Data::Float(-3.0), "-3"),
+            (Data::Float(-0.0), "0"),
+            // Whole numbers a float holds exactly keep every digit (ids), up to 2^53.
+            (Data::Float(1_234_567_890_123_456.0), "1234567890123456"),
+            (Data::Float(1_234_567_890_123_457.0), "1234567890123457"),
+            (Data::Float(-9_007_199_254_740_992.0), "-9007199254740992"),
+            (Data::Float(999_999_999_999_999.0), "999999999999999"),
+            // Beyond 2^53 (no longer exact) and fractions: 15 significant digits.
+            (Data::Float(18_014_398_509_481_984.0), "18014398509482000"),
+            (Data::Float(1_234_567_890_123_456.5 / 10.0), "123456789012346"),
+            (Data::Float(f64::INFINITY), "inf"),
             (Data::Float(f64::NAN), "NaN"),
             (Data::Int(7), "7"),
             (Data::Bool(true), "TRUE"),
@@ -335,15 +857,34 @@ mod tests {
             vec![Data::Float(1.0), Data::Float(45366.0), s("cost")],
         ];
         let refs: Vec<&[Data]> = rows.iter().map(Vec::as_slice).collect();
-        assert_eq!(likely_header(&refs), Some(2));
+        let cells = cells(&refs);
+        let top = [row_at(&cells, 0), row_at(&cells, 1), row_at(&cells, 4)];
+        assert_eq!(likely_header(&top).map(|i| top[i][0].row), Some(2));
         let survey = Survey::ad_hoc(Some("id".into()), &["why".into()]);
-        let r = range(&refs);
-        let mut reader =
-            SheetReader::from_range("b.xlsx".into(), "S".into(), r, &survey, &ReadOptions::default(), "".into())
-                .unwrap();
+        let mut reader = reader(&refs, &survey).unwrap();
         let chunk = reader.next_chunk(10, 1 << 20).unwrap().unwrap();
         assert_eq!(chunk.rows[0].line, 4);
         assert_eq!(&chunk.rows[0].record[0], b"1");
+    }
+
+    #[test]
+    fn cells_right_of_the_header_are_outside_the_table() {
+        // A note beside an answer rejected its row ("row has 3 fields, the header has 2"),
+        // where the sheet's CSV export (header `id,text,`) codes it.
+        let rows: Vec<Vec<Data>> = vec![
+            vec![s("id"), s("text")],
+            vec![Data::Float(1.0), s("the cost"), s("called back")],
+            vec![Data::Empty, Data::Empty, s("a note on its own")],
+            vec![Data::Float(2.0), s("fees"), Data::Empty, Data::Empty, s("far note")],
+        ];
+        let refs: Vec<&[Data]> = rows.iter().map(Vec::as_slice).collect();
+        let survey = Survey::ad_hoc(Some("id".into()), &["text".into()]);
+        let chunk = reader(&refs, &survey).unwrap().next_chunk(10, 1 << 20).unwrap().unwrap();
+        let got: Vec<_> = chunk.rows.iter().map(|r| (r.line, r.record.len(), r.reject.is_some())).collect();
+        // The row with only a note is not blank: listed (its id is empty), not skipped.
+        assert_eq!(got, [(2, 2, false), (3, 2, true), (4, 2, false)]);
+        assert_eq!(&chunk.rows[0].record[1], b"the cost");
+        assert_eq!(chunk.rows[1].reject.as_ref().unwrap().reason, super::super::RejectReason::EmptyId);
     }
 
     #[test]
@@ -351,17 +892,7 @@ mod tests {
         let rows: Vec<Vec<Data>> = vec![vec![s("Title")], vec![s("id"), s("other")], vec![s("1"), s("x")]];
         let refs: Vec<&[Data]> = rows.iter().map(Vec::as_slice).collect();
         let survey = Survey::ad_hoc(Some("id".into()), &["why".into()]);
-        let err = SheetReader::from_range(
-            "b.xlsx".into(),
-            "S".into(),
-            range(&refs),
-            &survey,
-            &ReadOptions::default(),
-            "".into(),
-        )
-        .err()
-        .unwrap()
-        .to_string();
+        let err = reader(&refs, &survey).err().unwrap().to_string();
         assert_eq!(err, "b.xlsx:2 (sheet \"S\"): no column \"why\" in the header (columns: id, other)");
     }
 
@@ -373,6 +904,170 @@ mod tests {
         assert_eq!(choose_sheet(&names, Some("2")).unwrap(), "Answers");
         let err = choose_sheet(&names, Some("3")).unwrap_err();
         assert_eq!(err, "no sheet \"3\" (sheets: \"Intro\", \"Answers\"; or a number from 1 to 2)");
+    }
+
+    /// Reads every row of a workbook given as bytes: (line, reject reason) of each.
+    fn read_all(name: &str, bytes: Vec<u8>) -> Result<Vec<(u64, Option<String>)>> {
+        let bytes: &'static [u8] = Box::leak(bytes.into_boxed_slice());
+        let survey = Survey::ad_hoc(Some("id".into()), &["text".into()]);
+        let source = InputSource::Bytes { name: name.into(), bytes };
+        let mut reader = SheetReader::open(&source, &survey, &ReadOptions::default())?;
+        let mut rows = Vec::new();
+        while let Some(chunk) = reader.next_chunk(2, 1 << 20)? {
+            rows.extend(chunk.rows.into_iter().map(|r| (r.line, r.reject.map(|j| j.reason.to_string()))));
+        }
+        Ok(rows)
+    }
+
+    #[test]
+    fn a_far_cell_in_xlsx_takes_no_grid() {
+        // One value at XFD1048576 made calamine's grid 2^34 cells: "memory allocation of
+        // 549755813888 bytes failed", and the process aborted.
+        let mut book = rust_xlsxwriter::Workbook::new();
+        let sheet = book.add_worksheet();
+        sheet.write_string(0, 0, "id").unwrap();
+        sheet.write_string(0, 1, "text").unwrap();
+        sheet.write_number(1, 0, 1.0).unwrap();
+        sheet.write_string(1, 1, "cost").unwrap();
+        sheet.write_string(1_048_575, 16_383, "x").unwrap();
+        let rows = read_all("far.xlsx", book.save_to_buffer().unwrap()).unwrap();
+        assert_eq!(rows[0], (2, None));
+        assert_eq!(rows[1].0, 1_048_576, "the far cell's row keeps its number");
+        assert!(rows[1].1.is_some(), "and is rejected: it has no id");
+        assert_eq!(rows.len(), 2);
+    }
+
+    /// An ODS file whose content.xml has `rows` (table:table-row elements) in sheet "S".
+    fn ods(rows: &str) -> Vec<u8> {
+        use std::io::Write;
+        let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        let stored = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+        zip.start_file("mimetype", stored).unwrap();
+        zip.write_all(b"application/vnd.oasis.opendocument.spreadsheet").unwrap();
+        zip.start_file("META-INF/manifest.xml", stored).unwrap();
+        zip.write_all(b"<manifest:manifest></manifest:manifest>").unwrap();
+        zip.start_file("content.xml", stored).unwrap();
+        let content = format!(
+            "<office:document-content><office:body><office:spreadsheet>\
+             <table:table table:name=\"S\">{rows}</table:table>\
+             </office:spreadsheet></office:body></office:document-content>"
+        );
+        zip.write_all(content.as_bytes()).unwrap();
+        zip.finish().unwrap().into_inner()
+    }
+
+    fn ods_row(cells: &[&str]) -> String {
+        let cell = |c: &&str| -> String {
+            if c.is_empty() {
+                "<table:table-cell/>".into()
+            } else {
+                format!("<table:table-cell office:value-type=\"string\"><text:p>{c}</text:p></table:table-cell>")
+            }
+        };
+        format!("<table:table-row>{}</table:table-row>", cells.iter().map(cell).collect::<String>())
+    }
+
+    #[test]
+    fn ods_is_measured_before_it_is_read() {
+        let table = [ods_row(&["id", "text"]), ods_row(&["1", "cost"]), ods_row(&["", ""]), ods_row(&["2", "fees"])];
+        assert_eq!(read_all("small.ods", ods(&table.concat())).unwrap(), [(2, None), (4, None)]);
+
+        // A value at XFD1048576: 2^34 cells as calamine's grid, refused before calamine reads it.
+        let far = "<table:table-row table:number-rows-repeated=\"1048573\"><table:table-cell/></table:table-row>\
+            <table:table-row><table:table-cell table:number-columns-repeated=\"16383\"/>\
+            <table:table-cell office:value-type=\"string\"><text:p>x</text:p></table:table-cell></table:table-row>";
+        let bytes = ods(&(table[..2].concat() + far));
+        let err = read_all("far.ods", bytes).err().unwrap().to_string();
+        assert_eq!(
+            err,
+            "far.ods:1048576 (sheet \"S\", column \"XFD\"): the sheet's cells span A1:XFD1048576, 17179869184 cells, \
+             more than the 33554432 an ODS sheet may span (it is read into memory as a grid, empty cells and all): \
+             clear the cells far from the table, or save the workbook as .xlsx, which is read cell by cell"
+        );
+        // Repeated cells count as what they fill: 64 columns by 2^24 rows (calamine stops at
+        // 2^20 rows) is over the limit.
+        let tall = "<table:table-row table:number-rows-repeated=\"16777216\"><table:table-cell \
+            table:number-columns-repeated=\"64\" office:value-type=\"float\" office:value=\"1\"/></table:table-row>";
+        let err = read_all("tall.ods", ods(&(table[0].clone() + tall))).err().unwrap().to_string();
+        assert!(err.contains("span A1:BL1048576, 67108864 cells"), "{err}");
+    }
+
+    /// A BIFF record.
+    fn record(typ: u16, data: &[u8]) -> Vec<u8> {
+        [&typ.to_le_bytes()[..], &(data.len() as u16).to_le_bytes(), data].concat()
+    }
+
+    /// A BIFF8 cell record: a number at (row, col).
+    fn number(row: u16, col: u16, v: f64) -> Vec<u8> {
+        record(0x0203, &[&row.to_le_bytes()[..], &col.to_le_bytes(), &[0, 0], &v.to_le_bytes()].concat())
+    }
+
+    /// A BIFF8 cell record: a string at (row, col).
+    fn label(row: u16, col: u16, s: &str) -> Vec<u8> {
+        let head = [&row.to_le_bytes()[..], &col.to_le_bytes(), &[0, 0], &(s.len() as u16).to_le_bytes(), &[0]];
+        record(0x0204, &[&head.concat()[..], s.as_bytes()].concat())
+    }
+
+    /// An XLS file: an OLE compound file (sectors: FAT, directory, then the stream)
+    /// whose Workbook stream has one sheet "S" made of `cells` (BIFF8 records).
+    fn xls(cells: &[Vec<u8>]) -> Vec<u8> {
+        let bof = |dt: u16| record(0x0809, &[&0x0600u16.to_le_bytes()[..], &dt.to_le_bytes(), &[0; 12]].concat());
+        let eof = record(0x000A, &[]);
+        let mut stream = bof(0x0005);
+        let at = (stream.len() + 13 + eof.len()) as u32; // after BOUNDSHEET (4 + 9 bytes) and EOF
+        stream.extend(record(0x0085, &[&at.to_le_bytes()[..], &[0, 0, 1, 0, b'S']].concat()));
+        stream.extend(&eof);
+        stream.extend(bof(0x0010));
+        stream.extend(cells.concat());
+        stream.extend(&eof);
+        let sectors = stream.len().max(4096).div_ceil(512);
+        stream.resize(sectors * 512, 0); // 4,096 bytes or more: not in the mini stream
+        let put = |b: &mut Vec<u8>, at: usize, v: &[u8]| b[at..at + v.len()].copy_from_slice(v);
+        let mut file = vec![0xFF; 512];
+        put(&mut file, 0, &[&OLE_SIGNATURE[..], &[0; 16], &[0x3E, 0, 3, 0, 0xFE, 0xFF, 9, 0, 6, 0], &[0; 10]].concat());
+        for (at, v) in [(44, 1u32), (48, 1), (52, 0), (56, 4096), (60, 0xFFFF_FFFE), (64, 0), (68, 0xFFFF_FFFE)] {
+            put(&mut file, at, &v.to_le_bytes());
+        }
+        put(&mut file, 72, &[0; 8]); // no DIFAT sectors; the FAT is sector 0
+        let mut fat = vec![0xFFFF_FFFDu32, 0xFFFF_FFFE];
+        fat.extend((3..sectors as u32 + 2).chain([0xFFFF_FFFE]));
+        fat.resize(128, 0xFFFF_FFFF);
+        file.extend(fat.iter().flat_map(|v| v.to_le_bytes()));
+        let entry = |name: &str, typ: u8, start: u32, len: u32| {
+            let mut e = vec![0u8; 128];
+            let units: Vec<u8> = name.encode_utf16().chain([0]).flat_map(u16::to_le_bytes).collect();
+            put(&mut e, 0, &units);
+            put(&mut e, 64, &(units.len() as u16).to_le_bytes());
+            e[66] = typ;
+            put(&mut e, 68, &[0xFF; 12]);
+            put(&mut e, 116, &[&start.to_le_bytes()[..], &len.to_le_bytes()].concat());
+            e
+        };
+        file.extend(entry("Root Entry", 5, 0xFFFF_FFFE, 0));
+        file.extend(entry("Workbook", 2, 2, (sectors * 512) as u32));
+        file.extend(vec![0u8; 256]);
+        file.extend(stream);
+        file
+    }
+
+    #[test]
+    fn xls_is_measured_before_it_is_read() {
+        let table = [label(0, 0, "id"), label(0, 1, "text"), number(1, 0, 7.0), label(1, 1, "cost")];
+        assert_eq!(read_all("small.xls", xls(&table)).unwrap(), [(2, None)]);
+
+        // BIFF8 rows and columns are 16-bit: a cell at column 65535 makes a grid of 2^32
+        // cells, far beyond the 256 columns Excel writes.
+        let far = [&table[..], &[number(65535, 65535, 1.0)]].concat();
+        let err = read_all("far.xls", xls(&far)).err().unwrap().to_string();
+        assert!(
+            err.starts_with("far.xls:65536 (sheet \"S\", column \"CRXP\"): the sheet's cells span A1:CRXP65536"),
+            "{err}"
+        );
+        // calamine reserves room for the cells a DIMENSIONS record declares.
+        let declared = [0u32.to_le_bytes(), 1_000_000u32.to_le_bytes()].concat();
+        let dimensions = record(0x0200, &[&declared[..], &0u16.to_le_bytes(), &200u16.to_le_bytes(), &[0, 0]].concat());
+        let err = read_all("declared.xls", xls(&[&[dimensions][..], &table[..]].concat())).err().unwrap().to_string();
+        assert!(err.contains("span A1:GR1000000, 200000000 cells"), "{err}");
     }
 
     #[test]
