@@ -214,6 +214,24 @@ fn lexicon_check_test_and_explain() {
     assert!(out.contains("police (police)"), "{out}");
 }
 
+/// A backtick, prime or reversed apostrophe in `don`t` split the word, so `don`
+/// negated nothing and ``I don`t think cost matters`` counted `cost`.
+#[test]
+fn apostrophe_lookalikes_negate_as_apostrophes_do() {
+    let dir = Workdir::new();
+    dir.write("l.toml", "name = \"x\"\n[[theme]]\nid = \"a\"\nterms = [\"cost\"]\n");
+    for text in [
+        "I don't think cost matters",
+        "I don`t think cost matters",
+        "I don\u{2032}t think cost matters",
+        "I don\u{201B}t think cost matters",
+    ] {
+        let out = dir.ok(&["lexicon", "explain", "--lexicon", "l.toml", text]);
+        assert!(out.contains("don't            don't          0.0 negator"), "{text:?}:\n{out}");
+        assert!(out.contains("but was negated by") && out.ends_with("themes:\n  (none)\n"), "{text:?}:\n{out}");
+    }
+}
+
 #[test]
 fn lexicon_export_writes_dic_and_yaml_that_read_back() {
     let dir = Workdir::new();

@@ -33,9 +33,9 @@ fn is_invisible(c: char) -> bool {
 
 /// Writes the normalised form of `word` into `out` (cleared first).
 ///
-/// ASCII words take a fast path (lowercasing only); anything else goes through
-/// NFKC, apostrophe unification and Unicode lowercasing, and stays one word (see
-/// `keep_one_word`). Both paths give the same result on ASCII input.
+/// ASCII words take a fast path (lowercasing, a backtick spelled `'`); anything else
+/// goes through NFKC, apostrophe unification and Unicode lowercasing, and stays one
+/// word (see `keep_one_word`). Both paths give the same result on ASCII input.
 pub fn normalise_word(word: &str, out: &mut String) {
     normalise_chars(word, out);
     if !word.is_ascii() {
@@ -50,6 +50,10 @@ pub fn normalise_chars(word: &str, out: &mut String) {
     if word.is_ascii() {
         out.push_str(word);
         out.make_ascii_lowercase();
+        // The tokeniser joins a backtick where an apostrophe would (`don`t`).
+        if out.contains('`') {
+            *out = out.replace('`', "'");
+        }
         return;
     }
     // Invisible characters go first, so NFKC composes what they separated (i, RLM, U+0301).
@@ -151,6 +155,11 @@ mod tests {
     fn folds_case_and_apostrophes() {
         assert_eq!(norm("Don\u{2019}t"), "don't");
         assert_eq!(norm("DON'T"), "don't");
+        // Lookalikes the tokeniser joins as apostrophes, on both paths.
+        assert_eq!(norm("Don`t"), "don't");
+        assert_eq!(norm("can\u{2032}t"), "can't");
+        assert_eq!(norm("won\u{201B}t"), "won't");
+        assert_eq!(norm("caf\u{E9}`s"), "caf\u{E9}'s");
         assert_eq!(norm("Stra\u{DF}e"), "strasse");
         assert_eq!(norm("ÉCOLE"), "école");
         // Turkish dotted capital I: no combining dot left over.
