@@ -546,6 +546,31 @@ mod tests {
         assert_eq!(matched(&lex, "Harassing behaviour; behavior"), ["Harassing", "behaviour", "behavior"]);
     }
 
+    /// Spelling variants join spellings of one word, never two British words: a
+    /// `cheque` theme matched "Please check my details", `storey` "stories", `tyre` "I tire".
+    #[test]
+    fn spelling_variants_do_not_merge_different_british_words() {
+        let lex = compiled(&[(
+            "a",
+            &["cheque", "storey", "tyre", "metre", "draught", "programme", "practise", "licence"],
+            &[],
+        )]);
+        for text in [
+            "Please check my details",
+            "their stories",
+            "I tire quickly",
+            "the gas meter",
+            "a first draft",
+            "a computer program",
+            "a GP practice",
+            "they license it",
+        ] {
+            assert!(matched(&lex, text).is_empty(), "{text:?}: {:?}", matched(&lex, text));
+        }
+        let lex = compiled(&[("a", &["colour", "behavior"], &[])]);
+        assert_eq!(matched(&lex, "color, behaviour"), ["color", "behaviour"]);
+    }
+
     #[test]
     fn phrases_need_consecutive_words_in_one_clause() {
         let lex = compiled(&[("a", &["legal aid", "ex partner"], &[])]);

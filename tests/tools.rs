@@ -232,6 +232,18 @@ fn apostrophe_lookalikes_negate_as_apostrophes_do() {
     }
 }
 
+/// The spelling list merged different British words: a `cheque` theme matched
+/// "Please check my details", `storey` matched "stories".
+#[test]
+fn spelling_variants_keep_different_british_words_apart() {
+    let dir = Workdir::new();
+    dir.write("l.toml", "name = \"x\"\n[[theme]]\nid = \"a\"\nterms = [\"cheque\", \"storey\", \"colour\"]\n");
+    for (text, theme) in [("Please check my details", false), ("their stories", false), ("the color", true)] {
+        let out = dir.ok(&["lexicon", "explain", "--lexicon", "l.toml", text]);
+        assert_eq!(!out.ends_with("themes:\n  (none)\n"), theme, "{text:?}:\n{out}");
+    }
+}
+
 #[test]
 fn lexicon_export_writes_dic_and_yaml_that_read_back() {
     let dir = Workdir::new();

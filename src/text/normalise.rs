@@ -115,7 +115,10 @@ fn keep_one_word(out: &mut String) {
 /// to it too, so any two spellings of the word meet, in a lexicon and in answers alike.
 ///
 /// The list is quanteda.dictionaries' `data_dict_usbr` (MIT licence), 1,737 pairs,
-/// less one wrong pair (`tranquilly` for `tranquility`).
+/// less the pairs whose American form is also a British word with another meaning
+/// or part of speech (`check`: `cheque`, `practice`: `practise`; the test
+/// `different_british_words_are_not_merged` names them all) and wrong ones
+/// (`tranquilly` for `tranquility`, a cell `flier / flyer`); 1,699 are left.
 pub fn british_spelling(word: &str) -> Option<&'static str> {
     static MAP: OnceLock<FxHashMap<&'static str, &'static str>> = OnceLock::new();
     let map = MAP.get_or_init(|| {
@@ -217,6 +220,84 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// Pairs that are not spellings of one word, left out of the list so that they
+    /// cannot come back: the American form is also a British word with another meaning
+    /// or part of speech (a `cheque` theme matched "Please check my details", `storey`
+    /// matched "stories", `tyre` "I tire"); the last few were never in the list.
+    const DIFFERENT_BRITISH_WORDS: &[(&str, &str)] = &[
+        ("check", "cheque"),
+        ("checks", "cheques"),
+        ("story", "storey"),
+        ("stories", "storeys"),
+        ("tire", "tyre"),
+        ("tires", "tyres"),
+        ("meter", "metre"),
+        ("meters", "metres"),
+        ("micrometer", "micrometre"),
+        ("micrometers", "micrometres"),
+        ("draft", "draught"),
+        ("drafts", "draughts"),
+        ("draftsman", "draughtsman"),
+        ("draftsmen", "draughtsmen"),
+        ("draftsmanship", "draughtsmanship"),
+        ("draftswoman", "draughtswoman"),
+        ("draftswomen", "draughtswomen"),
+        ("program", "programme"),
+        ("programs", "programmes"),
+        ("practice", "practise"),
+        ("practices", "practises"),
+        ("license", "licence"),
+        ("licenses", "licences"),
+        ("licensed", "licenced"),
+        ("licensing", "licencing"),
+        ("filter", "philtre"),
+        ("filters", "philtres"),
+        ("ton", "tonne"),
+        ("tons", "tonnes"),
+        ("disk", "disc"),
+        ("disks", "discs"),
+        ("groin", "groyne"),
+        ("groins", "groynes"),
+        ("bevy", "bevvy"),
+        ("bevies", "bevvies"),
+        ("gasses", "gases"),
+        // Never listed; named so that they are not added.
+        ("curb", "kerb"),
+        ("curbs", "kerbs"),
+        ("annex", "annexe"),
+        ("inquire", "enquire"),
+        ("inquiry", "enquiry"),
+        ("dependent", "dependant"),
+        ("learned", "learnt"),
+        ("spelled", "spelt"),
+    ];
+
+    #[test]
+    fn different_british_words_are_not_merged() {
+        for &(us, uk) in DIFFERENT_BRITISH_WORDS {
+            assert_eq!(british_spelling(us), None, "`{us}` is a British word too, not `{uk}`");
+        }
+        for line in include_str!("uk-us-spelling.csv").lines().skip(1) {
+            let (uk, us) = line.split_once(',').expect("two columns");
+            let pair = (us.trim(), uk.trim());
+            assert!(!DIFFERENT_BRITISH_WORDS.contains(&pair), "{pair:?} is listed again");
+        }
+        // As the docs of `british_spelling` and the README say.
+        assert_eq!(include_str!("uk-us-spelling.csv").lines().skip(1).count(), 1699);
+    }
+
+    /// Pairs that were wrong in the list as published: a verb for its past tense
+    /// (`pummel` for `pummelled`), a plural for a singular, two words in one cell.
+    #[test]
+    fn wrong_pairs_are_corrected() {
+        assert_eq!(british_spelling("pummel"), None);
+        assert_eq!(british_spelling("pummeled"), Some("pummelled"));
+        assert_eq!(british_spelling("pummeling"), Some("pummelling"));
+        assert_eq!(british_spelling("snowploughs"), None);
+        assert_eq!(british_spelling("snowplows"), Some("snowploughs"));
+        assert!(include_str!("uk-us-spelling.csv").lines().all(|l| !l.contains('/')));
     }
 
     #[test]
