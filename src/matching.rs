@@ -571,6 +571,18 @@ mod tests {
         assert_eq!(matched(&lex, "color, behaviour"), ["color", "behaviour"]);
     }
 
+    /// `organiz*` and `color*` matched nothing: answers' words are mapped to British
+    /// spelling, globs were not. A glob in either spelling matches both.
+    #[test]
+    fn globs_match_american_and_british_spellings() {
+        let text = "The organization chose a colorful color; the organisation, its colour";
+        let want = ["organization", "colorful", "color", "organisation", "colour"];
+        for globs in [&["organiz*", "color*"], &["organis*", "colour*"]] {
+            let lex = compiled(&[("a", globs, &[])]);
+            assert_eq!(matched(&lex, text), want, "{globs:?}");
+        }
+    }
+
     #[test]
     fn phrases_need_consecutive_words_in_one_clause() {
         let lex = compiled(&[("a", &["legal aid", "ex partner"], &[])]);

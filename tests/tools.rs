@@ -244,6 +244,30 @@ fn spelling_variants_keep_different_british_words_apart() {
     }
 }
 
+/// `organiz*` and `color*` matched nothing: answers' words are mapped to British
+/// spelling before matching, globs were not; and `lexicon check` said nothing of a
+/// regex spelling `color`, which the mapped words never hold.
+#[test]
+fn american_globs_match_and_american_regexes_are_flagged() {
+    let dir = Workdir::new();
+    let lexicon =
+        |terms: &str| format!("name = \"x\"\n[[theme]]\nid = \"a\"\nterms = [{terms}]\nregex = ['\\bcolor\\b']\n");
+    for terms in ["\"organiz*\", \"color*\"", "\"organis*\", \"colour*\""] {
+        dir.write("l.toml", lexicon(terms));
+        for text in ["the organization chose a color", "the organisation chose a colour"] {
+            let out = dir.ok(&["lexicon", "explain", "--lexicon", "l.toml", text]);
+            assert!(
+                out.contains(" matched \"organis") || out.contains(" matched \"organiz"),
+                "{terms} {text:?}:\n{out}"
+            );
+            assert!(out.contains(" matched \"colo"), "{terms} {text:?}:\n{out}");
+        }
+    }
+    let out = dir.ok(&["lexicon", "check", "l.toml"]);
+    assert!(out.contains("l.toml:5: warning: theme `a`: regex `\\bcolor\\b` spells `color` the American way"), "{out}");
+    assert!(out.contains("write `colour`") && out.contains("0 error(s), 1 warning(s)"), "{out}");
+}
+
 #[test]
 fn lexicon_export_writes_dic_and_yaml_that_read_back() {
     let dir = Workdir::new();

@@ -202,6 +202,13 @@ impl Analyzer {
         (norm, stemmed, self.flags(norm))
     }
 
+    /// The other spellings of a normalised word, which spelling variants map to it
+    /// (`colour`: `color`): a pattern written in either spelling that is not analysed
+    /// as a word (a glob) must match it too. None when spelling variants are off.
+    pub fn other_spellings(&self, norm: &str) -> &'static [&'static str] {
+        if self.options.spelling_variants { normalise::other_spellings(norm) } else { &[] }
+    }
+
     /// Negator and clause-word flags of a normalised word.
     fn flags(&self, norm: &str) -> TermFlags {
         let mut flags = 0;

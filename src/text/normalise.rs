@@ -120,28 +120,52 @@ fn keep_one_word(out: &mut String) {
 /// `different_british_words_are_not_merged` names them all) and wrong ones
 /// (`tranquilly` for `tranquility`, a cell `flier / flyer`); 1,699 are left.
 pub fn british_spelling(word: &str) -> Option<&'static str> {
-    static MAP: OnceLock<FxHashMap<&'static str, &'static str>> = OnceLock::new();
-    let map = MAP.get_or_init(|| {
-        let mut map = FxHashMap::default();
+    spellings().british.get(word).copied()
+}
+
+/// The spellings [`british_spelling`] maps to `word` (`colour`: `color`;
+/// `anaesthetise`: `anaesthetize`, `anesthetize`), sorted; none unless `word` is a
+/// shared spelling. What a glob written in one spelling (`organiz*`) is matched
+/// against besides the shared one.
+pub fn other_spellings(word: &str) -> &'static [&'static str] {
+    spellings().others.get(word).map_or(&[], Vec::as_slice)
+}
+
+/// The spelling list, both ways.
+struct Spellings {
+    /// Each listed spelling to the shared one.
+    british: FxHashMap<&'static str, &'static str>,
+    /// Each shared spelling to the others.
+    others: FxHashMap<&'static str, Vec<&'static str>>,
+}
+
+fn spellings() -> &'static Spellings {
+    static SPELLINGS: OnceLock<Spellings> = OnceLock::new();
+    SPELLINGS.get_or_init(|| {
+        let mut british = FxHashMap::default();
         for line in include_str!("uk-us-spelling.csv").lines().skip(1) {
             let Some((uk, us)) = line.split_once(',') else { continue };
             let (uk, us) = (uk.trim(), us.trim());
             if uk.is_empty() || us.is_empty() || uk == us {
                 continue;
             }
-            match map.get(us) {
+            match british.get(us) {
                 Some(&shared) if shared != uk => {
-                    map.insert(uk, shared);
+                    british.insert(uk, shared);
                 }
                 Some(_) => {}
                 None => {
-                    map.insert(us, uk);
+                    british.insert(us, uk);
                 }
             }
         }
-        map
-    });
-    map.get(word).copied()
+        let mut others: FxHashMap<&'static str, Vec<&'static str>> = FxHashMap::default();
+        for (&word, &shared) in &british {
+            others.entry(shared).or_default().push(word);
+        }
+        others.values_mut().for_each(|words| words.sort_unstable());
+        Spellings { british, others }
+    })
 }
 
 #[cfg(test)]
@@ -298,6 +322,20 @@ mod tests {
         assert_eq!(british_spelling("snowploughs"), None);
         assert_eq!(british_spelling("snowplows"), Some("snowploughs"));
         assert!(include_str!("uk-us-spelling.csv").lines().all(|l| !l.contains('/')));
+    }
+
+    #[test]
+    fn other_spellings_are_the_words_mapped_to_a_shared_one() {
+        assert_eq!(other_spellings("colour"), ["color"]);
+        assert_eq!(other_spellings("anaesthetise"), ["anaesthetize", "anesthetize"]);
+        assert!(other_spellings("color").is_empty() && other_spellings("stalking").is_empty());
+        for line in include_str!("uk-us-spelling.csv").lines().skip(1) {
+            for w in line.split(',').map(str::trim) {
+                if let Some(shared) = british_spelling(w) {
+                    assert!(other_spellings(shared).contains(&w), "{w} -> {shared}");
+                }
+            }
+        }
     }
 
     #[test]
