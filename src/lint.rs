@@ -3,7 +3,8 @@
 //!
 //! Lints find mistakes that parse fine: duplicate or shadowed entries, entries of
 //! different themes that collapse to the same stem, wildcards so short they match
-//! most words, regexes that match the empty string. With a corpus, entries that never
+//! most words, regexes that match the empty string or spell a word only the American
+//! way (they run over British spellings). With a corpus, entries that never
 //! match and entries that match a suspiciously large share of answers. The example
 //! tests check each theme's `examples.match` and `examples.no_match` sentences.
 
@@ -128,6 +129,20 @@ pub fn lint(source: &Lexicon, lexicon: &CompiledLexicon) -> Vec<Finding> {
                 });
             }
             if let Rule::Regex(r) = &e.rule
+                && lexicon.analyzer().options().spelling_variants
+            {
+                for (word, british) in american_words(r) {
+                    out.push(Finding {
+                        line: e.line,
+                        severity: Severity::Warning,
+                        message: format!(
+                            "theme `{}`: regex `{r}` spells `{word}` the American way, but it runs over words in British spelling (spelling_variants): write `{british}`",
+                            theme.id
+                        ),
+                    });
+                }
+            }
+            if let Rule::Regex(r) = &e.rule
                 && regex::Regex::new(r).is_ok_and(|re| re.is_match(""))
             {
                 out.push(Finding {
@@ -137,21 +152,26 @@ pub fn lint(source: &Lexicon, lexicon: &CompiledLexicon) -> Vec<Finding> {
                 });
             }
         }
-        // Words shadowed by a glob of the same theme: the word adds nothing.
+        // Words shadowed by a glob of the same theme: the word adds nothing. A glob
+        // matches a word's other spellings too (`color*` matches `colour`).
         for e in &theme.entries {
             let Some((kind, text)) = single_key(lexicon, &e.rule, stem, cased) else { continue };
             if kind == PatternKind::Glob {
                 continue;
             }
-            let word: Vec<char> = match &e.rule {
+            let word = match &e.rule {
                 Rule::Term(t) => match &t.tokens[0] {
-                    TermToken::Word(w) | TermToken::Exact(w) => lexicon.analyzer().norm(w).chars().collect(),
-                    _ => text.chars().collect(),
+                    TermToken::Word(w) | TermToken::Exact(w) => lexicon.analyzer().norm(w),
+                    _ => text,
                 },
                 _ => continue,
             };
+            let spellings: Vec<Vec<char>> = std::iter::once(word.as_str())
+                .chain(lexicon.analyzer().other_spellings(&word).iter().copied())
+                .map(|w| w.chars().collect())
+                .collect();
             if let Some((_, gline, gtext)) =
-                globs.iter().find(|(g, _, _)| crate::lexicon::compile::glob_match(g, &word))
+                globs.iter().find(|(g, _, _)| spellings.iter().any(|w| crate::lexicon::compile::glob_match(g, w)))
             {
                 let at = gline.map(|l| format!(" (line {l})")).unwrap_or_default();
                 out.push(Finding {
@@ -191,6 +211,47 @@ pub fn lint(source: &Lexicon, lexicon: &CompiledLexicon) -> Vec<Finding> {
     out.sort();
     out.dedup();
     out
+}
+
+/// The words a regex spells out letter by letter (three letters or more, between
+/// anything else: `\bcolou?r` has none) that spelling variants map to British
+/// spellings, each with its British one, unless the regex spells that one out too
+/// (`colour|color`). The regex runs over the words as mapped, so these never match.
+fn american_words(pattern: &str) -> Vec<(String, &'static str)> {
+    use regex_syntax::ast::Ast;
+    fn words(ast: &Ast, out: &mut Vec<String>) {
+        match ast {
+            Ast::Concat(c) => {
+                let mut run = String::new();
+                for a in &c.asts {
+                    match a {
+                        Ast::Literal(l) if l.c.is_alphabetic() => run.push(l.c),
+                        _ => {
+                            out.push(std::mem::take(&mut run));
+                            words(a, out);
+                        }
+                    }
+                }
+                out.push(run);
+            }
+            Ast::Alternation(a) => a.asts.iter().for_each(|a| words(a, out)),
+            Ast::Group(g) => words(&g.ast, out),
+            Ast::Repetition(r) => words(&r.ast, out),
+            _ => {}
+        }
+    }
+    let Ok(ast) = regex_syntax::ast::parse::Parser::new().parse(pattern) else { return Vec::new() };
+    let mut runs = Vec::new();
+    words(&ast, &mut runs);
+    let mut found: Vec<(String, &'static str)> = runs
+        .iter()
+        .filter(|w| w.chars().count() >= 3)
+        .filter_map(|w| crate::text::normalise::british_spelling(w).map(|b| (w.clone(), b)))
+        .filter(|(_, british)| !runs.iter().any(|w| w == british))
+        .collect();
+    found.sort_unstable();
+    found.dedup();
+    found
 }
 
 /// Whether one theme is an ancestor of the other.
@@ -366,6 +427,29 @@ terms = ["harassment"]
         assert!(joined.contains("wildcard `ex-partner*` contains `-`"), "{joined}");
         assert!(joined.contains("has a doubled backslash"), "{joined}");
         assert!(joined.contains("entry `harassment` of theme `b` and `harassing` of theme `a` (line 4) collapse to the same stem `harass`"), "{joined}");
+    }
+
+    /// Answers are matched in British spelling: a regex spelling a word the American
+    /// way never matches it (`\bcolor\b`), and a glob in one spelling shadows a word
+    /// in the other.
+    #[test]
+    fn american_spellings_in_regexes_and_globs() {
+        let m = messages(
+            r#"
+[[theme]]
+id = "a"
+terms = ["color*", "colour", "organisation"]
+regex = ['\b(the|a) color\b', '\bcolou?r\b', '\b(organizations?|hue)\b', '\bcolour\b', '\b(colours?|colors?)\b']
+"#,
+        );
+        assert_eq!(m.len(), 3, "{m:#?}");
+        let has = |parts: &[&str]| m.iter().any(|f| parts.iter().all(|p| f.contains(p)));
+        assert!(has(&["entry `colour` is shadowed by wildcard `color*`"]), "{m:#?}");
+        assert!(has(&[r"regex `\b(the|a) color\b` spells `color` the American way", "write `colour`"]), "{m:#?}");
+        assert!(has(&["spells `organization` the American way", "write `organisation`"]), "{m:#?}");
+        // Without spelling variants, American spellings match as written.
+        let m = messages("[settings]\nspelling_variants = false\n[[theme]]\nid = \"a\"\nregex = ['\\bcolor\\b']\n");
+        assert!(m.is_empty(), "{m:?}");
     }
 
     #[test]

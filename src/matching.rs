@@ -546,6 +546,43 @@ mod tests {
         assert_eq!(matched(&lex, "Harassing behaviour; behavior"), ["Harassing", "behaviour", "behavior"]);
     }
 
+    /// Spelling variants join spellings of one word, never two British words: a
+    /// `cheque` theme matched "Please check my details", `storey` "stories", `tyre` "I tire".
+    #[test]
+    fn spelling_variants_do_not_merge_different_british_words() {
+        let lex = compiled(&[(
+            "a",
+            &["cheque", "storey", "tyre", "metre", "draught", "programme", "practise", "licence"],
+            &[],
+        )]);
+        for text in [
+            "Please check my details",
+            "their stories",
+            "I tire quickly",
+            "the gas meter",
+            "a first draft",
+            "a computer program",
+            "a GP practice",
+            "they license it",
+        ] {
+            assert!(matched(&lex, text).is_empty(), "{text:?}: {:?}", matched(&lex, text));
+        }
+        let lex = compiled(&[("a", &["colour", "behavior"], &[])]);
+        assert_eq!(matched(&lex, "color, behaviour"), ["color", "behaviour"]);
+    }
+
+    /// `organiz*` and `color*` matched nothing: answers' words are mapped to British
+    /// spelling, globs were not. A glob in either spelling matches both.
+    #[test]
+    fn globs_match_american_and_british_spellings() {
+        let text = "The organization chose a colorful color; the organisation, its colour";
+        let want = ["organization", "colorful", "color", "organisation", "colour"];
+        for globs in [&["organiz*", "color*"], &["organis*", "colour*"]] {
+            let lex = compiled(&[("a", globs, &[])]);
+            assert_eq!(matched(&lex, text), want, "{globs:?}");
+        }
+    }
+
     #[test]
     fn phrases_need_consecutive_words_in_one_clause() {
         let lex = compiled(&[("a", &["legal aid", "ex partner"], &[])]);

@@ -214,6 +214,60 @@ fn lexicon_check_test_and_explain() {
     assert!(out.contains("police (police)"), "{out}");
 }
 
+/// A backtick, prime or reversed apostrophe in `don`t` split the word, so `don`
+/// negated nothing and ``I don`t think cost matters`` counted `cost`.
+#[test]
+fn apostrophe_lookalikes_negate_as_apostrophes_do() {
+    let dir = Workdir::new();
+    dir.write("l.toml", "name = \"x\"\n[[theme]]\nid = \"a\"\nterms = [\"cost\"]\n");
+    for text in [
+        "I don't think cost matters",
+        "I don`t think cost matters",
+        "I don\u{2032}t think cost matters",
+        "I don\u{201B}t think cost matters",
+    ] {
+        let out = dir.ok(&["lexicon", "explain", "--lexicon", "l.toml", text]);
+        assert!(out.contains("don't            don't          0.0 negator"), "{text:?}:\n{out}");
+        assert!(out.contains("but was negated by") && out.ends_with("themes:\n  (none)\n"), "{text:?}:\n{out}");
+    }
+}
+
+/// The spelling list merged different British words: a `cheque` theme matched
+/// "Please check my details", `storey` matched "stories".
+#[test]
+fn spelling_variants_keep_different_british_words_apart() {
+    let dir = Workdir::new();
+    dir.write("l.toml", "name = \"x\"\n[[theme]]\nid = \"a\"\nterms = [\"cheque\", \"storey\", \"colour\"]\n");
+    for (text, theme) in [("Please check my details", false), ("their stories", false), ("the color", true)] {
+        let out = dir.ok(&["lexicon", "explain", "--lexicon", "l.toml", text]);
+        assert_eq!(!out.ends_with("themes:\n  (none)\n"), theme, "{text:?}:\n{out}");
+    }
+}
+
+/// `organiz*` and `color*` matched nothing: answers' words are mapped to British
+/// spelling before matching, globs were not; and `lexicon check` said nothing of a
+/// regex spelling `color`, which the mapped words never hold.
+#[test]
+fn american_globs_match_and_american_regexes_are_flagged() {
+    let dir = Workdir::new();
+    let lexicon =
+        |terms: &str| format!("name = \"x\"\n[[theme]]\nid = \"a\"\nterms = [{terms}]\nregex = ['\\bcolor\\b']\n");
+    for terms in ["\"organiz*\", \"color*\"", "\"organis*\", \"colour*\""] {
+        dir.write("l.toml", lexicon(terms));
+        for text in ["the organization chose a color", "the organisation chose a colour"] {
+            let out = dir.ok(&["lexicon", "explain", "--lexicon", "l.toml", text]);
+            assert!(
+                out.contains(" matched \"organis") || out.contains(" matched \"organiz"),
+                "{terms} {text:?}:\n{out}"
+            );
+            assert!(out.contains(" matched \"colo"), "{terms} {text:?}:\n{out}");
+        }
+    }
+    let out = dir.ok(&["lexicon", "check", "l.toml"]);
+    assert!(out.contains("l.toml:5: warning: theme `a`: regex `\\bcolor\\b` spells `color` the American way"), "{out}");
+    assert!(out.contains("write `colour`") && out.contains("0 error(s), 1 warning(s)"), "{out}");
+}
+
 #[test]
 fn lexicon_export_writes_dic_and_yaml_that_read_back() {
     let dir = Workdir::new();

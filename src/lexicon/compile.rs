@@ -34,7 +34,7 @@ pub enum PatternKind {
     Exact,
     /// The word as written equals the text.
     Cased,
-    /// The normalised form matches the glob.
+    /// The normalised form (or another spelling of it) matches the glob.
     Glob,
     /// The word as written matches the glob.
     CasedGlob,
@@ -613,7 +613,8 @@ impl CompiledLexicon {
     }
 
     /// Appends to `out` the sorted, deduplicated patterns a word satisfies, given its
-    /// form as written, its normalised form and its stem.
+    /// form as written, its normalised form and its stem. A glob matches the
+    /// normalised form or one of its other spellings (`organiz*`: `organisation`).
     pub fn patterns_for(&self, raw: &str, norm: &str, stem: &str, out: &mut Vec<PatternId>) {
         let start = out.len();
         if let Some(ids) = self.stems.get(stem) {
@@ -626,6 +627,14 @@ impl CompiledLexicon {
             out.extend_from_slice(ids);
         }
         glob_matches(norm, &self.prefix_globs, &self.leading_globs, self.max_glob_prefix, out);
+        if !self.prefix_globs.is_empty() || !self.leading_globs.is_empty() {
+            // Answers are matched in British spelling (`organization` is `organisation`
+            // by now), but a glob is no word to map: `organiz*` matches the word's other
+            // spellings too. Once per distinct word, as the scanner caches this.
+            for other in self.analyzer.other_spellings(norm) {
+                glob_matches(other, &self.prefix_globs, &self.leading_globs, self.max_glob_prefix, out);
+            }
+        }
         glob_matches(raw, &self.cased_prefix_globs, &self.cased_leading_globs, self.max_glob_prefix, out);
         out[start..].sort_unstable();
         let mut w = start;
@@ -780,6 +789,23 @@ mod tests {
         assert!(pats(&c, "fee").is_empty());
         assert_eq!(c.pattern_count(), 5); // harass, harass*, fees, legal, aid
         assert_eq!(c.term_count(), 4); // harassing and harassed share a term
+    }
+
+    /// Answers are matched in British spelling, and a glob is no word to map: a glob
+    /// in either spelling matches a word in either (`organiz*` matched nothing).
+    #[test]
+    fn globs_match_every_spelling_of_a_word() {
+        let c = CompiledLexicon::new(&lexicon(&["organiz*", "colo?r", "organis*"])).unwrap();
+        assert_eq!(pats(&c, "organization"), ["organiz*", "organis*"]);
+        assert_eq!(pats(&c, "Organisations"), ["organiz*", "organis*"]);
+        assert_eq!(pats(&c, "colour"), ["colo?r"]);
+        assert_eq!(pats(&c, "anesthetize"), Vec::<String>::new());
+        // Without spelling variants, each spelling is a word of its own.
+        let mut lex = lexicon(&["organiz*", "organis*"]);
+        lex.settings.spelling_variants = false;
+        let c = CompiledLexicon::new(&lex).unwrap();
+        assert_eq!(pats(&c, "organization"), ["organiz*"]);
+        assert_eq!(pats(&c, "organisation"), ["organis*"]);
     }
 
     #[test]

@@ -202,6 +202,13 @@ impl Analyzer {
         (norm, stemmed, self.flags(norm))
     }
 
+    /// The other spellings of a normalised word, which spelling variants map to it
+    /// (`colour`: `color`): a pattern written in either spelling that is not analysed
+    /// as a word (a glob) must match it too. None when spelling variants are off.
+    pub fn other_spellings(&self, norm: &str) -> &'static [&'static str] {
+        if self.options.spelling_variants { normalise::other_spellings(norm) } else { &[] }
+    }
+
     /// Negator and clause-word flags of a normalised word.
     fn flags(&self, norm: &str) -> TermFlags {
         let mut flags = 0;
@@ -818,6 +825,25 @@ mod tests {
         assert!(!words[1].term.flags.contains(TermFlags::NEGATOR));
     }
 
+    /// ``I don`t think`` (and `can′t`, `won‛t`) negate as `don't` does: one word, `'`
+    /// in its norm, flagged a negator, in the session and the slow API alike.
+    #[test]
+    fn apostrophe_lookalikes_make_one_negating_word() {
+        let a = Analyzer::new();
+        let mut s = a.session();
+        for (text, norm) in
+            [("I don`t think", "don't"), ("I can\u{2032}t say", "can't"), ("I won\u{201B}t go", "won't")]
+        {
+            let words = a.analyze(text);
+            assert_eq!(words.len(), 3, "{text:?}");
+            assert_eq!(&*words[1].term.norm, norm);
+            assert!(words[1].term.flags.contains(TermFlags::NEGATOR), "{text:?}");
+            let tokens = s.analyze(&a, text).to_vec();
+            assert_eq!(tokens.len(), 3);
+            assert_eq!((tokens[1].span, s.term(tokens[1].term)), (words[1].span, words[1].term.as_ref()));
+        }
+    }
+
     #[test]
     fn session_agrees_with_analyze_and_reuses_terms() {
         let a = Analyzer::new();
@@ -857,7 +883,7 @@ mod tests {
         /// tables of unicode-segmentation are not promised.)
         #[test]
         fn analysis_is_idempotent_on_any_text(
-            text in "([a-zA-Z0-9 .,:'-]|[\u{A0}-\u{24F}]|[\u{370}-\u{52F}]|[\u{5D0}-\u{5EA}]|[\u{621}-\u{64A}]|[\u{2000}-\u{206F}]|[\u{FB00}-\u{FB06}]|[\u{FF01}-\u{FF5E}]|[a-z\u{E0}-\u{FF}][\u{300}-\u{36F}]|-[\u{591}-\u{5C7}]|\u{149}|\u{2BC}|\u{FE52}|\u{2024}|[\u{1F600}-\u{1F64F}]|[\u{4E00}-\u{4E2F}]){0,40}",
+            text in "([a-zA-Z0-9 .,:'`-]|[\u{A0}-\u{24F}]|[\u{370}-\u{52F}]|[\u{5D0}-\u{5EA}]|[\u{621}-\u{64A}]|[\u{2000}-\u{206F}]|[\u{FB00}-\u{FB06}]|[\u{FF01}-\u{FF5E}]|[a-z\u{E0}-\u{FF}][\u{300}-\u{36F}]|-[\u{591}-\u{5C7}]|\u{149}|\u{2BC}|\u{FE52}|\u{2024}|[\u{1F600}-\u{1F64F}]|[\u{4E00}-\u{4E2F}]){0,40}",
             hyphenated in proptest::bool::ANY,
         ) {
             let a = Analyzer::with_options(AnalyzerOptions { hyphenated_words: hyphenated, ..AnalyzerOptions::default() });

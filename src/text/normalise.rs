@@ -33,9 +33,9 @@ fn is_invisible(c: char) -> bool {
 
 /// Writes the normalised form of `word` into `out` (cleared first).
 ///
-/// ASCII words take a fast path (lowercasing only); anything else goes through
-/// NFKC, apostrophe unification and Unicode lowercasing, and stays one word (see
-/// `keep_one_word`). Both paths give the same result on ASCII input.
+/// ASCII words take a fast path (lowercasing, a backtick spelled `'`); anything else
+/// goes through NFKC, apostrophe unification and Unicode lowercasing, and stays one
+/// word (see `keep_one_word`). Both paths give the same result on ASCII input.
 pub fn normalise_word(word: &str, out: &mut String) {
     normalise_chars(word, out);
     if !word.is_ascii() {
@@ -50,6 +50,10 @@ pub fn normalise_chars(word: &str, out: &mut String) {
     if word.is_ascii() {
         out.push_str(word);
         out.make_ascii_lowercase();
+        // The tokeniser joins a backtick where an apostrophe would (`don`t`).
+        if out.contains('`') {
+            *out = out.replace('`', "'");
+        }
         return;
     }
     // Invisible characters go first, so NFKC composes what they separated (i, RLM, U+0301).
@@ -111,30 +115,57 @@ fn keep_one_word(out: &mut String) {
 /// to it too, so any two spellings of the word meet, in a lexicon and in answers alike.
 ///
 /// The list is quanteda.dictionaries' `data_dict_usbr` (MIT licence), 1,737 pairs,
-/// less one wrong pair (`tranquilly` for `tranquility`).
+/// less the pairs whose American form is also a British word with another meaning
+/// or part of speech (`check`: `cheque`, `practice`: `practise`; the test
+/// `different_british_words_are_not_merged` names them all) and wrong ones
+/// (`tranquilly` for `tranquility`, a cell `flier / flyer`); 1,699 are left.
 pub fn british_spelling(word: &str) -> Option<&'static str> {
-    static MAP: OnceLock<FxHashMap<&'static str, &'static str>> = OnceLock::new();
-    let map = MAP.get_or_init(|| {
-        let mut map = FxHashMap::default();
+    spellings().british.get(word).copied()
+}
+
+/// The spellings [`british_spelling`] maps to `word` (`colour`: `color`;
+/// `anaesthetise`: `anaesthetize`, `anesthetize`), sorted; none unless `word` is a
+/// shared spelling. What a glob written in one spelling (`organiz*`) is matched
+/// against besides the shared one.
+pub fn other_spellings(word: &str) -> &'static [&'static str] {
+    spellings().others.get(word).map_or(&[], Vec::as_slice)
+}
+
+/// The spelling list, both ways.
+struct Spellings {
+    /// Each listed spelling to the shared one.
+    british: FxHashMap<&'static str, &'static str>,
+    /// Each shared spelling to the others.
+    others: FxHashMap<&'static str, Vec<&'static str>>,
+}
+
+fn spellings() -> &'static Spellings {
+    static SPELLINGS: OnceLock<Spellings> = OnceLock::new();
+    SPELLINGS.get_or_init(|| {
+        let mut british = FxHashMap::default();
         for line in include_str!("uk-us-spelling.csv").lines().skip(1) {
             let Some((uk, us)) = line.split_once(',') else { continue };
             let (uk, us) = (uk.trim(), us.trim());
             if uk.is_empty() || us.is_empty() || uk == us {
                 continue;
             }
-            match map.get(us) {
+            match british.get(us) {
                 Some(&shared) if shared != uk => {
-                    map.insert(uk, shared);
+                    british.insert(uk, shared);
                 }
                 Some(_) => {}
                 None => {
-                    map.insert(us, uk);
+                    british.insert(us, uk);
                 }
             }
         }
-        map
-    });
-    map.get(word).copied()
+        let mut others: FxHashMap<&'static str, Vec<&'static str>> = FxHashMap::default();
+        for (&word, &shared) in &british {
+            others.entry(shared).or_default().push(word);
+        }
+        others.values_mut().for_each(|words| words.sort_unstable());
+        Spellings { british, others }
+    })
 }
 
 #[cfg(test)]
@@ -151,6 +182,11 @@ mod tests {
     fn folds_case_and_apostrophes() {
         assert_eq!(norm("Don\u{2019}t"), "don't");
         assert_eq!(norm("DON'T"), "don't");
+        // Lookalikes the tokeniser joins as apostrophes, on both paths.
+        assert_eq!(norm("Don`t"), "don't");
+        assert_eq!(norm("can\u{2032}t"), "can't");
+        assert_eq!(norm("won\u{201B}t"), "won't");
+        assert_eq!(norm("caf\u{E9}`s"), "caf\u{E9}'s");
         assert_eq!(norm("Stra\u{DF}e"), "strasse");
         assert_eq!(norm("ÉCOLE"), "école");
         // Turkish dotted capital I: no combining dot left over.
@@ -205,6 +241,98 @@ mod tests {
             for w in line.split(',').map(str::trim) {
                 if let Some(s) = british_spelling(w) {
                     assert_eq!(british_spelling(s), None, "{w} -> {s} -> ...");
+                }
+            }
+        }
+    }
+
+    /// Pairs that are not spellings of one word, left out of the list so that they
+    /// cannot come back: the American form is also a British word with another meaning
+    /// or part of speech (a `cheque` theme matched "Please check my details", `storey`
+    /// matched "stories", `tyre` "I tire"); the last few were never in the list.
+    const DIFFERENT_BRITISH_WORDS: &[(&str, &str)] = &[
+        ("check", "cheque"),
+        ("checks", "cheques"),
+        ("story", "storey"),
+        ("stories", "storeys"),
+        ("tire", "tyre"),
+        ("tires", "tyres"),
+        ("meter", "metre"),
+        ("meters", "metres"),
+        ("micrometer", "micrometre"),
+        ("micrometers", "micrometres"),
+        ("draft", "draught"),
+        ("drafts", "draughts"),
+        ("draftsman", "draughtsman"),
+        ("draftsmen", "draughtsmen"),
+        ("draftsmanship", "draughtsmanship"),
+        ("draftswoman", "draughtswoman"),
+        ("draftswomen", "draughtswomen"),
+        ("program", "programme"),
+        ("programs", "programmes"),
+        ("practice", "practise"),
+        ("practices", "practises"),
+        ("license", "licence"),
+        ("licenses", "licences"),
+        ("licensed", "licenced"),
+        ("licensing", "licencing"),
+        ("filter", "philtre"),
+        ("filters", "philtres"),
+        ("ton", "tonne"),
+        ("tons", "tonnes"),
+        ("disk", "disc"),
+        ("disks", "discs"),
+        ("groin", "groyne"),
+        ("groins", "groynes"),
+        ("bevy", "bevvy"),
+        ("bevies", "bevvies"),
+        ("gasses", "gases"),
+        // Never listed; named so that they are not added.
+        ("curb", "kerb"),
+        ("curbs", "kerbs"),
+        ("annex", "annexe"),
+        ("inquire", "enquire"),
+        ("inquiry", "enquiry"),
+        ("dependent", "dependant"),
+        ("learned", "learnt"),
+        ("spelled", "spelt"),
+    ];
+
+    #[test]
+    fn different_british_words_are_not_merged() {
+        for &(us, uk) in DIFFERENT_BRITISH_WORDS {
+            assert_eq!(british_spelling(us), None, "`{us}` is a British word too, not `{uk}`");
+        }
+        for line in include_str!("uk-us-spelling.csv").lines().skip(1) {
+            let (uk, us) = line.split_once(',').expect("two columns");
+            let pair = (us.trim(), uk.trim());
+            assert!(!DIFFERENT_BRITISH_WORDS.contains(&pair), "{pair:?} is listed again");
+        }
+        // As the docs of `british_spelling` and the README say.
+        assert_eq!(include_str!("uk-us-spelling.csv").lines().skip(1).count(), 1699);
+    }
+
+    /// Pairs that were wrong in the list as published: a verb for its past tense
+    /// (`pummel` for `pummelled`), a plural for a singular, two words in one cell.
+    #[test]
+    fn wrong_pairs_are_corrected() {
+        assert_eq!(british_spelling("pummel"), None);
+        assert_eq!(british_spelling("pummeled"), Some("pummelled"));
+        assert_eq!(british_spelling("pummeling"), Some("pummelling"));
+        assert_eq!(british_spelling("snowploughs"), None);
+        assert_eq!(british_spelling("snowplows"), Some("snowploughs"));
+        assert!(include_str!("uk-us-spelling.csv").lines().all(|l| !l.contains('/')));
+    }
+
+    #[test]
+    fn other_spellings_are_the_words_mapped_to_a_shared_one() {
+        assert_eq!(other_spellings("colour"), ["color"]);
+        assert_eq!(other_spellings("anaesthetise"), ["anaesthetize", "anesthetize"]);
+        assert!(other_spellings("color").is_empty() && other_spellings("stalking").is_empty());
+        for line in include_str!("uk-us-spelling.csv").lines().skip(1) {
+            for w in line.split(',').map(str::trim) {
+                if let Some(shared) = british_spelling(w) {
+                    assert!(other_spellings(shared).contains(&w), "{w} -> {shared}");
                 }
             }
         }

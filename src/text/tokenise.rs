@@ -1,10 +1,12 @@
 //! Finding words in an answer, and the sentence and clause each word is in.
 //!
 //! Words follow Unicode word segmentation (UAX #29, via `unicode-segmentation`), with
-//! one repair for how people type: a full stop or colon between two runs of letters
+//! two repairs for how people type: a full stop or colon between two runs of letters
 //! that are each at least two letters long splits the word (`stalking.The` is two
-//! words, `e.g` and `U.K` stay one). ASCII text takes a hand-written scanner that
-//! gives exactly the segmentation UAX #29 gives on ASCII, at a fraction of the cost.
+//! words, `e.g` and `U.K` stay one), and a backtick, prime or reversed apostrophe
+//! (`` ` `` `′` `‛`) joins where an apostrophe would (``don`t`` is one word, as `don't`
+//! and `don’t` are; UAX #29 splits it). ASCII text takes a hand-written scanner
+//! that gives exactly that segmentation, at a fraction of the cost.
 //!
 //! Boundaries come from the text between words: `.` `!` `?` `…` or a blank line end
 //! a sentence; `,` `;` `:` brackets, dashes, bullets and a line break end a clause.
@@ -107,10 +109,10 @@ impl Emitter<'_> {
     }
 }
 
-/// UAX #29 words of `text`: the ASCII scanner on ASCII stretches, Unicode
-/// segmentation only on the whitespace-delimited pieces that hold a non-ASCII
-/// character. ASCII whitespace is always a word boundary, so the result is exactly
-/// UAX #29's, at a fraction of its cost on mostly-ASCII text.
+/// UAX #29 words of `text` (apostrophe lookalikes read as apostrophes): the ASCII
+/// scanner on ASCII stretches, Unicode segmentation only on the whitespace-delimited
+/// pieces that hold a non-ASCII character. ASCII whitespace is always a word boundary,
+/// so the result is exactly UAX #29's, at a fraction of its cost on mostly-ASCII text.
 fn words(text: &str, e: &mut impl WordSink) {
     let b = text.as_bytes();
     let mut pos = 0;
@@ -123,12 +125,43 @@ fn words(text: &str, e: &mut impl WordSink) {
         let piece_start = b[pos..non_ascii].iter().rposition(u8::is_ascii_whitespace).map_or(pos, |i| pos + i + 1);
         let piece_end = b[non_ascii..].iter().position(u8::is_ascii_whitespace).map_or(b.len(), |i| non_ascii + i);
         ascii_words(b, pos, piece_start, e);
-        for (start, word) in text[piece_start..piece_end].unicode_word_indices() {
-            let may_run_on = word.contains(RUN_ON_SEPARATORS);
-            e.word(piece_start + start, piece_start + start + word.len(), may_run_on);
+        let piece = &text[piece_start..piece_end];
+        // Segmented with its apostrophe lookalikes spelled as apostrophes of the same
+        // length, so the offsets hold for the piece as written.
+        let as_apostrophes;
+        let segmented = if piece.contains(APOSTROPHE_LOOKALIKES) {
+            as_apostrophes = with_apostrophes(piece);
+            as_apostrophes.as_str()
+        } else {
+            piece
+        };
+        for (start, word) in segmented.unicode_word_indices() {
+            let end = start + word.len();
+            let may_run_on = piece[start..end].contains(RUN_ON_SEPARATORS);
+            e.word(piece_start + start, piece_start + end, may_run_on);
         }
         pos = piece_end;
     }
+}
+
+/// Characters people type for an apostrophe that UAX #29 does not join words across:
+/// the backtick, the prime (U+2032) and the reversed apostrophe (U+201B). They join
+/// where `'` would (``don`t``, `can′t`); normalisation spells them `'`.
+const APOSTROPHE_LOOKALIKES: [char; 3] = ['`', '\u{2032}', '\u{201B}'];
+
+/// `piece` with each apostrophe lookalike replaced by an apostrophe of the same length
+/// in bytes (`'` for the backtick, `’` for the others), which UAX #29 joins across.
+fn with_apostrophes(piece: &str) -> String {
+    let out: String = piece
+        .chars()
+        .map(|c| match c {
+            '`' => '\'',
+            '\u{2032}' | '\u{201B}' => '\u{2019}',
+            c => c,
+        })
+        .collect();
+    debug_assert_eq!(out.len(), piece.len(), "each replacement has the length of what it replaces");
+    out
 }
 
 /// Byte classes for the ASCII scanner.
@@ -156,8 +189,9 @@ const fn ascii_classes() -> [u8; 128] {
 static CLASS: [u8; 128] = ascii_classes();
 
 /// UAX #29 word segmentation restricted to ASCII: runs of letters, digits and `_`,
-/// joined across `'` `.` `:` between letters and `'` `.` `,` `;` between digits.
-/// `b[from..to]` must be ASCII and not start or end inside a word.
+/// joined across `'` `.` `:` between letters and `'` `.` `,` `;` between digits; a
+/// backtick joins as `'` does. `b[from..to]` must be ASCII and not start or end inside
+/// a word.
 ///
 /// Word and gap boundaries are found 64 bytes at a time in a bit mask ([`Masks`]),
 /// not byte by byte: a byte loop mispredicts a branch at the end of every word and
@@ -177,12 +211,12 @@ fn ascii_words(b: &[u8], from: usize, to: usize, e: &mut impl WordSink) {
         loop {
             i = masks.find(i, false);
             // Most words end at a space: look at the neighbours only after a joiner.
-            if i + 1 < to && matches!(b[i], b'\'' | b'.' | b':' | b',' | b';') {
+            if i + 1 < to && matches!(b[i], b'\'' | b'`' | b'.' | b':' | b',' | b';') {
                 let (prev, mid, next) = (class(b[i - 1]), b[i], class(b[i + 1]));
-                let letters = prev & next & LETTER != 0 && matches!(mid, b'\'' | b'.' | b':');
-                let digits = prev & next & DIGIT != 0 && matches!(mid, b'\'' | b'.' | b',' | b';');
+                let letters = prev & next & LETTER != 0 && matches!(mid, b'\'' | b'`' | b'.' | b':');
+                let digits = prev & next & DIGIT != 0 && matches!(mid, b'\'' | b'`' | b'.' | b',' | b';');
                 if letters || digits {
-                    run_on |= letters && mid != b'\'';
+                    run_on |= letters && matches!(mid, b'.' | b':');
                     i += 1;
                     continue;
                 }
@@ -544,6 +578,40 @@ mod tests {
         assert_eq!(words("don\u{2019}t know"), ["don\u{2019}t", "know"]);
     }
 
+    /// A backtick, prime or reversed apostrophe between letters no longer splits the
+    /// word (``I don`t think cost matters`` counted `cost`: `don` and `t` negate nothing).
+    #[test]
+    fn apostrophe_lookalikes_join_words_as_apostrophes_do() {
+        for (text, want) in [
+            ("I don`t think", &["I", "don`t", "think"][..]),
+            ("can\u{2032}t stop", &["can\u{2032}t", "stop"]),
+            ("won\u{201B}t go", &["won\u{201B}t", "go"]),
+            ("caf\u{E9}`s menu", &["caf\u{E9}`s", "menu"]),
+            ("3`000 and 3\u{2032}5", &["3`000", "and", "3\u{2032}5"]),
+            // Not between letters (or digits): quotes, a word's edge, a letter and a digit.
+            ("`cost` and \u{2032}x\u{2032} it` s a`1", &["cost", "and", "x", "it", "s", "a", "1"]),
+            ("\u{201B}caf\u{E9}\u{2032} ok", &["caf\u{E9}", "ok"]),
+        ] {
+            assert_eq!(words(text), want, "{text:?}");
+        }
+    }
+
+    /// Every lookalike gives the words `'` gives, at spans that hold them, in either
+    /// scanner, wherever the words fall in the ASCII scanner's 64-byte blocks.
+    #[test]
+    fn apostrophe_lookalikes_keep_word_count_and_spans() {
+        for pad in 0..70 {
+            let with = |a: &str| format!("{} I don{a}t think it{a}s 3{a}5, caf\u{E9}{a}s {a}x{a}y", "a".repeat(pad));
+            let want = words(&with("'")).len();
+            for a in ["`", "\u{2032}", "\u{201B}"] {
+                let text = with(a);
+                let got: Vec<String> = words(&text).iter().map(|w| w.replace(a, "'")).collect();
+                assert_eq!(got, words(&with("'")), "{a:?}, padding {pad}");
+                assert_eq!(got.len(), want);
+            }
+        }
+    }
+
     #[test]
     fn run_on_sentences_are_split() {
         assert_eq!(words("stalking.The police"), ["stalking", "The", "police"]);
@@ -598,6 +666,25 @@ mod tests {
         #[test]
         fn hybrid_scanner_equals_uax29(text in "([a-zA-Z0-9_ .,;:'!?\\-\n\t]|é|ß|’|\u{301}|\u{200D}|😡|日本|ש|\u{00A0}|،){0,40}") {
             prop_assert_eq!(hybrid(&text), unicode_words(&text));
+        }
+
+        #[test]
+        fn ascii_scanner_reads_a_backtick_as_an_apostrophe(text in "[a-zA-Z0-9_ .,;:'`!?\\-\n]{0,200}") {
+            prop_assert_eq!(ascii_only(&text), unicode_words(&text.replace('`', "'")));
+        }
+
+        #[test]
+        fn hybrid_scanner_reads_lookalikes_as_apostrophes(text in "([a-zA-Z0-9_ .,;:'`!?\\-\n]|é|’|\u{2032}|\u{201B}|\u{301}|日本|ש|\u{00A0}){0,40}") {
+            prop_assert_eq!(hybrid(&text), unicode_words(&with_apostrophes(&text)));
+        }
+
+        /// `'` and each lookalike for it give the same words, at spans that hold them.
+        #[test]
+        fn lookalikes_tokenise_as_apostrophes(text in "([a-zA-Z0-9 .,:'\\-]|é|’|日){0,60}", k in 0usize..3) {
+            let a = ["`", "\u{2032}", "\u{201B}"][k];
+            let variant = text.replace('\'', a);
+            let got: Vec<String> = words(&variant).iter().map(|w| w.replace(a, "'")).collect();
+            prop_assert_eq!(got, words(&text));
         }
 
         #[test]
