@@ -142,6 +142,11 @@ struct Line {
     categories: Vec<usize>,
 }
 
+/// The prefix of a wildcard term a `.dic` can say (`fee*`: `fee`), if it is one.
+fn wildcard_prefix(term: &str) -> Option<&str> {
+    term.strip_suffix('*').filter(|p| !p.is_empty() && !p.contains([' ', '*', '?']))
+}
+
 /// A category name fit for a `.dic` header line (no tabs or line breaks).
 fn dic_name(name: &str) -> String {
     name.split(['\t', '\r', '\n']).filter(|s| !s.is_empty()).collect::<Vec<_>>().join(" ")
@@ -181,14 +186,54 @@ pub fn to_dic(lexicon: &Lexicon) -> Export {
         text.push('\n');
     }
     text.push_str("%\n");
+    // Read back, a .dic counts a word once, for the one line that matches it (the
+    // word itself before a wildcard), and a category only for lines that list it.
+    // codeframe counts a match for every theme whose entry matches, and for their
+    // parents: so a codeframe lexicon's line lists its themes' ancestors too, and a
+    // word's line the categories of the wildcards that also match it.
+    let codeframe_rule = lexicon.settings.match_rule != MatchRule::Liwc;
     let mut terms: HashMap<String, Line> = HashMap::new();
     for &(i, _) in &order {
+        let mut categories = vec![number[i]];
+        if codeframe_rule {
+            let mut parent = lexicon.themes[i].parent.as_deref();
+            while let Some(p) = parent.and_then(|p| lexicon.themes.iter().position(|t| t.id == p)) {
+                if categories.contains(&number[p]) {
+                    break; // a cycle (refused on reading)
+                }
+                categories.push(number[p]);
+                parent = lexicon.themes[p].parent.as_deref();
+            }
+        }
         for (term, line) in theme_terms(&lexicon.themes[i], false, &mut warnings) {
             let seen = terms.len();
             let e = terms.entry(term).or_insert(Line { line: u64::MAX, seen, categories: Vec::new() });
             e.line = e.line.min(line.unwrap_or(u64::MAX));
-            if !e.categories.contains(&number[i]) {
-                e.categories.push(number[i]);
+            for &c in &categories {
+                if !e.categories.contains(&c) {
+                    e.categories.push(c);
+                }
+            }
+        }
+    }
+    if codeframe_rule {
+        let prefixes: Vec<(String, Vec<usize>)> = terms
+            .iter()
+            .filter_map(|(t, l)| wildcard_prefix(t).map(|p| (p.to_string(), l.categories.clone())))
+            .collect();
+        for (term, l) in &mut terms {
+            let own = wildcard_prefix(term).unwrap_or(term);
+            if own.contains([' ', '*', '?']) {
+                continue; // phrases, and globs a .dic cannot say, match as they are
+            }
+            for (prefix, categories) in &prefixes {
+                if own != prefix && own.starts_with(prefix.as_str()) {
+                    for &c in categories {
+                        if !l.categories.contains(&c) {
+                            l.categories.push(c);
+                        }
+                    }
+                }
             }
         }
     }
@@ -338,6 +383,35 @@ mod tests {
         assert_eq!(ids(&from_dic), ids(&original));
     }
 
+    /// The themes each text is coded with.
+    fn themes_of(lex: &Lexicon, texts: &[&str]) -> Vec<Vec<String>> {
+        let compiled = crate::lexicon::compile::CompiledLexicon::new(lex).unwrap();
+        let mut scanner = crate::matching::Scanner::new();
+        texts
+            .iter()
+            .map(|t| {
+                scanner.scan(&compiled, t);
+                let coding = crate::coding::code(&compiled, &scanner, &compiled.applies(None));
+                coding.codes.iter().map(|c| compiled.themes[c.theme as usize].id.clone()).collect()
+            })
+            .collect()
+    }
+
+    /// A codeframe lexicon exported to .dic codes as it did: its parents count their
+    /// children's words, and a word a wildcard of another theme also matches counts
+    /// for both (LIWC reads one line per word: `fees` took only `court`'s category).
+    #[test]
+    fn a_dic_export_codes_as_the_lexicon_did() {
+        let original = read("money:\n  fees: [fee*]\n  court: [fees, court]\n", "d.yml");
+        let out = to_dic(&original);
+        assert!(out.text.ends_with("%\nfee*\t1\t2\nfees\t1\t2\t3\ncourt\t1\t3\n"), "{}", out.text);
+        let texts = ["the court fees were high", "a fee", "feel it", "fees"];
+        assert_eq!(themes_of(&read(&out.text, "d.dic"), &texts), themes_of(&original, &texts));
+        // A LIWC dictionary's lines are its own: written back as they were.
+        let liwc = read(&out.text, "d.dic");
+        assert_eq!(to_dic(&liwc).text, out.text);
+    }
+
     #[test]
     fn the_dic_header_is_in_tree_order_and_keeps_labels() {
         let mut lex = Lexicon::new("t");
@@ -355,7 +429,8 @@ mod tests {
         // Settings a dictionary keeps (as an imported one has them).
         lex.settings = crate::lexicon::import::settings(lex.settings.match_rule);
         let out = to_dic(&lex);
-        assert_eq!(out.text, "%\n1\troot\t(The root)\n\t2\tchild\n%\na\t1\nb\t2\n");
+        // `b` counts for its parent too, as codeframe counts it.
+        assert_eq!(out.text, "%\n1\troot\t(The root)\n\t2\tchild\n%\na\t1\nb\t1\t2\n");
         assert!(out.warnings.is_empty(), "{:?}", out.warnings);
         let back = read(&out.text, "t.dic");
         assert_eq!(back.themes[0].label, "The root");
