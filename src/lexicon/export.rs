@@ -180,8 +180,11 @@ pub fn to_dic(lexicon: &Lexicon) -> Export {
         }
         let _ = write!(text, "{}{}\t{id}", "\t".repeat(depth), n + 1);
         let label = dic_name(&t.label);
-        if !label.is_empty() && label != id {
-            let _ = write!(text, "\t({label})");
+        // `harm (virtue)` alone would read back as the name `harm`, labelled `virtue`:
+        // after a tab, the whole of it is the name.
+        let looks_labelled = id.contains(" (") && id.ends_with(')');
+        if !label.is_empty() && label != id || looks_labelled {
+            let _ = write!(text, "\t({})", if label.is_empty() { &id } else { &label });
         }
         text.push('\n');
     }
@@ -410,6 +413,16 @@ mod tests {
         // A LIWC dictionary's lines are its own: written back as they were.
         let liwc = read(&out.text, "d.dic");
         assert_eq!(to_dic(&liwc).text, out.text);
+    }
+
+    /// Theme names ending in a bracket (`harm (virtue)`) stay whole: they read back as
+    /// a name and a label, and two such themes became one.
+    #[test]
+    fn bracketed_theme_names_survive_a_dic() {
+        let original = read("\"harm (virtue)\": [care]\n\"harm (vice)\": [hurt]\n", "d.yml");
+        let back = read(&to_dic(&original).text, "d.dic");
+        let ids: Vec<&str> = back.themes.iter().map(|t| t.id.as_str()).collect();
+        assert_eq!(ids, ["harm (virtue)", "harm (vice)"]);
     }
 
     #[test]
