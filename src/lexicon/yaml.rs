@@ -44,7 +44,7 @@ pub fn parse(text: &str, path: &Path, options: &ImportOptions) -> Result<Lexicon
         b.warn(Some(line(&extra)), "only the first YAML document is read");
     }
     match &root.data {
-        YamlData::Mapping(_) => walk_mapping(&mut b, &root, None, 0)?,
+        YamlData::Mapping(_) => walk_mapping(&mut b, &Source { text, ascii: text.is_ascii() }, &root, None, 0)?,
         _ => return Err(b.error(line(&root), "expected a mapping of categories (`category: [entry, ...]`)")),
     }
     b.finish(import::file_name(path), MatchRule::Codeframe)
@@ -54,59 +54,83 @@ fn line(node: &MarkedYaml<'_>) -> u64 {
     node.span.start.line().max(1) as u64
 }
 
-/// A scalar as text: strings as written, numbers and booleans printed.
-fn scalar_text(node: &MarkedYaml<'_>) -> Option<String> {
+/// The YAML text, for scalars as written.
+struct Source<'a> {
+    text: &'a str,
+    /// Character positions are byte positions.
+    ascii: bool,
+}
+
+/// A scalar as text: strings as they are; numbers and booleans as `src` spells them
+/// (`007` stays `007`, `1.50` stays `1.50`: a number read as a number and printed
+/// again would match other text than the entry written).
+fn scalar_text(src: &Source, node: &MarkedYaml<'_>) -> Option<String> {
+    let written = || {
+        // Span markers count characters, not bytes.
+        let byte = |chars: usize| match src.ascii {
+            true => chars,
+            false => src.text.char_indices().nth(chars).map_or(src.text.len(), |(b, _)| b),
+        };
+        let (start, end) = (byte(node.span.start.index()), byte(node.span.end.index()));
+        src.text.get(start..end).map(str::trim).filter(|s| !s.is_empty()).map(str::to_string)
+    };
     match &node.data {
         YamlData::Value(Scalar::String(s)) => Some(s.to_string()),
-        YamlData::Value(Scalar::Integer(i)) => Some(i.to_string()),
-        YamlData::Value(Scalar::FloatingPoint(f)) => Some(f.to_string()),
-        YamlData::Value(Scalar::Boolean(v)) => Some(v.to_string()),
-        YamlData::Tagged(_, inner) => scalar_text(inner),
+        YamlData::Value(Scalar::Integer(i)) => written().or_else(|| Some(i.to_string())),
+        YamlData::Value(Scalar::FloatingPoint(f)) => written().or_else(|| Some(f.to_string())),
+        YamlData::Value(Scalar::Boolean(v)) => written().or_else(|| Some(v.to_string())),
+        YamlData::Tagged(_, inner) => scalar_text(src, inner),
         _ => None,
     }
 }
 
-fn walk_mapping(b: &mut Builder, node: &MarkedYaml<'_>, parent: Option<usize>, depth: usize) -> Result<()> {
+fn walk_mapping(
+    b: &mut Builder,
+    src: &Source,
+    node: &MarkedYaml<'_>,
+    parent: Option<usize>,
+    depth: usize,
+) -> Result<()> {
     if depth >= MAX_DEPTH {
         return Err(b.error(line(node), format!("categories nested more than {MAX_DEPTH} deep")));
     }
     let YamlData::Mapping(map) = &node.data else { return Ok(()) };
     for (key, value) in map {
-        let Some(name) = scalar_text(key) else {
+        let Some(name) = scalar_text(src, key) else {
             b.warn(Some(line(key)), "a category name must be text: skipped");
             continue;
         };
         if name == ENTRIES_KEY {
             match parent {
-                Some(p) => add_entries(b, value, p, depth)?,
+                Some(p) => add_entries(b, src, value, p, depth)?,
                 None => b.warn(Some(line(key)), format!("`{ENTRIES_KEY}` at the top level belongs to no category")),
             }
             continue;
         }
         let category = b.category(name.trim(), parent, Some(line(key)));
-        add_entries(b, value, category, depth)?;
+        add_entries(b, src, value, category, depth)?;
     }
     Ok(())
 }
 
 /// Reads `value` as what category `category` holds: entries, children, or both.
-fn add_entries(b: &mut Builder, value: &MarkedYaml<'_>, category: usize, depth: usize) -> Result<()> {
+fn add_entries(b: &mut Builder, src: &Source, value: &MarkedYaml<'_>, category: usize, depth: usize) -> Result<()> {
     match &value.data {
         YamlData::Sequence(items) => {
             for item in items {
                 match &item.data {
-                    YamlData::Mapping(_) => walk_mapping(b, item, Some(category), depth + 1)?,
-                    _ => match scalar_text(item) {
+                    YamlData::Mapping(_) => walk_mapping(b, src, item, Some(category), depth + 1)?,
+                    _ => match scalar_text(src, item) {
                         Some(term) => b.add(category, &term, 1.0, Some(line(item))),
                         None => b.warn(Some(line(item)), "an entry must be a word or phrase: skipped"),
                     },
                 }
             }
         }
-        YamlData::Mapping(_) => walk_mapping(b, value, Some(category), depth + 1)?,
+        YamlData::Mapping(_) => walk_mapping(b, src, value, Some(category), depth + 1)?,
         YamlData::Value(Scalar::Null) => {}
-        YamlData::Tagged(_, inner) => add_entries(b, inner, category, depth)?,
-        _ => match scalar_text(value) {
+        YamlData::Tagged(_, inner) => add_entries(b, src, inner, category, depth)?,
+        _ => match scalar_text(src, value) {
             Some(term) => b.add(category, &term, 1.0, Some(line(value))),
             None => b.warn(Some(line(value)), "expected a list of entries or nested categories: skipped"),
         },
@@ -160,6 +184,16 @@ mod tests {
                 ("d".into(), Some("c".into()), vec!["=w".into()]),
             ]
         );
+    }
+
+    /// Numbers are entries as written: `007` was `7` (matching the 7 of "24/7") and
+    /// `1.50` was `1.5`; in a non-ASCII file too (span markers count characters).
+    #[test]
+    fn numbers_stay_as_written() {
+        let lex = parse_str("caf\u{e9}:\n  - 007\n  - 1.50\n  - 0x1F\n  - true\n007: [x]\n").unwrap();
+        let got = themes(&lex);
+        assert_eq!(got[0].2, ["=007", "=1.50", "=0x1f", "=true"]);
+        assert_eq!(got[1].0, "007");
     }
 
     #[test]
