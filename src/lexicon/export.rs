@@ -192,8 +192,9 @@ pub fn to_dic(lexicon: &Lexicon) -> Export {
     // Read back, a .dic counts a word once, for the one line that matches it (the
     // word itself before a wildcard), and a category only for lines that list it.
     // codeframe counts a match for every theme whose entry matches, and for their
-    // parents: so a codeframe lexicon's line lists its themes' ancestors too, and a
-    // word's line the categories of the wildcards that also match it.
+    // parents: so a codeframe lexicon's line lists its themes' ancestors too, a
+    // word's line the categories of the wildcards that also match it, and a phrase's
+    // line those of the lines its words would match alone.
     let codeframe_rule = lexicon.settings.match_rule != MatchRule::Liwc;
     let mut terms: HashMap<String, Line> = HashMap::new();
     for &(i, _) in &order {
@@ -220,22 +221,37 @@ pub fn to_dic(lexicon: &Lexicon) -> Export {
         }
     }
     if codeframe_rule {
-        let prefixes: Vec<(String, Vec<usize>)> = terms
-            .iter()
-            .filter_map(|(t, l)| wildcard_prefix(t).map(|p| (p.to_string(), l.categories.clone())))
-            .collect();
+        // What each line would count on its own, before any is widened: words (and
+        // phrases) by their text, wildcards by their prefix.
+        let lines: Vec<(String, Vec<usize>)> = terms.iter().map(|(t, l)| (t.clone(), l.categories.clone())).collect();
+        let exact: HashMap<&str, &Vec<usize>> = lines.iter().map(|(t, c)| (t.as_str(), c)).collect();
+        let wild: HashMap<&str, &Vec<usize>> =
+            lines.iter().filter_map(|(t, c)| wildcard_prefix(t).map(|p| (p, c))).collect();
+        // The wildcards matching `word` whose prefix is at most `longest` bytes.
+        let covering = |word: &str, longest: usize| -> Vec<&Vec<usize>> {
+            word.char_indices()
+                .map(|(i, ch)| i + ch.len_utf8())
+                .filter(|&end| end <= longest)
+                .filter_map(|end| wild.get(&word[..end]).copied())
+                .collect()
+        };
         for (term, l) in &mut terms {
-            let own = wildcard_prefix(term).unwrap_or(term);
-            if own.contains([' ', '*', '?']) {
-                continue; // phrases, and globs a .dic cannot say, match as they are
-            }
-            for (prefix, categories) in &prefixes {
-                if own != prefix && own.starts_with(prefix.as_str()) {
-                    for &c in categories {
-                        if !l.categories.contains(&c) {
-                            l.categories.push(c);
-                        }
-                    }
+            // The lines that also match what this one matches: for a wildcard, shorter
+            // wildcards it extends (`fee*` for `fees*`); for a word, the wildcards
+            // covering it; for a phrase (LIWC reads it first, taking its words from
+            // every other line), the lines each of its words would match alone.
+            let widening: Vec<&Vec<usize>> = match wildcard_prefix(term) {
+                Some(own) => covering(own, own.len() - 1),
+                None if term.contains(['*', '?']) => Vec::new(),
+                None => {
+                    let words: Vec<&str> = term.split(' ').collect();
+                    let alone = |w: &&str| exact.get(w).copied().filter(|_| words.len() > 1);
+                    words.iter().flat_map(|w| covering(w, w.len()).into_iter().chain(alone(w))).collect()
+                }
+            };
+            for c in widening.into_iter().flatten() {
+                if !l.categories.contains(c) {
+                    l.categories.push(*c);
                 }
             }
         }
@@ -410,6 +426,12 @@ mod tests {
         assert!(out.text.ends_with("%\nfee*\t1\t2\nfees\t1\t2\t3\ncourt\t1\t3\n"), "{}", out.text);
         let texts = ["the court fees were high", "a fee", "feel it", "fees"];
         assert_eq!(themes_of(&read(&out.text, "d.dic"), &texts), themes_of(&original, &texts));
+        // A phrase's line lists what its words count for alone.
+        let original = read("legal: [court fees]\nmoney:\n  fees: [fee*]\n  court: [court]\n", "d.yml");
+        let back = read(&to_dic(&original).text, "d.dic");
+        let texts = ["court fees", "court", "feeds"];
+        assert_eq!(themes_of(&back, &texts), themes_of(&original, &texts));
+        assert_eq!(themes_of(&back, &texts)[0], ["legal", "money", "fees", "court"]);
         // A LIWC dictionary's lines are its own: written back as they were.
         let liwc = read(&out.text, "d.dic");
         assert_eq!(to_dic(&liwc).text, out.text);

@@ -209,11 +209,20 @@ pub fn open(o: &OpenSummary, rounding: Rounding, m: Markup) -> Vec<Vec<String>> 
     }
     let mut paragraphs = vec![first];
     let raised: Vec<_> = o.themes.iter().filter(|t| t.of_respondents.count > 0).collect();
-    if let Some((top, rest)) = raised.split_first() {
+    if let Some(top) = raised.first() {
+        // Themes tied for the most respondents are named together, not one of them.
+        let tied = raised.iter().take_while(|t| t.of_respondents.count == top.of_respondents.count).count();
+        let rest = &raised[tied..];
+        let names: Vec<String> = raised[..tied].iter().map(|t| (m.strong)(&(m.escape)(&t.label))).collect();
+        let names = match names.split_last() {
+            Some((last, others)) if !others.is_empty() => format!("{} and {last}", others.join(", ")),
+            _ => names.concat(),
+        };
         let mut second = vec![format!(
-            "The most frequent theme was {}: {}, {} of all respondents ({} of those who answered).",
-            (m.strong)(&(m.escape)(&top.label)),
+            "The most frequent {} {names}: {}{}, {} of all respondents ({} of those who answered).",
+            if tied > 1 { "themes, tied, were" } else { "theme was" },
             super::respondents(top.of_respondents.count),
+            if tied > 1 { " each" } else { "" },
             pct(top.of_respondents),
             pct(top.of_answered)
         )];

@@ -439,12 +439,12 @@ fn summary(mut sh: Sheet, s: &Summary, f: &Formats, codes: (u64, u64)) -> std::r
                 sh.wrapped(0, &heading(&c.id, &c.text), &f.wrap)?;
                 sh.num(1, answered)?;
                 sh.share(2, Figure::new(answered, c.nil.base), &f.pct)?;
-                if let Some(top) =
-                    c.options.iter().max_by(|a, b| a.figure.count.cmp(&b.figure.count).then(b.label.cmp(&a.label)))
-                {
-                    sh.text_with(6, &top.label, &f.indent)?;
-                    sh.num(7, top.figure.count)?;
-                    sh.share(8, top.figure, &f.pct)?;
+                if let Some(most) = c.options.iter().map(|o| o.figure.count).max().filter(|&n| n > 0) {
+                    let top: Vec<_> = c.options.iter().filter(|o| o.figure.count == most).collect();
+                    let names: Vec<&str> = top.iter().map(|o| o.label.as_str()).collect();
+                    sh.text_with(6, &tied(&names), &f.indent)?;
+                    sh.num(7, most)?;
+                    sh.share(8, top[0].figure, &f.pct)?;
                 }
             }
             QuestionSummary::Open(o) => {
@@ -455,7 +455,14 @@ fn summary(mut sh: Sheet, s: &Summary, f: &Formats, codes: (u64, u64)) -> std::r
                 sh.share(4, o.coded, &f.pct)?;
                 sh.num(5, o.themes.len() as u64)?;
                 if let Some(top) = o.themes.first().filter(|t| t.of_respondents.count > 0) {
-                    sh.text_with(6, &top.label, &f.indent)?;
+                    let most = top.of_respondents.count;
+                    let names: Vec<&str> = o
+                        .themes
+                        .iter()
+                        .take_while(|t| t.of_respondents.count == most)
+                        .map(|t| t.label.as_str())
+                        .collect();
+                    sh.text_with(6, &tied(&names), &f.indent)?;
                     sh.num(7, top.of_respondents.count)?;
                     sh.share(8, top.of_respondents, &f.pct)?;
                 }
@@ -684,6 +691,11 @@ fn crosstabs(ws: &mut Worksheet, s: &Summary, f: &Formats) -> std::result::Resul
         }
     }
     sh.filter(0, columns.len())
+}
+
+/// The answers or themes tied for the most respondents, named together (`A`, `A; B (tied)`).
+fn tied(names: &[&str]) -> String {
+    if names.len() > 1 { format!("{} (tied)", names.join("; ")) } else { names.concat() }
 }
 
 /// Streams codes.csv into the sheet, up to the cap.
