@@ -626,3 +626,30 @@ fn largest_remainder_figures_agree_everywhere() {
     }
     assert!(md.contains("| Don't know (including nil) | 39 | 30% |"));
 }
+
+/// Themes tied for the most respondents are named together (summary.md named one).
+#[test]
+fn tied_top_themes_are_named_together() {
+    let dir = Workdir::new();
+    dir.write("lex.toml", "[[theme]]\nid = \"cost\"\nlabel = \"Cost\"\nterms = [\"cost\"]\n\n[[theme]]\nid = \"speed\"\nlabel = \"Speed\"\nterms = [\"slow\"]\n");
+    dir.write("r.csv", "id,why\n1,the cost\n2,too slow\n3,cost and slow\n4,fine\n");
+    dir.ok(&[
+        "run",
+        "--input",
+        "r.csv",
+        "--id-column",
+        "id",
+        "--text-column",
+        "why",
+        "--lexicon",
+        "lex.toml",
+        "--out",
+        "o",
+        "-q",
+    ]);
+    let md = dir.read("o/summary.md");
+    assert!(
+        md.contains("The most frequent themes, tied, were **Cost** and **Speed**: 2 respondents each, 50%"),
+        "{md}"
+    );
+}
