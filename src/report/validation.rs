@@ -65,22 +65,29 @@ pub fn write_markdown(a: &Agreement, title: &str, out: &mut dyn Write) -> io::Re
     writeln!(out, "# Validation: {title}")?;
     writeln!(out)?;
     let micro = a.micro();
+    // Each mean is over the rows where its measure is defined (precision: the
+    // pipeline coded the theme; recall: the gold has it), and says how many.
+    let rows = |defined: fn(&Confusion) -> Option<f64>| a.rows.iter().filter(|(_, c)| defined(c).is_some()).count();
     writeln!(
         out,
         "Units are answers (respondent x open question) with text. Micro-averaged over all {} decisions: \
-         precision {}, recall {}, F1 {}, kappa {}, alpha {}. Macro-averaged over {} question-theme rows: \
-         precision {}, recall {}, **F1 {}**, kappa {}.",
+         precision {}, recall {}, F1 {}, kappa {}, alpha {}. Macro-averaged over the question-theme rows \
+         where each is defined: precision {} ({} rows), recall {} ({} rows), **F1 {}** ({} rows), kappa {} \
+         ({} rows).",
         micro.n(),
         num(micro.precision()),
         num(micro.recall()),
         num(micro.f1()),
         num(micro.kappa()),
         num(micro.alpha()),
-        a.rows.iter().filter(|(_, c)| c.f1().is_some()).count(),
         num(a.macro_precision()),
+        rows(Confusion::precision),
         num(a.macro_recall()),
+        rows(Confusion::recall),
         num(a.macro_f1()),
+        rows(Confusion::f1),
         num(a.macro_kappa()),
+        rows(Confusion::kappa),
     )?;
     if !a.unusable.is_empty() {
         let reasons: Vec<String> = a.unusable_counts().iter().map(|(why, n)| why.count_rows(*n)).collect();
@@ -157,4 +164,26 @@ pub fn write_disagreements(rows: &[DisagreementRow], out: &mut dyn Write) -> io:
         w.write_record([r.respondent, r.question, r.theme, kind, r.answer, &r.evidence]).map_err(e)?;
     }
     w.flush()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A theme the gold has and the pipeline never codes has no precision: the macro
+    /// precision is over the other rows, and says so (it claimed all rows).
+    #[test]
+    fn each_macro_average_names_its_rows() {
+        let row = |t: &str, tp, fp, fn_, tn| (("q".to_string(), t.to_string()), Confusion { tp, fp, fn_, tn });
+        let a = Agreement {
+            rows: vec![row("a", 3, 0, 0, 5), row("b", 2, 1, 0, 5), row("never", 0, 0, 4, 4)],
+            disagreements: Vec::new(),
+            unusable: Vec::new(),
+            gold_rows: 9,
+        };
+        let mut out = Vec::new();
+        write_markdown(&a, "t", &mut out).unwrap();
+        let md = String::from_utf8(out).unwrap();
+        assert!(md.contains("precision 0.833 (2 rows), recall 0.667 (3 rows)"), "{md}");
+    }
 }
