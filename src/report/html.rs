@@ -625,14 +625,18 @@ impl HtmlReport {
     }
 
     fn crosstab(&self, out: &mut dyn Write, x: &Crosstab) -> io::Result<()> {
-        let test = |c: Option<crate::stats::ChiSquare>| match c {
-            Some(c) if c.unreliable() => format!(
-                "<span class=\"unreliable\" title=\"small expected counts: the test is unreliable\">{:.3}*</span>",
-                c.p
-            ),
-            Some(c) => format!("{:.3}", c.p),
-            None => String::new(),
+        // A p-value cell; `*` (with a tooltip) marks a test with small expected counts.
+        let shown = |c: crate::stats::ChiSquare, value: &str| {
+            if c.unreliable() {
+                format!(
+                    "<span class=\"unreliable\" title=\"small expected counts: the test is unreliable\">{}*</span>",
+                    html_escape(value)
+                )
+            } else {
+                html_escape(value)
+            }
         };
+        let test = |c: Option<crate::stats::ChiSquare>| c.map(|c| shown(c, &super::p_value(c.p))).unwrap_or_default();
         writeln!(out, "<section id=\"{}\">", anchor("by", &x.segment))?;
         writeln!(out, "<h2>By {}</h2>", html_escape(&x.segment.replace('_', " ")))?;
         writeln!(
@@ -656,7 +660,13 @@ impl HtmlReport {
                 out,
                 "<h3>{} ({what}s){}</h3>",
                 html_escape(&t.question),
-                t.test.map(|_| format!(", p = {}", test(t.test))).unwrap_or_default()
+                t.test
+                    .map(|c| {
+                        let v = super::p_value(c.p);
+                        let (relation, value) = v.strip_prefix('<').map_or(("=", v.as_str()), |r| ("&lt;", r));
+                        format!(", p {relation} {}", shown(c, value))
+                    })
+                    .unwrap_or_default()
             )?;
             writeln!(out, "<div class=\"scroll\"><table>")?;
             writeln!(

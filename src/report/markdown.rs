@@ -142,14 +142,15 @@ impl MarkdownReport {
                 writeln!(out)?;
                 let what = if t.kind == TableKind::Closed { "answer" } else { "theme" };
                 let test = |c: Option<crate::stats::ChiSquare>| {
-                    c.map(|c| format!("{:.3}{}", c.p, if c.unreliable() { "*" } else { "" })).unwrap_or_default()
+                    c.map(|c| format!("{}{}", super::p_value(c.p), if c.unreliable() { "*" } else { "" }))
+                        .unwrap_or_default()
                 };
                 writeln!(
                     out,
                     "**{}** ({what}s){}",
                     t.question,
                     match t.test {
-                        Some(_) => format!(", p = {}", test(t.test)),
+                        Some(_) => format!(", {}", super::p_clause(&test(t.test))),
                         None => String::new(),
                     }
                 )?;

@@ -57,6 +57,20 @@ impl Figure {
     }
 }
 
+/// A p-value as reports people read show it: three decimals, or `<0.001` for what
+/// three decimals would show as `0.000`.
+pub fn p_value(p: f64) -> String {
+    if p < 0.0005 { "<0.001".to_string() } else { format!("{p:.3}") }
+}
+
+/// `p = 0.042` or `p < 0.001`, for a sentence or heading.
+pub fn p_clause(p: &str) -> String {
+    match p.strip_prefix('<') {
+        Some(rest) => format!("p < {rest}"),
+        None => format!("p = {p}"),
+    }
+}
+
 /// What reports people read show for a percentage of a base of 0 (a group none of
 /// whom answered): there is no share to give.
 pub const NO_BASE: &str = "n/a";
@@ -679,6 +693,11 @@ mod tests {
         assert_eq!(Rounding::WHOLE.pct(Figure::new(1, 8)), "13%");
         // A share of nobody is no share: not 0% (machine files leave it empty or null).
         assert_eq!(Rounding::WHOLE.pct(Figure::new(0, 0)), "n/a");
+        assert_eq!(
+            (p_value(0.0004), p_value(0.0005), p_value(0.1469)),
+            ("<0.001".into(), "0.001".into(), "0.147".into())
+        );
+        assert_eq!((p_clause("<0.001*"), p_clause("0.147")), ("p < 0.001*".into(), "p = 0.147".into()));
         assert_eq!(csv::pct_cell(Figure::new(0, 0)), "");
         assert_eq!(Rounding { decimals: 0, largest_remainder: true }.group(&[Figure::new(0, 0)]), ["n/a"]);
     }
