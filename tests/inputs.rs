@@ -116,6 +116,12 @@ fn spreadsheet_errors_name_the_sheet_and_row() {
     assert!(err.contains("book.xlsx:1 (sheet \"Notes\"): no column \"id\" in the header"), "{err}");
     let err = dir.fails(&["run", "--survey", "survey.toml", "--input", "book.xlsx", "--sheet", "9", "--out", "o"], 2);
     assert!(err.contains("no sheet \"9\" (sheets: \"Notes\", \"Responses\"; or a number from 1 to 2)"), "{err}");
+    // Text-only flags with a workbook are refused, as --sheet is with text.
+    for flag in [["--delimiter", ";"], ["--encoding", "latin1"]] {
+        let args = [&["run", "--survey", "survey.toml", "--input", "book.xlsx", "--out", "o"][..], &flag[..]].concat();
+        let err = dir.fails(&args, 2);
+        assert!(err.contains(&format!("{} applies to text (CSV), and this input is a spreadsheet", flag[0])), "{err}");
+    }
     dir.write("fake.xlsx", b"PK\x03\x04 not really a zip");
     let err = dir.fails(&["run", "--survey", "survey.toml", "--input", "fake.xlsx", "--out", "o"], 2);
     assert!(err.contains("fake.xlsx: not a readable spreadsheet"), "{err}");

@@ -142,6 +142,14 @@ pub fn open(source: &InputSource, survey: &Survey, options: &ReadOptions) -> Res
             "--sheet applies to spreadsheets, and this input is read as text (CSV or JSON Lines)",
         ));
     }
+    // A workbook has cells, not delimiters or an encoding: the flags would do nothing.
+    if format == Format::Spreadsheet && (options.delimiter.is_some() || options.encoding.is_some()) {
+        let flag = if options.delimiter.is_some() { "--delimiter" } else { "--encoding" };
+        return Err(Error::input(
+            Location::file(source.name()),
+            format!("{flag} applies to text (CSV), and this input is a spreadsheet: leave it out"),
+        ));
+    }
     Ok(match format {
         Format::Csv => Box::new(ResponseReader::open(source, survey, options)?),
         Format::Spreadsheet => Box::new(SheetReader::open(source, survey, options)?),
