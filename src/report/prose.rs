@@ -56,9 +56,9 @@ pub struct ClosedText {
 
 /// Says a closed question's figures.
 ///
-/// The sentences partition the respondents into options (the nil-merged one including
-/// nil) and unrecognised values; the table into options, nil and unrecognised. Each
-/// view is rounded as a group (largest remainder when asked).
+/// The respondents are partitioned into options, nil and unrecognised values, rounded
+/// once as a group (largest remainder when asked); the sentences and the table show
+/// those figures, the nil-merged option as its figure plus nil's.
 pub fn closed(c: &ClosedSummary, rounding: Rounding, m: Markup) -> ClosedText {
     // One partition of the respondents (options, nil, unrecognised) is rounded once,
     // and every sentence and row shows those figures, so a count reads the same
