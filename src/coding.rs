@@ -337,8 +337,7 @@ fn roll_up(lexicon: &CompiledLexicon, codes: &mut Vec<Code>, applies: &Applies) 
                     // lists a word under both), the longer match stands, as it would
                     // between two entries of one theme.
                     for h in &child.hits {
-                        let overlapping = || c.hits.iter().filter(|x| x.overlaps(h));
-                        if overlapping().all(|x| x.len() < h.len()) {
+                        if c.hits.iter().filter(|x| x.overlaps(h)).all(|x| x.len() < h.len()) {
                             c.hits.retain(|x| !x.overlaps(h));
                             c.hits.push(*h);
                         }

@@ -9,7 +9,7 @@ use codeframe::coding;
 use codeframe::lexicon::{CompiledLexicon, DuplicateTerms, ImportOptions, Lexicon, MatchRule};
 use codeframe::matching::Scanner;
 
-use crate::harness::{Workdir, repo};
+use crate::harness::{Workdir, ad_hoc, repo};
 
 fn fixture(name: &str) -> PathBuf {
     repo().join("tests/fixtures/dictionaries").join(name)
@@ -83,21 +83,7 @@ fn counts_csv_from_a_dic_lexicon() {
         "id,text\nr1,\"The family was happy, but it hurts me. Kind of good!\"\nr2,Bad bad BAD good\n",
     );
     let lexicon = fixture("small.dic");
-    dir.ok(&[
-        "run",
-        "--input",
-        "answers.csv",
-        "--id-column",
-        "id",
-        "--text-column",
-        "text",
-        "--lexicon",
-        lexicon.to_str().unwrap(),
-        "--measure",
-        "counts",
-        "--out",
-        "o",
-    ]);
+    dir.ok(&ad_hoc("answers.csv", "text", lexicon.to_str().unwrap(), "o", &["--measure", "counts"]));
     assert_eq!(
         dir.read("o/counts.csv"),
         "id,question,category,count,matches,words,per_100_words\n\

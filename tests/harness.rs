@@ -96,6 +96,32 @@ impl Workdir {
     }
 }
 
+/// The arguments of `codeframe run` on `input` without a survey spec: ids from its
+/// `id` column, answers from `text_column`, coded with `lexicon` into `out`, then `extra`.
+pub fn ad_hoc<'a>(
+    input: &'a str,
+    text_column: &'a str,
+    lexicon: &'a str,
+    out: &'a str,
+    extra: &[&'a str],
+) -> Vec<&'a str> {
+    let mut args = vec![
+        "run",
+        "--input",
+        input,
+        "--id-column",
+        "id",
+        "--text-column",
+        text_column,
+        "--lexicon",
+        lexicon,
+        "--out",
+        out,
+    ];
+    args.extend_from_slice(extra);
+    args
+}
+
 /// The repository root (for the bundled demo files).
 pub fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))

@@ -1,6 +1,6 @@
 //! Runs on small fixtures: outputs, rejects, determinism across thread counts.
 
-use crate::harness::{Workdir, repo};
+use crate::harness::{Workdir, ad_hoc, repo};
 
 const OUTPUTS: [&str; 9] = [
     "codes.csv",
@@ -38,21 +38,7 @@ fn every_row_is_coded_or_rejected() {
     dir.write("r.csv", b"id,why\n1,the cost\n2,too,many\n1,duplicate\n3,caf\xe9 cost\n,no id\n4,fine\n".as_slice());
     // Declared UTF-8, so the Latin-1 byte rejects its row (sniffed, the file would be
     // read as Windows-1252).
-    let out = dir.ok(&[
-        "run",
-        "--encoding",
-        "utf-8",
-        "--input",
-        "r.csv",
-        "--id-column",
-        "id",
-        "--text-column",
-        "why",
-        "--lexicon",
-        "lex.toml",
-        "--out",
-        "o",
-    ]);
+    let out = dir.ok(&ad_hoc("r.csv", "why", "lex.toml", "o", &["--encoding", "utf-8"]));
     assert!(out.contains("2 respondents coded (6 rows read, 4 rejected)"), "{out}");
     let rejects = dir.read("o/rejects.csv");
     assert_eq!(
@@ -66,25 +52,7 @@ fn every_row_is_coded_or_rejected() {
     let manifest: serde_json::Value = serde_json::from_str(&dir.read("o/manifest.json")).unwrap();
     assert_eq!(manifest["rows"]["read"], 6);
     assert_eq!(manifest["rows"]["rejected"], 4);
-    dir.fails(
-        &[
-            "run",
-            "--encoding",
-            "utf-8",
-            "--input",
-            "r.csv",
-            "--id-column",
-            "id",
-            "--text-column",
-            "why",
-            "--lexicon",
-            "lex.toml",
-            "--out",
-            "s",
-            "--strict",
-        ],
-        1,
-    );
+    dir.fails(&ad_hoc("r.csv", "why", "lex.toml", "s", &["--encoding", "utf-8", "--strict"]), 1);
 }
 
 #[test]
@@ -92,19 +60,7 @@ fn codes_carry_entry_text_and_span() {
     let dir = Workdir::new();
     dir.write("lex.toml", "[[theme]]\nid = \"cost\"\nterms = [\"legal aid\", \"expens*\"]\n");
     dir.write("r.csv", "id,why\nr1,\"No legal aid, and it was EXPENSIVE\"\nr2,not expensive\n");
-    dir.ok(&[
-        "run",
-        "--input",
-        "r.csv",
-        "--id-column",
-        "id",
-        "--text-column",
-        "why",
-        "--lexicon",
-        "lex.toml",
-        "--out",
-        "o",
-    ]);
+    dir.ok(&ad_hoc("r.csv", "why", "lex.toml", "o", &[]));
     assert_eq!(
         dir.read("o/codes.csv"),
         "respondent_id,question,theme,hits,entry,line,matched,start,end,spans\n\
@@ -117,21 +73,7 @@ fn counts_measure_writes_counts_csv() {
     let dir = Workdir::new();
     dir.write("lex.toml", "[[theme]]\nid = \"money\"\nnegation = false\nterms = [\"legal aid\", \"cost*\"]\n");
     dir.write("r.csv", "id,why\nr1,legal aid costs and costs\n");
-    dir.ok(&[
-        "run",
-        "--input",
-        "r.csv",
-        "--id-column",
-        "id",
-        "--text-column",
-        "why",
-        "--lexicon",
-        "lex.toml",
-        "--measure",
-        "counts",
-        "--out",
-        "o",
-    ]);
+    dir.ok(&ad_hoc("r.csv", "why", "lex.toml", "o", &["--measure", "counts"]));
     assert_eq!(
         dir.read("o/counts.csv"),
         "id,question,category,count,matches,words,per_100_words\nr1,why,money,4,3,5,80.0000\n"
@@ -633,20 +575,7 @@ fn tied_top_themes_are_named_together() {
     let dir = Workdir::new();
     dir.write("lex.toml", "[[theme]]\nid = \"cost\"\nlabel = \"Cost\"\nterms = [\"cost\"]\n\n[[theme]]\nid = \"speed\"\nlabel = \"Speed\"\nterms = [\"slow\"]\n");
     dir.write("r.csv", "id,why\n1,the cost\n2,too slow\n3,cost and slow\n4,fine\n");
-    dir.ok(&[
-        "run",
-        "--input",
-        "r.csv",
-        "--id-column",
-        "id",
-        "--text-column",
-        "why",
-        "--lexicon",
-        "lex.toml",
-        "--out",
-        "o",
-        "-q",
-    ]);
+    dir.ok(&ad_hoc("r.csv", "why", "lex.toml", "o", &["-q"]));
     let md = dir.read("o/summary.md");
     assert!(
         md.contains("The most frequent themes, tied, were **Cost** and **Speed**: 2 respondents each, 50%"),

@@ -1,6 +1,6 @@
 //! The analyst's tools: explain, kwic, suggest, diff, lexicon check/test/explain, validate.
 
-use crate::harness::Workdir;
+use crate::harness::{Workdir, ad_hoc};
 
 const LEXICON: &str = r#"
 [[theme]]
@@ -195,19 +195,7 @@ fn lexicon_check_test_and_explain() {
     let out = dir.run(&["lexicon", "test", "lex2.toml"]);
     assert_eq!(out.status.code(), Some(1));
     // every run warns about the failed example
-    let run = dir.run(&[
-        "run",
-        "--input",
-        "r.csv",
-        "--id-column",
-        "id",
-        "--text-column",
-        "why",
-        "--lexicon",
-        "lex2.toml",
-        "--out",
-        "o",
-    ]);
+    let run = dir.run(&ad_hoc("r.csv", "why", "lex2.toml", "o", &[]));
     assert!(String::from_utf8_lossy(&run.stderr).contains("example \"the cost\" should not assert it but does"));
     let out = dir.ok(&["lexicon", "explain", "--lexicon", "lex.toml", "It wasn't expensive but the police failed"]);
     assert!(out.contains("cost: `expens*` (line 6) matched \"expensive\" but was negated by \"wasn't\""), "{out}");
@@ -320,20 +308,7 @@ fn a_folder_of_word_lists_is_a_lexicon_and_is_hashed_in_the_manifest() {
     dir.write("lists/justice.txt", "police\ncourt*\n");
     dir.write("lists/money.txt", "cost\n");
     dir.write("r.csv", "id,text\nr1,the police and the courts\nr2,the cost\n");
-    dir.ok(&[
-        "run",
-        "--input",
-        "r.csv",
-        "--id-column",
-        "id",
-        "--text-column",
-        "text",
-        "--lexicon",
-        "lists",
-        "--out",
-        "o",
-        "-q",
-    ]);
+    dir.ok(&ad_hoc("r.csv", "text", "lists", "o", &["-q"]));
     let codes = dir.read("o/codes.csv");
     assert!(codes.contains("r1,text,justice,2,") && codes.contains("r2,text,money,1,"), "{codes}");
     assert!(dir.read("o/manifest.json").contains("\"role\": \"lexicon\""));

@@ -70,12 +70,11 @@ pub fn closed(c: &ClosedSummary, rounding: Rounding, m: Markup) -> ClosedText {
     table.push(c.unrecognised);
     let table_shown = rounding.group(&table);
     let lr = rounding.largest_remainder.then(|| super::largest_remainder(&table, rounding.decimals as u32));
-    let merged_at = c.nil_merged.as_ref().map(|(label, f)| (c.options.iter().position(|o| o.label == *label), *f));
-    let merged_shown = merged_at.map(|(i, f)| match (i, &lr) {
+    let merged_index = c.nil_merged.as_ref().and_then(|(label, _)| c.options.iter().position(|o| o.label == *label));
+    let merged_shown = c.nil_merged.as_ref().map(|&(_, f)| match (merged_index, &lr) {
         (Some(i), Some(lr)) if f.base > 0 => rounding.format(lr[i] + lr[n]),
         _ => rounding.pct(f),
     });
-    let merged_index = merged_at.and_then(|(i, _)| i);
 
     // The sentence's parts: (label, figure, shown, its value, whether nil is merged in).
     let parts: Vec<(String, Figure, String, f64, bool)> = c
