@@ -55,7 +55,7 @@ pub struct Word {
 
 /// Appends the words of `text` to `out`, in order.
 pub fn tokenise(text: &str, out: &mut Vec<Word>) {
-    let mut e = Emitter { text, out, sentence: 0, clause: 0, prev_end: 0, first: true };
+    let mut e = Emitter { text, out, sentence: 0, clause: 0, prev_start: 0, prev_end: 0, first: true };
     words(text, &mut e);
 }
 
@@ -66,6 +66,7 @@ struct Emitter<'a> {
     out: &'a mut Vec<Word>,
     sentence: u32,
     clause: u32,
+    prev_start: usize,
     prev_end: usize,
     first: bool,
 }
@@ -94,7 +95,14 @@ impl Emitter<'_> {
             let gap = &self.text.as_bytes()[self.prev_end..start];
             // The common gap, one space, breaks nothing.
             if gap != b" " {
-                let (new_sentence, new_clause) = gap_breaks(&self.text[self.prev_end..start]);
+                let mut gap = &self.text[self.prev_end..start];
+                // The full stop of `Mr.` or `e.g.` ends the word, not the sentence.
+                if gap.starts_with('.')
+                    && abbreviation_continues(&self.text[self.prev_start..self.prev_end], &self.text[start..end])
+                {
+                    gap = &gap[1..];
+                }
+                let (new_sentence, new_clause) = gap_breaks(gap);
                 if new_sentence {
                     self.sentence += 1;
                     self.clause += 1;
@@ -104,6 +112,7 @@ impl Emitter<'_> {
             }
         }
         self.first = false;
+        self.prev_start = start;
         self.prev_end = end;
         self.out.push(Word { span: Span { start, end }, sentence: self.sentence, clause: self.clause });
     }
@@ -427,6 +436,37 @@ fn is_hyphen(c: char) -> bool {
     matches!(c, '-' | '\u{2010}' | '\u{2011}')
 }
 
+/// Whether a full stop right after `word` leaves the sentence open before `next`:
+/// after a title (`Mr. Smith`) or `e.g.`/`i.e.`/`cf.`/`vs.`, always; after a dotted
+/// abbreviation (`U.K.`, `a.m.`) or a short form such as `etc.` or `approx.`, when
+/// `next` starts with a lower-case letter or a digit (`the U.K. government`, `approx.
+/// 40`); after `no.`, `vol.`, `p.` and the like, before a digit (`no. 10`). Before a
+/// capital, a dotted abbreviation may end a sentence (`I moved to the U.K. Then ...`),
+/// and is read as ending one. Letter case is ignored in `word`.
+fn abbreviation_continues(word: &str, next: &str) -> bool {
+    /// Never at the end of a sentence: titles before a name, and Latin `e.g.`-likes.
+    const ALWAYS: [&str; 24] = [
+        "mr", "mrs", "ms", "mx", "dr", "prof", "rev", "revd", "hon", "rt", "cllr", "sgt", "insp", "supt", "det",
+        "capt", "col", "gen", "lt", "e.g", "i.e", "cf", "viz", "vs",
+    ];
+    /// Usually inside a sentence: continued by a lower-case word or a number.
+    const BEFORE_LOWER: [&str; 8] = ["etc", "approx", "esp", "incl", "excl", "govt", "dept", "misc"];
+    /// Before a number: `no. 10`, `p. 4` (`No. they` is a sentence that answers "no").
+    const BEFORE_DIGIT: [&str; 10] = ["no", "nos", "vol", "p", "pp", "para", "fig", "ch", "ref", "tel"];
+    if word.len() > 8 {
+        return false;
+    }
+    let listed = |list: &[&str]| list.iter().any(|a| a.eq_ignore_ascii_case(word));
+    let next = next.chars().next().unwrap_or(' ');
+    let dotted = word.contains('.')
+        && word
+            .split('.')
+            .all(|piece| (1..=3).contains(&piece.len()) && piece.bytes().all(|b| b.is_ascii_alphabetic()));
+    listed(&ALWAYS)
+        || ((dotted || listed(&BEFORE_LOWER)) && (next.is_lowercase() || next.is_ascii_digit()))
+        || (listed(&BEFORE_DIGIT) && next.is_ascii_digit())
+}
+
 /// Whether the text between two words ends a sentence, and whether it ends a clause.
 pub fn gap_breaks(gap: &str) -> (bool, bool) {
     // The common gap, a single space, first.
@@ -640,6 +680,36 @@ mod tests {
         assert_eq!(boundaries("a\nb\n\nc"), [(0, 0), (0, 1), (1, 2)]);
         assert_eq!(boundaries("a - b ex-partner"), [(0, 0), (0, 1), (0, 1), (0, 1)]);
         assert_eq!(boundaries("a\rb\r\nc"), [(0, 0), (0, 1), (0, 2)]);
+    }
+
+    /// The sentence of each word.
+    fn sentences(text: &str) -> Vec<u32> {
+        boundaries(text).into_iter().map(|(sentence, _)| sentence).collect()
+    }
+
+    #[test]
+    fn abbreviations_do_not_end_sentences() {
+        // A title or e.g./i.e.: whatever follows.
+        assert_eq!(sentences("ask Mr. Smith"), [0, 0, 0]);
+        assert_eq!(sentences("DR. Jones, e.g. Police i.e. them"), [0, 0, 0, 0, 0, 0]);
+        assert_eq!(boundaries("Mrs. Smith"), [(0, 0), (0, 0)]);
+        // A dotted abbreviation or a short form: before a lower-case word or a number.
+        assert_eq!(
+            words("the U.K. government at 9 a.m. today"),
+            ["the", "U.K", "government", "at", "9", "a.m", "today"]
+        );
+        assert_eq!(sentences("the U.K. government at 9 a.m. today"), [0, 0, 0, 0, 0, 0, 0]);
+        assert_eq!(sentences("cars etc. and approx. 40 more"), [0, 0, 0, 0, 0, 0]);
+        assert_eq!(sentences("see no. 10 and p. 4"), [0, 0, 0, 0, 0, 0]);
+        // Before a capital (or for `no` before a word) the full stop ends the sentence.
+        assert_eq!(sentences("I moved to the U.K. Then etc. They"), [0, 0, 0, 0, 0, 1, 1, 2]);
+        assert_eq!(sentences("No. they said no. 5"), [0, 1, 1, 1, 1]);
+        // Other words, and a second mark, end it as before.
+        assert_eq!(sentences("ask mrs. Smith. Mr! Smith"), [0, 0, 0, 1, 2]);
+        assert_eq!(sentences("stalking.The end"), [0, 1, 1]);
+        // What follows the full stop still counts: a comma, a blank line.
+        assert_eq!(boundaries("e.g., this"), [(0, 0), (0, 1)]);
+        assert_eq!(sentences("Mr.\n\nSmith"), [0, 1]);
     }
 
     #[test]
