@@ -75,6 +75,13 @@ pub fn lint(source: &Lexicon, lexicon: &CompiledLexicon) -> Vec<Finding> {
     // key -> uses, to find duplicates and cross-theme collisions
     let mut keys: BTreeMap<(PatternKind, String), Vec<KeyUse>> = BTreeMap::new();
     for theme in &source.themes {
+        if theme.entries.is_empty() && !source.themes.iter().any(|t| t.parent.as_deref() == Some(theme.id.as_str())) {
+            out.push(Finding {
+                line: theme.line,
+                severity: Severity::Warning,
+                message: format!("theme `{}` has no entries and no child themes: it can never be coded", theme.id),
+            });
+        }
         let (stem, cased) = (theme.options.stem, theme.options.case_sensitive);
         let mut globs: Vec<(Vec<char>, Option<u64>, String)> = Vec::new();
         for e in theme.entries.iter().chain(&theme.exclusions) {
@@ -401,6 +408,23 @@ mod tests {
     fn messages(text: &str) -> Vec<String> {
         let (l, c) = lex(text);
         lint(&l, &c).into_iter().map(|f| format!("{}: {}", f.line.unwrap_or(0), f.message)).collect()
+    }
+
+    #[test]
+    fn a_theme_without_entries_or_children_is_a_finding() {
+        let m = messages(
+            "name = \"x\"\n[[theme]]\nid = \"empty\"\n[[theme]]\nid = \"parent\"\n[[theme]]\nid = \"child\"\nparent = \"parent\"\nterms = [\"cost\"]\n",
+        );
+        assert_eq!(m, ["2: theme `empty` has no entries and no child themes: it can never be coded"]);
+    }
+
+    #[test]
+    fn a_lexicon_without_themes_is_refused() {
+        for (text, file) in [("", "l.toml"), ("name = \"x\"\n", "l.toml"), ("", "l.cat")] {
+            let err =
+                Lexicon::from_str_with_path(text, Path::new(file)).and_then(|l| CompiledLexicon::new(&l)).unwrap_err();
+            assert!(err.to_string().contains("no themes"), "{file}: {err}");
+        }
     }
 
     #[test]

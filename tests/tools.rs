@@ -313,3 +313,35 @@ fn a_folder_of_word_lists_is_a_lexicon_and_is_hashed_in_the_manifest() {
     assert!(codes.contains("r1,text,justice,2,") && codes.contains("r2,text,money,1,"), "{codes}");
     assert!(dir.read("o/manifest.json").contains("\"role\": \"lexicon\""));
 }
+
+/// `lexicon check` exits as everything else does: 3 for a file that cannot be read (it
+/// was 1, a lexicon error); an empty lexicon is an error, not "0 errors" (and `run`
+/// coded nothing with it, silently).
+#[test]
+fn lexicon_check_exit_codes_and_empty_lexicons() {
+    let dir = Workdir::new();
+    let err = dir.fails(&["lexicon", "check", "nothere.toml"], 3);
+    assert!(err.contains("nothere.toml"), "{err}");
+    dir.write("empty.toml", "");
+    dir.write("r.csv", "id,why\n1,the cost\n");
+    let out = dir.run(&["lexicon", "check", "empty.toml"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no themes"), "{out:?}");
+    let err = dir.fails(
+        &[
+            "run",
+            "--input",
+            "r.csv",
+            "--id-column",
+            "id",
+            "--text-column",
+            "why",
+            "--lexicon",
+            "empty.toml",
+            "--out",
+            "o",
+        ],
+        2,
+    );
+    assert!(err.contains("empty.toml: the lexicon has no themes"), "{err}");
+}

@@ -134,8 +134,12 @@ pub fn execute(args: &LexiconArgs) -> Result<()> {
 }
 
 fn check(args: &CheckArgs) -> Result<()> {
-    // A lexicon that does not load is the first error: report it and exit 1.
-    let (lexicon, compiled) = load(&args.file, &args.import).map_err(|e| Error::Check(e.to_string()))?;
+    // A lexicon that does not load is the first error: report it and exit 1 (a file
+    // that cannot be read is exit 3, as everywhere).
+    let (lexicon, compiled) = load(&args.file, &args.import).map_err(|e| match e {
+        Error::Io { .. } => e,
+        e => Error::Check(e.to_string()),
+    })?;
     // What the reader skipped comes first, then what the lint finds.
     let mut findings: Vec<lint::Finding> = lexicon
         .warnings
