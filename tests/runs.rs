@@ -582,3 +582,28 @@ fn tied_top_themes_are_named_together() {
         "{md}"
     );
 }
+
+/// JSON Lines on standard input is read as JSON Lines (it was read as CSV, and failed
+/// with `no column "id"` listing `{"id":"1"` as a column); a workbook on standard input
+/// is refused with what to do (it failed the same way, listing `PK\u{3}\u{4}...`).
+#[test]
+fn standard_input_takes_json_lines_and_refuses_a_workbook() {
+    let dir = Workdir::new();
+    dir.write("lex.toml", "[[theme]]\nid = \"cost\"\nterms = [\"cost\"]\n");
+    dir.write("survey.toml", "id_column = \"id\"\nlexicon = \"lex.toml\"\n[[open]]\nid = \"why\"\n");
+    let jsonl = "{\"id\": \"1\", \"why\": \"the cost\"}\n{\"id\": \"2\", \"why\": \"police\"}\nnot json\n";
+    dir.write("r.jsonl", jsonl);
+    dir.ok(&["run", "--survey", "survey.toml", "--input", "r.jsonl", "--out", "file", "-q"]);
+    let piped = dir
+        .run_with_stdin(&["run", "--survey", "survey.toml", "--input", "-", "--out", "pipe", "-q"], jsonl.as_bytes());
+    assert!(piped.status.success(), "{}", String::from_utf8_lossy(&piped.stderr));
+    for f in OUTPUTS.iter().filter(|f| **f != "manifest.json") {
+        assert_eq!(dir.read(&format!("file/{f}")), dir.read(&format!("pipe/{f}")), "{f}");
+    }
+    assert!(dir.read("pipe/rejects.csv").contains("3,3,,,not a JSON object"), "{}", dir.read("pipe/rejects.csv"));
+    let out = dir
+        .run_with_stdin(&["run", "--survey", "survey.toml", "--input", "-", "--out", "o"], b"PK\x03\x04\x14\x00rest");
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("<stdin>: standard input is a workbook") && err.contains("--input FILE"), "{err}");
+}

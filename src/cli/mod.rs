@@ -139,8 +139,8 @@ pub struct SourceArgs {
     #[arg(long)]
     pub survey: Option<PathBuf>,
     /// Responses: CSV (any delimiter and encoding), XLSX/XLSM/XLSB/XLS/ODS, or JSON Lines
-    /// (`.jsonl`, `.ndjson`); `-` reads CSV from standard input. Default: the spec's
-    /// `responses`.
+    /// (`.jsonl`, `.ndjson`); `-` reads standard input (CSV, or JSON Lines if its first
+    /// line is an object). Default: the spec's `responses`.
     #[arg(long)]
     pub input: Option<PathBuf>,
     /// Lexicon file. Default: the spec's `lexicon`.

@@ -113,6 +113,13 @@ pub fn open_text(source: &InputSource, label: Option<&str>) -> Result<TextInput>
         InputSource::Stdin => {
             let mut stdin = std::io::stdin();
             let prefix = read_prefix(&mut stdin, SNIFF_BYTES).map_err(io)?;
+            // A workbook is a random-access archive: it cannot be read from a pipe.
+            if super::spreadsheet::is_workbook(&prefix) {
+                return Err(Error::input(
+                    Location::file(&name),
+                    "standard input is a workbook (XLSX, XLS or ODS), which cannot be read from a pipe: pass the file by name with --input FILE",
+                ));
+            }
             (prefix, Box::new(stdin))
         }
         InputSource::Bytes { bytes, .. } => {

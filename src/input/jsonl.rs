@@ -18,7 +18,7 @@ use serde::de::{Deserialize, Deserializer, IgnoredAny, MapAccess, SeqAccess, Vis
 use serde_json::Value;
 use serde_json::value::RawValue;
 
-use super::encoding::{InputDigest, open_text};
+use super::encoding::{InputDigest, TextInput, open_text};
 use super::{Chunk, Columns, InputSource, RawRow, ReadOptions, Reject, RejectReason, RowChecker, RowReader};
 use crate::error::{Error, Location, Result};
 use crate::survey::Survey;
@@ -49,8 +49,17 @@ pub struct JsonLinesReader {
 impl JsonLinesReader {
     /// Opens `source`, reads up to its first object and resolves the survey's columns.
     pub fn open(source: &InputSource, survey: &Survey, options: &ReadOptions) -> Result<JsonLinesReader> {
-        let name = source.name();
         let text = open_text(source, options.encoding.as_deref())?;
+        JsonLinesReader::from_text(text, source.name(), survey, options)
+    }
+
+    /// Reads an input already opened as text; `name` is used in messages.
+    pub fn from_text(
+        text: TextInput,
+        name: PathBuf,
+        survey: &Survey,
+        options: &ReadOptions,
+    ) -> Result<JsonLinesReader> {
         let mut reader = JsonLinesReader {
             input: Box::new(BufReader::with_capacity(1 << 16, text.reader)),
             digest: text.digest,

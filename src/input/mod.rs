@@ -111,7 +111,8 @@ impl Format {
     /// Content decides where it is unmistakable: a workbook's signature (whatever the
     /// extension says), or, for a file not named `.csv`/`.tsv`/`.txt`, a first line that
     /// is a JSON object. Otherwise the extension decides (`.jsonl`, `.ndjson`), and
-    /// everything else, standard input included, is CSV. A `.xls` that is really text
+    /// everything else is CSV. Standard input, which cannot be peeked at, is CSV
+    /// here; [`open`] reads it as JSON Lines when its first line is an object. A `.xls` that is really text
     /// (some systems export CSV or HTML under that name) is read as CSV.
     pub fn detect(source: &InputSource, head: &[u8]) -> Format {
         let ext = match source {
@@ -149,6 +150,16 @@ pub fn open(source: &InputSource, survey: &Survey, options: &ReadOptions) -> Res
             Location::file(source.name()),
             format!("{flag} applies to text (CSV), and this input is a spreadsheet: leave it out"),
         ));
+    }
+    // Standard input is read once: its first bytes, sniffed as text, tell JSON Lines
+    // from CSV.
+    if let InputSource::Stdin = source {
+        let text = encoding::open_text(source, options.encoding.as_deref())?;
+        return Ok(if jsonl::starts_with_object(text.head.as_bytes()) {
+            Box::new(JsonLinesReader::from_text(text, source.name(), survey, options)?)
+        } else {
+            Box::new(ResponseReader::from_text(text, source.name(), survey, options)?)
+        });
     }
     Ok(match format {
         Format::Csv => Box::new(ResponseReader::open(source, survey, options)?),
