@@ -69,9 +69,16 @@ fn single_key(lexicon: &CompiledLexicon, rule: &Rule, stem: bool, cased: bool) -
 /// Where a single-word key is used: (theme id, line, entry text).
 type KeyUse = (String, Option<u64>, String);
 
+/// What `lexicon check` and every run say of a lexicon without themes (`init`'s
+/// starter lexicon, or an empty or misnamed file).
+pub const NO_THEMES: &str = "the lexicon has no themes: a run codes no open answer (it counts only who answered)";
+
 /// Lints a lexicon (no corpus needed).
 pub fn lint(source: &Lexicon, lexicon: &CompiledLexicon) -> Vec<Finding> {
     let mut out = Vec::new();
+    if source.themes.is_empty() {
+        out.push(Finding { line: None, severity: Severity::Warning, message: NO_THEMES.to_string() });
+    }
     // key -> uses, to find duplicates and cross-theme collisions
     let mut keys: BTreeMap<(PatternKind, String), Vec<KeyUse>> = BTreeMap::new();
     for theme in &source.themes {
@@ -419,11 +426,12 @@ mod tests {
     }
 
     #[test]
-    fn a_lexicon_without_themes_is_refused() {
+    fn a_lexicon_without_themes_is_a_finding() {
         for (text, file) in [("", "l.toml"), ("name = \"x\"\n", "l.toml"), ("", "l.cat")] {
-            let err =
-                Lexicon::from_str_with_path(text, Path::new(file)).and_then(|l| CompiledLexicon::new(&l)).unwrap_err();
-            assert!(err.to_string().contains("no themes"), "{file}: {err}");
+            let l = Lexicon::from_str_with_path(text, Path::new(file)).unwrap();
+            let c = CompiledLexicon::new(&l).unwrap();
+            let m: Vec<String> = lint(&l, &c).into_iter().map(|f| f.message).collect();
+            assert_eq!(m, [NO_THEMES], "{file}");
         }
     }
 

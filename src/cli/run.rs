@@ -83,7 +83,7 @@ pub enum MeasureArg {
 /// Runs `codeframe run`.
 pub fn execute(args: &RunArgs) -> Result<()> {
     let loaded = args.source.load()?;
-    warn_failed_examples(&loaded);
+    warn_about_lexicon(&loaded);
     // The lexicon as read is not needed past its examples: a 20,000-entry one holds
     // 6.6 MB that the run can use instead.
     drop(loaded.lexicon_source);
@@ -156,11 +156,15 @@ pub fn execute(args: &RunArgs) -> Result<()> {
 }
 
 /// Every run checks the lexicon's own examples and warns when one fails, so an edit
-/// cannot silently break an agreed case.
-fn warn_failed_examples(loaded: &super::Loaded) {
+/// cannot silently break an agreed case; and warns when the lexicon has no themes.
+fn warn_about_lexicon(loaded: &super::Loaded) {
+    let source = loaded.lexicon_source.source.display();
+    if loaded.lexicon_source.themes.is_empty() {
+        eprintln!("codeframe: warning: lexicon {source}: {}", codeframe::lint::NO_THEMES);
+    }
     let (failures, _) = codeframe::lint::test_examples(&loaded.lexicon_source, &loaded.lexicon);
     for f in failures.iter().take(10) {
-        eprintln!("codeframe: warning: lexicon {}: {f}", loaded.lexicon_source.source.display());
+        eprintln!("codeframe: warning: lexicon {source}: {f}");
     }
     if failures.len() > 10 {
         eprintln!(

@@ -357,12 +357,6 @@ impl Lexicon {
                 None => l,
             }
         };
-        if self.themes.is_empty() {
-            return Err(Error::config(
-                loc(None),
-                "the lexicon has no themes: it would code nothing (an empty or misnamed file?)",
-            ));
-        }
         for (i, t) in self.themes.iter().enumerate() {
             if t.id.trim().is_empty() {
                 return Err(Error::config(loc(t.line), "a theme has an empty id"));
