@@ -66,6 +66,31 @@ fn single_key(lexicon: &CompiledLexicon, rule: &Rule, stem: bool, cased: bool) -
     }
 }
 
+/// A finding when `word` (a word of an entry, as written) holds a character that no
+/// word of an answer holds, and that is not a hyphen, full stop or apostrophe:
+/// `fee|fees` is the phrase `fee fees`, `C++` the word `c`, `£500` the number `500`.
+fn dropped_characters(lexicon: &CompiledLexicon, theme: &str, line: Option<u64>, word: &str) -> Option<Finding> {
+    let words = lexicon.analyzer().analyze(word);
+    let harmless = |c: char| matches!(c, '-' | '\u{2010}' | '\u{2011}' | '.' | '\'' | '\u{2019}' | '`');
+    let dropped = word
+        .char_indices()
+        .find(|&(i, c)| !harmless(c) && !words.iter().any(|w| w.span.start <= i && i < w.span.end))?
+        .1;
+    let matches = words.iter().map(|w| w.raw.as_str()).collect::<Vec<_>>().join(" ");
+    let hint = if dropped == '|' {
+        ": write alternatives as separate entries (`|` separates them only beside NEAR/, BEFORE/, NOTNEAR/ and SENTENCE)"
+    } else {
+        ""
+    };
+    Some(Finding {
+        line,
+        severity: Severity::Warning,
+        message: format!(
+            "theme `{theme}`: `{word}`: `{dropped}` is not part of any word of an answer, so it matches `{matches}`{hint}"
+        ),
+    })
+}
+
 /// Where a single-word key is used: (theme id, line, entry text).
 type KeyUse = (String, Option<u64>, String);
 
@@ -100,6 +125,11 @@ pub fn lint(source: &Lexicon, lexicon: &CompiledLexicon) -> Vec<Finding> {
             }
             for term in e.rule.terms() {
                 for tok in &term.tokens {
+                    if let TermToken::Word(w) | TermToken::Exact(w) = tok
+                        && let Some(finding) = dropped_characters(lexicon, &theme.id, e.line, w)
+                    {
+                        out.push(finding);
+                    }
                     if let TermToken::Glob(g) = tok {
                         // With hyphenated words kept whole (imported dictionaries), a
                         // hyphen can occur inside a word.
@@ -415,6 +445,21 @@ mod tests {
     fn messages(text: &str) -> Vec<String> {
         let (l, c) = lex(text);
         lint(&l, &c).into_iter().map(|f| format!("{}: {}", f.line.unwrap_or(0), f.message)).collect()
+    }
+
+    #[test]
+    fn characters_no_word_holds_are_findings() {
+        let m = messages(
+            "[[theme]]\nid = \"a\"\nterms = [\"fee|fees\", \"C++\", \"£500\", \"ex-partner\", \"e.g.\", \"don't\", \"1,000\", \"NHS’s\"]\n",
+        );
+        assert_eq!(
+            m,
+            [
+                "3: theme `a`: `C++`: `+` is not part of any word of an answer, so it matches `C`",
+                "3: theme `a`: `fee|fees`: `|` is not part of any word of an answer, so it matches `fee fees`: write alternatives as separate entries (`|` separates them only beside NEAR/, BEFORE/, NOTNEAR/ and SENTENCE)",
+                "3: theme `a`: `£500`: `£` is not part of any word of an answer, so it matches `500`",
+            ]
+        );
     }
 
     #[test]
