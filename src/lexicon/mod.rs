@@ -357,6 +357,17 @@ impl Lexicon {
                 None => l,
             }
         };
+        // A negator is compared with one word of an answer: `no longer` would never
+        // match, and was ignored without a word.
+        let mut negators = self.settings.negators.iter().flatten().chain(&self.settings.extra_negators);
+        if let Some(n) = negators.find(|n| n.split_whitespace().count() != 1) {
+            return Err(Error::config(
+                loc(None),
+                format!(
+                    "negator {n:?} is not one word: negators are single words (`no`, `never`), compared with each word before a match"
+                ),
+            ));
+        }
         for (i, t) in self.themes.iter().enumerate() {
             if t.id.trim().is_empty() {
                 return Err(Error::config(loc(t.line), "a theme has an empty id"));

@@ -230,6 +230,16 @@ mod tests {
     }
 
     #[test]
+    fn negators_must_be_single_words() {
+        for settings in ["extra_negators = [\"no longer\"]", "negators = [\"not\", \" \"]"] {
+            let text = format!("[settings]\n{settings}\n[[theme]]\nid = \"a\"\nterms = [\"cost\"]\n");
+            let err = parse_str(&text).unwrap_err().to_string();
+            assert!(err.starts_with("lex.toml: negator ") && err.contains("is not one word"), "{err}");
+        }
+        assert!(parse_str("[settings]\nextra_negators = [\"hardly\", \"don't\"]\n[[theme]]\nid = \"a\"\n").is_ok());
+    }
+
+    #[test]
     fn reads_themes_entries_and_lines() {
         let lex = parse_str(
             r#"
