@@ -510,7 +510,7 @@ impl CompiledLexicon {
                     }
                     for aw in words {
                         let p = if opts.case_sensitive {
-                            Pattern { kind: PatternKind::Cased, text: aw.raw.into() }
+                            Pattern { kind: PatternKind::Cased, text: normalise::cased_form(&aw.raw).into() }
                         } else if opts.stem {
                             Pattern { kind: PatternKind::Stem, text: aw.term.stem }
                         } else {
@@ -527,7 +527,7 @@ impl CompiledLexicon {
                     // Exact means not stemmed; a case-sensitive theme also keeps the case.
                     for aw in words {
                         let p = if opts.case_sensitive {
-                            Pattern { kind: PatternKind::Cased, text: aw.raw.into() }
+                            Pattern { kind: PatternKind::Cased, text: normalise::cased_form(&aw.raw).into() }
                         } else {
                             Pattern { kind: PatternKind::Exact, text: aw.term.norm }
                         };
@@ -543,7 +543,7 @@ impl CompiledLexicon {
                 }
                 TermToken::Glob(g) => {
                     let text: Box<str> = if opts.case_sensitive {
-                        g.as_str().into()
+                        normalise::cased_form(g).into()
                     } else {
                         let mut out = String::new();
                         normalise::normalise_chars(g, &mut out);
@@ -623,9 +623,6 @@ impl CompiledLexicon {
         if let Some(ids) = self.exact.get(norm) {
             out.extend_from_slice(ids);
         }
-        if let Some(ids) = self.cased.get(raw) {
-            out.extend_from_slice(ids);
-        }
         glob_matches(norm, &self.prefix_globs, &self.leading_globs, self.max_glob_prefix, out);
         if !self.prefix_globs.is_empty() || !self.leading_globs.is_empty() {
             // Answers are matched in British spelling (`organization` is `organisation`
@@ -635,7 +632,13 @@ impl CompiledLexicon {
                 glob_matches(other, &self.prefix_globs, &self.leading_globs, self.max_glob_prefix, out);
             }
         }
-        glob_matches(raw, &self.cased_prefix_globs, &self.cased_leading_globs, self.max_glob_prefix, out);
+        if !self.cased.is_empty() || !self.cased_prefix_globs.is_empty() || !self.cased_leading_globs.is_empty() {
+            let cased = normalise::cased_form(raw);
+            if let Some(ids) = self.cased.get(&*cased) {
+                out.extend_from_slice(ids);
+            }
+            glob_matches(&cased, &self.cased_prefix_globs, &self.cased_leading_globs, self.max_glob_prefix, out);
+        }
         out[start..].sort_unstable();
         let mut w = start;
         for r in start..out.len() {
@@ -806,6 +809,21 @@ mod tests {
         let c = CompiledLexicon::new(&lex).unwrap();
         assert_eq!(pats(&c, "organization"), ["organiz*"]);
         assert_eq!(pats(&c, "organisation"), ["organis*"]);
+    }
+
+    /// A case-sensitive entry keeps case but reads apostrophes (and NFKC forms) as
+    /// every other entry does: `NHS's` matched `NHS's` only, not `NHS’s`.
+    #[test]
+    fn case_sensitive_entries_unify_apostrophes() {
+        let mut lex = lexicon(&["NHS's", "O’Neil*", "=Dr`s"]);
+        lex.themes[0].options.case_sensitive = true;
+        let c = CompiledLexicon::new(&lex).unwrap();
+        for word in ["NHS's", "NHS\u{2019}s", "NHS`s", "NHS\u{02BC}s"] {
+            assert_eq!(pats(&c, word), ["NHS's"], "{word}");
+        }
+        assert_eq!(pats(&c, "nhs's"), Vec::<String>::new());
+        assert_eq!(pats(&c, "O'Neills"), ["O'Neil*"]);
+        assert_eq!(pats(&c, "Dr\u{2018}s"), ["Dr's"]);
     }
 
     #[test]

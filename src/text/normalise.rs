@@ -43,6 +43,22 @@ pub fn normalise_word(word: &str, out: &mut String) {
     }
 }
 
+/// A word as a case-sensitive entry compares it: as written, but for what normalising
+/// does besides folding case (NFKC, invisible characters dropped, apostrophes
+/// unified), so `NHS’s`, ``NHS`s`` and `NHS's` are one word, as they are to every
+/// other entry.
+pub fn cased_form(word: &str) -> std::borrow::Cow<'_, str> {
+    if word.is_ascii() {
+        return if word.contains('`') { word.replace('`', "'").into() } else { word.into() };
+    }
+    word.chars()
+        .filter(|&c| !is_invisible(c))
+        .nfkc()
+        .map(|c| if APOSTROPHES.contains(&c) { '\'' } else { c })
+        .collect::<String>()
+        .into()
+}
+
 /// [`normalise_word`] character by character, for text that is not one word (globs,
 /// labels): NFKC, invisible characters dropped, apostrophes unified, lowercased.
 pub fn normalise_chars(word: &str, out: &mut String) {
