@@ -440,7 +440,8 @@ fn is_hyphen(c: char) -> bool {
 /// after a title (`Mr. Smith`) or `e.g.`/`i.e.`/`cf.`/`vs.`, always; after a dotted
 /// abbreviation (`U.K.`, `a.m.`) or a short form such as `etc.` or `approx.`, when
 /// `next` starts with a lower-case letter or a digit (`the U.K. government`, `approx.
-/// 40`); after `no.`, `vol.`, `p.` and the like, before a digit (`no. 10`). Before a
+/// 40`); after `vol.`, `p.`, `para.` and the like, before a digit (`p. 10`; `No. 2`
+/// stays two sentences: at the start of an answer it mostly answers "no"). Before a
 /// capital, a dotted abbreviation may end a sentence (`I moved to the U.K. Then ...`),
 /// and is read as ending one. Letter case is ignored in `word`.
 fn abbreviation_continues(word: &str, next: &str) -> bool {
@@ -451,8 +452,9 @@ fn abbreviation_continues(word: &str, next: &str) -> bool {
     ];
     /// Usually inside a sentence: continued by a lower-case word or a number.
     const BEFORE_LOWER: [&str; 8] = ["etc", "approx", "esp", "incl", "excl", "govt", "dept", "misc"];
-    /// Before a number: `no. 10`, `p. 4` (`No. they` is a sentence that answers "no").
-    const BEFORE_DIGIT: [&str; 10] = ["no", "nos", "vol", "p", "pp", "para", "fig", "ch", "ref", "tel"];
+    /// Before a number: `p. 4`, `vol. 2`. Not `no.`: "No. 2 years is too long" answers
+    /// the question, and its "no" must not negate what follows.
+    const BEFORE_DIGIT: [&str; 8] = ["vol", "p", "pp", "para", "fig", "ch", "ref", "tel"];
     if word.len() > 8 {
         return false;
     }
@@ -700,10 +702,10 @@ mod tests {
         );
         assert_eq!(sentences("the U.K. government at 9 a.m. today"), [0, 0, 0, 0, 0, 0, 0]);
         assert_eq!(sentences("cars etc. and approx. 40 more"), [0, 0, 0, 0, 0, 0]);
-        assert_eq!(sentences("see no. 10 and p. 4"), [0, 0, 0, 0, 0, 0]);
-        // Before a capital (or for `no` before a word) the full stop ends the sentence.
+        assert_eq!(sentences("see vol. 10 and p. 4"), [0, 0, 0, 0, 0, 0]);
+        // Before a capital (and after `no`, which answers) the full stop ends the sentence.
         assert_eq!(sentences("I moved to the U.K. Then etc. They"), [0, 0, 0, 0, 0, 1, 1, 2]);
-        assert_eq!(sentences("No. they said no. 5"), [0, 1, 1, 1, 1]);
+        assert_eq!(sentences("No. they said no. 5"), [0, 1, 1, 1, 2]);
         // Other words, and a second mark, end it as before.
         assert_eq!(sentences("ask mrs. Smith. Mr! Smith"), [0, 0, 0, 1, 2]);
         assert_eq!(sentences("stalking.The end"), [0, 1, 1]);
