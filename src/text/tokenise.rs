@@ -445,28 +445,35 @@ fn is_hyphen(c: char) -> bool {
 /// capital, a dotted abbreviation may end a sentence (`I moved to the U.K. Then ...`),
 /// and is read as ending one. Letter case is ignored in `word`.
 fn abbreviation_continues(word: &str, next: &str) -> bool {
-    /// Never at the end of a sentence: titles before a name, and Latin `e.g.`-likes.
-    const ALWAYS: [&str; 24] = [
-        "mr", "mrs", "ms", "mx", "dr", "prof", "rev", "revd", "hon", "rt", "cllr", "sgt", "insp", "supt", "det",
-        "capt", "col", "gen", "lt", "e.g", "i.e", "cf", "viz", "vs",
-    ];
-    /// Usually inside a sentence: continued by a lower-case word or a number.
-    const BEFORE_LOWER: [&str; 8] = ["etc", "approx", "esp", "incl", "excl", "govt", "dept", "misc"];
-    /// Before a number: `p. 4`, `vol. 2`. Not `no.`: "No. 2 years is too long" answers
-    /// the question, and its "no" must not negate what follows.
-    const BEFORE_DIGIT: [&str; 8] = ["vol", "p", "pp", "para", "fig", "ch", "ref", "tel"];
     if word.len() > 8 {
         return false;
     }
-    let listed = |list: &[&str]| list.iter().any(|a| a.eq_ignore_ascii_case(word));
+    let mut buf = [0u8; 8];
+    let lower = &mut buf[..word.len()];
+    lower.copy_from_slice(word.as_bytes());
+    lower.make_ascii_lowercase();
     let next = next.chars().next().unwrap_or(' ');
-    let dotted = word.contains('.')
-        && word
-            .split('.')
-            .all(|piece| (1..=3).contains(&piece.len()) && piece.bytes().all(|b| b.is_ascii_alphabetic()));
-    listed(&ALWAYS)
-        || ((dotted || listed(&BEFORE_LOWER)) && (next.is_lowercase() || next.is_ascii_digit()))
-        || (listed(&BEFORE_DIGIT) && next.is_ascii_digit())
+    let continued = next.is_lowercase() || next.is_ascii_digit();
+    match &*lower {
+        // Never at the end of a sentence: titles before a name, and Latin `e.g.`-likes.
+        b"mr" | b"mrs" | b"ms" | b"mx" | b"dr" | b"prof" | b"rev" | b"revd" | b"hon" | b"rt" | b"cllr" | b"sgt"
+        | b"insp" | b"supt" | b"det" | b"capt" | b"col" | b"gen" | b"lt" | b"e.g" | b"i.e" | b"cf" | b"viz" | b"vs" => {
+            true
+        }
+        // Usually inside a sentence: continued by a lower-case word or a number.
+        b"etc" | b"approx" | b"esp" | b"incl" | b"excl" | b"govt" | b"dept" | b"misc" => continued,
+        // Before a number: `p. 4`, `vol. 2`. Not `no.`: "No. 2 years is too long"
+        // answers the question, and its "no" must not negate what follows.
+        b"vol" | b"p" | b"pp" | b"para" | b"fig" | b"ch" | b"ref" | b"tel" => next.is_ascii_digit(),
+        // A dotted abbreviation: `U.K.`, `a.m.`, `Ph.D.`.
+        _ => {
+            continued
+                && word.contains('.')
+                && word
+                    .split('.')
+                    .all(|piece| (1..=3).contains(&piece.len()) && piece.bytes().all(|b| b.is_ascii_alphabetic()))
+        }
+    }
 }
 
 /// Whether the text between two words ends a sentence, and whether it ends a clause.
