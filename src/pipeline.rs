@@ -68,16 +68,30 @@ pub struct Shard {
 }
 
 impl Shard {
-    /// Parses `K/N` with 1 <= K <= N.
+    /// Parses `K/N` with 1 <= K <= N <= [`Shard::MAX`].
     pub fn parse(s: &str) -> Result<Shard> {
-        let bad = || Error::Usage(format!("--shard must be K/N with 1 <= K <= N, not {s:?}"));
+        let bad = || Error::Usage(format!("--shard must be K/N with 1 <= K <= N <= {}, not {s:?}", Shard::MAX));
         let (k, n) = s.split_once('/').ok_or_else(bad)?;
-        let (k, n): (u32, u32) = (k.trim().parse().map_err(|_| bad())?, n.trim().parse().map_err(|_| bad())?);
+        let number = |x: &str| -> Result<u32> {
+            let x = x.trim();
+            match x.parse::<u32>() {
+                Ok(v) => Ok(v),
+                // Whole numbers past the bound say so, not that the form is wrong.
+                Err(_) if !x.is_empty() && x.bytes().all(|b| b.is_ascii_digit()) => {
+                    Err(Error::Usage(format!("--shard {s:?}: {x} is over the limit of {} shards", Shard::MAX)))
+                }
+                Err(_) => Err(bad()),
+            }
+        };
+        let (k, n) = (number(k)?, number(n)?);
         if k == 0 || k > n {
             return Err(bad());
         }
         Ok(Shard { k, n })
     }
+
+    /// The most shards an input can be cut into (K and N are 32-bit in partial.json).
+    pub const MAX: u32 = u32::MAX;
 
     /// Whether data row `row` (from 1) is in this shard.
     pub fn includes(&self, row: u64) -> bool {
@@ -1794,6 +1808,26 @@ pub fn diff(job: &Job, previous: &Path) -> Result<DiffOutcome> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `--shard` values: K/N within bounds, or a message stating the real limit.
+    #[test]
+    fn shard_values_are_parsed_or_refused_with_the_limit() {
+        let ok = |s: &str, k: u32, n: u32| assert_eq!(Shard::parse(s).unwrap(), Shard { k, n }, "{s}");
+        ok("1/1", 1, 1);
+        ok(" 2 / 3 ", 2, 3);
+        ok("4294967295/4294967295", u32::MAX, u32::MAX);
+        let refused = |s: &str, expected: &str| {
+            let err = Shard::parse(s).unwrap_err().to_string();
+            assert!(err.contains(expected), "{s}: {err}");
+        };
+        let form = "--shard must be K/N with 1 <= K <= N <= 4294967295";
+        for s in ["", "1", "0/2", "3/2", "a/2", "1/-2", "/2", "1/"] {
+            refused(s, form);
+        }
+        refused("1/1000000000000", "1000000000000 is over the limit of 4294967295 shards");
+        refused("1/4294967296", "4294967296 is over the limit of 4294967295 shards");
+        refused("99999999999999999999999/2", "is over the limit");
+    }
 
     /// The output-folder guard knows every file a run can write.
     #[test]
