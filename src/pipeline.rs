@@ -1129,8 +1129,10 @@ pub fn shape(survey: &Survey, lexicon: &CompiledLexicon) -> Shape {
 
 /// Version tag of partial.json.
 /// Version 2: campaign fingerprints hold 32-bit hashes, a member's id and excerpt in
-/// one string. Version 3: a run without a survey spec records its columns.
-pub const PARTIAL_FORMAT: &str = "codeframe-partial/3";
+/// one string. Version 3: a run without a survey spec records its columns. Version 4:
+/// the options record how a dictionary was read (`--dictionary-terms`,
+/// `--dictionary-duplicates`): without them, parts read two ways merged silently.
+pub const PARTIAL_FORMAT: &str = "codeframe-partial/4";
 
 /// The columns a run without a survey spec was given (`--id-column`, `--text-column`):
 /// what stands in for the spec's hash when its parts are merged.
@@ -1223,6 +1225,19 @@ pub struct PartialOptions {
     /// Parquet copies asked for (absent from partial.json files written before it existed).
     #[serde(default)]
     pub parquet: bool,
+    /// How an imported dictionary's plain terms were read (`--dictionary-terms`).
+    pub dictionary_terms: crate::lexicon::DictionaryTerms,
+    /// How a dictionary's term listed twice was read (`--dictionary-duplicates`).
+    pub dictionary_duplicates: crate::lexicon::DuplicateTerms,
+}
+
+/// An option as the flag that sets it and its value in words, for messages naming
+/// what differs between two runs.
+type Setting = (&'static str, String);
+
+/// The first option whose value differs: its flag, the value in `a` and in `b`.
+fn first_difference(a: Vec<Setting>, b: Vec<Setting>) -> Option<(&'static str, String, String)> {
+    a.into_iter().zip(b).find(|(x, y)| x.1 != y.1).map(|((flag, a), (_, b))| (flag, a, b))
 }
 
 impl PartialOptions {
@@ -1240,7 +1255,67 @@ impl PartialOptions {
             reject_duplicate_ids: o.read.reject_duplicate_ids,
             workbook_codes: o.workbook_codes,
             parquet: o.parquet,
+            dictionary_terms: o.dictionary.terms,
+            dictionary_duplicates: o.dictionary.duplicates,
         }
+    }
+
+    /// Every option that must agree across parts, as flags with their values: those
+    /// that shape the reports, then [`PartialOptions::source_settings`]. `--parquet` is
+    /// not one: Parquet copies are extra files, not other results.
+    fn settings(&self) -> Vec<Setting> {
+        // Destructured so that a field added to the record must be placed here or
+        // below, or be said to need no agreement, before this compiles.
+        let PartialOptions {
+            counts,
+            campaign_min,
+            decimals,
+            largest_remainder,
+            strict,
+            workbook_codes,
+            parquet: _,
+            ..
+        } = self;
+        let on = |yes: bool| if yes { "on" } else { "off" }.to_string();
+        let mut all = vec![
+            ("--measure", if *counts { "counts" } else { "presence" }.to_string()),
+            ("--campaign-min", campaign_min.map_or_else(|| "off (--no-campaigns)".into(), |n| n.to_string())),
+            ("--one-decimal", if *decimals == 0 { "off".into() } else { format!("on ({decimals} decimal)") }),
+            ("--largest-remainder", on(*largest_remainder)),
+            ("--strict", on(*strict)),
+            ("--workbook-codes", workbook_codes.to_string()),
+        ];
+        all.extend(self.source_settings());
+        all
+    }
+
+    /// The options of how the input and the lexicon were read, as flags with their
+    /// values: the ones `codeframe merge` also takes, and holds to the parts'.
+    fn source_settings(&self) -> Vec<Setting> {
+        let PartialOptions {
+            delimiter,
+            encoding,
+            sheet,
+            max_cell_bytes,
+            reject_duplicate_ids,
+            dictionary_terms,
+            dictionary_duplicates,
+            ..
+        } = self;
+        let delimiter = match delimiter {
+            None => "sniffed".to_string(),
+            Some(b'\t') => "tab".to_string(),
+            Some(d) => format!("{:?}", (*d as char).to_string()),
+        };
+        vec![
+            ("--delimiter", delimiter),
+            ("--encoding", encoding.as_ref().map_or_else(|| "sniffed".into(), |e| format!("{e:?}"))),
+            ("--sheet", sheet.as_ref().map_or_else(|| "the first".into(), |s| format!("{s:?}"))),
+            ("--max-cell-bytes", max_cell_bytes.to_string()),
+            ("--allow-duplicate-ids", if *reject_duplicate_ids { "off" } else { "on" }.to_string()),
+            ("--dictionary-terms", dictionary_terms.name().to_string()),
+            ("--dictionary-duplicates", dictionary_duplicates.name().to_string()),
+        ]
     }
 
     fn run_options(&self, base: &RunOptions) -> RunOptions {
@@ -1259,6 +1334,10 @@ impl PartialOptions {
             shard: None,
             partial: false,
             workbook_codes: self.workbook_codes,
+            dictionary: crate::lexicon::ImportOptions {
+                terms: self.dictionary_terms,
+                duplicates: self.dictionary_duplicates,
+            },
             ..base.clone()
         }
     }
@@ -1338,9 +1417,20 @@ pub fn merge(job: &Job, parts: &[PathBuf]) -> Result<Outcome> {
         }
         // Parquet copies are extra files, not different results: any part (or the
         // merge itself) asking for them is enough.
-        if (PartialOptions { parquet: first.options.parquet, ..p.options.clone() }) != first.options {
-            return Err(mismatch(i, "their options"));
+        if let Some((flag, a, b)) = first_difference(first.options.settings(), p.options.settings()) {
+            let (first_dir, dir) = (parts[0].display(), parts[i].display());
+            return Err(mismatch(i, &format!("their options ({flag} is {a} in {first_dir}, {b} in {dir})")));
         }
+    }
+    // How this merge reads the input and lexicon (what it was given; what it was not,
+    // the caller takes from the parts) must be how the parts did: the lexicon is
+    // compiled with these dictionary options, and the manifest records them.
+    let asked = PartialOptions::of(&job.options);
+    if let Some((flag, given, recorded)) = first_difference(asked.source_settings(), first.options.source_settings()) {
+        return Err(Error::Usage(format!(
+            "{flag} is {given} for this merge, but {recorded} in the parts ({} records it): leave {flag} out and merge takes the parts'",
+            parts[0].join("partial.json").display()
+        )));
     }
     // This run's spec and lexicon (or, without a spec, its columns) must be the ones
     // the parts were coded with.

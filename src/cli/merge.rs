@@ -6,6 +6,7 @@ use clap::Args;
 
 use super::SourceArgs;
 use codeframe::error::{Error, Result};
+use codeframe::lexicon::ImportOptions;
 use codeframe::pipeline::{self, Job};
 
 /// Flags of `codeframe merge`.
@@ -22,8 +23,8 @@ pub struct MergeArgs {
     #[arg(long)]
     pub parquet: bool,
     /// The survey spec (or id and text columns) and lexicon the parts were coded with,
-    /// checked against what they record. What is not given is taken from the first
-    /// part's record.
+    /// and how the input and lexicon were read, checked against what they record. What
+    /// is not given is taken from the first part's record.
     #[command(flatten)]
     pub source: SourceArgs,
 }
@@ -54,9 +55,10 @@ pub fn execute(args: &MergeArgs) -> Result<()> {
     Ok(())
 }
 
-/// The flags that name the spec and lexicon: as given, and for each not given, what
-/// the first part records (a spec file or, without one, the id and text columns; a
-/// lexicon file). Each part's hashes are then checked against what is loaded.
+/// The flags that name the spec and lexicon and say how they and the input were read:
+/// as given, and for each not given, what the first part records (a spec file or,
+/// without one, the id and text columns; a lexicon file; the reading options). Each
+/// part's hashes and options are then checked against what is loaded.
 fn source(args: &MergeArgs) -> Result<SourceArgs> {
     let mut source = args.source.clone();
     let Some(first) = args.parts.first() else {
@@ -93,5 +95,14 @@ fn source(args: &MergeArgs) -> Result<SourceArgs> {
     if source.lexicon.is_none() {
         source.lexicon = file("lexicon", "--lexicon")?;
     }
+    let recorded = &part.options;
+    source
+        .import
+        .or_recorded(&ImportOptions { terms: recorded.dictionary_terms, duplicates: recorded.dictionary_duplicates });
+    source.delimiter = source.delimiter.take().or_else(|| recorded.delimiter.map(|d| char::from(d).to_string()));
+    source.encoding = source.encoding.take().or_else(|| recorded.encoding.clone());
+    source.sheet = source.sheet.take().or_else(|| recorded.sheet.clone());
+    source.max_cell_bytes.get_or_insert(recorded.max_cell_bytes);
+    source.allow_duplicate_ids |= !recorded.reject_duplicate_ids;
     Ok(source)
 }
