@@ -1402,6 +1402,16 @@ pub fn merge(job: &Job, parts: &[PathBuf]) -> Result<Outcome> {
     }
     guard_merge_output(&job.out_dir, parts)?;
     let loaded: Vec<Partial> = parts.iter().map(|dir| read_partial(dir)).collect::<Result<_>>()?;
+    // Nor may it replace the responses the parts were coded from, as a run may not: by
+    // the path each part records (from where merge runs) and the one merge was given.
+    let recorded = loaded.iter().flat_map(|p| p.inputs.iter()).filter(|i| i.role == "responses").map(|i| &i.path);
+    let given = match &job.input {
+        InputSource::File(p) => Some(p),
+        _ => None,
+    };
+    for input in recorded.chain(given) {
+        refuse_overwriting_input(&job.out_dir, input)?;
+    }
     let first = &loaded[0];
     let mismatch = |i: usize, what: &str| {
         Error::Usage(format!(
@@ -1628,19 +1638,23 @@ fn guard_output_dir(out: &Path, input: &InputSource) -> Result<()> {
     if out.exists() && !out.is_dir() {
         return Err(Error::Usage(format!("--out {} is a file, not a folder", out.display())));
     }
-    std::fs::create_dir_all(out).map_err(|e| Error::io(out, e))?;
     if let InputSource::File(p) = input {
-        let (Ok(dir), Ok(file)) = (out.canonicalize(), p.canonicalize()) else { return Ok(()) };
-        if file.parent() == Some(dir.as_path()) {
-            let name = file.file_name().and_then(|n| n.to_str()).unwrap_or("");
-            if OUTPUT_NAMES.contains(&name) {
-                return Err(Error::Usage(format!(
-                    "--out {} would overwrite the input {}: choose another folder",
-                    out.display(),
-                    p.display()
-                )));
-            }
-        }
+        refuse_overwriting_input(out, p)?;
+    }
+    std::fs::create_dir_all(out).map_err(|e| Error::io(out, e))
+}
+
+/// Refuses an output folder that holds `input` under the name of a file a run (or a
+/// merge) writes there. A folder not there yet holds nothing to overwrite.
+fn refuse_overwriting_input(out: &Path, input: &Path) -> Result<()> {
+    let (Ok(dir), Ok(file)) = (out.canonicalize(), input.canonicalize()) else { return Ok(()) };
+    let name = file.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    if file.parent() == Some(dir.as_path()) && OUTPUT_NAMES.contains(&name) {
+        return Err(Error::Usage(format!(
+            "--out {} would overwrite the input {}: choose another folder",
+            out.display(),
+            input.display()
+        )));
     }
     Ok(())
 }
