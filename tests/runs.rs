@@ -560,6 +560,16 @@ fn quiet_silences_every_summary_line() {
     assert_eq!(stderr(&["--shard", "1/2", "--out", "p3", "--quiet"], b""), "");
     assert!(stderr(&["--codes-only"], b"").contains("2 rows read, 2 coded, 0 rejected"));
     assert_eq!(stderr(&["--codes-only", "-q"], b""), "");
+    // merge takes -q as run does (scripts pass it to both), and prints nothing with it.
+    stderr(&["--shard", "2/2", "--out", "p4", "-q"], b"");
+    let merge = |quiet: &[&str]| dir.run(&[&["merge", "p3", "p4", "--out", "m"][..], quiet].concat());
+    let loud = merge(&[]);
+    assert!(String::from_utf8_lossy(&loud.stdout).contains("merged 2 parts: 2 respondents coded"));
+    assert!(String::from_utf8_lossy(&loud.stderr).contains("wrote 12 files to m"));
+    for quiet in ["-q", "--quiet"] {
+        let out = merge(&[quiet]);
+        assert!(out.status.success() && out.stdout.is_empty() && out.stderr.is_empty(), "{quiet}: {out:?}");
+    }
     // Rejected rows are the filter's reject report: listed even under -q.
     dir.write("bad.csv", "id,why\n1,the cost\n1,again\n");
     let mut quiet = base.to_vec();

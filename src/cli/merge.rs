@@ -27,6 +27,10 @@ pub struct MergeArgs {
     /// is not given is taken from the first part's record.
     #[command(flatten)]
     pub source: SourceArgs,
+    /// No summary on the terminal (`merged N parts: ...`, `wrote N files`); errors
+    /// and warnings still print.
+    #[arg(long, short)]
+    pub quiet: bool,
 }
 
 /// Runs `codeframe merge`.
@@ -43,6 +47,9 @@ pub fn execute(args: &MergeArgs) -> Result<()> {
         config_files: loaded.config_files,
     };
     let outcome = pipeline::merge(&job, &args.parts)?;
+    if args.quiet {
+        return Ok(());
+    }
     let parts = args.parts.len();
     outln!(
         "merged {parts} part{}: {} respondents coded ({} rows read, {} rejected)",
