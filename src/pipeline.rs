@@ -1688,6 +1688,17 @@ pub fn code_all(
     input: &InputSource,
     options: &RunOptions,
 ) -> Result<(Vec<CodedRow>, Tally, Vec<String>)> {
+    let (rows, rejects, end) = code_in_memory(survey, lexicon, input, options)?;
+    Ok((rows, end.tally, rejects))
+}
+
+/// [`code_all`] with the input's SHA-256 (in the stream's end) beside the rows.
+fn code_in_memory(
+    survey: &Survey,
+    lexicon: &CompiledLexicon,
+    input: &InputSource,
+    options: &RunOptions,
+) -> Result<(Vec<CodedRow>, Vec<String>, StreamEnd)> {
     let mut rows = Vec::new();
     let mut rejects = Vec::new();
     let end = stream(survey, lexicon, input, options, true, |r| {
@@ -1696,7 +1707,7 @@ pub fn code_all(
         rejects.extend(text.lines().map(String::from));
         Ok(())
     })?;
-    Ok((rows, end.tally, rejects))
+    Ok((rows, rejects, end))
 }
 
 /// What `validate` found and wrote.
@@ -1821,10 +1832,15 @@ pub struct DiffOutcome {
     pub movements: Vec<crate::diff::Movement>,
     /// Files written.
     pub files: Vec<PathBuf>,
+    /// Set when the previous run coded other responses (by the SHA-256 its manifest
+    /// records) or that cannot be told: what differs, also at the top of diff.md.
+    pub warning: Option<String>,
 }
 
 /// Reads a previous run's codes.csv and summary.json from `previous`, codes the input
 /// again with the job's (edited) lexicon or data, and writes diff.csv and diff.md.
+/// Other responses than the previous run's (edited data) are diffed too, with a warning
+/// naming both: its gains and losses are then not only what the lexicon changed.
 pub fn diff(job: &Job, previous: &Path) -> Result<DiffOutcome> {
     use std::collections::BTreeMap;
 
@@ -1859,7 +1875,8 @@ pub fn diff(job: &Job, previous: &Path) -> Result<DiffOutcome> {
             ));
         }
     }
-    let (rows, tally, _) = code_all(job.survey, job.lexicon, &job.input, &job.options)?;
+    let (rows, _, end) = code_in_memory(job.survey, job.lexicon, &job.input, &job.options)?;
+    let (tally, warning) = (end.tally, other_responses(previous, &job.input, &end.sha256));
     let mut after: BTreeMap<CodeKey, Evidence> = BTreeMap::new();
     let mut texts: BTreeMap<(String, String), String> = BTreeMap::new();
     for row in &rows {
@@ -1898,7 +1915,7 @@ pub fn diff(job: &Job, previous: &Path) -> Result<DiffOutcome> {
             &(|w: &mut dyn Write| report::diff::write_csv(&changes, &answer, w))
                 as &dyn Fn(&mut dyn Write) -> std::io::Result<()>,
         ),
-        ("diff.md", &|w: &mut dyn Write| report::diff::write_markdown(&movements, &changes, w)),
+        ("diff.md", &|w: &mut dyn Write| report::diff::write_markdown(&movements, &changes, warning.as_deref(), w)),
     ] {
         let path = out.join(name);
         let mut file = AtomicFile::create(&path)?;
@@ -1906,7 +1923,45 @@ pub fn diff(job: &Job, previous: &Path) -> Result<DiffOutcome> {
         file.commit()?;
         files.push(path);
     }
-    Ok(DiffOutcome { changes, movements, files })
+    Ok(DiffOutcome { changes, movements, files, warning })
+}
+
+/// Whether the run in `previous` coded other responses than `input` (SHA-256
+/// `sha256`), by the responses its manifest.json records: what differs, or why it
+/// cannot be told; `None` when they are the same bytes.
+fn other_responses(previous: &Path, input: &InputSource, sha256: &str) -> Option<String> {
+    #[derive(serde::Deserialize)]
+    struct Recorded {
+        inputs: Vec<ManifestInput>,
+    }
+    let path = previous.join("manifest.json");
+    let unchecked = |why: String| {
+        Some(format!(
+            "{}: {why}, so whether {} coded these responses is not checked",
+            path.display(),
+            previous.display()
+        ))
+    };
+    let text = match std::fs::read(&path) {
+        Ok(text) => text,
+        Err(e) => return unchecked(format!("cannot be read ({e})")),
+    };
+    let recorded = match serde_json::from_slice::<Recorded>(&text) {
+        Ok(r) => r.inputs.into_iter().find(|i| i.role == "responses"),
+        Err(e) => return unchecked(format!("not a run's manifest ({e})")),
+    };
+    let Some(recorded) = recorded else { return unchecked("it records no responses".into()) };
+    (recorded.sha256 != sha256).then(|| {
+        format!(
+            "{} coded other responses: its manifest records {} (SHA-256 {}), this diff codes {} (SHA-256 {}); \
+             codes gained and lost include rows added, removed or edited, not only what the lexicon changed",
+            previous.display(),
+            recorded.path.display(),
+            recorded.sha256,
+            input.name().display(),
+            sha256
+        )
+    })
 }
 
 #[cfg(test)]
