@@ -1395,7 +1395,9 @@ fn check_part_files(dir: &Path, part: &Partial) -> Result<()> {
 /// Merges partial runs (`parts`: their output folders) into the outputs of one run
 /// over the whole input, byte for byte. Parts must be shards 1..N of one input, run
 /// with the same spec, lexicon and options; `job` supplies the spec and lexicon (their
-/// hashes must match the parts') and the output folder.
+/// hashes must match the parts'), the output folder (which may not hold the input),
+/// and in its options how the input and lexicon were read, which must be the parts'
+/// (the lexicon was compiled with its dictionary options).
 pub fn merge(job: &Job, parts: &[PathBuf]) -> Result<Outcome> {
     if parts.is_empty() {
         return Err(Error::Usage("merge needs at least one partial run folder".into()));
