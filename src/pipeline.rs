@@ -68,16 +68,30 @@ pub struct Shard {
 }
 
 impl Shard {
-    /// Parses `K/N` with 1 <= K <= N.
+    /// Parses `K/N` with 1 <= K <= N <= [`Shard::MAX`].
     pub fn parse(s: &str) -> Result<Shard> {
-        let bad = || Error::Usage(format!("--shard must be K/N with 1 <= K <= N, not {s:?}"));
+        let bad = || Error::Usage(format!("--shard must be K/N with 1 <= K <= N <= {}, not {s:?}", Shard::MAX));
         let (k, n) = s.split_once('/').ok_or_else(bad)?;
-        let (k, n): (u32, u32) = (k.trim().parse().map_err(|_| bad())?, n.trim().parse().map_err(|_| bad())?);
+        let number = |x: &str| -> Result<u32> {
+            let x = x.trim();
+            match x.parse::<u32>() {
+                Ok(v) => Ok(v),
+                // Whole numbers past the bound say so, not that the form is wrong.
+                Err(_) if !x.is_empty() && x.bytes().all(|b| b.is_ascii_digit()) => {
+                    Err(Error::Usage(format!("--shard {s:?}: {x} is over the limit of {} shards", Shard::MAX)))
+                }
+                Err(_) => Err(bad()),
+            }
+        };
+        let (k, n) = (number(k)?, number(n)?);
         if k == 0 || k > n {
             return Err(bad());
         }
         Ok(Shard { k, n })
     }
+
+    /// The most shards an input can be cut into (K and N are 32-bit in partial.json).
+    pub const MAX: u32 = u32::MAX;
 
     /// Whether data row `row` (from 1) is in this shard.
     pub fn includes(&self, row: u64) -> bool {
@@ -1115,8 +1129,10 @@ pub fn shape(survey: &Survey, lexicon: &CompiledLexicon) -> Shape {
 
 /// Version tag of partial.json.
 /// Version 2: campaign fingerprints hold 32-bit hashes, a member's id and excerpt in
-/// one string. Version 3: a run without a survey spec records its columns.
-pub const PARTIAL_FORMAT: &str = "codeframe-partial/3";
+/// one string. Version 3: a run without a survey spec records its columns. Version 4:
+/// the options record how a dictionary was read (`--dictionary-terms`,
+/// `--dictionary-duplicates`): without them, parts read two ways merged silently.
+pub const PARTIAL_FORMAT: &str = "codeframe-partial/4";
 
 /// The columns a run without a survey spec was given (`--id-column`, `--text-column`):
 /// what stands in for the spec's hash when its parts are merged.
@@ -1209,6 +1225,19 @@ pub struct PartialOptions {
     /// Parquet copies asked for (absent from partial.json files written before it existed).
     #[serde(default)]
     pub parquet: bool,
+    /// How an imported dictionary's plain terms were read (`--dictionary-terms`).
+    pub dictionary_terms: crate::lexicon::DictionaryTerms,
+    /// How a dictionary's term listed twice was read (`--dictionary-duplicates`).
+    pub dictionary_duplicates: crate::lexicon::DuplicateTerms,
+}
+
+/// An option as the flag that sets it and its value in words, for messages naming
+/// what differs between two runs.
+type Setting = (&'static str, String);
+
+/// The first option whose value differs: its flag, the value in `a` and in `b`.
+fn first_difference(a: Vec<Setting>, b: Vec<Setting>) -> Option<(&'static str, String, String)> {
+    a.into_iter().zip(b).find(|(x, y)| x.1 != y.1).map(|((flag, a), (_, b))| (flag, a, b))
 }
 
 impl PartialOptions {
@@ -1226,7 +1255,67 @@ impl PartialOptions {
             reject_duplicate_ids: o.read.reject_duplicate_ids,
             workbook_codes: o.workbook_codes,
             parquet: o.parquet,
+            dictionary_terms: o.dictionary.terms,
+            dictionary_duplicates: o.dictionary.duplicates,
         }
+    }
+
+    /// Every option that must agree across parts, as flags with their values: those
+    /// that shape the reports, then [`PartialOptions::source_settings`]. `--parquet` is
+    /// not one: Parquet copies are extra files, not other results.
+    fn settings(&self) -> Vec<Setting> {
+        // Destructured so that a field added to the record must be placed here or
+        // below, or be said to need no agreement, before this compiles.
+        let PartialOptions {
+            counts,
+            campaign_min,
+            decimals,
+            largest_remainder,
+            strict,
+            workbook_codes,
+            parquet: _,
+            ..
+        } = self;
+        let on = |yes: bool| if yes { "on" } else { "off" }.to_string();
+        let mut all = vec![
+            ("--measure", if *counts { "counts" } else { "presence" }.to_string()),
+            ("--campaign-min", campaign_min.map_or_else(|| "off (--no-campaigns)".into(), |n| n.to_string())),
+            ("--one-decimal", if *decimals == 0 { "off".into() } else { format!("on ({decimals} decimal)") }),
+            ("--largest-remainder", on(*largest_remainder)),
+            ("--strict", on(*strict)),
+            ("--workbook-codes", workbook_codes.to_string()),
+        ];
+        all.extend(self.source_settings());
+        all
+    }
+
+    /// The options of how the input and the lexicon were read, as flags with their
+    /// values: the ones `codeframe merge` also takes, and holds to the parts'.
+    fn source_settings(&self) -> Vec<Setting> {
+        let PartialOptions {
+            delimiter,
+            encoding,
+            sheet,
+            max_cell_bytes,
+            reject_duplicate_ids,
+            dictionary_terms,
+            dictionary_duplicates,
+            ..
+        } = self;
+        let delimiter = match delimiter {
+            None => "sniffed".to_string(),
+            Some(b'\t') => "tab".to_string(),
+            Some(d) => format!("{:?}", (*d as char).to_string()),
+        };
+        vec![
+            ("--delimiter", delimiter),
+            ("--encoding", encoding.as_ref().map_or_else(|| "sniffed".into(), |e| format!("{e:?}"))),
+            ("--sheet", sheet.as_ref().map_or_else(|| "the first".into(), |s| format!("{s:?}"))),
+            ("--max-cell-bytes", max_cell_bytes.to_string()),
+            ("--allow-duplicate-ids", if *reject_duplicate_ids { "off" } else { "on" }.to_string()),
+            ("--dictionary-terms", dictionary_terms.name().to_string()),
+            ("--dictionary-duplicates", dictionary_duplicates.name().to_string()),
+        ]
     }
 
     fn run_options(&self, base: &RunOptions) -> RunOptions {
@@ -1245,6 +1334,10 @@ impl PartialOptions {
             shard: None,
             partial: false,
             workbook_codes: self.workbook_codes,
+            dictionary: crate::lexicon::ImportOptions {
+                terms: self.dictionary_terms,
+                duplicates: self.dictionary_duplicates,
+            },
             ..base.clone()
         }
     }
@@ -1302,13 +1395,25 @@ fn check_part_files(dir: &Path, part: &Partial) -> Result<()> {
 /// Merges partial runs (`parts`: their output folders) into the outputs of one run
 /// over the whole input, byte for byte. Parts must be shards 1..N of one input, run
 /// with the same spec, lexicon and options; `job` supplies the spec and lexicon (their
-/// hashes must match the parts') and the output folder.
+/// hashes must match the parts'), the output folder (which may not hold the input),
+/// and in its options how the input and lexicon were read, which must be the parts'
+/// (the lexicon was compiled with its dictionary options).
 pub fn merge(job: &Job, parts: &[PathBuf]) -> Result<Outcome> {
     if parts.is_empty() {
         return Err(Error::Usage("merge needs at least one partial run folder".into()));
     }
     guard_merge_output(&job.out_dir, parts)?;
     let loaded: Vec<Partial> = parts.iter().map(|dir| read_partial(dir)).collect::<Result<_>>()?;
+    // Nor may it replace the responses the parts were coded from, as a run may not: by
+    // the path each part records (from where merge runs) and the one merge was given.
+    let recorded = loaded.iter().flat_map(|p| p.inputs.iter()).filter(|i| i.role == "responses").map(|i| &i.path);
+    let given = match &job.input {
+        InputSource::File(p) => Some(p),
+        _ => None,
+    };
+    for input in recorded.chain(given) {
+        refuse_overwriting_input(&job.out_dir, input)?;
+    }
     let first = &loaded[0];
     let mismatch = |i: usize, what: &str| {
         Error::Usage(format!(
@@ -1324,9 +1429,20 @@ pub fn merge(job: &Job, parts: &[PathBuf]) -> Result<Outcome> {
         }
         // Parquet copies are extra files, not different results: any part (or the
         // merge itself) asking for them is enough.
-        if (PartialOptions { parquet: first.options.parquet, ..p.options.clone() }) != first.options {
-            return Err(mismatch(i, "their options"));
+        if let Some((flag, a, b)) = first_difference(first.options.settings(), p.options.settings()) {
+            let (first_dir, dir) = (parts[0].display(), parts[i].display());
+            return Err(mismatch(i, &format!("their options ({flag} is {a} in {first_dir}, {b} in {dir})")));
         }
+    }
+    // How this merge reads the input and lexicon (what it was given; what it was not,
+    // the caller takes from the parts) must be how the parts did: the lexicon is
+    // compiled with these dictionary options, and the manifest records them.
+    let asked = PartialOptions::of(&job.options);
+    if let Some((flag, given, recorded)) = first_difference(asked.source_settings(), first.options.source_settings()) {
+        return Err(Error::Usage(format!(
+            "{flag} is {given} for this merge, but {recorded} in the parts ({} records it): leave {flag} out and merge takes the parts'",
+            parts[0].join("partial.json").display()
+        )));
     }
     // This run's spec and lexicon (or, without a spec, its columns) must be the ones
     // the parts were coded with.
@@ -1524,19 +1640,23 @@ fn guard_output_dir(out: &Path, input: &InputSource) -> Result<()> {
     if out.exists() && !out.is_dir() {
         return Err(Error::Usage(format!("--out {} is a file, not a folder", out.display())));
     }
-    std::fs::create_dir_all(out).map_err(|e| Error::io(out, e))?;
     if let InputSource::File(p) = input {
-        let (Ok(dir), Ok(file)) = (out.canonicalize(), p.canonicalize()) else { return Ok(()) };
-        if file.parent() == Some(dir.as_path()) {
-            let name = file.file_name().and_then(|n| n.to_str()).unwrap_or("");
-            if OUTPUT_NAMES.contains(&name) {
-                return Err(Error::Usage(format!(
-                    "--out {} would overwrite the input {}: choose another folder",
-                    out.display(),
-                    p.display()
-                )));
-            }
-        }
+        refuse_overwriting_input(out, p)?;
+    }
+    std::fs::create_dir_all(out).map_err(|e| Error::io(out, e))
+}
+
+/// Refuses an output folder that holds `input` under the name of a file a run (or a
+/// merge) writes there. A folder not there yet holds nothing to overwrite.
+fn refuse_overwriting_input(out: &Path, input: &Path) -> Result<()> {
+    let (Ok(dir), Ok(file)) = (out.canonicalize(), input.canonicalize()) else { return Ok(()) };
+    let name = file.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    if file.parent() == Some(dir.as_path()) && OUTPUT_NAMES.contains(&name) {
+        return Err(Error::Usage(format!(
+            "--out {} would overwrite the input {}: choose another folder",
+            out.display(),
+            input.display()
+        )));
     }
     Ok(())
 }
@@ -1570,6 +1690,17 @@ pub fn code_all(
     input: &InputSource,
     options: &RunOptions,
 ) -> Result<(Vec<CodedRow>, Tally, Vec<String>)> {
+    let (rows, rejects, end) = code_in_memory(survey, lexicon, input, options)?;
+    Ok((rows, end.tally, rejects))
+}
+
+/// [`code_all`] with the input's SHA-256 (in the stream's end) beside the rows.
+fn code_in_memory(
+    survey: &Survey,
+    lexicon: &CompiledLexicon,
+    input: &InputSource,
+    options: &RunOptions,
+) -> Result<(Vec<CodedRow>, Vec<String>, StreamEnd)> {
     let mut rows = Vec::new();
     let mut rejects = Vec::new();
     let end = stream(survey, lexicon, input, options, true, |r| {
@@ -1578,7 +1709,7 @@ pub fn code_all(
         rejects.extend(text.lines().map(String::from));
         Ok(())
     })?;
-    Ok((rows, end.tally, rejects))
+    Ok((rows, rejects, end))
 }
 
 /// What `validate` found and wrote.
@@ -1703,10 +1834,15 @@ pub struct DiffOutcome {
     pub movements: Vec<crate::diff::Movement>,
     /// Files written.
     pub files: Vec<PathBuf>,
+    /// Set when the previous run coded other responses (by the SHA-256 its manifest
+    /// records) or that cannot be told: what differs, also at the top of diff.md.
+    pub warning: Option<String>,
 }
 
 /// Reads a previous run's codes.csv and summary.json from `previous`, codes the input
 /// again with the job's (edited) lexicon or data, and writes diff.csv and diff.md.
+/// Other responses than the previous run's (edited data) are diffed too, with a warning
+/// naming both: its gains and losses are then not only what the lexicon changed.
 pub fn diff(job: &Job, previous: &Path) -> Result<DiffOutcome> {
     use std::collections::BTreeMap;
 
@@ -1741,7 +1877,8 @@ pub fn diff(job: &Job, previous: &Path) -> Result<DiffOutcome> {
             ));
         }
     }
-    let (rows, tally, _) = code_all(job.survey, job.lexicon, &job.input, &job.options)?;
+    let (rows, _, end) = code_in_memory(job.survey, job.lexicon, &job.input, &job.options)?;
+    let (tally, warning) = (end.tally, other_responses(previous, &job.input, &end.sha256));
     let mut after: BTreeMap<CodeKey, Evidence> = BTreeMap::new();
     let mut texts: BTreeMap<(String, String), String> = BTreeMap::new();
     for row in &rows {
@@ -1780,7 +1917,7 @@ pub fn diff(job: &Job, previous: &Path) -> Result<DiffOutcome> {
             &(|w: &mut dyn Write| report::diff::write_csv(&changes, &answer, w))
                 as &dyn Fn(&mut dyn Write) -> std::io::Result<()>,
         ),
-        ("diff.md", &|w: &mut dyn Write| report::diff::write_markdown(&movements, &changes, w)),
+        ("diff.md", &|w: &mut dyn Write| report::diff::write_markdown(&movements, &changes, warning.as_deref(), w)),
     ] {
         let path = out.join(name);
         let mut file = AtomicFile::create(&path)?;
@@ -1788,12 +1925,70 @@ pub fn diff(job: &Job, previous: &Path) -> Result<DiffOutcome> {
         file.commit()?;
         files.push(path);
     }
-    Ok(DiffOutcome { changes, movements, files })
+    Ok(DiffOutcome { changes, movements, files, warning })
+}
+
+/// Whether the run in `previous` coded other responses than `input` (SHA-256
+/// `sha256`), by the responses its manifest.json records: what differs, or why it
+/// cannot be told; `None` when they are the same bytes.
+fn other_responses(previous: &Path, input: &InputSource, sha256: &str) -> Option<String> {
+    #[derive(serde::Deserialize)]
+    struct Recorded {
+        inputs: Vec<ManifestInput>,
+    }
+    let path = previous.join("manifest.json");
+    let unchecked = |why: String| {
+        Some(format!(
+            "{}: {why}, so whether {} coded these responses is not checked",
+            path.display(),
+            previous.display()
+        ))
+    };
+    let text = match std::fs::read(&path) {
+        Ok(text) => text,
+        Err(e) => return unchecked(format!("cannot be read ({e})")),
+    };
+    let recorded = match serde_json::from_slice::<Recorded>(&text) {
+        Ok(r) => r.inputs.into_iter().find(|i| i.role == "responses"),
+        Err(e) => return unchecked(format!("not a run's manifest ({e})")),
+    };
+    let Some(recorded) = recorded else { return unchecked("it records no responses".into()) };
+    (recorded.sha256 != sha256).then(|| {
+        format!(
+            "{} coded other responses: its manifest records {} (SHA-256 {}), this diff codes {} (SHA-256 {}); \
+             codes gained and lost include rows added, removed or edited, not only what the lexicon changed",
+            previous.display(),
+            recorded.path.display(),
+            recorded.sha256,
+            input.name().display(),
+            sha256
+        )
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `--shard` values: K/N within bounds, or a message stating the real limit.
+    #[test]
+    fn shard_values_are_parsed_or_refused_with_the_limit() {
+        let ok = |s: &str, k: u32, n: u32| assert_eq!(Shard::parse(s).unwrap(), Shard { k, n }, "{s}");
+        ok("1/1", 1, 1);
+        ok(" 2 / 3 ", 2, 3);
+        ok("4294967295/4294967295", u32::MAX, u32::MAX);
+        let refused = |s: &str, expected: &str| {
+            let err = Shard::parse(s).unwrap_err().to_string();
+            assert!(err.contains(expected), "{s}: {err}");
+        };
+        let form = "--shard must be K/N with 1 <= K <= N <= 4294967295";
+        for s in ["", "1", "0/2", "3/2", "a/2", "1/-2", "/2", "1/"] {
+            refused(s, form);
+        }
+        refused("1/1000000000000", "1000000000000 is over the limit of 4294967295 shards");
+        refused("1/4294967296", "4294967296 is over the limit of 4294967295 shards");
+        refused("99999999999999999999999/2", "is over the limit");
+    }
 
     /// The output-folder guard knows every file a run can write.
     #[test]

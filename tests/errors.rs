@@ -172,6 +172,31 @@ fn refuses_to_overwrite_an_input() {
     assert!(err.contains("would overwrite the input"), "{err}");
 }
 
+/// Merge refuses an `--out` that would replace the responses its parts were coded
+/// from, as run does: it refused only an `--out` that was one of the parts, and
+/// replaced data/codes.csv with the merged codes.
+#[test]
+fn merge_refuses_to_overwrite_the_input() {
+    let dir = fixture();
+    let responses = "id,why\n1,the cost\n2,police\n";
+    dir.write("data/codes.csv", responses);
+    let run =
+        ["run", "--input", "data/codes.csv", "--id-column", "id", "--text-column", "why", "--lexicon", "lex.toml"];
+    let err = dir.fails(&[&run[..], &["--out", "data"]].concat(), 2);
+    assert!(err.contains("--out data would overwrite the input data/codes.csv"), "{err}");
+    for k in 1..=2 {
+        let (shard, out) = (format!("{k}/2"), format!("p{k}"));
+        dir.ok(&[&run[..], &["--shard", &shard, "--out", &out, "-q"]].concat());
+    }
+    for out in ["data", "./data/", "p1/../data"] {
+        let err = dir.fails(&["merge", "p1", "p2", "--out", out], 2);
+        assert!(err.contains(&format!("--out {out} would overwrite the input data/codes.csv")), "{err}");
+    }
+    assert_eq!(dir.read("data/codes.csv"), responses);
+    assert_eq!(std::fs::read_dir(dir.join("data")).unwrap().count(), 1, "nothing else is written there");
+    dir.ok(&["merge", "p1", "p2", "--out", "merged", "-q"]);
+}
+
 /// A partial run from another version of codeframe is refused by its format tag, with
 /// what to do, not with a missing field; a file that is not a partial run says so.
 #[test]

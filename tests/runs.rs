@@ -347,6 +347,96 @@ fn merge_refuses_a_partial_json_whose_counts_do_not_hold() {
     assert!(err.contains("--out p1 is the part p1"), "{err}");
 }
 
+/// The files in `dir`, by name, with their bytes.
+fn files(dir: &Workdir, folder: &str) -> Vec<(String, Vec<u8>)> {
+    let mut all: Vec<(String, Vec<u8>)> = std::fs::read_dir(dir.join(folder))
+        .unwrap()
+        .map(|e| {
+            let e = e.unwrap();
+            (e.file_name().to_string_lossy().into_owned(), std::fs::read(e.path()).unwrap())
+        })
+        .collect();
+    all.sort();
+    all
+}
+
+/// A LIWC dictionary whose one term is a word (`cost`) or, as a stem, matches `costs`;
+/// `hurt` is listed under two categories (both with `union`, the last with `last-line`).
+const DIC: &str = "%\n1\tmoney\n2\tharm\n%\ncost\t1\nhurt\t1\nhurt\t2\n";
+
+/// Shards read with other `--dictionary-terms` or `--dictionary-duplicates` merged
+/// silently (money in 2 of 4 answers, where a whole run gives 0 or 4): partial.json did
+/// not record them. They are refused like any other option, naming it and both values.
+#[test]
+fn merge_refuses_parts_read_with_other_dictionary_options() {
+    let dir = Workdir::new();
+    dir.write("d.dic", DIC);
+    dir.write("r.csv", "id,t\n1,the costs\n2,it hurt\n3,the costs\n4,it hurt\n");
+    let shard = |k: u32, out: &str, extra: &[&str]| {
+        let shard = format!("{k}/2");
+        dir.ok(&ad_hoc("r.csv", "t", "d.dic", out, &[&["--shard", &shard, "-q"][..], extra].concat()));
+    };
+    shard(1, "p1", &[]);
+    shard(2, "stems", &["--dictionary-terms", "stems"]);
+    shard(2, "last", &["--dictionary-duplicates", "last-line"]);
+    let err = dir.fails(&["merge", "p1", "stems", "--out", "m"], 2);
+    assert!(
+        err.contains("p1 and stems differ in their options (--dictionary-terms is words in p1, stems in stems)"),
+        "{err}"
+    );
+    let err = dir.fails(&["merge", "p1", "last", "--out", "m"], 2);
+    assert!(
+        err.contains("p1 and last differ in their options (--dictionary-duplicates is union in p1, last-line in last)"),
+        "{err}"
+    );
+    assert!(!dir.join("m").exists(), "nothing is written");
+    // Other options are named the same way.
+    shard(2, "strict", &["--strict"]);
+    let err = dir.fails(&["merge", "p1", "strict", "--out", "m"], 2);
+    assert!(err.contains("differ in their options (--strict is off in p1, on in strict)"), "{err}");
+}
+
+/// Merge reads the lexicon and writes the manifest with the dictionary options the
+/// parts record: it used to read the lexicon and record `"dictionary_terms": "words"`
+/// whatever the parts were run with. Every file equals a whole run's, and a flag given
+/// to merge that is not the parts' is refused, as is any reading flag.
+#[test]
+fn merge_takes_the_dictionary_options_from_the_parts() {
+    let dir = Workdir::new();
+    dir.write("d.dic", DIC);
+    dir.write("r.csv", "id,t\n1,the costs\n2,it hurt\n3,the costs\n4,it hurt\n5,the cost\n");
+    let read = ["--dictionary-terms", "stems", "--dictionary-duplicates", "last-line", "-q"];
+    dir.ok(&ad_hoc("r.csv", "t", "d.dic", "whole", &read));
+    for k in 1..=2 {
+        let shard = format!("{k}/2");
+        dir.ok(&ad_hoc("r.csv", "t", "d.dic", &format!("p{k}"), &[&read[..], &["--shard", &shard]].concat()));
+    }
+    assert!(dir.read("p1/partial.json").contains(r#""dictionary_terms":"stems","dictionary_duplicates":"last-line""#));
+    dir.ok(&["merge", "p1", "p2", "--out", "merged"]);
+    dir.ok(&["merge", "p1", "p2", "--out", "named", "--dictionary-terms", "stems"]);
+    let whole = files(&dir, "whole");
+    assert_eq!(whole.len(), 12, "{:?}", whole.iter().map(|f| &f.0).collect::<Vec<_>>());
+    assert!(dir.read("whole/codes.csv").contains("1,t,money,"), "stems match `costs`");
+    for merged in ["merged", "named"] {
+        for ((name, a), (other, b)) in whole.iter().zip(files(&dir, merged)) {
+            assert_eq!(name, &other);
+            assert!(a == &b, "{merged}/{name} differs from the whole run's");
+        }
+    }
+    let refused = [
+        (&["--dictionary-terms", "words"][..], "--dictionary-terms is words for this merge, but stems in the parts"),
+        (&["--dictionary-duplicates", "union"], "--dictionary-duplicates is union for this merge, but last-line"),
+        (&["--max-cell-bytes", "10"], "--max-cell-bytes is 10 for this merge, but 16777216 in the parts"),
+        (&["--allow-duplicate-ids"], "--allow-duplicate-ids is on for this merge, but off in the parts"),
+        (&["--delimiter", ";"], r#"--delimiter is ";" for this merge, but sniffed in the parts"#),
+    ];
+    for (flags, expected) in refused {
+        let err = dir.fails(&[&["merge", "p1", "p2", "--out", "wrong"][..], flags].concat(), 2);
+        assert!(err.contains(expected) && err.contains("p1/partial.json records it"), "{flags:?}: {err}");
+        assert!(!dir.join("wrong").exists(), "{flags:?}: nothing is written");
+    }
+}
+
 /// Under `--strict`, a shard whose rows were rejected fails as a whole run does, with
 /// its outputs written; so does the merge of its parts.
 #[test]
@@ -470,6 +560,16 @@ fn quiet_silences_every_summary_line() {
     assert_eq!(stderr(&["--shard", "1/2", "--out", "p3", "--quiet"], b""), "");
     assert!(stderr(&["--codes-only"], b"").contains("2 rows read, 2 coded, 0 rejected"));
     assert_eq!(stderr(&["--codes-only", "-q"], b""), "");
+    // merge takes -q as run does (scripts pass it to both), and prints nothing with it.
+    stderr(&["--shard", "2/2", "--out", "p4", "-q"], b"");
+    let merge = |quiet: &[&str]| dir.run(&[&["merge", "p3", "p4", "--out", "m"][..], quiet].concat());
+    let loud = merge(&[]);
+    assert!(String::from_utf8_lossy(&loud.stdout).contains("merged 2 parts: 2 respondents coded"));
+    assert!(String::from_utf8_lossy(&loud.stderr).contains("wrote 12 files to m"));
+    for quiet in ["-q", "--quiet"] {
+        let out = merge(&[quiet]);
+        assert!(out.status.success() && out.stdout.is_empty() && out.stderr.is_empty(), "{quiet}: {out:?}");
+    }
     // Rejected rows are the filter's reject report: listed even under -q.
     dir.write("bad.csv", "id,why\n1,the cost\n1,again\n");
     let mut quiet = base.to_vec();

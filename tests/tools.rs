@@ -163,6 +163,40 @@ fn diff_shows_what_a_lexicon_edit_changed() {
     assert!(dir.read("d/diff.md").contains("| why | `cost` | 2 of 5 (40.0%) | 4 of 5 (80.0%) | +2 (+40.0 points) |"));
 }
 
+/// `diff --previous` against a run over other responses reported their codes as lost
+/// and exited 0, with nothing to say the data differed. Edited data is one thing diff
+/// is for, so it goes on, but warns on stderr and atop diff.md, naming both files and
+/// their SHA-256; the same responses (or a folder without a manifest) say so too.
+#[test]
+fn diff_warns_when_the_previous_run_coded_other_responses() {
+    let dir = fixture();
+    let other = "id,why\nA1,the cost\nA2,the cost\n";
+    dir.write("other.csv", other);
+    dir.ok(&ad_hoc("other.csv", "why", "lex.toml", "prev", &["-q"]));
+    let out = dir.run(&with(&["diff"], &["--previous", "prev", "--out", "d"]));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    let sha = |text: &str| codeframe::input::csv::sha256_hex(text.as_bytes());
+    let expected = format!(
+        "prev coded other responses: its manifest records other.csv (SHA-256 {}), this diff codes r.csv (SHA-256 {})",
+        sha(other),
+        sha(RESPONSES)
+    );
+    assert!(stderr.contains(&format!("codeframe: warning: {expected}")), "{stderr}");
+    assert!(dir.read("d/diff.md").contains(&format!("> **Warning:** {expected}")), "{}", dir.read("d/diff.md"));
+    // The same responses: no warning.
+    dir.ok(&with(&["run"], &["--out", "same", "-q"]));
+    let out = dir.run(&with(&["diff"], &["--previous", "same", "--out", "d2"]));
+    assert!(out.status.success() && !String::from_utf8_lossy(&out.stderr).contains("warning"), "{out:?}");
+    assert!(!dir.read("d2/diff.md").contains("Warning"));
+    // A previous folder without its manifest cannot be checked, and says so.
+    std::fs::remove_file(dir.join("same/manifest.json")).unwrap();
+    let out = dir.run(&with(&["diff"], &["--previous", "same", "--out", "d3"]));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success() && stderr.contains("same/manifest.json: cannot be read"), "{stderr}");
+    assert!(stderr.contains("whether same coded these responses is not checked"), "{stderr}");
+}
+
 #[test]
 fn lexicon_check_reads_a_corpus_as_a_run_reads_responses() {
     let dir = fixture();

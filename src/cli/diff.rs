@@ -36,6 +36,9 @@ pub fn execute(args: &DiffArgs) -> Result<()> {
         config_files: loaded.config_files,
     };
     let d = pipeline::diff(&job, &args.previous)?;
+    if let Some(w) = &d.warning {
+        eprintln!("codeframe: warning: {w}");
+    }
     let gained = d.changes.iter().filter(|c| c.change == Change::Gained).count();
     outln!("{} codes gained, {} lost", gained, d.changes.len() - gained)?;
     for m in &d.movements {

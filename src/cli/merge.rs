@@ -6,6 +6,7 @@ use clap::Args;
 
 use super::SourceArgs;
 use codeframe::error::{Error, Result};
+use codeframe::lexicon::ImportOptions;
 use codeframe::pipeline::{self, Job};
 
 /// Flags of `codeframe merge`.
@@ -22,10 +23,14 @@ pub struct MergeArgs {
     #[arg(long)]
     pub parquet: bool,
     /// The survey spec (or id and text columns) and lexicon the parts were coded with,
-    /// checked against what they record. What is not given is taken from the first
-    /// part's record.
+    /// and how the input and lexicon were read, checked against what they record. What
+    /// is not given is taken from the first part's record.
     #[command(flatten)]
     pub source: SourceArgs,
+    /// No summary on the terminal (`merged N parts: ...`, `wrote N files`); errors
+    /// and warnings still print.
+    #[arg(long, short)]
+    pub quiet: bool,
 }
 
 /// Runs `codeframe merge`.
@@ -42,6 +47,9 @@ pub fn execute(args: &MergeArgs) -> Result<()> {
         config_files: loaded.config_files,
     };
     let outcome = pipeline::merge(&job, &args.parts)?;
+    if args.quiet {
+        return Ok(());
+    }
     let parts = args.parts.len();
     outln!(
         "merged {parts} part{}: {} respondents coded ({} rows read, {} rejected)",
@@ -54,9 +62,10 @@ pub fn execute(args: &MergeArgs) -> Result<()> {
     Ok(())
 }
 
-/// The flags that name the spec and lexicon: as given, and for each not given, what
-/// the first part records (a spec file or, without one, the id and text columns; a
-/// lexicon file). Each part's hashes are then checked against what is loaded.
+/// The flags that name the spec and lexicon and say how they and the input were read:
+/// as given, and for each not given, what the first part records (a spec file or,
+/// without one, the id and text columns; a lexicon file; the reading options). Each
+/// part's hashes and options are then checked against what is loaded.
 fn source(args: &MergeArgs) -> Result<SourceArgs> {
     let mut source = args.source.clone();
     let Some(first) = args.parts.first() else {
@@ -93,5 +102,14 @@ fn source(args: &MergeArgs) -> Result<SourceArgs> {
     if source.lexicon.is_none() {
         source.lexicon = file("lexicon", "--lexicon")?;
     }
+    let recorded = &part.options;
+    source
+        .import
+        .or_recorded(&ImportOptions { terms: recorded.dictionary_terms, duplicates: recorded.dictionary_duplicates });
+    source.delimiter = source.delimiter.take().or_else(|| recorded.delimiter.map(|d| char::from(d).to_string()));
+    source.encoding = source.encoding.take().or_else(|| recorded.encoding.clone());
+    source.sheet = source.sheet.take().or_else(|| recorded.sheet.clone());
+    source.max_cell_bytes.get_or_insert(recorded.max_cell_bytes);
+    source.allow_duplicate_ids |= !recorded.reject_duplicate_ids;
     Ok(source)
 }

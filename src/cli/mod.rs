@@ -76,15 +76,15 @@ pub enum Command {
 #[derive(Debug, Args, Clone, Default)]
 pub struct ImportArgs {
     /// What a plain term of an imported dictionary is: `words` (matched as written,
-    /// never stemmed: what LIWC, WordStat and quanteda mean) or `stems` (a Snowball
-    /// stem, matching the words that stem to it: for dictionaries of stems).
-    #[arg(long, value_enum, default_value_t = TermsArg::Words)]
-    pub dictionary_terms: TermsArg,
+    /// never stemmed: what LIWC, WordStat and quanteda mean; the default) or `stems` (a
+    /// Snowball stem, matching the words that stem to it: for dictionaries of stems).
+    #[arg(long, value_enum)]
+    pub dictionary_terms: Option<TermsArg>,
     /// A LIWC term listed on several lines (or `.dicx` rows) belongs to the categories
-    /// of all of them (`union`) or of its last line only (`last-line`, as LIWC's own
-    /// software reads it).
-    #[arg(long, value_enum, default_value_t = DuplicatesArg::Union)]
-    pub dictionary_duplicates: DuplicatesArg,
+    /// of all of them (`union`, the default) or of its last line only (`last-line`, as
+    /// LIWC's own software reads it).
+    #[arg(long, value_enum)]
+    pub dictionary_duplicates: Option<DuplicatesArg>,
 }
 
 /// `--dictionary-terms`.
@@ -108,18 +108,31 @@ pub enum DuplicatesArg {
 }
 
 impl ImportArgs {
-    /// The library's options.
+    /// The library's options (the defaults for flags not given).
     pub fn options(&self) -> ImportOptions {
         ImportOptions {
-            terms: match self.dictionary_terms {
+            terms: match self.dictionary_terms.unwrap_or_default() {
                 TermsArg::Words => DictionaryTerms::Words,
                 TermsArg::Stems => DictionaryTerms::Stems,
             },
-            duplicates: match self.dictionary_duplicates {
+            duplicates: match self.dictionary_duplicates.unwrap_or_default() {
                 DuplicatesArg::Union => DuplicateTerms::Union,
                 DuplicatesArg::LastLine => DuplicateTerms::LastLine,
             },
         }
+    }
+
+    /// Takes each option not given from `recorded` (how a partial run read its
+    /// dictionary), so `merge` reads the lexicon as its parts did.
+    pub fn or_recorded(&mut self, recorded: &ImportOptions) {
+        self.dictionary_terms.get_or_insert(match recorded.terms {
+            DictionaryTerms::Words => TermsArg::Words,
+            DictionaryTerms::Stems => TermsArg::Stems,
+        });
+        self.dictionary_duplicates.get_or_insert(match recorded.duplicates {
+            DuplicateTerms::Union => DuplicatesArg::Union,
+            DuplicateTerms::LastLine => DuplicatesArg::LastLine,
+        });
     }
 
     /// Reads a lexicon file (any format) with these options; the bundled demo
@@ -167,9 +180,9 @@ pub struct SourceArgs {
     /// Spreadsheet sheet to read, by name or 1-based number. Default: the first.
     #[arg(long)]
     pub sheet: Option<String>,
-    /// Reject rows with a cell larger than this many bytes.
-    #[arg(long, default_value_t = codeframe::input::DEFAULT_MAX_CELL_BYTES)]
-    pub max_cell_bytes: usize,
+    /// Reject rows with a cell larger than this many bytes (default 16777216: 16 MiB).
+    #[arg(long)]
+    pub max_cell_bytes: Option<usize>,
     /// Keep rows whose respondent id was seen before (default: reject them).
     #[arg(long)]
     pub allow_duplicate_ids: bool,
@@ -273,7 +286,8 @@ impl SourceArgs {
     }
 
     /// [`SourceArgs::load`] for a command that reads no responses (`merge`): when
-    /// none are named, `input` is standard input, which it never reads.
+    /// none are named, `input` is standard input, which it never reads, and the spec's
+    /// reading hints are not applied (the read options are the flags given).
     pub fn load_config(&self) -> Result<Loaded> {
         self.load_with(false)
     }
@@ -339,15 +353,16 @@ impl SourceArgs {
                 return Err(Error::Usage("no responses: give --input or name `responses` in the survey spec".into()));
             }
         };
-        // The spec's reading hints describe its own `responses`, not another --input.
-        let hints = if self.input.is_none() { survey.read.clone() } else { Default::default() };
+        // The spec's reading hints describe its own `responses`, not another --input,
+        // and nothing when no responses are read.
+        let hints = if self.input.is_none() && responses_needed { survey.read.clone() } else { Default::default() };
         let options = RunOptions {
             threads: self.threads,
             read: ReadOptions {
                 delimiter: self.delimiter.as_deref().or(hints.delimiter.as_deref()).map(delimiter).transpose()?,
                 encoding: self.encoding.clone().or_else(|| hints.encoding.clone()),
                 sheet: self.sheet.clone().or_else(|| hints.sheet.clone()),
-                max_cell_bytes: self.max_cell_bytes,
+                max_cell_bytes: self.max_cell_bytes.unwrap_or(codeframe::input::DEFAULT_MAX_CELL_BYTES),
                 reject_duplicate_ids: !self.allow_duplicate_ids,
             },
             dictionary: self.import.options(),

@@ -216,7 +216,10 @@ impl std::fmt::Display for Warning {
 }
 
 /// How the plain (non-wildcard) terms of an imported dictionary match.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+///
+/// Serialised (by its [`name`](DictionaryTerms::name)) only in a partial run's record.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
 pub enum DictionaryTerms {
     /// Each term is a word, matched on its normalised form and never stemmed (what
     /// LIWC, WordStat and quanteda mean).
@@ -228,7 +231,10 @@ pub enum DictionaryTerms {
 }
 
 /// What a LIWC term listed on several lines (or `.dicx` rows) belongs to.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+///
+/// Serialised (by its [`name`](DuplicateTerms::name)) only in a partial run's record.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
 pub enum DuplicateTerms {
     /// The categories of all its lines (what the file says, read generously).
     #[default]

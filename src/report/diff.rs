@@ -25,12 +25,21 @@ pub fn write_csv(changes: &[Changed], answer: &dyn Fn(&str, &str) -> String, out
     w.flush()
 }
 
-/// Writes diff.md.
-pub fn write_markdown(movements: &[Movement], changes: &[Changed], out: &mut dyn Write) -> io::Result<()> {
+/// Writes diff.md; a `warning` (the previous run coded other responses) comes first.
+pub fn write_markdown(
+    movements: &[Movement],
+    changes: &[Changed],
+    warning: Option<&str>,
+    out: &mut dyn Write,
+) -> io::Result<()> {
     let r = Rounding::ONE_DECIMAL;
     let gained = changes.iter().filter(|c| c.change == Change::Gained).count();
     writeln!(out, "# What changed")?;
     writeln!(out)?;
+    if let Some(w) = warning {
+        writeln!(out, "> **Warning:** {w}.")?;
+        writeln!(out)?;
+    }
     writeln!(out, "{} codes gained and {} lost.", gained, changes.len() - gained)?;
     writeln!(out)?;
     writeln!(out, "| Question | Theme | Before | After | Change |")?;
