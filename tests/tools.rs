@@ -117,6 +117,28 @@ fn validate_counts_unusable_gold_rows_by_reason() {
     assert!(String::from_utf8_lossy(&out.stdout).contains("(TP 1 FP 0 FN 0)"));
 }
 
+/// `validate | true` panicked ("failed printing to stdout: Broken pipe", exit 101),
+/// and so did `validate > /dev/full` (adversarial testing): a closed pipe exits 0, a
+/// full disk 3, and a failed check still exits 1 whatever became of standard output.
+#[test]
+fn validate_survives_a_closed_or_full_stdout() {
+    let dir = fixture();
+    let args = with(&["validate"], &["--gold", "gold.csv", "--out", "v"]);
+    let out = dir.run_with_stdout(&args, None);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+    let failing = with(&["validate"], &["--gold", "gold.csv", "--out", "v", "--min-f1", "0.99"]);
+    let out = dir.run_with_stdout(&failing, None);
+    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    if let Ok(full) = std::fs::OpenOptions::new().write(true).open("/dev/full") {
+        let out = dir.run_with_stdout(&args, Some(full));
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(3), "{err}");
+        assert!(err.contains("<stdout>: No space left on device"), "{err}");
+    }
+}
+
 #[test]
 fn explain_marks_matches_and_vetoes() {
     let dir = fixture();

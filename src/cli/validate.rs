@@ -9,6 +9,7 @@ use codeframe::demo;
 use codeframe::error::{Error, Result};
 use codeframe::input::InputSource;
 use codeframe::pipeline::{self, Job};
+use codeframe::validate::Agreement;
 
 /// Flags of `codeframe validate`.
 #[derive(Debug, Args)]
@@ -51,29 +52,9 @@ pub fn execute(args: &ValidateArgs) -> Result<()> {
         eprintln!("warning: {}: {w}", gold.name().display());
     }
     let a = &v.agreement;
-    let micro = a.micro();
-    let f = |x: Option<f64>| x.map_or("-".to_string(), |v| format!("{v:.3}"));
-    println!(
-        "{} question-theme rows, {} decisions: micro P {} R {} F1 {} kappa {}; macro F1 {}",
-        a.rows.len(),
-        micro.n(),
-        f(micro.precision()),
-        f(micro.recall()),
-        f(micro.f1()),
-        f(micro.kappa()),
-        f(a.macro_f1())
-    );
-    for ((q, t), c) in &a.rows {
-        outln!(
-            "  {q:<8} {t:<32} P {} R {} F1 {}  (TP {} FP {} FN {})",
-            f(c.precision()),
-            f(c.recall()),
-            f(c.f1()),
-            c.tp,
-            c.fp,
-            c.fn_
-        )?;
-    }
+    // Written before the checks are judged, and failed checks take precedence over a
+    // failed write: `validate --min-f1 0.8 | head -1` must not exit 0 on a closed pipe.
+    let printed = print_agreement(a);
     eprintln!("wrote {}", v.files.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", "));
     let mut failures = Vec::new();
     if let (Some(min), Some(m)) = (args.min_macro_f1, a.macro_f1())
@@ -88,5 +69,33 @@ pub fn execute(args: &ValidateArgs) -> Result<()> {
             }
         }
     }
-    if failures.is_empty() { Ok(()) } else { Err(Error::Check(failures.join("; "))) }
+    if failures.is_empty() { printed } else { Err(Error::Check(failures.join("; "))) }
+}
+
+/// Prints the averages, then a line per question and theme, to standard output.
+fn print_agreement(a: &Agreement) -> Result<()> {
+    let micro = a.micro();
+    let f = |x: Option<f64>| x.map_or("-".to_string(), |v| format!("{v:.3}"));
+    outln!(
+        "{} question-theme rows, {} decisions: micro P {} R {} F1 {} kappa {}; macro F1 {}",
+        a.rows.len(),
+        micro.n(),
+        f(micro.precision()),
+        f(micro.recall()),
+        f(micro.f1()),
+        f(micro.kappa()),
+        f(a.macro_f1())
+    )?;
+    for ((q, t), c) in &a.rows {
+        outln!(
+            "  {q:<8} {t:<32} P {} R {} F1 {}  (TP {} FP {} FN {})",
+            f(c.precision()),
+            f(c.recall()),
+            f(c.f1()),
+            c.tp,
+            c.fp,
+            c.fn_
+        )?;
+    }
+    Ok(())
 }
