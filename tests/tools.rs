@@ -139,6 +139,20 @@ fn validate_survives_a_closed_or_full_stdout() {
     }
 }
 
+/// `--min-f1 NaN` was accepted and passed every check, since nothing is below NaN
+/// (adversarial testing): a bar must be a number from 0 to 1.
+#[test]
+fn validate_refuses_a_bar_that_is_not_from_0_to_1() {
+    let dir = fixture();
+    for bar in ["--min-f1=NaN", "--min-macro-f1=nan", "--min-f1=inf", "--min-f1=1.5", "--min-macro-f1=-0.1", "--min-f1="] {
+        let err = dir.fails(&with(&["validate"], &["--gold", "gold.csv", "--out", "v", bar]), 2);
+        assert!(err.contains("not a number from 0 to 1"), "{bar}: {err}");
+    }
+    assert!(!dir.join("v").exists(), "refused before anything is written");
+    let err = dir.fails(&["lexicon", "check", "lex.toml", "--max-share", "NaN"], 2);
+    assert!(err.contains("not a number from 0 to 1"), "{err}");
+}
+
 #[test]
 fn explain_marks_matches_and_vetoes() {
     let dir = fixture();

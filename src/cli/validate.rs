@@ -23,11 +23,11 @@ pub struct ValidateArgs {
     /// Output folder for validation.csv, validation.md and disagreements.csv.
     #[arg(long, default_value = "out")]
     pub out: PathBuf,
-    /// Exit 1 unless macro-averaged F1 is at least this.
-    #[arg(long)]
+    /// Exit 1 unless macro-averaged F1 is at least this (from 0 to 1).
+    #[arg(long, value_parser = super::share)]
     pub min_macro_f1: Option<f64>,
-    /// Exit 1 unless every question-theme F1 is at least this.
-    #[arg(long)]
+    /// Exit 1 unless every question-theme F1 is at least this (from 0 to 1).
+    #[arg(long, value_parser = super::share)]
     pub min_f1: Option<f64>,
 }
 
