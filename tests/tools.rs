@@ -117,6 +117,34 @@ fn validate_counts_unusable_gold_rows_by_reason() {
     assert!(String::from_utf8_lossy(&out.stdout).contains("(TP 1 FP 0 FN 0)"));
 }
 
+/// A gold file was read by a CSV reader of its own, without the sniffing responses
+/// get: Windows-1252 and UTF-16 failed "CSV parse error: ... invalid utf-8", and a
+/// `;`-delimited file had `no column "respondent_id"` (adversarial testing).
+#[test]
+fn validate_reads_gold_in_any_encoding_and_delimiter() {
+    let dir = fixture();
+    dir.write("r.csv", "id,why\nJos\u{e9},the cost is high\n");
+    let utf16: Vec<u8> = [0xFF, 0xFE]
+        .into_iter()
+        .chain("respondent_id,question,theme\r\nJos\u{e9},why,cost\r\n".encode_utf16().flat_map(u16::to_le_bytes))
+        .collect();
+    for (name, bytes) in [
+        ("cp1252.csv", b"respondent_id,question,theme\nJos\xe9,why,cost\n".to_vec()),
+        ("utf16.csv", utf16),
+        ("semicolon.csv", "respondent_id;question;theme\nJos\u{e9};why;cost\n".into()),
+    ] {
+        dir.write(name, bytes);
+        let out = dir.ok(&with(&["validate"], &["--gold", name, "--out", "v"]));
+        assert!(
+            out.contains("cost                             P 1.000 R 1.000 F1 1.000  (TP 1 FP 0 FN 0)"),
+            "{name}: {out}"
+        );
+    }
+    dir.write("bad.csv", b"respondent_id,question,theme\nJos\xc3\xa9,why,cost\nJos\xc3\xa9,why,p\xf6lice\n");
+    let err = dir.fails(&with(&["validate"], &["--gold", "bad.csv", "--out", "v"]), 2);
+    assert!(err.contains("bad.csv:3 (column \"theme\"): cell is not valid UTF-8"), "{err}");
+}
+
 /// `validate | true` panicked ("failed printing to stdout: Broken pipe", exit 101),
 /// and so did `validate > /dev/full` (adversarial testing): a closed pipe exits 0, a
 /// full disk 3, and a failed check still exits 1 whatever became of standard output.
@@ -144,7 +172,9 @@ fn validate_survives_a_closed_or_full_stdout() {
 #[test]
 fn validate_refuses_a_bar_that_is_not_from_0_to_1() {
     let dir = fixture();
-    for bar in ["--min-f1=NaN", "--min-macro-f1=nan", "--min-f1=inf", "--min-f1=1.5", "--min-macro-f1=-0.1", "--min-f1="] {
+    for bar in
+        ["--min-f1=NaN", "--min-macro-f1=nan", "--min-f1=inf", "--min-f1=1.5", "--min-macro-f1=-0.1", "--min-f1="]
+    {
         let err = dir.fails(&with(&["validate"], &["--gold", "gold.csv", "--out", "v", bar]), 2);
         assert!(err.contains("not a number from 0 to 1"), "{bar}: {err}");
     }

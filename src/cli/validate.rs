@@ -17,7 +17,8 @@ pub struct ValidateArgs {
     /// Survey, lexicon and responses.
     #[command(flatten)]
     pub source: SourceArgs,
-    /// Human codes: CSV with respondent_id, question, theme (default with the demo: its gold.csv).
+    /// Human codes: respondent_id, question, theme, read as responses are (CSV in any
+    /// encoding or delimiter, a workbook, JSON Lines); default with the demo: its gold.csv.
     #[arg(long)]
     pub gold: Option<PathBuf>,
     /// Output folder for validation.csv, validation.md and disagreements.csv.
