@@ -291,6 +291,7 @@ impl<'a> Coder<'a> {
             counts: codes::buffer_writer(),
             rejects: codes::buffer_writer(),
             rows: Vec::new(),
+            rejected: Vec::new(),
             extras: Extras::default(),
             rows_read: chunk.rows.len() as u64,
             bytes: chunk.bytes,
@@ -308,6 +309,9 @@ impl<'a> Coder<'a> {
                     out.tally.add_reject();
                     // Writing to a Vec cannot fail.
                     let _ = codes::write_reject(&mut out.rejects, &reject);
+                    if keep {
+                        out.rejected.push(reject);
+                    }
                 }
             }
         }
@@ -723,6 +727,8 @@ pub struct ChunkResult {
     pub rejects: csv::Writer<Vec<u8>>,
     /// Its coded rows, if asked for.
     pub rows: Vec<CodedRow>,
+    /// Its rejected rows, if the coded rows were asked for.
+    pub rejected: Vec<Reject>,
     /// Examples, uncoded answers, fingerprints.
     pub extras: Extras,
     /// Rows read.
@@ -1563,19 +1569,19 @@ pub const OUTPUT_NAMES: &[&str] = &[
 ];
 
 /// Codes a whole (small) input in memory and returns every coded row in order,
-/// with the merged tally. For tools that need the rows (validate, explain, diff).
+/// with the merged tally and the rejected rows (what a run writes to rejects.csv).
+/// For tools that need the rows (validate, explain, diff).
 pub fn code_all(
     survey: &Survey,
     lexicon: &CompiledLexicon,
     input: &InputSource,
     options: &RunOptions,
-) -> Result<(Vec<CodedRow>, Tally, Vec<String>)> {
+) -> Result<(Vec<CodedRow>, Tally, Vec<Reject>)> {
     let mut rows = Vec::new();
     let mut rejects = Vec::new();
     let end = stream(survey, lexicon, input, options, true, |r| {
         rows.extend(std::mem::take(&mut r.rows));
-        let text = String::from_utf8_lossy(r.rejects.get_ref()).into_owned();
-        rejects.extend(text.lines().map(String::from));
+        rejects.extend(std::mem::take(&mut r.rejected));
         Ok(())
     })?;
     Ok((rows, end.tally, rejects))
@@ -1611,8 +1617,14 @@ pub fn validate(job: &Job, gold: &InputSource) -> Result<Validation> {
             "the gold file has a header but no rows: there are no human codes to compare with",
         ));
     }
-    let (rows, _, _) = code_all(job.survey, job.lexicon, &job.input, &job.options)?;
+    let (rows, _, rejects) = code_all(job.survey, job.lexicon, &job.input, &job.options)?;
     let respondents: BTreeSet<String> = rows.iter().map(|r| r.id.clone()).collect();
+    let mut rejected: BTreeMap<String, Reject> = BTreeMap::new();
+    for r in rejects {
+        if let Some(id) = r.id.clone().filter(|id| !id.is_empty()) {
+            rejected.entry(id).or_insert(r);
+        }
+    }
     let mut units: BTreeSet<Unit> = BTreeSet::new();
     let mut coded: BTreeSet<(Unit, String)> = BTreeSet::new();
     let mut answers: BTreeMap<Unit, (&str, Option<&Coding>)> = BTreeMap::new();
@@ -1648,7 +1660,7 @@ pub fn validate(job: &Job, gold: &InputSource) -> Result<Validation> {
         .collect();
     let open: Vec<String> = job.survey.open.iter().map(|q| q.id.clone()).collect();
     let closed: Vec<String> = job.survey.closed.iter().map(|q| q.id.clone()).collect();
-    let screened = crate::validate::screen(&gold, &respondents, &open, &closed, &units);
+    let screened = crate::validate::screen(&gold, &respondents, &rejected, &open, &closed, &units);
     let warning = (!screened.unusable.is_empty())
         .then(|| crate::validate::explain_unusable(&gold_file, &screened, &respondents, &open));
     if screened.usable.is_empty() {
@@ -1657,6 +1669,7 @@ pub fn validate(job: &Job, gold: &InputSource) -> Result<Validation> {
     let mut agreement = Agreement::compute(&questions, &units, &coded, &screened.usable);
     agreement.gold_rows = screened.rows;
     agreement.unusable = screened.unusable;
+    agreement.rejected = screened.rejected;
     let rows_out: Vec<validation::DisagreementRow> = agreement
         .disagreements
         .iter()

@@ -8,6 +8,8 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use crate::input::Reject;
+
 /// A 2x2 agreement table for one question and theme.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Confusion {
@@ -112,6 +114,9 @@ pub struct GoldCode {
 pub enum Unusable {
     /// No respondent of the data has this id (ids are compared exactly).
     UnknownRespondent,
+    /// The data has a row with this id, but it was rejected (see rejects.csv), so the
+    /// respondent was not coded.
+    RejectedRespondent,
     /// The survey has no question with this id.
     UnknownQuestion,
     /// The question is a closed one: only open questions are coded.
@@ -122,13 +127,19 @@ pub enum Unusable {
 
 impl Unusable {
     /// Every reason, in the order reports list them.
-    pub const ALL: [Unusable; 4] =
-        [Unusable::UnknownRespondent, Unusable::UnknownQuestion, Unusable::ClosedQuestion, Unusable::EmptyAnswer];
+    pub const ALL: [Unusable; 5] = [
+        Unusable::UnknownRespondent,
+        Unusable::RejectedRespondent,
+        Unusable::UnknownQuestion,
+        Unusable::ClosedQuestion,
+        Unusable::EmptyAnswer,
+    ];
 
     /// A short machine-readable name (for CSV).
     pub fn name(self) -> &'static str {
         match self {
             Unusable::UnknownRespondent => "respondent_not_in_data",
+            Unusable::RejectedRespondent => "respondent_row_rejected",
             Unusable::UnknownQuestion => "question_not_in_survey",
             Unusable::ClosedQuestion => "closed_question",
             Unusable::EmptyAnswer => "empty_answer",
@@ -139,6 +150,7 @@ impl Unusable {
     pub fn count_rows(self, n: usize) -> String {
         let what = match self {
             Unusable::UnknownRespondent => "a respondent who is not in the data",
+            Unusable::RejectedRespondent => "a respondent whose row of the data was rejected",
             Unusable::UnknownQuestion => "a question the survey does not have",
             Unusable::ClosedQuestion => "a closed question (only open questions are coded)",
             Unusable::EmptyAnswer => "an answer the respondent left empty",
@@ -156,17 +168,21 @@ pub struct Screened {
     pub rows: usize,
     /// Rows that cannot be used, in file order, each with its reason.
     pub unusable: Vec<(Unusable, GoldCode)>,
+    /// The rejected rows of the data that unusable rows name, by respondent id.
+    pub rejected: BTreeMap<String, Reject>,
 }
 
 /// Sorts gold rows into usable and unusable ones.
 ///
-/// `respondents` are the ids of the data's respondents, `open` and `closed` the
-/// survey's question ids, `units` the answers with text. A row is usable when its
-/// unit is one of `units`; otherwise the first failing test gives its reason:
-/// respondent, then question, then an empty answer.
+/// `respondents` are the ids of the data's respondents, `rejected` the data's rejected
+/// rows by respondent id, `open` and `closed` the survey's question ids, `units` the
+/// answers with text. A row is usable when its unit is one of `units`; otherwise the
+/// first failing test gives its reason: respondent (not in the data, or its row
+/// rejected), then question, then an empty answer.
 pub fn screen(
     gold: &[GoldCode],
     respondents: &BTreeSet<String>,
+    rejected: &BTreeMap<String, Reject>,
     open: &[String],
     closed: &[String],
     units: &BTreeSet<Unit>,
@@ -177,7 +193,13 @@ pub fn screen(
         let reason = if units.contains(&g.unit) {
             None
         } else if !respondents.contains(r) {
-            Some(Unusable::UnknownRespondent)
+            match rejected.get(r) {
+                Some(reject) => {
+                    out.rejected.entry(r.clone()).or_insert_with(|| reject.clone());
+                    Some(Unusable::RejectedRespondent)
+                }
+                None => Some(Unusable::UnknownRespondent),
+            }
         } else if closed.contains(q) {
             Some(Unusable::ClosedQuestion)
         } else if !open.contains(q) {
@@ -217,6 +239,7 @@ pub fn explain_unusable(file: &str, screened: &Screened, respondents: &BTreeSet<
                     None => format!("e.g. {r:?}"),
                 }
             }
+            Unusable::RejectedRespondent => format!("e.g. {r:?} ({})", rejection(&screened.rejected, r)),
             Unusable::UnknownQuestion => format!("e.g. {q:?} (open questions: {})", open.join(", ")),
             Unusable::ClosedQuestion => format!("e.g. {q:?}"),
             Unusable::EmptyAnswer => format!("e.g. {r} to {q}"),
@@ -234,6 +257,18 @@ pub fn explain_unusable(file: &str, screened: &Screened, respondents: &BTreeSet<
         format!("{} of its {} rows cannot be used and are not counted", bad.len(), screened.rows)
     };
     format!("{head}: {}; first: {}", parts.join("; "), examples.join(", "))
+}
+
+/// Where and why the data's row of respondent `id` was rejected ("line 3 of the data:
+/// row has 3 fields, the header has 2"; "" if it was not).
+pub fn rejection(rejected: &BTreeMap<String, Reject>, id: &str) -> String {
+    let Some(r) = rejected.get(id) else {
+        return String::new();
+    };
+    match &r.column {
+        Some(c) => format!("line {} of the data, column {c:?}: {}", r.line, r.reason),
+        None => format!("line {} of the data: {}", r.line, r.reason),
+    }
 }
 
 /// Unusable gold rows per reason, in [`Unusable::ALL`] order, leaving out reasons with none.
@@ -264,6 +299,8 @@ pub struct Agreement {
     /// Gold rows set aside, uncounted, with the reason (filled by the caller from
     /// [`screen`]; `compute` itself ignores gold codes outside `units`).
     pub unusable: Vec<(Unusable, GoldCode)>,
+    /// The rejected rows of the data that unusable gold rows name (from [`screen`]).
+    pub rejected: BTreeMap<String, Reject>,
     /// Rows of the gold file, usable or not.
     pub gold_rows: usize,
 }
@@ -447,8 +484,17 @@ mod tests {
         ];
         let respondents: BTreeSet<String> = ["r1".to_string(), "r2".to_string()].into();
         let units: BTreeSet<Unit> = [unit("r1", "q1")].into();
-        let s = screen(&gold, &respondents, &["q1".into()], &["closed".into()], &units);
-        assert_eq!(s.rows, 6);
+        let reject = Reject {
+            line: 9,
+            row: 8,
+            id: Some("r3".into()),
+            column: None,
+            reason: crate::input::RejectReason::FieldCount { expected: 2, found: 3 },
+        };
+        let rejected: BTreeMap<String, Reject> = [("r3".to_string(), reject)].into();
+        let gold = [&gold[..], &[g(8, "r3", "q1")]].concat();
+        let s = screen(&gold, &respondents, &rejected, &["q1".into()], &["closed".into()], &units);
+        assert_eq!(s.rows, 7);
         assert_eq!(s.usable, [(unit("r1", "q1"), "a".to_string())].into());
         let got: Vec<(Unusable, u64)> = s.unusable.iter().map(|(w, g)| (*w, g.line)).collect();
         assert_eq!(
@@ -457,9 +503,11 @@ mod tests {
                 (Unusable::UnknownRespondent, 3),
                 (Unusable::UnknownQuestion, 4),
                 (Unusable::ClosedQuestion, 5),
-                (Unusable::EmptyAnswer, 6)
+                (Unusable::EmptyAnswer, 6),
+                (Unusable::RejectedRespondent, 8)
             ]
         );
-        assert_eq!(count_by_reason(&s.unusable).len(), 4);
+        assert_eq!(count_by_reason(&s.unusable).len(), 5);
+        assert_eq!(rejection(&s.rejected, "r3"), "line 9 of the data: row has 3 fields, the header has 2");
     }
 }

@@ -105,11 +105,11 @@ fn validate_counts_unusable_gold_rows_by_reason() {
     }
     assert_eq!(
         dir.read("v/gold_unused.csv"),
-        "file,line,respondent_id,question,theme,reason\n\
-         g.csv,3,r99,why,cost,respondent_not_in_data\n\
-         g.csv,4,r1,nosuchq,cost,question_not_in_survey\n\
-         g.csv,5,r1,visit,cost,closed_question\n\
-         g.csv,6,r2,why,cost,empty_answer\n"
+        "file,line,respondent_id,question,theme,reason,detail\n\
+         g.csv,3,r99,why,cost,respondent_not_in_data,\n\
+         g.csv,4,r1,nosuchq,cost,question_not_in_survey,\n\
+         g.csv,5,r1,visit,cost,closed_question,\n\
+         g.csv,6,r2,why,cost,empty_answer,\n"
     );
     let md = dir.read("v/validation.md");
     assert!(md.contains("**4 of the gold file's 5 rows are not counted**"), "{md}");
@@ -143,6 +143,32 @@ fn validate_reads_gold_in_any_encoding_and_delimiter() {
     dir.write("bad.csv", b"respondent_id,question,theme\nJos\xc3\xa9,why,cost\nJos\xc3\xa9,why,p\xf6lice\n");
     let err = dir.fails(&with(&["validate"], &["--gold", "bad.csv", "--out", "v"]), 2);
     assert!(err.contains("bad.csv:3 (column \"theme\"): cell is not valid UTF-8"), "{err}");
+}
+
+/// A respondent whose row of the data was rejected was "not in the data" to both
+/// explain (`no respondent "r2" in r.csv`) and validate (`respondent_not_in_data`)
+/// (adversarial testing): both say the row was rejected, where, and why.
+#[test]
+fn a_rejected_row_is_called_rejected_not_missing() {
+    let dir = fixture();
+    dir.write("r.csv", "id,why\nr1,the cost\nr2,police,extra\nr3,cost again\n");
+    dir.write("g.csv", "respondent_id,question,theme\nr1,why,cost\nr2,why,police\n");
+    let err = dir.fails(&with(&["explain"], &["--respondent", "r2"]), 2);
+    let want = "r.csv:3: the row of respondent \"r2\" was rejected, so it was not coded: \
+                row has 3 fields, the header has 2 (a run lists it in rejects.csv)";
+    assert!(err.contains(want), "{err}");
+    let out = dir.run(&with(&["validate"], &["--gold", "g.csv", "--out", "v"]));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    let want = "1 row names a respondent whose row of the data was rejected: \
+                e.g. \"r2\" (line 3 of the data: row has 3 fields, the header has 2)";
+    assert!(err.contains(want), "{err}");
+    assert_eq!(
+        dir.read("v/gold_unused.csv"),
+        "file,line,respondent_id,question,theme,reason,detail\n\
+         g.csv,3,r2,why,police,respondent_row_rejected,\"line 3 of the data: row has 3 fields, the header has 2\"\n"
+    );
+    assert!(dir.read("v/validation.md").contains("1 row names a respondent whose row of the data was rejected"));
 }
 
 /// `validate | true` panicked ("failed printing to stdout: Broken pipe", exit 101),
