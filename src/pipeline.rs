@@ -1594,14 +1594,17 @@ pub struct Validation {
     pub agreement: crate::validate::Agreement,
     /// Files written.
     pub files: Vec<PathBuf>,
-    /// When gold rows were set aside: which, and why, for the analyst (the counts are
-    /// also in `agreement.unusable`, validation.md and gold_unused.csv).
-    pub warning: Option<String>,
+    /// What the analyst should know before trusting the figures: gold rows set aside,
+    /// which and why (also in `agreement.unusable`, validation.md and gold_unused.csv),
+    /// and gold themes the lexicon lacks (also in `agreement.unknown_themes` and
+    /// validation.md).
+    pub warnings: Vec<String>,
 }
 
 /// Codes the input, compares with `gold` and writes validation.csv, validation.md
 /// and disagreements.csv into `out_dir`, and gold_unused.csv: the gold rows that name
-/// no answer of the data. Refuses a gold file none of whose rows can be used.
+/// no answer of the data. Refuses a gold file none of whose rows can be used, or one
+/// naming a lexicon theme in other words (see [`crate::validate::UnknownTheme`]).
 pub fn validate(job: &Job, gold: &InputSource) -> Result<Validation> {
     use std::collections::{BTreeMap, BTreeSet};
 
@@ -1616,6 +1619,11 @@ pub fn validate(job: &Job, gold: &InputSource) -> Result<Validation> {
             crate::error::Location::file(&gold_name),
             "the gold file has a header but no rows: there are no human codes to compare with",
         ));
+    }
+    let themes: Vec<(&str, &str)> = job.lexicon.themes.iter().map(|t| (t.id.as_str(), t.label.as_str())).collect();
+    let unknown_themes = crate::validate::unknown_themes(&gold, &themes);
+    if let Some((line, message)) = crate::validate::misnamed_themes(&unknown_themes) {
+        return Err(Error::input(crate::error::Location::file(&gold_name).at_line(line).at_column("theme"), message));
     }
     let (rows, _, rejects) = code_all(job.survey, job.lexicon, &job.input, &job.options)?;
     let respondents: BTreeSet<String> = rows.iter().map(|r| r.id.clone()).collect();
@@ -1661,15 +1669,17 @@ pub fn validate(job: &Job, gold: &InputSource) -> Result<Validation> {
     let open: Vec<String> = job.survey.open.iter().map(|q| q.id.clone()).collect();
     let closed: Vec<String> = job.survey.closed.iter().map(|q| q.id.clone()).collect();
     let screened = crate::validate::screen(&gold, &respondents, &rejected, &open, &closed, &units);
-    let warning = (!screened.unusable.is_empty())
+    let unusable = (!screened.unusable.is_empty())
         .then(|| crate::validate::explain_unusable(&gold_file, &screened, &respondents, &open));
     if screened.usable.is_empty() {
-        return Err(Error::input(crate::error::Location::file(&gold_name), warning.unwrap_or_default()));
+        return Err(Error::input(crate::error::Location::file(&gold_name), unusable.unwrap_or_default()));
     }
+    let warnings = unusable.into_iter().chain(crate::validate::explain_unknown_themes(&unknown_themes)).collect();
     let mut agreement = Agreement::compute(&questions, &units, &coded, &screened.usable);
     agreement.gold_rows = screened.rows;
     agreement.unusable = screened.unusable;
     agreement.rejected = screened.rejected;
+    agreement.unknown_themes = unknown_themes;
     let rows_out: Vec<validation::DisagreementRow> = agreement
         .disagreements
         .iter()
@@ -1704,7 +1714,7 @@ pub fn validate(job: &Job, gold: &InputSource) -> Result<Validation> {
     write("validation.md", &|w| validation::write_markdown(&agreement, &job.survey.title, w))?;
     write("disagreements.csv", &|w| validation::write_disagreements(&rows_out, w))?;
     write("gold_unused.csv", &|w| validation::write_unusable(&agreement, &gold_file, w))?;
-    Ok(Validation { agreement, files, warning })
+    Ok(Validation { agreement, files, warnings })
 }
 
 /// What `diff` found and wrote.

@@ -280,6 +280,103 @@ pub fn count_by_reason(unusable: &[(Unusable, GoldCode)]) -> Vec<(Unusable, usiz
         .collect()
 }
 
+/// A theme the gold file uses that is no theme id of the lexicon.
+///
+/// The pipeline never codes it, so each of its codes counts as a miss. When it names
+/// a lexicon theme in other words (ids differing only in case, or the theme's label),
+/// the figures are wrong twice over: the theme meant also scores every code as a
+/// false positive. `near` holds those themes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UnknownTheme {
+    /// The theme as the gold file writes it.
+    pub theme: String,
+    /// Rows of the gold file that use it.
+    pub rows: usize,
+    /// Line of the first of them.
+    pub first_line: u64,
+    /// Lexicon themes it matches ignoring case, or by label: (id, the label if it
+    /// matched by that).
+    pub near: Vec<(String, Option<String>)>,
+}
+
+impl UnknownTheme {
+    /// `"hope" (3 rows, the first on line 4)`.
+    fn counted(&self) -> String {
+        let rows = if self.rows == 1 { "1 row".to_string() } else { format!("{} rows", self.rows) };
+        let first = if self.rows == 1 { "on line" } else { "the first on line" };
+        format!("{:?} ({rows}, {first} {})", self.theme, self.first_line)
+    }
+}
+
+/// The themes of `gold` that are no id of the lexicon's `themes` (id, label), in the
+/// order of their first use.
+pub fn unknown_themes(gold: &[GoldCode], themes: &[(&str, &str)]) -> Vec<UnknownTheme> {
+    let mut out: Vec<UnknownTheme> = Vec::new();
+    for g in gold.iter().filter(|g| !themes.iter().any(|(id, _)| *id == g.theme)) {
+        if let Some(u) = out.iter_mut().find(|u| u.theme == g.theme) {
+            u.rows += 1;
+            continue;
+        }
+        let folded = g.theme.to_lowercase();
+        let near = themes
+            .iter()
+            .filter_map(|(id, label)| {
+                if id.to_lowercase() == folded {
+                    Some((id.to_string(), None))
+                } else if label.trim().to_lowercase() == folded {
+                    Some((id.to_string(), Some(label.trim().to_string())))
+                } else {
+                    None
+                }
+            })
+            .collect();
+        out.push(UnknownTheme { theme: g.theme.clone(), rows: 1, first_line: g.line, near });
+    }
+    out
+}
+
+/// The error for gold themes that name a lexicon theme in other words (see
+/// [`UnknownTheme`]), with the first one's line; `None` when there is none.
+pub fn misnamed_themes(unknown: &[UnknownTheme]) -> Option<(u64, String)> {
+    let misnamed: Vec<&UnknownTheme> = unknown.iter().filter(|u| !u.near.is_empty()).collect();
+    let first = misnamed.first()?;
+    let each: Vec<String> = misnamed
+        .iter()
+        .map(|u| {
+            let meant: Vec<String> = u
+                .near
+                .iter()
+                .map(|(id, label)| match label {
+                    Some(label) => format!("{id:?} (labelled {label:?})"),
+                    None => format!("{id:?}"),
+                })
+                .collect();
+            format!("{} is not a theme id of the lexicon; it has {}", u.counted(), meant.join(" and "))
+        })
+        .collect();
+    Some((
+        first.first_line,
+        format!(
+            "{}. Theme ids are compared exactly: scored as written, every such code would count as a miss \
+             of a theme the pipeline never codes, and the pipeline's codes of the theme meant as false \
+             positives. Write the lexicon's theme ids in the gold file",
+            each.join("; ")
+        ),
+    ))
+}
+
+/// The warning for gold themes the lexicon does not have at all; `None` when there is none.
+pub fn explain_unknown_themes(unknown: &[UnknownTheme]) -> Option<String> {
+    let absent: Vec<String> = unknown.iter().filter(|u| u.near.is_empty()).map(UnknownTheme::counted).collect();
+    let what = match absent.len() {
+        0 => return None,
+        1 => "1 theme is not in the lexicon, so the pipeline never codes it and each of its codes counts as a miss",
+        _ => "themes are not in the lexicon, so the pipeline never codes them and each of their codes counts as a miss",
+    };
+    let n = if absent.len() == 1 { String::new() } else { format!("{} ", absent.len()) };
+    Some(format!("{n}{what}: {}", absent.join(", ")))
+}
+
 /// Whether a (question, theme) pair is a false positive or a false negative.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Disagreement {
@@ -301,6 +398,8 @@ pub struct Agreement {
     pub unusable: Vec<(Unusable, GoldCode)>,
     /// The rejected rows of the data that unusable gold rows name (from [`screen`]).
     pub rejected: BTreeMap<String, Reject>,
+    /// Themes of the gold file that the lexicon does not have (from [`unknown_themes`]).
+    pub unknown_themes: Vec<UnknownTheme>,
     /// Rows of the gold file, usable or not.
     pub gold_rows: usize,
 }
@@ -469,6 +568,37 @@ mod tests {
         assert!(a.unusable.is_empty());
         assert_eq!(a.disagreements.len(), 3);
         close(a.macro_f1(), (2.0 / 3.0) / 3.0);
+    }
+
+    /// A gold theme missing from the lexicon scored F1 0 without a word, even when it
+    /// was a lexicon theme in other case (adversarial testing).
+    #[test]
+    fn gold_themes_the_lexicon_lacks_are_found_with_the_theme_meant() {
+        let g = |line: u64, theme: &str| GoldCode { line, unit: unit("r1", "q1"), theme: theme.into() };
+        let gold = [g(2, "cost"), g(3, "Cost"), g(4, "hope"), g(5, "Cost"), g(6, "Police response")];
+        let themes = [("cost", "Cost"), ("police", "Police response"), ("COST", "Costs")];
+        let unknown = unknown_themes(&gold, &themes);
+        let got: Vec<(&str, usize, u64, usize)> =
+            unknown.iter().map(|u| (u.theme.as_str(), u.rows, u.first_line, u.near.len())).collect();
+        assert_eq!(got, [("Cost", 2, 3, 2), ("hope", 1, 4, 0), ("Police response", 1, 6, 1)]);
+        let (line, err) = misnamed_themes(&unknown).expect("misnamed");
+        assert_eq!(line, 3);
+        assert!(
+            err.starts_with(
+                "\"Cost\" (2 rows, the first on line 3) is not a theme id of the lexicon; it has \"cost\" and \"COST\"; \
+                 \"Police response\" (1 row, on line 6) is not a theme id of the lexicon; it has \"police\" (labelled \"Police response\")."
+            ),
+            "{err}"
+        );
+        assert_eq!(
+            explain_unknown_themes(&unknown).as_deref(),
+            Some(
+                "1 theme is not in the lexicon, so the pipeline never codes it and each of its codes counts as a miss: \
+                 \"hope\" (1 row, on line 4)"
+            )
+        );
+        assert_eq!(misnamed_themes(&unknown[1..2]), None);
+        assert_eq!(explain_unknown_themes(&[]), None);
     }
 
     #[test]

@@ -171,6 +171,32 @@ fn a_rejected_row_is_called_rejected_not_missing() {
     assert!(dir.read("v/validation.md").contains("1 row names a respondent whose row of the data was rejected"));
 }
 
+/// A gold theme missing from the lexicon was scored without a word, even `Cost` for
+/// the lexicon's `cost`: F1 0.000, Cost all misses and cost all false positives
+/// (adversarial testing). A theme the lexicon has in other case (or as a label) is
+/// refused, naming it; one it lacks altogether is a warning, on stderr and in
+/// validation.md.
+#[test]
+fn validate_names_gold_themes_the_lexicon_lacks() {
+    let dir = fixture();
+    dir.write("case.csv", "respondent_id,question,theme\nr1,why,cost\nr2,why,Cost\nr4,why,Cost\n");
+    let err = dir.fails(&with(&["validate"], &["--gold", "case.csv", "--out", "v"]), 2);
+    let want = "case.csv:3 (column \"theme\"): \"Cost\" (2 rows, the first on line 3) is not a theme id \
+                of the lexicon; it has \"cost\". Theme ids are compared exactly";
+    assert!(err.contains(want), "{err}");
+    assert!(!dir.join("v").exists(), "nothing is written");
+
+    dir.write("hope.csv", "respondent_id,question,theme\nr1,why,cost\nr3,why,hope\n");
+    let out = dir.run(&with(&["validate"], &["--gold", "hope.csv", "--out", "v"]));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    let want = "warning: hope.csv: 1 theme is not in the lexicon, so the pipeline never codes it and each \
+                of its codes counts as a miss: \"hope\" (1 row, on line 3)";
+    assert!(err.contains(want), "{err}");
+    let md = dir.read("v/validation.md");
+    assert!(md.contains("**Gold themes the lexicon lacks.** 1 theme is not in the lexicon"), "{md}");
+}
+
 /// `validate | true` panicked ("failed printing to stdout: Broken pipe", exit 101),
 /// and so did `validate > /dev/full` (adversarial testing): a closed pipe exits 0, a
 /// full disk 3, and a failed check still exits 1 whatever became of standard output.

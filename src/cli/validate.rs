@@ -49,7 +49,7 @@ pub fn execute(args: &ValidateArgs) -> Result<()> {
         config_files: loaded.config_files,
     };
     let v = pipeline::validate(&job, &gold)?;
-    if let Some(w) = &v.warning {
+    for w in &v.warnings {
         eprintln!("warning: {}: {w}", gold.name().display());
     }
     let a = &v.agreement;

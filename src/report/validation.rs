@@ -99,6 +99,9 @@ pub fn write_markdown(a: &Agreement, title: &str, out: &mut dyn Write) -> io::Re
             reasons.join("; ")
         )?;
     }
+    if let Some(unknown) = crate::validate::explain_unknown_themes(&a.unknown_themes) {
+        writeln!(out, "\n**Gold themes the lexicon lacks.** {unknown}.")?;
+    }
     writeln!(out)?;
     writeln!(out, "| Question | Theme | TP | FP | FN | Precision | Recall | F1 | Kappa | Alpha | Gold % | Codes % |")?;
     writeln!(out, "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")?;
@@ -182,6 +185,7 @@ mod tests {
             disagreements: Vec::new(),
             unusable: Vec::new(),
             rejected: Default::default(),
+            unknown_themes: Vec::new(),
             gold_rows: 9,
         };
         let mut out = Vec::new();
