@@ -47,7 +47,8 @@ pub fn read(source: &InputSource) -> Result<Vec<GoldCode>> {
             };
             let refuse = |r: Reject| Error::input(at(r.column.as_deref()), r.reason.to_string());
             match &row.reject {
-                // An empty id is named below, as an empty question or theme is.
+                // A row longer than the header is read (a note in an unnamed column); a short
+                // one, or an empty id, is named below as any empty or missing cell is.
                 None | Some(Reject { reason: RejectReason::FieldCount { .. } | RejectReason::EmptyId, .. }) => {}
                 Some(r) => return Err(refuse(r.clone())),
             }
