@@ -305,6 +305,7 @@ impl<'a> Coder<'a> {
             counts: codes::buffer_writer(),
             rejects: codes::buffer_writer(),
             rows: Vec::new(),
+            rejected: Vec::new(),
             extras: Extras::default(),
             rows_read: chunk.rows.len() as u64,
             bytes: chunk.bytes,
@@ -322,6 +323,9 @@ impl<'a> Coder<'a> {
                     out.tally.add_reject();
                     // Writing to a Vec cannot fail.
                     let _ = codes::write_reject(&mut out.rejects, &reject);
+                    if keep {
+                        out.rejected.push(reject);
+                    }
                 }
             }
         }
@@ -737,6 +741,8 @@ pub struct ChunkResult {
     pub rejects: csv::Writer<Vec<u8>>,
     /// Its coded rows, if asked for.
     pub rows: Vec<CodedRow>,
+    /// Its rejected rows, if the coded rows were asked for.
+    pub rejected: Vec<Reject>,
     /// Examples, uncoded answers, fingerprints.
     pub extras: Extras,
     /// Rows read.
@@ -1683,13 +1689,14 @@ pub const OUTPUT_NAMES: &[&str] = &[
 ];
 
 /// Codes a whole (small) input in memory and returns every coded row in order,
-/// with the merged tally. For tools that need the rows (validate, explain, diff).
+/// with the merged tally and the rejected rows (what a run writes to rejects.csv).
+/// For tools that need the rows (validate, explain, diff).
 pub fn code_all(
     survey: &Survey,
     lexicon: &CompiledLexicon,
     input: &InputSource,
     options: &RunOptions,
-) -> Result<(Vec<CodedRow>, Tally, Vec<String>)> {
+) -> Result<(Vec<CodedRow>, Tally, Vec<Reject>)> {
     let (rows, rejects, end) = code_in_memory(survey, lexicon, input, options)?;
     Ok((rows, end.tally, rejects))
 }
@@ -1700,13 +1707,12 @@ fn code_in_memory(
     lexicon: &CompiledLexicon,
     input: &InputSource,
     options: &RunOptions,
-) -> Result<(Vec<CodedRow>, Vec<String>, StreamEnd)> {
+) -> Result<(Vec<CodedRow>, Vec<Reject>, StreamEnd)> {
     let mut rows = Vec::new();
     let mut rejects = Vec::new();
     let end = stream(survey, lexicon, input, options, true, |r| {
         rows.extend(std::mem::take(&mut r.rows));
-        let text = String::from_utf8_lossy(r.rejects.get_ref()).into_owned();
-        rejects.extend(text.lines().map(String::from));
+        rejects.extend(std::mem::take(&mut r.rejected));
         Ok(())
     })?;
     Ok((rows, rejects, end))
@@ -1719,14 +1725,17 @@ pub struct Validation {
     pub agreement: crate::validate::Agreement,
     /// Files written.
     pub files: Vec<PathBuf>,
-    /// When gold rows were set aside: which, and why, for the analyst (the counts are
-    /// also in `agreement.unusable`, validation.md and gold_unused.csv).
-    pub warning: Option<String>,
+    /// What the analyst should know before trusting the figures: gold rows set aside,
+    /// which and why (also in `agreement.unusable`, validation.md and gold_unused.csv),
+    /// and gold themes the lexicon lacks (also in `agreement.unknown_themes` and
+    /// validation.md).
+    pub warnings: Vec<String>,
 }
 
 /// Codes the input, compares with `gold` and writes validation.csv, validation.md
 /// and disagreements.csv into `out_dir`, and gold_unused.csv: the gold rows that name
-/// no answer of the data. Refuses a gold file none of whose rows can be used.
+/// no answer of the data. Refuses a gold file none of whose rows can be used, or one
+/// naming a lexicon theme in other words (see [`crate::validate::UnknownTheme`]).
 pub fn validate(job: &Job, gold: &InputSource) -> Result<Validation> {
     use std::collections::{BTreeMap, BTreeSet};
 
@@ -1742,8 +1751,19 @@ pub fn validate(job: &Job, gold: &InputSource) -> Result<Validation> {
             "the gold file has a header but no rows: there are no human codes to compare with",
         ));
     }
-    let (rows, _, _) = code_all(job.survey, job.lexicon, &job.input, &job.options)?;
+    let themes: Vec<(&str, &str)> = job.lexicon.themes.iter().map(|t| (t.id.as_str(), t.label.as_str())).collect();
+    let unknown_themes = crate::validate::unknown_themes(&gold, &themes);
+    if let Some((line, message)) = crate::validate::misnamed_themes(&unknown_themes) {
+        return Err(Error::input(crate::error::Location::file(&gold_name).at_line(line).at_column("theme"), message));
+    }
+    let (rows, _, rejects) = code_all(job.survey, job.lexicon, &job.input, &job.options)?;
     let respondents: BTreeSet<String> = rows.iter().map(|r| r.id.clone()).collect();
+    let mut rejected: BTreeMap<String, Reject> = BTreeMap::new();
+    for r in rejects {
+        if let Some(id) = r.id.clone().filter(|id| !id.is_empty()) {
+            rejected.entry(id).or_insert(r);
+        }
+    }
     let mut units: BTreeSet<Unit> = BTreeSet::new();
     let mut coded: BTreeSet<(Unit, String)> = BTreeSet::new();
     let mut answers: BTreeMap<Unit, (&str, Option<&Coding>)> = BTreeMap::new();
@@ -1779,15 +1799,18 @@ pub fn validate(job: &Job, gold: &InputSource) -> Result<Validation> {
         .collect();
     let open: Vec<String> = job.survey.open.iter().map(|q| q.id.clone()).collect();
     let closed: Vec<String> = job.survey.closed.iter().map(|q| q.id.clone()).collect();
-    let screened = crate::validate::screen(&gold, &respondents, &open, &closed, &units);
-    let warning = (!screened.unusable.is_empty())
+    let screened = crate::validate::screen(&gold, &respondents, &rejected, &open, &closed, &units);
+    let unusable = (!screened.unusable.is_empty())
         .then(|| crate::validate::explain_unusable(&gold_file, &screened, &respondents, &open));
     if screened.usable.is_empty() {
-        return Err(Error::input(crate::error::Location::file(&gold_name), warning.unwrap_or_default()));
+        return Err(Error::input(crate::error::Location::file(&gold_name), unusable.unwrap_or_default()));
     }
+    let warnings = unusable.into_iter().chain(crate::validate::explain_unknown_themes(&unknown_themes)).collect();
     let mut agreement = Agreement::compute(&questions, &units, &coded, &screened.usable);
     agreement.gold_rows = screened.rows;
     agreement.unusable = screened.unusable;
+    agreement.rejected = screened.rejected;
+    agreement.unknown_themes = unknown_themes;
     let rows_out: Vec<validation::DisagreementRow> = agreement
         .disagreements
         .iter()
@@ -1822,7 +1845,7 @@ pub fn validate(job: &Job, gold: &InputSource) -> Result<Validation> {
     write("validation.md", &|w| validation::write_markdown(&agreement, &job.survey.title, w))?;
     write("disagreements.csv", &|w| validation::write_disagreements(&rows_out, w))?;
     write("gold_unused.csv", &|w| validation::write_unusable(&agreement, &gold_file, w))?;
-    Ok(Validation { agreement, files, warning })
+    Ok(Validation { agreement, files, warnings })
 }
 
 /// What `diff` found and wrote.

@@ -8,6 +8,8 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use crate::input::Reject;
+
 /// A 2x2 agreement table for one question and theme.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Confusion {
@@ -112,6 +114,9 @@ pub struct GoldCode {
 pub enum Unusable {
     /// No respondent of the data has this id (ids are compared exactly).
     UnknownRespondent,
+    /// The data has a row with this id, but it was rejected (see rejects.csv), so the
+    /// respondent was not coded.
+    RejectedRespondent,
     /// The survey has no question with this id.
     UnknownQuestion,
     /// The question is a closed one: only open questions are coded.
@@ -122,13 +127,19 @@ pub enum Unusable {
 
 impl Unusable {
     /// Every reason, in the order reports list them.
-    pub const ALL: [Unusable; 4] =
-        [Unusable::UnknownRespondent, Unusable::UnknownQuestion, Unusable::ClosedQuestion, Unusable::EmptyAnswer];
+    pub const ALL: [Unusable; 5] = [
+        Unusable::UnknownRespondent,
+        Unusable::RejectedRespondent,
+        Unusable::UnknownQuestion,
+        Unusable::ClosedQuestion,
+        Unusable::EmptyAnswer,
+    ];
 
     /// A short machine-readable name (for CSV).
     pub fn name(self) -> &'static str {
         match self {
             Unusable::UnknownRespondent => "respondent_not_in_data",
+            Unusable::RejectedRespondent => "respondent_row_rejected",
             Unusable::UnknownQuestion => "question_not_in_survey",
             Unusable::ClosedQuestion => "closed_question",
             Unusable::EmptyAnswer => "empty_answer",
@@ -139,6 +150,7 @@ impl Unusable {
     pub fn count_rows(self, n: usize) -> String {
         let what = match self {
             Unusable::UnknownRespondent => "a respondent who is not in the data",
+            Unusable::RejectedRespondent => "a respondent whose row of the data was rejected",
             Unusable::UnknownQuestion => "a question the survey does not have",
             Unusable::ClosedQuestion => "a closed question (only open questions are coded)",
             Unusable::EmptyAnswer => "an answer the respondent left empty",
@@ -156,17 +168,21 @@ pub struct Screened {
     pub rows: usize,
     /// Rows that cannot be used, in file order, each with its reason.
     pub unusable: Vec<(Unusable, GoldCode)>,
+    /// The rejected rows of the data that unusable rows name, by respondent id.
+    pub rejected: BTreeMap<String, Reject>,
 }
 
 /// Sorts gold rows into usable and unusable ones.
 ///
-/// `respondents` are the ids of the data's respondents, `open` and `closed` the
-/// survey's question ids, `units` the answers with text. A row is usable when its
-/// unit is one of `units`; otherwise the first failing test gives its reason:
-/// respondent, then question, then an empty answer.
+/// `respondents` are the ids of the data's respondents, `rejected` the data's rejected
+/// rows by respondent id, `open` and `closed` the survey's question ids, `units` the
+/// answers with text. A row is usable when its unit is one of `units`; otherwise the
+/// first failing test gives its reason: respondent (not in the data, or its row
+/// rejected), then question, then an empty answer.
 pub fn screen(
     gold: &[GoldCode],
     respondents: &BTreeSet<String>,
+    rejected: &BTreeMap<String, Reject>,
     open: &[String],
     closed: &[String],
     units: &BTreeSet<Unit>,
@@ -177,7 +193,13 @@ pub fn screen(
         let reason = if units.contains(&g.unit) {
             None
         } else if !respondents.contains(r) {
-            Some(Unusable::UnknownRespondent)
+            match rejected.get(r) {
+                Some(reject) => {
+                    out.rejected.entry(r.clone()).or_insert_with(|| reject.clone());
+                    Some(Unusable::RejectedRespondent)
+                }
+                None => Some(Unusable::UnknownRespondent),
+            }
         } else if closed.contains(q) {
             Some(Unusable::ClosedQuestion)
         } else if !open.contains(q) {
@@ -217,6 +239,7 @@ pub fn explain_unusable(file: &str, screened: &Screened, respondents: &BTreeSet<
                     None => format!("e.g. {r:?}"),
                 }
             }
+            Unusable::RejectedRespondent => format!("e.g. {r:?} ({})", rejection(&screened.rejected, r)),
             Unusable::UnknownQuestion => format!("e.g. {q:?} (open questions: {})", open.join(", ")),
             Unusable::ClosedQuestion => format!("e.g. {q:?}"),
             Unusable::EmptyAnswer => format!("e.g. {r} to {q}"),
@@ -236,6 +259,18 @@ pub fn explain_unusable(file: &str, screened: &Screened, respondents: &BTreeSet<
     format!("{head}: {}; first: {}", parts.join("; "), examples.join(", "))
 }
 
+/// Where and why the data's row of respondent `id` was rejected ("line 3 of the data:
+/// row has 3 fields, the header has 2"; "" if it was not).
+pub fn rejection(rejected: &BTreeMap<String, Reject>, id: &str) -> String {
+    let Some(r) = rejected.get(id) else {
+        return String::new();
+    };
+    match &r.column {
+        Some(c) => format!("line {} of the data, column {c:?}: {}", r.line, r.reason),
+        None => format!("line {} of the data: {}", r.line, r.reason),
+    }
+}
+
 /// Unusable gold rows per reason, in [`Unusable::ALL`] order, leaving out reasons with none.
 pub fn count_by_reason(unusable: &[(Unusable, GoldCode)]) -> Vec<(Unusable, usize)> {
     Unusable::ALL
@@ -243,6 +278,103 @@ pub fn count_by_reason(unusable: &[(Unusable, GoldCode)]) -> Vec<(Unusable, usiz
         .map(|&why| (why, unusable.iter().filter(|(w, _)| *w == why).count()))
         .filter(|(_, n)| *n > 0)
         .collect()
+}
+
+/// A theme the gold file uses that is no theme id of the lexicon.
+///
+/// The pipeline never codes it, so each of its codes counts as a miss. When it names
+/// a lexicon theme in other words (ids differing only in case, or the theme's label),
+/// the figures are wrong twice over: the theme meant also scores every code as a
+/// false positive. `near` holds those themes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UnknownTheme {
+    /// The theme as the gold file writes it.
+    pub theme: String,
+    /// Rows of the gold file that use it.
+    pub rows: usize,
+    /// Line of the first of them.
+    pub first_line: u64,
+    /// Lexicon themes it matches ignoring case, or by label: (id, the label if it
+    /// matched by that).
+    pub near: Vec<(String, Option<String>)>,
+}
+
+impl UnknownTheme {
+    /// `"hope" (3 rows, the first on line 4)`.
+    fn counted(&self) -> String {
+        let rows = if self.rows == 1 { "1 row".to_string() } else { format!("{} rows", self.rows) };
+        let first = if self.rows == 1 { "on line" } else { "the first on line" };
+        format!("{:?} ({rows}, {first} {})", self.theme, self.first_line)
+    }
+}
+
+/// The themes of `gold` that are no id of the lexicon's `themes` (id, label), in the
+/// order of their first use.
+pub fn unknown_themes(gold: &[GoldCode], themes: &[(&str, &str)]) -> Vec<UnknownTheme> {
+    let mut out: Vec<UnknownTheme> = Vec::new();
+    for g in gold.iter().filter(|g| !themes.iter().any(|(id, _)| *id == g.theme)) {
+        if let Some(u) = out.iter_mut().find(|u| u.theme == g.theme) {
+            u.rows += 1;
+            continue;
+        }
+        let folded = g.theme.to_lowercase();
+        let near = themes
+            .iter()
+            .filter_map(|(id, label)| {
+                if id.to_lowercase() == folded {
+                    Some((id.to_string(), None))
+                } else if label.trim().to_lowercase() == folded {
+                    Some((id.to_string(), Some(label.trim().to_string())))
+                } else {
+                    None
+                }
+            })
+            .collect();
+        out.push(UnknownTheme { theme: g.theme.clone(), rows: 1, first_line: g.line, near });
+    }
+    out
+}
+
+/// The error for gold themes that name a lexicon theme in other words (see
+/// [`UnknownTheme`]), with the first one's line; `None` when there is none.
+pub fn misnamed_themes(unknown: &[UnknownTheme]) -> Option<(u64, String)> {
+    let misnamed: Vec<&UnknownTheme> = unknown.iter().filter(|u| !u.near.is_empty()).collect();
+    let first = misnamed.first()?;
+    let each: Vec<String> = misnamed
+        .iter()
+        .map(|u| {
+            let meant: Vec<String> = u
+                .near
+                .iter()
+                .map(|(id, label)| match label {
+                    Some(label) => format!("{id:?} (labelled {label:?})"),
+                    None => format!("{id:?}"),
+                })
+                .collect();
+            format!("{} is not a theme id of the lexicon; it has {}", u.counted(), meant.join(" and "))
+        })
+        .collect();
+    Some((
+        first.first_line,
+        format!(
+            "{}. Theme ids are compared exactly: scored as written, every such code would count as a miss \
+             of a theme the pipeline never codes, and the pipeline's codes of the theme meant as false \
+             positives. Write the lexicon's theme ids in the gold file",
+            each.join("; ")
+        ),
+    ))
+}
+
+/// The warning for gold themes the lexicon does not have at all; `None` when there is none.
+pub fn explain_unknown_themes(unknown: &[UnknownTheme]) -> Option<String> {
+    let absent: Vec<String> = unknown.iter().filter(|u| u.near.is_empty()).map(UnknownTheme::counted).collect();
+    let what = match absent.len() {
+        0 => return None,
+        1 => "1 theme is not in the lexicon, so the pipeline never codes it and each of its codes counts as a miss",
+        _ => "themes are not in the lexicon, so the pipeline never codes them and each of their codes counts as a miss",
+    };
+    let n = if absent.len() == 1 { String::new() } else { format!("{} ", absent.len()) };
+    Some(format!("{n}{what}: {}", absent.join(", ")))
 }
 
 /// Whether a (question, theme) pair is a false positive or a false negative.
@@ -264,6 +396,10 @@ pub struct Agreement {
     /// Gold rows set aside, uncounted, with the reason (filled by the caller from
     /// [`screen`]; `compute` itself ignores gold codes outside `units`).
     pub unusable: Vec<(Unusable, GoldCode)>,
+    /// The rejected rows of the data that unusable gold rows name (from [`screen`]).
+    pub rejected: BTreeMap<String, Reject>,
+    /// Themes of the gold file that the lexicon does not have (from [`unknown_themes`]).
+    pub unknown_themes: Vec<UnknownTheme>,
     /// Rows of the gold file, usable or not.
     pub gold_rows: usize,
 }
@@ -434,6 +570,37 @@ mod tests {
         close(a.macro_f1(), (2.0 / 3.0) / 3.0);
     }
 
+    /// A gold theme missing from the lexicon scored F1 0 without a word, even when it
+    /// was a lexicon theme in other case (adversarial testing).
+    #[test]
+    fn gold_themes_the_lexicon_lacks_are_found_with_the_theme_meant() {
+        let g = |line: u64, theme: &str| GoldCode { line, unit: unit("r1", "q1"), theme: theme.into() };
+        let gold = [g(2, "cost"), g(3, "Cost"), g(4, "hope"), g(5, "Cost"), g(6, "Police response")];
+        let themes = [("cost", "Cost"), ("police", "Police response"), ("COST", "Costs")];
+        let unknown = unknown_themes(&gold, &themes);
+        let got: Vec<(&str, usize, u64, usize)> =
+            unknown.iter().map(|u| (u.theme.as_str(), u.rows, u.first_line, u.near.len())).collect();
+        assert_eq!(got, [("Cost", 2, 3, 2), ("hope", 1, 4, 0), ("Police response", 1, 6, 1)]);
+        let (line, err) = misnamed_themes(&unknown).expect("misnamed");
+        assert_eq!(line, 3);
+        assert!(
+            err.starts_with(
+                "\"Cost\" (2 rows, the first on line 3) is not a theme id of the lexicon; it has \"cost\" and \"COST\"; \
+                 \"Police response\" (1 row, on line 6) is not a theme id of the lexicon; it has \"police\" (labelled \"Police response\")."
+            ),
+            "{err}"
+        );
+        assert_eq!(
+            explain_unknown_themes(&unknown).as_deref(),
+            Some(
+                "1 theme is not in the lexicon, so the pipeline never codes it and each of its codes counts as a miss: \
+                 \"hope\" (1 row, on line 4)"
+            )
+        );
+        assert_eq!(misnamed_themes(&unknown[1..2]), None);
+        assert_eq!(explain_unknown_themes(&[]), None);
+    }
+
     #[test]
     fn screen_gives_each_unusable_row_its_reason() {
         let g = |line: u64, r: &str, q: &str| GoldCode { line, unit: unit(r, q), theme: "a".into() };
@@ -447,8 +614,17 @@ mod tests {
         ];
         let respondents: BTreeSet<String> = ["r1".to_string(), "r2".to_string()].into();
         let units: BTreeSet<Unit> = [unit("r1", "q1")].into();
-        let s = screen(&gold, &respondents, &["q1".into()], &["closed".into()], &units);
-        assert_eq!(s.rows, 6);
+        let reject = Reject {
+            line: 9,
+            row: 8,
+            id: Some("r3".into()),
+            column: None,
+            reason: crate::input::RejectReason::FieldCount { expected: 2, found: 3 },
+        };
+        let rejected: BTreeMap<String, Reject> = [("r3".to_string(), reject)].into();
+        let gold = [&gold[..], &[g(8, "r3", "q1")]].concat();
+        let s = screen(&gold, &respondents, &rejected, &["q1".into()], &["closed".into()], &units);
+        assert_eq!(s.rows, 7);
         assert_eq!(s.usable, [(unit("r1", "q1"), "a".to_string())].into());
         let got: Vec<(Unusable, u64)> = s.unusable.iter().map(|(w, g)| (*w, g.line)).collect();
         assert_eq!(
@@ -457,9 +633,11 @@ mod tests {
                 (Unusable::UnknownRespondent, 3),
                 (Unusable::UnknownQuestion, 4),
                 (Unusable::ClosedQuestion, 5),
-                (Unusable::EmptyAnswer, 6)
+                (Unusable::EmptyAnswer, 6),
+                (Unusable::RejectedRespondent, 8)
             ]
         );
-        assert_eq!(count_by_reason(&s.unusable).len(), 4);
+        assert_eq!(count_by_reason(&s.unusable).len(), 5);
+        assert_eq!(rejection(&s.rejected, "r3"), "line 9 of the data: row has 3 fields, the header has 2");
     }
 }

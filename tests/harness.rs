@@ -74,6 +74,24 @@ impl Workdir {
         out
     }
 
+    /// Runs `codeframe ARGS` in the folder with its standard output written to `file`
+    /// (`/dev/full`), or, given none, into a pipe closed before it writes (as in
+    /// `codeframe ... | true`).
+    pub fn run_with_stdout(&self, args: &[&str], file: Option<std::fs::File>) -> Output {
+        let stdout = file.map_or_else(std::process::Stdio::piped, std::process::Stdio::from);
+        let mut child = Command::new(env!("CARGO_BIN_EXE_codeframe"))
+            .args(args)
+            .current_dir(self.path())
+            .env_remove("RUST_BACKTRACE")
+            .stdout(stdout)
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("start codeframe");
+        // Closing the reading end makes every write to standard output fail (EPIPE).
+        drop(child.stdout.take());
+        child.wait_with_output().expect("run codeframe")
+    }
+
     /// Runs and asserts success, returning stdout.
     pub fn ok(&self, args: &[&str]) -> String {
         let out = self.run(args);

@@ -105,16 +105,134 @@ fn validate_counts_unusable_gold_rows_by_reason() {
     }
     assert_eq!(
         dir.read("v/gold_unused.csv"),
-        "file,line,respondent_id,question,theme,reason\n\
-         g.csv,3,r99,why,cost,respondent_not_in_data\n\
-         g.csv,4,r1,nosuchq,cost,question_not_in_survey\n\
-         g.csv,5,r1,visit,cost,closed_question\n\
-         g.csv,6,r2,why,cost,empty_answer\n"
+        "file,line,respondent_id,question,theme,reason,detail\n\
+         g.csv,3,r99,why,cost,respondent_not_in_data,\n\
+         g.csv,4,r1,nosuchq,cost,question_not_in_survey,\n\
+         g.csv,5,r1,visit,cost,closed_question,\n\
+         g.csv,6,r2,why,cost,empty_answer,\n"
     );
     let md = dir.read("v/validation.md");
     assert!(md.contains("**4 of the gold file's 5 rows are not counted**"), "{md}");
     // the usable row still counts: r1 coded cost by both
     assert!(String::from_utf8_lossy(&out.stdout).contains("(TP 1 FP 0 FN 0)"));
+}
+
+/// A gold file was read by a CSV reader of its own, without the sniffing responses
+/// get: Windows-1252 and UTF-16 failed "CSV parse error: ... invalid utf-8", and a
+/// `;`-delimited file had `no column "respondent_id"` (adversarial testing).
+#[test]
+fn validate_reads_gold_in_any_encoding_and_delimiter() {
+    let dir = fixture();
+    dir.write("r.csv", "id,why\nJos\u{e9},the cost is high\n");
+    let utf16: Vec<u8> = [0xFF, 0xFE]
+        .into_iter()
+        .chain("respondent_id,question,theme\r\nJos\u{e9},why,cost\r\n".encode_utf16().flat_map(u16::to_le_bytes))
+        .collect();
+    for (name, bytes) in [
+        ("cp1252.csv", b"respondent_id,question,theme\nJos\xe9,why,cost\n".to_vec()),
+        ("utf16.csv", utf16),
+        ("semicolon.csv", "respondent_id;question;theme\nJos\u{e9};why;cost\n".into()),
+    ] {
+        dir.write(name, bytes);
+        let out = dir.ok(&with(&["validate"], &["--gold", name, "--out", "v"]));
+        assert!(
+            out.contains("cost                             P 1.000 R 1.000 F1 1.000  (TP 1 FP 0 FN 0)"),
+            "{name}: {out}"
+        );
+    }
+    dir.write("bad.csv", b"respondent_id,question,theme\nJos\xc3\xa9,why,cost\nJos\xc3\xa9,why,p\xf6lice\n");
+    let err = dir.fails(&with(&["validate"], &["--gold", "bad.csv", "--out", "v"]), 2);
+    assert!(err.contains("bad.csv:3 (column \"theme\"): cell is not valid UTF-8"), "{err}");
+}
+
+/// A respondent whose row of the data was rejected was "not in the data" to both
+/// explain (`no respondent "r2" in r.csv`) and validate (`respondent_not_in_data`)
+/// (adversarial testing): both say the row was rejected, where, and why.
+#[test]
+fn a_rejected_row_is_called_rejected_not_missing() {
+    let dir = fixture();
+    dir.write("r.csv", "id,why\nr1,the cost\nr2,police,extra\nr3,cost again\n");
+    dir.write("g.csv", "respondent_id,question,theme\nr1,why,cost\nr2,why,police\n");
+    let err = dir.fails(&with(&["explain"], &["--respondent", "r2"]), 2);
+    let want = "r.csv:3: the row of respondent \"r2\" was rejected, so it was not coded: \
+                row has 3 fields, the header has 2 (a run lists it in rejects.csv)";
+    assert!(err.contains(want), "{err}");
+    let out = dir.run(&with(&["validate"], &["--gold", "g.csv", "--out", "v"]));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    let want = "1 row names a respondent whose row of the data was rejected: \
+                e.g. \"r2\" (line 3 of the data: row has 3 fields, the header has 2)";
+    assert!(err.contains(want), "{err}");
+    assert_eq!(
+        dir.read("v/gold_unused.csv"),
+        "file,line,respondent_id,question,theme,reason,detail\n\
+         g.csv,3,r2,why,police,respondent_row_rejected,\"line 3 of the data: row has 3 fields, the header has 2\"\n"
+    );
+    assert!(dir.read("v/validation.md").contains("1 row names a respondent whose row of the data was rejected"));
+}
+
+/// A gold theme missing from the lexicon was scored without a word, even `Cost` for
+/// the lexicon's `cost`: F1 0.000, Cost all misses and cost all false positives
+/// (adversarial testing). A theme the lexicon has in other case (or as a label) is
+/// refused, naming it; one it lacks altogether is a warning, on stderr and in
+/// validation.md.
+#[test]
+fn validate_names_gold_themes_the_lexicon_lacks() {
+    let dir = fixture();
+    dir.write("case.csv", "respondent_id,question,theme\nr1,why,cost\nr2,why,Cost\nr4,why,Cost\n");
+    let err = dir.fails(&with(&["validate"], &["--gold", "case.csv", "--out", "v"]), 2);
+    let want = "case.csv:3 (column \"theme\"): \"Cost\" (2 rows, the first on line 3) is not a theme id \
+                of the lexicon; it has \"cost\". Theme ids are compared exactly";
+    assert!(err.contains(want), "{err}");
+    assert!(!dir.join("v").exists(), "nothing is written");
+
+    dir.write("hope.csv", "respondent_id,question,theme\nr1,why,cost\nr3,why,hope\n");
+    let out = dir.run(&with(&["validate"], &["--gold", "hope.csv", "--out", "v"]));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    let want = "warning: hope.csv: 1 theme is not in the lexicon, so the pipeline never codes it and each \
+                of its codes counts as a miss: \"hope\" (1 row, on line 3)";
+    assert!(err.contains(want), "{err}");
+    let md = dir.read("v/validation.md");
+    assert!(md.contains("**Gold themes the lexicon lacks.** 1 theme is not in the lexicon"), "{md}");
+}
+
+/// `validate | true` panicked ("failed printing to stdout: Broken pipe", exit 101),
+/// and so did `validate > /dev/full` (adversarial testing): a closed pipe exits 0, a
+/// full disk 3, and a failed check still exits 1 whatever became of standard output.
+#[test]
+fn validate_survives_a_closed_or_full_stdout() {
+    let dir = fixture();
+    let args = with(&["validate"], &["--gold", "gold.csv", "--out", "v"]);
+    let out = dir.run_with_stdout(&args, None);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+    let failing = with(&["validate"], &["--gold", "gold.csv", "--out", "v", "--min-f1", "0.99"]);
+    let out = dir.run_with_stdout(&failing, None);
+    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    if let Ok(full) = std::fs::OpenOptions::new().write(true).open("/dev/full") {
+        let out = dir.run_with_stdout(&args, Some(full));
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(3), "{err}");
+        assert!(err.contains("<stdout>: No space left on device"), "{err}");
+    }
+}
+
+/// `--min-f1 NaN` was accepted and passed every check, since nothing is below NaN
+/// (adversarial testing): a bar must be a number from 0 to 1.
+#[test]
+fn validate_refuses_a_bar_that_is_not_from_0_to_1() {
+    let dir = fixture();
+    for bar in
+        ["--min-f1=NaN", "--min-macro-f1=nan", "--min-f1=inf", "--min-f1=1.5", "--min-macro-f1=-0.1", "--min-f1="]
+    {
+        let err = dir.fails(&with(&["validate"], &["--gold", "gold.csv", "--out", "v", bar]), 2);
+        assert!(err.contains("not a number from 0 to 1"), "{bar}: {err}");
+    }
+    assert!(!dir.join("v").exists(), "refused before anything is written");
+    let err = dir.fails(&["lexicon", "check", "lex.toml", "--max-share", "NaN"], 2);
+    assert!(err.contains("not a number from 0 to 1"), "{err}");
 }
 
 #[test]

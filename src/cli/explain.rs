@@ -4,7 +4,7 @@
 use clap::Args;
 
 use super::SourceArgs;
-use codeframe::error::{Error, Result};
+use codeframe::error::{Error, Location, Result};
 use codeframe::pipeline::{self, OpenAnswer};
 use codeframe::report::evidence;
 
@@ -22,10 +22,28 @@ pub struct ExplainArgs {
 /// Runs `codeframe explain`.
 pub fn execute(args: &ExplainArgs) -> Result<()> {
     let loaded = args.source.load()?;
-    let (rows, _, _) = pipeline::code_all(&loaded.survey, &loaded.lexicon, &loaded.input, &loaded.options)?;
-    let row = rows.iter().find(|r| r.id == args.respondent).ok_or_else(|| {
-        Error::Usage(format!("no respondent {:?} in {}", args.respondent, loaded.input.name().display()))
-    })?;
+    let (rows, _, rejects) = pipeline::code_all(&loaded.survey, &loaded.lexicon, &loaded.input, &loaded.options)?;
+    let Some(row) = rows.iter().find(|r| r.id == args.respondent) else {
+        let input = loaded.input.name();
+        // A rejected row is in the data but not coded: saying "no respondent" sent
+        // the analyst looking for a typo.
+        return Err(match rejects.iter().find(|r| r.id.as_deref() == Some(args.respondent.as_str())) {
+            Some(r) => {
+                let at = Location::file(&input).at_line(r.line);
+                Error::input(
+                    match &r.column {
+                        Some(c) => at.at_column(c),
+                        None => at,
+                    },
+                    format!(
+                        "the row of respondent {:?} was rejected, so it was not coded: {} (a run lists it in rejects.csv)",
+                        args.respondent, r.reason
+                    ),
+                )
+            }
+            None => Error::Usage(format!("no respondent {:?} in {}", args.respondent, input.display())),
+        });
+    };
     outln!("respondent {} (line {})", row.id, row.line)?;
     for (q, (text, answer)) in row.open.iter().enumerate() {
         let question = &loaded.survey.open[q].id;

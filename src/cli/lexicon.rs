@@ -93,8 +93,8 @@ pub struct CheckArgs {
     /// Columns of the corpus to read (default: the survey's open questions, else all).
     #[arg(long = "text-column")]
     pub text_columns: Vec<String>,
-    /// Warn about entries matching more than this share of answers.
-    #[arg(long, default_value_t = 0.25)]
+    /// Warn about entries matching more than this share of answers (from 0 to 1).
+    #[arg(long, default_value_t = 0.25, value_parser = super::share)]
     pub max_share: f64,
     /// How an imported dictionary is read.
     #[command(flatten)]

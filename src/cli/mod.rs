@@ -244,6 +244,15 @@ fn threads(s: &str) -> std::result::Result<usize, String> {
     Ok(n)
 }
 
+/// Parses a share or a score from 0 to 1 (`--min-f1`, `--max-share`). `NaN` parses
+/// as an `f64` and compares false with everything: a bar of `NaN` passed every check.
+fn share(s: &str) -> std::result::Result<f64, String> {
+    match s.trim().parse::<f64>() {
+        Ok(x) if (0.0..=1.0).contains(&x) => Ok(x),
+        _ => Err("not a number from 0 to 1".to_string()),
+    }
+}
+
 /// Parses a `--delimiter` value: one ASCII character, or `tab`/`\t`.
 pub fn delimiter(s: &str) -> Result<u8> {
     match s {

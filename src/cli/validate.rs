@@ -9,6 +9,7 @@ use codeframe::demo;
 use codeframe::error::{Error, Result};
 use codeframe::input::InputSource;
 use codeframe::pipeline::{self, Job};
+use codeframe::validate::Agreement;
 
 /// Flags of `codeframe validate`.
 #[derive(Debug, Args)]
@@ -16,17 +17,18 @@ pub struct ValidateArgs {
     /// Survey, lexicon and responses.
     #[command(flatten)]
     pub source: SourceArgs,
-    /// Human codes: CSV with respondent_id, question, theme (default with the demo: its gold.csv).
+    /// Human codes: respondent_id, question, theme, read as responses are (CSV in any
+    /// encoding or delimiter, a workbook, JSON Lines); default with the demo: its gold.csv.
     #[arg(long)]
     pub gold: Option<PathBuf>,
     /// Output folder for validation.csv, validation.md and disagreements.csv.
     #[arg(long, default_value = "out")]
     pub out: PathBuf,
-    /// Exit 1 unless macro-averaged F1 is at least this.
-    #[arg(long)]
+    /// Exit 1 unless macro-averaged F1 is at least this (from 0 to 1).
+    #[arg(long, value_parser = super::share)]
     pub min_macro_f1: Option<f64>,
-    /// Exit 1 unless every question-theme F1 is at least this.
-    #[arg(long)]
+    /// Exit 1 unless every question-theme F1 is at least this (from 0 to 1).
+    #[arg(long, value_parser = super::share)]
     pub min_f1: Option<f64>,
 }
 
@@ -47,33 +49,13 @@ pub fn execute(args: &ValidateArgs) -> Result<()> {
         config_files: loaded.config_files,
     };
     let v = pipeline::validate(&job, &gold)?;
-    if let Some(w) = &v.warning {
+    for w in &v.warnings {
         eprintln!("warning: {}: {w}", gold.name().display());
     }
     let a = &v.agreement;
-    let micro = a.micro();
-    let f = |x: Option<f64>| x.map_or("-".to_string(), |v| format!("{v:.3}"));
-    println!(
-        "{} question-theme rows, {} decisions: micro P {} R {} F1 {} kappa {}; macro F1 {}",
-        a.rows.len(),
-        micro.n(),
-        f(micro.precision()),
-        f(micro.recall()),
-        f(micro.f1()),
-        f(micro.kappa()),
-        f(a.macro_f1())
-    );
-    for ((q, t), c) in &a.rows {
-        outln!(
-            "  {q:<8} {t:<32} P {} R {} F1 {}  (TP {} FP {} FN {})",
-            f(c.precision()),
-            f(c.recall()),
-            f(c.f1()),
-            c.tp,
-            c.fp,
-            c.fn_
-        )?;
-    }
+    // Written before the checks are judged, and failed checks take precedence over a
+    // failed write: `validate --min-f1 0.8 | head -1` must not exit 0 on a closed pipe.
+    let printed = print_agreement(a);
     eprintln!("wrote {}", v.files.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", "));
     let mut failures = Vec::new();
     if let (Some(min), Some(m)) = (args.min_macro_f1, a.macro_f1())
@@ -88,5 +70,33 @@ pub fn execute(args: &ValidateArgs) -> Result<()> {
             }
         }
     }
-    if failures.is_empty() { Ok(()) } else { Err(Error::Check(failures.join("; "))) }
+    if failures.is_empty() { printed } else { Err(Error::Check(failures.join("; "))) }
+}
+
+/// Prints the averages, then a line per question and theme, to standard output.
+fn print_agreement(a: &Agreement) -> Result<()> {
+    let micro = a.micro();
+    let f = |x: Option<f64>| x.map_or("-".to_string(), |v| format!("{v:.3}"));
+    outln!(
+        "{} question-theme rows, {} decisions: micro P {} R {} F1 {} kappa {}; macro F1 {}",
+        a.rows.len(),
+        micro.n(),
+        f(micro.precision()),
+        f(micro.recall()),
+        f(micro.f1()),
+        f(micro.kappa()),
+        f(a.macro_f1())
+    )?;
+    for ((q, t), c) in &a.rows {
+        outln!(
+            "  {q:<8} {t:<32} P {} R {} F1 {}  (TP {} FP {} FN {})",
+            f(c.precision()),
+            f(c.recall()),
+            f(c.f1()),
+            c.tp,
+            c.fp,
+            c.fn_
+        )?;
+    }
+    Ok(())
 }

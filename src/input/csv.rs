@@ -51,9 +51,11 @@ impl ResponseReader {
         let mut records = Splitter::new(text.reader, delimiter);
         let mut header = csv::ByteRecord::new();
         let place = records.next_record(&mut header).map_err(|e| Error::io(&name, e))?;
+        // Blank lines before the header are skipped: it is not always on line 1.
+        let header_line = place.map_or(1, |p| p.line);
         if let Some(last_line) = place.and_then(|p| p.unclosed_to) {
             return Err(Error::input(
-                Location::file(&name).at_line(1),
+                Location::file(&name).at_line(header_line),
                 format!(
                     "the header row opens a quote that is never closed: all {last_line} lines were read as the header"
                 ),
@@ -64,8 +66,8 @@ impl ResponseReader {
         }
         let names: Vec<String> =
             header.iter().map(|h| String::from_utf8_lossy(h).trim_start_matches('\u{FEFF}').to_string()).collect();
-        let columns =
-            Columns::resolve(survey, &names).map_err(|m| Error::input(Location::file(&name).at_line(1), m))?;
+        let columns = Columns::resolve(survey, &names)
+            .map_err(|m| Error::input(Location::file(&name).at_line(header_line), m))?;
         Ok(ResponseReader {
             last_byte: records.consumed(),
             records,
@@ -299,6 +301,13 @@ mod tests {
     fn missing_column_is_an_error_naming_the_file_and_column() {
         let err = read_all(b"id,answer\n1,x\n").err().unwrap().to_string();
         assert_eq!(err, "t.csv:1: no column \"text\" in the header (columns: id, answer)");
+    }
+
+    /// A header after blank lines was reported on line 1.
+    #[test]
+    fn a_header_error_names_the_header_line() {
+        let err = read_all(b"\r\n\nid,answer\n1,x\n").err().unwrap().to_string();
+        assert_eq!(err, "t.csv:3: no column \"text\" in the header (columns: id, answer)");
     }
 
     #[test]

@@ -91,6 +91,21 @@ pub fn peek(source: &InputSource) -> Result<Vec<u8>> {
     }
 }
 
+/// Whether an input holds nothing but white space after any byte-order mark. Standard
+/// input, which cannot be read twice, is never called blank here.
+pub fn is_blank(source: &InputSource) -> Result<bool> {
+    if matches!(source, InputSource::Stdin) {
+        return Ok(false);
+    }
+    let head = peek(source)?;
+    if head.len() >= SNIFF_BYTES {
+        return Ok(false);
+    }
+    let (encoding, bom_len) = Encoding::for_bom(&head).unwrap_or((UTF_8, 0));
+    let (text, _) = encoding.decode_without_bom_handling(&head[bom_len..]);
+    Ok(text.trim().is_empty())
+}
+
 fn read_prefix(mut r: impl Read, limit: usize) -> std::io::Result<Vec<u8>> {
     let mut buf = Vec::with_capacity(limit.min(SNIFF_BYTES));
     r.by_ref().take(limit as u64).read_to_end(&mut buf)?;

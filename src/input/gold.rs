@@ -1,66 +1,68 @@
-//! Reading human codes ("gold"): CSV with `respondent_id`, `question`, `theme`.
+//! Reading human codes ("gold"): a table with the columns `respondent_id`, `question`
+//! and `theme`, one row per code.
+//!
+//! A gold file is read as responses are ([`super::open`]): CSV in any encoding and
+//! with any delimiter (sniffed), a workbook or JSON Lines, header names matched as
+//! response columns are. This module only turns the rows into [`GoldCode`]s; whether
+//! they name answers of the data is for [`crate::validate::screen`] to judge.
 
-use super::InputSource;
+use super::{InputSource, ReadOptions, Reject, RejectReason};
 use crate::error::{Error, Location, Result};
+use crate::survey::Survey;
 use crate::validate::GoldCode;
+
+/// The columns of a gold file, in the order a [`GoldCode`] holds them.
+const COLUMNS: [&str; 3] = ["respondent_id", "question", "theme"];
 
 /// Reads a gold file: one [`GoldCode`] per row, in file order, with its line.
 ///
-/// Whether a row names a respondent, question and answer of the data is for
-/// [`crate::validate::screen`] to judge; here only the file's shape is checked. A file
-/// with no bytes (or only a byte-order mark and white space) is an error, not a gold
-/// file with no codes.
+/// A file with no bytes (or only a byte-order mark and white space) is an error, not
+/// a gold file with no codes; so is a row whose respondent, question or theme is empty
+/// or missing, or one a responses file would reject for its text (a cell not UTF-8, a
+/// quote never closed), each named by file, line and column. Cells past the header's
+/// are ignored (an unnamed note column), and blank rows are skipped.
 pub fn read(source: &InputSource) -> Result<Vec<GoldCode>> {
     let name = source.name();
-    let bytes: Vec<u8> = match source {
-        InputSource::File(p) => std::fs::read(p).map_err(|e| Error::io(p, e))?,
-        InputSource::Bytes { bytes, .. } => bytes.to_vec(),
-        InputSource::Stdin => {
-            let mut v = Vec::new();
-            std::io::Read::read_to_end(&mut std::io::stdin(), &mut v).map_err(|e| Error::io(&name, e))?;
-            v
-        }
-    };
-    if bytes.strip_prefix("\u{FEFF}".as_bytes()).unwrap_or(&bytes).iter().all(u8::is_ascii_whitespace) {
+    if super::encoding::is_blank(source)? {
         return Err(Error::input(
             Location::file(&name),
             "the gold file is empty (it needs a header, respondent_id,question,theme, and one row per code)",
         ));
     }
-    let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(bytes.as_slice());
-    let header: Vec<String> = reader
-        .headers()
-        .map_err(|e| Error::input(Location::file(&name), e.to_string()))?
-        .iter()
-        .map(|h| h.trim().trim_start_matches('\u{FEFF}').to_string())
-        .collect();
-    let col = |n: &str| {
-        header.iter().position(|h| h == n).ok_or_else(|| {
-            Error::input(
-                Location::file(&name).at_line(1),
-                format!("no column {n:?} in the header (a gold file has respondent_id, question, theme)"),
-            )
-        })
-    };
-    let (r, q, t) = (col("respondent_id")?, col("question")?, col("theme")?);
+    let survey = Survey::ad_hoc(Some(COLUMNS[0].into()), &[COLUMNS[1].into(), COLUMNS[2].into()]);
+    // A respondent has a row per question and theme: ids repeat.
+    let options = ReadOptions { reject_duplicate_ids: false, ..ReadOptions::default() };
+    let mut reader = super::open(source, &survey, &options).map_err(|e| match e {
+        Error::Input { location, message } => {
+            Error::input(location, format!("{message} (a gold file has the columns respondent_id, question, theme)"))
+        }
+        other => other,
+    })?;
     let mut out = Vec::new();
-    for (i, rec) in reader.records().enumerate() {
-        let rec = rec.map_err(|e| {
-            let line = e.position().map_or(i as u64 + 2, |p| p.line());
-            Error::input(Location::file(&name).at_line(line), e.to_string())
-        })?;
-        let line = rec.position().map_or(i as u64 + 2, |p| p.line());
-        let get = |c: usize, n: &str| {
-            rec.get(c)
-                .map(str::trim)
-                .filter(|s| !s.is_empty())
-                .ok_or_else(|| Error::input(Location::file(&name).at_line(line).at_column(n), "empty or missing cell"))
-        };
-        out.push(GoldCode {
-            line,
-            unit: (get(r, "respondent_id")?.to_string(), get(q, "question")?.to_string()),
-            theme: get(t, "theme")?.to_string(),
-        });
+    while let Some(chunk) = reader.next_chunk(1 << 10, 1 << 22)? {
+        for row in &chunk.rows {
+            let at = |column: Option<&str>| {
+                let here = Location::file(&name).at_line(row.line);
+                if let Some(c) = column { here.at_column(c) } else { here }
+            };
+            let refuse = |r: Reject| Error::input(at(r.column.as_deref()), r.reason.to_string());
+            match &row.reject {
+                // A row longer than the header is read (a note in an unnamed column); a short
+                // one, or an empty id, is named below as any empty or missing cell is.
+                None | Some(Reject { reason: RejectReason::FieldCount { .. } | RejectReason::EmptyId, .. }) => {}
+                Some(r) => return Err(refuse(r.clone())),
+            }
+            let cells = super::csv::decode(row, reader.columns(), super::DEFAULT_MAX_CELL_BYTES).map_err(refuse)?;
+            let cell = |text: &str, i: usize| match text.trim() {
+                "" => Err(Error::input(at(Some(COLUMNS[i])), "empty or missing cell")),
+                t => Ok(t.to_string()),
+            };
+            out.push(GoldCode {
+                line: row.line,
+                unit: (cell(&cells.id, 0)?, cell(cells.open[0], 1)?),
+                theme: cell(cells.open[1], 2)?,
+            });
+        }
     }
     Ok(out)
 }
@@ -82,6 +84,78 @@ mod tests {
         assert!(read(&no_col).unwrap_err().to_string().contains("no column \"respondent_id\""));
         let header_only = InputSource::Bytes { name: "g.csv".into(), bytes: b"respondent_id,question,theme\n" };
         assert!(read(&header_only).unwrap().is_empty());
+    }
+
+    fn read_bytes(name: &str, bytes: Vec<u8>) -> Result<Vec<GoldCode>> {
+        read(&InputSource::Bytes { name: name.into(), bytes: Box::leak(bytes.into_boxed_slice()) })
+    }
+
+    fn units(codes: &[GoldCode]) -> Vec<(u64, &str, &str, &str)> {
+        codes.iter().map(|g| (g.line, g.unit.0.as_str(), g.unit.1.as_str(), g.theme.as_str())).collect()
+    }
+
+    /// A gold file is read as responses are: Windows-1252, UTF-16 and `;` failed with
+    /// raw csv-crate errors ("invalid utf-8", `no column "respondent_id"`).
+    #[test]
+    fn encodings_and_delimiters_are_sniffed_as_for_responses() {
+        let want = [(2, "Jos\u{e9}", "t", "cost")];
+        let cp1252 = read_bytes("g.csv", b"respondent_id,question,theme\nJos\xe9,t,cost\n".to_vec()).unwrap();
+        assert_eq!(units(&cp1252), want);
+        let text = "respondent_id,question,theme\r\nJos\u{e9},t,cost\r\n";
+        let mut utf16 = vec![0xFF, 0xFE];
+        utf16.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
+        assert_eq!(units(&read_bytes("g.csv", utf16).unwrap()), want);
+        let semicolons = read_bytes("g.csv", "respondent_id;question;theme\nJos\u{e9};t;cost\n".into()).unwrap();
+        assert_eq!(units(&semicolons), want);
+        let tabs = read_bytes("g.tsv", "\u{FEFF}Respondent_ID\tquestion\ttheme\nJos\u{e9}\tt\tcost\n".into()).unwrap();
+        assert_eq!(units(&tabs), want);
+    }
+
+    #[test]
+    fn workbooks_and_json_lines_are_read_too() {
+        let mut book = rust_xlsxwriter::Workbook::new();
+        let sheet = book.add_worksheet();
+        for (c, h) in COLUMNS.iter().enumerate() {
+            sheet.write_string(0, c as u16, *h).unwrap();
+        }
+        sheet.write_number(1, 0, 7.0).unwrap();
+        sheet.write_string(1, 1, "t").unwrap();
+        sheet.write_string(1, 2, "cost").unwrap();
+        let codes = read_bytes("g.xlsx", book.save_to_buffer().unwrap()).unwrap();
+        assert_eq!(units(&codes), [(2, "7", "t", "cost")]);
+        let jsonl = b"{\"respondent_id\": \"r1\", \"question\": \"t\", \"theme\": \"cost\"}\n".to_vec();
+        assert_eq!(units(&read_bytes("g.jsonl", jsonl).unwrap()), [(1, "r1", "t", "cost")]);
+    }
+
+    /// Errors name the file, the line and, for a cell, the column.
+    #[test]
+    fn errors_name_file_line_and_column() {
+        for (bytes, want) in [
+            (
+                &b"\n\nid,question,theme\n"[..],
+                "g.csv:3: no column \"respondent_id\" in the header (columns: id, question, theme) (a gold file has the columns respondent_id, question, theme)",
+            ),
+            (
+                b"respondent_id,question,theme\nr1,t,cost\n,t,cost\n",
+                "g.csv:3 (column \"respondent_id\"): empty or missing cell",
+            ),
+            (b"respondent_id,question,theme\nr1,t\n", "g.csv:2 (column \"theme\"): empty or missing cell"),
+            (
+                b"respondent_id,question,theme\nr1,t,\"cost\nr2,t,cost\n",
+                "g.csv:2: a quote opened in this row is never closed: the rest of the file (to line 3) was read as this row",
+            ),
+            // Mostly UTF-8, so read as UTF-8: the one byte that is not is refused.
+            (
+                b"respondent_id,question,theme\nJos\xc3\xa9,t,cost\nr\xc3\xa92,t,co\xe9t\n",
+                "g.csv:3 (column \"theme\"): cell is not valid UTF-8",
+            ),
+        ] {
+            let err = read_bytes("g.csv", bytes.to_vec()).unwrap_err().to_string();
+            assert_eq!(err, want);
+        }
+        // A cell past the header's is a note, not an error; a blank row is skipped.
+        let codes = read_bytes("g.csv", b"respondent_id,question,theme\nr1,t,cost,see notes\n,,\nr2,t,cost\n".to_vec());
+        assert_eq!(units(&codes.unwrap()), [(2, "r1", "t", "cost"), (4, "r2", "t", "cost")]);
     }
 
     /// A 0-byte gold file said `no column "respondent_id" in the header`.

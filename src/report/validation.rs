@@ -99,6 +99,9 @@ pub fn write_markdown(a: &Agreement, title: &str, out: &mut dyn Write) -> io::Re
             reasons.join("; ")
         )?;
     }
+    if let Some(unknown) = crate::validate::explain_unknown_themes(&a.unknown_themes) {
+        writeln!(out, "\n**Gold themes the lexicon lacks.** {unknown}.")?;
+    }
     writeln!(out)?;
     writeln!(out, "| Question | Theme | TP | FP | FN | Precision | Recall | F1 | Kappa | Alpha | Gold % | Codes % |")?;
     writeln!(out, "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")?;
@@ -123,14 +126,16 @@ pub fn write_markdown(a: &Agreement, title: &str, out: &mut dyn Write) -> io::Re
 }
 
 /// Writes gold_unused.csv: every gold row that names no answer of the data, with
-/// the file, line and reason (a header only when there is none).
+/// the file, line and reason, and for a respondent whose row of the data was
+/// rejected, where and why (a header only when there is none).
 pub fn write_unusable(a: &Agreement, file: &str, out: &mut dyn Write) -> io::Result<()> {
     let mut w = csv::Writer::from_writer(out);
     let e = io::Error::other;
-    w.write_record(["file", "line", "respondent_id", "question", "theme", "reason"]).map_err(e)?;
+    w.write_record(["file", "line", "respondent_id", "question", "theme", "reason", "detail"]).map_err(e)?;
     for (why, g) in &a.unusable {
         let line = g.line.to_string();
-        w.write_record([file, &line, &g.unit.0, &g.unit.1, &g.theme, why.name()]).map_err(e)?;
+        let detail = crate::validate::rejection(&a.rejected, &g.unit.0);
+        w.write_record([file, &line, &g.unit.0, &g.unit.1, &g.theme, why.name(), &detail]).map_err(e)?;
     }
     w.flush()
 }
@@ -179,6 +184,8 @@ mod tests {
             rows: vec![row("a", 3, 0, 0, 5), row("b", 2, 1, 0, 5), row("never", 0, 0, 4, 4)],
             disagreements: Vec::new(),
             unusable: Vec::new(),
+            rejected: Default::default(),
+            unknown_themes: Vec::new(),
             gold_rows: 9,
         };
         let mut out = Vec::new();
