@@ -1,4 +1,9 @@
 //! codeframe: codes free-text survey answers into themes with lexicons, and counts them.
+
+// The library prints nothing: it returns errors and warnings for the binary to show
+// (`eprintln!` and `println!` would also panic on a closed pipe or a full disk).
+#![deny(clippy::print_stderr, clippy::print_stdout)]
+
 pub mod campaign;
 pub mod coding;
 pub mod demo;

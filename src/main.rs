@@ -2,6 +2,11 @@
 //! exit code (0 ok, 1 rejects under --strict or failed checks, 2 usage or
 //! configuration error, 3 I/O error). Nothing else.
 
+// `eprintln!` and `println!` panic when their stream is a closed pipe or a full disk
+// (exit 101): messages go through `errln!` and output through `outln!` (src/cli/mod.rs).
+#![deny(clippy::print_stderr, clippy::print_stdout)]
+
+#[macro_use]
 mod cli;
 
 use std::process::ExitCode;
@@ -66,7 +71,7 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(e) => {
-            eprintln!("codeframe: error: {e}");
+            errln!("codeframe: error: {e}");
             ExitCode::from(e.exit_code())
         }
     }

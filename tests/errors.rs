@@ -246,3 +246,40 @@ fn merge_refuses_a_part_file_changed_since_its_run() {
     dir.write("p1/partial.json", part.to_string());
     dir.ok(&["merge", "p1", "p2", "--out", "m3"]);
 }
+
+/// `eprintln!` panicked when standard error was a closed pipe or a full disk (exit
+/// 101: `codeframe run ... 2>/dev/full`, `codeframe validate ... 2>&1 >/dev/null | true`):
+/// what cannot be written there is dropped, and the exit code is the one a run with a
+/// working standard error gets: 0 with warnings, the error's code on an error.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_closed_or_full_stderr_keeps_the_exit_code() {
+    let dir = fixture();
+    // A failing lexicon example (a warning on every run) and a repeated id (a reject).
+    dir.write("lex.toml", format!("{LEXICON}examples = {{ match = [\"the weather\"] }}\n"));
+    dir.write("r.csv", "id,why\n1,the cost\n1,again\n");
+    dir.write("gold.csv", "respondent_id,question,theme\n1,why,cost\n1,why,hope\n");
+    let survey = ["--survey", "survey.toml"];
+    let cases: [(Vec<&str>, i32); 7] = [
+        ([&["run"][..], &survey, &["--out", "o"]].concat(), 0),
+        ([&["run"][..], &survey, &["--codes-only"]].concat(), 0),
+        ([&["run"][..], &survey, &["--codes-only", "--strict"]].concat(), 1),
+        ([&["validate"][..], &survey, &["--gold", "gold.csv", "--out", "v"]].concat(), 0),
+        ([&["validate"][..], &survey, &["--gold", "gold.csv", "--out", "v", "--min-f1", "1"]].concat(), 1),
+        (vec!["run", "--input", "r.csv", "--lexicon", "lex.toml", "--out", "o"], 2),
+        ([&["run"][..], &survey, &["--input", "nope.csv", "--out", "o"]].concat(), 3),
+    ];
+    for (args, code) in &cases {
+        // Each writes to standard error when it can, so the cases below do write there.
+        let err = dir.fails(args, *code);
+        let want = if *code == 0 { "warning:" } else { "error:" };
+        assert!(err.contains(want), "{args:?}: {err}");
+        let full = std::fs::OpenOptions::new().write(true).open("/dev/full").expect("/dev/full on Linux");
+        for (stderr, out) in
+            [("a closed pipe", dir.run_with_stderr(args, None)), ("/dev/full", dir.run_with_stderr(args, Some(full)))]
+        {
+            let stdout = String::from_utf8_lossy(&out.stdout);
+            assert_eq!(out.status.code(), Some(*code), "{args:?} with stderr {stderr}: stdout:\n{stdout}");
+        }
+    }
+}

@@ -92,6 +92,24 @@ impl Workdir {
         child.wait_with_output().expect("run codeframe")
     }
 
+    /// Runs `codeframe ARGS` in the folder with its standard error written to `file`
+    /// (`/dev/full`), or, given none, into a pipe closed before it writes (as in
+    /// `codeframe ... 2>&1 >/dev/null | true`).
+    pub fn run_with_stderr(&self, args: &[&str], file: Option<std::fs::File>) -> Output {
+        let stderr = file.map_or_else(std::process::Stdio::piped, std::process::Stdio::from);
+        let mut child = Command::new(env!("CARGO_BIN_EXE_codeframe"))
+            .args(args)
+            .current_dir(self.path())
+            .env_remove("RUST_BACKTRACE")
+            .stdout(std::process::Stdio::piped())
+            .stderr(stderr)
+            .spawn()
+            .expect("start codeframe");
+        // Closing the reading end makes every write to standard error fail (EPIPE).
+        drop(child.stderr.take());
+        child.wait_with_output().expect("run codeframe")
+    }
+
     /// Runs and asserts success, returning stdout.
     pub fn ok(&self, args: &[&str]) -> String {
         let out = self.run(args);

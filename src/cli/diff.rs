@@ -37,7 +37,7 @@ pub fn execute(args: &DiffArgs) -> Result<()> {
     };
     let d = pipeline::diff(&job, &args.previous)?;
     if let Some(w) = &d.warning {
-        eprintln!("codeframe: warning: {w}");
+        errln!("codeframe: warning: {w}");
     }
     let gained = d.changes.iter().filter(|c| c.change == Change::Gained).count();
     outln!("{} codes gained, {} lost", gained, d.changes.len() - gained)?;
@@ -57,6 +57,6 @@ pub fn execute(args: &DiffArgs) -> Result<()> {
             outln!("  {:<8} {:<32} {}", m.question, m.theme, if m.before.is_none() { "new theme" } else { "removed" })?;
         }
     }
-    eprintln!("wrote {}", d.files.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", "));
+    errln!("wrote {}", d.files.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", "));
     Ok(())
 }

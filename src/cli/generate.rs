@@ -75,7 +75,7 @@ pub fn execute(args: &GenerateArgs) -> Result<()> {
             let mut w = create(out)?;
             let stats = Generator::new().write_corpus(&mut w, *rows, *seed).map_err(|e| Error::io(out, e))?;
             w.flush().map_err(|e| Error::io(out, e))?;
-            eprintln!(
+            errln!(
                 "wrote {} rows, {} bytes, {} words ({:.1} a row) in {} word types; {} empty cells, {} non-answers, \
                  {} cells with non-ASCII text to {}",
                 stats.rows,
@@ -95,11 +95,11 @@ pub fn execute(args: &GenerateArgs) -> Result<()> {
             let n = generate::write_lexicon(&mut w, &Vocabulary::english(), *entries, *inert, *seed, flavour)
                 .map_err(|e| Error::io(out, e))?;
             w.flush().map_err(|e| Error::io(out, e))?;
-            eprintln!("wrote a lexicon of {n} entries to {}", out.display());
+            errln!("wrote a lexicon of {n} entries to {}", out.display());
         }
         GenerateWhat::Survey { out } => {
             std::fs::write(out, generate::survey_toml()).map_err(|e| Error::io(out, e))?;
-            eprintln!("wrote the survey spec to {}", out.display());
+            errln!("wrote the survey spec to {}", out.display());
         }
     }
     Ok(())

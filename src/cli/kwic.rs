@@ -91,7 +91,7 @@ pub fn execute(args: &KwicArgs) -> Result<()> {
                 w.flush().map_err(|e| Error::io(path, e))?;
             }
             f.commit()?;
-            eprintln!("{} lines written to {}", lines.len(), path.display());
+            errln!("{} lines written to {}", lines.len(), path.display());
         }
         None => {
             let width = lines.iter().map(|l| l.left.chars().count()).max().unwrap_or(0).min(60);
@@ -104,7 +104,7 @@ pub fn execute(args: &KwicArgs) -> Result<()> {
                 let status = if l.status == "counted" { String::new() } else { format!("  ({})", l.status) };
                 outln!("{:<18} {:<8} {:>width$} [{}] {}{status}", l.respondent, l.question, left, l.matched, l.right)?;
             }
-            eprintln!("{} lines", lines.len());
+            errln!("{} lines", lines.len());
         }
     }
     Ok(())

@@ -221,7 +221,7 @@ fn export(args: &ExportArgs) -> Result<()> {
     }
     let lexicon = args.import.read(args.file.as_deref())?;
     for w in &lexicon.warnings {
-        eprintln!("codeframe: warning: {w}");
+        errln!("codeframe: warning: {w}");
     }
     CompiledLexicon::new(&lexicon)?;
     let out = match format {
@@ -230,10 +230,10 @@ fn export(args: &ExportArgs) -> Result<()> {
     };
     const SHOWN: usize = 20;
     for w in out.warnings.iter().take(SHOWN) {
-        eprintln!("codeframe: export: {w}");
+        errln!("codeframe: export: {w}");
     }
     if out.warnings.len() > SHOWN {
-        eprintln!("codeframe: export: ... and {} more things the format cannot say", out.warnings.len() - SHOWN);
+        errln!("codeframe: export: ... and {} more things the format cannot say", out.warnings.len() - SHOWN);
     }
     if args.out.as_os_str() == "-" {
         outln!("{}", out.text.trim_end_matches('\n'))?;
@@ -241,7 +241,7 @@ fn export(args: &ExportArgs) -> Result<()> {
         let mut f = AtomicFile::create(&args.out)?;
         f.writer().write_all(out.text.as_bytes()).map_err(|e| Error::io(&args.out, e))?;
         f.commit()?;
-        eprintln!(
+        errln!(
             "wrote {} ({} themes, {} thing(s) the format cannot say)",
             args.out.display(),
             lexicon.themes.len(),

@@ -58,7 +58,7 @@ pub fn execute(args: &MergeArgs) -> Result<()> {
         outcome.summary.rows.read,
         outcome.summary.rows.rejected
     )?;
-    eprintln!("wrote {} files to {}", outcome.files.len(), args.out.display());
+    errln!("wrote {} files to {}", outcome.files.len(), args.out.display());
     Ok(())
 }
 

@@ -11,6 +11,17 @@ macro_rules! outln {
     }};
 }
 
+/// Writes a line to standard error, ignoring a failed write: `eprintln!` panics when
+/// standard error is a closed pipe or a full disk, and nothing useful can be done then;
+/// the exit code still says what happened. Every message of the binary goes through it
+/// (`clippy::print_stderr` is denied in main.rs and lib.rs).
+macro_rules! errln {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr().lock(), $($arg)*);
+    }};
+}
+
 pub mod diff;
 pub mod explain;
 pub mod generate;
@@ -273,10 +284,10 @@ fn repeated(names: &[String]) -> Option<&str> {
 fn print_reader_warnings(lexicon: &Lexicon) {
     const SHOWN: usize = 20;
     for w in lexicon.warnings.iter().take(SHOWN) {
-        eprintln!("codeframe: warning: {w}");
+        errln!("codeframe: warning: {w}");
     }
     if lexicon.warnings.len() > SHOWN {
-        eprintln!(
+        errln!(
             "codeframe: warning: ... and {} more lexicon warnings (codeframe lexicon check lists them all)",
             lexicon.warnings.len() - SHOWN
         );

@@ -104,10 +104,12 @@ pub fn execute(args: &RunArgs) -> Result<()> {
         let (tally, rejects) =
             pipeline::codes_only(&loaded.survey, &loaded.lexicon, &loaded.input, &options, &mut stdout)?;
         if !rejects.is_empty() {
-            eprint!("rejected rows (line,row,respondent_id,column,reason):\n{}", String::from_utf8_lossy(&rejects));
+            // The rows are CSV lines, each ending in `\n`: errln! adds the last one back.
+            let rows = rejects.strip_suffix(b"\n").unwrap_or(&rejects);
+            errln!("rejected rows (line,row,respondent_id,column,reason):\n{}", String::from_utf8_lossy(rows));
         }
         if !args.quiet {
-            eprintln!("{} rows read, {} coded, {} rejected", tally.rows_read, tally.rows_coded(), tally.rows_rejected);
+            errln!("{} rows read, {} coded, {} rejected", tally.rows_read, tally.rows_coded(), tally.rows_rejected);
         }
         if options.strict && tally.rows_rejected > 0 {
             return Err(codeframe::error::Error::Rejects { rejected: tally.rows_rejected, report: "stderr".into() });
@@ -144,7 +146,7 @@ pub fn execute(args: &RunArgs) -> Result<()> {
         return Ok(());
     }
     if job.options.partial {
-        eprintln!(
+        errln!(
             "partial run: {} rows coded, {} rejected; combine the parts with `codeframe merge`",
             outcome.tally.rows_coded(),
             outcome.tally.rows_rejected
@@ -160,20 +162,24 @@ pub fn execute(args: &RunArgs) -> Result<()> {
 fn warn_about_lexicon(loaded: &super::Loaded) {
     let source = loaded.lexicon_source.source.display();
     if loaded.lexicon_source.themes.is_empty() {
-        eprintln!("codeframe: warning: lexicon {source}: {}", codeframe::lint::NO_THEMES);
+        errln!("codeframe: warning: lexicon {source}: {}", codeframe::lint::NO_THEMES);
     }
     let (failures, _) = codeframe::lint::test_examples(&loaded.lexicon_source, &loaded.lexicon);
     for f in failures.iter().take(10) {
-        eprintln!("codeframe: warning: lexicon {source}: {f}");
+        errln!("codeframe: warning: lexicon {source}: {f}");
     }
     if failures.len() > 10 {
-        eprintln!(
+        errln!(
             "codeframe: warning: ... and {} more failed lexicon examples (codeframe lexicon test)",
             failures.len() - 10
         );
     }
 }
 
+/// The progress bar, on standard error when it is a terminal. indicatif drops a failed
+/// draw (indicatif 0.18: `let _ = self.draw(..)` behind `set_position`, `set_message`
+/// and `finish_and_clear`), so a terminal that went away cannot panic the run; avoid
+/// `set_tab_width`, which unwraps its draw.
 fn progress_bar(quiet: bool, total: Option<u64>) -> Option<indicatif::ProgressBar> {
     if quiet || !std::io::stderr().is_terminal() {
         return None;
@@ -231,6 +237,6 @@ fn print_summary(outcome: &Outcome, r: Rounding, out: &Path, elapsed: std::time:
             }
         }
     }
-    eprintln!("wrote {} files to {} in {:.2}s", outcome.files.len(), out.display(), elapsed.as_secs_f64());
+    errln!("wrote {} files to {} in {:.2}s", outcome.files.len(), out.display(), elapsed.as_secs_f64());
     Ok(())
 }

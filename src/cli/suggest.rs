@@ -92,7 +92,7 @@ pub fn execute(args: &SuggestArgs) -> Result<()> {
                     }
                 }
             }
-            eprintln!(
+            errln!(
                 "{missed} answers coded `{id}` by people but missed by the lexicon, against {reference} not coded `{id}`"
             );
             if missed == 0 {
@@ -119,7 +119,7 @@ pub fn execute(args: &SuggestArgs) -> Result<()> {
                     if target { uncoded += 1 } else { coded += 1 }
                 }
             }
-            eprintln!("{uncoded} answers no theme matched, against {coded} coded answers");
+            errln!("{uncoded} answers no theme matched, against {coded} coded answers");
             let s = counter.suggestions(args.min_answers, args.top);
             let paste = format!("[[theme]]\nid = \"new_theme\"\nlabel = \"New theme\"\n{}", toml_list(&s));
             print(&s, "distinctive in uncoded answers", &paste)

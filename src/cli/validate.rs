@@ -50,13 +50,13 @@ pub fn execute(args: &ValidateArgs) -> Result<()> {
     };
     let v = pipeline::validate(&job, &gold)?;
     for w in &v.warnings {
-        eprintln!("warning: {}: {w}", gold.name().display());
+        errln!("warning: {}: {w}", gold.name().display());
     }
     let a = &v.agreement;
     // Written before the checks are judged, and failed checks take precedence over a
     // failed write: `validate --min-f1 0.8 | head -1` must not exit 0 on a closed pipe.
     let printed = print_agreement(a);
-    eprintln!("wrote {}", v.files.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", "));
+    errln!("wrote {}", v.files.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", "));
     let mut failures = Vec::new();
     if let (Some(min), Some(m)) = (args.min_macro_f1, a.macro_f1())
         && m < min
