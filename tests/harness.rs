@@ -78,35 +78,35 @@ impl Workdir {
     /// (`/dev/full`), or, given none, into a pipe closed before it writes (as in
     /// `codeframe ... | true`).
     pub fn run_with_stdout(&self, args: &[&str], file: Option<std::fs::File>) -> Output {
-        let stdout = file.map_or_else(std::process::Stdio::piped, std::process::Stdio::from);
+        self.run_with_broken(Stream::Stdout, args, file)
+    }
+
+    /// [`Workdir::run_with_stdout`] for standard error (as in `codeframe ... 2>&1
+    /// >/dev/null | true`).
+    pub fn run_with_stderr(&self, args: &[&str], file: Option<std::fs::File>) -> Output {
+        self.run_with_broken(Stream::Stderr, args, file)
+    }
+
+    fn run_with_broken(&self, stream: Stream, args: &[&str], file: Option<std::fs::File>) -> Output {
+        use std::process::Stdio;
+        let broken = file.map_or_else(Stdio::piped, Stdio::from);
+        let (stdout, stderr) = match stream {
+            Stream::Stdout => (broken, Stdio::piped()),
+            Stream::Stderr => (Stdio::piped(), broken),
+        };
         let mut child = Command::new(env!("CARGO_BIN_EXE_codeframe"))
             .args(args)
             .current_dir(self.path())
             .env_remove("RUST_BACKTRACE")
             .stdout(stdout)
-            .stderr(std::process::Stdio::piped())
-            .spawn()
-            .expect("start codeframe");
-        // Closing the reading end makes every write to standard output fail (EPIPE).
-        drop(child.stdout.take());
-        child.wait_with_output().expect("run codeframe")
-    }
-
-    /// Runs `codeframe ARGS` in the folder with its standard error written to `file`
-    /// (`/dev/full`), or, given none, into a pipe closed before it writes (as in
-    /// `codeframe ... 2>&1 >/dev/null | true`).
-    pub fn run_with_stderr(&self, args: &[&str], file: Option<std::fs::File>) -> Output {
-        let stderr = file.map_or_else(std::process::Stdio::piped, std::process::Stdio::from);
-        let mut child = Command::new(env!("CARGO_BIN_EXE_codeframe"))
-            .args(args)
-            .current_dir(self.path())
-            .env_remove("RUST_BACKTRACE")
-            .stdout(std::process::Stdio::piped())
             .stderr(stderr)
             .spawn()
             .expect("start codeframe");
-        // Closing the reading end makes every write to standard error fail (EPIPE).
-        drop(child.stderr.take());
+        // Closing the reading end makes every write to the stream fail (EPIPE).
+        match stream {
+            Stream::Stdout => drop(child.stdout.take()),
+            Stream::Stderr => drop(child.stderr.take()),
+        }
         child.wait_with_output().expect("run codeframe")
     }
 
@@ -161,4 +161,10 @@ pub fn ad_hoc<'a>(
 /// The repository root (for the bundled demo files).
 pub fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A standard stream of the program under test.
+enum Stream {
+    Stdout,
+    Stderr,
 }
