@@ -902,7 +902,7 @@ pub fn run(job: &Job, progress: &dyn Fn(Progress)) -> Result<Outcome> {
         report::parquet::ensure_available()?;
     }
     let out = &job.out_dir;
-    guard_output_dir(out, &job.input)?;
+    guard_output_dir(out, job)?;
     let partial = job.options.partial || job.options.shard.is_some();
     let mut options = job.options.clone();
     options.partial = partial;
@@ -1412,14 +1412,9 @@ pub fn merge(job: &Job, parts: &[PathBuf]) -> Result<Outcome> {
     let loaded: Vec<Partial> = parts.iter().map(|dir| read_partial(dir)).collect::<Result<_>>()?;
     // Nor may it replace the responses the parts were coded from, as a run may not: by
     // the path each part records (from where merge runs) and the one merge was given.
-    let recorded = loaded.iter().flat_map(|p| p.inputs.iter()).filter(|i| i.role == "responses").map(|i| &i.path);
-    let given = match &job.input {
-        InputSource::File(p) => Some(p),
-        _ => None,
-    };
-    for input in recorded.chain(given) {
-        refuse_overwriting_input(&job.out_dir, input)?;
-    }
+    let recorded = loaded.iter().flat_map(|p| p.inputs.iter()).map(|i| (i.role.as_str(), i.path.as_path()));
+    let inputs: Vec<(&str, &Path)> = recorded.chain(job.reads()).collect();
+    refuse_overwriting_input("--out", &job.out_dir, &in_folder(&job.out_dir, OUTPUT_NAMES), &inputs)?;
     let first = &loaded[0];
     let mismatch = |i: usize, what: &str| {
         Error::Usage(format!(
@@ -1641,28 +1636,75 @@ impl Coder<'_> {
     }
 }
 
-/// Creates the output folder, refusing one that would overwrite the input.
-fn guard_output_dir(out: &Path, input: &InputSource) -> Result<()> {
+/// Creates the output folder, refusing one that would overwrite an input of the job.
+fn guard_output_dir(out: &Path, job: &Job) -> Result<()> {
     if out.exists() && !out.is_dir() {
         return Err(Error::Usage(format!("--out {} is a file, not a folder", out.display())));
     }
-    if let InputSource::File(p) = input {
-        refuse_overwriting_input(out, p)?;
-    }
+    let mut written: Vec<&str> = OUTPUT_NAMES.to_vec();
+    written.push("partial.json");
+    refuse_overwriting_input("--out", out, &in_folder(out, &written), &job.reads())?;
     std::fs::create_dir_all(out).map_err(|e| Error::io(out, e))
 }
 
-/// Refuses an output folder that holds `input` under the name of a file a run (or a
-/// merge) writes there. A folder not there yet holds nothing to overwrite.
-fn refuse_overwriting_input(out: &Path, input: &Path) -> Result<()> {
-    let (Ok(dir), Ok(file)) = (out.canonicalize(), input.canonicalize()) else { return Ok(()) };
-    let name = file.file_name().and_then(|n| n.to_str()).unwrap_or("");
-    if file.parent() == Some(dir.as_path()) && OUTPUT_NAMES.contains(&name) {
-        return Err(Error::Usage(format!(
-            "--out {} would overwrite the input {}: choose another folder",
-            out.display(),
-            input.display()
-        )));
+/// The paths of the files `names` in the folder `out`.
+pub fn in_folder(out: &Path, names: &[&str]) -> Vec<PathBuf> {
+    names.iter().map(|n| out.join(n)).collect()
+}
+
+/// The files a command reads, by role (`responses`, `survey`, `lexicon`): `input` if
+/// it is a file, and the spec and lexicon in `config_files` (the demo's, built in, name
+/// no file).
+pub fn files_read<'a>(input: &'a InputSource, config_files: &'a [ManifestInput]) -> Vec<(&'a str, &'a Path)> {
+    let responses = match input {
+        InputSource::File(p) => Some(("responses", p.as_path())),
+        _ => None,
+    };
+    responses.into_iter().chain(config_files.iter().map(|c| (c.role.as_str(), c.path.as_path()))).collect()
+}
+
+impl Job<'_> {
+    /// The files the job reads: [`files_read`] of its input and config files.
+    pub fn reads(&self) -> Vec<(&str, &Path)> {
+        files_read(&self.input, &self.config_files)
+    }
+}
+
+/// Refuses to write any of `written` (the files a command would write for the flag
+/// `flag`, given `out`) over one of `inputs`, the files it reads by role (a folder, a
+/// lexicon of word lists, stands for its `.txt` files): replacing the responses, the
+/// spec, the lexicon or the human codes with an output loses them. Paths are compared
+/// resolved (`./out/`, `p/../out`, a symbolic link); a folder not there yet holds
+/// nothing to overwrite.
+pub fn refuse_overwriting_input(flag: &str, out: &Path, written: &[PathBuf], inputs: &[(&str, &Path)]) -> Result<()> {
+    // A file is replaced where its name is in its folder (a rename replaces a link
+    // there), and written through where a link points: both are refused.
+    let resolved = |p: &Path| -> Vec<PathBuf> {
+        let parent = p.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        let at = parent.canonicalize().ok().zip(p.file_name()).map(|(d, n)| d.join(n));
+        at.into_iter().chain(p.canonicalize().ok()).collect()
+    };
+    for &(role, input) in inputs {
+        let files = if input.is_dir() {
+            crate::lexicon::plain::list_files(input).unwrap_or_default()
+        } else {
+            vec![input.to_path_buf()]
+        };
+        for file in files {
+            let Ok(read) = file.canonicalize() else { continue };
+            if let Some(w) = written.iter().find(|w| resolved(w).contains(&read)) {
+                let role = if role == "survey" { "survey spec" } else { role };
+                let (single, out, read) = (w == out, out.display(), file.display());
+                return Err(Error::Usage(if single {
+                    format!("{flag} {out} would overwrite the input {read} (the {role}): choose another file")
+                } else {
+                    format!(
+                        "{flag} {out} would overwrite the input {read} (the {role}) with {}: choose another folder",
+                        w.display()
+                    )
+                }));
+            }
+        }
     }
     Ok(())
 }
@@ -1744,6 +1786,11 @@ pub fn validate(job: &Job, gold: &InputSource) -> Result<Validation> {
 
     let gold_name = gold.name();
     let gold_file = gold_name.display().to_string();
+    let mut reads = job.reads();
+    if let InputSource::File(p) = gold {
+        reads.push(("human codes", p));
+    }
+    refuse_overwriting_input("--out", &job.out_dir, &in_folder(&job.out_dir, &VALIDATION_NAMES), &reads)?;
     let gold = crate::input::gold::read(gold)?;
     if gold.is_empty() {
         return Err(Error::input(
@@ -1841,12 +1888,19 @@ pub fn validate(job: &Job, gold: &InputSource) -> Result<Validation> {
         files.push(path);
         Ok(())
     };
-    write("validation.csv", &|w| validation::write_csv(&agreement, w))?;
-    write("validation.md", &|w| validation::write_markdown(&agreement, &job.survey.title, w))?;
-    write("disagreements.csv", &|w| validation::write_disagreements(&rows_out, w))?;
-    write("gold_unused.csv", &|w| validation::write_unusable(&agreement, &gold_file, w))?;
+    let [csv, md, disagreements, unused] = VALIDATION_NAMES;
+    write(csv, &|w| validation::write_csv(&agreement, w))?;
+    write(md, &|w| validation::write_markdown(&agreement, &job.survey.title, w))?;
+    write(disagreements, &|w| validation::write_disagreements(&rows_out, w))?;
+    write(unused, &|w| validation::write_unusable(&agreement, &gold_file, w))?;
     Ok(Validation { agreement, files, warnings })
 }
+
+/// Names of the files `validate` writes.
+pub const VALIDATION_NAMES: [&str; 4] = ["validation.csv", "validation.md", "disagreements.csv", "gold_unused.csv"];
+
+/// Names of the files `diff` writes.
+pub const DIFF_NAMES: [&str; 2] = ["diff.csv", "diff.md"];
 
 /// What `diff` found and wrote.
 #[derive(Debug)]
@@ -1872,6 +1926,10 @@ pub fn diff(job: &Job, previous: &Path) -> Result<DiffOutcome> {
     use crate::diff::{self, CodeKey, Evidence};
     use crate::report::QuestionSummary;
 
+    let previous_files = in_folder(previous, &["codes.csv", "summary.json", "manifest.json"]);
+    let reads: Vec<(&str, &Path)> =
+        job.reads().into_iter().chain(previous_files.iter().map(|p| ("previous run", p.as_path()))).collect();
+    refuse_overwriting_input("--out", &job.out_dir, &in_folder(&job.out_dir, &DIFF_NAMES), &reads)?;
     let codes_path = previous.join("codes.csv");
     let mut before: BTreeMap<CodeKey, Evidence> = BTreeMap::new();
     let mut reader = csv::Reader::from_path(&codes_path).map_err(|e| match e.into_kind() {
@@ -1934,13 +1992,14 @@ pub fn diff(job: &Job, previous: &Path) -> Result<DiffOutcome> {
     std::fs::create_dir_all(out).map_err(|e| Error::io(out, e))?;
     let mut files = Vec::new();
     let answer = |r: &str, q: &str| texts.get(&(r.to_string(), q.to_string())).cloned().unwrap_or_default();
+    let [diff_csv, diff_md] = DIFF_NAMES;
     for (name, f) in [
         (
-            "diff.csv",
+            diff_csv,
             &(|w: &mut dyn Write| report::diff::write_csv(&changes, &answer, w))
                 as &dyn Fn(&mut dyn Write) -> std::io::Result<()>,
         ),
-        ("diff.md", &|w: &mut dyn Write| report::diff::write_markdown(&movements, &changes, warning.as_deref(), w)),
+        (diff_md, &|w: &mut dyn Write| report::diff::write_markdown(&movements, &changes, warning.as_deref(), w)),
     ] {
         let path = out.join(name);
         let mut file = AtomicFile::create(&path)?;
