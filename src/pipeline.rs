@@ -1769,8 +1769,9 @@ pub struct Validation {
     pub files: Vec<PathBuf>,
     /// What the analyst should know before trusting the figures: gold rows set aside,
     /// which and why (also in `agreement.unusable`, validation.md and gold_unused.csv),
-    /// and gold themes the lexicon lacks (also in `agreement.unknown_themes` and
-    /// validation.md).
+    /// gold themes the lexicon lacks (also in `agreement.unknown_themes` and
+    /// validation.md), and gold codes of themes on questions they do not apply to
+    /// (also in `agreement.inapplicable_themes` and validation.md).
     pub warnings: Vec<String>,
 }
 
@@ -1852,12 +1853,18 @@ pub fn validate(job: &Job, gold: &InputSource) -> Result<Validation> {
     if screened.usable.is_empty() {
         return Err(Error::input(crate::error::Location::file(&gold_name), unusable.unwrap_or_default()));
     }
-    let warnings = unusable.into_iter().chain(crate::validate::explain_unknown_themes(&unknown_themes)).collect();
+    let inapplicable = crate::validate::inapplicable_themes(&gold, &screened.usable, &questions, &themes);
+    let warnings = unusable
+        .into_iter()
+        .chain(crate::validate::explain_unknown_themes(&unknown_themes))
+        .chain(crate::validate::explain_inapplicable_themes(&inapplicable))
+        .collect();
     let mut agreement = Agreement::compute(&questions, &units, &coded, &screened.usable);
     agreement.gold_rows = screened.rows;
     agreement.unusable = screened.unusable;
     agreement.rejected = screened.rejected;
     agreement.unknown_themes = unknown_themes;
+    agreement.inapplicable_themes = inapplicable;
     let rows_out: Vec<validation::DisagreementRow> = agreement
         .disagreements
         .iter()
