@@ -1800,10 +1800,7 @@ pub fn validate(job: &Job, gold: &InputSource) -> Result<Validation> {
         ));
     }
     let themes: Vec<(&str, &str)> = job.lexicon.themes.iter().map(|t| (t.id.as_str(), t.label.as_str())).collect();
-    let unknown_themes = crate::validate::unknown_themes(&gold, &themes);
-    if let Some((line, message)) = crate::validate::misnamed_themes(&unknown_themes) {
-        return Err(Error::input(crate::error::Location::file(&gold_name).at_line(line).at_column("theme"), message));
-    }
+    let unknown_themes = check_gold_themes(&gold_name, &gold, job.lexicon)?;
     let (rows, _, rejects) = code_all(job.survey, job.lexicon, &job.input, &job.options)?;
     let respondents: BTreeSet<String> = rows.iter().map(|r| r.id.clone()).collect();
     let mut rejected: BTreeMap<String, Reject> = BTreeMap::new();
@@ -1901,6 +1898,24 @@ pub fn validate(job: &Job, gold: &InputSource) -> Result<Validation> {
     write(disagreements, &|w| validation::write_disagreements(&rows_out, w))?;
     write(unused, &|w| validation::write_unusable(&agreement, &gold_file, w))?;
     Ok(Validation { agreement, files, warnings })
+}
+
+/// The themes of `gold` (read from `gold_name`) the lexicon lacks, refusing the gold
+/// file if one names a lexicon theme in other words (see
+/// [`crate::validate::UnknownTheme`]): what `validate` and `suggest` hold human codes to.
+pub fn check_gold_themes(
+    gold_name: &Path,
+    gold: &[crate::validate::GoldCode],
+    lexicon: &CompiledLexicon,
+) -> Result<Vec<crate::validate::UnknownTheme>> {
+    let themes: Vec<(&str, &str)> = lexicon.themes.iter().map(|t| (t.id.as_str(), t.label.as_str())).collect();
+    let unknown = crate::validate::unknown_themes(gold, &themes);
+    match crate::validate::misnamed_themes(&unknown) {
+        Some((line, message)) => {
+            Err(Error::input(crate::error::Location::file(gold_name).at_line(line).at_column("theme"), message))
+        }
+        None => Ok(unknown),
+    }
 }
 
 /// Names of the files `validate` writes.

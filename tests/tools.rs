@@ -310,6 +310,23 @@ fn suggest_ranks_what_the_theme_misses() {
     assert!(out.contains("terms = ["), "{out}");
 }
 
+/// `suggest --theme cost` on a gold file writing `Cost` found no human code of the
+/// theme and said "the lexicon finds every answer people coded `cost`" (adversarial
+/// testing): it holds the gold file's theme names to the lexicon as validate does, and
+/// refuses a gold file with no code of the theme.
+#[test]
+fn suggest_checks_gold_theme_names_as_validate_does() {
+    let dir = fixture();
+    dir.write("case.csv", GOLD.replace(",cost", ",Cost"));
+    let err = dir.fails(&with(&["suggest"], &["--theme", "cost", "--gold", "case.csv"]), 2);
+    let want = "case.csv:2 (column \"theme\"): \"Cost\" (4 rows, the first on line 2) is not a theme id \
+                of the lexicon; it has \"cost\". Theme ids are compared exactly";
+    assert!(err.contains(want), "{err}");
+    dir.write("police.csv", "respondent_id,question,theme\nr2,why,police\n");
+    let err = dir.fails(&with(&["suggest"], &["--theme", "cost", "--gold", "police.csv"]), 2);
+    assert!(err.contains("police.csv: no row codes the theme `cost`"), "{err}");
+}
+
 #[test]
 fn diff_shows_what_a_lexicon_edit_changed() {
     let dir = fixture();
