@@ -1398,6 +1398,38 @@ fn check_part_files(dir: &Path, part: &Partial) -> Result<()> {
     Ok(())
 }
 
+/// Checks the responses merge was given (`--input`) against those the part `part`
+/// (its folder) was coded from, by SHA-256: merge reads no responses, so the flag can
+/// only be a check, and is never ignored. Standard input is refused: a merge does not
+/// read it. Parts that differ from one another are refused by [`merge`].
+pub fn check_merge_input(part: &Path, input: &Path) -> Result<()> {
+    if input.as_os_str() == "-" {
+        return Err(Error::Usage(
+            "merge reads no responses, so --input - (standard input) cannot be checked against the parts: \
+             give the file they were coded from, or leave --input out"
+                .into(),
+        ));
+    }
+    let recorded = read_partial(part)?.inputs.into_iter().find(|i| i.role == "responses");
+    let Some(recorded) = recorded else {
+        return Err(Error::input(
+            crate::error::Location::file(part.join("partial.json")),
+            "not a partial run: it records no responses",
+        ));
+    };
+    let sha256 = report::manifest::sha256_file(input).map_err(|e| Error::io(input, e))?;
+    if sha256 != recorded.sha256 {
+        return Err(Error::Usage(format!(
+            "--input {} (SHA-256 {sha256}) is not the responses the parts were coded from: {} records {} (SHA-256 {})",
+            input.display(),
+            part.display(),
+            recorded.path.display(),
+            recorded.sha256
+        )));
+    }
+    Ok(())
+}
+
 /// Merges partial runs (`parts`: their output folders) into the outputs of one run
 /// over the whole input, byte for byte. Parts must be shards 1..N of one input, run
 /// with the same spec, lexicon and options; `job` supplies the spec and lexicon (their

@@ -286,6 +286,30 @@ fn merge_refuses_to_overwrite_the_input() {
     dir.ok(&["merge", "p1", "p2", "--out", "merged", "-q"]);
 }
 
+/// `merge --input X` was accepted and ignored: merge reads no responses, and X was
+/// never compared with the responses the parts were coded from. It is checked against
+/// the SHA-256 they record, and refused on a mismatch naming both; `-` is refused.
+#[test]
+fn merge_checks_its_input_against_the_parts() {
+    let dir = fixture();
+    dir.write("other.csv", "id,why\n1,the fee\n");
+    for k in 1..=2 {
+        let (shard, out) = (format!("{k}/2"), format!("p{k}"));
+        dir.ok(&["run", "--survey", "survey.toml", "--shard", &shard, "--out", &out, "-q"]);
+    }
+    let err = dir.fails(&["merge", "p1", "p2", "--input", "other.csv", "--out", "m"], 2);
+    assert!(
+        err.contains("--input other.csv (SHA-256 ")
+            && err.contains("is not the responses the parts were coded from: p1 records r.csv (SHA-256 "),
+        "{err}"
+    );
+    let err = dir.fails(&["merge", "p1", "p2", "--input", "-", "--out", "m"], 2);
+    assert!(err.contains("merge reads no responses, so --input - (standard input) cannot be checked"), "{err}");
+    assert!(!dir.join("m").exists(), "nothing is written");
+    dir.write("copy.csv", dir.read("r.csv"));
+    dir.ok(&["merge", "p1", "p2", "--input", "copy.csv", "--out", "m", "-q"]);
+}
+
 /// A partial run from another version of codeframe is refused by its format tag, with
 /// what to do, not with a missing field; a file that is not a partial run says so.
 #[test]
