@@ -939,7 +939,7 @@ pub fn run(job: &Job, progress: &dyn Fn(Progress)) -> Result<Outcome> {
             shard: options.shard,
             columns: AdHocColumns::of(job),
             inputs,
-            options: PartialOptions::of(&options),
+            options: PartialOptions::of(&options, lexicon_format(job)),
             tally: tally.clone(),
             extras,
             files: part_files,
@@ -1138,7 +1138,9 @@ pub fn shape(survey: &Survey, lexicon: &CompiledLexicon) -> Shape {
 /// one string. Version 3: a run without a survey spec records its columns. Version 4:
 /// the options record how a dictionary was read (`--dictionary-terms`,
 /// `--dictionary-duplicates`): without them, parts read two ways merged silently.
-pub const PARTIAL_FORMAT: &str = "codeframe-partial/4";
+/// Version 5: the options record the lexicon's format (its extension picks the
+/// reader): the same bytes as `d.dic` and `d.txt` hash the same but are two lexicons.
+pub const PARTIAL_FORMAT: &str = "codeframe-partial/5";
 
 /// The columns a run without a survey spec was given (`--id-column`, `--text-column`):
 /// what stands in for the spec's hash when its parts are merged.
@@ -1235,6 +1237,9 @@ pub struct PartialOptions {
     pub dictionary_terms: crate::lexicon::DictionaryTerms,
     /// How a dictionary's term listed twice was read (`--dictionary-duplicates`).
     pub dictionary_duplicates: crate::lexicon::DuplicateTerms,
+    /// The format the lexicon was read as ([`crate::lexicon::Format::name`]), which
+    /// its SHA-256 does not say.
+    pub lexicon_format: String,
 }
 
 /// An option as the flag that sets it and its value in words, for messages naming
@@ -1246,8 +1251,14 @@ fn first_difference(a: Vec<Setting>, b: Vec<Setting>) -> Option<(&'static str, S
     a.into_iter().zip(b).find(|(x, y)| x.1 != y.1).map(|((flag, a), (_, b))| (flag, a, b))
 }
 
+/// The format `job`'s lexicon is read as, in words.
+fn lexicon_format(job: &Job) -> String {
+    let path = job.config_files.iter().find(|c| c.role == "lexicon").map(|c| c.path.as_path());
+    path.and_then(crate::lexicon::Format::of).map_or("none", crate::lexicon::Format::name).to_string()
+}
+
 impl PartialOptions {
-    fn of(o: &RunOptions) -> PartialOptions {
+    fn of(o: &RunOptions, lexicon_format: String) -> PartialOptions {
         PartialOptions {
             counts: o.measure == Measure::Counts,
             campaign_min: o.campaign_min,
@@ -1263,6 +1274,7 @@ impl PartialOptions {
             parquet: o.parquet,
             dictionary_terms: o.dictionary.terms,
             dictionary_duplicates: o.dictionary.duplicates,
+            lexicon_format,
         }
     }
 
@@ -1280,6 +1292,7 @@ impl PartialOptions {
             strict,
             workbook_codes,
             parquet: _,
+            lexicon_format,
             ..
         } = self;
         let on = |yes: bool| if yes { "on" } else { "off" }.to_string();
@@ -1290,6 +1303,8 @@ impl PartialOptions {
             ("--largest-remainder", on(*largest_remainder)),
             ("--strict", on(*strict)),
             ("--workbook-codes", workbook_codes.to_string()),
+            // Merge reads the lexicon as the path it is given names it: checked apart.
+            ("the lexicon's format", lexicon_format.clone()),
         ];
         all.extend(self.source_settings());
         all
@@ -1470,7 +1485,7 @@ pub fn merge(job: &Job, parts: &[PathBuf]) -> Result<Outcome> {
     // How this merge reads the input and lexicon (what it was given; what it was not,
     // the caller takes from the parts) must be how the parts did: the lexicon is
     // compiled with these dictionary options, and the manifest records them.
-    let asked = PartialOptions::of(&job.options);
+    let asked = PartialOptions::of(&job.options, lexicon_format(job));
     if let Some((flag, given, recorded)) = first_difference(asked.source_settings(), first.options.source_settings()) {
         return Err(Error::Usage(format!(
             "{flag} is {given} for this merge, but {recorded} in the parts ({} records it): leave {flag} out and merge takes the parts'",
@@ -1483,7 +1498,18 @@ pub fn merge(job: &Job, parts: &[PathBuf]) -> Result<Outcome> {
         let recorded = first.inputs.iter().find(|i| i.role == role);
         match (recorded, job.config_files.iter().find(|c| c.role == role)) {
             (None, None) => {}
-            (Some(r), Some(c)) if r.sha256 == c.sha256 => {}
+            (Some(r), Some(c))
+                if r.sha256 == c.sha256
+                    && (role != "lexicon" || asked.lexicon_format == first.options.lexicon_format) => {}
+            (Some(r), Some(c)) if r.sha256 == c.sha256 => {
+                return Err(Error::Usage(format!(
+                    "the lexicon {} is read as {} (by its extension), but the parts read theirs, {}, as {}: give it a name with their extension, or leave --lexicon out and merge reads the file the parts record",
+                    c.path.display(),
+                    asked.lexicon_format,
+                    r.path.display(),
+                    first.options.lexicon_format
+                )));
+            }
             (Some(r), Some(c)) => {
                 return Err(Error::Usage(format!(
                     "the {role} {} is not the one the parts were coded with: they were coded with {} (SHA-256 {})",
