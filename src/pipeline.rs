@@ -902,7 +902,7 @@ pub fn run(job: &Job, progress: &dyn Fn(Progress)) -> Result<Outcome> {
         report::parquet::ensure_available()?;
     }
     let out = &job.out_dir;
-    guard_output_dir(out, &job.input)?;
+    guard_output_dir(out, job)?;
     let partial = job.options.partial || job.options.shard.is_some();
     let mut options = job.options.clone();
     options.partial = partial;
@@ -939,7 +939,7 @@ pub fn run(job: &Job, progress: &dyn Fn(Progress)) -> Result<Outcome> {
             shard: options.shard,
             columns: AdHocColumns::of(job),
             inputs,
-            options: PartialOptions::of(&options),
+            options: PartialOptions::of(&options, lexicon_format(job)),
             tally: tally.clone(),
             extras,
             files: part_files,
@@ -1138,7 +1138,9 @@ pub fn shape(survey: &Survey, lexicon: &CompiledLexicon) -> Shape {
 /// one string. Version 3: a run without a survey spec records its columns. Version 4:
 /// the options record how a dictionary was read (`--dictionary-terms`,
 /// `--dictionary-duplicates`): without them, parts read two ways merged silently.
-pub const PARTIAL_FORMAT: &str = "codeframe-partial/4";
+/// Version 5: the options record the lexicon's format (its extension picks the
+/// reader): the same bytes as `d.dic` and `d.txt` hash the same but are two lexicons.
+pub const PARTIAL_FORMAT: &str = "codeframe-partial/5";
 
 /// The columns a run without a survey spec was given (`--id-column`, `--text-column`):
 /// what stands in for the spec's hash when its parts are merged.
@@ -1235,6 +1237,9 @@ pub struct PartialOptions {
     pub dictionary_terms: crate::lexicon::DictionaryTerms,
     /// How a dictionary's term listed twice was read (`--dictionary-duplicates`).
     pub dictionary_duplicates: crate::lexicon::DuplicateTerms,
+    /// The format the lexicon was read as ([`crate::lexicon::Format::name`]), which
+    /// its SHA-256 does not say.
+    pub lexicon_format: String,
 }
 
 /// An option as the flag that sets it and its value in words, for messages naming
@@ -1246,8 +1251,14 @@ fn first_difference(a: Vec<Setting>, b: Vec<Setting>) -> Option<(&'static str, S
     a.into_iter().zip(b).find(|(x, y)| x.1 != y.1).map(|((flag, a), (_, b))| (flag, a, b))
 }
 
+/// The format `job`'s lexicon is read as, in words.
+fn lexicon_format(job: &Job) -> String {
+    let path = job.config_files.iter().find(|c| c.role == "lexicon").map(|c| c.path.as_path());
+    path.and_then(crate::lexicon::Format::of).map_or("none", crate::lexicon::Format::name).to_string()
+}
+
 impl PartialOptions {
-    fn of(o: &RunOptions) -> PartialOptions {
+    fn of(o: &RunOptions, lexicon_format: String) -> PartialOptions {
         PartialOptions {
             counts: o.measure == Measure::Counts,
             campaign_min: o.campaign_min,
@@ -1263,6 +1274,7 @@ impl PartialOptions {
             parquet: o.parquet,
             dictionary_terms: o.dictionary.terms,
             dictionary_duplicates: o.dictionary.duplicates,
+            lexicon_format,
         }
     }
 
@@ -1280,6 +1292,7 @@ impl PartialOptions {
             strict,
             workbook_codes,
             parquet: _,
+            lexicon_format,
             ..
         } = self;
         let on = |yes: bool| if yes { "on" } else { "off" }.to_string();
@@ -1290,6 +1303,8 @@ impl PartialOptions {
             ("--largest-remainder", on(*largest_remainder)),
             ("--strict", on(*strict)),
             ("--workbook-codes", workbook_codes.to_string()),
+            // Merge reads the lexicon as the path it is given names it: checked apart.
+            ("the lexicon's format", lexicon_format.clone()),
         ];
         all.extend(self.source_settings());
         all
@@ -1398,6 +1413,38 @@ fn check_part_files(dir: &Path, part: &Partial) -> Result<()> {
     Ok(())
 }
 
+/// Checks the responses merge was given (`--input`) against those the part `part`
+/// (its folder) was coded from, by SHA-256: merge reads no responses, so the flag can
+/// only be a check, and is never ignored. Standard input is refused: a merge does not
+/// read it. Parts that differ from one another are refused by [`merge`].
+pub fn check_merge_input(part: &Path, input: &Path) -> Result<()> {
+    if input.as_os_str() == "-" {
+        return Err(Error::Usage(
+            "merge reads no responses, so --input - (standard input) cannot be checked against the parts: \
+             give the file they were coded from, or leave --input out"
+                .into(),
+        ));
+    }
+    let recorded = read_partial(part)?.inputs.into_iter().find(|i| i.role == "responses");
+    let Some(recorded) = recorded else {
+        return Err(Error::input(
+            crate::error::Location::file(part.join("partial.json")),
+            "not a partial run: it records no responses",
+        ));
+    };
+    let sha256 = report::manifest::sha256_file(input).map_err(|e| Error::io(input, e))?;
+    if sha256 != recorded.sha256 {
+        return Err(Error::Usage(format!(
+            "--input {} (SHA-256 {sha256}) is not the responses the parts were coded from: {} records {} (SHA-256 {})",
+            input.display(),
+            part.display(),
+            recorded.path.display(),
+            recorded.sha256
+        )));
+    }
+    Ok(())
+}
+
 /// Merges partial runs (`parts`: their output folders) into the outputs of one run
 /// over the whole input, byte for byte. Parts must be shards 1..N of one input, run
 /// with the same spec, lexicon and options; `job` supplies the spec and lexicon (their
@@ -1412,14 +1459,9 @@ pub fn merge(job: &Job, parts: &[PathBuf]) -> Result<Outcome> {
     let loaded: Vec<Partial> = parts.iter().map(|dir| read_partial(dir)).collect::<Result<_>>()?;
     // Nor may it replace the responses the parts were coded from, as a run may not: by
     // the path each part records (from where merge runs) and the one merge was given.
-    let recorded = loaded.iter().flat_map(|p| p.inputs.iter()).filter(|i| i.role == "responses").map(|i| &i.path);
-    let given = match &job.input {
-        InputSource::File(p) => Some(p),
-        _ => None,
-    };
-    for input in recorded.chain(given) {
-        refuse_overwriting_input(&job.out_dir, input)?;
-    }
+    let recorded = loaded.iter().flat_map(|p| p.inputs.iter()).map(|i| (i.role.as_str(), i.path.as_path()));
+    let inputs: Vec<(&str, &Path)> = recorded.chain(job.reads()).collect();
+    refuse_overwriting_input("--out", &job.out_dir, &in_folder(&job.out_dir, OUTPUT_NAMES), &inputs)?;
     let first = &loaded[0];
     let mismatch = |i: usize, what: &str| {
         Error::Usage(format!(
@@ -1443,7 +1485,7 @@ pub fn merge(job: &Job, parts: &[PathBuf]) -> Result<Outcome> {
     // How this merge reads the input and lexicon (what it was given; what it was not,
     // the caller takes from the parts) must be how the parts did: the lexicon is
     // compiled with these dictionary options, and the manifest records them.
-    let asked = PartialOptions::of(&job.options);
+    let asked = PartialOptions::of(&job.options, lexicon_format(job));
     if let Some((flag, given, recorded)) = first_difference(asked.source_settings(), first.options.source_settings()) {
         return Err(Error::Usage(format!(
             "{flag} is {given} for this merge, but {recorded} in the parts ({} records it): leave {flag} out and merge takes the parts'",
@@ -1456,7 +1498,18 @@ pub fn merge(job: &Job, parts: &[PathBuf]) -> Result<Outcome> {
         let recorded = first.inputs.iter().find(|i| i.role == role);
         match (recorded, job.config_files.iter().find(|c| c.role == role)) {
             (None, None) => {}
-            (Some(r), Some(c)) if r.sha256 == c.sha256 => {}
+            (Some(r), Some(c))
+                if r.sha256 == c.sha256
+                    && (role != "lexicon" || asked.lexicon_format == first.options.lexicon_format) => {}
+            (Some(r), Some(c)) if r.sha256 == c.sha256 => {
+                return Err(Error::Usage(format!(
+                    "the lexicon {} is read as {} (by its extension), but the parts read theirs, {}, as {}: give it a name with their extension, or leave --lexicon out and merge reads the file the parts record",
+                    c.path.display(),
+                    asked.lexicon_format,
+                    r.path.display(),
+                    first.options.lexicon_format
+                )));
+            }
             (Some(r), Some(c)) => {
                 return Err(Error::Usage(format!(
                     "the {role} {} is not the one the parts were coded with: they were coded with {} (SHA-256 {})",
@@ -1641,28 +1694,75 @@ impl Coder<'_> {
     }
 }
 
-/// Creates the output folder, refusing one that would overwrite the input.
-fn guard_output_dir(out: &Path, input: &InputSource) -> Result<()> {
+/// Creates the output folder, refusing one that would overwrite an input of the job.
+fn guard_output_dir(out: &Path, job: &Job) -> Result<()> {
     if out.exists() && !out.is_dir() {
         return Err(Error::Usage(format!("--out {} is a file, not a folder", out.display())));
     }
-    if let InputSource::File(p) = input {
-        refuse_overwriting_input(out, p)?;
-    }
+    let mut written: Vec<&str> = OUTPUT_NAMES.to_vec();
+    written.push("partial.json");
+    refuse_overwriting_input("--out", out, &in_folder(out, &written), &job.reads())?;
     std::fs::create_dir_all(out).map_err(|e| Error::io(out, e))
 }
 
-/// Refuses an output folder that holds `input` under the name of a file a run (or a
-/// merge) writes there. A folder not there yet holds nothing to overwrite.
-fn refuse_overwriting_input(out: &Path, input: &Path) -> Result<()> {
-    let (Ok(dir), Ok(file)) = (out.canonicalize(), input.canonicalize()) else { return Ok(()) };
-    let name = file.file_name().and_then(|n| n.to_str()).unwrap_or("");
-    if file.parent() == Some(dir.as_path()) && OUTPUT_NAMES.contains(&name) {
-        return Err(Error::Usage(format!(
-            "--out {} would overwrite the input {}: choose another folder",
-            out.display(),
-            input.display()
-        )));
+/// The paths of the files `names` in the folder `out`.
+pub fn in_folder(out: &Path, names: &[&str]) -> Vec<PathBuf> {
+    names.iter().map(|n| out.join(n)).collect()
+}
+
+/// The files a command reads, by role (`responses`, `survey`, `lexicon`): `input` if
+/// it is a file, and the spec and lexicon in `config_files` (the demo's, built in, name
+/// no file).
+pub fn files_read<'a>(input: &'a InputSource, config_files: &'a [ManifestInput]) -> Vec<(&'a str, &'a Path)> {
+    let responses = match input {
+        InputSource::File(p) => Some(("responses", p.as_path())),
+        _ => None,
+    };
+    responses.into_iter().chain(config_files.iter().map(|c| (c.role.as_str(), c.path.as_path()))).collect()
+}
+
+impl Job<'_> {
+    /// The files the job reads: [`files_read`] of its input and config files.
+    pub fn reads(&self) -> Vec<(&str, &Path)> {
+        files_read(&self.input, &self.config_files)
+    }
+}
+
+/// Refuses to write any of `written` (the files a command would write for the flag
+/// `flag`, given `out`) over one of `inputs`, the files it reads by role (a folder, a
+/// lexicon of word lists, stands for its `.txt` files): replacing the responses, the
+/// spec, the lexicon or the human codes with an output loses them. Paths are compared
+/// resolved (`./out/`, `p/../out`, a symbolic link); a folder not there yet holds
+/// nothing to overwrite.
+pub fn refuse_overwriting_input(flag: &str, out: &Path, written: &[PathBuf], inputs: &[(&str, &Path)]) -> Result<()> {
+    // A file is replaced where its name is in its folder (a rename replaces a link
+    // there), and written through where a link points: both are refused.
+    let resolved = |p: &Path| -> Vec<PathBuf> {
+        let parent = p.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        let at = parent.canonicalize().ok().zip(p.file_name()).map(|(d, n)| d.join(n));
+        at.into_iter().chain(p.canonicalize().ok()).collect()
+    };
+    for &(role, input) in inputs {
+        let files = if input.is_dir() {
+            crate::lexicon::plain::list_files(input).unwrap_or_default()
+        } else {
+            vec![input.to_path_buf()]
+        };
+        for file in files {
+            let Ok(read) = file.canonicalize() else { continue };
+            if let Some(w) = written.iter().find(|w| resolved(w).contains(&read)) {
+                let role = if role == "survey" { "survey spec" } else { role };
+                let (single, out, read) = (w == out, out.display(), file.display());
+                return Err(Error::Usage(if single {
+                    format!("{flag} {out} would overwrite the input {read} (the {role}): choose another file")
+                } else {
+                    format!(
+                        "{flag} {out} would overwrite the input {read} (the {role}) with {}: choose another folder",
+                        w.display()
+                    )
+                }));
+            }
+        }
     }
     Ok(())
 }
@@ -1727,8 +1827,9 @@ pub struct Validation {
     pub files: Vec<PathBuf>,
     /// What the analyst should know before trusting the figures: gold rows set aside,
     /// which and why (also in `agreement.unusable`, validation.md and gold_unused.csv),
-    /// and gold themes the lexicon lacks (also in `agreement.unknown_themes` and
-    /// validation.md).
+    /// gold themes the lexicon lacks (also in `agreement.unknown_themes` and
+    /// validation.md), and gold codes of themes on questions they do not apply to
+    /// (also in `agreement.inapplicable_themes` and validation.md).
     pub warnings: Vec<String>,
 }
 
@@ -1744,6 +1845,11 @@ pub fn validate(job: &Job, gold: &InputSource) -> Result<Validation> {
 
     let gold_name = gold.name();
     let gold_file = gold_name.display().to_string();
+    let mut reads = job.reads();
+    if let InputSource::File(p) = gold {
+        reads.push(("human codes", p));
+    }
+    refuse_overwriting_input("--out", &job.out_dir, &in_folder(&job.out_dir, &VALIDATION_NAMES), &reads)?;
     let gold = crate::input::gold::read(gold)?;
     if gold.is_empty() {
         return Err(Error::input(
@@ -1752,10 +1858,7 @@ pub fn validate(job: &Job, gold: &InputSource) -> Result<Validation> {
         ));
     }
     let themes: Vec<(&str, &str)> = job.lexicon.themes.iter().map(|t| (t.id.as_str(), t.label.as_str())).collect();
-    let unknown_themes = crate::validate::unknown_themes(&gold, &themes);
-    if let Some((line, message)) = crate::validate::misnamed_themes(&unknown_themes) {
-        return Err(Error::input(crate::error::Location::file(&gold_name).at_line(line).at_column("theme"), message));
-    }
+    let unknown_themes = check_gold_themes(&gold_name, &gold, job.lexicon)?;
     let (rows, _, rejects) = code_all(job.survey, job.lexicon, &job.input, &job.options)?;
     let respondents: BTreeSet<String> = rows.iter().map(|r| r.id.clone()).collect();
     let mut rejected: BTreeMap<String, Reject> = BTreeMap::new();
@@ -1805,12 +1908,18 @@ pub fn validate(job: &Job, gold: &InputSource) -> Result<Validation> {
     if screened.usable.is_empty() {
         return Err(Error::input(crate::error::Location::file(&gold_name), unusable.unwrap_or_default()));
     }
-    let warnings = unusable.into_iter().chain(crate::validate::explain_unknown_themes(&unknown_themes)).collect();
+    let inapplicable = crate::validate::inapplicable_themes(&gold, &screened.usable, &questions, &themes);
+    let warnings = unusable
+        .into_iter()
+        .chain(crate::validate::explain_unknown_themes(&unknown_themes))
+        .chain(crate::validate::explain_inapplicable_themes(&inapplicable))
+        .collect();
     let mut agreement = Agreement::compute(&questions, &units, &coded, &screened.usable);
     agreement.gold_rows = screened.rows;
     agreement.unusable = screened.unusable;
     agreement.rejected = screened.rejected;
     agreement.unknown_themes = unknown_themes;
+    agreement.inapplicable_themes = inapplicable;
     let rows_out: Vec<validation::DisagreementRow> = agreement
         .disagreements
         .iter()
@@ -1841,12 +1950,37 @@ pub fn validate(job: &Job, gold: &InputSource) -> Result<Validation> {
         files.push(path);
         Ok(())
     };
-    write("validation.csv", &|w| validation::write_csv(&agreement, w))?;
-    write("validation.md", &|w| validation::write_markdown(&agreement, &job.survey.title, w))?;
-    write("disagreements.csv", &|w| validation::write_disagreements(&rows_out, w))?;
-    write("gold_unused.csv", &|w| validation::write_unusable(&agreement, &gold_file, w))?;
+    let [csv, md, disagreements, unused] = VALIDATION_NAMES;
+    write(csv, &|w| validation::write_csv(&agreement, w))?;
+    write(md, &|w| validation::write_markdown(&agreement, &job.survey.title, w))?;
+    write(disagreements, &|w| validation::write_disagreements(&rows_out, w))?;
+    write(unused, &|w| validation::write_unusable(&agreement, &gold_file, w))?;
     Ok(Validation { agreement, files, warnings })
 }
+
+/// The themes of `gold` (read from `gold_name`) the lexicon lacks, refusing the gold
+/// file if one names a lexicon theme in other words (see
+/// [`crate::validate::UnknownTheme`]): what `validate` and `suggest` hold human codes to.
+pub fn check_gold_themes(
+    gold_name: &Path,
+    gold: &[crate::validate::GoldCode],
+    lexicon: &CompiledLexicon,
+) -> Result<Vec<crate::validate::UnknownTheme>> {
+    let themes: Vec<(&str, &str)> = lexicon.themes.iter().map(|t| (t.id.as_str(), t.label.as_str())).collect();
+    let unknown = crate::validate::unknown_themes(gold, &themes);
+    match crate::validate::misnamed_themes(&unknown) {
+        Some((line, message)) => {
+            Err(Error::input(crate::error::Location::file(gold_name).at_line(line).at_column("theme"), message))
+        }
+        None => Ok(unknown),
+    }
+}
+
+/// Names of the files `validate` writes.
+pub const VALIDATION_NAMES: [&str; 4] = ["validation.csv", "validation.md", "disagreements.csv", "gold_unused.csv"];
+
+/// Names of the files `diff` writes.
+pub const DIFF_NAMES: [&str; 2] = ["diff.csv", "diff.md"];
 
 /// What `diff` found and wrote.
 #[derive(Debug)]
@@ -1872,6 +2006,10 @@ pub fn diff(job: &Job, previous: &Path) -> Result<DiffOutcome> {
     use crate::diff::{self, CodeKey, Evidence};
     use crate::report::QuestionSummary;
 
+    let previous_files = in_folder(previous, &["codes.csv", "summary.json", "manifest.json"]);
+    let reads: Vec<(&str, &Path)> =
+        job.reads().into_iter().chain(previous_files.iter().map(|p| ("previous run", p.as_path()))).collect();
+    refuse_overwriting_input("--out", &job.out_dir, &in_folder(&job.out_dir, &DIFF_NAMES), &reads)?;
     let codes_path = previous.join("codes.csv");
     let mut before: BTreeMap<CodeKey, Evidence> = BTreeMap::new();
     let mut reader = csv::Reader::from_path(&codes_path).map_err(|e| match e.into_kind() {
@@ -1934,13 +2072,14 @@ pub fn diff(job: &Job, previous: &Path) -> Result<DiffOutcome> {
     std::fs::create_dir_all(out).map_err(|e| Error::io(out, e))?;
     let mut files = Vec::new();
     let answer = |r: &str, q: &str| texts.get(&(r.to_string(), q.to_string())).cloned().unwrap_or_default();
+    let [diff_csv, diff_md] = DIFF_NAMES;
     for (name, f) in [
         (
-            "diff.csv",
+            diff_csv,
             &(|w: &mut dyn Write| report::diff::write_csv(&changes, &answer, w))
                 as &dyn Fn(&mut dyn Write) -> std::io::Result<()>,
         ),
-        ("diff.md", &|w: &mut dyn Write| report::diff::write_markdown(&movements, &changes, warning.as_deref(), w)),
+        (diff_md, &|w: &mut dyn Write| report::diff::write_markdown(&movements, &changes, warning.as_deref(), w)),
     ] {
         let path = out.join(name);
         let mut file = AtomicFile::create(&path)?;

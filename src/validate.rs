@@ -377,6 +377,78 @@ pub fn explain_unknown_themes(unknown: &[UnknownTheme]) -> Option<String> {
     Some(format!("{n}{what}: {}", absent.join(", ")))
 }
 
+/// A lexicon theme the gold file codes on a question the theme does not apply to (the
+/// lexicon's `questions` for it): the pipeline never codes it there, so each of those
+/// codes counts as a miss, whatever the answer says.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct InapplicableTheme {
+    /// The theme id.
+    pub theme: String,
+    /// The question it does not apply to.
+    pub question: String,
+    /// Usable rows of the gold file coding it there.
+    pub rows: usize,
+    /// Line of the first of them.
+    pub first_line: u64,
+}
+
+/// The gold codes of `usable` whose theme is a lexicon theme (`themes`: id, label)
+/// that does not apply to their question (`questions`: each question's applicable
+/// theme ids), per theme and question in the order of their first use.
+pub fn inapplicable_themes(
+    gold: &[GoldCode],
+    usable: &BTreeSet<(Unit, String)>,
+    questions: &[(String, Vec<String>)],
+    themes: &[(&str, &str)],
+) -> Vec<InapplicableTheme> {
+    let mut out: Vec<InapplicableTheme> = Vec::new();
+    for g in gold {
+        let applies = |q: &(String, Vec<String>)| q.0 == g.unit.1 && q.1.contains(&g.theme);
+        if !themes.iter().any(|(id, _)| *id == g.theme)
+            || questions.iter().any(applies)
+            || !usable.contains(&(g.unit.clone(), g.theme.clone()))
+        {
+            continue;
+        }
+        match out.iter_mut().find(|i| i.theme == g.theme && i.question == g.unit.1) {
+            Some(i) => i.rows += 1,
+            None => out.push(InapplicableTheme {
+                theme: g.theme.clone(),
+                question: g.unit.1.clone(),
+                rows: 1,
+                first_line: g.line,
+            }),
+        }
+    }
+    out
+}
+
+/// The warning for gold codes of themes on questions they do not apply to; `None`
+/// when there is none.
+pub fn explain_inapplicable_themes(inapplicable: &[InapplicableTheme]) -> Option<String> {
+    let each: Vec<String> = inapplicable
+        .iter()
+        .map(|i| {
+            let rows = if i.rows == 1 { "1 row".to_string() } else { format!("{} rows", i.rows) };
+            let first = if i.rows == 1 { "on line" } else { "the first on line" };
+            format!("{:?} on {:?} ({rows}, {first} {})", i.theme, i.question, i.first_line)
+        })
+        .collect();
+    let what = match each.len() {
+        0 => return None,
+        1 => {
+            "1 theme is coded on a question the lexicon does not apply it to (its `questions`), so the \
+             pipeline never codes it there and each such code counts as a miss"
+        }
+        _ => {
+            "themes are coded on questions the lexicon does not apply them to (their `questions`), so the \
+             pipeline never codes them there and each such code counts as a miss"
+        }
+    };
+    let n = if each.len() == 1 { String::new() } else { format!("{} ", each.len()) };
+    Some(format!("{n}{what}: {}", each.join(", ")))
+}
+
 /// Whether a (question, theme) pair is a false positive or a false negative.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Disagreement {
@@ -400,6 +472,9 @@ pub struct Agreement {
     pub rejected: BTreeMap<String, Reject>,
     /// Themes of the gold file that the lexicon does not have (from [`unknown_themes`]).
     pub unknown_themes: Vec<UnknownTheme>,
+    /// Lexicon themes the gold file codes on questions they do not apply to (from
+    /// [`inapplicable_themes`]).
+    pub inapplicable_themes: Vec<InapplicableTheme>,
     /// Rows of the gold file, usable or not.
     pub gold_rows: usize,
 }

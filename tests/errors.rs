@@ -172,6 +172,95 @@ fn refuses_to_overwrite_an_input() {
     assert!(err.contains("would overwrite the input"), "{err}");
 }
 
+/// Every command that writes a file refuses one that is a file it reads: `validate
+/// --gold out/validation.csv --out out` replaced the human codes with the figures,
+/// and validate, diff, kwic --csv, init --force and run took the responses, spec or
+/// lexicon inside their output just as readily (issue: data loss on --out).
+#[test]
+fn no_command_writes_over_a_file_it_reads() {
+    let dir = fixture();
+    let gold = "respondent_id,question,theme\n1,why,cost\n";
+    dir.write("out/validation.csv", gold);
+    let src = ["--survey", "survey.toml"];
+    let err = dir.fails(&[&["validate"][..], &src, &["--gold", "out/validation.csv", "--out", "out"]].concat(), 2);
+    assert!(
+        err.contains("--out out would overwrite the input out/validation.csv (the human codes)")
+            && err.contains("out/validation.csv: choose another folder"),
+        "{err}"
+    );
+    assert_eq!(dir.read("out/validation.csv"), gold);
+
+    // The responses, spec or lexicon inside the output folder, under an output's name.
+    let responses = "id,why\n1,the cost\n";
+    dir.write("d/disagreements.csv", responses);
+    dir.write("d/diff.csv", responses);
+    dir.write("d/gold.csv", gold);
+    let on = |input: &str| {
+        ["--input", input, "--id-column", "id", "--text-column", "why", "--lexicon", "lex.toml"]
+            .map(String::from)
+            .to_vec()
+    };
+    let args = |cmd: &[&str], source: &[String], rest: &[&str]| -> Vec<String> {
+        cmd.iter()
+            .map(|s| s.to_string())
+            .chain(source.iter().cloned())
+            .chain(rest.iter().map(|s| s.to_string()))
+            .collect()
+    };
+    let fails = |a: Vec<String>| dir.fails(&a.iter().map(String::as_str).collect::<Vec<_>>(), 2);
+    let err = fails(args(&["validate"], &on("d/disagreements.csv"), &["--gold", "d/gold.csv", "--out", "d"]));
+    assert!(err.contains("--out d would overwrite the input d/disagreements.csv (the responses)"), "{err}");
+    dir.ok(&["run", "--survey", "survey.toml", "--out", "prev", "-q"]);
+    let err = fails(args(&["diff", "--previous", "prev"], &on("d/diff.csv"), &["--out", "./d/"]));
+    assert!(err.contains("--out ./d/ would overwrite the input d/diff.csv (the responses) with ./d/diff.csv"), "{err}");
+    let err = fails(args(&["kwic", "cost", "--csv", "d/../lex.toml"], &on("r.csv"), &[]));
+    assert!(
+        err.contains("--csv d/../lex.toml would overwrite the input lex.toml (the lexicon): choose another file"),
+        "{err}"
+    );
+    let err = dir.fails(&["kwic", "cost", "--survey", "survey.toml", "--csv", "survey.toml"], 2);
+    assert!(err.contains("would overwrite the input survey.toml (the survey spec)"), "{err}");
+    let err = dir.fails(&["init", "r.csv", "--out", "r.csv", "--force"], 2);
+    assert!(err.contains("--out r.csv would overwrite the input r.csv (the data)"), "{err}");
+    dir.write("d/summary.md", responses);
+    let err = dir.fails(
+        &[
+            "run",
+            "--input",
+            "d/summary.md",
+            "--id-column",
+            "id",
+            "--text-column",
+            "why",
+            "--lexicon",
+            "lex.toml",
+            "--out",
+            "d",
+        ],
+        2,
+    );
+    assert!(err.contains("--out d would overwrite the input d/summary.md (the responses)"), "{err}");
+    for file in ["d/disagreements.csv", "d/diff.csv", "d/summary.md", "r.csv"] {
+        assert_eq!(dir.read(file), responses, "{file}");
+    }
+    assert_eq!(dir.read("lex.toml"), LEXICON);
+    assert_eq!(dir.read("survey.toml"), SURVEY);
+    assert_eq!(std::fs::read_dir(dir.join("d")).unwrap().count(), 4, "nothing is written there");
+    assert!(!dir.join("d/validation.csv").exists());
+
+    // `lexicon export` says the same, of one file of a folder of word lists too.
+    dir.write("words/cost.txt", "cost\nfee\n");
+    let err = dir.fails(&["lexicon", "export", "words", "--format", "dic", "--out", "words/cost.txt"], 2);
+    assert!(err.contains("--out words/cost.txt would overwrite the input words/cost.txt (the lexicon)"), "{err}");
+    let err = dir.fails(&["lexicon", "export", "lex.toml", "--format", "yaml", "--out", "lex.toml"], 2);
+    assert!(err.contains("would overwrite the input lex.toml (the lexicon)"), "{err}");
+    assert_eq!(dir.read("words/cost.txt"), "cost\nfee\n");
+
+    // Files of other names in the same folders are fine.
+    dir.ok(&["validate", "--survey", "survey.toml", "--gold", "d/gold.csv", "--out", "d", "--min-f1", "0"]);
+    dir.ok(&["kwic", "cost", "--survey", "survey.toml", "--csv", "d/k.csv"]);
+}
+
 /// Merge refuses an `--out` that would replace the responses its parts were coded
 /// from, as run does: it refused only an `--out` that was one of the parts, and
 /// replaced data/codes.csv with the merged codes.
@@ -195,6 +284,30 @@ fn merge_refuses_to_overwrite_the_input() {
     assert_eq!(dir.read("data/codes.csv"), responses);
     assert_eq!(std::fs::read_dir(dir.join("data")).unwrap().count(), 1, "nothing else is written there");
     dir.ok(&["merge", "p1", "p2", "--out", "merged", "-q"]);
+}
+
+/// `merge --input X` was accepted and ignored: merge reads no responses, and X was
+/// never compared with the responses the parts were coded from. It is checked against
+/// the SHA-256 they record, and refused on a mismatch naming both; `-` is refused.
+#[test]
+fn merge_checks_its_input_against_the_parts() {
+    let dir = fixture();
+    dir.write("other.csv", "id,why\n1,the fee\n");
+    for k in 1..=2 {
+        let (shard, out) = (format!("{k}/2"), format!("p{k}"));
+        dir.ok(&["run", "--survey", "survey.toml", "--shard", &shard, "--out", &out, "-q"]);
+    }
+    let err = dir.fails(&["merge", "p1", "p2", "--input", "other.csv", "--out", "m"], 2);
+    assert!(
+        err.contains("--input other.csv (SHA-256 ")
+            && err.contains("is not the responses the parts were coded from: p1 records r.csv (SHA-256 "),
+        "{err}"
+    );
+    let err = dir.fails(&["merge", "p1", "p2", "--input", "-", "--out", "m"], 2);
+    assert!(err.contains("merge reads no responses, so --input - (standard input) cannot be checked"), "{err}");
+    assert!(!dir.join("m").exists(), "nothing is written");
+    dir.write("copy.csv", dir.read("r.csv"));
+    dir.ok(&["merge", "p1", "p2", "--input", "copy.csv", "--out", "m", "-q"]);
 }
 
 /// A partial run from another version of codeframe is refused by its format tag, with

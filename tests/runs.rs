@@ -396,6 +396,35 @@ fn merge_refuses_parts_read_with_other_dictionary_options() {
     assert!(err.contains("differ in their options (--strict is off in p1, on in strict)"), "{err}");
 }
 
+/// The same bytes saved as `d.dic` and `d.txt` hash the same, so shards reading the
+/// lexicon as LIWC and as a word list merged without a word: partial.json recorded
+/// only the lexicon's SHA-256, while its extension picks the reader. The format is
+/// recorded, and parts or a merge `--lexicon` read another way are refused.
+#[test]
+fn merge_refuses_a_lexicon_read_as_another_format() {
+    let dir = Workdir::new();
+    dir.write("d.dic", DIC);
+    dir.write("d.txt", DIC);
+    dir.write("r.csv", "id,t\n1,the costs\n2,it hurt\n3,the costs\n4,it hurt\n");
+    let shard = |k: u32, lexicon: &str, out: &str| {
+        let shard = format!("{k}/2");
+        dir.ok(&ad_hoc("r.csv", "t", lexicon, out, &["--shard", &shard, "-q"]));
+    };
+    shard(1, "d.dic", "p1");
+    shard(2, "d.txt", "txt");
+    let err = dir.fails(&["merge", "p1", "txt", "--out", "m"], 2);
+    let want =
+        "p1 and txt differ in their options (the lexicon's format is LIWC .dic in p1, plain word list .txt in txt)";
+    assert!(err.contains(want), "{err}");
+    shard(2, "d.dic", "p2");
+    let err = dir.fails(&["merge", "p1", "p2", "--lexicon", "d.txt", "--out", "m"], 2);
+    let want = "the lexicon d.txt is read as plain word list .txt (by its extension), but the parts read theirs, \
+                d.dic, as LIWC .dic";
+    assert!(err.contains(want), "{err}");
+    assert!(!dir.join("m").exists(), "nothing is written");
+    dir.ok(&["merge", "p1", "p2", "--out", "m", "-q"]);
+}
+
 /// Merge reads the lexicon and writes the manifest with the dictionary options the
 /// parts record: it used to read the lexicon and record `"dictionary_terms": "words"`
 /// whatever the parts were run with. Every file equals a whole run's, and a flag given

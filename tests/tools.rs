@@ -197,6 +197,47 @@ fn validate_names_gold_themes_the_lexicon_lacks() {
     assert!(md.contains("**Gold themes the lexicon lacks.** 1 theme is not in the lexicon"), "{md}");
 }
 
+/// A gold code of a lexicon theme on a question the theme does not apply to (its
+/// `questions`) counted as a miss without a word, though the pipeline can never code
+/// it there (adversarial testing): validate names the theme, the question and the rows,
+/// on stderr and in validation.md.
+#[test]
+fn validate_names_gold_themes_on_questions_they_do_not_apply_to() {
+    let dir = fixture();
+    dir.write("r2.csv", "id,why,how\nr1,the cost,it cost a lot\nr2,police,the cost\nr3,police,police\n");
+    dir.write("g2.csv", "respondent_id,question,theme\nr1,why,cost\nr1,how,cost\nr2,how,cost\nr3,how,police\n");
+    let args = [
+        "validate",
+        "--input",
+        "r2.csv",
+        "--id-column",
+        "id",
+        "--text-column",
+        "why",
+        "--text-column",
+        "how",
+        "--lexicon",
+        "lex.toml",
+        "--gold",
+        "g2.csv",
+        "--out",
+        "v",
+    ];
+    let out = dir.run(&args);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    let want = "warning: g2.csv: 2 themes are coded on questions the lexicon does not apply them to (their \
+                `questions`), so the pipeline never codes them there and each such code counts as a miss: \
+                \"cost\" on \"how\" (2 rows, the first on line 3), \"police\" on \"how\" (1 row, on line 5)";
+    assert!(err.contains(want), "{err}");
+    let md = dir.read("v/validation.md");
+    assert!(md.contains("**Gold themes on questions they do not apply to.** 2 themes are coded"), "{md}");
+    assert!(md.contains("\"cost\" on \"how\" (2 rows, the first on line 3)"), "{md}");
+    // Codes on questions the theme applies to say nothing.
+    let out = dir.run(&with(&["validate"], &["--gold", "gold.csv", "--out", "v"]));
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("does not apply"));
+}
+
 /// `validate | true` panicked ("failed printing to stdout: Broken pipe", exit 101),
 /// and so did `validate > /dev/full` (adversarial testing): a closed pipe exits 0, a
 /// full disk 3, and a failed check still exits 1 whatever became of standard output.
@@ -267,6 +308,23 @@ fn suggest_ranks_what_the_theme_misses() {
     let first = out.lines().nth(1).unwrap_or("");
     assert!(first.starts_with("solicitor") || first.starts_with("fees") || first.starts_with("thousands"), "{out}");
     assert!(out.contains("terms = ["), "{out}");
+}
+
+/// `suggest --theme cost` on a gold file writing `Cost` found no human code of the
+/// theme and said "the lexicon finds every answer people coded `cost`" (adversarial
+/// testing): it holds the gold file's theme names to the lexicon as validate does, and
+/// refuses a gold file with no code of the theme.
+#[test]
+fn suggest_checks_gold_theme_names_as_validate_does() {
+    let dir = fixture();
+    dir.write("case.csv", GOLD.replace(",cost", ",Cost"));
+    let err = dir.fails(&with(&["suggest"], &["--theme", "cost", "--gold", "case.csv"]), 2);
+    let want = "case.csv:2 (column \"theme\"): \"Cost\" (4 rows, the first on line 2) is not a theme id \
+                of the lexicon; it has \"cost\". Theme ids are compared exactly";
+    assert!(err.contains(want), "{err}");
+    dir.write("police.csv", "respondent_id,question,theme\nr2,why,police\n");
+    let err = dir.fails(&with(&["suggest"], &["--theme", "cost", "--gold", "police.csv"]), 2);
+    assert!(err.contains("police.csv: no row codes the theme `cost`"), "{err}");
 }
 
 #[test]

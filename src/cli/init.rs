@@ -7,6 +7,7 @@ use clap::Args;
 use codeframe::error::Result;
 use codeframe::init::{self, DraftPaths, InitOptions, Role};
 use codeframe::input::ReadOptions;
+use codeframe::pipeline;
 
 /// Flags of `codeframe init`.
 #[derive(Debug, Args)]
@@ -45,6 +46,8 @@ pub fn execute(args: &InitArgs) -> Result<()> {
         },
         sample_rows: args.sample_rows.max(1),
     };
+    // `--force` replaces the spec: never with the data it is drafted from.
+    pipeline::refuse_overwriting_input("--out", &args.out, std::slice::from_ref(&args.out), &[("data", &args.data)])?;
     let lexicon = args.out.with_file_name("lexicon.toml");
     let paths = DraftPaths { data: &args.data, spec: &args.out, lexicon: &lexicon };
     let draft = init::draft(&paths, &options)?;

@@ -37,6 +37,10 @@ pub struct KwicArgs {
 /// Runs `codeframe kwic`.
 pub fn execute(args: &KwicArgs) -> Result<()> {
     let loaded = args.source.load()?;
+    if let Some(path) = &args.csv {
+        let reads = pipeline::files_read(&loaded.input, &loaded.config_files);
+        pipeline::refuse_overwriting_input("--csv", path, std::slice::from_ref(path), &reads)?;
+    }
     // A term is searched with its own one-entry lexicon, analysed like the run's.
     let term_lexicon = match (&args.term, &args.theme) {
         (Some(term), None) => {

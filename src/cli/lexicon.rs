@@ -15,6 +15,7 @@ use codeframe::error::{Error, Result};
 use codeframe::lexicon::{CompiledLexicon, Lexicon, export};
 use codeframe::lint::{self, CorpusStats, Severity};
 use codeframe::matching::Scanner;
+use codeframe::pipeline;
 use codeframe::report::AtomicFile;
 use codeframe::report::evidence;
 use codeframe::survey::Survey;
@@ -215,9 +216,8 @@ fn export(args: &ExportArgs) -> Result<()> {
     };
     if let Some(input) = &args.file
         && args.out.as_os_str() != "-"
-        && same_file(input, &args.out)
     {
-        return Err(Error::Usage(format!("--out {} is the lexicon being read: write elsewhere", args.out.display())));
+        pipeline::refuse_overwriting_input("--out", &args.out, std::slice::from_ref(&args.out), &[("lexicon", input)])?;
     }
     let lexicon = args.import.read(args.file.as_deref())?;
     for w in &lexicon.warnings {
@@ -249,12 +249,4 @@ fn export(args: &ExportArgs) -> Result<()> {
         );
     }
     Ok(())
-}
-
-/// Whether two paths name the same existing file.
-fn same_file(a: &std::path::Path, b: &std::path::Path) -> bool {
-    match (a.canonicalize(), b.canonicalize()) {
-        (Ok(a), Ok(b)) => a == b,
-        _ => false,
-    }
 }

@@ -24,7 +24,8 @@ pub struct MergeArgs {
     pub parquet: bool,
     /// The survey spec (or id and text columns) and lexicon the parts were coded with,
     /// and how the input and lexicon were read, checked against what they record. What
-    /// is not given is taken from the first part's record.
+    /// is not given is taken from the first part's record. Merge reads no responses:
+    /// `--input`, if given, is checked against the SHA-256 the parts record for theirs.
     #[command(flatten)]
     pub source: SourceArgs,
     /// No summary on the terminal (`merged N parts: ...`, `wrote N files`); errors
@@ -35,6 +36,9 @@ pub struct MergeArgs {
 
 /// Runs `codeframe merge`.
 pub fn execute(args: &MergeArgs) -> Result<()> {
+    if let (Some(input), Some(first)) = (&args.source.input, args.parts.first()) {
+        pipeline::check_merge_input(first, input)?;
+    }
     let loaded = source(args)?.load_config()?;
     let mut options = loaded.options;
     options.parquet = args.parquet;

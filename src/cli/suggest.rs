@@ -70,6 +70,14 @@ pub fn execute(args: &SuggestArgs) -> Result<()> {
                 }
             };
             let gold = codeframe::input::gold::read(&gold_source)?;
+            // `Cost` for the lexicon's `cost` would find no human code of the theme.
+            pipeline::check_gold_themes(&gold_source.name(), &gold, &loaded.lexicon)?;
+            if !gold.iter().any(|g| g.theme == *id) {
+                return Err(Error::Usage(format!(
+                    "{}: no row codes the theme `{id}`: there are no human codes of it to compare with",
+                    gold_source.name().display()
+                )));
+            }
             let positives: BTreeSet<(String, String)> =
                 gold.iter().filter(|g| g.theme == *id).map(|g| g.unit.clone()).collect();
             let mut counter = Counter::new(&loaded.lexicon, Some(theme));

@@ -289,6 +289,62 @@ pub struct Lexicon {
     pub warnings: Vec<Warning>,
 }
 
+/// The format a lexicon is read as: chosen by the file's extension, or word lists
+/// for a folder. The same bytes read as another format are another lexicon, so
+/// partial runs record it beside the lexicon's SHA-256.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    /// codeframe's TOML (`.toml` or no extension).
+    Toml,
+    /// LIWC `.dic`.
+    Dic,
+    /// LIWC-22 `.dicx`.
+    Dicx,
+    /// WordStat `.cat`.
+    Cat,
+    /// quanteda YAML (`.yml`, `.yaml`).
+    Yaml,
+    /// A plain word list (`.txt`).
+    Txt,
+    /// A folder of plain word lists, one theme per `.txt` file.
+    Folder,
+}
+
+impl Format {
+    /// The format the lexicon at `path` is read as (a folder is word lists); `None`
+    /// for an extension no reader takes.
+    pub fn of(path: &Path) -> Option<Format> {
+        if path.is_dir() { Some(Format::Folder) } else { file_format(path) }
+    }
+
+    /// The format in words, for records and messages.
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Toml => "codeframe TOML",
+            Format::Dic => "LIWC .dic",
+            Format::Dicx => "LIWC-22 .dicx",
+            Format::Cat => "WordStat .cat",
+            Format::Yaml => "quanteda YAML",
+            Format::Txt => "plain word list .txt",
+            Format::Folder => "a folder of word lists",
+        }
+    }
+}
+
+/// The format of a lexicon file by its extension alone.
+fn file_format(path: &Path) -> Option<Format> {
+    let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
+    match ext.as_str() {
+        "toml" | "" => Some(Format::Toml),
+        "dic" => Some(Format::Dic),
+        "dicx" => Some(Format::Dicx),
+        "cat" => Some(Format::Cat),
+        "yml" | "yaml" => Some(Format::Yaml),
+        "txt" => Some(Format::Txt),
+        _ => None,
+    }
+}
+
 impl Lexicon {
     /// An empty lexicon.
     pub fn new(name: impl Into<String>) -> Lexicon {
@@ -333,17 +389,17 @@ impl Lexicon {
     pub fn from_str_with_options(text: &str, path: &Path, options: &ImportOptions) -> Result<Lexicon> {
         let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
         let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
-        match ext.as_str() {
-            "toml" | "" => toml::parse(text, path),
-            "dic" => dic::parse(text, path, options),
-            "dicx" => dicx::parse(text, path, options),
-            "cat" => cat::parse(text, path, options),
-            "yml" | "yaml" => yaml::parse(text, path, options),
-            "txt" => plain::parse(text, path, options),
-            other => Err(Error::config(
+        match file_format(path) {
+            Some(Format::Toml) => toml::parse(text, path),
+            Some(Format::Dic) => dic::parse(text, path, options),
+            Some(Format::Dicx) => dicx::parse(text, path, options),
+            Some(Format::Cat) => cat::parse(text, path, options),
+            Some(Format::Yaml) => yaml::parse(text, path, options),
+            Some(Format::Txt) => plain::parse(text, path, options),
+            Some(Format::Folder) | None => Err(Error::config(
                 Location::file(path),
                 format!(
-                    "unknown lexicon format `.{other}` (expected .toml, .dic, .dicx, .cat, .yml, .yaml, .txt or a folder)"
+                    "unknown lexicon format `.{ext}` (expected .toml, .dic, .dicx, .cat, .yml, .yaml, .txt or a folder)"
                 ),
             )),
         }

@@ -102,6 +102,9 @@ pub fn write_markdown(a: &Agreement, title: &str, out: &mut dyn Write) -> io::Re
     if let Some(unknown) = crate::validate::explain_unknown_themes(&a.unknown_themes) {
         writeln!(out, "\n**Gold themes the lexicon lacks.** {unknown}.")?;
     }
+    if let Some(inapplicable) = crate::validate::explain_inapplicable_themes(&a.inapplicable_themes) {
+        writeln!(out, "\n**Gold themes on questions they do not apply to.** {inapplicable}.")?;
+    }
     writeln!(out)?;
     writeln!(out, "| Question | Theme | TP | FP | FN | Precision | Recall | F1 | Kappa | Alpha | Gold % | Codes % |")?;
     writeln!(out, "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")?;
@@ -186,6 +189,7 @@ mod tests {
             unusable: Vec::new(),
             rejected: Default::default(),
             unknown_themes: Vec::new(),
+            inapplicable_themes: Vec::new(),
             gold_rows: 9,
         };
         let mut out = Vec::new();
