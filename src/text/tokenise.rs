@@ -493,26 +493,46 @@ pub fn gap_breaks(gap: &str) -> (bool, bool) {
     classify_gap(gap)
 }
 
-/// [`gap_breaks`] character by character, for any gap.
+/// [`gap_breaks`] character by character, for any gap. Characters are read in their
+/// compatibility form (NFKC's decomposition), so a full-width `．` or `；`, `‼` or
+/// `﹒` breaks as `.`, `;`, `!` do, as normalisation reads them in words.
 fn classify_gap(gap: &str) -> (bool, bool) {
     let mut sentence = false;
     let mut clause = false;
     let mut line_breaks = 0;
     let mut has_space = false;
     let mut has_dash = false;
-    let mut chars = gap.chars().peekable();
-    while let Some(c) = chars.next() {
+    let mut prev = '\0';
+    let mut visit = |c: char| {
         match c {
-            '.' | '!' | '?' | '\u{2026}' | '\u{3002}' | '\u{FF01}' | '\u{FF1F}' => sentence = true,
-            '\n' => line_breaks += 1,
-            '\r' if chars.peek() != Some(&'\n') => {
-                line_breaks += 1;
-            }
-            ',' | ';' | ':' | '(' | ')' | '[' | ']' | '{' | '}' | '\u{2013}' | '\u{2014}' | '\u{2022}' | '|'
-            | '\u{FF0C}' | '\u{3001}' => clause = true,
+            '.' | '!' | '?' | '\u{2026}' | '\u{3002}' => sentence = true,
+            // `\r\n` is one line break.
+            '\n' if prev == '\r' => {}
+            '\n' | '\r' => line_breaks += 1,
+            ','
+            | ';'
+            | ':'
+            | '('
+            | ')'
+            | '['
+            | ']'
+            | '{'
+            | '}'
+            | '\u{2012}'..='\u{2015}'
+            | '\u{2022}'
+            | '|'
+            | '\u{3001}' => clause = true,
             '-' => has_dash = true,
             c if c.is_whitespace() => has_space = true,
             _ => {}
+        }
+        prev = c;
+    };
+    for c in gap.chars() {
+        if c.is_ascii() {
+            visit(c);
+        } else {
+            unicode_normalization::char::decompose_compatible(c, &mut visit);
         }
     }
     if line_breaks >= 2 {
@@ -734,6 +754,17 @@ mod tests {
         }
         assert_eq!(gap_breaks("? "), (true, true));
         assert_eq!(gap_breaks("\n \n"), (true, true));
+        // Compatibility forms break as what NFKC makes of them: full-width and small
+        // stops, `‼`, `⁇`, the halfwidth ideographic stop; `；` `：` `（` and dashes.
+        for gap in ["\u{FF0E} ", "\u{FE52} ", "\u{2024} ", "\u{FF61}", "\u{203C} ", "\u{2047}", "\u{FE57} ", "\u{FE12}"]
+        {
+            assert_eq!(gap_breaks(gap), (true, true), "{gap:?}");
+        }
+        for gap in ["\u{FF1B} ", "\u{FE54} ", "\u{FF1A} ", " \u{FF08}", "\u{FF09} ", " \u{2015} ", " \u{2012} "] {
+            assert_eq!(gap_breaks(gap), (false, true), "{gap:?}");
+        }
+        assert_eq!(gap_breaks(" \u{201C}"), (false, false));
+        assert_eq!(gap_breaks("\r\n"), (false, true));
     }
 
     proptest! {
