@@ -96,9 +96,13 @@ impl Emitter<'_> {
             // The common gap, one space, breaks nothing.
             if gap != b" " {
                 let mut gap = &self.text[self.prev_end..start];
-                // The full stop of `Mr.` or `e.g.` ends the word, not the sentence.
+                // The full stop of `Mr.` or `e.g.` ends the word, not the sentence; nor
+                // does one inside a name (`gov.uk`, `node.js`: split into words, as
+                // `stalking.The` is, but a sentence does not start in lower case there).
+                let next = &self.text[start..end];
                 if gap.starts_with('.')
-                    && abbreviation_continues(&self.text[self.prev_start..self.prev_end], &self.text[start..end])
+                    && ((gap.len() == 1 && next.starts_with(char::is_lowercase))
+                        || abbreviation_continues(&self.text[self.prev_start..self.prev_end], next))
                 {
                     gap = &gap[1..];
                 }
@@ -736,6 +740,9 @@ mod tests {
         // Other words, and a second mark, end it as before.
         assert_eq!(sentences("ask mrs. Smith. Mr! Smith"), [0, 0, 0, 1, 2]);
         assert_eq!(sentences("stalking.The end"), [0, 1, 1]);
+        // A full stop inside a name, split as a run-on, is no boundary at all.
+        assert_eq!(boundaries("see gov.uk now"), [(0, 0), (0, 0), (0, 0), (0, 0)]);
+        assert_eq!(words("see gov.uk now"), ["see", "gov", "uk", "now"]);
         // What follows the full stop still counts: a comma, a blank line.
         assert_eq!(boundaries("e.g., this"), [(0, 0), (0, 1)]);
         assert_eq!(sentences("Mr.\n\nSmith"), [0, 1]);
