@@ -95,17 +95,8 @@ impl Emitter<'_> {
             let gap = &self.text.as_bytes()[self.prev_end..start];
             // The common gap, one space, breaks nothing.
             if gap != b" " {
-                let mut gap = &self.text[self.prev_end..start];
-                // The full stop of `Mr.` or `e.g.` ends the word, not the sentence; nor
-                // does one inside a name (`gov.uk`, `node.js`: split into words, as
-                // `stalking.The` is, but a sentence does not start in lower case there).
-                let next = &self.text[start..end];
-                if gap.starts_with('.')
-                    && ((gap.len() == 1 && next.starts_with(char::is_lowercase))
-                        || abbreviation_continues(&self.text[self.prev_start..self.prev_end], next))
-                {
-                    gap = &gap[1..];
-                }
+                let gap = &self.text[self.prev_end..start];
+                let gap = &gap[self.open_stop(gap, start, end)..];
                 let (new_sentence, new_clause) = gap_breaks(gap);
                 if new_sentence {
                     self.sentence += 1;
@@ -119,6 +110,24 @@ impl Emitter<'_> {
         self.prev_start = start;
         self.prev_end = end;
         self.out.push(Word { span: Span { start, end }, sentence: self.sentence, clause: self.clause });
+    }
+
+    /// The bytes of a full stop starting `gap` (before the word at `start..end`) that
+    /// ends no sentence, 0 if there is none: the full stop of `Mr.` or `e.g.`, or one
+    /// inside a name (`gov.uk`, `node.js`: split into words, as `stalking.The` is, but
+    /// a sentence does not start in lower case there).
+    #[inline]
+    fn open_stop(&self, gap: &str, start: usize, end: usize) -> usize {
+        let stop = match gap.as_bytes().first() {
+            Some(b'.') => 1,
+            Some(&b) if b >= 0x80 => gap.chars().next().filter(|c| FULL_STOPS.contains(c)).map_or(0, char::len_utf8),
+            _ => return 0,
+        };
+        let next = &self.text[start..end];
+        let open = stop > 0
+            && ((gap.len() == stop && next.starts_with(char::is_lowercase))
+                || abbreviation_continues(&self.text[self.prev_start..self.prev_end], next));
+        if open { stop } else { 0 }
     }
 }
 
@@ -440,6 +449,9 @@ fn is_hyphen(c: char) -> bool {
     matches!(c, '-' | '\u{2010}' | '\u{2011}')
 }
 
+/// The compatibility forms of a full stop (NFKC makes `.` of them).
+const FULL_STOPS: [char; 3] = ['\u{FF0E}', '\u{FE52}', '\u{2024}'];
+
 /// Whether a full stop right after `word` leaves the sentence open before `next`:
 /// after a title (`Mr. Smith`) or `e.g.`/`i.e.`/`cf.`/`vs.`, always; after a dotted
 /// abbreviation (`U.K.`, `a.m.`) or a short form such as `etc.` or `approx.`, when
@@ -449,6 +461,11 @@ fn is_hyphen(c: char) -> bool {
 /// capital, a dotted abbreviation may end a sentence (`I moved to the U.K. Then ...`),
 /// and is read as ending one. Letter case is ignored in `word`.
 fn abbreviation_continues(word: &str, next: &str) -> bool {
+    if !word.is_ascii() {
+        // Judged on the normalised word (`Ｕ.Ｋ` is `u.k`), as words are matched.
+        let norm = word_norm(word);
+        return norm.is_ascii() && abbreviation_continues(&norm, next);
+    }
     if word.len() > 8 {
         return false;
     }
@@ -740,6 +757,11 @@ mod tests {
         // Other words, and a second mark, end it as before.
         assert_eq!(sentences("ask mrs. Smith. Mr! Smith"), [0, 0, 0, 1, 2]);
         assert_eq!(sentences("stalking.The end"), [0, 1, 1]);
+        // Judged as normalised: full-width letters and stops.
+        assert_eq!(
+            sentences("the \u{FF35}.\u{FF2B}. government and \u{FF2D}\u{FF52}\u{FF0E} Smith"),
+            [0, 0, 0, 0, 0, 0]
+        );
         // A full stop inside a name, split as a run-on, is no boundary at all.
         assert_eq!(boundaries("see gov.uk now"), [(0, 0), (0, 0), (0, 0), (0, 0)]);
         assert_eq!(words("see gov.uk now"), ["see", "gov", "uk", "now"]);
