@@ -258,7 +258,7 @@ impl CompiledLexicon {
         let analyzer = Analyzer::with_options(AnalyzerOptions {
             spelling_variants: s.spelling_variants,
             hyphenated_words: s.hyphenated_words,
-            negators: negators.iter().map(|n| Analyzer::new().norm(n)).collect(),
+            negators: negators.iter().map(|n| Analyzer::new().norm(n.trim())).collect(),
             ..AnalyzerOptions::default()
         });
         let mut c = CompiledLexicon {

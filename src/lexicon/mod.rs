@@ -345,6 +345,15 @@ fn file_format(path: &Path) -> Option<Format> {
     }
 }
 
+/// Whether `text` (white space around it aside) is one word as answers are read into
+/// words: `don't` is, `no longer`, `nae.` and `*` are not.
+fn is_one_word(text: &str) -> bool {
+    let text = text.trim();
+    let mut words = Vec::new();
+    crate::text::tokenise::tokenise(text, &mut words);
+    matches!(words.as_slice(), [w] if w.span.start == 0 && w.span.end == text.len())
+}
+
 impl Lexicon {
     /// An empty lexicon.
     pub fn new(name: impl Into<String>) -> Lexicon {
@@ -419,14 +428,14 @@ impl Lexicon {
                 None => l,
             }
         };
-        // A negator is compared with one word of an answer: `no longer` would never
-        // match, and was ignored without a word.
+        // A negator is compared with one word of an answer: `no longer`, `nae.` or `*`
+        // would never match, and were ignored without a word.
         let mut negators = self.settings.negators.iter().flatten().chain(&self.settings.extra_negators);
-        if let Some(n) = negators.find(|n| n.split_whitespace().count() != 1) {
+        if let Some(n) = negators.find(|n| !is_one_word(n)) {
             return Err(Error::config(
                 loc(None),
                 format!(
-                    "negator {n:?} is not one word: negators are single words (`no`, `never`), compared with each word before a match"
+                    "negator {n:?} is not one word: negators are single words (`no`, `never`, `don't`), compared with each word before a match"
                 ),
             ));
         }

@@ -231,12 +231,20 @@ mod tests {
 
     #[test]
     fn negators_must_be_single_words() {
-        for settings in ["extra_negators = [\"no longer\"]", "negators = [\"not\", \" \"]"] {
+        for settings in [
+            "extra_negators = [\"no longer\"]",
+            "negators = [\"not\", \" \"]",
+            "extra_negators = [\"nae.\"]",
+            "extra_negators = [\"*\"]",
+        ] {
             let text = format!("[settings]\n{settings}\n[[theme]]\nid = \"a\"\nterms = [\"cost\"]\n");
             let err = parse_str(&text).unwrap_err().to_string();
             assert!(err.starts_with("lex.toml: negator ") && err.contains("is not one word"), "{err}");
         }
-        assert!(parse_str("[settings]\nextra_negators = [\"hardly\", \"don't\"]\n[[theme]]\nid = \"a\"\n").is_ok());
+        let lex = parse_str(
+            "[settings]\nextra_negators = [\"hardly\", \"don't\", \" nae \", \"ne\u{2019}er\"]\n[[theme]]\nid = \"a\"\n",
+        );
+        assert!(lex.is_ok(), "{lex:?}");
     }
 
     #[test]
