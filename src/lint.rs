@@ -14,6 +14,7 @@ use crate::coding;
 use crate::lexicon::compile::{CompiledLexicon, PatternKind};
 use crate::lexicon::{Lexicon, Rule, TermToken};
 use crate::matching::Scanner;
+use crate::text::normalise::cased_form;
 
 /// How bad a finding is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -53,15 +54,18 @@ fn single_key(lexicon: &CompiledLexicon, rule: &Rule, stem: bool, cased: bool) -
             }
             let t = &words[0].term;
             Some(if cased {
-                (PatternKind::Cased, words[0].raw.clone())
+                (PatternKind::Cased, cased_form(&words[0].raw).into_owned())
             } else if stem {
                 (PatternKind::Stem, t.stem.to_string())
             } else {
                 (PatternKind::Exact, t.norm.to_string())
             })
         }
+        // As compiled: a case-sensitive theme keeps the case of exact words and globs.
+        TermToken::Exact(w) if cased => Some((PatternKind::Cased, cased_form(w).into_owned())),
         TermToken::Exact(w) => Some((PatternKind::Exact, analyzer.norm(w))),
         TermToken::Stem(s) => Some((PatternKind::Stem, analyzer.norm(s))),
+        TermToken::Glob(g) if cased => Some((PatternKind::CasedGlob, cased_form(g).into_owned())),
         TermToken::Glob(g) => Some((PatternKind::Glob, analyzer.norm(g))),
     }
 }
@@ -118,7 +122,7 @@ pub fn lint(source: &Lexicon, lexicon: &CompiledLexicon) -> Vec<Finding> {
         let mut globs: Vec<(Vec<char>, Option<u64>, String)> = Vec::new();
         for e in theme.entries.iter().chain(&theme.exclusions) {
             if let Some(key) = single_key(lexicon, &e.rule, stem, cased) {
-                if key.0 == PatternKind::Glob {
+                if matches!(key.0, PatternKind::Glob | PatternKind::CasedGlob) {
                     globs.push((key.1.chars().collect(), e.line, e.rule.to_string()));
                 }
                 keys.entry(key).or_default().push((theme.id.clone(), e.line, e.rule.to_string()));
@@ -200,20 +204,19 @@ pub fn lint(source: &Lexicon, lexicon: &CompiledLexicon) -> Vec<Finding> {
         // matches a word's other spellings too (`color*` matches `colour`).
         for e in &theme.entries {
             let Some((kind, text)) = single_key(lexicon, &e.rule, stem, cased) else { continue };
-            if kind == PatternKind::Glob {
-                continue;
-            }
-            let word = match &e.rule {
-                Rule::Term(t) => match &t.tokens[0] {
+            let word = match (kind, &e.rule) {
+                (PatternKind::Glob | PatternKind::CasedGlob, _) => continue,
+                // A case-sensitive theme's words and globs meet as written, in one spelling.
+                (PatternKind::Cased, _) => text,
+                (_, Rule::Term(t)) => match &t.tokens[0] {
                     TermToken::Word(w) | TermToken::Exact(w) => lexicon.analyzer().norm(w),
                     _ => text,
                 },
                 _ => continue,
             };
-            let spellings: Vec<Vec<char>> = std::iter::once(word.as_str())
-                .chain(lexicon.analyzer().other_spellings(&word).iter().copied())
-                .map(|w| w.chars().collect())
-                .collect();
+            let others = if cased { &[][..] } else { lexicon.analyzer().other_spellings(&word) };
+            let spellings: Vec<Vec<char>> =
+                std::iter::once(word.as_str()).chain(others.iter().copied()).map(|w| w.chars().collect()).collect();
             if let Some((_, gline, gtext)) =
                 globs.iter().find(|(g, _, _)| spellings.iter().any(|w| crate::lexicon::compile::glob_match(g, w)))
             {
@@ -459,6 +462,19 @@ mod tests {
                 "3: theme `a`: `fee|fees`: `|` is not part of any word of an answer, so it matches `fee fees`: write alternatives as separate entries (`|` separates them only beside NEAR/, BEFORE/, NOTNEAR/ and SENTENCE)",
                 "3: theme `a`: `£500`: `£` is not part of any word of an answer, so it matches `500`",
             ]
+        );
+    }
+
+    /// In a case-sensitive theme a glob shadows only the words it matches as written:
+    /// `PIN` and `pin` were said to be shadowed by `Pin*`, which matches neither.
+    #[test]
+    fn case_sensitive_shadows_keep_case() {
+        let m = messages(
+            "[[theme]]\nid = \"a\"\ncase_sensitive = true\nterms = [\"PIN\", \"pin\", \"Pin*\", \"Pinned\"]\n",
+        );
+        assert_eq!(
+            m,
+            ["4: theme `a`: entry `Pinned` is shadowed by wildcard `Pin*` (line 4), which already matches it"]
         );
     }
 
