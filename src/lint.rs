@@ -240,8 +240,14 @@ pub fn lint(source: &Lexicon, lexicon: &CompiledLexicon) -> Vec<Finding> {
                 _ => format!("`{text}`"),
             };
             // A dictionary line listing a term in several categories, or a term listed
-            // under a category and its parent (as LIWC does), says so on purpose.
-            if theme != first_theme && (line.is_some() && line == first_line || related(lexicon, theme, first_theme)) {
+            // under a category and its parent (as LIWC does), says so on purpose; a
+            // term listed again on another line the reader has warned of already.
+            let reader_warned = line.is_some()
+                && entry == first_entry
+                && source.warnings.iter().any(|w| w.location.line.is_some() && w.location.line == *first_line);
+            if theme != first_theme
+                && (line.is_some() && line == first_line || related(lexicon, theme, first_theme) || reader_warned)
+            {
                 continue;
             }
             let at = first_line.map(|l| format!(" (line {l})")).unwrap_or_default();
@@ -435,14 +441,20 @@ mod tests {
     fn a_dictionary_listing_a_term_in_several_categories_is_not_noise() {
         // `kind` on one line in two categories, `care` under a category and its
         // parent, `fair-*` a hyphenated wildcard (hyphenated words are whole in a .dic):
-        // all intended. `good` in two unrelated categories on two lines is a finding.
+        // all intended. `good` in two unrelated categories on two lines is a finding,
+        // the reader's (said once: the lint does not say it again).
         let text = "%\n1\taffect\n\t2\tposemo\n3\tsocial\n%\nkind\t2\t3\ncare\t1\t2\nfair-*\t3\ngood\t2\ngood\t3\n";
         let l = Lexicon::from_str_with_path(text, Path::new("d.dic")).unwrap();
         let c = CompiledLexicon::new(&l).unwrap();
         let m: Vec<String> =
             lint(&l, &c).into_iter().map(|f| format!("{}: {}", f.line.unwrap_or(0), f.message)).collect();
+        assert_eq!(m, Vec::<String>::new());
+        let read: Vec<&str> = l.warnings.iter().map(|w| w.message.as_str()).collect();
+        assert_eq!(read, ["term \"good\" is listed on lines 9, 10: it counts in the categories of all of them"]);
+        // The same two lines in codeframe's format: the lint says it.
+        let m = messages("[[theme]]\nid = \"a\"\nterms = [\"=good\"]\n[[theme]]\nid = \"b\"\nterms = [\"=good\"]\n");
         assert_eq!(m.len(), 1, "{m:?}");
-        assert!(m[0].contains("`=good` of theme `social` and `=good` of theme `posemo`"), "{m:?}");
+        assert!(m[0].contains("`=good` of theme `b` and `=good` of theme `a`"), "{m:?}");
     }
 
     fn messages(text: &str) -> Vec<String> {
