@@ -544,3 +544,16 @@ fn lexicon_check_exit_codes_and_empty_lexicons() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("warning: lexicon empty.toml: the lexicon has no themes"), "{err}");
 }
+
+/// `generate ... --out -` writes to standard output, as `--input -` reads standard
+/// input (it wrote a file named `-`).
+#[test]
+fn generate_writes_to_standard_output_for_a_dash() {
+    let dir = Workdir::new();
+    let corpus = dir.ok(&["generate", "corpus", "--rows", "3", "--out", "-"]);
+    dir.ok(&["generate", "corpus", "--rows", "3", "--out", "c.csv"]);
+    assert_eq!(corpus, dir.read("c.csv"));
+    assert!(dir.ok(&["generate", "survey", "--out", "-"]).contains("[[open]]"));
+    assert!(dir.ok(&["generate", "lexicon", "--entries", "5", "--out", "-"]).contains("[[theme]]"));
+    assert!(!dir.join("-").exists());
+}

@@ -30,7 +30,7 @@ pub enum GenerateWhat {
         /// Seed of the sample.
         #[arg(long, default_value_t = 1)]
         seed: u64,
-        /// Output file.
+        /// Output file; `-` writes to standard output.
         #[arg(long)]
         out: PathBuf,
     },
@@ -51,21 +51,26 @@ pub enum GenerateWhat {
         /// the semantics a plain keyword matcher (the Python baseline) reproduces.
         #[arg(long)]
         plain: bool,
-        /// Output file.
+        /// Output file; `-` writes to standard output.
         #[arg(long)]
         out: PathBuf,
     },
     /// The survey spec (TOML) that reads a generated corpus.
     Survey {
-        /// Output file.
+        /// Output file; `-` writes to standard output.
         #[arg(long)]
         out: PathBuf,
     },
 }
 
-fn create(path: &Path) -> Result<BufWriter<std::fs::File>> {
-    let file = std::fs::File::create(path).map_err(|e| Error::io(path, e))?;
-    Ok(BufWriter::with_capacity(1 << 20, file))
+/// The file at `path`, or standard output for `-` (as `--input -` reads standard input).
+fn create(path: &Path) -> Result<BufWriter<Box<dyn Write>>> {
+    let out: Box<dyn Write> = if path == Path::new("-") {
+        Box::new(std::io::stdout().lock())
+    } else {
+        Box::new(std::fs::File::create(path).map_err(|e| Error::io(path, e))?)
+    };
+    Ok(BufWriter::with_capacity(1 << 20, out))
 }
 
 /// Runs `codeframe generate`.
@@ -98,7 +103,8 @@ pub fn execute(args: &GenerateArgs) -> Result<()> {
             errln!("wrote a lexicon of {n} entries to {}", out.display());
         }
         GenerateWhat::Survey { out } => {
-            std::fs::write(out, generate::survey_toml()).map_err(|e| Error::io(out, e))?;
+            let mut w = create(out)?;
+            w.write_all(generate::survey_toml().as_bytes()).and_then(|()| w.flush()).map_err(|e| Error::io(out, e))?;
             errln!("wrote the survey spec to {}", out.display());
         }
     }
