@@ -95,21 +95,28 @@ impl Emitter<'_> {
             let gap = &self.text.as_bytes()[self.prev_end..start];
             // The common gap, one space, breaks nothing.
             if gap != b" " {
-                let gap = &self.text[self.prev_end..start];
-                let gap = &gap[self.open_stop(gap, start, end)..];
-                let (new_sentence, new_clause) = gap_breaks(gap);
-                if new_sentence {
-                    self.sentence += 1;
-                    self.clause += 1;
-                } else if new_clause {
-                    self.clause += 1;
-                }
+                self.count_breaks(start, end);
             }
         }
         self.first = false;
         self.prev_start = start;
         self.prev_end = end;
         self.out.push(Word { span: Span { start, end }, sentence: self.sentence, clause: self.clause });
+    }
+
+    /// Counts the sentence or clause the gap before the word at `start..end` ends.
+    /// Apart from [`Emitter::push`], whose common case (one space) never calls it.
+    #[inline(never)]
+    fn count_breaks(&mut self, start: usize, end: usize) {
+        let gap = &self.text[self.prev_end..start];
+        let gap = &gap[self.open_stop(gap, start, end)..];
+        let (new_sentence, new_clause) = gap_breaks(gap);
+        if new_sentence {
+            self.sentence += 1;
+            self.clause += 1;
+        } else if new_clause {
+            self.clause += 1;
+        }
     }
 
     /// The bytes of a full stop starting `gap` (before the word at `start..end`) that
