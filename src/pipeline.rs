@@ -1732,8 +1732,8 @@ impl Job<'_> {
 /// `flag`, given `out`) over one of `inputs`, the files it reads by role (a folder, a
 /// lexicon of word lists, stands for its `.txt` files): replacing the responses, the
 /// spec, the lexicon or the human codes with an output loses them. Paths are compared
-/// resolved (`./out/`, `p/../out`, a symbolic link); a folder not there yet holds
-/// nothing to overwrite.
+/// resolved (`./out/`, `p/../out`, a symbolic link) and as files on disk (a hard
+/// link: the same device and inode); a folder not there yet holds nothing to overwrite.
 pub fn refuse_overwriting_input(flag: &str, out: &Path, written: &[PathBuf], inputs: &[(&str, &Path)]) -> Result<()> {
     // A file is replaced where its name is in its folder (a rename replaces a link
     // there), and written through where a link points: both are refused.
@@ -1750,7 +1750,7 @@ pub fn refuse_overwriting_input(flag: &str, out: &Path, written: &[PathBuf], inp
         };
         for file in files {
             let Ok(read) = file.canonicalize() else { continue };
-            if let Some(w) = written.iter().find(|w| resolved(w).contains(&read)) {
+            if let Some(w) = written.iter().find(|w| resolved(w).contains(&read) || same_file(w, &read)) {
                 let role = if role == "survey" { "survey spec" } else { role };
                 let (single, out, read) = (w == out, out.display(), file.display());
                 return Err(Error::Usage(if single {
@@ -1765,6 +1765,24 @@ pub fn refuse_overwriting_input(flag: &str, out: &Path, written: &[PathBuf], inp
         }
     }
     Ok(())
+}
+
+/// Whether `a` and `b` are one file on disk: on Unix, the same device and inode, so a
+/// hard link (another name for the file, which no path resolves to) is caught; elsewhere
+/// the canonical paths. A path that is not there is no file.
+fn same_file(a: &Path, b: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        match (std::fs::metadata(a), std::fs::metadata(b)) {
+            (Ok(a), Ok(b)) => a.dev() == b.dev() && a.ino() == b.ino(),
+            _ => false,
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        matches!((a.canonicalize(), b.canonicalize()), (Ok(a), Ok(b)) if a == b)
+    }
 }
 
 /// Names of the files a run writes.
