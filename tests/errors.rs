@@ -286,6 +286,29 @@ fn merge_refuses_to_overwrite_the_input() {
     dir.ok(&["merge", "p1", "p2", "--out", "merged", "-q"]);
 }
 
+/// A hard link is the file under another name, which no path resolves to: the guard
+/// compared resolved paths only, so `init --force` wrote its draft over the data
+/// through `s.toml`, and run replaced-by-rename the responses' other name.
+#[cfg(unix)]
+#[test]
+fn no_command_writes_over_a_hard_link_to_a_file_it_reads() {
+    let dir = fixture();
+    let data = "id,why\n1,police\n2,no\n";
+    dir.write("data.csv", data);
+    std::fs::hard_link(dir.join("data.csv"), dir.join("s.toml")).unwrap();
+    let err = dir.fails(&["init", "data.csv", "--out", "s.toml", "--force"], 2);
+    assert!(err.contains("--out s.toml would overwrite the input data.csv (the data): choose another file"), "{err}");
+    assert_eq!(dir.read("data.csv"), data);
+
+    std::fs::create_dir(dir.join("o")).unwrap();
+    std::fs::hard_link(dir.join("data.csv"), dir.join("o/summary.md")).unwrap();
+    let run = ["run", "--input", "data.csv", "--id-column", "id", "--text-column", "why", "--lexicon", "lex.toml"];
+    let err = dir.fails(&[&run[..], &["--out", "o"]].concat(), 2);
+    assert!(err.contains("--out o would overwrite the input data.csv (the responses) with o/summary.md"), "{err}");
+    assert_eq!(dir.read("data.csv"), data);
+    dir.ok(&["init", "data.csv", "--out", "spec.toml"]);
+}
+
 /// `merge --input X` was accepted and ignored: merge reads no responses, and X was
 /// never compared with the responses the parts were coded from. It is checked against
 /// the SHA-256 they record, and refused on a mismatch naming both; `-` is refused.
