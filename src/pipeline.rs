@@ -1462,6 +1462,10 @@ pub fn merge(job: &Job, parts: &[PathBuf]) -> Result<Outcome> {
     let recorded = loaded.iter().flat_map(|p| p.inputs.iter()).map(|i| (i.role.as_str(), i.path.as_path()));
     let inputs: Vec<(&str, &Path)> = recorded.chain(job.reads()).collect();
     refuse_overwriting_input("--out", &job.out_dir, &in_folder(&job.out_dir, OUTPUT_NAMES), &inputs)?;
+    // A recorded path is relative to where the shard ran: from another folder it names
+    // another file, so a file in --out is also compared by content.
+    let recorded: Vec<&ManifestInput> = loaded.iter().flat_map(|p| &p.inputs).collect();
+    refuse_replacing_recorded(&job.out_dir, &in_folder(&job.out_dir, OUTPUT_NAMES), &recorded)?;
     let first = &loaded[0];
     let mismatch = |i: usize, what: &str| {
         Error::Usage(format!(
@@ -1692,6 +1696,30 @@ impl Coder<'_> {
     pub fn shape_tally(&self) -> Tally {
         Tally::new(self.shape())
     }
+}
+
+/// Refuses to write any existing file of `written` (in the folder `out`) whose bytes
+/// are one of the `recorded` inputs the parts were coded from (by SHA-256), whatever
+/// its path: the path a part records is relative to where it ran. Each file is hashed
+/// once, and only if it exists.
+fn refuse_replacing_recorded(out: &Path, written: &[PathBuf], recorded: &[&ManifestInput]) -> Result<()> {
+    for w in written.iter().filter(|w| w.is_file()) {
+        let sha256 = report::manifest::sha256_file(w).map_err(|e| Error::io(w, e))?;
+        if let Some(input) = recorded.iter().find(|i| i.sha256 == sha256) {
+            let what = match input.role.as_str() {
+                "responses" => "the responses the parts were coded from".to_string(),
+                "survey" => "the survey spec the parts were coded with".to_string(),
+                role => format!("the {role} the parts were coded with"),
+            };
+            return Err(Error::Usage(format!(
+                "--out {} would overwrite {}, which holds {what} ({}): choose another folder",
+                out.display(),
+                w.display(),
+                input.path.display()
+            )));
+        }
+    }
+    Ok(())
 }
 
 /// Creates the output folder, refusing one that would overwrite an input of the job.
