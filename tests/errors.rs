@@ -349,7 +349,10 @@ fn merge_from_another_folder_refuses_to_overwrite_the_responses() {
     dir.write("C/summary.md", LEXICON);
     let o = in_a(&["merge", "../A/p1", "../A/p2", "--lexicon", "../A/lex.toml", "--out", "../C"], "B");
     let err = String::from_utf8_lossy(&o.stderr);
-    assert!(err.contains("would overwrite ../C/summary.md, which holds the lexicon the parts were coded with"), "{err}");
+    assert!(
+        err.contains("would overwrite ../C/summary.md, which holds the lexicon the parts were coded with"),
+        "{err}"
+    );
     assert_eq!(dir.read("C/summary.md"), LEXICON);
     let o = in_a(&["merge", "../A/p1", "../A/p2", "--lexicon", "../A/lex.toml", "--out", "m", "-q"], "B");
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
