@@ -13,12 +13,14 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::hash::{BuildHasher, Hasher};
+use std::io::Write as _;
 use std::path::{Component, Path, PathBuf};
 
 use rustc_hash::{FxBuildHasher, FxHashMap, FxHashSet};
 
 use crate::error::{Error, Location, Result};
 use crate::input::{self, InputSource, ReadOptions};
+use crate::report::AtomicFile;
 use crate::survey::{Classifier, Survey, builtin_option, fold_label};
 
 /// Rows read to guess from, by default.
@@ -798,12 +800,21 @@ pub fn write(draft: &Draft, paths: &DraftPaths, force: bool) -> Result<Written> 
     if let Some(dir) = paths.spec.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
     }
-    std::fs::write(paths.spec, &draft.spec).map_err(|e| Error::io(paths.spec, e))?;
+    write_atomic(paths.spec, &draft.spec)?;
     let lexicon_written = !paths.lexicon.exists();
     if lexicon_written {
-        std::fs::write(paths.lexicon, &draft.lexicon).map_err(|e| Error::io(paths.lexicon, e))?;
+        write_atomic(paths.lexicon, &draft.lexicon)?;
     }
     Ok(Written { spec: paths.spec.to_path_buf(), lexicon: paths.lexicon.to_path_buf(), lexicon_written })
+}
+
+/// Writes `text` to `path` by rename ([`AtomicFile`]): replacing the name, never writing
+/// through it, so a file that is also the data under another name (a hard link the
+/// guard missed) keeps its bytes.
+fn write_atomic(path: &Path, text: &str) -> Result<()> {
+    let mut file = AtomicFile::create(path)?;
+    file.writer().write_all(text.as_bytes()).map_err(|e| Error::io(path, e))?;
+    file.commit()
 }
 
 #[cfg(test)]

@@ -1462,6 +1462,10 @@ pub fn merge(job: &Job, parts: &[PathBuf]) -> Result<Outcome> {
     let recorded = loaded.iter().flat_map(|p| p.inputs.iter()).map(|i| (i.role.as_str(), i.path.as_path()));
     let inputs: Vec<(&str, &Path)> = recorded.chain(job.reads()).collect();
     refuse_overwriting_input("--out", &job.out_dir, &in_folder(&job.out_dir, OUTPUT_NAMES), &inputs)?;
+    // A recorded path is relative to where the shard ran: from another folder it names
+    // another file, so a file in --out is also compared by content.
+    let recorded: Vec<&ManifestInput> = loaded.iter().flat_map(|p| &p.inputs).collect();
+    refuse_replacing_recorded(&job.out_dir, &in_folder(&job.out_dir, OUTPUT_NAMES), &recorded)?;
     let first = &loaded[0];
     let mismatch = |i: usize, what: &str| {
         Error::Usage(format!(
@@ -1694,6 +1698,30 @@ impl Coder<'_> {
     }
 }
 
+/// Refuses to write any existing file of `written` (in the folder `out`) whose bytes
+/// are one of the `recorded` inputs the parts were coded from (by SHA-256), whatever
+/// its path: the path a part records is relative to where it ran. Each file is hashed
+/// once, and only if it exists.
+fn refuse_replacing_recorded(out: &Path, written: &[PathBuf], recorded: &[&ManifestInput]) -> Result<()> {
+    for w in written.iter().filter(|w| w.is_file()) {
+        let sha256 = report::manifest::sha256_file(w).map_err(|e| Error::io(w, e))?;
+        if let Some(input) = recorded.iter().find(|i| i.sha256 == sha256) {
+            let what = match input.role.as_str() {
+                "responses" => "the responses the parts were coded from".to_string(),
+                "survey" => "the survey spec the parts were coded with".to_string(),
+                role => format!("the {role} the parts were coded with"),
+            };
+            return Err(Error::Usage(format!(
+                "--out {} would overwrite {}, which holds {what} ({}): choose another folder",
+                out.display(),
+                w.display(),
+                input.path.display()
+            )));
+        }
+    }
+    Ok(())
+}
+
 /// Creates the output folder, refusing one that would overwrite an input of the job.
 fn guard_output_dir(out: &Path, job: &Job) -> Result<()> {
     if out.exists() && !out.is_dir() {
@@ -1732,8 +1760,8 @@ impl Job<'_> {
 /// `flag`, given `out`) over one of `inputs`, the files it reads by role (a folder, a
 /// lexicon of word lists, stands for its `.txt` files): replacing the responses, the
 /// spec, the lexicon or the human codes with an output loses them. Paths are compared
-/// resolved (`./out/`, `p/../out`, a symbolic link); a folder not there yet holds
-/// nothing to overwrite.
+/// resolved (`./out/`, `p/../out`, a symbolic link) and as files on disk (a hard
+/// link: the same device and inode); a folder not there yet holds nothing to overwrite.
 pub fn refuse_overwriting_input(flag: &str, out: &Path, written: &[PathBuf], inputs: &[(&str, &Path)]) -> Result<()> {
     // A file is replaced where its name is in its folder (a rename replaces a link
     // there), and written through where a link points: both are refused.
@@ -1750,7 +1778,7 @@ pub fn refuse_overwriting_input(flag: &str, out: &Path, written: &[PathBuf], inp
         };
         for file in files {
             let Ok(read) = file.canonicalize() else { continue };
-            if let Some(w) = written.iter().find(|w| resolved(w).contains(&read)) {
+            if let Some(w) = written.iter().find(|w| resolved(w).contains(&read) || same_file(w, &read)) {
                 let role = if role == "survey" { "survey spec" } else { role };
                 let (single, out, read) = (w == out, out.display(), file.display());
                 return Err(Error::Usage(if single {
@@ -1765,6 +1793,24 @@ pub fn refuse_overwriting_input(flag: &str, out: &Path, written: &[PathBuf], inp
         }
     }
     Ok(())
+}
+
+/// Whether `a` and `b` are one file on disk: on Unix, the same device and inode, so a
+/// hard link (another name for the file, which no path resolves to) is caught; elsewhere
+/// the canonical paths. A path that is not there is no file.
+fn same_file(a: &Path, b: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        match (std::fs::metadata(a), std::fs::metadata(b)) {
+            (Ok(a), Ok(b)) => a.dev() == b.dev() && a.ino() == b.ino(),
+            _ => false,
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        matches!((a.canonicalize(), b.canonicalize()), (Ok(a), Ok(b)) if a == b)
+    }
 }
 
 /// Names of the files a run writes.

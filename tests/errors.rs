@@ -286,6 +286,78 @@ fn merge_refuses_to_overwrite_the_input() {
     dir.ok(&["merge", "p1", "p2", "--out", "merged", "-q"]);
 }
 
+/// A hard link is the file under another name, which no path resolves to: the guard
+/// compared resolved paths only, so `init --force` wrote its draft over the data
+/// through `s.toml`, and run replaced-by-rename the responses' other name.
+#[cfg(unix)]
+#[test]
+fn no_command_writes_over_a_hard_link_to_a_file_it_reads() {
+    let dir = fixture();
+    let data = "id,why\n1,police\n2,no\n";
+    dir.write("data.csv", data);
+    std::fs::hard_link(dir.join("data.csv"), dir.join("s.toml")).unwrap();
+    let err = dir.fails(&["init", "data.csv", "--out", "s.toml", "--force"], 2);
+    assert!(err.contains("--out s.toml would overwrite the input data.csv (the data): choose another file"), "{err}");
+    assert_eq!(dir.read("data.csv"), data);
+
+    std::fs::create_dir(dir.join("o")).unwrap();
+    std::fs::hard_link(dir.join("data.csv"), dir.join("o/summary.md")).unwrap();
+    let run = ["run", "--input", "data.csv", "--id-column", "id", "--text-column", "why", "--lexicon", "lex.toml"];
+    let err = dir.fails(&[&run[..], &["--out", "o"]].concat(), 2);
+    assert!(err.contains("--out o would overwrite the input data.csv (the responses) with o/summary.md"), "{err}");
+    assert_eq!(dir.read("data.csv"), data);
+    dir.ok(&["init", "data.csv", "--out", "spec.toml"]);
+}
+
+/// Merge run from another folder than the shards resolved the responses' path the
+/// parts record (relative to where they ran) from there, missed them, and replaced
+/// ../A/codes.csv with the merged codes. A file in --out holding the recorded
+/// responses (by SHA-256), spec or lexicon is refused, whatever its path.
+#[test]
+fn merge_from_another_folder_refuses_to_overwrite_the_responses() {
+    let dir = fixture();
+    let responses = "id,why\n1,the cost\n2,police\n";
+    dir.write("A/codes.csv", responses);
+    dir.write("A/lex.toml", LEXICON);
+    dir.write("B/.keep", "");
+    let in_a = |args: &[&str], at: &str| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_codeframe"))
+            .args(args)
+            .current_dir(dir.join(at))
+            .output()
+            .unwrap()
+    };
+    let run = ["run", "--input", "codes.csv", "--id-column", "id", "--text-column", "why", "--lexicon", "lex.toml"];
+    for k in 1..=2 {
+        let (shard, out) = (format!("{k}/2"), format!("p{k}"));
+        let o = in_a(&[&run[..], &["--shard", &shard, "--out", &out, "-q"]].concat(), "A");
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    }
+    let merge = ["merge", "../A/p1", "../A/p2", "--lexicon", "../A/lex.toml", "--out", "../A"];
+    let o = in_a(&merge, "B");
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains(
+            "--out ../A would overwrite ../A/codes.csv, which holds the responses the parts were coded from (codes.csv)"
+        ),
+        "{err}"
+    );
+    assert_eq!(dir.read("A/codes.csv"), responses);
+
+    // The lexicon, copied into --out under an output's name, likewise.
+    dir.write("C/summary.md", LEXICON);
+    let o = in_a(&["merge", "../A/p1", "../A/p2", "--lexicon", "../A/lex.toml", "--out", "../C"], "B");
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("would overwrite ../C/summary.md, which holds the lexicon the parts were coded with"),
+        "{err}"
+    );
+    assert_eq!(dir.read("C/summary.md"), LEXICON);
+    let o = in_a(&["merge", "../A/p1", "../A/p2", "--lexicon", "../A/lex.toml", "--out", "m", "-q"], "B");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+}
+
 /// `merge --input X` was accepted and ignored: merge reads no responses, and X was
 /// never compared with the responses the parts were coded from. It is checked against
 /// the SHA-256 they record, and refused on a mismatch naming both; `-` is refused.
