@@ -320,13 +320,7 @@ fn merge_from_another_folder_refuses_to_overwrite_the_responses() {
     dir.write("A/codes.csv", responses);
     dir.write("A/lex.toml", LEXICON);
     dir.write("B/.keep", "");
-    let in_a = |args: &[&str], at: &str| {
-        std::process::Command::new(env!("CARGO_BIN_EXE_codeframe"))
-            .args(args)
-            .current_dir(dir.join(at))
-            .output()
-            .unwrap()
-    };
+    let in_a = |args: &[&str], at: &str| dir.run_in(at, args);
     let run = ["run", "--input", "codes.csv", "--id-column", "id", "--text-column", "why", "--lexicon", "lex.toml"];
     for k in 1..=2 {
         let (shard, out) = (format!("{k}/2"), format!("p{k}"));

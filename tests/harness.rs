@@ -41,9 +41,14 @@ impl Workdir {
 
     /// Runs `codeframe ARGS` in the folder.
     pub fn run(&self, args: &[&str]) -> Output {
+        self.run_in(".", args)
+    }
+
+    /// Runs `codeframe ARGS` in the folder's subfolder `at`.
+    pub fn run_in(&self, at: &str, args: &[&str]) -> Output {
         Command::new(env!("CARGO_BIN_EXE_codeframe"))
             .args(args)
-            .current_dir(self.path())
+            .current_dir(self.join(at))
             .env_remove("RUST_BACKTRACE")
             .output()
             .expect("run codeframe")

@@ -736,3 +736,27 @@ fn standard_input_takes_json_lines_and_refuses_a_workbook() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("<stdin>: standard input is a workbook") && err.contains("--input FILE"), "{err}");
 }
+
+/// A spec given to merge from another folder names its lexicon relative to itself, as
+/// it did for the run: merge asked for `--lexicon` ("which is not there from here").
+#[test]
+fn merge_from_another_folder_reads_the_lexicon_the_spec_names() {
+    let dir = Workdir::new();
+    dir.write("A/r.csv", "id,text\n1,police\n2,smith\n3,the police\n");
+    dir.write("A/lex.toml", "[[theme]]\nid = \"p\"\nterms = [\"police\"]\n");
+    dir.write(
+        "A/survey.toml",
+        "id_column = \"id\"\nresponses = \"r.csv\"\nlexicon = \"lex.toml\"\n[[open]]\nid = \"text\"\n",
+    );
+    dir.write("B/.keep", "");
+    for k in 1..=2 {
+        let (shard, out) = (format!("{k}/2"), format!("p{k}"));
+        dir.ok(&["run", "--survey", "A/survey.toml", "--shard", &shard, "--out", &out, "-q"]);
+    }
+    dir.ok(&["run", "--survey", "A/survey.toml", "--out", "whole", "-q"]);
+    let out = dir.run_in("B", &["merge", "../p1", "../p2", "--survey", "../A/survey.toml", "--out", "m", "-q"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    for f in OUTPUTS {
+        assert_eq!(dir.read(&format!("whole/{f}")), dir.read(&format!("B/m/{f}")), "{f}");
+    }
+}

@@ -103,7 +103,14 @@ fn source(args: &MergeArgs) -> Result<SourceArgs> {
             None => source.survey = file("survey", "--survey")?,
         }
     }
-    if source.lexicon.is_none() {
+    // A spec given here names its lexicon relative to itself, as it did for the run;
+    // the parts' recorded path is relative to where the run ran. Either way the
+    // lexicon's SHA-256 is held to the parts'.
+    let spec_names_lexicon = match &source.survey {
+        Some(spec) if source.lexicon.is_none() => codeframe::survey::Survey::from_path(spec)?.lexicon.is_some(),
+        _ => false,
+    };
+    if source.lexicon.is_none() && !spec_names_lexicon {
         source.lexicon = file("lexicon", "--lexicon")?;
     }
     let recorded = &part.options;
