@@ -103,10 +103,10 @@ fn source(args: &MergeArgs) -> Result<SourceArgs> {
             None => source.survey = file("survey", "--survey")?,
         }
     }
-    // A spec given here names its lexicon relative to itself, as it did for the run;
+    // A spec given to merge names its lexicon relative to itself, as it did for the run;
     // the parts' recorded path is relative to where the run ran. Either way the
     // lexicon's SHA-256 is held to the parts'.
-    let spec_names_lexicon = match &source.survey {
+    let spec_names_lexicon = match &args.source.survey {
         Some(spec) if source.lexicon.is_none() => codeframe::survey::Survey::from_path(spec)?.lexicon.is_some(),
         _ => false,
     };
