@@ -133,9 +133,7 @@ fn spreadsheet_rows_keep_their_sheet_row_numbers() {
     let mut book = Workbook::new();
     let sheet = book.add_worksheet();
     sheet.write_string(0, 0, "Title").unwrap();
-    for (c, name) in ["id", "q1", "why"].iter().enumerate() {
-        sheet.write_string(1, c as u16, *name).unwrap();
-    }
+    write_header(sheet, 1);
     for (r, id) in [(2, 1.0), (3, 2.0), (5, 1.0)] {
         sheet.write_number(r, 0, id).unwrap();
         sheet.write_string(r, 2, "it cost too much").unwrap();
@@ -328,6 +326,13 @@ fn a_used_column_twice_in_the_header_is_refused_in_every_format() {
 }
 
 /// Codes a sheet with `--survey survey.toml`: codes.csv and rejects.csv.
+/// Writes the fixture's columns (`id`, `q1`, `why`) as the header, in sheet row `row`.
+fn write_header(sheet: &mut rust_xlsxwriter::Worksheet, row: u32) {
+    for (c, name) in ["id", "q1", "why"].iter().enumerate() {
+        sheet.write_string(row, c as u16, *name).unwrap();
+    }
+}
+
 fn code_sheet(dir: &Workdir, name: &str, book: &mut Workbook) -> (String, String) {
     dir.write(name, book.save_to_buffer().unwrap());
     let out = format!("out-{name}");
@@ -342,9 +347,7 @@ fn xlsx_sixteen_digit_ids_keep_every_digit() {
     let dir = fixture();
     let mut book = Workbook::new();
     let sheet = book.add_worksheet();
-    for (c, name) in ["id", "q1", "why"].iter().enumerate() {
-        sheet.write_string(0, c as u16, *name).unwrap();
-    }
+    write_header(sheet, 0);
     for (r, id) in [(1, 1_234_567_890_123_456.0), (2, 1_234_567_890_123_457.0), (3, 9_007_199_254_740_992.0)] {
         sheet.write_number(r, 0, id).unwrap();
         sheet.write_string(r, 2, "the cost").unwrap();
@@ -364,9 +367,7 @@ fn xlsx_far_cell_is_read_in_little_memory() {
     let dir = fixture();
     let mut book = Workbook::new();
     let sheet = book.add_worksheet();
-    for (c, name) in ["id", "q1", "why"].iter().enumerate() {
-        sheet.write_string(0, c as u16, *name).unwrap();
-    }
+    write_header(sheet, 0);
     sheet.write_number(1, 0, 1.0).unwrap();
     sheet.write_string(1, 2, "the cost").unwrap();
     sheet.write_string(1_048_575, 16_383, "x").unwrap();
@@ -392,9 +393,7 @@ fn xlsx_notes_right_of_the_header_are_read_as_its_csv_export() {
     let dir = fixture();
     let mut book = Workbook::new();
     let sheet = book.add_worksheet();
-    for (c, name) in ["id", "q1", "why"].iter().enumerate() {
-        sheet.write_string(0, c as u16, *name).unwrap();
-    }
+    write_header(sheet, 0);
     sheet.write_number(1, 0, 1.0).unwrap();
     sheet.write_string(1, 1, "Yes").unwrap();
     sheet.write_string(1, 2, "the cost").unwrap();
