@@ -1706,11 +1706,12 @@ fn refuse_replacing_recorded(out: &Path, written: &[PathBuf], recorded: &[&Manif
     for w in written.iter().filter(|w| w.is_file()) {
         let sha256 = report::manifest::sha256_file(w).map_err(|e| Error::io(w, e))?;
         if let Some(input) = recorded.iter().find(|i| i.sha256 == sha256) {
-            let what = match input.role.as_str() {
-                "responses" => "the responses the parts were coded from".to_string(),
-                "survey" => "the survey spec the parts were coded with".to_string(),
-                role => format!("the {role} the parts were coded with"),
-            };
+            let role = input.role.as_str();
+            let what = format!(
+                "the {} the parts were coded {}",
+                role_name(role),
+                if role == "responses" { "from" } else { "with" }
+            );
             return Err(Error::Usage(format!(
                 "--out {} would overwrite {}, which holds {what} ({}): choose another folder",
                 out.display(),
@@ -1779,7 +1780,7 @@ pub fn refuse_overwriting_input(flag: &str, out: &Path, written: &[PathBuf], inp
         for file in files {
             let Ok(read) = file.canonicalize() else { continue };
             if let Some(w) = written.iter().find(|w| resolved(w).contains(&read) || same_file(w, &read)) {
-                let role = if role == "survey" { "survey spec" } else { role };
+                let role = role_name(role);
                 let (single, out, read) = (w == out, out.display(), file.display());
                 return Err(Error::Usage(if single {
                     format!("{flag} {out} would overwrite the input {read} (the {role}): choose another file")
@@ -1793,6 +1794,11 @@ pub fn refuse_overwriting_input(flag: &str, out: &Path, written: &[PathBuf], inp
         }
     }
     Ok(())
+}
+
+/// An input's role (`responses`, `survey`, `lexicon`, ...) in words.
+fn role_name(role: &str) -> &str {
+    if role == "survey" { "survey spec" } else { role }
 }
 
 /// Whether `a` and `b` are one file on disk: on Unix, the same device and inode, so a
