@@ -19,6 +19,7 @@ use std::path::{Component, Path, PathBuf};
 use rustc_hash::{FxBuildHasher, FxHashMap, FxHashSet};
 
 use crate::error::{Error, Location, Result};
+use crate::input::header::SubHeader;
 use crate::input::{self, InputSource, ReadOptions};
 use crate::report::AtomicFile;
 use crate::survey::{Classifier, Survey, builtin_option, fold_label};
@@ -56,13 +57,19 @@ pub struct Sample {
     pub rows: Vec<Vec<String>>,
     /// Rows left out because the reader rejected them.
     pub rejected: usize,
+    /// The header's rows: a survey platform's export puts the questions' wording there.
+    pub sub_header: Option<SubHeader>,
 }
 
 /// Reads the header and up to `options.sample_rows` rows of `source`.
 pub fn sample(source: &InputSource, options: &InitOptions) -> Result<Sample> {
     let everything = Survey::ad_hoc(None, &[]);
     let mut reader = input::open(source, &everything, &options.read)?;
-    let mut out = Sample { header: reader.columns().header.clone(), ..Sample::default() };
+    let mut out = Sample {
+        header: reader.columns().header.clone(),
+        sub_header: reader.header().cloned(),
+        ..Sample::default()
+    };
     while out.rows.len() + out.rejected < options.sample_rows {
         let want = options.sample_rows - out.rows.len() - out.rejected;
         let Some(chunk) = reader.next_chunk(want.min(2048), 4 << 20)? else { break };
@@ -82,6 +89,8 @@ pub fn sample(source: &InputSource, options: &InitOptions) -> Result<Sample> {
 pub struct Profile {
     /// Header name.
     pub name: String,
+    /// The question's wording, where the header gives it under the name (Qualtrics).
+    pub text: Option<String>,
     /// Rows with a non-empty cell.
     pub filled: usize,
     /// Rows sampled.
@@ -112,7 +121,12 @@ pub struct Profile {
 impl Profile {
     /// Profiles column `i` of the sample.
     pub fn new(sample: &Sample, i: usize) -> Profile {
-        let mut p = Profile { name: sample.header[i].clone(), rows: sample.rows.len(), ..Profile::default() };
+        let mut p = Profile {
+            name: sample.header[i].clone(),
+            text: sample.sub_header.as_ref().and_then(|h| h.text(i)).map(str::to_string),
+            rows: sample.rows.len(),
+            ..Profile::default()
+        };
         let mut counts: FxHashMap<&str, usize> = FxHashMap::default();
         let mut seen: FxHashSet<u64> = FxHashSet::default();
         let (mut chars, mut words) = (0usize, 0usize);
@@ -300,6 +314,8 @@ fn is_email(cell: &str) -> bool {
 pub fn guess(sample: &Sample) -> Vec<Guess> {
     let profiles: Vec<Profile> = (0..sample.header.len()).map(|i| Profile::new(sample, i)).collect();
     let rows = sample.rows.len();
+    // A survey platform's own columns (dates, IP address, progress) are not questions.
+    let metadata = |i: usize| sample.sub_header.as_ref().is_some_and(|h| h.is_metadata(i));
     let id = profiles
         .iter()
         .enumerate()
@@ -310,7 +326,8 @@ pub fn guess(sample: &Sample) -> Vec<Guess> {
     let respondent_type = profiles
         .iter()
         .enumerate()
-        .filter(|(i, p)| Some(*i) != id && is_type_name(&p.name) && p.filled > 0 && !p.values_cut)
+        .filter(|(i, p)| Some(*i) != id && !metadata(*i) && p.filled > 0 && !p.values_cut)
+        .filter(|(_, p)| is_type_name(&p.name) || p.text.as_deref().is_some_and(is_type_name))
         .find(|(_, p)| {
             let n = group_options(&p.values).len();
             (2..=40).contains(&n) && p.avg_chars <= 60.0
@@ -337,6 +354,22 @@ pub fn guess(sample: &Sample) -> Vec<Guess> {
                     "column {} has the same name, which a run cannot tell apart: rename one of them in the data",
                     j + 1
                 );
+                return Guess { profile, role: Role::Skip(reason), unsure: None };
+            }
+            // SurveyMonkey gives each choice of a multiple-choice question a column,
+            // holding the choice or nothing; the column of "Other (please specify)"
+            // holds what people wrote.
+            let choice = sample.sub_header.as_ref().and_then(|h| h.choice(i));
+            if let Some(choice) = choice.filter(|c| profile.values.iter().all(|(v, _)| v.eq_ignore_ascii_case(c))) {
+                let reason = format!(
+                    "one choice of a multiple-choice question: its cells hold {} or nothing (a closed question takes \
+                     one answer a respondent)",
+                    toml_str(choice)
+                );
+                return Guess { profile, role: Role::Skip(reason), unsure: None };
+            }
+            if let Some(platform) = sample.sub_header.as_ref().and_then(|h| h.platform).filter(|_| metadata(i)) {
+                let reason = format!("a column {} adds to every export, not a question", platform.name());
                 return Guess { profile, role: Role::Skip(reason), unsure: None };
             }
             classify(profile)
@@ -622,6 +655,16 @@ fn write_spec(
         let d = if d == b'\t' { "tab".to_string() } else { (d as char).to_string() };
         let _ = writeln!(w, "delimiter = {}", toml_str(&d));
     }
+    match (options.read.header_rows, sample.sub_header.as_ref().and_then(|h| h.platform)) {
+        (Some(n), _) => {
+            let _ = writeln!(w, "header_rows = {n}");
+        }
+        (None, Some(platform)) => {
+            let rows = sample.sub_header.as_ref().map_or(1, SubHeader::rows);
+            let _ = writeln!(w, "# A {} export: its header spans {rows} rows (recognised on every run).", platform.name());
+        }
+        (None, None) => {}
+    }
     let _ = writeln!(w, "# The lexicon that codes the open answers into themes. The starter one has no");
     let _ = writeln!(w, "# themes: add them there, or point this at a lexicon you have.");
     let _ = writeln!(w, "lexicon = {}", toml_str(&relative_path(spec_dir, paths.lexicon)));
@@ -718,7 +761,7 @@ fn write_question(w: &mut String, g: &Guess, id: &str) {
         if id != p.name {
             let _ = writeln!(w, "{prefix}column = {}", toml_str(&p.name));
         }
-        let _ = writeln!(w, "{prefix}text = {}", toml_str(&p.name));
+        let _ = writeln!(w, "{prefix}text = {}", toml_str(p.text.as_deref().unwrap_or(&p.name)));
     };
     let answered = format!("{} of {} rows answered", p.filled, p.rows);
     let _ = writeln!(w);
@@ -829,7 +872,7 @@ mod tests {
         Sample {
             header: header.iter().map(|s| s.to_string()).collect(),
             rows: rows.iter().map(|r| r.iter().map(|s| s.to_string()).collect()).collect(),
-            rejected: 0,
+            ..Sample::default()
         }
     }
 

@@ -17,6 +17,7 @@ use std::sync::mpsc::sync_channel;
 use crate::coding::{self, Coding};
 use crate::error::{Error, Result};
 use crate::input::csv::{decode, sha256_hex};
+use crate::input::header::SubHeader;
 use crate::input::{self, Chunk, Columns, InputSource, RawRow, ReadOptions, Reject};
 use crate::lexicon::CompiledLexicon;
 use crate::matching::Scanner;
@@ -138,12 +139,33 @@ pub struct ManifestInput {
     pub path: PathBuf,
     /// SHA-256 of its bytes.
     pub sha256: String,
+    /// Responses: the rows their header spans (`None` for JSON Lines, and for inputs
+    /// other than responses).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub header_rows: Option<usize>,
+    /// Responses: the survey platform whose export was recognised by its header.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub export: Option<String>,
 }
 
 impl ManifestInput {
     /// Hashes `bytes` under `role` and `path`.
     pub fn new(role: &str, path: &Path, bytes: &[u8]) -> ManifestInput {
-        ManifestInput { role: role.to_string(), path: path.to_path_buf(), sha256: sha256_hex(bytes) }
+        ManifestInput::hashed(role, path, sha256_hex(bytes))
+    }
+
+    /// An input of `role` at `path` whose SHA-256 is `sha256`.
+    pub fn hashed(role: &str, path: &Path, sha256: String) -> ManifestInput {
+        ManifestInput { role: role.to_string(), path: path.to_path_buf(), sha256, header_rows: None, export: None }
+    }
+
+    /// The responses a run read, with their header.
+    fn responses(input: &InputSource, sha256: String, header: Option<SubHeader>) -> ManifestInput {
+        ManifestInput {
+            header_rows: header.as_ref().map(SubHeader::rows),
+            export: header.and_then(|h| h.platform).map(|p| p.name().to_string()),
+            ..ManifestInput::hashed("responses", &input.name(), sha256)
+        }
     }
 }
 
@@ -181,6 +203,8 @@ pub struct Outcome {
     pub summary: Summary,
     /// Files written, in order.
     pub files: Vec<PathBuf>,
+    /// What was read as header under the input's first row, for a note (`None`: nothing).
+    pub header_note: Option<String>,
 }
 
 /// One open answer of a coded row.
@@ -765,6 +789,8 @@ pub struct StreamEnd {
     pub sha256: String,
     /// Every chunk's tally, merged (empty, of the right shape, for an input without rows).
     pub tally: Tally,
+    /// The input's header rows (`None` for JSON Lines).
+    pub header: Option<SubHeader>,
 }
 
 /// Reads `input` and codes every row, calling `sink` with each chunk's result in
@@ -778,6 +804,7 @@ pub fn stream(
     mut sink: impl FnMut(&mut ChunkResult) -> Result<()>,
 ) -> Result<StreamEnd> {
     let mut reader = input::open(input, survey, &options.read)?;
+    let header = reader.header().cloned();
     let coder = Coder::new(survey, lexicon, reader.columns().clone(), options);
     let pool = thread_pool(options.threads)?;
     let threads = pool.current_num_threads();
@@ -892,7 +919,7 @@ pub fn stream(
     for (_, pairs) in workers.into_inner().expect("worker pool lock is never poisoned") {
         tally.merge_pairs(&pairs);
     }
-    Ok(StreamEnd { sha256, tally })
+    Ok(StreamEnd { sha256, tally, header })
 }
 
 /// Runs a job: codes the input and writes every output file into `out_dir` (with
@@ -919,7 +946,8 @@ pub fn run(job: &Job, progress: &dyn Fn(Progress)) -> Result<Outcome> {
         progress(Progress { rows, bytes });
         Ok(())
     })?;
-    let tally = end.tally;
+    let StreamEnd { sha256, tally, header } = end;
+    let header_note = header.as_ref().and_then(SubHeader::describe);
     let digests = sinks.commit()?;
     let part_files = digests
         .iter()
@@ -931,7 +959,7 @@ pub fn run(job: &Job, progress: &dyn Fn(Progress)) -> Result<Outcome> {
     let mut files: Vec<PathBuf> = digests.iter().map(|(p, _)| p.clone()).collect();
     let known = Known { digests: digests.into_iter().collect(), codes_rows: Some(codes_rows) };
     let mut inputs = job.config_files.clone();
-    inputs.push(ManifestInput { role: "responses".into(), path: job.input.name(), sha256: end.sha256 });
+    inputs.push(ManifestInput::responses(&job.input, sha256, header));
     if partial {
         let part = Partial {
             format: PARTIAL_FORMAT.to_string(),
@@ -951,11 +979,11 @@ pub fn run(job: &Job, progress: &dyn Fn(Progress)) -> Result<Outcome> {
         files.push(path);
         strict_rejects(&options, &tally, out)?;
         let summary = Summary::new(job.survey, job.lexicon, &tally);
-        return Ok(Outcome { tally, summary, files });
+        return Ok(Outcome { tally, summary, files, header_note });
     }
     let summary = finish(job.survey, job.lexicon, &tally, extras, &inputs, &options, out, &mut files, &known)?;
     strict_rejects(&options, &tally, out)?;
-    Ok(Outcome { tally, summary, files })
+    Ok(Outcome { tally, summary, files, header_note })
 }
 
 /// Under `--strict`, a run (a shard, a merge) whose rows were rejected fails, once its
@@ -1228,6 +1256,10 @@ pub struct PartialOptions {
     pub max_cell_bytes: usize,
     /// Duplicate ids rejected.
     pub reject_duplicate_ids: bool,
+    /// Header rows given (None: recognised; absent from partial.json files written
+    /// before it existed).
+    #[serde(default)]
+    pub header_rows: Option<usize>,
     /// Most codes on the workbook's Codes sheet.
     pub workbook_codes: u32,
     /// Parquet copies asked for (absent from partial.json files written before it existed).
@@ -1270,6 +1302,7 @@ impl PartialOptions {
             sheet: o.read.sheet.clone(),
             max_cell_bytes: o.read.max_cell_bytes,
             reject_duplicate_ids: o.read.reject_duplicate_ids,
+            header_rows: o.read.header_rows,
             workbook_codes: o.workbook_codes,
             parquet: o.parquet,
             dictionary_terms: o.dictionary.terms,
@@ -1319,6 +1352,7 @@ impl PartialOptions {
             sheet,
             max_cell_bytes,
             reject_duplicate_ids,
+            header_rows,
             dictionary_terms,
             dictionary_duplicates,
             ..
@@ -1334,6 +1368,7 @@ impl PartialOptions {
             ("--sheet", sheet.as_ref().map_or_else(|| "the first".into(), |s| format!("{s:?}"))),
             ("--max-cell-bytes", max_cell_bytes.to_string()),
             ("--allow-duplicate-ids", if *reject_duplicate_ids { "off" } else { "on" }.to_string()),
+            ("--header-rows", header_rows.map_or_else(|| "recognised".into(), |n| n.to_string())),
             ("--dictionary-terms", dictionary_terms.name().to_string()),
             ("--dictionary-duplicates", dictionary_duplicates.name().to_string()),
         ]
@@ -1351,6 +1386,7 @@ impl PartialOptions {
                 sheet: self.sheet.clone(),
                 max_cell_bytes: self.max_cell_bytes,
                 reject_duplicate_ids: self.reject_duplicate_ids,
+                header_rows: self.header_rows,
             },
             shard: None,
             partial: false,
@@ -1606,7 +1642,7 @@ pub fn merge(job: &Job, parts: &[PathBuf]) -> Result<Outcome> {
     let summary =
         finish(job.survey, job.lexicon, &tally, extras, &inputs, &options, out, &mut files, &Known::default())?;
     strict_rejects(&options, &tally, out)?;
-    Ok(Outcome { tally, summary, files })
+    Ok(Outcome { tally, summary, files, header_note: None })
 }
 
 /// Refuses a merge's output folder that is a file or one of its parts (whose row files

@@ -170,6 +170,8 @@ pub struct ReadHints {
     pub encoding: Option<String>,
     /// Delimiter of a CSV (one character, or `tab`).
     pub delimiter: Option<String>,
+    /// Rows the header spans (1 to [`crate::input::header::MAX_HEADER_ROWS`]).
+    pub header_rows: Option<usize>,
 }
 
 #[derive(Deserialize)]
@@ -182,6 +184,7 @@ struct SurveyFile {
     sheet: Option<String>,
     encoding: Option<String>,
     delimiter: Option<String>,
+    header_rows: Option<usize>,
     #[serde(default)]
     non_answers: Vec<String>,
     respondent_type: Option<TypesFile>,
@@ -315,6 +318,10 @@ impl Survey {
         let bad = |msg: String| Error::config(Location::file(path), msg);
         let dir = path.parent().unwrap_or(Path::new(""));
         let resolve = |p: Option<String>| p.map(|p| dir.join(p));
+        let most = crate::input::header::MAX_HEADER_ROWS;
+        if let Some(n) = file.header_rows.filter(|n| !(1..=most).contains(n)) {
+            return Err(bad(format!("header_rows = {n}: a header spans 1 to {most} rows")));
+        }
         let mut closed = Vec::new();
         for c in file.closed {
             if c.options.is_empty() {
@@ -394,7 +401,12 @@ impl Survey {
             non_answers: file.non_answers,
             lexicon: resolve(file.lexicon),
             responses: resolve(file.responses),
-            read: ReadHints { sheet: file.sheet, encoding: file.encoding, delimiter: file.delimiter },
+            read: ReadHints {
+                sheet: file.sheet,
+                encoding: file.encoding,
+                delimiter: file.delimiter,
+                header_rows: file.header_rows,
+            },
             order: file.order,
             source: path.to_path_buf(),
         };

@@ -27,6 +27,10 @@ pub struct InitArgs {
     /// Text encoding (recorded in the spec). Default: sniffed.
     #[arg(long)]
     pub encoding: Option<String>,
+    /// Rows the header spans, 1 to 10 (recorded in the spec). Default: 1, or as a
+    /// Qualtrics or SurveyMonkey export is recognised.
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=codeframe::input::header::MAX_HEADER_ROWS as u64))]
+    pub header_rows: Option<u64>,
     /// Rows to read for the guesses.
     #[arg(long, default_value_t = init::DEFAULT_SAMPLE_ROWS)]
     pub sample_rows: usize,
@@ -42,6 +46,7 @@ pub fn execute(args: &InitArgs) -> Result<()> {
             delimiter: args.delimiter.as_deref().map(super::delimiter).transpose()?,
             encoding: args.encoding.clone(),
             sheet: args.sheet.clone(),
+            header_rows: args.header_rows.map(|n| n as usize),
             ..ReadOptions::default()
         },
         sample_rows: args.sample_rows.max(1),

@@ -191,6 +191,11 @@ pub struct SourceArgs {
     /// Spreadsheet sheet to read, by name or 1-based number. Default: the first.
     #[arg(long)]
     pub sheet: Option<String>,
+    /// Rows the header spans, 1 to 10 (CSV and spreadsheets); the rows under the first
+    /// are not respondents. Default: 1, or the 3 of a Qualtrics CSV export and the 2 of
+    /// a SurveyMonkey one, which are recognised.
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=codeframe::input::header::MAX_HEADER_ROWS as u64))]
+    pub header_rows: Option<u64>,
     /// Reject rows with a cell larger than this many bytes (default 16777216: 16 MiB).
     #[arg(long)]
     pub max_cell_bytes: Option<usize>,
@@ -384,6 +389,7 @@ impl SourceArgs {
                 sheet: self.sheet.clone().or_else(|| hints.sheet.clone()),
                 max_cell_bytes: self.max_cell_bytes.unwrap_or(codeframe::input::DEFAULT_MAX_CELL_BYTES),
                 reject_duplicate_ids: !self.allow_duplicate_ids,
+                header_rows: self.header_rows.map(|n| n as usize).or(hints.header_rows),
             },
             dictionary: self.import.options(),
             ..RunOptions::default()

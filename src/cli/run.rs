@@ -145,6 +145,9 @@ pub fn execute(args: &RunArgs) -> Result<()> {
     if args.quiet {
         return Ok(());
     }
+    if let Some(note) = &outcome.header_note {
+        errln!("codeframe: note: {}: {note}", job.input.name().display());
+    }
     if job.options.partial {
         errln!(
             "partial run: {} rows coded, {} rejected; combine the parts with `codeframe merge`",

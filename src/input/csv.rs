@@ -13,7 +13,8 @@ use std::path::PathBuf;
 use sha2::{Digest, Sha256};
 
 use super::encoding::{InputDigest, TextInput};
-use super::split::{Splitter, can_delimit};
+use super::split::{Place, Splitter, can_delimit};
+use super::header;
 use super::{Chunk, Columns, InputSource, RawRow, ReadOptions, Reject, RejectReason, Response, RowChecker, RowReader};
 use crate::error::{Error, Location, Result};
 use crate::survey::Survey;
@@ -26,6 +27,9 @@ pub struct ResponseReader {
     digest: InputDigest,
     name: PathBuf,
     columns: Columns,
+    header: header::SubHeader,
+    /// Records read ahead of the first row to read the header (see [`header`]).
+    pending: std::collections::VecDeque<(csv::ByteRecord, Place)>,
     checker: RowChecker,
     rows: u64,
     chunks: u64,
@@ -66,10 +70,35 @@ impl ResponseReader {
         }
         let names: Vec<String> =
             header.iter().map(|h| String::from_utf8_lossy(h).trim_start_matches('\u{FEFF}').to_string()).collect();
-        let columns = Columns::resolve(survey, &names)
+        let last_byte = records.consumed();
+        // The records under the header, read ahead to see whether they are more header
+        // (a survey platform's export); those that are not are the first rows.
+        let mut pending = std::collections::VecDeque::new();
+        let mut below = Vec::new();
+        while below.len() < header::rows_to_peek(options.header_rows) {
+            let mut record = csv::ByteRecord::new();
+            let Some(place) = records.next_record(&mut record).map_err(|e| Error::io(&name, e))? else {
+                break;
+            };
+            let closed = place.unclosed_to.is_none();
+            if closed {
+                below.push(record.iter().map(|c| String::from_utf8_lossy(c).trim().to_string()).collect());
+            }
+            pending.push_back((record, place));
+            if !closed {
+                break;
+            }
+        }
+        let fields = names.len();
+        let mut header = header::SubHeader::read(header_line, names, &below, options.header_rows);
+        header.names.truncate(fields);
+        pending.drain(..header.extra);
+        let columns = Columns::resolve(survey, &header.names)
             .map_err(|m| Error::input(Location::file(&name).at_line(header_line), m))?;
         Ok(ResponseReader {
-            last_byte: records.consumed(),
+            last_byte,
+            header,
+            pending,
             records,
             record: csv::ByteRecord::new(),
             digest: text.digest,
@@ -133,12 +162,22 @@ impl RowReader for ResponseReader {
         self.digest.hex()
     }
 
+    fn header(&self) -> Option<&header::SubHeader> {
+        Some(&self.header)
+    }
+
     fn next_chunk(&mut self, max_rows: usize, max_bytes: usize) -> Result<Option<Chunk>> {
         let mut rows = Vec::new();
         let start_byte = self.last_byte;
         let record = &mut self.record;
         while rows.len() < max_rows.max(1) && (self.last_byte - start_byte) < max_bytes as u64 {
-            let place = self.records.next_record(record).map_err(|e| Error::io(&self.name, e))?;
+            let place = match self.pending.pop_front() {
+                Some((ahead, place)) => {
+                    *record = ahead;
+                    Some(place)
+                }
+                None => self.records.next_record(record).map_err(|e| Error::io(&self.name, e))?,
+            };
             let Some(place) = place else {
                 break;
             };

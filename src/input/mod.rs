@@ -13,6 +13,7 @@
 pub mod csv;
 pub mod encoding;
 pub mod gold;
+pub mod header;
 pub mod ids;
 pub mod jsonl;
 pub mod split;
@@ -44,6 +45,9 @@ pub struct ReadOptions {
     pub max_cell_bytes: usize,
     /// Reject rows whose respondent id was seen before.
     pub reject_duplicate_ids: bool,
+    /// Rows the header spans (CSV and spreadsheets); `None` = one, or as many as a
+    /// survey platform's export is recognised to have ([`header::SubHeader`]).
+    pub header_rows: Option<usize>,
 }
 
 impl Default for ReadOptions {
@@ -54,6 +58,7 @@ impl Default for ReadOptions {
             sheet: None,
             max_cell_bytes: DEFAULT_MAX_CELL_BYTES,
             reject_duplicate_ids: true,
+            header_rows: None,
         }
     }
 }
@@ -92,6 +97,10 @@ pub trait RowReader: Send {
     fn next_chunk(&mut self, max_rows: usize, max_bytes: usize) -> Result<Option<Chunk>>;
     /// SHA-256 (hex) of the input's bytes read so far (complete after the last chunk).
     fn sha256(&self) -> String;
+    /// The header's rows (`None` for JSON Lines, which has none).
+    fn header(&self) -> Option<&header::SubHeader> {
+        None
+    }
 }
 
 /// The formats responses can come in.
@@ -151,11 +160,20 @@ pub fn open(source: &InputSource, survey: &Survey, options: &ReadOptions) -> Res
             format!("{flag} applies to text (CSV), and this input is a spreadsheet: leave it out"),
         ));
     }
+    // JSON Lines has keys, not a header row.
+    let no_header = |source: &InputSource| match options.header_rows {
+        Some(n) if n > 1 => Err(Error::input(
+            Location::file(source.name()),
+            "--header-rows applies to CSV and spreadsheets, and this input is JSON Lines: leave it out",
+        )),
+        _ => Ok(()),
+    };
     // Standard input is read once: its first bytes, sniffed as text, tell JSON Lines
     // from CSV.
     if let InputSource::Stdin = source {
         let text = encoding::open_text(source, options.encoding.as_deref())?;
         return Ok(if jsonl::starts_with_object(text.head.as_bytes()) {
+            no_header(source)?;
             Box::new(JsonLinesReader::from_text(text, source.name(), survey, options)?)
         } else {
             Box::new(ResponseReader::from_text(text, source.name(), survey, options)?)
@@ -164,7 +182,10 @@ pub fn open(source: &InputSource, survey: &Survey, options: &ReadOptions) -> Res
     Ok(match format {
         Format::Csv => Box::new(ResponseReader::open(source, survey, options)?),
         Format::Spreadsheet => Box::new(SheetReader::open(source, survey, options)?),
-        Format::JsonLines => Box::new(JsonLinesReader::open(source, survey, options)?),
+        Format::JsonLines => {
+            no_header(source)?;
+            Box::new(JsonLinesReader::open(source, survey, options)?)
+        }
     })
 }
 

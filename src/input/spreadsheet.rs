@@ -21,6 +21,7 @@ use std::path::{Path, PathBuf};
 
 use calamine::{Data, DataRef, Reader, Sheets, XlsxError, open_workbook_auto_from_rs};
 
+use super::header::{self, SubHeader};
 use super::csv::sha256_hex;
 use super::{Chunk, Columns, InputSource, RawRow, ReadOptions, RowChecker, RowReader};
 use crate::error::{Error, Location, Result};
@@ -64,6 +65,7 @@ pub struct SheetReader {
     /// not read).
     width: usize,
     columns: Columns,
+    header: SubHeader,
     checker: RowChecker,
     rows: u64,
     chunks: u64,
@@ -133,11 +135,28 @@ impl SheetReader {
         let Some(likely) = likely_header(&top) else {
             return Err(Error::input(Location::file(&name).in_sheet(&sheet), "the sheet is empty: no header row"));
         };
+        // The header that starts at top[i], with the rows under it that are more header.
+        let header_at = |i: usize| -> (SubHeader, usize) {
+            let start: usize = top[..=i].iter().map(|r| r.len()).sum();
+            // Per row under the header: its texts, and where the row after it starts.
+            let mut below = Vec::new();
+            let mut ends = vec![start];
+            while below.len() < header::rows_to_peek(options.header_rows) && ends[below.len()] < cells.len() {
+                let row = row_at(&cells, ends[below.len()]);
+                ends.push(ends[below.len()] + row.len());
+                below.push(texts(row));
+            }
+            let line = u64::from(top[i][0].row) + 1;
+            let mut sub = SubHeader::read(line, texts(top[i]), &below, options.header_rows);
+            sub.names = named(std::mem::take(&mut sub.names));
+            let next = ends[sub.extra];
+            (sub, next)
+        };
         let header_index = if super::wants_columns(survey) {
-            match top.iter().position(|row| Columns::all_present(survey, &texts(row))) {
+            match (0..top.len()).position(|i| Columns::all_present(survey, &header_at(i).0.names)) {
                 Some(i) => i,
                 None => {
-                    let err = Columns::resolve(survey, &named(texts(top[likely]))).err().unwrap_or_default();
+                    let err = Columns::resolve(survey, &header_at(likely).0.names).err().unwrap_or_default();
                     return Err(Error::input(at_row(top[likely][0].row), err));
                 }
             }
@@ -145,11 +164,11 @@ impl SheetReader {
             likely
         };
         let header_row = top[header_index][0].row;
-        let header = named(texts(top[header_index]));
-        let columns = Columns::resolve(survey, &header).map_err(|m| Error::input(at_row(header_row), m))?;
-        let next = top[..=header_index].iter().map(|r| r.len()).sum();
+        let (header, next) = header_at(header_index);
+        let columns = Columns::resolve(survey, &header.names).map_err(|m| Error::input(at_row(header_row), m))?;
         Ok(SheetReader {
-            width: header.len(),
+            width: header.names.len(),
+            header,
             checker: RowChecker::new(columns.clone(), options),
             columns,
             name,
@@ -181,6 +200,10 @@ impl RowReader for SheetReader {
 
     fn sha256(&self) -> String {
         self.sha256.clone()
+    }
+
+    fn header(&self) -> Option<&SubHeader> {
+        Some(&self.header)
     }
 
     fn next_chunk(&mut self, max_rows: usize, max_bytes: usize) -> Result<Option<Chunk>> {

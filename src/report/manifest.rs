@@ -26,6 +26,10 @@ struct InputJson {
     role: String,
     path: String,
     sha256: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    header_rows: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    export: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -36,6 +40,7 @@ struct OptionsJson {
     delimiter: String,
     encoding: String,
     sheet: Option<String>,
+    header_rows: String,
     max_cell_bytes: usize,
     reject_duplicate_ids: bool,
     workbook_codes: u32,
@@ -104,7 +109,13 @@ pub fn write(
         codeframe_version: env!("CARGO_PKG_VERSION"),
         inputs: inputs
             .iter()
-            .map(|i| InputJson { role: i.role.clone(), path: i.path.display().to_string(), sha256: i.sha256.clone() })
+            .map(|i| InputJson {
+                role: i.role.clone(),
+                path: i.path.display().to_string(),
+                sha256: i.sha256.clone(),
+                header_rows: i.header_rows,
+                export: i.export.clone(),
+            })
             .collect(),
         options: OptionsJson {
             measure: format!("{:?}", options.measure).to_lowercase(),
@@ -116,6 +127,7 @@ pub fn write(
             delimiter: options.read.delimiter.map(|d| (d as char).to_string()).unwrap_or_else(|| "auto".into()),
             encoding: options.read.encoding.clone().unwrap_or_else(|| "auto".into()),
             sheet: options.read.sheet.clone(),
+            header_rows: options.read.header_rows.map_or_else(|| "auto".into(), |n| n.to_string()),
             max_cell_bytes: options.read.max_cell_bytes,
             reject_duplicate_ids: options.read.reject_duplicate_ids,
             workbook_codes: options.workbook_codes,
