@@ -65,11 +65,8 @@ pub struct Sample {
 pub fn sample(source: &InputSource, options: &InitOptions) -> Result<Sample> {
     let everything = Survey::ad_hoc(None, &[]);
     let mut reader = input::open(source, &everything, &options.read)?;
-    let mut out = Sample {
-        header: reader.columns().header.clone(),
-        sub_header: reader.header().cloned(),
-        ..Sample::default()
-    };
+    let mut out =
+        Sample { header: reader.columns().header.clone(), sub_header: reader.header().cloned(), ..Sample::default() };
     while out.rows.len() + out.rejected < options.sample_rows {
         let want = options.sample_rows - out.rows.len() - out.rejected;
         let Some(chunk) = reader.next_chunk(want.min(2048), 4 << 20)? else { break };
@@ -661,7 +658,8 @@ fn write_spec(
         }
         (None, Some(platform)) => {
             let rows = sample.sub_header.as_ref().map_or(1, SubHeader::rows);
-            let _ = writeln!(w, "# A {} export: its header spans {rows} rows (recognised on every run).", platform.name());
+            let _ =
+                writeln!(w, "# A {} export: its header spans {rows} rows (recognised on every run).", platform.name());
         }
         (None, None) => {}
     }

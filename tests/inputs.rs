@@ -409,3 +409,174 @@ fn xlsx_notes_right_of_the_header_are_read_as_its_csv_export() {
     assert!(codes.contains("\n1,why,cost,") && codes.contains("\n2,why,cost,"), "{codes}");
     assert_eq!(rejects, "line,row,respondent_id,column,reason\n3,2,,id,respondent id is empty\n");
 }
+
+/// A Qualtrics CSV export: column ids, then the questions' wording, then import ids.
+const QUALTRICS: &str = concat!(
+    "StartDate,Status,ResponseId,Q1,Q2,Q3\r\n",
+    "Start Date,Response Type,Response ID,Do you agree?,Are you responding as... - Selected Choice,",
+    "Please explain the cost to you\r\n",
+    "\"{\"\"ImportId\"\":\"\"startDate\"\",\"\"timeZone\"\":\"\"Europe/London\"\"}\",\"{\"\"ImportId\"\":\"\"status\"\"}\",",
+    "\"{\"\"ImportId\"\":\"\"_recordId\"\"}\",\"{\"\"ImportId\"\":\"\"QID1\"\"}\",\"{\"\"ImportId\"\":\"\"QID2\"\"}\",",
+    "\"{\"\"ImportId\"\":\"\"QID3_TEXT\"\"}\"\r\n",
+    "2024-01-05 10:00:00,IP Address,R_1aB2,Yes,Member of the public,The fees are too high\r\n",
+    "2024-01-05 11:00:00,IP Address,R_2xY3,No,Charity,It is fine\r\n",
+    "2024-01-06 09:12:00,IP Address,R_3kL4,Yes,Member of the public,\r\n",
+);
+
+/// The Qualtrics export's rows 2 and 3 are header, not respondents: the wording row
+/// ("Please explain the cost to you") was coded as an answer raising `cost`, and both
+/// rows counted as respondents. The note says so; --header-rows 1 reads them as data.
+#[test]
+fn a_qualtrics_export_has_three_header_rows() {
+    let dir = Workdir::new();
+    dir.write("lex.toml", LEXICON);
+    dir.write("qualtrics.csv", QUALTRICS);
+    dir.write(
+        "survey.toml",
+        "id_column = \"ResponseId\"\nlexicon = \"lex.toml\"\n[[closed]]\nid = \"Q1\"\noptions = [\"Yes\", \"No\"]\n\
+         [[open]]\nid = \"Q3\"\n",
+    );
+    let run = |extra: &[&str]| {
+        let mut args = vec!["run", "--survey", "survey.toml", "--input", "qualtrics.csv", "--out", "o"];
+        args.extend_from_slice(extra);
+        dir.run(&args)
+    };
+    let out = run(&[]);
+    assert!(out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("note: qualtrics.csv: rows 2 to 3 read as header, not respondents: a Qualtrics export's question wording and import ids"),
+        "{stderr}"
+    );
+    let summary = dir.read("o/summary.json");
+    assert!(summary.contains("\"respondents\": 3"), "{summary}");
+    assert_eq!(dir.read("o/codes.csv").lines().filter(|l| l.contains(",Q3,cost,")).count(), 1);
+    assert!(dir.read("o/codes.csv").contains("R_1aB2,Q3,cost,1,fee*,"));
+    let manifest = dir.read("o/manifest.json");
+    assert!(manifest.contains("\"header_rows\": 3,\n      \"export\": \"Qualtrics\""), "{manifest}");
+    // The rows a given count says, and no more: the wording row is then an answer.
+    assert!(run(&["--header-rows", "1", "-q"]).status.success());
+    assert!(dir.read("o/summary.json").contains("\"respondents\": 5"));
+    assert!(dir.read("o/codes.csv").contains("Response ID,Q3,cost,"));
+    assert!(dir.read("o/manifest.json").contains("\"header_rows\": \"1\""));
+    let err = dir.fails(&["run", "--survey", "survey.toml", "--input", "qualtrics.csv", "--header-rows", "11"], 2);
+    assert!(err.contains("--header-rows"), "{err}");
+    // A spec says it too, within bounds.
+    dir.write("bad.toml", "header_rows = 0\nid_column = \"ResponseId\"\n[[open]]\nid = \"Q3\"\n");
+    let err = dir.fails(&["run", "--survey", "bad.toml", "--input", "qualtrics.csv", "--lexicon", "lex.toml"], 2);
+    assert!(err.contains("header_rows = 0: a header spans 1 to 10 rows"), "{err}");
+    // JSON Lines has no header rows to give.
+    dir.write("a.jsonl", "{\"ResponseId\": \"R_1\", \"Q1\": \"Yes\", \"Q3\": \"fees\"}\n");
+    let err =
+        dir.fails(&["run", "--survey", "survey.toml", "--input", "a.jsonl", "--header-rows", "2", "--out", "j"], 2);
+    assert!(err.contains("--header-rows applies to CSV and spreadsheets"), "{err}");
+}
+
+/// Shards of a Qualtrics export each skip its header rows, and merge into the run
+/// over the whole file.
+#[test]
+fn shards_of_a_qualtrics_export_merge_into_the_whole_run() {
+    let dir = Workdir::new();
+    dir.write("lex.toml", LEXICON);
+    dir.write("q.csv", QUALTRICS);
+    dir.write(
+        "survey.toml",
+        "id_column = \"ResponseId\"\nlexicon = \"lex.toml\"\nresponses = \"q.csv\"\n[[open]]\nid = \"Q3\"\n",
+    );
+    dir.ok(&["run", "--survey", "survey.toml", "--out", "whole", "-q"]);
+    for k in 1..=2 {
+        dir.ok(&["run", "--survey", "survey.toml", "--shard", &format!("{k}/2"), "--out", &format!("p{k}"), "-q"]);
+    }
+    dir.ok(&["merge", "p1", "p2", "--out", "merged", "-q"]);
+    for file in ["codes.csv", "summary.json", "theme_frequencies.csv"] {
+        assert_eq!(dir.read(&format!("merged/{file}")), dir.read(&format!("whole/{file}")), "{file}");
+    }
+}
+
+/// A SurveyMonkey workbook: row 2 holds each column's sub-heading, and a question of
+/// several choices names only its first column. The sub-headings complete the names
+/// (`Who are you? - Charity`), row 2 is no respondent, and init skips the choice
+/// columns and the platform's own.
+#[test]
+fn a_survey_monkey_workbook_names_its_choice_columns_from_row_two() {
+    let mut book = Workbook::new();
+    let sheet = book.add_worksheet();
+    let header = ["Respondent ID", "Start Date", "IP Address", "Do you agree?", "Why?", "Who are you?", "", ""];
+    let sub =
+        ["", "", "", "Response", "Open-Ended Response", "Member of the public", "Charity", "Other (please specify)"];
+    for (c, (h, s)) in header.iter().zip(sub).enumerate() {
+        if !h.is_empty() {
+            sheet.write_string(0, c as u16, *h).unwrap();
+        }
+        if !s.is_empty() {
+            sheet.write_string(1, c as u16, s).unwrap();
+        }
+    }
+    let rows: [[&str; 8]; 3] = [
+        ["1140", "11/28/2024", "81.2.69.1", "Yes", "The cost is too high", "Member of the public", "", ""],
+        ["1141", "11/28/2024", "81.2.69.2", "No", "It is fine", "", "Charity", ""],
+        ["1142", "11/29/2024", "81.2.69.3", "Yes", "", "", "", "A victim's sister"],
+    ];
+    for (r, row) in rows.iter().enumerate() {
+        for (c, cell) in row.iter().enumerate().filter(|(_, c)| !c.is_empty()) {
+            sheet.write_string(2 + r as u32, c as u16, *cell).unwrap();
+        }
+    }
+    let dir = Workdir::new();
+    dir.write("sm.xlsx", book.save_to_buffer().unwrap());
+    dir.write("lex.toml", LEXICON);
+    dir.write(
+        "survey.toml",
+        "id_column = \"Respondent ID\"\nlexicon = \"lex.toml\"\nresponses = \"sm.xlsx\"\n\
+         [[open]]\nid = \"why\"\ncolumn = \"Why?\"\n\
+         [[open]]\nid = \"other\"\ncolumn = \"Who are you? - Other (please specify)\"\n",
+    );
+    let out = dir.run(&["run", "--survey", "survey.toml", "--out", "o"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("note: sm.xlsx: row 2 read as header, not respondents: a SurveyMonkey export's sub-headings"),
+        "{stderr}"
+    );
+    assert!(dir.read("o/summary.json").contains("\"respondents\": 3"));
+    assert!(dir.read("o/codes.csv").contains("1140,why,cost,"));
+
+    let draft = dir.ok(&["init", "sm.xlsx", "--out", "draft.toml"]);
+    assert!(draft.contains("id column:       Respondent ID"), "{draft}");
+    let spec = dir.read("draft.toml");
+    for want in [
+        "# A SurveyMonkey export: its header spans 2 rows",
+        "column = \"Do you agree?\"",
+        "# Skipped: column \"IP Address\" (3 of 3 rows answered): a column SurveyMonkey adds to every export",
+        "# Skipped: column \"Who are you? - Charity\" (1 of 3 rows answered): one choice of a multiple-choice question: its cells hold \"Charity\" or nothing",
+    ] {
+        assert!(spec.contains(want), "{want:?} not in:\n{spec}");
+    }
+}
+
+/// init on a Qualtrics export: the questions' wording from row 2 as their text, the
+/// respondent type found by its wording, the platform's columns skipped.
+#[test]
+fn init_on_a_qualtrics_export_takes_the_questions_wording() {
+    let dir = Workdir::new();
+    dir.write("qualtrics.csv", QUALTRICS);
+    let out = dir.ok(&["init", "qualtrics.csv"]);
+    assert!(out.contains("id column:       ResponseId"), "{out}");
+    assert!(out.contains("respondent type: Q2"), "{out}");
+    let spec = dir.read("survey.toml");
+    for want in [
+        "# A Qualtrics export: its header spans 3 rows",
+        "[[closed]]\nid = \"Q1\"\ntext = \"Do you agree?\"\noptions = [\"Yes\", \"No\"]",
+        "[[open]]\nid = \"Q3\"\ntext = \"Please explain the cost to you\"",
+        "# Skipped: column \"StartDate\" (3 of 3 rows answered): a column Qualtrics adds to every export",
+    ] {
+        assert!(spec.contains(want), "{want:?} not in:\n{spec}");
+    }
+    dir.ok(&["run", "--survey", "survey.toml", "--out", "o", "-q"]);
+    assert!(dir.read("o/summary.json").contains("\"respondents\": 3"));
+    // Given rows are recorded in the spec, and read as given.
+    dir.ok(&["init", "qualtrics.csv", "--out", "two.toml", "--header-rows", "2"]);
+    assert!(dir.read("two.toml").contains("\nheader_rows = 2\n"));
+    let out = dir.run(&["run", "--survey", "two.toml", "--out", "o2"]);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("row 2 read as header, as --header-rows says"));
+}

@@ -13,8 +13,8 @@ use std::path::PathBuf;
 use sha2::{Digest, Sha256};
 
 use super::encoding::{InputDigest, TextInput};
-use super::split::{Place, Splitter, can_delimit};
 use super::header;
+use super::split::{Place, Splitter, can_delimit};
 use super::{Chunk, Columns, InputSource, RawRow, ReadOptions, Reject, RejectReason, Response, RowChecker, RowReader};
 use crate::error::{Error, Location, Result};
 use crate::survey::Survey;
@@ -317,6 +317,22 @@ mod tests {
         assert_eq!(rows.iter().map(|r| r.line).collect::<Vec<_>>(), [2, 4, 5]);
         let r = decode(&rows[0], &cols, 100).unwrap();
         assert_eq!((r.id.as_ref(), r.open[0]), ("1", "a,\nb"));
+    }
+
+    #[test]
+    fn rows_under_the_header_read_ahead_are_header_or_the_first_rows() {
+        // Qualtrics: wording and import ids under the names; rows keep their lines.
+        let q = b"id,text\nResponse ID,Why?\n\"{\"\"ImportId\"\":\"\"_recordId\"\"}\",\"{\"\"ImportId\"\":\"\"QID1\"\"}\"\n1,a\n2,b\n";
+        let (rows, _) = read_all(q).unwrap();
+        assert_eq!(rows.iter().map(|r| (r.line, r.row)).collect::<Vec<_>>(), [(4, 1), (5, 2)]);
+        // Rows read ahead that are not header are the first rows, in order, even when
+        // the second opens a quote that is never closed.
+        let (rows, _) = read_all(b"id,text\n1,a\n2,\"b\nc\n").unwrap();
+        assert_eq!(rows.iter().map(|r| (r.line, r.reject.is_some())).collect::<Vec<_>>(), [(2, false), (3, true)]);
+        // A given count takes that many rows, whatever they hold.
+        let two = ReadOptions { header_rows: Some(2), ..ReadOptions::default() };
+        let (rows, _) = read_all_with(b"id,text\nx,y\n1,a\n", &two).unwrap();
+        assert_eq!(rows.iter().map(|r| (r.line, r.row)).collect::<Vec<_>>(), [(3, 1)]);
     }
 
     #[test]

@@ -87,7 +87,9 @@ impl SubHeader {
         if below.first().is_some_and(|r| is_import_ids(r)) {
             return SubHeader { extra: 1, platform: Some(Platform::Qualtrics), ..plain(names) };
         }
-        if below.get(1).is_some_and(|r| is_import_ids(r)) || below.first().is_some_and(|r| is_qualtrics_texts(&names, r)) {
+        if below.get(1).is_some_and(|r| is_import_ids(r))
+            || below.first().is_some_and(|r| is_qualtrics_texts(&names, r))
+        {
             let extra = if below.get(1).is_some_and(|r| is_import_ids(r)) { 2 } else { 1 };
             return SubHeader { extra, platform: Some(Platform::Qualtrics), texts: below[0].clone(), ..plain(names) };
         }
@@ -128,7 +130,9 @@ impl SubHeader {
                     (false, 1) => "question wording",
                     (false, _) => "question wording and import ids",
                 };
-                format!("{rows} read as header, not respondents: a Qualtrics export's {what} (--header-rows to say otherwise)")
+                format!(
+                    "{rows} read as header, not respondents: a Qualtrics export's {what} (--header-rows to say otherwise)"
+                )
             }
             Some(Platform::SurveyMonkey) => format!(
                 "{rows} read as header, not respondents: a SurveyMonkey export's sub-headings, joined to the column \
@@ -212,15 +216,16 @@ fn is_qualtrics_texts(names: &[String], row: &[String]) -> bool {
     })
 }
 
-/// SurveyMonkey's second row: a whole question's sub-heading (`Response`,
-/// `Open-Ended Response`) in some column, and nothing under the respondent id (its
-/// first column) or under the column named `Respondent ID`.
+/// SurveyMonkey's second row: nothing under `Respondent ID` and a whole question's
+/// sub-heading (`Response`, `Open-Ended Response`) in some column; or, in an export
+/// whose `Respondent ID` column was deleted, nothing in the first column and two such
+/// sub-headings. (A respondent whose answer is "Response" is not a header.)
 fn is_survey_monkey(names: &[String], row: &[String]) -> bool {
-    let id_blank = match names.iter().position(|n| n.eq_ignore_ascii_case("Respondent ID")) {
-        Some(i) => row.get(i).is_none_or(String::is_empty),
-        None => row.first().is_none_or(String::is_empty),
-    };
-    id_blank && row.iter().any(|c| WHOLE_QUESTION.contains(&c.as_str()))
+    let whole = row.iter().filter(|c| WHOLE_QUESTION.contains(&c.as_str())).count();
+    match names.iter().position(|n| n.trim().eq_ignore_ascii_case("Respondent ID")) {
+        Some(i) => row.get(i).is_none_or(String::is_empty) && whole >= 1,
+        None => row.first().is_none_or(String::is_empty) && whole >= 2,
+    }
 }
 
 /// SurveyMonkey's column names: a column that is a whole question keeps its name; a
@@ -281,7 +286,15 @@ mod tests {
     #[test]
     fn survey_monkey_sub_headings_complete_the_names() {
         let names = row(&["Respondent ID", "Start Date", "Do you agree?", "Please explain", "Who are you?", "", ""]);
-        let sub = row(&["", "", "Response", "Open-Ended Response", "Member of the public", "Charity", "Other (please specify)"]);
+        let sub = row(&[
+            "",
+            "",
+            "Response",
+            "Open-Ended Response",
+            "Member of the public",
+            "Charity",
+            "Other (please specify)",
+        ]);
         let read = SubHeader::read(1, names, &[sub], None);
         assert_eq!((read.extra, read.platform), (1, Some(Platform::SurveyMonkey)));
         assert_eq!(
@@ -299,6 +312,10 @@ mod tests {
         // A respondent who answered "Response" is not a sub-heading.
         let names = row(&["Respondent ID", "Why?"]);
         assert_eq!(SubHeader::read(1, names, &[row(&["1140", "Response"])], None).extra, 0);
+        let names = row(&["id", "Why?", "How?"]);
+        assert_eq!(SubHeader::read(1, names.clone(), &[row(&["", "Response", "more"])], None).extra, 0);
+        let sub = row(&["", "Response", "Open-Ended Response"]);
+        assert_eq!(SubHeader::read(1, names, &[sub], None).platform, Some(Platform::SurveyMonkey));
     }
 
     #[test]
@@ -316,7 +333,8 @@ mod tests {
     #[test]
     fn notes_name_the_rows() {
         let names = row(&["ResponseId", "Q1"]);
-        let sub = SubHeader::read(1, names, &[row(&["Response ID", "Why?"]), row(&[r#"{"ImportId":"QID1"}"#, ""])], None);
+        let sub =
+            SubHeader::read(1, names, &[row(&["Response ID", "Why?"]), row(&[r#"{"ImportId":"QID1"}"#, ""])], None);
         let note = sub.describe().unwrap();
         assert!(note.starts_with("rows 2 to 3 read as header"), "{note}");
         assert!(note.contains("Qualtrics export's question wording and import ids"), "{note}");

@@ -21,8 +21,8 @@ use std::path::{Path, PathBuf};
 
 use calamine::{Data, DataRef, Reader, Sheets, XlsxError, open_workbook_auto_from_rs};
 
-use super::header::{self, SubHeader};
 use super::csv::sha256_hex;
+use super::header::{self, SubHeader};
 use super::{Chunk, Columns, InputSource, RawRow, ReadOptions, RowChecker, RowReader};
 use crate::error::{Error, Location, Result};
 use crate::survey::Survey;
