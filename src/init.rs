@@ -419,8 +419,11 @@ fn classify(profile: Profile) -> Guess {
             options
                 .sort_by(|a, b| number(&a.label).partial_cmp(&number(&b.label)).unwrap_or(std::cmp::Ordering::Equal));
             if let (Some(lo), Some(hi)) = (options.first(), options.last()) {
-                let unsure =
-                    format!("whole numbers from {} to {}: a rating scale? treated as closed", lo.label, hi.label);
+                let unsure = format!(
+                    "whole numbers from {} to {}: a rating scale? treated as closed",
+                    escaped(&lo.label, false),
+                    escaped(&hi.label, false)
+                );
                 return Guess { role: Role::Closed(options.clone()), unsure: Some(unsure), profile };
             }
         }
@@ -479,8 +482,32 @@ pub fn pointer_answers(sample: &Sample, guesses: &[Guess]) -> Vec<String> {
 }
 
 /// A TOML string literal.
+/// `s` as a TOML basic string on one line, so that it can stand in a comment too (a
+/// multi-line string, or a raw control character, would end the comment or break it).
 fn toml_str(s: &str) -> String {
-    toml::Value::String(s.to_string()).to_string()
+    format!("\"{}\"", escaped(s, true))
+}
+
+/// `s` for a comment: control characters (line breaks, NUL, ESC) escaped as in a
+/// TOML string, and with `quotes`, `"` and `\` too.
+fn escaped(s: &str, quotes: bool) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '"' | '\\' if quotes => {
+                out.push('\\');
+                out.push(c);
+            }
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c.is_control() => {
+                let _ = write!(out, "\\u{:04X}", u32::from(c));
+            }
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// A question id for a column: the column name if it is a short identifier
@@ -773,7 +800,8 @@ fn write_question(w: &mut String, g: &Guess, id: &str) {
             column(w, "");
             let labels: Vec<String> = options.iter().map(|o| toml_str(&o.label)).collect();
             let _ = writeln!(w, "options = [{}]", labels.join(", "));
-            let counts: Vec<String> = options.iter().map(|o| format!("{} {}", o.label, o.count)).collect();
+            let counts: Vec<String> =
+                options.iter().map(|o| format!("{} {}", escaped(&o.label, false), o.count)).collect();
             let _ = writeln!(w, "# answers per option: {}", counts.join(", "));
             let aliased: Vec<String> = options
                 .iter()

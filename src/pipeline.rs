@@ -1000,14 +1000,14 @@ fn strict_rejects(options: &RunOptions, tally: &Tally, out: &Path) -> Result<()>
 
 /// Codes the input and writes only codes.csv rows to `out` (standard output, say) as
 /// chunks finish, in input order: for engines that pipe rows through a program.
-/// Rejected rows are returned with the tally (the caller reports them).
+/// Rejected rows are returned with the stream's end (the caller reports them).
 pub fn codes_only(
     survey: &Survey,
     lexicon: &CompiledLexicon,
     input: &InputSource,
     options: &RunOptions,
     out: &mut dyn Write,
-) -> Result<(Tally, Vec<u8>)> {
+) -> Result<(StreamEnd, Vec<u8>)> {
     let stdout = |e: std::io::Error| Error::io("<stdout>", e);
     let mut header = options.partial.then_some("row").into_iter().collect::<Vec<_>>();
     header.extend(codes::CODES_HEADER);
@@ -1028,7 +1028,7 @@ pub fn codes_only(
         codes::write_header(out, &header).map_err(stdout)?;
     }
     out.flush().map_err(stdout)?;
-    Ok((end.tally, rejects))
+    Ok((end, rejects))
 }
 
 /// What the run already knows of the files it wrote, so finishing need not read them
@@ -1840,7 +1840,7 @@ fn role_name(role: &str) -> &str {
 /// Whether `a` and `b` are one file on disk: on Unix, the same device and inode, so a
 /// hard link (another name for the file, which no path resolves to) is caught; elsewhere
 /// the canonical paths. A path that is not there is no file.
-fn same_file(a: &Path, b: &Path) -> bool {
+pub fn same_file(a: &Path, b: &Path) -> bool {
     #[cfg(unix)]
     {
         use std::os::unix::fs::MetadataExt;

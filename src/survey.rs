@@ -184,6 +184,7 @@ struct SurveyFile {
     sheet: Option<String>,
     encoding: Option<String>,
     delimiter: Option<String>,
+    #[serde(default, deserialize_with = "header_rows")]
     header_rows: Option<usize>,
     #[serde(default)]
     non_answers: Vec<String>,
@@ -196,6 +197,17 @@ struct SurveyFile {
     segment: Vec<SegmentFile>,
     #[serde(default)]
     order: Vec<String>,
+}
+
+/// `header_rows`, within bounds (refused where it is written, with its line).
+fn header_rows<'de, D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Option<usize>, D::Error> {
+    let most = crate::input::header::MAX_HEADER_ROWS;
+    match Option::<usize>::deserialize(d)? {
+        Some(n) if !(1..=most).contains(&n) => {
+            Err(serde::de::Error::custom(format!("header_rows = {n}: a header spans 1 to {most} rows")))
+        }
+        n => Ok(n),
+    }
 }
 
 #[derive(Deserialize)]
@@ -318,10 +330,6 @@ impl Survey {
         let bad = |msg: String| Error::config(Location::file(path), msg);
         let dir = path.parent().unwrap_or(Path::new(""));
         let resolve = |p: Option<String>| p.map(|p| dir.join(p));
-        let most = crate::input::header::MAX_HEADER_ROWS;
-        if let Some(n) = file.header_rows.filter(|n| !(1..=most).contains(n)) {
-            return Err(bad(format!("header_rows = {n}: a header spans 1 to {most} rows")));
-        }
         let mut closed = Vec::new();
         for c in file.closed {
             if c.options.is_empty() {

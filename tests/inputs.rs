@@ -445,7 +445,7 @@ fn a_qualtrics_export_has_three_header_rows() {
     assert!(out.status.success());
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
-        stderr.contains("note: qualtrics.csv: rows 2 to 3 read as header, not respondents: a Qualtrics export's question wording and import ids"),
+        stderr.contains("note: qualtrics.csv: the 2 rows on lines 2 to 3 read as header, not respondents: a Qualtrics export's question wording and import ids"),
         "{stderr}"
     );
     let summary = dir.read("o/summary.json");
@@ -464,7 +464,7 @@ fn a_qualtrics_export_has_three_header_rows() {
     // A spec says it too, within bounds.
     dir.write("bad.toml", "header_rows = 0\nid_column = \"ResponseId\"\n[[open]]\nid = \"Q3\"\n");
     let err = dir.fails(&["run", "--survey", "bad.toml", "--input", "qualtrics.csv", "--lexicon", "lex.toml"], 2);
-    assert!(err.contains("header_rows = 0: a header spans 1 to 10 rows"), "{err}");
+    assert!(err.contains("bad.toml:1: invalid survey spec: header_rows = 0: a header spans 1 to 10 rows"), "{err}");
     // JSON Lines has no header rows to give.
     dir.write("a.jsonl", "{\"ResponseId\": \"R_1\", \"Q1\": \"Yes\", \"Q3\": \"fees\"}\n");
     let err =
@@ -535,7 +535,9 @@ fn a_survey_monkey_workbook_names_its_choice_columns_from_row_two() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{stderr}");
     assert!(
-        stderr.contains("note: sm.xlsx: row 2 read as header, not respondents: a SurveyMonkey export's sub-headings"),
+        stderr.contains(
+            "note: sm.xlsx: sheet row 2 read as header, not respondents: a SurveyMonkey export's sub-headings"
+        ),
         "{stderr}"
     );
     assert!(dir.read("o/summary.json").contains("\"respondents\": 3"));
@@ -578,5 +580,64 @@ fn init_on_a_qualtrics_export_takes_the_questions_wording() {
     dir.ok(&["init", "qualtrics.csv", "--out", "two.toml", "--header-rows", "2"]);
     assert!(dir.read("two.toml").contains("\nheader_rows = 2\n"));
     let out = dir.run(&["run", "--survey", "two.toml", "--out", "o2"]);
-    assert!(String::from_utf8_lossy(&out.stderr).contains("row 2 read as header, as --header-rows says"));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("the row on line 2 read as header, as --header-rows says"));
+}
+
+/// Rows under the header are rows as below it: blank lines are none, so
+/// `--header-rows 2` takes the wording on line 3, not the respondent on line 4, and the
+/// note names line 3. A spec's `header_rows` holds for its own responses given again
+/// as `--input`, and `--codes-only` notes the header rows too.
+#[test]
+fn header_rows_skip_blank_lines_and_hold_for_the_spec_s_own_responses() {
+    let dir = Workdir::new();
+    dir.write("lex.toml", LEXICON);
+    dir.write("b.csv", "id,why\n\nWording id,Wording why\n1,the cost\n2,the fees\n");
+    dir.write(
+        "survey.toml",
+        "id_column = \"id\"\nlexicon = \"lex.toml\"\nresponses = \"b.csv\"\nheader_rows = 2\n[[open]]\nid = \"why\"\n",
+    );
+    for input in [&[][..], &["--input", "b.csv"][..]] {
+        let mut args = vec!["run", "--survey", "survey.toml", "--out", "o"];
+        args.extend_from_slice(input);
+        let out = dir.run(&args);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains("note: b.csv: the row on line 3 read as header, as --header-rows says"), "{stderr}");
+        assert!(dir.read("o/summary.json").contains("\"respondents\": 2"), "{input:?}");
+        assert_eq!(dir.read("o/codes.csv").lines().filter(|l| l.contains(",why,cost,")).count(), 2);
+    }
+    dir.write("qualtrics.csv", QUALTRICS);
+    let out = dir.run(&[
+        "run",
+        "--input",
+        "qualtrics.csv",
+        "--id-column",
+        "ResponseId",
+        "--text-column",
+        "Q3",
+        "--lexicon",
+        "lex.toml",
+        "--codes-only",
+    ]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("note: qualtrics.csv: the 2 rows on lines 2 to 3 read as header"), "{stderr}");
+    assert!(stderr.contains("3 rows read, 3 coded, 0 rejected"), "{stderr}");
+}
+
+/// init writes values and names with line breaks and control characters so that the
+/// drafted spec parses: a comment cannot hold a raw line break or ESC.
+#[test]
+fn init_escapes_line_breaks_and_control_characters_in_the_draft() {
+    let dir = Workdir::new();
+    let rows: String = ["\"a\nb\"", "\"a\nb\"", "c", "c", "c", "\"x\u{1b}y\""]
+        .iter()
+        .enumerate()
+        .map(|(i, v)| format!("{},{v},{}@example.org\r\n", i + 1, i))
+        .collect();
+    dir.write("nl.csv", format!("id,q,\"Email\naddress\"\r\n{rows}"));
+    dir.ok(&["init", "nl.csv"]);
+    let spec = dir.read("survey.toml");
+    assert!(spec.contains("options = [\"c\", \"a\\nb\", \"x\\u001By\"]"), "{spec}");
+    assert!(spec.contains("# answers per option: c 3, a\\nb 2, x\\u001By 1"), "{spec}");
+    assert!(spec.contains("# Skipped: column \"Email\\naddress\""), "{spec}");
+    dir.ok(&["run", "--survey", "survey.toml", "--out", "o", "-q"]);
 }

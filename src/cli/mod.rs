@@ -378,9 +378,15 @@ impl SourceArgs {
                 return Err(Error::Usage("no responses: give --input or name `responses` in the survey spec".into()));
             }
         };
-        // The spec's reading hints describe its own `responses`, not another --input,
-        // and nothing when no responses are read.
-        let hints = if self.input.is_none() && responses_needed { survey.read.clone() } else { Default::default() };
+        // The spec's reading hints describe its own `responses` (named by the spec or
+        // given again as --input), not another --input, and nothing when no responses
+        // are read.
+        let own = match (&self.input, &survey.responses) {
+            (None, _) => true,
+            (Some(given), Some(spec)) => codeframe::pipeline::same_file(given, spec),
+            (Some(_), None) => false,
+        };
+        let hints = if own && responses_needed { survey.read.clone() } else { Default::default() };
         let options = RunOptions {
             threads: self.threads,
             read: ReadOptions {

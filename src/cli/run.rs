@@ -101,14 +101,18 @@ pub fn execute(args: &RunArgs) -> Result<()> {
     };
     if args.codes_only {
         let mut stdout = std::io::stdout().lock();
-        let (tally, rejects) =
+        let (end, rejects) =
             pipeline::codes_only(&loaded.survey, &loaded.lexicon, &loaded.input, &options, &mut stdout)?;
+        let tally = end.tally;
         if !rejects.is_empty() {
             // The rows are CSV lines, each ending in `\n`: errln! adds the last one back.
             let rows = rejects.strip_suffix(b"\n").unwrap_or(&rejects);
             errln!("rejected rows (line,row,respondent_id,column,reason):\n{}", String::from_utf8_lossy(rows));
         }
         if !args.quiet {
+            if let Some(note) = end.header.as_ref().and_then(|h| h.describe()) {
+                errln!("codeframe: note: {}: {note}", loaded.input.name().display());
+            }
             errln!("{} rows read, {} coded, {} rejected", tally.rows_read, tally.rows_coded(), tally.rows_rejected);
         }
         if options.strict && tally.rows_rejected > 0 {

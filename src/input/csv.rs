@@ -72,7 +72,8 @@ impl ResponseReader {
             header.iter().map(|h| String::from_utf8_lossy(h).trim_start_matches('\u{FEFF}').to_string()).collect();
         let last_byte = records.consumed();
         // The records under the header, read ahead to see whether they are more header
-        // (a survey platform's export); those that are not are the first rows.
+        // (a survey platform's export); those that are not are the first rows. Blank
+        // records are no rows, here as below.
         let mut pending = std::collections::VecDeque::new();
         let mut below = Vec::new();
         while below.len() < header::rows_to_peek(options.header_rows) {
@@ -80,9 +81,13 @@ impl ResponseReader {
             let Some(place) = records.next_record(&mut record).map_err(|e| Error::io(&name, e))? else {
                 break;
             };
+            if is_blank(&record) {
+                continue;
+            }
             let closed = place.unclosed_to.is_none();
             if closed {
-                below.push(record.iter().map(|c| String::from_utf8_lossy(c).trim().to_string()).collect());
+                let cells = record.iter().map(|c| String::from_utf8_lossy(c).trim().to_string()).collect();
+                below.push(header::Below { line: place.line, cells });
             }
             pending.push_back((record, place));
             if !closed {
@@ -90,9 +95,9 @@ impl ResponseReader {
             }
         }
         let fields = names.len();
-        let mut header = header::SubHeader::read(header_line, names, &below, options.header_rows);
+        let mut header = header::SubHeader::read(names, &below, options.header_rows);
         header.names.truncate(fields);
-        pending.drain(..header.extra);
+        pending.drain(..header.extra());
         let columns = Columns::resolve(survey, &header.names)
             .map_err(|m| Error::input(Location::file(&name).at_line(header_line), m))?;
         Ok(ResponseReader {
@@ -182,9 +187,7 @@ impl RowReader for ResponseReader {
                 break;
             };
             self.last_byte = place.end;
-            // A record of empty cells (`,,,` as spreadsheets export their blank rows) is
-            // a blank line, as in a workbook: no respondent, and no reject.
-            if record.iter().all(|cell| cell.trim_ascii().is_empty()) {
+            if is_blank(record) {
                 continue;
             }
             self.rows += 1;
@@ -218,6 +221,12 @@ impl RowReader for ResponseReader {
         self.chunks += 1;
         Ok(Some(Chunk { index, rows, bytes: self.last_byte - start_byte }))
     }
+}
+
+/// Whether a record is a blank line: a row of empty cells (`,,,` as spreadsheets
+/// export their blank rows) is one, as in a workbook: no respondent, and no reject.
+fn is_blank(record: &csv::ByteRecord) -> bool {
+    record.iter().all(|cell| cell.trim_ascii().is_empty())
 }
 
 /// Bytes of a row past which the reader does not keep the buffers it grew for it.

@@ -43,13 +43,26 @@ impl Platform {
     }
 }
 
+/// A row under the header, read ahead: the line (or sheet row) it starts on, 1-based,
+/// and its cells' trimmed texts. Blank rows are not rows, here as below the header.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Below {
+    /// Its line.
+    pub line: u64,
+    /// Its cells.
+    pub cells: Vec<String>,
+}
+
 /// The header of an input: how many rows it spans, and what they say.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SubHeader {
-    /// The line (or sheet row) of the header's first row, 1-based.
-    pub line: u64,
-    /// Rows of the header below its first (0: the usual one-row header).
-    pub extra: usize,
+    /// The lines (or sheet rows) of the header's rows below the first (empty: the
+    /// usual one-row header).
+    pub lines: Vec<u64>,
+    /// The header rows given, when they were (`--header-rows`).
+    pub given: Option<usize>,
+    /// Whether `lines` are a sheet's rows (messages say "sheet rows", not "lines").
+    pub in_sheet: bool,
     /// The platform recognised (`None` when the rows were given, or nothing was).
     pub platform: Option<Platform>,
     /// The column names: the first row's, with SurveyMonkey's sub-headings joined in.
@@ -67,39 +80,61 @@ const WHOLE_QUESTION: [&str; 2] = ["Response", "Open-Ended Response"];
 
 impl SubHeader {
     /// The header whose first row is `names` and under which `below` are the next rows
-    /// (trimmed cell texts, at least [`rows_to_peek`] of them unless the input ends
-    /// first). `given`: the number of header rows in all, or `None` to recognise an
-    /// export. A given count larger than the rows there takes them all.
-    pub fn read(line: u64, names: Vec<String>, below: &[Vec<String>], given: Option<usize>) -> SubHeader {
+    /// (at least [`rows_to_peek`] of them unless the input ends first). `given`: the
+    /// number of header rows in all, or `None` to recognise an export. A given count
+    /// larger than the rows there takes them all.
+    pub fn read(names: Vec<String>, below: &[Below], given: Option<usize>) -> SubHeader {
         let plain = |names: Vec<String>| SubHeader {
-            line,
-            extra: 0,
+            lines: Vec::new(),
+            given,
+            in_sheet: false,
             platform: None,
             texts: Vec::new(),
             choices: Vec::new(),
             names,
         };
+        let take = |n: usize| below[..n].iter().map(|b| b.line).collect::<Vec<_>>();
+        let cells = |i: usize| below.get(i).map(|b| b.cells.as_slice());
         if let Some(n) = given {
             let extra = n.saturating_sub(1).min(below.len());
-            let texts = if extra > 0 { below[0].clone() } else { Vec::new() };
-            return SubHeader { extra, texts, ..plain(names) };
+            let texts = if extra > 0 { below[0].cells.clone() } else { Vec::new() };
+            return SubHeader { lines: take(extra), texts, ..plain(names) };
         }
-        if below.first().is_some_and(|r| is_import_ids(r)) {
-            return SubHeader { extra: 1, platform: Some(Platform::Qualtrics), ..plain(names) };
+        let qualtrics = |n: usize, texts: Vec<String>| SubHeader {
+            lines: take(n),
+            platform: Some(Platform::Qualtrics),
+            texts,
+            ..plain(names.clone())
+        };
+        if cells(0).is_some_and(is_import_ids) {
+            return qualtrics(1, Vec::new());
         }
-        if below.get(1).is_some_and(|r| is_import_ids(r))
-            || below.first().is_some_and(|r| is_qualtrics_texts(&names, r))
-        {
-            let extra = if below.get(1).is_some_and(|r| is_import_ids(r)) { 2 } else { 1 };
-            return SubHeader { extra, platform: Some(Platform::Qualtrics), texts: below[0].clone(), ..plain(names) };
+        if cells(1).is_some_and(is_import_ids) {
+            return qualtrics(2, below[0].cells.clone());
         }
-        if let Some(sub) = below.first().filter(|r| is_survey_monkey(&names, r)) {
-            let names = survey_monkey_names(&names, sub);
+        if cells(0).is_some_and(|r| is_qualtrics_texts(&names, r)) {
+            return qualtrics(1, below[0].cells.clone());
+        }
+        if let Some(sub) = cells(0).filter(|r| is_survey_monkey(&names, r)) {
             let choices = sub.iter().map(|c| if WHOLE_QUESTION.contains(&c.as_str()) { "" } else { c }.to_string());
-            let choices = choices.collect();
-            return SubHeader { extra: 1, platform: Some(Platform::SurveyMonkey), choices, ..plain(names) };
+            return SubHeader {
+                lines: take(1),
+                platform: Some(Platform::SurveyMonkey),
+                choices: choices.collect(),
+                ..plain(survey_monkey_names(&names, sub))
+            };
         }
         plain(names)
+    }
+
+    /// Rows of the header below its first (0: the usual one-row header).
+    pub fn extra(&self) -> usize {
+        self.lines.len()
+    }
+
+    /// Header rows in all.
+    pub fn rows(&self) -> usize {
+        1 + self.extra()
     }
 
     /// The choice column `i` stands for, if it is one choice of a question.
@@ -112,20 +147,27 @@ impl SubHeader {
         self.texts.get(i).map(String::as_str).filter(|t| !t.is_empty())
     }
 
-    /// What the rows under the first are, for a note to the user (`None`: a one-row
-    /// header).
+    /// What was read as header under the first row, for a note to the user (`None`:
+    /// nothing, as nothing was asked).
     pub fn describe(&self) -> Option<String> {
-        let first_line = self.line;
-        if self.extra == 0 {
-            return None;
-        }
-        let rows = match self.extra {
-            1 => format!("row {}", first_line + 1),
-            n => format!("rows {} to {}", first_line + 1, first_line + n as u64),
+        let rows = match (self.lines.as_slice(), self.in_sheet) {
+            ([], _) => String::new(),
+            ([row], true) => format!("sheet row {row}"),
+            ([line], false) => format!("the row on line {line}"),
+            ([first, .., last], true) => format!("sheet rows {first} to {last}"),
+            ([first, .., last], false) => format!("the {} rows on lines {first} to {last}", self.lines.len()),
         };
-        Some(match self.platform {
-            Some(Platform::Qualtrics) => {
-                let what = match (self.texts.is_empty(), self.extra) {
+        let short = self.given.filter(|&n| n > self.rows()).map(|n| {
+            format!(
+                "the input ends within the {n} header rows --header-rows gives: {} read, no respondents",
+                self.rows()
+            )
+        });
+        Some(match (self.platform, short) {
+            (_, Some(short)) => short,
+            (_, None) if rows.is_empty() => return None,
+            (Some(Platform::Qualtrics), None) => {
+                let what = match (self.texts.is_empty(), self.extra()) {
                     (true, _) => "import ids",
                     (false, 1) => "question wording",
                     (false, _) => "question wording and import ids",
@@ -134,17 +176,12 @@ impl SubHeader {
                     "{rows} read as header, not respondents: a Qualtrics export's {what} (--header-rows to say otherwise)"
                 )
             }
-            Some(Platform::SurveyMonkey) => format!(
+            (Some(Platform::SurveyMonkey), None) => format!(
                 "{rows} read as header, not respondents: a SurveyMonkey export's sub-headings, joined to the column \
                  names they complete (--header-rows to say otherwise)"
             ),
-            None => format!("{rows} read as header, as --header-rows says"),
+            (None, None) => format!("{rows} read as header, as --header-rows says"),
         })
-    }
-
-    /// Header rows in all.
-    pub fn rows(&self) -> usize {
-        1 + self.extra
     }
 
     /// Whether column `i` is one the platform adds to every export (dates, IP address,
@@ -153,7 +190,7 @@ impl SubHeader {
         let Some(name) = self.names.get(i).map(|n| n.trim()) else { return false };
         match self.platform {
             Some(Platform::Qualtrics) => {
-                QUALTRICS_METADATA.iter().any(|m| m.eq_ignore_ascii_case(name))
+                QUALTRICS_METADATA.iter().any(|(m, _)| m.eq_ignore_ascii_case(name))
                     || name.strip_prefix('V').is_some_and(|n| n.parse::<u8>().is_ok_and(|n| (1..=10).contains(&n)))
                     || name.starts_with("Q_")
             }
@@ -165,27 +202,28 @@ impl SubHeader {
     }
 }
 
-/// The columns a Qualtrics export has before the questions (besides `V1` to `V10` of
-/// its legacy format and its `Q_` fields such as `Q_RecaptchaScore`).
-const QUALTRICS_METADATA: [&str; 18] = [
-    "StartDate",
-    "EndDate",
-    "Status",
-    "IPAddress",
-    "Progress",
-    "Duration (in seconds)",
-    "Finished",
-    "RecordedDate",
-    "ResponseId",
-    "RecipientLastName",
-    "RecipientFirstName",
-    "RecipientEmail",
-    "ExternalReference",
-    "ExternalDataReference",
-    "LocationLatitude",
-    "LocationLongitude",
-    "DistributionChannel",
-    "UserLanguage",
+/// The columns a Qualtrics export has before the questions, with the wording its
+/// second row gives them (besides `V1` to `V10` of its legacy format and its `Q_`
+/// fields such as `Q_RecaptchaScore`, worded as named).
+const QUALTRICS_METADATA: [(&str, &str); 18] = [
+    ("StartDate", "Start Date"),
+    ("EndDate", "End Date"),
+    ("Status", "Response Type"),
+    ("IPAddress", "IP Address"),
+    ("Progress", "Progress"),
+    ("Duration (in seconds)", "Duration (in seconds)"),
+    ("Finished", "Finished"),
+    ("RecordedDate", "Recorded Date"),
+    ("ResponseId", "Response ID"),
+    ("RecipientLastName", "Recipient Last Name"),
+    ("RecipientFirstName", "Recipient First Name"),
+    ("RecipientEmail", "Recipient Email"),
+    ("ExternalReference", "External Data Reference"),
+    ("ExternalDataReference", "External Data Reference"),
+    ("LocationLatitude", "Location Latitude"),
+    ("LocationLongitude", "Location Longitude"),
+    ("DistributionChannel", "Distribution Channel"),
+    ("UserLanguage", "User Language"),
 ];
 
 /// The columns a SurveyMonkey export has before the questions (and `Custom Data N`).
@@ -200,32 +238,45 @@ const SURVEY_MONKEY_METADATA: [&str; 8] = [
     "Last Name",
 ];
 
-/// Qualtrics's third row: every filled cell a JSON object naming an import id.
+/// Qualtrics's third row: its filled cells JSON objects naming an import id, all but
+/// a stray one (a cell edited by hand does not make the row a respondent's).
 fn is_import_ids(row: &[String]) -> bool {
-    let mut filled = row.iter().filter(|c| !c.is_empty()).peekable();
-    filled.peek().is_some()
-        && filled.all(|c| c.starts_with('{') && c.ends_with('}') && c[1..].trim_start().starts_with("\"ImportId\""))
+    let filled = row.iter().filter(|c| !c.is_empty());
+    let ids = filled.clone().filter(|c| c.starts_with('{') && c[1..].trim_start().starts_with("\"ImportId\"")).count();
+    ids > 0 && ids * 2 > filled.count()
 }
 
-/// Qualtrics's second row: the wording under each column name, recognised by its
-/// response id column (`ResponseId` over `Response ID`; `V1` over `ResponseID` in its
-/// legacy export).
+/// Qualtrics's second row: the wording under each column name, recognised by the
+/// wording of a column Qualtrics adds (`Response ID` under `ResponseId`, `Start Date`
+/// under `StartDate`; a `Q_` field's own name under it; `ResponseID` under `V1` in its
+/// legacy export), wherever the others were deleted.
 fn is_qualtrics_texts(names: &[String], row: &[String]) -> bool {
     names.iter().zip(row).any(|(name, text)| {
-        (name.eq_ignore_ascii_case("ResponseId") && text == "Response ID") || (name == "V1" && text == "ResponseID")
+        let name = name.trim();
+        QUALTRICS_METADATA.iter().any(|(m, w)| name.eq_ignore_ascii_case(m) && text == w && m != w)
+            || (name.starts_with("Q_") && name.len() > 2 && text == name)
+            || (name == "V1" && text == "ResponseID")
     })
 }
 
-/// SurveyMonkey's second row: nothing under `Respondent ID` and a whole question's
-/// sub-heading (`Response`, `Open-Ended Response`) in some column; or, in an export
-/// whose `Respondent ID` column was deleted, nothing in the first column and two such
-/// sub-headings. (A respondent whose answer is "Response" is not a header.)
+/// SurveyMonkey's second row: a whole question's sub-heading (`Response`,
+/// `Open-Ended Response`) in some column (two, without a `Respondent ID` column),
+/// nothing under `Respondent ID`, and every other filled cell a choice: under a column
+/// with no name of its own, or under the first of a question's columns (the next one
+/// unnamed). A respondent who answered "Response" is not a header.
 fn is_survey_monkey(names: &[String], row: &[String]) -> bool {
+    let named = |i: usize| names.get(i).is_some_and(|n| !n.trim().is_empty());
     let whole = row.iter().filter(|c| WHOLE_QUESTION.contains(&c.as_str())).count();
-    match names.iter().position(|n| n.trim().eq_ignore_ascii_case("Respondent ID")) {
-        Some(i) => row.get(i).is_none_or(String::is_empty) && whole >= 1,
-        None => row.first().is_none_or(String::is_empty) && whole >= 2,
-    }
+    let width = names.len().max(row.len());
+    let choices_only = row.iter().enumerate().all(|(i, c)| {
+        c.is_empty() || WHOLE_QUESTION.contains(&c.as_str()) || !named(i) || (i + 1 < width && !named(i + 1))
+    });
+    let id = names.iter().position(|n| n.trim().eq_ignore_ascii_case("Respondent ID"));
+    choices_only
+        && match id {
+            Some(i) => row.get(i).is_none_or(String::is_empty) && whole >= 1,
+            None => whole >= 2,
+        }
 }
 
 /// SurveyMonkey's column names: a column that is a whole question keeps its name; a
@@ -258,6 +309,15 @@ mod tests {
         cells.iter().map(|c| c.to_string()).collect()
     }
 
+    /// Rows under a header on line 1, on lines 2, 3, ...
+    fn below(rows: &[Vec<String>]) -> Vec<Below> {
+        rows.iter().zip(2..).map(|(r, line)| Below { line, cells: r.clone() }).collect()
+    }
+
+    fn read(names: &[String], rows: &[Vec<String>], given: Option<usize>) -> SubHeader {
+        SubHeader::read(names.to_vec(), &below(rows), given)
+    }
+
     #[test]
     fn qualtrics_wording_and_import_ids_are_header() {
         let names = row(&["StartDate", "ResponseId", "Q1", "Q2_4_TEXT"]);
@@ -268,19 +328,37 @@ mod tests {
             r#"{"ImportId":"QID1"}"#,
             "",
         ]);
-        let sub = SubHeader::read(1, names.clone(), &[wording.clone(), ids.clone()], None);
-        assert_eq!((sub.extra, sub.platform), (2, Some(Platform::Qualtrics)));
+        let sub = read(&names, &[wording.clone(), ids.clone()], None);
+        assert_eq!((sub.lines.as_slice(), sub.platform), (&[2, 3][..], Some(Platform::Qualtrics)));
         assert_eq!((&sub.names, sub.text(2)), (&names, Some("Do you agree?")));
         // The workbook export (no import ids), and a CSV without a ResponseId column.
         let data = row(&["2024-01-05", "R_1", "Yes", ""]);
-        assert_eq!(SubHeader::read(1, names.clone(), &[wording.clone(), data.clone()], None).extra, 1);
-        let other = row(&["StartDate", "Id", "Q1", "Q2"]);
-        assert_eq!(SubHeader::read(1, other, &[wording, ids.clone()], None).extra, 2);
-        // Import ids alone under the names.
-        assert_eq!(SubHeader::read(1, names.clone(), &[ids, data.clone()], None).extra, 1);
+        assert_eq!(read(&names, &[wording.clone(), data.clone()], None).extra(), 1);
+        let other = row(&["Begun", "Id", "Q1", "Q2"]);
+        assert_eq!(read(&other, &[wording, ids.clone()], None).extra(), 2);
+        // Import ids alone under the names; one cell edited by hand among them.
+        assert_eq!(read(&names, &[ids.clone(), data.clone()], None).extra(), 1);
+        let mut edited = ids;
+        edited[3] = "garbage".into();
+        assert_eq!(read(&names, &[edited, data.clone()], None).extra(), 1);
         // Data under the names: nothing recognised.
-        let plain = SubHeader::read(1, names.clone(), &[data.clone(), data], None);
-        assert_eq!((plain.extra, plain.platform, plain.names), (0, None, names));
+        let plain = read(&names, &[data.clone(), data], None);
+        assert_eq!((plain.extra(), plain.platform, plain.names), (0, None, names));
+    }
+
+    #[test]
+    fn qualtrics_wording_is_recognised_by_any_column_qualtrics_adds() {
+        let data = row(&["0.9", "Yes", "Because"]);
+        for (name, wording) in
+            [("Q_RecaptchaScore", "Q_RecaptchaScore"), ("StartDate", "Start Date"), ("V1", "ResponseID")]
+        {
+            let names = row(&[name, "Q1", "Q2"]);
+            let sub = read(&names, &[row(&[wording, "Do you agree?", "Why?"]), data.clone()], None);
+            assert_eq!((sub.extra(), sub.text(2)), (1, Some("Why?")), "{name}");
+        }
+        // A column whose wording is its name says nothing by itself.
+        let names = row(&["Progress", "Q1"]);
+        assert_eq!(read(&names, &[row(&["Progress", "Do you agree?"])], None).extra(), 0);
     }
 
     #[test]
@@ -295,10 +373,10 @@ mod tests {
             "Charity",
             "Other (please specify)",
         ]);
-        let read = SubHeader::read(1, names, &[sub], None);
-        assert_eq!((read.extra, read.platform), (1, Some(Platform::SurveyMonkey)));
+        let read_sm = read(&names, &[sub], None);
+        assert_eq!((read_sm.extra(), read_sm.platform), (1, Some(Platform::SurveyMonkey)));
         assert_eq!(
-            read.names,
+            read_sm.names,
             [
                 "Respondent ID",
                 "Start Date",
@@ -309,35 +387,46 @@ mod tests {
                 "Who are you? - Other (please specify)"
             ]
         );
-        // A respondent who answered "Response" is not a sub-heading.
+        // Without its metadata columns: two whole questions' sub-headings.
+        let names = row(&["A", "B", "C"]);
+        let sub = read(&names, &[row(&["Response", "Open-Ended Response", "Response"])], None);
+        assert_eq!(sub.platform, Some(Platform::SurveyMonkey));
+        // A respondent who answered "Response" is not a sub-heading; nor one whose
+        // other answers sit under columns that are whole questions.
         let names = row(&["Respondent ID", "Why?"]);
-        assert_eq!(SubHeader::read(1, names, &[row(&["1140", "Response"])], None).extra, 0);
-        let names = row(&["id", "Why?", "How?"]);
-        assert_eq!(SubHeader::read(1, names.clone(), &[row(&["", "Response", "more"])], None).extra, 0);
-        let sub = row(&["", "Response", "Open-Ended Response"]);
-        assert_eq!(SubHeader::read(1, names, &[sub], None).platform, Some(Platform::SurveyMonkey));
+        assert_eq!(read(&names, &[row(&["1140", "Response"])], None).extra(), 0);
+        let names = row(&["id", "q1", "q2"]);
+        assert_eq!(read(&names, &[row(&["", "Response", "I think the police should act"])], None).extra(), 0);
+        let names = row(&["id", "q1", "q2", "q3"]);
+        let answers = row(&["", "Response", "Open-Ended Response", "I think the police should act"]);
+        assert_eq!(read(&names, &[answers], None).extra(), 0);
     }
 
     #[test]
     fn given_rows_override_recognition() {
         let names = row(&["V1", "Q1"]);
-        let below = [row(&["ResponseID", "Why?"]), row(&["R_1", "Because"])];
-        assert_eq!(SubHeader::read(1, names.clone(), &below, None).extra, 1);
-        assert_eq!(SubHeader::read(1, names.clone(), &below, Some(1)).extra, 0);
-        let three = SubHeader::read(1, names.clone(), &below, Some(3));
-        assert_eq!((three.extra, three.platform, three.text(1)), (2, None, Some("Why?")));
-        // More rows given than there are: all of them.
-        assert_eq!(SubHeader::read(1, names, &below, Some(9)).extra, 2);
+        let rows = [row(&["ResponseID", "Why?"]), row(&["R_1", "Because"])];
+        assert_eq!(read(&names, &rows, None).extra(), 1);
+        assert_eq!(read(&names, &rows, Some(1)).extra(), 0);
+        let three = read(&names, &rows, Some(3));
+        assert_eq!((three.extra(), three.platform, three.text(1)), (2, None, Some("Why?")));
+        // More rows given than there are: all of them, and the note says so.
+        let nine = read(&names, &rows, Some(9));
+        assert_eq!(nine.extra(), 2);
+        let note = nine.describe().unwrap();
+        assert!(note.contains("the input ends within the 9 header rows --header-rows gives: 3 read"), "{note}");
     }
 
     #[test]
-    fn notes_name_the_rows() {
+    fn notes_name_the_lines_of_the_rows() {
         let names = row(&["ResponseId", "Q1"]);
-        let sub =
-            SubHeader::read(1, names, &[row(&["Response ID", "Why?"]), row(&[r#"{"ImportId":"QID1"}"#, ""])], None);
-        let note = sub.describe().unwrap();
-        assert!(note.starts_with("rows 2 to 3 read as header"), "{note}");
+        let rows = [
+            Below { line: 2, cells: row(&["Response ID", "Why?"]) },
+            Below { line: 5, cells: row(&[r#"{"ImportId":"QID1"}"#, ""]) },
+        ];
+        let note = SubHeader::read(names, &rows, None).describe().unwrap();
+        assert!(note.starts_with("the 2 rows on lines 2 to 5 read as header"), "{note}");
         assert!(note.contains("Qualtrics export's question wording and import ids"), "{note}");
-        assert_eq!(SubHeader::read(1, row(&["id"]), &[], None).describe(), None);
+        assert_eq!(read(&row(&["id"]), &[], None).describe(), None);
     }
 }

@@ -135,21 +135,27 @@ impl SheetReader {
         let Some(likely) = likely_header(&top) else {
             return Err(Error::input(Location::file(&name).in_sheet(&sheet), "the sheet is empty: no header row"));
         };
-        // The header that starts at top[i], with the rows under it that are more header.
+        // The header that starts at top[i], with the rows under it that are more header
+        // (blank rows are no rows, here as below), and where the first row after it is.
         let header_at = |i: usize| -> (SubHeader, usize) {
             let start: usize = top[..=i].iter().map(|r| r.len()).sum();
-            // Per row under the header: its texts, and where the row after it starts.
-            let mut below = Vec::new();
-            let mut ends = vec![start];
-            while below.len() < header::rows_to_peek(options.header_rows) && ends[below.len()] < cells.len() {
-                let row = row_at(&cells, ends[below.len()]);
-                ends.push(ends[below.len()] + row.len());
-                below.push(texts(row));
+            // Per row under the header: where the row after it starts.
+            let (mut below, mut ends) = (Vec::new(), vec![start]);
+            let mut at = start;
+            while below.len() < header::rows_to_peek(options.header_rows) && at < cells.len() {
+                let row = row_at(&cells, at);
+                at += row.len();
+                let texts = texts(row);
+                if texts.iter().all(String::is_empty) {
+                    continue;
+                }
+                below.push(header::Below { line: u64::from(row[0].row) + 1, cells: texts });
+                ends.push(at);
             }
-            let line = u64::from(top[i][0].row) + 1;
-            let mut sub = SubHeader::read(line, texts(top[i]), &below, options.header_rows);
+            let mut sub = SubHeader::read(texts(top[i]), &below, options.header_rows);
             sub.names = named(std::mem::take(&mut sub.names));
-            let next = ends[sub.extra];
+            sub.in_sheet = true;
+            let next = ends[sub.extra()];
             (sub, next)
         };
         let header_index = if super::wants_columns(survey) {
