@@ -181,6 +181,8 @@ pub enum Role {
     RespondentType(Vec<GuessedOption>),
     /// A closed question with these options.
     Closed(Vec<GuessedOption>),
+    /// A closed question whose cells list several of these options (`A, B`).
+    Multiple(Vec<GuessedOption>),
     /// An open (free-text) question.
     Open,
     /// Left out of the spec, for the reason given.
@@ -374,7 +376,7 @@ pub fn guess(sample: &Sample) -> Vec<Guess> {
         .collect();
     // A spec needs a question: failing all else, the skipped column of short, mostly
     // distinct answers with the most words (`slow`, `too slow`, `the cost is high`).
-    if !guesses.iter().any(|g| matches!(g.role, Role::Open | Role::Closed(_))) {
+    if !guesses.iter().any(|g| matches!(g.role, Role::Open | Role::Closed(_) | Role::Multiple(_))) {
         let likeliest = guesses
             .iter_mut()
             .filter(|g| g.unsure.is_some() && matches!(g.role, Role::Skip(_)))
@@ -429,6 +431,9 @@ fn classify(profile: Profile) -> Guess {
         }
         return skip("it holds numbers", None);
     }
+    if let Some(options) = several_options(p) {
+        return Guess { role: Role::Multiple(options), unsure: None, profile };
+    }
     let options = if p.values_cut { Vec::new() } else { group_options(&p.values) };
     let all_builtin = !options.is_empty() && options.iter().all(|o| builtin_option(&o.label).is_some());
     let closed = !p.values_cut
@@ -447,6 +452,39 @@ fn classify(profile: Profile) -> Guess {
     let unsure =
         (p.avg_chars < 15.0).then(|| format!("short answers (avg {:.0} characters), treated as open", p.avg_chars));
     Guess { role: Role::Open, unsure, profile }
+}
+
+/// The options of a column whose cells list several of a few values ("tick all that
+/// apply": `Victim, Family member` as Google Forms writes it, `A;B;` as Microsoft
+/// Forms does): the values, if the cells read so have fewer distinct values than the
+/// cells themselves, at most 20 of them, short, repeated, and a tenth of the cells or
+/// more list two or more.
+fn several_options(p: &Profile) -> Option<Vec<GuessedOption>> {
+    if p.values_cut {
+        return None;
+    }
+    let mut pieces: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut listing = 0;
+    for (value, n) in &p.values {
+        let mut k = 0;
+        for piece in value.split([',', ';', '|', '\n', '\r']).map(str::trim).filter(|v| !v.is_empty()) {
+            *pieces.entry(piece).or_default() += n;
+            k += 1;
+        }
+        if k >= 2 {
+            listing += n;
+        }
+    }
+    let values: Vec<(String, usize)> = pieces.into_iter().map(|(v, n)| (v.to_string(), n)).collect();
+    let options = group_options(&values);
+    let short = values.iter().all(|(v, _)| v.chars().count() <= 60);
+    (listing >= 2
+        && listing * 10 >= p.filled
+        && short
+        && (2..=20).contains(&options.len())
+        && options.len() < p.distinct
+        && p.filled >= 2 * options.len())
+    .then_some(options)
 }
 
 /// Short open answers that only point to another answer ("see response to Q3",
@@ -606,7 +644,7 @@ pub fn draft(paths: &DraftPaths, options: &InitOptions) -> Result<Draft> {
     let guesses = guess(&sample);
     let non_answers = pointer_answers(&sample, &guesses);
     let spec = write_spec(paths, options, &sample, &guesses, &non_answers);
-    if !guesses.iter().any(|g| matches!(g.role, Role::Open | Role::Closed(_))) {
+    if !guesses.iter().any(|g| matches!(g.role, Role::Open | Role::Closed(_) | Role::Multiple(_))) {
         let why: Vec<String> = guesses
             .iter()
             .filter_map(|g| match &g.role {
@@ -654,7 +692,7 @@ fn write_spec(
     let stem = paths.data.file_stem().map_or_else(|| "Survey".to_string(), |n| n.to_string_lossy().into_owned());
     let mut s = String::new();
     let w = &mut s;
-    let closed = guesses.iter().filter(|g| matches!(g.role, Role::Closed(_))).count();
+    let closed = guesses.iter().filter(|g| matches!(g.role, Role::Closed(_) | Role::Multiple(_))).count();
     let open = guesses.iter().filter(|g| g.role == Role::Open).count();
     let unsure = guesses.iter().filter(|g| g.unsure.is_some()).count();
     // Writing to a String cannot fail.
@@ -714,7 +752,7 @@ fn write_spec(
     let mut n = 0;
     for g in guesses {
         ids.push(match g.role {
-            Role::Closed(_) | Role::Open | Role::Skip(_) => {
+            Role::Closed(_) | Role::Multiple(_) | Role::Open | Role::Skip(_) => {
                 n += 1;
                 Some(question_id(&g.profile.name, n, &mut taken))
             }
@@ -724,7 +762,7 @@ fn write_spec(
     let order: Vec<String> = guesses
         .iter()
         .zip(&ids)
-        .filter(|(g, _)| matches!(g.role, Role::Closed(_) | Role::Open))
+        .filter(|(g, _)| matches!(g.role, Role::Closed(_) | Role::Multiple(_) | Role::Open))
         .filter_map(|(_, id)| id.as_ref().map(|i| toml_str(i)))
         .collect();
     let _ = writeln!(w, "# Report order: the order of the columns.");
@@ -794,10 +832,18 @@ fn write_question(w: &mut String, g: &Guess, id: &str) {
         let _ = writeln!(w, "# unsure: {u}");
     }
     match &g.role {
-        Role::Closed(options) => {
-            let _ = writeln!(w, "# {answered}; {} distinct values in {} options", p.distinct, options.len());
+        Role::Closed(options) | Role::Multiple(options) => {
+            let several = matches!(g.role, Role::Multiple(_));
+            if several {
+                let _ = writeln!(w, "# {answered}; cells list several of {} options", options.len());
+            } else {
+                let _ = writeln!(w, "# {answered}; {} distinct values in {} options", p.distinct, options.len());
+            }
             let _ = writeln!(w, "[[closed]]");
             column(w, "");
+            if several {
+                let _ = writeln!(w, "multiple = true");
+            }
             let labels: Vec<String> = options.iter().map(|o| toml_str(&o.label)).collect();
             let _ = writeln!(w, "options = [{}]", labels.join(", "));
             let counts: Vec<String> =
@@ -1009,6 +1055,7 @@ mod tests {
                 Role::Id => "id".to_string(),
                 Role::RespondentType(t) => format!("type {}", t.len()),
                 Role::Closed(o) => format!("closed {}", o.len()),
+                Role::Multiple(o) => format!("multiple {}", o.len()),
                 Role::Open => "open".to_string(),
                 Role::Skip(r) => format!("skip: {r}"),
             })

@@ -1154,6 +1154,7 @@ impl RowFiles {
 pub fn shape(survey: &Survey, lexicon: &CompiledLexicon) -> Shape {
     Shape {
         closed_options: survey.closed.iter().map(|q| q.options.len()).collect(),
+        closed_multiple: survey.closed.iter().map(|q| q.multiple).collect(),
         open: survey.open.len(),
         themes: lexicon.themes.len(),
         types: survey.type_names().len(),
@@ -1168,7 +1169,7 @@ pub fn shape(survey: &Survey, lexicon: &CompiledLexicon) -> Shape {
 /// `--dictionary-duplicates`): without them, parts read two ways merged silently.
 /// Version 5: the options record the lexicon's format (its extension picks the
 /// reader): the same bytes as `d.dic` and `d.txt` hash the same but are two lexicons.
-pub const PARTIAL_FORMAT: &str = "codeframe-partial/5";
+pub const PARTIAL_FORMAT: &str = "codeframe-partial/6";
 
 /// The columns a run without a survey spec was given (`--id-column`, `--text-column`):
 /// what stands in for the spec's hash when its parts are merged.

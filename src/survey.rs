@@ -107,7 +107,13 @@ pub struct ClosedQuestion {
     pub aliases: Vec<Vec<String>>,
     /// The option nil responses merge into for the "including nil" figure.
     pub nil_into: Option<String>,
+    /// Whether a respondent may choose several options ("tick all that apply"), listed
+    /// in one cell (`Police, Charity`; `Police;Charity;`): see [`Classifier::closed`].
+    pub multiple: bool,
 }
+
+/// Most options of a question that takes several answers.
+pub const MAX_MULTIPLE_OPTIONS: usize = 64;
 
 /// An open question: free text, coded against the lexicon.
 #[derive(Clone, Debug, PartialEq)]
@@ -238,6 +244,8 @@ struct ClosedFile {
     #[serde(default)]
     aliases: BTreeMap<String, Vec<String>>,
     nil_into: Option<String>,
+    #[serde(default)]
+    multiple: bool,
 }
 
 #[derive(Deserialize)]
@@ -377,6 +385,14 @@ impl Survey {
             {
                 return Err(bad(format!("closed question `{}`: nil_into `{n}` is not one of its options", c.id)));
             }
+            if c.multiple && c.options.len() > MAX_MULTIPLE_OPTIONS {
+                return Err(bad(format!(
+                    "closed question `{}` takes several answers (multiple = true) and has {} options: at most \
+                     {MAX_MULTIPLE_OPTIONS}",
+                    c.id,
+                    c.options.len()
+                )));
+            }
             closed.push(ClosedQuestion {
                 column: c.column.unwrap_or_else(|| c.id.clone()),
                 id: c.id,
@@ -384,6 +400,7 @@ impl Survey {
                 options: c.options,
                 aliases,
                 nil_into: c.nil_into,
+                multiple: c.multiple,
             });
         }
         let open: Vec<OpenQuestion> = file
@@ -521,6 +538,8 @@ pub struct Classifier {
     types: Vec<(String, usize)>,
     default_type: usize,
     closed: Vec<Vec<(String, usize)>>,
+    /// Per closed question, whether it takes several answers.
+    multiple: Vec<bool>,
     non_answers: FxHashSet<String>,
 }
 
@@ -542,6 +561,14 @@ pub enum ClosedCell {
     Nil,
     /// A value that is none of the options.
     Unrecognised,
+    /// The options chosen in a question that takes several (bit `i`: option `i`), and
+    /// whether the cell also held a value that is none of them.
+    Chosen {
+        /// Options chosen, as bits.
+        options: u64,
+        /// Whether some value was none of the options.
+        unrecognised: bool,
+    },
 }
 
 impl Classifier {
@@ -586,7 +613,8 @@ impl Classifier {
             .chain(survey.non_answers.iter().cloned())
             .map(|s| words_key(&s))
             .collect();
-        Classifier { types, default_type, closed, non_answers }
+        let multiple = survey.closed.iter().map(|q| q.multiple).collect();
+        Classifier { types, default_type, closed, multiple, non_answers }
     }
 
     /// Reads a respondent-type cell.
@@ -610,9 +638,63 @@ impl Classifier {
         if key.is_empty() {
             return ClosedCell::Nil;
         }
-        match self.closed[q].iter().find(|(k, _)| *k == key) {
-            Some(&(_, i)) => ClosedCell::Option(i),
+        if self.multiple[q] {
+            return self.several(q, cell);
+        }
+        match self.option(q, &key) {
+            Some(i) => ClosedCell::Option(i),
             None => ClosedCell::Unrecognised,
+        }
+    }
+
+    /// The option of closed question `q` whose key is `key`.
+    fn option(&self, q: usize, key: &str) -> Option<usize> {
+        self.closed[q].iter().find(|(k, _)| *k == key).map(|&(_, i)| i)
+    }
+
+    /// Reads a non-empty cell of a question that takes several answers: the options it
+    /// lists, separated by `,` `;` `|` or line breaks, as Google Forms (`A, B`),
+    /// Qualtrics (`A,B`) and Microsoft Forms (`A;B;`) write them. An option whose name
+    /// holds a separator (`Yes, strongly`) is read whole: from each value on, the
+    /// longest run of values that names an option is taken.
+    fn several(&self, q: usize, cell: &str) -> ClosedCell {
+        /// Values joined into one option at most.
+        const LONGEST: usize = 8;
+        let mut values: Vec<(usize, usize)> = Vec::new();
+        let mut start = 0;
+        for (at, c) in cell.char_indices().chain([(cell.len(), ',')]) {
+            if matches!(c, ',' | ';' | '|' | '\n' | '\r') {
+                if !cell[start..at].trim().is_empty() {
+                    values.push((start, at));
+                }
+                start = at + c.len_utf8();
+            }
+        }
+        let (mut options, mut unrecognised) = (0u64, false);
+        let mut i = 0;
+        while i < values.len() {
+            let found = (i..values.len().min(i + LONGEST)).rev().find_map(|j| {
+                let text = &cell[values[i].0..values[j].1];
+                let mut buf = [0u8; NON_ANSWER_BYTES];
+                self.option(q, &label_key(text, &mut buf)).map(|o| (j, o))
+            });
+            match found {
+                Some((j, o)) => {
+                    options |= 1 << o;
+                    i = j + 1;
+                }
+                None => {
+                    let mut buf = [0u8; NON_ANSWER_BYTES];
+                    // A value with no letter or digit (`-`) says nothing.
+                    unrecognised |= !label_key(&cell[values[i].0..values[i].1], &mut buf).is_empty();
+                    i += 1;
+                }
+            }
+        }
+        match (options, unrecognised) {
+            (0, false) => ClosedCell::Nil,
+            (0, true) => ClosedCell::Unrecognised,
+            (options, unrecognised) => ClosedCell::Chosen { options, unrecognised },
         }
     }
 
@@ -796,6 +878,37 @@ id = "q1_text"
         ] {
             assert_eq!(c.closed(0, cell), want, "{cell:?}");
         }
+    }
+
+    /// A question that takes several answers reads each value of a list, whatever the
+    /// separator; an option holding one (`Yes, strongly`) whole; values no option names
+    /// as unrecognised beside the options chosen.
+    #[test]
+    fn several_answers_are_read_from_one_cell() {
+        let spec = "[[closed]]\nid = \"s\"\nmultiple = true\n\
+                    options = [\"Victim\", \"Family member\", \"Yes, strongly\", \"Don't know\"]\n";
+        let s = Survey::from_str_with_path(spec, Path::new("s.toml")).unwrap();
+        let c = Classifier::new(&s);
+        let chosen = |options: u64, unrecognised: bool| ClosedCell::Chosen { options, unrecognised };
+        for (cell, want) in [
+            ("Victim, Family member", chosen(0b11, false)),
+            ("Family member;Victim;", chosen(0b11, false)),
+            ("victim | FAMILY MEMBER\nDK", chosen(0b1011, false)),
+            ("Yes, strongly, Victim", chosen(0b101, false)),
+            ("Yes, strongly", chosen(0b100, false)),
+            ("Victim; Something else", chosen(0b1, true)),
+            ("Victim, -", chosen(0b1, false)),
+            ("Something else", ClosedCell::Unrecognised),
+            ("Yes", ClosedCell::Unrecognised),
+            (" , ; ", ClosedCell::Nil),
+            ("", ClosedCell::Nil),
+        ] {
+            assert_eq!(c.closed(0, cell), want, "{cell:?}");
+        }
+        let many: Vec<String> = (0..65).map(|i| format!("\"o{i}\"")).collect();
+        let spec = format!("[[closed]]\nid = \"s\"\nmultiple = true\noptions = [{}]\n", many.join(", "));
+        let err = Survey::from_str_with_path(&spec, Path::new("s.toml")).unwrap_err().to_string();
+        assert!(err.contains("has 65 options: at most 64"), "{err}");
     }
 
     fn closed_spec(options: &str, aliases: &str) -> Result<Survey> {

@@ -19,12 +19,16 @@ use crate::survey::{ClosedCell, TypeCell};
 /// Counts for one closed question.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ClosedCounts {
-    /// Respondents per option (survey order).
+    /// Respondents per option (survey order). In a question that takes several
+    /// answers they add up to more than the respondents.
     pub options: Vec<u64>,
     /// Empty cells.
     pub nil: u64,
-    /// Values that were none of the options.
+    /// Respondents who gave a value that is none of the options (in a question that
+    /// takes several answers, beside options or not).
     pub unrecognised: u64,
+    /// Respondents who chose an option (the base of "of those who answered").
+    pub chose: u64,
 }
 
 /// Counts for one open question.
@@ -246,6 +250,8 @@ pub struct Counts {
 pub struct Shape {
     /// Options per closed question.
     pub closed_options: Vec<usize>,
+    /// Per closed question, whether it takes several answers.
+    pub closed_multiple: Vec<bool>,
     /// Number of open questions.
     pub open: usize,
     /// Number of themes.
@@ -316,7 +322,7 @@ impl Counts {
             closed: shape
                 .closed_options
                 .iter()
-                .map(|&n| ClosedCounts { options: vec![0; n], nil: 0, unrecognised: 0 })
+                .map(|&n| ClosedCounts { options: vec![0; n], ..ClosedCounts::default() })
                 .collect(),
             open: (0..shape.open)
                 .map(|_| OpenCounts {
@@ -337,9 +343,19 @@ impl Counts {
         self.respondents += 1;
         for (c, cell) in self.closed.iter_mut().zip(row.closed) {
             match *cell {
-                ClosedCell::Option(i) => c.options[i] += 1,
+                ClosedCell::Option(i) => {
+                    c.options[i] += 1;
+                    c.chose += 1;
+                }
                 ClosedCell::Nil => c.nil += 1,
                 ClosedCell::Unrecognised => c.unrecognised += 1,
+                ClosedCell::Chosen { options, unrecognised } => {
+                    for (i, n) in c.options.iter_mut().enumerate().take(64) {
+                        *n += options >> i & 1;
+                    }
+                    c.chose += 1;
+                    c.unrecognised += u64::from(unrecognised);
+                }
             }
         }
         for (q, (o, answer)) in self.open.iter_mut().zip(&row.open).enumerate() {
@@ -377,6 +393,7 @@ impl Counts {
             add_vec(&mut a.options, &b.options);
             a.nil += b.nil;
             a.unrecognised += b.unrecognised;
+            a.chose += b.chose;
         }
         for (a, b) in self.open.iter_mut().zip(&other.open) {
             a.answered += b.answered;
@@ -595,7 +612,18 @@ impl Counts {
             if c.options.len() != options {
                 return bad(format!("closed question {q} has {} options, not {options}", c.options.len()));
             }
-            if !sums_to(c.options.iter().copied().chain([c.nil, c.unrecognised]), n) {
+            // Each respondent chose, left it empty, or gave only values that are no
+            // option; with one answer each, the options add up to those who chose.
+            let several = shape.closed_multiple.get(q).copied().unwrap_or(false);
+            let fits = if several {
+                let unanswered = n.checked_sub(c.chose).and_then(|k| k.checked_sub(c.nil));
+                unanswered.is_some_and(|k| k <= c.unrecognised && c.unrecognised <= n - c.nil)
+                    && c.options.iter().all(|&k| k <= c.chose)
+                    && (c.chose == 0 || c.options.iter().any(|&k| k > 0))
+            } else {
+                sums_to(c.options.iter().copied(), c.chose) && sums_to([c.chose, c.nil, c.unrecognised].into_iter(), n)
+            };
+            if !fits {
                 return bad(format!("closed question {q}'s answers do not add up to {n} respondents"));
             }
         }
@@ -633,7 +661,7 @@ mod tests {
     use proptest::prelude::*;
 
     fn shape() -> Shape {
-        Shape { closed_options: vec![3], open: 2, themes: 3, types: 2, segments: 1 }
+        Shape { closed_options: vec![3], closed_multiple: vec![false], open: 2, themes: 3, types: 2, segments: 1 }
     }
 
     fn coding(themes: &[u32]) -> Coding {
@@ -673,6 +701,38 @@ mod tests {
             Some(p) => t.add_pairs_apart(&row, p),
             None => t.add(&row),
         }
+    }
+
+    /// A question that takes several answers counts each option chosen, those who
+    /// chose any (the base of "of those who answered"), and an unrecognised value beside
+    /// options; a tally that could not come from such rows fails its check.
+    #[test]
+    fn several_answers_count_each_option_and_check_as_such() {
+        let shape =
+            Shape { closed_options: vec![3], closed_multiple: vec![true], open: 0, themes: 0, types: 0, segments: 0 };
+        let mut t = Tally::new(shape.clone());
+        for cell in [
+            ClosedCell::Chosen { options: 0b011, unrecognised: false },
+            ClosedCell::Chosen { options: 0b110, unrecognised: true },
+            ClosedCell::Unrecognised,
+            ClosedCell::Nil,
+        ] {
+            t.add(&RowCounts { respondent_type: None, closed: &[cell], open: vec![], segments: vec![] });
+        }
+        let c = &t.total.closed[0];
+        assert_eq!((c.options.as_slice(), c.chose, c.nil, c.unrecognised), (&[1, 2, 1][..], 2, 1, 2));
+        assert_eq!(t.check(&shape), Ok(()));
+        let mut bad = t.clone();
+        bad.total.closed[0].options[1] = 3;
+        assert!(bad.check(&shape).is_err());
+        let mut bad = t.clone();
+        bad.total.closed[0].unrecognised = 0;
+        assert!(bad.check(&shape).is_err());
+        // Read as one answer each, the same counts do not add up.
+        let single = Shape { closed_multiple: vec![false], ..shape };
+        let mut t1 = t.clone();
+        t1.shape = single.clone();
+        assert!(t1.check(&single).is_err());
     }
 
     #[test]

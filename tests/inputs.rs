@@ -641,3 +641,74 @@ fn init_escapes_line_breaks_and_control_characters_in_the_draft() {
     assert!(spec.contains("# Skipped: column \"Email\\naddress\""), "{spec}");
     dir.ok(&["run", "--survey", "survey.toml", "--out", "o", "-q"]);
 }
+
+/// A "tick all that apply" question, as Google Forms (`A, B`) and Microsoft Forms
+/// (`A;B;`) export it: each option chosen counts its respondents, the figures add up
+/// to more than 100% (never rounded to 100 by the largest remainder), "of those who
+/// answered" is of those who chose any, shards merge into the whole run, and init
+/// drafts the question as one that takes several answers.
+#[test]
+fn a_question_taking_several_answers_counts_each_option_chosen() {
+    let dir = Workdir::new();
+    dir.write("lex.toml", LEXICON);
+    let mut csv = String::from("id,type,apply,why\n");
+    let cells =
+        ["\"Victim, Family member\"", "Professional", "\"Yes, strongly, Victim\"", "", "Victim;Something else;"];
+    for (i, cell) in cells.iter().cycle().take(10).enumerate() {
+        let ty = if i % 2 == 0 { "Charity" } else { "Public" };
+        csv.push_str(&format!("{},{ty},{cell},the cost\n", i + 1));
+    }
+    dir.write("forms.csv", &csv);
+    dir.write(
+        "survey.toml",
+        "id_column = \"id\"\nlexicon = \"lex.toml\"\nresponses = \"forms.csv\"\n\
+         [respondent_type]\ncolumn = \"type\"\ndefault = \"Public\"\ntypes = [{ name = \"Charity\" }, { name = \"Public\" }]\n\
+         [[closed]]\nid = \"apply\"\nmultiple = true\n\
+         options = [\"Victim\", \"Family member\", \"Professional\", \"Yes, strongly\"]\n\
+         [[open]]\nid = \"why\"\n",
+    );
+    dir.ok(&["run", "--survey", "survey.toml", "--out", "o", "-q", "--largest-remainder"]);
+    assert_eq!(
+        dir.read("o/closed_answers.csv"),
+        "question,option,count,base,pct,answered,pct_answered\n\
+         apply,Victim,6,10,60.00,8,75.00\n\
+         apply,Family member,2,10,20.00,8,25.00\n\
+         apply,Professional,2,10,20.00,8,25.00\n\
+         apply,\"Yes, strongly\",2,10,20.00,8,25.00\n\
+         apply,(nil),2,10,20.00,,\n\
+         apply,(unrecognised),2,10,20.00,,\n"
+    );
+    let md = dir.read("o/summary.md");
+    assert!(
+        md.contains("Respondents could choose more than one answer, so the figures add up to more than 100%."),
+        "{md}"
+    );
+    assert!(md.contains("60% of respondents (6 of 10) chose 'Victim', 20% (2 of 10) chose 'Family member'"), "{md}");
+    assert!(dir.read("o/summary.json").contains("\"multiple\": true"));
+    for k in 1..=3 {
+        dir.ok(&[
+            "run",
+            "--survey",
+            "survey.toml",
+            "--shard",
+            &format!("{k}/3"),
+            "--out",
+            &format!("p{k}"),
+            "-q",
+            "--largest-remainder",
+        ]);
+    }
+    dir.ok(&["merge", "p1", "p2", "p3", "--out", "merged", "-q"]);
+    for file in ["closed_answers.csv", "summary.md", "crosstabs.csv"] {
+        assert_eq!(dir.read(&format!("merged/{file}")), dir.read(&format!("o/{file}")), "{file}");
+    }
+    // init: cells listing a few values are a question that takes several answers.
+    let listed = ["Victim, Friend", "Friend", "Professional, Victim, Friend", "Victim", "Friend; Professional"];
+    let rows: String = listed.iter().cycle().take(20).map(|c| format!("\"{c}\",the cost\n")).collect();
+    dir.write("ticks.csv", format!("apply,why\n{rows}"));
+    dir.ok(&["init", "ticks.csv", "--out", "ticks.toml"]);
+    let spec = dir.read("ticks.toml");
+    assert!(spec.contains("[[closed]]\nid = \"apply\"\ntext = \"apply\"\nmultiple = true\noptions = [\"Friend\", \"Victim\", \"Professional\"]"), "{spec}");
+    dir.ok(&["run", "--survey", "ticks.toml", "--out", "t", "-q"]);
+    assert!(dir.read("t/closed_answers.csv").contains("apply,Friend,16,20,80.00,20,80.00\n"));
+}

@@ -104,7 +104,13 @@ fn build(segment: &str, groups: &[(&str, &Counts)], survey: &Survey, lexicon: &C
             for (oi, label) in q.options.iter().enumerate() {
                 let counts: Vec<u64> = groups.iter().map(|(_, c)| c.closed[qi].options[oi]).collect();
                 table.push(counts.clone());
-                rows.push(row(label, label, &counts, groups.iter().map(|(_, c)| c.respondents), None));
+                // With several answers a respondent, the options are no partition: each
+                // is tested on its own, chosen or not by those who chose any, as a theme is.
+                let test = q.multiple.then(|| {
+                    let not: Vec<u64> = groups.iter().zip(&counts).map(|((_, c), k)| c.closed[qi].chose - k).collect();
+                    stats::chi_square(&[counts.clone(), not])
+                });
+                rows.push(row(label, label, &counts, groups.iter().map(|(_, c)| c.respondents), test.flatten()));
             }
             let nil: Vec<u64> = groups.iter().map(|(_, c)| c.closed[qi].nil).collect();
             rows.push(row("(nil)", "No answer (nil)", &nil, groups.iter().map(|(_, c)| c.respondents), None));
@@ -119,7 +125,7 @@ fn build(segment: &str, groups: &[(&str, &Counts)], survey: &Survey, lexicon: &C
                 question: q.id.clone(),
                 kind: TableKind::Closed,
                 rows,
-                test: stats::chi_square(&table),
+                test: if q.multiple { None } else { stats::chi_square(&table) },
             });
         } else if let Some(qi) = survey.open.iter().position(|q| q.id == id) {
             let applies = lexicon.themes_for(&id);

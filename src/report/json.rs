@@ -154,6 +154,8 @@ enum QuestionJson<'a> {
         nil: FigureJson,
         unrecognised: FigureJson,
         nil_merged: Option<MergedJson<'a>>,
+        /// Several answers a respondent: the options' figures add up to more than 100%.
+        multiple: bool,
     },
     Open {
         id: &'a str,
@@ -235,6 +237,7 @@ impl ReportWriter for JsonReport {
                         nil: c.nil.into(),
                         unrecognised: c.unrecognised.into(),
                         nil_merged: c.nil_merged.as_ref().map(|(l, f)| MergedJson { label: l, figure: (*f).into() }),
+                        multiple: c.multiple,
                     },
                     QuestionSummary::Open(o) => QuestionJson::Open {
                         id: &o.id,

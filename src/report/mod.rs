@@ -209,6 +209,9 @@ pub struct ClosedSummary {
     pub unrecognised: Figure,
     /// The option nil merges into, and its figure including nil.
     pub nil_merged: Option<(String, Figure)>,
+    /// Whether respondents could choose several options: the figures add up to more
+    /// than 100%, and are never rounded to add up to it.
+    pub multiple: bool,
 }
 
 /// A theme's row in an open question.
@@ -467,7 +470,6 @@ pub fn questions(survey: &Survey, lexicon: &CompiledLexicon, counts: &Counts) ->
         if let Some(qi) = survey.closed.iter().position(|q| q.id == id) {
             let q = &survey.closed[qi];
             let c = &counts.closed[qi];
-            let recognised: u64 = c.options.iter().sum();
             let options = q
                 .options
                 .iter()
@@ -475,7 +477,7 @@ pub fn questions(survey: &Survey, lexicon: &CompiledLexicon, counts: &Counts) ->
                 .map(|(label, &k)| OptionRow {
                     label: label.clone(),
                     figure: Figure::new(k, n),
-                    of_answered: Figure::new(k, recognised),
+                    of_answered: Figure::new(k, c.chose),
                 })
                 .collect();
             let nil_merged = q.nil_into.as_ref().map(|label| {
@@ -489,6 +491,7 @@ pub fn questions(survey: &Survey, lexicon: &CompiledLexicon, counts: &Counts) ->
                 nil: Figure::new(c.nil, n),
                 unrecognised: Figure::new(c.unrecognised, n),
                 nil_merged,
+                multiple: q.multiple,
             }));
         } else if let Some(qi) = survey.open.iter().position(|q| q.id == id) {
             let q = &survey.open[qi];
@@ -647,6 +650,7 @@ pub(crate) fn tiny_summary() -> Summary {
                 nil: Figure::new(1, 6),
                 unrecognised: Figure::new(1, 6),
                 nil_merged: None,
+                multiple: false,
             }),
             QuestionSummary::Open(OpenSummary {
                 id: "why".into(),

@@ -60,6 +60,8 @@ pub struct ClosedText {
 /// once as a group (largest remainder when asked); the sentences and the table show
 /// those figures, the nil-merged option as its figure plus nil's.
 pub fn closed(c: &ClosedSummary, rounding: Rounding, m: Markup) -> ClosedText {
+    // Several answers a respondent partition nothing: each figure is rounded alone.
+    let rounding = if c.multiple { Rounding { largest_remainder: false, ..rounding } } else { rounding };
     // One partition of the respondents (options, nil, unrecognised) is rounded once,
     // and every sentence and row shows those figures, so a count reads the same
     // everywhere; by the largest remainder, `X (including nil)` is X's figure plus
@@ -101,16 +103,21 @@ pub fn closed(c: &ClosedSummary, rounding: Rounding, m: Markup) -> ClosedText {
     let phrase = |i: usize, first: bool| {
         let (label, f, shown, _, merged) = &parts[i];
         format!(
-            "{}{} ({} of {}) answered '{}'{}",
+            "{}{} ({} of {}) {} '{}'{}",
             shown,
             if first { " of respondents" } else { "" },
             f.count,
             f.base,
+            if c.multiple { "chose" } else { "answered" },
             (m.escape)(label),
             if *merged { " (including nil responses)" } else { "" }
         )
     };
     let mut sentences = Vec::new();
+    if c.multiple {
+        sentences
+            .push("Respondents could choose more than one answer, so the figures add up to more than 100%.".into());
+    }
     if let Some((&first, rest)) = order.split_first() {
         let mut s = phrase(first, true);
         for (k, &p) in rest.iter().enumerate() {
@@ -126,13 +133,16 @@ pub fn closed(c: &ClosedSummary, rounding: Rounding, m: Markup) -> ClosedText {
     }
     if c.unrecognised.count > 0 {
         sentences.push(format!(
-            "{} ({} of {}) gave an answer that matches none of the options.",
+            "{} ({} of {}) gave an answer that matches none of the options{}.",
             table_shown[n + 1],
             c.unrecognised.count,
-            c.unrecognised.base
+            c.unrecognised.base,
+            if c.multiple { " (beside any they chose)" } else { "" }
         ));
     }
 
+    // (With several answers a respondent, the options' figures share this base but
+    // do not add up to it.)
     let answered = c.options.first().map_or(0, |o| o.of_answered.base);
     let of_answered = rounding.group(&c.options.iter().map(|o| o.of_answered).collect::<Vec<_>>());
     let mut rows: Vec<ClosedRow> = c
