@@ -181,8 +181,9 @@ pub enum Role {
     RespondentType(Vec<GuessedOption>),
     /// A closed question with these options.
     Closed(Vec<GuessedOption>),
-    /// A closed question whose cells list several of these options (`A, B`).
-    Multiple(Vec<GuessedOption>),
+    /// A closed question whose cells list several of these options (`A, B`), over its
+    /// column and these further ones (SurveyMonkey's, one a choice).
+    Multiple(Vec<GuessedOption>, Vec<String>),
     /// An open (free-text) question.
     Open,
     /// Left out of the spec, for the reason given.
@@ -332,6 +333,39 @@ pub fn guess(sample: &Sample) -> Vec<Guess> {
             (2..=40).contains(&n) && p.avg_chars <= 60.0
         })
         .map(|(i, _)| i);
+    // SurveyMonkey gives each choice of a question that takes several answers a column
+    // (`Who are you? - Charity`) holding the choice or nothing: side by side, the
+    // columns of one question are drafted as one question over all of them.
+    let choice_of: Vec<Option<(String, String)>> = (0..profiles.len())
+        .map(|i| {
+            let label = sample.sub_header.as_ref()?.choice(i)?;
+            let p = &profiles[i];
+            if !p.values.iter().all(|(v, _)| v.eq_ignore_ascii_case(label)) {
+                return None;
+            }
+            let question = p.name.strip_suffix(label)?.strip_suffix(" - ")?;
+            Some((question.to_string(), label.to_string()))
+        })
+        .collect();
+    let mut runs: BTreeMap<usize, (String, Vec<GuessedOption>, Vec<String>)> = BTreeMap::new();
+    let mut first_of = vec![0; profiles.len()];
+    let mut i = 0;
+    while i < profiles.len() {
+        let Some((question, _)) = &choice_of[i] else {
+            i += 1;
+            continue;
+        };
+        let end = (i..profiles.len()).find(|&j| choice_of[j].as_ref().is_none_or(|(q, _)| q != question));
+        let end = end.unwrap_or(profiles.len());
+        let options = (i..end)
+            .filter_map(|k| choice_of[k].as_ref().map(|(_, label)| (k, label)))
+            .map(|(k, label)| GuessedOption { label: label.clone(), aliases: Vec::new(), count: profiles[k].filled })
+            .collect();
+        let also = profiles[i + 1..end].iter().map(|p| p.name.clone()).collect();
+        first_of[i..end].fill(i);
+        runs.insert(i, (question.clone(), options, also));
+        i = end;
+    }
     let names: Vec<&str> = profiles.iter().map(|p| p.name.trim()).collect();
     let twin = |i: usize| (0..names.len()).find(|&j| j != i && !names[i].is_empty() && names[j] == names[i]);
     let twins: Vec<Option<usize>> = (0..names.len()).map(twin).collect();
@@ -355,16 +389,13 @@ pub fn guess(sample: &Sample) -> Vec<Guess> {
                 );
                 return Guess { profile, role: Role::Skip(reason), unsure: None };
             }
-            // SurveyMonkey gives each choice of a multiple-choice question a column,
-            // holding the choice or nothing; the column of "Other (please specify)"
-            // holds what people wrote.
-            let choice = sample.sub_header.as_ref().and_then(|h| h.choice(i));
-            if let Some(choice) = choice.filter(|c| profile.values.iter().all(|(v, _)| v.eq_ignore_ascii_case(c))) {
-                let reason = format!(
-                    "one choice of a multiple-choice question: its cells hold {} or nothing (a closed question takes \
-                     one answer a respondent)",
-                    toml_str(choice)
-                );
+            // (The column of "Other (please specify)" holds what people wrote.)
+            if let Some((question, options, also)) = runs.remove(&i) {
+                let profile = Profile { text: Some(question), ..profile };
+                return Guess { profile, role: Role::Multiple(options, also), unsure: None };
+            }
+            if choice_of[i].is_some() {
+                let reason = format!("a choice of the question drafted at column {}", first_of[i] + 1);
                 return Guess { profile, role: Role::Skip(reason), unsure: None };
             }
             if let Some(platform) = sample.sub_header.as_ref().and_then(|h| h.platform).filter(|_| metadata(i)) {
@@ -376,7 +407,7 @@ pub fn guess(sample: &Sample) -> Vec<Guess> {
         .collect();
     // A spec needs a question: failing all else, the skipped column of short, mostly
     // distinct answers with the most words (`slow`, `too slow`, `the cost is high`).
-    if !guesses.iter().any(|g| matches!(g.role, Role::Open | Role::Closed(_) | Role::Multiple(_))) {
+    if !guesses.iter().any(|g| matches!(g.role, Role::Open | Role::Closed(_) | Role::Multiple(..))) {
         let likeliest = guesses
             .iter_mut()
             .filter(|g| g.unsure.is_some() && matches!(g.role, Role::Skip(_)))
@@ -431,8 +462,8 @@ fn classify(profile: Profile) -> Guess {
         }
         return skip("it holds numbers", None);
     }
-    if let Some(options) = several_options(p) {
-        return Guess { role: Role::Multiple(options), unsure: None, profile };
+    if let Some((options, unsure)) = several_options(p) {
+        return Guess { role: Role::Multiple(options, Vec::new()), unsure, profile };
     }
     let options = if p.values_cut { Vec::new() } else { group_options(&p.values) };
     let all_builtin = !options.is_empty() && options.iter().all(|o| builtin_option(&o.label).is_some());
@@ -456,35 +487,52 @@ fn classify(profile: Profile) -> Guess {
 
 /// The options of a column whose cells list several of a few values ("tick all that
 /// apply": `Victim, Family member` as Google Forms writes it, `A;B;` as Microsoft
-/// Forms does): the values, if the cells read so have fewer distinct values than the
-/// cells themselves, at most 20 of them, short, repeated, and a tenth of the cells or
-/// more list two or more.
-fn several_options(p: &Profile) -> Option<Vec<GuessedOption>> {
+/// Forms does), with a note on what was left out: the values, split on `;` where more
+/// cells hold one than a `,` (Microsoft Forms' choices may hold commas) and on either
+/// elsewhere, if read so
+/// the cells have fewer distinct values than they do themselves, at most 20 of them,
+/// short and repeated, and either a tenth of the cells list two or more or every value
+/// listed also stands alone in a cell. Values seen once in a sample of 20 or more (the
+/// free text of an "Other:" choice) and long ones are left out of the options.
+fn several_options(p: &Profile) -> Option<(Vec<GuessedOption>, Option<String>)> {
     if p.values_cut {
         return None;
     }
-    let mut pieces: BTreeMap<&str, usize> = BTreeMap::new();
-    let mut listing = 0;
+    let cells_with = |c: char| p.values.iter().filter(|(v, _)| v.contains(c)).map(|(_, n)| n).sum::<usize>();
+    let semicolons = cells_with(';') >= cells_with(',');
+    let split = |v: &'_ str| -> Vec<String> {
+        let separators: &[char] = if semicolons { &[';', '|', '\n', '\r'] } else { &[',', ';', '|', '\n', '\r'] };
+        v.split(separators).map(str::trim).filter(|v| !v.is_empty()).map(str::to_string).collect()
+    };
+    let mut pieces: BTreeMap<String, usize> = BTreeMap::new();
+    let (mut listing, mut alone_too) = (0, true);
     for (value, n) in &p.values {
-        let mut k = 0;
-        for piece in value.split([',', ';', '|', '\n', '\r']).map(str::trim).filter(|v| !v.is_empty()) {
-            *pieces.entry(piece).or_default() += n;
-            k += 1;
-        }
-        if k >= 2 {
+        let listed = split(value);
+        if listed.len() >= 2 {
             listing += n;
+            alone_too &= listed.iter().all(|v| p.values.iter().any(|(w, _)| fold_label(w) == fold_label(v)));
+        }
+        for piece in listed {
+            *pieces.entry(piece).or_default() += n;
         }
     }
-    let values: Vec<(String, usize)> = pieces.into_iter().map(|(v, n)| (v.to_string(), n)).collect();
-    let options = group_options(&values);
-    let short = values.iter().all(|(v, _)| v.chars().count() <= 60);
-    (listing >= 2
-        && listing * 10 >= p.filled
-        && short
-        && (2..=20).contains(&options.len())
-        && options.len() < p.distinct
-        && p.filled >= 2 * options.len())
-    .then_some(options)
+    if listing < 2 || !(alone_too || listing * 10 >= p.filled) {
+        return None;
+    }
+    let long = |v: &str| v.chars().count() > 60 || v.split_whitespace().count() > 8;
+    let once = |n: usize| p.filled >= 20 && n == 1;
+    let (kept, left): (Vec<(String, usize)>, Vec<(String, usize)>) =
+        pieces.into_iter().partition(|(v, n)| !long(v) && !once(*n));
+    let options = group_options(&kept);
+    let fits = (2..=20).contains(&options.len()) && options.len() < p.distinct && p.filled >= 2 * options.len();
+    let unsure = (!left.is_empty()).then(|| {
+        format!(
+            "{} value(s) seen once or too long to be a choice left out (an \"Other\" choice's free text?): they count \
+             as unrecognised",
+            left.len()
+        )
+    });
+    fits.then_some((options, unsure))
 }
 
 /// Short open answers that only point to another answer ("see response to Q3",
@@ -644,7 +692,7 @@ pub fn draft(paths: &DraftPaths, options: &InitOptions) -> Result<Draft> {
     let guesses = guess(&sample);
     let non_answers = pointer_answers(&sample, &guesses);
     let spec = write_spec(paths, options, &sample, &guesses, &non_answers);
-    if !guesses.iter().any(|g| matches!(g.role, Role::Open | Role::Closed(_) | Role::Multiple(_))) {
+    if !guesses.iter().any(|g| matches!(g.role, Role::Open | Role::Closed(_) | Role::Multiple(..))) {
         let why: Vec<String> = guesses
             .iter()
             .filter_map(|g| match &g.role {
@@ -692,7 +740,7 @@ fn write_spec(
     let stem = paths.data.file_stem().map_or_else(|| "Survey".to_string(), |n| n.to_string_lossy().into_owned());
     let mut s = String::new();
     let w = &mut s;
-    let closed = guesses.iter().filter(|g| matches!(g.role, Role::Closed(_) | Role::Multiple(_))).count();
+    let closed = guesses.iter().filter(|g| matches!(g.role, Role::Closed(_) | Role::Multiple(..))).count();
     let open = guesses.iter().filter(|g| g.role == Role::Open).count();
     let unsure = guesses.iter().filter(|g| g.unsure.is_some()).count();
     // Writing to a String cannot fail.
@@ -752,7 +800,7 @@ fn write_spec(
     let mut n = 0;
     for g in guesses {
         ids.push(match g.role {
-            Role::Closed(_) | Role::Multiple(_) | Role::Open | Role::Skip(_) => {
+            Role::Closed(_) | Role::Multiple(..) | Role::Open | Role::Skip(_) => {
                 n += 1;
                 Some(question_id(&g.profile.name, n, &mut taken))
             }
@@ -762,7 +810,7 @@ fn write_spec(
     let order: Vec<String> = guesses
         .iter()
         .zip(&ids)
-        .filter(|(g, _)| matches!(g.role, Role::Closed(_) | Role::Multiple(_) | Role::Open))
+        .filter(|(g, _)| matches!(g.role, Role::Closed(_) | Role::Multiple(..) | Role::Open))
         .filter_map(|(_, id)| id.as_ref().map(|i| toml_str(i)))
         .collect();
     let _ = writeln!(w, "# Report order: the order of the columns.");
@@ -819,9 +867,16 @@ fn type_entry(name: &str, aliases: &[String]) -> String {
 
 fn write_question(w: &mut String, g: &Guess, id: &str) {
     let p = &g.profile;
+    let also = match &g.role {
+        Role::Multiple(_, also) => also.as_slice(),
+        _ => &[],
+    };
     let column = |w: &mut String, prefix: &str| {
         let _ = writeln!(w, "{prefix}id = {}", toml_str(id));
-        if id != p.name {
+        if !also.is_empty() {
+            let all: Vec<String> = std::iter::once(&p.name).chain(also).map(|c| toml_str(c)).collect();
+            let _ = writeln!(w, "{prefix}columns = [{}]", all.join(", "));
+        } else if id != p.name {
             let _ = writeln!(w, "{prefix}column = {}", toml_str(&p.name));
         }
         let _ = writeln!(w, "{prefix}text = {}", toml_str(p.text.as_deref().unwrap_or(&p.name)));
@@ -832,9 +887,11 @@ fn write_question(w: &mut String, g: &Guess, id: &str) {
         let _ = writeln!(w, "# unsure: {u}");
     }
     match &g.role {
-        Role::Closed(options) | Role::Multiple(options) => {
-            let several = matches!(g.role, Role::Multiple(_));
-            if several {
+        Role::Closed(options) | Role::Multiple(options, _) => {
+            let several = matches!(g.role, Role::Multiple(..));
+            if !also.is_empty() {
+                let _ = writeln!(w, "# SurveyMonkey's columns of one question, one a choice; {} rows sampled", p.rows);
+            } else if several {
                 let _ = writeln!(w, "# {answered}; cells list several of {} options", options.len());
             } else {
                 let _ = writeln!(w, "# {answered}; {} distinct values in {} options", p.distinct, options.len());
@@ -948,6 +1005,41 @@ mod tests {
         }
     }
 
+    /// Lists of a few values are a question that takes several answers: split on `;`
+    /// where cells use it (a choice may hold a comma), an "Other" choice's one-off text
+    /// left out, and a column where few tick two drafted so when those two stand alone
+    /// too; commas inside single values (`Leeds, UK`) are no list.
+    #[test]
+    fn columns_listing_a_few_values_take_several_answers() {
+        let several = |cells: &[&str]| {
+            let rows: Vec<[&str; 1]> = cells.iter().map(|c| [*c]).collect();
+            let rows: Vec<&[&str]> = rows.iter().map(|r| &r[..]).collect();
+            guess(&sample(&["q"], &rows)).remove(0).role
+        };
+        let ms: Vec<&str> = ["Email, post or fax;Phone;", "Phone;", "Online;Email, post or fax;", "Online;Phone;"]
+            .iter()
+            .cycle()
+            .take(12)
+            .copied()
+            .collect();
+        let Role::Multiple(options, _) = several(&ms) else { panic!("{:?}", several(&ms)) };
+        assert_eq!(
+            options.iter().map(|o| o.label.as_str()).collect::<Vec<_>>(),
+            ["Phone", "Email, post or fax", "Online"]
+        );
+        let mut google: Vec<&str> =
+            ["Police, Courts", "Courts", "Police", "Charity, Police"].iter().cycle().take(24).copied().collect();
+        google.push("Courts, my GP who referred me on to the people at the hospital");
+        google.push("Police, a neighbour");
+        let Role::Multiple(options, _) = several(&google) else { panic!("{:?}", several(&google)) };
+        assert_eq!(options.iter().map(|o| o.label.as_str()).collect::<Vec<_>>(), ["Police", "Courts", "Charity"]);
+        let mut few: Vec<&str> = ["Email", "Phone", "Post"].iter().cycle().take(30).copied().collect();
+        few.extend(["Email, Phone", "Email, Phone"]);
+        assert!(matches!(several(&few), Role::Multiple(..)), "{:?}", several(&few));
+        let towns: Vec<&str> = ["Leeds, UK", "York, UK", "Hull, UK"].iter().cycle().take(30).copied().collect();
+        assert!(matches!(several(&towns), Role::Closed(_)), "{:?}", several(&towns));
+    }
+
     #[test]
     fn options_group_spellings_and_builtins() {
         let got = group_options(&values(&[
@@ -1055,7 +1147,7 @@ mod tests {
                 Role::Id => "id".to_string(),
                 Role::RespondentType(t) => format!("type {}", t.len()),
                 Role::Closed(o) => format!("closed {}", o.len()),
-                Role::Multiple(o) => format!("multiple {}", o.len()),
+                Role::Multiple(o, also) => format!("multiple {} over {}", o.len(), 1 + also.len()),
                 Role::Open => "open".to_string(),
                 Role::Skip(r) => format!("skip: {r}"),
             })

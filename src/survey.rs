@@ -110,6 +110,10 @@ pub struct ClosedQuestion {
     /// Whether a respondent may choose several options ("tick all that apply"), listed
     /// in one cell (`Police, Charity`; `Police;Charity;`): see [`Classifier::closed`].
     pub multiple: bool,
+    /// Further columns of a question that takes several answers, whose cells list
+    /// options too (SurveyMonkey gives each choice a column holding it or nothing):
+    /// read with `column` as one list.
+    pub also: Vec<String>,
 }
 
 /// Most options of a question that takes several answers.
@@ -246,6 +250,8 @@ struct ClosedFile {
     nil_into: Option<String>,
     #[serde(default)]
     multiple: bool,
+    #[serde(default)]
+    columns: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -380,6 +386,25 @@ impl Survey {
                 }
                 spellings.push((key, spelling, i));
             }
+            // In a list, an option named by others joined (`Yes, strongly` beside `Yes`
+            // and `Strongly`) could be either: `Yes;Strongly;` would read as the one.
+            if c.multiple {
+                for (_, spelling, i) in &spellings {
+                    let pieces: Vec<String> =
+                        spelling.split(is_list_separator).map(fold_label).filter(|k| !k.is_empty()).collect();
+                    let named =
+                        |k: &String| spellings.iter().find(|(key, _, j)| key == k && j != i).map(|(_, s, _)| *s);
+                    if pieces.len() >= 2 && pieces.iter().all(|k| named(k).is_some()) {
+                        let parts: Vec<String> = pieces.iter().filter_map(named).map(|s| format!("{s:?}")).collect();
+                        return Err(bad(format!(
+                            "closed question `{}` takes several answers, and {spelling:?} reads as {} listed together: \
+                             rename one so that a list says which",
+                            c.id,
+                            parts.join(" and ")
+                        )));
+                    }
+                }
+            }
             if let Some(n) = &c.nil_into
                 && !c.options.iter().any(|o| o == n)
             {
@@ -393,8 +418,23 @@ impl Survey {
                     c.options.len()
                 )));
             }
+            let (column, also) = match (c.column, c.columns.split_first()) {
+                (column, None) => (column.unwrap_or_else(|| c.id.clone()), Vec::new()),
+                (None, Some(_)) if !c.multiple => {
+                    return Err(bad(format!(
+                        "closed question `{}`: `columns` lists the columns of a question that takes several \
+                         answers: add multiple = true, or give one `column`",
+                        c.id
+                    )));
+                }
+                (None, Some((first, rest))) => (first.clone(), rest.to_vec()),
+                (Some(_), Some(_)) => {
+                    return Err(bad(format!("closed question `{}`: give `column` or `columns`, not both", c.id)));
+                }
+            };
             closed.push(ClosedQuestion {
-                column: c.column.unwrap_or_else(|| c.id.clone()),
+                column,
+                also,
                 id: c.id,
                 text: c.text,
                 options: c.options,
@@ -491,7 +531,7 @@ impl Survey {
         let mut names: Vec<&str> = Vec::new();
         names.extend(self.id_column.as_deref());
         names.extend(self.respondent_types.as_ref().map(|t| t.column.as_str()));
-        names.extend(self.closed.iter().map(|q| q.column.as_str()));
+        names.extend(self.closed.iter().flat_map(|q| std::iter::once(&q.column).chain(&q.also)).map(String::as_str));
         names.extend(self.open.iter().map(|q| q.column.as_str()));
         names.extend(self.segments.iter().map(|s| s.column.as_str()));
         names
@@ -540,6 +580,9 @@ pub struct Classifier {
     closed: Vec<Vec<(String, usize)>>,
     /// Per closed question, whether it takes several answers.
     multiple: Vec<bool>,
+    /// Per closed question, the most values of a list one of its spellings spans
+    /// (`Yes, strongly`: 2).
+    longest: Vec<usize>,
     non_answers: FxHashSet<String>,
 }
 
@@ -614,7 +657,15 @@ impl Classifier {
             .map(|s| words_key(&s))
             .collect();
         let multiple = survey.closed.iter().map(|q| q.multiple).collect();
-        Classifier { types, default_type, closed, multiple, non_answers }
+        let longest = survey
+            .closed
+            .iter()
+            .map(|q| {
+                let pieces = |s: &String| s.split(is_list_separator).filter(|p| !p.trim().is_empty()).count();
+                q.options.iter().chain(q.aliases.iter().flatten()).map(pieces).max().unwrap_or(1).max(1)
+            })
+            .collect();
+        Classifier { types, default_type, closed, multiple, longest, non_answers }
     }
 
     /// Reads a respondent-type cell.
@@ -658,12 +709,10 @@ impl Classifier {
     /// holds a separator (`Yes, strongly`) is read whole: from each value on, the
     /// longest run of values that names an option is taken.
     fn several(&self, q: usize, cell: &str) -> ClosedCell {
-        /// Values joined into one option at most.
-        const LONGEST: usize = 8;
         let mut values: Vec<(usize, usize)> = Vec::new();
         let mut start = 0;
         for (at, c) in cell.char_indices().chain([(cell.len(), ',')]) {
-            if matches!(c, ',' | ';' | '|' | '\n' | '\r') {
+            if is_list_separator(c) {
                 if !cell[start..at].trim().is_empty() {
                     values.push((start, at));
                 }
@@ -673,7 +722,7 @@ impl Classifier {
         let (mut options, mut unrecognised) = (0u64, false);
         let mut i = 0;
         while i < values.len() {
-            let found = (i..values.len().min(i + LONGEST)).rev().find_map(|j| {
+            let found = (i..values.len().min(i + self.longest[q])).rev().find_map(|j| {
                 let text = &cell[values[i].0..values[j].1];
                 let mut buf = [0u8; NON_ANSWER_BYTES];
                 self.option(q, &label_key(text, &mut buf)).map(|o| (j, o))
@@ -715,6 +764,12 @@ impl Classifier {
         };
         key.is_empty() || self.non_answers.contains(key.as_ref())
     }
+}
+
+/// Whether `c` separates the values of a list in a cell of a question that takes
+/// several answers (full-width forms too).
+fn is_list_separator(c: char) -> bool {
+    matches!(c, ',' | ';' | '|' | '\n' | '\r' | '\u{FF0C}' | '\u{FF1B}' | '\u{3001}')
 }
 
 /// [`fold_label`] of `s`, built in `buf` when it is short ASCII (closed answers and
@@ -905,6 +960,16 @@ id = "q1_text"
         ] {
             assert_eq!(c.closed(0, cell), want, "{cell:?}");
         }
+        assert_eq!(c.closed(0, "Victim，Family member"), chosen(0b11, false));
+        // An option of many parts is read whole.
+        let long = "Phone, email, post, fax, text, in person, by letter, online, via a friend";
+        let spec = format!("[[closed]]\nid = \"s\"\nmultiple = true\noptions = [\"{long}\", \"None\"]\n");
+        let s = Survey::from_str_with_path(&spec, Path::new("s.toml")).unwrap();
+        assert_eq!(Classifier::new(&s).closed(0, &format!("None; {long}")), chosen(0b11, false));
+        // An option that others joined name is refused: a list could not say which.
+        let spec = "[[closed]]\nid = \"s\"\nmultiple = true\noptions = [\"Yes\", \"Strongly\", \"Yes, strongly\"]\n";
+        let err = Survey::from_str_with_path(spec, Path::new("s.toml")).unwrap_err().to_string();
+        assert!(err.contains("\"Yes, strongly\" reads as \"Yes\" and \"Strongly\" listed together"), "{err}");
         let many: Vec<String> = (0..65).map(|i| format!("\"o{i}\"")).collect();
         let spec = format!("[[closed]]\nid = \"s\"\nmultiple = true\noptions = [{}]\n", many.join(", "));
         let err = Survey::from_str_with_path(&spec, Path::new("s.toml")).unwrap_err().to_string();

@@ -267,7 +267,10 @@ pub const MAX_SEGMENT_VALUES: usize = 200;
 
 impl std::fmt::Display for Shape {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let options: Vec<String> = self.closed_options.iter().map(|n| n.to_string()).collect();
+        // `3` options, `3+` for a question that takes several answers.
+        let several = |q: usize| if self.closed_multiple.get(q).copied().unwrap_or(false) { "+" } else { "" };
+        let options: Vec<String> =
+            self.closed_options.iter().enumerate().map(|(q, n)| format!("{n}{}", several(q))).collect();
         write!(
             f,
             "{} closed questions (options: {}), {} open questions, {} themes, {} respondent types and {} segments",

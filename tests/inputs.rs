@@ -550,10 +550,21 @@ fn a_survey_monkey_workbook_names_its_choice_columns_from_row_two() {
         "# A SurveyMonkey export: its header spans 2 rows",
         "column = \"Do you agree?\"",
         "# Skipped: column \"IP Address\" (3 of 3 rows answered): a column SurveyMonkey adds to every export",
-        "# Skipped: column \"Who are you? - Charity\" (1 of 3 rows answered): one choice of a multiple-choice question: its cells hold \"Charity\" or nothing",
+        "columns = [\"Who are you? - Member of the public\", \"Who are you? - Charity\"]\ntext = \"Who are you?\"\n\
+         multiple = true\noptions = [\"Member of the public\", \"Charity\"]",
+        "# Skipped: column \"Who are you? - Charity\" (1 of 3 rows answered): a choice of the question drafted at column 6",
     ] {
         assert!(spec.contains(want), "{want:?} not in:\n{spec}");
     }
+    // The drafted question counts the choices across its columns: one each, of three.
+    dir.ok(&["run", "--survey", "draft.toml", "--lexicon", "lex.toml", "--out", "d", "-q"]);
+    let closed = dir.read("d/closed_answers.csv");
+    assert!(closed.contains(",Member of the public,1,3,33.33,2,50.00\n"), "{closed}");
+    assert!(closed.contains(",Charity,1,3,33.33,2,50.00\n"), "{closed}");
+    // `columns` needs `multiple`, and is not given with `column`.
+    dir.write("cols.toml", "[[closed]]\nid = \"who\"\ncolumns = [\"a\", \"b\"]\noptions = [\"x\"]\n");
+    let err = dir.fails(&["run", "--survey", "cols.toml", "--input", "sm.xlsx", "--lexicon", "lex.toml"], 2);
+    assert!(err.contains("`columns` lists the columns of a question that takes several answers"), "{err}");
 }
 
 /// init on a Qualtrics export: the questions' wording from row 2 as their text, the
@@ -680,7 +691,7 @@ fn a_question_taking_several_answers_counts_each_option_chosen() {
     );
     let md = dir.read("o/summary.md");
     assert!(
-        md.contains("Respondents could choose more than one answer, so the figures add up to more than 100%."),
+        md.contains("Respondents could choose more than one answer, so the figures may add up to more than 100%."),
         "{md}"
     );
     assert!(md.contains("60% of respondents (6 of 10) chose 'Victim', 20% (2 of 10) chose 'Family member'"), "{md}");

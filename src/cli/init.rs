@@ -64,7 +64,7 @@ pub fn execute(args: &InitArgs) -> Result<()> {
     outln!("  respondent type: {}", name(|r| matches!(r, Role::RespondentType(_))).unwrap_or_else(|| "none".into()))?;
     outln!(
         "  questions:       {} closed, {} open; {} columns skipped",
-        count(|r| matches!(r, Role::Closed(_) | Role::Multiple(_))),
+        count(|r| matches!(r, Role::Closed(_) | Role::Multiple(..))),
         count(|r| *r == Role::Open),
         count(|r| matches!(r, Role::Skip(_)))
     )?;

@@ -291,7 +291,22 @@ pub fn decode<'a>(
         row: row.row,
         id,
         respondent_type: columns.respondent_type.map(cell).transpose()?,
-        closed: columns.closed.iter().map(|&i| cell(i)).collect::<std::result::Result<_, _>>()?,
+        closed: columns
+            .closed
+            .iter()
+            .zip(&columns.closed_also)
+            .map(|(&i, also)| {
+                if also.is_empty() {
+                    return cell(i).map(std::borrow::Cow::Borrowed);
+                }
+                // A question over several columns: its filled cells, one a line.
+                let cells = std::iter::once(i).chain(also.iter().copied()).map(cell);
+                let filled: Vec<&str> = cells
+                    .filter(|c| c.as_ref().map_or(true, |c| !c.trim().is_empty()))
+                    .collect::<std::result::Result<_, _>>()?;
+                Ok(std::borrow::Cow::Owned(filled.join("\n")))
+            })
+            .collect::<std::result::Result<_, _>>()?,
         open: columns.open.iter().map(|&i| cell(i)).collect::<std::result::Result<_, _>>()?,
         segments: columns.segments.iter().map(|&i| cell(i)).collect::<std::result::Result<_, _>>()?,
     })

@@ -405,8 +405,9 @@ pub struct Response<'a> {
     pub id: std::borrow::Cow<'a, str>,
     /// Respondent-type cell, if the survey has the column.
     pub respondent_type: Option<&'a str>,
-    /// Cells of the closed questions, in survey order.
-    pub closed: Vec<&'a str>,
+    /// Cells of the closed questions, in survey order (of a question over several
+    /// columns, their filled cells, one a line).
+    pub closed: Vec<std::borrow::Cow<'a, str>>,
     /// Cells of the open questions, in survey order.
     pub open: Vec<&'a str>,
     /// Cells of the segment columns, in survey order.
@@ -424,6 +425,8 @@ pub struct Columns {
     pub respondent_type: Option<usize>,
     /// Closed questions.
     pub closed: Vec<usize>,
+    /// Per closed question, its further columns (see [`crate::survey::ClosedQuestion::also`]).
+    pub closed_also: Vec<Vec<usize>>,
     /// Open questions.
     pub open: Vec<usize>,
     /// Segments.
@@ -457,12 +460,20 @@ impl Columns {
             id: survey.id_column.as_deref().map(find).transpose()?,
             respondent_type: survey.respondent_types.as_ref().map(|t| find(&t.column)).transpose()?,
             closed: survey.closed.iter().map(|q| find(&q.column)).collect::<std::result::Result<_, _>>()?,
+            closed_also: survey
+                .closed
+                .iter()
+                .map(|q| q.also.iter().map(|c| find(c)).collect())
+                .collect::<std::result::Result<_, _>>()?,
             open: survey.open.iter().map(|q| find(&q.column)).collect::<std::result::Result<_, _>>()?,
             segments: survey.segments.iter().map(|s| find(&s.column)).collect::<std::result::Result<_, _>>()?,
         };
         // Two questions on one column (`Text` and `text` both match it) would count its
         // answers twice, as if two questions had been asked.
-        let questions = survey.closed.iter().map(|q| &q.id).zip(&columns.closed);
+        let closed_columns =
+            columns.closed.iter().zip(&columns.closed_also).flat_map(|(c, also)| std::iter::once(c).chain(also));
+        let closed_ids = survey.closed.iter().flat_map(|q| std::iter::repeat_n(&q.id, 1 + q.also.len()));
+        let questions = closed_ids.zip(closed_columns);
         let questions = questions.chain(survey.open.iter().map(|q| &q.id).zip(&columns.open));
         let mut first = std::collections::HashMap::new();
         for (id, &i) in questions {

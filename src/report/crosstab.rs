@@ -46,6 +46,14 @@ pub struct CrosstabTable {
     pub test: Option<ChiSquare>,
 }
 
+impl CrosstabTable {
+    /// Whether each row has its own test (themes, and the options of a question that
+    /// takes several answers), shown in a column of its own.
+    pub fn tests_rows(&self) -> bool {
+        self.kind == TableKind::Themes || self.rows.iter().any(|r| r.test.is_some())
+    }
+}
+
 /// All questions broken down by one segment.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Crosstab {
@@ -105,9 +113,10 @@ fn build(segment: &str, groups: &[(&str, &Counts)], survey: &Survey, lexicon: &C
                 let counts: Vec<u64> = groups.iter().map(|(_, c)| c.closed[qi].options[oi]).collect();
                 table.push(counts.clone());
                 // With several answers a respondent, the options are no partition: each
-                // is tested on its own, chosen or not by those who chose any, as a theme is.
+                // is tested on its own, chosen or not by the group's respondents (the base
+                // the row shows).
                 let test = q.multiple.then(|| {
-                    let not: Vec<u64> = groups.iter().zip(&counts).map(|((_, c), k)| c.closed[qi].chose - k).collect();
+                    let not: Vec<u64> = groups.iter().zip(&counts).map(|((_, c), k)| c.respondents - k).collect();
                     stats::chi_square(&[counts.clone(), not])
                 });
                 rows.push(row(label, label, &counts, groups.iter().map(|(_, c)| c.respondents), test.flatten()));

@@ -652,10 +652,11 @@ impl HtmlReport {
             .map(|(g, n)| format!("<th scope=\"col\" class=\"num\">{} (n={n})</th>", html_escape(g)))
             .collect();
         for t in &x.tables {
-            let (what, p_col) = match t.kind {
-                TableKind::Closed => ("answer", false),
-                TableKind::Themes => ("theme", true),
+            let what = match t.kind {
+                TableKind::Closed => "answer",
+                TableKind::Themes => "theme",
             };
+            let p_col = t.tests_rows();
             writeln!(
                 out,
                 "<h3>{} ({what}s){}</h3>",

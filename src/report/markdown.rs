@@ -155,7 +155,7 @@ impl MarkdownReport {
                     }
                 )?;
                 writeln!(out)?;
-                let pcol = if t.kind == TableKind::Themes { " p |" } else { "" };
+                let pcol = if t.tests_rows() { " p |" } else { "" };
                 writeln!(out, "| {} | {} | All |{pcol}", what, head.join(" | "))?;
                 writeln!(
                     out,
@@ -166,7 +166,7 @@ impl MarkdownReport {
                 for r in &t.rows {
                     let cells: Vec<String> =
                         r.cells.iter().map(|f| format!("{} ({})", f.count, self.pct(*f))).collect();
-                    let p = if t.kind == TableKind::Themes { format!(" {} |", test(r.test)) } else { String::new() };
+                    let p = if t.tests_rows() { format!(" {} |", test(r.test)) } else { String::new() };
                     writeln!(
                         out,
                         "| {} | {} | {} ({}) |{p}",

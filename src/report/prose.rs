@@ -116,7 +116,7 @@ pub fn closed(c: &ClosedSummary, rounding: Rounding, m: Markup) -> ClosedText {
     let mut sentences = Vec::new();
     if c.multiple {
         sentences
-            .push("Respondents could choose more than one answer, so the figures add up to more than 100%.".into());
+            .push("Respondents could choose more than one answer, so the figures may add up to more than 100%.".into());
     }
     if let Some((&first, rest)) = order.split_first() {
         let mut s = phrase(first, true);

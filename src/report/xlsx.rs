@@ -435,7 +435,8 @@ fn summary(mut sh: Sheet, s: &Summary, f: &Formats, codes: (u64, u64)) -> std::r
     for q in &s.questions {
         match q {
             QuestionSummary::Closed(c) => {
-                let answered: u64 = c.options.iter().map(|o| o.figure.count).sum();
+                // Those who chose an option (several each, in a question that takes several).
+                let answered = c.options.first().map_or(0, |o| o.of_answered.base);
                 sh.wrapped(0, &heading(&c.id, &c.text), &f.wrap)?;
                 sh.num(1, answered)?;
                 sh.share(2, Figure::new(answered, c.nil.base), &f.pct)?;
