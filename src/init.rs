@@ -521,8 +521,7 @@ fn several_options(p: &Profile) -> Option<(Vec<GuessedOption>, Option<String>)> 
     }
     let long = |v: &str| v.chars().count() > 60 || v.split_whitespace().count() > 8;
     let once = |n: usize| p.filled >= 20 && n == 1;
-    let (kept, left): (Vec<(String, usize)>, Vec<(String, usize)>) =
-        pieces.into_iter().partition(|(v, n)| !long(v) && !once(*n));
+    let (kept, left): (Vec<_>, Vec<_>) = pieces.into_iter().partition(|(v, n)| !long(v) && !once(*n));
     let options = group_options(&kept);
     let fits = (2..=20).contains(&options.len()) && options.len() < p.distinct && p.filled >= 2 * options.len();
     let unsure = (!left.is_empty()).then(|| {
