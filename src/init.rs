@@ -57,6 +57,8 @@ pub struct Sample {
     pub rows: Vec<Vec<String>>,
     /// Rows left out because the reader rejected them.
     pub rejected: usize,
+    /// The first of them.
+    pub first_reject: Option<input::Reject>,
     /// The header's rows: a survey platform's export puts the questions' wording there.
     pub sub_header: Option<SubHeader>,
 }
@@ -71,8 +73,9 @@ pub fn sample(source: &InputSource, options: &InitOptions) -> Result<Sample> {
         let want = options.sample_rows - out.rows.len() - out.rejected;
         let Some(chunk) = reader.next_chunk(want.min(2048), 4 << 20)? else { break };
         for row in chunk.rows {
-            if row.reject.is_some() {
+            if let Some(reject) = row.reject {
                 out.rejected += 1;
+                out.first_reject.get_or_insert(reject);
                 continue;
             }
             out.rows.push(row.record.iter().map(|c| String::from_utf8_lossy(c).trim().to_string()).collect());
@@ -238,8 +241,17 @@ pub fn group_options(values: &[(String, usize)]) -> Vec<GuessedOption> {
             (rank, GuessedOption { label, aliases, count: spellings.iter().map(|s| s.1).sum() })
         })
         .collect();
-    // Yes, No, Don't know first, in that order; then by frequency.
+    // Yes, No, Don't know first, in that order; then by frequency. A scale whose every
+    // point starts with its number (`1 - Very poor`, `2`, `5 - Very good`) in its order,
+    // the same for every question on it.
     options.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.count.cmp(&a.1.count)).then_with(|| a.1.label.cmp(&b.1.label)));
+    let point = |o: &GuessedOption| {
+        let digits = o.label.trim_start().split(|c: char| !c.is_ascii_digit()).next().unwrap_or("");
+        digits.parse::<u32>().ok()
+    };
+    if options.len() > 1 && options.iter().all(|(_, o)| point(o).is_some()) {
+        options.sort_by_key(|(_, o)| point(o));
+    }
     options.into_iter().map(|(_, o)| o).collect()
 }
 
@@ -333,6 +345,9 @@ pub fn guess(sample: &Sample) -> Vec<Guess> {
             (2..=40).contains(&n) && p.avg_chars <= 60.0
         })
         .map(|(i, _)| i);
+    let names: Vec<&str> = profiles.iter().map(|p| p.name.trim()).collect();
+    let twin = |i: usize| (0..names.len()).find(|&j| j != i && !names[i].is_empty() && names[j] == names[i]);
+    let twins: Vec<Option<usize>> = (0..names.len()).map(twin).collect();
     // SurveyMonkey gives each choice of a question that takes several answers a column
     // (`Who are you? - Charity`) holding the choice or nothing: side by side, the
     // columns of one question are drafted as one question over all of them.
@@ -340,6 +355,9 @@ pub fn guess(sample: &Sample) -> Vec<Guess> {
         .map(|i| {
             let label = sample.sub_header.as_ref()?.choice(i)?;
             let p = &profiles[i];
+            if twins[i].is_some() {
+                return None;
+            }
             if !p.values.iter().all(|(v, _)| v.eq_ignore_ascii_case(label)) {
                 return None;
             }
@@ -348,7 +366,7 @@ pub fn guess(sample: &Sample) -> Vec<Guess> {
         })
         .collect();
     let mut runs: BTreeMap<usize, (String, Vec<GuessedOption>, Vec<String>)> = BTreeMap::new();
-    let mut first_of = vec![0; profiles.len()];
+    let mut first_of = vec![None; profiles.len()];
     let mut i = 0;
     while i < profiles.len() {
         let Some((question, _)) = &choice_of[i] else {
@@ -362,13 +380,12 @@ pub fn guess(sample: &Sample) -> Vec<Guess> {
             .map(|(k, label)| GuessedOption { label: label.clone(), aliases: Vec::new(), count: profiles[k].filled })
             .collect();
         let also = profiles[i + 1..end].iter().map(|p| p.name.clone()).collect();
-        first_of[i..end].fill(i);
-        runs.insert(i, (question.clone(), options, also));
+        if end - i <= crate::survey::MAX_MULTIPLE_OPTIONS {
+            first_of[i..end].fill(Some(i));
+            runs.insert(i, (question.clone(), options, also));
+        }
         i = end;
     }
-    let names: Vec<&str> = profiles.iter().map(|p| p.name.trim()).collect();
-    let twin = |i: usize| (0..names.len()).find(|&j| j != i && !names[i].is_empty() && names[j] == names[i]);
-    let twins: Vec<Option<usize>> = (0..names.len()).map(twin).collect();
     let mut guesses: Vec<Guess> = profiles
         .into_iter()
         .enumerate()
@@ -395,8 +412,19 @@ pub fn guess(sample: &Sample) -> Vec<Guess> {
                 return Guess { profile, role: Role::Multiple(options, also), unsure: None };
             }
             if choice_of[i].is_some() {
-                let reason = format!("a choice of the question drafted at column {}", first_of[i] + 1);
+                let reason = match first_of[i] {
+                    Some(first) => format!("a choice of the question drafted at column {}", first + 1),
+                    None => format!(
+                        "a choice of a question of more than {} choices, more than one question can count",
+                        crate::survey::MAX_MULTIPLE_OPTIONS
+                    ),
+                };
                 return Guess { profile, role: Role::Skip(reason), unsure: None };
+            }
+            // The export says which columns are open questions, however short or
+            // repeated their answers (`No`, `None`, `No, thank you`).
+            if sample.sub_header.as_ref().is_some_and(|h| h.is_open_ended(i)) && profile.filled > 0 {
+                return Guess { profile, role: Role::Open, unsure: None };
             }
             if let Some(platform) = sample.sub_header.as_ref().and_then(|h| h.platform).filter(|_| metadata(i)) {
                 let reason = format!("a column {} adds to every export, not a question", platform.name());
@@ -683,10 +711,14 @@ pub fn draft(paths: &DraftPaths, options: &InitOptions) -> Result<Draft> {
     let source = InputSource::File(paths.data.to_path_buf());
     let sample = sample(&source, options)?;
     if sample.rows.is_empty() {
-        return Err(Error::input(
-            Location::file(paths.data),
-            "no data rows to guess from: init needs a header and at least one row",
-        ));
+        let why = match &sample.first_reject {
+            Some(r) => format!(
+                "the {} rows read were rejected, as a run would reject them (the first, line {}: {})",
+                sample.rejected, r.line, r.reason
+            ),
+            None => "init needs a header and at least one row".to_string(),
+        };
+        return Err(Error::input(Location::file(paths.data), format!("no data rows to guess from: {why}")));
     }
     let guesses = guess(&sample);
     let non_answers = pointer_answers(&sample, &guesses);
@@ -801,7 +833,12 @@ fn write_spec(
         ids.push(match g.role {
             Role::Closed(_) | Role::Multiple(..) | Role::Open | Role::Skip(_) => {
                 n += 1;
-                Some(question_id(&g.profile.name, n, &mut taken))
+                // A question over several columns is named by its wording, not its first choice.
+                let name = match &g.role {
+                    Role::Multiple(_, also) if !also.is_empty() => g.profile.text.as_ref().unwrap_or(&g.profile.name),
+                    _ => &g.profile.name,
+                };
+                Some(question_id(name, n, &mut taken))
             }
             _ => None,
         });

@@ -250,8 +250,7 @@ struct ClosedFile {
     nil_into: Option<String>,
     #[serde(default)]
     multiple: bool,
-    #[serde(default)]
-    columns: Vec<String>,
+    columns: Option<Vec<String>>,
 }
 
 #[derive(Deserialize)]
@@ -388,7 +387,8 @@ impl Survey {
             }
             // In a list, an option named by others joined (`Yes, strongly` beside `Yes`
             // and `Strongly`) could be either: `Yes;Strongly;` would read as the one.
-            if c.multiple {
+            // (Over `columns`, a cell is a choice: only line breaks join them.)
+            if c.multiple && c.columns.as_ref().is_none_or(Vec::is_empty) {
                 for (_, spelling, i) in &spellings {
                     let pieces: Vec<String> =
                         spelling.split(is_list_separator).map(fold_label).filter(|k| !k.is_empty()).collect();
@@ -418,7 +418,14 @@ impl Survey {
                     c.options.len()
                 )));
             }
-            let (column, also) = match (c.column, c.columns.split_first()) {
+            if c.columns.as_ref().is_some_and(Vec::is_empty) {
+                return Err(bad(format!("closed question `{}`: `columns` is empty: list its columns", c.id)));
+            }
+            let columns = c.columns.unwrap_or_default();
+            if let Some(twice) = columns.iter().enumerate().find(|(i, a)| columns[..*i].contains(a)).map(|(_, a)| a) {
+                return Err(bad(format!("closed question `{}`: `columns` lists {twice:?} twice", c.id)));
+            }
+            let (column, also) = match (c.column, columns.split_first()) {
                 (column, None) => (column.unwrap_or_else(|| c.id.clone()), Vec::new()),
                 (None, Some(_)) if !c.multiple => {
                     return Err(bad(format!(
@@ -583,6 +590,9 @@ pub struct Classifier {
     /// Per closed question, the most values of a list one of its spellings spans
     /// (`Yes, strongly`: 2).
     longest: Vec<usize>,
+    /// Per closed question, what separates the values of a list: any list separator,
+    /// or over `columns` (each cell a choice, joined one a line) line breaks only.
+    separator: Vec<fn(char) -> bool>,
     non_answers: FxHashSet<String>,
 }
 
@@ -657,15 +667,24 @@ impl Classifier {
             .map(|s| words_key(&s))
             .collect();
         let multiple = survey.closed.iter().map(|q| q.multiple).collect();
+        let separator: Vec<fn(char) -> bool> =
+            survey
+                .closed
+                .iter()
+                .map(|q| {
+                    if q.also.is_empty() { is_list_separator as fn(char) -> bool } else { |c| matches!(c, '\n' | '\r') }
+                })
+                .collect();
         let longest = survey
             .closed
             .iter()
-            .map(|q| {
-                let pieces = |s: &String| s.split(is_list_separator).filter(|p| !p.trim().is_empty()).count();
+            .zip(&separator)
+            .map(|(q, &sep)| {
+                let pieces = |s: &String| s.split(sep).filter(|p| !p.trim().is_empty()).count();
                 q.options.iter().chain(q.aliases.iter().flatten()).map(pieces).max().unwrap_or(1).max(1)
             })
             .collect();
-        Classifier { types, default_type, closed, multiple, longest, non_answers }
+        Classifier { types, default_type, closed, multiple, longest, separator, non_answers }
     }
 
     /// Reads a respondent-type cell.
@@ -711,12 +730,13 @@ impl Classifier {
     fn several(&self, q: usize, cell: &str) -> ClosedCell {
         let mut values: Vec<(usize, usize)> = Vec::new();
         let mut start = 0;
-        for (at, c) in cell.char_indices().chain([(cell.len(), ',')]) {
-            if is_list_separator(c) {
+        // The end of the cell ends its last value, as a separator would.
+        for (at, c) in cell.char_indices().map(|(at, c)| (at, Some(c))).chain([(cell.len(), None)]) {
+            if c.is_none_or(self.separator[q]) {
                 if !cell[start..at].trim().is_empty() {
                     values.push((start, at));
                 }
-                start = at + c.len_utf8();
+                start = at + c.map_or(0, char::len_utf8);
             }
         }
         let (mut options, mut unrecognised) = (0u64, false);

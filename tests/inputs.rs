@@ -723,3 +723,70 @@ fn a_question_taking_several_answers_counts_each_option_chosen() {
     dir.ok(&["run", "--survey", "ticks.toml", "--out", "t", "-q"]);
     assert!(dir.read("t/closed_answers.csv").contains("apply,Friend,16,20,80.00,20,80.00\n"));
 }
+
+/// SurveyMonkey exports as a tester wrote them: an `Open-Ended Response` column is an
+/// open question however short its answers; a choice whose label holds a comma stays
+/// one option over `columns`; a choice label repeated, or a question of 70 choices,
+/// still drafts a spec that runs; a rating scale's points are in their order.
+#[test]
+fn init_on_survey_monkey_exports_drafts_specs_that_run() {
+    let dir = Workdir::new();
+    let comments = ["No", "None", "No, thank you", "Yes, the police were slow", "N/A", "No"];
+    let scale = ["1 - Very poor", "2", "3", "4", "5 - Very good"];
+    let mut csv = String::from("Respondent ID,Any other comments?,Who helped?,,,Rate us\n");
+    csv.push_str(",Open-Ended Response,Police,Courts,\"Police, Courts\",Response\n");
+    for i in 0..24 {
+        let (police, courts, both) = match i % 3 {
+            0 => ("Police", "", ""),
+            1 => ("", "Courts", "Police, Courts"),
+            _ => ("Police", "Courts", ""),
+        };
+        let rate = scale[(i * 7) % 5];
+        csv.push_str(&format!(
+            "{},\"{}\",{police},{courts},\"{both}\",{rate}\n",
+            1000 + i,
+            comments[i % comments.len()]
+        ));
+    }
+    dir.write("sm.csv", &csv);
+    dir.ok(&["init", "sm.csv", "--out", "s.toml"]);
+    let spec = dir.read("s.toml");
+    for want in [
+        "[[open]]\nid = \"any_other_comments\"\ncolumn = \"Any other comments?\"",
+        "[[closed]]\nid = \"who_helped\"\ncolumns = [\"Who helped? - Police\", \"Who helped? - Courts\", \"Who helped? - Police, Courts\"]",
+        "multiple = true\noptions = [\"Police\", \"Courts\", \"Police, Courts\"]",
+        "options = [\"1 - Very poor\", \"2\", \"3\", \"4\", \"5 - Very good\"]",
+    ] {
+        assert!(spec.contains(want), "{want:?} not in:\n{spec}");
+    }
+    dir.ok(&["run", "--survey", "s.toml", "--out", "o", "-q"]);
+    let closed = dir.read("o/closed_answers.csv");
+    assert!(closed.contains(",Police,16,24,66.67,24,66.67\n"), "{closed}");
+    assert!(closed.contains(",\"Police, Courts\",8,24,33.33,24,33.33\n"), "{closed}");
+
+    // A repeated choice label, and a question of 70 choices: drafts that run.
+    let mut twice = String::from("Respondent ID,Who?,,,Why?\n,Victim,Victim,Professional,Open-Ended Response\n");
+    let mut wide = String::from("Respondent ID,Which?");
+    wide.push_str(&",".repeat(69));
+    wide.push_str("\n,");
+    wide.push_str(&(0..70).map(|k| format!("c{k}")).collect::<Vec<_>>().join(","));
+    wide.push('\n');
+    for i in 0..6 {
+        twice.push_str(&format!("{i},Victim,,Professional,because\n"));
+        wide.push_str(&format!("{i},c{i}{}\n", ",".repeat(69)));
+    }
+    for (name, data) in [("twice.csv", twice), ("wide.csv", wide)] {
+        dir.write(name, data);
+        let spec = format!("{name}.toml");
+        dir.ok(&["init", name, "--out", &spec]);
+        dir.ok(&["run", "--survey", &spec, "--out", &format!("o-{name}"), "-q"]);
+    }
+    // Spec mistakes in `columns` are named.
+    dir.write("twice.toml", "[[closed]]\nid = \"who\"\nmultiple = true\ncolumns = [\"a\", \"a\"]\noptions = [\"x\"]\n");
+    let err = dir.fails(&["run", "--survey", "twice.toml", "--input", "sm.csv", "--lexicon", "s.toml"], 2);
+    assert!(err.contains("closed question `who`: `columns` lists \"a\" twice"), "{err}");
+    // init on rows all rejected says why.
+    dir.write("wider.csv", "id,q\n1,a,b\n2,c,d\n");
+    let err = dir.fails(&["init", "wider.csv", "--out", "w.toml"], 2);
+    assert!(err.contains("no data rows to guess from: the 2 rows read were rejected, as a run would reject them (the first, line 2: row has 3 fields, the header has 2)"), "{err}");
+}

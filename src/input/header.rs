@@ -70,9 +70,9 @@ pub struct SubHeader {
     /// Per column, the wording of its question from the header's second row (Qualtrics,
     /// or a given header of two or more rows); empty where there is none.
     pub texts: Vec<String>,
-    /// Per column, SurveyMonkey's sub-heading where it names one choice of a question
-    /// (`Charity`, `Other (please specify)`); empty elsewhere.
-    pub choices: Vec<String>,
+    /// Per column, SurveyMonkey's sub-heading (`Response`, `Open-Ended Response`, or a
+    /// choice: `Charity`, `Other (please specify)`); empty elsewhere.
+    pub sub_headings: Vec<String>,
 }
 
 /// SurveyMonkey's sub-headings for a column that is one whole question.
@@ -90,7 +90,7 @@ impl SubHeader {
             in_sheet: false,
             platform: None,
             texts: Vec::new(),
-            choices: Vec::new(),
+            sub_headings: Vec::new(),
             names,
         };
         let take = |n: usize| below[..n].iter().map(|b| b.line).collect::<Vec<_>>();
@@ -116,11 +116,10 @@ impl SubHeader {
             return qualtrics(1, below[0].cells.clone());
         }
         if let Some(sub) = cells(0).filter(|r| is_survey_monkey(&names, r)) {
-            let choices = sub.iter().map(|c| if WHOLE_QUESTION.contains(&c.as_str()) { "" } else { c }.to_string());
             return SubHeader {
                 lines: take(1),
                 platform: Some(Platform::SurveyMonkey),
-                choices: choices.collect(),
+                sub_headings: sub.to_vec(),
                 ..plain(survey_monkey_names(&names, sub))
             };
         }
@@ -139,7 +138,17 @@ impl SubHeader {
 
     /// The choice column `i` stands for, if it is one choice of a question.
     pub fn choice(&self, i: usize) -> Option<&str> {
-        self.choices.get(i).map(String::as_str).filter(|c| !c.is_empty())
+        self.sub_headings.get(i).map(String::as_str).filter(|c| !c.is_empty() && !WHOLE_QUESTION.contains(c))
+    }
+
+    /// Whether the export says column `i` is an open question: SurveyMonkey's
+    /// `Open-Ended Response`, or a Qualtrics text entry (`Q3_TEXT`, `Q2_4_TEXT`).
+    pub fn is_open_ended(&self, i: usize) -> bool {
+        match self.platform {
+            Some(Platform::SurveyMonkey) => self.sub_headings.get(i).is_some_and(|c| c == "Open-Ended Response"),
+            Some(Platform::Qualtrics) => self.names.get(i).is_some_and(|n| n.trim().ends_with("_TEXT")),
+            None => false,
+        }
     }
 
     /// The question wording of column `i`, if the header gives one.
