@@ -345,7 +345,7 @@ pub fn guess(sample: &Sample) -> Vec<Guess> {
             (2..=40).contains(&n) && p.avg_chars <= 60.0
         })
         .map(|(i, _)| i);
-    let names: Vec<&str> = profiles.iter().map(|p| p.name.trim()).collect();
+    let names: Vec<String> = profiles.iter().map(|p| p.name.trim().to_string()).collect();
     let twin = |i: usize| (0..names.len()).find(|&j| j != i && !names[i].is_empty() && names[j] == names[i]);
     let twins: Vec<Option<usize>> = (0..names.len()).map(twin).collect();
     // SurveyMonkey gives each choice of a question that takes several answers a column
@@ -397,15 +397,16 @@ pub fn guess(sample: &Sample) -> Vec<Guess> {
                 let types = group_options(&profile.values);
                 return Guess { profile, role: Role::RespondentType(types), unsure: None };
             }
-            // A run cannot tell two columns of one name apart (Google Forms repeats
-            // "Please explain"): rename one in the data, then it can be coded.
-            if let Some(j) = twins[i] {
-                let reason = format!(
-                    "column {} has the same name, which a run cannot tell apart: rename one of them in the data",
-                    j + 1
-                );
-                return Guess { profile, role: Role::Skip(reason), unsure: None };
-            }
+            // Columns of one name (Google Forms repeats "Please explain your answer")
+            // are named by their place among them: `Please explain your answer [2]`.
+            let profile = match twins[i] {
+                Some(_) => {
+                    let k = names[..i].iter().filter(|n| **n == names[i]).count() + 1;
+                    let text = profile.text.clone().or_else(|| Some(names[i].clone()));
+                    Profile { name: format!("{} [{k}]", names[i]), text, ..profile }
+                }
+                None => profile,
+            };
             // (The column of "Other (please specify)" holds what people wrote.)
             if let Some((question, options, also)) = runs.remove(&i) {
                 let profile = Profile { text: Some(question), ..profile };
@@ -1100,18 +1101,24 @@ mod tests {
         assert_eq!(got.iter().map(|o| o.label.as_str()).collect::<Vec<_>>(), ["Agree", "Strongly agree"]);
     }
 
-    /// Two columns of one name are skipped (a run could not tell them apart); a file
-    /// whose only text is short answers still gets a question (init failed with
-    /// "a bug" on it); a scale of -2 to 2 keeps its negative options.
+    /// Two columns of one name are named by their place among them (a run reads
+    /// `Please explain [2]` as the second); a file whose only text is short answers
+    /// still gets a question (init failed with "a bug" on it); a scale of -2 to 2 keeps
+    /// its negative options.
     #[test]
     fn twin_names_short_answers_and_signed_scales() {
         let s = sample(
             &["id", "Q1", "Please explain", "Q2", "Please explain"],
             &[&["1", "Yes", "far too slow for us", "No", "cost"], &["2", "No", "cost", "Yes", "slow"]],
         );
-        let roles: Vec<Role> = guess(&s).into_iter().map(|g| g.role).collect();
-        assert!(matches!(&roles[2], Role::Skip(r) if r.starts_with("column 5 has the same name")), "{roles:?}");
-        assert!(matches!(&roles[4], Role::Skip(r) if r.starts_with("column 3 has the same name")), "{roles:?}");
+        let guesses = guess(&s);
+        let named: Vec<(&str, Option<&str>)> =
+            [2, 4].iter().map(|&i| (guesses[i].profile.name.as_str(), guesses[i].profile.text.as_deref())).collect();
+        assert_eq!(
+            named,
+            [("Please explain [1]", Some("Please explain")), ("Please explain [2]", Some("Please explain"))]
+        );
+        assert!(!matches!(guesses[2].role, Role::Skip(_)), "{:?}", guesses[2].role);
         let rows: [&[&str]; 5] =
             [&["1", "the cost is high"], &["2", "slow"], &["3", "too slow"], &["4", "cost"], &["5", "fine"]];
         let g = guess(&sample(&["id", "why"], &rows));

@@ -323,6 +323,21 @@ fn a_used_column_twice_in_the_header_is_refused_in_every_format() {
     dir.write("unused.csv", "id,note,q1,note,why\n1,a,Yes,b,the cost\n");
     dir.ok(&["run", "--survey", "survey.toml", "--input", "unused.csv", "--out", "u", "-q"]);
     assert!(dir.read("u/codes.csv").contains("cost"));
+
+    // A repeated name is read by its place among the columns of that name.
+    dir.write("nth.toml", SURVEY.replace("[[open]]\nid = \"why\"\n", "[[open]]\nid = \"why\"\ncolumn = \"why [2]\"\n"));
+    dir.ok(&["run", "--survey", "nth.toml", "--input", "twice.csv", "--out", "n", "-q"]);
+    let codes = dir.read("n/codes.csv");
+    assert!(codes.contains("1,why,cost,1,fee*,") && !codes.contains("cost*"), "{codes}");
+    // (The workbook's second "why" is empty: nothing to code, and no error.)
+    dir.ok(&["run", "--survey", "nth.toml", "--input", "twice.xlsx", "--out", "nx", "-q"]);
+    assert_eq!(dir.read("nx/codes.csv").lines().count(), 1);
+    dir.write(
+        "nth3.toml",
+        SURVEY.replace("[[open]]\nid = \"why\"\n", "[[open]]\nid = \"why\"\ncolumn = \"why [3]\"\n"),
+    );
+    let err = dir.fails(&["run", "--survey", "nth3.toml", "--input", "twice.csv", "--out", "n3"], 2);
+    assert!(err.contains("no column \"why [3]\" in the header"), "{err}");
 }
 
 /// Codes a sheet with `--survey survey.toml`: codes.csv and rejects.csv.

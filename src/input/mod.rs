@@ -448,10 +448,12 @@ impl Columns {
                 [i] => Ok(*i),
                 [i, j, ..] => Err(format!(
                     "column {:?} appears more than once in the header (columns {} and {}): \
-                     rename one so it is clear which to read",
+                     name the one to read as {:?}, {:?}, ..., or rename one",
                     shown_name(name.trim()),
                     i + 1,
-                    j + 1
+                    j + 1,
+                    format!("{} [1]", name.trim()),
+                    format!("{} [2]", name.trim()),
                 )),
             }
         };
@@ -496,21 +498,41 @@ impl Columns {
     }
 
     /// The positions (at most two) of the header cells `name` matches: exact matches,
-    /// or if there are none, matches ignoring ASCII case.
+    /// or if there are none, matches ignoring ASCII case. A name that matches none and
+    /// ends in ` [N]` names the Nth of the cells its start matches, so that a name the
+    /// header repeats (Google Forms' "Please explain your answer" after each question)
+    /// can be read: `Please explain your answer [2]`.
     fn matches(name: &str, header: &[String]) -> Vec<usize> {
+        let all = |name: &str| -> Vec<usize> {
+            let exact: Vec<usize> =
+                header.iter().enumerate().filter(|(_, h)| h.trim() == name).map(|(i, _)| i).collect();
+            if !exact.is_empty() {
+                return exact;
+            }
+            header.iter().enumerate().filter(|(_, h)| h.trim().eq_ignore_ascii_case(name)).map(|(i, _)| i).collect()
+        };
         let name = name.trim();
-        let exact: Vec<usize> =
-            header.iter().enumerate().filter(|(_, h)| h.trim() == name).map(|(i, _)| i).take(2).collect();
-        if !exact.is_empty() {
-            return exact;
+        let mut found = all(name);
+        if found.is_empty()
+            && let Some((base, n)) = nth_of(name)
+        {
+            found = all(base).get(n - 1).copied().into_iter().collect();
         }
-        header.iter().enumerate().filter(|(_, h)| h.trim().eq_ignore_ascii_case(name)).map(|(i, _)| i).take(2).collect()
+        found.truncate(2);
+        found
     }
 
     /// Name of column `i`.
     pub fn name(&self, i: usize) -> &str {
         self.header.get(i).map_or("?", String::as_str)
     }
+}
+
+/// `Please explain [2]` as (`Please explain`, 2).
+fn nth_of(name: &str) -> Option<(&str, usize)> {
+    let (base, n) = name.strip_suffix(']')?.rsplit_once(" [")?;
+    let n: usize = n.parse().ok().filter(|&n| n >= 1)?;
+    Some((base.trim_end(), n))
 }
 
 fn missing_column(name: &str, header: &[String]) -> String {
