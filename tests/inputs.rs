@@ -711,6 +711,14 @@ fn a_question_taking_several_answers_counts_each_option_chosen() {
     );
     assert!(md.contains("60% of respondents (6 of 10) chose 'Victim', 20% (2 of 10) chose 'Family member'"), "{md}");
     assert!(dir.read("o/summary.json").contains("\"multiple\": true"));
+    // explain says how each closed cell was read.
+    let out = dir.ok(&["explain", "--survey", "survey.toml", "--respondent", "5"]);
+    assert!(
+        out.contains("type: Charity\napply: Victim (and a value matching no option: counted as unrecognised)\n"),
+        "{out}"
+    );
+    let out = dir.ok(&["explain", "--survey", "survey.toml", "--respondent", "3"]);
+    assert!(out.contains("apply: Victim; Yes, strongly\n"), "{out}");
     for k in 1..=3 {
         dir.ok(&[
             "run",

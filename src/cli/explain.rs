@@ -7,6 +7,7 @@ use super::SourceArgs;
 use codeframe::error::{Error, Location, Result};
 use codeframe::pipeline::{self, OpenAnswer};
 use codeframe::report::evidence;
+use codeframe::survey::{ClosedCell, TypeCell};
 
 /// Flags of `codeframe explain`.
 #[derive(Debug, Args)]
@@ -45,6 +46,38 @@ pub fn execute(args: &ExplainArgs) -> Result<()> {
         });
     };
     outln!("respondent {} (line {})", row.id, row.line)?;
+    let survey = &loaded.survey;
+    if let (Some(cell), Some(types)) = (row.respondent_type, &survey.respondent_types) {
+        let names = survey.type_names();
+        outln!(
+            "type: {}",
+            match cell {
+                TypeCell::Known(i) => names[i].clone(),
+                TypeCell::Defaulted(i) =>
+                    format!("{} (the default: the cell is empty or no type of {})", names[i], types.column),
+            }
+        )?;
+    }
+    // Closed answers as read: the option, the options chosen, or why none counts.
+    for (q, cell) in survey.closed.iter().zip(&row.closed) {
+        let options = &q.options;
+        let read = match *cell {
+            ClosedCell::Option(i) => options[i].clone(),
+            ClosedCell::Nil => "(no answer)".to_string(),
+            ClosedCell::Unrecognised => "(an answer matching no option: counted as unrecognised)".to_string(),
+            ClosedCell::Chosen { options: bits, unrecognised } => {
+                let chosen: Vec<&str> = options
+                    .iter()
+                    .enumerate()
+                    .filter(|(i, _)| *i < 64 && bits >> i & 1 == 1)
+                    .map(|(_, o)| o.as_str())
+                    .collect();
+                let also = if unrecognised { " (and a value matching no option: counted as unrecognised)" } else { "" };
+                format!("{}{also}", chosen.join("; "))
+            }
+        };
+        outln!("{}: {read}", q.id)?;
+    }
     for (q, (text, answer)) in row.open.iter().enumerate() {
         let question = &loaded.survey.open[q].id;
         match answer {
