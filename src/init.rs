@@ -399,11 +399,22 @@ pub fn guess(sample: &Sample) -> Vec<Guess> {
             }
             // Columns of one name (Google Forms repeats "Please explain your answer")
             // are named by their place among them: `Please explain your answer [2]`.
+            // (Unless the header has a column of that name too: then a run could not
+            // tell them apart, and one of them must be renamed in the data.)
             let profile = match twins[i] {
-                Some(_) => {
+                Some(j) => {
                     let k = names[..i].iter().filter(|n| **n == names[i]).count() + 1;
+                    let nth = format!("{} [{k}]", names[i]);
+                    if names.iter().any(|n| n.eq_ignore_ascii_case(&nth)) {
+                        let reason = format!(
+                            "column {} has the same name, and the header has a column named {nth:?} too: rename one \
+                             of them in the data",
+                            j + 1
+                        );
+                        return Guess { profile, role: Role::Skip(reason), unsure: None };
+                    }
                     let text = profile.text.clone().or_else(|| Some(names[i].clone()));
-                    Profile { name: format!("{} [{k}]", names[i]), text, ..profile }
+                    Profile { name: nth, text, ..profile }
                 }
                 None => profile,
             };

@@ -338,6 +338,19 @@ fn a_used_column_twice_in_the_header_is_refused_in_every_format() {
     );
     let err = dir.fails(&["run", "--survey", "nth3.toml", "--input", "twice.csv", "--out", "n3"], 2);
     assert!(err.contains("no column \"why [3]\" in the header"), "{err}");
+    // Three of a name: all named. A cell named `why [2]` beside two `why`s: unclear.
+    dir.write("thrice.csv", "id,why,q1,why,why\n1,a,Yes,b,c\n");
+    let err = run("thrice.csv");
+    assert!(err.contains("appears more than once in the header (columns 2, 4 and 5)"), "{err}");
+    dir.write("literal.csv", "id,why,q1,why,why [2]\n1,a,Yes,b,c\n");
+    let err = dir.fails(&["run", "--survey", "nth.toml", "--input", "literal.csv", "--out", "l"], 2);
+    assert!(
+        err.contains("column \"why [2]\" could be the column of that name or number 2 of the columns named \"why\""),
+        "{err}"
+    );
+    dir.ok(&["init", "literal.csv", "--out", "literal.toml"]);
+    let spec = dir.read("literal.toml");
+    assert!(spec.contains("and the header has a column named \"why [2]\" too"), "{spec}");
 }
 
 /// Codes a sheet with `--survey survey.toml`: codes.csv and rejects.csv.

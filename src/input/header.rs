@@ -269,13 +269,15 @@ fn is_qualtrics_texts(names: &[String], row: &[String]) -> bool {
 }
 
 /// SurveyMonkey's second row: a whole question's sub-heading (`Response`,
-/// `Open-Ended Response`) in some column (two, without a `Respondent ID` column),
-/// nothing under `Respondent ID`, and every other filled cell a choice: under a column
-/// with no name of its own, or under the first of a question's columns (the next one
-/// unnamed). A respondent who answered "Response" is not a header.
+/// `Open-Ended Response`) in some column, nothing under `Respondent ID`, and every
+/// other filled cell a choice: under a column with no name of its own, or under the
+/// first of a question's columns (the next one unnamed). Without a `Respondent ID`
+/// column, an `Open-Ended Response`, or nothing in the first column and two whole
+/// questions' sub-headings: a respondent who answered "Response" twice is no header.
 fn is_survey_monkey(names: &[String], row: &[String]) -> bool {
     let named = |i: usize| names.get(i).is_some_and(|n| !n.trim().is_empty());
     let whole = row.iter().filter(|c| WHOLE_QUESTION.contains(&c.as_str())).count();
+    let open_ended = row.iter().any(|c| c == WHOLE_QUESTION[1]);
     let width = names.len().max(row.len());
     let choices_only = row.iter().enumerate().all(|(i, c)| {
         c.is_empty() || WHOLE_QUESTION.contains(&c.as_str()) || !named(i) || (i + 1 < width && !named(i + 1))
@@ -284,7 +286,7 @@ fn is_survey_monkey(names: &[String], row: &[String]) -> bool {
     choices_only
         && match id {
             Some(i) => row.get(i).is_none_or(String::is_empty) && whole >= 1,
-            None => whole >= 2,
+            None => open_ended || (row.first().is_none_or(String::is_empty) && whole >= 2),
         }
 }
 
@@ -409,6 +411,8 @@ mod tests {
         let names = row(&["id", "q1", "q2", "q3"]);
         let answers = row(&["", "Response", "Open-Ended Response", "I think the police should act"]);
         assert_eq!(read(&names, &[answers], None).extra(), 0);
+        let names = row(&["q1", "why"]);
+        assert_eq!(read(&names, &[row(&["Response", "Response"])], None).extra(), 0);
     }
 
     #[test]

@@ -446,15 +446,30 @@ impl Columns {
             match Columns::matches(name, header).as_slice() {
                 [] => Err(missing_column(name, header)),
                 [i] => Ok(*i),
-                [i, j, ..] => Err(format!(
-                    "column {:?} appears more than once in the header (columns {} and {}): \
-                     name the one to read as {:?}, {:?}, ..., or rename one",
-                    shown_name(name.trim()),
-                    i + 1,
-                    j + 1,
-                    format!("{} [1]", name.trim()),
-                    format!("{} [2]", name.trim()),
-                )),
+                [nth, literal]
+                    if nth_of(name.trim()).is_some_and(|(base, _)| header[*nth].trim().eq_ignore_ascii_case(base))
+                        && header[*literal].trim().eq_ignore_ascii_case(name.trim()) =>
+                {
+                    let (base, n) = nth_of(name.trim()).expect("checked above");
+                    Err(format!(
+                        "column {:?} could be the column of that name or number {n} of the columns named {base:?}: \
+                         rename one so it is clear which to read",
+                        shown_name(name.trim()),
+                    ))
+                }
+                many @ [_, .., last] => {
+                    let mut places: Vec<String> = many.iter().map(|i| (i + 1).to_string()).collect();
+                    places.pop();
+                    Err(format!(
+                        "column {:?} appears more than once in the header (columns {} and {}): \
+                         name the one to read as {:?}, {:?}, ..., or rename one",
+                        shown_name(name.trim()),
+                        places.join(", "),
+                        last + 1,
+                        format!("{} [1]", name.trim()),
+                        format!("{} [2]", name.trim()),
+                    ))
+                }
             }
         };
         let columns = Columns {
@@ -497,7 +512,7 @@ impl Columns {
         survey.column_names().iter().all(|name| !Columns::matches(name, header).is_empty())
     }
 
-    /// The positions (at most two) of the header cells `name` matches: exact matches,
+    /// The positions of the header cells `name` matches: exact matches,
     /// or if there are none, matches ignoring ASCII case. A name that matches none and
     /// ends in ` [N]` names the Nth of the cells its start matches, so that a name the
     /// header repeats (Google Forms' "Please explain your answer" after each question)
@@ -513,12 +528,15 @@ impl Columns {
         };
         let name = name.trim();
         let mut found = all(name);
-        if found.is_empty()
-            && let Some((base, n)) = nth_of(name)
+        // `Explain [2]` when the header has a cell of that name and two `Explain`s
+        // could be either: both are returned, and the name is refused as unclear.
+        if let Some((base, n)) = nth_of(name)
+            && let Some(&nth) = all(base).get(n - 1)
+            && !found.contains(&nth)
+            && found.len() <= 1
         {
-            found = all(base).get(n - 1).copied().into_iter().collect();
+            found.insert(0, nth);
         }
-        found.truncate(2);
         found
     }
 

@@ -278,10 +278,8 @@ impl HtmlReport {
         writeln!(out, "<h1>Summary of responses: {}</h1>", html_escape(&s.title))?;
         writeln!(
             out,
-            "<p>A total of {} responses were coded ({} rows read, {} rejected) with the lexicon <code>{}</code>.{}</p>",
-            s.respondents,
-            s.rows.read,
-            s.rows.rejected,
+            "<p>{} with the lexicon <code>{}</code>.{}</p>",
+            super::total_coded(s),
             html_escape(&s.lexicon),
             if s.rows.rejected > 0 {
                 " Rejected rows are listed with the reason in <code>rejects.csv</code>."

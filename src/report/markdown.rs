@@ -248,11 +248,7 @@ impl ReportWriter for MarkdownReport {
     fn write(&self, s: &Summary, out: &mut dyn Write) -> io::Result<()> {
         writeln!(out, "# Summary of responses: {}", md_escape(&s.title))?;
         writeln!(out)?;
-        writeln!(
-            out,
-            "A total of {} responses were coded ({} rows read, {} rejected) with the lexicon `{}`.",
-            s.respondents, s.rows.read, s.rows.rejected, s.lexicon
-        )?;
+        writeln!(out, "{} with the lexicon `{}`.", super::total_coded(s), s.lexicon)?;
         if s.rows.rejected > 0 {
             writeln!(out, "Rejected rows are listed with the reason in `rejects.csv`.")?;
         }

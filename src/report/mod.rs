@@ -36,6 +36,17 @@ pub fn respondents(n: u64) -> String {
     if n == 1 { "1 respondent".to_string() } else { format!("{n} respondents") }
 }
 
+/// `A total of 1 response was coded (1 row read, 0 rejected)`: the run's counts in words.
+pub fn total_coded(s: &Summary) -> String {
+    let (n, read) = (s.respondents, s.rows.read);
+    format!(
+        "A total of {n} {} coded ({read} {} read, {} rejected)",
+        if n == 1 { "response was" } else { "responses were" },
+        if read == 1 { "row" } else { "rows" },
+        s.rows.rejected
+    )
+}
+
 /// A count and the base it is a share of.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Figure {
