@@ -260,18 +260,19 @@ fn init_on_a_spreadsheet_records_the_sheet_and_skips_dates() {
     dir.write("book.xlsx", workbook());
     dir.ok(&["init", "book.xlsx", "--sheet", "Responses"]);
     let spec = dir.read("survey.toml");
-    for want in [
-        "responses = \"book.xlsx\"",
-        "sheet = \"Responses\"",
-        "lexicon = \"lexicon.toml\"",
-        "id_column = \"id\"",
-        "[[closed]]\nid = \"q1\"",
-        "options = [\"Yes\", \"No\"]",
-        "[[open]]\nid = \"why\"",
-        "# Skipped: column \"submitted\" (4 of 4 rows answered): it holds dates.",
-    ] {
-        assert!(spec.contains(want), "{want:?} not in:\n{spec}");
-    }
+    assert_has_all(
+        &spec,
+        &[
+            "responses = \"book.xlsx\"",
+            "sheet = \"Responses\"",
+            "lexicon = \"lexicon.toml\"",
+            "id_column = \"id\"",
+            "[[closed]]\nid = \"q1\"",
+            "options = [\"Yes\", \"No\"]",
+            "[[open]]\nid = \"why\"",
+            "# Skipped: column \"submitted\" (4 of 4 rows answered): it holds dates.",
+        ],
+    );
     dir.ok(&["run", "--survey", "survey.toml", "--out", "o", "-q"]);
     assert!(dir.read("o/summary.json").contains("\"respondents\": 4"));
 }
@@ -351,6 +352,13 @@ fn a_used_column_twice_in_the_header_is_refused_in_every_format() {
     dir.ok(&["init", "literal.csv", "--out", "literal.toml"]);
     let spec = dir.read("literal.toml");
     assert!(spec.contains("and the header has a column named \"why [2]\" too"), "{spec}");
+}
+
+/// Asserts that `text` holds every one of `wants`, showing it whole if not.
+fn assert_has_all(text: &str, wants: &[&str]) {
+    for want in wants {
+        assert!(text.contains(want), "{want:?} not in:\n{text}");
+    }
 }
 
 /// Codes a sheet with `--survey survey.toml`: codes.csv and rejects.csv.
@@ -574,16 +582,17 @@ fn a_survey_monkey_workbook_names_its_choice_columns_from_row_two() {
     let draft = dir.ok(&["init", "sm.xlsx", "--out", "draft.toml"]);
     assert!(draft.contains("id column:       Respondent ID"), "{draft}");
     let spec = dir.read("draft.toml");
-    for want in [
-        "# A SurveyMonkey export: its header spans 2 rows",
-        "column = \"Do you agree?\"",
-        "# Skipped: column \"IP Address\" (3 of 3 rows answered): a column SurveyMonkey adds to every export",
-        "columns = [\"Who are you? - Member of the public\", \"Who are you? - Charity\"]\ntext = \"Who are you?\"\n\
-         multiple = true\noptions = [\"Member of the public\", \"Charity\"]",
-        "# Skipped: column \"Who are you? - Charity\" (1 of 3 rows answered): a choice of the question drafted at column 6",
-    ] {
-        assert!(spec.contains(want), "{want:?} not in:\n{spec}");
-    }
+    assert_has_all(
+        &spec,
+        &[
+            "# A SurveyMonkey export: its header spans 2 rows",
+            "column = \"Do you agree?\"",
+            "# Skipped: column \"IP Address\" (3 of 3 rows answered): a column SurveyMonkey adds to every export",
+            "columns = [\"Who are you? - Member of the public\", \"Who are you? - Charity\"]\ntext = \"Who are you?\"\n\
+             multiple = true\noptions = [\"Member of the public\", \"Charity\"]",
+            "# Skipped: column \"Who are you? - Charity\" (1 of 3 rows answered): a choice of the question drafted at column 6",
+        ],
+    );
     // The drafted question counts the choices across its columns: one each, of three.
     dir.ok(&["run", "--survey", "draft.toml", "--lexicon", "lex.toml", "--out", "d", "-q"]);
     let closed = dir.read("d/closed_answers.csv");
@@ -605,14 +614,15 @@ fn init_on_a_qualtrics_export_takes_the_questions_wording() {
     assert!(out.contains("id column:       ResponseId"), "{out}");
     assert!(out.contains("respondent type: Q2"), "{out}");
     let spec = dir.read("survey.toml");
-    for want in [
-        "# A Qualtrics export: its header spans 3 rows",
-        "[[closed]]\nid = \"Q1\"\ntext = \"Do you agree?\"\noptions = [\"Yes\", \"No\"]",
-        "[[open]]\nid = \"Q3\"\ntext = \"Please explain the cost to you\"",
-        "# Skipped: column \"StartDate\" (3 of 3 rows answered): a column Qualtrics adds to every export",
-    ] {
-        assert!(spec.contains(want), "{want:?} not in:\n{spec}");
-    }
+    assert_has_all(
+        &spec,
+        &[
+            "# A Qualtrics export: its header spans 3 rows",
+            "[[closed]]\nid = \"Q1\"\ntext = \"Do you agree?\"\noptions = [\"Yes\", \"No\"]",
+            "[[open]]\nid = \"Q3\"\ntext = \"Please explain the cost to you\"",
+            "# Skipped: column \"StartDate\" (3 of 3 rows answered): a column Qualtrics adds to every export",
+        ],
+    );
     dir.ok(&["run", "--survey", "survey.toml", "--out", "o", "-q"]);
     assert!(dir.read("o/summary.json").contains("\"respondents\": 3"));
     // Given rows are recorded in the spec, and read as given.
@@ -787,14 +797,15 @@ fn init_on_survey_monkey_exports_drafts_specs_that_run() {
     dir.write("sm.csv", &csv);
     dir.ok(&["init", "sm.csv", "--out", "s.toml"]);
     let spec = dir.read("s.toml");
-    for want in [
-        "[[open]]\nid = \"any_other_comments\"\ncolumn = \"Any other comments?\"",
-        "[[closed]]\nid = \"who_helped\"\ncolumns = [\"Who helped? - Police\", \"Who helped? - Courts\", \"Who helped? - Police, Courts\"]",
-        "multiple = true\noptions = [\"Police\", \"Courts\", \"Police, Courts\"]",
-        "options = [\"1 - Very poor\", \"2\", \"3\", \"4\", \"5 - Very good\"]",
-    ] {
-        assert!(spec.contains(want), "{want:?} not in:\n{spec}");
-    }
+    assert_has_all(
+        &spec,
+        &[
+            "[[open]]\nid = \"any_other_comments\"\ncolumn = \"Any other comments?\"",
+            "[[closed]]\nid = \"who_helped\"\ncolumns = [\"Who helped? - Police\", \"Who helped? - Courts\", \"Who helped? - Police, Courts\"]",
+            "multiple = true\noptions = [\"Police\", \"Courts\", \"Police, Courts\"]",
+            "options = [\"1 - Very poor\", \"2\", \"3\", \"4\", \"5 - Very good\"]",
+        ],
+    );
     dir.ok(&["run", "--survey", "s.toml", "--out", "o", "-q"]);
     let closed = dir.read("o/closed_answers.csv");
     assert!(closed.contains(",Police,16,24,66.67,24,66.67\n"), "{closed}");
