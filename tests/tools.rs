@@ -410,6 +410,13 @@ fn lexicon_check_test_and_explain() {
     let out = dir.ok(&["lexicon", "explain", "--lexicon", "lex.toml", "It wasn't expensive but the police failed"]);
     assert!(out.contains("cost: `expens*` (line 6) matched \"expensive\" but was negated by \"wasn't\""), "{out}");
     assert!(out.contains("police (police)"), "{out}");
+    // Two entries on the same words: one is left to the other, not "inside" it.
+    dir.write("same.toml", "[[theme]]\nid = \"forms\"\nterms = [\"which form\", \"which forms\"]\n");
+    let out = dir.ok(&["lexicon", "explain", "--lexicon", "same.toml", "Which forms to use is unclear"]);
+    assert!(
+        out.contains("`which forms` (line 3) matched \"Which forms\" but was left to `which form` (line 3), which matched the same words"),
+        "{out}"
+    );
 }
 
 /// A backtick, prime or reversed apostrophe in `don`t` split the word, so `don`

@@ -43,6 +43,11 @@ pub fn vetoes(lexicon: &CompiledLexicon, text: &str, coding: &Coding, theme: The
                     format!("negated by \"{}\"", text.get(span.start..span.end).unwrap_or(""))
                 }
                 VetoReason::Excluded { by } => format!("excluded by {}", entry(lexicon, &by)),
+                // Two entries on the same words (`which form`, `which forms` stem alike):
+                // one counts them, and it is no longer than the other.
+                VetoReason::Overlapped { by } if (by.start, by.end) == (v.hit.start, v.hit.end) => {
+                    format!("left to {}, which matched the same words", entry(lexicon, &by))
+                }
                 VetoReason::Overlapped { by } => format!("inside the longer match \"{}\"", quote(text, &by)),
                 VetoReason::Outranked { by } => {
                     format!(
