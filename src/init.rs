@@ -185,8 +185,9 @@ pub enum Role {
     /// A closed question with these options.
     Closed(Vec<GuessedOption>),
     /// A closed question whose cells list several of these options (`A, B`), over its
-    /// column and these further ones (SurveyMonkey's, one a choice).
-    Multiple(Vec<GuessedOption>, Vec<String>),
+    /// column and these further ones (SurveyMonkey's, one a choice), and the columns
+    /// whose filled cell counts as an option (SurveyMonkey's "Other (please specify)").
+    Multiple(Vec<GuessedOption>, Vec<String>, Vec<(String, String)>),
     /// An open (free-text) question.
     Open,
     /// Left out of the spec, for the reason given.
@@ -365,7 +366,8 @@ pub fn guess(sample: &Sample) -> Vec<Guess> {
             Some((question.to_string(), label.to_string()))
         })
         .collect();
-    let mut runs: BTreeMap<usize, (String, Vec<GuessedOption>, Vec<String>)> = BTreeMap::new();
+    type Run = (String, Vec<GuessedOption>, Vec<String>, Vec<(String, String)>);
+    let mut runs: BTreeMap<usize, Run> = BTreeMap::new();
     let mut first_of = vec![None; profiles.len()];
     let mut i = 0;
     while i < profiles.len() {
@@ -375,16 +377,29 @@ pub fn guess(sample: &Sample) -> Vec<Guess> {
         };
         let end = (i..profiles.len()).find(|&j| choice_of[j].as_ref().is_none_or(|(q, _)| q != question));
         let end = end.unwrap_or(profiles.len());
-        let options = (i..end)
+        let mut options: Vec<GuessedOption> = (i..end)
             .filter_map(|k| choice_of[k].as_ref().map(|(_, label)| (k, label)))
             .map(|(k, label)| GuessedOption { label: label.clone(), aliases: Vec::new(), count: profiles[k].filled })
             .collect();
         let also = profiles[i + 1..end].iter().map(|p| p.name.clone()).collect();
-        if end - i <= crate::survey::MAX_MULTIPLE_OPTIONS {
-            first_of[i..end].fill(Some(i));
-            runs.insert(i, (question.clone(), options, also));
+        // The question's "Other (please specify)" column, after its choices, holds what
+        // people wrote: filled, it counts as that choice.
+        let other = sample.sub_header.as_ref().and_then(|h| h.choice(end)).filter(|label| {
+            label.to_lowercase().starts_with("other")
+                && profiles[end].name.strip_suffix(label).and_then(|n| n.strip_suffix(" - ")) == Some(question.as_str())
+                && !options.iter().any(|o| fold_label(&o.label) == fold_label(label))
+        });
+        let mut filled = Vec::new();
+        if let Some(label) = other {
+            options.push(GuessedOption { label: label.to_string(), aliases: Vec::new(), count: profiles[end].filled });
+            filled.push((profiles[end].name.clone(), label.to_string()));
         }
-        i = end;
+        let last = end + filled.len();
+        if options.len() <= crate::survey::MAX_MULTIPLE_OPTIONS {
+            first_of[i..last].fill(Some(i));
+            runs.insert(i, (question.clone(), options, also, filled));
+        }
+        i = last;
     }
     let mut guesses: Vec<Guess> = profiles
         .into_iter()
@@ -419,9 +434,9 @@ pub fn guess(sample: &Sample) -> Vec<Guess> {
                 None => profile,
             };
             // (The column of "Other (please specify)" holds what people wrote.)
-            if let Some((question, options, also)) = runs.remove(&i) {
+            if let Some((question, options, also, filled)) = runs.remove(&i) {
                 let profile = Profile { text: Some(question), ..profile };
-                return Guess { profile, role: Role::Multiple(options, also), unsure: None };
+                return Guess { profile, role: Role::Multiple(options, also, filled), unsure: None };
             }
             if choice_of[i].is_some() {
                 let reason = match first_of[i] {
@@ -503,7 +518,7 @@ fn classify(profile: Profile) -> Guess {
         return skip("it holds numbers", None);
     }
     if let Some((options, unsure)) = several_options(p) {
-        return Guess { role: Role::Multiple(options, Vec::new()), unsure, profile };
+        return Guess { role: Role::Multiple(options, Vec::new(), Vec::new()), unsure, profile };
     }
     let options = if p.values_cut { Vec::new() } else { group_options(&p.values) };
     let all_builtin = !options.is_empty() && options.iter().all(|o| builtin_option(&o.label).is_some());
@@ -847,7 +862,9 @@ fn write_spec(
                 n += 1;
                 // A question over several columns is named by its wording, not its first choice.
                 let name = match &g.role {
-                    Role::Multiple(_, also) if !also.is_empty() => g.profile.text.as_ref().unwrap_or(&g.profile.name),
+                    Role::Multiple(_, also, _) if !also.is_empty() => {
+                        g.profile.text.as_ref().unwrap_or(&g.profile.name)
+                    }
                     _ => &g.profile.name,
                 };
                 Some(question_id(name, n, &mut taken))
@@ -915,14 +932,15 @@ fn type_entry(name: &str, aliases: &[String]) -> String {
 
 fn write_question(w: &mut String, g: &Guess, id: &str) {
     let p = &g.profile;
-    let also = match &g.role {
-        Role::Multiple(_, also) => also.as_slice(),
-        _ => &[],
+    let (also, filled) = match &g.role {
+        Role::Multiple(_, also, filled) => (also.as_slice(), filled.as_slice()),
+        _ => (&[][..], &[][..]),
     };
     let column = |w: &mut String, prefix: &str| {
         let _ = writeln!(w, "{prefix}id = {}", toml_str(id));
-        if !also.is_empty() {
-            let all: Vec<String> = std::iter::once(&p.name).chain(also).map(|c| toml_str(c)).collect();
+        if !also.is_empty() || !filled.is_empty() {
+            let mut all: Vec<String> = std::iter::once(&p.name).chain(also).map(|c| toml_str(c)).collect();
+            all.extend(filled.iter().map(|(c, o)| format!("{{ column = {}, option = {} }}", toml_str(c), toml_str(o))));
             let _ = writeln!(w, "{prefix}columns = [{}]", all.join(", "));
         } else if id != p.name {
             let _ = writeln!(w, "{prefix}column = {}", toml_str(&p.name));
@@ -935,7 +953,7 @@ fn write_question(w: &mut String, g: &Guess, id: &str) {
         let _ = writeln!(w, "# unsure: {u}");
     }
     match &g.role {
-        Role::Closed(options) | Role::Multiple(options, _) => {
+        Role::Closed(options) | Role::Multiple(options, ..) => {
             let several = matches!(g.role, Role::Multiple(..));
             if !also.is_empty() {
                 let _ = writeln!(w, "# SurveyMonkey's columns of one question, one a choice; {} rows sampled", p.rows);
@@ -1070,7 +1088,7 @@ mod tests {
             .take(12)
             .copied()
             .collect();
-        let Role::Multiple(options, _) = several(&ms) else { panic!("{:?}", several(&ms)) };
+        let Role::Multiple(options, ..) = several(&ms) else { panic!("{:?}", several(&ms)) };
         assert_eq!(
             options.iter().map(|o| o.label.as_str()).collect::<Vec<_>>(),
             ["Phone", "Email, post or fax", "Online"]
@@ -1079,7 +1097,7 @@ mod tests {
             ["Police, Courts", "Courts", "Police", "Charity, Police"].iter().cycle().take(24).copied().collect();
         google.push("Courts, my GP who referred me on to the people at the hospital");
         google.push("Police, a neighbour");
-        let Role::Multiple(options, _) = several(&google) else { panic!("{:?}", several(&google)) };
+        let Role::Multiple(options, ..) = several(&google) else { panic!("{:?}", several(&google)) };
         assert_eq!(options.iter().map(|o| o.label.as_str()).collect::<Vec<_>>(), ["Police", "Courts", "Charity"]);
         let mut few: Vec<&str> = ["Email", "Phone", "Post"].iter().cycle().take(30).copied().collect();
         few.extend(["Email, Phone", "Email, Phone"]);
@@ -1201,7 +1219,9 @@ mod tests {
                 Role::Id => "id".to_string(),
                 Role::RespondentType(t) => format!("type {}", t.len()),
                 Role::Closed(o) => format!("closed {}", o.len()),
-                Role::Multiple(o, also) => format!("multiple {} over {}", o.len(), 1 + also.len()),
+                Role::Multiple(o, also, filled) => {
+                    format!("multiple {} over {}", o.len(), 1 + also.len() + filled.len())
+                }
                 Role::Open => "open".to_string(),
                 Role::Skip(r) => format!("skip: {r}"),
             })

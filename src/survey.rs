@@ -114,6 +114,8 @@ pub struct ClosedQuestion {
     /// options too (SurveyMonkey gives each choice a column holding it or nothing):
     /// read with `column` as one list.
     pub also: Vec<String>,
+    /// Columns whose filled cell counts as an option whatever it holds, and the option.
+    pub filled: Vec<(String, String)>,
 }
 
 /// Most options of a question that takes several answers.
@@ -250,7 +252,17 @@ struct ClosedFile {
     nil_into: Option<String>,
     #[serde(default)]
     multiple: bool,
-    columns: Option<Vec<String>>,
+    columns: Option<Vec<ColumnEntry>>,
+}
+
+/// An entry of a closed question's `columns`: a column whose cells list options, or
+/// one whose filled cell counts as an option whatever it holds (SurveyMonkey's
+/// "Other (please specify)" column holds what people wrote).
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum ColumnEntry {
+    Cells(String),
+    Filled { column: String, option: String },
 }
 
 #[derive(Deserialize)]
@@ -421,8 +433,32 @@ impl Survey {
             if c.columns.as_ref().is_some_and(Vec::is_empty) {
                 return Err(bad(format!("closed question `{}`: `columns` is empty: list its columns", c.id)));
             }
-            let columns = c.columns.unwrap_or_default();
-            if let Some(twice) = columns.iter().enumerate().find(|(i, a)| columns[..*i].contains(a)).map(|(_, a)| a) {
+            let mut columns = Vec::new();
+            let mut filled = Vec::new();
+            for entry in c.columns.unwrap_or_default() {
+                match entry {
+                    ColumnEntry::Cells(name) => columns.push(name),
+                    ColumnEntry::Filled { column, option } => {
+                        let Some(i) = c.options.iter().position(|o| fold_label(o) == fold_label(&option)) else {
+                            return Err(bad(format!(
+                                "closed question `{}`: column {column:?} counts as {option:?}, which is not one of \
+                                 its options",
+                                c.id
+                            )));
+                        };
+                        filled.push((column, c.options[i].clone()));
+                    }
+                }
+            }
+            if !filled.is_empty() && columns.is_empty() {
+                return Err(bad(format!(
+                    "closed question `{}`: `columns` needs a column whose cells list options, beside those that \
+                     count as one when filled",
+                    c.id
+                )));
+            }
+            let all: Vec<&String> = columns.iter().chain(filled.iter().map(|(c, _)| c)).collect();
+            if let Some(twice) = all.iter().enumerate().find(|(i, a)| all[..*i].contains(a)).map(|(_, a)| a) {
                 return Err(bad(format!("closed question `{}`: `columns` lists {twice:?} twice", c.id)));
             }
             let (column, also) = match (c.column, columns.split_first()) {
@@ -442,6 +478,7 @@ impl Survey {
             closed.push(ClosedQuestion {
                 column,
                 also,
+                filled,
                 id: c.id,
                 text: c.text,
                 options: c.options,
@@ -538,7 +575,11 @@ impl Survey {
         let mut names: Vec<&str> = Vec::new();
         names.extend(self.id_column.as_deref());
         names.extend(self.respondent_types.as_ref().map(|t| t.column.as_str()));
-        names.extend(self.closed.iter().flat_map(|q| std::iter::once(&q.column).chain(&q.also)).map(String::as_str));
+        for q in &self.closed {
+            names.extend(
+                std::iter::once(&q.column).chain(&q.also).chain(q.filled.iter().map(|(c, _)| c)).map(String::as_str),
+            );
+        }
         names.extend(self.open.iter().map(|q| q.column.as_str()));
         names.extend(self.segments.iter().map(|s| s.column.as_str()));
         names
@@ -667,14 +708,17 @@ impl Classifier {
             .map(|s| words_key(&s))
             .collect();
         let multiple = survey.closed.iter().map(|q| q.multiple).collect();
-        let separator: Vec<fn(char) -> bool> =
-            survey
-                .closed
-                .iter()
-                .map(|q| {
-                    if q.also.is_empty() { is_list_separator as fn(char) -> bool } else { |c| matches!(c, '\n' | '\r') }
-                })
-                .collect();
+        let separator: Vec<fn(char) -> bool> = survey
+            .closed
+            .iter()
+            .map(|q| {
+                if q.also.is_empty() && q.filled.is_empty() {
+                    is_list_separator as fn(char) -> bool
+                } else {
+                    |c| matches!(c, '\n' | '\r')
+                }
+            })
+            .collect();
         let longest = survey
             .closed
             .iter()

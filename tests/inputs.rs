@@ -588,16 +588,18 @@ fn a_survey_monkey_workbook_names_its_choice_columns_from_row_two() {
             "# A SurveyMonkey export: its header spans 2 rows",
             "column = \"Do you agree?\"",
             "# Skipped: column \"IP Address\" (3 of 3 rows answered): a column SurveyMonkey adds to every export",
-            "columns = [\"Who are you? - Member of the public\", \"Who are you? - Charity\"]\ntext = \"Who are you?\"\n\
-             multiple = true\noptions = [\"Member of the public\", \"Charity\"]",
+            "columns = [\"Who are you? - Member of the public\", \"Who are you? - Charity\", { column = \"Who are you? - \
+             Other (please specify)\", option = \"Other (please specify)\" }]\ntext = \"Who are you?\"\nmultiple = true\n\
+             options = [\"Member of the public\", \"Charity\", \"Other (please specify)\"]",
             "# Skipped: column \"Who are you? - Charity\" (1 of 3 rows answered): a choice of the question drafted at column 6",
         ],
     );
-    // The drafted question counts the choices across its columns: one each, of three.
+    // The drafted question counts the choices across its columns (Other too): one each, of three.
     dir.ok(&["run", "--survey", "draft.toml", "--lexicon", "lex.toml", "--out", "d", "-q"]);
     let closed = dir.read("d/closed_answers.csv");
-    assert!(closed.contains(",Member of the public,1,3,33.33,2,50.00\n"), "{closed}");
-    assert!(closed.contains(",Charity,1,3,33.33,2,50.00\n"), "{closed}");
+    for option in ["Member of the public", "Charity", "Other (please specify)"] {
+        assert!(closed.contains(&format!(",{option},1,3,33.33,3,33.33\n")), "{closed}");
+    }
     // `columns` needs `multiple`, and is not given with `column`.
     dir.write("cols.toml", "[[closed]]\nid = \"who\"\ncolumns = [\"a\", \"b\"]\noptions = [\"x\"]\n");
     let err = dir.fails(&["run", "--survey", "cols.toml", "--input", "sm.xlsx", "--lexicon", "lex.toml"], 2);
@@ -836,4 +838,43 @@ fn init_on_survey_monkey_exports_drafts_specs_that_run() {
     dir.write("wider.csv", "id,q\n1,a,b\n2,c,d\n");
     let err = dir.fails(&["init", "wider.csv", "--out", "w.toml"], 2);
     assert!(err.contains("no data rows to guess from: the 2 rows read were rejected, as a run would reject them (the first, line 2: row has 3 fields, the header has 2)"), "{err}");
+}
+
+/// SurveyMonkey's "Other (please specify)" column holds what people wrote: in
+/// `columns` as `{ column = ..., option = ... }` its filled cell counts as that option,
+/// and init drafts it so. A respondent who ticked only Other chose an option.
+#[test]
+fn an_other_column_counts_as_its_option_when_filled() {
+    let dir = Workdir::new();
+    let mut csv =
+        String::from("Respondent ID,Who are you?,,Why?\n,Victim,Other (please specify),Open-Ended Response\n");
+    for i in 0..10 {
+        let (victim, other) = if i % 2 == 0 { ("Victim", "") } else { ("", "A victim's sister") };
+        csv.push_str(&format!("{i},{victim},{other},the cost\n"));
+    }
+    dir.write("sm.csv", &csv);
+    dir.ok(&["init", "sm.csv", "--out", "s.toml"]);
+    let spec = dir.read("s.toml");
+    assert!(
+        spec.contains(
+            "columns = [\"Who are you? - Victim\", { column = \"Who are you? - Other (please specify)\", option = \"Other (please specify)\" }]"
+        ),
+        "{spec}"
+    );
+    dir.ok(&["run", "--survey", "s.toml", "--out", "o", "-q"]);
+    let closed = dir.read("o/closed_answers.csv");
+    assert!(
+        closed.contains(",Victim,5,10,50.00,10,50.00\n")
+            && closed.contains(",Other (please specify),5,10,50.00,10,50.00\n"),
+        "{closed}"
+    );
+    assert!(closed.contains(",(nil),0,10,"), "{closed}");
+    // The option a column counts as must be one of the question's.
+    dir.write(
+        "bad.toml",
+        "[[closed]]\nid = \"who\"\nmultiple = true\noptions = [\"Victim\"]\n\
+         columns = [\"Who are you? - Victim\", { column = \"Who are you? - Other (please specify)\", option = \"Other\" }]\n",
+    );
+    let err = dir.fails(&["run", "--survey", "bad.toml", "--input", "sm.csv", "--lexicon", "s.toml"], 2);
+    assert!(err.contains("counts as \"Other\", which is not one of its options"), "{err}");
 }

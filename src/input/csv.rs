@@ -295,16 +295,23 @@ pub fn decode<'a>(
             .closed
             .iter()
             .zip(&columns.closed_also)
-            .map(|(&i, also)| {
-                if also.is_empty() {
+            .zip(&columns.closed_filled)
+            .map(|((&i, also), options)| {
+                if also.is_empty() && options.is_empty() {
                     return cell(i).map(std::borrow::Cow::Borrowed);
                 }
-                // A question over several columns: its filled cells, one a line.
+                // A question over several columns: its filled cells, one a line, and
+                // the option of each column that counts as one when filled.
                 let cells = std::iter::once(i).chain(also.iter().copied()).map(cell);
-                let filled: Vec<&str> = cells
+                let mut listed: Vec<&str> = cells
                     .filter(|c| c.as_ref().map_or(true, |c| !c.trim().is_empty()))
                     .collect::<std::result::Result<_, _>>()?;
-                Ok(std::borrow::Cow::Owned(filled.join("\n")))
+                for (c, option) in options {
+                    if !cell(*c)?.trim().is_empty() {
+                        listed.push(option);
+                    }
+                }
+                Ok(std::borrow::Cow::Owned(listed.join("\n")))
             })
             .collect::<std::result::Result<_, _>>()?,
         open: columns.open.iter().map(|&i| cell(i)).collect::<std::result::Result<_, _>>()?,

@@ -427,6 +427,9 @@ pub struct Columns {
     pub closed: Vec<usize>,
     /// Per closed question, its further columns (see [`crate::survey::ClosedQuestion::also`]).
     pub closed_also: Vec<Vec<usize>>,
+    /// Per closed question, the columns whose filled cell counts as an option, and the
+    /// option (see [`crate::survey::ClosedQuestion::filled`]).
+    pub closed_filled: Vec<Vec<(usize, String)>>,
     /// Open questions.
     pub open: Vec<usize>,
     /// Segments.
@@ -481,6 +484,11 @@ impl Columns {
                 .closed
                 .iter()
                 .map(|q| q.also.iter().map(|c| find(c)).collect())
+                .collect::<std::result::Result<_, _>>()?,
+            closed_filled: survey
+                .closed
+                .iter()
+                .map(|q| q.filled.iter().map(|(c, option)| find(c).map(|i| (i, option.clone()))).collect())
                 .collect::<std::result::Result<_, _>>()?,
             open: survey.open.iter().map(|q| find(&q.column)).collect::<std::result::Result<_, _>>()?,
             segments: survey.segments.iter().map(|s| find(&s.column)).collect::<std::result::Result<_, _>>()?,
