@@ -433,7 +433,6 @@ pub fn guess(sample: &Sample) -> Vec<Guess> {
                 }
                 None => profile,
             };
-            // (The column of "Other (please specify)" holds what people wrote.)
             if let Some((question, options, also, filled)) = runs.remove(&i) {
                 let profile = Profile { text: Some(question), ..profile };
                 return Guess { profile, role: Role::Multiple(options, also, filled), unsure: None };
@@ -442,7 +441,8 @@ pub fn guess(sample: &Sample) -> Vec<Guess> {
                 let reason = match first_of[i] {
                     Some(first) => format!("a choice of the question drafted at column {}", first + 1),
                     None => format!(
-                        "a choice of a question of more than {} choices, more than one question can count",
+                        "a choice of a question of more choices than a question that takes several answers can \
+                         hold ({})",
                         crate::survey::MAX_MULTIPLE_OPTIONS
                     ),
                 };

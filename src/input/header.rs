@@ -16,7 +16,7 @@
 pub const MAX_HEADER_ROWS: usize = 10;
 
 /// Rows under the header read to recognise an export.
-pub const DETECT_ROWS: usize = 2;
+const DETECT_ROWS: usize = 2;
 
 /// Rows to read under the header before [`SubHeader::read`]: enough to recognise an
 /// export, or as many as given.
