@@ -300,7 +300,7 @@ impl<'a> Coder<'a> {
     pub fn code_answer(&self, scanner: &mut Scanner, q: usize, text: &str) -> OpenAnswer {
         if text.trim().is_empty() {
             OpenAnswer::Empty
-        } else if self.classifier.is_non_answer(text) {
+        } else if self.classifier.is_non_answer_to(q, text) {
             OpenAnswer::NonAnswer
         } else {
             scanner.scan(self.lexicon, text);

@@ -130,6 +130,11 @@ pub struct OpenQuestion {
     pub column: String,
     /// The question as asked.
     pub text: String,
+    /// Non-answers to this question alone, on top of the survey's.
+    pub non_answers: Vec<String>,
+    /// Replies that answer this question though the survey's non-answers list them
+    /// (`Nothing` to "What was good?").
+    pub answers: Vec<String>,
 }
 
 /// An extra column to break results down by.
@@ -158,6 +163,8 @@ pub struct Survey {
     pub segments: Vec<Segment>,
     /// Extra non-answers on top of [`DEFAULT_NON_ANSWERS`].
     pub non_answers: Vec<String>,
+    /// Replies taken out of [`DEFAULT_NON_ANSWERS`]: answers to every question.
+    pub answers: Vec<String>,
     /// Lexicon path (resolved against the spec's folder).
     pub lexicon: Option<PathBuf>,
     /// Responses path (resolved against the spec's folder).
@@ -200,6 +207,8 @@ struct SurveyFile {
     header_rows: Option<usize>,
     #[serde(default)]
     non_answers: Vec<String>,
+    #[serde(default)]
+    answers: Vec<String>,
     respondent_type: Option<TypesFile>,
     #[serde(default)]
     closed: Vec<ClosedFile>,
@@ -272,6 +281,10 @@ struct OpenFile {
     column: Option<String>,
     #[serde(default)]
     text: String,
+    #[serde(default)]
+    non_answers: Vec<String>,
+    #[serde(default)]
+    answers: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -490,7 +503,13 @@ impl Survey {
         let open: Vec<OpenQuestion> = file
             .open
             .into_iter()
-            .map(|o| OpenQuestion { column: o.column.unwrap_or_else(|| o.id.clone()), id: o.id, text: o.text })
+            .map(|o| OpenQuestion {
+                column: o.column.unwrap_or_else(|| o.id.clone()),
+                id: o.id,
+                text: o.text,
+                non_answers: o.non_answers,
+                answers: o.answers,
+            })
             .collect();
         let survey = Survey {
             title: file.title.unwrap_or_else(|| "Survey".to_string()),
@@ -508,6 +527,7 @@ impl Survey {
                 .map(|s| Segment { column: s.column.unwrap_or_else(|| s.id.clone()), id: s.id })
                 .collect(),
             non_answers: file.non_answers,
+            answers: file.answers,
             lexicon: resolve(file.lexicon),
             responses: resolve(file.responses),
             read: ReadHints {
@@ -532,10 +552,17 @@ impl Survey {
             closed: Vec::new(),
             open: text_columns
                 .iter()
-                .map(|c| OpenQuestion { id: c.clone(), column: c.clone(), text: String::new() })
+                .map(|c| OpenQuestion {
+                    id: c.clone(),
+                    column: c.clone(),
+                    text: String::new(),
+                    non_answers: Vec::new(),
+                    answers: Vec::new(),
+                })
                 .collect(),
             segments: Vec::new(),
             non_answers: Vec::new(),
+            answers: Vec::new(),
             lexicon: None,
             responses: None,
             read: ReadHints::default(),
@@ -634,7 +661,14 @@ pub struct Classifier {
     /// Per closed question, what separates the values of a list: any list separator,
     /// or over `columns` (each cell a choice, joined one a line) line breaks only.
     separator: Vec<fn(char) -> bool>,
+    /// Non-answers to every question: the built-in list less the survey's `answers`,
+    /// with the survey's `non_answers`.
     non_answers: FxHashSet<String>,
+    /// Per open question, its own non-answers and the replies it takes as answers.
+    open_non_answers: Vec<(FxHashSet<String>, FxHashSet<String>)>,
+    /// Longest answer (in bytes, trimmed) that may be a non-answer: a spec may list
+    /// longer ones than the built-in [`NON_ANSWER_BYTES`].
+    non_answer_bytes: usize,
 }
 
 /// How a respondent-type cell was read.
@@ -701,12 +735,19 @@ impl Classifier {
                 table
             })
             .collect();
+        let keys = |list: &[String]| list.iter().map(|s| words_key(s)).collect::<FxHashSet<String>>();
+        let answers = keys(&survey.answers);
         let non_answers = DEFAULT_NON_ANSWERS
             .iter()
-            .map(|s| s.to_string())
-            .chain(survey.non_answers.iter().cloned())
-            .map(|s| words_key(&s))
+            .map(|s| words_key(s))
+            .filter(|k| !answers.contains(k))
+            .chain(survey.non_answers.iter().map(|s| words_key(s)))
             .collect();
+        let open_non_answers: Vec<(FxHashSet<String>, FxHashSet<String>)> =
+            survey.open.iter().map(|q| (keys(&q.non_answers), keys(&q.answers))).collect();
+        // A listed reply may be written with more spaces and punctuation than its key.
+        let listed = survey.non_answers.iter().chain(survey.open.iter().flat_map(|q| &q.non_answers));
+        let non_answer_bytes = listed.map(|s| 2 * s.trim().len()).fold(NON_ANSWER_BYTES, usize::max);
         let multiple = survey.closed.iter().map(|q| q.multiple).collect();
         let separator: Vec<fn(char) -> bool> = survey
             .closed
@@ -728,7 +769,17 @@ impl Classifier {
                 q.options.iter().chain(q.aliases.iter().flatten()).map(pieces).max().unwrap_or(1).max(1)
             })
             .collect();
-        Classifier { types, default_type, closed, multiple, longest, separator, non_answers }
+        Classifier {
+            types,
+            default_type,
+            closed,
+            multiple,
+            longest,
+            separator,
+            non_answers,
+            open_non_answers,
+            non_answer_bytes,
+        }
     }
 
     /// Reads a respondent-type cell.
@@ -811,14 +862,30 @@ impl Classifier {
         }
     }
 
-    /// Whether an open answer says nothing: empty, only punctuation, or a non-answer.
+    /// Whether an open answer says nothing: empty, only punctuation, or a non-answer
+    /// to any question.
     pub fn is_non_answer(&self, text: &str) -> bool {
+        self.non_answer_key(text, |key| self.non_answers.contains(key))
+    }
+
+    /// Whether an answer to open question `q` (its index in the survey) says nothing:
+    /// as [`is_non_answer`](Self::is_non_answer), with the question's own `non_answers`
+    /// and `answers`.
+    pub fn is_non_answer_to(&self, q: usize, text: &str) -> bool {
+        let (more, answers) = &self.open_non_answers[q];
+        self.non_answer_key(text, |key| {
+            !answers.contains(key) && (self.non_answers.contains(key) || more.contains(key))
+        })
+    }
+
+    /// Whether `text` is blank or only punctuation, or its words' key is one `listed`.
+    fn non_answer_key(&self, text: &str, listed: impl Fn(&str) -> bool) -> bool {
         let text = text.trim();
         if text.is_empty() {
             return true;
         }
         // Non-answers are short; anything long enough to say something is an answer.
-        if text.len() > NON_ANSWER_BYTES {
+        if text.len() > self.non_answer_bytes {
             return false;
         }
         let mut buf = [0u8; NON_ANSWER_BYTES];
@@ -826,7 +893,7 @@ impl Classifier {
             Some(key) => Cow::Borrowed(key),
             None => Cow::Owned(words_key(text)),
         };
-        key.is_empty() || self.non_answers.contains(key.as_ref())
+        key.is_empty() || listed(key.as_ref())
     }
 }
 
@@ -870,7 +937,8 @@ fn ascii_fold_label<'b>(s: &str, buf: &'b mut [u8]) -> Option<&'b str> {
     std::str::from_utf8(&buf[..n]).ok()
 }
 
-/// Longest answer (in bytes, trimmed) that may be a non-answer.
+/// Longest answer (in bytes, trimmed) that may be one of the built-in non-answers, and
+/// the longest label read without allocating.
 const NON_ANSWER_BYTES: usize = 64;
 
 /// [`words_key`] of an ASCII text of up to `buf.len()` bytes, built in `buf` (the key
@@ -1119,6 +1187,33 @@ id = "q1_text"
         for text in ["No", "cost", "none of the orders work", "see above, and the cost"] {
             assert!(!c.is_non_answer(text), "{text:?}");
         }
+    }
+
+    #[test]
+    fn a_survey_and_a_question_can_take_a_listed_reply_as_an_answer() {
+        let spec = r#"
+answers = ["none"]
+non_answers = ["see my response to the earlier question about the proposal, which explains it"]
+[[open]]
+id = "good"
+answers = ["Nothing"]
+[[open]]
+id = "other"
+non_answers = ["no change"]
+"#;
+        let s = Survey::from_str_with_path(spec, Path::new("s.toml")).unwrap();
+        let c = Classifier::new(&s);
+        // `nothing` answers "What was good?" and says nothing elsewhere.
+        assert!(!c.is_non_answer_to(0, "Nothing."));
+        assert!(c.is_non_answer_to(1, "Nothing."));
+        assert!(c.is_non_answer_to(0, "n/a") && c.is_non_answer_to(0, "  "));
+        // `none` answers every question; `no change` says nothing to one alone.
+        assert!(!c.is_non_answer_to(0, "None") && !c.is_non_answer_to(1, "None"));
+        assert!(c.is_non_answer_to(1, "No change!") && !c.is_non_answer_to(0, "No change!"));
+        // A listed non-answer longer than the built-in ones is still read.
+        let long = "See my response to the earlier question about the proposal, which explains it.";
+        assert!(long.len() > NON_ANSWER_BYTES);
+        assert!(c.is_non_answer_to(0, long) && c.is_non_answer(long));
     }
 
     #[test]

@@ -9,6 +9,7 @@
 //! Tallies serialise (serde) because a partial run's tally is persisted for `codeframe
 //! merge`: that file is a checkpoint of this type, not a report format.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
@@ -265,6 +266,20 @@ pub struct Shape {
 /// Most distinct values kept per segment column; more fold into `(other)`.
 pub const MAX_SEGMENT_VALUES: usize = 200;
 
+/// The group a segment cell counts in: `(blank)` for an empty cell (or one that says
+/// `(blank)`, as spreadsheets' pivot tables write it); a value that reads as one of
+/// the reports' own groups (`(other)` for values past [`MAX_SEGMENT_VALUES`], `(all)`
+/// for every group) in quotes, `"(all)"`, so that it stays apart from them.
+fn segment_key(value: &str) -> Cow<'_, str> {
+    if value.is_empty() || value.eq_ignore_ascii_case("(blank)") {
+        Cow::Borrowed("(blank)")
+    } else if value.eq_ignore_ascii_case("(other)") || value.eq_ignore_ascii_case("(all)") {
+        Cow::Owned(format!("\"{value}\""))
+    } else {
+        Cow::Borrowed(value)
+    }
+}
+
 impl std::fmt::Display for Shape {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         // `3` options, `3+` for a question that takes several answers.
@@ -505,12 +520,16 @@ impl Tally {
         }
         for (k, value) in row.segments.iter().enumerate() {
             let map = &mut self.by_segment[k];
-            let key = if value.is_empty() { "(blank)" } else { value };
-            let key = if map.contains_key(key) || map.len() < MAX_SEGMENT_VALUES { key } else { "(other)" };
-            if !map.contains_key(key) {
+            let key = segment_key(value);
+            let key = if map.contains_key(key.as_ref()) || map.len() < MAX_SEGMENT_VALUES {
+                key
+            } else {
+                Cow::Borrowed("(other)")
+            };
+            if !map.contains_key(key.as_ref()) {
                 map.insert(key.to_string(), Counts::new(&self.shape));
             }
-            map.get_mut(key).expect("inserted above").add(row, any, PairsTo::Skip);
+            map.get_mut(key.as_ref()).expect("inserted above").add(row, any, PairsTo::Skip);
         }
     }
 
@@ -756,6 +775,16 @@ mod tests {
         assert_eq!(t.total.any_question, [2, 0, 1]);
         assert_eq!(t.by_segment[0]["north"].respondents, 2);
         assert_eq!(t.by_segment[0]["(blank)"].respondents, 1);
+    }
+
+    #[test]
+    fn a_segment_value_that_reads_as_a_reports_own_group_stays_apart() {
+        let mut t = Tally::new(shape());
+        for seg in ["", "(Blank)", "(all)", "(other)", "all"] {
+            add(&mut t, &Row { ty: None, closed: None, open: [None, None], seg });
+        }
+        let groups: Vec<(&str, u64)> = t.by_segment[0].iter().map(|(k, c)| (k.as_str(), c.respondents)).collect();
+        assert_eq!(groups, [("\"(all)\"", 1), ("\"(other)\"", 1), ("(blank)", 2), ("all", 1)]);
     }
 
     fn arb_row() -> impl Strategy<Value = Row> {

@@ -52,6 +52,22 @@ impl CrosstabTable {
     pub fn tests_rows(&self) -> bool {
         self.kind == TableKind::Themes || self.rows.iter().any(|r| r.test.is_some())
     }
+
+    /// What the column headings say of each group (`respondents`, the crosstab's),
+    /// then of All: ` (n=9)`, or where the percentages are of fewer (a theme's, of
+    /// those who answered) ` (n=9, 6 answered)`.
+    pub fn heading_counts(&self, respondents: &[u64]) -> Vec<String> {
+        let all = respondents.iter().sum::<u64>();
+        let counts = |n: u64, base: Option<u64>| match base {
+            Some(b) if b != n => format!(" (n={n}, {b} answered)"),
+            _ => format!(" (n={n})"),
+        };
+        let first = self.rows.first();
+        let mut heads: Vec<String> =
+            respondents.iter().enumerate().map(|(i, &n)| counts(n, first.map(|r| r.cells[i].base))).collect();
+        heads.push(counts(all, first.map(|r| r.total.base)));
+        heads
+    }
 }
 
 /// All questions broken down by one segment.

@@ -643,13 +643,14 @@ impl HtmlReport {
              answered the question. p: chi-square test of independence; * marks a test with small expected counts \
              (unreliable).</p>"
         )?;
-        let head: String = x
-            .groups
-            .iter()
-            .zip(&x.respondents)
-            .map(|(g, n)| format!("<th scope=\"col\" class=\"num\">{} (n={n})</th>", html_escape(g)))
-            .collect();
         for t in &x.tables {
+            let counts = t.heading_counts(&x.respondents);
+            let head: String = x
+                .groups
+                .iter()
+                .zip(&counts)
+                .map(|(g, n)| format!("<th scope=\"col\" class=\"num\">{}{n}</th>", html_escape(g)))
+                .collect();
             let what = match t.kind {
                 TableKind::Closed => "answer",
                 TableKind::Themes => "theme",
@@ -670,7 +671,8 @@ impl HtmlReport {
             writeln!(out, "<div class=\"scroll\"><table>")?;
             writeln!(
                 out,
-                "<thead><tr><th scope=\"col\">{what}</th>{head}<th scope=\"col\" class=\"num\">All</th>{}</tr></thead><tbody>",
+                "<thead><tr><th scope=\"col\">{what}</th>{head}<th scope=\"col\" class=\"num\">All{}</th>{}</tr></thead><tbody>",
+                counts[x.groups.len()],
                 if p_col { "<th scope=\"col\" class=\"num\">p</th>" } else { "" }
             )?;
             for r in &t.rows {

@@ -136,9 +136,9 @@ impl MarkdownReport {
                 "Column percentages: closed answers of the group's respondents, themes of the group's respondents who answered the question. \
                  p: chi-square test of independence; * marks a test with small expected counts (unreliable)."
             )?;
-            let head: Vec<String> =
-                x.groups.iter().zip(&x.respondents).map(|(g, n)| format!("{} (n={n})", md_escape(g))).collect();
             for t in &x.tables {
+                let counts = t.heading_counts(&x.respondents);
+                let head: Vec<String> = x.groups.iter().zip(&counts).map(|(g, n)| format!("{}{n}", md_escape(g))).collect();
                 writeln!(out)?;
                 let what = if t.kind == TableKind::Closed { "answer" } else { "theme" };
                 let test = |c: Option<crate::stats::ChiSquare>| {
@@ -156,7 +156,7 @@ impl MarkdownReport {
                 )?;
                 writeln!(out)?;
                 let pcol = if t.tests_rows() { " p |" } else { "" };
-                writeln!(out, "| {} | {} | All |{pcol}", what, head.join(" | "))?;
+                writeln!(out, "| {} | {} | All{} |{pcol}", what, head.join(" | "), counts[x.groups.len()])?;
                 writeln!(
                     out,
                     "|---|{}---:|{}",
