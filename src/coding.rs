@@ -119,6 +119,10 @@ pub enum VetoReason {
         /// The hit that counted.
         by: Hit,
     },
+    /// The theme, or the entry, is kept to other questions than the one answered.
+    NotAsked,
+    /// The theme's counted matches weigh less than its `threshold`.
+    BelowThreshold,
 }
 
 /// A hit that did not count, and why.
@@ -183,6 +187,7 @@ pub fn code(lexicon: &CompiledLexicon, scanner: &Scanner, applies: &Applies) -> 
     for hit in scanner.hits() {
         let theme = hit.theme;
         if !applies.entry(theme, hit.entry) {
+            coding.vetoes.push(Veto { hit: *hit, theme, reason: VetoReason::NotAsked });
             continue;
         }
         if let Some(negator) = negated(lexicon, scanner, hit, theme) {
@@ -216,10 +221,14 @@ pub fn code(lexicon: &CompiledLexicon, scanner: &Scanner, applies: &Applies) -> 
         }
     }
     // A theme with a threshold needs the weights of its matches to add up to it.
+    let vetoes = &mut coding.vetoes;
     coding.codes.retain(|c| {
         let threshold = lexicon.themes[c.theme as usize].options.threshold;
-        threshold <= 0.0
-            || c.hits.iter().map(|h| lexicon.entries[h.entry as usize].weight).sum::<f64>() >= threshold - 1e-9
+        let reached = threshold <= 0.0 || weight(lexicon, &c.hits) >= threshold - 1e-9;
+        if !reached {
+            vetoes.extend(c.hits.iter().map(|&hit| Veto { hit, theme: c.theme, reason: VetoReason::BelowThreshold }));
+        }
+        reached
     });
     // LIWC dictionaries list a word under the parent category too: their indentation
     // is a legend, and a category counts only the entries that list it.
@@ -228,6 +237,11 @@ pub fn code(lexicon: &CompiledLexicon, scanner: &Scanner, applies: &Applies) -> 
     }
     coding.vetoes.sort_by_key(|v| (v.theme, v.hit));
     coding
+}
+
+/// What `hits` weigh together, against their theme's `threshold`.
+pub fn weight(lexicon: &CompiledLexicon, hits: &[Hit]) -> f64 {
+    hits.iter().map(|h| lexicon.entries[h.entry as usize].weight).sum()
 }
 
 /// codeframe's overlap rule: longest first, then leftmost, then entry order (a
@@ -550,6 +564,23 @@ terms = ["coincidence", { term = "small", weight = 0.5 }, { term = "minor", weig
         assert_eq!(coded_in(&lex, None, "could be coincidence"), ["low"]);
         assert!(coded_in(&lex, None, "a small thing").is_empty());
         assert_eq!(coded_in(&lex, None, "a small, minor thing"), ["low"]);
+    }
+
+    #[test]
+    fn a_negator_list_replaces_the_built_in_one_and_names_n_t_to_keep_contractions() {
+        let lexicon = |negators: &str| {
+            from_toml(&format!("[settings]\nnegators = [{negators}]\n[[theme]]\nid = \"help\"\nterms = [\"helpful\"]"))
+        };
+        let own = lexicon("\"nae\"");
+        assert_eq!(coded_in(&own, None, "it was not helpful"), ["help"]);
+        assert_eq!(coded_in(&own, None, "it wasn't helpful"), ["help"]);
+        assert!(coded_in(&own, None, "it was nae helpful").is_empty());
+        let with_contractions = lexicon("\"nae\", \"n't\"");
+        assert!(coded_in(&with_contractions, None, "it wasn't helpful").is_empty());
+        assert_eq!(coded_in(&with_contractions, None, "it was not helpful"), ["help"]);
+        assert!(
+            coded_in(&from_toml("[[theme]]\nid = \"h\"\nterms = [\"helpful\"]"), None, "it wasn't helpful").is_empty()
+        );
     }
 
     #[test]

@@ -66,6 +66,8 @@ impl<'a> Kwic<'a> {
                     VetoReason::Excluded { .. } => "excluded",
                     VetoReason::Overlapped { .. } => "overlapped",
                     VetoReason::Outranked { .. } => "outranked",
+                    VetoReason::NotAsked => "not asked",
+                    VetoReason::BelowThreshold => "below threshold",
                 }
             } else {
                 "counted"

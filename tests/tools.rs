@@ -417,6 +417,25 @@ fn lexicon_check_test_and_explain() {
         out.contains("`which forms` (line 3) matched \"Which forms\" but was left to `which form` (line 3), which matched the same words"),
         "{out}"
     );
+    // Every match that did not count says why: a threshold not reached, a theme kept
+    // to other questions, an overlap of equal length (the leftmost counts).
+    dir.write(
+        "why.toml",
+        "[settings]\noverlap = \"lexicon\"\n[[theme]]\nid = \"fees\"\nthreshold = 1\n\
+         terms = [{ term = \"price*\", weight = 0.5 }, { term = \"money\", weight = 0.5 }]\n\
+         [[theme]]\nid = \"court\"\nterms = [\"court fees\"]\n[[theme]]\nid = \"apply\"\nterms = [\"fees apply\"]\n\
+         [[theme]]\nid = \"police\"\nquestions = [\"qa\"]\nterms = [\"police\"]\n",
+    );
+    let args =
+        ["lexicon", "explain", "--lexicon", "why.toml", "--question", "qb", "The prices; court fees apply; police"];
+    let out = dir.ok(&args);
+    for why in [
+        "`price*` (line 6) matched \"prices\" but was below the theme's threshold: its matches weigh 0.5 of 1",
+        "`fees apply` (line 12) matched \"fees apply\" but was overlapped by \"court fees\", as long and further left",
+        "`police` (line 16) matched \"police\" but was not counted in this question: the theme counts in qa only",
+    ] {
+        assert!(out.contains(why), "{why}\n{out}");
+    }
 }
 
 /// A backtick, prime or reversed apostrophe in `don`t` split the word, so `don`

@@ -37,6 +37,14 @@ pub struct KwicArgs {
 /// Runs `codeframe kwic`.
 pub fn execute(args: &KwicArgs) -> Result<()> {
     let loaded = args.source.load()?;
+    if let Some(q) = &args.question
+        && !loaded.survey.open.iter().any(|o| &o.id == q)
+    {
+        return Err(Error::Usage(format!(
+            "--question {q}: not an open question of the survey (open questions: {})",
+            loaded.survey.open_ids().join(", ")
+        )));
+    }
     if let Some(path) = &args.csv {
         let reads = pipeline::files_read(&loaded.input, &loaded.config_files);
         pipeline::refuse_overwriting_input("--csv", path, std::slice::from_ref(path), &reads)?;
@@ -51,7 +59,15 @@ pub fn execute(args: &KwicArgs) -> Result<()> {
             t.options.negation = true;
             t.entries.push(Entry::new(rule));
             lex.themes.push(t);
-            Some(CompiledLexicon::new(&lex)?)
+            // The one-entry lexicon is the command line's: its errors are the term's.
+            let compiled = CompiledLexicon::new(&lex).map_err(|e| match e {
+                Error::Config { message, .. } => {
+                    let own = format!("theme `term`: entry `{term}`: ");
+                    Error::Usage(format!("term {term:?}: {}", message.strip_prefix(&own).unwrap_or(&message)))
+                }
+                e => e,
+            })?;
+            Some(compiled)
         }
         (None, Some(_)) => None,
         _ => return Err(Error::Usage("give a TERM or --theme ID (not both)".into())),

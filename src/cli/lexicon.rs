@@ -194,6 +194,16 @@ fn test(args: &FileArg) -> Result<()> {
 
 fn explain(args: &ExplainArgs) -> Result<()> {
     let (_, compiled) = load(&args.lexicon, &args.import)?;
+    if let Some(q) = &args.question {
+        let named = |list: &Vec<String>| list.iter().any(|x| x == q);
+        if !compiled.themes.iter().any(|t| named(&t.questions)) && !compiled.entries.iter().any(|e| named(&e.questions))
+        {
+            errln!(
+                "codeframe: note: no theme or entry of the lexicon names question `{q}`: only what counts in every \
+                 question applies"
+            );
+        }
+    }
     let applies = compiled.applies(args.question.as_deref());
     let mut scanner = Scanner::new();
     scanner.scan(&compiled, &args.text);

@@ -255,10 +255,15 @@ impl CompiledLexicon {
         let mut negators: Vec<String> =
             s.negators.clone().unwrap_or_else(|| DEFAULT_NEGATORS.iter().map(|n| n.to_string()).collect());
         negators.extend(s.extra_negators.iter().cloned());
+        // `n't` in a list given instead of the built-in one stands for every word
+        // ending in it, as in the built-in list.
+        let contraction = |n: &String| matches!(n.trim(), "n't" | "n\u{2019}t");
+        let contractions_negate = s.negators.is_none() || negators.iter().any(contraction);
         let analyzer = Analyzer::with_options(AnalyzerOptions {
             spelling_variants: s.spelling_variants,
             hyphenated_words: s.hyphenated_words,
-            negators: negators.iter().map(|n| Analyzer::new().norm(n.trim())).collect(),
+            negators: negators.iter().filter(|n| !contraction(n)).map(|n| Analyzer::new().norm(n.trim())).collect(),
+            contractions_negate,
             ..AnalyzerOptions::default()
         });
         let mut c = CompiledLexicon {

@@ -158,9 +158,15 @@ impl Rule {
         let left = alternatives(&words[..i].join(" "), &op)?;
         let right = alternatives(&words[right_from..].join(" "), &op)?;
         let window = |prefix: &str| -> Result<u32, String> {
-            let n = op[prefix.len()..]
-                .parse::<u32>()
-                .map_err(|_| format!("`{op}`: the window after `/` must be a whole number, as in `{prefix}3`"))?;
+            let digits = &op[prefix.len()..];
+            let n = match digits.parse::<u32>() {
+                Ok(n) => n,
+                // A whole number too large for any answer.
+                Err(_) if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) => u32::MAX,
+                Err(_) => {
+                    return Err(format!("`{op}`: the window after `/` must be a whole number, as in `{prefix}3`"));
+                }
+            };
             if n == 0 || n > MAX_WINDOW {
                 return Err(format!("`{op}`: the window must be between 1 and {MAX_WINDOW}"));
             }

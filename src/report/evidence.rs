@@ -48,7 +48,41 @@ pub fn vetoes(lexicon: &CompiledLexicon, text: &str, coding: &Coding, theme: The
                 VetoReason::Overlapped { by } if (by.start, by.end) == (v.hit.start, v.hit.end) => {
                     format!("left to {}, which matched the same words", entry(lexicon, &by))
                 }
-                VetoReason::Overlapped { by } => format!("inside the longer match \"{}\"", quote(text, &by)),
+                VetoReason::Overlapped { by } => {
+                    let by_text = quote(text, &by);
+                    if by.len() <= v.hit.len() {
+                        // As long: the leftmost counts, then the entry listed first.
+                        let why = if by.start < v.hit.start { "further left" } else { "listed earlier" };
+                        format!("overlapped by \"{by_text}\", as long and {why}")
+                    } else if by.start <= v.hit.start && v.hit.end <= by.end {
+                        format!("inside the longer match \"{by_text}\"")
+                    } else {
+                        format!("overlapped by the longer match \"{by_text}\"")
+                    }
+                }
+                VetoReason::NotAsked => {
+                    let theme = &lexicon.themes[v.theme as usize].questions;
+                    let own = &lexicon.entries[v.hit.entry as usize].questions;
+                    let kept = match (theme.is_empty(), own.is_empty()) {
+                        (false, true) => format!("the theme counts in {} only", theme.join(", ")),
+                        (true, false) => format!("the entry counts in {} only", own.join(", ")),
+                        _ => format!("the theme counts in {}, the entry in {}", theme.join(", "), own.join(", ")),
+                    };
+                    format!("not counted in this question: {kept}")
+                }
+                VetoReason::BelowThreshold => {
+                    let of_theme: Vec<crate::matching::Hit> = coding
+                        .vetoes
+                        .iter()
+                        .filter(|x| x.theme == v.theme && x.reason == v.reason)
+                        .map(|x| x.hit)
+                        .collect();
+                    format!(
+                        "below the theme's threshold: its matches weigh {} of {}",
+                        crate::coding::weight(lexicon, &of_theme),
+                        lexicon.themes[v.theme as usize].options.threshold
+                    )
+                }
                 VetoReason::Outranked { by } => {
                     format!(
                         "outranked by {} on \"{}\" (LIWC counts one entry per word)",

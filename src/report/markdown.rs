@@ -138,7 +138,8 @@ impl MarkdownReport {
             )?;
             for t in &x.tables {
                 let counts = t.heading_counts(&x.respondents);
-                let head: Vec<String> = x.groups.iter().zip(&counts).map(|(g, n)| format!("{}{n}", md_escape(g))).collect();
+                let head: Vec<String> =
+                    x.groups.iter().zip(&counts).map(|(g, n)| format!("{}{n}", md_escape(g))).collect();
                 writeln!(out)?;
                 let what = if t.kind == TableKind::Closed { "answer" } else { "theme" };
                 let test = |c: Option<crate::stats::ChiSquare>| {

@@ -31,8 +31,10 @@ pub const DEFAULT_CLAUSE_WORDS: &[&str] =
 pub struct AnalyzerOptions {
     /// Map American spellings to British before matching (`behavior` = `behaviour`).
     pub spelling_variants: bool,
-    /// Words that negate (normalised form). Any word ending in `n't` negates too.
+    /// Words that negate (normalised form).
     pub negators: Vec<String>,
+    /// Any word ending in `n't` negates too (`didn't`, `wouldn't`).
+    pub contractions_negate: bool,
     /// Words that start a new clause for negation.
     pub clause_words: Vec<String>,
     /// Words joined by hyphens are one word (`ex-partner`), as LIWC and quanteda
@@ -45,6 +47,7 @@ impl Default for AnalyzerOptions {
         AnalyzerOptions {
             spelling_variants: true,
             negators: DEFAULT_NEGATORS.iter().map(|s| s.to_string()).collect(),
+            contractions_negate: true,
             clause_words: DEFAULT_CLAUSE_WORDS.iter().map(|s| s.to_string()).collect(),
             hyphenated_words: false,
         }
@@ -212,7 +215,9 @@ impl Analyzer {
     /// Negator and clause-word flags of a normalised word.
     fn flags(&self, norm: &str) -> TermFlags {
         let mut flags = 0;
-        if norm.ends_with("n't") || self.options.negators.iter().any(|n| n == norm) {
+        if (self.options.contractions_negate && norm.ends_with("n't"))
+            || self.options.negators.iter().any(|n| n == norm)
+        {
             flags |= TermFlags::NEGATOR.0;
         }
         if self.options.clause_words.iter().any(|c| c == norm) {

@@ -76,14 +76,21 @@ pub fn normalise_chars(word: &str, out: &mut String) {
     for c in word.chars().filter(|&c| !is_invisible(c)).nfkc() {
         if APOSTROPHES.contains(&c) {
             out.push('\'');
-        } else if c == 'ß' {
-            out.push_str("ss");
         } else if c == '\u{130}' {
             // `İ` lower-cases to `i` and a combining dot, which no typed `i` has:
             // `İstanbul` and `Istanbul` are one word.
             out.push('i');
         } else {
-            out.extend(c.to_lowercase());
+            // Case folded, not only lower-cased: `ß` and capital `ẞ` (which lower-cases
+            // to `ß`) are `ss`, and a final `ς` is `σ`, so `STRAẞE`, `Straße` and
+            // `strasse` meet, as do `ΛΌΓΟΣ` and `λόγος`.
+            for l in c.to_lowercase() {
+                match l {
+                    'ß' => out.push_str("ss"),
+                    'ς' => out.push('σ'),
+                    l => out.push(l),
+                }
+            }
         }
     }
 }
@@ -204,6 +211,10 @@ mod tests {
         assert_eq!(norm("won\u{201B}t"), "won't");
         assert_eq!(norm("caf\u{E9}`s"), "caf\u{E9}'s");
         assert_eq!(norm("Stra\u{DF}e"), "strasse");
+        // Capital sharp s and final sigma fold as their small forms do.
+        assert_eq!(norm("STRA\u{1E9E}E"), "strasse");
+        assert_eq!(norm("ΛΌΓΟΣ"), norm("λόγος"));
+        assert_eq!(norm("λόγος"), "λόγοσ");
         assert_eq!(norm("ÉCOLE"), "école");
         // Turkish dotted capital I: no combining dot left over.
         assert_eq!(norm("\u{130}stanbul"), "istanbul");
