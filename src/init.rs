@@ -812,7 +812,12 @@ fn write_spec(
     let _ = writeln!(w, "# above all the `# unsure:` ones, then run: codeframe run --survey {}", paths.spec.display());
     let _ = writeln!(w, "# Paths are relative to this file. Format: README.md, \"The survey spec\".\n");
     let _ = writeln!(w, "title = {}", toml_str(&title_case(&stem)));
-    let _ = writeln!(w, "responses = {}", toml_str(&relative_path(spec_dir, paths.data)));
+    if InputSource::File(paths.data.to_path_buf()).is_stream() {
+        // A pipe's name (`/dev/fd/63`) names nothing once it is read.
+        let _ = writeln!(w, "# responses: read from a pipe; give the data with --input when you run");
+    } else {
+        let _ = writeln!(w, "responses = {}", toml_str(&relative_path(spec_dir, paths.data)));
+    }
     if let Some(sheet) = &options.read.sheet {
         let _ = writeln!(w, "sheet = {}", toml_str(sheet));
     }

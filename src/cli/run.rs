@@ -121,6 +121,7 @@ pub fn execute(args: &RunArgs) -> Result<()> {
         return Ok(());
     }
     let total = match &loaded.input {
+        InputSource::File(_) if loaded.input.is_stream() => None,
         InputSource::File(p) => std::fs::metadata(p).map(|m| m.len()).ok(),
         InputSource::Bytes { bytes, .. } => Some(bytes.len() as u64),
         InputSource::Stdin => None,

@@ -81,6 +81,8 @@ pub struct TextInput {
 pub fn peek(source: &InputSource) -> Result<Vec<u8>> {
     let name = source.name();
     match source {
+        // A pipe cannot be read twice either.
+        InputSource::File(_) if source.is_stream() => Ok(Vec::new()),
         InputSource::File(p) => {
             let file = std::fs::File::open(p).map_err(|e| Error::io(p, e))?;
             read_prefix(file, SNIFF_BYTES).map_err(|e| Error::io(&name, e))
@@ -94,7 +96,7 @@ pub fn peek(source: &InputSource) -> Result<Vec<u8>> {
 /// Whether an input holds nothing but white space after any byte-order mark. Standard
 /// input, which cannot be read twice, is never called blank here.
 pub fn is_blank(source: &InputSource) -> Result<bool> {
-    if matches!(source, InputSource::Stdin) {
+    if source.is_stream() {
         return Ok(false);
     }
     let head = peek(source)?;
@@ -123,6 +125,12 @@ pub fn open_text(source: &InputSource, label: Option<&str>) -> Result<TextInput>
         InputSource::File(p) => {
             let mut file = std::fs::File::open(p).map_err(|e| Error::io(p, e))?;
             let prefix = read_prefix(&mut file, SNIFF_BYTES).map_err(io)?;
+            if source.is_stream() && super::spreadsheet::is_workbook(&prefix) {
+                return Err(Error::input(
+                    Location::file(&name),
+                    "this input is a workbook (XLSX, XLS or ODS) read from a pipe, which cannot be: pass the file itself",
+                ));
+            }
             (prefix, Box::new(file))
         }
         InputSource::Stdin => {
@@ -184,6 +192,7 @@ pub fn resolve_label(label: &str) -> std::result::Result<&'static Encoding, Stri
 /// evidence is enough. Other sources decide on the prefix alone.
 fn scan_rest(source: &InputSource, evidence: &mut Utf8Evidence) -> std::io::Result<()> {
     let mut rest: Box<dyn Read> = match source {
+        InputSource::File(_) if source.is_stream() => return Ok(()),
         InputSource::File(p) => {
             let mut f = std::fs::File::open(p)?;
             std::io::copy(&mut f.by_ref().take(SNIFF_BYTES as u64), &mut std::io::sink())?;

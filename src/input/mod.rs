@@ -168,9 +168,9 @@ pub fn open(source: &InputSource, survey: &Survey, options: &ReadOptions) -> Res
         )),
         _ => Ok(()),
     };
-    // Standard input is read once: its first bytes, sniffed as text, tell JSON Lines
-    // from CSV.
-    if let InputSource::Stdin = source {
+    // Standard input (or a pipe) is read once: its first bytes, sniffed as text, tell
+    // JSON Lines from CSV.
+    if source.is_stream() {
         let text = encoding::open_text(source, options.encoding.as_deref())?;
         return Ok(if jsonl::starts_with_object(text.head.as_bytes()) {
             no_header(source)?;
@@ -595,6 +595,17 @@ pub enum InputSource {
 }
 
 impl InputSource {
+    /// Whether the input can be read only once, from start to end: standard input, or
+    /// a file that is not a regular file (a named pipe, `<(command)`, `/dev/stdin`).
+    /// Such an input is never opened twice: its format is told from its first bytes.
+    pub fn is_stream(&self) -> bool {
+        match self {
+            InputSource::Stdin => true,
+            InputSource::File(p) => std::fs::metadata(p).is_ok_and(|m| !m.is_file() && !m.is_dir()),
+            InputSource::Bytes { .. } => false,
+        }
+    }
+
     /// The name to use in messages.
     pub fn name(&self) -> PathBuf {
         match self {
