@@ -205,6 +205,9 @@ pub struct Outcome {
     pub files: Vec<PathBuf>,
     /// What was read as header under the input's first row, for a note (`None`: nothing).
     pub header_note: Option<String>,
+    /// Files of an earlier run in the output folder that this one did not write, and
+    /// removed (so that the folder holds one run's outputs).
+    pub removed: Vec<String>,
 }
 
 /// One open answer of a coded row.
@@ -930,6 +933,7 @@ pub fn run(job: &Job, progress: &dyn Fn(Progress)) -> Result<Outcome> {
     }
     let out = &job.out_dir;
     guard_output_dir(out, job)?;
+    let earlier = holds_earlier_run(out);
     let partial = job.options.partial || job.options.shard.is_some();
     let mut options = job.options.clone();
     options.partial = partial;
@@ -977,13 +981,41 @@ pub fn run(job: &Job, progress: &dyn Fn(Progress)) -> Result<Outcome> {
         serde_json::to_writer(f.writer(), &part).map_err(|e| Error::io(&path, e.into()))?;
         f.commit()?;
         files.push(path);
+        let removed = remove_stale(out, earlier, &files)?;
         strict_rejects(&options, &tally, out)?;
         let summary = Summary::new(job.survey, job.lexicon, &tally);
-        return Ok(Outcome { tally, summary, files, header_note });
+        return Ok(Outcome { tally, summary, files, header_note, removed });
     }
     let summary = finish(job.survey, job.lexicon, &tally, extras, &inputs, &options, out, &mut files, &known)?;
+    let removed = remove_stale(out, earlier, &files)?;
     strict_rejects(&options, &tally, out)?;
-    Ok(Outcome { tally, summary, files, header_note })
+    Ok(Outcome { tally, summary, files, header_note, removed })
+}
+
+/// Whether the folder `out` holds an earlier run's outputs: its manifest.json, or a
+/// partial run's partial.json.
+fn holds_earlier_run(out: &Path) -> bool {
+    out.join("manifest.json").is_file() || out.join("partial.json").is_file()
+}
+
+/// Removes from `out`, if it held an `earlier` run, the files such a run writes
+/// ([`OUTPUT_NAMES`], partial.json) that this one did not (`written`): a run with
+/// `--parquet` or `--measure counts`, then one without, left counts.csv and the
+/// Parquet files of the first beside the second's outputs. Files of other names are
+/// never touched. Returns the names removed.
+fn remove_stale(out: &Path, earlier: bool, written: &[PathBuf]) -> Result<Vec<String>> {
+    let mut removed = Vec::new();
+    if !earlier {
+        return Ok(removed);
+    }
+    for name in OUTPUT_NAMES.iter().chain(&["partial.json"]) {
+        let path = out.join(name);
+        if path.is_file() && !written.iter().any(|w| w.file_name() == Some(std::ffi::OsStr::new(name))) {
+            std::fs::remove_file(&path).map_err(|e| Error::io(&path, e))?;
+            removed.push(name.to_string());
+        }
+    }
+    Ok(removed)
 }
 
 /// Under `--strict`, a run (a shard, a merge) whose rows were rejected fails, once its
@@ -1617,6 +1649,7 @@ pub fn merge(job: &Job, parts: &[PathBuf]) -> Result<Outcome> {
     }
     let out = &job.out_dir;
     std::fs::create_dir_all(out).map_err(|e| Error::io(out, e))?;
+    let earlier = holds_earlier_run(out);
     let mut tally = first.tally.clone();
     let mut extras = Extras::default();
     for (i, p) in loaded.iter().enumerate() {
@@ -1642,8 +1675,9 @@ pub fn merge(job: &Job, parts: &[PathBuf]) -> Result<Outcome> {
     let inputs = first.inputs.clone();
     let summary =
         finish(job.survey, job.lexicon, &tally, extras, &inputs, &options, out, &mut files, &Known::default())?;
+    let removed = remove_stale(out, earlier, &files)?;
     strict_rejects(&options, &tally, out)?;
-    Ok(Outcome { tally, summary, files, header_note: None })
+    Ok(Outcome { tally, summary, files, header_note: None, removed })
 }
 
 /// Refuses a merge's output folder that is a file or one of its parts (whose row files

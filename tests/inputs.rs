@@ -887,7 +887,9 @@ fn an_other_column_counts_as_its_option_when_filled() {
 fn a_pipe_given_by_name_is_read_once() {
     let dir = fixture();
     let args = ["run", "--survey", "survey.toml", "--input", "/dev/stdin", "--out", "o", "--quiet"];
-    for input in ["id,submitted,why,q1\n1,2024-03-15,the cost,Yes\n", "{\"id\":1,\"why\":\"the cost\",\"q1\":\"Yes\"}\n"] {
+    for input in
+        ["id,submitted,why,q1\n1,2024-03-15,the cost,Yes\n", "{\"id\":1,\"why\":\"the cost\",\"q1\":\"Yes\"}\n"]
+    {
         let out = dir.run_with_stdin(&args, input.as_bytes());
         assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
         assert!(dir.read("o/codes.csv").contains("1,why,cost,1,"), "{input}");

@@ -80,6 +80,28 @@ fn counts_measure_writes_counts_csv() {
     );
 }
 
+/// A run into a folder holding an earlier run's outputs leaves only its own: the
+/// counts.csv of a `--measure counts` run stayed beside the next run's codes.csv, and
+/// a full run's reports beside a shard's partial run. Other files are left alone.
+#[test]
+fn a_rerun_removes_what_the_earlier_run_wrote_and_it_does_not() {
+    let dir = Workdir::new();
+    dir.write("lex.toml", "[[theme]]\nid = \"money\"\nterms = [\"cost*\"]\n");
+    dir.write("r.csv", "id,why\nr1,the costs\nr2,fine\n");
+    dir.ok(&ad_hoc("r.csv", "why", "lex.toml", "o", &["--measure", "counts"]));
+    dir.write("o/notes.txt", "mine");
+    let out = dir.run(&ad_hoc("r.csv", "why", "lex.toml", "o", &[]));
+    assert!(out.status.success());
+    assert!(!dir.join("o/counts.csv").exists() && dir.join("o/summary.md").exists());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("removed counts.csv of an earlier run in o"));
+    dir.ok(&ad_hoc("r.csv", "why", "lex.toml", "o", &["--shard", "1/1"]));
+    assert!(dir.join("o/partial.json").exists() && !dir.join("o/summary.md").exists());
+    assert!(!dir.join("o/manifest.json").exists());
+    dir.ok(&ad_hoc("r.csv", "why", "lex.toml", "o", &[]));
+    assert!(!dir.join("o/partial.json").exists() && dir.join("o/manifest.json").exists());
+    assert_eq!(dir.read("o/notes.txt"), "mine");
+}
+
 #[test]
 fn campaigns_are_detected_and_collapsed() {
     let dir = Workdir::new();

@@ -54,6 +54,7 @@ pub fn execute(args: &MergeArgs) -> Result<()> {
     if args.quiet {
         return Ok(());
     }
+    super::note_removed(&args.out, &outcome.removed);
     let parts = args.parts.len();
     outln!(
         "merged {parts} part{}: {} respondents coded ({} rows read, {} rejected)",

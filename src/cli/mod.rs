@@ -226,6 +226,17 @@ pub struct Loaded {
     pub options: RunOptions,
 }
 
+/// Says which files of an earlier run in the output folder `out` were removed.
+fn note_removed(out: &Path, removed: &[String]) {
+    if !removed.is_empty() {
+        errln!(
+            "codeframe: note: removed {} of an earlier run in {} that this one does not write",
+            removed.join(", "),
+            out.display()
+        );
+    }
+}
+
 fn read_bytes(path: &Path) -> Result<Vec<u8>> {
     std::fs::read(path).map_err(|e| Error::io(path, e))
 }

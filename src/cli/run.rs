@@ -153,6 +153,7 @@ pub fn execute(args: &RunArgs) -> Result<()> {
     if let Some(note) = &outcome.header_note {
         errln!("codeframe: note: {}: {note}", job.input.name().display());
     }
+    super::note_removed(&args.out, &outcome.removed);
     if job.options.partial {
         errln!(
             "partial run: {} rows coded, {} rejected; combine the parts with `codeframe merge`",
