@@ -174,7 +174,7 @@ pub fn open(source: &InputSource, survey: &Survey, options: &ReadOptions) -> Res
         let text = encoding::open_text(source, options.encoding.as_deref())?;
         return Ok(if jsonl::starts_with_object(text.head.as_bytes()) {
             no_header(source)?;
-            Box::new(JsonLinesReader::from_text(text, source.name(), survey, options)?)
+            Box::new(JsonLinesReader::from_text(text, source.name(), survey, options, jsonl::Lookahead::default())?)
         } else {
             Box::new(ResponseReader::from_text(text, source.name(), survey, options)?)
         });
@@ -353,6 +353,12 @@ pub enum RejectReason {
         /// The key, decoded.
         key: String,
     },
+    /// A line of a JSON Lines input is an object with no key of a column's name and
+    /// several that differ from it only in case, so which to read is a guess.
+    AmbiguousKey {
+        /// Those keys, decoded, in the order written.
+        keys: Vec<String>,
+    },
 }
 
 impl std::fmt::Display for RejectReason {
@@ -375,6 +381,18 @@ impl std::fmt::Display for RejectReason {
             ),
             RejectReason::InvalidJson { message } => write!(f, "not a JSON object: {message}"),
             RejectReason::DuplicateKey { key } => write!(f, "the JSON object has the key {key:?} more than once"),
+            RejectReason::AmbiguousKey { keys } => {
+                let quoted: Vec<String> = keys.iter().map(|k| format!("{k:?}")).collect();
+                let listed = match quoted.split_last() {
+                    Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
+                    _ => quoted.join(""),
+                };
+                let all = if keys.len() == 2 { "both" } else { "all" };
+                write!(
+                    f,
+                    "the keys {listed} {all} match the column, differing from it only in case: which to read is unclear"
+                )
+            }
         }
     }
 }
@@ -562,9 +580,15 @@ fn nth_of(name: &str) -> Option<(&str, usize)> {
 }
 
 fn missing_column(name: &str, header: &[String]) -> String {
-    let shown: Vec<String> = header.iter().take(30).map(|h| shown_name(h)).collect();
-    let more = if header.len() > 30 { format!(", ... ({} in all)", header.len()) } else { String::new() };
-    format!("no column {name:?} in the header (columns: {}{more})", shown.join(", "))
+    format!("no column {name:?} in the header (columns: {})", listed(header))
+}
+
+/// Column names as listed in a message: the first 30, shown as [`shown_name`] shows
+/// them, then how many in all.
+fn listed(names: &[String]) -> String {
+    let shown: Vec<String> = names.iter().take(30).map(|h| shown_name(h)).collect();
+    let more = if names.len() > 30 { format!(", ... ({} in all)", names.len()) } else { String::new() };
+    format!("{}{more}", shown.join(", "))
 }
 
 /// A column name as shown in a message: control characters escaped (a NUL byte
