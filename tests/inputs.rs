@@ -329,6 +329,26 @@ fn json_lines_keys_differing_only_in_case_match_as_csv_headers_do() {
     );
 }
 
+/// `init` drafts from the keys of every object it samples, in the order first seen (it
+/// took the first object's alone: `{"id":1}` first left nothing to code).
+#[test]
+fn init_on_json_lines_drafts_from_the_keys_of_every_object_sampled() {
+    let dir = fixture();
+    dir.write(
+        "sparse.jsonl",
+        "{\"id\":1}\n{\"id\":2,\"q1\":\"Yes\",\"why\":\"the cost was high\"}\n\
+         {\"id\":3,\"q1\":\"No\",\"why\":\"the fees were fine, the wait was long\"}\n\
+         {\"id\":4,\"q1\":\"Yes\",\"why\":\"it was expensive for what we got\"}\n",
+    );
+    dir.ok(&["init", "sparse.jsonl", "--out", "draft.toml"]);
+    let spec = dir.read("draft.toml");
+    assert_has_all(&spec, &["id_column = \"id\"", "[[closed]]\nid = \"q1\"", "[[open]]\nid = \"why\""]);
+    // With nothing to code, the error says what each column was taken for.
+    dir.write("ids.jsonl", "{\"id\":1}\n{\"id\":2}\n");
+    let err = dir.fails(&["init", "ids.jsonl", "--out", "ids.toml"], 2);
+    assert!(err.contains("found no column to code as a question (\"id\": the respondent id)"), "{err}");
+}
+
 /// summary.json without the words a draft cannot know (titles, question texts,
 /// labels) and without the respondent types (a draft cannot know that "police
 /// force" and "Law enforcement" are one type): every figure of every question.

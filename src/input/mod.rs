@@ -144,6 +144,29 @@ impl Format {
 
 /// Opens `source` with the reader its format needs (see [`Format::detect`]).
 pub fn open(source: &InputSource, survey: &Survey, options: &ReadOptions) -> Result<Box<dyn RowReader>> {
+    open_with(source, survey, options, jsonl::Lookahead::default())
+}
+
+/// Opens `source` as [`open`] does, to read a sample of its first `rows` rows (`init`):
+/// a JSON Lines input's columns are then the keys of all their objects, not only of
+/// the first 1,000 rows' ([`jsonl::Lookahead`]); those lines are held in memory.
+pub fn open_sample(
+    source: &InputSource,
+    survey: &Survey,
+    options: &ReadOptions,
+    rows: usize,
+) -> Result<Box<dyn RowReader>> {
+    open_with(source, survey, options, jsonl::Lookahead { rows, bytes: usize::MAX })
+}
+
+/// Opens `source` with the reader its format needs, a JSON Lines reader reading
+/// `lookahead` ahead.
+fn open_with(
+    source: &InputSource,
+    survey: &Survey,
+    options: &ReadOptions,
+    lookahead: jsonl::Lookahead,
+) -> Result<Box<dyn RowReader>> {
     let head = encoding::peek(source)?;
     let format = Format::detect(source, &head);
     if options.sheet.is_some() && format != Format::Spreadsheet {
@@ -174,7 +197,7 @@ pub fn open(source: &InputSource, survey: &Survey, options: &ReadOptions) -> Res
         let text = encoding::open_text(source, options.encoding.as_deref())?;
         return Ok(if jsonl::starts_with_object(text.head.as_bytes()) {
             no_header(source)?;
-            Box::new(JsonLinesReader::from_text(text, source.name(), survey, options, jsonl::Lookahead::default())?)
+            Box::new(JsonLinesReader::from_text(text, source.name(), survey, options, lookahead)?)
         } else {
             Box::new(ResponseReader::from_text(text, source.name(), survey, options)?)
         });
@@ -184,7 +207,8 @@ pub fn open(source: &InputSource, survey: &Survey, options: &ReadOptions) -> Res
         Format::Spreadsheet => Box::new(SheetReader::open(source, survey, options)?),
         Format::JsonLines => {
             no_header(source)?;
-            Box::new(JsonLinesReader::open(source, survey, options)?)
+            let text = encoding::open_text(source, options.encoding.as_deref())?;
+            Box::new(JsonLinesReader::from_text(text, source.name(), survey, options, lookahead)?)
         }
     })
 }
