@@ -349,6 +349,30 @@ fn init_on_json_lines_drafts_from_the_keys_of_every_object_sampled() {
     assert!(err.contains("found no column to code as a question (\"id\": the respondent id)"), "{err}");
 }
 
+/// `--delimiter` is refused with JSON Lines, as `--header-rows` and `--sheet` are (it
+/// was accepted, doing nothing, and recorded in manifest.json); `--encoding` applies
+/// (JSON Lines is sniffed and transcoded as CSV is).
+#[test]
+fn json_lines_refuses_a_delimiter_and_takes_an_encoding() {
+    let dir = fixture();
+    dir.write("a.jsonl", "{\"id\":1,\"q1\":\"Yes\",\"why\":\"cost\"}\n");
+    let want = "--delimiter applies to CSV, and this input is JSON Lines: leave it out";
+    let err = dir.fails(&["run", "--survey", "survey.toml", "--input", "a.jsonl", "--delimiter", ";", "--out", "o"], 2);
+    assert!(err.contains(&format!("a.jsonl: {want}")), "{err}");
+    let out = dir.run_with_stdin(
+        &["run", "--survey", "survey.toml", "--input", "-", "--delimiter", ";", "--codes-only"],
+        b"{\"id\":1,\"q1\":\"Yes\",\"why\":\"cost\"}\n",
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains(&format!("<stdin>: {want}")));
+    let err = dir.fails(&["init", "a.jsonl", "--delimiter", ";", "--out", "d.toml"], 2);
+    assert!(err.contains(want), "{err}");
+    let (latin1, _, _) = encoding_rs::WINDOWS_1252.encode("{\"id\":1,\"q1\":\"Yes\",\"why\":\"caf\u{e9} cost\"}\n");
+    dir.write("latin1.jsonl", &latin1);
+    dir.ok(&["run", "--survey", "survey.toml", "--input", "latin1.jsonl", "--encoding", "latin1", "--out", "l", "-q"]);
+    assert!(dir.read("l/codes.csv").contains("1,why,cafe,1,café,"), "{}", dir.read("l/codes.csv"));
+}
+
 /// summary.json without the words a draft cannot know (titles, question texts,
 /// labels) and without the respondent types (a draft cannot know that "police
 /// force" and "Law enforcement" are one type): every figure of every question.

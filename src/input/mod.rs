@@ -183,20 +183,26 @@ fn open_with(
             format!("{flag} applies to text (CSV), and this input is a spreadsheet: leave it out"),
         ));
     }
-    // JSON Lines has keys, not a header row.
-    let no_header = |source: &InputSource| match options.header_rows {
-        Some(n) if n > 1 => Err(Error::input(
-            Location::file(source.name()),
-            "--header-rows applies to CSV and spreadsheets, and this input is JSON Lines: leave it out",
-        )),
-        _ => Ok(()),
+    // JSON Lines has keys, not a header row or delimiters (it has an encoding: it is
+    // sniffed and transcoded as CSV is).
+    let json_lines = |source: &InputSource| {
+        let refused = |message: &str| Err(Error::input(Location::file(source.name()), message));
+        if options.delimiter.is_some() {
+            return refused("--delimiter applies to CSV, and this input is JSON Lines: leave it out");
+        }
+        match options.header_rows {
+            Some(n) if n > 1 => {
+                refused("--header-rows applies to CSV and spreadsheets, and this input is JSON Lines: leave it out")
+            }
+            _ => Ok(()),
+        }
     };
     // Standard input is read once: its first bytes, sniffed as text, tell JSON Lines
     // from CSV.
     if let InputSource::Stdin = source {
         let text = encoding::open_text(source, options.encoding.as_deref())?;
         return Ok(if jsonl::starts_with_object(text.head.as_bytes()) {
-            no_header(source)?;
+            json_lines(source)?;
             Box::new(JsonLinesReader::from_text(text, source.name(), survey, options, lookahead)?)
         } else {
             Box::new(ResponseReader::from_text(text, source.name(), survey, options)?)
@@ -206,7 +212,7 @@ fn open_with(
         Format::Csv => Box::new(ResponseReader::open(source, survey, options)?),
         Format::Spreadsheet => Box::new(SheetReader::open(source, survey, options)?),
         Format::JsonLines => {
-            no_header(source)?;
+            json_lines(source)?;
             let text = encoding::open_text(source, options.encoding.as_deref())?;
             Box::new(JsonLinesReader::from_text(text, source.name(), survey, options, lookahead)?)
         }
