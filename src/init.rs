@@ -63,10 +63,11 @@ pub struct Sample {
     pub sub_header: Option<SubHeader>,
 }
 
-/// Reads the header and up to `options.sample_rows` rows of `source`.
+/// Reads the header and up to `options.sample_rows` rows of `source` (of JSON Lines,
+/// the keys of all their objects, in the order first seen, are the header).
 pub fn sample(source: &InputSource, options: &InitOptions) -> Result<Sample> {
     let everything = Survey::ad_hoc(None, &[]);
-    let mut reader = input::open(source, &everything, &options.read)?;
+    let mut reader = input::open_sample(source, &everything, &options.read, options.sample_rows)?;
     let mut out =
         Sample { header: reader.columns().header.clone(), sub_header: reader.header().cloned(), ..Sample::default() };
     while out.rows.len() + out.rejected < options.sample_rows {
@@ -751,16 +752,23 @@ pub fn draft(paths: &DraftPaths, options: &InitOptions) -> Result<Draft> {
     let non_answers = pointer_answers(&sample, &guesses);
     let spec = write_spec(paths, options, &sample, &guesses, &non_answers);
     if !guesses.iter().any(|g| matches!(g.role, Role::Open | Role::Closed(_) | Role::Multiple(..))) {
+        // What each column was taken for instead (an empty "skipped: " said nothing
+        // when the only column was the id).
         let why: Vec<String> = guesses
             .iter()
-            .filter_map(|g| match &g.role {
-                Role::Skip(reason) => Some(format!("{:?}: {reason}", g.profile.name)),
-                _ => None,
+            .filter_map(|g| {
+                let role = match &g.role {
+                    Role::Id => "the respondent id",
+                    Role::RespondentType(_) => "the respondent type",
+                    Role::Skip(reason) => reason,
+                    Role::Open | Role::Closed(_) | Role::Multiple(..) => return None,
+                };
+                Some(format!("{:?}: {role}", g.profile.name))
             })
             .collect();
         return Err(Error::input(
             Location::file(paths.data),
-            format!("found no column to code as a question (skipped: {})", why.join("; ")),
+            format!("found no column to code as a question ({})", why.join("; ")),
         ));
     }
     // The draft must parse: a failure here is a bug in init, reported as such.

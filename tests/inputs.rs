@@ -183,7 +183,7 @@ fn json_lines_numbers_are_ids_as_written_and_a_repeated_key_rejects_the_row() {
     // was rejected as a duplicate; `1e2` became `100.0` and `-0` became `-0.0`.
     dir.write(
         "big.jsonl",
-        "{\"id\": 123456789012345678901, \"why\": \"the cost\"}\n\
+        "{\"id\": 123456789012345678901, \"q1\": \"Yes\", \"why\": \"the cost\"}\n\
          {\"id\": 123456789012345678902, \"why\": \"the fees\"}\n\
          {\"id\": 1e2, \"why\": \"costly\"}\n\
          {\"id\": -0, \"why\": \"expensive\"}\n\
@@ -201,6 +201,176 @@ fn json_lines_numbers_are_ids_as_written_and_a_repeated_key_rejects_the_row() {
         "line,row,respondent_id,column,reason\n\
          5,5,,,\"the JSON object has the key \"\"why\"\" more than once\"\n"
     );
+}
+
+/// JSON Lines whose objects lack a key the survey reads is refused as a CSV whose
+/// header lacks the column is (exit 2, naming the file, the key and the keys seen): it
+/// was accepted, coding nothing, or rejecting every row "respondent id is empty".
+#[test]
+fn json_lines_without_a_key_the_survey_reads_is_refused_as_csv_is() {
+    let dir = fixture();
+    dir.write("s1.jsonl", "{\"id\":1,\"q1\":\"Yes\",\"why\":\"cost\"}\n");
+    let run = |input: &str, extra: &[&str]| {
+        let args = [&["run", "--input", input, "--lexicon", "lex.toml", "--out", "o", "-q"][..], extra].concat();
+        dir.fails(&args, 2)
+    };
+    let err = run("s1.jsonl", &["--id-column", "id", "--text-column", "whyy"]);
+    assert!(err.contains("s1.jsonl: no object has the key \"whyy\" (keys: id, q1, why)"), "{err}");
+    let err = run("s1.jsonl", &["--id-column", "idd", "--text-column", "why"]);
+    assert!(err.contains("s1.jsonl: no object has the key \"idd\" (keys: id, q1, why)"), "{err}");
+    dir.write("whyy.toml", SURVEY.replace("[[open]]\nid = \"why\"", "[[open]]\nid = \"whyy\""));
+    let err = run("s1.jsonl", &["--survey", "whyy.toml"]);
+    assert!(err.contains("s1.jsonl: no object has the key \"whyy\" (keys: id, q1, why)"), "{err}");
+    assert!(!dir.join("o/codes.csv").exists());
+
+    // A key the first 1,000 rows lack is looked for to the end: read where an object
+    // has it, and an error there, with nothing written, where none has.
+    let mut late = String::new();
+    for i in 0..1500 {
+        late.push_str(&format!("{{\"id\":{i},\"q1\":\"Yes\"}}\n"));
+    }
+    late.push_str("{\"id\":9999,\"why\":\"the cost\"}\n");
+    dir.write("late.jsonl", &late);
+    dir.ok(&["run", "--survey", "survey.toml", "--input", "late.jsonl", "--out", "late", "-q"]);
+    assert!(dir.read("late/codes.csv").contains("\n9999,why,cost,"));
+    let err = run("late.jsonl", &["--survey", "whyy.toml"]);
+    assert!(
+        err.contains(
+            "late.jsonl: no object has the key \"whyy\" (keys: id, q1): not in the first 1000 rows, \
+             nor in any object after them, to the end (line 1501)"
+        ),
+        "{err}"
+    );
+    assert!(!dir.join("o/codes.csv").exists());
+}
+
+/// A value that is not UTF-8 rejects its row as a CSV cell does (`cell is not valid
+/// UTF-8`, naming the key and the id); it was `not a JSON object: invalid unicode code
+/// point at column 32`, naming neither. A key that is not UTF-8 is read as a CSV
+/// header cell is, with U+FFFD for the bytes.
+#[test]
+fn json_lines_value_not_utf8_is_rejected_as_a_csv_cell_is() {
+    let dir = fixture();
+    dir.write(
+        "bad.jsonl",
+        b"{\"id\":1,\"q1\":\"Yes\",\"why\":\"caf\xc3\xa9 cost\"}\n\
+          {\"id\":2,\"q1\":\"Yes\",\"why\":\"cost \xff\"}\n\
+          {\"id\":3,\"q\xff\":\"x\",\"q1\":\"No\",\"why\":\"fees\"}\n\
+          {\"id\":4,\"why\":\"broken \xff\n",
+    );
+    dir.ok(&["run", "--survey", "survey.toml", "--input", "bad.jsonl", "--encoding", "utf-8", "--out", "o", "-q"]);
+    assert_eq!(
+        dir.read("o/rejects.csv"),
+        "line,row,respondent_id,column,reason\n\
+         2,2,2,why,cell is not valid UTF-8\n\
+         4,4,,,cell is not valid UTF-8\n"
+    );
+    assert!(dir.read("o/codes.csv").contains("\n3,why,cost,1,fee*,"));
+    // The CSV of the first two rows rejects the second for the same reason.
+    dir.write("bad.csv", b"id,q1,why\n1,Yes,caf\xc3\xa9 cost\n2,Yes,cost \xff\n");
+    dir.ok(&["run", "--survey", "survey.toml", "--input", "bad.csv", "--encoding", "utf-8", "--out", "c", "-q"]);
+    assert_eq!(dir.read("c/rejects.csv"), "line,row,respondent_id,column,reason\n3,2,2,why,cell is not valid UTF-8\n");
+}
+
+/// Objects whose values are all empty are no rows, as a CSV row of empty cells (`,,`)
+/// and a workbook's blank row are not: they were rejected, "respondent id is empty".
+/// A file with no object at all is refused, as an empty CSV is (it gave 0 rows, exit 0).
+#[test]
+fn json_lines_blank_objects_are_no_rows_and_an_empty_file_is_refused_as_in_csv() {
+    let dir = fixture();
+    dir.write(
+        "blank.jsonl",
+        "{\"id\":1,\"q1\":\"Yes\",\"why\":\"cost\"}\n{}\n{\"id\":\"\",\"q1\":\"\",\"why\":\" \"}\n{\"id\":null}\n\n\
+         {\"id\":2,\"q1\":\"No\",\"why\":\"fees\"}\n{\"why\":\"no id\"}\n",
+    );
+    dir.write("blank.csv", "id,q1,why\n1,Yes,cost\n,,\n,, \n\n2,No,fees\n,,no id\n");
+    for input in ["blank.jsonl", "blank.csv"] {
+        dir.ok(&["run", "--survey", "survey.toml", "--input", input, "--out", &format!("o-{input}"), "-q"]);
+        assert_eq!(
+            dir.read(&format!("o-{input}/rejects.csv")),
+            "line,row,respondent_id,column,reason\n7,3,,id,respondent id is empty\n",
+            "{input}"
+        );
+        assert!(dir.read(&format!("o-{input}/summary.json")).contains("\"respondents\": 2"), "{input}");
+    }
+    assert_eq!(dir.read("o-blank.jsonl/codes.csv"), dir.read("o-blank.csv/codes.csv"));
+    for (name, contents) in [("empty.jsonl", ""), ("blank-lines.jsonl", "\n \r\n\n")] {
+        dir.write(name, contents);
+        let err = dir.fails(&["run", "--survey", "survey.toml", "--input", name, "--out", "e"], 2);
+        assert!(err.contains(&format!("{name}: the file is empty: no JSON object")), "{err}");
+    }
+    dir.write("empty.csv", "");
+    let err = dir.fails(&["run", "--survey", "survey.toml", "--input", "empty.csv", "--out", "e"], 2);
+    assert!(err.contains("empty.csv: the file is empty: no header row"), "{err}");
+}
+
+/// A key that is the column's name exactly is read, whatever other keys differ from it
+/// only in case; with none, the one key differing only in case is; with two, the row is
+/// rejected (the first was read, the other dropped unseen).
+#[test]
+fn json_lines_keys_differing_only_in_case_match_as_csv_headers_do() {
+    let dir = fixture();
+    dir.write(
+        "case.jsonl",
+        "{\"id\":1,\"q1\":\"No\",\"why\":\"fees\"}\n\
+         {\"Id\":3,\"id\":4,\"q1\":\"No\",\"why\":\"fees\"}\n\
+         {\"ID\":5,\"Id\":6,\"q1\":\"No\",\"why\":\"fees\"}\n\
+         {\"ID\":7,\"q1\":\"No\",\"why\":\"fees\"}\n",
+    );
+    dir.ok(&["run", "--survey", "survey.toml", "--input", "case.jsonl", "--out", "o", "-q"]);
+    let ids: Vec<String> =
+        dir.read("o/codes.csv").lines().skip(1).map(|l| l.split(',').next().unwrap_or("").to_string()).collect();
+    assert_eq!(ids, ["1", "4", "7"]);
+    assert_eq!(
+        dir.read("o/rejects.csv"),
+        "line,row,respondent_id,column,reason\n\
+         3,3,,id,\"the keys \"\"ID\"\" and \"\"Id\"\" both match the column, differing from it only in case: \
+         which to read is unclear\"\n"
+    );
+}
+
+/// `init` drafts from the keys of every object it samples, in the order first seen (it
+/// took the first object's alone: `{"id":1}` first left nothing to code).
+#[test]
+fn init_on_json_lines_drafts_from_the_keys_of_every_object_sampled() {
+    let dir = fixture();
+    dir.write(
+        "sparse.jsonl",
+        "{\"id\":1}\n{\"id\":2,\"q1\":\"Yes\",\"why\":\"the cost was high\"}\n\
+         {\"id\":3,\"q1\":\"No\",\"why\":\"the fees were fine, the wait was long\"}\n\
+         {\"id\":4,\"q1\":\"Yes\",\"why\":\"it was expensive for what we got\"}\n",
+    );
+    dir.ok(&["init", "sparse.jsonl", "--out", "draft.toml"]);
+    let spec = dir.read("draft.toml");
+    assert_has_all(&spec, &["id_column = \"id\"", "[[closed]]\nid = \"q1\"", "[[open]]\nid = \"why\""]);
+    // With nothing to code, the error says what each column was taken for.
+    dir.write("ids.jsonl", "{\"id\":1}\n{\"id\":2}\n");
+    let err = dir.fails(&["init", "ids.jsonl", "--out", "ids.toml"], 2);
+    assert!(err.contains("found no column to code as a question (\"id\": the respondent id)"), "{err}");
+}
+
+/// `--delimiter` is refused with JSON Lines, as `--header-rows` and `--sheet` are (it
+/// was accepted, doing nothing, and recorded in manifest.json); `--encoding` applies
+/// (JSON Lines is sniffed and transcoded as CSV is).
+#[test]
+fn json_lines_refuses_a_delimiter_and_takes_an_encoding() {
+    let dir = fixture();
+    dir.write("a.jsonl", "{\"id\":1,\"q1\":\"Yes\",\"why\":\"cost\"}\n");
+    let want = "--delimiter applies to CSV, and this input is JSON Lines: leave it out";
+    let err = dir.fails(&["run", "--survey", "survey.toml", "--input", "a.jsonl", "--delimiter", ";", "--out", "o"], 2);
+    assert!(err.contains(&format!("a.jsonl: {want}")), "{err}");
+    let out = dir.run_with_stdin(
+        &["run", "--survey", "survey.toml", "--input", "-", "--delimiter", ";", "--codes-only"],
+        b"{\"id\":1,\"q1\":\"Yes\",\"why\":\"cost\"}\n",
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains(&format!("<stdin>: {want}")));
+    let err = dir.fails(&["init", "a.jsonl", "--delimiter", ";", "--out", "d.toml"], 2);
+    assert!(err.contains(want), "{err}");
+    let (latin1, _, _) = encoding_rs::WINDOWS_1252.encode("{\"id\":1,\"q1\":\"Yes\",\"why\":\"caf\u{e9} cost\"}\n");
+    dir.write("latin1.jsonl", &latin1);
+    dir.ok(&["run", "--survey", "survey.toml", "--input", "latin1.jsonl", "--encoding", "latin1", "--out", "l", "-q"]);
+    assert!(dir.read("l/codes.csv").contains("1,why,cafe,1,café,"), "{}", dir.read("l/codes.csv"));
 }
 
 /// summary.json without the words a draft cannot know (titles, question texts,

@@ -144,6 +144,29 @@ impl Format {
 
 /// Opens `source` with the reader its format needs (see [`Format::detect`]).
 pub fn open(source: &InputSource, survey: &Survey, options: &ReadOptions) -> Result<Box<dyn RowReader>> {
+    open_with(source, survey, options, jsonl::Lookahead::default())
+}
+
+/// Opens `source` as [`open`] does, to read a sample of its first `rows` rows (`init`):
+/// a JSON Lines input's columns are then the keys of all their objects, not only of
+/// the first 1,000 rows' ([`jsonl::Lookahead`]); those lines are held in memory.
+pub fn open_sample(
+    source: &InputSource,
+    survey: &Survey,
+    options: &ReadOptions,
+    rows: usize,
+) -> Result<Box<dyn RowReader>> {
+    open_with(source, survey, options, jsonl::Lookahead { rows, bytes: usize::MAX })
+}
+
+/// Opens `source` with the reader its format needs, a JSON Lines reader reading
+/// `lookahead` ahead.
+fn open_with(
+    source: &InputSource,
+    survey: &Survey,
+    options: &ReadOptions,
+    lookahead: jsonl::Lookahead,
+) -> Result<Box<dyn RowReader>> {
     let head = encoding::peek(source)?;
     let format = Format::detect(source, &head);
     if options.sheet.is_some() && format != Format::Spreadsheet {
@@ -160,21 +183,27 @@ pub fn open(source: &InputSource, survey: &Survey, options: &ReadOptions) -> Res
             format!("{flag} applies to text (CSV), and this input is a spreadsheet: leave it out"),
         ));
     }
-    // JSON Lines has keys, not a header row.
-    let no_header = |source: &InputSource| match options.header_rows {
-        Some(n) if n > 1 => Err(Error::input(
-            Location::file(source.name()),
-            "--header-rows applies to CSV and spreadsheets, and this input is JSON Lines: leave it out",
-        )),
-        _ => Ok(()),
+    // JSON Lines has keys, not a header row or delimiters (it has an encoding: it is
+    // sniffed and transcoded as CSV is).
+    let json_lines = |source: &InputSource| {
+        let refused = |message: &str| Err(Error::input(Location::file(source.name()), message));
+        if options.delimiter.is_some() {
+            return refused("--delimiter applies to CSV, and this input is JSON Lines: leave it out");
+        }
+        match options.header_rows {
+            Some(n) if n > 1 => {
+                refused("--header-rows applies to CSV and spreadsheets, and this input is JSON Lines: leave it out")
+            }
+            _ => Ok(()),
+        }
     };
     // Standard input (or a pipe) is read once: its first bytes, sniffed as text, tell
     // JSON Lines from CSV.
     if source.is_stream() {
         let text = encoding::open_text(source, options.encoding.as_deref())?;
         return Ok(if jsonl::starts_with_object(text.head.as_bytes()) {
-            no_header(source)?;
-            Box::new(JsonLinesReader::from_text(text, source.name(), survey, options)?)
+            json_lines(source)?;
+            Box::new(JsonLinesReader::from_text(text, source.name(), survey, options, lookahead)?)
         } else {
             Box::new(ResponseReader::from_text(text, source.name(), survey, options)?)
         });
@@ -183,8 +212,9 @@ pub fn open(source: &InputSource, survey: &Survey, options: &ReadOptions) -> Res
         Format::Csv => Box::new(ResponseReader::open(source, survey, options)?),
         Format::Spreadsheet => Box::new(SheetReader::open(source, survey, options)?),
         Format::JsonLines => {
-            no_header(source)?;
-            Box::new(JsonLinesReader::open(source, survey, options)?)
+            json_lines(source)?;
+            let text = encoding::open_text(source, options.encoding.as_deref())?;
+            Box::new(JsonLinesReader::from_text(text, source.name(), survey, options, lookahead)?)
         }
     })
 }
@@ -353,6 +383,12 @@ pub enum RejectReason {
         /// The key, decoded.
         key: String,
     },
+    /// A line of a JSON Lines input is an object with no key of a column's name and
+    /// several that differ from it only in case, so which to read is a guess.
+    AmbiguousKey {
+        /// Those keys, decoded, in the order written.
+        keys: Vec<String>,
+    },
 }
 
 impl std::fmt::Display for RejectReason {
@@ -375,6 +411,18 @@ impl std::fmt::Display for RejectReason {
             ),
             RejectReason::InvalidJson { message } => write!(f, "not a JSON object: {message}"),
             RejectReason::DuplicateKey { key } => write!(f, "the JSON object has the key {key:?} more than once"),
+            RejectReason::AmbiguousKey { keys } => {
+                let quoted: Vec<String> = keys.iter().map(|k| format!("{k:?}")).collect();
+                let listed = match quoted.split_last() {
+                    Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
+                    _ => quoted.join(""),
+                };
+                let all = if keys.len() == 2 { "both" } else { "all" };
+                write!(
+                    f,
+                    "the keys {listed} {all} match the column, differing from it only in case: which to read is unclear"
+                )
+            }
         }
     }
 }
@@ -562,9 +610,15 @@ fn nth_of(name: &str) -> Option<(&str, usize)> {
 }
 
 fn missing_column(name: &str, header: &[String]) -> String {
-    let shown: Vec<String> = header.iter().take(30).map(|h| shown_name(h)).collect();
-    let more = if header.len() > 30 { format!(", ... ({} in all)", header.len()) } else { String::new() };
-    format!("no column {name:?} in the header (columns: {}{more})", shown.join(", "))
+    format!("no column {name:?} in the header (columns: {})", listed(header))
+}
+
+/// Column names as listed in a message: the first 30, shown as [`shown_name`] shows
+/// them, then how many in all.
+fn listed(names: &[String]) -> String {
+    let shown: Vec<String> = names.iter().take(30).map(|h| shown_name(h)).collect();
+    let more = if names.len() > 30 { format!(", ... ({} in all)", names.len()) } else { String::new() };
+    format!("{}{more}", shown.join(", "))
 }
 
 /// A column name as shown in a message: control characters escaped (a NUL byte
