@@ -2195,6 +2195,8 @@ pub fn diff(job: &Job, previous: &Path) -> Result<DiffOutcome> {
     std::fs::create_dir_all(out).map_err(|e| Error::io(out, e))?;
     let mut files = Vec::new();
     let answer = |r: &str, q: &str| texts.get(&(r.to_string(), q.to_string())).cloned().unwrap_or_default();
+    let respondents: std::collections::BTreeSet<&str> = rows.iter().map(|r| r.id.as_str()).collect();
+    let present = |r: &str| respondents.contains(r);
     let [diff_csv, diff_md] = DIFF_NAMES;
     for (name, f) in [
         (
@@ -2202,7 +2204,9 @@ pub fn diff(job: &Job, previous: &Path) -> Result<DiffOutcome> {
             &(|w: &mut dyn Write| report::diff::write_csv(&changes, &answer, w))
                 as &dyn Fn(&mut dyn Write) -> std::io::Result<()>,
         ),
-        (diff_md, &|w: &mut dyn Write| report::diff::write_markdown(&movements, &changes, warning.as_deref(), w)),
+        (diff_md, &|w: &mut dyn Write| {
+            report::diff::write_markdown(&movements, &changes, warning.as_deref(), &present, w)
+        }),
     ] {
         let path = out.join(name);
         let mut file = AtomicFile::create(&path)?;

@@ -61,12 +61,12 @@ pub fn execute(args: &ValidateArgs) -> Result<()> {
     if let (Some(min), Some(m)) = (args.min_macro_f1, a.macro_f1())
         && m < min
     {
-        failures.push(format!("macro F1 {m:.3} is below {min}"));
+        failures.push(format!("macro F1 {} is below {min}", codeframe::report::validation::num(Some(m))));
     }
     if let Some(min) = args.min_f1 {
         for ((q, t), c) in &a.rows {
             if let Some(x) = c.f1().filter(|x| *x < min) {
-                failures.push(format!("{q}/{t} F1 {x:.3} is below {min}"));
+                failures.push(format!("{q}/{t} F1 {} is below {min}", codeframe::report::validation::num(Some(x))));
             }
         }
     }
@@ -76,7 +76,7 @@ pub fn execute(args: &ValidateArgs) -> Result<()> {
 /// Prints the averages, then a line per question and theme, to standard output.
 fn print_agreement(a: &Agreement) -> Result<()> {
     let micro = a.micro();
-    let f = |x: Option<f64>| x.map_or("-".to_string(), |v| format!("{v:.3}"));
+    let f = codeframe::report::validation::shown;
     outln!(
         "{} question-theme rows, {} decisions: micro P {} R {} F1 {} kappa {}; macro F1 {}",
         a.rows.len(),

@@ -139,7 +139,12 @@ impl ReportWriter for ThemeFrequenciesCsv {
                     &t.occurrences.to_string(),
                     &t.matched_words.count.to_string(),
                     &t.matched_words.base.to_string(),
-                    &format!("{:.4}", super::round_half_up(t.matched_words.pct(), 4)),
+                    // No words: no rate (empty, as every figure with a zero base).
+                    &if t.matched_words.base == 0 {
+                        String::new()
+                    } else {
+                        format!("{:.4}", super::round_half_up(t.matched_words.pct(), 4))
+                    },
                     &ci_cell(t.ci_respondents, 0),
                     &ci_cell(t.ci_respondents, 1),
                     &ci_cell(t.ci_answered, 0),

@@ -26,12 +26,16 @@ pub fn write_csv(changes: &[Changed], answer: &dyn Fn(&str, &str) -> String, out
 }
 
 /// Writes diff.md; a `warning` (the previous run coded other responses) comes first.
+/// `present` says whether a respondent is in the data now: a code lost with its
+/// respondent is said to be.
 pub fn write_markdown(
     movements: &[Movement],
     changes: &[Changed],
     warning: Option<&str>,
+    present: &dyn Fn(&str) -> bool,
     out: &mut dyn Write,
 ) -> io::Result<()> {
+    use super::markdown::{md_code, md_escape};
     let r = Rounding::ONE_DECIMAL;
     let gained = changes.iter().filter(|c| c.change == Change::Gained).count();
     writeln!(out, "# What changed")?;
@@ -48,14 +52,29 @@ pub fn write_markdown(
     for m in movements {
         let delta = match (m.before, m.after) {
             (Some(b), Some(a)) if b.count != a.count || b.base != a.base => {
-                format!("{:+} ({:+.1} points)", a.count as i64 - b.count as i64, a.pct() - b.pct())
+                let points = a.pct() - b.pct();
+                let points = if points.abs() < 0.05 {
+                    // `-0.0 points` would say it moved the other way, or not at all.
+                    "under 0.1 points".to_string()
+                } else {
+                    format!("{points:+.1} points")
+                };
+                format!("{:+} ({points})", a.count as i64 - b.count as i64)
             }
             (Some(_), Some(_)) => "".to_string(),
             (None, Some(_)) => "new theme".to_string(),
             (Some(_), None) => "theme removed".to_string(),
             (None, None) => String::new(),
         };
-        writeln!(out, "| {} | `{}` | {} | {} | {} |", m.question, m.theme, show(m.before), show(m.after), delta)?;
+        writeln!(
+            out,
+            "| {} | {} | {} | {} | {} |",
+            md_escape(&m.question),
+            md_code(&m.theme),
+            show(m.before),
+            show(m.after),
+            delta
+        )?;
     }
     if !changes.is_empty() {
         writeln!(out)?;
@@ -63,13 +82,10 @@ pub fn write_markdown(
         writeln!(out)?;
         for c in changes {
             let (resp, q, t) = &c.key;
-            writeln!(
-                out,
-                "- {q} `{t}` {} by {resp}: entry `{}` matched \"{}\"",
-                kind(c.change),
-                c.evidence.entry,
-                super::markdown::md_escape(&c.evidence.matched)
-            )?;
+            let why = format!("entry {} matched \"{}\"", md_code(&c.evidence.entry), md_escape(&c.evidence.matched));
+            let why =
+                if present(resp) { why } else { format!("the respondent is no longer in the data (before, {why})") };
+            writeln!(out, "- {} {} {} by {}: {why}", md_escape(q), md_code(t), kind(c.change), md_escape(resp))?;
         }
     }
     Ok(())

@@ -158,7 +158,7 @@ mod encode {
         ("occurrences", Int),
         ("matched_words", Int),
         ("words", Int),
-        ("per_100_words", Float),
+        ("per_100_words", OptFloat),
         ("ci_low", OptFloat),
         ("ci_high", OptFloat),
         ("ci_low_answered", OptFloat),

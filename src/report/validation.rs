@@ -4,8 +4,16 @@ use std::io::{self, Write};
 
 use crate::validate::{Agreement, Confusion, Disagreement};
 
-fn num(x: Option<f64>) -> String {
+/// A measure to three places, rounded half up as every report rounds (`0.3125` is
+/// `0.313`); empty where it is undefined.
+pub fn num(x: Option<f64>) -> String {
     x.map(|v| format!("{:.3}", super::round_half_up(v, 3))).unwrap_or_default()
+}
+
+/// [`num`] for text people read: `-` where the measure is undefined (no theme coded,
+/// none in the gold).
+pub fn shown(x: Option<f64>) -> String {
+    if x.is_some() { num(x) } else { "-".to_string() }
 }
 
 fn row_cells(q: &str, t: &str, c: &Confusion) -> Vec<String> {
@@ -67,26 +75,29 @@ pub fn write_markdown(a: &Agreement, title: &str, out: &mut dyn Write) -> io::Re
     let micro = a.micro();
     // Each mean is over the rows where its measure is defined (precision: the
     // pipeline coded the theme; recall: the gold has it), and says how many.
-    let rows = |defined: fn(&Confusion) -> Option<f64>| a.rows.iter().filter(|(_, c)| defined(c).is_some()).count();
+    let rows = |defined: fn(&Confusion) -> Option<f64>| {
+        let n = a.rows.iter().filter(|(_, c)| defined(c).is_some()).count();
+        format!("{n} row{}", if n == 1 { "" } else { "s" })
+    };
     writeln!(
         out,
         "Units are answers (respondent x open question) with text. Micro-averaged over all {} decisions: \
          precision {}, recall {}, F1 {}, kappa {}, alpha {}. Macro-averaged over the question-theme rows \
-         where each is defined: precision {} ({} rows), recall {} ({} rows), **F1 {}** ({} rows), kappa {} \
-         ({} rows).",
+         where each is defined: precision {} ({}), recall {} ({}), **F1 {}** ({}), kappa {} ({}). A `-` \
+         is a measure with no defined value (no theme coded, or none in the gold, or no variation).",
         micro.n(),
-        num(micro.precision()),
-        num(micro.recall()),
-        num(micro.f1()),
-        num(micro.kappa()),
-        num(micro.alpha()),
-        num(a.macro_precision()),
+        shown(micro.precision()),
+        shown(micro.recall()),
+        shown(micro.f1()),
+        shown(micro.kappa()),
+        shown(micro.alpha()),
+        shown(a.macro_precision()),
         rows(Confusion::precision),
-        num(a.macro_recall()),
+        shown(a.macro_recall()),
         rows(Confusion::recall),
-        num(a.macro_f1()),
+        shown(a.macro_f1()),
         rows(Confusion::f1),
-        num(a.macro_kappa()),
+        shown(a.macro_kappa()),
         rows(Confusion::kappa),
     )?;
     if !a.unusable.is_empty() {
@@ -108,19 +119,21 @@ pub fn write_markdown(a: &Agreement, title: &str, out: &mut dyn Write) -> io::Re
     writeln!(out)?;
     writeln!(out, "| Question | Theme | TP | FP | FN | Precision | Recall | F1 | Kappa | Alpha | Gold % | Codes % |")?;
     writeln!(out, "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")?;
-    let pct = |x: Option<f64>| x.map(|v| format!("{:.0}%", super::round_half_up(v * 100.0, 0))).unwrap_or_default();
+    let pct = |x: Option<f64>| x.map_or("-".to_string(), |v| format!("{:.0}%", super::round_half_up(v * 100.0, 0)));
     for ((q, t), c) in &a.rows {
         writeln!(
             out,
-            "| {q} | `{t}` | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
+            "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
+            super::markdown::md_escape(q),
+            super::markdown::md_code(t),
             c.tp,
             c.fp,
             c.fn_,
-            num(c.precision()),
-            num(c.recall()),
-            num(c.f1()),
-            num(c.kappa()),
-            num(c.alpha()),
+            shown(c.precision()),
+            shown(c.recall()),
+            shown(c.f1()),
+            shown(c.kappa()),
+            shown(c.alpha()),
             pct(c.prevalence_gold()),
             pct(c.prevalence_codes())
         )?;
