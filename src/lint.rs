@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 
 use crate::coding;
 use crate::lexicon::compile::{CompiledLexicon, PatternKind};
-use crate::lexicon::{Lexicon, Rule, TermToken};
+use crate::lexicon::{Lexicon, Rule, TermToken, Theme};
 use crate::matching::Scanner;
 use crate::text::normalise::cased_form;
 
@@ -70,10 +70,41 @@ fn single_key(lexicon: &CompiledLexicon, rule: &Rule, stem: bool, cased: bool) -
     }
 }
 
+/// A warning about `theme` at `line`. A theme read from a file of its own (a folder's
+/// word lists) has lines of that file, not of the lexicon's source: the message then
+/// starts with the file and line, and the finding has no line of the source.
+fn warning(theme: &Theme, line: Option<u64>, message: String) -> Finding {
+    warning_in(theme.source.as_deref(), line, message)
+}
+
+/// [`warning`], for a theme read from `file` when that is not the lexicon's source.
+fn warning_in(file: Option<&std::path::Path>, line: Option<u64>, message: String) -> Finding {
+    match file {
+        None => Finding { line, severity: Severity::Warning, message },
+        Some(file) => {
+            let mut at = crate::error::Location::file(file);
+            if let Some(l) = line {
+                at = at.at_line(l);
+            }
+            Finding { line: None, severity: Severity::Warning, message: format!("{at}: {message}") }
+        }
+    }
+}
+
+/// ` (line 4)`, pointing at another line of `theme` from a message (` (a.txt:4)` for
+/// a theme read from a file of its own); empty without a line.
+fn line_note(theme: Option<&Theme>, line: Option<u64>) -> String {
+    match (line, theme.and_then(|t| t.source.as_ref())) {
+        (None, _) => String::new(),
+        (Some(l), None) => format!(" (line {l})"),
+        (Some(l), Some(file)) => format!(" ({})", crate::error::Location::file(file).at_line(l)),
+    }
+}
+
 /// A finding when `word` (a word of an entry, as written) holds a character that no
 /// word of an answer holds, and that is not a hyphen, full stop or apostrophe:
 /// `fee|fees` is the phrase `fee fees`, `C++` the word `c`, `£500` the number `500`.
-fn dropped_characters(lexicon: &CompiledLexicon, theme: &str, line: Option<u64>, word: &str) -> Option<Finding> {
+fn dropped_characters(lexicon: &CompiledLexicon, theme: &Theme, line: Option<u64>, word: &str) -> Option<Finding> {
     let words = lexicon.analyzer().analyze(word);
     let harmless = |c: char| matches!(c, '-' | '\u{2010}' | '\u{2011}' | '.' | '\'' | '\u{2019}' | '`');
     let dropped = word
@@ -86,13 +117,14 @@ fn dropped_characters(lexicon: &CompiledLexicon, theme: &str, line: Option<u64>,
     } else {
         ""
     };
-    Some(Finding {
+    Some(warning(
+        theme,
         line,
-        severity: Severity::Warning,
-        message: format!(
-            "theme `{theme}`: `{word}`: `{dropped}` is not part of any word of an answer, so it matches `{matches}`{hint}"
+        format!(
+            "theme `{}`: `{word}`: `{dropped}` is not part of any word of an answer, so it matches `{matches}`{hint}",
+            theme.id
         ),
-    })
+    ))
 }
 
 /// Where a single-word key is used: (theme id, line, entry text).
@@ -112,11 +144,11 @@ pub fn lint(source: &Lexicon, lexicon: &CompiledLexicon) -> Vec<Finding> {
     let mut keys: BTreeMap<(PatternKind, String), Vec<KeyUse>> = BTreeMap::new();
     for theme in &source.themes {
         if theme.entries.is_empty() && !source.themes.iter().any(|t| t.parent.as_deref() == Some(theme.id.as_str())) {
-            out.push(Finding {
-                line: theme.line,
-                severity: Severity::Warning,
-                message: format!("theme `{}` has no entries and no child themes: it can never be coded", theme.id),
-            });
+            out.push(warning(
+                theme,
+                theme.line,
+                format!("theme `{}` has no entries and no child themes: it can never be coded", theme.id),
+            ));
         }
         let (stem, cased) = (theme.options.stem, theme.options.case_sensitive);
         let mut globs: Vec<(Vec<char>, Option<u64>, String)> = Vec::new();
@@ -130,7 +162,7 @@ pub fn lint(source: &Lexicon, lexicon: &CompiledLexicon) -> Vec<Finding> {
             for term in e.rule.terms() {
                 for tok in &term.tokens {
                     if let TermToken::Word(w) | TermToken::Exact(w) = tok
-                        && let Some(finding) = dropped_characters(lexicon, &theme.id, e.line, w)
+                        && let Some(finding) = dropped_characters(lexicon, theme, e.line, w)
                     {
                         out.push(finding);
                     }
@@ -141,25 +173,25 @@ pub fn lint(source: &Lexicon, lexicon: &CompiledLexicon) -> Vec<Finding> {
                         if let Some(c) = g.chars().find(|&c| {
                             !(c.is_alphanumeric() || matches!(c, '*' | '?' | '\'' | '_') || (c == '-' && hyphen_ok))
                         }) {
-                            out.push(Finding {
-                                line: e.line,
-                                severity: Severity::Warning,
-                                message: format!(
+                            out.push(warning(
+                                theme,
+                                e.line,
+                                format!(
                                     "theme `{}`: wildcard `{g}` contains `{c}`, which never occurs inside a word: it can never match",
                                     theme.id
                                 ),
-                            });
+                            ));
                         }
                         let prefix = g.chars().take_while(|c| *c != '*' && *c != '?').count();
                         if prefix < MIN_GLOB_PREFIX && g.contains('*') {
-                            out.push(Finding {
-                                line: e.line,
-                                severity: Severity::Warning,
-                                message: format!(
+                            out.push(warning(
+                                theme,
+                                e.line,
+                                format!(
                                     "theme `{}`: wildcard `{g}` has only {prefix} letter(s) before `*`: it matches much of the vocabulary",
                                     theme.id
                                 ),
-                            });
+                            ));
                         }
                     }
                 }
@@ -167,37 +199,33 @@ pub fn lint(source: &Lexicon, lexicon: &CompiledLexicon) -> Vec<Finding> {
             if let Rule::Regex(r) = &e.rule
                 && r.contains("\\\\")
             {
-                out.push(Finding {
-                    line: e.line,
-                    severity: Severity::Warning,
-                    message: format!(
+                out.push(warning(
+                    theme,
+                    e.line,
+                    format!(
                         "theme `{}`: regex `{r}` has a doubled backslash, which matches a literal `\\` (normalised text has none): write `\\b` in a TOML basic string or '\\b' in a literal one",
                         theme.id
                     ),
-                });
+                ));
             }
             if let Rule::Regex(r) = &e.rule
                 && lexicon.analyzer().options().spelling_variants
             {
                 for (word, british) in american_words(r) {
-                    out.push(Finding {
-                        line: e.line,
-                        severity: Severity::Warning,
-                        message: format!(
+                    out.push(warning(
+                        theme,
+                        e.line,
+                        format!(
                             "theme `{}`: regex `{r}` spells `{word}` the American way, but it runs over words in British spelling (spelling_variants): write `{british}`",
                             theme.id
                         ),
-                    });
+                    ));
                 }
             }
             if let Rule::Regex(r) = &e.rule
                 && regex::Regex::new(r).is_ok_and(|re| re.is_match(""))
             {
-                out.push(Finding {
-                    line: e.line,
-                    severity: Severity::Warning,
-                    message: format!("theme `{}`: regex `{r}` matches the empty string", theme.id),
-                });
+                out.push(warning(theme, e.line, format!("theme `{}`: regex `{r}` matches the empty string", theme.id)));
             }
         }
         // Words shadowed by a glob of the same theme: the word adds nothing. A glob
@@ -220,15 +248,15 @@ pub fn lint(source: &Lexicon, lexicon: &CompiledLexicon) -> Vec<Finding> {
             if let Some((_, gline, gtext)) =
                 globs.iter().find(|(g, _, _)| spellings.iter().any(|w| crate::lexicon::compile::glob_match(g, w)))
             {
-                let at = gline.map(|l| format!(" (line {l})")).unwrap_or_default();
-                out.push(Finding {
-                    line: e.line,
-                    severity: Severity::Warning,
-                    message: format!(
+                let at = line_note(Some(theme), *gline);
+                out.push(warning(
+                    theme,
+                    e.line,
+                    format!(
                         "theme `{}`: entry `{}` is shadowed by wildcard `{gtext}`{at}, which already matches it",
                         theme.id, e.rule
                     ),
-                });
+                ));
             }
         }
     }
@@ -242,15 +270,20 @@ pub fn lint(source: &Lexicon, lexicon: &CompiledLexicon) -> Vec<Finding> {
             // A dictionary line listing a term in several categories, or a term listed
             // under a category and its parent (as LIWC does), says so on purpose; a
             // term listed again on another line the reader has warned of already.
+            // Lines are of the theme's file: a folder's word lists each have a line 1.
+            let file_of = |id: &str| source.theme(id).and_then(|t| t.source.as_deref()).unwrap_or(&source.source);
             let reader_warned = line.is_some()
                 && entry == first_entry
-                && source.warnings.iter().any(|w| w.location.line.is_some() && w.location.line == *first_line);
-            if theme != first_theme
-                && (line.is_some() && line == first_line || related(lexicon, theme, first_theme) || reader_warned)
-            {
+                && source.warnings.iter().any(|w| {
+                    w.location.line.is_some()
+                        && w.location.line == *first_line
+                        && w.location.path == file_of(first_theme)
+                });
+            let same_line = line.is_some() && line == first_line && file_of(theme) == file_of(first_theme);
+            if theme != first_theme && (same_line || related(lexicon, theme, first_theme) || reader_warned) {
                 continue;
             }
-            let at = first_line.map(|l| format!(" (line {l})")).unwrap_or_default();
+            let at = line_note(source.theme(first_theme), *first_line);
             let message = if theme == first_theme {
                 format!("theme `{theme}`: entry `{entry}` duplicates `{first_entry}`{at}: both match {how}")
             } else {
@@ -258,7 +291,10 @@ pub fn lint(source: &Lexicon, lexicon: &CompiledLexicon) -> Vec<Finding> {
                     "entry `{entry}` of theme `{theme}` and `{first_entry}` of theme `{first_theme}`{at} collapse to the same {how}"
                 )
             };
-            out.push(Finding { line: *line, severity: Severity::Warning, message });
+            out.push(match source.theme(theme) {
+                Some(t) => warning(t, *line, message),
+                None => Finding { line: *line, severity: Severity::Warning, message },
+            });
         }
     }
     out.sort();
@@ -420,7 +456,7 @@ impl CorpusStats {
             } else {
                 continue;
             };
-            out.push(Finding { line: e.line, severity: Severity::Warning, message });
+            out.push(warning_in(lexicon.themes[e.theme as usize].source.as_deref(), e.line, message));
         }
         out
     }
@@ -474,6 +510,59 @@ mod tests {
                 "3: theme `a`: `fee|fees`: `|` is not part of any word of an answer, so it matches `fee fees`: write alternatives as separate entries (`|` separates them only beside NEAR/, BEFORE/, NOTNEAR/ and SENTENCE)",
                 "3: theme `a`: `£500`: `£` is not part of any word of an answer, so it matches `500`",
             ]
+        );
+    }
+
+    /// A folder's themes are files of their own: a finding names the file and its
+    /// line, not the folder (`lexicon check fold` said `fold:3`).
+    #[test]
+    fn findings_about_a_folder_name_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("a.txt"), "cost\nfee*\nfees\nbee\n").unwrap();
+        std::fs::write(dir.path().join("b.txt"), "bee\n").unwrap();
+        // Line 1 of two files is not one dictionary line listing a term twice.
+        std::fs::write(dir.path().join("c.txt"), "cost\n").unwrap();
+        let l = Lexicon::from_path(dir.path()).unwrap();
+        let c = CompiledLexicon::new(&l).unwrap();
+        let (a, b) = (dir.path().join("a.txt"), dir.path().join("b.txt"));
+        let found: Vec<(Option<u64>, String)> = lint(&l, &c).into_iter().map(|f| (f.line, f.message)).collect();
+        assert_eq!(
+            found,
+            [
+                (
+                    None,
+                    format!(
+                        "{}:3: theme `a`: entry `=fees` is shadowed by wildcard `fee*` ({}:2), which already matches it",
+                        a.display(),
+                        a.display()
+                    )
+                ),
+                (
+                    None,
+                    format!(
+                        "{}:1: entry `=bee` of theme `b` and `=bee` of theme `a` ({}:4) collapse to the same `bee`",
+                        b.display(),
+                        a.display()
+                    )
+                ),
+                (
+                    None,
+                    format!(
+                        "{}:1: entry `=cost` of theme `c` and `=cost` of theme `a` ({}:1) collapse to the same `cost`",
+                        dir.path().join("c.txt").display(),
+                        a.display()
+                    )
+                ),
+            ]
+        );
+        let stats = CorpusStats::collect(&c, ["a cost"]);
+        let unmatched: Vec<String> = stats.findings(&c, 1.0).into_iter().map(|f| f.message).collect();
+        assert!(
+            unmatched.contains(&format!(
+                "{}:1: theme `b`: entry `=bee` never matches in the corpus (1 answers)",
+                b.display()
+            )),
+            "{unmatched:?}"
         );
     }
 

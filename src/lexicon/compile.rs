@@ -142,6 +142,8 @@ pub struct CompiledTheme {
     pub negation_window: u32,
     /// Negation window after an entry (resolved; 0 = off).
     pub negation_after: u32,
+    /// The file it was read from when that is not the lexicon's ([`Theme::source`]).
+    pub source: Option<std::path::PathBuf>,
 }
 
 /// What counts in one question: themes, and entries when some are scoped to questions.
@@ -302,6 +304,7 @@ impl CompiledLexicon {
                 options: t.options.clone(),
                 negation_window: t.options.negation_window.unwrap_or(s.negation_window),
                 negation_after: t.options.negation_after.unwrap_or(s.negation_after),
+                source: t.source.clone(),
             });
         }
         let index: FxHashMap<&str, ThemeIdx> =
