@@ -64,7 +64,10 @@ fn single_key(lexicon: &CompiledLexicon, rule: &Rule, stem: bool, cased: bool) -
         // As compiled: a case-sensitive theme keeps the case of exact words and globs.
         TermToken::Exact(w) if cased => Some((PatternKind::Cased, cased_form(w).into_owned())),
         TermToken::Exact(w) => Some((PatternKind::Exact, analyzer.norm(w))),
-        TermToken::Stem(s) => Some((PatternKind::Stem, analyzer.norm(s))),
+        TermToken::Stem(s) => match analyzer.analyze(s).as_slice() {
+            [w] => Some((PatternKind::Stem, w.term.norm.to_string())),
+            _ => None,
+        },
         TermToken::Glob(g) if cased => Some((PatternKind::CasedGlob, cased_form(g).into_owned())),
         TermToken::Glob(g) => Some((PatternKind::Glob, analyzer.norm(g))),
     }
@@ -161,7 +164,7 @@ pub fn lint(source: &Lexicon, lexicon: &CompiledLexicon) -> Vec<Finding> {
             }
             for term in e.rule.terms() {
                 for tok in &term.tokens {
-                    if let TermToken::Word(w) | TermToken::Exact(w) = tok
+                    if let TermToken::Word(w) | TermToken::Exact(w) | TermToken::Stem(w) = tok
                         && let Some(finding) = dropped_characters(lexicon, theme, e.line, w)
                     {
                         out.push(finding);
@@ -564,6 +567,28 @@ mod tests {
             )),
             "{unmatched:?}"
         );
+    }
+
+    /// Read as stems, a dictionary's terms get the findings they get as words: check
+    /// said nothing of Grievance's `israel/palestin` read as stems.
+    #[test]
+    fn stems_get_the_findings_of_words() {
+        use crate::lexicon::{DictionaryTerms, ImportOptions};
+        let text = "DicTerm,War\nisrael/palestin,X\nu.s.,X\n";
+        let found = |terms| {
+            let options = ImportOptions { terms, ..ImportOptions::default() };
+            let l = Lexicon::from_str_with_options(text, Path::new("g.dicx"), &options).unwrap();
+            let c = CompiledLexicon::new(&l).unwrap();
+            lint(&l, &c).into_iter().map(|f| format!("{}: {}", f.line.unwrap_or(0), f.message)).collect::<Vec<_>>()
+        };
+        let words = found(DictionaryTerms::Words);
+        assert_eq!(
+            words,
+            [
+                "2: theme `War`: `israel/palestin`: `/` is not part of any word of an answer, so it matches `israel palestin`"
+            ]
+        );
+        assert_eq!(found(DictionaryTerms::Stems), words);
     }
 
     /// In a case-sensitive theme a glob shadows only the words it matches as written:

@@ -164,6 +164,35 @@ mod tests {
         assert_eq!(lex.warnings.len(), 1);
     }
 
+    /// The lines of the entries that match `answer`.
+    fn lines_matching(text: &str, options: &ImportOptions, answer: &str) -> Vec<u64> {
+        let lex = parse(text, Path::new("g.dicx"), options).unwrap();
+        let compiled = crate::lexicon::CompiledLexicon::new(&lex).unwrap();
+        let mut scanner = crate::matching::Scanner::new();
+        scanner.scan(&compiled, answer);
+        let mut lines: Vec<u64> =
+            scanner.hits().iter().filter_map(|h| compiled.entries[h.entry as usize].line).collect();
+        lines.dedup();
+        lines
+    }
+
+    /// Read as stems, a term holding punctuation matches what it matches read as words
+    /// (Grievance's `israel/palestin`, `u.s.`, `col.` matched nothing as stems).
+    #[test]
+    fn stems_reach_the_entries_words_reach() {
+        let text = "DicTerm,War\nisrael/palestin,X\nu.s.,X\ncol.,X\nu. s. armi,X\nkill,X\n";
+        let stems = ImportOptions { terms: crate::lexicon::DictionaryTerms::Stems, ..ImportOptions::default() };
+        for (answer, line) in
+            [("Israel/Palestin", 2), ("the U.S. said", 3), ("Col. Smith", 4), ("U. S. Armi", 5), ("kill", 6)]
+        {
+            assert_eq!(lines_matching(text, &ImportOptions::default(), answer), [line], "{answer} as words");
+            assert_eq!(lines_matching(text, &stems, answer), [line], "{answer} as stems");
+        }
+        // As stems, each word of the phrase matches the words that stem to it.
+        assert_eq!(lines_matching(text, &stems, "the U. S. Army"), [5]);
+        assert_eq!(lines_matching(text, &stems, "killing"), [6]);
+    }
+
     #[test]
     fn the_fixture_loads() {
         let lex = parse_str(include_str!("../../tests/fixtures/dictionaries/small.dicx")).unwrap();

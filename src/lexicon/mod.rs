@@ -231,7 +231,9 @@ pub enum DictionaryTerms {
     #[default]
     Words,
     /// Each term is a Snowball stem (`abus`, `accid`), matching the words that stem to
-    /// it and nothing else: never a prefix. For dictionaries of stems such as Grievance.
+    /// it, and the word it spells (as [`DictionaryTerms::Words`] would), but never as a
+    /// prefix. A term is read into words as an answer is (`israel/palestin` is two, each
+    /// a stem). For dictionaries of stems such as Grievance.
     Stems,
 }
 
