@@ -344,6 +344,22 @@ mod tests {
         assert_eq!(lex.warnings.len(), 2);
     }
 
+    /// `?` is a plain character in a `.dic`, as in LIWC: no word holds one, so a term
+    /// with one is skipped with a warning, read as words or as stems.
+    #[test]
+    fn a_term_with_a_question_mark_never_matches_and_is_skipped() {
+        let text = "%\n1\ta\n%\nre?d\t1\nnapalm?\t1\nre?d*\t1\nread\t1\n";
+        let stems = ImportOptions { terms: crate::lexicon::DictionaryTerms::Stems, ..ImportOptions::default() };
+        for options in [ImportOptions::default(), stems] {
+            let lex = parse(text, Path::new("test.dic"), &options).unwrap();
+            assert_eq!(lex.themes[0].entries.iter().map(|e| e.line).collect::<Vec<_>>(), [Some(7)]);
+            for line in [4, 5, 6] {
+                assert!(has_warning(&lex, line, "`?` is a plain character"), "{line}: {:?}", lex.warnings);
+            }
+            assert_eq!(lex.warnings.len(), 3);
+        }
+    }
+
     #[test]
     fn stems_option_reads_terms_as_stems() {
         let opts = ImportOptions { terms: crate::lexicon::DictionaryTerms::Stems, ..ImportOptions::default() };
