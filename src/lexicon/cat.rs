@@ -232,6 +232,17 @@ mod tests {
         assert!(odd.warnings[0].message.contains("5 spaces"), "{:?}", odd.warnings);
     }
 
+    /// An entry listed twice in one category is kept once, with a warning.
+    #[test]
+    fn a_repeated_entry_warns() {
+        let lex = parse_str("A\n\tWORD (1)\n\tword (2)\nB\n\tWORD (1)\n").unwrap();
+        assert_eq!(themes(&lex)[0].2, ["=word"]);
+        assert_eq!(themes(&lex)[1].2, ["=word"]);
+        let warnings: Vec<(Option<u64>, &str)> =
+            lex.warnings.iter().map(|w| (w.location.line, w.message.as_str())).collect();
+        assert_eq!(warnings, [(Some(3), "entry \"word\" is listed again (first on line 2): kept once")]);
+    }
+
     #[test]
     fn weights_parse_only_when_numeric() {
         assert_eq!(split_weight("WORD (1)"), ("WORD", Some(1.0)));

@@ -80,6 +80,10 @@ pub fn parse(text: &str, path: &Path, options: &ImportOptions) -> Result<Lexicon
         let line = record.position().map_or(1, at);
         let term = record.get(0).unwrap_or("").trim();
         if term.is_empty() {
+            // A row of empty cells is a blank line; marks without a term are a mistake.
+            if record.iter().skip(1).any(|c| !c.trim().is_empty()) {
+                b.warn(Some(line), "row skipped: it has marks but no term");
+            }
             continue;
         }
         if record.len() > columns.len() + 1 && record.iter().skip(columns.len() + 1).any(|c| !c.trim().is_empty()) {
@@ -150,10 +154,13 @@ mod tests {
 
     #[test]
     fn odd_rows_warn() {
-        let lex = parse_str("DicTerm,a,,a\nnone,,,\nx,X,X,X,X\ny,nan,,\n,X,,\n").unwrap();
+        // A row with marks but no term warns (it was dropped silently); an empty row
+        // is a blank line.
+        let lex = parse_str("DicTerm,a,,a\nnone,,,\nx,X,X,X,X\ny,nan,,\n,X,,\n,,,\n").unwrap();
         assert_eq!(themes(&lex), [("a".into(), vec!["=x".into()])]);
         let lines: Vec<Option<u64>> = lex.warnings.iter().map(|w| w.location.line).collect();
-        assert_eq!(lines, [Some(1), Some(1), Some(2), Some(3), Some(4), Some(4)]);
+        assert_eq!(lines, [Some(1), Some(1), Some(2), Some(3), Some(4), Some(4), Some(5)]);
+        assert_eq!(lex.warnings[6].message, "row skipped: it has marks but no term");
     }
 
     #[test]

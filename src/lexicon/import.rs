@@ -182,20 +182,21 @@ pub(crate) fn add_rows(b: &mut Builder, rows: Vec<Row>, duplicates: DuplicateTer
             }
         }
         for (c, w) in r.categories {
-            b.add(c, &r.term, w, Some(r.line));
+            b.add_warned(c, &r.term, w, Some(r.line));
         }
     }
 }
 
 /// Collects categories (a tree, in file order) and their entries, then builds the
-/// [`Lexicon`]. Entries repeated in one category are kept once.
+/// [`Lexicon`]. Entries repeated in one category are kept once, with a warning.
 #[derive(Debug)]
 pub(crate) struct Builder {
     path: PathBuf,
     terms: DictionaryTerms,
     globs: Globs,
     categories: Vec<Category>,
-    seen: HashSet<(usize, String)>,
+    /// (category, entry as a rule) -> the line it was first added from.
+    seen: HashMap<(usize, String), Option<u64>>,
     warnings: Vec<Warning>,
 }
 
@@ -207,7 +208,7 @@ impl Builder {
             terms: options.terms,
             globs,
             categories: Vec::new(),
-            seen: HashSet::new(),
+            seen: HashMap::new(),
             warnings: Vec::new(),
         }
     }
@@ -245,8 +246,19 @@ impl Builder {
         }
     }
 
-    /// Adds `term` to `category`; a term that is not one warns and is skipped.
+    /// Adds `term` to `category`; a term that is not one warns and is skipped, and one
+    /// the category has already is kept once, with a warning naming its first line.
     pub(crate) fn add(&mut self, category: usize, term: &str, weight: f64, line: Option<u64>) {
+        self.insert(category, term, weight, line, true);
+    }
+
+    /// [`Builder::add`] for a term whose repetition the reader has warned of already
+    /// (a LIWC term listed on several lines): repeated, it is kept once silently.
+    pub(crate) fn add_warned(&mut self, category: usize, term: &str, weight: f64, line: Option<u64>) {
+        self.insert(category, term, weight, line, false);
+    }
+
+    fn insert(&mut self, category: usize, term: &str, weight: f64, line: Option<u64>, warn_repeat: bool) {
         let rule = match term_rule(term, self.terms, self.globs) {
             Ok(r) => r,
             Err(why) => {
@@ -254,9 +266,17 @@ impl Builder {
                 return;
             }
         };
-        if category >= self.categories.len() || !self.seen.insert((category, rule.to_string())) {
+        if category >= self.categories.len() {
             return;
         }
+        if let Some(&first) = self.seen.get(&(category, rule.to_string())) {
+            if warn_repeat {
+                let at = first.map(|l| format!(" (first on line {l})")).unwrap_or_default();
+                self.warn(line, format!("entry {:?} is listed again{at}: kept once", term.trim()));
+            }
+            return;
+        }
+        self.seen.insert((category, rule.to_string()), line);
         self.categories[category].entries.push(Entry { rule, line, weight, questions: Vec::new() });
     }
 

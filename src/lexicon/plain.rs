@@ -99,6 +99,24 @@ mod tests {
         assert_eq!(lex.warnings[0].location.line, Some(6));
     }
 
+    /// A line listed again is kept once, with a warning naming both lines (the TOML
+    /// and `.dic` readers say so; this one merged them silently).
+    #[test]
+    fn a_repeated_line_warns() {
+        let lex = parse("cost\nfee*\nCost\n  cost \nfee*\n", Path::new("cost.txt"), &ImportOptions::default()).unwrap();
+        let entries: Vec<String> = lex.themes[0].entries.iter().map(|e| e.rule.to_string()).collect();
+        assert_eq!(entries, ["=cost", "fee*"]);
+        let warnings: Vec<String> = lex.warnings.iter().map(|w| w.to_string()).collect();
+        assert_eq!(
+            warnings,
+            [
+                "cost.txt:3: entry \"Cost\" is listed again (first on line 1): kept once",
+                "cost.txt:4: entry \"cost\" is listed again (first on line 1): kept once",
+                "cost.txt:5: entry \"fee*\" is listed again (first on line 2): kept once",
+            ]
+        );
+    }
+
     #[test]
     fn a_folder_is_one_theme_per_file() {
         let dir = tempfile::tempdir().unwrap();
