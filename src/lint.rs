@@ -130,6 +130,77 @@ fn dropped_characters(lexicon: &CompiledLexicon, theme: &Theme, line: Option<u64
     ))
 }
 
+/// A finding's message (after the theme) when no word of an answer can match `glob`
+/// (as written): it holds a character no word holds (`a+b*`), or one that words hold
+/// only elsewhere (`stalking.the*`: a full stop between two runs of two letters or
+/// more splits the word; `u.s*` and `e.g*` match "U.S.A" and "e.g").
+///
+/// Asks the tokeniser rather than restating its rules: the glob, each `*` read as
+/// nothing, a letter or a digit and each `?` as a letter or a digit, must be one whole
+/// word for one of those readings.
+fn unmatchable_glob(analyzer: &crate::text::Analyzer, glob: &str) -> Option<String> {
+    const MAX_WILDCARDS: usize = 6;
+    let plain = |c: char| c.is_alphanumeric() || matches!(c, '*' | '?' | '_');
+    if glob.chars().all(plain) || glob.chars().filter(|&c| c == '*' || c == '?').count() > MAX_WILDCARDS {
+        return None;
+    }
+    let mut readings = vec![String::new()];
+    for c in glob.chars() {
+        let fills: &[&str] = match c {
+            '*' => &["", "a", "1"],
+            '?' => &["a", "1"],
+            _ => {
+                readings.iter_mut().for_each(|r| r.push(c));
+                continue;
+            }
+        };
+        readings = readings.iter().flat_map(|r| fills.iter().map(move |f| format!("{r}{f}"))).collect();
+    }
+    let one_word =
+        |r: &String| matches!(analyzer.analyze(r).as_slice(), [w] if w.span.start == 0 && w.span.end == r.len());
+    if readings.iter().any(one_word) {
+        return None;
+    }
+    // Characters a word holds between letters or digits (apostrophes, full stops,
+    // colons, commas; hyphens where hyphenated words are whole).
+    let hyphens_join = analyzer.options().hyphenated_words;
+    let sometimes = |c: char| {
+        matches!(c, '.' | ':' | ',' | ';' | '\'' | '\u{2019}' | '`' | '\u{2032}' | '\u{201B}')
+            || (hyphens_join && matches!(c, '-' | '\u{2010}' | '\u{2011}'))
+    };
+    let odd: Vec<char> = glob.chars().filter(|&c| !plain(c)).collect();
+    Some(match odd.iter().find(|&&c| !sometimes(c)).or(odd.first()) {
+        Some(&c) if !sometimes(c) => {
+            format!("wildcard `{glob}` contains `{c}`, which never occurs inside a word: it can never match")
+        }
+        Some(&c) => format!("wildcard `{glob}` can never match: answers are split into words at its `{c}`"),
+        None => format!("wildcard `{glob}` can never match a word"),
+    })
+}
+
+/// The beginning every word with the Snowball stem `stem` starts with. The stemmer
+/// mostly cuts endings off, but it writes a few last letters too: `e` (`hoping`:
+/// `hope`), `i` (`happy`: `happi`), `l` (`affability`: `affabl`), `y` (`skies`: `sky`),
+/// and `ie` in `die`, `lie`, `tie` (`dying`).
+fn stem_prefix(stem: &str) -> &str {
+    let written = if matches!(stem, "die" | "lie" | "tie") {
+        2
+    } else if stem.ends_with(['e', 'i', 'l', 'y']) {
+        1
+    } else {
+        0
+    };
+    let keep = stem.chars().count().saturating_sub(written);
+    stem.char_indices().nth(keep).map_or(stem, |(i, _)| &stem[..i])
+}
+
+/// Whether the wildcard `glob` matches every word that begins with `begins`: it is a
+/// run of characters that `begins` starts with, then only `*`s (`stalk*`, `*`).
+fn prefix_covers(glob: &[char], begins: &[char]) -> bool {
+    let literal = glob.iter().take_while(|&&c| c != '*' && c != '?').count();
+    literal < glob.len() && glob[literal..].iter().all(|&c| c == '*') && begins.starts_with(&glob[..literal])
+}
+
 /// Where a single-word key is used: (theme id, line, entry text).
 type KeyUse = (String, Option<u64>, String);
 
@@ -170,20 +241,8 @@ pub fn lint(source: &Lexicon, lexicon: &CompiledLexicon) -> Vec<Finding> {
                         out.push(finding);
                     }
                     if let TermToken::Glob(g) = tok {
-                        // With hyphenated words kept whole (imported dictionaries), a
-                        // hyphen can occur inside a word.
-                        let hyphen_ok = source.settings.hyphenated_words;
-                        if let Some(c) = g.chars().find(|&c| {
-                            !(c.is_alphanumeric() || matches!(c, '*' | '?' | '\'' | '_') || (c == '-' && hyphen_ok))
-                        }) {
-                            out.push(warning(
-                                theme,
-                                e.line,
-                                format!(
-                                    "theme `{}`: wildcard `{g}` contains `{c}`, which never occurs inside a word: it can never match",
-                                    theme.id
-                                ),
-                            ));
+                        if let Some(message) = unmatchable_glob(lexicon.analyzer(), g) {
+                            out.push(warning(theme, e.line, format!("theme `{}`: {message}", theme.id)));
                         }
                         let prefix = g.chars().take_while(|c| *c != '*' && *c != '?').count();
                         if prefix < MIN_GLOB_PREFIX && g.contains('*') {
@@ -237,6 +296,23 @@ pub fn lint(source: &Lexicon, lexicon: &CompiledLexicon) -> Vec<Finding> {
             let Some((kind, text)) = single_key(lexicon, &e.rule, stem, cased) else { continue };
             let word = match (kind, &e.rule) {
                 (PatternKind::Glob | PatternKind::CasedGlob, _) => continue,
+                // A stem matches every word with that stem (`happy`: "happiness"): only a
+                // wildcard matching all of them shadows it.
+                (PatternKind::Stem, _) => {
+                    let begins: Vec<char> = stem_prefix(&text).chars().collect();
+                    if let Some((_, gline, gtext)) = globs.iter().find(|(g, _, _)| prefix_covers(g, &begins)) {
+                        let at = line_note(Some(theme), *gline);
+                        out.push(warning(
+                            theme,
+                            e.line,
+                            format!(
+                                "theme `{}`: entry `{}` is shadowed by wildcard `{gtext}`{at}, which already matches it",
+                                theme.id, e.rule
+                            ),
+                        ));
+                    }
+                    continue;
+                }
                 // A case-sensitive theme's words and globs meet as written, in one spelling.
                 (PatternKind::Cased, _) => text,
                 (_, Rule::Term(t)) => match &t.tokens[0] {
@@ -591,6 +667,93 @@ mod tests {
         assert_eq!(found(DictionaryTerms::Stems), words);
     }
 
+    /// A stemmed word is shadowed only by a wildcard matching every word it matches:
+    /// `happy` matches "happiness" (stem `happi`) and `try` "tried" (stem `tri`), which
+    /// `happy*` and `try*` do not. Every word stemming to `stalk` starts with `stalk`,
+    /// and every word stemming to `hope` with `hop` ("hoping").
+    #[test]
+    fn a_wildcard_shadows_a_stemmed_word_only_when_it_matches_every_form() {
+        let m = messages(
+            "[[theme]]\nid = \"a\"\nterms = [\"happy\", \"happy*\", \"try\", \"try*\", \"stalking\", \"stalk*\", \"hoping\", \"hop*\", \"dying\", \"dyi*\"]\n",
+        );
+        assert_eq!(
+            m,
+            [
+                "3: theme `a`: entry `hoping` is shadowed by wildcard `hop*` (line 3), which already matches it",
+                "3: theme `a`: entry `stalking` is shadowed by wildcard `stalk*` (line 3), which already matches it",
+            ]
+        );
+        // Each form of each word, as answers are matched: the words the lint calls
+        // shadowed are matched by the wildcard, the others are not.
+        let (_, c) = lex("[[theme]]\nid = \"a\"\nterms = [\"happy*\", \"try*\", \"stalk*\", \"hop*\", \"dyi*\"]\n");
+        let mut scanner = Scanner::new();
+        let mut matched = |text: &str| {
+            scanner.scan(&c, text);
+            !scanner.hits().is_empty()
+        };
+        for word in ["stalks", "stalked", "stalking", "hope", "hoped", "hopes", "hoping"] {
+            assert!(matched(word), "{word}");
+        }
+        for word in ["happiness", "happier", "tried", "tries", "die", "died"] {
+            assert!(!matched(word), "{word}");
+        }
+    }
+
+    /// Every word a stem comes from begins with what [`stem_prefix`] keeps of it.
+    #[test]
+    fn words_begin_with_the_prefix_of_their_stem() {
+        let analyzer = crate::text::Analyzer::new();
+        for word in [
+            "hoping",
+            "happiness",
+            "happy",
+            "tried",
+            "skies",
+            "dying",
+            "lying",
+            "affability",
+            "possibility",
+            "relational",
+            "generously",
+            "stalking",
+            "luxuriating",
+            "accompany",
+            "ugly",
+            "only",
+            "singly",
+            "abilities",
+        ] {
+            let stem = analyzer.term(word).stem;
+            assert!(word.starts_with(stem_prefix(&stem)), "{word}: stem {stem}, prefix {}", stem_prefix(&stem));
+        }
+        assert_eq!(
+            [stem_prefix("stalk"), stem_prefix("hope"), stem_prefix("die"), stem_prefix("y")],
+            ["stalk", "hop", "d", ""]
+        );
+    }
+
+    /// A full stop or colon between letters, an apostrophe, a comma between digits:
+    /// words hold them (`U.S.A`, `e.g`, `can't`, `1,000`), so wildcards holding them
+    /// match; one where words split (`stalking.the`) or a character no word holds
+    /// (`+`) never does.
+    #[test]
+    fn wildcards_holding_what_words_hold_are_no_finding() {
+        let text = "[[theme]]\nid = \"a\"\nterms = [\"u.s*\", \"e.g*\", \"can't*\", \"1,00*\", \"pm:30*\", \"stalking.the*\", \"a+b*\"]\n";
+        assert_eq!(
+            messages(text),
+            [
+                "3: theme `a`: wildcard `a+b*` contains `+`, which never occurs inside a word: it can never match",
+                "3: theme `a`: wildcard `pm:30*` can never match: answers are split into words at its `:`",
+                "3: theme `a`: wildcard `stalking.the*` can never match: answers are split into words at its `.`",
+            ]
+        );
+        let (_, c) = lex(text);
+        let mut scanner = Scanner::new();
+        scanner.scan(&c, "The U.S.A, e.g, can't, 1,000");
+        let hit: Vec<&str> = scanner.hits().iter().map(|h| c.entries[h.entry as usize].text.as_str()).collect();
+        assert_eq!(hit, ["u.s*", "e.g*", "can't*", "1,00*"]);
+    }
+
     /// In a case-sensitive theme a glob shadows only the words it matches as written:
     /// `PIN` and `pin` were said to be shadowed by `Pin*`, which matches neither.
     #[test]
@@ -657,13 +820,16 @@ terms = ["harassment"]
             r#"
 [[theme]]
 id = "a"
-terms = ["color*", "colour", "organisation"]
+terms = ["color*", "=colour", "colour", "organisation"]
 regex = ['\b(the|a) color\b', '\bcolou?r\b', '\b(organizations?|hue)\b', '\bcolour\b', '\b(colours?|colors?)\b']
 "#,
         );
         assert_eq!(m.len(), 3, "{m:#?}");
         let has = |parts: &[&str]| m.iter().any(|f| parts.iter().all(|p| f.contains(p)));
-        assert!(has(&["entry `colour` is shadowed by wildcard `color*`"]), "{m:#?}");
+        // The word `=colour` (and "color"), not the stemmed `colour`: a stem is said to
+        // be shadowed only by a wildcard in its own spelling, as every form of it need
+        // not have an American spelling in the table.
+        assert!(has(&["entry `=colour` is shadowed by wildcard `color*`"]), "{m:#?}");
         assert!(has(&[r"regex `\b(the|a) color\b` spells `color` the American way", "write `colour`"]), "{m:#?}");
         assert!(has(&["spells `organization` the American way", "write `organisation`"]), "{m:#?}");
         // Without spelling variants, American spellings match as written.
