@@ -52,7 +52,7 @@ fn depth(b: &mut Builder, n: u64, line: &str, step: Option<usize>) -> usize {
     let tabs = indent.iter().filter(|&&c| c == '\t').count();
     let Some(step) = step else { return tabs };
     let spaces = indent.len() - tabs;
-    if spaces % step != 0 {
+    if !spaces.is_multiple_of(step) {
         b.warn(
             Some(n),
             format!(
