@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 
 use crate::coding;
 use crate::lexicon::compile::{CompiledLexicon, PatternKind};
-use crate::lexicon::{Lexicon, Rule, TermToken};
+use crate::lexicon::{Lexicon, Rule, TermToken, Theme};
 use crate::matching::Scanner;
 use crate::text::normalise::cased_form;
 
@@ -64,16 +64,50 @@ fn single_key(lexicon: &CompiledLexicon, rule: &Rule, stem: bool, cased: bool) -
         // As compiled: a case-sensitive theme keeps the case of exact words and globs.
         TermToken::Exact(w) if cased => Some((PatternKind::Cased, cased_form(w).into_owned())),
         TermToken::Exact(w) => Some((PatternKind::Exact, analyzer.norm(w))),
-        TermToken::Stem(s) => Some((PatternKind::Stem, analyzer.norm(s))),
+        TermToken::Stem(s) => match analyzer.analyze(s).as_slice() {
+            [w] => Some((PatternKind::Stem, w.term.norm.to_string())),
+            _ => None,
+        },
         TermToken::Glob(g) if cased => Some((PatternKind::CasedGlob, cased_form(g).into_owned())),
         TermToken::Glob(g) => Some((PatternKind::Glob, analyzer.norm(g))),
+    }
+}
+
+/// A warning about `theme` at `line`. A theme read from a file of its own (a folder's
+/// word lists) has lines of that file, not of the lexicon's source: the message then
+/// starts with the file and line, and the finding has no line of the source.
+fn warning(theme: &Theme, line: Option<u64>, message: String) -> Finding {
+    warning_in(theme.source.as_deref(), line, message)
+}
+
+/// [`warning`], for a theme read from `file` when that is not the lexicon's source.
+fn warning_in(file: Option<&std::path::Path>, line: Option<u64>, message: String) -> Finding {
+    match file {
+        None => Finding { line, severity: Severity::Warning, message },
+        Some(file) => {
+            let mut at = crate::error::Location::file(file);
+            if let Some(l) = line {
+                at = at.at_line(l);
+            }
+            Finding { line: None, severity: Severity::Warning, message: format!("{at}: {message}") }
+        }
+    }
+}
+
+/// ` (line 4)`, pointing at another line of `theme` from a message (` (a.txt:4)` for
+/// a theme read from a file of its own); empty without a line.
+fn line_note(theme: Option<&Theme>, line: Option<u64>) -> String {
+    match (line, theme.and_then(|t| t.source.as_ref())) {
+        (None, _) => String::new(),
+        (Some(l), None) => format!(" (line {l})"),
+        (Some(l), Some(file)) => format!(" ({})", crate::error::Location::file(file).at_line(l)),
     }
 }
 
 /// A finding when `word` (a word of an entry, as written) holds a character that no
 /// word of an answer holds, and that is not a hyphen, full stop or apostrophe:
 /// `fee|fees` is the phrase `fee fees`, `C++` the word `c`, `£500` the number `500`.
-fn dropped_characters(lexicon: &CompiledLexicon, theme: &str, line: Option<u64>, word: &str) -> Option<Finding> {
+fn dropped_characters(lexicon: &CompiledLexicon, theme: &Theme, line: Option<u64>, word: &str) -> Option<Finding> {
     let words = lexicon.analyzer().analyze(word);
     let harmless = |c: char| matches!(c, '-' | '\u{2010}' | '\u{2011}' | '.' | '\'' | '\u{2019}' | '`');
     let dropped = word
@@ -86,13 +120,85 @@ fn dropped_characters(lexicon: &CompiledLexicon, theme: &str, line: Option<u64>,
     } else {
         ""
     };
-    Some(Finding {
+    Some(warning(
+        theme,
         line,
-        severity: Severity::Warning,
-        message: format!(
-            "theme `{theme}`: `{word}`: `{dropped}` is not part of any word of an answer, so it matches `{matches}`{hint}"
+        format!(
+            "theme `{}`: `{word}`: `{dropped}` is not part of any word of an answer, so it matches `{matches}`{hint}",
+            theme.id
         ),
+    ))
+}
+
+/// A finding's message (after the theme) when no word of an answer can match `glob`
+/// (as written): it holds a character no word holds (`a+b*`), or one that words hold
+/// only elsewhere (`stalking.the*`: a full stop between two runs of two letters or
+/// more splits the word; `u.s*` and `e.g*` match "U.S.A" and "e.g").
+///
+/// Asks the tokeniser rather than restating its rules: the glob, each `*` read as
+/// nothing, a letter or a digit and each `?` as a letter or a digit, must be one whole
+/// word for one of those readings.
+fn unmatchable_glob(analyzer: &crate::text::Analyzer, glob: &str) -> Option<String> {
+    const MAX_WILDCARDS: usize = 6;
+    let plain = |c: char| c.is_alphanumeric() || matches!(c, '*' | '?' | '_');
+    if glob.chars().all(plain) || glob.chars().filter(|&c| c == '*' || c == '?').count() > MAX_WILDCARDS {
+        return None;
+    }
+    let mut readings = vec![String::new()];
+    for c in glob.chars() {
+        let fills: &[&str] = match c {
+            '*' => &["", "a", "1"],
+            '?' => &["a", "1"],
+            _ => {
+                readings.iter_mut().for_each(|r| r.push(c));
+                continue;
+            }
+        };
+        readings = readings.iter().flat_map(|r| fills.iter().map(move |f| format!("{r}{f}"))).collect();
+    }
+    let one_word =
+        |r: &String| matches!(analyzer.analyze(r).as_slice(), [w] if w.span.start == 0 && w.span.end == r.len());
+    if readings.iter().any(one_word) {
+        return None;
+    }
+    // Characters a word holds between letters or digits (apostrophes, full stops,
+    // colons, commas; hyphens where hyphenated words are whole).
+    let hyphens_join = analyzer.options().hyphenated_words;
+    let sometimes = |c: char| {
+        matches!(c, '.' | ':' | ',' | ';' | '\'' | '\u{2019}' | '`' | '\u{2032}' | '\u{201B}')
+            || (hyphens_join && matches!(c, '-' | '\u{2010}' | '\u{2011}'))
+    };
+    let odd: Vec<char> = glob.chars().filter(|&c| !plain(c)).collect();
+    Some(match odd.iter().find(|&&c| !sometimes(c)).or(odd.first()) {
+        Some(&c) if !sometimes(c) => {
+            format!("wildcard `{glob}` contains `{c}`, which never occurs inside a word: it can never match")
+        }
+        Some(&c) => format!("wildcard `{glob}` can never match: answers are split into words at its `{c}`"),
+        None => format!("wildcard `{glob}` can never match a word"),
     })
+}
+
+/// The beginning every word with the Snowball stem `stem` starts with. The stemmer
+/// mostly cuts endings off, but it writes a few last letters too: `e` (`hoping`:
+/// `hope`), `i` (`happy`: `happi`), `l` (`affability`: `affabl`), `y` (`skies`: `sky`),
+/// and `ie` in `die`, `lie`, `tie` (`dying`).
+fn stem_prefix(stem: &str) -> &str {
+    let written = if matches!(stem, "die" | "lie" | "tie") {
+        2
+    } else if stem.ends_with(['e', 'i', 'l', 'y']) {
+        1
+    } else {
+        0
+    };
+    let keep = stem.chars().count().saturating_sub(written);
+    stem.char_indices().nth(keep).map_or(stem, |(i, _)| &stem[..i])
+}
+
+/// Whether the wildcard `glob` matches every word that begins with `begins`: it is a
+/// run of characters that `begins` starts with, then only `*`s (`stalk*`, `*`).
+fn prefix_covers(glob: &[char], begins: &[char]) -> bool {
+    let literal = glob.iter().take_while(|&&c| c != '*' && c != '?').count();
+    literal < glob.len() && glob[literal..].iter().all(|&c| c == '*') && begins.starts_with(&glob[..literal])
 }
 
 /// Where a single-word key is used: (theme id, line, entry text).
@@ -112,11 +218,11 @@ pub fn lint(source: &Lexicon, lexicon: &CompiledLexicon) -> Vec<Finding> {
     let mut keys: BTreeMap<(PatternKind, String), Vec<KeyUse>> = BTreeMap::new();
     for theme in &source.themes {
         if theme.entries.is_empty() && !source.themes.iter().any(|t| t.parent.as_deref() == Some(theme.id.as_str())) {
-            out.push(Finding {
-                line: theme.line,
-                severity: Severity::Warning,
-                message: format!("theme `{}` has no entries and no child themes: it can never be coded", theme.id),
-            });
+            out.push(warning(
+                theme,
+                theme.line,
+                format!("theme `{}` has no entries and no child themes: it can never be coded", theme.id),
+            ));
         }
         let (stem, cased) = (theme.options.stem, theme.options.case_sensitive);
         let mut globs: Vec<(Vec<char>, Option<u64>, String)> = Vec::new();
@@ -129,37 +235,25 @@ pub fn lint(source: &Lexicon, lexicon: &CompiledLexicon) -> Vec<Finding> {
             }
             for term in e.rule.terms() {
                 for tok in &term.tokens {
-                    if let TermToken::Word(w) | TermToken::Exact(w) = tok
-                        && let Some(finding) = dropped_characters(lexicon, &theme.id, e.line, w)
+                    if let TermToken::Word(w) | TermToken::Exact(w) | TermToken::Stem(w) = tok
+                        && let Some(finding) = dropped_characters(lexicon, theme, e.line, w)
                     {
                         out.push(finding);
                     }
                     if let TermToken::Glob(g) = tok {
-                        // With hyphenated words kept whole (imported dictionaries), a
-                        // hyphen can occur inside a word.
-                        let hyphen_ok = source.settings.hyphenated_words;
-                        if let Some(c) = g.chars().find(|&c| {
-                            !(c.is_alphanumeric() || matches!(c, '*' | '?' | '\'' | '_') || (c == '-' && hyphen_ok))
-                        }) {
-                            out.push(Finding {
-                                line: e.line,
-                                severity: Severity::Warning,
-                                message: format!(
-                                    "theme `{}`: wildcard `{g}` contains `{c}`, which never occurs inside a word: it can never match",
-                                    theme.id
-                                ),
-                            });
+                        if let Some(message) = unmatchable_glob(lexicon.analyzer(), g) {
+                            out.push(warning(theme, e.line, format!("theme `{}`: {message}", theme.id)));
                         }
                         let prefix = g.chars().take_while(|c| *c != '*' && *c != '?').count();
                         if prefix < MIN_GLOB_PREFIX && g.contains('*') {
-                            out.push(Finding {
-                                line: e.line,
-                                severity: Severity::Warning,
-                                message: format!(
+                            out.push(warning(
+                                theme,
+                                e.line,
+                                format!(
                                     "theme `{}`: wildcard `{g}` has only {prefix} letter(s) before `*`: it matches much of the vocabulary",
                                     theme.id
                                 ),
-                            });
+                            ));
                         }
                     }
                 }
@@ -167,37 +261,33 @@ pub fn lint(source: &Lexicon, lexicon: &CompiledLexicon) -> Vec<Finding> {
             if let Rule::Regex(r) = &e.rule
                 && r.contains("\\\\")
             {
-                out.push(Finding {
-                    line: e.line,
-                    severity: Severity::Warning,
-                    message: format!(
+                out.push(warning(
+                    theme,
+                    e.line,
+                    format!(
                         "theme `{}`: regex `{r}` has a doubled backslash, which matches a literal `\\` (normalised text has none): write `\\b` in a TOML basic string or '\\b' in a literal one",
                         theme.id
                     ),
-                });
+                ));
             }
             if let Rule::Regex(r) = &e.rule
                 && lexicon.analyzer().options().spelling_variants
             {
                 for (word, british) in american_words(r) {
-                    out.push(Finding {
-                        line: e.line,
-                        severity: Severity::Warning,
-                        message: format!(
+                    out.push(warning(
+                        theme,
+                        e.line,
+                        format!(
                             "theme `{}`: regex `{r}` spells `{word}` the American way, but it runs over words in British spelling (spelling_variants): write `{british}`",
                             theme.id
                         ),
-                    });
+                    ));
                 }
             }
             if let Rule::Regex(r) = &e.rule
                 && regex::Regex::new(r).is_ok_and(|re| re.is_match(""))
             {
-                out.push(Finding {
-                    line: e.line,
-                    severity: Severity::Warning,
-                    message: format!("theme `{}`: regex `{r}` matches the empty string", theme.id),
-                });
+                out.push(warning(theme, e.line, format!("theme `{}`: regex `{r}` matches the empty string", theme.id)));
             }
         }
         // Words shadowed by a glob of the same theme: the word adds nothing. A glob
@@ -206,6 +296,23 @@ pub fn lint(source: &Lexicon, lexicon: &CompiledLexicon) -> Vec<Finding> {
             let Some((kind, text)) = single_key(lexicon, &e.rule, stem, cased) else { continue };
             let word = match (kind, &e.rule) {
                 (PatternKind::Glob | PatternKind::CasedGlob, _) => continue,
+                // A stem matches every word with that stem (`happy`: "happiness"): only a
+                // wildcard matching all of them shadows it.
+                (PatternKind::Stem, _) => {
+                    let begins: Vec<char> = stem_prefix(&text).chars().collect();
+                    if let Some((_, gline, gtext)) = globs.iter().find(|(g, _, _)| prefix_covers(g, &begins)) {
+                        let at = line_note(Some(theme), *gline);
+                        out.push(warning(
+                            theme,
+                            e.line,
+                            format!(
+                                "theme `{}`: entry `{}` is shadowed by wildcard `{gtext}`{at}, which already matches it",
+                                theme.id, e.rule
+                            ),
+                        ));
+                    }
+                    continue;
+                }
                 // A case-sensitive theme's words and globs meet as written, in one spelling.
                 (PatternKind::Cased, _) => text,
                 (_, Rule::Term(t)) => match &t.tokens[0] {
@@ -220,15 +327,15 @@ pub fn lint(source: &Lexicon, lexicon: &CompiledLexicon) -> Vec<Finding> {
             if let Some((_, gline, gtext)) =
                 globs.iter().find(|(g, _, _)| spellings.iter().any(|w| crate::lexicon::compile::glob_match(g, w)))
             {
-                let at = gline.map(|l| format!(" (line {l})")).unwrap_or_default();
-                out.push(Finding {
-                    line: e.line,
-                    severity: Severity::Warning,
-                    message: format!(
+                let at = line_note(Some(theme), *gline);
+                out.push(warning(
+                    theme,
+                    e.line,
+                    format!(
                         "theme `{}`: entry `{}` is shadowed by wildcard `{gtext}`{at}, which already matches it",
                         theme.id, e.rule
                     ),
-                });
+                ));
             }
         }
     }
@@ -242,15 +349,20 @@ pub fn lint(source: &Lexicon, lexicon: &CompiledLexicon) -> Vec<Finding> {
             // A dictionary line listing a term in several categories, or a term listed
             // under a category and its parent (as LIWC does), says so on purpose; a
             // term listed again on another line the reader has warned of already.
+            // Lines are of the theme's file: a folder's word lists each have a line 1.
+            let file_of = |id: &str| source.theme(id).and_then(|t| t.source.as_deref()).unwrap_or(&source.source);
             let reader_warned = line.is_some()
                 && entry == first_entry
-                && source.warnings.iter().any(|w| w.location.line.is_some() && w.location.line == *first_line);
-            if theme != first_theme
-                && (line.is_some() && line == first_line || related(lexicon, theme, first_theme) || reader_warned)
-            {
+                && source.warnings.iter().any(|w| {
+                    w.location.line.is_some()
+                        && w.location.line == *first_line
+                        && w.location.path == file_of(first_theme)
+                });
+            let same_line = line.is_some() && line == first_line && file_of(theme) == file_of(first_theme);
+            if theme != first_theme && (same_line || related(lexicon, theme, first_theme) || reader_warned) {
                 continue;
             }
-            let at = first_line.map(|l| format!(" (line {l})")).unwrap_or_default();
+            let at = line_note(source.theme(first_theme), *first_line);
             let message = if theme == first_theme {
                 format!("theme `{theme}`: entry `{entry}` duplicates `{first_entry}`{at}: both match {how}")
             } else {
@@ -258,7 +370,10 @@ pub fn lint(source: &Lexicon, lexicon: &CompiledLexicon) -> Vec<Finding> {
                     "entry `{entry}` of theme `{theme}` and `{first_entry}` of theme `{first_theme}`{at} collapse to the same {how}"
                 )
             };
-            out.push(Finding { line: *line, severity: Severity::Warning, message });
+            out.push(match source.theme(theme) {
+                Some(t) => warning(t, *line, message),
+                None => Finding { line: *line, severity: Severity::Warning, message },
+            });
         }
     }
     out.sort();
@@ -420,7 +535,7 @@ impl CorpusStats {
             } else {
                 continue;
             };
-            out.push(Finding { line: e.line, severity: Severity::Warning, message });
+            out.push(warning_in(lexicon.themes[e.theme as usize].source.as_deref(), e.line, message));
         }
         out
     }
@@ -475,6 +590,168 @@ mod tests {
                 "3: theme `a`: `£500`: `£` is not part of any word of an answer, so it matches `500`",
             ]
         );
+    }
+
+    /// A folder's themes are files of their own: a finding names the file and its
+    /// line, not the folder (`lexicon check fold` said `fold:3`).
+    #[test]
+    fn findings_about_a_folder_name_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("a.txt"), "cost\nfee*\nfees\nbee\n").unwrap();
+        std::fs::write(dir.path().join("b.txt"), "bee\n").unwrap();
+        // Line 1 of two files is not one dictionary line listing a term twice.
+        std::fs::write(dir.path().join("c.txt"), "cost\n").unwrap();
+        let l = Lexicon::from_path(dir.path()).unwrap();
+        let c = CompiledLexicon::new(&l).unwrap();
+        let (a, b) = (dir.path().join("a.txt"), dir.path().join("b.txt"));
+        let found: Vec<(Option<u64>, String)> = lint(&l, &c).into_iter().map(|f| (f.line, f.message)).collect();
+        assert_eq!(
+            found,
+            [
+                (
+                    None,
+                    format!(
+                        "{}:3: theme `a`: entry `=fees` is shadowed by wildcard `fee*` ({}:2), which already matches it",
+                        a.display(),
+                        a.display()
+                    )
+                ),
+                (
+                    None,
+                    format!(
+                        "{}:1: entry `=bee` of theme `b` and `=bee` of theme `a` ({}:4) collapse to the same `bee`",
+                        b.display(),
+                        a.display()
+                    )
+                ),
+                (
+                    None,
+                    format!(
+                        "{}:1: entry `=cost` of theme `c` and `=cost` of theme `a` ({}:1) collapse to the same `cost`",
+                        dir.path().join("c.txt").display(),
+                        a.display()
+                    )
+                ),
+            ]
+        );
+        let stats = CorpusStats::collect(&c, ["a cost"]);
+        let unmatched: Vec<String> = stats.findings(&c, 1.0).into_iter().map(|f| f.message).collect();
+        assert!(
+            unmatched.contains(&format!(
+                "{}:1: theme `b`: entry `=bee` never matches in the corpus (1 answers)",
+                b.display()
+            )),
+            "{unmatched:?}"
+        );
+    }
+
+    /// Read as stems, a dictionary's terms get the findings they get as words: check
+    /// said nothing of Grievance's `israel/palestin` read as stems.
+    #[test]
+    fn stems_get_the_findings_of_words() {
+        use crate::lexicon::{DictionaryTerms, ImportOptions};
+        let text = "DicTerm,War\nisrael/palestin,X\nu.s.,X\n";
+        let found = |terms| {
+            let options = ImportOptions { terms, ..ImportOptions::default() };
+            let l = Lexicon::from_str_with_options(text, Path::new("g.dicx"), &options).unwrap();
+            let c = CompiledLexicon::new(&l).unwrap();
+            lint(&l, &c).into_iter().map(|f| format!("{}: {}", f.line.unwrap_or(0), f.message)).collect::<Vec<_>>()
+        };
+        let words = found(DictionaryTerms::Words);
+        assert_eq!(
+            words,
+            [
+                "2: theme `War`: `israel/palestin`: `/` is not part of any word of an answer, so it matches `israel palestin`"
+            ]
+        );
+        assert_eq!(found(DictionaryTerms::Stems), words);
+    }
+
+    /// A stemmed word is shadowed only by a wildcard matching every word it matches:
+    /// `happy` matches "happiness" (stem `happi`) and `try` "tried" (stem `tri`), which
+    /// `happy*` and `try*` do not. Every word stemming to `stalk` starts with `stalk`,
+    /// and every word stemming to `hope` with `hop` ("hoping").
+    #[test]
+    fn a_wildcard_shadows_a_stemmed_word_only_when_it_matches_every_form() {
+        let m = messages(
+            "[[theme]]\nid = \"a\"\nterms = [\"happy\", \"happy*\", \"try\", \"try*\", \"stalking\", \"stalk*\", \"hoping\", \"hop*\", \"dying\", \"dyi*\"]\n",
+        );
+        assert_eq!(
+            m,
+            [
+                "3: theme `a`: entry `hoping` is shadowed by wildcard `hop*` (line 3), which already matches it",
+                "3: theme `a`: entry `stalking` is shadowed by wildcard `stalk*` (line 3), which already matches it",
+            ]
+        );
+        // Each form of each word, as answers are matched: the words the lint calls
+        // shadowed are matched by the wildcard, the others are not.
+        let (_, c) = lex("[[theme]]\nid = \"a\"\nterms = [\"happy*\", \"try*\", \"stalk*\", \"hop*\", \"dyi*\"]\n");
+        let mut scanner = Scanner::new();
+        let mut matched = |text: &str| {
+            scanner.scan(&c, text);
+            !scanner.hits().is_empty()
+        };
+        for word in ["stalks", "stalked", "stalking", "hope", "hoped", "hopes", "hoping"] {
+            assert!(matched(word), "{word}");
+        }
+        for word in ["happiness", "happier", "tried", "tries", "die", "died"] {
+            assert!(!matched(word), "{word}");
+        }
+    }
+
+    /// Every word a stem comes from begins with what [`stem_prefix`] keeps of it.
+    #[test]
+    fn words_begin_with_the_prefix_of_their_stem() {
+        let analyzer = crate::text::Analyzer::new();
+        for word in [
+            "hoping",
+            "happiness",
+            "happy",
+            "tried",
+            "skies",
+            "dying",
+            "lying",
+            "affability",
+            "possibility",
+            "relational",
+            "generously",
+            "stalking",
+            "luxuriating",
+            "accompany",
+            "ugly",
+            "only",
+            "singly",
+            "abilities",
+        ] {
+            let stem = analyzer.term(word).stem;
+            assert!(word.starts_with(stem_prefix(&stem)), "{word}: stem {stem}, prefix {}", stem_prefix(&stem));
+        }
+        assert_eq!(
+            [stem_prefix("stalk"), stem_prefix("hope"), stem_prefix("die"), stem_prefix("y")],
+            ["stalk", "hop", "d", ""]
+        );
+    }
+
+    /// A full stop or colon between letters, an apostrophe, a comma between digits:
+    /// words hold them (`U.S.A`, `e.g`, `can't`, `1,000`), so wildcards holding them
+    /// match; one where words split (`stalking.the`) or a character no word holds
+    /// (`+`) never does.
+    #[test]
+    fn wildcards_holding_what_words_hold_are_no_finding() {
+        let text = "[[theme]]\nid = \"a\"\nterms = [\"u.s*\", \"e.g*\", \"can't*\", \"1,00*\", \"pm:30*\", \"stalking.the*\", \"a+b*\"]\n";
+        assert_eq!(
+            messages(text),
+            [
+                "3: theme `a`: wildcard `a+b*` contains `+`, which never occurs inside a word: it can never match",
+                "3: theme `a`: wildcard `pm:30*` can never match: answers are split into words at its `:`",
+                "3: theme `a`: wildcard `stalking.the*` can never match: answers are split into words at its `.`",
+            ]
+        );
+        let (_, c) = lex(text);
+        let mut scanner = Scanner::new();
+        scanner.scan(&c, "The U.S.A, e.g, can't, 1,000");
+        let hit: Vec<&str> = scanner.hits().iter().map(|h| c.entries[h.entry as usize].text.as_str()).collect();
+        assert_eq!(hit, ["u.s*", "e.g*", "can't*", "1,00*"]);
     }
 
     /// In a case-sensitive theme a glob shadows only the words it matches as written:
@@ -543,13 +820,16 @@ terms = ["harassment"]
             r#"
 [[theme]]
 id = "a"
-terms = ["color*", "colour", "organisation"]
+terms = ["color*", "=colour", "colour", "organisation"]
 regex = ['\b(the|a) color\b', '\bcolou?r\b', '\b(organizations?|hue)\b', '\bcolour\b', '\b(colours?|colors?)\b']
 "#,
         );
         assert_eq!(m.len(), 3, "{m:#?}");
         let has = |parts: &[&str]| m.iter().any(|f| parts.iter().all(|p| f.contains(p)));
-        assert!(has(&["entry `colour` is shadowed by wildcard `color*`"]), "{m:#?}");
+        // The word `=colour` (and "color"), not the stemmed `colour`: a stem is said to
+        // be shadowed only by a wildcard in its own spelling, as every form of it need
+        // not have an American spelling in the table.
+        assert!(has(&["entry `=colour` is shadowed by wildcard `color*`"]), "{m:#?}");
         assert!(has(&[r"regex `\b(the|a) color\b` spells `color` the American way", "write `colour`"]), "{m:#?}");
         assert!(has(&["spells `organization` the American way", "write `organisation`"]), "{m:#?}");
         // Without spelling variants, American spellings match as written.

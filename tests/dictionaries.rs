@@ -238,8 +238,8 @@ fn real_dictionaries_round_trip_through_dic_and_yaml() {
         }
         let exported = export::to_yaml(&original);
         let yaml = Lexicon::from_str_with_path(&exported.text, Path::new("x.yml")).unwrap();
-        // An entry that changes on the way is one the export warned about (`napalm?`:
-        // `?` is a plain character in a .dicx, a wildcard in YAML).
+        // An entry that changes on the way is one the export warned about (a `?` is a
+        // wildcard in YAML; Grievance's `napalm?`, which no word matches, is not read).
         for (a, b) in contents(&yaml).iter().zip(&contents(&original)) {
             assert_eq!(a.0, b.0);
             for e in b.1.iter().filter(|e| !a.1.contains(e)) {

@@ -32,6 +32,11 @@ pub enum PatternKind {
     Stem,
     /// The word's normalised form equals the text.
     Exact,
+    /// The word's stem, or its normalised form, equals the text: a stem a dictionary
+    /// gives ([`TermToken::Stem`]), which matches the word it spells too (`u.s`, though
+    /// the word "U.S" stems to `u.`), so a term read as a stem matches all it matches
+    /// read as a word.
+    StemOrExact,
     /// The word as written equals the text.
     Cased,
     /// The normalised form (or another spelling of it) matches the glob.
@@ -142,6 +147,8 @@ pub struct CompiledTheme {
     pub negation_window: u32,
     /// Negation window after an entry (resolved; 0 = off).
     pub negation_after: u32,
+    /// The file it was read from when that is not the lexicon's ([`Theme::source`]).
+    pub source: Option<std::path::PathBuf>,
 }
 
 /// What counts in one question: themes, and entries when some are scoped to questions.
@@ -307,6 +314,7 @@ impl CompiledLexicon {
                 options: t.options.clone(),
                 negation_window: t.options.negation_window.unwrap_or(s.negation_window),
                 negation_after: t.options.negation_after.unwrap_or(s.negation_after),
+                source: t.source.clone(),
             });
         }
         let index: FxHashMap<&str, ThemeIdx> =
@@ -540,11 +548,16 @@ impl CompiledLexicon {
                     }
                 }
                 TermToken::Stem(s) => {
-                    let norm = self.analyzer.norm(s);
-                    if norm.is_empty() {
-                        return Err(format!("stem `{s}` is empty"));
+                    // Read into words as an exact word is (`u.s.` is `u.s`, `israel/palestin`
+                    // two words), and each matches as a stem or as the word: a dictionary
+                    // read as stems matches all it matches read as words.
+                    let words = self.analyzer.analyze(s);
+                    if words.is_empty() {
+                        return Err(format!("stem `{s}` holds no word"));
                     }
-                    seq.push(self.intern(Pattern { kind: PatternKind::Stem, text: norm.into() }));
+                    for aw in words {
+                        seq.push(self.intern(Pattern { kind: PatternKind::StemOrExact, text: aw.term.norm }));
+                    }
                 }
                 TermToken::Glob(g) => {
                     let text: Box<str> = if opts.case_sensitive {
@@ -570,6 +583,10 @@ impl CompiledLexicon {
         match p.kind {
             PatternKind::Stem => self.stems.entry(p.text.clone()).or_default().push(id),
             PatternKind::Exact => self.exact.entry(p.text.clone()).or_default().push(id),
+            PatternKind::StemOrExact => {
+                self.stems.entry(p.text.clone()).or_default().push(id);
+                self.exact.entry(p.text.clone()).or_default().push(id);
+            }
             PatternKind::Cased => self.cased.entry(p.text.clone()).or_default().push(id),
             PatternKind::Glob | PatternKind::CasedGlob => {
                 let chars: Vec<char> = p.text.chars().collect();

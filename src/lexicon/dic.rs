@@ -3,7 +3,7 @@
 //! ```text
 //! %
 //! 1<TAB>affect
-//! <TAB>2<TAB>posemo        a tab-indented category is a child of the one above it
+//! <TAB>2<TAB>posemo        a child of the nearest category above indented less
 //! %
 //! happ*<TAB>1<TAB>2        a term, a tab, then category numbers (tabs or spaces)
 //! kind of<TAB>2            a multi-word entry
@@ -37,8 +37,9 @@ pub fn parse(text: &str, path: &Path, options: &ImportOptions) -> Result<Lexicon
     let mut b = Builder::new(path, options, Globs::Star);
     let mut numbers: HashMap<u64, usize> = HashMap::new();
     let mut names: HashMap<String, usize> = HashMap::new();
-    // The last category at each depth, for tab-indented children.
-    let mut depth_stack: Vec<usize> = Vec::new();
+    // The open categories, outermost first, with their depth in tabs and their name: a
+    // category's parent is the innermost one indented less than it.
+    let mut open: Vec<(usize, usize, &str)> = Vec::new();
     #[derive(PartialEq)]
     enum State {
         Start,
@@ -91,19 +92,23 @@ pub fn parse(text: &str, path: &Path, options: &ImportOptions) -> Result<Lexicon
                     b.warn(Some(n), format!("category number {number} is defined twice: this line is ignored"));
                     continue;
                 }
-                depth_stack.truncate(depth);
-                let parent = if depth == 0 {
-                    None
-                } else if depth_stack.len() == depth {
-                    depth_stack.last().copied()
-                } else {
-                    b.warn(
+                while open.last().is_some_and(|&(d, _, _)| d >= depth) {
+                    open.pop();
+                }
+                let parent = open.last().map(|&(_, i, _)| i);
+                match open.last() {
+                    Some(&(d, _, above)) if depth > d + 1 => b.warn(
                         Some(n),
-                        format!("category `{name}` is indented deeper than the one above: read as top-level"),
-                    );
-                    depth_stack.clear();
-                    None
-                };
+                        format!(
+                            "category `{name}` is indented {depth} tabs, more than one deeper than `{above}` above it: read as its child"
+                        ),
+                    ),
+                    None if depth > 0 => b.warn(
+                        Some(n),
+                        format!("category `{name}` is indented, but no category is above it: read as top-level"),
+                    ),
+                    _ => {}
+                }
                 let index = match names.get(name) {
                     Some(&i) => {
                         b.warn(
@@ -122,7 +127,7 @@ pub fn parse(text: &str, path: &Path, options: &ImportOptions) -> Result<Lexicon
                     }
                 };
                 numbers.insert(number, index);
-                depth_stack.push(index);
+                open.push((depth, index, name));
             }
             State::Body => {
                 if trimmed.is_empty() {
@@ -279,6 +284,51 @@ mod tests {
         assert_eq!(parents, [None, Some("affect"), Some("posemo"), Some("affect"), None]);
     }
 
+    /// A category indented more than one tab below the one above is its child, with a
+    /// warning, and the next category one tab in is a child of `affect` again (the
+    /// over-indented `posemo` was read as top-level, and `negemo` became its child).
+    #[test]
+    fn over_indented_categories_nest_under_the_category_above() {
+        let lex = parse_str("%\n1\taffect\n\t\t2\tposemo\n\t3\tnegemo\n4\tsocial\n\t\t\t5\tfriend\n\t\t6\tfamily\n%\n")
+            .unwrap();
+        let parents: Vec<(&str, Option<&str>)> =
+            lex.themes.iter().map(|t| (t.id.as_str(), t.parent.as_deref())).collect();
+        assert_eq!(
+            parents,
+            [
+                ("affect", None),
+                ("posemo", Some("affect")),
+                ("negemo", Some("affect")),
+                ("social", None),
+                ("friend", Some("social")),
+                ("family", Some("social")),
+            ]
+        );
+        let warnings: Vec<(Option<u64>, &str)> =
+            lex.warnings.iter().map(|w| (w.location.line, w.message.as_str())).collect();
+        assert_eq!(
+            warnings,
+            [
+                (
+                    Some(3),
+                    "category `posemo` is indented 2 tabs, more than one deeper than `affect` above it: read as its child"
+                ),
+                (
+                    Some(6),
+                    "category `friend` is indented 3 tabs, more than one deeper than `social` above it: read as its child"
+                ),
+                (
+                    Some(7),
+                    "category `family` is indented 2 tabs, more than one deeper than `social` above it: read as its child"
+                ),
+            ]
+        );
+        // An indented first category has no category above it.
+        let lex = parse_str("%\n\t1\ta\n2\tb\n%\n").unwrap();
+        assert!(lex.themes.iter().all(|t| t.parent.is_none()));
+        assert!(has_warning(&lex, 2, "category `a` is indented, but no category is above it: read as top-level"));
+    }
+
     #[test]
     fn labels_after_the_name() {
         let lex = parse_str("%\n1\tposemo\t(Positive emotion)\n2\tnegemo (Negative emotion)\n%\n").unwrap();
@@ -342,6 +392,22 @@ mod tests {
         let lex = parse_str("%\n1\ta\n%\n--\t1\n:)\t1\n").unwrap();
         assert!(lex.themes[0].entries.is_empty());
         assert_eq!(lex.warnings.len(), 2);
+    }
+
+    /// `?` is a plain character in a `.dic`, as in LIWC: no word holds one, so a term
+    /// with one is skipped with a warning, read as words or as stems.
+    #[test]
+    fn a_term_with_a_question_mark_never_matches_and_is_skipped() {
+        let text = "%\n1\ta\n%\nre?d\t1\nnapalm?\t1\nre?d*\t1\nread\t1\n";
+        let stems = ImportOptions { terms: crate::lexicon::DictionaryTerms::Stems, ..ImportOptions::default() };
+        for options in [ImportOptions::default(), stems] {
+            let lex = parse(text, Path::new("test.dic"), &options).unwrap();
+            assert_eq!(lex.themes[0].entries.iter().map(|e| e.line).collect::<Vec<_>>(), [Some(7)]);
+            for line in [4, 5, 6] {
+                assert!(has_warning(&lex, line, "`?` is a plain character"), "{line}: {:?}", lex.warnings);
+            }
+            assert_eq!(lex.warnings.len(), 3);
+        }
     }
 
     #[test]

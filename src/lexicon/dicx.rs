@@ -80,6 +80,10 @@ pub fn parse(text: &str, path: &Path, options: &ImportOptions) -> Result<Lexicon
         let line = record.position().map_or(1, at);
         let term = record.get(0).unwrap_or("").trim();
         if term.is_empty() {
+            // A row of empty cells is a blank line; marks without a term are a mistake.
+            if record.iter().skip(1).any(|c| !c.trim().is_empty()) {
+                b.warn(Some(line), "row skipped: it has marks but no term");
+            }
             continue;
         }
         if record.len() > columns.len() + 1 && record.iter().skip(columns.len() + 1).any(|c| !c.trim().is_empty()) {
@@ -150,10 +154,13 @@ mod tests {
 
     #[test]
     fn odd_rows_warn() {
-        let lex = parse_str("DicTerm,a,,a\nnone,,,\nx,X,X,X,X\ny,nan,,\n,X,,\n").unwrap();
+        // A row with marks but no term warns (it was dropped silently); an empty row
+        // is a blank line.
+        let lex = parse_str("DicTerm,a,,a\nnone,,,\nx,X,X,X,X\ny,nan,,\n,X,,\n,,,\n").unwrap();
         assert_eq!(themes(&lex), [("a".into(), vec!["=x".into()])]);
         let lines: Vec<Option<u64>> = lex.warnings.iter().map(|w| w.location.line).collect();
-        assert_eq!(lines, [Some(1), Some(1), Some(2), Some(3), Some(4), Some(4)]);
+        assert_eq!(lines, [Some(1), Some(1), Some(2), Some(3), Some(4), Some(4), Some(5)]);
+        assert_eq!(lex.warnings[6].message, "row skipped: it has marks but no term");
     }
 
     #[test]
@@ -162,6 +169,35 @@ mod tests {
         assert!(parse_str("hello\nworld\n").unwrap_err().to_string().contains("DicTerm"));
         let lex = parse_str("Term,a\nx,X\n").unwrap();
         assert_eq!(lex.warnings.len(), 1);
+    }
+
+    /// The lines of the entries that match `answer`.
+    fn lines_matching(text: &str, options: &ImportOptions, answer: &str) -> Vec<u64> {
+        let lex = parse(text, Path::new("g.dicx"), options).unwrap();
+        let compiled = crate::lexicon::CompiledLexicon::new(&lex).unwrap();
+        let mut scanner = crate::matching::Scanner::new();
+        scanner.scan(&compiled, answer);
+        let mut lines: Vec<u64> =
+            scanner.hits().iter().filter_map(|h| compiled.entries[h.entry as usize].line).collect();
+        lines.dedup();
+        lines
+    }
+
+    /// Read as stems, a term holding punctuation matches what it matches read as words
+    /// (Grievance's `israel/palestin`, `u.s.`, `col.` matched nothing as stems).
+    #[test]
+    fn stems_reach_the_entries_words_reach() {
+        let text = "DicTerm,War\nisrael/palestin,X\nu.s.,X\ncol.,X\nu. s. armi,X\nkill,X\n";
+        let stems = ImportOptions { terms: crate::lexicon::DictionaryTerms::Stems, ..ImportOptions::default() };
+        for (answer, line) in
+            [("Israel/Palestin", 2), ("the U.S. said", 3), ("Col. Smith", 4), ("U. S. Armi", 5), ("kill", 6)]
+        {
+            assert_eq!(lines_matching(text, &ImportOptions::default(), answer), [line], "{answer} as words");
+            assert_eq!(lines_matching(text, &stems, answer), [line], "{answer} as stems");
+        }
+        // As stems, each word of the phrase matches the words that stem to it.
+        assert_eq!(lines_matching(text, &stems, "the U. S. Army"), [5]);
+        assert_eq!(lines_matching(text, &stems, "killing"), [6]);
     }
 
     #[test]

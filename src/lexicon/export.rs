@@ -87,7 +87,7 @@ fn theme_terms(theme: &Theme, yaml: bool, warnings: &mut Vec<String>) -> Vec<(St
                     theme.id
                 )),
                 TermToken::Glob(g) if !yaml && g.contains('?') => warnings.push(format!(
-                    "theme `{}`: in `{g}`, `?` is a wildcard here but a plain character in a .dic",
+                    "theme `{}`: in `{g}`, `?` is a wildcard here but a plain character in a .dic, which no word holds: read back, the entry is left out",
                     theme.id
                 )),
                 TermToken::Exact(w) | TermToken::Word(w) if yaml && w.contains(['*', '?']) => warnings.push(format!(

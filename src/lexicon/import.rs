@@ -92,7 +92,8 @@ pub(crate) fn theme_options() -> ThemeOptions {
 /// Which characters make a term's word a glob.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Globs {
-    /// `*` only (LIWC, WordStat: `?` is a literal character there).
+    /// `*` only (LIWC, WordStat: `?` is a plain character there, which no word of an
+    /// answer holds, so a term with one is refused).
     Star,
     /// `*` and `?` (quanteda's glob patterns).
     StarAndQuestion,
@@ -101,7 +102,17 @@ pub(crate) enum Globs {
 /// Parses a dictionary term (a word, a wildcard or a phrase) into a rule: lowercased,
 /// whitespace collapsed, each word a glob if it holds a wildcard, else an exact word
 /// (or a stem, with [`DictionaryTerms::Stems`]).
+///
+/// With [`Globs::Star`], a term holding `?` is refused: `?` is a plain character there,
+/// as LIWC and contentcoder read it, and no word of an answer holds one, so the term
+/// could never match. Read as the words around it, `re?d` became the phrase `re d`.
 pub(crate) fn term_rule(raw: &str, terms: DictionaryTerms, globs: Globs) -> std::result::Result<Rule, String> {
+    if globs == Globs::Star && raw.contains('?') {
+        return Err(
+            "`?` is a plain character in this format (not a wildcard, as in LIWC), and no word of an answer holds one: it could never match"
+                .to_string(),
+        );
+    }
     let mut tokens = Vec::new();
     for piece in raw.split_whitespace() {
         let piece = piece.to_lowercase();
@@ -171,20 +182,21 @@ pub(crate) fn add_rows(b: &mut Builder, rows: Vec<Row>, duplicates: DuplicateTer
             }
         }
         for (c, w) in r.categories {
-            b.add(c, &r.term, w, Some(r.line));
+            b.add_warned(c, &r.term, w, Some(r.line));
         }
     }
 }
 
 /// Collects categories (a tree, in file order) and their entries, then builds the
-/// [`Lexicon`]. Entries repeated in one category are kept once.
+/// [`Lexicon`]. Entries repeated in one category are kept once, with a warning.
 #[derive(Debug)]
 pub(crate) struct Builder {
     path: PathBuf,
     terms: DictionaryTerms,
     globs: Globs,
     categories: Vec<Category>,
-    seen: HashSet<(usize, String)>,
+    /// (category, entry as a rule) -> the line it was first added from.
+    seen: HashMap<(usize, String), Option<u64>>,
     warnings: Vec<Warning>,
 }
 
@@ -196,7 +208,7 @@ impl Builder {
             terms: options.terms,
             globs,
             categories: Vec::new(),
-            seen: HashSet::new(),
+            seen: HashMap::new(),
             warnings: Vec::new(),
         }
     }
@@ -234,8 +246,19 @@ impl Builder {
         }
     }
 
-    /// Adds `term` to `category`; a term that is not one warns and is skipped.
+    /// Adds `term` to `category`; a term that is not one warns and is skipped, and one
+    /// the category has already is kept once, with a warning naming its first line.
     pub(crate) fn add(&mut self, category: usize, term: &str, weight: f64, line: Option<u64>) {
+        self.insert(category, term, weight, line, true);
+    }
+
+    /// [`Builder::add`] for a term whose repetition the reader has warned of already
+    /// (a LIWC term listed on several lines): repeated, it is kept once silently.
+    pub(crate) fn add_warned(&mut self, category: usize, term: &str, weight: f64, line: Option<u64>) {
+        self.insert(category, term, weight, line, false);
+    }
+
+    fn insert(&mut self, category: usize, term: &str, weight: f64, line: Option<u64>, warn_repeat: bool) {
         let rule = match term_rule(term, self.terms, self.globs) {
             Ok(r) => r,
             Err(why) => {
@@ -243,9 +266,17 @@ impl Builder {
                 return;
             }
         };
-        if category >= self.categories.len() || !self.seen.insert((category, rule.to_string())) {
+        if category >= self.categories.len() {
             return;
         }
+        if let Some(&first) = self.seen.get(&(category, rule.to_string())) {
+            if warn_repeat {
+                let at = first.map(|l| format!(" (first on line {l})")).unwrap_or_default();
+                self.warn(line, format!("entry {:?} is listed again{at}: kept once", term.trim()));
+            }
+            return;
+        }
+        self.seen.insert((category, rule.to_string()), line);
         self.categories[category].entries.push(Entry { rule, line, weight, questions: Vec::new() });
     }
 
@@ -363,9 +394,16 @@ mod tests {
         assert_eq!(rule.to_string(), "kind* =of");
         let rule = term_rule("abus", DictionaryTerms::Stems, Globs::Star).unwrap();
         assert_eq!(rule, Rule::Term(Term { tokens: vec![TermToken::Stem("abus".into())] }));
-        // `?` is literal in LIWC, a glob in quanteda
-        assert_eq!(term_rule("what?", DictionaryTerms::Words, Globs::Star).unwrap().to_string(), "=what?");
+        // `?` is a glob in quanteda; in LIWC a plain character, which no word holds: a
+        // term with one never matches (`re?d` was the phrase `re d`, `napalm?` the
+        // word `napalm`, and `re?d*` a glob with a wildcard `?`).
         assert_eq!(term_rule("wh?t", DictionaryTerms::Words, Globs::StarAndQuestion).unwrap().to_string(), "wh?t");
+        for term in ["what?", "re?d", "re?d*", "napalm? attack"] {
+            for terms in [DictionaryTerms::Words, DictionaryTerms::Stems] {
+                let why = term_rule(term, terms, Globs::Star).unwrap_err();
+                assert!(why.contains("`?` is a plain character"), "{term}: {why}");
+            }
+        }
         assert!(term_rule("  ", DictionaryTerms::Words, Globs::Star).is_err());
         assert!(term_rule("--", DictionaryTerms::Words, Globs::Star).unwrap_err().contains("holds no word"));
     }

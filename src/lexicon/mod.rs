@@ -172,6 +172,10 @@ pub struct Theme {
     pub examples: Examples,
     /// Line of the theme's header, when known.
     pub line: Option<u64>,
+    /// The file the theme was read from when that is not the lexicon's own
+    /// [`Lexicon::source`] (each word list of a folder); `None` otherwise. Its lines,
+    /// and its entries' lines, are lines of this file.
+    pub source: Option<PathBuf>,
 }
 
 impl Theme {
@@ -189,6 +193,7 @@ impl Theme {
             exclusions: Vec::new(),
             examples: Examples::default(),
             line: None,
+            source: None,
         }
     }
 
@@ -226,7 +231,9 @@ pub enum DictionaryTerms {
     #[default]
     Words,
     /// Each term is a Snowball stem (`abus`, `accid`), matching the words that stem to
-    /// it and nothing else: never a prefix. For dictionaries of stems such as Grievance.
+    /// it, and the word it spells (as [`DictionaryTerms::Words`] would), but never as a
+    /// prefix. A term is read into words as an answer is (`israel/palestin` is two, each
+    /// a stem). For dictionaries of stems such as Grievance.
     Stems,
 }
 
@@ -345,6 +352,16 @@ fn file_format(path: &Path) -> Option<Format> {
     }
 }
 
+/// The text of the lexicon file at `path`; a file that is not UTF-8 is an error naming
+/// the line of its first bad byte (a byte-order mark is left for the caller).
+pub(crate) fn read_text(path: &Path) -> Result<String> {
+    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    String::from_utf8(bytes).map_err(|e| {
+        let (line, _) = crate::error::line_col(&String::from_utf8_lossy(e.as_bytes()), e.utf8_error().valid_up_to());
+        Error::config(Location::file(path).at_line(line), "the file is not UTF-8: save it as UTF-8 and retry")
+    })
+}
+
 /// Whether `text` (white space around it aside) is one word as answers are read into
 /// words: `don't` is, `no longer`, `nae.` and `*` are not.
 fn is_one_word(text: &str) -> bool {
@@ -377,13 +394,7 @@ impl Lexicon {
         if path.is_dir() {
             return plain::read_dir(path, options);
         }
-        let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
-        let text = String::from_utf8(bytes).map_err(|e| {
-            let (line, _) =
-                crate::error::line_col(&String::from_utf8_lossy(e.as_bytes()), e.utf8_error().valid_up_to());
-            Error::config(Location::file(path).at_line(line), "the file is not UTF-8: save it as UTF-8 and retry")
-        })?;
-        Lexicon::from_str_with_options(&text, path, options)
+        Lexicon::from_str_with_options(&read_text(path)?, path, options)
     }
 
     /// Parses lexicon text; `path` names the source in messages and picks the format.
