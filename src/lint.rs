@@ -28,7 +28,9 @@ pub enum Severity {
 /// One finding, with the line it concerns.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Finding {
-    /// Line in the lexicon file, when known.
+    /// The file it is in, when not the lexicon's own (a word list of a folder).
+    pub file: Option<std::path::PathBuf>,
+    /// Line in the lexicon file (or `file`), when known.
     pub line: Option<u64>,
     /// Severity.
     pub severity: Severity,
@@ -74,24 +76,14 @@ fn single_key(lexicon: &CompiledLexicon, rule: &Rule, stem: bool, cased: bool) -
 }
 
 /// A warning about `theme` at `line`. A theme read from a file of its own (a folder's
-/// word lists) has lines of that file, not of the lexicon's source: the message then
-/// starts with the file and line, and the finding has no line of the source.
+/// word lists) has lines of that file, not of the lexicon's source: the finding names it.
 fn warning(theme: &Theme, line: Option<u64>, message: String) -> Finding {
     warning_in(theme.source.as_deref(), line, message)
 }
 
 /// [`warning`], for a theme read from `file` when that is not the lexicon's source.
 fn warning_in(file: Option<&std::path::Path>, line: Option<u64>, message: String) -> Finding {
-    match file {
-        None => Finding { line, severity: Severity::Warning, message },
-        Some(file) => {
-            let mut at = crate::error::Location::file(file);
-            if let Some(l) = line {
-                at = at.at_line(l);
-            }
-            Finding { line: None, severity: Severity::Warning, message: format!("{at}: {message}") }
-        }
-    }
+    Finding { file: file.map(std::path::Path::to_path_buf), line, severity: Severity::Warning, message }
 }
 
 /// ` (line 4)`, pointing at another line of `theme` from a message (` (a.txt:4)` for
@@ -212,7 +204,7 @@ pub const NO_THEMES: &str = "the lexicon has no themes: a run codes no open answ
 pub fn lint(source: &Lexicon, lexicon: &CompiledLexicon) -> Vec<Finding> {
     let mut out = Vec::new();
     if source.themes.is_empty() {
-        out.push(Finding { line: None, severity: Severity::Warning, message: NO_THEMES.to_string() });
+        out.push(Finding { file: None, line: None, severity: Severity::Warning, message: NO_THEMES.to_string() });
     }
     // key -> uses, to find duplicates and cross-theme collisions
     let mut keys: BTreeMap<(PatternKind, String), Vec<KeyUse>> = BTreeMap::new();
@@ -372,7 +364,7 @@ pub fn lint(source: &Lexicon, lexicon: &CompiledLexicon) -> Vec<Finding> {
             };
             out.push(match source.theme(theme) {
                 Some(t) => warning(t, *line, message),
-                None => Finding { line: *line, severity: Severity::Warning, message },
+                None => Finding { file: None, line: *line, severity: Severity::Warning, message },
             });
         }
     }
@@ -604,45 +596,42 @@ mod tests {
         let l = Lexicon::from_path(dir.path()).unwrap();
         let c = CompiledLexicon::new(&l).unwrap();
         let (a, b) = (dir.path().join("a.txt"), dir.path().join("b.txt"));
-        let found: Vec<(Option<u64>, String)> = lint(&l, &c).into_iter().map(|f| (f.line, f.message)).collect();
+        let found: Vec<(Option<std::path::PathBuf>, Option<u64>, String)> =
+            lint(&l, &c).into_iter().map(|f| (f.file, f.line, f.message)).collect();
         assert_eq!(
             found,
             [
                 (
-                    None,
+                    Some(a.clone()),
+                    Some(3),
                     format!(
-                        "{}:3: theme `a`: entry `=fees` is shadowed by wildcard `fee*` ({}:2), which already matches it",
-                        a.display(),
+                        "theme `a`: entry `=fees` is shadowed by wildcard `fee*` ({}:2), which already matches it",
                         a.display()
                     )
                 ),
                 (
-                    None,
+                    Some(b.clone()),
+                    Some(1),
                     format!(
-                        "{}:1: entry `=bee` of theme `b` and `=bee` of theme `a` ({}:4) collapse to the same `bee`",
-                        b.display(),
+                        "entry `=bee` of theme `b` and `=bee` of theme `a` ({}:4) collapse to the same `bee`",
                         a.display()
                     )
                 ),
                 (
-                    None,
+                    Some(dir.path().join("c.txt")),
+                    Some(1),
                     format!(
-                        "{}:1: entry `=cost` of theme `c` and `=cost` of theme `a` ({}:1) collapse to the same `cost`",
-                        dir.path().join("c.txt").display(),
+                        "entry `=cost` of theme `c` and `=cost` of theme `a` ({}:1) collapse to the same `cost`",
                         a.display()
                     )
                 ),
             ]
         );
         let stats = CorpusStats::collect(&c, ["a cost"]);
-        let unmatched: Vec<String> = stats.findings(&c, 1.0).into_iter().map(|f| f.message).collect();
-        assert!(
-            unmatched.contains(&format!(
-                "{}:1: theme `b`: entry `=bee` never matches in the corpus (1 answers)",
-                b.display()
-            )),
-            "{unmatched:?}"
-        );
+        let unmatched: Vec<(Option<std::path::PathBuf>, Option<u64>, String)> =
+            stats.findings(&c, 1.0).into_iter().map(|f| (f.file, f.line, f.message)).collect();
+        let want = (Some(b), Some(1), "theme `b`: entry `=bee` never matches in the corpus (1 answers)".to_string());
+        assert!(unmatched.contains(&want), "{unmatched:?}");
     }
 
     /// Read as stems, a dictionary's terms get the findings they get as words: check

@@ -145,14 +145,19 @@ fn check(args: &CheckArgs) -> Result<()> {
     let mut findings: Vec<lint::Finding> = lexicon
         .warnings
         .iter()
-        .map(|w| lint::Finding { line: w.location.line, severity: Severity::Warning, message: w.message.clone() })
+        .map(|w| lint::Finding {
+            file: Some(w.location.path.clone()),
+            line: w.location.line,
+            severity: Severity::Warning,
+            message: w.message.clone(),
+        })
         .collect();
     findings.extend(lint::lint(&lexicon, &compiled));
     let mut columns = args.text_columns.clone();
     if let Some(p) = &args.survey {
         let survey = Survey::from_path(p)?;
         if let Err(e) = lexicon.check_questions(&survey.open_ids()) {
-            findings.push(lint::Finding { line: None, severity: Severity::Error, message: e.to_string() });
+            findings.push(lint::Finding { file: None, line: None, severity: Severity::Error, message: e.to_string() });
         }
         if columns.is_empty() {
             columns = survey.open.iter().map(|q| q.column.clone()).collect();
@@ -169,7 +174,7 @@ fn check(args: &CheckArgs) -> Result<()> {
     for f in &findings {
         let level = if f.severity == Severity::Error { "error" } else { "warning" };
         let at = f.line.map(|l| format!(":{l}")).unwrap_or_default();
-        outln!("{}{at}: {level}: {}", name.display(), f.message)?;
+        outln!("{}{at}: {level}: {}", f.file.as_ref().unwrap_or(&name).display(), f.message)?;
     }
     outln!(
         "{}: {} themes, {} entries, {} error(s), {} warning(s)",
