@@ -1952,7 +1952,8 @@ pub struct Validation {
     /// which and why (also in `agreement.unusable`, validation.md and gold_unused.csv),
     /// gold themes the lexicon lacks (also in `agreement.unknown_themes` and
     /// validation.md), and gold codes of themes on questions they do not apply to
-    /// (also in `agreement.inapplicable_themes` and validation.md).
+    /// (also in `agreement.inapplicable_themes` and validation.md), each after the gold
+    /// file's name; and the data's rows that repeat an id, after the data's name.
     pub warnings: Vec<String>,
 }
 
@@ -2032,10 +2033,21 @@ pub fn validate(job: &Job, gold: &InputSource) -> Result<Validation> {
         return Err(Error::input(crate::error::Location::file(&gold_name), unusable.unwrap_or_default()));
     }
     let inapplicable = crate::validate::inapplicable_themes(&gold, &screened.usable, &questions, &themes);
+    // Gold codes name a respondent, not a row: the rows of one id are one unit.
+    let repeated = (rows.len() > respondents.len()).then(|| {
+        format!(
+            "{}: {} of the rows repeat a respondent id (--allow-duplicate-ids): each id's rows are scored as one \
+             answer per question, with the themes any of them raised",
+            job.input.name().display(),
+            rows.len() - respondents.len()
+        )
+    });
     let warnings = unusable
         .into_iter()
         .chain(crate::validate::explain_unknown_themes(&unknown_themes))
         .chain(crate::validate::explain_inapplicable_themes(&inapplicable))
+        .map(|w| format!("{gold_file}: {w}"))
+        .chain(repeated)
         .collect();
     let mut agreement = Agreement::compute(&questions, &units, &coded, &screened.usable);
     agreement.gold_rows = screened.rows;

@@ -74,6 +74,25 @@ fn validate_refuses_gold_with_no_usable_row() {
     assert!(!err.contains("no column"), "{err}");
 }
 
+/// Rows that repeat an id (allowed with --allow-duplicate-ids) are one unit to the
+/// gold codes, which name respondents: validate says so, naming the data, where it
+/// merged them silently; undefined measures read `-` on screen and in validation.md.
+#[test]
+fn validate_says_when_rows_repeat_an_id() {
+    let dir = Workdir::new();
+    dir.write("r.csv", "id,q\n1,other\n1,fee\n2,fee\n");
+    dir.write("g.csv", "respondent_id,question,theme\n1,q,t\n2,q,t\n");
+    dir.write("lex.toml", "[[theme]]\nid = \"t\"\nterms = [\"fee\"]\n");
+    let args = ["validate", "--input", "r.csv", "--id-column", "id", "--text-column", "q", "--lexicon", "lex.toml"];
+    let out = dir.run(&[&args[..], &["--gold", "g.csv", "--allow-duplicate-ids", "--out", "v"]].concat());
+    assert!(out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("warning: r.csv: 1 of the rows repeat a respondent id"), "{err}");
+    // Every answer coded and in the gold: kappa has no variation to measure.
+    let md = dir.read("v/validation.md");
+    assert!(md.contains("kappa -,") && !md.contains("kappa ,"), "{md}");
+}
+
 /// Unusable gold rows are counted by reason, on stderr and in the outputs.
 #[test]
 fn validate_counts_unusable_gold_rows_by_reason() {

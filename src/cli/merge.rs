@@ -57,10 +57,10 @@ pub fn execute(args: &MergeArgs) -> Result<()> {
     super::note_removed(&args.out, &outcome.removed);
     let parts = args.parts.len();
     outln!(
-        "merged {parts} part{}: {} respondents coded ({} rows read, {} rejected)",
+        "merged {parts} part{}: {} coded ({} read, {} rejected)",
         if parts == 1 { "" } else { "s" },
-        outcome.summary.respondents,
-        outcome.summary.rows.read,
+        codeframe::report::respondents(outcome.summary.respondents),
+        codeframe::report::rows(outcome.summary.rows.read),
         outcome.summary.rows.rejected
     )?;
     errln!("wrote {} files to {}", outcome.files.len(), args.out.display());

@@ -210,9 +210,9 @@ fn print_summary(outcome: &Outcome, r: Rounding, out: &Path, elapsed: std::time:
     let s: &Summary = &outcome.summary;
     outln!("{}", s.title)?;
     outln!(
-        "{} respondents coded ({} rows read, {} rejected) with lexicon `{}`",
-        s.respondents,
-        s.rows.read,
+        "{} coded ({} read, {} rejected) with lexicon `{}`",
+        codeframe::report::respondents(s.respondents),
+        codeframe::report::rows(s.rows.read),
         s.rows.rejected,
         s.lexicon
     )?;

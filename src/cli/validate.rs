@@ -50,7 +50,7 @@ pub fn execute(args: &ValidateArgs) -> Result<()> {
     };
     let v = pipeline::validate(&job, &gold)?;
     for w in &v.warnings {
-        errln!("warning: {}: {w}", gold.name().display());
+        errln!("warning: {w}");
     }
     let a = &v.agreement;
     // Written before the checks are judged, and failed checks take precedence over a

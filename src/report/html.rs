@@ -371,9 +371,10 @@ impl HtmlReport {
         if let (Some(d), true) = (&s.default_type, s.types_defaulted.count > 0) {
             writeln!(
                 out,
-                "<p>{} ({}) did not identify themselves (or gave an unlisted type) and are recorded as '{}'.</p>",
+                "<p>{} ({}) did not identify themselves (or gave an unlisted type) and {} recorded as '{}'.</p>",
                 super::respondents(s.types_defaulted.count),
                 self.pct(s.types_defaulted),
+                super::is_are(s.types_defaulted.count),
                 html_escape(d)
             )?;
         }
@@ -555,12 +556,13 @@ impl HtmlReport {
             writeln!(
                 out,
                 "<li><strong>{}</strong>: {} respondents sent near-identical answers ({} identical), first from {}: \
-                 “{}…” (themes: {})</li>",
+                 “{}{}” (themes: {})</li>",
                 html_escape(&c.question),
                 c.size,
                 c.identical,
                 html_escape(&c.first_respondent),
                 html_escape(&c.excerpt),
+                c.excerpt_end("…"),
                 if c.themes.is_empty() { "none".to_string() } else { html_escape(&c.themes.join(", ")) }
             )?;
         }

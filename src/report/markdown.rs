@@ -70,12 +70,13 @@ impl MarkdownReport {
         for c in &s.campaigns {
             writeln!(
                 out,
-                "- **{}**: {} respondents sent near-identical answers ({} identical), first from {}: \"{}...\" (themes: {})",
+                "- **{}**: {} respondents sent near-identical answers ({} identical), first from {}: \"{}{}\" (themes: {})",
                 c.question,
                 c.size,
                 c.identical,
                 md_escape(&c.first_respondent),
                 md_escape(&c.excerpt),
+                c.excerpt_end("..."),
                 if c.themes.is_empty() { "none".to_string() } else { c.themes.join(", ") }
             )?;
         }
@@ -272,9 +273,10 @@ impl ReportWriter for MarkdownReport {
                 writeln!(out)?;
                 writeln!(
                     out,
-                    "{} ({}) did not identify themselves (or gave an unlisted type) and are recorded as '{}'.",
+                    "{} ({}) did not identify themselves (or gave an unlisted type) and {} recorded as '{}'.",
                     super::respondents(s.types_defaulted.count),
                     self.pct(s.types_defaulted),
+                    super::is_are(s.types_defaulted.count),
                     md_escape(d)
                 )?;
             }

@@ -36,6 +36,16 @@ pub fn respondents(n: u64) -> String {
     if n == 1 { "1 respondent".to_string() } else { format!("{n} respondents") }
 }
 
+/// "1 row", "2 rows".
+pub fn rows(n: u64) -> String {
+    if n == 1 { "1 row".to_string() } else { format!("{n} rows") }
+}
+
+/// `is` for one, `are` for more.
+pub fn is_are(n: u64) -> &'static str {
+    if n == 1 { "is" } else { "are" }
+}
+
 /// `A total of 1 response was coded (1 row read, 0 rejected)`: the run's counts in words.
 pub fn total_coded(s: &Summary) -> String {
     let (n, read) = (s.respondents, s.rows.read);
@@ -353,6 +363,15 @@ pub struct CampaignSummary {
     pub excerpt: String,
     /// Themes the first member's answer asserts.
     pub themes: Vec<String>,
+}
+
+impl CampaignSummary {
+    /// What ends the excerpt in a report: `ellipsis` where the answer was cut to
+    /// [`EXCERPT_CHARS`](crate::pipeline::EXCERPT_CHARS) characters, nothing where it
+    /// is whole.
+    pub fn excerpt_end<'e>(&self, ellipsis: &'e str) -> &'e str {
+        if self.excerpt.chars().count() >= crate::pipeline::EXCERPT_CHARS { ellipsis } else { "" }
+    }
 }
 
 /// A theme's figure in a question with campaigns, as counted and with each campaign

@@ -406,8 +406,9 @@ fn summary(mut sh: Sheet, s: &Summary, f: &Formats, codes: (u64, u64)) -> std::r
             sh.text_with(
                 0,
                 &format!(
-                    "{} did not identify themselves (or gave an unlisted type) and are recorded as '{d}'.",
-                    super::respondents(s.types_defaulted.count)
+                    "{} did not identify themselves (or gave an unlisted type) and {} recorded as '{d}'.",
+                    super::respondents(s.types_defaulted.count),
+                    super::is_are(s.types_defaulted.count)
                 ),
                 &f.note,
             )?;
@@ -426,7 +427,7 @@ fn summary(mut sh: Sheet, s: &Summary, f: &Formats, codes: (u64, u64)) -> std::r
             "Raised a theme",
             "% of those who answered",
             "Themes",
-            "Most frequent answer or theme",
+            "Most frequent answer (nil aside) or theme",
             "Respondents",
             "% of all respondents",
         ],
