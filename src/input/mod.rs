@@ -28,6 +28,7 @@ pub use self::spreadsheet::SheetReader;
 
 use crate::error::{Error, Location, Result};
 use crate::survey::Survey;
+use crate::text::normalise::is_invisible;
 
 /// Default limit on one cell, in bytes (larger cells reject their row).
 pub const DEFAULT_MAX_CELL_BYTES: usize = 16 << 20;
@@ -580,7 +581,25 @@ impl Columns {
             if !exact.is_empty() {
                 return exact;
             }
-            header.iter().enumerate().filter(|(_, h)| h.trim().eq_ignore_ascii_case(name)).map(|(i, _)| i).collect()
+            let folded: Vec<usize> = header
+                .iter()
+                .enumerate()
+                .filter(|(_, h)| h.trim().eq_ignore_ascii_case(name))
+                .map(|(i, _)| i)
+                .collect();
+            if !folded.is_empty() {
+                return folded;
+            }
+            // A header cell carrying an invisible character (a zero-width space or a
+            // direction mark pasted in with the wording) still names its column.
+            let visible = |s: &str| -> String { s.chars().filter(|&c| !is_invisible(c)).collect() };
+            let name = visible(name);
+            header
+                .iter()
+                .enumerate()
+                .filter(|(_, h)| visible(h).trim().eq_ignore_ascii_case(&name))
+                .map(|(i, _)| i)
+                .collect()
         };
         let name = name.trim();
         let mut found = all(name);
@@ -610,7 +629,7 @@ fn nth_of(name: &str) -> Option<(&str, usize)> {
 }
 
 fn missing_column(name: &str, header: &[String]) -> String {
-    format!("no column {name:?} in the header (columns: {})", listed(header))
+    format!("no column \"{}\" in the header (columns: {})", shown_name(name), listed(header))
 }
 
 /// Column names as listed in a message: the first 30, shown as [`shown_name`] shows
@@ -621,11 +640,20 @@ fn listed(names: &[String]) -> String {
     format!("{}{more}", shown.join(", "))
 }
 
-/// A column name as shown in a message: control characters escaped (a NUL byte
-/// shows as `\0`), and cut after 40 characters (a header can be a swallowed file).
+/// A column name as shown in a message: control and invisible characters escaped (a
+/// NUL byte shows as `\0`, a zero-width space as `\u{200b}`), and cut after 40
+/// characters (a header can be a swallowed file).
 fn shown_name(name: &str) -> String {
     const MAX: usize = 40;
-    let escape = |c: char| -> String { if c.is_control() { c.escape_debug().collect() } else { c.to_string() } };
+    let escape = |c: char| -> String {
+        if c.is_control() {
+            c.escape_debug().collect()
+        } else if is_invisible(c) {
+            c.escape_unicode().collect()
+        } else {
+            c.to_string()
+        }
+    };
     let mut out: String = name.chars().take(MAX).map(escape).collect();
     if name.chars().nth(MAX).is_some() {
         out.push_str("...");
@@ -712,6 +740,19 @@ mod tests {
         assert_eq!((ok.id, ok.open), (Some(1), vec![3]));
         assert!(Columns::all_present(&survey, &header(&["id", "text", "text"])));
         assert!(!Columns::all_present(&survey, &header(&["id", "txt"])));
+    }
+
+    /// A zero-width space or direction mark in a header cell (pasted with the wording)
+    /// made the column unfindable, and the error listed a name that looked the same.
+    #[test]
+    fn invisible_characters_in_a_header_cell_do_not_hide_its_column() {
+        let survey = Survey::ad_hoc(Some("id".into()), &["why".into()]);
+        let header = |names: &[&str]| names.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        let ok = Columns::resolve(&survey, &header(&["id", "\u{200B}why\u{200E}"])).unwrap();
+        assert_eq!(ok.open, vec![1]);
+        let other = Survey::ad_hoc(Some("id".into()), &["whyy".into()]);
+        let err = Columns::resolve(&other, &header(&["id", "\u{200B}why"])).unwrap_err();
+        assert!(err.ends_with("(columns: id, \\u{200b}why)"), "{err}");
     }
 
     #[test]

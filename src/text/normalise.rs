@@ -16,7 +16,7 @@ const APOSTROPHES: [char; 7] = ['\u{2019}', '\u{2018}', '\u{201B}', '\u{02BC}', 
 /// joiner, soft hyphen, BOM; bidirectional marks, embeddings and isolates (text
 /// pasted from right-to-left contexts carries them: `police\u{200F}` is `police`);
 /// variation selectors and tag characters (emoji presentation).
-fn is_invisible(c: char) -> bool {
+pub fn is_invisible(c: char) -> bool {
     matches!(
         c,
         '\u{200B}'..='\u{200F}'
