@@ -30,10 +30,10 @@ struct File {
 struct SettingsFile {
     negation_window: Option<u32>,
     negation_after: Option<u32>,
-    negators: Option<Vec<String>>,
+    negators: Option<Vec<Spanned<String>>>,
     #[serde(default)]
-    extra_negators: Vec<String>,
-    overlap: Option<String>,
+    extra_negators: Vec<Spanned<String>>,
+    overlap: Option<Spanned<String>>,
     spelling_variants: Option<bool>,
 }
 
@@ -140,20 +140,36 @@ pub fn parse(text: &str, path: &Path) -> Result<Lexicon> {
         if let Some(n) = s.negation_after {
             settings.negation_after = n;
         }
-        settings.negators = s.negators;
-        settings.extra_negators = s.extra_negators;
+        // A negator is compared with one word of an answer (the lexicon's check says
+        // so too, without the line, for every format).
+        let all = s.negators.iter().flatten().chain(&s.extra_negators);
+        if let Some(n) = all.clone().find(|n| !super::is_one_word(n.get_ref())) {
+            return Err(err(
+                n.span().start,
+                format!(
+                    "negator {:?} is not one word: negators are single words (`no`, `never`, `don't`), compared \
+                     with each word before a match",
+                    n.get_ref()
+                ),
+            ));
+        }
+        settings.negators = s.negators.map(|list| list.into_iter().map(Spanned::into_inner).collect());
+        settings.extra_negators = s.extra_negators.into_iter().map(Spanned::into_inner).collect();
         if let Some(v) = s.spelling_variants {
             settings.spelling_variants = v;
         }
-        settings.overlap = match s.overlap.as_deref() {
-            None | Some("theme") => OverlapScope::Theme,
-            Some("lexicon") => OverlapScope::Lexicon,
-            Some(other) => {
-                return Err(Error::config(
-                    Location::file(path),
-                    format!("settings.overlap must be \"theme\" or \"lexicon\", not {other:?}"),
-                ));
-            }
+        settings.overlap = match &s.overlap {
+            None => OverlapScope::Theme,
+            Some(o) => match o.get_ref().as_str() {
+                "theme" => OverlapScope::Theme,
+                "lexicon" => OverlapScope::Lexicon,
+                other => {
+                    return Err(err(
+                        o.span().start,
+                        format!("settings.overlap must be \"theme\" or \"lexicon\", not {other:?}"),
+                    ));
+                }
+            },
         };
     }
 
@@ -230,7 +246,7 @@ mod tests {
     }
 
     #[test]
-    fn negators_must_be_single_words() {
+    fn negators_must_be_single_words_and_settings_errors_name_their_line() {
         for settings in [
             "extra_negators = [\"no longer\"]",
             "negators = [\"not\", \" \"]",
@@ -239,8 +255,10 @@ mod tests {
         ] {
             let text = format!("[settings]\n{settings}\n[[theme]]\nid = \"a\"\nterms = [\"cost\"]\n");
             let err = parse_str(&text).unwrap_err().to_string();
-            assert!(err.starts_with("lex.toml: negator ") && err.contains("is not one word"), "{err}");
+            assert!(err.starts_with("lex.toml:2: negator ") && err.contains("is not one word"), "{err}");
         }
+        let err = parse_str("[settings]\n\noverlap = \"bogus\"\n").unwrap_err().to_string();
+        assert!(err.starts_with("lex.toml:3: settings.overlap must be"), "{err}");
         let lex = parse_str(
             "[settings]\nextra_negators = [\"hardly\", \"don't\", \" nae \", \"ne\u{2019}er\"]\n[[theme]]\nid = \"a\"\n",
         );
