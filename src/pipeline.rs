@@ -1039,28 +1039,32 @@ pub fn codes_only(
     input: &InputSource,
     options: &RunOptions,
     out: &mut dyn Write,
-) -> Result<(StreamEnd, Vec<u8>)> {
+    rejects: &mut dyn FnMut(&[u8]),
+) -> Result<StreamEnd> {
     let stdout = |e: std::io::Error| Error::io("<stdout>", e);
     let mut header = options.partial.then_some("row").into_iter().collect::<Vec<_>>();
     header.extend(codes::CODES_HEADER);
     // The header goes out with the first chunk (or at the end of an input with no
     // rows), so an input that fails before its own header leaves standard output empty.
     let mut header_written = false;
-    let mut rejects = Vec::new();
     let end = stream(survey, lexicon, input, options, false, |r| {
+        // Rejects go out as they are found, before the chunk's codes: a reader that
+        // closes standard output early (`| head`) still hears of them.
+        if !r.rejects.get_ref().is_empty() {
+            rejects(r.rejects.get_ref());
+        }
         if !header_written {
             codes::write_header(out, &header).map_err(stdout)?;
             header_written = true;
         }
         out.write_all(&r.codes).map_err(stdout)?;
-        rejects.extend_from_slice(r.rejects.get_ref());
         Ok(())
     })?;
     if !header_written {
         codes::write_header(out, &header).map_err(stdout)?;
     }
     out.flush().map_err(stdout)?;
-    Ok((end, rejects))
+    Ok(end)
 }
 
 /// What the run already knows of the files it wrote, so finishing need not read them

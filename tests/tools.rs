@@ -279,6 +279,31 @@ fn validate_survives_a_closed_or_full_stdout() {
     }
 }
 
+/// `run --codes-only --strict | head` exited 0 and never listed the rows it had
+/// rejected, which were printed only at the end: rejects now go to standard error as
+/// they are found, and a closed standard output still fails the run under --strict.
+#[test]
+fn codes_only_lists_rejects_as_found_and_strict_fails_on_a_closed_stdout() {
+    let dir = Workdir::new();
+    dir.write("lex.toml", "[[theme]]\nid = \"cost\"\nterms = [\"cost*\"]\n");
+    let mut csv = String::from("id,why\n1,a,b\n");
+    for i in 2..20_000 {
+        csv.push_str(&format!("{i},the cost was high, {i}\n").replace(", ", " "));
+    }
+    dir.write("r.csv", csv);
+    let args = ["run", "--input", "r.csv", "--id-column", "id", "--text-column", "why", "--lexicon", "lex.toml"];
+    let strict = [&args[..], &["--codes-only", "--strict"]].concat();
+    let out = dir.run_with_stdout(&strict, None);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("2,1,1,,\"row has 3 fields, the header has 2\""), "{err}");
+    assert!(err.contains("1 row(s) rejected under --strict"), "{err}");
+    // Without --strict a closed pipe is the reader's choice: exit 0, rejects still said.
+    let out = dir.run_with_stdout(&[&args[..], &["--codes-only"]].concat(), None);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("row has 3 fields"));
+}
+
 /// `--min-f1 NaN` was accepted and passed every check, since nothing is below NaN
 /// (adversarial testing): a bar must be a number from 0 to 1.
 #[test]

@@ -101,14 +101,34 @@ pub fn execute(args: &RunArgs) -> Result<()> {
     };
     if args.codes_only {
         let mut stdout = std::io::stdout().lock();
-        let (end, rejects) =
-            pipeline::codes_only(&loaded.survey, &loaded.lexicon, &loaded.input, &options, &mut stdout)?;
-        let tally = end.tally;
-        if !rejects.is_empty() {
+        let mut rejected = 0u64;
+        let mut print_rejects = |rows: &[u8]| {
+            if rejected == 0 {
+                errln!("rejected rows (line,row,respondent_id,column,reason):");
+            }
+            // A reject's fields may hold quoted line breaks: the reader counted the rows.
+            rejected += csv::ReaderBuilder::new().has_headers(false).from_reader(rows).byte_records().count() as u64;
             // The rows are CSV lines, each ending in `\n`: errln! adds the last one back.
-            let rows = rejects.strip_suffix(b"\n").unwrap_or(&rejects);
-            errln!("rejected rows (line,row,respondent_id,column,reason):\n{}", String::from_utf8_lossy(rows));
-        }
+            errln!("{}", String::from_utf8_lossy(rows.strip_suffix(b"\n").unwrap_or(rows)));
+        };
+        let end = match pipeline::codes_only(
+            &loaded.survey,
+            &loaded.lexicon,
+            &loaded.input,
+            &options,
+            &mut stdout,
+            &mut print_rejects,
+        ) {
+            // Standard output closed early (`| head`): under --strict, rejects seen by
+            // then still fail the run.
+            Err(codeframe::error::Error::Io { source, .. })
+                if source.kind() == std::io::ErrorKind::BrokenPipe && options.strict && rejected > 0 =>
+            {
+                return Err(codeframe::error::Error::Rejects { rejected, report: "stderr".into() });
+            }
+            result => result?,
+        };
+        let tally = end.tally;
         if !args.quiet {
             if let Some(note) = end.header.as_ref().and_then(|h| h.describe()) {
                 errln!("codeframe: note: {}: {note}", loaded.input.name().display());
