@@ -310,4 +310,9 @@ fn files_must_be_utf8_and_may_start_with_a_bom() {
     assert_eq!(Lexicon::from_path(&bom).unwrap().themes[0].entries.len(), 1);
     let unknown = dir.write("x.json", "{}");
     assert!(Lexicon::from_path(&unknown).unwrap_err().to_string().contains("unknown lexicon format `.json`"));
+    // A dictionary saved without an extension is read as TOML, and its error says so.
+    let bare = dir.write("mydict", "%\n1\tposemo\n%\nhappy\t1\n");
+    let err = Lexicon::from_path(&bare).unwrap_err().to_string();
+    assert!(err.contains("mydict:1:"), "{err}");
+    assert!(err.contains("read as codeframe TOML, since the file has no extension"), "{err}");
 }

@@ -410,6 +410,18 @@ impl Lexicon {
         let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
         let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
         match file_format(path) {
+            // A file with no extension is read as TOML: its errors say so, since it may
+            // be a dictionary in another format saved without one.
+            Some(Format::Toml) if ext.is_empty() => toml::parse(text, path).map_err(|e| match e {
+                Error::Config { location, message } => Error::Config {
+                    location,
+                    message: format!(
+                        "{message} (read as codeframe TOML, since the file has no extension: a dictionary in \
+                         another format needs its own, .dic, .dicx, .cat, .yml or .txt)"
+                    ),
+                },
+                e => e,
+            }),
             Some(Format::Toml) => toml::parse(text, path),
             Some(Format::Dic) => dic::parse(text, path, options),
             Some(Format::Dicx) => dicx::parse(text, path, options),
