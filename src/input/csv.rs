@@ -31,6 +31,9 @@ pub struct ResponseReader {
     /// Records read ahead of the first row to read the header (see [`header`]).
     pending: std::collections::VecDeque<(csv::ByteRecord, Place)>,
     checker: RowChecker,
+    /// The encoding the input was transcoded from, when not UTF-8: a U+FFFD in a row
+    /// then marks bytes that encoding could not decode.
+    transcoded: Option<&'static str>,
     rows: u64,
     chunks: u64,
     last_byte: u64,
@@ -109,6 +112,7 @@ impl ResponseReader {
             digest: text.digest,
             name,
             checker: RowChecker::new(columns.clone(), options),
+            transcoded: (text.encoding != encoding_rs::UTF_8).then(|| text.encoding.name()),
             columns,
             rows: 0,
             chunks: 0,
@@ -192,6 +196,21 @@ impl RowReader for ResponseReader {
             }
             self.rows += 1;
             let mut reject = self.checker.check(record, place.line, self.rows);
+            if reject.is_none()
+                && let Some(encoding) = self.transcoded
+                && let Some(i) =
+                    record.iter().position(|cell| memchr::memmem::find(cell, "\u{FFFD}".as_bytes()).is_some())
+            {
+                let id =
+                    self.columns.id.and_then(|c| record.get(c)).map(|b| String::from_utf8_lossy(b).trim().to_string());
+                reject = Some(Reject {
+                    line: place.line,
+                    row: self.rows,
+                    id,
+                    column: Some(self.columns.name(i).to_string()),
+                    reason: RejectReason::Undecodable { encoding },
+                });
+            }
             // A quote never closed swallows the rest of the file into this (last) row:
             // the csv crate would accept that silently.
             if let Some(last_line) = place.unclosed_to {
@@ -443,6 +462,24 @@ mod tests {
         assert_eq!((err.column.as_deref(), err.reason), (Some("text"), RejectReason::InvalidUtf8));
         let ok = decode(&rows[1], &cols, 100).expect("valid");
         assert_eq!(ok.open, ["caf\u{e9}"]);
+    }
+
+    /// An unpaired surrogate in UTF-16 was decoded to U+FFFD and coded as if written,
+    /// where invalid UTF-8 rejects its row: now it rejects its row too, naming the cell.
+    #[test]
+    fn bytes_a_transcoded_encoding_cannot_decode_reject_their_row() {
+        let mut data: Vec<u8> = vec![0xFF, 0xFE];
+        let utf16 = |s: &str, out: &mut Vec<u8>| out.extend(s.encode_utf16().flat_map(u16::to_le_bytes));
+        utf16("id,text\n1,fine\n2,", &mut data);
+        data.extend([0x00, 0xD8]); // a high surrogate with no low one after it
+        utf16("police\n3,caf\u{e9} \u{FFFD}\n", &mut data);
+        let (rows, _) = read_all_with(Box::leak(data.into_boxed_slice()), &ReadOptions::default()).unwrap();
+        assert!(rows[0].reject.is_none());
+        let reject = rows[1].reject.as_ref().expect("row 2 rejected");
+        assert_eq!((reject.column.as_deref(), reject.id.as_deref()), (Some("text"), Some("2")));
+        assert_eq!(reject.reason.to_string(), "cell is not valid UTF-16LE");
+        // A replacement character written as such is one too: UTF-16 cannot tell.
+        assert!(rows[2].reject.is_some());
     }
 
     /// An id padded with a no-break space is the id (as codes.csv writes it): a

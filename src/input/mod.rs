@@ -353,6 +353,12 @@ pub enum RejectReason {
     },
     /// A cell is not valid UTF-8.
     InvalidUtf8,
+    /// A cell of a transcoded input (UTF-16, Shift_JIS, ...) held bytes that are not
+    /// valid in its encoding (decoding left U+FFFD in their place).
+    Undecodable {
+        /// The input's encoding (`UTF-16LE`).
+        encoding: &'static str,
+    },
     /// The respondent id was seen on an earlier row.
     DuplicateId {
         /// Line of the first occurrence.
@@ -399,6 +405,7 @@ impl std::fmt::Display for RejectReason {
                 write!(f, "row has {found} fields, the header has {expected}")
             }
             RejectReason::InvalidUtf8 => f.write_str("cell is not valid UTF-8"),
+            RejectReason::Undecodable { encoding } => write!(f, "cell is not valid {encoding}"),
             RejectReason::DuplicateId { first_line } => {
                 write!(f, "respondent id already seen on line {first_line}")
             }
