@@ -373,7 +373,9 @@ fn negated(lexicon: &CompiledLexicon, scanner: &Scanner, hit: &Hit, theme: Theme
     }
     let tokens = scanner.tokens();
     let clause = tokens[hit.start as usize].clause;
-    let is_negator = |k: usize| {
+    // `limit`: where the words it may negate start (a pseudo-negation, `not only`, is
+    // one only before them).
+    let is_negator = |k: usize, limit: usize| {
         if !tokens[k].flags().contains(TermFlags::NEGATOR) {
             return false;
         }
@@ -392,18 +394,24 @@ fn negated(lexicon: &CompiledLexicon, scanner: &Scanner, hit: &Hit, theme: Theme
         }
         let next = k + 1;
         let pseudo = next < tokens.len()
-            && next < hit.start as usize
+            && next < limit
             && PSEUDO_NEGATION_FOLLOWERS.contains(&scanner.term(&tokens[next]).norm);
         !pseudo
     };
     let window = t.negation_window as usize;
+    // Before the match, and for a rule's two operands with words between them, before
+    // the later one too, back to the first's end (`police did not ignore`).
     let start = hit.start as usize;
-    for k in (start.saturating_sub(window)..start).rev() {
-        if tokens[k].clause != clause || tokens[k].flags().contains(TermFlags::CLAUSE_WORD) {
-            break;
-        }
-        if is_negator(k) {
-            return Some(k as u32);
+    let before = std::iter::once((start, 0, clause))
+        .chain(scanner.gap(hit).map(|(from, to)| (to as usize, from as usize, tokens[to as usize].clause)));
+    for (start, floor, clause) in before {
+        for k in (start.saturating_sub(window).max(floor)..start).rev() {
+            if tokens[k].clause != clause || tokens[k].flags().contains(TermFlags::CLAUSE_WORD) {
+                break;
+            }
+            if is_negator(k, start) {
+                return Some(k as u32);
+            }
         }
     }
     let after = t.negation_after as usize;
@@ -413,7 +421,7 @@ fn negated(lexicon: &CompiledLexicon, scanner: &Scanner, hit: &Hit, theme: Theme
         if tok.clause != last_clause || tok.flags().contains(TermFlags::CLAUSE_WORD) {
             break;
         }
-        if is_negator(k) {
+        if is_negator(k, hit.start as usize) {
             return Some(k as u32);
         }
     }
@@ -581,6 +589,25 @@ terms = ["coincidence", { term = "small", weight = 0.5 }, { term = "minor", weig
         assert!(
             coded_in(&from_toml("[[theme]]\nid = \"h\"\nterms = [\"helpful\"]"), None, "it wasn't helpful").is_empty()
         );
+    }
+
+    /// A negator between a rule's operands was taken as part of the match, so `police
+    /// BEFORE/4 ignor*` coded "police did not ignore me" (the meaning inverted).
+    #[test]
+    fn a_negator_between_a_rules_operands_negates_the_later_one() {
+        let lex = from_toml(
+            "[[theme]]\nid = \"ignored\"\nterms = [\"police BEFORE/4 ignor*\"]\n\
+             [[theme]]\nid = \"helped\"\nterms = [\"police NEAR/4 help*\"]\n",
+        );
+        for text in ["police never ignored me", "police did not ignore me", "police were not helpful"] {
+            assert!(coded_in(&lex, None, text).is_empty(), "{text:?}");
+        }
+        assert_eq!(coded_in(&lex, None, "the police ignored me"), ["ignored"]);
+        // A pseudo-negation in the gap is none; nor is a negator the window does not reach.
+        assert_eq!(coded_in(&lex, None, "police did not only help"), ["helped"]);
+        let far =
+            from_toml("[settings]\nnegation_window = 1\n[[theme]]\nid = \"i\"\nterms = [\"police BEFORE/5 ignor*\"]");
+        assert_eq!(coded_in(&far, None, "police did not really ignore"), ["i"]);
     }
 
     #[test]

@@ -125,6 +125,9 @@ pub struct Scanner {
     hits: Vec<Hit>,
     exclusions: Vec<Hit>,
     operands: Vec<Operand>,
+    /// Of each hit of a rule joining two operands (NEAR, BEFORE, SENTENCE) with words
+    /// between them: the hit, the first of those words and the later operand's start.
+    gaps: Vec<(Hit, u32, u32)>,
     stack: Vec<(u32, u32)>,
     /// Indices of the tokens of the answer that may start a term.
     candidates: Vec<u32>,
@@ -157,6 +160,7 @@ impl Scanner {
         self.hits.clear();
         self.exclusions.clear();
         self.operands.clear();
+        self.gaps.clear();
         // One slot per word of the vocabulary, so the per-token check is one load.
         let vocabulary = self.session.vocabulary_len();
         if self.term_patterns.len() < vocabulary {
@@ -345,6 +349,12 @@ impl Scanner {
                 let span = tokens[start as usize].span.cover(tokens[end as usize - 1].span);
                 Hit { start, end, entry, theme: lexicon.entries[entry as usize].theme, span }
             };
+            // The words between two operands, which negation reads too (`police did not
+            // ignore`): where they start, and where the later operand starts.
+            let gap = |a: &Operand, b: &Operand| {
+                let (first, later) = if a.start <= b.start { (a, b) } else { (b, a) };
+                (first.end < later.start).then_some((first.end, later.start))
+            };
             // Words between the end of one operand and the start of the other, plus one:
             // `cost NEAR/3 court` matches "cost of the court" (court is the 3rd word on).
             let distance = |a: &Operand, b: &Operand| -> Option<u32> {
@@ -382,6 +392,9 @@ impl Scanner {
                         };
                         if let Some((_, _, b)) = nearest(a, near(a, window), &ok) {
                             self.hits.push(hit(a, &b));
+                            if let Some((from, to)) = gap(a, &b) {
+                                self.gaps.push((hit(a, &b), from, to));
+                            }
                         }
                     }
                 }
@@ -392,6 +405,9 @@ impl Scanner {
                         let hi = right.partition_point(|b| sentence(b) <= s);
                         if let Some((_, _, b)) = nearest(a, &right[lo..hi.max(lo)], &|_| true) {
                             self.hits.push(hit(a, &b));
+                            if let Some((from, to)) = gap(a, &b) {
+                                self.gaps.push((hit(a, &b), from, to));
+                            }
                         }
                     }
                 }
@@ -476,6 +492,13 @@ impl Scanner {
     /// Hits of exclusion entries, sorted by position.
     pub fn exclusions(&self) -> &[Hit] {
         &self.exclusions
+    }
+
+    /// For a hit of a rule joining two operands with words between them (`police
+    /// BEFORE/4 ignor*` on "police did not ignore"): where those words start, and
+    /// where the later operand starts.
+    pub fn gap(&self, hit: &Hit) -> Option<(u32, u32)> {
+        self.gaps.iter().find(|(h, _, _)| h == hit).map(|&(_, from, to)| (from, to))
     }
 }
 
