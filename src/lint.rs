@@ -286,6 +286,17 @@ pub fn lint(source: &Lexicon, lexicon: &CompiledLexicon) -> Vec<Finding> {
         // matches a word's other spellings too (`color*` matches `colour`).
         for e in &theme.entries {
             let Some((kind, text)) = single_key(lexicon, &e.rule, stem, cased) else { continue };
+            let shadowed = |gline: &Option<u64>, gtext: &String| {
+                let at = line_note(Some(theme), *gline);
+                warning(
+                    theme,
+                    e.line,
+                    format!(
+                        "theme `{}`: entry `{}` is shadowed by wildcard `{gtext}`{at}, which already matches it",
+                        theme.id, e.rule
+                    ),
+                )
+            };
             let word = match (kind, &e.rule) {
                 (PatternKind::Glob | PatternKind::CasedGlob, _) => continue,
                 // A stem matches every word with that stem (`happy`: "happiness"): only a
@@ -293,15 +304,7 @@ pub fn lint(source: &Lexicon, lexicon: &CompiledLexicon) -> Vec<Finding> {
                 (PatternKind::Stem, _) => {
                     let begins: Vec<char> = stem_prefix(&text).chars().collect();
                     if let Some((_, gline, gtext)) = globs.iter().find(|(g, _, _)| prefix_covers(g, &begins)) {
-                        let at = line_note(Some(theme), *gline);
-                        out.push(warning(
-                            theme,
-                            e.line,
-                            format!(
-                                "theme `{}`: entry `{}` is shadowed by wildcard `{gtext}`{at}, which already matches it",
-                                theme.id, e.rule
-                            ),
-                        ));
+                        out.push(shadowed(gline, gtext));
                     }
                     continue;
                 }
@@ -319,15 +322,7 @@ pub fn lint(source: &Lexicon, lexicon: &CompiledLexicon) -> Vec<Finding> {
             if let Some((_, gline, gtext)) =
                 globs.iter().find(|(g, _, _)| spellings.iter().any(|w| crate::lexicon::compile::glob_match(g, w)))
             {
-                let at = line_note(Some(theme), *gline);
-                out.push(warning(
-                    theme,
-                    e.line,
-                    format!(
-                        "theme `{}`: entry `{}` is shadowed by wildcard `{gtext}`{at}, which already matches it",
-                        theme.id, e.rule
-                    ),
-                ));
+                out.push(shadowed(gline, gtext));
             }
         }
     }

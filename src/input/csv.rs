@@ -196,33 +196,25 @@ impl RowReader for ResponseReader {
             }
             self.rows += 1;
             let mut reject = self.checker.check(record, place.line, self.rows);
+            let (columns, row) = (&self.columns, self.rows);
+            let rejected = |column: Option<usize>, reason: RejectReason| Reject {
+                line: place.line,
+                row,
+                id: columns.id.and_then(|i| record.get(i)).map(|b| String::from_utf8_lossy(b).trim().to_string()),
+                column: column.map(|i| columns.name(i).to_string()),
+                reason,
+            };
             if reject.is_none()
                 && let Some(encoding) = self.transcoded
                 && let Some(i) =
                     record.iter().position(|cell| memchr::memmem::find(cell, "\u{FFFD}".as_bytes()).is_some())
             {
-                let id =
-                    self.columns.id.and_then(|c| record.get(c)).map(|b| String::from_utf8_lossy(b).trim().to_string());
-                reject = Some(Reject {
-                    line: place.line,
-                    row: self.rows,
-                    id,
-                    column: Some(self.columns.name(i).to_string()),
-                    reason: RejectReason::Undecodable { encoding },
-                });
+                reject = Some(rejected(Some(i), RejectReason::Undecodable { encoding }));
             }
             // A quote never closed swallows the rest of the file into this (last) row:
             // the csv crate would accept that silently.
             if let Some(last_line) = place.unclosed_to {
-                let id =
-                    self.columns.id.and_then(|i| record.get(i)).map(|b| String::from_utf8_lossy(b).trim().to_string());
-                reject = Some(Reject {
-                    line: place.line,
-                    row: self.rows,
-                    id,
-                    column: None,
-                    reason: RejectReason::UnclosedQuote { last_line },
-                });
+                reject = Some(rejected(None, RejectReason::UnclosedQuote { last_line }));
             }
             // A copy of exactly the row's size; `record` keeps its buffers for the next
             // row (read into an empty record, a long row grows it a doubling at a time).
