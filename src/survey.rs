@@ -373,6 +373,18 @@ impl Survey {
             if c.options.is_empty() {
                 return Err(bad(format!("closed question `{}` has no options", c.id)));
             }
+            // closed_answers.csv and crosstabs.csv name the rows of no answer and of
+            // unrecognised answers so: an option of that name could not be told apart.
+            if let Some(o) = c.options.iter().find(|o| {
+                let o = o.trim();
+                o.eq_ignore_ascii_case("(nil)") || o.eq_ignore_ascii_case("(unrecognised)")
+            }) {
+                return Err(bad(format!(
+                    "closed question `{}`: option {o:?} is the name the outputs give to no answer or to \
+                     unrecognised answers: call it something else",
+                    c.id
+                )));
+            }
             let mut aliases = vec![Vec::new(); c.options.len()];
             for (opt, list) in c.aliases {
                 let i = c.options.iter().position(|o| fold_label(o) == fold_label(&opt)).ok_or_else(|| {
@@ -1186,6 +1198,15 @@ id = "q1_text"
         }
         for text in ["No", "cost", "none of the orders work", "see above, and the cost"] {
             assert!(!c.is_non_answer(text), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn an_option_named_as_the_outputs_name_no_answer_is_refused() {
+        for option in ["(nil)", " (Unrecognised) "] {
+            let spec = format!("[[closed]]\nid = \"q\"\noptions = [\"Yes\", {option:?}]\n");
+            let err = Survey::from_str_with_path(&spec, Path::new("s.toml")).unwrap_err().to_string();
+            assert!(err.contains("is the name the outputs give to no answer"), "{err}");
         }
     }
 
