@@ -121,9 +121,10 @@ impl Format {
     /// Content decides where it is unmistakable: a workbook's signature (whatever the
     /// extension says), or, for a file not named `.csv`/`.tsv`/`.txt`, a first line that
     /// is a JSON object. Otherwise the extension decides (`.jsonl`, `.ndjson`), and
-    /// everything else is CSV. Standard input, which cannot be peeked at, is CSV
-    /// here; [`open`] reads it as JSON Lines when its first line is an object. A `.xls` that is really text
-    /// (some systems export CSV or HTML under that name) is read as CSV.
+    /// everything else is CSV. Standard input, which cannot be peeked at, is CSV here,
+    /// and a pipe given by name goes by its name alone (its `head` is empty); [`open`]
+    /// reads either as JSON Lines when its first line is an object. A `.xls` that is
+    /// really text (some systems export CSV or HTML under that name) is read as CSV.
     pub fn detect(source: &InputSource, head: &[u8]) -> Format {
         let ext = match source {
             InputSource::Stdin => return Format::Csv,
