@@ -123,6 +123,11 @@ pub enum VetoReason {
     NotAsked,
     /// The theme's counted matches weigh less than its `threshold`.
     BelowThreshold,
+    /// A NOTNEAR rule's other operand was within its window.
+    Blocked {
+        /// The blocking words.
+        by: Hit,
+    },
 }
 
 /// A hit that did not count, and why.
@@ -176,7 +181,13 @@ impl Coding {
 /// and entries are `applies` (from [`CompiledLexicon::applies`]).
 pub fn code(lexicon: &CompiledLexicon, scanner: &Scanner, applies: &Applies) -> Coding {
     let mut coding = Coding { words: scanner.tokens().len() as u32, ..Coding::default() };
+    for &(hit, by) in scanner.blocked() {
+        let reason =
+            if applies.entry(hit.theme, hit.entry) { VetoReason::Blocked { by } } else { VetoReason::NotAsked };
+        coding.vetoes.push(Veto { hit, theme: hit.theme, reason });
+    }
     if scanner.hits().is_empty() {
+        coding.vetoes.sort_by_key(|v| (v.theme, v.hit));
         return coding;
     }
     // Exclusions are sorted by start; the ones overlapping a hit start within

@@ -4,7 +4,7 @@
 
 use crate::coding::{self, VetoReason};
 use crate::lexicon::compile::{Applies, CompiledLexicon};
-use crate::matching::Scanner;
+use crate::matching::{Hit, Scanner};
 
 /// One occurrence.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -47,12 +47,16 @@ impl<'a> Kwic<'a> {
     /// The occurrences in one answer, appended to `out`.
     pub fn answer(&mut self, respondent: &str, question: &str, applies: &Applies, text: &str, out: &mut Vec<Line>) {
         self.scanner.scan(self.lexicon, text);
-        if self.scanner.hits().is_empty() {
+        if self.scanner.hits().is_empty() && self.scanner.blocked().is_empty() {
             return;
         }
         let coding = coding::code(self.lexicon, &self.scanner, applies);
         let tokens = self.scanner.tokens();
-        for hit in self.scanner.hits() {
+        // NOTNEAR occurrences that were blocked are shown too, in position order.
+        let mut hits: Vec<&Hit> =
+            self.scanner.hits().iter().chain(self.scanner.blocked().iter().map(|(h, _)| h)).collect();
+        hits.sort();
+        for hit in hits {
             let entry = &self.lexicon.entries[hit.entry as usize];
             if self.theme.is_some_and(|t| t != entry.theme) {
                 continue;
@@ -68,6 +72,7 @@ impl<'a> Kwic<'a> {
                     VetoReason::Outranked { .. } => "outranked",
                     VetoReason::NotAsked => "not asked",
                     VetoReason::BelowThreshold => "below threshold",
+                    VetoReason::Blocked { .. } => "blocked",
                 }
             } else {
                 "counted"
@@ -113,5 +118,20 @@ mod tests {
                 ("high, not".to_string(), "costly".to_string(), "".to_string(), "negated"),
             ]
         );
+    }
+
+    /// A NOTNEAR rule's blocked occurrences are listed, with why they did not count.
+    #[test]
+    fn shows_notnear_occurrences_that_were_blocked() {
+        let mut lex = Lexicon::new("t");
+        let mut t = Theme::new("fine");
+        t.entries.push(Entry::new(Rule::parse("fine NOTNEAR/2 parking").unwrap()));
+        lex.themes.push(t);
+        let lex = CompiledLexicon::new(&lex).unwrap();
+        let mut k = Kwic::new(&lex, None, 1);
+        let mut out = Vec::new();
+        k.answer("r1", "q1", &lex.applies(None), "a fine for parking, then a court fine", &mut out);
+        let shown: Vec<(&str, &str)> = out.iter().map(|l| (l.matched.as_str(), l.status)).collect();
+        assert_eq!(shown, [("fine", "blocked"), ("fine", "counted")]);
     }
 }

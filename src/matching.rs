@@ -128,6 +128,9 @@ pub struct Scanner {
     /// Of each hit of a rule joining two operands (NEAR, BEFORE, SENTENCE) with words
     /// between them: the hit, the first of those words and the later operand's start.
     gaps: Vec<(Hit, u32, u32)>,
+    /// Of each occurrence of a NOTNEAR rule's term that the other operand blocked: the
+    /// hit it would have been, and the blocking words (as a hit of the same entry).
+    blocked: Vec<(Hit, Hit)>,
     stack: Vec<(u32, u32)>,
     /// Indices of the tokens of the answer that may start a term.
     candidates: Vec<u32>,
@@ -161,6 +164,7 @@ impl Scanner {
         self.exclusions.clear();
         self.operands.clear();
         self.gaps.clear();
+        self.blocked.clear();
         // One slot per word of the vocabulary, so the per-token check is one load.
         let vocabulary = self.session.vocabulary_len();
         if self.term_patterns.len() < vocabulary {
@@ -201,6 +205,10 @@ impl Scanner {
         for hits in [&mut self.hits, &mut self.exclusions] {
             hits.sort_unstable();
             hits.dedup();
+        }
+        if !self.blocked.is_empty() {
+            self.blocked.sort_unstable();
+            self.blocked.dedup_by_key(|(h, _)| *h);
         }
     }
 
@@ -413,11 +421,12 @@ impl Scanner {
                 }
                 EntryKind::NotNear { window } => {
                     for a in left {
-                        let blocked = near(a, window)
+                        let by = near(a, window)
                             .iter()
-                            .any(|b| sentence(a) == sentence(b) && distance(a, b).is_none_or(|d| d <= window));
-                        if !blocked {
-                            self.hits.push(hit(a, a));
+                            .find(|b| sentence(a) == sentence(b) && distance(a, b).is_none_or(|d| d <= window));
+                        match by {
+                            None => self.hits.push(hit(a, a)),
+                            Some(b) => self.blocked.push((hit(a, a), hit(b, b))),
                         }
                     }
                 }
@@ -492,6 +501,13 @@ impl Scanner {
     /// Hits of exclusion entries, sorted by position.
     pub fn exclusions(&self) -> &[Hit] {
         &self.exclusions
+    }
+
+    /// Occurrences of a NOTNEAR rule's term that its other operand blocked (`fee
+    /// NOTNEAR/2 parking` on "the parking fee"), by position: the hit each would have
+    /// been, and the blocking words.
+    pub fn blocked(&self) -> &[(Hit, Hit)] {
+        &self.blocked
     }
 
     /// For a hit of a rule joining two operands with words between them (`police

@@ -468,15 +468,24 @@ fn lexicon_check_test_and_explain() {
         "[settings]\noverlap = \"lexicon\"\n[[theme]]\nid = \"fees\"\nthreshold = 1\n\
          terms = [{ term = \"price*\", weight = 0.5 }, { term = \"money\", weight = 0.5 }]\n\
          [[theme]]\nid = \"court\"\nterms = [\"court fees\"]\n[[theme]]\nid = \"apply\"\nterms = [\"fees apply\"]\n\
-         [[theme]]\nid = \"police\"\nquestions = [\"qa\"]\nterms = [\"police\"]\n",
+         [[theme]]\nid = \"police\"\nquestions = [\"qa\"]\nterms = [\"police\"]\n\
+         [[theme]]\nid = \"fine\"\nterms = [\"fine NOTNEAR/2 parking\"]\n",
     );
-    let args =
-        ["lexicon", "explain", "--lexicon", "why.toml", "--question", "qb", "The prices; court fees apply; police"];
+    let args = [
+        "lexicon",
+        "explain",
+        "--lexicon",
+        "why.toml",
+        "--question",
+        "qb",
+        "The prices; court fees apply; police; a parking fine",
+    ];
     let out = dir.ok(&args);
     for why in [
         "`price*` (line 6) matched \"prices\" but was below the theme's threshold: its matches weigh 0.5 of 1",
         "`fees apply` (line 12) matched \"fees apply\" but was overlapped by \"court fees\", as long and further left",
         "`police` (line 16) matched \"police\" but was not counted in this question: the theme counts in qa only",
+        "`fine NOTNEAR/2 parking` (line 19) matched \"fine\" but was blocked by \"parking\" nearby (NOTNEAR/2)",
     ] {
         assert!(out.contains(why), "{why}\n{out}");
     }

@@ -83,6 +83,13 @@ pub fn vetoes(lexicon: &CompiledLexicon, text: &str, coding: &Coding, theme: The
                         lexicon.themes[v.theme as usize].options.threshold
                     )
                 }
+                VetoReason::Blocked { by } => {
+                    let rule = match lexicon.entries[v.hit.entry as usize].kind {
+                        crate::lexicon::compile::EntryKind::NotNear { window } => format!("NOTNEAR/{window}"),
+                        _ => "NOTNEAR".to_string(),
+                    };
+                    format!("blocked by \"{}\" nearby ({rule})", quote(text, &by))
+                }
                 VetoReason::Outranked { by } => {
                     format!(
                         "outranked by {} on \"{}\" (LIWC counts one entry per word)",
