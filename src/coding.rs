@@ -161,16 +161,24 @@ pub struct Coding {
     pub vetoes: Vec<Veto>,
     /// Words (tokens) in the answer.
     pub words: u32,
-}
-
-impl Code {
-    /// Words covered by the hits (a two-word phrase counts 2, as LIWC-22 counts).
-    pub fn matched_words(&self) -> u64 {
-        self.hits.iter().map(|h| h.len() as u64).sum()
-    }
+    /// The counted hits of rules whose operands have words between them (`fee* NEAR/4
+    /// court` on "court said fees"), with how many: those words are not matched.
+    pub gaps: Vec<(Hit, u32)>,
 }
 
 impl Coding {
+    /// Words `code`'s hits matched (a two-word phrase counts 2, as LIWC-22 counts; a
+    /// NEAR rule its operands' words, not the words between them).
+    pub fn matched_words(&self, code: &Code) -> u64 {
+        let covered: u64 = code.hits.iter().map(|h| h.len() as u64).sum();
+        let between: u64 = if self.gaps.is_empty() {
+            0
+        } else {
+            code.hits.iter().filter_map(|h| self.gaps.iter().find(|(g, _)| g == h)).map(|&(_, n)| n as u64).sum()
+        };
+        covered - between
+    }
+
     /// Whether `theme` is asserted.
     pub fn has(&self, theme: ThemeIdx) -> bool {
         self.codes.iter().any(|c| c.theme == theme)
@@ -224,6 +232,9 @@ pub fn code(lexicon: &CompiledLexicon, scanner: &Scanner, applies: &Applies) -> 
         MatchRule::Liwc => one_entry_per_word(lexicon, kept, &mut coding.vetoes),
     };
     chosen.sort_by_key(|h| (h.theme, h.start, h.end, h.entry));
+    if scanner.has_gaps() {
+        coding.gaps = chosen.iter().filter_map(|h| scanner.gap(h).map(|(from, to)| (*h, to - from))).collect();
+    }
     for hit in chosen {
         let theme = hit.theme;
         match coding.codes.last_mut() {
@@ -376,6 +387,13 @@ fn roll_up(lexicon: &CompiledLexicon, codes: &mut Vec<Code>, applies: &Applies) 
     codes.sort_by_key(|c| c.theme);
 }
 
+/// Whether `norm`, after a sentence-initial "no", shows that it answers a question:
+/// a function word, or one contracted (`it's`, `they're`, `that's`, `i'm`).
+fn answers(norm: &str) -> bool {
+    let word = norm.split_once('\'').map_or(norm, |(w, _)| w);
+    ANSWER_FOLLOWERS.contains(&word)
+}
+
 /// The token index of a negator that vetoes `hit`, if any.
 fn negated(lexicon: &CompiledLexicon, scanner: &Scanner, hit: &Hit, theme: ThemeIdx) -> Option<u32> {
     let t = &lexicon.themes[theme as usize];
@@ -397,9 +415,7 @@ fn negated(lexicon: &CompiledLexicon, scanner: &Scanner, hit: &Hit, theme: Theme
         let sentence_start = k == 0 || tokens[k - 1].sentence != tokens[k].sentence;
         if sentence_start
             && ANSWER_WORDS.contains(&term.norm)
-            && tokens
-                .get(k + 1)
-                .is_some_and(|n| n.sentence == tokens[k].sentence && ANSWER_FOLLOWERS.contains(&scanner.term(n).norm))
+            && tokens.get(k + 1).is_some_and(|n| n.sentence == tokens[k].sentence && answers(scanner.term(n).norm))
         {
             return false;
         }
@@ -432,7 +448,8 @@ fn negated(lexicon: &CompiledLexicon, scanner: &Scanner, hit: &Hit, theme: Theme
         if tok.clause != last_clause || tok.flags().contains(TermFlags::CLAUSE_WORD) {
             break;
         }
-        if is_negator(k, hit.start as usize) {
+        // The words after the negator are all outside the match (`crowded, no doubt`).
+        if is_negator(k, tokens.len()) {
             return Some(k as u32);
         }
     }
@@ -500,6 +517,33 @@ mod tests {
         assert_eq!(coded(&lex, "Nope. No because the legal aid is gone"), ["cost"]);
         assert!(coded(&lex, "there is no cost").is_empty());
         assert!(coded(&lex, "No cost to victims").is_empty());
+        // a contracted function word answers too, whatever the apostrophe
+        for text in ["No it's too costly", "No they're a cost", "No that's the cost", "No it\u{2019}s a cost"] {
+            assert_eq!(coded(&lex, text), ["cost"], "{text}");
+        }
+        assert!(coded(&lex, "No cost's too small").is_empty());
+    }
+
+    #[test]
+    fn a_pseudo_negation_after_the_match_does_not_negate() {
+        let mut lex = Lexicon::new("t");
+        lex.settings.negation_after = 2;
+        let mut th = Theme::new("crowded");
+        th.entries.push(Entry::new(Rule::parse("crowded").unwrap()));
+        lex.themes.push(th);
+        let lex = CompiledLexicon::new(&lex).unwrap();
+        assert_eq!(coded(&lex, "it is crowded no doubt"), ["crowded"]);
+        assert!(coded(&lex, "crowded not really").is_empty());
+    }
+
+    #[test]
+    fn a_near_rule_matches_its_operands_words_not_those_between() {
+        let lex = compile(&[t("fees", &["fee* NEAR/4 court", "legal aid"])], OverlapScope::Theme);
+        let mut s = Scanner::new();
+        s.scan(&lex, "the court said fees were high, and legal aid gone");
+        let coding = code(&lex, &s, &lex.applies(None));
+        assert_eq!(coding.codes[0].hits.len(), 2);
+        assert_eq!(coding.matched_words(&coding.codes[0]), 4);
     }
 
     #[test]
@@ -681,10 +725,11 @@ exclude = ["housing", "home NEAR/2 office", { regex = "\\bhouse (?:of|party)\\b"
     fn counts(lex: &CompiledLexicon, text: &str) -> Vec<(String, u64, usize)> {
         let mut s = Scanner::new();
         s.scan(lex, text);
-        code(lex, &s, &lex.applies(None))
+        let coding = code(lex, &s, &lex.applies(None));
+        coding
             .codes
             .iter()
-            .map(|c| (lex.themes[c.theme as usize].id.clone(), c.matched_words(), c.hits.len()))
+            .map(|c| (lex.themes[c.theme as usize].id.clone(), coding.matched_words(c), c.hits.len()))
             .collect()
     }
 
@@ -756,7 +801,7 @@ exclude = ["housing", "home NEAR/2 office", { regex = "\\bhouse (?:of|party)\\b"
         s.scan(&lex, "happy joy");
         let c = code(&lex, &s, &lex.applies(None));
         assert_eq!(c.codes[0].hits.len(), 2); // happy (once) and joy
-        assert_eq!(c.codes[0].matched_words(), 2);
+        assert_eq!(c.matched_words(&c.codes[0]), 2);
     }
 
     /// A parent's own match and a child's overlapping one (`court`, `court fees`) are
@@ -779,7 +824,7 @@ exclude = ["housing", "home NEAR/2 office", { regex = "\\bhouse (?:of|party)\\b"
         let c = code(&lex, &s, &lex.applies(Some("q3")));
         assert_eq!(c.codes[0].theme, 0);
         assert_eq!(c.codes[0].hits.iter().map(|h| (h.start, h.end)).collect::<Vec<_>>(), [(0, 2)]);
-        assert_eq!(c.codes[0].matched_words(), 2);
+        assert_eq!(c.matched_words(&c.codes[0]), 2);
         s.scan(&lex, "the fees");
         let c = code(&lex, &s, &lex.applies(Some("q4")));
         assert_eq!(c.codes.iter().map(|c| c.theme).collect::<Vec<_>>(), [1]);

@@ -510,6 +510,11 @@ impl Scanner {
         &self.blocked
     }
 
+    /// Whether a hit of the last answer has words between its operands (see [`gap`](Self::gap)).
+    pub fn has_gaps(&self) -> bool {
+        !self.gaps.is_empty()
+    }
+
     /// For a hit of a rule joining two operands with words between them (`police
     /// BEFORE/4 ignor*` on "police did not ignore"): where those words start, and
     /// where the later operand starts.

@@ -389,7 +389,7 @@ impl Counts {
                     for code in &coding.codes {
                         o.themes[code.theme as usize] += 1;
                         o.hits[code.theme as usize] += code.hits.len() as u64;
-                        o.matched_words[code.theme as usize] += code.matched_words();
+                        o.matched_words[code.theme as usize] += coding.matched_words(code);
                     }
                     let themes = coding.codes.iter().map(|c| c.theme);
                     match &mut pairs {
@@ -691,6 +691,7 @@ mod tests {
             codes: themes.iter().map(|&t| Code { theme: t, hits: vec![], via: None }).collect(),
             vetoes: vec![],
             words: 3,
+            gaps: vec![],
         }
     }
 

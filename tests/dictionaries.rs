@@ -24,7 +24,7 @@ fn liwc_counts(lexicon: &CompiledLexicon, text: &str) -> (Vec<(String, u64, usiz
     let rows = coding
         .codes
         .iter()
-        .map(|c| (lexicon.themes[c.theme as usize].id.clone(), c.matched_words(), c.hits.len()))
+        .map(|c| (lexicon.themes[c.theme as usize].id.clone(), coding.matched_words(c), c.hits.len()))
         .collect();
     (rows, coding.words)
 }

@@ -147,7 +147,7 @@ fn push_field(out: &mut Vec<u8>, field: &[u8]) {
 
 /// Appends the category counts of one answer: one row per category that occurs.
 ///
-/// `count` is the words the category's matches cover (a two-word phrase counts 2, the
+/// `count` is the words the category's matches match (a two-word phrase counts 2, the
 /// LIWC-22 convention), `matches` the number of matches, `per_100_words` = count /
 /// words x 100.
 pub fn write_counts(
@@ -162,7 +162,7 @@ pub fn write_counts(
         if let Some(r) = row {
             w.write_field(r.to_string())?;
         }
-        let count = code.matched_words();
+        let count = coding.matched_words(code);
         let per_100 = if coding.words == 0 { 0.0 } else { 100.0 * count as f64 / coding.words as f64 };
         w.write_record([
             respondent,
