@@ -114,6 +114,15 @@ impl Error {
         Error::Io { path: path.as_ref().to_path_buf(), source }
     }
 
+    /// A csv crate error on `path`: its I/O error as such (a closed pipe stays one),
+    /// anything else as an input error naming the file.
+    pub fn csv(path: impl AsRef<Path>, e: csv::Error) -> Error {
+        match e.into_kind() {
+            csv::ErrorKind::Io(io) => Error::io(path, io),
+            other => Error::input(Location::file(path.as_ref()), format!("{other:?}")),
+        }
+    }
+
     /// A configuration error at `location`.
     pub fn config(location: Location, message: impl Into<String>) -> Error {
         Error::Config { location, message: message.into() }

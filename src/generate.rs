@@ -916,11 +916,11 @@ impl Generator {
         let mut seen = Seen::new(self.vocabulary.len());
         {
             let mut w = csv::WriterBuilder::new().buffer_capacity(1 << 16).from_writer(&mut counter);
-            w.write_record(CORPUS_HEADER).map_err(io::Error::other)?;
+            w.write_record(CORPUS_HEADER).map_err(csv_io)?;
             for i in 0..rows {
                 let row = self.row_counted(seed, i, &mut seen, true);
                 let [a, b, c, d] = &row.answers;
-                w.write_record([&row.id, &row.respondent_type, &row.closed, a, b, c, d]).map_err(io::Error::other)?;
+                w.write_record([&row.id, &row.respondent_type, &row.closed, a, b, c, d]).map_err(csv_io)?;
             }
             w.flush()?;
         }
@@ -932,6 +932,17 @@ impl Generator {
 }
 
 /// Appends `word`, capitalised and with smart apostrophes if asked, rarely all in capitals.
+/// A csv writer's error as the I/O error it wraps, so that a closed pipe stays one.
+fn csv_io(e: csv::Error) -> io::Error {
+    if !e.is_io_error() {
+        return io::Error::other(e);
+    }
+    match e.into_kind() {
+        csv::ErrorKind::Io(io) => io,
+        other => io::Error::other(format!("{other:?}")),
+    }
+}
+
 fn push_word(out: &mut String, word: &str, capital: bool, smart: bool, shout: bool) {
     let start = out.len();
     if shout {

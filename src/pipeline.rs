@@ -1711,8 +1711,8 @@ fn merge_rows(inputs: &[PathBuf], target: &Path, strip_row: bool) -> Result<()> 
     let mut readers = Vec::new();
     let mut header: Option<csv::StringRecord> = None;
     for p in inputs {
-        let mut r = csv::Reader::from_path(p).map_err(|e| csv_file_error(p, e))?;
-        let h = r.headers().map_err(|e| csv_file_error(p, e))?.clone();
+        let mut r = csv::Reader::from_path(p).map_err(|e| Error::csv(p, e))?;
+        let h = r.headers().map_err(|e| Error::csv(p, e))?.clone();
         header.get_or_insert(h);
         readers.push((r, p));
     }
@@ -1728,7 +1728,7 @@ fn merge_rows(inputs: &[PathBuf], target: &Path, strip_row: bool) -> Result<()> 
         let mut heap = BinaryHeap::new();
         let next = |r: &mut csv::Reader<std::fs::File>, p: &Path| -> Result<Option<(u64, csv::StringRecord)>> {
             let mut rec = csv::StringRecord::new();
-            if !r.read_record(&mut rec).map_err(|e| csv_file_error(p, e))? {
+            if !r.read_record(&mut rec).map_err(|e| Error::csv(p, e))? {
                 return Ok(None);
             }
             let row = rec
@@ -1757,13 +1757,6 @@ fn merge_rows(inputs: &[PathBuf], target: &Path, strip_row: bool) -> Result<()> 
         w.flush().map_err(|e| Error::io(target, e))?;
     }
     f.commit()
-}
-
-fn csv_file_error(p: &Path, e: csv::Error) -> Error {
-    match e.into_kind() {
-        csv::ErrorKind::Io(io) => Error::io(p, io),
-        other => Error::input(crate::error::Location::file(p), format!("{other:?}")),
-    }
 }
 
 impl Coder<'_> {

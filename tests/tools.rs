@@ -302,6 +302,22 @@ fn codes_only_lists_rejects_as_found_and_strict_fails_on_a_closed_stdout() {
     let out = dir.run_with_stdout(&[&args[..], &["--codes-only"]].concat(), None);
     assert_eq!(out.status.code(), Some(0));
     assert!(String::from_utf8_lossy(&out.stderr).contains("row has 3 fields"));
+    // A reject after the pipe closed still fails the run: --strict reads every row.
+    dir.write("late.csv", dir.read("r.csv").replace("1,a,b\n", "") + "20000,a,b\n");
+    let late = strict.iter().map(|a| if *a == "r.csv" { "late.csv" } else { a }).collect::<Vec<_>>();
+    let out = dir.run_with_stdout(&late, None);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("row has 3 fields"), "{err}");
+}
+
+/// `generate corpus --out - | head` exited 3 ("-: Broken pipe"): the csv writer's
+/// error hid the closed pipe, which every command treats as the reader's choice.
+#[test]
+fn generate_exits_0_when_standard_output_closes() {
+    let dir = Workdir::new();
+    let out = dir.run_with_stdout(&["generate", "corpus", "--rows", "20000", "--out", "-"], None);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
 }
 
 /// `--min-f1 NaN` was accepted and passed every check, since nothing is below NaN

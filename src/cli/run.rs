@@ -100,7 +100,9 @@ pub fn execute(args: &RunArgs) -> Result<()> {
         MeasureArg::Counts => Measure::Counts,
     };
     if args.codes_only {
-        let mut stdout = std::io::stdout().lock();
+        // Under --strict the exit code must cover every row, so a closed standard
+        // output (`| head`) stops the writing, not the reading.
+        let mut stdout = Closable { inner: std::io::stdout().lock(), keep_reading: options.strict, closed: false };
         let mut rejected = 0u64;
         let mut print_rejects = |rows: &[u8]| {
             if rejected == 0 {
@@ -119,13 +121,6 @@ pub fn execute(args: &RunArgs) -> Result<()> {
             &mut stdout,
             &mut print_rejects,
         ) {
-            // Standard output closed early (`| head`): under --strict, rejects seen by
-            // then still fail the run.
-            Err(codeframe::error::Error::Io { source, .. })
-                if source.kind() == std::io::ErrorKind::BrokenPipe && options.strict && rejected > 0 =>
-            {
-                return Err(codeframe::error::Error::Rejects { rejected, report: "stderr".into() });
-            }
             result => result?,
         };
         let tally = end.tally;
@@ -268,4 +263,41 @@ fn print_summary(outcome: &Outcome, r: Rounding, out: &Path, elapsed: std::time:
     }
     errln!("wrote {} files to {} in {:.2}s", outcome.files.len(), out.display(), elapsed.as_secs_f64());
     Ok(())
+}
+
+/// Standard output for `--codes-only`. When the reader closes it (`| head`) and
+/// `keep_reading` is set, further writes are dropped, so that the run still reads, and
+/// checks, every row; otherwise the closed pipe ends the run.
+struct Closable<W> {
+    inner: W,
+    keep_reading: bool,
+    closed: bool,
+}
+
+impl<W: std::io::Write> std::io::Write for Closable<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if self.closed {
+            return Ok(buf.len());
+        }
+        match self.inner.write(buf) {
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe && self.keep_reading => {
+                self.closed = true;
+                Ok(buf.len())
+            }
+            result => result,
+        }
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        if self.closed {
+            return Ok(());
+        }
+        match self.inner.flush() {
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe && self.keep_reading => {
+                self.closed = true;
+                Ok(())
+            }
+            result => result,
+        }
+    }
 }

@@ -289,10 +289,7 @@ mod encode {
     pub(super) fn convert(table: &Table, dir: &Path, group_rows: usize) -> Result<PathBuf> {
         let source = dir.join(table.csv);
         let target = dir.join(table.parquet);
-        let csv_err = |e: csv::Error| match e.into_kind() {
-            csv::ErrorKind::Io(io) => Error::io(&source, io),
-            other => Error::input(Location::file(&source), format!("{other:?}")),
-        };
+        let csv_err = |e: csv::Error| Error::csv(&source, e);
         let file = std::fs::File::open(&source).map_err(|e| Error::io(&source, e))?;
         let mut reader = csv::ReaderBuilder::new().from_reader(std::io::BufReader::with_capacity(1 << 16, file));
         let header = reader.byte_headers().map_err(csv_err)?;
