@@ -934,6 +934,7 @@ pub fn run(job: &Job, progress: &dyn Fn(Progress)) -> Result<Outcome> {
     let out = &job.out_dir;
     guard_output_dir(out, job)?;
     let earlier = holds_earlier_run(out);
+    remove_interrupted_temps(out);
     let partial = job.options.partial || job.options.shard.is_some();
     let mut options = job.options.clone();
     options.partial = partial;
@@ -952,6 +953,7 @@ pub fn run(job: &Job, progress: &dyn Fn(Progress)) -> Result<Outcome> {
     })?;
     let StreamEnd { sha256, tally, header } = end;
     let header_note = header.as_ref().and_then(SubHeader::describe);
+    let retired = retire_earlier_run(out, earlier)?;
     let digests = sinks.commit()?;
     let part_files = digests
         .iter()
@@ -981,13 +983,13 @@ pub fn run(job: &Job, progress: &dyn Fn(Progress)) -> Result<Outcome> {
         serde_json::to_writer(f.writer(), &part).map_err(|e| Error::io(&path, e.into()))?;
         f.commit()?;
         files.push(path);
-        let removed = remove_stale(out, earlier, &files)?;
+        let removed = remove_stale(out, earlier, &files, &retired)?;
         strict_rejects(&options, &tally, out)?;
         let summary = Summary::new(job.survey, job.lexicon, &tally);
         return Ok(Outcome { tally, summary, files, header_note, removed });
     }
     let summary = finish(job.survey, job.lexicon, &tally, extras, &inputs, &options, out, &mut files, &known)?;
-    let removed = remove_stale(out, earlier, &files)?;
+    let removed = remove_stale(out, earlier, &files, &retired)?;
     strict_rejects(&options, &tally, out)?;
     Ok(Outcome { tally, summary, files, header_note, removed })
 }
@@ -998,19 +1000,64 @@ fn holds_earlier_run(out: &Path) -> bool {
     out.join("manifest.json").is_file() || out.join("partial.json").is_file()
 }
 
+/// Before the first output replaces an `earlier` run's, removes that run's
+/// manifest.json and partial.json, which vouch for the folder's files: a run that then
+/// fails or is interrupted while writing leaves a folder without them, which reads as
+/// incomplete (and which `merge` refuses), never one whose manifest describes files
+/// that are partly another run's. Returns the names removed.
+fn retire_earlier_run(out: &Path, earlier: bool) -> Result<Vec<&'static str>> {
+    let mut retired = Vec::new();
+    if !earlier {
+        return Ok(retired);
+    }
+    for name in ["manifest.json", "partial.json"] {
+        let path = out.join(name);
+        if path.is_file() {
+            std::fs::remove_file(&path).map_err(|e| Error::io(&path, e))?;
+            retired.push(name);
+        }
+    }
+    Ok(retired)
+}
+
+/// Removes the temporary files (`.codes.csv.PID.tmp`) that an interrupted run
+/// (Ctrl-C, a killed job) left in `out` under its outputs' names, unless their process
+/// still runs. Best effort: a file that cannot be removed stays.
+fn remove_interrupted_temps(out: &Path) {
+    let Ok(entries) = std::fs::read_dir(out) else { return };
+    let own = std::process::id().to_string();
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(rest) = name.to_str().and_then(|n| n.strip_prefix('.')).and_then(|n| n.strip_suffix(".tmp")) else {
+            continue;
+        };
+        let Some((output, pid)) = rest.rsplit_once('.') else { continue };
+        let ours = OUTPUT_NAMES.contains(&output) || output == "partial.json";
+        if !ours || pid.is_empty() || !pid.bytes().all(|b| b.is_ascii_digit()) || pid == own {
+            continue;
+        }
+        let running = Path::new("/proc").join(pid).exists();
+        if !running {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+}
+
 /// Removes from `out`, if it held an `earlier` run, the files such a run writes
 /// ([`OUTPUT_NAMES`], partial.json) that this one did not (`written`): a run with
 /// `--parquet` or `--measure counts`, then one without, left counts.csv and the
 /// Parquet files of the first beside the second's outputs. Files of other names are
-/// never touched. Returns the names removed.
-fn remove_stale(out: &Path, earlier: bool, written: &[PathBuf]) -> Result<Vec<String>> {
-    let mut removed = Vec::new();
+/// never touched. `retired` are the earlier run's files already removed (see
+/// [`retire_earlier_run`]). Returns the names removed that this run did not write again.
+fn remove_stale(out: &Path, earlier: bool, written: &[PathBuf], retired: &[&str]) -> Result<Vec<String>> {
+    let rewritten = |name: &str| written.iter().any(|w| w.file_name() == Some(std::ffi::OsStr::new(name)));
+    let mut removed: Vec<String> = retired.iter().filter(|n| !rewritten(n)).map(|n| n.to_string()).collect();
     if !earlier {
         return Ok(removed);
     }
     for name in OUTPUT_NAMES.iter().chain(&["partial.json"]) {
         let path = out.join(name);
-        if path.is_file() && !written.iter().any(|w| w.file_name() == Some(std::ffi::OsStr::new(name))) {
+        if path.is_file() && !rewritten(name) {
             std::fs::remove_file(&path).map_err(|e| Error::io(&path, e))?;
             removed.push(name.to_string());
         }
@@ -1654,6 +1701,7 @@ pub fn merge(job: &Job, parts: &[PathBuf]) -> Result<Outcome> {
     let out = &job.out_dir;
     std::fs::create_dir_all(out).map_err(|e| Error::io(out, e))?;
     let earlier = holds_earlier_run(out);
+    remove_interrupted_temps(out);
     let mut tally = first.tally.clone();
     let mut extras = Extras::default();
     for (i, p) in loaded.iter().enumerate() {
@@ -1663,6 +1711,7 @@ pub fn merge(job: &Job, parts: &[PathBuf]) -> Result<Outcome> {
         extras.absorb(p.extras.clone());
     }
     extras.normalise();
+    let retired = retire_earlier_run(out, earlier)?;
     let mut files = Vec::new();
     let names: &[(&str, bool)] = &[("codes.csv", true), ("rejects.csv", false), ("counts.csv", true)];
     for &(name, strip_row) in names {
@@ -1679,7 +1728,7 @@ pub fn merge(job: &Job, parts: &[PathBuf]) -> Result<Outcome> {
     let inputs = first.inputs.clone();
     let summary =
         finish(job.survey, job.lexicon, &tally, extras, &inputs, &options, out, &mut files, &Known::default())?;
-    let removed = remove_stale(out, earlier, &files)?;
+    let removed = remove_stale(out, earlier, &files, &retired)?;
     strict_rejects(&options, &tally, out)?;
     Ok(Outcome { tally, summary, files, header_note: None, removed })
 }

@@ -102,6 +102,39 @@ fn a_rerun_removes_what_the_earlier_run_wrote_and_it_does_not() {
     assert_eq!(dir.read("o/notes.txt"), "mine");
 }
 
+/// A rerun that failed while writing (a full disk, Ctrl-C) left the earlier run's
+/// manifest.json vouching for a mix of both runs' files, and an interrupted run's
+/// temporary files stayed for good (adversarial testing).
+#[test]
+fn a_rerun_that_fails_while_writing_leaves_no_manifest_and_temps_are_cleared() {
+    let dir = Workdir::new();
+    dir.write("lex.toml", "[[theme]]\nid = \"money\"\nterms = [\"cost*\"]\n");
+    dir.write("r.csv", "id,why\nr1,the costs\nr2,fine\n");
+    dir.ok(&ad_hoc("r.csv", "why", "lex.toml", "o", &[]));
+    // report.html cannot be replaced: the rerun fails after writing codes.csv.
+    std::fs::remove_file(dir.join("o/report.html")).unwrap();
+    std::fs::create_dir_all(dir.join("o/report.html/x")).unwrap();
+    dir.write("r.csv", "id,why\nr1,the costs\nr2,fine\nr3,costly\n");
+    let out = dir.run(&ad_hoc("r.csv", "why", "lex.toml", "o", &[]));
+    assert_eq!(out.status.code(), Some(3), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(dir.read("o/codes.csv").contains("r3"));
+    assert!(!dir.join("o/manifest.json").exists(), "the earlier manifest vouches for the new codes.csv");
+    std::fs::remove_dir_all(dir.join("o/report.html")).unwrap();
+    // Temporary files of a process that no longer runs go; others' and other names stay.
+    for name in [".codes.csv.999999999.tmp", ".report.html.1.tmp", ".notes.txt.999999999.tmp"] {
+        dir.write(&format!("o/{name}"), "x");
+    }
+    dir.ok(&ad_hoc("r.csv", "why", "lex.toml", "o", &[]));
+    let mut names: Vec<String> = std::fs::read_dir(dir.join("o"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with('.'))
+        .collect();
+    names.sort();
+    assert_eq!(names, [".notes.txt.999999999.tmp", ".report.html.1.tmp"]);
+    assert!(dir.join("o/manifest.json").exists());
+}
+
 #[test]
 fn campaigns_are_detected_and_collapsed() {
     let dir = Workdir::new();

@@ -622,11 +622,18 @@ impl AtomicFile {
         self.writer.as_mut().expect("writer is present until commit")
     }
 
-    /// Flushes, syncs nothing more than the OS does, and renames into place.
+    /// Flushes, syncs nothing more than the OS does, and renames into place. On failure
+    /// the temporary file is removed and the target is untouched.
     pub fn commit(mut self) -> Result<()> {
         let w = self.writer.take().expect("writer is present until commit");
-        w.into_inner().map_err(|e| Error::io(&self.temp, e.into_error()))?;
-        std::fs::rename(&self.temp, &self.target).map_err(|e| Error::io(&self.target, e))
+        let done = match w.into_inner() {
+            Ok(_) => std::fs::rename(&self.temp, &self.target).map_err(|e| Error::io(&self.target, e)),
+            Err(e) => Err(Error::io(&self.target, e.into_error())),
+        };
+        if done.is_err() {
+            let _ = std::fs::remove_file(&self.temp);
+        }
+        done
     }
 }
 
@@ -718,6 +725,18 @@ pub(crate) fn tiny_summary() -> Summary {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A rename that fails (the target is a folder) left `.report.html.PID.tmp` behind.
+    #[test]
+    fn a_failed_commit_leaves_no_temporary_file() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("report.html/x")).unwrap();
+        let mut f = AtomicFile::create(&dir.path().join("report.html")).unwrap();
+        std::io::Write::write_all(f.writer(), b"<html>").unwrap();
+        assert!(f.commit().is_err());
+        let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+        assert_eq!(names, ["report.html"]);
+    }
 
     #[test]
     fn percentages_round_half_up() {

@@ -77,13 +77,46 @@ pub fn write(
     // Level 1: a workbook of codes compresses almost as well, in a fraction of the time.
     book.set_zip_compression_level(1);
     let codes = Codes { reader: open()?, total, cap: codes_shown.min(EXCEL_ROWS - 1) };
-    build(&mut book, summary, codes, rounding).map_err(|e| match e {
-        BuildError::Xlsx(e) => xlsx_err(&path, e),
-        BuildError::Csv(e) => codes_err(e),
-    })?;
     let mut file = AtomicFile::create(&path)?;
-    book.save_to_writer(file.writer()).map_err(|e| xlsx_err(&path, e))?;
+    contain_panic(&path, || {
+        build(&mut book, summary, codes, rounding).map_err(|e| match e {
+            BuildError::Xlsx(e) => xlsx_err(&path, e),
+            BuildError::Csv(e) => codes_err(e),
+        })?;
+        book.save_to_writer(file.writer()).map_err(|e| xlsx_err(&path, e))
+    })?;
     file.commit()
+}
+
+/// Runs `f`, turning a panic into an I/O error on `path`. rust_xlsxwriter panics when
+/// a write to its temporary sheet file fails ("Couldn't write to xml file", a full
+/// disk): that must exit 3 with the error, like any other failed write. The panic
+/// hook is silenced for this thread only while `f` runs.
+fn contain_panic<T>(path: &Path, f: impl FnOnce() -> Result<T>) -> Result<T> {
+    use std::panic::{self, AssertUnwindSafe};
+    use std::sync::Arc;
+    let me = std::thread::current().id();
+    let previous = Arc::new(panic::take_hook());
+    let others = Arc::clone(&previous);
+    panic::set_hook(Box::new(move |info| {
+        if std::thread::current().id() != me {
+            others(info);
+        }
+    }));
+    let result = panic::catch_unwind(AssertUnwindSafe(f));
+    drop(panic::take_hook()); // ours, which held the other reference
+    match Arc::try_unwrap(previous) {
+        Ok(hook) => panic::set_hook(hook),
+        Err(shared) => panic::set_hook(Box::new(move |info| shared(info))),
+    }
+    result.unwrap_or_else(|payload| {
+        let what = payload
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| payload.downcast_ref::<&str>().copied())
+            .unwrap_or("its writer failed");
+        Err(Error::io(path, std::io::Error::other(format!("the workbook could not be written: {what}"))))
+    })
 }
 
 fn xlsx_err(path: &Path, e: XlsxError) -> Error {
@@ -776,6 +809,18 @@ fn uncoded(ws: &mut Worksheet, s: &Summary, f: &Formats) -> std::result::Result<
 
 #[cfg(test)]
 mod tests {
+    /// A panic in the workbook writer (rust_xlsxwriter's on a full disk) is an I/O
+    /// error naming the workbook, and the panic hook is back in place afterwards.
+    #[test]
+    fn a_panic_while_writing_is_an_io_error() {
+        let path = Path::new("out/codeframe.xlsx");
+        let result: Result<()> = contain_panic(path, || panic!("Couldn't write to xml file: StorageFull"));
+        let message = result.unwrap_err().to_string();
+        assert!(message.contains("out/codeframe.xlsx") && message.contains("StorageFull"), "{message}");
+        assert_eq!(contain_panic(path, || Ok(7)).unwrap(), 7);
+        assert!(std::panic::catch_unwind(|| panic!("still caught")).is_err());
+    }
+
     use super::*;
     use crate::report::tiny_summary;
 
