@@ -103,26 +103,22 @@ pub fn execute(args: &RunArgs) -> Result<()> {
         // Under --strict the exit code must cover every row, so a closed standard
         // output (`| head`) stops the writing, not the reading.
         let mut stdout = Closable { inner: std::io::stdout().lock(), keep_reading: options.strict, closed: false };
-        let mut rejected = 0u64;
+        let mut first = true;
         let mut print_rejects = |rows: &[u8]| {
-            if rejected == 0 {
+            if std::mem::take(&mut first) {
                 errln!("rejected rows (line,row,respondent_id,column,reason):");
             }
-            // A reject's fields may hold quoted line breaks: the reader counted the rows.
-            rejected += csv::ReaderBuilder::new().has_headers(false).from_reader(rows).byte_records().count() as u64;
             // The rows are CSV lines, each ending in `\n`: errln! adds the last one back.
             errln!("{}", String::from_utf8_lossy(rows.strip_suffix(b"\n").unwrap_or(rows)));
         };
-        let end = match pipeline::codes_only(
+        let end = pipeline::codes_only(
             &loaded.survey,
             &loaded.lexicon,
             &loaded.input,
             &options,
             &mut stdout,
             &mut print_rejects,
-        ) {
-            result => result?,
-        };
+        )?;
         let tally = end.tally;
         if !args.quiet {
             if let Some(note) = end.header.as_ref().and_then(|h| h.describe()) {
