@@ -447,6 +447,19 @@ mod tests {
         assert_eq!(ids, ["harm (virtue)", "harm (vice)"]);
     }
 
+    /// A label ending in `)` reads back whole (it lost the bracket: `ends with`).
+    #[test]
+    fn labels_ending_in_a_bracket_survive_a_dic() {
+        let mut lex = read("%\n1\ta\n2\tb\n%\nx\t1\ny\t2\n", "t.dic");
+        lex.themes[0].label = "ends with )".into();
+        lex.themes[1].label = "(both)".into();
+        let out = to_dic(&lex);
+        assert!(out.text.starts_with("%\n1\ta\t(ends with ))\n2\tb\t((both))\n"), "{}", out.text);
+        let back = read(&out.text, "t.dic");
+        assert_eq!(back.themes[0].label, "ends with )");
+        assert_eq!(back.themes[1].label, "(both)");
+    }
+
     #[test]
     fn the_dic_header_is_in_tree_order_and_keeps_labels() {
         let mut lex = Lexicon::new("t");
