@@ -266,6 +266,48 @@ pub fn to_dic(lexicon: &Lexicon) -> Export {
     Export { text, warnings }
 }
 
+/// The parents a YAML dictionary would make count more than a LIWC dictionary does:
+/// read back, a parent counts its children's entries (quanteda's nesting), where a
+/// `.dic` category counts only the entries that list it. One warning per parent,
+/// naming the entries it would gain.
+fn parents_widened(lexicon: &Lexicon, order: &[(usize, usize)]) -> Vec<String> {
+    const NAMED: usize = 5;
+    let mut warnings = Vec::new();
+    let terms = |i: usize| -> Vec<String> {
+        lexicon.themes[i]
+            .entries
+            .iter()
+            .filter_map(|e| if let Rule::Term(t) = &e.rule { Some(term_text(t)) } else { None })
+            .collect()
+    };
+    for (k, &(i, depth)) in order.iter().enumerate() {
+        let own = terms(i);
+        let mut gained: Vec<String> = Vec::new();
+        for &(j, _) in order[k + 1..].iter().take_while(|&&(_, d)| d > depth) {
+            for t in terms(j) {
+                if !own.contains(&t) && !gained.contains(&t) {
+                    gained.push(t);
+                }
+            }
+        }
+        if gained.is_empty() {
+            continue;
+        }
+        let mut named: Vec<String> = gained.iter().take(NAMED).map(|t| format!("`{t}`")).collect();
+        if gained.len() > NAMED {
+            named.push(format!("and {} more", gained.len() - NAMED));
+        }
+        warnings.push(format!(
+            "category `{}`: a YAML dictionary makes a parent count its children's entries, so read back it also counts {} ({} entr{} its .dic lists only under its subcategories)",
+            lexicon.themes[i].id,
+            named.join(", "),
+            gained.len(),
+            if gained.len() == 1 { "y" } else { "ies" }
+        ));
+    }
+    warnings
+}
+
 /// A YAML double-quoted string.
 fn quote(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 2);
@@ -308,6 +350,9 @@ pub fn to_yaml(lexicon: &Lexicon) -> Export {
         );
     }
     let order = tree_order(lexicon);
+    if lexicon.settings.match_rule == MatchRule::Liwc {
+        warnings.extend(parents_widened(lexicon, &order));
+    }
     let mut text = String::new();
     for (k, &(i, depth)) in order.iter().enumerate() {
         let t = &lexicon.themes[i];
@@ -388,6 +433,25 @@ mod tests {
         assert_eq!(canonical(&again), canonical(&original));
         assert_eq!(to_yaml(&again).text, out.text);
         assert!(out.text.contains("\"culture\":\n  _entries:\n    - \"art\"\n"), "{}", out.text);
+    }
+
+    /// A `.dic` parent counts only the entries listing it; a YAML parent counts its
+    /// children's too. The export names what each parent would gain (it changed
+    /// counts silently).
+    #[test]
+    fn a_dic_parent_that_would_count_more_in_yaml_is_named() {
+        let original = read(
+            "%\n1\taffect\n\t2\tposemo\n\t3\tnegemo\n4\tsocial\n%\ngood\t1\t2\nwell-being\t2\nhurt*\t3\nfriend\t4\n",
+            "t.dic",
+        );
+        let out = to_yaml(&original);
+        let widened: Vec<&String> = out.warnings.iter().filter(|w| w.contains("children's entries")).collect();
+        assert_eq!(widened.len(), 1, "{:?}", out.warnings);
+        assert!(widened[0].starts_with("category `affect`:"), "{}", widened[0]);
+        assert!(widened[0].contains("`well-being`, `hurt*` (2 entries"), "{}", widened[0]);
+        // A parent that lists its children's entries (as LIWC's own do) loses nothing.
+        let full = read("%\n1\taffect\n\t2\tposemo\n%\ngood\t1\t2\n", "t.dic");
+        assert!(to_yaml(&full).warnings.iter().all(|w| !w.contains("children's entries")));
     }
 
     #[test]
