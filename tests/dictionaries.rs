@@ -316,3 +316,57 @@ fn files_must_be_utf8_and_may_start_with_a_bom() {
     assert!(err.contains("mydict:1:"), "{err}");
     assert!(err.contains("read as codeframe TOML, since the file has no extension"), "{err}");
 }
+
+/// The dictionary-reading flags warn where the lexicon's format does not read them
+/// (they were accepted silently, and recorded in the manifest).
+#[test]
+fn dictionary_flags_a_format_does_not_read_are_warned_about() {
+    let dir = Workdir::new();
+    dir.write("l.toml", "[[theme]]\nid = \"parking\"\nterms = [\"parking\"]\n");
+    let out = dir.run(&["lexicon", "explain", "--lexicon", "l.toml", "--dictionary-terms", "stems", "parking"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{err}");
+    assert!(
+        err.contains("warning: --dictionary-terms stems does nothing here: l.toml is a codeframe TOML lexicon"),
+        "{err}"
+    );
+    let cat = fixture("small.cat");
+    let cat = cat.to_str().unwrap();
+    let out = dir.run(&["lexicon", "explain", "--lexicon", cat, "--dictionary-duplicates", "last-line", "happy"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("warning: --dictionary-duplicates last-line does nothing here:"), "{err}");
+    assert!(err.contains("is a WordStat .cat lexicon"), "{err}");
+    // run, export and the demo lexicon too; a .dic reads both flags without a word.
+    dir.write("answers.csv", "id,text\n1,parking\n");
+    let out = dir.run(&[
+        "run",
+        "--input",
+        "answers.csv",
+        "--id-column",
+        "id",
+        "--text-column",
+        "text",
+        "--lexicon",
+        "l.toml",
+        "--out",
+        "o",
+        "--dictionary-duplicates",
+        "union",
+    ]);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--dictionary-duplicates union does nothing here"));
+    let out = dir.run(&["lexicon", "export", "--out", "x.yml", "--dictionary-terms", "stems"]);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("the bundled demo lexicon is a codeframe TOML lexicon"));
+    let dic = fixture("small.dic");
+    let out = dir.run(&[
+        "lexicon",
+        "explain",
+        "--lexicon",
+        dic.to_str().unwrap(),
+        "--dictionary-terms",
+        "stems",
+        "--dictionary-duplicates",
+        "last-line",
+        "happy",
+    ]);
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("does nothing"), "{}", String::from_utf8_lossy(&out.stderr));
+}

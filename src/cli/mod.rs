@@ -41,7 +41,7 @@ use codeframe::demo;
 use codeframe::error::{Error, Result};
 use codeframe::input::InputSource;
 use codeframe::input::ReadOptions;
-use codeframe::lexicon::{CompiledLexicon, DictionaryTerms, DuplicateTerms, ImportOptions, Lexicon};
+use codeframe::lexicon::{CompiledLexicon, DictionaryTerms, DuplicateTerms, Format, ImportOptions, Lexicon};
 use codeframe::pipeline::{ManifestInput, RunOptions};
 use codeframe::survey::Survey;
 
@@ -118,6 +118,26 @@ pub enum DuplicatesArg {
     LastLine,
 }
 
+impl TermsArg {
+    /// As given on the command line.
+    fn name(self) -> &'static str {
+        match self {
+            TermsArg::Words => "words",
+            TermsArg::Stems => "stems",
+        }
+    }
+}
+
+impl DuplicatesArg {
+    /// As given on the command line.
+    fn name(self) -> &'static str {
+        match self {
+            DuplicatesArg::Union => "union",
+            DuplicatesArg::LastLine => "last-line",
+        }
+    }
+}
+
 impl ImportArgs {
     /// The library's options (the defaults for flags not given).
     pub fn options(&self) -> ImportOptions {
@@ -134,21 +154,43 @@ impl ImportArgs {
     }
 
     /// Takes each option not given from `recorded` (how a partial run read its
-    /// dictionary), so `merge` reads the lexicon as its parts did.
+    /// dictionary), so `merge` reads the lexicon as its parts did. A default is left
+    /// unset (it reads the same), so it is not taken for a flag given.
     pub fn or_recorded(&mut self, recorded: &ImportOptions) {
-        self.dictionary_terms.get_or_insert(match recorded.terms {
-            DictionaryTerms::Words => TermsArg::Words,
-            DictionaryTerms::Stems => TermsArg::Stems,
-        });
-        self.dictionary_duplicates.get_or_insert(match recorded.duplicates {
-            DuplicateTerms::Union => DuplicatesArg::Union,
-            DuplicateTerms::LastLine => DuplicatesArg::LastLine,
-        });
+        if recorded.terms == DictionaryTerms::Stems {
+            self.dictionary_terms.get_or_insert(TermsArg::Stems);
+        }
+        if recorded.duplicates == DuplicateTerms::LastLine {
+            self.dictionary_duplicates.get_or_insert(DuplicatesArg::LastLine);
+        }
     }
 
     /// Reads a lexicon file (any format) with these options; the bundled demo
-    /// lexicon without one.
+    /// lexicon without one. A flag the lexicon's format does not read is warned
+    /// about on stderr (it was accepted silently, yet recorded in the manifest).
     pub fn read(&self, file: Option<&Path>) -> Result<Lexicon> {
+        let format = file.map_or(Some(Format::Toml), Format::of);
+        let name = file.map_or_else(|| "the bundled demo lexicon".to_string(), |p| p.display().to_string());
+        if let Some(format) = format {
+            if let Some(terms) = self.dictionary_terms
+                && format == Format::Toml
+            {
+                errln!(
+                    "codeframe: warning: --dictionary-terms {} does nothing here: {name} is a {} lexicon, which says how its terms match itself (the flag is for .dic, .dicx, .cat, .yml and .txt dictionaries)",
+                    terms.name(),
+                    format.name()
+                );
+            }
+            if let Some(duplicates) = self.dictionary_duplicates
+                && !matches!(format, Format::Dic | Format::Dicx)
+            {
+                errln!(
+                    "codeframe: warning: --dictionary-duplicates {} does nothing here: {name} is a {} lexicon (the flag is for the terms listed on several lines of LIWC .dic and .dicx dictionaries)",
+                    duplicates.name(),
+                    format.name()
+                );
+            }
+        }
         match file {
             Some(p) => Lexicon::from_path_with(p, &self.options()),
             None => demo::lexicon(),

@@ -6,10 +6,11 @@
 //! <TAB><TAB>BENEFIT* (1)  an entry with its weight; `*` is a wildcard
 //! <TAB><TAB>WAR_IN_IRAQ (1)   `_` joins the words of a phrase
 //! ```
-//! A line without a `(n)` weight is a category when the next line is indented deeper,
-//! and otherwise an entry (weight 1) of the category above it. Spaces indent as tabs
+//! A line without a `(n)` weight is a category when it is at the left margin or the
+//! next line is indented deeper, and otherwise an entry (weight 1) of the category
+//! above it. Spaces indent as tabs
 //! do (a step is the fewest spaces a line is indented by). An entry under no category
-//! (a stray line at the left margin) is skipped with a warning and closes no category,
+//! (a stray weighted line at the left margin) is skipped with a warning and closes no category,
 //! so the lines after it keep their places. Entries are read in
 //! lower case; weights go into [`Entry::weight`](super::Entry::weight). A category name
 //! used twice (`CONSERVATIVE` under two parents) is made unique by its path. Lines
@@ -170,6 +171,15 @@ mod tests {
                 ("D".into(), None, vec![]),
             ]
         );
+    }
+
+    /// A line without a weight at the left margin is a category even with nothing under
+    /// it, as WordStat writes categories (the docs called it a stray entry).
+    #[test]
+    fn a_margin_line_without_weight_is_an_empty_category() {
+        let lex = parse_str("MOOD\n\tHAPPY (1)\nSTANDALONE\n").unwrap();
+        assert_eq!(themes(&lex), [("MOOD".into(), None, vec!["=happy".into()]), ("STANDALONE".into(), None, vec![])]);
+        assert!(lex.warnings.is_empty(), "{:?}", lex.warnings);
     }
 
     #[test]

@@ -155,9 +155,12 @@ pub fn parse(text: &str, path: &Path, options: &ImportOptions) -> Result<Lexicon
 }
 
 /// `name` and an optional label: `posemo<TAB>Positive emotion` or `posemo (Positive emotion)`.
+/// One pair of brackets around a label is taken off, no more: `(ends with ))` is the
+/// label `ends with )`, as the writer puts it.
 fn split_label(rest: &str) -> (&str, Option<&str>) {
     if let Some((name, label)) = rest.split_once('\t') {
-        let label = label.trim().trim_start_matches('(').trim_end_matches(')').trim();
+        let label = label.trim();
+        let label = label.strip_prefix('(').and_then(|l| l.strip_suffix(')')).unwrap_or(label).trim();
         return (name.trim(), (!label.is_empty()).then_some(label));
     }
     if let Some(open) = rest.find(" (")
@@ -335,6 +338,15 @@ mod tests {
         assert_eq!(lex.themes[0].id, "posemo");
         assert_eq!(lex.themes[0].label, "Positive emotion");
         assert_eq!(lex.themes[1].label, "Negative emotion");
+    }
+
+    /// A label ending in a bracket keeps it: one pair of brackets is taken off (it read
+    /// back as `ends with`, and `(sic)` as `sic`).
+    #[test]
+    fn labels_keep_their_own_brackets() {
+        let lex = parse_str("%\n1\ta\t(ends with ))\n2\tb\t((sic))\n3\tc\tplain (x)\n4\td (e (f))\n%\n").unwrap();
+        let labels: Vec<&str> = lex.themes.iter().map(|t| t.label.as_str()).collect();
+        assert_eq!(labels, ["ends with )", "(sic)", "plain (x)", "e (f)"]);
     }
 
     #[test]

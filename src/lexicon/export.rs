@@ -10,7 +10,7 @@
 use std::collections::HashMap;
 use std::fmt::Write as _;
 
-use super::{Lexicon, MatchRule, Rule, Term, TermToken, Theme};
+use super::{Lexicon, MatchRule, OverlapScope, Rule, Term, TermToken, Theme};
 
 /// The text of an exported dictionary and what the export could not keep.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -140,6 +140,9 @@ struct Line {
     line: u64,
     seen: usize,
     categories: Vec<usize>,
+    /// The categories codeframe counts the term for (its themes and their parents),
+    /// before the line is widened.
+    own: Vec<usize>,
 }
 
 /// The prefix of a wildcard term a `.dic` can say (`fee*`: `fee`), if it is one.
@@ -211,7 +214,7 @@ pub fn to_dic(lexicon: &Lexicon) -> Export {
         }
         for (term, line) in theme_terms(&lexicon.themes[i], false, &mut warnings) {
             let seen = terms.len();
-            let e = terms.entry(term).or_insert(Line { line: u64::MAX, seen, categories: Vec::new() });
+            let e = terms.entry(term).or_insert(Line { line: u64::MAX, seen, categories: Vec::new(), own: Vec::new() });
             e.line = e.line.min(line.unwrap_or(u64::MAX));
             for &c in &categories {
                 if !e.categories.contains(&c) {
@@ -219,6 +222,9 @@ pub fn to_dic(lexicon: &Lexicon) -> Export {
                 }
             }
         }
+    }
+    for l in terms.values_mut() {
+        l.own = l.categories.clone();
     }
     if codeframe_rule {
         // What each line would count on its own, before any is widened: words (and
@@ -258,12 +264,243 @@ pub fn to_dic(lexicon: &Lexicon) -> Export {
     }
     let mut lines: Vec<(String, Line)> = terms.into_iter().collect();
     lines.sort_by_key(|(_, l)| (l.line, l.seen));
+    if codeframe_rule {
+        let mut names = vec![String::new(); order.len()];
+        for &(i, _) in &order {
+            names[number[i] - 1] = lexicon.themes[i].id.clone();
+        }
+        let per_theme = lexicon.settings.overlap == OverlapScope::Theme;
+        warnings.extend(shared_words(&lines, &names, per_theme));
+    }
     for (term, mut l) in lines {
         l.categories.sort_unstable();
         let cats: Vec<String> = l.categories.iter().map(|c| c.to_string()).collect();
         let _ = writeln!(text, "{term}\t{}", cats.join("\t"));
     }
     Export { text, warnings }
+}
+
+/// Whether some word matches both `a` and `b`, words or `*` patterns of a `.dic`
+/// (`happ*` and `*ness` both match "happiness").
+fn words_meet(a: &str, b: &str) -> bool {
+    if !a.contains('*') && !b.contains('*') {
+        return a == b;
+    }
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    // meet[i][j]: the rests a[i..] and b[j..] match a common string. A `*` may match
+    // nothing, or take the other side's next character.
+    let mut meet = vec![vec![false; b.len() + 1]; a.len() + 1];
+    for i in (0..=a.len()).rev() {
+        for j in (0..=b.len()).rev() {
+            meet[i][j] = match (a.get(i), b.get(j)) {
+                (None, None) => true,
+                (Some('*'), _) if meet[i + 1][j] => true,
+                (_, Some('*')) if meet[i][j + 1] => true,
+                (Some('*'), Some(_)) => meet[i][j + 1],
+                (Some(_), Some('*')) => meet[i + 1][j],
+                (Some(x), Some(y)) => x == y && meet[i + 1][j + 1],
+                _ => false,
+            };
+        }
+    }
+    meet[0][0]
+}
+
+/// The pairs of lines of a `.dic` written from a codeframe lexicon whose counts LIWC's
+/// reading cannot keep: where two terms can match overlapping words, LIWC counts
+/// those words once, for the line it reads first (the one starting first, then the
+/// longer, then a word before a wildcard...), and only in that line's categories and
+/// with its number of words. codeframe counts each theme's own match, the longest
+/// where one theme's overlap (or, with `overlap = "lexicon"`, the longest of all).
+/// Lines widened with a covering wildcard's categories are exact (`fees` under
+/// `fee*`'s theme); a phrase widened with its words' categories counts the phrase's
+/// words for them, not the one word codeframe counts. One warning per pair, naming
+/// both entries, their themes and the themes that count differently.
+fn shared_words(lines: &[(String, Line)], names: &[String], per_theme: bool) -> Vec<String> {
+    struct Term<'a> {
+        words: Vec<&'a str>,
+        literal: bool,
+        leading_star: bool,
+        chars: usize,
+    }
+    let terms: Vec<Term> = lines
+        .iter()
+        .map(|(t, _)| Term {
+            words: t.split(' ').collect(),
+            literal: !t.contains('*'),
+            leading_star: t.starts_with('*'),
+            chars: t.chars().count(),
+        })
+        .collect();
+    // Every word of every term, sorted, to find the terms a word may meet.
+    let mut index: Vec<(&str, usize, usize)> = Vec::new();
+    for (k, t) in terms.iter().enumerate() {
+        for (i, w) in t.words.iter().enumerate() {
+            index.push((w, k, i));
+        }
+    }
+    index.sort_unstable();
+    let patterns: Vec<(&str, usize, usize)> =
+        index.iter().copied().filter(|(w, _, _)| w.contains('*') && wildcard_prefix(w).is_none()).collect();
+    // The words starting with `from`: one run of the sorted index.
+    let starting = |from: &str| -> &[(&str, usize, usize)] {
+        let at = index.partition_point(|(w, _, _)| *w < from);
+        let len = index[at..].partition_point(|(w, _, _)| w.starts_with(from));
+        &index[at..at + len]
+    };
+    let label = |cats: &[usize]| cats.iter().map(|&c| names[c - 1].as_str()).collect::<Vec<_>>().join(", ");
+    let mut seen: std::collections::HashSet<(usize, usize, isize)> = std::collections::HashSet::new();
+    let mut warned: std::collections::HashSet<(usize, usize)> = std::collections::HashSet::new();
+    let mut warnings = Vec::new();
+    for (a, ta) in terms.iter().enumerate() {
+        for (i, &word) in ta.words.iter().enumerate() {
+            // The words of other terms that may match the same word as this one.
+            let mut others: Vec<(usize, usize)> = Vec::new();
+            let prefix = wildcard_prefix(word);
+            let stem = prefix.unwrap_or(word);
+            if prefix.is_some() || !word.contains('*') {
+                // Shorter (or equal) prefix wildcards: `fe*` for `fee*` or `fees`.
+                for (end, _) in stem.char_indices().skip(1).chain([(stem.len(), ' ')]) {
+                    let wild = format!("{}*", &stem[..end]);
+                    others.extend(starting(&wild).iter().filter(|(w, _, _)| *w == wild).map(|&(_, k, j)| (k, j)));
+                }
+                match prefix {
+                    Some(p) => others.extend(starting(p).iter().map(|&(_, k, j)| (k, j))),
+                    None => {
+                        others.extend(starting(word).iter().filter(|(w, _, _)| *w == word).map(|&(_, k, j)| (k, j)))
+                    }
+                }
+                others.extend(patterns.iter().filter(|(w, _, _)| words_meet(w, word)).map(|&(_, k, j)| (k, j)));
+            } else {
+                others.extend(index.iter().filter(|(w, _, _)| words_meet(w, word)).map(|&(_, k, j)| (k, j)));
+            }
+            for (b, j) in others {
+                if a == b {
+                    continue;
+                }
+                // b starts `shift` words after a (before it, if negative).
+                let shift = i as isize - j as isize;
+                let key = if a < b { (a, b, shift) } else { (b, a, -shift) };
+                if warned.contains(&(key.0, key.1)) || !seen.insert(key) {
+                    continue;
+                }
+                let tb = &terms[b];
+                let (la, lb) = (ta.words.len() as isize, tb.words.len() as isize);
+                let overlap = shift.max(0)..la.min(shift + lb);
+                if !overlap.clone().all(|k| words_meet(ta.words[k as usize], tb.words[(k - shift) as usize])) {
+                    continue;
+                }
+                // The line LIWC reads first, and the other.
+                let rank = |t: &Term, k: usize| {
+                    (!t.literal, t.leading_star, std::cmp::Reverse(t.chars), lines[k].1.line, lines[k].1.seen)
+                };
+                let a_first = match shift.cmp(&0) {
+                    std::cmp::Ordering::Greater => true,
+                    std::cmp::Ordering::Less => false,
+                    std::cmp::Ordering::Equal => {
+                        (std::cmp::Reverse(la), rank(ta, a)) < (std::cmp::Reverse(lb), rank(tb, b))
+                    }
+                };
+                let (w, l) = if a_first { (a, b) } else { (b, a) };
+                let (won, lost) = (&lines[w].1, &lines[l].1);
+                let (wn, ln) = (terms[w].words.len(), terms[l].words.len());
+                let mut differ: Vec<usize> = lost
+                    .own
+                    .iter()
+                    .copied()
+                    .filter(|c| {
+                        if won.own.contains(c) {
+                            ln > wn // codeframe counts the longer of one theme's matches
+                        } else {
+                            !per_theme || !won.categories.contains(c) || ln != wn
+                        }
+                    })
+                    .collect();
+                if !per_theme {
+                    // The longest of all overlapping matches stands, in one theme only.
+                    differ.extend(won.own.iter().filter(|c| !lost.own.contains(c)));
+                }
+                if differ.is_empty() {
+                    continue;
+                }
+                warned.insert((key.0, key.1));
+                let (from, to) = (shift.min(0), la.max(shift + lb));
+                let example: Vec<&str> = (from..to)
+                    .map(|k| {
+                        let x = (0..la).contains(&k).then(|| ta.words[k as usize]);
+                        let y = (0..lb).contains(&(k - shift)).then(|| tb.words[(k - shift) as usize]);
+                        match (x, y) {
+                            (Some(x), Some(y)) if x.contains('*') && (!y.contains('*') || y.len() > x.len()) => y,
+                            (Some(x), _) | (None, Some(x)) => x,
+                            (None, None) => "",
+                        }
+                    })
+                    .collect();
+                differ.sort_unstable();
+                differ.dedup();
+                let words = |n: usize| if n == 1 { "1 word".to_string() } else { format!("{n} words") };
+                warnings.push(format!(
+                    "`{}` ({}) and `{}` ({}) can match the same words, as in \"{}\": LIWC's reading counts them once, for `{}` ({}), so {} count{} differently there than codeframe, which counts `{}` ({}) for {}",
+                    lines[w].0,
+                    label(&won.own),
+                    lines[l].0,
+                    label(&lost.own),
+                    example.join(" "),
+                    lines[w].0,
+                    words(wn),
+                    label(&differ),
+                    if differ.len() == 1 { "s" } else { "" },
+                    lines[l].0,
+                    words(ln),
+                    if per_theme { label(&lost.own) } else { "the theme whose match is longest".to_string() },
+                ));
+            }
+        }
+    }
+    warnings
+}
+
+/// The parents a YAML dictionary would make count more than a LIWC dictionary does:
+/// read back, a parent counts its children's entries (quanteda's nesting), where a
+/// `.dic` category counts only the entries that list it. One warning per parent,
+/// naming the entries it would gain.
+fn parents_widened(lexicon: &Lexicon, order: &[(usize, usize)]) -> Vec<String> {
+    const NAMED: usize = 5;
+    let mut warnings = Vec::new();
+    let terms = |i: usize| -> Vec<String> {
+        lexicon.themes[i]
+            .entries
+            .iter()
+            .filter_map(|e| if let Rule::Term(t) = &e.rule { Some(term_text(t)) } else { None })
+            .collect()
+    };
+    for (k, &(i, depth)) in order.iter().enumerate() {
+        let own = terms(i);
+        let mut gained: Vec<String> = Vec::new();
+        for &(j, _) in order[k + 1..].iter().take_while(|&&(_, d)| d > depth) {
+            for t in terms(j) {
+                if !own.contains(&t) && !gained.contains(&t) {
+                    gained.push(t);
+                }
+            }
+        }
+        if gained.is_empty() {
+            continue;
+        }
+        let mut named: Vec<String> = gained.iter().take(NAMED).map(|t| format!("`{t}`")).collect();
+        if gained.len() > NAMED {
+            named.push(format!("and {} more", gained.len() - NAMED));
+        }
+        warnings.push(format!(
+            "category `{}`: a YAML dictionary makes a parent count its children's entries, so read back it also counts {} ({} entr{} its .dic lists only under its subcategories)",
+            lexicon.themes[i].id,
+            named.join(", "),
+            gained.len(),
+            if gained.len() == 1 { "y" } else { "ies" }
+        ));
+    }
+    warnings
 }
 
 /// A YAML double-quoted string.
@@ -308,6 +545,9 @@ pub fn to_yaml(lexicon: &Lexicon) -> Export {
         );
     }
     let order = tree_order(lexicon);
+    if lexicon.settings.match_rule == MatchRule::Liwc {
+        warnings.extend(parents_widened(lexicon, &order));
+    }
     let mut text = String::new();
     for (k, &(i, depth)) in order.iter().enumerate() {
         let t = &lexicon.themes[i];
@@ -390,6 +630,25 @@ mod tests {
         assert!(out.text.contains("\"culture\":\n  _entries:\n    - \"art\"\n"), "{}", out.text);
     }
 
+    /// A `.dic` parent counts only the entries listing it; a YAML parent counts its
+    /// children's too. The export names what each parent would gain (it changed
+    /// counts silently).
+    #[test]
+    fn a_dic_parent_that_would_count_more_in_yaml_is_named() {
+        let original = read(
+            "%\n1\taffect\n\t2\tposemo\n\t3\tnegemo\n4\tsocial\n%\ngood\t1\t2\nwell-being\t2\nhurt*\t3\nfriend\t4\n",
+            "t.dic",
+        );
+        let out = to_yaml(&original);
+        let widened: Vec<&String> = out.warnings.iter().filter(|w| w.contains("children's entries")).collect();
+        assert_eq!(widened.len(), 1, "{:?}", out.warnings);
+        assert!(widened[0].starts_with("category `affect`:"), "{}", widened[0]);
+        assert!(widened[0].contains("`well-being`, `hurt*` (2 entries"), "{}", widened[0]);
+        // A parent that lists its children's entries (as LIWC's own do) loses nothing.
+        let full = read("%\n1\taffect\n\t2\tposemo\n%\ngood\t1\t2\n", "t.dic");
+        assert!(to_yaml(&full).warnings.iter().all(|w| !w.contains("children's entries")));
+    }
+
     #[test]
     fn a_cat_survives_both_formats() {
         let original = read(include_str!("../../tests/fixtures/dictionaries/small.cat"), "small.cat");
@@ -437,6 +696,61 @@ mod tests {
         assert_eq!(to_dic(&liwc).text, out.text);
     }
 
+    /// The `.dic` warnings about entries LIWC's reading counts differently.
+    fn shared(text: &str, file: &str) -> Vec<String> {
+        to_dic(&read(text, file)).warnings.into_iter().filter(|w| w.contains("can match the same words")).collect()
+    }
+
+    /// Entries of different themes that can share words count differently under LIWC's
+    /// one-line-per-word reading, and the export says so (it reported nothing): a phrase
+    /// overlapping another (`time` went to `waiting time` only), a phrase holding a
+    /// word another theme's wildcard matches (`nurse practitioner` counted 2 words for
+    /// `nurse*`'s theme, which counts 1), wildcards that meet (`happ*`, `*ness`).
+    #[test]
+    fn entries_that_share_words_across_themes_are_named() {
+        let warned = shared("Y\n\tWAITING_TIME (1)\nZ\n\tTIME_KEEPING (1)\nW\n\tKEEPING (1)\n", "t5.cat");
+        assert_eq!(warned.len(), 2, "{warned:?}");
+        assert!(
+            warned[0].starts_with("`waiting time` (Y) and `time keeping` (Z) can match the same words, as in \"waiting time keeping\": LIWC's reading counts them once, for `waiting time` (2 words), so Z counts differently"),
+            "{}",
+            warned[0]
+        );
+        assert!(warned[1].starts_with("`time keeping` (Z) and `keeping` (W)"), "{}", warned[1]);
+        let warned = shared(
+            "STAFF\n\tNURSE* (1)\nROLES\n\tNURSE_PRACTITIONER (1)\n\tPRACTITIONER_OF (1)\nCARE\n\tCARE (1)\n\tCAR* (1)\n",
+            "t4.cat",
+        );
+        assert_eq!(warned.len(), 1, "one theme's own overlaps count alike: {warned:?}");
+        assert!(warned[0].contains("for `nurse practitioner` (2 words), so STAFF counts differently there than codeframe, which counts `nurse*` (1 word) for STAFF"), "{}", warned[0]);
+        let warned = shared("a: [happ*]\nb: [\"*ness\"]\n", "d.yml");
+        assert_eq!(warned.len(), 1, "{warned:?}");
+        assert!(warned[0].contains("`happ*` (a) and `*ness` (b)"), "{}", warned[0]);
+        // What a .dic can say stays silent: a word under a covering wildcard's theme,
+        // a phrase whose words no other theme matches, a parent and its child.
+        assert!(shared("money:\n  fees: [fee*]\n  court: [fees, court]\nlegal: [legal aid]\n", "d.yml").is_empty());
+        // Within one theme LIWC takes the leftmost match and codeframe the longest.
+        let warned = shared("x: [a b, b c d]\n", "d.yml");
+        assert_eq!(warned.len(), 1, "{warned:?}");
+        assert!(warned[0].contains("for `a b` (2 words), so x counts differently"), "{}", warned[0]);
+    }
+
+    #[test]
+    fn words_meet_when_a_word_matches_both() {
+        for (a, b, yes) in [
+            ("fees", "fee*", true),
+            ("fee*", "fe*", true),
+            ("happ*", "*ness", true),
+            ("*x", "y*", true),
+            ("a*b", "*c", false),
+            ("care", "car", false),
+            ("c*re", "ca*", true),
+            ("ab*", "b*", false),
+        ] {
+            assert_eq!(words_meet(a, b), yes, "{a} {b}");
+            assert_eq!(words_meet(b, a), yes, "{b} {a}");
+        }
+    }
+
     /// Theme names ending in a bracket (`harm (virtue)`) stay whole: they read back as
     /// a name and a label, and two such themes became one.
     #[test]
@@ -445,6 +759,19 @@ mod tests {
         let back = read(&to_dic(&original).text, "d.dic");
         let ids: Vec<&str> = back.themes.iter().map(|t| t.id.as_str()).collect();
         assert_eq!(ids, ["harm (virtue)", "harm (vice)"]);
+    }
+
+    /// A label ending in `)` reads back whole (it lost the bracket: `ends with`).
+    #[test]
+    fn labels_ending_in_a_bracket_survive_a_dic() {
+        let mut lex = read("%\n1\ta\n2\tb\n%\nx\t1\ny\t2\n", "t.dic");
+        lex.themes[0].label = "ends with )".into();
+        lex.themes[1].label = "(both)".into();
+        let out = to_dic(&lex);
+        assert!(out.text.starts_with("%\n1\ta\t(ends with ))\n2\tb\t((both))\n"), "{}", out.text);
+        let back = read(&out.text, "t.dic");
+        assert_eq!(back.themes[0].label, "ends with )");
+        assert_eq!(back.themes[1].label, "(both)");
     }
 
     #[test]
