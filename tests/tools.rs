@@ -164,6 +164,26 @@ fn validate_reads_gold_in_any_encoding_and_delimiter() {
     assert!(err.contains("bad.csv:3 (column \"theme\"): cell is not valid UTF-8"), "{err}");
 }
 
+/// A gold row with more fields than the header was read with the extra dropped, exit 0:
+/// an unquoted theme holding a comma scored as the theme before the comma (testers'
+/// defect 1). Rows of another length than the header are refused, as a run rejects
+/// them, naming the file, the line and the fields, and nothing is written.
+#[test]
+fn validate_refuses_gold_rows_of_another_length_than_the_header() {
+    let dir = fixture();
+    dir.write("g.csv", "respondent_id,question,theme\nr1,why,cost\nr2,why,police,cost\nr3,why\n");
+    let err = dir.fails(&with(&["validate"], &["--gold", "g.csv", "--out", "v"]), 2);
+    let want = "codeframe: error: g.csv:3: row has 4 fields, the header has 3: \"r2\", \"why\", \"police\", \"cost\"; \
+                a theme whose name holds the delimiter must be in double quotes, or it is cut there; \
+                1 more row of the wrong length (line 4)";
+    assert!(err.contains(want), "{err}");
+    assert!(!dir.join("v").exists(), "nothing is written");
+    dir.write("g.csv", "respondent_id,question,theme\nr1,why,cost\n\"r2\",why,\"police, cost\"\n");
+    let out = dir.run(&with(&["validate"], &["--gold", "g.csv", "--out", "v"]));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success() && err.contains("\"police, cost\" (1 row, on line 3)"), "{err}");
+}
+
 /// A respondent whose row of the data was rejected was "not in the data" to both
 /// explain (`no respondent "r2" in r.csv`) and validate (`respondent_not_in_data`)
 /// (adversarial testing): both say the row was rejected, where, and why.
