@@ -1959,6 +1959,9 @@ pub struct Validation {
     /// (also in `agreement.inapplicable_themes` and validation.md), each after the gold
     /// file's name; and the data's rows that repeat an id, after the data's name.
     pub warnings: Vec<String>,
+    /// What else shaped the figures, after the gold file's name: gold codes of parent
+    /// themes implied by their children's (also in `agreement.implied` and validation.md).
+    pub notes: Vec<String>,
 }
 
 /// Codes the input, compares with `gold` and writes validation.csv, validation.md
@@ -2037,6 +2040,20 @@ pub fn validate(job: &Job, gold: &InputSource) -> Result<Validation> {
         return Err(Error::input(crate::error::Location::file(&gold_name), unusable.unwrap_or_default()));
     }
     let inapplicable = crate::validate::inapplicable_themes(&gold, &screened.usable, &questions, &themes);
+    // The pipeline codes a parent wherever it codes a child (not under LIWC's rule,
+    // where a category counts only its own entries): so does a human's code.
+    let ancestors: BTreeMap<String, Vec<String>> = match job.lexicon.match_rule() {
+        crate::lexicon::MatchRule::Liwc => BTreeMap::new(),
+        _ => job
+            .lexicon
+            .themes
+            .iter()
+            .filter(|t| !t.ancestors.is_empty())
+            .map(|t| (t.id.clone(), t.ancestors.iter().map(|&a| job.lexicon.themes[a as usize].id.clone()).collect()))
+            .collect(),
+    };
+    let mut usable = screened.usable;
+    let implied = crate::validate::roll_up(&mut usable, &ancestors, &questions);
     // Gold codes name a respondent, not a row: the rows of one id are one unit.
     let repeated = (rows.len() > respondents.len()).then(|| {
         format!(
@@ -2053,12 +2070,14 @@ pub fn validate(job: &Job, gold: &InputSource) -> Result<Validation> {
         .map(|w| format!("{gold_file}: {w}"))
         .chain(repeated)
         .collect();
-    let mut agreement = Agreement::compute(&questions, &units, &coded, &screened.usable);
+    let notes = crate::validate::explain_implied(&implied).map(|n| format!("{gold_file}: {n}")).into_iter().collect();
+    let mut agreement = Agreement::compute(&questions, &units, &coded, &usable);
     agreement.gold_rows = screened.rows;
     agreement.unusable = screened.unusable;
     agreement.rejected = screened.rejected;
     agreement.unknown_themes = unknown_themes;
     agreement.inapplicable_themes = inapplicable;
+    agreement.implied = implied;
     let rows_out: Vec<validation::DisagreementRow> = agreement
         .disagreements
         .iter()
@@ -2066,11 +2085,19 @@ pub fn validate(job: &Job, gold: &InputSource) -> Result<Validation> {
             let (text, coding) = answers.get(&(r.clone(), q.clone())).copied().unwrap_or(("", None));
             let evidence = match (coding, job.lexicon.theme_index(theme)) {
                 (Some(c), Some(t)) => {
+                    // A code implied by a child's: why the child was not coded.
+                    let child = agreement.implied.get(&((r.clone(), q.clone()), theme.clone()));
+                    let t = child.and_then(|c| job.lexicon.theme_index(c)).unwrap_or(t);
                     let lines = match kind {
                         Disagreement::FalsePositive => evidence::hits(job.lexicon, text, c, t),
                         Disagreement::FalseNegative => evidence::vetoes(job.lexicon, text, c, t),
                     };
-                    if lines.is_empty() { "no entry of the theme matched".to_string() } else { lines.join("; ") }
+                    let why =
+                        if lines.is_empty() { "no entry of the theme matched".to_string() } else { lines.join("; ") };
+                    match child {
+                        Some(child) => format!("implied by the gold code of its child theme `{child}`: {why}"),
+                        None => why,
+                    }
                 }
                 (None, _) => "the answer counts as a non-answer".to_string(),
                 (_, None) => "the lexicon has no such theme".to_string(),
@@ -2094,7 +2121,7 @@ pub fn validate(job: &Job, gold: &InputSource) -> Result<Validation> {
     write(md, &|w| validation::write_markdown(&agreement, &job.survey.title, w))?;
     write(disagreements, &|w| validation::write_disagreements(&rows_out, w))?;
     write(unused, &|w| validation::write_unusable(&agreement, &gold_file, w))?;
-    Ok(Validation { agreement, files, warnings })
+    Ok(Validation { agreement, files, warnings, notes })
 }
 
 /// The themes of `gold` (read from `gold_name`) the lexicon lacks, refusing the gold

@@ -184,6 +184,36 @@ fn validate_refuses_gold_rows_of_another_length_than_the_header() {
     assert!(out.status.success() && err.contains("\"police, cost\" (1 row, on line 3)"), "{err}");
 }
 
+/// A parent theme scored every gold code of its children as a false positive (F1 0),
+/// dragging macro F1 down: the pipeline codes a parent wherever it codes a child, the
+/// gold was not rolled up (testers' defect 2). Gold codes of a child now imply the
+/// parents that apply to the question, and validate says how many.
+#[test]
+fn validate_rolls_gold_codes_up_to_parent_themes() {
+    let dir = fixture();
+    dir.write(
+        "tree.toml",
+        "[[theme]]\nid = \"money\"\nterms = []\n\n\
+         [[theme]]\nid = \"cost\"\nparent = \"money\"\nterms = [\"cost*\", \"expens*\"]\n",
+    );
+    // The pipeline codes cost, and so money, for r1, r2 and r5.
+    dir.write("g.csv", "respondent_id,question,theme\nr1,why,cost\nr2,why,cost\nr5,why,money\n");
+    let args = ["validate", "--input", "r.csv", "--id-column", "id", "--text-column", "why", "--lexicon", "tree.toml"];
+    let out = dir.run(&[&args[..], &["--gold", "g.csv", "--out", "v"]].concat());
+    let (stdout, stderr) = (String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert!(out.status.success(), "{stderr}");
+    let money = stdout.lines().find(|l| l.trim_start().starts_with("why      money")).expect("a row for money");
+    assert!(money.ends_with("F1 1.000  (TP 3 FP 0 FN 0)"), "{stdout}");
+    assert!(
+        stderr.contains(
+            "note: g.csv: 2 gold codes of parent themes are implied by codes of their child themes, as the \
+             pipeline codes a parent wherever it codes a child (e.g. \"money\" for r1 on why, from \"cost\")"
+        ),
+        "{stderr}"
+    );
+    assert!(dir.read("v/validation.md").contains("**Parent themes.** 2 gold codes of parent themes are implied"));
+}
+
 /// A respondent whose row of the data was rejected was "not in the data" to both
 /// explain (`no respondent "r2" in r.csv`) and validate (`respondent_not_in_data`)
 /// (adversarial testing): both say the row was rejected, where, and why.
