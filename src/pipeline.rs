@@ -2187,7 +2187,7 @@ pub fn diff(job: &Job, previous: &Path) -> Result<DiffOutcome> {
             Error::input(crate::error::Location::file(&codes_path).at_line(i as u64 + 2), e.to_string())
         })?;
         let get = |k: usize| rec.get(k).unwrap_or("").to_string();
-        before.insert((get(0), get(1), get(2)), Evidence { entry: get(4), matched: get(6) });
+        before.insert((get(0), get(1), get(2)), Evidence { entry: get(4), line: get(5).parse().ok(), matched: get(6) });
     }
     let summary_path = previous.join("summary.json");
     let text = std::fs::read_to_string(&summary_path).map_err(|e| Error::io(&summary_path, e))?;
@@ -2207,20 +2207,25 @@ pub fn diff(job: &Job, previous: &Path) -> Result<DiffOutcome> {
     let (rows, _, end) = code_in_memory(job.survey, job.lexicon, &job.input, &job.options)?;
     let (tally, warning) = (end.tally, other_responses(previous, &job.input, &end.sha256));
     let mut after: BTreeMap<CodeKey, Evidence> = BTreeMap::new();
-    let mut texts: BTreeMap<(String, String), String> = BTreeMap::new();
+    let mut texts: BTreeMap<(String, String), (&str, Option<&crate::coding::Coding>)> = BTreeMap::new();
     for row in &rows {
         for (qi, (text, answer)) in row.open.iter().enumerate() {
             let q = job.survey.open[qi].id.clone();
-            if let OpenAnswer::Coded(c) = answer {
-                for code in &c.codes {
-                    let theme = job.lexicon.themes[code.theme as usize].id.clone();
-                    let h = code.hits[0];
-                    let entry = job.lexicon.entries[h.entry as usize].text.clone();
-                    let matched = text.get(h.span.start..h.span.end).unwrap_or("").to_string();
-                    after.insert((row.id.clone(), q.clone(), theme), Evidence { entry, matched });
-                }
+            let coding = match answer {
+                OpenAnswer::Coded(c) => Some(c),
+                _ => None,
+            };
+            for code in coding.iter().flat_map(|c| &c.codes) {
+                let theme = job.lexicon.themes[code.theme as usize].id.clone();
+                let h = code.hits[0];
+                let e = &job.lexicon.entries[h.entry as usize];
+                let matched = text.get(h.span.start..h.span.end).unwrap_or("").to_string();
+                after.insert(
+                    (row.id.clone(), q.clone(), theme),
+                    Evidence { entry: e.text.clone(), line: e.line, matched },
+                );
             }
-            texts.insert((row.id.clone(), q), text.clone());
+            texts.insert((row.id.clone(), q), (text.as_str(), coding));
         }
     }
     let summary = Summary::new(job.survey, job.lexicon, &tally);
@@ -2232,12 +2237,17 @@ pub fn diff(job: &Job, previous: &Path) -> Result<DiffOutcome> {
             }
         }
     }
-    let changes = diff::changes(&before, &after);
+    let mut changes = diff::changes(&before, &after);
+    for c in changes.iter_mut().filter(|c| c.change == diff::Change::Lost) {
+        let (r, q, t) = &c.key;
+        let answer = texts.get(&(r.clone(), q.clone())).copied();
+        c.reason = diff::why_lost(job.lexicon, t, &c.evidence, answer);
+    }
     let movements = diff::movements(&old_figures, &new_figures);
     let out = &job.out_dir;
     std::fs::create_dir_all(out).map_err(|e| Error::io(out, e))?;
     let mut files = Vec::new();
-    let answer = |r: &str, q: &str| texts.get(&(r.to_string(), q.to_string())).cloned().unwrap_or_default();
+    let answer = |r: &str, q: &str| texts.get(&(r.to_string(), q.to_string())).map_or("", |a| a.0).to_string();
     let respondents: std::collections::BTreeSet<&str> = rows.iter().map(|r| r.id.as_str()).collect();
     let present = |r: &str| respondents.contains(r);
     let [diff_csv, diff_md] = DIFF_NAMES;
@@ -2248,7 +2258,7 @@ pub fn diff(job: &Job, previous: &Path) -> Result<DiffOutcome> {
                 as &dyn Fn(&mut dyn Write) -> std::io::Result<()>,
         ),
         (diff_md, &|w: &mut dyn Write| {
-            report::diff::write_markdown(&movements, &changes, warning.as_deref(), &present, w)
+            report::diff::write_markdown(&movements, &changes, warning.as_deref(), &present, job.options.rounding, w)
         }),
     ] {
         let path = out.join(name);

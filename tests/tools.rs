@@ -429,8 +429,13 @@ fn diff_shows_what_a_lexicon_edit_changed() {
     let out = dir.ok(&with(&["diff"], &["--previous", "before", "--out", "d"]));
     assert!(out.contains("2 codes gained, 0 lost"), "{out}");
     let csv = dir.read("d/diff.csv");
-    assert!(csv.contains("r3,why,cost,gained,solicitor*,solicitor,"), "{csv}");
-    assert!(dir.read("d/diff.md").contains("| why | `cost` | 2 of 5 (40.0%) | 4 of 5 (80.0%) | +2 (+40.0 points) |"));
+    assert!(
+        csv.contains(
+            "r3,why,cost,gained,solicitor*,6,solicitor,\"entry `solicitor*` (line 6) matched \"\"solicitor\"\"\""
+        ),
+        "{csv}"
+    );
+    assert!(dir.read("d/diff.md").contains("| why | `cost` | 2 of 5 (40%) | 4 of 5 (80%) | +2 (+40 points) |"));
 }
 
 /// `diff --previous` against a run over other responses reported their codes as lost
@@ -465,6 +470,53 @@ fn diff_warns_when_the_previous_run_coded_other_responses() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success() && stderr.contains("same/manifest.json: cannot be read"), "{stderr}");
     assert!(stderr.contains("whether same coded these responses is not checked"), "{stderr}");
+}
+
+/// A lost code named the entry that had matched, not the cause: an exclusion added to
+/// a theme read "police lost by r2: entry `polic*` matched "police"" (testers' defect
+/// 3). A loss now says why the new lexicon does not code it; a gain names the entry
+/// that matches, with its line.
+#[test]
+fn diff_says_why_a_code_was_lost() {
+    let dir = fixture();
+    dir.ok(&with(&["run"], &["--out", "before", "-q"]));
+    let edited = LEXICON.replace("terms = [\"polic*\"]", "terms = [\"polic*\"]\nexclude = [\"police did\"]");
+    dir.write("lex.toml", &edited);
+    dir.ok(&with(&["diff"], &["--previous", "before", "--out", "d"]));
+    let md = dir.read("d/diff.md");
+    let lost =
+        "- why `police` lost by r2: `polic*` (line 12) matched \"police\" but was excluded by `police did` (line 13)";
+    assert!(md.contains(lost), "{md}");
+    let csv = dir.read("d/diff.csv");
+    assert!(
+        csv.contains(
+            "r2,why,police,lost,polic*,12,police,\"`polic*` (line 12) matched \"\"police\"\" but was excluded"
+        ),
+        "{csv}"
+    );
+    // An entry taken out: no entry of the theme matches now.
+    dir.write("lex.toml", LEXICON.replace("\"polic*\"", "\"constable\""));
+    dir.ok(&with(&["diff"], &["--previous", "before", "--out", "d2"]));
+    let md = dir.read("d2/diff.md");
+    let gone = "- why `police` lost by r2: entry `polic*` is no longer in the theme and no other entry of it matches \
+                (before, entry `polic*` (line 12) matched \"police\")";
+    assert!(md.contains(gone), "{md}");
+}
+
+/// diff.md showed one decimal (`27 of 240 (11.3%)`) where summary.md shows whole
+/// percentages, and `diff --one-decimal` was refused (testers' defect 4): diff rounds
+/// as run does, whole by default, one decimal with `--one-decimal`.
+#[test]
+fn diff_rounds_percentages_as_run_does() {
+    let dir = fixture();
+    dir.ok(&with(&["run"], &["--out", "before", "-q"]));
+    dir.write("lex.toml", LEXICON.replace("\"legal aid\"]", "\"legal aid\", \"solicitor*\"]"));
+    dir.ok(&with(&["diff"], &["--previous", "before", "--out", "d"]));
+    let md = dir.read("d/diff.md");
+    assert!(md.contains("| why | `cost` | 2 of 5 (40%) | 4 of 5 (80%) | +2 (+40 points) |"), "{md}");
+    dir.ok(&with(&["diff"], &["--previous", "before", "--out", "d1", "--one-decimal"]));
+    let md = dir.read("d1/diff.md");
+    assert!(md.contains("| why | `cost` | 2 of 5 (40.0%) | 4 of 5 (80.0%) | +2 (+40.0 points) |"), "{md}");
 }
 
 #[test]
