@@ -3,7 +3,10 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::report::Figure;
+use crate::coding::Coding;
+use crate::lexicon::CompiledLexicon;
+use crate::lexicon::compile::ThemeIdx;
+use crate::report::{Figure, evidence};
 
 /// A code as a run wrote it: respondent, question, theme.
 pub type CodeKey = (String, String, String);
@@ -13,8 +16,18 @@ pub type CodeKey = (String, String, String);
 pub struct Evidence {
     /// The entry, as written in its lexicon.
     pub entry: String,
+    /// Its line in the lexicon, when known.
+    pub line: Option<u64>,
     /// The matched text.
     pub matched: String,
+}
+
+impl Evidence {
+    /// ``entry `app` (line 9) matched "app"``.
+    pub fn words(&self) -> String {
+        let line = self.line.map(|l| format!(" (line {l})")).unwrap_or_default();
+        format!("entry `{}`{line} matched \"{}\"", self.entry, self.matched)
+    }
 }
 
 /// Whether a code appeared or disappeared.
@@ -33,8 +46,11 @@ pub struct Changed {
     pub key: CodeKey,
     /// Gained or lost.
     pub change: Change,
-    /// The entry responsible: for a gain the one that fires now, for a loss the one that fired before.
+    /// The entry that fired: for a gain the one that fires now, for a loss the one that fired before.
     pub evidence: Evidence,
+    /// The cause, in words: for a gain the entry that matches now, for a loss why the
+    /// new lexicon does not code it ([`why_lost`]; [`changes`] leaves it to the caller).
+    pub reason: String,
 }
 
 /// A theme's figure before and after.
@@ -55,16 +71,57 @@ pub fn changes(before: &BTreeMap<CodeKey, Evidence>, after: &BTreeMap<CodeKey, E
     let mut out = Vec::new();
     for (k, e) in after {
         if !before.contains_key(k) {
-            out.push(Changed { key: k.clone(), change: Change::Gained, evidence: e.clone() });
+            out.push(Changed { key: k.clone(), change: Change::Gained, evidence: e.clone(), reason: e.words() });
         }
     }
     for (k, e) in before {
         if !after.contains_key(k) {
-            out.push(Changed { key: k.clone(), change: Change::Lost, evidence: e.clone() });
+            out.push(Changed { key: k.clone(), change: Change::Lost, evidence: e.clone(), reason: String::new() });
         }
     }
     out.sort_by(|a, b| (&a.key.1, &a.key.2, a.change, &a.key.0).cmp(&(&b.key.1, &b.key.2, b.change, &b.key.0)));
     out
+}
+
+/// Why the new lexicon does not code `theme` in an answer a previous run coded it in
+/// (by `before`): the vetoes of its matches now, in words (``entry `app` (line 9)
+/// matched "app" but was excluded by `timetable app` (line 76)``), those of its
+/// child themes too for a parent; else that no entry matches, and whether the one that
+/// did is gone. `answer` is the answer's text and its coding (`None`: empty, or a
+/// non-answer), or `None` if the data no longer has it.
+pub fn why_lost(
+    lexicon: &CompiledLexicon,
+    theme: &str,
+    before: &Evidence,
+    answer: Option<(&str, Option<&Coding>)>,
+) -> String {
+    let was = format!("before, {}", before.words());
+    let Some(t) = lexicon.theme_index(theme) else {
+        return format!("the theme is no longer in the lexicon ({was})");
+    };
+    let Some((text, coding)) = answer else {
+        return format!("the answer is no longer in the data ({was})");
+    };
+    let Some(coding) = coding else {
+        return format!("the answer is empty or a non-answer now ({was})");
+    };
+    // A parent is coded through its children: their vetoes say why as well.
+    let family: Vec<ThemeIdx> = (0..lexicon.themes.len() as ThemeIdx)
+        .filter(|&x| x == t || lexicon.themes[x as usize].ancestors.contains(&t))
+        .collect();
+    let mut vetoes: Vec<String> = family.iter().flat_map(|&x| evidence::vetoes(lexicon, text, coding, x)).collect();
+    // The entry that coded it before first: its veto is the likeliest cause.
+    let was_entry = format!("`{}`", before.entry);
+    vetoes.sort_by_key(|v| !v.starts_with(&was_entry));
+    if !vetoes.is_empty() {
+        return vetoes.join("; ");
+    }
+    let kept = lexicon.entries.iter().any(|e| !e.exclusion && family.contains(&e.theme) && e.text == before.entry);
+    if kept {
+        format!("no entry of the theme matches now ({was})")
+    } else {
+        format!("entry `{}` is no longer in the theme and no other entry of it matches ({was})", before.entry)
+    }
 }
 
 /// Pairs up theme figures of two runs, in the order of `after` then themes only `before` had.
@@ -97,7 +154,7 @@ mod tests {
     }
 
     fn ev(e: &str) -> Evidence {
-        Evidence { entry: e.to_string(), matched: e.to_string() }
+        Evidence { entry: e.to_string(), line: None, matched: e.to_string() }
     }
 
     #[test]
@@ -113,6 +170,7 @@ mod tests {
             (Change::Gained, "r3", "legal aid")
         );
         assert_eq!((c[1].change, c[1].key.0.as_str(), c[1].evidence.entry.as_str()), (Change::Lost, "r2", "fee"));
+        assert_eq!(c[0].reason, "entry `legal aid` matched \"legal aid\"");
     }
 
     #[test]

@@ -2001,6 +2001,9 @@ pub struct Validation {
     /// (also in `agreement.inapplicable_themes` and validation.md), each after the gold
     /// file's name; and the data's rows that repeat an id, after the data's name.
     pub warnings: Vec<String>,
+    /// What else shaped the figures, after the gold file's name: gold codes of parent
+    /// themes implied by their children's (also in `agreement.implied` and validation.md).
+    pub notes: Vec<String>,
 }
 
 /// Codes the input, compares with `gold` and writes validation.csv, validation.md
@@ -2079,6 +2082,20 @@ pub fn validate(job: &Job, gold: &InputSource) -> Result<Validation> {
         return Err(Error::input(crate::error::Location::file(&gold_name), unusable.unwrap_or_default()));
     }
     let inapplicable = crate::validate::inapplicable_themes(&gold, &screened.usable, &questions, &themes);
+    // The pipeline codes a parent wherever it codes a child (not under LIWC's rule,
+    // where a category counts only its own entries): so does a human's code.
+    let ancestors: BTreeMap<String, Vec<String>> = match job.lexicon.match_rule() {
+        crate::lexicon::MatchRule::Liwc => BTreeMap::new(),
+        _ => job
+            .lexicon
+            .themes
+            .iter()
+            .filter(|t| !t.ancestors.is_empty())
+            .map(|t| (t.id.clone(), t.ancestors.iter().map(|&a| job.lexicon.themes[a as usize].id.clone()).collect()))
+            .collect(),
+    };
+    let mut usable = screened.usable;
+    let implied = crate::validate::roll_up(&mut usable, &ancestors, &questions);
     // Gold codes name a respondent, not a row: the rows of one id are one unit.
     let repeated = (rows.len() > respondents.len()).then(|| {
         format!(
@@ -2095,12 +2112,14 @@ pub fn validate(job: &Job, gold: &InputSource) -> Result<Validation> {
         .map(|w| format!("{gold_file}: {w}"))
         .chain(repeated)
         .collect();
-    let mut agreement = Agreement::compute(&questions, &units, &coded, &screened.usable);
+    let notes = crate::validate::explain_implied(&implied).map(|n| format!("{gold_file}: {n}")).into_iter().collect();
+    let mut agreement = Agreement::compute(&questions, &units, &coded, &usable);
     agreement.gold_rows = screened.rows;
     agreement.unusable = screened.unusable;
     agreement.rejected = screened.rejected;
     agreement.unknown_themes = unknown_themes;
     agreement.inapplicable_themes = inapplicable;
+    agreement.implied = implied;
     let rows_out: Vec<validation::DisagreementRow> = agreement
         .disagreements
         .iter()
@@ -2108,11 +2127,19 @@ pub fn validate(job: &Job, gold: &InputSource) -> Result<Validation> {
             let (text, coding) = answers.get(&(r.clone(), q.clone())).copied().unwrap_or(("", None));
             let evidence = match (coding, job.lexicon.theme_index(theme)) {
                 (Some(c), Some(t)) => {
+                    // A code implied by a child's: why the child was not coded.
+                    let child = agreement.implied.get(&((r.clone(), q.clone()), theme.clone()));
+                    let t = child.and_then(|c| job.lexicon.theme_index(c)).unwrap_or(t);
                     let lines = match kind {
                         Disagreement::FalsePositive => evidence::hits(job.lexicon, text, c, t),
                         Disagreement::FalseNegative => evidence::vetoes(job.lexicon, text, c, t),
                     };
-                    if lines.is_empty() { "no entry of the theme matched".to_string() } else { lines.join("; ") }
+                    let why =
+                        if lines.is_empty() { "no entry of the theme matched".to_string() } else { lines.join("; ") };
+                    match child {
+                        Some(child) => format!("implied by the gold code of its child theme `{child}`: {why}"),
+                        None => why,
+                    }
                 }
                 (None, _) => "the answer counts as a non-answer".to_string(),
                 (_, None) => "the lexicon has no such theme".to_string(),
@@ -2136,7 +2163,7 @@ pub fn validate(job: &Job, gold: &InputSource) -> Result<Validation> {
     write(md, &|w| validation::write_markdown(&agreement, &job.survey.title, w))?;
     write(disagreements, &|w| validation::write_disagreements(&rows_out, w))?;
     write(unused, &|w| validation::write_unusable(&agreement, &gold_file, w))?;
-    Ok(Validation { agreement, files, warnings })
+    Ok(Validation { agreement, files, warnings, notes })
 }
 
 /// The themes of `gold` (read from `gold_name`) the lexicon lacks, refusing the gold
@@ -2202,7 +2229,7 @@ pub fn diff(job: &Job, previous: &Path) -> Result<DiffOutcome> {
             Error::input(crate::error::Location::file(&codes_path).at_line(i as u64 + 2), e.to_string())
         })?;
         let get = |k: usize| rec.get(k).unwrap_or("").to_string();
-        before.insert((get(0), get(1), get(2)), Evidence { entry: get(4), matched: get(6) });
+        before.insert((get(0), get(1), get(2)), Evidence { entry: get(4), line: get(5).parse().ok(), matched: get(6) });
     }
     let summary_path = previous.join("summary.json");
     let text = std::fs::read_to_string(&summary_path).map_err(|e| Error::io(&summary_path, e))?;
@@ -2222,20 +2249,25 @@ pub fn diff(job: &Job, previous: &Path) -> Result<DiffOutcome> {
     let (rows, _, end) = code_in_memory(job.survey, job.lexicon, &job.input, &job.options)?;
     let (tally, warning) = (end.tally, other_responses(previous, &job.input, &end.sha256));
     let mut after: BTreeMap<CodeKey, Evidence> = BTreeMap::new();
-    let mut texts: BTreeMap<(String, String), String> = BTreeMap::new();
+    let mut texts: BTreeMap<(String, String), (&str, Option<&crate::coding::Coding>)> = BTreeMap::new();
     for row in &rows {
         for (qi, (text, answer)) in row.open.iter().enumerate() {
             let q = job.survey.open[qi].id.clone();
-            if let OpenAnswer::Coded(c) = answer {
-                for code in &c.codes {
-                    let theme = job.lexicon.themes[code.theme as usize].id.clone();
-                    let h = code.hits[0];
-                    let entry = job.lexicon.entries[h.entry as usize].text.clone();
-                    let matched = text.get(h.span.start..h.span.end).unwrap_or("").to_string();
-                    after.insert((row.id.clone(), q.clone(), theme), Evidence { entry, matched });
-                }
+            let coding = match answer {
+                OpenAnswer::Coded(c) => Some(c),
+                _ => None,
+            };
+            for code in coding.iter().flat_map(|c| &c.codes) {
+                let theme = job.lexicon.themes[code.theme as usize].id.clone();
+                let h = code.hits[0];
+                let e = &job.lexicon.entries[h.entry as usize];
+                let matched = text.get(h.span.start..h.span.end).unwrap_or("").to_string();
+                after.insert(
+                    (row.id.clone(), q.clone(), theme),
+                    Evidence { entry: e.text.clone(), line: e.line, matched },
+                );
             }
-            texts.insert((row.id.clone(), q), text.clone());
+            texts.insert((row.id.clone(), q), (text.as_str(), coding));
         }
     }
     let summary = Summary::new(job.survey, job.lexicon, &tally);
@@ -2247,12 +2279,17 @@ pub fn diff(job: &Job, previous: &Path) -> Result<DiffOutcome> {
             }
         }
     }
-    let changes = diff::changes(&before, &after);
+    let mut changes = diff::changes(&before, &after);
+    for c in changes.iter_mut().filter(|c| c.change == diff::Change::Lost) {
+        let (r, q, t) = &c.key;
+        let answer = texts.get(&(r.clone(), q.clone())).copied();
+        c.reason = diff::why_lost(job.lexicon, t, &c.evidence, answer);
+    }
     let movements = diff::movements(&old_figures, &new_figures);
     let out = &job.out_dir;
     std::fs::create_dir_all(out).map_err(|e| Error::io(out, e))?;
     let mut files = Vec::new();
-    let answer = |r: &str, q: &str| texts.get(&(r.to_string(), q.to_string())).cloned().unwrap_or_default();
+    let answer = |r: &str, q: &str| texts.get(&(r.to_string(), q.to_string())).map_or("", |a| a.0).to_string();
     let respondents: std::collections::BTreeSet<&str> = rows.iter().map(|r| r.id.as_str()).collect();
     let present = |r: &str| respondents.contains(r);
     let [diff_csv, diff_md] = DIFF_NAMES;
@@ -2263,7 +2300,7 @@ pub fn diff(job: &Job, previous: &Path) -> Result<DiffOutcome> {
                 as &dyn Fn(&mut dyn Write) -> std::io::Result<()>,
         ),
         (diff_md, &|w: &mut dyn Write| {
-            report::diff::write_markdown(&movements, &changes, warning.as_deref(), &present, w)
+            report::diff::write_markdown(&movements, &changes, warning.as_deref(), &present, job.options.rounding, w)
         }),
     ] {
         let path = out.join(name);

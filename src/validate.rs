@@ -449,6 +449,50 @@ pub fn explain_inapplicable_themes(inapplicable: &[InapplicableTheme]) -> Option
     Some(format!("{n}{what}: {}", each.join(", ")))
 }
 
+/// Gold codes a file's codes of child themes imply: the codes of their ancestors,
+/// each with the child theme that implies it (the first, in theme id order).
+pub type Implied = BTreeMap<(Unit, String), String>;
+
+/// Rolls `usable` gold codes up the lexicon's hierarchy as the pipeline rolls up its
+/// own (`coding::roll_up`): a code of a theme implies each of its ancestors that
+/// applies to the code's question, as the pipeline codes a parent wherever it codes
+/// a child. Without this a parent scores every code of its children as a false
+/// positive. `ancestors` maps a theme id to its ancestors' ids (empty for a lexicon
+/// whose parents count only their own entries, as LIWC's do); `questions` lists each
+/// question's applicable theme ids. Returns the codes added, which `usable` lacked.
+pub fn roll_up(
+    usable: &mut BTreeSet<(Unit, String)>,
+    ancestors: &BTreeMap<String, Vec<String>>,
+    questions: &[(String, Vec<String>)],
+) -> Implied {
+    let mut implied = Implied::new();
+    for (unit, theme) in usable.iter() {
+        let Some(up) = ancestors.get(theme) else { continue };
+        let applies = |t: &String| questions.iter().any(|(q, themes)| *q == unit.1 && themes.contains(t));
+        for parent in up.iter().filter(|p| applies(p)) {
+            let key = (unit.clone(), parent.clone());
+            if !usable.contains(&key) {
+                implied.entry(key).or_insert_with(|| theme.clone());
+            }
+        }
+    }
+    usable.extend(implied.keys().cloned());
+    implied
+}
+
+/// "48 gold codes of parent themes are implied ...": what [`roll_up`] added; `None`
+/// when it added none.
+pub fn explain_implied(implied: &Implied) -> Option<String> {
+    let (key, child) = implied.iter().next()?;
+    let ((r, q), parent) = key;
+    let codes = if implied.len() == 1 { "1 gold code".to_string() } else { format!("{} gold codes", implied.len()) };
+    let are = if implied.len() == 1 { "is" } else { "are" };
+    Some(format!(
+        "{codes} of parent themes {are} implied by codes of their child themes, as the pipeline codes a \
+         parent wherever it codes a child (e.g. {parent:?} for {r} on {q}, from {child:?})"
+    ))
+}
+
 /// Whether a (question, theme) pair is a false positive or a false negative.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Disagreement {
@@ -477,6 +521,9 @@ pub struct Agreement {
     pub inapplicable_themes: Vec<InapplicableTheme>,
     /// Rows of the gold file, usable or not.
     pub gold_rows: usize,
+    /// Gold codes of parent themes that codes of their children imply (from
+    /// [`roll_up`]), counted with the file's own.
+    pub implied: Implied,
 }
 
 impl Agreement {
@@ -674,6 +721,39 @@ mod tests {
         );
         assert_eq!(misnamed_themes(&unknown[1..2]), None);
         assert_eq!(explain_unknown_themes(&[]), None);
+    }
+
+    /// A parent scored every gold code of its children as a false positive: the
+    /// pipeline rolls codes up, the gold was not (testers, defect 2).
+    #[test]
+    fn gold_codes_roll_up_to_the_parents_that_apply() {
+        let code = |r: &str, q: &str, t: &str| (unit(r, q), t.to_string());
+        let mut usable: BTreeSet<(Unit, String)> =
+            [code("r1", "q1", "late"), code("r2", "q1", "late"), code("r2", "q1", "service"), code("r3", "q2", "late")]
+                .into();
+        let ancestors: BTreeMap<String, Vec<String>> =
+            [("late".to_string(), vec!["service".to_string(), "all".to_string()])].into();
+        let questions = vec![
+            ("q1".to_string(), vec!["late".to_string(), "service".to_string(), "all".to_string()]),
+            ("q2".to_string(), vec!["late".to_string()]),
+        ];
+        let implied = roll_up(&mut usable, &ancestors, &questions);
+        let want: Implied = [
+            (code("r1", "q1", "all"), "late".to_string()),
+            (code("r1", "q1", "service"), "late".to_string()),
+            (code("r2", "q1", "all"), "late".to_string()),
+        ]
+        .into();
+        assert_eq!(implied, want);
+        assert_eq!(usable.len(), 7);
+        assert_eq!(
+            explain_implied(&implied).as_deref(),
+            Some(
+                "3 gold codes of parent themes are implied by codes of their child themes, as the pipeline codes \
+                 a parent wherever it codes a child (e.g. \"all\" for r1 on q1, from \"late\")"
+            )
+        );
+        assert_eq!(roll_up(&mut usable, &BTreeMap::new(), &questions), Implied::new());
     }
 
     #[test]

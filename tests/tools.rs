@@ -164,6 +164,56 @@ fn validate_reads_gold_in_any_encoding_and_delimiter() {
     assert!(err.contains("bad.csv:3 (column \"theme\"): cell is not valid UTF-8"), "{err}");
 }
 
+/// A gold row with more fields than the header was read with the extra dropped, exit 0:
+/// an unquoted theme holding a comma scored as the theme before the comma (testers'
+/// defect 1). Rows of another length than the header are refused, as a run rejects
+/// them, naming the file, the line and the fields, and nothing is written.
+#[test]
+fn validate_refuses_gold_rows_of_another_length_than_the_header() {
+    let dir = fixture();
+    dir.write("g.csv", "respondent_id,question,theme\nr1,why,cost\nr2,why,police,cost\nr3,why\n");
+    let err = dir.fails(&with(&["validate"], &["--gold", "g.csv", "--out", "v"]), 2);
+    let want = "codeframe: error: g.csv:3: row has 4 fields, the header has 3: \"r2\", \"why\", \"police\", \"cost\"; \
+                a theme whose name holds the delimiter must be in double quotes, or it is cut there; \
+                1 more row of the wrong length (line 4)";
+    assert!(err.contains(want), "{err}");
+    assert!(!dir.join("v").exists(), "nothing is written");
+    dir.write("g.csv", "respondent_id,question,theme\nr1,why,cost\n\"r2\",why,\"police, cost\"\n");
+    let out = dir.run(&with(&["validate"], &["--gold", "g.csv", "--out", "v"]));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success() && err.contains("\"police, cost\" (1 row, on line 3)"), "{err}");
+}
+
+/// A parent theme scored every gold code of its children as a false positive (F1 0),
+/// dragging macro F1 down: the pipeline codes a parent wherever it codes a child, the
+/// gold was not rolled up (testers' defect 2). Gold codes of a child now imply the
+/// parents that apply to the question, and validate says how many.
+#[test]
+fn validate_rolls_gold_codes_up_to_parent_themes() {
+    let dir = fixture();
+    dir.write(
+        "tree.toml",
+        "[[theme]]\nid = \"money\"\nterms = []\n\n\
+         [[theme]]\nid = \"cost\"\nparent = \"money\"\nterms = [\"cost*\", \"expens*\"]\n",
+    );
+    // The pipeline codes cost, and so money, for r1, r2 and r5.
+    dir.write("g.csv", "respondent_id,question,theme\nr1,why,cost\nr2,why,cost\nr5,why,money\n");
+    let args = ["validate", "--input", "r.csv", "--id-column", "id", "--text-column", "why", "--lexicon", "tree.toml"];
+    let out = dir.run(&[&args[..], &["--gold", "g.csv", "--out", "v"]].concat());
+    let (stdout, stderr) = (String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert!(out.status.success(), "{stderr}");
+    let money = stdout.lines().find(|l| l.trim_start().starts_with("why      money")).expect("a row for money");
+    assert!(money.ends_with("F1 1.000  (TP 3 FP 0 FN 0)"), "{stdout}");
+    assert!(
+        stderr.contains(
+            "note: g.csv: 2 gold codes of parent themes are implied by codes of their child themes, as the \
+             pipeline codes a parent wherever it codes a child (e.g. \"money\" for r1 on why, from \"cost\")"
+        ),
+        "{stderr}"
+    );
+    assert!(dir.read("v/validation.md").contains("**Parent themes.** 2 gold codes of parent themes are implied"));
+}
+
 /// A respondent whose row of the data was rejected was "not in the data" to both
 /// explain (`no respondent "r2" in r.csv`) and validate (`respondent_not_in_data`)
 /// (adversarial testing): both say the row was rejected, where, and why.
@@ -395,8 +445,13 @@ fn diff_shows_what_a_lexicon_edit_changed() {
     let out = dir.ok(&with(&["diff"], &["--previous", "before", "--out", "d"]));
     assert!(out.contains("2 codes gained, 0 lost"), "{out}");
     let csv = dir.read("d/diff.csv");
-    assert!(csv.contains("r3,why,cost,gained,solicitor*,solicitor,"), "{csv}");
-    assert!(dir.read("d/diff.md").contains("| why | `cost` | 2 of 5 (40.0%) | 4 of 5 (80.0%) | +2 (+40.0 points) |"));
+    assert!(
+        csv.contains(
+            "r3,why,cost,gained,solicitor*,6,solicitor,\"entry `solicitor*` (line 6) matched \"\"solicitor\"\"\""
+        ),
+        "{csv}"
+    );
+    assert!(dir.read("d/diff.md").contains("| why | `cost` | 2 of 5 (40%) | 4 of 5 (80%) | +2 (+40 points) |"));
 }
 
 /// `diff --previous` against a run over other responses reported their codes as lost
@@ -431,6 +486,53 @@ fn diff_warns_when_the_previous_run_coded_other_responses() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success() && stderr.contains("same/manifest.json: cannot be read"), "{stderr}");
     assert!(stderr.contains("whether same coded these responses is not checked"), "{stderr}");
+}
+
+/// A lost code named the entry that had matched, not the cause: an exclusion added to
+/// a theme read "police lost by r2: entry `polic*` matched "police"" (testers' defect
+/// 3). A loss now says why the new lexicon does not code it; a gain names the entry
+/// that matches, with its line.
+#[test]
+fn diff_says_why_a_code_was_lost() {
+    let dir = fixture();
+    dir.ok(&with(&["run"], &["--out", "before", "-q"]));
+    let edited = LEXICON.replace("terms = [\"polic*\"]", "terms = [\"polic*\"]\nexclude = [\"police did\"]");
+    dir.write("lex.toml", &edited);
+    dir.ok(&with(&["diff"], &["--previous", "before", "--out", "d"]));
+    let md = dir.read("d/diff.md");
+    let lost =
+        "- why `police` lost by r2: `polic*` (line 12) matched \"police\" but was excluded by `police did` (line 13)";
+    assert!(md.contains(lost), "{md}");
+    let csv = dir.read("d/diff.csv");
+    assert!(
+        csv.contains(
+            "r2,why,police,lost,polic*,12,police,\"`polic*` (line 12) matched \"\"police\"\" but was excluded"
+        ),
+        "{csv}"
+    );
+    // An entry taken out: no entry of the theme matches now.
+    dir.write("lex.toml", LEXICON.replace("\"polic*\"", "\"constable\""));
+    dir.ok(&with(&["diff"], &["--previous", "before", "--out", "d2"]));
+    let md = dir.read("d2/diff.md");
+    let gone = "- why `police` lost by r2: entry `polic*` is no longer in the theme and no other entry of it matches \
+                (before, entry `polic*` (line 12) matched \"police\")";
+    assert!(md.contains(gone), "{md}");
+}
+
+/// diff.md showed one decimal (`27 of 240 (11.3%)`) where summary.md shows whole
+/// percentages, and `diff --one-decimal` was refused (testers' defect 4): diff rounds
+/// as run does, whole by default, one decimal with `--one-decimal`.
+#[test]
+fn diff_rounds_percentages_as_run_does() {
+    let dir = fixture();
+    dir.ok(&with(&["run"], &["--out", "before", "-q"]));
+    dir.write("lex.toml", LEXICON.replace("\"legal aid\"]", "\"legal aid\", \"solicitor*\"]"));
+    dir.ok(&with(&["diff"], &["--previous", "before", "--out", "d"]));
+    let md = dir.read("d/diff.md");
+    assert!(md.contains("| why | `cost` | 2 of 5 (40%) | 4 of 5 (80%) | +2 (+40 points) |"), "{md}");
+    dir.ok(&with(&["diff"], &["--previous", "before", "--out", "d1", "--one-decimal"]));
+    let md = dir.read("d1/diff.md");
+    assert!(md.contains("| why | `cost` | 2 of 5 (40.0%) | 4 of 5 (80.0%) | +2 (+40.0 points) |"), "{md}");
 }
 
 #[test]

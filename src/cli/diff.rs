@@ -8,7 +8,8 @@ use clap::Args;
 use super::SourceArgs;
 use codeframe::diff::Change;
 use codeframe::error::Result;
-use codeframe::pipeline::{self, Job};
+use codeframe::pipeline::{self, Job, RunOptions};
+use codeframe::report::Rounding;
 
 /// Flags of `codeframe diff`.
 #[derive(Debug, Args)]
@@ -19,6 +20,10 @@ pub struct DiffArgs {
     /// Where to write diff.csv and diff.md.
     #[arg(long, default_value = "diff")]
     pub out: PathBuf,
+    /// Show percentages (and the points they moved) with one decimal, as `run
+    /// --one-decimal` does; whole numbers by default, as run's reports.
+    #[arg(long)]
+    pub one_decimal: bool,
     /// Survey, lexicon and responses of the new run.
     #[command(flatten)]
     pub source: SourceArgs,
@@ -32,7 +37,10 @@ pub fn execute(args: &DiffArgs) -> Result<()> {
         lexicon: &loaded.lexicon,
         input: loaded.input,
         out_dir: args.out.clone(),
-        options: loaded.options,
+        options: RunOptions {
+            rounding: Rounding { decimals: args.one_decimal as u8, ..loaded.options.rounding },
+            ..loaded.options
+        },
         config_files: loaded.config_files,
     };
     let d = pipeline::diff(&job, &args.previous)?;

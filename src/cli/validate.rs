@@ -52,6 +52,9 @@ pub fn execute(args: &ValidateArgs) -> Result<()> {
     for w in &v.warnings {
         errln!("warning: {w}");
     }
+    for n in &v.notes {
+        errln!("note: {n}");
+    }
     let a = &v.agreement;
     // Written before the checks are judged, and failed checks take precedence over a
     // failed write: `validate --min-f1 0.8 | head -1` must not exit 0 on a closed pipe.

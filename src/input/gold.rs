@@ -19,8 +19,11 @@ const COLUMNS: [&str; 3] = ["respondent_id", "question", "theme"];
 /// A file with no bytes (or only a byte-order mark and white space) is an error, not
 /// a gold file with no codes; so is a row whose respondent, question or theme is empty
 /// or missing, or one a responses file would reject for its text (a cell not UTF-8, a
-/// quote never closed), each named by file, line and column. Cells past the header's
-/// are ignored (an unnamed note column), and blank rows are skipped.
+/// quote never closed), each named by file, line and column. So is a row with more or
+/// fewer fields than the header, as a responses file rejects it: a theme name holding
+/// the delimiter, unquoted, would otherwise be cut at it and scored as another theme.
+/// Those rows are all named (the first with its fields), before any later error.
+/// Blank rows are skipped.
 pub fn read(source: &InputSource) -> Result<Vec<GoldCode>> {
     let name = source.name();
     if super::encoding::is_blank(source)? {
@@ -39,32 +42,106 @@ pub fn read(source: &InputSource) -> Result<Vec<GoldCode>> {
         other => other,
     })?;
     let mut out = Vec::new();
-    while let Some(chunk) = reader.next_chunk(1 << 10, 1 << 22)? {
+    let mut uneven = Uneven::default();
+    'rows: while let Some(chunk) = reader.next_chunk(1 << 10, 1 << 22)? {
         for row in &chunk.rows {
-            let at = |column: Option<&str>| {
-                let here = Location::file(&name).at_line(row.line);
-                if let Some(c) = column { here.at_column(c) } else { here }
-            };
-            let refuse = |r: Reject| Error::input(at(r.column.as_deref()), r.reason.to_string());
-            match &row.reject {
-                // A row longer than the header is read (a note in an unnamed column); a short
-                // one, or an empty id, is named below as any empty or missing cell is.
-                None | Some(Reject { reason: RejectReason::FieldCount { .. } | RejectReason::EmptyId, .. }) => {}
-                Some(r) => return Err(refuse(r.clone())),
+            if let Some(Reject { reason: RejectReason::FieldCount { expected, found }, .. }) = &row.reject {
+                uneven.add(row, *expected, *found);
+                continue;
             }
-            let cells = super::csv::decode(row, reader.columns(), super::DEFAULT_MAX_CELL_BYTES).map_err(refuse)?;
-            let cell = |text: &str, i: usize| match text.trim() {
-                "" => Err(Error::input(at(Some(COLUMNS[i])), "empty or missing cell")),
-                t => Ok(t.to_string()),
-            };
-            out.push(GoldCode {
-                line: row.line,
-                unit: (cell(&cells.id, 0)?, cell(cells.open[0], 1)?),
-                theme: cell(cells.open[1], 2)?,
-            });
+            match code(&name, row, reader.columns()) {
+                Ok(g) => out.push(g),
+                // The rows of the wrong length come first in the file: name them.
+                Err(_) if uneven.rows > 0 => break 'rows,
+                Err(e) => return Err(e),
+            }
         }
     }
-    Ok(out)
+    match uneven.error(&name) {
+        Some(e) => Err(e),
+        None => Ok(out),
+    }
+}
+
+/// The code a row of the header's length holds, or the error naming what is wrong.
+fn code(name: &std::path::Path, row: &super::RawRow, columns: &super::Columns) -> Result<GoldCode> {
+    let at = |column: Option<&str>| {
+        let here = Location::file(name).at_line(row.line);
+        if let Some(c) = column { here.at_column(c) } else { here }
+    };
+    let refuse = |r: Reject| Error::input(at(r.column.as_deref()), r.reason.to_string());
+    match &row.reject {
+        // An empty id is named below as any empty cell is.
+        None | Some(Reject { reason: RejectReason::EmptyId, .. }) => {}
+        Some(r) => return Err(refuse(r.clone())),
+    }
+    let cells = super::csv::decode(row, columns, super::DEFAULT_MAX_CELL_BYTES).map_err(refuse)?;
+    let cell = |text: &str, i: usize| match text.trim() {
+        "" => Err(Error::input(at(Some(COLUMNS[i])), "empty or missing cell")),
+        t => Ok(t.to_string()),
+    };
+    Ok(GoldCode {
+        line: row.line,
+        unit: (cell(&cells.id, 0)?, cell(cells.open[0], 1)?),
+        theme: cell(cells.open[1], 2)?,
+    })
+}
+
+/// The rows of a gold file with more or fewer fields than its header.
+#[derive(Debug, Default)]
+struct Uneven {
+    /// How many.
+    rows: usize,
+    /// The first: its line, the header's fields and its own.
+    first: Option<(u64, usize, Vec<String>)>,
+    /// Lines of the next few.
+    more: Vec<u64>,
+    /// Whether one has more fields than the header (a cell holding the delimiter).
+    long: bool,
+}
+
+impl Uneven {
+    /// Lines listed after the first.
+    const LISTED: usize = 5;
+
+    fn add(&mut self, row: &super::RawRow, expected: usize, found: usize) {
+        self.rows += 1;
+        self.long |= found > expected;
+        match self.first {
+            None => {
+                let fields = row.record.iter().map(|f| String::from_utf8_lossy(f).into_owned()).collect();
+                self.first = Some((row.line, expected, fields));
+            }
+            Some(_) if self.more.len() < Self::LISTED => self.more.push(row.line),
+            Some(_) => {}
+        }
+    }
+
+    /// `g.csv:4: row has 4 fields, the header has 3: "4", "good", "Cleanliness", " tidiness"; ...`,
+    /// naming the later rows' lines; `None` when every row has the header's length.
+    fn error(&self, name: &std::path::Path) -> Option<Error> {
+        let (line, expected, fields) = self.first.as_ref()?;
+        const SHOWN: usize = 8;
+        let mut shown: Vec<String> = fields.iter().take(SHOWN).map(|f| format!("{f:?}")).collect();
+        if fields.len() > SHOWN {
+            shown.push("...".into());
+        }
+        let mut message = format!("row has {} fields, the header has {expected}: {}", fields.len(), shown.join(", "));
+        if self.long {
+            // `4,good,Cleanliness, tidiness & infection control` is the theme "Cleanliness".
+            message.push_str("; a theme whose name holds the delimiter must be in double quotes, or it is cut there");
+        }
+        if self.rows > 1 {
+            let mut lines: Vec<String> = self.more.iter().map(u64::to_string).collect();
+            if self.rows - 1 > self.more.len() {
+                lines.push("...".into());
+            }
+            let rows = if self.rows == 2 { "1 more row".to_string() } else { format!("{} more rows", self.rows - 1) };
+            let line = if lines.len() == 1 { "line" } else { "lines" };
+            message.push_str(&format!("; {rows} of the wrong length ({line} {})", lines.join(", ")));
+        }
+        Some(Error::input(Location::file(name).at_line(*line), message))
+    }
 }
 
 #[cfg(test)]
@@ -139,7 +216,7 @@ mod tests {
                 b"respondent_id,question,theme\nr1,t,cost\n,t,cost\n",
                 "g.csv:3 (column \"respondent_id\"): empty or missing cell",
             ),
-            (b"respondent_id,question,theme\nr1,t\n", "g.csv:2 (column \"theme\"): empty or missing cell"),
+            (b"respondent_id,question,theme\nr1,t\n", "g.csv:2: row has 2 fields, the header has 3: \"r1\", \"t\""),
             (
                 b"respondent_id,question,theme\nr1,t,\"cost\nr2,t,cost\n",
                 "g.csv:2: a quote opened in this row is never closed: the rest of the file (to line 3) was read as this row",
@@ -153,9 +230,32 @@ mod tests {
             let err = read_bytes("g.csv", bytes.to_vec()).unwrap_err().to_string();
             assert_eq!(err, want);
         }
-        // A cell past the header's is a note, not an error; a blank row is skipped.
-        let codes = read_bytes("g.csv", b"respondent_id,question,theme\nr1,t,cost,see notes\n,,\nr2,t,cost\n".to_vec());
+        // A blank row is skipped.
+        let codes = read_bytes("g.csv", b"respondent_id,question,theme\nr1,t,cost\n,,\nr2,t,cost\n".to_vec());
         assert_eq!(units(&codes.unwrap()), [(2, "r1", "t", "cost"), (4, "r2", "t", "cost")]);
+    }
+
+    /// A row longer than the header was read, its extra fields dropped: an unquoted
+    /// theme holding a comma was scored as the theme before it (testers, defect 1).
+    #[test]
+    fn rows_of_another_length_than_the_header_are_refused() {
+        let gold = b"respondent_id,question,theme\n1,bad,Parking\n4,good,Cleanliness, tidiness\n\
+                     5,good,Parking\n6,good\n7,bad,a,b,c\n8,bad,Parking,Food & drink provision & facilities\n";
+        let err = read_bytes("g.csv", gold.to_vec()).unwrap_err();
+        assert_eq!(err.exit_code(), 2);
+        assert_eq!(
+            err.to_string(),
+            "g.csv:3: row has 4 fields, the header has 3: \"4\", \"good\", \"Cleanliness\", \" tidiness\"; a theme \
+             whose name holds the delimiter must be in double quotes, or it is cut there; 3 more rows of the \
+             wrong length (lines 5, 6, 7)"
+        );
+        // Quoted, the theme is whole; a further named column is read past.
+        let ok = b"respondent_id,question,theme,note\n4,good,\"Cleanliness, tidiness\",checked\n";
+        assert_eq!(units(&read_bytes("g.csv", ok.to_vec()).unwrap()), [(2, "4", "good", "Cleanliness, tidiness")]);
+        // The rows of the wrong length are named before a later error.
+        let later = b"respondent_id,question,theme\n1,bad\n2,,Parking\n";
+        let err = read_bytes("g.csv", later.to_vec()).unwrap_err().to_string();
+        assert_eq!(err, "g.csv:2: row has 2 fields, the header has 3: \"1\", \"bad\"");
     }
 
     /// A 0-byte gold file said `no column "respondent_id" in the header`.

@@ -6,6 +6,26 @@ use std::io::{self, Write};
 use super::{Figure, Rounding};
 use crate::diff::{Change, Changed, Movement};
 
+/// `+5 points`, `-4.6 points` (one decimal), `under 1 point`: a move smaller than the
+/// last decimal shown, which `-0 points` would say went the other way, or nowhere.
+fn points_moved(points: f64, r: Rounding) -> String {
+    let d = r.decimals as i32;
+    let shown = super::round_half_up(points.abs(), d);
+    if shown == 0.0 {
+        return if d == 0 { "under 1 point".into() } else { format!("under {:.*} points", d as usize, 0.1f64.powi(d)) };
+    }
+    let sign = if points < 0.0 { '-' } else { '+' };
+    let unit = if shown == 1.0 && d == 0 { "point" } else { "points" };
+    format!("{sign}{shown:.0$} {unit}", d as usize)
+}
+
+/// Words with `code` spans (as report/evidence.rs writes them) as Markdown: the spans
+/// as code, the rest escaped.
+fn md_words(s: &str) -> String {
+    use super::markdown::{md_code, md_escape};
+    s.split('`').enumerate().map(|(i, part)| if i % 2 == 1 { md_code(part) } else { md_escape(part) }).collect()
+}
+
 fn kind(c: Change) -> &'static str {
     match c {
         Change::Gained => "gained",
@@ -13,30 +33,38 @@ fn kind(c: Change) -> &'static str {
     }
 }
 
-/// Writes diff.csv; `answer` looks up the current text of (respondent, question).
+/// Writes diff.csv; `answer` looks up the current text of (respondent, question). The
+/// entry, its line and what it matched are the one that fired (before, for a loss);
+/// the reason is why the code changed.
 pub fn write_csv(changes: &[Changed], answer: &dyn Fn(&str, &str) -> String, out: &mut dyn Write) -> io::Result<()> {
     let mut w = csv::Writer::from_writer(out);
     let e = io::Error::other;
-    w.write_record(["respondent_id", "question", "theme", "change", "entry", "matched", "answer"]).map_err(e)?;
+    w.write_record(["respondent_id", "question", "theme", "change", "entry", "line", "matched", "reason", "answer"])
+        .map_err(e)?;
     for c in changes {
         let (r, q, t) = &c.key;
-        w.write_record([r, q, t, kind(c.change), &c.evidence.entry, &c.evidence.matched, &answer(r, q)]).map_err(e)?;
+        let ev = &c.evidence;
+        let line = ev.line.map(|l| l.to_string()).unwrap_or_default();
+        w.write_record([r, q, t, kind(c.change), &ev.entry, &line, &ev.matched, &c.reason, &answer(r, q)])
+            .map_err(e)?;
     }
     w.flush()
 }
 
 /// Writes diff.md; a `warning` (the previous run coded other responses) comes first.
 /// `present` says whether a respondent is in the data now: a code lost with its
-/// respondent is said to be.
+/// respondent is said to be. Percentages and the points they moved are shown with
+/// `rounding`'s decimals, as run's reports show them.
 pub fn write_markdown(
     movements: &[Movement],
     changes: &[Changed],
     warning: Option<&str>,
     present: &dyn Fn(&str) -> bool,
+    rounding: Rounding,
     out: &mut dyn Write,
 ) -> io::Result<()> {
     use super::markdown::{md_code, md_escape};
-    let r = Rounding::ONE_DECIMAL;
+    let r = rounding;
     let gained = changes.iter().filter(|c| c.change == Change::Gained).count();
     writeln!(out, "# What changed")?;
     writeln!(out)?;
@@ -52,13 +80,7 @@ pub fn write_markdown(
     for m in movements {
         let delta = match (m.before, m.after) {
             (Some(b), Some(a)) if b.count != a.count || b.base != a.base => {
-                let points = a.pct() - b.pct();
-                let points = if points.abs() < 0.05 {
-                    // `-0.0 points` would say it moved the other way, or not at all.
-                    "under 0.1 points".to_string()
-                } else {
-                    format!("{points:+.1} points")
-                };
+                let points = points_moved(a.pct() - b.pct(), r);
                 format!("{:+} ({points})", a.count as i64 - b.count as i64)
             }
             (Some(_), Some(_)) => "".to_string(),
@@ -82,11 +104,30 @@ pub fn write_markdown(
         writeln!(out)?;
         for c in changes {
             let (resp, q, t) = &c.key;
-            let why = format!("entry {} matched \"{}\"", md_code(&c.evidence.entry), md_escape(&c.evidence.matched));
-            let why =
-                if present(resp) { why } else { format!("the respondent is no longer in the data (before, {why})") };
+            let why = if present(resp) {
+                md_words(&c.reason)
+            } else {
+                format!("the respondent is no longer in the data (before, {})", md_words(&c.evidence.words()))
+            };
             writeln!(out, "- {} {} {} by {}: {why}", md_escape(q), md_code(t), kind(c.change), md_escape(resp))?;
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn points_moved_are_rounded_as_the_percentages_are() {
+        let one = Rounding::ONE_DECIMAL;
+        let whole = Rounding::WHOLE;
+        assert_eq!(points_moved(5.0, one), "+5.0 points");
+        assert_eq!(points_moved(-4.5833, one), "-4.6 points");
+        assert_eq!(points_moved(0.04, one), "under 0.1 points");
+        assert_eq!(points_moved(-4.5833, whole), "-5 points");
+        assert_eq!(points_moved(1.2, whole), "+1 point");
+        assert_eq!(points_moved(-0.4, whole), "under 1 point");
+    }
 }

@@ -116,6 +116,9 @@ pub fn write_markdown(a: &Agreement, title: &str, out: &mut dyn Write) -> io::Re
     if let Some(inapplicable) = crate::validate::explain_inapplicable_themes(&a.inapplicable_themes) {
         writeln!(out, "\n**Gold themes on questions they do not apply to.** {inapplicable}.")?;
     }
+    if let Some(implied) = crate::validate::explain_implied(&a.implied) {
+        writeln!(out, "\n**Parent themes.** {implied}.")?;
+    }
     writeln!(out)?;
     writeln!(out, "| Question | Theme | TP | FP | FN | Precision | Recall | F1 | Kappa | Alpha | Gold % | Codes % |")?;
     writeln!(out, "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")?;
@@ -204,6 +207,7 @@ mod tests {
             unknown_themes: Vec::new(),
             inapplicable_themes: Vec::new(),
             gold_rows: 9,
+            implied: Default::default(),
         };
         let mut out = Vec::new();
         write_markdown(&a, "t", &mut out).unwrap();
