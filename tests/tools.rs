@@ -410,6 +410,38 @@ fn kwic_finds_stem_variants_with_context() {
     assert!(csv.contains("r5,why,,cost,was never an issue,cost,negated"), "{csv}");
 }
 
+/// `kwic care` with a LIWC dictionary showed "they [cared] for me", which the
+/// dictionary never matches (its words are not stemmed): a term matches as the
+/// lexicon's themes do.
+#[test]
+fn kwic_term_matches_as_the_lexicon_does() {
+    let dir = Workdir::new();
+    dir.write("d.dic", "%\n1\tc\n%\ncare\t1\n");
+    dir.write("t.toml", "[[theme]]\nid = \"c\"\nterms = [\"care\"]\n");
+    dir.write("r.csv", "id,text\n1,they cared for me\n2,not good care\n");
+    let kwic = |lexicon: &str| {
+        dir.ok(&[
+            "kwic",
+            "care",
+            "--input",
+            "r.csv",
+            "--id-column",
+            "id",
+            "--text-column",
+            "text",
+            "--lexicon",
+            lexicon,
+            "--csv",
+            "k.csv",
+        ]);
+        dir.read("k.csv")
+    };
+    let dic = kwic("d.dic");
+    assert!(!dic.contains("cared") && dic.contains("2,text,not good,care,,care,counted"), "{dic}");
+    let toml = kwic("t.toml");
+    assert!(toml.contains("cared") && toml.contains("2,text,not good,care,,care,negated"), "{toml}");
+}
+
 #[test]
 fn suggest_ranks_what_the_theme_misses() {
     let dir = fixture();

@@ -7,15 +7,16 @@ use clap::Args;
 use super::SourceArgs;
 use codeframe::error::{Error, Result};
 use codeframe::kwic::{Kwic, Line};
-use codeframe::lexicon::{CompiledLexicon, Entry, Lexicon, Rule, Theme};
+use codeframe::lexicon::{CompiledLexicon, Entry, Lexicon, Rule, Theme, ThemeOptions};
 use codeframe::pipeline::{self, OpenAnswer};
 use codeframe::report::AtomicFile;
 
 /// Flags of `codeframe kwic`.
 #[derive(Debug, Args)]
 pub struct KwicArgs {
-    /// A term in the lexicon language (a word matches its stem's variants; `harass*`,
-    /// `legal aid`, `cost NEAR/3 court` all work). Omit with --theme.
+    /// A term in the lexicon language (`harass*`, `legal aid`, `cost NEAR/3 court` all
+    /// work), matched as the lexicon's themes match: a word matches its stem's variants,
+    /// but not with an imported dictionary, whose words are not stemmed. Omit with --theme.
     pub term: Option<String>,
     /// Show every match of this theme's entries instead, with whether it counted.
     #[arg(long)]
@@ -56,7 +57,9 @@ pub fn execute(args: &KwicArgs) -> Result<()> {
             let mut lex = Lexicon::new("kwic");
             lex.settings = loaded.lexicon_source.settings.clone();
             let mut t = Theme::new("term");
-            t.options.negation = true;
+            // Matched as the lexicon's themes match: an imported dictionary's words
+            // are not stemmed nor negated, so neither is the term.
+            t.options = term_options(&loaded.lexicon_source.themes);
             t.entries.push(Entry::new(rule));
             lex.themes.push(t);
             // The one-entry lexicon is the command line's: its errors are the term's.
@@ -128,4 +131,17 @@ pub fn execute(args: &KwicArgs) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// How a term given on the command line matches: as every theme of the lexicon does,
+/// when they agree on stemming, case and negation (an imported dictionary's themes
+/// do); otherwise as a new theme would (stemmed, negated). Never with a threshold.
+fn term_options(themes: &[Theme]) -> ThemeOptions {
+    let key = |t: &Theme| (t.options.stem, t.options.case_sensitive, t.options.negation);
+    match themes.split_first() {
+        Some((first, rest)) if rest.iter().all(|t| key(t) == key(first)) => {
+            ThemeOptions { threshold: 0.0, ..first.options.clone() }
+        }
+        _ => ThemeOptions::default(),
+    }
 }
