@@ -563,7 +563,16 @@ fn several_options(p: &Profile) -> Option<(Vec<GuessedOption>, Option<String>)> 
     let mut pieces: BTreeMap<String, usize> = BTreeMap::new();
     let (mut listing, mut alone_too) = (0, true);
     for (value, n) in &p.values {
-        let listed = split(value);
+        // A choice listed twice in a cell ("Walking, Walking") is one answer, as a run
+        // counts it.
+        let mut listed = split(value);
+        let mut seen = Vec::new();
+        listed.retain(|v| {
+            let folded = fold_label(v);
+            let new = !seen.contains(&folded);
+            seen.push(folded);
+            new
+        });
         if listed.len() >= 2 {
             listing += n;
             alone_too &= listed.iter().all(|v| p.values.iter().any(|(w, _)| fold_label(w) == fold_label(v)));
@@ -1112,6 +1121,12 @@ mod tests {
         google.push("Police, a neighbour");
         let Role::Multiple(options, ..) = several(&google) else { panic!("{:?}", several(&google)) };
         assert_eq!(options.iter().map(|o| o.label.as_str()).collect::<Vec<_>>(), ["Police", "Courts", "Charity"]);
+        // A choice listed twice in a cell is one answer, as a run counts it.
+        let mut twice = google.clone();
+        twice.push("Police, police");
+        let Role::Multiple(options, ..) = several(&twice) else { panic!("{:?}", several(&twice)) };
+        let police = options.iter().find(|o| o.label == "Police").map(|o| o.count);
+        assert_eq!(police, Some(20), "{options:?}"); // 19 before, and this one once
         let mut few: Vec<&str> = ["Email", "Phone", "Post"].iter().cycle().take(30).copied().collect();
         few.extend(["Email, Phone", "Email, Phone"]);
         assert!(matches!(several(&few), Role::Multiple(..)), "{:?}", several(&few));
