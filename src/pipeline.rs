@@ -1547,10 +1547,9 @@ pub fn merge(job: &Job, parts: &[PathBuf]) -> Result<Outcome> {
             parts[i].display()
         ))
     };
-    let hashes = |p: &Partial| p.inputs.iter().map(|i| (i.role.clone(), i.sha256.clone())).collect::<Vec<_>>();
     for (i, p) in loaded.iter().enumerate().skip(1) {
-        if hashes(p) != hashes(first) || p.columns != first.columns {
-            return Err(mismatch(i, "their inputs (survey, lexicon, columns or responses)"));
+        if let Some(what) = input_difference(first, p, &parts[0], &parts[i]) {
+            return Err(mismatch(i, &what));
         }
         // Parquet copies are extra files, not different results: any part (or the
         // merge itself) asking for them is enough.
@@ -1682,6 +1681,41 @@ pub fn merge(job: &Job, parts: &[PathBuf]) -> Result<Outcome> {
     let removed = remove_stale(out, earlier, &files)?;
     strict_rejects(&options, &tally, out)?;
     Ok(Outcome { tally, summary, files, header_note: None, removed })
+}
+
+/// What differs between the inputs of two parts (`a` and `b`, in the folders `a_dir`
+/// and `b_dir`), in words for [`merge`]'s message: the first role (spec, lexicon,
+/// responses) whose file differs, with both paths and SHA-256s, or the columns of a
+/// run without a spec, as flags. `None` if they agree.
+fn input_difference(a: &Partial, b: &Partial, a_dir: &Path, b_dir: &Path) -> Option<String> {
+    let (a_dir, b_dir) = (a_dir.display(), b_dir.display());
+    fn file<'a>(p: &'a Partial, role: &str) -> Option<&'a ManifestInput> {
+        p.inputs.iter().find(|i| i.role == role)
+    }
+    let roles = a.inputs.iter().chain(&b.inputs).map(|i| i.role.as_str());
+    let mut seen: Vec<&str> = Vec::new();
+    for role in roles {
+        if seen.contains(&role) {
+            continue;
+        }
+        seen.push(role);
+        let (x, y) = (file(a, role), file(b, role));
+        if x.map(|i| &i.sha256) == y.map(|i| &i.sha256) {
+            continue;
+        }
+        let describe = |i: Option<&ManifestInput>| {
+            i.map_or_else(
+                || format!("no {} file", role_name(role)),
+                |i| format!("{}, SHA-256 {}", i.path.display(), i.sha256),
+            )
+        };
+        return Some(format!("their {} ({} in {a_dir}; {} in {b_dir})", role_name(role), describe(x), describe(y)));
+    }
+    if a.columns != b.columns {
+        let flags = |c: &Option<AdHocColumns>| c.as_ref().map_or_else(|| "a survey spec".into(), |c| c.flags());
+        return Some(format!("their columns ({} in {a_dir}; {} in {b_dir})", flags(&a.columns), flags(&b.columns)));
+    }
+    None
 }
 
 /// Refuses a merge's output folder that is a file or one of its parts (whose row files

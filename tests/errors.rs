@@ -462,3 +462,47 @@ fn a_closed_or_full_stderr_keeps_the_exit_code() {
         }
     }
 }
+
+/// Parts coded from different inputs were refused with "p1 and p2 differ in their
+/// inputs (survey, lexicon, columns or responses)": which one, and how, was left to
+/// guess. The message names the input that differs with both paths and SHA-256s, or
+/// both parts' columns, as the options' message names both values.
+#[test]
+fn merge_names_the_input_two_parts_differ_in() {
+    let dir = fixture();
+    let sha256 = |name: &str| codeframe::input::csv::sha256_hex(&std::fs::read(dir.join(name)).unwrap());
+    let shard = |k: u32, out: &str| {
+        let shard = format!("{k}/2");
+        dir.ok(&["run", "--survey", "survey.toml", "--shard", &shard, "--out", out, "-q"]);
+    };
+    shard(1, "p1");
+    let (r1, l1) = (sha256("r.csv"), sha256("lex.toml"));
+    dir.write("r.csv", "id,why\n1,the fee\n");
+    shard(2, "p2");
+    let r2 = sha256("r.csv");
+    let err = dir.fails(&["merge", "p1", "p2", "--out", "m"], 2);
+    let want = format!("p1 and p2 differ in their responses (r.csv, SHA-256 {r1} in p1; r.csv, SHA-256 {r2} in p2)");
+    assert!(err.contains(&want), "{err}");
+
+    dir.write("lex.toml", format!("{LEXICON}\n"));
+    shard(2, "p3");
+    let err = dir.fails(&["merge", "p1", "p3", "--lexicon", "lex.toml", "--out", "m"], 2);
+    let l3 = sha256("lex.toml");
+    let want =
+        format!("p1 and p3 differ in their lexicon (lex.toml, SHA-256 {l1} in p1; lex.toml, SHA-256 {l3} in p3)");
+    assert!(err.contains(&want), "{err}");
+
+    dir.write("r.csv", "id,why,how\n1,the cost,police\n2,the fee,court\n");
+    dir.write("lex.toml", "[[theme]]\nid = \"cost\"\nterms = [\"cost\"]\n");
+    let ad_hoc = |k: u32, column: &str, out: &str| {
+        let shard = format!("{k}/2");
+        let args = crate::harness::ad_hoc("r.csv", column, "lex.toml", out, &["--shard", &shard, "-q"]);
+        dir.ok(&args);
+    };
+    ad_hoc(1, "why", "c1");
+    ad_hoc(2, "how", "c2");
+    let err = dir.fails(&["merge", "c1", "c2", "--out", "m"], 2);
+    let want = r#"c1 and c2 differ in their columns (--id-column "id" --text-column "why" in c1; --id-column "id" --text-column "how" in c2)"#;
+    assert!(err.contains(want), "{err}");
+    assert!(!dir.join("m").exists(), "nothing is written");
+}
