@@ -977,9 +977,7 @@ pub fn run(job: &Job, progress: &dyn Fn(Progress)) -> Result<Outcome> {
             files: part_files,
         };
         let path = out.join("partial.json");
-        let mut f = AtomicFile::create(&path)?;
-        serde_json::to_writer(f.writer(), &part).map_err(|e| Error::io(&path, e.into()))?;
-        f.commit()?;
+        write_partial(&path, &part)?;
         files.push(path);
         let removed = remove_stale(out, earlier, &files)?;
         strict_rejects(&options, &tally, out)?;
@@ -1205,7 +1203,9 @@ pub fn shape(survey: &Survey, lexicon: &CompiledLexicon) -> Shape {
 /// `--dictionary-duplicates`): without them, parts read two ways merged silently.
 /// Version 5: the options record the lexicon's format (its extension picks the
 /// reader): the same bytes as `d.dic` and `d.txt` hash the same but are two lexicons.
-pub const PARTIAL_FORMAT: &str = "codeframe-partial/6";
+/// Version 7: the file ends with its own SHA-256 (`"sha256"`, of the bytes before it),
+/// so a partial.json changed after its run is refused, as its row files are.
+pub const PARTIAL_FORMAT: &str = "codeframe-partial/7";
 
 /// The columns a run without a survey spec was given (`--id-column`, `--text-column`):
 /// what stands in for the spec's hash when its parts are merged.
@@ -1437,7 +1437,61 @@ impl PartialOptions {
     }
 }
 
-/// Reads the `partial.json` a partial run left in `dir`.
+/// How partial.json ends: its own SHA-256 (of the file with this field left out), so
+/// that merge notices a partial.json changed after its run, as it does a row file.
+const PARTIAL_SEAL: &[u8] = b",\"sha256\":\"";
+
+/// Writes `part` to `path` as partial.json: its JSON, with the SHA-256 of those bytes
+/// appended as its last field (`,"sha256":"..."}`), which [`read_partial`] checks.
+fn write_partial(path: &Path, part: &Partial) -> Result<()> {
+    let mut body = serde_json::to_vec(part).map_err(|e| Error::io(path, e.into()))?;
+    let sha256 = crate::input::csv::sha256_hex(&body);
+    let close = body.pop();
+    debug_assert_eq!(close, Some(b'}'), "a struct serialises as a JSON object");
+    body.extend_from_slice(PARTIAL_SEAL);
+    body.extend_from_slice(sha256.as_bytes());
+    body.extend_from_slice(b"\"}");
+    let mut f = AtomicFile::create(path)?;
+    f.writer().write_all(&body).map_err(|e| Error::io(path, e))?;
+    f.commit()
+}
+
+/// Checks the SHA-256 partial.json (`text`, read from `path`) ends with against its
+/// other bytes ([`write_partial`]).
+fn check_partial_seal(path: &Path, text: &[u8]) -> Result<()> {
+    let refuse = |why: String| Err(Error::input(crate::error::Location::file(path), why));
+    let unsealed = || {
+        refuse(
+            "not the file its run wrote: it does not end with the SHA-256 its run sealed it with (\"sha256\"), \
+             so it was changed or rewritten since; copy it again or rerun the shard"
+                .into(),
+        )
+    };
+    // `,"sha256":"` + 64 hex digits + `"}`
+    let Some(start) = text.len().checked_sub(PARTIAL_SEAL.len() + 64 + 2) else {
+        return unsealed();
+    };
+    let (body, seal) = text.split_at(start);
+    let recorded = &seal[PARTIAL_SEAL.len()..PARTIAL_SEAL.len() + 64];
+    if !seal.starts_with(PARTIAL_SEAL) || !seal.ends_with(b"\"}") || !recorded.iter().all(u8::is_ascii_hexdigit) {
+        return unsealed();
+    }
+    let recorded = String::from_utf8_lossy(recorded);
+    let sha256 = {
+        use sha2::{Digest, Sha256};
+        crate::input::csv::hex(&Sha256::new().chain_update(body).chain_update(b"}").finalize())
+    };
+    if sha256 != recorded {
+        return refuse(format!(
+            "not the file its run wrote (it records SHA-256 {recorded}, but the rest hashes to {sha256}): \
+             changed or cut short since; copy it again or rerun the shard"
+        ));
+    }
+    Ok(())
+}
+
+/// Reads the `partial.json` a partial run left in `dir`, refusing one changed since
+/// its run (by the SHA-256 it ends with).
 pub fn read_partial(dir: &Path) -> Result<Partial> {
     let path = dir.join("partial.json");
     let text = std::fs::read(&path).map_err(|e| Error::io(&path, e))?;
@@ -1458,6 +1512,7 @@ pub fn read_partial(dir: &Path) -> Result<Partial> {
             ),
         ));
     }
+    check_partial_seal(&path, &text)?;
     serde_json::from_slice(&text).map_err(not_partial)
 }
 

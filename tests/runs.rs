@@ -356,15 +356,16 @@ fn merge_refuses_a_partial_json_whose_counts_do_not_hold() {
     for (expected, edit) in &edits {
         let mut part = good.clone();
         edit(&mut part);
-        dir.write("p1/partial.json", part.to_string());
+        dir.write("p1/partial.json", crate::harness::sealed_partial(&part));
         let err = dir.fails(&["merge", "p1", "p2", "--out", "wrong"], 2);
         assert!(err.contains("p1/partial.json") && err.contains(expected), "{expected}: {err}");
     }
-    std::fs::write(dir.join("p1/partial.json"), [&good.to_string().into_bytes()[..], b"\xff"].concat()).unwrap();
+    std::fs::write(dir.join("p1/partial.json"), [&crate::harness::sealed_partial(&good)[..], b"\xff"].concat())
+        .unwrap();
     let err = dir.fails(&["merge", "p1", "p2", "--out", "wrong"], 2);
     assert!(err.contains("p1/partial.json") && err.contains("not a partial run"), "{err}");
     // Merging into one of the parts would overwrite what it reads.
-    dir.write("p1/partial.json", good.to_string());
+    dir.write("p1/partial.json", crate::harness::sealed_partial(&good));
     let err = dir.fails(&["merge", "p1", "p2", "--out", "p1"], 2);
     assert!(err.contains("--out p1 is the part p1"), "{err}");
 }
