@@ -1790,22 +1790,86 @@ fn guard_merge_output(out: &Path, parts: &[PathBuf]) -> Result<()> {
     Ok(())
 }
 
+/// Most row files merge reads at once. With more parts, each row file is merged in
+/// passes: the parts' files this many at a time into temporary files in `--out`, then
+/// those, until one pass writes the output. Each pass reads and writes the rows once
+/// more (one extra pass up to 4,096 parts), and the open files stay under 70 however
+/// many parts there are: limits of 1024 (Linux) and 256 (macOS) are usual, and
+/// `--shard` allows millions of parts.
+pub const MERGE_FAN_IN: usize = 64;
+
 /// Merges row-ordered CSVs (codes, counts: a leading `row` column to strip; rejects:
-/// `row` is its second column) into one file in row order.
+/// `row` is its second column) into one file in row order, reading at most
+/// [`MERGE_FAN_IN`] of them at once.
 fn merge_rows(inputs: &[PathBuf], target: &Path, strip_row: bool) -> Result<()> {
+    merge_rows_by(inputs, target, strip_row, MERGE_FAN_IN)
+}
+
+/// [`merge_rows`], reading at most `fan_in` (at least 2) files at once.
+fn merge_rows_by(inputs: &[PathBuf], target: &Path, strip_row: bool, fan_in: usize) -> Result<()> {
+    let fan_in = fan_in.max(2);
+    let row_col = if strip_row { 0 } else { 1 };
+    if inputs.len() <= fan_in {
+        return merge_row_files(inputs, target, row_col, strip_row, fan_in);
+    }
+    // Beside the output: the rows take the room there that the output will, and a
+    // temporary folder elsewhere (often in memory) may hold far less.
+    let folder = target.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let temp =
+        tempfile::Builder::new().prefix(".codeframe-merge.").tempdir_in(folder).map_err(|e| Error::io(folder, e))?;
+    let mut level: Vec<PathBuf> = inputs.to_vec();
+    let mut pass = 0;
+    while level.len() > fan_in {
+        let mut next = Vec::with_capacity(level.len().div_ceil(fan_in));
+        for (i, group) in level.chunks(fan_in).enumerate() {
+            let path = temp.path().join(format!("{pass}-{i}.csv"));
+            // The row column stays for the next pass.
+            merge_row_files(group, &path, row_col, false, fan_in)?;
+            next.push(path);
+        }
+        if pass > 0 {
+            // The previous pass's files, read now: their room is needed no more.
+            for p in &level {
+                std::fs::remove_file(p).map_err(|e| Error::io(p, e))?;
+            }
+        }
+        level = next;
+        pass += 1;
+    }
+    merge_row_files(&level, target, row_col, strip_row, fan_in)?;
+    temp.close().map_err(|e| Error::io(folder, e))
+}
+
+/// Merges the row-ordered CSVs `inputs`, all open at once, into `target`; `row_col` is
+/// the column of the row number, dropped if `strip_row`.
+fn merge_row_files(inputs: &[PathBuf], target: &Path, row_col: usize, strip_row: bool, fan_in: usize) -> Result<()> {
     use std::cmp::Reverse;
     use std::collections::BinaryHeap;
 
-    let row_col = if strip_row { 0 } else { 1 };
     let mut readers = Vec::new();
     let mut header: Option<csv::StringRecord> = None;
     for p in inputs {
-        let mut r = csv::Reader::from_path(p).map_err(|e| csv_file_error(p, e))?;
+        let file = match std::fs::File::open(p) {
+            Ok(file) => file,
+            Err(e) => {
+                // Closed first: saying what the limit is takes a file (/proc/self/limits).
+                drop(readers);
+                return Err(open_error(p, e, fan_in));
+            }
+        };
+        let mut r = csv::Reader::from_reader(file);
         let h = r.headers().map_err(|e| csv_file_error(p, e))?.clone();
         header.get_or_insert(h);
         readers.push((r, p));
     }
-    let mut f = AtomicFile::create(target)?;
+    let mut f = match AtomicFile::create(target) {
+        Ok(f) => f,
+        Err(Error::Io { path, source }) => {
+            drop(readers);
+            return Err(open_error(&path, source, fan_in));
+        }
+        Err(other) => return Err(other),
+    };
     {
         let mut w = csv::Writer::from_writer(f.writer());
         let io = |e: csv::Error| Error::io(target, std::io::Error::other(e));
@@ -1846,6 +1910,33 @@ fn merge_rows(inputs: &[PathBuf], target: &Path, strip_row: bool) -> Result<()> 
         w.flush().map_err(|e| Error::io(target, e))?;
     }
     f.commit()
+}
+
+/// The error of opening `p` while merging `fan_in` files at a time: on too many open
+/// files (EMFILE), how many merge needs and the process's limit.
+fn open_error(p: &Path, e: std::io::Error, fan_in: usize) -> Error {
+    // EMFILE is 24 on Linux, macOS and the BSDs; std gives it no `ErrorKind` of its own.
+    const EMFILE: i32 = 24;
+    if !cfg!(unix) || e.raw_os_error() != Some(EMFILE) {
+        return Error::io(p, e);
+    }
+    let limit = open_files_limit().map_or_else(|| "lower".to_string(), |n| n.to_string());
+    Error::io(
+        p,
+        std::io::Error::other(format!(
+            "{e}: merge reads up to {fan_in} files at once and writes one, beside standard input, output \
+             and error, but the limit of open files (ulimit -n) is {limit}: raise it to {} or more",
+            fan_in + 8
+        )),
+    )
+}
+
+/// The process's soft limit of open files, where the system says (Linux's
+/// /proc/self/limits: `Max open files  1024  4096  files`).
+fn open_files_limit() -> Option<u64> {
+    let limits = std::fs::read_to_string("/proc/self/limits").ok()?;
+    let line = limits.lines().find(|l| l.starts_with("Max open files"))?;
+    line["Max open files".len()..].split_whitespace().next()?.parse().ok()
 }
 
 fn csv_file_error(p: &Path, e: csv::Error) -> Error {
@@ -2555,5 +2646,58 @@ mod tests {
             assert!(matches!(end, Err(Error::Usage(m)) if m == "disk full"), "{threads} threads");
             assert_eq!(written, 4);
         }
+    }
+
+    /// Parts' row files merged a few at a time, in passes through temporary files,
+    /// give the file one pass over all of them gives (rows interleaved as shards hold
+    /// them, some parts empty, rejects with the row second), and leave no temporary
+    /// file behind.
+    #[test]
+    fn row_files_merged_in_passes_equal_one_pass() {
+        let dir = tempfile::tempdir().unwrap();
+        let parts = 23u64;
+        let mut inputs = Vec::new();
+        let mut rejects = Vec::new();
+        for k in 0..parts {
+            let codes: String = (1..=200u64)
+                .filter(|r| (r - 1) % parts == k && r % 7 != 0)
+                .map(|r| format!("{r},id{r},q,theme{}\n{r},id{r},q,other\n", r % 3))
+                .collect();
+            let path = dir.path().join(format!("codes{k}.csv"));
+            std::fs::write(&path, format!("row,respondent_id,question,theme\n{codes}")).unwrap();
+            inputs.push(path);
+            let rows: String = (1..=200u64)
+                .filter(|r| (r - 1) % parts == k && r % 7 == 0)
+                .map(|r| format!("{},{r},x\n", r + 1))
+                .collect();
+            let path = dir.path().join(format!("rejects{k}.csv"));
+            std::fs::write(&path, format!("line,row,reason\n{rows}")).unwrap();
+            rejects.push(path);
+        }
+        let out = dir.path().join("out");
+        std::fs::create_dir(&out).unwrap();
+        for (inputs, strip_row, name) in [(&inputs, true, "codes"), (&rejects, false, "rejects")] {
+            let whole = out.join(format!("{name}-whole.csv"));
+            merge_rows_by(inputs, &whole, strip_row, 64).unwrap();
+            let whole = std::fs::read_to_string(whole).unwrap();
+            let first: Vec<&str> = whole.lines().take(3).collect();
+            let expected = if strip_row {
+                ["respondent_id,question,theme", "id1,q,theme1", "id1,q,other"]
+            } else {
+                ["line,row,reason", "8,7,x", "15,14,x"]
+            };
+            assert_eq!(first, expected, "{name}");
+            for fan_in in [2, 3, 5, 22] {
+                let path = out.join(format!("{name}-{fan_in}.csv"));
+                merge_rows_by(inputs, &path, strip_row, fan_in).unwrap();
+                assert_eq!(std::fs::read_to_string(&path).unwrap(), whole, "{name}, {fan_in} at a time");
+            }
+        }
+        let left: Vec<_> = std::fs::read_dir(&out)
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .filter(|n| n.to_string_lossy().starts_with('.'))
+            .collect();
+        assert!(left.is_empty(), "{left:?}");
     }
 }
