@@ -979,9 +979,7 @@ pub fn run(job: &Job, progress: &dyn Fn(Progress)) -> Result<Outcome> {
             files: part_files,
         };
         let path = out.join("partial.json");
-        let mut f = AtomicFile::create(&path)?;
-        serde_json::to_writer(f.writer(), &part).map_err(|e| Error::io(&path, e.into()))?;
-        f.commit()?;
+        write_partial(&path, &part)?;
         files.push(path);
         let removed = remove_stale(out, earlier, &files, &retired)?;
         strict_rejects(&options, &tally, out)?;
@@ -1252,7 +1250,9 @@ pub fn shape(survey: &Survey, lexicon: &CompiledLexicon) -> Shape {
 /// `--dictionary-duplicates`): without them, parts read two ways merged silently.
 /// Version 5: the options record the lexicon's format (its extension picks the
 /// reader): the same bytes as `d.dic` and `d.txt` hash the same but are two lexicons.
-pub const PARTIAL_FORMAT: &str = "codeframe-partial/6";
+/// Version 7: the file ends with its own SHA-256 (`"sha256"`, of the bytes before it),
+/// so a partial.json changed after its run is refused, as its row files are.
+pub const PARTIAL_FORMAT: &str = "codeframe-partial/7";
 
 /// The columns a run without a survey spec was given (`--id-column`, `--text-column`):
 /// what stands in for the spec's hash when its parts are merged.
@@ -1484,7 +1484,61 @@ impl PartialOptions {
     }
 }
 
-/// Reads the `partial.json` a partial run left in `dir`.
+/// How partial.json ends: its own SHA-256 (of the file with this field left out), so
+/// that merge notices a partial.json changed after its run, as it does a row file.
+const PARTIAL_SEAL: &[u8] = b",\"sha256\":\"";
+
+/// Writes `part` to `path` as partial.json: its JSON, with the SHA-256 of those bytes
+/// appended as its last field (`,"sha256":"..."}`), which [`read_partial`] checks.
+fn write_partial(path: &Path, part: &Partial) -> Result<()> {
+    let mut body = serde_json::to_vec(part).map_err(|e| Error::io(path, e.into()))?;
+    let sha256 = crate::input::csv::sha256_hex(&body);
+    let close = body.pop();
+    debug_assert_eq!(close, Some(b'}'), "a struct serialises as a JSON object");
+    body.extend_from_slice(PARTIAL_SEAL);
+    body.extend_from_slice(sha256.as_bytes());
+    body.extend_from_slice(b"\"}");
+    let mut f = AtomicFile::create(path)?;
+    f.writer().write_all(&body).map_err(|e| Error::io(path, e))?;
+    f.commit()
+}
+
+/// Checks the SHA-256 partial.json (`text`, read from `path`) ends with against its
+/// other bytes ([`write_partial`]).
+fn check_partial_seal(path: &Path, text: &[u8]) -> Result<()> {
+    let refuse = |why: String| Err(Error::input(crate::error::Location::file(path), why));
+    let unsealed = || {
+        refuse(
+            "not the file its run wrote: it does not end with the SHA-256 its run sealed it with (\"sha256\"), \
+             so it was changed or rewritten since; copy it again or rerun the shard"
+                .into(),
+        )
+    };
+    // `,"sha256":"` + 64 hex digits + `"}`
+    let Some(start) = text.len().checked_sub(PARTIAL_SEAL.len() + 64 + 2) else {
+        return unsealed();
+    };
+    let (body, seal) = text.split_at(start);
+    let recorded = &seal[PARTIAL_SEAL.len()..PARTIAL_SEAL.len() + 64];
+    if !seal.starts_with(PARTIAL_SEAL) || !seal.ends_with(b"\"}") || !recorded.iter().all(u8::is_ascii_hexdigit) {
+        return unsealed();
+    }
+    let recorded = String::from_utf8_lossy(recorded);
+    let sha256 = {
+        use sha2::{Digest, Sha256};
+        crate::input::csv::hex(&Sha256::new().chain_update(body).chain_update(b"}").finalize())
+    };
+    if sha256 != recorded {
+        return refuse(format!(
+            "not the file its run wrote (it records SHA-256 {recorded}, but the rest hashes to {sha256}): \
+             changed or cut short since; copy it again or rerun the shard"
+        ));
+    }
+    Ok(())
+}
+
+/// Reads the `partial.json` a partial run left in `dir`, refusing one changed since
+/// its run (by the SHA-256 it ends with).
 pub fn read_partial(dir: &Path) -> Result<Partial> {
     let path = dir.join("partial.json");
     let text = std::fs::read(&path).map_err(|e| Error::io(&path, e))?;
@@ -1505,6 +1559,7 @@ pub fn read_partial(dir: &Path) -> Result<Partial> {
             ),
         ));
     }
+    check_partial_seal(&path, &text)?;
     serde_json::from_slice(&text).map_err(not_partial)
 }
 
@@ -1594,10 +1649,9 @@ pub fn merge(job: &Job, parts: &[PathBuf]) -> Result<Outcome> {
             parts[i].display()
         ))
     };
-    let hashes = |p: &Partial| p.inputs.iter().map(|i| (i.role.clone(), i.sha256.clone())).collect::<Vec<_>>();
     for (i, p) in loaded.iter().enumerate().skip(1) {
-        if hashes(p) != hashes(first) || p.columns != first.columns {
-            return Err(mismatch(i, "their inputs (survey, lexicon, columns or responses)"));
+        if let Some(what) = input_difference(first, p, &parts[0], &parts[i]) {
+            return Err(mismatch(i, &what));
         }
         // Parquet copies are extra files, not different results: any part (or the
         // merge itself) asking for them is enough.
@@ -1733,6 +1787,41 @@ pub fn merge(job: &Job, parts: &[PathBuf]) -> Result<Outcome> {
     Ok(Outcome { tally, summary, files, header_note: None, removed })
 }
 
+/// What differs between the inputs of two parts (`a` and `b`, in the folders `a_dir`
+/// and `b_dir`), in words for [`merge`]'s message: the first role (spec, lexicon,
+/// responses) whose file differs, with both paths and SHA-256s, or the columns of a
+/// run without a spec, as flags. `None` if they agree.
+fn input_difference(a: &Partial, b: &Partial, a_dir: &Path, b_dir: &Path) -> Option<String> {
+    let (a_dir, b_dir) = (a_dir.display(), b_dir.display());
+    fn file<'a>(p: &'a Partial, role: &str) -> Option<&'a ManifestInput> {
+        p.inputs.iter().find(|i| i.role == role)
+    }
+    let roles = a.inputs.iter().chain(&b.inputs).map(|i| i.role.as_str());
+    let mut seen: Vec<&str> = Vec::new();
+    for role in roles {
+        if seen.contains(&role) {
+            continue;
+        }
+        seen.push(role);
+        let (x, y) = (file(a, role), file(b, role));
+        if x.map(|i| &i.sha256) == y.map(|i| &i.sha256) {
+            continue;
+        }
+        let describe = |i: Option<&ManifestInput>| {
+            i.map_or_else(
+                || format!("no {} file", role_name(role)),
+                |i| format!("{}, SHA-256 {}", i.path.display(), i.sha256),
+            )
+        };
+        return Some(format!("their {} ({} in {a_dir}; {} in {b_dir})", role_name(role), describe(x), describe(y)));
+    }
+    if a.columns != b.columns {
+        let flags = |c: &Option<AdHocColumns>| c.as_ref().map_or_else(|| "a survey spec".into(), |c| c.flags());
+        return Some(format!("their columns ({} in {a_dir}; {} in {b_dir})", flags(&a.columns), flags(&b.columns)));
+    }
+    None
+}
+
 /// Refuses a merge's output folder that is a file or one of its parts (whose row files
 /// it would overwrite while reading them).
 fn guard_merge_output(out: &Path, parts: &[PathBuf]) -> Result<()> {
@@ -1750,22 +1839,86 @@ fn guard_merge_output(out: &Path, parts: &[PathBuf]) -> Result<()> {
     Ok(())
 }
 
+/// Most row files merge reads at once. With more parts, each row file is merged in
+/// passes: the parts' files this many at a time into temporary files in `--out`, then
+/// those, until one pass writes the output. Each pass reads and writes the rows once
+/// more (one extra pass up to 4,096 parts), and the open files stay under 70 however
+/// many parts there are: limits of 1024 (Linux) and 256 (macOS) are usual, and
+/// `--shard` allows millions of parts.
+pub const MERGE_FAN_IN: usize = 64;
+
 /// Merges row-ordered CSVs (codes, counts: a leading `row` column to strip; rejects:
-/// `row` is its second column) into one file in row order.
+/// `row` is its second column) into one file in row order, reading at most
+/// [`MERGE_FAN_IN`] of them at once.
 fn merge_rows(inputs: &[PathBuf], target: &Path, strip_row: bool) -> Result<()> {
+    merge_rows_by(inputs, target, strip_row, MERGE_FAN_IN)
+}
+
+/// [`merge_rows`], reading at most `fan_in` (at least 2) files at once.
+fn merge_rows_by(inputs: &[PathBuf], target: &Path, strip_row: bool, fan_in: usize) -> Result<()> {
+    let fan_in = fan_in.max(2);
+    let row_col = if strip_row { 0 } else { 1 };
+    if inputs.len() <= fan_in {
+        return merge_row_files(inputs, target, row_col, strip_row, fan_in);
+    }
+    // Beside the output: the rows take the room there that the output will, and a
+    // temporary folder elsewhere (often in memory) may hold far less.
+    let folder = target.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let temp =
+        tempfile::Builder::new().prefix(".codeframe-merge.").tempdir_in(folder).map_err(|e| Error::io(folder, e))?;
+    let mut level: Vec<PathBuf> = inputs.to_vec();
+    let mut pass = 0;
+    while level.len() > fan_in {
+        let mut next = Vec::with_capacity(level.len().div_ceil(fan_in));
+        for (i, group) in level.chunks(fan_in).enumerate() {
+            let path = temp.path().join(format!("{pass}-{i}.csv"));
+            // The row column stays for the next pass.
+            merge_row_files(group, &path, row_col, false, fan_in)?;
+            next.push(path);
+        }
+        if pass > 0 {
+            // The previous pass's files, read now: their room is needed no more.
+            for p in &level {
+                std::fs::remove_file(p).map_err(|e| Error::io(p, e))?;
+            }
+        }
+        level = next;
+        pass += 1;
+    }
+    merge_row_files(&level, target, row_col, strip_row, fan_in)?;
+    temp.close().map_err(|e| Error::io(folder, e))
+}
+
+/// Merges the row-ordered CSVs `inputs`, all open at once, into `target`; `row_col` is
+/// the column of the row number, dropped if `strip_row`.
+fn merge_row_files(inputs: &[PathBuf], target: &Path, row_col: usize, strip_row: bool, fan_in: usize) -> Result<()> {
     use std::cmp::Reverse;
     use std::collections::BinaryHeap;
 
-    let row_col = if strip_row { 0 } else { 1 };
     let mut readers = Vec::new();
     let mut header: Option<csv::StringRecord> = None;
     for p in inputs {
-        let mut r = csv::Reader::from_path(p).map_err(|e| Error::csv(p, e))?;
+        let file = match std::fs::File::open(p) {
+            Ok(file) => file,
+            Err(e) => {
+                // Closed first: saying what the limit is takes a file (/proc/self/limits).
+                drop(readers);
+                return Err(open_error(p, e, fan_in));
+            }
+        };
+        let mut r = csv::Reader::from_reader(file);
         let h = r.headers().map_err(|e| Error::csv(p, e))?.clone();
         header.get_or_insert(h);
         readers.push((r, p));
     }
-    let mut f = AtomicFile::create(target)?;
+    let mut f = match AtomicFile::create(target) {
+        Ok(f) => f,
+        Err(Error::Io { path, source }) => {
+            drop(readers);
+            return Err(open_error(&path, source, fan_in));
+        }
+        Err(other) => return Err(other),
+    };
     {
         let mut w = csv::Writer::from_writer(f.writer());
         let io = |e: csv::Error| Error::io(target, std::io::Error::other(e));
@@ -1806,6 +1959,33 @@ fn merge_rows(inputs: &[PathBuf], target: &Path, strip_row: bool) -> Result<()> 
         w.flush().map_err(|e| Error::io(target, e))?;
     }
     f.commit()
+}
+
+/// The error of opening `p` while merging `fan_in` files at a time: on too many open
+/// files (EMFILE), how many merge needs and the process's limit.
+fn open_error(p: &Path, e: std::io::Error, fan_in: usize) -> Error {
+    // EMFILE is 24 on Linux, macOS and the BSDs; std gives it no `ErrorKind` of its own.
+    const EMFILE: i32 = 24;
+    if !cfg!(unix) || e.raw_os_error() != Some(EMFILE) {
+        return Error::io(p, e);
+    }
+    let limit = open_files_limit().map_or_else(|| "lower".to_string(), |n| n.to_string());
+    Error::io(
+        p,
+        std::io::Error::other(format!(
+            "{e}: merge reads up to {fan_in} files at once and writes one, beside standard input, output \
+             and error, but the limit of open files (ulimit -n) is {limit}: raise it to {} or more",
+            fan_in + 8
+        )),
+    )
+}
+
+/// The process's soft limit of open files, where the system says (Linux's
+/// /proc/self/limits: `Max open files  1024  4096  files`).
+fn open_files_limit() -> Option<u64> {
+    let limits = std::fs::read_to_string("/proc/self/limits").ok()?;
+    let line = limits.lines().find(|l| l.starts_with("Max open files"))?;
+    line["Max open files".len()..].split_whitespace().next()?.parse().ok()
 }
 
 impl Coder<'_> {
@@ -2545,5 +2725,58 @@ mod tests {
             assert!(matches!(end, Err(Error::Usage(m)) if m == "disk full"), "{threads} threads");
             assert_eq!(written, 4);
         }
+    }
+
+    /// Parts' row files merged a few at a time, in passes through temporary files,
+    /// give the file one pass over all of them gives (rows interleaved as shards hold
+    /// them, some parts empty, rejects with the row second), and leave no temporary
+    /// file behind.
+    #[test]
+    fn row_files_merged_in_passes_equal_one_pass() {
+        let dir = tempfile::tempdir().unwrap();
+        let parts = 23u64;
+        let mut inputs = Vec::new();
+        let mut rejects = Vec::new();
+        for k in 0..parts {
+            let codes: String = (1..=200u64)
+                .filter(|r| (r - 1) % parts == k && r % 7 != 0)
+                .map(|r| format!("{r},id{r},q,theme{}\n{r},id{r},q,other\n", r % 3))
+                .collect();
+            let path = dir.path().join(format!("codes{k}.csv"));
+            std::fs::write(&path, format!("row,respondent_id,question,theme\n{codes}")).unwrap();
+            inputs.push(path);
+            let rows: String = (1..=200u64)
+                .filter(|r| (r - 1) % parts == k && r % 7 == 0)
+                .map(|r| format!("{},{r},x\n", r + 1))
+                .collect();
+            let path = dir.path().join(format!("rejects{k}.csv"));
+            std::fs::write(&path, format!("line,row,reason\n{rows}")).unwrap();
+            rejects.push(path);
+        }
+        let out = dir.path().join("out");
+        std::fs::create_dir(&out).unwrap();
+        for (inputs, strip_row, name) in [(&inputs, true, "codes"), (&rejects, false, "rejects")] {
+            let whole = out.join(format!("{name}-whole.csv"));
+            merge_rows_by(inputs, &whole, strip_row, 64).unwrap();
+            let whole = std::fs::read_to_string(whole).unwrap();
+            let first: Vec<&str> = whole.lines().take(3).collect();
+            let expected = if strip_row {
+                ["respondent_id,question,theme", "id1,q,theme1", "id1,q,other"]
+            } else {
+                ["line,row,reason", "8,7,x", "15,14,x"]
+            };
+            assert_eq!(first, expected, "{name}");
+            for fan_in in [2, 3, 5, 22] {
+                let path = out.join(format!("{name}-{fan_in}.csv"));
+                merge_rows_by(inputs, &path, strip_row, fan_in).unwrap();
+                assert_eq!(std::fs::read_to_string(&path).unwrap(), whole, "{name}, {fan_in} at a time");
+            }
+        }
+        let left: Vec<_> = std::fs::read_dir(&out)
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .filter(|n| n.to_string_lossy().starts_with('.'))
+            .collect();
+        assert!(left.is_empty(), "{left:?}");
     }
 }

@@ -602,6 +602,10 @@ impl Tally {
             }
             counts.check(shape, &format!("respondent type {i}"))?;
         }
+        // Every coded row counts once in everyone's counts and once in its type's.
+        if shape.types > 0 && !self.total.is_sum_of(&self.by_type) {
+            return Err("its respondent types' counts do not add up to all respondents' counts".into());
+        }
         if self.by_segment.len() != shape.segments {
             return Err(format!("it counts {} segments, not {}", self.by_segment.len(), shape.segments));
         }
@@ -611,6 +615,9 @@ impl Tally {
             }
             for (value, counts) in values {
                 counts.check(shape, &format!("segment {k} value {value:?}"))?;
+            }
+            if !self.total.is_sum_of(values.values()) {
+                return Err(format!("segment {k}'s values' counts do not add up to all respondents' counts"));
             }
         }
         Ok(())
@@ -623,6 +630,30 @@ fn sums_to(mut counts: impl Iterator<Item = u64>, total: u64) -> bool {
 }
 
 impl Counts {
+    /// Every count but the theme pairs (which only everyone's counts hold), in a fixed
+    /// order: what the groups of a tally add up to.
+    fn figures(&self) -> impl Iterator<Item = u64> + '_ {
+        let closed = self.closed.iter().flat_map(|c| c.options.iter().copied().chain([c.nil, c.unrecognised, c.chose]));
+        let open = self.open.iter().flat_map(|o| {
+            let per_theme = o.themes.iter().chain(&o.hits).chain(&o.matched_words).copied();
+            [o.answered, o.non_answers, o.coded, o.words].into_iter().chain(per_theme)
+        });
+        [self.respondents].into_iter().chain(closed).chain(open).chain(self.any_question.iter().copied())
+    }
+
+    /// Whether these counts are the sum of `groups`' (theme pairs aside), each of the
+    /// same shape ([`Counts::check`] first).
+    fn is_sum_of<'a>(&self, groups: impl IntoIterator<Item = &'a Counts>) -> bool {
+        // u128: no sum of u64 counts from fewer than 2^64 groups overflows it.
+        let mut sums: Vec<u128> = vec![0; self.figures().count()];
+        for group in groups {
+            for (sum, n) in sums.iter_mut().zip(group.figures()) {
+                *sum += u128::from(n);
+            }
+        }
+        sums.into_iter().eq(self.figures().map(u128::from))
+    }
+
     /// [`Tally::check`] for one group's counts (`what` names it in the message).
     fn check(&self, shape: &Shape, what: &str) -> std::result::Result<(), String> {
         let bad = |why: String| Err(format!("{what}: {why}"));
@@ -823,6 +854,33 @@ mod tests {
             let mut merged = Tally::new(shape());
             for p in &parts { merged.merge(p); }
             prop_assert_eq!(merged, whole);
+        }
+    }
+
+    proptest! {
+        /// A tally counted from rows passes its check, whose groups (respondent types,
+        /// a segment's values) add up to everyone's counts; one count of everyone's
+        /// changed where the groups' are not (a partial.json edited by hand: a theme
+        /// raised 5 more times) fails it, though it stays within the answers coded.
+        #[test]
+        fn groups_add_up_to_everyone(rows in proptest::collection::vec(arb_row(), 1..40), q in 0usize..2, theme in 0usize..3) {
+            let mut t = Tally::new(shape());
+            for r in &rows { add(&mut t, r); }
+            prop_assert_eq!(t.check(&shape()), Ok(()));
+            let mut edited = t.clone();
+            edited.total.open[q].themes[theme] += 1;
+            edited.total.open[q].coded = edited.total.open[q].coded.max(edited.total.open[q].themes[theme]);
+            edited.total.open[q].answered = edited.total.open[q].answered.max(edited.total.open[q].coded);
+            prop_assert!(edited.check(&shape()).is_err());
+            let mut edited = t.clone();
+            edited.by_type[0].open[q].hits[theme] += 1;
+            let why = edited.check(&shape()).unwrap_err();
+            prop_assert!(why.contains("respondent types' counts do not add up"), "{}", why);
+            let mut edited = t;
+            let value = edited.by_segment[0].values_mut().next().expect("a value");
+            value.open[q].matched_words[theme] += 1;
+            let why = edited.check(&shape()).unwrap_err();
+            prop_assert!(why.contains("segment 0's values' counts do not add up"), "{}", why);
         }
     }
 

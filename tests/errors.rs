@@ -417,13 +417,58 @@ fn merge_refuses_a_part_file_changed_since_its_run() {
     let mut part: serde_json::Value = serde_json::from_str(&dir.read("p1/partial.json")).unwrap();
     let listed = part["files"].clone();
     part["files"][0]["name"] = "../r.csv".into();
-    dir.write("p1/partial.json", part.to_string());
+    dir.write("p1/partial.json", crate::harness::sealed_partial(&part));
     let err = dir.fails(&["merge", "p1", "p2", "--out", "m2"], 2);
     assert!(err.contains("p1/partial.json") && err.contains("\"../r.csv\" among its row files"), "{err}");
     part["files"] = listed;
     part.as_object_mut().unwrap().remove("files");
-    dir.write("p1/partial.json", part.to_string());
+    dir.write("p1/partial.json", crate::harness::sealed_partial(&part));
     dir.ok(&["merge", "p1", "p2", "--out", "m3"]);
+}
+
+/// A part's partial.json changed after its run (everyone's count of a theme raised
+/// by 5) merged silently: theme_frequencies.csv said 1375 where a whole
+/// run says 1370, while codes.csv and the manifest looked right. The file ends with
+/// its own SHA-256, so a change, a cut or a rewrite by another JSON writer is refused,
+/// naming it; one without the seal is not a partial run this version writes.
+#[test]
+fn merge_refuses_a_partial_json_changed_since_its_run() {
+    let dir = fixture();
+    dir.write("r.csv", "id,why,who\n1,the cost,A\n2,legal aid,B\n3,harassed,A\n4,nothing,B\n");
+    let types = "[respondent_type]\ncolumn = \"who\"\ndefault = \"A\"\ntypes = [{ name = \"A\" }, { name = \"B\" }]\n";
+    dir.write("survey.toml", format!("{SURVEY}{types}"));
+    dir.ok(&["run", "--survey", "survey.toml", "--shard", "1/2", "--out", "p1", "-q"]);
+    dir.ok(&["run", "--survey", "survey.toml", "--shard", "2/2", "--out", "p2", "-q"]);
+    let text = dir.read("p1/partial.json");
+    let mut part: serde_json::Value = serde_json::from_str(&text).unwrap();
+    // Within what the part's own counts allow: 1 answer of its 2 coded raised it.
+    assert_eq!(part["tally"]["total"]["open"][0]["themes"][0], 2, "{text}");
+    part["tally"]["total"]["open"][0]["themes"][0] = 1.into();
+    let edited = text.replacen(r#""themes":[2]"#, r#""themes":[1]"#, 1);
+    let cut = &text[..text.len() - 1];
+    let rewritten = part.to_string();
+    let unsealed = text.replace(r#","sha256":"#, r#","sha257":"#);
+    for (what, bytes, expected) in [
+        ("a count edited", edited.as_str(), "not the file its run wrote (it records SHA-256 "),
+        ("cut short", cut, "not a partial run"),
+        ("rewritten by another JSON writer", rewritten.as_str(), "does not end with the SHA-256 its run sealed it"),
+        ("no seal", unsealed.as_str(), "does not end with the SHA-256 its run sealed it"),
+    ] {
+        dir.write("p1/partial.json", bytes);
+        let err = dir.fails(&["merge", "p1", "p2", "--out", "m"], 2);
+        assert!(err.contains("p1/partial.json") && err.contains(expected), "{what}: {err}");
+        assert!(!dir.join("m").exists(), "{what}: nothing is written");
+    }
+    // The edit sealed again passes the seal, but not the check that everyone's counts
+    // are the sum of each respondent type's.
+    dir.write("p1/partial.json", crate::harness::sealed_partial(&part));
+    let err = dir.fails(&["merge", "p1", "p2", "--out", "m"], 2);
+    assert!(
+        err.contains("p1/partial.json") && err.contains("respondent types' counts do not add up to all respondents'"),
+        "{err}"
+    );
+    dir.write("p1/partial.json", &text);
+    dir.ok(&["merge", "p1", "p2", "--out", "m", "-q"]);
 }
 
 /// `eprintln!` panicked when standard error was a closed pipe or a full disk (exit
@@ -461,4 +506,48 @@ fn a_closed_or_full_stderr_keeps_the_exit_code() {
             assert_eq!(out.status.code(), Some(*code), "{args:?} with stderr {stderr}: stdout:\n{stdout}");
         }
     }
+}
+
+/// Parts coded from different inputs were refused with "p1 and p2 differ in their
+/// inputs (survey, lexicon, columns or responses)": which one, and how, was left to
+/// guess. The message names the input that differs with both paths and SHA-256s, or
+/// both parts' columns, as the options' message names both values.
+#[test]
+fn merge_names_the_input_two_parts_differ_in() {
+    let dir = fixture();
+    let sha256 = |name: &str| codeframe::input::csv::sha256_hex(&std::fs::read(dir.join(name)).unwrap());
+    let shard = |k: u32, out: &str| {
+        let shard = format!("{k}/2");
+        dir.ok(&["run", "--survey", "survey.toml", "--shard", &shard, "--out", out, "-q"]);
+    };
+    shard(1, "p1");
+    let (r1, l1) = (sha256("r.csv"), sha256("lex.toml"));
+    dir.write("r.csv", "id,why\n1,the fee\n");
+    shard(2, "p2");
+    let r2 = sha256("r.csv");
+    let err = dir.fails(&["merge", "p1", "p2", "--out", "m"], 2);
+    let want = format!("p1 and p2 differ in their responses (r.csv, SHA-256 {r1} in p1; r.csv, SHA-256 {r2} in p2)");
+    assert!(err.contains(&want), "{err}");
+
+    dir.write("lex.toml", format!("{LEXICON}\n"));
+    shard(2, "p3");
+    let err = dir.fails(&["merge", "p1", "p3", "--lexicon", "lex.toml", "--out", "m"], 2);
+    let l3 = sha256("lex.toml");
+    let want =
+        format!("p1 and p3 differ in their lexicon (lex.toml, SHA-256 {l1} in p1; lex.toml, SHA-256 {l3} in p3)");
+    assert!(err.contains(&want), "{err}");
+
+    dir.write("r.csv", "id,why,how\n1,the cost,police\n2,the fee,court\n");
+    dir.write("lex.toml", "[[theme]]\nid = \"cost\"\nterms = [\"cost\"]\n");
+    let ad_hoc = |k: u32, column: &str, out: &str| {
+        let shard = format!("{k}/2");
+        let args = crate::harness::ad_hoc("r.csv", column, "lex.toml", out, &["--shard", &shard, "-q"]);
+        dir.ok(&args);
+    };
+    ad_hoc(1, "why", "c1");
+    ad_hoc(2, "how", "c2");
+    let err = dir.fails(&["merge", "c1", "c2", "--out", "m"], 2);
+    let want = r#"c1 and c2 differ in their columns (--id-column "id" --text-column "why" in c1; --id-column "id" --text-column "how" in c2)"#;
+    assert!(err.contains(want), "{err}");
+    assert!(!dir.join("m").exists(), "nothing is written");
 }

@@ -163,6 +163,21 @@ pub fn ad_hoc<'a>(
     args
 }
 
+/// The bytes of a partial.json holding `part` (edited by a test), sealed as codeframe
+/// seals the ones it writes: its own SHA-256 as its last field, of the bytes before it
+/// (with the closing brace). A test that edits a part by hand and wants its other
+/// checks reached, not the seal's, writes this.
+pub fn sealed_partial(part: &serde_json::Value) -> Vec<u8> {
+    use sha2::{Digest, Sha256};
+    let mut part = part.clone();
+    part.as_object_mut().expect("a partial.json is an object").remove("sha256");
+    let mut body = serde_json::to_vec(&part).expect("JSON");
+    let sha256: String = Sha256::digest(&body).iter().map(|b| format!("{b:02x}")).collect();
+    body.pop();
+    body.extend_from_slice(format!(",\"sha256\":\"{sha256}\"}}").as_bytes());
+    body
+}
+
 /// The repository root (for the bundled demo files).
 pub fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))

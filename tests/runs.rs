@@ -389,15 +389,16 @@ fn merge_refuses_a_partial_json_whose_counts_do_not_hold() {
     for (expected, edit) in &edits {
         let mut part = good.clone();
         edit(&mut part);
-        dir.write("p1/partial.json", part.to_string());
+        dir.write("p1/partial.json", crate::harness::sealed_partial(&part));
         let err = dir.fails(&["merge", "p1", "p2", "--out", "wrong"], 2);
         assert!(err.contains("p1/partial.json") && err.contains(expected), "{expected}: {err}");
     }
-    std::fs::write(dir.join("p1/partial.json"), [&good.to_string().into_bytes()[..], b"\xff"].concat()).unwrap();
+    std::fs::write(dir.join("p1/partial.json"), [&crate::harness::sealed_partial(&good)[..], b"\xff"].concat())
+        .unwrap();
     let err = dir.fails(&["merge", "p1", "p2", "--out", "wrong"], 2);
     assert!(err.contains("p1/partial.json") && err.contains("not a partial run"), "{err}");
     // Merging into one of the parts would overwrite what it reads.
-    dir.write("p1/partial.json", good.to_string());
+    dir.write("p1/partial.json", crate::harness::sealed_partial(&good));
     let err = dir.fails(&["merge", "p1", "p2", "--out", "p1"], 2);
     assert!(err.contains("--out p1 is the part p1"), "{err}");
 }
@@ -813,5 +814,57 @@ fn merge_from_another_folder_reads_the_lexicon_the_spec_names() {
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     for f in OUTPUTS {
         assert_eq!(dir.read(&format!("whole/{f}")), dir.read(&format!("B/m/{f}")), "{f}");
+    }
+}
+
+/// Merge opened every part's codes.csv at once: 1100 shards under `ulimit -n 256`
+/// failed with "p252/codes.csv: Too many open files" and wrote nothing. It reads at
+/// most 64 files at once, merging more in passes, so 100 parts merge under a limit of
+/// 90 into the whole run's outputs; under a limit too low even for that, the error
+/// says how many files merge reads and what the limit is.
+#[cfg(unix)]
+#[test]
+fn merge_reads_more_parts_than_the_open_files_limit() {
+    let dir = Workdir::new();
+    dir.write("lex.toml", "[[theme]]\nid = \"cost\"\nterms = [\"cost\", \"fee*\"]\n");
+    let rows: String = (1..=250).map(|i| format!("{i},{}\n", ["the cost", "fees", "nothing", "x"][i % 4])).collect();
+    dir.write("r.csv", format!("id,why\n{}{}", rows, "1,a repeated id\n"));
+    dir.ok(&ad_hoc("r.csv", "why", "lex.toml", "whole", &["-q"]));
+    let n = 100;
+    let mut parts = Vec::new();
+    for k in 1..=n {
+        let (shard, out) = (format!("{k}/{n}"), format!("p{k}"));
+        dir.ok(&ad_hoc("r.csv", "why", "lex.toml", &out, &["--shard", &shard, "-q"]));
+        parts.push(out);
+    }
+    let merge_under = |limit: u32, out: &str| {
+        let script = format!("ulimit -n {limit} && exec \"$0\" \"$@\"");
+        let mut args = vec!["-c", &script, env!("CARGO_BIN_EXE_codeframe"), "merge"];
+        args.extend(parts.iter().map(String::as_str));
+        args.extend(["--out", out, "-q"]);
+        std::process::Command::new("sh").args(&args).current_dir(dir.path()).output().expect("run sh")
+    };
+    let o = merge_under(90, "merged");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    for f in OUTPUTS {
+        assert_eq!(dir.read(&format!("whole/{f}")), dir.read(&format!("merged/{f}")), "{f}");
+    }
+    let leftovers: Vec<_> = std::fs::read_dir(dir.join("merged"))
+        .unwrap()
+        .filter_map(|e| {
+            let name = e.unwrap().file_name().to_string_lossy().into_owned();
+            name.starts_with('.').then_some(name)
+        })
+        .collect();
+    assert!(leftovers.is_empty(), "temporary files left: {leftovers:?}");
+    if std::path::Path::new("/proc/self/limits").exists() {
+        let o = merge_under(40, "low");
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(3), "{err}");
+        assert!(
+            err.contains("merge reads up to 64 files at once")
+                && err.contains("the limit of open files (ulimit -n) is 40"),
+            "{err}"
+        );
     }
 }
