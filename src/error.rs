@@ -114,6 +114,20 @@ impl Error {
         Error::Io { path: path.as_ref().to_path_buf(), source }
     }
 
+    /// Ok if `errors` is empty; else the first, with the others' lines after its message
+    /// (each with its own file and line), so that one pass shows every mistake.
+    pub fn all(errors: Vec<Error>) -> Result<()> {
+        let mut errors = errors.into_iter();
+        let Some(first) = errors.next() else { return Ok(()) };
+        let rest: Vec<String> = errors.map(|e| e.to_string()).collect();
+        Err(match first {
+            Error::Config { location, message } if !rest.is_empty() => {
+                Error::Config { location, message: format!("{message}\n{}", rest.join("\n")) }
+            }
+            first => first,
+        })
+    }
+
     /// A csv crate error on `path`: its I/O error as such (a closed pipe stays one),
     /// anything else as an input error naming the file.
     pub fn csv(path: impl AsRef<Path>, e: csv::Error) -> Error {

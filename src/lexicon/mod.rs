@@ -442,7 +442,8 @@ impl Lexicon {
         self.themes.iter().find(|t| t.id == id)
     }
 
-    /// Checks the structure: unique ids, known parents, no cycles.
+    /// Checks the structure: unique ids, known parents, no cycles. Every mistake found
+    /// is in the error, not only the first.
     pub fn validate(&self) -> Result<()> {
         let loc = |line: Option<u64>| {
             let l = Location::file(&self.source);
@@ -462,34 +463,39 @@ impl Lexicon {
                 ),
             ));
         }
+        let mut errors = Vec::new();
         for (i, t) in self.themes.iter().enumerate() {
             if t.id.trim().is_empty() {
-                return Err(Error::config(loc(t.line), "a theme has an empty id"));
+                errors.push(Error::config(loc(t.line), "a theme has an empty id"));
+                continue;
             }
             if t.id.chars().any(char::is_control) {
-                return Err(Error::config(
+                errors.push(Error::config(
                     loc(t.line),
                     format!(
                         "theme id {:?} holds a line break or another control character: ids are written in CSV, Markdown and JSON",
                         t.id
                     ),
                 ));
+                continue;
             }
             if !t.options.threshold.is_finite() {
-                return Err(Error::config(
+                errors.push(Error::config(
                     loc(t.line),
                     format!("theme `{}`: threshold {} is not a finite number", t.id, t.options.threshold),
                 ));
+                continue;
             }
             if let Some(e) = t.entries.iter().chain(&t.exclusions).find(|e| !e.weight.is_finite()) {
-                return Err(Error::config(
+                errors.push(Error::config(
                     loc(e.line.or(t.line)),
                     format!("theme `{}`: an entry's weight {} is not a finite number", t.id, e.weight),
                 ));
+                continue;
             }
             if let Some(first) = self.themes[..i].iter().find(|o| o.id == t.id) {
                 let at = first.line.map(|l| format!(" (first at line {l})")).unwrap_or_default();
-                return Err(Error::config(loc(t.line), format!("duplicate theme id `{}`{at}", t.id)));
+                errors.push(Error::config(loc(t.line), format!("duplicate theme id `{}`{at}", t.id)));
             }
         }
         for t in &self.themes {
@@ -497,16 +503,18 @@ impl Lexicon {
             let mut parent = t.parent.as_deref();
             while let Some(p) = parent {
                 let Some(pt) = self.theme(p) else {
-                    return Err(Error::config(loc(t.line), format!("theme `{}` has unknown parent `{p}`", t.id)));
+                    errors.push(Error::config(loc(t.line), format!("theme `{}` has unknown parent `{p}`", t.id)));
+                    break;
                 };
                 if seen.contains(&p) {
-                    return Err(Error::config(loc(t.line), format!("theme `{}`: parent chain loops at `{p}`", t.id)));
+                    errors.push(Error::config(loc(t.line), format!("theme `{}`: parent chain loops at `{p}`", t.id)));
+                    break;
                 }
                 seen.push(p);
                 parent = pt.parent.as_deref();
             }
         }
-        Ok(())
+        Error::all(errors)
     }
 
     /// Checks that every question a theme or an entry names is one of `questions`,

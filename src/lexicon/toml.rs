@@ -174,6 +174,8 @@ pub fn parse(text: &str, path: &Path) -> Result<Lexicon> {
     }
 
     let mut themes = Vec::with_capacity(file.themes.len());
+    // Every entry's mistake is reported, not only the first: one `lexicon check` shows them all.
+    let mut errors = Vec::new();
     for spanned in file.themes {
         let at = spanned.span().start;
         let t = spanned.into_inner();
@@ -210,19 +212,23 @@ pub fn parse(text: &str, path: &Path) -> Result<Lexicon> {
             };
             Ok(Entry { rule, line: Some(line(offset)), weight, questions })
         };
+        let mut keep = |list: &mut Vec<Entry>, read: Result<Entry>| match read {
+            Ok(e) => list.push(e),
+            Err(e) => errors.push(e),
+        };
         for s in t.terms {
-            theme.entries.push(entry(s, ListKind::Terms)?);
+            keep(&mut theme.entries, entry(s, ListKind::Terms));
         }
         for s in t.exact {
-            theme.entries.push(entry(s, ListKind::Exact)?);
+            keep(&mut theme.entries, entry(s, ListKind::Exact));
         }
         for s in t.regex {
-            theme.entries.push(entry(s, ListKind::Regex)?);
+            keep(&mut theme.entries, entry(s, ListKind::Regex));
         }
         for s in t.exclude {
             // an exclusion that is a regex is written `{ regex = "..." }`
             let is_regex = s.get_ref().as_table().is_some_and(|t| t.contains_key("regex"));
-            theme.exclusions.push(entry(s, if is_regex { ListKind::Regex } else { ListKind::Terms })?);
+            keep(&mut theme.exclusions, entry(s, if is_regex { ListKind::Regex } else { ListKind::Terms }));
         }
         theme.examples = Examples { matching: t.examples.matching, not_matching: t.examples.no_match };
         themes.push(theme);
@@ -232,7 +238,10 @@ pub fn parse(text: &str, path: &Path) -> Result<Lexicon> {
         file.name.unwrap_or_else(|| path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default());
     let _ = (file.description, file.version);
     let lexicon = Lexicon { name, settings, themes, source: path.to_path_buf(), warnings: Vec::new() };
-    lexicon.validate()?;
+    if let Err(e) = lexicon.validate() {
+        errors.push(e);
+    }
+    Error::all(errors)?;
     Ok(lexicon)
 }
 
@@ -309,6 +318,17 @@ examples = { match = ["the fees"], no_match = ["no cost"] }
     fn bad_entry_names_its_line_and_theme() {
         let err = parse_str("[[theme]]\nid = \"a\"\nterms = [\n\"ok\",\n\"x NEAR/q y\"]\n").unwrap_err().to_string();
         assert!(err.starts_with("lex.toml:5:") && err.contains("theme `a`"), "{err}");
+    }
+
+    /// `lexicon check` showed only the first of a lexicon's mistakes.
+    #[test]
+    fn every_mistake_is_named_with_its_line() {
+        let text = "[[theme]]\nid = \"a\"\nparent = \"zz\"\nterms = [\"cost NEAR/x court\"]\n[[theme]]\nid = \"b\"\n\
+                    terms = [\"fee BEFORE/0 x\", \"ok\"]\n[[theme]]\nid = \"a\"\n";
+        let err = parse_str(text).unwrap_err().to_string();
+        let lines: Vec<&str> = err.lines().map(|l| l.split(": ").next().unwrap_or("")).collect();
+        assert_eq!(lines, ["lex.toml:4", "lex.toml:7", "lex.toml:8", "lex.toml:1"], "{err}");
+        assert!(err.contains("duplicate theme id `a`") && err.contains("unknown parent `zz`"), "{err}");
     }
 
     #[test]
