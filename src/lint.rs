@@ -420,7 +420,7 @@ fn related(lexicon: &CompiledLexicon, a: &str, b: &str) -> bool {
 pub struct ExampleFailure {
     /// Theme id.
     pub theme: String,
-    /// Line of the theme.
+    /// Line of the example (or, where the format does not say, of the theme).
     pub line: Option<u64>,
     /// The sentence.
     pub sentence: String,
@@ -449,14 +449,14 @@ pub fn test_examples(source: &Lexicon, lexicon: &CompiledLexicon) -> (Vec<Exampl
             .iter()
             .map(|s| (s, true))
             .chain(theme.examples.not_matching.iter().map(|s| (s, false)));
-        for (sentence, should_match) in cases {
+        for (k, (sentence, should_match)) in cases.enumerate() {
             run += 1;
             scanner.scan(lexicon, sentence);
             let coded = coding::code(lexicon, &scanner, &all).has(i as u32);
             if coded != should_match {
                 failures.push(ExampleFailure {
                     theme: theme.id.clone(),
-                    line: theme.line,
+                    line: theme.examples.lines.get(k).copied().or(theme.line),
                     sentence: sentence.clone(),
                     should_match,
                 });
@@ -828,17 +828,18 @@ regex = ['\b(the|a) color\b', '\bcolou?r\b', '\b(organizations?|hue)\b', '\bcolo
 
     #[test]
     fn examples_are_tested() {
-        let (l, c) = lex(
-            "[[theme]]\nid = \"a\"\nterms = [\"cost\"]\nexamples = { match = [\"the cost\", \"fees\"], no_match = [\"no cost\", \"a cost\"] }\n",
-        );
+        // Each failure names its example's line (it named the theme's).
+        let (l, c) =
+            lex("[[theme]]\nid = \"a\"\nterms = [\"cost\"]\n[theme.examples]\nmatch = [\"the cost\",\n\"fees\"]\n\
+             no_match = [\"no cost\", \"a cost\"]\n");
         let (failures, run) = test_examples(&l, &c);
         assert_eq!(run, 4);
         let shown: Vec<String> = failures.iter().map(|f| f.to_string()).collect();
         assert_eq!(
             shown,
             [
-                "line 1: theme `a`: example \"fees\" should assert it but does not",
-                "line 1: theme `a`: example \"a cost\" should not assert it but does"
+                "line 6: theme `a`: example \"fees\" should assert it but does not",
+                "line 7: theme `a`: example \"a cost\" should not assert it but does"
             ]
         );
     }

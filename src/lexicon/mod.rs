@@ -147,6 +147,9 @@ pub struct Examples {
     pub matching: Vec<String>,
     /// None may assert the theme.
     pub not_matching: Vec<String>,
+    /// The line of each of `matching`, then of each of `not_matching`, where the
+    /// format says (TOML); empty otherwise.
+    pub lines: Vec<u64>,
 }
 
 /// A theme (code, category) of the codeframe.

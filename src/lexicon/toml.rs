@@ -69,9 +69,9 @@ struct ThemeFile {
 #[serde(deny_unknown_fields)]
 struct ExamplesFile {
     #[serde(default, rename = "match")]
-    matching: Vec<String>,
+    matching: Vec<Spanned<String>>,
     #[serde(default)]
-    no_match: Vec<String>,
+    no_match: Vec<Spanned<String>>,
 }
 
 #[derive(Clone, Copy)]
@@ -230,7 +230,11 @@ pub fn parse(text: &str, path: &Path) -> Result<Lexicon> {
             let is_regex = s.get_ref().as_table().is_some_and(|t| t.contains_key("regex"));
             keep(&mut theme.exclusions, entry(s, if is_regex { ListKind::Regex } else { ListKind::Terms }));
         }
-        theme.examples = Examples { matching: t.examples.matching, not_matching: t.examples.no_match };
+        let examples = t.examples.matching.iter().chain(&t.examples.no_match);
+        let lines = examples.map(|s| line(s.span().start)).collect();
+        let text = |list: Vec<Spanned<String>>| list.into_iter().map(Spanned::into_inner).collect();
+        theme.examples =
+            Examples { matching: text(t.examples.matching), not_matching: text(t.examples.no_match), lines };
         themes.push(theme);
     }
 
