@@ -733,6 +733,29 @@ fn closed_crosstabs_count_unrecognised_answers() {
     assert!(!dir.read("o/crosstabs.csv").contains("(unrecognised)"));
 }
 
+/// The console's line for a closed question adds up: besides the options it shows no
+/// answer and unrecognised answers (issue t23-1, 3b: "Yes 40%, No 30%, Don't know
+/// (incl. nil) 24%" left out 7% unrecognised).
+#[test]
+fn the_console_line_of_a_closed_question_adds_up() {
+    let dir = Workdir::new();
+    dir.write("lex.toml", "[[theme]]\nid = \"a\"\nterms = [\"zzz\"]\n");
+    dir.write("r.csv", "id,q,w\n1,Yes,a\n2,maybe,b\n3,,c\n4,No,d\n");
+    dir.write(
+        "s.toml",
+        "title = \"D\"\nid_column = \"id\"\nlexicon = \"lex.toml\"\nresponses = \"r.csv\"\n\
+         [[closed]]\nid = \"q\"\ntext = \"Q\"\noptions = [\"Yes\", \"No\"]\n[[open]]\nid = \"w\"\ntext = \"w\"\n",
+    );
+    let out = dir.ok(&["run", "--survey", "s.toml", "--out", "o"]);
+    assert!(out.contains("  q        Yes 25%, No 25%, no answer 25%, unrecognised 25%\n"), "{out}");
+    // Nil merged into an option is said there, not again.
+    let spec =
+        dir.read("s.toml").replace("options = [\"Yes\", \"No\"]", "options = [\"Yes\", \"No\"]\nnil_into = \"No\"");
+    dir.write("s.toml", spec);
+    let out = dir.ok(&["run", "--survey", "s.toml", "--out", "o"]);
+    assert!(out.contains("  q        Yes 25%, No (incl. nil) 50%, unrecognised 25%\n"), "{out}");
+}
+
 /// With `--largest-remainder`, a closed question's sentence, table and console line
 /// show one set of figures: `Don't know (including nil)` is Don't know's figure plus
 /// nil's, and of two equal counts rounded apart the higher figure is said first (the

@@ -366,6 +366,25 @@ pub struct CampaignSummary {
 }
 
 impl CampaignSummary {
+    /// What reports say of the members that wrote the first member's words exactly
+    /// (its words as the analyser reads them: case and punctuation aside), the rest
+    /// being near-identical: `3 of the 7, c1 included, wrote exactly the same words
+    /// (case and punctuation aside); the others differ a little`. `first` is the first
+    /// member's id as the format shows it.
+    pub fn identical_sentence(&self, first: &str) -> String {
+        if self.identical <= 1 {
+            format!("None of the others wrote exactly the words of {first}; each differs a little.")
+        } else if self.identical == self.size {
+            format!("All {} wrote exactly the same words (case and punctuation aside).", self.size)
+        } else {
+            format!(
+                "{} of the {}, {first} included, wrote exactly the same words (case and punctuation aside); \
+                 the others differ a little.",
+                self.identical, self.size
+            )
+        }
+    }
+
     /// What ends the excerpt in a report: `ellipsis` where the answer was cut to
     /// [`EXCERPT_CHARS`](crate::pipeline::EXCERPT_CHARS) characters, nothing where it
     /// is whole.

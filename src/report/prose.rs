@@ -187,7 +187,13 @@ pub fn open(o: &OpenSummary, rounding: Rounding, m: Markup) -> Vec<Vec<String>> 
     let pct = |f: Figure| rounding.pct(f);
     let (a, na) = (o.answered, o.not_answered);
     let mut first = Vec::new();
-    if na.count * 2 >= na.base && na.count > 0 {
+    if a.count == 0 && na.count > 0 {
+        // No share of nobody to give: "Of the remaining 0% (0 respondents), n/a ...".
+        first.push(format!(
+            "Nobody answered this question: all {} left it empty or wrote a non-answer.",
+            super::respondents(na.count)
+        ));
+    } else if na.count * 2 >= na.base && na.count > 0 {
         first.push(format!(
             "{} of respondents ({} of {}) did not answer this question. Of the remaining {} ({}), {} ({} of {}) raised at least one theme.",
             pct(na),
@@ -253,4 +259,40 @@ pub fn open(o: &OpenSummary, rounding: Rounding, m: Markup) -> Vec<Vec<String>> 
         paragraphs.push(second);
     }
     paragraphs
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::QuestionSummary;
+    use crate::report::tiny_summary;
+
+    /// Issue (t23-1, 3c): a question nobody answered read "Of the remaining 0% (0
+    /// respondents), n/a (0 of 0) raised at least one theme."
+    #[test]
+    fn a_question_nobody_answered_says_so() {
+        let s = tiny_summary();
+        let Some(QuestionSummary::Open(mut o)) =
+            s.questions.into_iter().find(|q| matches!(q, QuestionSummary::Open(_)))
+        else {
+            panic!("tiny_summary has an open question")
+        };
+        o.answered = Figure::new(0, 6);
+        o.not_answered = Figure::new(6, 6);
+        o.non_answers = Figure::new(1, 6);
+        o.coded = Figure::new(0, 0);
+        for t in &mut o.themes {
+            t.of_respondents = Figure::new(0, 6);
+            t.of_answered = Figure::new(0, 0);
+        }
+        let plain = Markup { escape: str::to_string, strong: str::to_string };
+        let text = open(&o, Rounding::WHOLE, plain);
+        assert_eq!(
+            text,
+            [vec![
+                "Nobody answered this question: all 6 respondents left it empty or wrote a non-answer.".to_string(),
+                "1 wrote a non-answer (such as 'n/a' or 'see above'), counted as not answering.".to_string(),
+            ]]
+        );
+    }
 }
