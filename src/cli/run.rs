@@ -157,6 +157,7 @@ pub fn execute(args: &RunArgs) -> Result<()> {
         b.finish_and_clear();
     }
     let outcome = result?;
+    super::warn_unlisted_types(&outcome.summary);
     // Under --quiet errors and warnings still print; the summary lines do not.
     if args.quiet {
         return Ok(());

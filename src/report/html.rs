@@ -368,15 +368,8 @@ impl HtmlReport {
         }
         writeln!(out, "<tr class=\"total\"><td>Total</td><td class=\"num\">{}</td><td></td></tr>", s.respondents)?;
         writeln!(out, "</tbody></table>")?;
-        if let (Some(d), true) = (&s.default_type, s.types_defaulted.count > 0) {
-            writeln!(
-                out,
-                "<p>{} ({}) did not identify themselves (or gave an unlisted type) and {} recorded as '{}'.</p>",
-                super::respondents(s.types_defaulted.count),
-                self.pct(s.types_defaulted),
-                super::is_are(s.types_defaulted.count),
-                html_escape(d)
-            )?;
+        if let Some(sentence) = prose::defaulted_types(s, self.rounding, MARKUP) {
+            writeln!(out, "<p>{sentence}</p>")?;
         }
         writeln!(out, "</section>")
     }

@@ -269,16 +269,9 @@ impl ReportWriter for MarkdownReport {
                 writeln!(out, "| {} | {} ({}) |", md_escape(&t.name), t.figure.count, self.pct(t.figure))?;
             }
             writeln!(out, "| Total | {} |", s.respondents)?;
-            if let (Some(d), true) = (&s.default_type, s.types_defaulted.count > 0) {
+            if let Some(sentence) = prose::defaulted_types(s, self.rounding, MARKUP) {
                 writeln!(out)?;
-                writeln!(
-                    out,
-                    "{} ({}) did not identify themselves (or gave an unlisted type) and {} recorded as '{}'.",
-                    super::respondents(s.types_defaulted.count),
-                    self.pct(s.types_defaulted),
-                    super::is_are(s.types_defaulted.count),
-                    md_escape(d)
-                )?;
+                writeln!(out, "{sentence}")?;
             }
         }
         for q in &s.questions {
