@@ -234,6 +234,11 @@ pub struct CodedRow {
     pub closed: Vec<ClosedCell>,
     /// Open answers (texts and codings).
     pub open: Vec<(String, OpenAnswer)>,
+    /// The respondent-type cell as written (trimmed), when it names no listed type.
+    pub unlisted_type: Option<String>,
+    /// The closed cells (question index, the cell as written) holding a value that
+    /// matches no option, for `explain` to show.
+    pub unrecognised: Vec<(usize, String)>,
 }
 
 impl CodedRow {
@@ -252,6 +257,7 @@ impl CodedRow {
                 })
                 .collect(),
             segments,
+            unlisted_type: self.unlisted_type.as_deref(),
         }
     }
 }
@@ -387,7 +393,19 @@ impl<'a> Coder<'a> {
         }
         let resp = decode(raw, &self.columns, self.max_cell_bytes)?;
         let respondent_type = resp.respondent_type.map(|cell| self.classifier.respondent_type(cell));
-        let closed = resp.closed.iter().enumerate().map(|(q, cell)| self.classifier.closed(q, cell)).collect();
+        let closed: Vec<ClosedCell> =
+            resp.closed.iter().enumerate().map(|(q, cell)| self.classifier.closed(q, cell)).collect();
+        // What was written where it was not understood (rare: no allocation otherwise).
+        let unlisted_type = match respondent_type {
+            Some(TypeCell::Unlisted(_)) => resp.respondent_type.map(|cell| cell.trim().to_string()),
+            _ => None,
+        };
+        let unrecognised = closed
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| matches!(c, ClosedCell::Unrecognised | ClosedCell::Chosen { unrecognised: true, .. }))
+            .map(|(q, _)| (q, resp.closed[q].trim().to_string()))
+            .collect();
         let mut open = Vec::with_capacity(resp.open.len());
         for (q, text) in resp.open.iter().enumerate() {
             let answer = self.code_answer(scanner, q, text);
@@ -410,7 +428,15 @@ impl<'a> Coder<'a> {
             }
             open.push((if keep_text { text.to_string() } else { String::new() }, answer));
         }
-        Ok(CodedRow { id: resp.id.into_owned(), line: resp.line, respondent_type, closed, open })
+        Ok(CodedRow {
+            id: resp.id.into_owned(),
+            line: resp.line,
+            respondent_type,
+            closed,
+            open,
+            unlisted_type,
+            unrecognised,
+        })
     }
 }
 
@@ -1252,7 +1278,8 @@ pub fn shape(survey: &Survey, lexicon: &CompiledLexicon) -> Shape {
 /// reader): the same bytes as `d.dic` and `d.txt` hash the same but are two lexicons.
 /// Version 7: the file ends with its own SHA-256 (`"sha256"`, of the bytes before it),
 /// so a partial.json changed after its run is refused, as its row files are.
-pub const PARTIAL_FORMAT: &str = "codeframe-partial/7";
+/// Version 8: the tally counts respondents of an unlisted type apart, by value.
+pub const PARTIAL_FORMAT: &str = "codeframe-partial/8";
 
 /// The columns a run without a survey spec was given (`--id-column`, `--text-column`):
 /// what stands in for the spec's hash when its parts are merged.

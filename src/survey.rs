@@ -688,8 +688,11 @@ pub struct Classifier {
 pub enum TypeCell {
     /// A known type (index into [`Survey::type_names`]).
     Known(usize),
-    /// Empty or unknown: the default type applies.
+    /// Empty or a non-answer ("Prefer not to say"): the default type applies.
     Defaulted(usize),
+    /// A value naming no listed type (`Organization` where the spec lists
+    /// `Organisation`): the default type applies.
+    Unlisted(usize),
 }
 
 /// How a closed-question cell was read.
@@ -800,7 +803,8 @@ impl Classifier {
         let key = label_key(cell, &mut buf);
         match self.types.iter().find(|(k, _)| *k == key) {
             Some(&(_, i)) => TypeCell::Known(i),
-            None => TypeCell::Defaulted(self.default_type),
+            None if key.is_empty() || self.is_non_answer(cell) => TypeCell::Defaulted(self.default_type),
+            None => TypeCell::Unlisted(self.default_type),
         }
     }
 
@@ -1187,6 +1191,9 @@ id = "q1_text"
         assert_eq!(c.respondent_type("Voluntary Sector"), TypeCell::Known(0));
         assert_eq!(c.respondent_type(""), TypeCell::Defaulted(1));
         assert_eq!(c.respondent_type("Prefer not to say"), TypeCell::Defaulted(1));
+        assert_eq!(c.respondent_type(" - "), TypeCell::Defaulted(1));
+        // Issue (t23-1, 2): a type the spec does not list is told apart from none.
+        assert_eq!(c.respondent_type("Charitable trust"), TypeCell::Unlisted(1));
     }
 
     #[test]

@@ -263,6 +263,25 @@ pub struct Shape {
     pub segments: usize,
 }
 
+/// Most unlisted respondent types counted by value ([`Tally::unlisted_types`]).
+pub const MAX_UNLISTED_TYPES: usize = 100;
+
+/// Characters of an unlisted respondent type kept as its value.
+pub const UNLISTED_TYPE_CHARS: usize = 100;
+
+/// Counts `n` respondents for the unlisted type `value`, keeping the
+/// [`MAX_UNLISTED_TYPES`] values first in alphabetical order: a value past them is
+/// dropped wherever it is counted, so merging is exact for the values kept.
+fn count_unlisted(map: &mut BTreeMap<String, u64>, value: &str, n: u64) {
+    if map.len() >= MAX_UNLISTED_TYPES && map.last_key_value().is_some_and(|(last, _)| value > last.as_str()) {
+        return;
+    }
+    *map.entry(value.to_string()).or_default() += n;
+    if map.len() > MAX_UNLISTED_TYPES {
+        map.pop_last();
+    }
+}
+
 /// Most distinct values kept per segment column; more fold into `(other)`.
 pub const MAX_SEGMENT_VALUES: usize = 200;
 
@@ -310,6 +329,9 @@ pub struct RowCounts<'a> {
     pub open: Vec<Option<Option<&'a Coding>>>,
     /// Segment values (trimmed).
     pub segments: Vec<&'a str>,
+    /// The respondent-type cell as written, when it names no listed type
+    /// ([`TypeCell::Unlisted`]).
+    pub unlisted_type: Option<&'a str>,
 }
 
 /// All counts of a run, mergeable.
@@ -321,8 +343,14 @@ pub struct Tally {
     pub total: Counts,
     /// Respondents per type (by type index).
     pub types: Vec<u64>,
-    /// Respondents whose type was empty or unknown and took the default.
+    /// Respondents whose type was empty, a non-answer or unlisted, and took the default.
     pub types_defaulted: u64,
+    /// Of those, the respondents whose type named no listed type.
+    pub types_unlisted: u64,
+    /// The unlisted types as written (trimmed, cut to [`UNLISTED_TYPE_CHARS`]
+    /// characters) and their respondents: the [`MAX_UNLISTED_TYPES`] first in
+    /// alphabetical order, so that any split of the rows merges to the same values.
+    pub unlisted_types: BTreeMap<String, u64>,
     /// Counts per respondent type (by type index).
     pub by_type: Vec<Counts>,
     /// Counts per segment column, per value.
@@ -452,6 +480,8 @@ impl Tally {
             total: Counts::new(&shape),
             types: vec![0; shape.types],
             types_defaulted: 0,
+            types_unlisted: 0,
+            unlisted_types: BTreeMap::new(),
             by_type: (0..shape.types).map(|_| Counts::new(&shape)).collect(),
             by_segment: vec![BTreeMap::new(); shape.segments],
             rows_read: 0,
@@ -514,6 +544,14 @@ impl Tally {
                     self.types_defaulted += 1;
                     i
                 }
+                TypeCell::Unlisted(i) => {
+                    self.types_defaulted += 1;
+                    self.types_unlisted += 1;
+                    let value = row.unlisted_type.unwrap_or_default().trim();
+                    let cut = value.char_indices().nth(UNLISTED_TYPE_CHARS).map_or(value, |(at, _)| &value[..at]);
+                    count_unlisted(&mut self.unlisted_types, cut, 1);
+                    i
+                }
             };
             self.types[i] += 1;
             self.by_type[i].add(row, any, PairsTo::Skip);
@@ -548,6 +586,10 @@ impl Tally {
         self.total.merge(&other.total);
         add_vec(&mut self.types, &other.types);
         self.types_defaulted += other.types_defaulted;
+        self.types_unlisted += other.types_unlisted;
+        for (value, &n) in &other.unlisted_types {
+            count_unlisted(&mut self.unlisted_types, value, n);
+        }
         for (a, b) in self.by_type.iter_mut().zip(&other.by_type) {
             a.merge(b);
         }
@@ -595,6 +637,17 @@ impl Tally {
         }
         if self.types_defaulted > self.total.respondents {
             return Err("it has more defaulted respondent types than respondents".into());
+        }
+        if self.types_unlisted > self.types_defaulted
+            || self.unlisted_types.len() > MAX_UNLISTED_TYPES
+            || self
+                .unlisted_types
+                .values()
+                .try_fold(0u64, |sum, &n| sum.checked_add(n))
+                .is_none_or(|sum| sum > self.types_unlisted)
+            || self.unlisted_types.values().any(|&n| n == 0)
+        {
+            return Err("its unlisted respondent types do not add up to its respondents of an unlisted type".into());
         }
         for (i, (counts, &n)) in self.by_type.iter().zip(&self.types).enumerate() {
             if counts.respondents != n {
@@ -732,6 +785,8 @@ mod tests {
         closed: Option<usize>,
         open: [Option<Option<Vec<u32>>>; 2],
         seg: &'static str,
+        /// With `ty` `None`: an unlisted type written so, or none written.
+        written: Option<&'static str>,
     }
 
     fn add(t: &mut Tally, r: &Row) {
@@ -743,10 +798,12 @@ mod tests {
         let codings: Vec<Option<Option<Coding>>> =
             r.open.iter().map(|o| o.as_ref().map(|x| x.as_ref().map(|v| coding(v)))).collect();
         let row = RowCounts {
-            respondent_type: Some(match r.ty {
-                Some(i) => TypeCell::Known(i),
-                None => TypeCell::Defaulted(1),
+            respondent_type: Some(match (r.ty, r.written) {
+                (Some(i), _) => TypeCell::Known(i),
+                (None, None) => TypeCell::Defaulted(1),
+                (None, Some(_)) => TypeCell::Unlisted(1),
             }),
+            unlisted_type: r.written,
             closed: &[r.closed.map_or(ClosedCell::Nil, ClosedCell::Option)],
             open: codings.iter().map(|o| o.as_ref().map(|x| x.as_ref())).collect(),
             segments: vec![r.seg],
@@ -771,7 +828,13 @@ mod tests {
             ClosedCell::Unrecognised,
             ClosedCell::Nil,
         ] {
-            t.add(&RowCounts { respondent_type: None, closed: &[cell], open: vec![], segments: vec![] });
+            t.add(&RowCounts {
+                respondent_type: None,
+                closed: &[cell],
+                open: vec![],
+                segments: vec![],
+                unlisted_type: None,
+            });
         }
         let c = &t.total.closed[0];
         assert_eq!((c.options.as_slice(), c.chose, c.nil, c.unrecognised), (&[1, 2, 1][..], 2, 1, 2));
@@ -792,9 +855,21 @@ mod tests {
     #[test]
     fn counts_a_theme_once_per_respondent_and_question() {
         let mut t = Tally::new(shape());
-        add(&mut t, &Row { ty: Some(0), closed: Some(1), open: [Some(Some(vec![0, 2])), Some(None)], seg: "north" });
-        add(&mut t, &Row { ty: None, closed: None, open: [Some(Some(vec![])), None], seg: "" });
-        add(&mut t, &Row { ty: Some(1), closed: Some(1), open: [None, Some(Some(vec![0]))], seg: "north" });
+        add(
+            &mut t,
+            &Row {
+                ty: Some(0),
+                closed: Some(1),
+                open: [Some(Some(vec![0, 2])), Some(None)],
+                seg: "north",
+                written: None,
+            },
+        );
+        add(&mut t, &Row { ty: None, closed: None, open: [Some(Some(vec![])), None], seg: "", written: None });
+        add(
+            &mut t,
+            &Row { ty: Some(1), closed: Some(1), open: [None, Some(Some(vec![0]))], seg: "north", written: None },
+        );
         assert_eq!(t.total.respondents, 3);
         assert_eq!(t.types, [1, 2]);
         assert_eq!(t.types_defaulted, 1);
@@ -809,11 +884,44 @@ mod tests {
         assert_eq!(t.by_segment[0]["(blank)"].respondents, 1);
     }
 
+    /// Issue (t23-1, 2): respondents of an unlisted type are counted apart from those
+    /// who gave none, with the values written; past [`MAX_UNLISTED_TYPES`] values the
+    /// first in alphabetical order are kept, however the rows are split.
+    #[test]
+    fn unlisted_types_are_counted_by_value_and_merge_exactly() {
+        let row = |written: Option<&'static str>| Row { ty: None, closed: None, open: [None, None], seg: "", written };
+        let mut t = Tally::new(shape());
+        for w in [Some("Organization "), None, Some("Organization"), Some("Councillor")] {
+            add(&mut t, &row(w));
+        }
+        assert_eq!((t.types_defaulted, t.types_unlisted), (4, 3));
+        assert_eq!(t.unlisted_types, BTreeMap::from([("Councillor".to_string(), 1), ("Organization".to_string(), 2)]));
+        assert_eq!(t.check(&shape()), Ok(()));
+        let mut bad = t.clone();
+        bad.types_unlisted = 2;
+        assert!(bad.check(&shape()).is_err());
+        // 150 values, one respondent each, and one value twice: split two ways.
+        let values: Vec<&'static str> =
+            (0..150).map(|i| &*Box::leak(format!("v{i:03}").into_boxed_str())).chain(["v001"]).collect();
+        let mut whole = Tally::new(shape());
+        values.iter().for_each(|&v| add(&mut whole, &row(Some(v))));
+        let (mut odd, mut even) = (Tally::new(shape()), Tally::new(shape()));
+        for (k, &v) in values.iter().enumerate() {
+            add(if k % 2 == 0 { &mut even } else { &mut odd }, &row(Some(v)));
+        }
+        odd.merge(&even);
+        assert_eq!(odd, whole);
+        assert_eq!(whole.unlisted_types.len(), MAX_UNLISTED_TYPES);
+        assert_eq!(whole.unlisted_types.first_key_value(), Some((&"v000".to_string(), &1)));
+        assert_eq!(whole.unlisted_types["v001"], 2);
+        assert_eq!(whole.types_unlisted, 151);
+    }
+
     #[test]
     fn a_segment_value_that_reads_as_a_reports_own_group_stays_apart() {
         let mut t = Tally::new(shape());
         for seg in ["", "(Blank)", "(all)", "(other)", "all"] {
-            add(&mut t, &Row { ty: None, closed: None, open: [None, None], seg });
+            add(&mut t, &Row { ty: None, closed: None, open: [None, None], seg, written: None });
         }
         let groups: Vec<(&str, u64)> = t.by_segment[0].iter().map(|(k, c)| (k.as_str(), c.respondents)).collect();
         assert_eq!(groups, [("\"(all)\"", 1), ("\"(other)\"", 1), ("(blank)", 2), ("all", 1)]);
@@ -833,8 +941,9 @@ mod tests {
             open(),
             open(),
             prop_oneof![Just("a"), Just("b"), Just("")],
+            prop_oneof![Just(None), Just(Some("Organization")), Just(Some(" Councillor ")), Just(Some("Parish"))],
         )
-            .prop_map(|(ty, closed, o1, o2, seg)| Row { ty, closed, open: [o1, o2], seg })
+            .prop_map(|(ty, closed, o1, o2, seg, written)| Row { ty, closed, open: [o1, o2], seg, written })
     }
 
     proptest! {

@@ -909,7 +909,10 @@ fn a_question_taking_several_answers_counts_each_option_chosen() {
     // explain says how each closed cell was read.
     let out = dir.ok(&["explain", "--survey", "survey.toml", "--respondent", "5"]);
     assert!(
-        out.contains("type: Charity\napply: Victim (and a value matching no option: counted as unrecognised)\n"),
+        out.contains(
+            "type: Charity\napply: Victim (\"Victim;Something else;\" also holds a value that is none of the options \
+             (Victim, Family member, Professional, Yes, strongly) nor an alias of one: counted as unrecognised)\n"
+        ),
         "{out}"
     );
     let out = dir.ok(&["explain", "--survey", "survey.toml", "--respondent", "3"]);

@@ -734,6 +734,82 @@ fn closed_crosstabs_count_unrecognised_answers() {
     assert!(!dir.read("o/crosstabs.csv").contains("(unrecognised)"));
 }
 
+/// Respondents who wrote a type the spec does not list are told apart from those who
+/// wrote none: the run warns naming the values, summary.md says so, explain shows the
+/// value and why; shards merge to the same figures (issue t23-1, 2).
+#[test]
+fn unlisted_respondent_types_are_named() {
+    let dir = Workdir::new();
+    dir.write("lex.toml", "[[theme]]\nid = \"a\"\nterms = [\"zzz\"]\n");
+    dir.write(
+        "r.csv",
+        "id,t,q,w\n1,Organization,Yes,a\n2,,Scooter,b\n3,Prefer not to say,No,c\n4,Charity,No,d\n5,organization,Yes,e\n",
+    );
+    dir.write(
+        "s.toml",
+        "title = \"D\"\nid_column = \"id\"\nlexicon = \"lex.toml\"\nresponses = \"r.csv\"\n\
+         [respondent_type]\ncolumn = \"t\"\ndefault = \"P\"\ntypes = [{ name = \"Organisation\" }, { name = \"P\" }]\n\
+         [[closed]]\nid = \"q\"\ntext = \"Q\"\noptions = [\"Yes\", \"No\"]\n[[open]]\nid = \"w\"\ntext = \"w\"\n",
+    );
+    let out = dir.run(&["run", "--survey", "s.toml", "--out", "o", "-q"]);
+    assert!(out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains(
+            "codeframe: warning: 3 respondents gave a respondent type the survey does not list, counted as \"P\": \
+             \"Charity\" (1), \"Organization\" (1), \"organization\" (1); add each"
+        ),
+        "{err}"
+    );
+    let md = dir.read("o/summary.md");
+    assert!(
+        md.contains(
+            "2 respondents (40%) did not say what type of respondent they are, and 3 (60%) gave a type the survey \
+             does not list (\"Charity\" (1), \"Organization\" (1), \"organization\" (1)); all 5 are counted as 'P'."
+        ),
+        "{md}"
+    );
+    let explained = dir.ok(&["explain", "--survey", "s.toml", "--respondent", "1"]);
+    assert!(
+        explained.contains(
+            "type: P (the default: \"Organization\", written in the \"t\" column, is not a type the survey lists \
+             (Organisation, P) nor an alias of one"
+        ),
+        "{explained}"
+    );
+    let explained = dir.ok(&["explain", "--survey", "s.toml", "--respondent", "2"]);
+    assert!(explained.contains("q: \"Scooter\" is none of the options (Yes, No) nor an alias of one"), "{explained}");
+    for k in 1..=2 {
+        dir.ok(&["run", "--survey", "s.toml", "--shard", &format!("{k}/2"), "--out", &format!("p{k}"), "-q"]);
+    }
+    dir.ok(&["merge", "p2", "p1", "--out", "m", "-q"]);
+    assert_eq!(dir.read("m/summary.md"), md);
+    assert_eq!(dir.read("m/summary.json"), dir.read("o/summary.json"));
+}
+
+/// The console's line for a closed question adds up: besides the options it shows no
+/// answer and unrecognised answers (issue t23-1, 3b: "Yes 40%, No 30%, Don't know
+/// (incl. nil) 24%" left out 7% unrecognised).
+#[test]
+fn the_console_line_of_a_closed_question_adds_up() {
+    let dir = Workdir::new();
+    dir.write("lex.toml", "[[theme]]\nid = \"a\"\nterms = [\"zzz\"]\n");
+    dir.write("r.csv", "id,q,w\n1,Yes,a\n2,maybe,b\n3,,c\n4,No,d\n");
+    dir.write(
+        "s.toml",
+        "title = \"D\"\nid_column = \"id\"\nlexicon = \"lex.toml\"\nresponses = \"r.csv\"\n\
+         [[closed]]\nid = \"q\"\ntext = \"Q\"\noptions = [\"Yes\", \"No\"]\n[[open]]\nid = \"w\"\ntext = \"w\"\n",
+    );
+    let out = dir.ok(&["run", "--survey", "s.toml", "--out", "o"]);
+    assert!(out.contains("  q        Yes 25%, No 25%, no answer 25%, unrecognised 25%\n"), "{out}");
+    // Nil merged into an option is said there, not again.
+    let spec =
+        dir.read("s.toml").replace("options = [\"Yes\", \"No\"]", "options = [\"Yes\", \"No\"]\nnil_into = \"No\"");
+    dir.write("s.toml", spec);
+    let out = dir.ok(&["run", "--survey", "s.toml", "--out", "o"]);
+    assert!(out.contains("  q        Yes 25%, No (incl. nil) 50%, unrecognised 25%\n"), "{out}");
+}
+
 /// With `--largest-remainder`, a closed question's sentence, table and console line
 /// show one set of figures: `Don't know (including nil)` is Don't know's figure plus
 /// nil's, and of two equal counts rounded apart the higher figure is said first (the

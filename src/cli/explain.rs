@@ -49,22 +49,36 @@ pub fn execute(args: &ExplainArgs) -> Result<()> {
     let survey = &loaded.survey;
     if let (Some(cell), Some(types)) = (row.respondent_type, &survey.respondent_types) {
         let names = survey.type_names();
+        let listed = || types.types.iter().map(|t| t.name.as_str()).collect::<Vec<_>>().join(", ");
         outln!(
             "type: {}",
             match cell {
                 TypeCell::Known(i) => names[i].clone(),
-                TypeCell::Defaulted(i) =>
-                    format!("{} (the default: the cell is empty or no type of {})", names[i], types.column),
+                TypeCell::Defaulted(i) => format!(
+                    "{} (the default: the {:?} cell is empty or gives no type, as \"Prefer not to say\" does)",
+                    names[i], types.column
+                ),
+                TypeCell::Unlisted(i) => format!(
+                    "{} (the default: {:?}, written in the {:?} column, is not a type the survey lists ({}) nor an \
+                     alias of one; add it to a type's aliases to count it there)",
+                    names[i],
+                    row.unlisted_type.as_deref().unwrap_or_default(),
+                    types.column,
+                    listed()
+                ),
             }
         )?;
     }
     // Closed answers as read: the option, the options chosen, or why none counts.
-    for (q, cell) in survey.closed.iter().zip(&row.closed) {
+    for (qi, (q, cell)) in survey.closed.iter().zip(&row.closed).enumerate() {
         let options = &q.options;
+        let written = row.unrecognised.iter().find(|(k, _)| *k == qi).map_or("", |(_, w)| w.as_str());
+        let none_of =
+            format!("none of the options ({}) nor an alias of one: counted as unrecognised", options.join(", "));
         let read = match *cell {
             ClosedCell::Option(i) => options[i].clone(),
             ClosedCell::Nil => "(no answer)".to_string(),
-            ClosedCell::Unrecognised => "(an answer matching no option: counted as unrecognised)".to_string(),
+            ClosedCell::Unrecognised => format!("{written:?} is {none_of}"),
             ClosedCell::Chosen { options: bits, unrecognised } => {
                 let chosen: Vec<&str> = options
                     .iter()
@@ -72,7 +86,11 @@ pub fn execute(args: &ExplainArgs) -> Result<()> {
                     .filter(|(i, _)| *i < 64 && bits >> i & 1 == 1)
                     .map(|(_, o)| o.as_str())
                     .collect();
-                let also = if unrecognised { " (and a value matching no option: counted as unrecognised)" } else { "" };
+                let also = if unrecognised {
+                    format!(" ({written:?} also holds a value that is {none_of})")
+                } else {
+                    String::new()
+                };
                 format!("{}{also}", chosen.join("; "))
             }
         };

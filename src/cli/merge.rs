@@ -51,6 +51,7 @@ pub fn execute(args: &MergeArgs) -> Result<()> {
         config_files: loaded.config_files,
     };
     let outcome = pipeline::merge(&job, &args.parts)?;
+    super::warn_unlisted_types(&outcome.summary);
     if args.quiet {
         return Ok(());
     }

@@ -268,6 +268,24 @@ pub struct Loaded {
     pub options: RunOptions,
 }
 
+/// Warns of respondents whose type the survey does not list (a misspelling such as
+/// `Organization` for `Organisation`, or a type the spec lacks), naming the most
+/// frequent values: they are counted as the default type, which the analyst should
+/// know before reading the breakdowns by type.
+fn warn_unlisted_types(summary: &codeframe::report::Summary) {
+    let (Some(default), n) = (&summary.default_type, summary.types_unlisted.count) else { return };
+    if n == 0 {
+        return;
+    }
+    let list =
+        codeframe::report::unlisted_types_list(summary, codeframe::report::UNLISTED_TYPES_SHOWN, |v| format!("{v:?}"));
+    errln!(
+        "codeframe: warning: {} gave a respondent type the survey does not list, counted as {default:?}: {list}; \
+         add each to a type's aliases in the spec to count it there",
+        codeframe::report::respondents(n)
+    );
+}
+
 /// Says which files of an earlier run in the output folder `out` were removed.
 fn note_removed(out: &Path, removed: &[String]) {
     if !removed.is_empty() {

@@ -157,6 +157,7 @@ pub fn execute(args: &RunArgs) -> Result<()> {
         b.finish_and_clear();
     }
     let outcome = result?;
+    super::warn_unlisted_types(&outcome.summary);
     // Under --quiet errors and warnings still print; the summary lines do not.
     if args.quiet {
         return Ok(());
@@ -233,16 +234,7 @@ fn print_summary(outcome: &Outcome, r: Rounding, out: &Path, elapsed: std::time:
                 // The figures summary.md shows (rounded as asked, the merged row with them).
                 let plain = Markup { escape: str::to_string, strong: str::to_string };
                 let rows = prose::closed(c, r, plain).rows;
-                let merged = rows.iter().find(|row| row.kind == ClosedRowKind::Merged);
-                let parts: Vec<String> = rows
-                    .iter()
-                    .filter(|row| row.kind == ClosedRowKind::Option)
-                    .map(|row| match merged {
-                        Some(m) if m.label == row.label => format!("{} (incl. nil) {}", row.label, m.pct),
-                        _ => format!("{} {}", row.label, row.pct),
-                    })
-                    .collect();
-                outln!("  {:<8} {}", c.id, parts.join(", "))?;
+                outln!("  {:<8} {}", c.id, closed_line(&rows))?;
             }
             QuestionSummary::Open(o) => {
                 let top: Vec<String> = o
@@ -259,6 +251,25 @@ fn print_summary(outcome: &Outcome, r: Rounding, out: &Path, elapsed: std::time:
     }
     errln!("wrote {} files to {} in {:.2}s", outcome.files.len(), out.display(), elapsed.as_secs_f64());
     Ok(())
+}
+
+/// A closed question's figures on one console line: each option, then what makes up
+/// the rest of the respondents (no answer, unless merged into an option; unrecognised
+/// answers), so that the line adds up as the table does.
+fn closed_line(rows: &[prose::ClosedRow]) -> String {
+    let merged = rows.iter().find(|row| row.kind == ClosedRowKind::Merged);
+    rows.iter()
+        .filter_map(|row| match row.kind {
+            ClosedRowKind::Option => Some(match merged {
+                Some(m) if m.label == row.label => format!("{} (incl. nil) {}", row.label, m.pct),
+                _ => format!("{} {}", row.label, row.pct),
+            }),
+            ClosedRowKind::Nil if merged.is_none() && row.figure.count > 0 => Some(format!("no answer {}", row.pct)),
+            ClosedRowKind::Unrecognised => Some(format!("unrecognised {}", row.pct)),
+            _ => None,
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// Standard output for `--codes-only`. When the reader closes it (`| head`) and

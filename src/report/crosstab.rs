@@ -7,7 +7,7 @@ use crate::stats::{self, ChiSquare};
 use crate::survey::Survey;
 use crate::tally::{Counts, Tally};
 
-use super::Figure;
+use super::{Figure, Rounding};
 
 /// What a crosstab table's rows are.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -44,9 +44,52 @@ pub struct CrosstabTable {
     pub rows: Vec<CrosstabRow>,
     /// For a closed question: chi-square test of option x group (nil excluded).
     pub test: Option<ChiSquare>,
+    /// Whether the rows partition each group's respondents (a closed question that
+    /// takes one answer: options, nil, unrecognised), so that a column is rounded as a
+    /// group, as the question's own table is.
+    pub partition: bool,
+}
+
+/// A crosstab row's percentages as reports people read show them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ShownRow {
+    /// Per group.
+    pub cells: Vec<String>,
+    /// All groups together.
+    pub total: String,
 }
 
 impl CrosstabTable {
+    /// Each row's percentages, rounded as `rounding` says. Where the rows partition
+    /// the respondents, each column (each group, and All) is rounded as one group, so
+    /// under `--largest-remainder` a column adds up to 100% and All shows what the
+    /// question's own table shows; otherwise each cell is rounded on its own.
+    pub fn shown(&self, rounding: Rounding) -> Vec<ShownRow> {
+        let mut rows: Vec<ShownRow> = self
+            .rows
+            .iter()
+            .map(|r| ShownRow {
+                cells: r.cells.iter().map(|&f| rounding.pct(f)).collect(),
+                total: rounding.pct(r.total),
+            })
+            .collect();
+        if !(self.partition && rounding.largest_remainder) {
+            return rows;
+        }
+        let groups = self.rows.first().map_or(0, |r| r.cells.len());
+        for g in 0..groups {
+            let column: Vec<Figure> = self.rows.iter().map(|r| r.cells[g]).collect();
+            for (row, shown) in rows.iter_mut().zip(rounding.group(&column)) {
+                row.cells[g] = shown;
+            }
+        }
+        let all: Vec<Figure> = self.rows.iter().map(|r| r.total).collect();
+        for (row, shown) in rows.iter_mut().zip(rounding.group(&all)) {
+            row.total = shown;
+        }
+        rows
+    }
+
     /// Whether each row has its own test (themes, and the options of a question that
     /// takes several answers), shown in a column of its own.
     pub fn tests_rows(&self) -> bool {
@@ -92,6 +135,10 @@ pub struct Pair {
     pub b: String,
     /// Answers asserting both, of those who answered.
     pub figure: Figure,
+    /// Whether one theme is the other's parent (or further up its hierarchy): every
+    /// answer raising the child raises the parent too, so the pair says nothing of
+    /// themes raised together. Reports people read leave such pairs out.
+    pub nested: bool,
 }
 
 /// Theme co-occurrence in one open question.
@@ -151,6 +198,7 @@ fn build(segment: &str, groups: &[(&str, &Counts)], survey: &Survey, lexicon: &C
                 kind: TableKind::Closed,
                 rows,
                 test: if q.multiple { None } else { stats::chi_square(&table) },
+                partition: !q.multiple,
             });
         } else if let Some(qi) = survey.open.iter().position(|q| q.id == id) {
             let applies = lexicon.themes_for(&id);
@@ -163,7 +211,13 @@ fn build(segment: &str, groups: &[(&str, &Counts)], survey: &Survey, lexicon: &C
                 rows.push(row(&t.id, &t.label, &yes, answered.into_iter(), test));
             }
             if !rows.is_empty() {
-                tables.push(CrosstabTable { question: id.clone(), kind: TableKind::Themes, rows, test: None });
+                tables.push(CrosstabTable {
+                    question: id.clone(),
+                    kind: TableKind::Themes,
+                    rows,
+                    test: None,
+                    partition: false,
+                });
             }
         }
     }
@@ -202,6 +256,8 @@ pub fn cooccurrence(survey: &Survey, lexicon: &CompiledLexicon, counts: &Counts)
                     a: lexicon.themes[a as usize].id.clone(),
                     b: lexicon.themes[b as usize].id.clone(),
                     figure: Figure::new(n, o.answered),
+                    nested: lexicon.themes[a as usize].ancestors.contains(&b)
+                        || lexicon.themes[b as usize].ancestors.contains(&a),
                 })
                 .collect();
             pairs.sort_by(|x, y| y.figure.count.cmp(&x.figure.count).then_with(|| (&x.a, &x.b).cmp(&(&y.a, &y.b))));
@@ -209,4 +265,62 @@ pub fn cooccurrence(survey: &Survey, lexicon: &CompiledLexicon, counts: &Counts)
         })
         .filter(|c| !c.pairs.is_empty())
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::prose::{self, Markup};
+    use crate::report::{ClosedSummary, OptionRow};
+
+    /// Issue (t23-1, 1): under `--largest-remainder` the crosstabs rounded each cell on
+    /// its own, so the All column showed nil 18 of 240 as 8% where the question's table
+    /// showed 7%, and a group's column summed to 101%.
+    #[test]
+    fn largest_remainder_rounds_each_column_as_the_question_table() {
+        // Counts per option (Yes, No, nil, unrecognised) for two groups.
+        let groups = [[64u64, 45, 10, 9], [32, 27, 8, 8]];
+        let row = |i: usize, label: &str| {
+            let counts: Vec<u64> = groups.iter().map(|g| g[i]).collect();
+            super::row(label, label, &counts, groups.iter().map(|g| g.iter().sum()), None)
+        };
+        let table = CrosstabTable {
+            question: "q1".into(),
+            kind: TableKind::Closed,
+            rows: vec![row(0, "Yes"), row(1, "No"), row(2, "(nil)"), row(3, "(unrecognised)")],
+            test: None,
+            partition: true,
+        };
+        let lr = Rounding { decimals: 0, largest_remainder: true };
+        let shown = table.shown(lr);
+        let number = |s: &str| s.trim_end_matches('%').parse::<u64>().unwrap();
+        for g in 0..2 {
+            assert_eq!(shown.iter().map(|r| number(&r.cells[g])).sum::<u64>(), 100, "{shown:?}");
+        }
+        // Each rounded on its own, the second group's column adds up to 101%.
+        let alone = table.shown(Rounding::WHOLE);
+        assert_eq!(alone.iter().map(|r| number(&r.cells[1])).sum::<u64>(), 101, "{alone:?}");
+        // The All column shows what the question's own table shows.
+        let n: u64 = groups.iter().flatten().sum();
+        let all = |i: usize| groups.iter().map(|g| g[i]).sum::<u64>();
+        let option = |i: usize, label: &str| OptionRow {
+            label: label.into(),
+            figure: Figure::new(all(i), n),
+            of_answered: Figure::new(all(i), all(0) + all(1)),
+        };
+        let summary = ClosedSummary {
+            id: "q1".into(),
+            text: String::new(),
+            options: vec![option(0, "Yes"), option(1, "No")],
+            nil: Figure::new(all(2), n),
+            unrecognised: Figure::new(all(3), n),
+            nil_merged: None,
+            multiple: false,
+        };
+        let plain = Markup { escape: str::to_string, strong: str::to_string };
+        let main: Vec<String> = prose::closed(&summary, lr, plain).rows.into_iter().map(|r| r.pct).collect();
+        let totals: Vec<String> = shown.iter().map(|r| r.total.clone()).collect();
+        assert_eq!(totals, main);
+        assert_ne!(table.shown(Rounding::WHOLE).iter().map(|r| r.total.clone()).collect::<Vec<_>>(), main);
+    }
 }

@@ -368,15 +368,8 @@ impl HtmlReport {
         }
         writeln!(out, "<tr class=\"total\"><td>Total</td><td class=\"num\">{}</td><td></td></tr>", s.respondents)?;
         writeln!(out, "</tbody></table>")?;
-        if let (Some(d), true) = (&s.default_type, s.types_defaulted.count > 0) {
-            writeln!(
-                out,
-                "<p>{} ({}) did not identify themselves (or gave an unlisted type) and {} recorded as '{}'.</p>",
-                super::respondents(s.types_defaulted.count),
-                self.pct(s.types_defaulted),
-                super::is_are(s.types_defaulted.count),
-                html_escape(d)
-            )?;
+        if let Some(sentence) = prose::defaulted_types(s, self.rounding, MARKUP) {
+            writeln!(out, "<p>{sentence}</p>")?;
         }
         writeln!(out, "</section>")
     }
@@ -478,19 +471,30 @@ impl HtmlReport {
 
     fn pairs(&self, out: &mut dyn Write, s: &Summary, o: &OpenSummary) -> io::Result<()> {
         let Some(c) = s.cooccurrence.iter().find(|c| c.question == o.id) else { return Ok(()) };
+        // A child theme and its parent always come together (the child's code raises
+        // the parent): such a pair tells the reader nothing, so it is left out.
+        let pairs: Vec<&super::crosstab::Pair> = c.pairs.iter().filter(|p| !p.nested).collect();
+        if pairs.is_empty() {
+            return Ok(());
+        }
         let label = |id: &str| o.themes.iter().find(|t| t.id == id).map_or(id.to_string(), |t| t.label.clone());
         writeln!(out, "<h3>Themes raised together</h3>")?;
         writeln!(
             out,
-            "<p>Answers that raised both themes of a pair, of those who answered ({}).</p>",
-            o.answered.count
+            "<p>Answers that raised both themes of a pair, of those who answered ({}).{}</p>",
+            o.answered.count,
+            if pairs.len() < c.pairs.len() {
+                " A theme and its parent theme are left out: the parent is raised with each of its child themes."
+            } else {
+                ""
+            }
         )?;
         writeln!(
             out,
             "<table><thead><tr><th scope=\"col\">Themes</th><th scope=\"col\" class=\"num\">Answers</th>\
              <th scope=\"col\" class=\"num\">% of those who answered</th></tr></thead><tbody>"
         )?;
-        for p in &c.pairs {
+        for p in pairs {
             writeln!(
                 out,
                 "<tr><td>{} + {}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
@@ -555,15 +559,15 @@ impl HtmlReport {
         for c in &s.campaigns {
             writeln!(
                 out,
-                "<li><strong>{}</strong>: {} respondents sent near-identical answers ({} identical), first from {}: \
-                 “{}{}” (themes: {})</li>",
+                "<li><strong>{}</strong>: {} respondents sent near-identical answers, first from {}: \
+                 “{}{}” (themes: {}). {}</li>",
                 html_escape(&c.question),
                 c.size,
-                c.identical,
                 html_escape(&c.first_respondent),
                 html_escape(&c.excerpt),
                 c.excerpt_end("…"),
-                if c.themes.is_empty() { "none".to_string() } else { html_escape(&c.themes.join(", ")) }
+                if c.themes.is_empty() { "none".to_string() } else { html_escape(&c.themes.join(", ")) },
+                c.identical_sentence(&html_escape(&c.first_respondent))
             )?;
         }
         writeln!(out, "</ul>")?;
@@ -677,15 +681,19 @@ impl HtmlReport {
                 counts[x.groups.len()],
                 if p_col { "<th scope=\"col\" class=\"num\">p</th>" } else { "" }
             )?;
-            for r in &t.rows {
-                let cells: String =
-                    r.cells.iter().map(|f| format!("<td class=\"num\">{} ({})</td>", f.count, self.pct(*f))).collect();
+            for (r, shown) in t.rows.iter().zip(t.shown(self.rounding)) {
+                let cells: String = r
+                    .cells
+                    .iter()
+                    .zip(&shown.cells)
+                    .map(|(f, pct)| format!("<td class=\"num\">{} ({pct})</td>", f.count))
+                    .collect();
                 writeln!(
                     out,
                     "<tr><td>{}</td>{cells}<td class=\"num\">{} ({})</td>{}</tr>",
                     html_escape(&r.label),
                     r.total.count,
-                    self.pct(r.total),
+                    shown.total,
                     if p_col { format!("<td class=\"num\">{}</td>", test(r.test)) } else { String::new() }
                 )?;
             }
@@ -778,6 +786,31 @@ mod tests {
                 r[from..from + r[from..].find('"').unwrap()].to_string()
             })
             .collect()
+    }
+
+    /// Issue (t23-1, 3d): "Themes raised together" listed a child theme with its
+    /// parent (service + reliability), which come together in every answer by roll-up.
+    #[test]
+    fn themes_raised_together_leave_out_a_theme_and_its_parent() {
+        use crate::report::crosstab::{Cooccurrence, Pair};
+        let mut s = tiny_summary();
+        let pair = |a: &str, b: &str, n: u64, nested: bool| Pair {
+            a: a.into(),
+            b: b.into(),
+            figure: Figure::new(n, 4),
+            nested,
+        };
+        s.cooccurrence = vec![Cooccurrence {
+            question: "why".into(),
+            pairs: vec![pair("safety", "dogs", 2, true), pair("dogs", "cafe", 1, false)],
+        }];
+        let html = render(&s);
+        assert!(html.contains("<tr><td>Dogs &lt;off lead&gt; + Café</td>"), "{html}");
+        assert!(!html.contains("Safety &amp; lighting + Dogs"), "{html}");
+        assert!(html.contains("A theme and its parent theme are left out"));
+        // Only nested pairs: no section at all.
+        s.cooccurrence[0].pairs.truncate(1);
+        assert!(!render(&s).contains("Themes raised together"));
     }
 
     #[test]

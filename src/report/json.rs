@@ -142,6 +142,16 @@ struct DefaultedJson<'a> {
     default_type: &'a str,
     #[serde(flatten)]
     figure: FigureJson,
+    /// Of them, those who gave a type the survey does not list.
+    unlisted: FigureJson,
+    /// Those types as written, most first.
+    unlisted_types: Vec<UnlistedJson<'a>>,
+}
+
+#[derive(Serialize)]
+struct UnlistedJson<'a> {
+    value: &'a str,
+    count: u64,
 }
 
 #[derive(Serialize)]
@@ -214,10 +224,16 @@ impl ReportWriter for JsonReport {
             rows: RowsJson { read: s.rows.read, coded: s.rows.coded, rejected: s.rows.rejected },
             respondents: s.respondents,
             respondent_types: s.types.iter().map(|t| TypeJson { name: &t.name, figure: t.figure.into() }).collect(),
-            types_defaulted: s
-                .default_type
-                .as_deref()
-                .map(|d| DefaultedJson { default_type: d, figure: s.types_defaulted.into() }),
+            types_defaulted: s.default_type.as_deref().map(|d| DefaultedJson {
+                default_type: d,
+                figure: s.types_defaulted.into(),
+                unlisted: s.types_unlisted.into(),
+                unlisted_types: s
+                    .unlisted_types
+                    .iter()
+                    .map(|(value, count)| UnlistedJson { value, count: *count })
+                    .collect(),
+            }),
             questions: s
                 .questions
                 .iter()

@@ -70,14 +70,14 @@ impl MarkdownReport {
         for c in &s.campaigns {
             writeln!(
                 out,
-                "- **{}**: {} respondents sent near-identical answers ({} identical), first from {}: \"{}{}\" (themes: {})",
+                "- **{}**: {} respondents sent near-identical answers, first from {}: \"{}{}\" (themes: {}). {}",
                 c.question,
                 c.size,
-                c.identical,
                 md_escape(&c.first_respondent),
                 md_escape(&c.excerpt),
                 c.excerpt_end("..."),
-                if c.themes.is_empty() { "none".to_string() } else { c.themes.join(", ") }
+                if c.themes.is_empty() { "none".to_string() } else { c.themes.join(", ") },
+                c.identical_sentence(&md_escape(&c.first_respondent))
             )?;
         }
         writeln!(out)?;
@@ -165,9 +165,9 @@ impl MarkdownReport {
                     "---:|".repeat(x.groups.len()),
                     if pcol.is_empty() { "" } else { "---:|" }
                 )?;
-                for r in &t.rows {
+                for (r, shown) in t.rows.iter().zip(t.shown(self.rounding)) {
                     let cells: Vec<String> =
-                        r.cells.iter().map(|f| format!("{} ({})", f.count, self.pct(*f))).collect();
+                        r.cells.iter().zip(&shown.cells).map(|(f, pct)| format!("{} ({pct})", f.count)).collect();
                     let p = if t.tests_rows() { format!(" {} |", test(r.test)) } else { String::new() };
                     writeln!(
                         out,
@@ -175,7 +175,7 @@ impl MarkdownReport {
                         md_escape(&r.label),
                         cells.join(" | "),
                         r.total.count,
-                        self.pct(r.total)
+                        shown.total
                     )?;
                 }
             }
@@ -269,16 +269,9 @@ impl ReportWriter for MarkdownReport {
                 writeln!(out, "| {} | {} ({}) |", md_escape(&t.name), t.figure.count, self.pct(t.figure))?;
             }
             writeln!(out, "| Total | {} |", s.respondents)?;
-            if let (Some(d), true) = (&s.default_type, s.types_defaulted.count > 0) {
+            if let Some(sentence) = prose::defaulted_types(s, self.rounding, MARKUP) {
                 writeln!(out)?;
-                writeln!(
-                    out,
-                    "{} ({}) did not identify themselves (or gave an unlisted type) and {} recorded as '{}'.",
-                    super::respondents(s.types_defaulted.count),
-                    self.pct(s.types_defaulted),
-                    super::is_are(s.types_defaulted.count),
-                    md_escape(d)
-                )?;
+                writeln!(out, "{sentence}")?;
             }
         }
         for q in &s.questions {
@@ -308,6 +301,32 @@ impl ReportWriter for MarkdownReport {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Issue (t23-1, 3a): "7 respondents sent near-identical answers (3 identical)"
+    /// left "identical" undefined.
+    #[test]
+    fn a_campaign_says_what_identical_means() {
+        let mut s = crate::report::tiny_summary();
+        s.campaigns = vec![crate::report::CampaignSummary {
+            question: "why".into(),
+            size: 7,
+            identical: 3,
+            first_respondent: "c1".into(),
+            excerpt: "We object".into(),
+            themes: vec![],
+        }];
+        let mut out = Vec::new();
+        MarkdownReport { rounding: Rounding::WHOLE }.write(&s, &mut out).unwrap();
+        let md = String::from_utf8(out).unwrap();
+        assert!(
+            md.contains(
+                "- **why**: 7 respondents sent near-identical answers, first from c1: \"We object\" (themes: none). \
+                 3 of the 7, c1 included, wrote exactly the same words (case and punctuation aside); the others \
+                 differ a little."
+            ),
+            "{md}"
+        );
+    }
 
     #[test]
     fn code_spans_stay_one_table_cell() {

@@ -57,6 +57,23 @@ pub fn total_coded(s: &Summary) -> String {
     )
 }
 
+/// Unlisted respondent types listed most first, at most `shown` of them, each
+/// `quote`d with its respondents: `"Organization" (14), "Councillor" (6) and 3 more
+/// respondents`.
+pub fn unlisted_types_list(s: &Summary, shown: usize, quote: impl Fn(&str) -> String) -> String {
+    let listed: Vec<String> =
+        s.unlisted_types.iter().take(shown).map(|(value, n)| format!("{} ({n})", quote(value))).collect();
+    let rest = s.types_unlisted.count.saturating_sub(s.unlisted_types.iter().take(shown).map(|(_, n)| n).sum());
+    let mut text = listed.join(", ");
+    if rest > 0 {
+        text.push_str(&format!(" and {rest} more {}", if rest == 1 { "respondent" } else { "respondents" }));
+    }
+    text
+}
+
+/// How many unlisted respondent types reports and warnings name.
+pub const UNLISTED_TYPES_SHOWN: usize = 5;
+
 /// A count and the base it is a share of.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Figure {
@@ -323,6 +340,12 @@ pub struct Summary {
     pub types: Vec<TypeRow>,
     /// Respondents whose type was empty or unknown, of all respondents.
     pub types_defaulted: Figure,
+    /// Of `types_defaulted`, the respondents whose type is not one the survey lists.
+    pub types_unlisted: Figure,
+    /// Those unlisted types as written, with their respondents, most first (at most
+    /// [`MAX_UNLISTED_TYPES`](crate::tally::MAX_UNLISTED_TYPES) values; respondents
+    /// of the others are in `types_unlisted` only).
+    pub unlisted_types: Vec<(String, u64)>,
     /// Default type name, if the survey has types.
     pub default_type: Option<String>,
     /// Questions, in report order.
@@ -366,6 +389,25 @@ pub struct CampaignSummary {
 }
 
 impl CampaignSummary {
+    /// What reports say of the members that wrote the first member's words exactly
+    /// (its words as the analyser reads them: case and punctuation aside), the rest
+    /// being near-identical: `3 of the 7, c1 included, wrote exactly the same words
+    /// (case and punctuation aside); the others differ a little`. `first` is the first
+    /// member's id as the format shows it.
+    pub fn identical_sentence(&self, first: &str) -> String {
+        if self.identical <= 1 {
+            format!("None of the others wrote exactly the words of {first}; each differs a little.")
+        } else if self.identical == self.size {
+            format!("All {} wrote exactly the same words (case and punctuation aside).", self.size)
+        } else {
+            format!(
+                "{} of the {}, {first} included, wrote exactly the same words (case and punctuation aside); \
+                 the others differ a little.",
+                self.identical, self.size
+            )
+        }
+    }
+
     /// What ends the excerpt in a report: `ellipsis` where the answer was cut to
     /// [`EXCERPT_CHARS`](crate::pipeline::EXCERPT_CHARS) characters, nothing where it
     /// is whole.
@@ -405,6 +447,12 @@ impl Summary {
             respondents: n,
             types,
             types_defaulted: Figure::new(tally.types_defaulted, n),
+            types_unlisted: Figure::new(tally.types_unlisted, n),
+            unlisted_types: {
+                let mut v: Vec<(String, u64)> = tally.unlisted_types.iter().map(|(k, &c)| (k.clone(), c)).collect();
+                v.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+                v
+            },
             default_type: survey.respondent_types.as_ref().map(|t| t.default.clone()),
             questions: questions(survey, lexicon, &tally.total),
             any_question: rollup(lexicon, &tally.total),
@@ -675,6 +723,8 @@ pub(crate) fn tiny_summary() -> Summary {
             TypeRow { name: "Business".into(), figure: Figure::new(2, 6) },
         ],
         types_defaulted: Figure::new(1, 6),
+        types_unlisted: Figure::new(0, 6),
+        unlisted_types: Vec::new(),
         default_type: Some("Resident".into()),
         questions: vec![
             QuestionSummary::Closed(ClosedSummary {

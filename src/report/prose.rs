@@ -179,6 +179,40 @@ pub fn closed(c: &ClosedSummary, rounding: Rounding, m: Markup) -> ClosedText {
     ClosedText { sentences, rows, answered }
 }
 
+/// Says who took the default respondent type, and why: those who did not say (an
+/// empty cell or a non-answer) apart from those who gave a type the survey does not
+/// list, with the values they wrote. `None` when nobody took it.
+pub fn defaulted_types(s: &super::Summary, rounding: Rounding, m: Markup) -> Option<String> {
+    let default = s.default_type.as_ref().filter(|_| s.types_defaulted.count > 0)?;
+    let unlisted = s.types_unlisted;
+    let unsaid = Figure::new(s.types_defaulted.count - unlisted.count, s.types_defaulted.base);
+    let list = super::unlisted_types_list(s, super::UNLISTED_TYPES_SHOWN, |v| format!("\"{}\"", (m.escape)(v)));
+    let said = |f: Figure, first: bool| {
+        let who = if first { super::respondents(f.count) } else { f.count.to_string() };
+        format!("{who} ({})", rounding.pct(f))
+    };
+    let default = (m.escape)(default);
+    Some(match (unsaid.count, unlisted.count) {
+        (_, 0) => format!(
+            "{} did not say what type of respondent they are and {} counted as '{default}'.",
+            said(unsaid, true),
+            super::is_are(unsaid.count)
+        ),
+        (0, _) => format!(
+            "{} gave a type of respondent the survey does not list ({list}) and {} counted as '{default}'.",
+            said(unlisted, true),
+            super::is_are(unlisted.count)
+        ),
+        _ => format!(
+            "{} did not say what type of respondent they are, and {} gave a type the survey does not list \
+             ({list}); all {} are counted as '{default}'.",
+            said(unsaid, true),
+            said(unlisted, false),
+            s.types_defaulted.count
+        ),
+    })
+}
+
 /// Says an open question's figures: paragraphs of sentences (one per line), escaped.
 ///
 /// The first paragraph says who answered and how many of them raised a theme; the
@@ -187,7 +221,13 @@ pub fn open(o: &OpenSummary, rounding: Rounding, m: Markup) -> Vec<Vec<String>> 
     let pct = |f: Figure| rounding.pct(f);
     let (a, na) = (o.answered, o.not_answered);
     let mut first = Vec::new();
-    if na.count * 2 >= na.base && na.count > 0 {
+    if a.count == 0 && na.count > 0 {
+        // No share of nobody to give: "Of the remaining 0% (0 respondents), n/a ...".
+        first.push(format!(
+            "Nobody answered this question: all {} left it empty or wrote a non-answer.",
+            super::respondents(na.count)
+        ));
+    } else if na.count * 2 >= na.base && na.count > 0 {
         first.push(format!(
             "{} of respondents ({} of {}) did not answer this question. Of the remaining {} ({}), {} ({} of {}) raised at least one theme.",
             pct(na),
@@ -253,4 +293,72 @@ pub fn open(o: &OpenSummary, rounding: Rounding, m: Markup) -> Vec<Vec<String>> 
         paragraphs.push(second);
     }
     paragraphs
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::QuestionSummary;
+    use crate::report::tiny_summary;
+
+    /// Issue (t23-1, 2): "43 respondents (18%) did not identify themselves (or gave an
+    /// unlisted type)" lumped 20 who wrote a type the spec does not list with those who
+    /// wrote none, and never said what they wrote.
+    #[test]
+    fn respondents_of_an_unlisted_type_are_told_apart_and_their_types_named() {
+        let plain = Markup { escape: str::to_string, strong: str::to_string };
+        let mut s = tiny_summary();
+        let n = 240;
+        s.types_defaulted = Figure::new(43, n);
+        s.types_unlisted = Figure::new(20, n);
+        s.unlisted_types = vec![("Organization".into(), 14), ("Councillor".into(), 6)];
+        s.default_type = Some("Individual".into());
+        assert_eq!(
+            defaulted_types(&s, Rounding::WHOLE, plain).unwrap(),
+            "23 respondents (10%) did not say what type of respondent they are, and 20 (8%) gave a type the \
+             survey does not list (\"Organization\" (14), \"Councillor\" (6)); all 43 are counted as 'Individual'."
+        );
+        s.types_defaulted = Figure::new(20, n);
+        s.unlisted_types = (0..7).map(|i| (format!("t{i}"), if i == 0 { 14 } else { 1 })).collect();
+        assert_eq!(
+            defaulted_types(&s, Rounding::WHOLE, plain).unwrap(),
+            "20 respondents (8%) gave a type of respondent the survey does not list (\"t0\" (14), \"t1\" (1), \
+             \"t2\" (1), \"t3\" (1), \"t4\" (1) and 2 more respondents) and are counted as 'Individual'."
+        );
+        s.types_unlisted = Figure::new(0, n);
+        s.types_defaulted = Figure::new(1, n);
+        assert_eq!(
+            defaulted_types(&s, Rounding::WHOLE, plain).unwrap(),
+            "1 respondent (0%) did not say what type of respondent they are and is counted as 'Individual'."
+        );
+    }
+
+    /// Issue (t23-1, 3c): a question nobody answered read "Of the remaining 0% (0
+    /// respondents), n/a (0 of 0) raised at least one theme."
+    #[test]
+    fn a_question_nobody_answered_says_so() {
+        let s = tiny_summary();
+        let Some(QuestionSummary::Open(mut o)) =
+            s.questions.into_iter().find(|q| matches!(q, QuestionSummary::Open(_)))
+        else {
+            panic!("tiny_summary has an open question")
+        };
+        o.answered = Figure::new(0, 6);
+        o.not_answered = Figure::new(6, 6);
+        o.non_answers = Figure::new(1, 6);
+        o.coded = Figure::new(0, 0);
+        for t in &mut o.themes {
+            t.of_respondents = Figure::new(0, 6);
+            t.of_answered = Figure::new(0, 0);
+        }
+        let plain = Markup { escape: str::to_string, strong: str::to_string };
+        let text = open(&o, Rounding::WHOLE, plain);
+        assert_eq!(
+            text,
+            [vec![
+                "Nobody answered this question: all 6 respondents left it empty or wrote a non-answer.".to_string(),
+                "1 wrote a non-answer (such as 'n/a' or 'see above'), counted as not answering.".to_string(),
+            ]]
+        );
+    }
 }

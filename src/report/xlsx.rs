@@ -176,6 +176,8 @@ struct Formats {
     top: Format,
     indent: Format,
     note: Format,
+    /// How sentences in cells show percentages.
+    rounding: Rounding,
 }
 
 impl Formats {
@@ -193,6 +195,7 @@ impl Formats {
             top: Format::new().set_align(FormatAlign::Top),
             indent: Format::new().set_indent(1),
             note: Format::new().set_italic().set_font_color(0x5B6773),
+            rounding,
         }
     }
 }
@@ -435,16 +438,9 @@ fn summary(mut sh: Sheet, s: &Summary, f: &Formats, codes: (u64, u64)) -> std::r
         sh.text_with(0, "Total", &f.bold)?;
         sh.num(1, s.respondents)?;
         sh.next();
-        if let (Some(d), true) = (&s.default_type, s.types_defaulted.count > 0) {
-            sh.text_with(
-                0,
-                &format!(
-                    "{} did not identify themselves (or gave an unlisted type) and {} recorded as '{d}'.",
-                    super::respondents(s.types_defaulted.count),
-                    super::is_are(s.types_defaulted.count)
-                ),
-                &f.note,
-            )?;
+        let plain = super::prose::Markup { escape: str::to_string, strong: str::to_string };
+        if let Some(sentence) = super::prose::defaulted_types(s, f.rounding, plain) {
+            sh.text_with(0, &sentence, &f.note)?;
             sh.next();
         }
         sh.next();
