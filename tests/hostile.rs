@@ -149,6 +149,31 @@ fn an_unclosed_quote_rejects_its_row_which_holds_the_rest_of_the_file() {
     assert!(err.contains("r.csv:1: the header row opens a quote that is never closed: all 2 lines"), "{err}");
 }
 
+/// A quote never closed, a huge cell or a huge line was held whole while it was read
+/// (1.45 GB for 400 MB under `--max-cell-bytes 1000`), and rejects.csv copied a huge
+/// line whole as its id: now such a row is read through, rejected at its line, and
+/// its id cut.
+#[test]
+fn rows_over_the_cell_limit_are_read_through_rejected_and_cut_in_rejects() {
+    let long = "a".repeat(1 << 20);
+    let lines = "the cost\n".repeat(40 << 10);
+    let dir = fixture(format!("id,why\n1,cost\n2,police\n{long}\n4,\"{lines}\"\n5,police\n6,\"{lines}"));
+    run(&dir, &["--max-cell-bytes", "1000"]);
+    let got = rejects(&dir);
+    let after = 6 + (40 << 10);
+    let unclosed = format!(
+        "a quote opened in this row is never closed: the rest of the file (to line {}) was read as this row",
+        after + (40 << 10)
+    );
+    let too_large = format!("cell is {} bytes, over the limit of 1000", lines.len());
+    assert_eq!(got, [(4, "row has 1 fields, the header has 2".into()), (5, too_large), (after + 1, unclosed)]);
+    assert_eq!(codes(&dir), [code("1", "cost", 1), code("2", "police", 1), code("5", "police", 1)]);
+    assert_eq!(rows(&dir), (6, 3, 3));
+    let mut r = csv::Reader::from_path(dir.join("o/rejects.csv")).unwrap();
+    let ids: Vec<String> = r.records().map(|rec| rec.unwrap()[2].to_string()).collect();
+    assert_eq!(ids, [format!("{}\u{2026}[cut]", &long[..1000]), "4".into(), "6".into()]);
+}
+
 #[test]
 fn a_quote_closed_rows_later_is_valid_csv_and_one_answer() {
     // Documented limit: a quoted cell may hold line breaks, so a quote closed by a

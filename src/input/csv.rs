@@ -14,8 +14,11 @@ use sha2::{Digest, Sha256};
 
 use super::encoding::{InputDigest, TextInput};
 use super::header;
-use super::split::{Place, Splitter, can_delimit};
-use super::{Chunk, Columns, InputSource, RawRow, ReadOptions, Reject, RejectReason, Response, RowChecker, RowReader};
+use super::split::{Cut, Place, Splitter, can_delimit};
+use super::{
+    CUT_MARK, Chunk, Columns, InputSource, RawRow, ReadOptions, Reject, RejectReason, Response, RowChecker, RowReader,
+    reject_id, reject_value,
+};
 use crate::error::{Error, Location, Result};
 use crate::survey::Survey;
 
@@ -34,6 +37,7 @@ pub struct ResponseReader {
     /// The encoding the input was transcoded from, when not UTF-8: a U+FFFD in a row
     /// then marks bytes that encoding could not decode.
     transcoded: Option<&'static str>,
+    max_cell_bytes: usize,
     rows: u64,
     chunks: u64,
     last_byte: u64,
@@ -56,6 +60,10 @@ impl ResponseReader {
             return Err(Error::Usage(format!("{:?} cannot be the delimiter", delimiter as char)));
         }
         let mut records = Splitter::new(text.reader, delimiter);
+        // A record too long to hold keeps a field's first bytes only (a quote never
+        // closed, a huge cell: either rejects its row). The header and the rows read
+        // ahead with it may be header, whose cells are not cut at a small limit.
+        records.max_field_bytes(options.max_cell_bytes.max(HEADER_CELL_BYTES));
         let mut header = csv::ByteRecord::new();
         let place = records.next_record(&mut header).map_err(|e| Error::io(&name, e))?;
         // Blank lines before the header are skipped: it is not always on line 1.
@@ -101,6 +109,7 @@ impl ResponseReader {
         let mut header = header::SubHeader::read(names, &below, options.header_rows);
         header.names.truncate(fields);
         pending.drain(..header.extra());
+        records.max_field_bytes(options.max_cell_bytes);
         let columns = Columns::resolve(survey, &header.names)
             .map_err(|m| Error::input(Location::file(&name).at_line(header_line), m))?;
         Ok(ResponseReader {
@@ -113,6 +122,7 @@ impl ResponseReader {
             name,
             checker: RowChecker::new(columns.clone(), options),
             transcoded: (text.encoding != encoding_rs::UTF_8).then(|| text.encoding.name()),
+            max_cell_bytes: options.max_cell_bytes,
             columns,
             rows: 0,
             chunks: 0,
@@ -200,8 +210,8 @@ impl RowReader for ResponseReader {
             let rejected = |column: Option<usize>, reason: RejectReason| Reject {
                 line: place.line,
                 row,
-                id: columns.id.and_then(|i| record.get(i)).map(|b| String::from_utf8_lossy(b).trim().to_string()),
-                column: column.map(|i| columns.name(i).to_string()),
+                id: columns.id.and_then(|i| record.get(i)).map(reject_id),
+                column: column.map(|i| reject_value(columns.name(i))),
                 reason,
             };
             if reject.is_none()
@@ -211,10 +221,25 @@ impl RowReader for ResponseReader {
             {
                 reject = Some(rejected(Some(i), RejectReason::Undecodable { encoding }));
             }
+            // A record too long to hold whole, with a cell cut: rejected as `decode`
+            // would reject it whole.
+            if reject.is_none()
+                && let Some(cut) = place.cut
+            {
+                let (i, reason) = cut_cell_reason(record, cut, self.max_cell_bytes);
+                reject = Some(rejected(Some(i), reason));
+            }
             // A quote never closed swallows the rest of the file into this (last) row:
             // the csv crate would accept that silently.
             if let Some(last_line) = place.unclosed_to {
                 reject = Some(rejected(None, RejectReason::UnclosedQuote { last_line }));
+            }
+            // An id the splitter cut says so.
+            if let (Some(cut), Some(Reject { id: Some(id), .. })) = (place.cut, reject.as_mut())
+                && columns.id == Some(cut.field)
+                && !id.ends_with(CUT_MARK)
+            {
+                id.push_str(CUT_MARK);
             }
             // A copy of exactly the row's size; `record` keeps its buffers for the next
             // row (read into an empty record, a long row grows it a doubling at a time).
@@ -234,11 +259,35 @@ impl RowReader for ResponseReader {
     }
 }
 
+/// The cell `decode` rejects a record for, and why, when the record's cell `cut.field`
+/// was cut (its full length is `cut.bytes`, over the limit): the first cell that is over
+/// `max_cell_bytes` or not UTF-8, as `decode` checks them, in order.
+fn cut_cell_reason(record: &csv::ByteRecord, cut: Cut, max_cell_bytes: usize) -> (usize, RejectReason) {
+    let too_large = |bytes: u64| RejectReason::CellTooLarge {
+        bytes: usize::try_from(bytes).unwrap_or(usize::MAX),
+        limit: max_cell_bytes,
+    };
+    for (i, cell) in record.iter().enumerate().take(cut.field) {
+        if cell.len() > max_cell_bytes {
+            return (i, too_large(cell.len() as u64));
+        }
+        if std::str::from_utf8(cell).is_err() {
+            return (i, RejectReason::InvalidUtf8);
+        }
+    }
+    (cut.field, too_large(cut.bytes))
+}
+
 /// Whether a record is a blank line: a row of empty cells (`,,,` as spreadsheets
 /// export their blank rows) is one, as in a workbook: no respondent, and no reject.
 fn is_blank(record: &csv::ByteRecord) -> bool {
     record.iter().all(|cell| cell.trim_ascii().is_empty())
 }
+
+/// Bytes of a cell of the header, or of the rows read ahead with it, past which it is
+/// cut in a record too long to hold whole (unless `--max-cell-bytes` is higher): a
+/// column name or a question's wording is never that long.
+const HEADER_CELL_BYTES: usize = 1 << 20;
 
 /// Bytes of a row past which the reader does not keep the buffers it grew for it.
 const LONG_ROW: usize = 1 << 20;
@@ -270,8 +319,8 @@ pub fn decode<'a>(
     max_cell_bytes: usize,
 ) -> std::result::Result<Response<'a>, Reject> {
     let reject = |i: usize, reason: RejectReason| {
-        let id = columns.id.and_then(|c| row.record.get(c)).map(|b| String::from_utf8_lossy(b).trim().to_string());
-        Reject { line: row.line, row: row.row, id, column: Some(columns.name(i).to_string()), reason }
+        let id = columns.id.and_then(|c| row.record.get(c)).map(reject_id);
+        Reject { line: row.line, row: row.row, id, column: Some(reject_value(columns.name(i))), reason }
     };
     // The whole record's bytes are checked once; a cell is then valid if it starts and
     // ends on a character boundary. Only a record that fails is checked cell by cell,
@@ -454,6 +503,49 @@ mod tests {
         assert_eq!((err.column.as_deref(), err.reason), (Some("text"), RejectReason::InvalidUtf8));
         let ok = decode(&rows[1], &cols, 100).expect("valid");
         assert_eq!(ok.open, ["caf\u{e9}"]);
+    }
+
+    /// A quote never closed, a huge quoted cell or a huge line was held whole (1.45 GB
+    /// for 400 MB under `--max-cell-bytes 1000`): now a row longer than the reader's
+    /// buffer keeps at most the limit of each cell, and is rejected as before, at its
+    /// line, with the rows after it on theirs. (The two rows read ahead with the header,
+    /// which may be more header, keep up to 1 MiB a cell.)
+    #[test]
+    fn a_row_over_the_cell_limit_is_read_through_and_rejected_at_its_line() {
+        let big = "x\n".repeat(300 << 10);
+        let limit = ReadOptions { max_cell_bytes: 1000, encoding: Some("utf-8".into()), ..ReadOptions::default() };
+        let read = |long_row: &[u8]| {
+            let data = [b"id,more,text\n0,,a\n1,,b\n", long_row, b"3,,cost\n"].concat();
+            let (rows, cols) = read_all_with(Box::leak(data.into_boxed_slice()), &limit).expect("reads");
+            assert!(rows[2].record.as_slice().len() <= 2000, "the row holds more than the limit");
+            let reject = |r: &RawRow| r.reject.clone().or_else(|| decode(r, &cols, 1000).err());
+            let got: Vec<_> =
+                rows.iter().map(|r| (r.line, reject(r).map(|j| (j.id, j.column, j.reason.to_string())))).collect();
+            assert_eq!(got[..2], [(2, None), (3, None)]);
+            got[2..].to_vec()
+        };
+        let after = 4 + (300 << 10);
+        let too_large = |bytes: usize| {
+            Some((Some("2".into()), Some("text".into()), format!("cell is {bytes} bytes, over the limit of 1000")))
+        };
+        // A quoted cell of 600 KiB, a doubled quote and bytes after the closing quote.
+        let got = read(format!("2,,\"{big}\"\"\"z\n").as_bytes());
+        assert_eq!(got, [(4, too_large((600 << 10) + 2)), (after + 1, None)]);
+        // A quote never closed: the row runs to the end.
+        let got = read(format!("2,,\"{big}").as_bytes());
+        let unclosed = format!(
+            "a quote opened in this row is never closed: the rest of the file (to line {after}) was read as this row"
+        );
+        assert_eq!(got, [(4, Some((Some("2".into()), None, unclosed)))]);
+        // A cell before the long one that is not UTF-8 is the reason, as `decode` would find it.
+        let got = read(format!("2,caf\u{e9},\"{big}\"\n").as_bytes());
+        assert_eq!(got[0], (4, too_large(600 << 10)));
+        let got = read(&[b"2,caf\xE9,\"", big.as_bytes(), b"\"\n"].concat());
+        assert_eq!(got[0], (4, Some((Some("2".into()), Some("more".into()), "cell is not valid UTF-8".into()))));
+        // One long line with no delimiter: too few fields, and an id cut short.
+        let got = read(format!("{}\n", "a".repeat(1 << 20)).as_bytes());
+        let id = format!("{}{CUT_MARK}", "a".repeat(1000));
+        assert_eq!(got, [(4, Some((Some(id), None, "row has 1 fields, the header has 3".into()))), (5, None)]);
     }
 
     /// An unpaired surrogate in UTF-16 was decoded to U+FFFD and coded as if written,

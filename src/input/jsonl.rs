@@ -27,7 +27,10 @@ use serde_json::Value;
 use serde_json::value::RawValue;
 
 use super::encoding::{InputDigest, TextInput, open_text};
-use super::{Chunk, Columns, InputSource, RawRow, ReadOptions, Reject, RejectReason, RowChecker, RowReader};
+use super::{
+    Chunk, Columns, InputSource, RawRow, ReadOptions, Reject, RejectReason, RowChecker, RowReader, reject_id,
+    reject_value,
+};
 use crate::error::{Error, Location, Result};
 use crate::survey::Survey;
 
@@ -238,7 +241,7 @@ impl JsonLinesReader {
         self.rows += 1;
         if let Some(m) = not_utf8 {
             let key = object.0[m].0.to_string();
-            return Some(self.rejected(line, self.id(&object), Some(key), RejectReason::InvalidUtf8));
+            return Some(self.rejected(line, self.id(&object), Some(reject_value(&key)), RejectReason::InvalidUtf8));
         }
         let mut record = ::csv::ByteRecord::new();
         for (i, name) in self.columns.header.iter().enumerate() {
@@ -256,7 +259,7 @@ impl JsonLinesReader {
                 },
                 Member::Ambiguous(keys) => RejectReason::AmbiguousKey { keys },
             };
-            return Some(self.rejected(line, self.id(&object), Some(name.clone()), reason));
+            return Some(self.rejected(line, self.id(&object), Some(reject_value(name)), reason));
         }
         let reject = self.checker.check(&record, line, self.rows);
         Some(RawRow { line, row: self.rows, record, reject })
@@ -267,7 +270,7 @@ impl JsonLinesReader {
         let i = self.columns.id?;
         let Member::Found(raw) = object.get(i, self.columns.name(i), self.named[i].as_deref()) else { return None };
         let text = cell(raw).ok()?;
-        Some(String::from_utf8_lossy(&text).trim().to_string()).filter(|id| !id.is_empty())
+        Some(reject_id(&text)).filter(|id| !id.is_empty())
     }
 
     /// Line `line`, the current row, as a rejected row with no cells.

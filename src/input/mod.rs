@@ -277,8 +277,7 @@ impl RowChecker {
     /// Checks a record read at `line`, data row `row`.
     pub fn check(&mut self, record: &::csv::ByteRecord, line: u64, row: u64) -> Option<Reject> {
         let expected = self.columns.header.len();
-        let id_text =
-            |c: &Columns| c.id.and_then(|i| record.get(i)).map(|b| String::from_utf8_lossy(b).trim().to_string());
+        let id_text = |c: &Columns| c.id.and_then(|i| record.get(i)).map(reject_id);
         if record.len() != expected {
             return Some(Reject {
                 line,
@@ -295,7 +294,7 @@ impl RowChecker {
                 line,
                 row,
                 id: None,
-                column: Some(self.columns.name(i).to_string()),
+                column: Some(reject_value(self.columns.name(i))),
                 reason: RejectReason::EmptyId,
             });
         }
@@ -308,7 +307,7 @@ impl RowChecker {
                     line,
                     row,
                     id: id_text(&self.columns),
-                    column: Some(self.columns.name(i).to_string()),
+                    column: Some(reject_value(self.columns.name(i))),
                     reason: RejectReason::DuplicateId { first_line },
                 });
             }
@@ -436,6 +435,30 @@ impl std::fmt::Display for RejectReason {
     }
 }
 
+/// Bytes of a value a [`Reject`] copies from its input (a respondent id, a column's
+/// name or a JSON key) past which it is cut: a 400 MB line read as one cell is no id,
+/// and rejects.csv would hold all of it, once per reject.
+pub const MAX_REJECT_VALUE: usize = 1024;
+
+/// What ends a value a [`Reject`] holds cut short.
+pub const CUT_MARK: &str = "…[cut]";
+
+/// `text` as a [`Reject`] holds it: whole if it is at most [`MAX_REJECT_VALUE`] bytes,
+/// else its first bytes to that length (at a character boundary) and [`CUT_MARK`].
+pub fn reject_value(text: &str) -> String {
+    if text.len() <= MAX_REJECT_VALUE {
+        return text.to_string();
+    }
+    let end = (0..=MAX_REJECT_VALUE).rev().find(|&i| text.is_char_boundary(i)).unwrap_or(0);
+    format!("{}{CUT_MARK}", &text[..end])
+}
+
+/// A respondent id cell as a [`Reject`] holds it: decoded lossily, trimmed, and cut
+/// as [`reject_value`] cuts.
+pub fn reject_id(cell: &[u8]) -> String {
+    reject_value(String::from_utf8_lossy(cell).trim())
+}
+
 /// A row that was not coded, with where it is and why.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Reject {
@@ -443,9 +466,9 @@ pub struct Reject {
     pub line: u64,
     /// 1-based data row number (the header is row 0).
     pub row: u64,
-    /// The respondent id, if it could be read.
+    /// The respondent id, if it could be read (cut if long: [`reject_id`]).
     pub id: Option<String>,
-    /// The column at fault, if one.
+    /// The column at fault, if one (cut if long: [`reject_value`]).
     pub column: Option<String>,
     /// Why.
     pub reason: RejectReason,
@@ -733,6 +756,18 @@ mod tests {
                 let _ = r.sha256();
             }
         }
+    }
+
+    /// A 400 MB line read as one cell was copied whole into rejects.csv as the id.
+    #[test]
+    fn a_reject_holds_a_long_value_cut_with_a_mark() {
+        assert_eq!(reject_id(b"  r1 \t"), "r1");
+        let long = "\u{e9}".repeat(MAX_REJECT_VALUE);
+        let cut = reject_value(&long);
+        assert_eq!(cut, format!("{}{CUT_MARK}", "\u{e9}".repeat(MAX_REJECT_VALUE / 2)));
+        let odd = format!("x{long}");
+        assert_eq!(reject_value(&odd), format!("x{}{CUT_MARK}", "\u{e9}".repeat(MAX_REJECT_VALUE / 2 - 1)));
+        assert_eq!(reject_value(&long[..MAX_REJECT_VALUE]), long[..MAX_REJECT_VALUE]);
     }
 
     #[test]

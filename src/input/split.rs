@@ -13,6 +13,12 @@
 //! It also counts lines (a CR, or an LF not after a CR), so each record knows the line
 //! it starts on, and it notes a record that the end of the input cut inside a quoted
 //! field (a quote never closed swallows the rest of the file, silently in csv-core).
+//!
+//! A record is held whole while it is read, so memory follows the longest record.
+//! With a cap on fields ([`Splitter::max_field_bytes`]), a record longer than the
+//! buffer and the cap is read through instead, keeping the first `cap` bytes of each
+//! longer field ([`Place::cut`]): a quote never closed, or a 400 MB cell, then costs
+//! about twice the buffer and the cap, not the record.
 
 use std::io::Read;
 
@@ -27,6 +33,18 @@ pub struct Place {
     pub end: u64,
     /// Set when the input ended inside one of its quoted fields: the input's last line.
     pub unclosed_to: Option<u64>,
+    /// The first field longer than the cap, in a record too long to hold whole: that
+    /// field, and any longer one after it, holds only its first `cap` bytes.
+    pub cut: Option<Cut>,
+}
+
+/// A field longer than [`Splitter::max_field_bytes`], of which only the start was kept.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Cut {
+    /// Its 0-based position in the record.
+    pub field: usize,
+    /// Its full length, unescaped (a doubled quote is one byte), as the whole field's.
+    pub bytes: u64,
 }
 
 /// Reads records from CSV text, one at a time.
@@ -49,6 +67,10 @@ pub struct Splitter<R> {
     /// A quoted field that is not one run of the buffer (it holds a doubled quote, or
     /// bytes after its closing quote), unescaped (see [`scan_quoted`]).
     field: Vec<u8>,
+    /// Bytes kept of a field in a record too long to hold whole.
+    max_field: usize,
+    /// The buffer's first size (tests make it small).
+    first_buffer: usize,
     /// Times a record was split or tried.
     #[cfg(test)]
     tries: usize,
@@ -78,14 +100,28 @@ impl<R: Read> Splitter<R> {
             before: 0,
             started: false,
             field: Vec::new(),
+            max_field: usize::MAX,
+            first_buffer: FIRST_BUFFER,
             #[cfg(test)]
             tries: 0,
         }
     }
 
+    /// Caps fields at `limit` bytes in a record too long to hold whole (longer than
+    /// both the buffer's first size, 256 KiB, and `limit`): such a record is read
+    /// through, and of each field longer than `limit` only its first `limit` bytes are
+    /// kept ([`Place::cut`]). Memory then holds the buffer (at most about twice the
+    /// larger of 256 KiB and `limit`) and the fields kept, however long the record.
+    /// Every field within the cap is read whole, as without one. The default is no cap.
+    pub fn max_field_bytes(&mut self, limit: usize) -> &mut Self {
+        self.max_field = limit;
+        self
+    }
+
     /// Reads the next record into `record` (cleared first); `None` at the end of the
     /// input. Memory holds about twice the record being read (the buffer shrinks back
-    /// after a long one), whatever the input's size.
+    /// after a long one), whatever the input's size; with a cap on fields, twice the
+    /// cap at most, and the fields kept (see [`Splitter::max_field_bytes`]).
     pub fn next_record(&mut self, record: &mut csv::ByteRecord) -> std::io::Result<Option<Place>> {
         loop {
             if !self.started && (self.len >= UTF8_BOM.len() || self.eof) {
@@ -100,7 +136,12 @@ impl<R: Read> Splitter<R> {
                     Ok(None) if self.eof => return Ok(None),
                     Ok(None) => {}
                     // At the end of the input a record is always complete.
-                    Err(NeedMore) => debug_assert!(!self.eof, "a record needs more after the end"),
+                    Err(NeedMore) => {
+                        debug_assert!(!self.eof, "a record needs more after the end");
+                        if self.len - self.pos >= self.first_buffer.max(self.max_field) {
+                            return self.split_long(record).map(Some);
+                        }
+                    }
                 }
             }
             self.fill()?;
@@ -125,14 +166,14 @@ impl<R: Read> Splitter<R> {
             self.pos = 0;
         }
         if self.len == self.buf.len() {
-            self.buf.resize((2 * self.buf.len()).max(FIRST_BUFFER), 0);
-        } else if self.buf.len() > FIRST_BUFFER && self.len < FIRST_BUFFER / 2 {
+            self.buf.resize((2 * self.buf.len()).max(self.first_buffer), 0);
+        } else if self.buf.len() > self.first_buffer && self.len < self.first_buffer / 2 {
             // A long record grew the buffer: back to its first size once it is read,
             // so one 16 MB cell does not hold 32 MB for the rest of the run.
-            self.buf.truncate(FIRST_BUFFER);
+            self.buf.truncate(self.first_buffer);
             self.buf.shrink_to_fit();
         }
-        if self.field.capacity() > FIRST_BUFFER {
+        if self.field.capacity() > self.first_buffer {
             self.field = Vec::new();
         }
         while self.len < self.buf.len() {
@@ -227,7 +268,122 @@ impl<R: Read> Splitter<R> {
         let line = self.breaks + 1;
         self.pos = i;
         self.breaks = breaks;
-        Ok(Some(Place { line, end: self.consumed(), unclosed_to }))
+        Ok(Some(Place { line, end: self.consumed(), unclosed_to, cut: None }))
+    }
+
+    /// Splits a record too long to hold whole, from `buf[pos]` (its first byte), as
+    /// [`Splitter::split`] would split it whole, but a run at a time: the bytes scanned
+    /// are consumed, so the buffer does not grow, and each field is kept up to the cap.
+    fn split_long(&mut self, record: &mut csv::ByteRecord) -> std::io::Result<Place> {
+        /// Where the scan is in the record.
+        #[derive(PartialEq)]
+        enum At {
+            /// At the start of a field.
+            Start,
+            /// In an unquoted run: a field's, or the bytes after a closing quote.
+            Unquoted,
+            /// Inside a quoted field.
+            Quoted,
+            /// Just past a quote inside a quoted field: it closes the field, or is doubled.
+            Quote,
+        }
+        record.clear();
+        let (d, line) = (self.delimiter, self.breaks + 1);
+        let mut breaks = self.breaks;
+        let mut field = LongField { kept: Vec::new(), bytes: 0, cap: self.max_field };
+        let (mut at, mut cut, mut unclosed_to) = (At::Start, None, None);
+        loop {
+            if self.pos == self.len {
+                if !self.eof {
+                    self.fill()?;
+                    continue;
+                }
+                // The input ended: after a delimiter (an empty last field), in a field,
+                // or inside a quoted one, which is then never closed.
+                if at == At::Quoted {
+                    let last = if self.len > 0 { self.buf[self.len - 1] } else { self.before };
+                    unclosed_to = Some(breaks + u64::from(!matches!(last, b'\r' | b'\n')));
+                }
+                break;
+            }
+            let (buf, pos) = (&self.buf[..self.len], self.pos);
+            match at {
+                At::Start if buf[pos] == b'"' => {
+                    self.pos += 1;
+                    at = At::Quoted;
+                }
+                At::Start => at = At::Unquoted,
+                At::Unquoted => {
+                    let Some(k) = memchr3(d, b'\r', b'\n', &buf[pos..]) else {
+                        field.keep(&buf[pos..]);
+                        self.pos = self.len;
+                        continue;
+                    };
+                    let end = pos + k;
+                    field.keep(&buf[pos..end]);
+                    self.pos = end + 1;
+                    if buf[end] != d {
+                        // A line break ends the record.
+                        breaks += u64::from(is_break(buf, self.before, end));
+                        break;
+                    }
+                    cut = cut.or(field.push(record));
+                    at = At::Start;
+                }
+                At::Quoted => {
+                    let Some(k) = memchr3(b'"', b'\r', b'\n', &buf[pos..]) else {
+                        field.keep(&buf[pos..]);
+                        self.pos = self.len;
+                        continue;
+                    };
+                    let end = pos + k;
+                    if buf[end] == b'"' {
+                        field.keep(&buf[pos..end]);
+                        at = At::Quote;
+                    } else {
+                        field.keep(&buf[pos..=end]);
+                        breaks += u64::from(is_break(buf, self.before, end));
+                    }
+                    self.pos = end + 1;
+                }
+                At::Quote if buf[pos] == b'"' => {
+                    field.keep(b"\"");
+                    self.pos += 1;
+                    at = At::Quoted;
+                }
+                At::Quote => at = At::Unquoted,
+            }
+        }
+        cut = cut.or(field.push(record));
+        self.breaks = breaks;
+        Ok(Place { line, end: self.consumed(), unclosed_to, cut })
+    }
+}
+
+/// A field of a record read through ([`Splitter::split_long`]): its first `cap` bytes
+/// and its full length.
+struct LongField {
+    kept: Vec<u8>,
+    bytes: u64,
+    cap: usize,
+}
+
+impl LongField {
+    /// Adds the next bytes of the field.
+    fn keep(&mut self, part: &[u8]) {
+        self.bytes += part.len() as u64;
+        let room = self.cap.saturating_sub(self.kept.len());
+        self.kept.extend_from_slice(&part[..part.len().min(room)]);
+    }
+
+    /// Ends the field: pushes what was kept of it onto `record`, and returns it as cut
+    /// if it was longer than the cap.
+    fn push(&mut self, record: &mut csv::ByteRecord) -> Option<Cut> {
+        let cut = (self.bytes > self.kept.len() as u64).then_some(Cut { field: record.len(), bytes: self.bytes });
+        record.push_field(&self.kept);
+        self.kept.clear();
+        self.bytes = 0;
+        cut
     }
 }
 
@@ -323,15 +479,32 @@ mod tests {
         }
     }
 
-    fn split_all(data: &[u8], step: usize) -> Vec<(Vec<Vec<u8>>, Place)> {
+    /// Records as split: their fields, and where each was.
+    type Split = Vec<(Vec<Vec<u8>>, Place)>;
+
+    fn split_all(data: &[u8], step: usize) -> Split {
+        split_capped(data, step, FIRST_BUFFER, usize::MAX).0
+    }
+
+    /// Splits `data` with a buffer of `first_buffer` bytes at first and fields capped at
+    /// `cap`: the records, and the largest the buffer grew.
+    fn split_capped(data: &[u8], step: usize, first_buffer: usize, cap: usize) -> (Split, usize) {
         let mut s = Splitter::new(Trickle { data, step }, b',');
+        s.first_buffer = first_buffer;
+        s.max_field_bytes(cap);
         let mut record = csv::ByteRecord::new();
-        let mut out = Vec::new();
+        let (mut out, mut buffer) = (Vec::new(), 0);
         while let Some(place) = s.next_record(&mut record).expect("reads from memory") {
             out.push((record.iter().map(|f| f.to_vec()).collect(), place));
+            buffer = buffer.max(s.buf.len());
         }
         assert_eq!(s.consumed(), data.len() as u64, "every byte is consumed");
-        out
+        (out, buffer)
+    }
+
+    /// The fields of `records` cut at `cap` bytes, as a record read through keeps them.
+    fn cut_at(records: &[(Vec<Vec<u8>>, Place)], cap: usize) -> Vec<Vec<Vec<u8>>> {
+        records.iter().map(|(fields, _)| fields.iter().map(|f| f[..f.len().min(cap)].to_vec()).collect()).collect()
     }
 
     fn by_csv_crate(data: &[u8]) -> Vec<Vec<Vec<u8>>> {
@@ -390,7 +563,78 @@ mod tests {
         assert_eq!(got[1].1.line, 2 + count_breaks(long.as_bytes()));
     }
 
+    /// An unclosed quote, a huge quoted cell or a huge line held the whole record in
+    /// memory (1.45 GB for a 400 MB quote never closed, under `--max-cell-bytes 1000`):
+    /// with a cap, the record is read through in the first buffer, keeping the cap.
+    #[test]
+    fn a_record_longer_than_the_cap_is_read_through_keeping_the_cap() {
+        let big = "ab\r\n".repeat(200 << 10);
+        let breaks = count_breaks(big.as_bytes());
+        let cases = [
+            // A quote never closed: the rest of the input is the field.
+            (format!("id,text\n1,\"{big}"), 2, None, Some(1 + breaks)),
+            (format!("id,text\n1,\"{big}\"\"x\"tail\n2,cost\n"), 2, Some(len(&big) + 6), None),
+            (format!("id,text\n{}\n2,cost\n", "a".repeat(1 << 20)), 1, Some(1 << 20), None),
+        ];
+        for (data, fields, rest, unclosed) in cases {
+            for step in [1000, 1 << 16] {
+                let (got, buffer) = split_capped(data.as_bytes(), step, 4 << 10, 3000);
+                assert!(buffer <= 8 << 10, "the buffer grew to {buffer}");
+                assert_eq!(got[1].0.len(), fields);
+                let cut = got[1].1.cut.expect("the long field is cut");
+                assert_eq!((cut.field, got[1].0[cut.field].len()), (fields - 1, 3000));
+                assert_eq!(got[1].1.unclosed_to, unclosed);
+                let whole = split_all(data.as_bytes(), step);
+                assert_eq!(cut_at(&got, 3000), cut_at(&whole, 3000));
+                assert_eq!(cut.bytes, whole[1].0[fields - 1].len() as u64);
+                if let Some(rest) = rest {
+                    assert_eq!(cut.bytes, rest);
+                    // The rows after it keep their lines.
+                    assert_eq!(got[2].1, Place { line: 3 + breaks * u64::from(fields == 2), ..whole[2].1 });
+                    assert_eq!(got[2].0, [b"2".to_vec(), b"cost".to_vec()]);
+                }
+                let places: Vec<(u64, u64, Option<u64>)> =
+                    got.iter().map(|(_, p)| (p.line, p.end, p.unclosed_to)).collect();
+                let whole: Vec<(u64, u64, Option<u64>)> =
+                    whole.iter().map(|(_, p)| (p.line, p.end, p.unclosed_to)).collect();
+                assert_eq!(places, whole);
+            }
+        }
+    }
+
+    fn len(s: &str) -> u64 {
+        s.len() as u64
+    }
+
     proptest::proptest! {
+        /// With a tiny buffer and cap, any bytes split into the csv crate's records with
+        /// fields over the cap cut to it (and the first noted), in the same places; a
+        /// record held whole is the csv crate's.
+        #[test]
+        fn records_read_through_are_the_csv_crates_cut_at_the_cap(
+            data in proptest::collection::vec(proptest::sample::select(b"ab,\"\r\n\xEF\xBB\xBF".to_vec()), 0..120),
+            step in 1usize..9,
+            first_buffer in 1usize..9,
+            cap in 0usize..6,
+        ) {
+            let (got, _) = split_capped(&data, step, first_buffer, cap);
+            let whole = split_all(&data, step);
+            proptest::prop_assert_eq!(got.len(), whole.len());
+            for ((fields, place), (all, at)) in got.iter().zip(&whole) {
+                proptest::prop_assert_eq!((place.line, place.end, place.unclosed_to), (at.line, at.end, at.unclosed_to));
+                let longer = all.iter().position(|f| f.len() > cap);
+                match place.cut {
+                    None => proptest::prop_assert_eq!(fields, all),
+                    Some(cut) => {
+                        proptest::prop_assert_eq!(Some(cut.field), longer);
+                        proptest::prop_assert_eq!(cut.bytes, all[cut.field].len() as u64);
+                        let cut_all: Vec<Vec<u8>> = all.iter().map(|f| f[..f.len().min(cap)].to_vec()).collect();
+                        proptest::prop_assert_eq!(fields, &cut_all);
+                    }
+                }
+            }
+        }
+
         /// Any bytes, however they arrive, split into the csv crate's records; each
         /// record's line is the line of its first byte.
         #[test]
