@@ -281,30 +281,33 @@ struct Closable<W> {
     closed: bool,
 }
 
+impl<W> Closable<W> {
+    /// `result`, or `instead` once the reader closed the pipe and reading goes on.
+    fn unless_closed<T>(&mut self, result: std::io::Result<T>, instead: T) -> std::io::Result<T> {
+        match result {
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe && self.keep_reading => {
+                self.closed = true;
+                Ok(instead)
+            }
+            result => result,
+        }
+    }
+}
+
 impl<W: std::io::Write> std::io::Write for Closable<W> {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
         if self.closed {
             return Ok(buf.len());
         }
-        match self.inner.write(buf) {
-            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe && self.keep_reading => {
-                self.closed = true;
-                Ok(buf.len())
-            }
-            result => result,
-        }
+        let written = self.inner.write(buf);
+        self.unless_closed(written, buf.len())
     }
 
     fn flush(&mut self) -> std::io::Result<()> {
         if self.closed {
             return Ok(());
         }
-        match self.inner.flush() {
-            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe && self.keep_reading => {
-                self.closed = true;
-                Ok(())
-            }
-            result => result,
-        }
+        let flushed = self.inner.flush();
+        self.unless_closed(flushed, ())
     }
 }
