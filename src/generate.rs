@@ -1202,6 +1202,7 @@ pub fn survey_toml() -> String {
          \x20 { name = \"Police\", aliases = [\"police force\"] },\n\
          \x20 { name = \"Local Government\", aliases = [\"local authority\"] },\n\
          \x20 { name = \"Professional body\" },\n\
+         \x20 { name = \"Other\" },\n\
          ]\n\n\
          [[closed]]\n\
          id = \"q1\"\n\

@@ -786,3 +786,18 @@ fn generate_writes_to_standard_output_for_a_dash() {
     assert!(dir.ok(&["generate", "lexicon", "--entries", "5", "--out", "-"]).contains("[[theme]]"));
     assert!(!dir.join("-").exists());
 }
+
+/// The generated survey spec lists every respondent type the generated corpus writes,
+/// so a benchmark run counts each where it belongs and warns of nothing.
+#[test]
+fn generated_survey_lists_every_generated_respondent_type() {
+    let dir = Workdir::new();
+    dir.ok(&["generate", "corpus", "--rows", "400", "--seed", "1", "--out", "c.csv"]);
+    assert!(dir.read("c.csv").contains(",Other,"), "the corpus should hold an \"Other\" type");
+    dir.ok(&["generate", "survey", "--out", "s.toml"]);
+    dir.ok(&["generate", "lexicon", "--entries", "30", "--seed", "1", "--out", "l.toml"]);
+    let out = dir.run(&["run", "--survey", "s.toml", "--input", "c.csv", "--lexicon", "l.toml", "--out", "o"]);
+    assert!(out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!err.contains("respondent type"), "{err}");
+}
