@@ -824,6 +824,9 @@ impl Classifier {
         }
         match self.option(q, &key) {
             Some(i) => ClosedCell::Option(i),
+            // `N/A`, `Not Answered` (SmartSurvey's blank), `Prefer not to say` where no
+            // option is called that: no answer, as in an open question.
+            None if self.is_non_answer(cell) => ClosedCell::Nil,
             None => ClosedCell::Unrecognised,
         }
     }
@@ -864,9 +867,9 @@ impl Classifier {
                     i = j + 1;
                 }
                 None => {
-                    let mut buf = [0u8; NON_ANSWER_BYTES];
-                    // A value with no letter or digit (`-`) says nothing.
-                    unrecognised |= !label_key(&cell[values[i].0..values[i].1], &mut buf).is_empty();
+                    // A value with no letter or digit (`-`) or a non-answer (`N/A`)
+                    // says nothing.
+                    unrecognised |= !self.is_non_answer(&cell[values[i].0..values[i].1]);
                     i += 1;
                 }
             }
@@ -1078,6 +1081,10 @@ id = "q1_text"
             ("", ClosedCell::Nil),
             ("  ", ClosedCell::Nil),
             ("Perhaps", ClosedCell::Unrecognised),
+            // Non-answers no option is called: no answer, not an unrecognised one.
+            ("N/A", ClosedCell::Nil),
+            ("Not Answered", ClosedCell::Nil),
+            ("Prefer not to say", ClosedCell::Nil),
         ] {
             assert_eq!(c.closed(0, cell), want, "{cell:?}");
         }
@@ -1101,6 +1108,8 @@ id = "q1_text"
             ("Yes, strongly", chosen(0b100, false)),
             ("Victim; Something else", chosen(0b1, true)),
             ("Victim, -", chosen(0b1, false)),
+            ("Victim; N/A", chosen(0b1, false)),
+            ("N/A", ClosedCell::Nil),
             ("Something else", ClosedCell::Unrecognised),
             ("Yes", ClosedCell::Unrecognised),
             (" , ; ", ClosedCell::Nil),
