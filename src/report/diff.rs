@@ -6,10 +6,13 @@ use std::io::{self, Write};
 use super::{Figure, Rounding};
 use crate::diff::{Change, Changed, Movement};
 
-/// `+5 points`, `-4.6 points` (one decimal), `under 1 point`: a move smaller than the
-/// last decimal shown, which `-0 points` would say went the other way, or nowhere.
-fn points_moved(points: f64, r: Rounding) -> String {
+/// How far a figure moved, `before` to `after`, as the two percentages are shown:
+/// `+5 points`, `-4.6 points` (one decimal), or `under 1 point` where both show the
+/// same figure (which `-0 points` would say went the other way, or nowhere). 19.2% to
+/// 15.4% says `-4 points`, as a reader of `19%` and `15%` works out, not `-3`.
+fn points_moved(before: f64, after: f64, r: Rounding) -> String {
     let d = r.decimals as i32;
+    let points = super::round_half_up(after, d) - super::round_half_up(before, d);
     let shown = super::round_half_up(points.abs(), d);
     if shown == 0.0 {
         return if d == 0 { "under 1 point".into() } else { format!("under {:.*} points", d as usize, 0.1f64.powi(d)) };
@@ -80,7 +83,7 @@ pub fn write_markdown(
     for m in movements {
         let delta = match (m.before, m.after) {
             (Some(b), Some(a)) if b.count != a.count || b.base != a.base => {
-                let points = points_moved(a.pct() - b.pct(), r);
+                let points = points_moved(b.pct(), a.pct(), r);
                 format!("{:+} ({points})", a.count as i64 - b.count as i64)
             }
             (Some(_), Some(_)) => "".to_string(),
@@ -123,11 +126,14 @@ mod tests {
     fn points_moved_are_rounded_as_the_percentages_are() {
         let one = Rounding::ONE_DECIMAL;
         let whole = Rounding::WHOLE;
-        assert_eq!(points_moved(5.0, one), "+5.0 points");
-        assert_eq!(points_moved(-4.5833, one), "-4.6 points");
-        assert_eq!(points_moved(0.04, one), "under 0.1 points");
-        assert_eq!(points_moved(-4.5833, whole), "-5 points");
-        assert_eq!(points_moved(1.2, whole), "+1 point");
-        assert_eq!(points_moved(-0.4, whole), "under 1 point");
+        assert_eq!(points_moved(20.0, 25.0, one), "+5.0 points");
+        assert_eq!(points_moved(30.0, 25.4167, one), "-4.6 points");
+        assert_eq!(points_moved(30.0, 29.96, one), "under 0.1 points");
+        assert_eq!(points_moved(30.0, 25.4167, whole), "-5 points");
+        assert_eq!(points_moved(10.0, 11.2, whole), "+1 point");
+        assert_eq!(points_moved(10.0, 9.6, whole), "under 1 point");
+        // 112 of 600 (18.67%, shown 19%) to 92 of 600 (15.33%, 15%): -4, as shown.
+        assert_eq!(points_moved(100.0 * 112.0 / 600.0, 100.0 * 92.0 / 600.0, whole), "-4 points");
+        assert_eq!(points_moved(100.0 * 112.0 / 600.0, 100.0 * 92.0 / 600.0, one), "-3.4 points");
     }
 }
