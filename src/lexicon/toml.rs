@@ -92,11 +92,14 @@ fn entry_fields(v: toml::Value) -> std::result::Result<(String, f64, Vec<String>
                     return Err(format!("unknown key `{k}` in an entry (expected term, weight, questions)"));
                 }
             }
+            if t.contains_key("term") && t.contains_key("regex") {
+                return Err("an entry is a `term` or a `regex`, not both: give each its own entry".into());
+            }
             let text = t
                 .get("term")
                 .or_else(|| t.get("regex"))
                 .and_then(|v| v.as_str())
-                .ok_or("an entry table needs `term = \"...\"`")?
+                .ok_or("an entry table needs `term = \"...\"` or `regex = '...'`")?
                 .to_string();
             let weight = match t.get("weight") {
                 None => 1.0,
@@ -196,6 +199,8 @@ pub fn parse(text: &str, path: &Path) -> Result<Lexicon> {
         let id = theme.id.clone();
         let entry = |s: Spanned<toml::Value>, kind: ListKind| -> Result<Entry> {
             let offset = s.span().start;
+            // `{ regex = '...' }` is a regular expression in any list.
+            let kind = if s.get_ref().as_table().is_some_and(|t| t.contains_key("regex")) { ListKind::Regex } else { kind };
             let fail = |m: String| err(offset, format!("theme `{id}`: {m}"));
             let (raw, weight, questions) = entry_fields(s.into_inner()).map_err(&fail)?;
             let rule = match kind {
@@ -226,9 +231,7 @@ pub fn parse(text: &str, path: &Path) -> Result<Lexicon> {
             keep(&mut theme.entries, entry(s, ListKind::Regex));
         }
         for s in t.exclude {
-            // an exclusion that is a regex is written `{ regex = "..." }`
-            let is_regex = s.get_ref().as_table().is_some_and(|t| t.contains_key("regex"));
-            keep(&mut theme.exclusions, entry(s, if is_regex { ListKind::Regex } else { ListKind::Terms }));
+            keep(&mut theme.exclusions, entry(s, ListKind::Terms));
         }
         let examples = t.examples.matching.iter().chain(&t.examples.no_match);
         let lines = examples.map(|s| line(s.span().start)).collect();
@@ -345,6 +348,21 @@ examples = { match = ["the fees"], no_match = ["no cost"] }
     fn unknown_keys_are_an_error() {
         let err = parse_str("[[theme]]\nid = \"a\"\nterm = [\"x\"]\n").unwrap_err().to_string();
         assert!(err.contains("unknown field `term`"), "{err}");
+    }
+
+    /// `{ regex = '...' }` in `terms` was read as a word: `\bcost me my\b` became the
+    /// phrase `bcost me my b`, and a broken regex passed every check.
+    #[test]
+    fn a_regex_table_is_a_regex_in_any_list() {
+        let lex = parse_str("[[theme]]\nid = \"a\"\nterms = [{ regex = 'po.ice', questions = [\"q1\"] }, \"fee\"]\n").unwrap();
+        assert!(matches!(&lex.themes[0].entries[0].rule, Rule::Regex(r) if r == "po.ice"));
+        assert_eq!(lex.themes[0].entries[0].questions, ["q1"]);
+        let err = parse_str("[[theme]]\nid = \"a\"\nterms = [\n{ regex = 'cost(' }]\n").unwrap_err().to_string();
+        assert!(err.starts_with("lex.toml:4:") && err.contains("regex \"cost(\""), "{err}");
+        let err = parse_str("[[theme]]\nid = \"a\"\nterms = [{ term = 'fee', regex = 'po.ice' }]\n").unwrap_err().to_string();
+        assert!(err.contains("a `term` or a `regex`, not both"), "{err}");
+        let lex = parse_str("[[theme]]\nid = \"a\"\nterms = [\"cost\"]\nexclude = [{ regex = 'cost me' }]\n").unwrap();
+        assert!(matches!(&lex.themes[0].exclusions[0].rule, Rule::Regex(_)));
     }
 
     #[test]
