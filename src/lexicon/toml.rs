@@ -200,7 +200,8 @@ pub fn parse(text: &str, path: &Path) -> Result<Lexicon> {
         let entry = |s: Spanned<toml::Value>, kind: ListKind| -> Result<Entry> {
             let offset = s.span().start;
             // `{ regex = '...' }` is a regular expression in any list.
-            let kind = if s.get_ref().as_table().is_some_and(|t| t.contains_key("regex")) { ListKind::Regex } else { kind };
+            let kind =
+                if s.get_ref().as_table().is_some_and(|t| t.contains_key("regex")) { ListKind::Regex } else { kind };
             let fail = |m: String| err(offset, format!("theme `{id}`: {m}"));
             let (raw, weight, questions) = entry_fields(s.into_inner()).map_err(&fail)?;
             let rule = match kind {
@@ -354,12 +355,14 @@ examples = { match = ["the fees"], no_match = ["no cost"] }
     /// phrase `bcost me my b`, and a broken regex passed every check.
     #[test]
     fn a_regex_table_is_a_regex_in_any_list() {
-        let lex = parse_str("[[theme]]\nid = \"a\"\nterms = [{ regex = 'po.ice', questions = [\"q1\"] }, \"fee\"]\n").unwrap();
+        let lex = parse_str("[[theme]]\nid = \"a\"\nterms = [{ regex = 'po.ice', questions = [\"q1\"] }, \"fee\"]\n")
+            .unwrap();
         assert!(matches!(&lex.themes[0].entries[0].rule, Rule::Regex(r) if r == "po.ice"));
         assert_eq!(lex.themes[0].entries[0].questions, ["q1"]);
         let err = parse_str("[[theme]]\nid = \"a\"\nterms = [\n{ regex = 'cost(' }]\n").unwrap_err().to_string();
         assert!(err.starts_with("lex.toml:4:") && err.contains("regex \"cost(\""), "{err}");
-        let err = parse_str("[[theme]]\nid = \"a\"\nterms = [{ term = 'fee', regex = 'po.ice' }]\n").unwrap_err().to_string();
+        let err =
+            parse_str("[[theme]]\nid = \"a\"\nterms = [{ term = 'fee', regex = 'po.ice' }]\n").unwrap_err().to_string();
         assert!(err.contains("a `term` or a `regex`, not both"), "{err}");
         let lex = parse_str("[[theme]]\nid = \"a\"\nterms = [\"cost\"]\nexclude = [{ regex = 'cost me' }]\n").unwrap();
         assert!(matches!(&lex.themes[0].exclusions[0].rule, Rule::Regex(_)));
