@@ -55,7 +55,8 @@ pub struct Word {
 
 /// Appends the words of `text` to `out`, in order.
 pub fn tokenise(text: &str, out: &mut Vec<Word>) {
-    let mut e = Emitter { text, out, sentence: 0, clause: 0, prev_start: 0, prev_end: 0, first: true };
+    let begin = out.len();
+    let mut e = Emitter { text, out, begin, sentence: 0, clause: 0, prev_start: 0, prev_end: 0, first: true };
     words(text, &mut e);
 }
 
@@ -64,6 +65,8 @@ pub fn tokenise(text: &str, out: &mut Vec<Word>) {
 struct Emitter<'a> {
     text: &'a str,
     out: &'a mut Vec<Word>,
+    /// Where this text's words start in `out`.
+    begin: usize,
     sentence: u32,
     clause: u32,
     prev_start: usize,
@@ -133,8 +136,14 @@ impl Emitter<'_> {
         let next = &self.text[start..end];
         let open = stop > 0
             && ((gap.len() == stop && next.starts_with(char::is_lowercase))
-                || abbreviation_continues(&self.text[self.prev_start..self.prev_end], next));
+                || abbreviation_continues(&self.text[self.prev_start..self.prev_end], next, self.prev_opens()));
         if open { stop } else { 0 }
+    }
+
+    /// Whether the word before is the first of its sentence (or of the text).
+    fn prev_opens(&self) -> bool {
+        let n = self.out.len();
+        n < self.begin + 2 || self.out[n - 2].sentence != self.out[n - 1].sentence
     }
 }
 
@@ -463,15 +472,18 @@ const FULL_STOPS: [char; 3] = ['\u{FF0E}', '\u{FE52}', '\u{2024}'];
 /// after a title (`Mr. Smith`) or `e.g.`/`i.e.`/`cf.`/`vs.`, always; after a dotted
 /// abbreviation (`U.K.`, `a.m.`) or a short form such as `etc.` or `approx.`, when
 /// `next` starts with a lower-case letter or a digit (`the U.K. government`, `approx.
-/// 40`); after `vol.`, `p.`, `para.` and the like, before a digit (`p. 10`; `No. 2`
-/// stays two sentences: at the start of an answer it mostly answers "no"). Before a
-/// capital, a dotted abbreviation may end a sentence (`I moved to the U.K. Then ...`),
-/// and is read as ending one. Letter case is ignored in `word`.
-fn abbreviation_continues(word: &str, next: &str) -> bool {
+/// 40`); after `vol.`, `p.`, `para.` and the like, before a digit (`p. 10`); after
+/// `St.` before a capital or a digit (`St. Albans`). `No.` before a digit is a number
+/// (`delay No. 5 order`) only inside a sentence and written `No`: at the start of one
+/// (`No. 2 years is too long`), or as `no.` (`they said no. 5 more`), it answers "no"
+/// and ends it. Before a capital, a dotted abbreviation may end a sentence (`I moved
+/// to the U.K. Then ...`), and is read as ending one. Letter case is otherwise ignored
+/// in `word`; `opens` says whether `word` is the first of its sentence.
+fn abbreviation_continues(word: &str, next: &str, opens: bool) -> bool {
     if !word.is_ascii() {
         // Judged on the normalised word (`Ｕ.Ｋ` is `u.k`), as words are matched.
         let norm = word_norm(word);
-        return norm.is_ascii() && abbreviation_continues(&norm, next);
+        return norm.is_ascii() && abbreviation_continues(&norm, next, opens);
     }
     if word.len() > 8 {
         return false;
@@ -493,6 +505,8 @@ fn abbreviation_continues(word: &str, next: &str) -> bool {
         // Before a number: `p. 4`, `vol. 2`. Not `no.`: "No. 2 years is too long"
         // answers the question, and its "no" must not negate what follows.
         b"vol" | b"p" | b"pp" | b"para" | b"fig" | b"ch" | b"ref" | b"tel" => next.is_ascii_digit(),
+        b"no" => word == "No" && !opens && next.is_ascii_digit(),
+        b"st" => next.is_uppercase() || next.is_ascii_digit(),
         // A dotted abbreviation: `U.K.`, `a.m.`, `Ph.D.`.
         _ => {
             continued
@@ -761,6 +775,11 @@ mod tests {
         // Before a capital (and after `no`, which answers) the full stop ends the sentence.
         assert_eq!(sentences("I moved to the U.K. Then etc. They"), [0, 0, 0, 0, 0, 1, 1, 2]);
         assert_eq!(sentences("No. they said no. 5"), [0, 1, 1, 1, 2]);
+        // `No.` of a number inside a sentence (not at its start: that answers "no").
+        assert_eq!(sentences("a delay No. 5 order"), [0, 0, 0, 0, 0]);
+        assert_eq!(sentences("No. 5 is late. No. 2 years"), [0, 1, 1, 1, 2, 3, 3]);
+        // `St.` of a name.
+        assert_eq!(sentences("a delay St. Albans order"), [0, 0, 0, 0, 0]);
         // Other words, and a second mark, end it as before.
         assert_eq!(sentences("ask mrs. Smith. Mr! Smith"), [0, 0, 0, 1, 2]);
         assert_eq!(sentences("stalking.The end"), [0, 1, 1]);
