@@ -239,11 +239,19 @@ pub fn group_options(values: &[(String, usize)]) -> Vec<GuessedOption> {
                     aliases.push(s.to_string());
                 }
             }
-            let rank = ["Yes", "No", "Don't know"].iter().position(|x| Some(*x) == b).unwrap_or(3);
+            // Don't know after Yes and No, or after everything else.
+            let rank = match b {
+                Some("Yes") => 0,
+                Some("No") => 1,
+                Some(_) if yes_no => 2,
+                Some(_) => 4,
+                None => 3,
+            };
             (rank, GuessedOption { label, aliases, count: spellings.iter().map(|s| s.1).sum() })
         })
         .collect();
-    // Yes, No, Don't know first, in that order; then by frequency. A scale whose every
+    // Yes, No, Don't know first, in that order; then by frequency, Don't know last
+    // where there is no Yes or No. A scale whose every
     // point starts with its number (`1 - Very poor`, `2`, `5 - Very good`) in its order,
     // the same for every question on it.
     options.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.count.cmp(&a.1.count)).then_with(|| a.1.label.cmp(&b.1.label)));
@@ -253,8 +261,173 @@ pub fn group_options(values: &[(String, usize)]) -> Vec<GuessedOption> {
     };
     if options.len() > 1 && options.iter().all(|(_, o)| point(o).is_some()) {
         options.sort_by_key(|(_, o)| point(o));
+    } else if let Some(points) = scale_points(&options) {
+        // The points of a worded scale (`Strongly agree` ... `Strongly disagree`,
+        // `Excellent` ... `Very poor`, `Always` ... `Never`) from its top down, with
+        // Don't know after them.
+        let mut ranked: Vec<_> = options.into_iter().zip(points).collect();
+        let dk = |o: &GuessedOption| builtin_option(&o.label) == Some("Don't know");
+        ranked.sort_by_key(|((_, o), point)| (dk(o), std::cmp::Reverse(*point)));
+        options = ranked.into_iter().map(|(o, _)| o).collect();
     }
     options.into_iter().map(|(_, o)| o).collect()
+}
+
+/// The point on one worded scale of every option but Don't know and
+/// non-answers (`N/A`: below the scale), if all three or more of the others are on
+/// one, not all at the same point: `Strongly agree` 4, `Tend to agree` 1, `Neither
+/// agree nor disagree` 0, `Not at all satisfied` -4.
+fn scale_points(options: &[(usize, GuessedOption)]) -> Option<Vec<i32>> {
+    let unfair = options.iter().any(|(_, o)| name_words(&o.label).iter().any(|w| w == "unfair"));
+    let classifier = Classifier::new(&Survey::ad_hoc(None, &[]));
+    let mut family = None;
+    let mut points = Vec::with_capacity(options.len());
+    for (_, o) in options {
+        if builtin_option(&o.label) == Some("Don't know") || classifier.is_non_answer(&o.label) {
+            points.push(i32::MIN);
+            continue;
+        }
+        let (f, point) = scale_point(&o.label, unfair)?;
+        if f != "any" {
+            if family.is_some_and(|seen| seen != f) {
+                return None;
+            }
+            family = Some(f);
+        }
+        points.push(point);
+    }
+    let on_scale: Vec<i32> = points.iter().copied().filter(|p| *p != i32::MIN).collect();
+    let spread = on_scale.iter().max() != on_scale.iter().min();
+    (family.is_some() && on_scale.len() >= 3 && spread).then_some(points)
+}
+
+/// The scale a label is a point of, and where on it: positive at the top. `unfair`:
+/// whether the options say `Unfair` (then `Fair` is its opposite, not the middle of
+/// `Good` ... `Poor`).
+fn scale_point(label: &str, unfair: bool) -> Option<(&'static str, i32)> {
+    let words = name_words(label);
+    let has = |w: &str| words.iter().any(|x| x == w);
+    if words.is_empty() || words.len() > 7 {
+        return None;
+    }
+    // How often: no degree words, a point each.
+    const OFTEN: [(&str, i32); 9] = [
+        ("always", 8),
+        ("usually", 6),
+        ("often", 5),
+        ("frequently", 5),
+        ("sometimes", 4),
+        ("occasionally", 3),
+        ("rarely", 2),
+        ("seldom", 2),
+        ("never", 0),
+    ];
+    if has("most") && has("time") {
+        return Some(("often", 6));
+    }
+    if let Some((_, p)) = OFTEN.iter().find(|(w, _)| has(w)) {
+        let almost = has("almost") || has("hardly") || has("nearly");
+        let p = match (*p, almost) {
+            (8, true) => 7,
+            (0, true) => 1,
+            (p, _) => p,
+        };
+        return Some(("often", p));
+    }
+    if has("neither")
+        || has("neutral")
+        || has("mixed")
+        || (words.len() == 1 && (has("average") || has("ok") || has("okay")))
+    {
+        let family = words.iter().find_map(|w| base_word(w, unfair)).map_or("any", |(f, _)| f);
+        return Some((family, 0));
+    }
+    if has("same") || (has("no") && has("change")) {
+        return Some(("change", 0));
+    }
+    // The last word with a direction is the base; the words around it say how much.
+    let (at, (family, sign)) =
+        words.iter().enumerate().rev().find_map(|(i, w)| base_word(w, unfair).map(|b| (i, b)))?;
+    let excellent = family == "quality" && sign.abs() == 3;
+    if excellent {
+        return Some((family, 5 * sign.signum() + i32::from(has("very") || has("extremely")) * sign.signum()));
+    }
+    let before = &words[..at];
+    let said = |list: &[&str]| words.iter().any(|w| list.contains(&w.as_str()));
+    let not = before.iter().any(|w| w == "not") || words[at + 1..].iter().any(|w| w == "not");
+    let degree = if not && has("at") && has("all") {
+        -4
+    } else if not && said(&["very", "particularly", "really", "that", "too", "especially"]) {
+        -1
+    } else if not {
+        -2
+    } else if said(&["extremely", "completely", "totally", "absolutely", "entirely"]) {
+        5
+    } else if said(&["very", "strongly", "highly", "definitely", "much", "really"]) {
+        4
+    } else if said(&[
+        "somewhat",
+        "slightly",
+        "fairly",
+        "quite",
+        "tend",
+        "mostly",
+        "partly",
+        "partially",
+        "moderately",
+        "little",
+        "rather",
+        "reasonably",
+        "mainly",
+        "generally",
+        "bit",
+    ]) {
+        1
+    } else {
+        2
+    };
+    Some((family, degree * sign))
+}
+
+/// The scale a word points along and which way (`disagree`: agree, -1); `excellent`
+/// and `terrible` 3 on the quality scale, beyond `very good` and `very poor`.
+fn base_word(word: &str, unfair: bool) -> Option<(&'static str, i32)> {
+    Some(match word {
+        "agree" => ("agree", 1),
+        "disagree" => ("agree", -1),
+        "satisfied" => ("satisfied", 1),
+        "dissatisfied" | "unsatisfied" => ("satisfied", -1),
+        "likely" => ("likely", 1),
+        "unlikely" => ("likely", -1),
+        "support" | "supportive" => ("support", 1),
+        "oppose" | "opposed" => ("support", -1),
+        "important" => ("important", 1),
+        "unimportant" => ("important", -1),
+        "helpful" => ("helpful", 1),
+        "unhelpful" => ("helpful", -1),
+        "useful" => ("useful", 1),
+        "useless" => ("useful", -1),
+        "easy" => ("easy", 1),
+        "difficult" | "hard" => ("easy", -1),
+        "confident" => ("confident", 1),
+        "unconfident" => ("confident", -1),
+        "effective" => ("effective", 1),
+        "ineffective" => ("effective", -1),
+        "comfortable" => ("comfortable", 1),
+        "uncomfortable" => ("comfortable", -1),
+        "safe" => ("safe", 1),
+        "unsafe" => ("safe", -1),
+        "better" | "improved" => ("change", 1),
+        "worse" => ("change", -1),
+        "fair" if unfair => ("fair", 1),
+        "unfair" => ("fair", -1),
+        "excellent" | "outstanding" => ("quality", 3),
+        "terrible" | "awful" => ("quality", -3),
+        "good" => ("quality", 1),
+        "poor" | "bad" => ("quality", -1),
+        "fair" | "average" | "adequate" | "satisfactory" => ("quality", 0),
+        _ => return None,
+    })
 }
 
 /// The words of a column name, lowercased (`ResponseID` -> response, id).
@@ -521,16 +694,32 @@ fn classify(profile: Profile) -> Guess {
     if let Some((options, unsure)) = several_options(p) {
         return Guess { role: Role::Multiple(options, Vec::new(), Vec::new()), unsure, profile };
     }
-    let options = if p.values_cut { Vec::new() } else { group_options(&p.values) };
+    let classifier = Classifier::new(&Survey::ad_hoc(None, &[]));
+    let mut options = if p.values_cut { Vec::new() } else { group_options(&p.values) };
+    options.retain(|o| !marks_no_answer(&o.label, &classifier));
     let all_builtin = !options.is_empty() && options.iter().all(|o| builtin_option(&o.label).is_some());
+    // "Other (please specify)" asks for free text, however few wrote it.
+    let words: Vec<String> = name_words(&p.name).into_iter().chain(p.text.iter().flat_map(|t| name_words(t))).collect();
+    if !all_builtin && (words.first().is_some_and(|w| w == "other") || words.iter().any(|w| w == "specify")) {
+        let unsure = "a column that asks to specify: free text, treated as open".to_string();
+        return Guess { role: Role::Open, unsure: Some(unsure), profile };
+    }
+    // Cells that read as sentences are answers in words, however few distinct ones
+    // the sample holds.
+    let sentences: usize = p.values.iter().filter(|(v, _)| reads_as_sentence(v)).map(|(_, n)| n).sum();
     let closed = !p.values_cut
         && !options.is_empty()
         && options.len() <= 20
         && p.avg_chars <= 40.0
+        && sentences * 2 < p.filled
         && (all_builtin || p.filled >= 2 * options.len());
     if closed {
         let unsure = (options.len() > 8).then(|| format!("{} distinct values, treated as closed", options.len()));
         return Guess { role: Role::Closed(options), unsure, profile };
+    }
+    if sentences * 2 >= p.filled && p.distinct <= 20 {
+        let unsure = format!("{} distinct values, but they read as sentences: treated as open", p.distinct);
+        return Guess { role: Role::Open, unsure: Some(unsure), profile };
     }
     if p.avg_words < 3.0 && p.distinct * 2 > p.filled && p.max_chars <= 60 {
         let why = format!("short, mostly distinct values (avg {:.0} characters): names or codes?", p.avg_chars);
@@ -539,6 +728,29 @@ fn classify(profile: Profile) -> Guess {
     let unsure =
         (p.avg_chars < 15.0).then(|| format!("short answers (avg {:.0} characters), treated as open", p.avg_chars));
     Guess { role: Role::Open, unsure, profile }
+}
+
+/// Whether a value marks a question left unanswered (`N/A`, `No answer`, `x`): no
+/// option of a closed question, whose run counts it as no answer. Non-answers that
+/// can be a choice (`None`, `Not applicable`, `Prefer not to say`, Don't know) are
+/// options.
+fn marks_no_answer(label: &str, classifier: &Classifier) -> bool {
+    const CHOICES: [&str; 8] =
+        ["none", "nothing", "notapplicable", "prefernottosay", "noview", "noopinion", "pass", "nothingatall"];
+    classifier.is_non_answer(label) && builtin_option(label).is_none() && !CHOICES.contains(&fold_label(label).as_str())
+}
+
+/// Whether a cell reads as a sentence or more: five words or more ending in `.`, `!`
+/// or `?`, two sentences, or ten words or more.
+fn reads_as_sentence(cell: &str) -> bool {
+    let words = cell.split_whitespace().count();
+    let ends = cell.trim_end().ends_with(['.', '!', '?']);
+    let two = cell
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .windows(2)
+        .any(|w| w[0].len() > 2 && w[0].ends_with(['.', '!', '?']) && w[1].starts_with(|c: char| c.is_uppercase()));
+    (words >= 5 && ends) || two || words >= 10
 }
 
 /// The options of a column whose cells list several of a few values ("tick all that
@@ -1005,6 +1217,21 @@ fn write_question(w: &mut String, g: &Guess, id: &str) {
             if !aliased.is_empty() {
                 let _ = writeln!(w, "aliases = {{ {} }}", aliased.join(", "));
             }
+            if !several {
+                let classifier = Classifier::new(&Survey::ad_hoc(None, &[]));
+                let left: Vec<String> = group_options(&p.values)
+                    .iter()
+                    .filter(|o| marks_no_answer(&o.label, &classifier))
+                    .map(|o| format!("{} {}", escaped(&o.label, false), o.count))
+                    .collect();
+                if !left.is_empty() {
+                    let _ = writeln!(
+                        w,
+                        "# Not options: {} (they say no answer, and a run counts them so; to report one, list it)",
+                        left.join(", ")
+                    );
+                }
+            }
             if let Some(dk) = options.iter().find(|o| builtin_option(&o.label) == Some("Don't know")) {
                 let _ = writeln!(w, "# Empty answers join this option in the \"including nil\" figure.");
                 let _ = writeln!(w, "nil_into = {}", toml_str(&dk.label));
@@ -1185,6 +1412,83 @@ mod tests {
         let g = guess(&sample(&["id", "score"], &rows));
         let Role::Closed(options) = &g[1].role else { panic!("{:?}", g[1].role) };
         assert_eq!(options.iter().map(|o| o.label.as_str()).collect::<Vec<_>>(), ["-2", "-1", "0", "1", "2"]);
+    }
+
+    /// A worded scale is drafted in its order, top down, Don't know and non-answers
+    /// after it, whatever the counts; options that are no scale keep frequency order.
+    #[test]
+    fn worded_scales_keep_their_order() {
+        let labels =
+            |v: &[(&str, usize)]| -> Vec<String> { group_options(&values(v)).into_iter().map(|o| o.label).collect() };
+        let agree = labels(&[
+            ("Don't know", 40),
+            ("Disagree", 30),
+            ("Strongly agree", 5),
+            ("Neither agree nor disagree", 20),
+            ("Tend to agree", 25),
+            ("Strongly disagree", 9),
+            ("N/A", 50),
+        ]);
+        assert_eq!(
+            agree,
+            [
+                "Strongly agree",
+                "Tend to agree",
+                "Neither agree nor disagree",
+                "Disagree",
+                "Strongly disagree",
+                "N/A",
+                "Don't know"
+            ]
+        );
+        let likely = labels(&[
+            ("Not at all likely", 9),
+            ("Very likely", 1),
+            ("Extremely likely", 2),
+            ("Not very likely", 8),
+            ("Fairly likely", 3),
+        ]);
+        assert_eq!(
+            likely,
+            ["Extremely likely", "Very likely", "Fairly likely", "Not very likely", "Not at all likely"]
+        );
+        let quality =
+            labels(&[("Poor", 9), ("Good", 8), ("Fair", 7), ("Excellent", 1), ("Very poor", 3), ("Very good", 2)]);
+        assert_eq!(quality, ["Excellent", "Very good", "Good", "Fair", "Poor", "Very poor"]);
+        let often = labels(&[("Never", 9), ("Sometimes", 8), ("Always", 1), ("Rarely", 5), ("Most of the time", 4)]);
+        assert_eq!(often, ["Always", "Most of the time", "Sometimes", "Rarely", "Never"]);
+        // Two scales mixed, or a word off any scale: frequency order.
+        let mixed = labels(&[("Agree", 9), ("Very satisfied", 8), ("Disagree", 7)]);
+        assert_eq!(mixed, ["Agree", "Very satisfied", "Disagree"]);
+        let off = labels(&[("Bus", 9), ("Good", 8), ("Poor", 7), ("Very good", 1)]);
+        assert_eq!(off, ["Bus", "Good", "Poor", "Very good"]);
+    }
+
+    /// `N/A` and `No answer` are not drafted as options (a run counts them as no
+    /// answer) but listed in a comment; `None` and Don't know are options. Cells that
+    /// read as sentences, and a column that asks to specify, are open questions
+    /// however few distinct values the sample holds.
+    #[test]
+    fn non_answers_are_no_options_and_sentences_are_open() {
+        let mut rows: Vec<Vec<&str>> = Vec::new();
+        let scale = ["Agree", "Disagree", "N/A", "None", "No answer", "Don't know"];
+        let said = ["The staff were kind to me.", "Nobody explained the wait at all.", "n/a"];
+        let other = ["My sister", "A carer", ""];
+        for i in 0..30 {
+            rows.push(vec![scale[i % 6], said[i % 3], other[i % 3]]);
+        }
+        let rows: Vec<&[&str]> = rows.iter().map(Vec::as_slice).collect();
+        let s = sample(&["Agree?", "Any other comments?", "Other (please specify)"], &rows);
+        let g = guess(&s);
+        let Role::Closed(options) = &g[0].role else { panic!("{:?}", g[0].role) };
+        let labels: Vec<&str> = options.iter().map(|o| o.label.as_str()).collect();
+        assert_eq!(labels, ["Agree", "Disagree", "None", "Don't know"]);
+        let mut w = String::new();
+        write_question(&mut w, &g[0], "agree");
+        assert!(w.contains("# Not options: N/A 5, No answer 5 (they say no answer"), "{w}");
+        assert_eq!((&g[1].role, &g[2].role), (&Role::Open, &Role::Open));
+        assert!(g[1].unsure.as_deref().is_some_and(|u| u.contains("read as sentences")), "{:?}", g[1].unsure);
+        assert!(g[2].unsure.as_deref().is_some_and(|u| u.contains("asks to specify")), "{:?}", g[2].unsure);
     }
 
     /// "Prefer not to say" is no respondent type: the spec counts it as the default,
