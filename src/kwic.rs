@@ -58,7 +58,9 @@ impl<'a> Kwic<'a> {
         hits.sort();
         for hit in hits {
             let entry = &self.lexicon.entries[hit.entry as usize];
-            if self.theme.is_some_and(|t| t != entry.theme) {
+            // A theme's occurrences are its own entries' and its subthemes'.
+            let theirs = |t: u32| t == entry.theme || self.lexicon.themes[entry.theme as usize].ancestors.contains(&t);
+            if self.theme.is_some_and(|t| !theirs(t)) {
                 continue;
             }
             if !applies.entry(entry.theme, hit.entry) {

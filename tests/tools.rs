@@ -442,6 +442,33 @@ fn kwic_term_matches_as_the_lexicon_does() {
     assert!(toml.contains("cared") && toml.contains("2,text,not good,care,,care,negated"), "{toml}");
 }
 
+/// `kwic --theme` on a parent theme listed nothing (its occurrences are its
+/// subthemes'), and with `--question` a theme that question does not code listed
+/// nothing, as if no one used its words: it lists the subthemes' matches and says when
+/// a theme is not coded.
+#[test]
+fn kwic_theme_takes_subthemes_and_says_when_not_coded() {
+    let dir = Workdir::new();
+    dir.write(
+        "t.toml",
+        "[[theme]]\nid = \"money\"\n\n[[theme]]\nid = \"cost\"\nparent = \"money\"\nterms = [\"cost\"]\n\n\
+         [[theme]]\nid = \"police\"\nquestions = [\"other\"]\nterms = [\"police\"]\n",
+    );
+    dir.write("r.csv", "id,text,other\n1,the cost was high,\n2,police were slow,police\n");
+    let kwic = |extra: &[&'static str]| -> Vec<&'static str> {
+        let mut a = vec!["kwic", "--input", "r.csv", "--id-column", "id", "--text-column", "text"];
+        a.extend(["--text-column", "other", "--lexicon", "t.toml"]);
+        a.extend(extra);
+        a
+    };
+    dir.ok(&kwic(&["--theme", "money", "--csv", "k.csv"]));
+    assert!(dir.read("k.csv").contains("1,text,the,cost,was high,cost,counted"), "{}", dir.read("k.csv"));
+    dir.ok(&kwic(&["--theme", "police", "--csv", "k.csv"]));
+    assert_eq!(dir.read("k.csv").lines().skip(1).collect::<Vec<_>>(), ["2,other,,police,,police,counted"]);
+    let err = dir.fails(&kwic(&["--theme", "police", "--question", "text"]), 2);
+    assert!(err.contains("theme `police` is not coded in question text (its `questions` name other)"), "{err}");
+}
+
 #[test]
 fn suggest_ranks_what_the_theme_misses() {
     let dir = fixture();
