@@ -113,14 +113,19 @@ pub fn why_lost(
     // The entry that coded it before first: its veto is the likeliest cause.
     let was_entry = format!("`{}`", before.entry);
     vetoes.sort_by_key(|v| !v.starts_with(&was_entry));
-    if !vetoes.is_empty() {
-        return vetoes.join("; ");
-    }
     let kept = lexicon.entries.iter().any(|e| !e.exclusion && family.contains(&e.theme) && e.text == before.entry);
-    if kept {
-        format!("no entry of the theme matches now ({was})")
-    } else {
-        format!("entry `{}` is no longer in the theme and no other entry of it matches ({was})", before.entry)
+    // The entry that coded it gone is the cause, whatever became of the others' matches.
+    match (kept, vetoes.is_empty()) {
+        (true, true) => format!("no entry of the theme matches now ({was})"),
+        (true, false) => vetoes.join("; "),
+        (false, true) => {
+            format!("entry `{}` is no longer in the theme and no other entry of it matches ({was})", before.entry)
+        }
+        (false, false) => format!(
+            "entry `{}` is no longer in the theme ({was}), and its other matches do not count: {}",
+            before.entry,
+            vetoes.join("; ")
+        ),
     }
 }
 
@@ -171,6 +176,28 @@ mod tests {
         );
         assert_eq!((c[1].change, c[1].key.0.as_str(), c[1].evidence.entry.as_str()), (Change::Lost, "r2", "fee"));
         assert_eq!(c[0].reason, "entry `legal aid` matched \"legal aid\"");
+    }
+
+    /// A loss whose entry was taken out of the theme says so, even where another
+    /// entry of the theme matches and is vetoed (it gave only the veto, hiding the
+    /// cause).
+    #[test]
+    fn a_removed_entry_is_named_as_the_cause() {
+        use crate::lexicon::{Entry, Lexicon, Rule, Theme};
+        let mut lex = Lexicon::new("t");
+        let mut t = Theme::new("cost");
+        t.entries.push(Entry::new(Rule::parse("cost").unwrap()));
+        lex.themes.push(t);
+        let lex = CompiledLexicon::new(&lex).unwrap();
+        let text = "the fees were high, not the cost";
+        let mut scanner = crate::matching::Scanner::new();
+        scanner.scan(&lex, text);
+        let coding = crate::coding::code(&lex, &scanner, &lex.applies(None));
+        let why = why_lost(&lex, "cost", &ev("fee*"), Some((text, Some(&coding))));
+        assert!(why.starts_with("entry `fee*` is no longer in the theme (before, entry `fee*` matched"), "{why}");
+        assert!(why.contains("its other matches do not count: `cost` matched \"cost\" but was negated"), "{why}");
+        let why = why_lost(&lex, "cost", &ev("cost"), Some((text, Some(&coding))));
+        assert!(why.starts_with("`cost` matched") && why.contains("negated") && !why.contains("no longer"), "{why}");
     }
 
     #[test]
