@@ -391,7 +391,7 @@ impl<'a> Coder<'a> {
         if let Some(r) = &raw.reject {
             return Err(r.clone());
         }
-        let resp = decode(raw, &self.columns, self.max_cell_bytes)?;
+        let resp = decode(raw, &self.columns, self.max_cell_bytes, &|cell| self.classifier.is_non_answer(cell))?;
         let respondent_type = resp.respondent_type.map(|cell| self.classifier.respondent_type(cell));
         let closed: Vec<ClosedCell> =
             resp.closed.iter().enumerate().map(|(q, cell)| self.classifier.closed(q, cell)).collect();

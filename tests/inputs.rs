@@ -1052,6 +1052,30 @@ fn an_other_column_counts_as_its_option_when_filled() {
     assert!(err.contains("counts as \"Other\", which is not one of its options"), "{err}");
 }
 
+/// An "Other (please specify)" cell holding a non-answer (`N/A`, `-`, `none`) was
+/// counted as the Other option: it is no answer, as the same cell of any closed
+/// question is.
+#[test]
+fn a_non_answer_in_an_other_column_is_no_answer() {
+    let dir = Workdir::new();
+    let mut csv =
+        String::from("Respondent ID,Who are you?,,Why?\n,Victim,Other (please specify),Open-Ended Response\n");
+    for (i, (victim, other)) in
+        [("Victim", "N/A"), ("", "n/a"), ("", "-"), ("", "none"), ("", "A victim's sister"), ("Victim", "")]
+            .iter()
+            .enumerate()
+    {
+        csv.push_str(&format!("{i},{victim},{other},the cost\n"));
+    }
+    dir.write("sm.csv", &csv);
+    dir.ok(&["init", "sm.csv", "--out", "s.toml"]);
+    dir.ok(&["run", "--survey", "s.toml", "--out", "o", "-q"]);
+    let closed = dir.read("o/closed_answers.csv");
+    assert!(closed.contains(",Victim,2,6,"), "{closed}");
+    assert!(closed.contains(",Other (please specify),1,6,"), "{closed}");
+    assert!(closed.contains(",(nil),3,6,"), "{closed}");
+}
+
 /// A pipe given by name (`<(command)`, `/dev/stdin`, a named pipe) is read once, as
 /// standard input is: its format and encoding were sniffed with a second open, which
 /// found it empty ("the file is empty") or, for a named pipe, waited for ever.

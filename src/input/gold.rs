@@ -75,7 +75,7 @@ fn code(name: &std::path::Path, row: &super::RawRow, columns: &super::Columns) -
         None | Some(Reject { reason: RejectReason::EmptyId, .. }) => {}
         Some(r) => return Err(refuse(r.clone())),
     }
-    let cells = super::csv::decode(row, columns, super::DEFAULT_MAX_CELL_BYTES).map_err(refuse)?;
+    let cells = super::csv::decode(row, columns, super::DEFAULT_MAX_CELL_BYTES, &|_| false).map_err(refuse)?;
     let cell = |text: &str, i: usize| match text.trim() {
         "" => Err(Error::input(at(Some(COLUMNS[i])), "empty or missing cell")),
         t => Ok(t.to_string()),
