@@ -136,6 +136,18 @@ fn threads_over_the_bound_are_refused() {
     dir.ok(&["run", "--survey", "survey.toml", "--threads", "0", "--out", "o", "-q"]);
 }
 
+/// `--max-cell-bytes 0` was taken: every row with an answer was rejected for a cell
+/// "over the limit of 0". It is refused by every command that reads responses.
+#[test]
+fn max_cell_bytes_zero_is_refused() {
+    let dir = fixture();
+    for command in ["run", "validate", "explain", "kwic", "suggest", "diff", "merge"] {
+        let err = dir.fails(&[command, "--survey", "survey.toml", "--max-cell-bytes", "0"], 2);
+        assert!(err.contains("--max-cell-bytes") && err.contains("at least 1"), "{command}: {err}");
+    }
+    dir.ok(&["run", "--survey", "survey.toml", "--max-cell-bytes", "1", "--out", "o", "-q"]);
+}
+
 /// A repeated `--text-column` used to code the column twice (every code and frequency
 /// row doubled); it is refused, naming the column.
 #[test]
