@@ -215,12 +215,12 @@ fn json_lines_without_a_key_the_survey_reads_is_refused_as_csv_is() {
         dir.fails(&args, 2)
     };
     let err = run("s1.jsonl", &["--id-column", "id", "--text-column", "whyy"]);
-    assert!(err.contains("s1.jsonl: no object has the key \"whyy\" (keys: id, q1, why)"), "{err}");
+    assert!(err.contains("s1.jsonl: no object has the key \"whyy\" (keys: \"id\", \"q1\", \"why\")"), "{err}");
     let err = run("s1.jsonl", &["--id-column", "idd", "--text-column", "why"]);
-    assert!(err.contains("s1.jsonl: no object has the key \"idd\" (keys: id, q1, why)"), "{err}");
+    assert!(err.contains("s1.jsonl: no object has the key \"idd\" (keys: \"id\", \"q1\", \"why\")"), "{err}");
     dir.write("whyy.toml", SURVEY.replace("[[open]]\nid = \"why\"", "[[open]]\nid = \"whyy\""));
     let err = run("s1.jsonl", &["--survey", "whyy.toml"]);
-    assert!(err.contains("s1.jsonl: no object has the key \"whyy\" (keys: id, q1, why)"), "{err}");
+    assert!(err.contains("s1.jsonl: no object has the key \"whyy\" (keys: \"id\", \"q1\", \"why\")"), "{err}");
     assert!(!dir.join("o/codes.csv").exists());
 
     // A key the first 1,000 rows lack is looked for to the end: read where an object
@@ -236,7 +236,7 @@ fn json_lines_without_a_key_the_survey_reads_is_refused_as_csv_is() {
     let err = run("late.jsonl", &["--survey", "whyy.toml"]);
     assert!(
         err.contains(
-            "late.jsonl: no object has the key \"whyy\" (keys: id, q1): not in the first 1000 rows, \
+            "late.jsonl: no object has the key \"whyy\" (keys: \"id\", \"q1\"): not in the first 1000 rows, \
              nor in any object after them, to the end (line 1501)"
         ),
         "{err}"

@@ -453,14 +453,14 @@ mod tests {
     #[test]
     fn missing_column_is_an_error_naming_the_file_and_column() {
         let err = read_all(b"id,answer\n1,x\n").err().unwrap().to_string();
-        assert_eq!(err, "t.csv:1: no column \"text\" in the header (columns: id, answer)");
+        assert_eq!(err, "t.csv:1: no column \"text\" in the header (columns: \"id\", \"answer\")");
     }
 
     /// A header after blank lines was reported on line 1.
     #[test]
     fn a_header_error_names_the_header_line() {
         let err = read_all(b"\r\n\nid,answer\n1,x\n").err().unwrap().to_string();
-        assert_eq!(err, "t.csv:3: no column \"text\" in the header (columns: id, answer)");
+        assert_eq!(err, "t.csv:3: no column \"text\" in the header (columns: \"id\", \"answer\")");
     }
 
     #[test]

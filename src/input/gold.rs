@@ -210,7 +210,7 @@ mod tests {
         for (bytes, want) in [
             (
                 &b"\n\nid,question,theme\n"[..],
-                "g.csv:3: no column \"respondent_id\" in the header (columns: id, question, theme) (a gold file has the columns respondent_id, question, theme)",
+                "g.csv:3: no column \"respondent_id\" in the header (columns: \"id\", \"question\", \"theme\") (a gold file has the columns respondent_id, question, theme)",
             ),
             (
                 b"respondent_id,question,theme\nr1,t,cost\n,t,cost\n",

@@ -301,7 +301,7 @@ impl JsonLinesReader {
     }
 }
 
-/// `no object has the key "x" (keys: a, b)`: for keys the survey needs and no object has.
+/// `no object has the key "x" (keys: "a", "b")`: for keys the survey needs and no object has.
 fn no_such_key(missing: &[String], keys: &[String]) -> String {
     let quoted: Vec<String> = missing.iter().map(|k| format!("{:?}", super::shown_name(k))).collect();
     let (noun, names) = match quoted.split_last() {
@@ -706,10 +706,10 @@ mod tests {
     fn a_key_no_object_has_is_an_error_naming_it() {
         let survey = Survey::ad_hoc(Some("id".into()), &["why".into(), "whyy".into()]);
         let err = read(b"{\"id\": 1, \"q1\": \"Yes\", \"why\": \"cost\"}\n", &survey).err().unwrap().to_string();
-        assert_eq!(err, "r.jsonl: no object has the key \"whyy\" (keys: id, q1, why)");
+        assert_eq!(err, "r.jsonl: no object has the key \"whyy\" (keys: \"id\", \"q1\", \"why\")");
         let survey = Survey::ad_hoc(Some("idd".into()), &["whyy".into()]);
         let err = read(b"{}\n{\"id\": 1}\n", &survey).err().unwrap().to_string();
-        assert_eq!(err, "r.jsonl: no object has the keys \"idd\" or \"whyy\" (keys: id)");
+        assert_eq!(err, "r.jsonl: no object has the keys \"idd\" or \"whyy\" (keys: \"id\")");
         let err = read(b"{}\n", &survey).err().unwrap().to_string();
         assert_eq!(err, "r.jsonl: no object has the keys \"idd\" or \"whyy\" (keys: none)");
 
@@ -725,7 +725,7 @@ mod tests {
         let err = read_with(b"{\"id\": 1}\n{\"id\": 2}\n\n{\"id\": 3}\n", &survey, two).err().unwrap().to_string();
         assert_eq!(
             err,
-            "r.jsonl: no object has the key \"why\" (keys: id): not in the first 2 rows, \
+            "r.jsonl: no object has the key \"why\" (keys: \"id\"): not in the first 2 rows, \
              nor in any object after them, to the end (line 4)"
         );
     }

@@ -683,9 +683,9 @@ fn missing_column(name: &str, header: &[String]) -> String {
 }
 
 /// Column names as listed in a message: the first 30, shown as [`shown_name`] shows
-/// them, then how many in all.
+/// them and quoted (a name may hold spaces or commas), then how many in all.
 fn listed(names: &[String]) -> String {
-    let shown: Vec<String> = names.iter().take(30).map(|h| shown_name(h)).collect();
+    let shown: Vec<String> = names.iter().take(30).map(|h| format!("\"{}\"", shown_name(h))).collect();
     let more = if names.len() > 30 { format!(", ... ({} in all)", names.len()) } else { String::new() };
     format!("{}{more}", shown.join(", "))
 }
@@ -835,7 +835,7 @@ mod tests {
         assert_eq!(ok.open, vec![1]);
         let other = Survey::ad_hoc(Some("id".into()), &["whyy".into()]);
         let err = Columns::resolve(&other, &header(&["id", "\u{200B}why"])).unwrap_err();
-        assert!(err.ends_with("(columns: id, \\u{200b}why)"), "{err}");
+        assert!(err.ends_with("(columns: \"id\", \"\\u{200b}why\")"), "{err}");
     }
 
     #[test]

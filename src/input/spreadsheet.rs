@@ -291,6 +291,13 @@ fn read_cells<RS: std::io::Read + std::io::Seek>(
         }
     };
     let owned = |v: &DataRef<'_>| Data::from(v.clone());
+    // calamine's error on a cell (a shared string index past the table's end) does
+    // not say which: the cell after the last one read is.
+    let mut last: Option<(u32, u32)> = None;
+    let at_cell = |last: Option<(u32, u32)>, e: &dyn std::fmt::Display| match last {
+        Some((row, col)) => format!("the cell after {}{} (row {}): {e}", column_name(col), row + 1, row + 1),
+        None => format!("its first cell: {e}"),
+    };
     match book {
         Sheets::Xlsx(book) => {
             let mut reader = match book.worksheet_cells_reader(sheet) {
@@ -298,13 +305,15 @@ fn read_cells<RS: std::io::Read + std::io::Seek>(
                 Err(XlsxError::NotAWorksheet(_)) => return Ok(Vec::new()), // a chart sheet
                 Err(e) => return Err(e.to_string()),
             };
-            while let Some(cell) = reader.next_cell().map_err(|e| e.to_string())? {
+            while let Some(cell) = reader.next_cell().map_err(|e| at_cell(last, &e))? {
+                last = Some(cell.get_position());
                 keep(cell.get_position(), owned(cell.get_value()));
             }
         }
         Sheets::Xlsb(book) => {
             let mut reader = book.worksheet_cells_reader(sheet).map_err(|e| e.to_string())?;
-            while let Some(cell) = reader.next_cell().map_err(|e| e.to_string())? {
+            while let Some(cell) = reader.next_cell().map_err(|e| at_cell(last, &e))? {
+                last = Some(cell.get_position());
                 keep(cell.get_position(), owned(cell.get_value()));
             }
         }
@@ -961,7 +970,7 @@ mod tests {
         let refs: Vec<&[Data]> = rows.iter().map(Vec::as_slice).collect();
         let survey = Survey::ad_hoc(Some("id".into()), &["why".into()]);
         let err = reader(&refs, &survey).err().unwrap().to_string();
-        assert_eq!(err, "b.xlsx:2 (sheet \"S\"): no column \"why\" in the header (columns: id, other)");
+        assert_eq!(err, "b.xlsx:2 (sheet \"S\"): no column \"why\" in the header (columns: \"id\", \"other\")");
     }
 
     #[test]
@@ -985,6 +994,43 @@ mod tests {
             rows.extend(chunk.rows.into_iter().map(|r| (r.line, r.reject.map(|j| j.reason.to_string()))));
         }
         Ok(rows)
+    }
+
+    /// A string cell whose index is past the shared strings' end was reported without
+    /// the cell: "cannot read the sheet: Cell string index not found in shared strings table".
+    #[test]
+    fn a_bad_shared_string_index_names_the_cell() {
+        let mut book = rust_xlsxwriter::Workbook::new();
+        let sheet = book.add_worksheet();
+        sheet.write_string(0, 0, "id").unwrap();
+        sheet.write_string(0, 1, "text").unwrap();
+        sheet.write_number(1, 0, 1.0).unwrap();
+        sheet.write_string(1, 1, "a cost").unwrap();
+        let good = book.save_to_buffer().unwrap();
+        // The same workbook, B2's string index pointing past the table.
+        let mut archive = zip::ZipArchive::new(Cursor::new(good)).unwrap();
+        let mut bad = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        for i in 0..archive.len() {
+            let mut file = archive.by_index(i).unwrap();
+            let name = file.name().unwrap().to_string();
+            let mut text = Vec::new();
+            std::io::Read::read_to_end(&mut file, &mut text).unwrap();
+            if name == "xl/worksheets/sheet1.xml" {
+                let xml = String::from_utf8(text).unwrap();
+                let b2 = xml.find("r=\"B2\"").unwrap();
+                let (start, end) = (b2 + xml[b2..].find("<v>").unwrap() + 3, b2 + xml[b2..].find("</v>").unwrap());
+                text = format!("{}99{}", &xml[..start], &xml[end..]).into_bytes();
+            }
+            bad.start_file(name, zip::write::SimpleFileOptions::default()).unwrap();
+            std::io::Write::write_all(&mut bad, &text).unwrap();
+        }
+        let bad = bad.finish().unwrap().into_inner();
+        let err = read_all("book.xlsx", bad).unwrap_err().to_string();
+        assert_eq!(
+            err,
+            "book.xlsx (sheet \"Sheet1\"): cannot read the sheet: the cell after A2 (row 2): \
+             Cell string index not found in shared strings table"
+        );
     }
 
     #[test]
