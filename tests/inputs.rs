@@ -199,7 +199,7 @@ fn json_lines_numbers_are_ids_as_written_and_a_repeated_key_rejects_the_row() {
     assert_eq!(
         dir.read("o/rejects.csv"),
         "line,row,respondent_id,column,reason\n\
-         5,5,,,\"the JSON object has the key \"\"why\"\" more than once\"\n"
+         5,5,6,,\"the JSON object has the key \"\"why\"\" more than once\"\n"
     );
 }
 
