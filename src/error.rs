@@ -129,11 +129,17 @@ impl Error {
     }
 
     /// A csv crate error on `path`: its I/O error as such (a closed pipe stays one),
-    /// anything else as an input error naming the file.
+    /// anything else as an input error naming the file and line, in words (its
+    /// `Debug` form read `UnequalLengths { pos: Some(Position { .. }), .. }`).
     pub fn csv(path: impl AsRef<Path>, e: csv::Error) -> Error {
+        let mut at = Location::file(path.as_ref());
+        if let Some(pos) = e.position() {
+            at = at.at_line(pos.line());
+        }
+        let message = e.to_string();
         match e.into_kind() {
             csv::ErrorKind::Io(io) => Error::io(path, io),
-            other => Error::input(Location::file(path.as_ref()), format!("{other:?}")),
+            _ => Error::input(at, message),
         }
     }
 
@@ -184,6 +190,16 @@ mod tests {
         assert_eq!(loc.to_string(), "r.csv:7 (column \"q3\")");
         let loc = Location::file("r.xlsx").in_sheet("Answers").at_line(4).at_column("q1");
         assert_eq!(loc.to_string(), "r.xlsx:4 (sheet \"Answers\", column \"q1\")");
+    }
+
+    /// A CSV error that is not an I/O error was shown in its `Debug` form.
+    #[test]
+    fn a_csv_error_reads_as_words_with_its_line() {
+        let mut reader = csv::Reader::from_reader(&b"a,b\n1,2\n3\n"[..]);
+        let e = reader.records().find_map(|r| r.err()).expect("a short record");
+        let message = Error::csv("parts/1/codes.csv", e).to_string();
+        assert!(message.starts_with("parts/1/codes.csv:3: "), "{message}");
+        assert!(message.contains("found record with 1 fields") && !message.contains("UnequalLengths"), "{message}");
     }
 
     #[test]

@@ -391,7 +391,7 @@ impl<'a> Coder<'a> {
         if let Some(r) = &raw.reject {
             return Err(r.clone());
         }
-        let resp = decode(raw, &self.columns, self.max_cell_bytes)?;
+        let resp = decode(raw, &self.columns, self.max_cell_bytes, &|cell| self.classifier.is_non_answer(cell))?;
         let respondent_type = resp.respondent_type.map(|cell| self.classifier.respondent_type(cell));
         let closed: Vec<ClosedCell> =
             resp.closed.iter().enumerate().map(|(q, cell)| self.classifier.closed(q, cell)).collect();
@@ -1780,7 +1780,7 @@ pub fn merge(job: &Job, parts: &[PathBuf]) -> Result<Outcome> {
         ));
     }
     let out = &job.out_dir;
-    std::fs::create_dir_all(out).map_err(|e| Error::io(out, e))?;
+    create_out_dir(out)?;
     let earlier = holds_earlier_run(out);
     remove_interrupted_temps(out);
     let mut tally = first.tally.clone();
@@ -2055,7 +2055,23 @@ fn guard_output_dir(out: &Path, job: &Job) -> Result<()> {
     let mut written: Vec<&str> = OUTPUT_NAMES.to_vec();
     written.push("partial.json");
     refuse_overwriting_input("--out", out, &in_folder(out, &written), &job.reads())?;
-    std::fs::create_dir_all(out).map_err(|e| Error::io(out, e))
+    create_out_dir(out)
+}
+
+/// Creates the output folder `out` (and the folders above it). A symbolic link to
+/// nothing on the way (a folder moved, a drive not mounted) failed with "File exists".
+fn create_out_dir(out: &Path) -> Result<()> {
+    std::fs::create_dir_all(out).map_err(|e| {
+        let Some(link) = out.ancestors().find(|p| p.is_symlink() && !p.exists()) else { return Error::io(out, e) };
+        let target = std::fs::read_link(link).unwrap_or_default();
+        Error::Usage(format!(
+            "--out {}: {} is a symbolic link to {}, which does not exist: create that folder, or give --out \
+             another path",
+            out.display(),
+            link.display(),
+            target.display()
+        ))
+    })
 }
 
 /// The paths of the files `names` in the folder `out`.
@@ -2355,7 +2371,7 @@ pub fn validate(job: &Job, gold: &InputSource) -> Result<Validation> {
         })
         .collect();
     let out = &job.out_dir;
-    std::fs::create_dir_all(out).map_err(|e| Error::io(out, e))?;
+    create_out_dir(out)?;
     let mut files = Vec::new();
     let mut write = |name: &str, f: &dyn Fn(&mut dyn Write) -> std::io::Result<()>| -> Result<()> {
         let path = out.join(name);
@@ -2427,10 +2443,7 @@ pub fn diff(job: &Job, previous: &Path) -> Result<DiffOutcome> {
     refuse_overwriting_input("--out", &job.out_dir, &in_folder(&job.out_dir, &DIFF_NAMES), &reads)?;
     let codes_path = previous.join("codes.csv");
     let mut before: BTreeMap<CodeKey, Evidence> = BTreeMap::new();
-    let mut reader = csv::Reader::from_path(&codes_path).map_err(|e| match e.into_kind() {
-        csv::ErrorKind::Io(io) => Error::io(&codes_path, io),
-        other => Error::input(crate::error::Location::file(&codes_path), format!("{other:?}")),
-    })?;
+    let mut reader = csv::Reader::from_path(&codes_path).map_err(|e| Error::csv(&codes_path, e))?;
     for (i, rec) in reader.records().enumerate() {
         let rec = rec.map_err(|e| {
             Error::input(crate::error::Location::file(&codes_path).at_line(i as u64 + 2), e.to_string())
@@ -2494,7 +2507,7 @@ pub fn diff(job: &Job, previous: &Path) -> Result<DiffOutcome> {
     }
     let movements = diff::movements(&old_figures, &new_figures);
     let out = &job.out_dir;
-    std::fs::create_dir_all(out).map_err(|e| Error::io(out, e))?;
+    create_out_dir(out)?;
     let mut files = Vec::new();
     let answer = |r: &str, q: &str| texts.get(&(r.to_string(), q.to_string())).map_or("", |a| a.0).to_string();
     let respondents: std::collections::BTreeSet<&str> = rows.iter().map(|r| r.id.as_str()).collect();

@@ -20,7 +20,7 @@ fn missing_column_names_file_row_and_column() {
     let dir = fixture();
     dir.write("r.csv", "id,reason\n1,the cost\n");
     let err = dir.fails(&["run", "--survey", "survey.toml", "--out", "o"], 2);
-    assert!(err.contains("r.csv:1: no column \"why\" in the header (columns: id, reason)"), "{err}");
+    assert!(err.contains("r.csv:1: no column \"why\" in the header (columns: \"id\", \"reason\")"), "{err}");
 }
 
 #[test]
@@ -134,6 +134,31 @@ fn threads_over_the_bound_are_refused() {
     }
     dir.ok(&["run", "--survey", "survey.toml", "--threads", "1024", "--out", "o", "-q"]);
     dir.ok(&["run", "--survey", "survey.toml", "--threads", "0", "--out", "o", "-q"]);
+}
+
+/// `--max-cell-bytes 0` was taken: every row with an answer was rejected for a cell
+/// "over the limit of 0". It is refused by every command that reads responses.
+#[test]
+fn max_cell_bytes_zero_is_refused() {
+    let dir = fixture();
+    for command in ["run", "validate", "explain", "kwic", "suggest", "diff", "merge"] {
+        let err = dir.fails(&[command, "--survey", "survey.toml", "--max-cell-bytes", "0"], 2);
+        assert!(err.contains("--max-cell-bytes") && err.contains("at least 1"), "{command}: {err}");
+    }
+    dir.ok(&["run", "--survey", "survey.toml", "--max-cell-bytes", "1", "--out", "o", "-q"]);
+}
+
+/// `--out` naming a symbolic link to nothing failed with "o: File exists (os error
+/// 17)"; the error says what the link is and what to do.
+#[cfg(unix)]
+#[test]
+fn an_out_folder_that_is_a_dangling_link_is_named_as_one() {
+    let dir = fixture();
+    std::os::unix::fs::symlink("missing/folder", dir.join("o")).unwrap();
+    let err = dir.fails(&["run", "--survey", "survey.toml", "--out", "o/sub"], 2);
+    assert!(err.contains("--out o/sub: o is a symbolic link to missing/folder, which does not exist"), "{err}");
+    std::fs::create_dir_all(dir.join("missing/folder")).unwrap();
+    dir.ok(&["run", "--survey", "survey.toml", "--out", "o/sub", "-q"]);
 }
 
 /// A repeated `--text-column` used to code the column twice (every code and frequency

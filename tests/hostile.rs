@@ -125,7 +125,7 @@ fn nul_bytes_split_words_in_cells_and_name_the_header_column() {
     // In the header, the column is not the survey's: an error that shows the NUL.
     let dir = fixture("id,w\0hy\n1,cost\n");
     let err = dir.fails(&["run", "--survey", "survey.toml", "--out", "o"], 2);
-    assert!(err.contains("no column \"why\" in the header (columns: id, w\\0hy)"), "{err}");
+    assert!(err.contains("no column \"why\" in the header (columns: \"id\", \"w\\0hy\")"), "{err}");
 }
 
 #[test]

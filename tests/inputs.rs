@@ -199,7 +199,7 @@ fn json_lines_numbers_are_ids_as_written_and_a_repeated_key_rejects_the_row() {
     assert_eq!(
         dir.read("o/rejects.csv"),
         "line,row,respondent_id,column,reason\n\
-         5,5,,,\"the JSON object has the key \"\"why\"\" more than once\"\n"
+         5,5,6,,\"the JSON object has the key \"\"why\"\" more than once\"\n"
     );
 }
 
@@ -215,12 +215,12 @@ fn json_lines_without_a_key_the_survey_reads_is_refused_as_csv_is() {
         dir.fails(&args, 2)
     };
     let err = run("s1.jsonl", &["--id-column", "id", "--text-column", "whyy"]);
-    assert!(err.contains("s1.jsonl: no object has the key \"whyy\" (keys: id, q1, why)"), "{err}");
+    assert!(err.contains("s1.jsonl: no object has the key \"whyy\" (keys: \"id\", \"q1\", \"why\")"), "{err}");
     let err = run("s1.jsonl", &["--id-column", "idd", "--text-column", "why"]);
-    assert!(err.contains("s1.jsonl: no object has the key \"idd\" (keys: id, q1, why)"), "{err}");
+    assert!(err.contains("s1.jsonl: no object has the key \"idd\" (keys: \"id\", \"q1\", \"why\")"), "{err}");
     dir.write("whyy.toml", SURVEY.replace("[[open]]\nid = \"why\"", "[[open]]\nid = \"whyy\""));
     let err = run("s1.jsonl", &["--survey", "whyy.toml"]);
-    assert!(err.contains("s1.jsonl: no object has the key \"whyy\" (keys: id, q1, why)"), "{err}");
+    assert!(err.contains("s1.jsonl: no object has the key \"whyy\" (keys: \"id\", \"q1\", \"why\")"), "{err}");
     assert!(!dir.join("o/codes.csv").exists());
 
     // A key the first 1,000 rows lack is looked for to the end: read where an object
@@ -236,7 +236,7 @@ fn json_lines_without_a_key_the_survey_reads_is_refused_as_csv_is() {
     let err = run("late.jsonl", &["--survey", "whyy.toml"]);
     assert!(
         err.contains(
-            "late.jsonl: no object has the key \"whyy\" (keys: id, q1): not in the first 1000 rows, \
+            "late.jsonl: no object has the key \"whyy\" (keys: \"id\", \"q1\"): not in the first 1000 rows, \
              nor in any object after them, to the end (line 1501)"
         ),
         "{err}"
@@ -1050,6 +1050,30 @@ fn an_other_column_counts_as_its_option_when_filled() {
     );
     let err = dir.fails(&["run", "--survey", "bad.toml", "--input", "sm.csv", "--lexicon", "s.toml"], 2);
     assert!(err.contains("counts as \"Other\", which is not one of its options"), "{err}");
+}
+
+/// An "Other (please specify)" cell holding a non-answer (`N/A`, `-`, `none`) was
+/// counted as the Other option: it is no answer, as the same cell of any closed
+/// question is.
+#[test]
+fn a_non_answer_in_an_other_column_is_no_answer() {
+    let dir = Workdir::new();
+    let mut csv =
+        String::from("Respondent ID,Who are you?,,Why?\n,Victim,Other (please specify),Open-Ended Response\n");
+    for (i, (victim, other)) in
+        [("Victim", "N/A"), ("", "n/a"), ("", "-"), ("", "none"), ("", "A victim's sister"), ("Victim", "")]
+            .iter()
+            .enumerate()
+    {
+        csv.push_str(&format!("{i},{victim},{other},the cost\n"));
+    }
+    dir.write("sm.csv", &csv);
+    dir.ok(&["init", "sm.csv", "--out", "s.toml"]);
+    dir.ok(&["run", "--survey", "s.toml", "--out", "o", "-q"]);
+    let closed = dir.read("o/closed_answers.csv");
+    assert!(closed.contains(",Victim,2,6,"), "{closed}");
+    assert!(closed.contains(",Other (please specify),1,6,"), "{closed}");
+    assert!(closed.contains(",(nil),3,6,"), "{closed}");
 }
 
 /// A pipe given by name (`<(command)`, `/dev/stdin`, a named pipe) is read once, as

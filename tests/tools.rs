@@ -606,7 +606,8 @@ fn lexicon_check_reads_a_corpus_as_a_run_reads_responses() {
     let out = dir.run(&["lexicon", "check", "two.toml", "--corpus", "c.csv", "--text-column", "nope"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(
-        String::from_utf8_lossy(&out.stderr).contains("c.csv:1: no column \"nope\" in the header (columns: ID, Why)")
+        String::from_utf8_lossy(&out.stderr)
+            .contains("c.csv:1: no column \"nope\" in the header (columns: \"ID\", \"Why\")")
     );
 }
 

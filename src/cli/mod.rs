@@ -238,8 +238,9 @@ pub struct SourceArgs {
     /// a SurveyMonkey one, which are recognised.
     #[arg(long, value_parser = clap::value_parser!(u64).range(1..=codeframe::input::header::MAX_HEADER_ROWS as u64))]
     pub header_rows: Option<u64>,
-    /// Reject rows with a cell larger than this many bytes (default 16777216: 16 MiB).
-    #[arg(long)]
+    /// Reject rows with a cell larger than this many bytes, at least 1 (default
+    /// 16777216: 16 MiB).
+    #[arg(long, value_parser = cell_bytes)]
     pub max_cell_bytes: Option<usize>,
     /// Keep rows whose respondent id was seen before (default: reject them).
     #[arg(long)]
@@ -329,6 +330,16 @@ fn threads(s: &str) -> std::result::Result<usize, String> {
         return Err(format!("over the limit of {MAX_THREADS} threads (0 means one per core)"));
     }
     Ok(n)
+}
+
+/// Parses `--max-cell-bytes`: 0 would reject every row with a filled cell, or read
+/// nothing of one (`max_line_bytes` of JSON Lines is four times it).
+fn cell_bytes(s: &str) -> std::result::Result<usize, String> {
+    match s.trim().parse::<usize>() {
+        Ok(0) => Err("0 would reject every row with an answer: give at least 1 (the default is 16777216)".to_string()),
+        Ok(n) => Ok(n),
+        Err(_) => Err(format!("not a whole number of bytes from 1 to {}", usize::MAX)),
+    }
 }
 
 /// Parses a share or a score from 0 to 1 (`--min-f1`, `--max-share`). `NaN` parses

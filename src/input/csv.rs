@@ -313,10 +313,16 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 }
 
 /// Decodes a row that passed the reader's checks into a [`Response`].
+///
+/// `says_nothing` tells a non-answer (`N/A`, `-`; the coder passes
+/// [`Classifier::is_non_answer`](crate::survey::Classifier::is_non_answer)): a column
+/// whose filled cell counts as an option (SurveyMonkey's "Other (please specify)")
+/// counts only when its cell is neither empty nor one.
 pub fn decode<'a>(
     row: &'a RawRow,
     columns: &Columns,
     max_cell_bytes: usize,
+    says_nothing: &dyn Fn(&str) -> bool,
 ) -> std::result::Result<Response<'a>, Reject> {
     let reject = |i: usize, reason: RejectReason| {
         let id = columns.id.and_then(|c| row.record.get(c)).map(reject_id);
@@ -367,7 +373,8 @@ pub fn decode<'a>(
                     .filter(|c| c.as_ref().map_or(true, |c| !c.trim().is_empty()))
                     .collect::<std::result::Result<_, _>>()?;
                 for (c, option) in options {
-                    if !cell(*c)?.trim().is_empty() {
+                    let text = cell(*c)?.trim();
+                    if !text.is_empty() && !says_nothing(text) {
                         listed.push(option);
                     }
                 }
@@ -406,7 +413,7 @@ mod tests {
         let (rows, cols) = read_all(b"\xEF\xBB\xBFid,text\r\n1,\"a,\nb\"\r\n2,c\r3,d").unwrap();
         assert_eq!(rows.len(), 3);
         assert_eq!(rows.iter().map(|r| r.line).collect::<Vec<_>>(), [2, 4, 5]);
-        let r = decode(&rows[0], &cols, 100).unwrap();
+        let r = decode(&rows[0], &cols, 100, &|_| false).unwrap();
         assert_eq!((r.id.as_ref(), r.open[0]), ("1", "a,\nb"));
     }
 
@@ -446,14 +453,14 @@ mod tests {
     #[test]
     fn missing_column_is_an_error_naming_the_file_and_column() {
         let err = read_all(b"id,answer\n1,x\n").err().unwrap().to_string();
-        assert_eq!(err, "t.csv:1: no column \"text\" in the header (columns: id, answer)");
+        assert_eq!(err, "t.csv:1: no column \"text\" in the header (columns: \"id\", \"answer\")");
     }
 
     /// A header after blank lines was reported on line 1.
     #[test]
     fn a_header_error_names_the_header_line() {
         let err = read_all(b"\r\n\nid,answer\n1,x\n").err().unwrap().to_string();
-        assert_eq!(err, "t.csv:3: no column \"text\" in the header (columns: id, answer)");
+        assert_eq!(err, "t.csv:3: no column \"text\" in the header (columns: \"id\", \"answer\")");
     }
 
     #[test]
@@ -487,9 +494,9 @@ mod tests {
         // Declared UTF-8: a Latin-1 byte is not transcoded, its row is rejected.
         let utf8 = ReadOptions { encoding: Some("utf-8".into()), ..ReadOptions::default() };
         let (rows, cols) = read_all_with(b"id,text\n1,caf\xe9\n2,abcdef\n", &utf8).unwrap();
-        let err = decode(&rows[0], &cols, 100).unwrap_err();
+        let err = decode(&rows[0], &cols, 100, &|_| false).unwrap_err();
         assert_eq!((err.column.as_deref(), err.reason), (Some("text"), RejectReason::InvalidUtf8));
-        let err = decode(&rows[1], &cols, 3).unwrap_err();
+        let err = decode(&rows[1], &cols, 3, &|_| false).unwrap_err();
         assert_eq!(err.reason, RejectReason::CellTooLarge { bytes: 6, limit: 3 });
         // A character split between two cells: the bytes together are valid UTF-8,
         // each cell is not.
@@ -499,9 +506,9 @@ mod tests {
             &utf8,
         )
         .unwrap();
-        let err = decode(&rows[0], &cols, 100).unwrap_err();
+        let err = decode(&rows[0], &cols, 100, &|_| false).unwrap_err();
         assert_eq!((err.column.as_deref(), err.reason), (Some("text"), RejectReason::InvalidUtf8));
-        let ok = decode(&rows[1], &cols, 100).expect("valid");
+        let ok = decode(&rows[1], &cols, 100, &|_| false).expect("valid");
         assert_eq!(ok.open, ["caf\u{e9}"]);
     }
 
@@ -518,7 +525,7 @@ mod tests {
             let data = [b"id,more,text\n0,,a\n1,,b\n", long_row, b"3,,cost\n"].concat();
             let (rows, cols) = read_all_with(Box::leak(data.into_boxed_slice()), &limit).expect("reads");
             assert!(rows[2].record.as_slice().len() <= 2000, "the row holds more than the limit");
-            let reject = |r: &RawRow| r.reject.clone().or_else(|| decode(r, &cols, 1000).err());
+            let reject = |r: &RawRow| r.reject.clone().or_else(|| decode(r, &cols, 1000, &|_| false).err());
             let got: Vec<_> =
                 rows.iter().map(|r| (r.line, reject(r).map(|j| (j.id, j.column, j.reason.to_string())))).collect();
             assert_eq!(got[..2], [(2, None), (3, None)]);
@@ -588,16 +595,16 @@ mod tests {
     fn sniffed_windows_1252_is_transcoded_with_lines_intact() {
         let (rows, cols) = read_all(b"id;text\r\n1;\"caf\xe9\r\n\x93ok\x94\"\r\n2;\xa35\r\n").unwrap();
         assert_eq!(rows.iter().map(|r| r.line).collect::<Vec<_>>(), [2, 4]);
-        let r = decode(&rows[0], &cols, 100).unwrap();
+        let r = decode(&rows[0], &cols, 100, &|_| false).unwrap();
         assert_eq!(r.open[0], "caf\u{e9}\r\n\u{201C}ok\u{201D}");
-        assert_eq!(decode(&rows[1], &cols, 100).unwrap().open[0], "\u{a3}5");
+        assert_eq!(decode(&rows[1], &cols, 100, &|_| false).unwrap().open[0], "\u{a3}5");
     }
 
     #[test]
     fn utf16_with_bom_reads_like_utf8() {
         let (rows, cols) = read_all(b"\xFF\xFEi\0d\0\t\0t\0e\0x\0t\0\n\x001\0\t\0\xe9\0\n\0").unwrap();
         assert_eq!(rows.len(), 1);
-        assert_eq!(decode(&rows[0], &cols, 100).unwrap().open[0], "\u{e9}");
+        assert_eq!(decode(&rows[0], &cols, 100, &|_| false).unwrap().open[0], "\u{e9}");
     }
 
     #[test]

@@ -75,7 +75,7 @@ fn code(name: &std::path::Path, row: &super::RawRow, columns: &super::Columns) -
         None | Some(Reject { reason: RejectReason::EmptyId, .. }) => {}
         Some(r) => return Err(refuse(r.clone())),
     }
-    let cells = super::csv::decode(row, columns, super::DEFAULT_MAX_CELL_BYTES).map_err(refuse)?;
+    let cells = super::csv::decode(row, columns, super::DEFAULT_MAX_CELL_BYTES, &|_| false).map_err(refuse)?;
     let cell = |text: &str, i: usize| match text.trim() {
         "" => Err(Error::input(at(Some(COLUMNS[i])), "empty or missing cell")),
         t => Ok(t.to_string()),
@@ -210,7 +210,7 @@ mod tests {
         for (bytes, want) in [
             (
                 &b"\n\nid,question,theme\n"[..],
-                "g.csv:3: no column \"respondent_id\" in the header (columns: id, question, theme) (a gold file has the columns respondent_id, question, theme)",
+                "g.csv:3: no column \"respondent_id\" in the header (columns: \"id\", \"question\", \"theme\") (a gold file has the columns respondent_id, question, theme)",
             ),
             (
                 b"respondent_id,question,theme\nr1,t,cost\n,t,cost\n",

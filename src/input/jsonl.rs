@@ -135,8 +135,14 @@ impl JsonLinesReader {
             let Some(start) = reader.next_line()? else { break true };
             let text = reader.buf[start..].to_vec();
             let mut lossy = String::new();
-            match parse_line(&text, reader.len, reader.max_line_bytes, &mut lossy) {
-                Ok((object, _)) => {
+            let parsed = parse_line(&text, reader.len, reader.max_line_bytes, &mut lossy).and_then(|(object, _)| {
+                match object.duplicate_key() {
+                    Some(key) => Err(RejectReason::DuplicateKey { key: key.to_string() }),
+                    None => Ok(object),
+                }
+            });
+            match parsed {
+                Ok(object) => {
                     objects += 1;
                     for (key, _) in &object.0 {
                         if !seen.contains(key.as_ref()) {
@@ -231,6 +237,14 @@ impl JsonLinesReader {
                 return Some(self.rejected(line, None, None, reason));
             }
         };
+        if let Some(key) = object.duplicate_key() {
+            self.rows += 1;
+            // The id, unless it is the key written twice (which of its values?).
+            let id_key = self.columns.id.map(|i| self.named[i].as_deref().unwrap_or(self.columns.name(i)));
+            let id =
+                if id_key.is_some_and(|k| k.trim().eq_ignore_ascii_case(key.trim())) { None } else { self.id(&object) };
+            return Some(self.rejected(line, id, None, RejectReason::DuplicateKey { key: key.to_string() }));
+        }
         if !self.unseen.is_empty() {
             let (header, named) = (&self.columns.header, &self.named);
             self.unseen.retain(|&i| matches!(object.get(i, &header[i], named[i].as_deref()), Member::Missing));
@@ -301,7 +315,7 @@ impl JsonLinesReader {
     }
 }
 
-/// `no object has the key "x" (keys: a, b)`: for keys the survey needs and no object has.
+/// `no object has the key "x" (keys: "a", "b")`: for keys the survey needs and no object has.
 fn no_such_key(missing: &[String], keys: &[String]) -> String {
     let quoted: Vec<String> = missing.iter().map(|k| format!("{:?}", super::shown_name(k))).collect();
     let (noun, names) = match quoted.split_last() {
@@ -458,13 +472,11 @@ fn parse_line<'a>(
     Ok((found, bad))
 }
 
-/// The object a line parsed as, with each key once, or why its row is rejected.
+/// The object a line parsed as, or why its row is rejected. A key written twice is
+/// found by the caller, which names the row's id in its reject.
 fn object(parsed: Parsed<'_>) -> std::result::Result<Object<'_>, RejectReason> {
     match parsed {
-        Parsed::Object(object) => match object.duplicate_key() {
-            Some(key) => Err(RejectReason::DuplicateKey { key: key.to_string() }),
-            None => Ok(object),
-        },
+        Parsed::Object(object) => Ok(object),
         Parsed::Other(kind) => Err(RejectReason::InvalidJson { message: format!("the line is {kind}, not an object") }),
     }
 }
@@ -601,7 +613,8 @@ impl<'de> Deserialize<'de> for Key<'de> {
     }
 }
 
-/// Reads one line, without its `\n` (and `\r`), into `buf`; `Ok(None)` at the end.
+/// Reads one line, without its line ending (`\n`, `\r\n` or a lone `\r`, as the CSV
+/// reader counts them), into `buf`; `Ok(None)` at the end.
 ///
 /// Returns the line's full length; of a line longer than `limit` only the first
 /// `limit` bytes are kept, so one huge line cannot exhaust memory.
@@ -614,25 +627,25 @@ fn read_line(input: &mut dyn BufRead, buf: &mut Vec<u8>, limit: usize) -> std::i
             break;
         }
         any = true;
-        let (part, found) = match available.iter().position(|&b| b == b'\n') {
-            Some(i) => (&available[..i], true),
-            None => (available, false),
+        let (part, found) = match memchr::memchr2(b'\n', b'\r', available) {
+            Some(i) => (&available[..i], Some(available[i])),
+            None => (available, None),
         };
         let keep = part.len().min(limit.saturating_sub(buf.len()));
         buf.extend_from_slice(&part[..keep]);
         total += part.len();
-        let used = part.len() + usize::from(found);
+        let used = part.len() + usize::from(found.is_some());
         input.consume(used);
-        if found {
+        if let Some(end) = found {
+            // `\r\n` is one line ending (the `\n` may be in the next buffer).
+            if end == b'\r' && input.fill_buf()?.first() == Some(&b'\n') {
+                input.consume(1);
+            }
             break;
         }
     }
     if !any {
         return Ok(None);
-    }
-    if buf.last() == Some(&b'\r') && total <= limit {
-        buf.pop();
-        total -= 1;
     }
     Ok(Some(total))
 }
@@ -646,7 +659,7 @@ pub fn starts_with_object(head: &[u8]) -> bool {
     if head.first() != Some(&b'{') {
         return false;
     }
-    match head.iter().position(|&b| b == b'\n') {
+    match head.iter().position(|&b| b == b'\n' || b == b'\r') {
         Some(end) => matches!(serde_json::from_slice::<Value>(&head[..end]), Ok(Value::Object(_))),
         None => true,
     }
@@ -706,10 +719,10 @@ mod tests {
     fn a_key_no_object_has_is_an_error_naming_it() {
         let survey = Survey::ad_hoc(Some("id".into()), &["why".into(), "whyy".into()]);
         let err = read(b"{\"id\": 1, \"q1\": \"Yes\", \"why\": \"cost\"}\n", &survey).err().unwrap().to_string();
-        assert_eq!(err, "r.jsonl: no object has the key \"whyy\" (keys: id, q1, why)");
+        assert_eq!(err, "r.jsonl: no object has the key \"whyy\" (keys: \"id\", \"q1\", \"why\")");
         let survey = Survey::ad_hoc(Some("idd".into()), &["whyy".into()]);
         let err = read(b"{}\n{\"id\": 1}\n", &survey).err().unwrap().to_string();
-        assert_eq!(err, "r.jsonl: no object has the keys \"idd\" or \"whyy\" (keys: id)");
+        assert_eq!(err, "r.jsonl: no object has the keys \"idd\" or \"whyy\" (keys: \"id\")");
         let err = read(b"{}\n", &survey).err().unwrap().to_string();
         assert_eq!(err, "r.jsonl: no object has the keys \"idd\" or \"whyy\" (keys: none)");
 
@@ -725,7 +738,7 @@ mod tests {
         let err = read_with(b"{\"id\": 1}\n{\"id\": 2}\n\n{\"id\": 3}\n", &survey, two).err().unwrap().to_string();
         assert_eq!(
             err,
-            "r.jsonl: no object has the key \"why\" (keys: id): not in the first 2 rows, \
+            "r.jsonl: no object has the key \"why\" (keys: \"id\"): not in the first 2 rows, \
              nor in any object after them, to the end (line 4)"
         );
     }
@@ -878,6 +891,9 @@ mod tests {
                 (4, "8|ok|other case".to_string()),
             ]
         );
+        // The reject names the row's id, unless the id is the key written twice.
+        let ids: Vec<Option<&str>> = rows.iter().map(|r| r.reject.as_ref().and_then(|j| j.id.as_deref())).collect();
+        assert_eq!(ids, [None, Some("6"), Some("7"), None]);
     }
 
     #[test]
@@ -910,6 +926,28 @@ mod tests {
         assert_eq!(read_line(&mut input, &mut buf, 4).unwrap(), Some(2));
         assert_eq!(buf, b"ab");
         assert_eq!(read_line(&mut input, &mut buf, 4).unwrap(), None);
+    }
+
+    /// A file with lone CR line endings (classic Mac) was one line, rejected as "not a
+    /// JSON object: trailing characters".
+    #[test]
+    fn a_lone_cr_ends_a_line() {
+        let survey = Survey::ad_hoc(Some("id".into()), &["text".into()]);
+        let data = b"{\"id\":1,\"text\":\"a\"}\r{\"id\":2,\"text\":\"b\"}\r\n\r{\"id\":3,\"text\":\"c\"}\r";
+        let (rows, _) = read(data, &survey).unwrap();
+        let got: Vec<(u64, Vec<String>)> = rows.iter().map(|r| (r.line, cells(r))).collect();
+        assert_eq!(
+            got,
+            [(1, vec!["1".into(), "a".into()]), (2, vec!["2".into(), "b".into()]), (4, vec!["3".into(), "c".into()])]
+        );
+        assert!(rows.iter().all(|r| r.reject.is_none()));
+        // The `\n` of a `\r\n` read in the next buffer ends no second line.
+        let mut input = std::io::BufReader::with_capacity(3, &b"ab\r\ncd"[..]);
+        let mut buf = Vec::new();
+        assert_eq!(read_line(&mut input, &mut buf, 10).unwrap(), Some(2));
+        assert_eq!(read_line(&mut input, &mut buf, 10).unwrap(), Some(2));
+        assert_eq!(buf, b"cd");
+        assert!(starts_with_object(b"{\"id\": 1}\r{\"id\": 2}\r"));
     }
 
     #[test]

@@ -26,6 +26,8 @@ pub use self::csv::ResponseReader;
 pub use self::jsonl::JsonLinesReader;
 pub use self::spreadsheet::SheetReader;
 
+use unicode_normalization::UnicodeNormalization;
+
 use crate::error::{Error, Location, Result};
 use crate::survey::Survey;
 use crate::text::normalise::is_invisible;
@@ -289,7 +291,7 @@ impl RowChecker {
         }
         let i = self.columns.id?;
         let id = trim_bytes(&record[i]);
-        if id.is_empty() {
+        if is_blank_id(id) {
             return Some(Reject {
                 line,
                 row,
@@ -300,7 +302,13 @@ impl RowChecker {
         }
         if self.reject_duplicates {
             let mut h = self.hasher.build_hasher();
-            h.write(id);
+            // `José` typed (NFC) and pasted from a Mac (NFD) is one respondent.
+            match std::str::from_utf8(id) {
+                Ok(text) if !id.is_ascii() && !unicode_normalization::is_nfc(text) => {
+                    h.write(text.nfc().collect::<String>().as_bytes())
+                }
+                _ => h.write(id),
+            }
             let key = h.finish();
             if let Some(first_line) = self.seen_ids.check_and_insert(key, line) {
                 return Some(Reject {
@@ -322,6 +330,17 @@ impl RowChecker {
             None => Ok(()),
             Some(source) => Err(Error::Io { path: PathBuf::from("duplicate-id index (temporary file)"), source }),
         }
+    }
+}
+
+/// Whether a trimmed id cell is empty or holds only invisible characters (a
+/// zero-width space or a byte-order mark): a cell that looks empty is no id.
+fn is_blank_id(id: &[u8]) -> bool {
+    match id.first() {
+        None => true,
+        // Trimmed: a first byte that is ASCII is a visible character.
+        Some(b) if b.is_ascii() => false,
+        Some(_) => std::str::from_utf8(id).is_ok_and(|s| s.chars().all(|c| c.is_whitespace() || is_invisible(c))),
     }
 }
 
@@ -664,9 +683,9 @@ fn missing_column(name: &str, header: &[String]) -> String {
 }
 
 /// Column names as listed in a message: the first 30, shown as [`shown_name`] shows
-/// them, then how many in all.
+/// them and quoted (a name may hold spaces or commas), then how many in all.
 fn listed(names: &[String]) -> String {
-    let shown: Vec<String> = names.iter().take(30).map(|h| shown_name(h)).collect();
+    let shown: Vec<String> = names.iter().take(30).map(|h| format!("\"{}\"", shown_name(h))).collect();
     let more = if names.len() > 30 { format!(", ... ({} in all)", names.len()) } else { String::new() };
     format!("{}{more}", shown.join(", "))
 }
@@ -750,7 +769,7 @@ mod tests {
             if let Ok(mut r) = open(&source, survey, &ReadOptions::default()) {
                 while let Ok(Some(chunk)) = r.next_chunk(3, 64) {
                     for row in &chunk.rows {
-                        let _ = csv::decode(row, r.columns(), 1 << 10);
+                        let _ = csv::decode(row, r.columns(), 1 << 10, &|_| false);
                     }
                 }
                 let _ = r.sha256();
@@ -768,6 +787,27 @@ mod tests {
         let odd = format!("x{long}");
         assert_eq!(reject_value(&odd), format!("x{}{CUT_MARK}", "\u{e9}".repeat(MAX_REJECT_VALUE / 2 - 1)));
         assert_eq!(reject_value(&long[..MAX_REJECT_VALUE]), long[..MAX_REJECT_VALUE]);
+    }
+
+    /// An id of a zero-width space alone was an id, and `Jos\u{e9}` (NFC) and
+    /// `Jose\u{301}` (NFD), one name as typed on two systems, were two respondents.
+    #[test]
+    fn invisible_ids_are_empty_and_ids_compare_composed() {
+        let header = vec!["id".to_string(), "text".to_string()];
+        let columns = Columns { header, id: Some(0), open: vec![1], ..Columns::default() };
+        let mut checker = RowChecker::new(columns, &ReadOptions::default());
+        let mut line = 1;
+        let mut check = |id: &str| {
+            line += 1;
+            checker.check(&::csv::ByteRecord::from(vec![id, "a"]), line, line - 1).map(|r| r.reason)
+        };
+        for invisible in ["\u{200B}", " \u{FEFF} ", "\u{2060}\u{200D}", "\u{00A0}"] {
+            assert_eq!(check(invisible), Some(RejectReason::EmptyId), "{invisible:?}");
+        }
+        assert_eq!(check("Jos\u{e9}"), None);
+        assert_eq!(check("Jose\u{301}"), Some(RejectReason::DuplicateId { first_line: 6 }));
+        assert_eq!(check("\u{200B}r1"), None);
+        assert_eq!(check("\u{e9}"), None);
     }
 
     #[test]
@@ -795,7 +835,7 @@ mod tests {
         assert_eq!(ok.open, vec![1]);
         let other = Survey::ad_hoc(Some("id".into()), &["whyy".into()]);
         let err = Columns::resolve(&other, &header(&["id", "\u{200B}why"])).unwrap_err();
-        assert!(err.ends_with("(columns: id, \\u{200b}why)"), "{err}");
+        assert!(err.ends_with("(columns: \"id\", \"\\u{200b}why\")"), "{err}");
     }
 
     #[test]

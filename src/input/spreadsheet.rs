@@ -19,7 +19,9 @@ use std::io::Cursor;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
 
-use calamine::{Data, DataRef, Reader, Sheets, XlsxError, open_workbook_auto_from_rs};
+use calamine::{
+    Data, DataRef, ExcelDateTime, ExcelDateTimeType, Reader, Sheets, XlsxError, open_workbook_auto_from_rs,
+};
 
 use super::csv::sha256_hex;
 use super::header::{self, SubHeader};
@@ -289,6 +291,13 @@ fn read_cells<RS: std::io::Read + std::io::Seek>(
         }
     };
     let owned = |v: &DataRef<'_>| Data::from(v.clone());
+    // calamine's error on a cell (a shared string index past the table's end) does
+    // not say which: the cell after the last one read is.
+    let mut last: Option<(u32, u32)> = None;
+    let at_cell = |last: Option<(u32, u32)>, e: &dyn std::fmt::Display| match last {
+        Some((row, col)) => format!("the cell after {}{} (row {}): {e}", column_name(col), row + 1, row + 1),
+        None => format!("its first cell: {e}"),
+    };
     match book {
         Sheets::Xlsx(book) => {
             let mut reader = match book.worksheet_cells_reader(sheet) {
@@ -296,13 +305,15 @@ fn read_cells<RS: std::io::Read + std::io::Seek>(
                 Err(XlsxError::NotAWorksheet(_)) => return Ok(Vec::new()), // a chart sheet
                 Err(e) => return Err(e.to_string()),
             };
-            while let Some(cell) = reader.next_cell().map_err(|e| e.to_string())? {
+            while let Some(cell) = reader.next_cell().map_err(|e| at_cell(last, &e))? {
+                last = Some(cell.get_position());
                 keep(cell.get_position(), owned(cell.get_value()));
             }
         }
         Sheets::Xlsb(book) => {
             let mut reader = book.worksheet_cells_reader(sheet).map_err(|e| e.to_string())?;
-            while let Some(cell) = reader.next_cell().map_err(|e| e.to_string())? {
+            while let Some(cell) = reader.next_cell().map_err(|e| at_cell(last, &e))? {
+                last = Some(cell.get_position());
                 keep(cell.get_position(), owned(cell.get_value()));
             }
         }
@@ -766,8 +777,18 @@ pub fn cell_text(cell: &Data) -> Cow<'_, str> {
         Data::Error(e) => Cow::Owned(e.to_string()),
         Data::DateTime(d) if d.is_duration() => Cow::Owned(duration_text(d.as_f64())),
         Data::DateTime(d) => {
-            let (y, mo, day, h, mi, s, _) = d.to_ymd_hms_milli();
             let v = d.as_f64();
+            // calamine clamps a serial past 9999-12-31 to that day (and one before its
+            // epoch to the epoch): distinct cells would read as one date.
+            let last = if *d == ExcelDateTime::new(v, ExcelDateTimeType::DateTime, true) {
+                LAST_SERIAL_1904
+            } else {
+                LAST_SERIAL_1900
+            };
+            if !(0.0..last + 1.0).contains(&v) {
+                return Cow::Owned(number_text(v));
+            }
+            let (y, mo, day, h, mi, s, _) = d.to_ymd_hms_milli();
             Cow::Owned(if (0.0..1.0).contains(&v) {
                 format!("{h:02}:{mi:02}:{s:02}")
             } else if (h, mi, s) == (0, 0, 0) {
@@ -779,20 +800,30 @@ pub fn cell_text(cell: &Data) -> Cow<'_, str> {
     }
 }
 
+/// The serial of 9999-12-31, the last day a date cell can hold (1900 epoch).
+const LAST_SERIAL_1900: f64 = 2_958_465.0;
+
+/// The serial of 9999-12-31 in a workbook of the 1904 epoch.
+const LAST_SERIAL_1904: f64 = 2_957_003.0;
+
 /// A number as a spreadsheet shows it: a whole number that a float holds exactly
 /// (up to 2^53) as that integer, every digit of it (ids such as 1234567890123456 and
 /// ...457 stay apart); other numbers to 15 significant digits, as Excel keeps and shows
 /// them (a formula's 0.1 + 0.2 is 0.3 there, not 0.30000000000000004), whole ones
-/// without a decimal point, others in the shortest form of that value.
+/// without a decimal point, others in the shortest form of that value: in scientific
+/// notation from 1e21 up and below 1e-7 (`1e300`, not 301 digits).
 fn number_text(f: f64) -> String {
     /// 2^53: every whole number up to it has its own f64.
     const EXACT: f64 = 9_007_199_254_740_992.0;
     if f.fract() == 0.0 && f.abs() <= EXACT {
         return format!("{}", f as i64);
     }
-    let shown = if f.is_finite() { format!("{f:.14e}").parse().unwrap_or(f) } else { f };
+    // (Rounded, the largest numbers would overflow to infinity: they are kept whole.)
+    let shown = format!("{f:.14e}").parse().ok().filter(|x: &f64| x.is_finite()).unwrap_or(f);
     if shown.is_finite() && shown.fract() == 0.0 && shown.abs() < 1e15 {
         format!("{}", shown as i64)
+    } else if shown.is_finite() && (shown.abs() >= 1e21 || (shown != 0.0 && shown.abs() < 1e-7)) {
+        format!("{shown:e}")
     } else {
         format!("{shown}")
     }
@@ -869,7 +900,24 @@ mod tests {
             (date(45366.0), "2024-03-15"),
             (date(45366.5), "2024-03-15T12:00:00"),
             (date(0.75), "18:00:00"),
-            (date(f64::NAN), "1899-12-31"),
+            // Serials outside 1900-01-00 to 9999-12-31 are numbers, not a clamped date.
+            (date(f64::NAN), "NaN"),
+            (date(-1.0), "-1"),
+            (date(2_958_465.5), "9999-12-31T12:00:00"),
+            (date(2_958_466.0), "2958466"),
+            (date(1e7), "10000000"),
+            (date(1e300), "1e300"),
+            (Data::DateTime(ExcelDateTime::new(2_957_003.0, ExcelDateTimeType::DateTime, true)), "9999-12-31"),
+            (Data::DateTime(ExcelDateTime::new(2_957_004.0, ExcelDateTimeType::DateTime, true)), "2957004"),
+            // Huge and tiny numbers in scientific notation, not hundreds of digits.
+            (Data::Float(1e300), "1e300"),
+            (Data::Float(-1.5e300), "-1.5e300"),
+            (Data::Float(1e21), "1e21"),
+            (Data::Float(1e20), "100000000000000000000"),
+            (Data::Float(1e-300), "1e-300"),
+            (Data::Float(1.5e-8), "1.5e-8"),
+            (Data::Float(0.0001), "0.0001"),
+            (Data::Float(f64::MAX), "1.7976931348623157e308"),
             (Data::DateTime(ExcelDateTime::new(1.5, ExcelDateTimeType::TimeDelta, false)), "36:00:00"),
             (Data::Error(calamine::CellErrorType::NA), "#N/A"),
         ] {
@@ -922,7 +970,7 @@ mod tests {
         let refs: Vec<&[Data]> = rows.iter().map(Vec::as_slice).collect();
         let survey = Survey::ad_hoc(Some("id".into()), &["why".into()]);
         let err = reader(&refs, &survey).err().unwrap().to_string();
-        assert_eq!(err, "b.xlsx:2 (sheet \"S\"): no column \"why\" in the header (columns: id, other)");
+        assert_eq!(err, "b.xlsx:2 (sheet \"S\"): no column \"why\" in the header (columns: \"id\", \"other\")");
     }
 
     #[test]
@@ -946,6 +994,43 @@ mod tests {
             rows.extend(chunk.rows.into_iter().map(|r| (r.line, r.reject.map(|j| j.reason.to_string()))));
         }
         Ok(rows)
+    }
+
+    /// A string cell whose index is past the shared strings' end was reported without
+    /// the cell: "cannot read the sheet: Cell string index not found in shared strings table".
+    #[test]
+    fn a_bad_shared_string_index_names_the_cell() {
+        let mut book = rust_xlsxwriter::Workbook::new();
+        let sheet = book.add_worksheet();
+        sheet.write_string(0, 0, "id").unwrap();
+        sheet.write_string(0, 1, "text").unwrap();
+        sheet.write_number(1, 0, 1.0).unwrap();
+        sheet.write_string(1, 1, "a cost").unwrap();
+        let good = book.save_to_buffer().unwrap();
+        // The same workbook, B2's string index pointing past the table.
+        let mut archive = zip::ZipArchive::new(Cursor::new(good)).unwrap();
+        let mut bad = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        for i in 0..archive.len() {
+            let mut file = archive.by_index(i).unwrap();
+            let name = file.name().unwrap().to_string();
+            let mut text = Vec::new();
+            std::io::Read::read_to_end(&mut file, &mut text).unwrap();
+            if name == "xl/worksheets/sheet1.xml" {
+                let xml = String::from_utf8(text).unwrap();
+                let b2 = xml.find("r=\"B2\"").unwrap();
+                let (start, end) = (b2 + xml[b2..].find("<v>").unwrap() + 3, b2 + xml[b2..].find("</v>").unwrap());
+                text = format!("{}99{}", &xml[..start], &xml[end..]).into_bytes();
+            }
+            bad.start_file(name, zip::write::SimpleFileOptions::default()).unwrap();
+            std::io::Write::write_all(&mut bad, &text).unwrap();
+        }
+        let bad = bad.finish().unwrap().into_inner();
+        let err = read_all("book.xlsx", bad).unwrap_err().to_string();
+        assert_eq!(
+            err,
+            "book.xlsx (sheet \"Sheet1\"): cannot read the sheet: the cell after A2 (row 2): \
+             Cell string index not found in shared strings table"
+        );
     }
 
     #[test]

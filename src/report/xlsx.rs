@@ -115,8 +115,26 @@ fn contain_panic<T>(path: &Path, f: impl FnOnce() -> Result<T>) -> Result<T> {
             .map(String::as_str)
             .or_else(|| payload.downcast_ref::<&str>().copied())
             .unwrap_or("its writer failed");
-        Err(Error::io(path, std::io::Error::other(format!("the workbook could not be written: {what}"))))
+        Err(Error::io(path, std::io::Error::other(format!("the workbook could not be written: {}", readable(what)))))
     })
+}
+
+/// A panic message with the OS error in it as a person reads it: rust_xlsxwriter's
+/// `expect` shows it in its `Debug` form (`Couldn't write to xml file: Os { code: 28,
+/// kind: StorageFull, message: "No space left on device" }`), here its `Display` text
+/// (`... file: No space left on device (os error 28)`).
+fn readable(what: &str) -> String {
+    const OS: &str = "Os { code: ";
+    let Some(at) = what.find(OS) else { return what.to_string() };
+    let rest = &what[at + OS.len()..];
+    let code = rest.split(',').next().and_then(|c| c.trim().parse::<i32>().ok());
+    let end = rest.find(" }").map(|e| at + OS.len() + e + 2);
+    match (code, end) {
+        (Some(code), Some(end)) => {
+            format!("{}{}{}", &what[..at], std::io::Error::from_raw_os_error(code), &what[end..])
+        }
+        _ => what.to_string(),
+    }
 }
 
 fn xlsx_err(path: &Path, e: XlsxError) -> Error {
@@ -813,6 +831,15 @@ mod tests {
         let result: Result<()> = contain_panic(path, || panic!("Couldn't write to xml file: StorageFull"));
         let message = result.unwrap_err().to_string();
         assert!(message.contains("out/codeframe.xlsx") && message.contains("StorageFull"), "{message}");
+        // The OS error as its Display text, not `Os { code: 28, kind: StorageFull, .. }`.
+        let full = std::io::Error::from_raw_os_error(28);
+        let result: Result<()> = contain_panic(path, || panic!("Couldn't write to xml file: {full:?}"));
+        let message = result.unwrap_err().to_string();
+        assert_eq!(
+            message,
+            format!("out/codeframe.xlsx: the workbook could not be written: Couldn't write to xml file: {full}")
+        );
+        assert!(!message.contains("Os {"), "{message}");
         assert_eq!(contain_panic(path, || Ok(7)).unwrap(), 7);
         assert!(std::panic::catch_unwind(|| panic!("still caught")).is_err());
     }
