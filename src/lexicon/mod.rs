@@ -569,53 +569,68 @@ impl Lexicon {
 
     /// Checks that every question a theme or an entry names is one of `questions`,
     /// and that an entry names only questions its theme applies to (elsewhere it could
-    /// never match).
+    /// never match). Every mistake is in the error, not only the first.
     pub fn check_questions(&self, questions: &[&str]) -> Result<()> {
-        let error = |line: Option<u64>, message: String| {
-            let mut loc = Location::file(&self.source);
-            if let Some(l) = line {
-                loc = loc.at_line(l);
-            }
-            Err(Error::config(loc, message))
-        };
+        let mut errors = self.unknown_questions(questions);
+        errors.extend(self.entries_out_of_scope());
+        Error::all(errors)
+    }
+
+    /// An error for every question a theme or an entry names that is not one of
+    /// `questions` (the survey's open questions).
+    pub fn unknown_questions(&self, questions: &[&str]) -> Vec<Error> {
+        let mut errors = Vec::new();
+        let known = questions.join(", ");
         for t in &self.themes {
-            for q in &t.questions {
-                if !questions.contains(&q.as_str()) {
-                    return error(
-                        t.line,
-                        format!(
-                            "theme `{}` applies to question `{q}`, which the survey does not have (open questions: {})",
-                            t.id,
-                            questions.join(", ")
-                        ),
-                    );
-                }
+            for q in t.questions.iter().filter(|q| !questions.contains(&q.as_str())) {
+                errors.push(Error::config(
+                    self.location(t.line),
+                    format!("theme `{}` applies to question `{q}`, which the survey does not have (open questions: {known})", t.id),
+                ));
             }
             for e in t.entries.iter().chain(&t.exclusions) {
-                for q in &e.questions {
-                    if !questions.contains(&q.as_str()) {
-                        return error(
-                            e.line.or(t.line),
-                            format!(
-                                "an entry of theme `{}` applies to question `{q}`, which the survey does not have (open questions: {})",
-                                t.id,
-                                questions.join(", ")
-                            ),
-                        );
-                    }
-                    if !t.applies_to(q) {
-                        return error(
-                            e.line.or(t.line),
-                            format!(
-                                "an entry of theme `{}` applies to question `{q}`, but the theme applies only to {}: the entry could never count",
-                                t.id,
-                                t.questions.iter().map(|q| format!("`{q}`")).collect::<Vec<_>>().join(", ")
-                            ),
-                        );
-                    }
+                for q in e.questions.iter().filter(|q| !questions.contains(&q.as_str())) {
+                    errors.push(Error::config(
+                        self.location(e.line.or(t.line)),
+                        format!(
+                            "entry `{}` of theme `{}` applies to question `{q}`, which the survey does not have (open questions: {known})",
+                            e.rule, t.id
+                        ),
+                    ));
                 }
             }
         }
-        Ok(())
+        errors
+    }
+
+    /// An error for every question an entry names that its theme does not apply to:
+    /// the entry could never count there. Needs no survey.
+    pub fn entries_out_of_scope(&self) -> Vec<Error> {
+        let mut errors = Vec::new();
+        for t in &self.themes {
+            for e in t.entries.iter().chain(&t.exclusions) {
+                for q in e.questions.iter().filter(|q| !t.applies_to(q)) {
+                    errors.push(Error::config(
+                        self.location(e.line.or(t.line)),
+                        format!(
+                            "entry `{}` of theme `{}` applies to question `{q}`, but the theme applies only to {}: the entry could never count",
+                            e.rule,
+                            t.id,
+                            t.questions.iter().map(|q| format!("`{q}`")).collect::<Vec<_>>().join(", ")
+                        ),
+                    ));
+                }
+            }
+        }
+        errors
+    }
+
+    /// The lexicon's file, at `line` when known.
+    fn location(&self, line: Option<u64>) -> Location {
+        let l = Location::file(&self.source);
+        match line {
+            Some(n) => l.at_line(n),
+            None => l,
+        }
     }
 }
