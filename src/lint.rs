@@ -11,6 +11,7 @@
 use std::collections::BTreeMap;
 
 use crate::coding;
+use crate::error::Error;
 use crate::lexicon::compile::{CompiledLexicon, PatternKind};
 use crate::lexicon::{Lexicon, Rule, TermToken, Theme};
 use crate::matching::Scanner;
@@ -200,9 +201,27 @@ type KeyUse = (String, Option<u64>, String);
 /// starter lexicon, or an empty or misnamed file).
 pub const NO_THEMES: &str = "the lexicon has no themes: a run codes no open answer (it counts only who answered)";
 
+/// `error` as an error finding, its file and line apart from its message (so that a
+/// listing names the file once, not `lex.toml: lex.toml:4: ...`); `source` is the
+/// lexicon's own file.
+pub fn error_finding(error: &Error, source: &std::path::Path) -> Finding {
+    match error {
+        Error::Config { location, message } | Error::Input { location, message } => Finding {
+            file: Some(location.path.clone()).filter(|p| p != source),
+            line: location.line,
+            severity: Severity::Error,
+            message: message.clone(),
+        },
+        e => Finding { file: None, line: None, severity: Severity::Error, message: e.to_string() },
+    }
+}
+
 /// Lints a lexicon (no corpus needed).
 pub fn lint(source: &Lexicon, lexicon: &CompiledLexicon) -> Vec<Finding> {
     let mut out = Vec::new();
+    // An entry kept to a question its theme does not apply to never counts (a run
+    // with a survey refuses it): an error, with a survey or without.
+    out.extend(source.entries_out_of_scope().iter().map(|e| error_finding(e, &source.source)));
     if source.themes.is_empty() {
         out.push(Finding { file: None, line: None, severity: Severity::Warning, message: NO_THEMES.to_string() });
     }
@@ -557,6 +576,28 @@ mod tests {
         let m = messages("[[theme]]\nid = \"a\"\nterms = [\"=good\"]\n[[theme]]\nid = \"b\"\nterms = [\"=good\"]\n");
         assert_eq!(m.len(), 1, "{m:?}");
         assert!(m[0].contains("`=good` of theme `b` and `=good` of theme `a`"), "{m:?}");
+    }
+
+    /// An entry kept to a question its theme does not apply to can never count:
+    /// `lexicon check` said nothing of it without `--survey`.
+    #[test]
+    fn an_entry_kept_outside_its_theme_s_questions_is_an_error() {
+        let (l, c) = lex("[[theme]]\nid = \"a\"\nquestions = [\"q3\"]\nterms = [\n  \"fee\",\n  \
+                          { term = \"money\", questions = [\"q3\", \"q4\"] },\n]\n");
+        let errors: Vec<String> = lint(&l, &c)
+            .into_iter()
+            .filter(|f| f.severity == Severity::Error)
+            .map(|f| format!("{:?} {}: {}", f.file, f.line.unwrap_or(0), f.message))
+            .collect();
+        assert_eq!(
+            errors,
+            [
+                "None 6: entry `money` of theme `a` applies to question `q4`, but the theme applies only to `q3`: the entry could never count"
+            ]
+        );
+        // A theme of every question takes any.
+        let (l, c) = lex("[[theme]]\nid = \"a\"\nterms = [{ term = \"money\", questions = [\"q4\"] }]\n");
+        assert!(lint(&l, &c).iter().all(|f| f.severity != Severity::Error));
     }
 
     fn messages(text: &str) -> Vec<String> {

@@ -43,7 +43,7 @@ fn an_entry_s_questions_are_checked_against_the_survey_and_its_theme() {
     let err = dir.fails(&["run", "--survey", "survey.toml", "--out", "o"], 2);
     assert!(
         err.contains("lex.toml:")
-            && err.contains("an entry of theme `cost` applies to question `q9`, which the survey does not have"),
+            && err.contains("entry `cost` of theme `cost` applies to question `q9`, which the survey does not have"),
         "{err}"
     );
     dir.write("survey.toml", format!("{SURVEY}[[open]]\nid = \"how\"\n"));
@@ -61,7 +61,40 @@ fn an_entry_s_questions_are_checked_against_the_survey_and_its_theme() {
     let out = dir.run(&["lexicon", "check", "lex.toml", "--survey", "survey.toml"]);
     assert_eq!(out.status.code(), Some(1));
     let listed = String::from_utf8_lossy(&out.stdout);
-    assert!(listed.contains("lex.toml:5: an entry of theme `cost` applies to question `how`"), "{listed}");
+    assert!(listed.contains("lex.toml:5: error: entry `cost` of theme `cost` applies to question `how`"), "{listed}");
+}
+
+/// `lexicon check --survey` listed only the first question the survey lacks, as
+/// `lex.toml: error: lex.toml:1: ...` (the file named twice), and said nothing of an
+/// entry kept outside its theme's questions without `--survey`.
+#[test]
+fn lexicon_check_lists_every_question_the_survey_lacks_naming_the_file_once() {
+    let dir = fixture();
+    dir.write(
+        "lex.toml",
+        "[[theme]]\nid = \"cost\"\nquestions = [\"why\", \"q98\"]\nterms = [\n  \"cost\",\n  \
+         { term = \"fee\", questions = [\"q99\"] },\n  \"fee\", \"fee\",\n]\n",
+    );
+    let out = dir.run(&["lexicon", "check", "lex.toml", "--survey", "survey.toml"]);
+    assert_eq!(out.status.code(), Some(1));
+    let listed = String::from_utf8_lossy(&out.stdout);
+    for line in [
+        "lex.toml:1: error: theme `cost` applies to question `q98`, which the survey does not have",
+        "lex.toml:6: error: entry `fee` of theme `cost` applies to question `q99`, which the survey does not have",
+        "lex.toml:6: error: entry `fee` of theme `cost` applies to question `q99`, but the theme applies only to `why`, `q98`",
+        "lex.toml:7: warning: theme `cost`: entry `fee` duplicates `fee` (line 6)",
+    ] {
+        assert!(listed.contains(line), "{line}\n{listed}");
+    }
+    assert!(!listed.contains("lex.toml: lex.toml") && !listed.contains("error: lex.toml"), "{listed}");
+    // Without a survey, the entry outside its theme's questions is still an error.
+    let out = dir.run(&["lexicon", "check", "lex.toml"]);
+    assert_eq!(out.status.code(), Some(1));
+    let listed = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        listed.contains("lex.toml:6: error: entry `fee` of theme `cost` applies to question `q99`, but"),
+        "{listed}"
+    );
 }
 
 /// A theme id with a line break would break codes.csv rows and Markdown tables, and a

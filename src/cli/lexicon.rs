@@ -156,9 +156,10 @@ fn check(args: &CheckArgs) -> Result<()> {
     let mut columns = args.text_columns.clone();
     if let Some(p) = &args.survey {
         let survey = Survey::from_path(p)?;
-        if let Err(e) = lexicon.check_questions(&survey.open_ids()) {
-            findings.push(lint::Finding { file: None, line: None, severity: Severity::Error, message: e.to_string() });
-        }
+        // Every question the survey lacks, not only the first (the lint has named the
+        // entries kept outside their theme's questions).
+        let unknown = lexicon.unknown_questions(&survey.open_ids());
+        findings.extend(unknown.iter().map(|e| lint::error_finding(e, &lexicon.source)));
         if columns.is_empty() {
             columns = survey.open.iter().map(|q| q.column.clone()).collect();
         }

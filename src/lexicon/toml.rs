@@ -373,4 +373,16 @@ examples = { match = ["the fees"], no_match = ["no cost"] }
         let err = parse_str("[[theme]]\nid = \"a\"\nparent = \"zz\"\n").unwrap_err().to_string();
         assert!(err.contains("unknown parent `zz`"), "{err}");
     }
+
+    /// A parent cycle is one error, at the line of its first theme, naming the themes
+    /// on it (not one error per theme that leads into it).
+    #[test]
+    fn a_parent_cycle_is_named_once() {
+        let text = "[[theme]]\nid = \"leaf\"\nparent = \"b\"\n[[theme]]\nid = \"a\"\nparent = \"c\"\n\
+                    [[theme]]\nid = \"b\"\nparent = \"a\"\n[[theme]]\nid = \"c\"\nparent = \"b\"\n";
+        let err = parse_str(text).unwrap_err().to_string();
+        assert_eq!(err, "lex.toml:4: theme `a`: parent chain loops: `a` -> `c` -> `b` -> `a`");
+        let err = parse_str("[[theme]]\nid = \"a\"\nparent = \"a\"\n").unwrap_err().to_string();
+        assert_eq!(err, "lex.toml:1: theme `a`: parent chain loops: `a` -> `a`");
+    }
 }
