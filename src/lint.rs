@@ -347,7 +347,10 @@ pub fn lint(source: &Lexicon, lexicon: &CompiledLexicon) -> Vec<Finding> {
     }
     for ((kind, text), uses) in &keys {
         for (i, (theme, line, entry)) in uses.iter().enumerate() {
-            let Some((first_theme, first_line, first_entry)) = uses[..i].first() else { continue };
+            // Against an earlier use in the same theme first: that is a duplicate, the
+            // other theme's a collision already reported for the earlier one.
+            let earlier = uses[..i].iter().find(|u| u.0 == *theme).or_else(|| uses[..i].first());
+            let Some((first_theme, first_line, first_entry)) = earlier else { continue };
             let how = match kind {
                 PatternKind::Stem => format!("stem `{text}`"),
                 _ => format!("`{text}`"),
@@ -834,6 +837,25 @@ terms = ["harassment"]
         assert!(joined.contains("wildcard `ex-partner*` contains `-`"), "{joined}");
         assert!(joined.contains("has a doubled backslash"), "{joined}");
         assert!(joined.contains("entry `harassment` of theme `b` and `harassing` of theme `a` (line 4) collapse to the same stem `harass`"), "{joined}");
+    }
+
+    /// A term listed twice in one theme is a duplicate there even when another theme
+    /// listed it first (the second listing was only reported as the collision again).
+    #[test]
+    fn a_duplicate_is_found_after_another_themes_use() {
+        let m = messages(
+            "[[theme]]\nid = \"cost\"\nterms = [\"fee\"]\n[[theme]]\nid = \"other\"\nterms = [\"fee\", \"fees\"]\n",
+        );
+        let joined = m.join("\n");
+        assert!(
+            joined.contains("theme `other`: entry `fees` duplicates `fee` (line 6): both match stem `fee`"),
+            "{joined}"
+        );
+        assert!(
+            joined.contains("entry `fee` of theme `other` and `fee` of theme `cost` (line 3) collapse"),
+            "{joined}"
+        );
+        assert_eq!(m.len(), 2, "{m:#?}");
     }
 
     /// Answers are matched in British spelling: a regex spelling a word the American
