@@ -654,6 +654,11 @@ fn a_qualtrics_export_has_three_header_rows() {
         stderr.contains("note: qualtrics.csv: the 2 rows on lines 2 to 3 read as header, not respondents: a Qualtrics export's question wording and import ids"),
         "{stderr}"
     );
+    // Rows taken as header are no respondents: --quiet says so too, as it does warnings.
+    let quiet = run(&["--quiet"]);
+    let stderr = String::from_utf8_lossy(&quiet.stderr);
+    assert_eq!(stderr.lines().filter(|l| l.contains("note: qualtrics.csv: the 2 rows")).count(), 1, "{stderr}");
+    assert!(!stderr.contains("rows read"), "{stderr}");
     let summary = dir.read("o/summary.json");
     assert!(summary.contains("\"respondents\": 3"), "{summary}");
     assert_eq!(dir.read("o/codes.csv").lines().filter(|l| l.contains(",Q3,cost,")).count(), 1);

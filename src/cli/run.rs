@@ -120,10 +120,11 @@ pub fn execute(args: &RunArgs) -> Result<()> {
             &mut print_rejects,
         )?;
         let tally = end.tally;
+        // Rows read as header are no respondents: said even under --quiet, as warnings are.
+        if let Some(note) = end.header.as_ref().and_then(|h| h.describe()) {
+            errln!("codeframe: note: {}: {note}", loaded.input.name().display());
+        }
         if !args.quiet {
-            if let Some(note) = end.header.as_ref().and_then(|h| h.describe()) {
-                errln!("codeframe: note: {}: {note}", loaded.input.name().display());
-            }
             errln!("{} rows read, {} coded, {} rejected", tally.rows_read, tally.rows_coded(), tally.rows_rejected);
         }
         if options.strict && tally.rows_rejected > 0 {
@@ -158,12 +159,13 @@ pub fn execute(args: &RunArgs) -> Result<()> {
     }
     let outcome = result?;
     super::warn_unlisted_types(&outcome.summary);
-    // Under --quiet errors and warnings still print; the summary lines do not.
-    if args.quiet {
-        return Ok(());
-    }
+    // Under --quiet errors, warnings and the rows read as header still print; the
+    // summary lines do not.
     if let Some(note) = &outcome.header_note {
         errln!("codeframe: note: {}: {note}", job.input.name().display());
+    }
+    if args.quiet {
+        return Ok(());
     }
     super::note_removed(&args.out, &outcome.removed);
     if job.options.partial {
