@@ -106,9 +106,7 @@ pub fn why_lost(
         return format!("the answer is empty or a non-answer now ({was})");
     };
     // A parent is coded through its children: their vetoes say why as well.
-    let family: Vec<ThemeIdx> = (0..lexicon.themes.len() as ThemeIdx)
-        .filter(|&x| x == t || lexicon.themes[x as usize].ancestors.contains(&t))
-        .collect();
+    let family: Vec<ThemeIdx> = (0..lexicon.themes.len() as ThemeIdx).filter(|&x| lexicon.is_within(x, t)).collect();
     let mut vetoes: Vec<String> = family.iter().flat_map(|&x| evidence::vetoes(lexicon, text, coding, x)).collect();
     // The entry that coded it before first: its veto is the likeliest cause.
     let was_entry = format!("`{}`", before.entry);

@@ -59,8 +59,7 @@ impl<'a> Kwic<'a> {
         for hit in hits {
             let entry = &self.lexicon.entries[hit.entry as usize];
             // A theme's occurrences are its own entries' and its subthemes'.
-            let theirs = |t: u32| t == entry.theme || self.lexicon.themes[entry.theme as usize].ancestors.contains(&t);
-            if self.theme.is_some_and(|t| !theirs(t)) {
+            if self.theme.is_some_and(|t| !self.lexicon.is_within(entry.theme, t)) {
                 continue;
             }
             if !applies.entry(entry.theme, hit.entry) {

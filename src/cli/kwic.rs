@@ -83,34 +83,19 @@ pub fn execute(args: &KwicArgs) -> Result<()> {
                 .lexicon
                 .theme_index(id)
                 .ok_or_else(|| Error::Usage(format!("no theme `{id}` in the lexicon")))?;
-            // A theme no open question codes (or not the one asked for) would list
-            // nothing, as if no answer used its words: say so instead.
-            let asked: Vec<&str> = loaded
-                .survey
-                .open
-                .iter()
-                .map(|o| o.id.as_str())
-                .filter(|q| {
-                    let themes = loaded.lexicon.themes_for(q);
-                    (0..themes.len())
-                        .any(|s| themes[s] && (s == t as usize || loaded.lexicon.themes[s].ancestors.contains(&t)))
-                })
-                .collect();
-            match &args.question {
-                Some(q) if !asked.contains(&q.as_str()) => {
-                    return Err(Error::Usage(format!(
-                        "theme `{id}` is not coded in question {q} (its `questions` name {})",
-                        if asked.is_empty() { "no open question of the survey".to_string() } else { asked.join(", ") }
-                    )));
-                }
-                None if asked.is_empty() => {
-                    return Err(Error::Usage(format!(
-                        "theme `{id}` is coded in no open question of the survey: its `questions` name none of \
-                         them (open questions: {})",
-                        loaded.survey.open_ids().join(", ")
-                    )));
-                }
-                _ => {}
+            // A theme the question asked for does not code would list nothing, as if
+            // no answer used its words: say so instead.
+            let codes_in = |q: &str| {
+                let themes = loaded.lexicon.themes_for(q);
+                (0..themes.len() as u32).any(|s| themes[s as usize] && loaded.lexicon.is_within(s, t))
+            };
+            if let Some(q) = args.question.as_deref().filter(|q| !codes_in(q)) {
+                let asked: Vec<&str> =
+                    loaded.survey.open.iter().map(|o| o.id.as_str()).filter(|q| codes_in(q)).collect();
+                return Err(Error::Usage(format!(
+                    "theme `{id}` is not coded in question {q} (its `questions` name {})",
+                    if asked.is_empty() { "no open question of the survey".to_string() } else { asked.join(", ") }
+                )));
             }
             (&loaded.lexicon, Some(t))
         }

@@ -442,6 +442,11 @@ impl CompiledLexicon {
         Applies { themes, entries }
     }
 
+    /// Whether theme `x` is `theme` or one of its subthemes (its codes roll up to it).
+    pub fn is_within(&self, x: ThemeIdx, theme: ThemeIdx) -> bool {
+        x == theme || self.themes[x as usize].ancestors.contains(&theme)
+    }
+
     /// Which themes apply to `question` (indexed by [`ThemeIdx`]).
     pub fn themes_for(&self, question: &str) -> Vec<bool> {
         self.applies(Some(question)).themes

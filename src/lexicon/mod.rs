@@ -450,13 +450,7 @@ impl Lexicon {
     /// Checks the structure: unique ids, known parents, no cycles. Every mistake found
     /// is in the error, not only the first.
     pub fn validate(&self) -> Result<()> {
-        let loc = |line: Option<u64>| {
-            let l = Location::file(&self.source);
-            match line {
-                Some(n) => l.at_line(n),
-                None => l,
-            }
-        };
+        let loc = |line: Option<u64>| self.location(line);
         // A negator is compared with one word of an answer: `no longer`, `nae.` or `*`
         // would never match, and were ignored without a word.
         let mut negators = self.settings.negators.iter().flatten().chain(&self.settings.extra_negators);
@@ -560,11 +554,7 @@ impl Lexicon {
         } else {
             ids.join(" -> ")
         };
-        let mut location = Location::file(&self.source);
-        if let Some(l) = t.line {
-            location = location.at_line(l);
-        }
-        Error::config(location, format!("theme `{}`: parent chain loops: {shown} -> `{}`", t.id, t.id))
+        Error::config(self.location(t.line), format!("theme `{}`: parent chain loops: {shown} -> `{}`", t.id, t.id))
     }
 
     /// Checks that every question a theme or an entry names is one of `questions`,
