@@ -79,7 +79,14 @@ pub fn sample(source: &InputSource, options: &InitOptions) -> Result<Sample> {
                 out.first_reject.get_or_insert(reject);
                 continue;
             }
-            out.rows.push(row.record.iter().map(|c| String::from_utf8_lossy(c).trim().to_string()).collect());
+            // Cells as a run reads them: a closed option stored as `Don&#39;t know` is
+            // the option `Don't know`.
+            let cell = |c: &[u8]| {
+                let text = String::from_utf8_lossy(c);
+                let shown = if options.read.decode_html { input::html::plain_text(&text) } else { text.clone() };
+                shown.trim().to_string()
+            };
+            out.rows.push(row.record.iter().map(cell).collect());
         }
     }
     Ok(out)
@@ -1056,6 +1063,9 @@ fn write_spec(
     if let Some(d) = options.read.delimiter {
         let d = if d == b'\t' { "tab".to_string() } else { (d as char).to_string() };
         let _ = writeln!(w, "delimiter = {}", toml_str(&d));
+    }
+    if !options.read.decode_html {
+        let _ = writeln!(w, "keep_html = true");
     }
     match (options.read.header_rows, sample.sub_header.as_ref().and_then(|h| h.platform)) {
         (Some(n), _) => {

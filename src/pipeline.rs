@@ -272,6 +272,7 @@ pub struct Coder<'a> {
     themed: Vec<bool>,
     columns: Columns,
     max_cell_bytes: usize,
+    decode_html: bool,
     measure: Measure,
     campaigns: bool,
     /// What later rows can still add to the extras.
@@ -292,6 +293,7 @@ impl<'a> Coder<'a> {
             applies,
             columns,
             max_cell_bytes: options.read.max_cell_bytes,
+            decode_html: options.read.decode_html,
             measure: options.measure,
             campaigns: options.campaign_min.is_some(),
             gates: Gates::new(survey.open.len(), lexicon.themes.len()),
@@ -391,8 +393,11 @@ impl<'a> Coder<'a> {
         if let Some(r) = &raw.reject {
             return Err(r.clone());
         }
-        let resp = decode(raw, &self.columns, self.max_cell_bytes, &|cell| self.classifier.is_non_answer(cell))?;
-        let respondent_type = resp.respondent_type.map(|cell| self.classifier.respondent_type(cell));
+        let says_nothing = |cell: &str| self.classifier.is_non_answer(cell);
+        let resp = decode(raw, &self.columns, self.max_cell_bytes, self.decode_html, &says_nothing)?;
+        // A cell is copied only where reading its HTML changed it.
+        out.tally.html_answers += resp.open.iter().filter(|t| matches!(t, std::borrow::Cow::Owned(_))).count() as u64;
+        let respondent_type = resp.respondent_type.as_deref().map(|cell| self.classifier.respondent_type(cell));
         let closed: Vec<ClosedCell> =
             resp.closed.iter().enumerate().map(|(q, cell)| self.classifier.closed(q, cell)).collect();
         // What was written where it was not understood (rare: no allocation otherwise).
@@ -1371,6 +1376,10 @@ pub struct PartialOptions {
     /// before it existed).
     #[serde(default)]
     pub header_rows: Option<usize>,
+    /// Text cells read as the text their HTML shows (absent, and so off, from
+    /// partial.json files written before it existed, which read cells as stored).
+    #[serde(default)]
+    pub decode_html: bool,
     /// Most codes on the workbook's Codes sheet.
     pub workbook_codes: u32,
     /// Parquet copies asked for (absent from partial.json files written before it existed).
@@ -1414,6 +1423,7 @@ impl PartialOptions {
             max_cell_bytes: o.read.max_cell_bytes,
             reject_duplicate_ids: o.read.reject_duplicate_ids,
             header_rows: o.read.header_rows,
+            decode_html: o.read.decode_html,
             workbook_codes: o.workbook_codes,
             parquet: o.parquet,
             dictionary_terms: o.dictionary.terms,
@@ -1464,6 +1474,7 @@ impl PartialOptions {
             max_cell_bytes,
             reject_duplicate_ids,
             header_rows,
+            decode_html,
             dictionary_terms,
             dictionary_duplicates,
             ..
@@ -1480,6 +1491,7 @@ impl PartialOptions {
             ("--max-cell-bytes", max_cell_bytes.to_string()),
             ("--allow-duplicate-ids", if *reject_duplicate_ids { "off" } else { "on" }.to_string()),
             ("--header-rows", header_rows.map_or_else(|| "recognised".into(), |n| n.to_string())),
+            ("--keep-html", if *decode_html { "off" } else { "on" }.to_string()),
             ("--dictionary-terms", dictionary_terms.name().to_string()),
             ("--dictionary-duplicates", dictionary_duplicates.name().to_string()),
         ]
@@ -1498,6 +1510,7 @@ impl PartialOptions {
                 max_cell_bytes: self.max_cell_bytes,
                 reject_duplicate_ids: self.reject_duplicate_ids,
                 header_rows: self.header_rows,
+                decode_html: self.decode_html,
             },
             shard: None,
             partial: false,

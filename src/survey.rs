@@ -191,6 +191,8 @@ pub struct ReadHints {
     pub delimiter: Option<String>,
     /// Rows the header spans (1 to [`crate::input::header::MAX_HEADER_ROWS`]).
     pub header_rows: Option<usize>,
+    /// Read answers as stored, HTML included (`--keep-html`).
+    pub keep_html: Option<bool>,
 }
 
 #[derive(Deserialize)]
@@ -205,6 +207,7 @@ struct SurveyFile {
     delimiter: Option<String>,
     #[serde(default, deserialize_with = "header_rows")]
     header_rows: Option<usize>,
+    keep_html: Option<bool>,
     #[serde(default)]
     non_answers: Vec<String>,
     #[serde(default)]
@@ -547,6 +550,7 @@ impl Survey {
                 encoding: file.encoding,
                 delimiter: file.delimiter,
                 header_rows: file.header_rows,
+                keep_html: file.keep_html,
             },
             order: file.order,
             source: path.to_path_buf(),

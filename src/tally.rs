@@ -359,6 +359,10 @@ pub struct Tally {
     pub rows_read: u64,
     /// Rows rejected.
     pub rows_rejected: u64,
+    /// Answers of coded rows read as the text their HTML shows (see
+    /// [`crate::input::html`]); absent from partial.json files written before it existed.
+    #[serde(default)]
+    pub html_answers: u64,
 }
 
 impl Counts {
@@ -486,6 +490,7 @@ impl Tally {
             by_segment: vec![BTreeMap::new(); shape.segments],
             rows_read: 0,
             rows_rejected: 0,
+            html_answers: 0,
             shape,
         }
     }
@@ -605,6 +610,7 @@ impl Tally {
         }
         self.rows_read += other.rows_read;
         self.rows_rejected += other.rows_rejected;
+        self.html_answers += other.html_answers;
     }
 
     /// Rows coded (read minus rejected).
@@ -634,6 +640,9 @@ impl Tally {
         }
         if shape.types > 0 && !sums_to(self.types.iter().copied(), self.total.respondents) {
             return Err("its respondent types do not add up to its respondents".into());
+        }
+        if self.total.respondents.checked_mul(shape.open as u64).is_some_and(|cells| self.html_answers > cells) {
+            return Err("it has more answers read from HTML than open answers".into());
         }
         if self.types_defaulted > self.total.respondents {
             return Err("it has more defaulted respondent types than respondents".into());

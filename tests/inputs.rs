@@ -1097,3 +1097,47 @@ fn a_pipe_given_by_name_is_read_once() {
         assert!(dir.read("o/codes.csv").contains("1,why,cost,1,"), "{input}");
     }
 }
+
+#[test]
+fn answers_from_web_forms_read_as_the_text_their_html_shows() {
+    let dir = Workdir::new();
+    dir.write(
+        "lex.toml",
+        "[[theme]]\nid = \"cost\"\nterms = [\"cost*\", \"expens*\"]\n\n\
+         [[theme]]\nid = \"police\"\nterms = [\"police\"]\n",
+    );
+    dir.write("survey.toml", SURVEY);
+    // A negation behind `&#39;`, list items that are sentences of their own, a type
+    // `&amp;`, and text that only looks like markup.
+    dir.write(
+        "web.csv",
+        "id,q1,why\n\
+         1,Yes,\"<p>It didn&#39;t cost much</p>\"\n\
+         2,No,\"<ul><li>Too expensive</li><li>no police</li></ul>\"\n\
+         3,Yes,I <3 the police & R&D\n\
+         4,Yes,<b>Police</b>&nbsp;helped\n",
+    );
+    let codes = codes(&dir, "web.csv", &[]);
+    let themes: Vec<String> =
+        codes.lines().skip(1).map(|l| l.split(',').take(3).collect::<Vec<_>>().join(",")).collect();
+    // 1: "didn't cost" is negated; 2: "no police" is negated in its own item, and
+    // `expensive` is not; 3: plain text; 4: the tags gone.
+    assert_eq!(themes, ["2,why,cost", "3,why,police", "4,why,police"], "{codes}");
+    // Spans point into the text as read: `Police` at 0-6 of "Police\u{a0}helped".
+    assert!(codes.lines().any(|l| l.starts_with("4,why,police,") && l.contains(",0,6,")), "{codes}");
+    let summary = dir.read("out-web.csv/summary.md");
+    assert!(summary.contains("3 answers held HTML markup or character references"), "{summary}");
+    let manifest = dir.read("out-web.csv/manifest.json");
+    assert!(manifest.contains("\"html_answers\": 3") && manifest.contains("\"decode_html\": true"), "{manifest}");
+
+    // --keep-html reads the cells as stored: `didn&#39;t` negates nothing.
+    let kept = dir.ok(&["run", "--survey", "survey.toml", "--input", "web.csv", "--out", "kept", "-q", "--keep-html"]);
+    assert!(kept.is_empty());
+    let codes = dir.read("kept/codes.csv");
+    assert!(codes.lines().any(|l| l.starts_with("1,why,cost,")), "{codes}");
+    assert!(!dir.read("kept/summary.md").contains("HTML markup"));
+    // And so does the spec's `keep_html = true`.
+    dir.write("kept.toml", format!("keep_html = true\nresponses = \"web.csv\"\n{SURVEY}"));
+    dir.ok(&["run", "--survey", "kept.toml", "--out", "kept2", "-q"]);
+    assert_eq!(dir.read("kept2/codes.csv"), codes);
+}

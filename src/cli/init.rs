@@ -31,6 +31,10 @@ pub struct InitArgs {
     /// Qualtrics or SurveyMonkey export is recognised.
     #[arg(long, value_parser = clap::value_parser!(u64).range(1..=codeframe::input::header::MAX_HEADER_ROWS as u64))]
     pub header_rows: Option<u64>,
+    /// Read cells as stored, HTML markup and character references included (recorded
+    /// in the spec). Default: read as the text they show.
+    #[arg(long)]
+    pub keep_html: bool,
     /// Rows to read for the guesses.
     #[arg(long, default_value_t = init::DEFAULT_SAMPLE_ROWS)]
     pub sample_rows: usize,
@@ -47,6 +51,7 @@ pub fn execute(args: &InitArgs) -> Result<()> {
             encoding: args.encoding.clone(),
             sheet: args.sheet.clone(),
             header_rows: args.header_rows.map(|n| n as usize),
+            decode_html: !args.keep_html,
             ..ReadOptions::default()
         },
         sample_rows: args.sample_rows.max(1),

@@ -124,6 +124,7 @@ fn source(args: &MergeArgs) -> Result<SourceArgs> {
     source.sheet = source.sheet.take().or_else(|| recorded.sheet.clone());
     source.max_cell_bytes.get_or_insert(recorded.max_cell_bytes);
     source.allow_duplicate_ids |= !recorded.reject_duplicate_ids;
+    source.keep_html |= !recorded.decode_html;
     source.header_rows = source.header_rows.take().or_else(|| recorded.header_rows.map(|n| n as u64));
     Ok(source)
 }

@@ -245,6 +245,10 @@ pub struct SourceArgs {
     /// Keep rows whose respondent id was seen before (default: reject them).
     #[arg(long)]
     pub allow_duplicate_ids: bool,
+    /// Read answers as stored, HTML markup and character references included
+    /// (default: `<p>`, `<br>`, `&#39;`, `&amp;` read as the text they show).
+    #[arg(long)]
+    pub keep_html: bool,
     /// Worker threads, at most 1024 (0, the default: one per core). Results do not
     /// depend on it.
     #[arg(long, default_value_t = 0, value_parser = threads)]
@@ -478,6 +482,7 @@ impl SourceArgs {
                 max_cell_bytes: self.max_cell_bytes.unwrap_or(codeframe::input::DEFAULT_MAX_CELL_BYTES),
                 reject_duplicate_ids: !self.allow_duplicate_ids,
                 header_rows: self.header_rows.map(|n| n as usize).or(hints.header_rows),
+                decode_html: !(self.keep_html || hints.keep_html == Some(true)),
             },
             dictionary: self.import.options(),
             ..RunOptions::default()

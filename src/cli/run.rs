@@ -230,6 +230,9 @@ fn print_summary(outcome: &Outcome, r: Rounding, out: &Path, elapsed: std::time:
         s.rows.rejected,
         s.lexicon
     )?;
+    if let Some(note) = codeframe::report::html_note(s, |c| c.to_string()) {
+        outln!("{note}")?;
+    }
     for q in &s.questions {
         match q {
             QuestionSummary::Closed(c) => {

@@ -7,6 +7,7 @@
 //! raw bytes until a worker decodes them, so the reader does only what must be done
 //! in order: split records, count fields, and catch duplicate respondent ids.
 
+use std::borrow::Cow;
 use std::io::Read;
 use std::path::PathBuf;
 
@@ -318,10 +319,14 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 /// [`Classifier::is_non_answer`](crate::survey::Classifier::is_non_answer)): a column
 /// whose filled cell counts as an option (SurveyMonkey's "Other (please specify)")
 /// counts only when its cell is neither empty nor one.
+///
+/// With `html`, the text cells (all but the id) read as the text their HTML shows
+/// ([`super::html::plain_text`]): `don&#39;t` is `don't`.
 pub fn decode<'a>(
     row: &'a RawRow,
     columns: &Columns,
     max_cell_bytes: usize,
+    html: bool,
     says_nothing: &dyn Fn(&str) -> bool,
 ) -> std::result::Result<Response<'a>, Reject> {
     let reject = |i: usize, reason: RejectReason| {
@@ -344,6 +349,10 @@ pub fn decode<'a>(
         };
         text.ok_or_else(|| reject(i, RejectReason::InvalidUtf8))
     };
+    let text = |i: usize| -> std::result::Result<Cow<'a, str>, Reject> {
+        let cell = cell(i)?;
+        Ok(if html { super::html::plain_text(cell) } else { Cow::Borrowed(cell) })
+    };
     // Every cell of the row is checked, not only the survey's: a row is kept or rejected whole.
     for i in 0..row.record.len() {
         cell(i)?;
@@ -356,7 +365,7 @@ pub fn decode<'a>(
         line: row.line,
         row: row.row,
         id,
-        respondent_type: columns.respondent_type.map(cell).transpose()?,
+        respondent_type: columns.respondent_type.map(text).transpose()?,
         closed: columns
             .closed
             .iter()
@@ -364,25 +373,26 @@ pub fn decode<'a>(
             .zip(&columns.closed_filled)
             .map(|((&i, also), options)| {
                 if also.is_empty() && options.is_empty() {
-                    return cell(i).map(std::borrow::Cow::Borrowed);
+                    return text(i);
                 }
                 // A question over several columns: its filled cells, one a line, and
                 // the option of each column that counts as one when filled.
-                let cells = std::iter::once(i).chain(also.iter().copied()).map(cell);
-                let mut listed: Vec<&str> = cells
+                let cells = std::iter::once(i).chain(also.iter().copied()).map(text);
+                let mut listed: Vec<Cow<'_, str>> = cells
                     .filter(|c| c.as_ref().map_or(true, |c| !c.trim().is_empty()))
                     .collect::<std::result::Result<_, _>>()?;
                 for (c, option) in options {
-                    let text = cell(*c)?.trim();
-                    if !text.is_empty() && !says_nothing(text) {
-                        listed.push(option);
+                    let filled = text(*c)?;
+                    let filled = filled.trim();
+                    if !filled.is_empty() && !says_nothing(filled) {
+                        listed.push(Cow::Borrowed(option));
                     }
                 }
-                Ok(std::borrow::Cow::Owned(listed.join("\n")))
+                Ok(Cow::Owned(listed.join("\n")))
             })
             .collect::<std::result::Result<_, _>>()?,
-        open: columns.open.iter().map(|&i| cell(i)).collect::<std::result::Result<_, _>>()?,
-        segments: columns.segments.iter().map(|&i| cell(i)).collect::<std::result::Result<_, _>>()?,
+        open: columns.open.iter().map(|&i| text(i)).collect::<std::result::Result<_, _>>()?,
+        segments: columns.segments.iter().map(|&i| text(i)).collect::<std::result::Result<_, _>>()?,
     })
 }
 
@@ -413,8 +423,8 @@ mod tests {
         let (rows, cols) = read_all(b"\xEF\xBB\xBFid,text\r\n1,\"a,\nb\"\r\n2,c\r3,d").unwrap();
         assert_eq!(rows.len(), 3);
         assert_eq!(rows.iter().map(|r| r.line).collect::<Vec<_>>(), [2, 4, 5]);
-        let r = decode(&rows[0], &cols, 100, &|_| false).unwrap();
-        assert_eq!((r.id.as_ref(), r.open[0]), ("1", "a,\nb"));
+        let r = decode(&rows[0], &cols, 100, false, &|_| false).unwrap();
+        assert_eq!((r.id.as_ref(), r.open[0].as_ref()), ("1", "a,\nb"));
     }
 
     #[test]
@@ -494,9 +504,9 @@ mod tests {
         // Declared UTF-8: a Latin-1 byte is not transcoded, its row is rejected.
         let utf8 = ReadOptions { encoding: Some("utf-8".into()), ..ReadOptions::default() };
         let (rows, cols) = read_all_with(b"id,text\n1,caf\xe9\n2,abcdef\n", &utf8).unwrap();
-        let err = decode(&rows[0], &cols, 100, &|_| false).unwrap_err();
+        let err = decode(&rows[0], &cols, 100, false, &|_| false).unwrap_err();
         assert_eq!((err.column.as_deref(), err.reason), (Some("text"), RejectReason::InvalidUtf8));
-        let err = decode(&rows[1], &cols, 3, &|_| false).unwrap_err();
+        let err = decode(&rows[1], &cols, 3, false, &|_| false).unwrap_err();
         assert_eq!(err.reason, RejectReason::CellTooLarge { bytes: 6, limit: 3 });
         // A character split between two cells: the bytes together are valid UTF-8,
         // each cell is not.
@@ -506,9 +516,9 @@ mod tests {
             &utf8,
         )
         .unwrap();
-        let err = decode(&rows[0], &cols, 100, &|_| false).unwrap_err();
+        let err = decode(&rows[0], &cols, 100, false, &|_| false).unwrap_err();
         assert_eq!((err.column.as_deref(), err.reason), (Some("text"), RejectReason::InvalidUtf8));
-        let ok = decode(&rows[1], &cols, 100, &|_| false).expect("valid");
+        let ok = decode(&rows[1], &cols, 100, false, &|_| false).expect("valid");
         assert_eq!(ok.open, ["caf\u{e9}"]);
     }
 
@@ -525,7 +535,7 @@ mod tests {
             let data = [b"id,more,text\n0,,a\n1,,b\n", long_row, b"3,,cost\n"].concat();
             let (rows, cols) = read_all_with(Box::leak(data.into_boxed_slice()), &limit).expect("reads");
             assert!(rows[2].record.as_slice().len() <= 2000, "the row holds more than the limit");
-            let reject = |r: &RawRow| r.reject.clone().or_else(|| decode(r, &cols, 1000, &|_| false).err());
+            let reject = |r: &RawRow| r.reject.clone().or_else(|| decode(r, &cols, 1000, false, &|_| false).err());
             let got: Vec<_> =
                 rows.iter().map(|r| (r.line, reject(r).map(|j| (j.id, j.column, j.reason.to_string())))).collect();
             assert_eq!(got[..2], [(2, None), (3, None)]);
@@ -595,16 +605,16 @@ mod tests {
     fn sniffed_windows_1252_is_transcoded_with_lines_intact() {
         let (rows, cols) = read_all(b"id;text\r\n1;\"caf\xe9\r\n\x93ok\x94\"\r\n2;\xa35\r\n").unwrap();
         assert_eq!(rows.iter().map(|r| r.line).collect::<Vec<_>>(), [2, 4]);
-        let r = decode(&rows[0], &cols, 100, &|_| false).unwrap();
+        let r = decode(&rows[0], &cols, 100, false, &|_| false).unwrap();
         assert_eq!(r.open[0], "caf\u{e9}\r\n\u{201C}ok\u{201D}");
-        assert_eq!(decode(&rows[1], &cols, 100, &|_| false).unwrap().open[0], "\u{a3}5");
+        assert_eq!(decode(&rows[1], &cols, 100, false, &|_| false).unwrap().open[0], "\u{a3}5");
     }
 
     #[test]
     fn utf16_with_bom_reads_like_utf8() {
         let (rows, cols) = read_all(b"\xFF\xFEi\0d\0\t\0t\0e\0x\0t\0\n\x001\0\t\0\xe9\0\n\0").unwrap();
         assert_eq!(rows.len(), 1);
-        assert_eq!(decode(&rows[0], &cols, 100, &|_| false).unwrap().open[0], "\u{e9}");
+        assert_eq!(decode(&rows[0], &cols, 100, false, &|_| false).unwrap().open[0], "\u{e9}");
     }
 
     #[test]

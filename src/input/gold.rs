@@ -75,15 +75,15 @@ fn code(name: &std::path::Path, row: &super::RawRow, columns: &super::Columns) -
         None | Some(Reject { reason: RejectReason::EmptyId, .. }) => {}
         Some(r) => return Err(refuse(r.clone())),
     }
-    let cells = super::csv::decode(row, columns, super::DEFAULT_MAX_CELL_BYTES, &|_| false).map_err(refuse)?;
+    let cells = super::csv::decode(row, columns, super::DEFAULT_MAX_CELL_BYTES, false, &|_| false).map_err(refuse)?;
     let cell = |text: &str, i: usize| match text.trim() {
         "" => Err(Error::input(at(Some(COLUMNS[i])), "empty or missing cell")),
         t => Ok(t.to_string()),
     };
     Ok(GoldCode {
         line: row.line,
-        unit: (cell(&cells.id, 0)?, cell(cells.open[0], 1)?),
-        theme: cell(cells.open[1], 2)?,
+        unit: (cell(&cells.id, 0)?, cell(&cells.open[0], 1)?),
+        theme: cell(&cells.open[1], 2)?,
     })
 }
 

@@ -14,6 +14,7 @@ pub mod csv;
 pub mod encoding;
 pub mod gold;
 pub mod header;
+pub mod html;
 pub mod ids;
 pub mod jsonl;
 pub mod split;
@@ -51,6 +52,9 @@ pub struct ReadOptions {
     /// Rows the header spans (CSV and spreadsheets); `None` = one, or as many as a
     /// survey platform's export is recognised to have ([`header::SubHeader`]).
     pub header_rows: Option<usize>,
+    /// Text cells read as the text their HTML markup and character references show
+    /// ([`html::plain_text`]); `false`: as stored (`--keep-html`).
+    pub decode_html: bool,
 }
 
 impl Default for ReadOptions {
@@ -62,6 +66,7 @@ impl Default for ReadOptions {
             max_cell_bytes: DEFAULT_MAX_CELL_BYTES,
             reject_duplicate_ids: true,
             header_rows: None,
+            decode_html: true,
         }
     }
 }
@@ -238,7 +243,7 @@ pub fn for_each_text(path: &Path, columns: &[String], mut f: impl FnMut(u64, &st
         for row in &chunk.rows {
             for &i in &wanted {
                 if let Some(cell) = row.record.get(i) {
-                    f(row.row, reader.columns().name(i), &String::from_utf8_lossy(cell));
+                    f(row.row, reader.columns().name(i), &html::plain_text(&String::from_utf8_lossy(cell)));
                 }
             }
         }
@@ -503,14 +508,14 @@ pub struct Response<'a> {
     /// Respondent id (the row number as text when the survey has no id column).
     pub id: std::borrow::Cow<'a, str>,
     /// Respondent-type cell, if the survey has the column.
-    pub respondent_type: Option<&'a str>,
+    pub respondent_type: Option<std::borrow::Cow<'a, str>>,
     /// Cells of the closed questions, in survey order (of a question over several
     /// columns, their filled cells, one a line).
     pub closed: Vec<std::borrow::Cow<'a, str>>,
     /// Cells of the open questions, in survey order.
-    pub open: Vec<&'a str>,
+    pub open: Vec<std::borrow::Cow<'a, str>>,
     /// Cells of the segment columns, in survey order.
-    pub segments: Vec<&'a str>,
+    pub segments: Vec<std::borrow::Cow<'a, str>>,
 }
 
 /// Column indices of the survey's columns in the input header (`Default`: no columns).
@@ -769,7 +774,7 @@ mod tests {
             if let Ok(mut r) = open(&source, survey, &ReadOptions::default()) {
                 while let Ok(Some(chunk)) = r.next_chunk(3, 64) {
                     for row in &chunk.rows {
-                        let _ = csv::decode(row, r.columns(), 1 << 10, &|_| false);
+                        let _ = csv::decode(row, r.columns(), 1 << 10, true, &|_| false);
                     }
                 }
                 let _ = r.sha256();

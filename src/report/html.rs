@@ -287,6 +287,9 @@ impl HtmlReport {
                 ""
             }
         )?;
+        if let Some(note) = super::html_note(s, |c| format!("<code>{}</code>", html_escape(c))) {
+            writeln!(out, "<p>{note}</p>")?;
+        }
         writeln!(
             out,
             "<p>Percentages of <em>all respondents</em> have base {}; percentages of <em>those who answered</em> have \

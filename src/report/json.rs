@@ -128,6 +128,13 @@ struct RowsJson {
     read: u64,
     coded: u64,
     rejected: u64,
+    /// Answers read as the text their HTML shows: left out when none were.
+    #[serde(skip_serializing_if = "is_zero")]
+    html_answers: u64,
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
 
 #[derive(Serialize)]
@@ -221,7 +228,12 @@ impl ReportWriter for JsonReport {
         let json = SummaryJson {
             title: &s.title,
             lexicon: &s.lexicon,
-            rows: RowsJson { read: s.rows.read, coded: s.rows.coded, rejected: s.rows.rejected },
+            rows: RowsJson {
+                read: s.rows.read,
+                coded: s.rows.coded,
+                rejected: s.rows.rejected,
+                html_answers: s.rows.html_answers,
+            },
             respondents: s.respondents,
             respondent_types: s.types.iter().map(|t| TypeJson { name: &t.name, figure: t.figure.into() }).collect(),
             types_defaulted: s.default_type.as_deref().map(|d| DefaultedJson {

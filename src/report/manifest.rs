@@ -43,6 +43,7 @@ struct OptionsJson {
     header_rows: String,
     max_cell_bytes: usize,
     reject_duplicate_ids: bool,
+    decode_html: bool,
     workbook_codes: u32,
     dictionary_terms: &'static str,
     dictionary_duplicates: &'static str,
@@ -60,6 +61,13 @@ struct RowsJson {
     read: u64,
     coded: u64,
     rejected: u64,
+    /// Answers read as the text their HTML shows: left out when none were.
+    #[serde(skip_serializing_if = "is_zero")]
+    html_answers: u64,
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
 
 #[derive(Serialize)]
@@ -130,11 +138,17 @@ pub fn write(
             header_rows: options.read.header_rows.map_or_else(|| "auto".into(), |n| n.to_string()),
             max_cell_bytes: options.read.max_cell_bytes,
             reject_duplicate_ids: options.read.reject_duplicate_ids,
+            decode_html: options.read.decode_html,
             workbook_codes: options.workbook_codes,
             dictionary_terms: options.dictionary.terms.name(),
             dictionary_duplicates: options.dictionary.duplicates.name(),
         },
-        rows: RowsJson { read: summary.rows.read, coded: summary.rows.coded, rejected: summary.rows.rejected },
+        rows: RowsJson {
+            read: summary.rows.read,
+            coded: summary.rows.coded,
+            rejected: summary.rows.rejected,
+            html_answers: summary.rows.html_answers,
+        },
         outputs: out,
     };
     let path = dir.join("manifest.json");

@@ -254,6 +254,9 @@ impl ReportWriter for MarkdownReport {
         if s.rows.rejected > 0 {
             writeln!(out, "Rejected rows are listed with the reason in `rejects.csv`.")?;
         }
+        if let Some(note) = super::html_note(s, md_code) {
+            writeln!(out, "{note}")?;
+        }
         writeln!(
             out,
             "Percentages of *all respondents* have base {}; percentages of *those who answered* have the number who answered that question as base.",

@@ -57,6 +57,22 @@ pub fn total_coded(s: &Summary) -> String {
     )
 }
 
+/// What reading answers as HTML did, when it did anything: `12 answers held HTML
+/// markup or character references ...`; `code` marks up a flag or an example.
+pub fn html_note(s: &Summary, code: impl Fn(&str) -> String) -> Option<String> {
+    let n = s.rows.html_answers;
+    (n > 0).then(|| {
+        format!(
+            "{n} {} HTML markup or character references ({}, {}), read as the text {} ({} reads answers as stored).",
+            if n == 1 { "answer held" } else { "answers held" },
+            code("<br>"),
+            code("&#39;"),
+            if n == 1 { "it shows" } else { "they show" },
+            code("--keep-html"),
+        )
+    })
+}
+
 /// Unlisted respondent types listed most first, at most `shown` of them, each
 /// `quote`d with its respondents: `"Organization" (14), "Councillor" (6) and 3 more
 /// respondents`.
@@ -323,6 +339,8 @@ pub struct RowAccount {
     pub coded: u64,
     /// Rows rejected (listed in rejects.csv).
     pub rejected: u64,
+    /// Answers read as the text their HTML shows ([`crate::input::html`]).
+    pub html_answers: u64,
 }
 
 /// Every figure of a run, in report order.
@@ -443,7 +461,12 @@ impl Summary {
         Summary {
             title: survey.title.clone(),
             lexicon: lexicon.name().to_string(),
-            rows: RowAccount { read: tally.rows_read, coded: tally.rows_coded(), rejected: tally.rows_rejected },
+            rows: RowAccount {
+                read: tally.rows_read,
+                coded: tally.rows_coded(),
+                rejected: tally.rows_rejected,
+                html_answers: tally.html_answers,
+            },
             respondents: n,
             types,
             types_defaulted: Figure::new(tally.types_defaulted, n),
@@ -716,7 +739,7 @@ pub(crate) fn tiny_summary() -> Summary {
     Summary {
         title: "Parks & <Gardens>".into(),
         lexicon: "parks".into(),
-        rows: RowAccount { read: 6, coded: 6, rejected: 0 },
+        rows: RowAccount { read: 6, coded: 6, rejected: 0, html_answers: 0 },
         respondents: 6,
         types: vec![
             TypeRow { name: "Resident".into(), figure: Figure::new(4, 6) },

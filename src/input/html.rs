@@ -1,0 +1,237 @@
+//! Answers from web forms: HTML markup (`<p>`, `<br>`, `<b>`) and character
+//! references (`&#39;`, `&amp;`, `&rsquo;`) read as the text a browser shows.
+//!
+//! Consultation platforms and web-form exports often store an answer as the HTML its
+//! rich-text box produced, or escape it for a web page. Read as typed, `don&#39;t`
+//! is the words `don`, `39` and `t` (no negation), and `<li>` items run into one
+//! clause. [`plain_text`] turns such a cell into the text it shows; a cell without
+//! `<` or `&` is returned as it is, without a copy.
+//!
+//! Only markup that is unmistakably HTML is read: a tag whose name is an HTML element
+//! (`<p>`, `</li>`, `<br/>`, `<span style="...">`), a comment, and a character
+//! reference that ends in `;` and names a character (`&amp;`, `&#8217;`, `&#x2019;`).
+//! Anything else stays as typed: `I <3 it`, `x < y > z`, `<name redacted>`, `R&D`,
+//! `AT&T;`.
+
+use std::borrow::Cow;
+
+/// The text `cell` shows when read as HTML: tags and comments removed (a block
+/// element's edges as a blank line, `<br>` as a line break, so that list items and
+/// paragraphs stay sentences of their own), then character references decoded.
+///
+/// # Example
+///
+/// ```
+/// use codeframe::input::html::plain_text;
+///
+/// assert_eq!(plain_text("<p>I don&#39;t feel safe</p><p>Police&nbsp;ignored me</p>"),
+///            "I don't feel safe\n\nPolice\u{a0}ignored me");
+/// assert_eq!(plain_text("I <3 R&D"), "I <3 R&D");
+/// ```
+pub fn plain_text(cell: &str) -> Cow<'_, str> {
+    if memchr::memchr2(b'<', b'&', cell.as_bytes()).is_none() {
+        return Cow::Borrowed(cell);
+    }
+    let text = without_tags(cell);
+    let decoded = match html_escape::decode_html_entities(text.as_ref()) {
+        Cow::Owned(decoded) => Some(decoded),
+        Cow::Borrowed(_) => None,
+    };
+    decoded.map_or(text, Cow::Owned)
+}
+
+/// What an element's tag leaves in the text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Edge {
+    /// Nothing: the tag is inside a line (`<b>`, `<span>`, `<a href>`).
+    Inline,
+    /// A line break (`<br>`, table cells).
+    Line,
+    /// A blank line: a paragraph, list item or heading ends a sentence.
+    Paragraph,
+    /// The element's content goes too (`<script>`, `<style>`).
+    Hidden,
+}
+
+/// How an element's tags read, by name (lower case); `None`: not an HTML element.
+fn edge(name: &str) -> Option<Edge> {
+    Some(match name {
+        "br" | "td" | "th" | "dt" | "dd" | "caption" | "figcaption" => Edge::Line,
+        "p" | "div" | "li" | "ul" | "ol" | "dl" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "blockquote" | "pre"
+        | "hr" | "table" | "thead" | "tbody" | "tfoot" | "tr" | "section" | "article" | "aside" | "header"
+        | "footer" | "main" | "nav" | "address" | "figure" | "body" | "html" | "head" | "title" => Edge::Paragraph,
+        "a" | "abbr" | "b" | "bdi" | "bdo" | "big" | "cite" | "code" | "del" | "dfn" | "em" | "font" | "i" | "img"
+        | "ins" | "kbd" | "mark" | "q" | "s" | "samp" | "small" | "span" | "strike" | "strong" | "sub" | "sup"
+        | "time" | "tt" | "u" | "var" | "wbr" | "label" | "meta" | "link" | "o:p" | "center" => Edge::Inline,
+        "script" | "style" => Edge::Hidden,
+        _ => return None,
+    })
+}
+
+/// The longest tag read as one: a `<` with no `>` within this many bytes is text.
+const MOST_TAG_BYTES: usize = 4096;
+
+/// A tag at the start of `s` (which starts with `<`): its length in bytes, whether it
+/// closes an element, and how it reads. `None`: not a tag of an HTML element.
+fn tag(s: &str) -> Option<(usize, bool, &str, Edge)> {
+    let b = s.as_bytes();
+    let closing = b.get(1) == Some(&b'/');
+    let name_start = 1 + usize::from(closing);
+    let name_len = b[name_start..].iter().take_while(|c| c.is_ascii_alphanumeric() || **c == b':').count();
+    if name_len == 0 || !b[name_start].is_ascii_alphabetic() {
+        return None;
+    }
+    let name = &s[name_start..name_start + name_len];
+    let lower = name.to_ascii_lowercase();
+    let edge = edge(&lower)?;
+    // After the name: `>`, `/>`, or attributes (quoted values may hold `>`).
+    let mut at = name_start + name_len;
+    match b.get(at) {
+        Some(b'>' | b'/') => {}
+        Some(c) if c.is_ascii_whitespace() => {}
+        _ => return None,
+    }
+    let mut quote = None;
+    while at < b.len().min(MOST_TAG_BYTES) {
+        match (quote, b[at]) {
+            (None, b'>') => return Some((at + 1, closing, name, edge)),
+            (None, b'<') => return None,
+            (None, q @ (b'"' | b'\'')) => quote = Some(q),
+            (Some(q), c) if c == q => quote = None,
+            _ => {}
+        }
+        at += 1;
+    }
+    None
+}
+
+/// `cell` without its tags and comments (see [`plain_text`]).
+fn without_tags(cell: &str) -> Cow<'_, str> {
+    let mut out = String::new();
+    // Bytes of `cell` before `copied` are in `out` (or dropped).
+    let mut copied = 0;
+    let mut at = 0;
+    let bytes = cell.as_bytes();
+    while let Some(found) = memchr::memchr(b'<', &bytes[at..]) {
+        let start = at + found;
+        let rest = &cell[start..];
+        if let Some(body) = rest.strip_prefix("<!--") {
+            let Some(end) = body.find("-->") else { break };
+            out.push_str(&cell[copied..start]);
+            copied = start + 4 + end + 3;
+            at = copied;
+            continue;
+        }
+        let Some((len, closing, name, edge)) = tag(rest) else {
+            at = start + 1;
+            continue;
+        };
+        out.push_str(&cell[copied..start]);
+        let mut end = start + len;
+        match edge {
+            Edge::Inline => {}
+            Edge::Line => break_line(&mut out, 1),
+            Edge::Paragraph => break_line(&mut out, 2),
+            Edge::Hidden if !closing => {
+                // The content goes up to the element's closing tag (to the end if none).
+                let close = format!("</{}", name.to_ascii_lowercase());
+                end = find_ascii_case_insensitive(&cell[end..], &close).map_or(cell.len(), |i| end + i);
+            }
+            Edge::Hidden => {}
+        }
+        copied = end;
+        at = end;
+    }
+    if copied == 0 {
+        return Cow::Borrowed(cell);
+    }
+    out.push_str(&cell[copied..]);
+    // The breaks the last tags left, not the answer's own text.
+    let kept = out.trim_end_matches('\n').len();
+    out.truncate(kept);
+    Cow::Owned(out)
+}
+
+/// Ends `out` with at least `lines` line breaks (none at its start: a leading `<p>`
+/// adds nothing).
+fn break_line(out: &mut String, lines: usize) {
+    if out.trim().is_empty() {
+        out.clear();
+        return;
+    }
+    let have = out.len() - out.trim_end_matches('\n').len();
+    for _ in have..lines {
+        out.push('\n');
+    }
+}
+
+/// Where `needle` (ASCII) first occurs in `haystack`, ignoring ASCII case.
+fn find_ascii_case_insensitive(haystack: &str, needle: &str) -> Option<usize> {
+    haystack.as_bytes().windows(needle.len()).position(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_cells_are_not_copied() {
+        assert!(matches!(plain_text("no markup here"), Cow::Borrowed(_)));
+        assert!(matches!(plain_text("I <3 it, x < y > z, <name redacted>, R&D, AT&T;"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn references_are_decoded() {
+        assert_eq!(plain_text("don&#39;t"), "don't");
+        assert_eq!(plain_text("don&rsquo;t &amp; won&#x2019;t"), "don\u{2019}t & won\u{2019}t");
+        assert_eq!(plain_text("caf&eacute; &pound;5"), "caf\u{e9} \u{a3}5");
+        // No `;`, or no such character: as typed.
+        assert_eq!(plain_text("&amp &nosuch; &#xZZ;"), "&amp &nosuch; &#xZZ;");
+        // Decoded once: `&amp;lt;` shows `&lt;`.
+        assert_eq!(plain_text("&amp;lt;"), "&lt;");
+        // A decoded `<` is text, not a tag.
+        assert_eq!(plain_text("&lt;p&gt;"), "<p>");
+    }
+
+    #[test]
+    fn tags_go_and_blocks_stay_apart() {
+        assert_eq!(plain_text("<p>first</p><p>second</p>"), "first\n\nsecond");
+        assert_eq!(plain_text("<ul><li>no police</li><li>courts</li></ul>"), "no police\n\ncourts");
+        assert_eq!(plain_text("one<br>two<BR/>three<br />four"), "one\ntwo\nthree\nfour");
+        assert_eq!(plain_text("<b>not</b> <span style=\"a>b\">good</span>"), "not good");
+        assert_eq!(plain_text("<P CLASS='x'>Shouting</P>"), "Shouting");
+        assert_eq!(plain_text("a<!-- hidden -->b"), "ab");
+        assert_eq!(plain_text("a<script>alert(1)</SCRIPT>b"), "ab");
+        assert_eq!(plain_text("<p><o:p></o:p>Word paste</p>"), "Word paste");
+    }
+
+    #[test]
+    fn unfinished_markup_stays() {
+        assert_eq!(plain_text("a <b unfinished"), "a <b unfinished");
+        assert_eq!(plain_text("a <!-- open"), "a <!-- open");
+        assert_eq!(plain_text("<p"), "<p");
+        assert_eq!(plain_text("<3 <p>x"), "<3 \n\nx");
+        // A tag may not hold `<`: `<b <i>` keeps the first as text.
+        assert_eq!(plain_text("<b <i>x"), "<b x");
+    }
+
+    proptest::proptest! {
+        /// Any text reads without a panic; text without `<` or `&` as it is; and a
+        /// cell grows by at most a fifth (`&nGt;`, 5 bytes, is 6 bytes of text; every
+        /// other reference and tag shrinks), so the cell cap still bounds it.
+        #[test]
+        fn any_text_reads(s in "(<(/)?(p|br|b|li|script|x)( a='>')?(/)?>|&(#39|amp|#x2019|nbsp|nGt|bogus);?|<!--|-->|[a-z <>&;é])*") {
+            let shown = plain_text(&s);
+            proptest::prop_assert!(shown.len() <= s.len() + s.len() / 5);
+            if !s.contains(['<', '&']) {
+                proptest::prop_assert!(matches!(shown, Cow::Borrowed(t) if t == s));
+            }
+        }
+    }
+
+    #[test]
+    fn multibyte_text_around_tags() {
+        assert_eq!(plain_text("café<br>naïve &euro;"), "café\nnaïve \u{20ac}");
+        assert_eq!(plain_text("<p>\u{1F600}</p>"), "\u{1F600}");
+    }
+}
