@@ -514,6 +514,7 @@ fn merge_takes_the_dictionary_options_from_the_parts() {
         (&["--max-cell-bytes", "10"], "--max-cell-bytes is 10 for this merge, but 16777216 in the parts"),
         (&["--allow-duplicate-ids"], "--allow-duplicate-ids is on for this merge, but off in the parts"),
         (&["--delimiter", ";"], r#"--delimiter is ";" for this merge, but sniffed in the parts"#),
+        (&["--keep-html"], "--keep-html is on for this merge, but off in the parts"),
     ];
     for (flags, expected) in refused {
         let err = dir.fails(&[&["merge", "p1", "p2", "--out", "wrong"][..], flags].concat(), 2);
@@ -942,5 +943,32 @@ fn merge_reads_more_parts_than_the_open_files_limit() {
                 && err.contains("the limit of open files (ulimit -n) is 40"),
             "{err}"
         );
+    }
+}
+
+/// Answers read from HTML merge as a whole run reads them: the same files, the count
+/// of such answers in the manifest included; parts read with `--keep-html` merge as
+/// the whole run with it does.
+#[test]
+fn shards_of_html_answers_merge_to_the_whole_run() {
+    let dir = Workdir::new();
+    dir.write("lex.toml", "[[theme]]\nid = \"cost\"\nterms = [\"cost\"]\n");
+    dir.write(
+        "r.csv",
+        "id,t\n1,<p>it didn&#39;t cost</p>\n2,the cost<br>is high\n3,plain cost\n4,&lt;b&gt;cost\n5,cost &amp; time\n",
+    );
+    for keep in [&[][..], &["--keep-html"]] {
+        dir.ok(&ad_hoc("r.csv", "t", "lex.toml", "whole", &[&["-q"][..], keep].concat()));
+        for k in 1..=2 {
+            let (shard, out) = (format!("{k}/2"), format!("p{k}"));
+            dir.ok(&ad_hoc("r.csv", "t", "lex.toml", &out, &[&["-q", "--shard", &shard][..], keep].concat()));
+        }
+        dir.ok(&["merge", "p1", "p2", "--out", "merged", "-q"]);
+        for ((name, a), (other, b)) in files(&dir, "whole").iter().zip(files(&dir, "merged")) {
+            assert_eq!(name, &other);
+            assert!(a == &b, "{keep:?}: merged/{name} differs from the whole run's");
+        }
+        let manifest = dir.read("whole/manifest.json");
+        assert_eq!(manifest.contains("\"html_answers\": 4"), keep.is_empty(), "{manifest}");
     }
 }
