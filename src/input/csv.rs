@@ -56,7 +56,18 @@ impl ResponseReader {
 
     /// Reads an input already opened as text; `name` is used in messages.
     pub fn from_text(text: TextInput, name: PathBuf, survey: &Survey, options: &ReadOptions) -> Result<ResponseReader> {
-        let delimiter = options.delimiter.unwrap_or_else(|| sniff_delimiter(&text.head));
+        let declared = excel_separator(&text.head);
+        let delimiter = match (options.delimiter, declared) {
+            (Some(d), _) => d,
+            (None, Some(c)) if c.is_ascii() && can_delimit(c as u8) => c as u8,
+            (None, Some(c)) => {
+                return Err(Error::input(
+                    Location::file(&name).at_line(1),
+                    format!("the first line, sep={c}, names {c:?} as the delimiter, which cannot be one"),
+                ));
+            }
+            (None, None) => sniff_delimiter(&text.head),
+        };
         if !can_delimit(delimiter) {
             return Err(Error::Usage(format!("{:?} cannot be the delimiter", delimiter as char)));
         }
@@ -66,6 +77,10 @@ impl ResponseReader {
         // ahead with it may be header, whose cells are not cut at a small limit.
         records.max_field_bytes(options.max_cell_bytes.max(HEADER_CELL_BYTES));
         let mut header = csv::ByteRecord::new();
+        if declared.is_some() {
+            // Excel's `sep=;` line is no header: the header is on the next line.
+            records.next_record(&mut csv::ByteRecord::new()).map_err(|e| Error::io(&name, e))?;
+        }
         let place = records.next_record(&mut header).map_err(|e| Error::io(&name, e))?;
         // Blank lines before the header are skipped: it is not always on line 1.
         let header_line = place.map_or(1, |p| p.line);
@@ -128,6 +143,20 @@ impl ResponseReader {
             rows: 0,
             chunks: 0,
         })
+    }
+}
+
+/// The delimiter Excel's first line `sep=;` declares (`sep=,`, `sep=|`, a tab after
+/// `sep=`; quoted, as some writers put it, too). Excel writes and honours that line,
+/// and hides it; it is not the header.
+pub fn excel_separator(head: &str) -> Option<char> {
+    let line = head.split(['\r', '\n']).next()?;
+    let line = line.strip_prefix('"').and_then(|l| l.strip_suffix('"')).unwrap_or(line);
+    let rest = line.get(..4).filter(|p| p.eq_ignore_ascii_case("sep=")).map(|_| &line[4..])?;
+    let mut chars = rest.chars();
+    match (chars.next(), chars.next()) {
+        (Some(c), None) => Some(c),
+        _ => None,
     }
 }
 
@@ -634,5 +663,36 @@ mod tests {
         ] {
             assert_eq!(sniff_delimiter(head) as char, want as char, "{head:?}");
         }
+    }
+
+    #[test]
+    fn excel_sep_line_declares_the_delimiter_and_is_no_header() {
+        for (head, want) in [
+            ("sep=;\r\nid;text\r\n", Some(';')),
+            ("SEP=,\nid,text", Some(',')),
+            ("\"sep=|\"\nid|text", Some('|')),
+            ("sep=\t\n", Some('\t')),
+            ("sep=", None),
+            ("sep=;;\n", None),
+            ("id,sep=;\n", None),
+            ("separator\n", None),
+        ] {
+            assert_eq!(excel_separator(head), want, "{head:?}");
+        }
+        // A header that a sniff would read as `,`-delimited is `;`-delimited as declared;
+        // lines keep their numbers in the file.
+        let (rows, cols) = read_all(b"sep=;\r\nid;text\r\n1;a,b\r\n2;c\r\n").unwrap();
+        assert_eq!(cols.header, ["id", "text"]);
+        assert_eq!(rows.iter().map(|r| (r.line, &r.record[1])).collect::<Vec<_>>(), [(3, &b"a,b"[..]), (4, b"c")]);
+        // --delimiter wins, and the line still goes.
+        let tab = ReadOptions { delimiter: Some(b'\t'), ..ReadOptions::default() };
+        let (_, cols) = read_all_with(b"sep=;\nid\ttext\n1\tx\n", &tab).unwrap();
+        assert_eq!(cols.header, ["id", "text"]);
+        // A delimiter that cannot be one is refused, naming the line.
+        let err = read_all(b"sep=\"\nid,text\n").unwrap_err().to_string();
+        assert!(err.contains("t.csv") && err.contains("t.csv:1:") && err.contains("sep="), "{err}");
+        // Only a header line: no header row.
+        let err = read_all(b"sep=,\n").unwrap_err().to_string();
+        assert!(err.contains("no header row"), "{err}");
     }
 }
