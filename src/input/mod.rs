@@ -645,16 +645,12 @@ impl Columns {
             if !folded.is_empty() {
                 return folded;
             }
-            // A header cell carrying an invisible character (a zero-width space or a
-            // direction mark pasted in with the wording) still names its column.
-            let visible = |s: &str| -> String { s.chars().filter(|&c| !is_invisible(c)).collect() };
-            let name = visible(name);
-            header
-                .iter()
-                .enumerate()
-                .filter(|(_, h)| visible(h).trim().eq_ignore_ascii_case(&name))
-                .map(|(i, _)| i)
-                .collect()
+            // Last, names as the analyser reads text: a header cell carrying an invisible
+            // character (a zero-width space or a direction mark pasted in with the
+            // wording), a no-break space or a run of spaces and line breaks, a curly
+            // apostrophe, a full-width letter or another case (`É`) still names its column.
+            let name = loose_name(name);
+            header.iter().enumerate().filter(|(_, h)| loose_name(h) == name).map(|(i, _)| i).collect()
         };
         let name = name.trim();
         let mut found = all(name);
@@ -674,6 +670,15 @@ impl Columns {
     pub fn name(&self, i: usize) -> &str {
         self.header.get(i).map_or("?", String::as_str)
     }
+}
+
+/// A column name as the last resort of [`Columns::matches`] compares it: normalised
+/// as words are (NFKC, invisible characters dropped, apostrophes unified, case
+/// folded), every run of whitespace one space, trimmed.
+fn loose_name(name: &str) -> String {
+    let mut folded = String::new();
+    crate::text::normalise::normalise_chars(name, &mut folded);
+    folded.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// `Please explain [2]` as (`Please explain`, 2).
@@ -703,7 +708,8 @@ fn shown_name(name: &str) -> String {
     let escape = |c: char| -> String {
         if c.is_control() {
             c.escape_debug().collect()
-        } else if is_invisible(c) {
+        } else if is_invisible(c) || (c.is_whitespace() && c != ' ') {
+            // A no-break space looks like a space: shown, a name that differs by one says so.
             c.escape_unicode().collect()
         } else {
             c.to_string()
@@ -841,6 +847,25 @@ mod tests {
         let other = Survey::ad_hoc(Some("id".into()), &["whyy".into()]);
         let err = Columns::resolve(&other, &header(&["id", "\u{200B}why"])).unwrap_err();
         assert!(err.ends_with("(columns: \"id\", \"\\u{200b}why\")"), "{err}");
+    }
+
+    /// A header copied from a questionnaire in a word processor: a no-break space, a
+    /// line break and double spaces, a curly apostrophe, full-width letters, an accented
+    /// capital. The spec written by hand names each column still.
+    #[test]
+    fn header_names_match_as_words_are_read() {
+        let header = |names: &[&str]| names.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        let survey = Survey::ad_hoc(
+            Some("Respondent ID".into()),
+            &["Why don't you agree?".into(), "Comments  on the plan".into(), "DÉTAILS".into()],
+        );
+        let cells = ["Respondent\u{A0}ID", "Why don\u{2019}t you\nagree?", "\u{FF23}omments on the plan", "détails"];
+        let ok = Columns::resolve(&survey, &header(&cells)).unwrap();
+        assert_eq!((ok.id, ok.open), (Some(0), vec![1, 2, 3]));
+        // A name that still differs shows its no-break space.
+        let other = Survey::ad_hoc(Some("Respondent ID2".into()), &[]);
+        let err = Columns::resolve(&other, &header(&["Respondent\u{A0}ID"])).unwrap_err();
+        assert!(err.ends_with("(columns: \"Respondent\\u{a0}ID\")"), "{err}");
     }
 
     #[test]
