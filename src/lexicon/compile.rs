@@ -266,13 +266,18 @@ impl CompiledLexicon {
         // ending in it, as in the built-in list.
         let contraction = |n: &String| matches!(n.trim(), "n't" | "n\u{2019}t");
         let contractions_negate = s.negators.is_none() || negators.iter().any(contraction);
-        let analyzer = Analyzer::with_options(AnalyzerOptions {
+        let options = AnalyzerOptions {
             spelling_variants: s.spelling_variants,
+            fold_accents: s.fold_accents,
             hyphenated_words: s.hyphenated_words,
-            negators: negators.iter().filter(|n| !contraction(n)).map(|n| Analyzer::new().norm(n.trim())).collect(),
             contractions_negate,
             ..AnalyzerOptions::default()
-        });
+        };
+        // A negator is compared with a word's norm, so it is normalised as the words are
+        // (`jamás` stays apart from `jamas` without folding).
+        let words = Analyzer::with_options(AnalyzerOptions { negators: Vec::new(), ..options.clone() });
+        let negators = negators.iter().filter(|n| !contraction(n)).map(|n| words.norm(n.trim())).collect();
+        let analyzer = Analyzer::with_options(AnalyzerOptions { negators, ..options });
         let mut c = CompiledLexicon {
             analyzer,
             name: lexicon.name.clone(),
@@ -568,8 +573,9 @@ impl CompiledLexicon {
                     let text: Box<str> = if opts.case_sensitive {
                         normalise::cased_form(g).into()
                     } else {
+                        // Folded as the words are, so `naïv*` and `naiv*` match `naïvety`.
                         let mut out = String::new();
-                        normalise::normalise_chars(g, &mut out);
+                        normalise::normalise_chars(g, self.analyzer.options().fold_accents, &mut out);
                         out.into()
                     };
                     let kind = if opts.case_sensitive { PatternKind::CasedGlob } else { PatternKind::Glob };

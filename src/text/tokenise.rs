@@ -440,13 +440,15 @@ pub fn join_hyphenated(text: &str, words: &mut Vec<Word>) {
 
 /// The normalised form of the word `s` (`ﬁ` is `fi`, a zero-width joiner nothing),
 /// on which splitting and joining are judged, so text splits and joins as its
-/// normalised form would.
+/// normalised form would. Accents are folded, whatever the analyser does with them:
+/// a stray mark after a letter (`à\u{300}`) is no letter, and folded it is gone, so
+/// text must split as its folded form does, and with accents kept it splits alike.
 fn word_norm(s: &str) -> std::borrow::Cow<'_, str> {
     if s.is_ascii() {
         return s.into();
     }
     let mut out = String::new();
-    super::normalise::normalise_word(s, &mut out);
+    super::normalise::normalise_word(s, true, &mut out);
     out.into()
 }
 
