@@ -921,6 +921,29 @@ regex = ['\b(the|a) color\b', '\bcolou?r\b', '\b(organizations?|hue)\b', '\bcolo
         assert!(m.is_empty(), "{m:?}");
     }
 
+    /// Regexes run over words with accents folded: an accented Latin letter in one
+    /// never matches (`café`, `cafe\u{301}`, `æ`); other scripts' letters do.
+    #[test]
+    fn accented_letters_in_regexes() {
+        let m = messages(
+            "[[theme]]\nid = \"x\"\nregex = ['\\bcafé\\b', 'cafe\u{301}', 'encyclopædia', '\\bйод\\b', '\\bcafe\\b']\n",
+        );
+        assert_eq!(
+            m,
+            [
+                r"3: theme `x`: regex `\bcafé\b` holds `é`, but regexes run over words with accents folded (fold_accents): write `\bcafe\b`",
+                "3: theme `x`: regex `cafe\u{301}` holds `e\u{301}`, but regexes run over words with accents folded (fold_accents): write `cafe`",
+                "3: theme `x`: regex `encyclopædia` holds `æ`, but regexes run over words with accents folded (fold_accents): write `encyclopaedia`",
+            ],
+            "{m:#?}"
+        );
+        assert_eq!(accented_latin_letter("naïve ø"), Some("ï"));
+        assert_eq!(accented_latin_letter("plain йод λόγος \u{301}"), None);
+        // With accents kept, they match as written.
+        let m = messages("[settings]\nfold_accents = false\n[[theme]]\nid = \"x\"\nregex = ['\\bcafé\\b']\n");
+        assert!(m.is_empty(), "{m:?}");
+    }
+
     #[test]
     fn clean_lexicon_has_no_findings() {
         assert!(messages("[[theme]]\nid = \"a\"\nterms = [\"cost\", \"legal aid\"]\n").is_empty());
