@@ -100,7 +100,7 @@ impl Default for Settings {
 pub struct ThemeOptions {
     /// Words are matched on their stem (`true`) or their normalised form.
     pub stem: bool,
-    /// Words must match case exactly (no stemming then).
+    /// Words must match as written: case and accents exactly (no stemming then).
     pub case_sensitive: bool,
     /// A negator before an entry vetoes it.
     pub negation: bool,

@@ -84,7 +84,8 @@ impl TermFlags {
 /// A distinct word as the analyser sees it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Term {
-    /// NFKC, case folded, apostrophes unified, accents folded, spelling variant mapped.
+    /// NFKC, case folded, apostrophes unified, accents folded (if the analyser folds
+    /// them), spelling variant mapped.
     pub norm: Box<str>,
     /// The Snowball stem of `norm`.
     pub stem: Box<str>,
@@ -102,7 +103,8 @@ impl Term {
 /// A term of a [`Session`]'s vocabulary, borrowed from it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct TermRef<'a> {
-    /// NFKC, case folded, apostrophes unified, accents folded, spelling variant mapped.
+    /// NFKC, case folded, apostrophes unified, accents folded (if the analyser folds
+    /// them), spelling variant mapped.
     pub norm: &'a str,
     /// The Snowball stem of `norm`.
     pub stem: &'a str,

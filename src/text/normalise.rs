@@ -53,7 +53,9 @@ pub fn normalise_word(word: &str, fold_accents: bool, out: &mut String) {
 /// A word as a case-sensitive entry compares it: as written, but for what normalising
 /// does besides folding case (NFKC, invisible characters dropped, apostrophes
 /// unified), so `NHS’s`, ``NHS`s`` and `NHS's` are one word, as they are to every
-/// other entry.
+/// other entry. Accents are kept whatever `fold_accents` says: "as written" is what a
+/// case-sensitive theme is for, and a name it tells apart by its spelling (`Café
+/// Rouge`, `Zoë`) is told apart by its accents too.
 pub fn cased_form(word: &str) -> std::borrow::Cow<'_, str> {
     if word.is_ascii() {
         return if word.contains('`') { word.replace('`', "'").into() } else { word.into() };
