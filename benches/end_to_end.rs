@@ -18,7 +18,7 @@ use codeframe::pipeline::{self, Job, RunOptions};
 use common::check;
 
 /// Theme assertions (respondent x question x theme) on the fixture, per lexicon.
-const ASSERTIONS: [u64; 2] = [14_200, 61_284];
+const ASSERTIONS: [u64; 2] = [14_200, 61_209];
 
 fn end_to_end(c: &mut Criterion) {
     let f = common::fixture();

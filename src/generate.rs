@@ -991,7 +991,7 @@ pub enum LexiconFlavour {
     Full,
     /// The same draw restricted to what a plain keyword matcher does: exact words and
     /// prefixes only (phrases dropped, stemmed words matched exactly), no stemming,
-    /// no negation, no spelling variants. Python baselines reproduce its counts.
+    /// no negation, no spelling variants, accents kept. Python baselines reproduce its counts.
     Plain,
 }
 
@@ -1037,7 +1037,7 @@ pub fn write_lexicon(
     writeln!(out, "name = \"generated-{entries}{inert_name}{}\"", if plain { "-plain" } else { "" })?;
     writeln!(out, "\n[settings]\nnegation_window = 3\noverlap = \"theme\"")?;
     if plain {
-        writeln!(out, "spelling_variants = false")?;
+        writeln!(out, "spelling_variants = false\nfold_accents = false")?;
     }
     let mut written = 0;
     let mut rng = SplitMix64::new(seed ^ 0x7468_656d_6573);

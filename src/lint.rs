@@ -3,8 +3,9 @@
 //!
 //! Lints find mistakes that parse fine: duplicate or shadowed entries, entries of
 //! different themes that collapse to the same stem, wildcards so short they match
-//! most words, regexes that match the empty string or spell a word only the American
-//! way (they run over British spellings). With a corpus, entries that never
+//! most words, regexes that match the empty string, spell a word only the American
+//! way (they run over British spellings) or hold an accented Latin letter (they run
+//! over words with accents folded). With a corpus, entries that never
 //! match and entries that match a suspiciously large share of answers. The example
 //! tests check each theme's `examples.match` and `examples.no_match` sentences.
 
@@ -15,7 +16,7 @@ use crate::error::Error;
 use crate::lexicon::compile::{CompiledLexicon, PatternKind};
 use crate::lexicon::{Lexicon, Rule, TermToken, Theme};
 use crate::matching::Scanner;
-use crate::text::normalise::cased_form;
+use crate::text::normalise::{cased_form, fold_accents};
 
 /// How bad a finding is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -296,6 +297,20 @@ pub fn lint(source: &Lexicon, lexicon: &CompiledLexicon) -> Vec<Finding> {
                 }
             }
             if let Rule::Regex(r) = &e.rule
+                && lexicon.analyzer().options().fold_accents
+                && let Some(accented) = accented_latin_letter(r)
+            {
+                out.push(warning(
+                    theme,
+                    e.line,
+                    format!(
+                        "theme `{}`: regex `{r}` holds `{accented}`, but regexes run over words with accents folded (fold_accents): write `{}`",
+                        theme.id,
+                        fold_accents(r)
+                    ),
+                ));
+            }
+            if let Rule::Regex(r) = &e.rule
                 && regex::Regex::new(r).is_ok_and(|re| re.is_match(""))
             {
                 out.push(warning(theme, e.line, format!("theme `{}`: regex `{r}` matches the empty string", theme.id)));
@@ -429,6 +444,28 @@ fn american_words(pattern: &str) -> Vec<(String, &'static str)> {
     found.sort_unstable();
     found.dedup();
     found
+}
+
+/// The first Latin letter of a regex that folding accents changes, with the marks
+/// written after it (`é`, `e\u{301}`, `æ`): the regex runs over folded words, which
+/// hold none.
+fn accented_latin_letter(pattern: &str) -> Option<&str> {
+    let mut chars = pattern.char_indices().peekable();
+    while let Some((start, _)) = chars.next() {
+        let mut end = pattern.len();
+        while let Some(&(i, c)) = chars.peek() {
+            if !unicode_normalization::char::is_combining_mark(c) {
+                end = i;
+                break;
+            }
+            chars.next();
+        }
+        let letter = &pattern[start..end];
+        if !letter.is_ascii() && fold_accents(letter) != letter {
+            return Some(letter);
+        }
+    }
+    None
 }
 
 /// Whether one theme is an ancestor of the other.
@@ -881,6 +918,29 @@ regex = ['\b(the|a) color\b', '\bcolou?r\b', '\b(organizations?|hue)\b', '\bcolo
         assert!(has(&["spells `organization` the American way", "write `organisation`"]), "{m:#?}");
         // Without spelling variants, American spellings match as written.
         let m = messages("[settings]\nspelling_variants = false\n[[theme]]\nid = \"a\"\nregex = ['\\bcolor\\b']\n");
+        assert!(m.is_empty(), "{m:?}");
+    }
+
+    /// Regexes run over words with accents folded: an accented Latin letter in one
+    /// never matches (`café`, `cafe\u{301}`, `æ`); other scripts' letters do.
+    #[test]
+    fn accented_letters_in_regexes() {
+        let m = messages(
+            "[[theme]]\nid = \"x\"\nregex = ['\\bcafé\\b', 'cafe\u{301}', 'encyclopædia', '\\bйод\\b', '\\bcafe\\b']\n",
+        );
+        assert_eq!(
+            m,
+            [
+                r"3: theme `x`: regex `\bcafé\b` holds `é`, but regexes run over words with accents folded (fold_accents): write `\bcafe\b`",
+                "3: theme `x`: regex `cafe\u{301}` holds `e\u{301}`, but regexes run over words with accents folded (fold_accents): write `cafe`",
+                "3: theme `x`: regex `encyclopædia` holds `æ`, but regexes run over words with accents folded (fold_accents): write `encyclopaedia`",
+            ],
+            "{m:#?}"
+        );
+        assert_eq!(accented_latin_letter("naïve ø"), Some("ï"));
+        assert_eq!(accented_latin_letter("plain йод λόγος \u{301}"), None);
+        // With accents kept, they match as written.
+        let m = messages("[settings]\nfold_accents = false\n[[theme]]\nid = \"x\"\nregex = ['\\bcafé\\b']\n");
         assert!(m.is_empty(), "{m:?}");
     }
 

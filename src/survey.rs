@@ -323,7 +323,9 @@ pub fn builtin_option(cell: &str) -> Option<&'static str> {
 /// digits (kept as `.`), a `+` after a digit.
 pub fn fold_label(s: &str) -> String {
     let mut norm = String::new();
-    crate::text::normalise::normalise_chars(s, &mut norm);
+    // Accents are kept: a survey is read without its lexicon, whose `fold_accents`
+    // decides how answers meet entries, and the spec's clashes are checked on its own.
+    crate::text::normalise::normalise_chars(s, false, &mut norm);
     let chars: Vec<char> = norm.chars().collect();
     let mut out = String::new();
     for (i, &c) in chars.iter().enumerate() {

@@ -699,6 +699,58 @@ fn spelling_variants_keep_different_british_words_apart() {
     }
 }
 
+/// Respondents type `naïve` and `café` with and without accents, and analysts write
+/// lexicons without them: accents on Latin letters are folded, in answers, words and
+/// globs alike (`lexicon explain` shows the folded form), unless `fold_accents = false`.
+/// A regex holding an accented letter never matches folded words: `lexicon check` says so.
+#[test]
+fn accents_fold_unless_the_lexicon_keeps_them() {
+    let dir = Workdir::new();
+    let lexicon = |settings: &str| {
+        format!(
+            "name = \"x\"\n{settings}[[theme]]\nid = \"naive\"\nterms = [\"naive\"]\n\
+             [[theme]]\nid = \"cafe\"\nterms = [\"cafe\"]\n[[theme]]\nid = \"glob\"\nterms = [\"naïv*\"]\n\
+             regex = ['\\bcafé\\b']\n"
+        )
+    };
+    // The normalised form `lexicon explain` shows for `word`.
+    let norm = |out: &str, word: &str| -> Option<String> {
+        out.lines().map(|l| l.split_whitespace().collect::<Vec<_>>()).find_map(|w| match w.as_slice() {
+            [_, raw, norm, ..] if *raw == word => Some(norm.to_string()),
+            _ => None,
+        })
+    };
+    dir.write("l.toml", lexicon(""));
+    let out = dir.ok(&["lexicon", "explain", "--lexicon", "l.toml", "I feel naïve about the café"]);
+    let themes = out.split("themes:\n").nth(1).unwrap_or_default();
+    for theme in ["  naive (naive): ", "  cafe (cafe): ", "  glob (glob): "] {
+        assert!(themes.contains(theme), "{theme}\n{out}");
+    }
+    assert_eq!(norm(&out, "naïve").as_deref(), Some("naive"), "{out}");
+    assert_eq!(norm(&out, "café").as_deref(), Some("cafe"), "{out}");
+    let out = dir.ok(&["lexicon", "explain", "--lexicon", "l.toml", "the naivety of the CAFE"]);
+    assert!(out.contains("  glob (glob): ") && out.contains("  cafe (cafe): "), "{out}");
+    let out = dir.ok(&["lexicon", "check", "l.toml"]);
+    assert!(
+        out.contains(
+            "warning: theme `glob`: regex `\\bcafé\\b` holds `é`, but regexes run over words with accents folded (fold_accents): write `\\bcafe\\b`"
+        ),
+        "{out}"
+    );
+
+    dir.write("l.toml", lexicon("[settings]\nfold_accents = false\n"));
+    let out = dir.ok(&["lexicon", "explain", "--lexicon", "l.toml", "I feel naïve about the café"]);
+    let themes = out.split("themes:\n").nth(1).unwrap_or_default();
+    // The glob and the regex keep their accents as the words do, and match.
+    assert!(!themes.contains("  naive (naive)") && !themes.contains("  cafe (cafe)"), "{out}");
+    assert!(themes.contains("  glob (glob): "), "{out}");
+    assert_eq!(norm(&out, "naïve").as_deref(), Some("naïve"), "{out}");
+    let out = dir.ok(&["lexicon", "explain", "--lexicon", "l.toml", "the naivety"]);
+    assert!(out.ends_with("themes:\n  (none)\n"), "{out}");
+    let out = dir.ok(&["lexicon", "check", "l.toml"]);
+    assert!(!out.contains("fold_accents"), "{out}");
+}
+
 /// `organiz*` and `color*` matched nothing: answers' words are mapped to British
 /// spelling before matching, globs were not; and `lexicon check` said nothing of a
 /// regex spelling `color`, which the mapped words never hold.

@@ -3,7 +3,7 @@
 
 Codes a generated corpus with a *plain* lexicon (`codeframe generate lexicon --plain`:
 exact words and trailing-`*` prefixes, stem = false, negation = false,
-spelling_variants = false) the way a Python user would, and writes
+spelling_variants = false, fold_accents = false) the way a Python user would, and writes
 
   codes.csv   respondent_id,question,theme,hits   (one row per answer and theme)
   themes.csv  question,theme,respondents          (answers asserting each theme)
@@ -92,8 +92,9 @@ def non_answer_key(text):
 def load_lexicon(path):
     with open(path, "rb") as f:
         lex = tomllib.load(f)
-    if lex.get("settings", {}).get("spelling_variants", True):
-        sys.exit("the baseline needs a plain lexicon: settings.spelling_variants = false")
+    for setting in ["spelling_variants", "fold_accents"]:
+        if lex.get("settings", {}).get(setting, True):
+            sys.exit(f"the baseline needs a plain lexicon: settings.{setting} = false")
     themes = []
     automaton = ahocorasick.Automaton()
     keys = {}

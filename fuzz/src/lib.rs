@@ -20,6 +20,8 @@ pub fn analyzer(data: &[u8]) {
     let analyzer = Analyzer::with_options(AnalyzerOptions {
         hyphenated_words: flags & 1 != 0,
         spelling_variants: flags & 2 != 0,
+        // Set, the bit keeps accents (the seeds written before it fold, as by default).
+        fold_accents: flags & 4 == 0,
         ..AnalyzerOptions::default()
     });
     let words = analyzer.analyze(&text);

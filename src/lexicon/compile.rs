@@ -266,13 +266,18 @@ impl CompiledLexicon {
         // ending in it, as in the built-in list.
         let contraction = |n: &String| matches!(n.trim(), "n't" | "n\u{2019}t");
         let contractions_negate = s.negators.is_none() || negators.iter().any(contraction);
-        let analyzer = Analyzer::with_options(AnalyzerOptions {
+        let options = AnalyzerOptions {
             spelling_variants: s.spelling_variants,
+            fold_accents: s.fold_accents,
             hyphenated_words: s.hyphenated_words,
-            negators: negators.iter().filter(|n| !contraction(n)).map(|n| Analyzer::new().norm(n.trim())).collect(),
             contractions_negate,
             ..AnalyzerOptions::default()
-        });
+        };
+        // A negator is compared with a word's norm, so it is normalised as the words are
+        // (`jamás` stays apart from `jamas` without folding).
+        let words = Analyzer::with_options(AnalyzerOptions { negators: Vec::new(), ..options.clone() });
+        let negators = negators.iter().filter(|n| !contraction(n)).map(|n| words.norm(n.trim())).collect();
+        let analyzer = Analyzer::with_options(AnalyzerOptions { negators, ..options });
         let mut c = CompiledLexicon {
             analyzer,
             name: lexicon.name.clone(),
@@ -568,8 +573,9 @@ impl CompiledLexicon {
                     let text: Box<str> = if opts.case_sensitive {
                         normalise::cased_form(g).into()
                     } else {
+                        // Folded as the words are, so `naïv*` and `naiv*` match `naïvety`.
                         let mut out = String::new();
-                        normalise::normalise_chars(g, &mut out);
+                        normalise::normalise_chars(g, self.analyzer.options().fold_accents, &mut out);
                         out.into()
                     };
                     let kind = if opts.case_sensitive { PatternKind::CasedGlob } else { PatternKind::Glob };
@@ -851,6 +857,59 @@ mod tests {
         assert_eq!(pats(&c, "nhs's"), Vec::<String>::new());
         assert_eq!(pats(&c, "O'Neills"), ["O'Neil*"]);
         assert_eq!(pats(&c, "Dr\u{2018}s"), ["Dr's"]);
+    }
+
+    /// Words, exact words and globs meet answers with accents folded, either way
+    /// round; a case-sensitive entry matches as written, accents too; with
+    /// `fold_accents = false` accented letters are other letters.
+    #[test]
+    fn accents_fold_in_words_and_globs_but_not_as_written() {
+        let c = CompiledLexicon::new(&lexicon(&["naive", "=café", "naïv*", "encyclop*dia"])).unwrap();
+        assert_eq!(pats(&c, "Naïve"), ["naiv", "naiv*"]);
+        assert_eq!(pats(&c, "cafe"), ["cafe"]);
+        assert_eq!(pats(&c, "CAFÉ"), ["cafe"]);
+        assert_eq!(pats(&c, "naivety"), ["naiv*"]);
+        assert_eq!(pats(&c, "naïvety"), ["naiv*"]);
+        assert_eq!(pats(&c, "encyclopædia"), ["encyclop*dia"]);
+        let mut lex = lexicon(&["Café", "Zoë*"]);
+        lex.themes[0].options.case_sensitive = true;
+        let c = CompiledLexicon::new(&lex).unwrap();
+        assert_eq!(pats(&c, "Café"), ["Café"]);
+        assert!(pats(&c, "Cafe").is_empty() && pats(&c, "café").is_empty());
+        assert_eq!(pats(&c, "Zoë's"), ["Zoë*"]);
+        assert!(pats(&c, "Zoe").is_empty());
+        let mut lex = lexicon(&["naive", "=café", "naïv*"]);
+        lex.settings.fold_accents = false;
+        let c = CompiledLexicon::new(&lex).unwrap();
+        assert_eq!(pats(&c, "Naïve"), ["naïv*"]);
+        assert_eq!(pats(&c, "naive"), ["naiv"]);
+        assert!(pats(&c, "cafe").is_empty());
+        assert_eq!(pats(&c, "CAFÉ"), ["café"]);
+    }
+
+    /// Negators are normalised as the lexicon's words are: folded or not.
+    #[test]
+    fn negators_fold_as_words_do() {
+        let mut lex = lexicon(&["happy"]);
+        lex.settings.negators = Some(vec!["jamás".into()]);
+        let c = CompiledLexicon::new(&lex).unwrap();
+        assert_eq!(c.analyzer().options().negators, ["jamas"]);
+        assert!(c.analyzer().term("Jamás").flags.contains(crate::text::TermFlags::NEGATOR));
+        lex.settings.fold_accents = false;
+        let c = CompiledLexicon::new(&lex).unwrap();
+        assert_eq!(c.analyzer().options().negators, ["jamás"]);
+        assert!(c.analyzer().term("jamás").flags.contains(crate::text::TermFlags::NEGATOR));
+        assert!(!c.analyzer().term("jamas").flags.contains(crate::text::TermFlags::NEGATOR));
+    }
+
+    /// An imported dictionary counts as its tool does, which keeps accents.
+    #[test]
+    fn imported_dictionaries_keep_accents() {
+        let lex = Lexicon::from_str_with_path("%\n1\tfood\n%\ncafe\t1\n", std::path::Path::new("m.dic")).unwrap();
+        assert!(!lex.settings.fold_accents);
+        let c = CompiledLexicon::new(&lex).unwrap();
+        assert_eq!(pats(&c, "cafe"), ["cafe"]);
+        assert!(pats(&c, "café").is_empty());
     }
 
     #[test]

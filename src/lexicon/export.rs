@@ -62,6 +62,11 @@ fn settings_lost(lexicon: &Lexicon) -> Vec<String> {
             "spelling variants are not kept: codeframe matches American and British spellings alike (behaviour, behavior); read back, the dictionary matches each as written".to_string(),
         );
     }
+    if lexicon.settings.fold_accents {
+        warnings.push(
+            "accents are not folded: codeframe matches words with and without accents alike (café, cafe); read back, the dictionary matches each as written".to_string(),
+        );
+    }
     if !lexicon.settings.hyphenated_words {
         warnings.push(
             "hyphenated words are not kept apart: codeframe splits `ex-partner` into two words (so it matches `ex partner`); read back, the dictionary keeps hyphenated words whole".to_string(),
@@ -824,6 +829,7 @@ exclude = ["cost up"]
             "exclusion",
             "negation",
             "spelling variants are not kept",
+            "accents are not folded",
             "hyphenated words are not kept apart",
         ] {
             assert!(all.contains(expected), "{expected}: {all}");

@@ -71,12 +71,14 @@ impl LineIndex {
     }
 }
 
-/// The settings every imported dictionary gets: no spelling variants (the tools have
-/// none), hyphenated words kept whole (as LIWC and quanteda tokenise), and `rule`.
+/// The settings every imported dictionary gets: no spelling variants and accents not
+/// folded (the tools do neither: `café` is not `cafe` to them), hyphenated words kept
+/// whole (as LIWC and quanteda tokenise), and `rule`.
 pub(crate) fn settings(rule: MatchRule) -> Settings {
     Settings {
         overlap: if rule == MatchRule::Liwc { OverlapScope::Lexicon } else { OverlapScope::Theme },
         spelling_variants: false,
+        fold_accents: false,
         match_rule: rule,
         hyphenated_words: true,
         ..Settings::default()

@@ -68,6 +68,10 @@ pub struct Settings {
     pub overlap: OverlapScope,
     /// American spellings match British ones.
     pub spelling_variants: bool,
+    /// Accents on Latin letters are folded (`café` matches `cafe`, `encyclopædia`
+    /// matches `encyclopaedia`), in entries and answers alike; case-sensitive entries
+    /// match as written, accents too.
+    pub fold_accents: bool,
     /// How matches compete for words.
     pub match_rule: MatchRule,
     /// Words joined by a hyphen are one word (`ex-partner`), as LIWC and quanteda
@@ -84,6 +88,7 @@ impl Default for Settings {
             extra_negators: Vec::new(),
             overlap: OverlapScope::Theme,
             spelling_variants: true,
+            fold_accents: true,
             match_rule: MatchRule::Codeframe,
             hyphenated_words: false,
         }
@@ -95,7 +100,7 @@ impl Default for Settings {
 pub struct ThemeOptions {
     /// Words are matched on their stem (`true`) or their normalised form.
     pub stem: bool,
-    /// Words must match case exactly (no stemming then).
+    /// Words must match as written: case and accents exactly (no stemming then).
     pub case_sensitive: bool,
     /// A negator before an entry vetoes it.
     pub negation: bool,

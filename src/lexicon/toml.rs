@@ -35,6 +35,7 @@ struct SettingsFile {
     extra_negators: Vec<Spanned<String>>,
     overlap: Option<Spanned<String>>,
     spelling_variants: Option<bool>,
+    fold_accents: Option<bool>,
 }
 
 #[derive(Deserialize)]
@@ -160,6 +161,9 @@ pub fn parse(text: &str, path: &Path) -> Result<Lexicon> {
         settings.extra_negators = s.extra_negators.into_iter().map(Spanned::into_inner).collect();
         if let Some(v) = s.spelling_variants {
             settings.spelling_variants = v;
+        }
+        if let Some(v) = s.fold_accents {
+            settings.fold_accents = v;
         }
         settings.overlap = match &s.overlap {
             None => OverlapScope::Theme,

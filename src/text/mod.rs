@@ -31,6 +31,9 @@ pub const DEFAULT_CLAUSE_WORDS: &[&str] =
 pub struct AnalyzerOptions {
     /// Map American spellings to British before matching (`behavior` = `behaviour`).
     pub spelling_variants: bool,
+    /// Fold the accents of Latin letters (`café` = `cafe`, `encyclopædia` =
+    /// `encyclopaedia`; see [`normalise::fold_accents`]). Other scripts keep theirs.
+    pub fold_accents: bool,
     /// Words that negate (normalised form).
     pub negators: Vec<String>,
     /// Any word ending in `n't` negates too (`didn't`, `wouldn't`).
@@ -46,6 +49,7 @@ impl Default for AnalyzerOptions {
     fn default() -> AnalyzerOptions {
         AnalyzerOptions {
             spelling_variants: true,
+            fold_accents: true,
             negators: DEFAULT_NEGATORS.iter().map(|s| s.to_string()).collect(),
             contractions_negate: true,
             clause_words: DEFAULT_CLAUSE_WORDS.iter().map(|s| s.to_string()).collect(),
@@ -80,7 +84,8 @@ impl TermFlags {
 /// A distinct word as the analyser sees it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Term {
-    /// NFKC, lowercased, apostrophes unified, spelling variant mapped.
+    /// NFKC, case folded, apostrophes unified, accents folded (if the analyser folds
+    /// them), spelling variant mapped.
     pub norm: Box<str>,
     /// The Snowball stem of `norm`.
     pub stem: Box<str>,
@@ -98,7 +103,8 @@ impl Term {
 /// A term of a [`Session`]'s vocabulary, borrowed from it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct TermRef<'a> {
-    /// NFKC, lowercased, apostrophes unified, spelling variant mapped.
+    /// NFKC, case folded, apostrophes unified, accents folded (if the analyser folds
+    /// them), spelling variant mapped.
     pub norm: &'a str,
     /// The Snowball stem of `norm`.
     pub stem: &'a str,
@@ -160,7 +166,8 @@ pub struct AnalyzedWord {
 }
 
 impl Analyzer {
-    /// The default analyser: English stemming, spelling variants unified, default negators.
+    /// The default analyser: English stemming, spelling variants unified, accents on
+    /// Latin letters folded, default negators.
     pub fn new() -> Analyzer {
         Analyzer::with_options(AnalyzerOptions::default())
     }
@@ -178,7 +185,7 @@ impl Analyzer {
     /// Analyses one word (already isolated) into its term.
     pub fn term(&self, raw: &str) -> Term {
         let mut norm = String::with_capacity(raw.len());
-        normalise::normalise_word(raw, &mut norm);
+        normalise::normalise_word(raw, self.options.fold_accents, &mut norm);
         self.term_from_norm(norm)
     }
 
@@ -609,7 +616,7 @@ impl Session {
             let (term, tag, flags) = match self.vocab.get(&key, raw.as_bytes()) {
                 Some(slot) => (slot.id, slot.tag, slot.flags),
                 None => {
-                    normalise::normalise_word(raw, &mut self.norm_buf);
+                    normalise::normalise_word(raw, analyzer.options.fold_accents, &mut self.norm_buf);
                     let slot = Session::add_term(&mut self.strings, &self.norm_buf, analyzer, !self.unstemmed);
                     self.vocab_bytes += raw.len() + slot.norm_len as usize + slot.stem_len as usize;
                     self.terms.push(slot);
@@ -872,6 +879,28 @@ mod tests {
         }
     }
 
+    /// Answers and entries fold alike, in the session and the slow API; off, accented
+    /// and plain words are different words.
+    #[test]
+    fn accents_fold_in_the_session_as_in_analyze() {
+        let text = "I feel naïve about the CAFÉ, an encyclopædia and a Việt coöp";
+        let a = Analyzer::new();
+        let norms: Vec<String> = a.analyze(text).iter().map(|w| w.term.norm.to_string()).collect();
+        assert_eq!(
+            norms,
+            ["i", "feel", "naive", "about", "the", "cafe", "an", "encyclopaedia", "and", "a", "viet", "coop"]
+        );
+        let mut s = a.session();
+        let tokens = s.analyze(&a, text).to_vec();
+        let session: Vec<&str> = tokens.iter().map(|t| s.term(t.term).norm).collect();
+        assert_eq!(session, norms);
+        let kept = Analyzer::with_options(AnalyzerOptions { fold_accents: false, ..AnalyzerOptions::default() });
+        assert_eq!(kept.norm("naïve"), "naïve");
+        assert_eq!(kept.norm("CAFÉ"), "café");
+        // The spelling variant is looked up on the folded form.
+        assert_eq!(a.norm("encyclopædia"), a.norm("encyclopedia"));
+    }
+
     #[test]
     fn analysis_is_idempotent_on_its_own_output() {
         let a = Analyzer::new();
@@ -882,20 +911,33 @@ mod tests {
     }
 
     proptest::proptest! {
-        /// Analysing the normalised words again gives the same words: Latin, Greek,
-        /// Cyrillic, Hebrew, Arabic, CJK, emoji, punctuation, compatibility forms
-        /// (fullwidth, ligatures), combining marks on letters. (Marks on nothing, scripts newer than the Unicode
-        /// tables of unicode-segmentation are not promised.)
+        /// Analysing the normalised words again gives the same words, with accents
+        /// folded or not: Latin (with accents, stacked marks, Latin Extended Additional,
+        /// ligatures), Greek, Cyrillic, Hebrew, Arabic, Devanagari, Hangul, CJK, emoji,
+        /// punctuation, compatibility forms (fullwidth, ligatures), combining marks on
+        /// letters. So each normalised word re-tokenises to itself, and folding is
+        /// idempotent. (Marks on nothing, scripts newer than the Unicode tables of
+        /// unicode-segmentation are not promised.)
         #[test]
         fn analysis_is_idempotent_on_any_text(
-            text in "([a-zA-Z0-9 .,:'`-]|[\u{A0}-\u{24F}]|[\u{370}-\u{52F}]|[\u{5D0}-\u{5EA}]|[\u{621}-\u{64A}]|[\u{2000}-\u{206F}]|[\u{FB00}-\u{FB06}]|[\u{FF01}-\u{FF5E}]|[a-z\u{E0}-\u{FF}][\u{300}-\u{36F}]|-[\u{591}-\u{5C7}]|\u{149}|\u{2BC}|\u{FE52}|\u{2024}|[\u{1F600}-\u{1F64F}]|[\u{4E00}-\u{4E2F}]){0,40}",
+            text in "([a-zA-Z0-9 .,:'`-]|[\u{A0}-\u{24F}]|[\u{370}-\u{52F}]|[\u{5D0}-\u{5EA}]|[\u{621}-\u{64A}]|[\u{2000}-\u{206F}]|[\u{FB00}-\u{FB06}]|[\u{FF01}-\u{FF5E}]|[a-z\u{E0}-\u{FF}][\u{300}-\u{36F}]{1,2}|[\u{1E00}-\u{1EFF}]|[\u{915}-\u{939}][\u{93E}-\u{94D}]|[\u{AC00}-\u{AC40}]|[\u{1100}-\u{1112}][\u{1161}-\u{1175}]|[\u{430}-\u{44F}]\u{306}|-[\u{591}-\u{5C7}]|\u{149}|\u{2BC}|\u{FE52}|\u{2024}|[\u{1F600}-\u{1F64F}]|[\u{4E00}-\u{4E2F}]){0,40}",
             hyphenated in proptest::bool::ANY,
+            fold in proptest::bool::ANY,
         ) {
-            let a = Analyzer::with_options(AnalyzerOptions { hyphenated_words: hyphenated, ..AnalyzerOptions::default() });
+            let a = Analyzer::with_options(AnalyzerOptions {
+                hyphenated_words: hyphenated,
+                fold_accents: fold,
+                ..AnalyzerOptions::default()
+            });
             // A word NFKC leaves nothing of (a lone U+02BC) has an empty norm, no word.
             let once: Vec<String> =
                 a.analyze(&text).iter().map(|w| w.term.norm.to_string()).filter(|n| !n.is_empty()).collect();
             let twice: Vec<String> = a.analyze(&once.join(" ")).iter().map(|w| w.term.norm.to_string()).collect();
+            if fold {
+                for n in &once {
+                    proptest::prop_assert_eq!(&*normalise::fold_accents(n), n.as_str(), "folded once and for all");
+                }
+            }
             proptest::prop_assert_eq!(once, twice);
         }
     }

@@ -1,5 +1,6 @@
-//! Normalising one word: NFKC, apostrophes and quotes unified, case folded, and
-//! (optionally) American spellings mapped to British ones.
+//! Normalising one word: NFKC, apostrophes and quotes unified, case folded, accents
+//! on Latin letters folded (optionally), and (optionally) American spellings mapped to
+//! British ones.
 //!
 //! Works on one token at a time, so byte offsets in the original answer stay valid:
 //! the tokeniser finds words in the raw text, and each word is normalised on its own.
@@ -34,19 +35,27 @@ pub fn is_invisible(c: char) -> bool {
 /// Writes the normalised form of `word` into `out` (cleared first).
 ///
 /// ASCII words take a fast path (lowercasing, a backtick spelled `'`); anything else
-/// goes through NFKC, apostrophe unification and Unicode lowercasing, and stays one
-/// word (see `keep_one_word`). Both paths give the same result on ASCII input.
-pub fn normalise_word(word: &str, out: &mut String) {
-    normalise_chars(word, out);
+/// goes through NFKC, apostrophe unification and Unicode case folding, has its accents
+/// on Latin letters folded if `fold_accents` (see [`fold_accents`]), and stays one word
+/// (see `keep_one_word`). Both paths give the same result on ASCII input.
+pub fn normalise_word(word: &str, fold_accents: bool, out: &mut String) {
+    unfolded_chars(word, out);
     if !word.is_ascii() {
         keep_one_word(out);
+        // After `keep_one_word`, which can compose a letter and a mark it joined again
+        // (`e.\u{301}` is `é`).
+        if fold_accents {
+            fold_accents_of(out);
+        }
     }
 }
 
 /// A word as a case-sensitive entry compares it: as written, but for what normalising
 /// does besides folding case (NFKC, invisible characters dropped, apostrophes
 /// unified), so `NHS’s`, ``NHS`s`` and `NHS's` are one word, as they are to every
-/// other entry.
+/// other entry. Accents are kept whatever `fold_accents` says: "as written" is what a
+/// case-sensitive theme is for, and a name it tells apart by its spelling (`Café
+/// Rouge`, `Zoë`) is told apart by its accents too.
 pub fn cased_form(word: &str) -> std::borrow::Cow<'_, str> {
     if word.is_ascii() {
         return if word.contains('`') { word.replace('`', "'").into() } else { word.into() };
@@ -60,8 +69,17 @@ pub fn cased_form(word: &str) -> std::borrow::Cow<'_, str> {
 }
 
 /// [`normalise_word`] character by character, for text that is not one word (globs,
-/// labels): NFKC, invisible characters dropped, apostrophes unified, lowercased.
-pub fn normalise_chars(word: &str, out: &mut String) {
+/// labels): NFKC, invisible characters dropped, apostrophes unified, case folded, and
+/// accents on Latin letters folded if `fold_accents`.
+pub fn normalise_chars(word: &str, fold_accents: bool, out: &mut String) {
+    unfolded_chars(word, out);
+    if fold_accents && !word.is_ascii() {
+        fold_accents_of(out);
+    }
+}
+
+/// [`normalise_chars`] but for folding accents.
+fn unfolded_chars(word: &str, out: &mut String) {
     out.clear();
     if word.is_ascii() {
         out.push_str(word);
@@ -93,6 +111,89 @@ pub fn normalise_chars(word: &str, out: &mut String) {
             }
         }
     }
+}
+
+/// Folds the accents of the Latin letters in `text`: what typing a word with or
+/// without them changes, so that `café`, `naïve`, `rôle`, `coöperate`, `Tiếng Việt`
+/// are `cafe`, `naive`, `role`, `cooperate`, `Tieng Viet`. A Latin letter is
+/// decomposed (NFD) and loses its combining marks, those of its decomposition and
+/// those the text puts after it (`e\u{301}`), then stands alone, as NFC would leave it;
+/// the Latin letters that do not decompose are mapped (`ø ł đ ħ ı` to `o l d h i`, the
+/// ligatures `æ œ` to `ae oe`; both cases). Letters of other scripts keep their marks,
+/// byte for byte: a Devanagari vowel sign, Cyrillic `й`, Greek `ά`, Hebrew points
+/// would make other words without them. Idempotent; `text` comes back borrowed when
+/// nothing folds.
+///
+/// # Example
+/// ```
+/// use codeframe::text::normalise::fold_accents;
+///
+/// assert_eq!(fold_accents("encyclopædia naïve manœuvre"), "encyclopaedia naive manoeuvre");
+/// assert_eq!(fold_accents("йога"), "йога");
+/// ```
+pub fn fold_accents(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.is_ascii() || folded(text).eq(text.chars()) {
+        return text.into();
+    }
+    folded(text).collect::<String>().into()
+}
+
+/// [`fold_accents`] in place: `text` changes only if something folds.
+fn fold_accents_of(text: &mut String) {
+    if !folded(text).eq(text.chars()) {
+        *text = folded(text).collect();
+    }
+}
+
+/// The characters of `text` with the accents of its Latin letters folded.
+fn folded(text: &str) -> impl Iterator<Item = char> + '_ {
+    // Whether the last character kept was a Latin letter, whose marks go.
+    let mut on_latin = false;
+    text.chars()
+        .flat_map(move |c| {
+            if on_latin && unicode_normalization::char::is_combining_mark(c) {
+                return [None, None];
+            }
+            on_latin = is_latin_letter(c);
+            if !on_latin {
+                return [Some(c), None];
+            }
+            // A Latin letter decomposes into its base letter and marks, base first; some
+            // bases do not decompose (`ǽ` is `æ` and an acute).
+            let mut base = None;
+            unicode_normalization::char::decompose_canonical(c, |d| {
+                if base.is_none() && !unicode_normalization::char::is_combining_mark(d) {
+                    base = Some(d);
+                }
+            });
+            let one = |c| [Some(c), None];
+            match base.unwrap_or(c) {
+                'æ' => [Some('a'), Some('e')],
+                'Æ' => [Some('A'), Some('E')],
+                'œ' => [Some('o'), Some('e')],
+                'Œ' => [Some('O'), Some('E')],
+                'ø' => one('o'),
+                'Ø' => one('O'),
+                'ł' => one('l'),
+                'Ł' => one('L'),
+                'đ' => one('d'),
+                'Đ' => one('D'),
+                'ħ' => one('h'),
+                'Ħ' => one('H'),
+                'ı' => one('i'),
+                base => one(base),
+            }
+        })
+        .flatten()
+}
+
+/// A letter of the Latin script, by its block: ASCII, Latin-1 Supplement, Latin
+/// Extended-A and -B, IPA Extensions, Latin Extended Additional, -C and -D. (Blocks
+/// that mix in Greek or Cyrillic letters, such as Phonetic Extensions, are left out.)
+fn is_latin_letter(c: char) -> bool {
+    c.is_ascii_alphabetic()
+        || matches!(c, '\u{C0}'..='\u{2AF}' | '\u{1E00}'..='\u{1EFF}' | '\u{2C60}'..='\u{2C7F}' | '\u{A720}'..='\u{A7FF}')
+            && c.is_alphabetic()
 }
 
 /// NFKC can turn a word into text that segments otherwise (`ŉ` becomes `'n`, whose
@@ -195,9 +296,17 @@ fn spellings() -> &'static Spellings {
 mod tests {
     use super::*;
 
+    /// The norm of `s` as the default analyser makes it (accents folded).
     fn norm(s: &str) -> String {
         let mut out = String::new();
-        normalise_word(s, &mut out);
+        normalise_word(s, true, &mut out);
+        out
+    }
+
+    /// The norm of `s` with accents kept (`fold_accents = false`).
+    fn kept(s: &str) -> String {
+        let mut out = String::new();
+        normalise_word(s, false, &mut out);
         out
     }
 
@@ -209,13 +318,13 @@ mod tests {
         assert_eq!(norm("Don`t"), "don't");
         assert_eq!(norm("can\u{2032}t"), "can't");
         assert_eq!(norm("won\u{201B}t"), "won't");
-        assert_eq!(norm("caf\u{E9}`s"), "caf\u{E9}'s");
+        assert_eq!(kept("caf\u{E9}`s"), "caf\u{E9}'s");
         assert_eq!(norm("Stra\u{DF}e"), "strasse");
         // Capital sharp s and final sigma fold as their small forms do.
         assert_eq!(norm("STRA\u{1E9E}E"), "strasse");
         assert_eq!(norm("ΛΌΓΟΣ"), norm("λόγος"));
         assert_eq!(norm("λόγος"), "λόγοσ");
-        assert_eq!(norm("ÉCOLE"), "école");
+        assert_eq!(kept("ÉCOLE"), "école");
         // Turkish dotted capital I: no combining dot left over.
         assert_eq!(norm("\u{130}stanbul"), "istanbul");
         assert_eq!(norm("\u{130}STANBUL"), norm("Istanbul"));
@@ -226,7 +335,7 @@ mod tests {
         // full-width letters, the fi ligature, decomposed e + combining acute
         assert_eq!(norm("\u{FF33}\u{FF34}\u{FF21}\u{FF2C}\u{FF2B}"), "stalk");
         assert_eq!(norm("\u{FB01}ne"), "fine");
-        assert_eq!(norm("cafe\u{301}"), "café");
+        assert_eq!(kept("cafe\u{301}"), "café");
     }
 
     #[test]
@@ -235,7 +344,8 @@ mod tests {
         assert_eq!(norm("\u{149}"), "n");
         assert_eq!(norm("\u{2BC}okina"), "okina");
         assert_eq!(norm("don\u{2019}t"), "don't");
-        assert_eq!(norm("caf\u{E9}-bar"), "caf\u{E9}-bar");
+        assert_eq!(kept("caf\u{E9}-bar"), "caf\u{E9}-bar");
+        assert_eq!(norm("caf\u{E9}-bar"), "cafe-bar");
     }
 
     #[test]
@@ -247,6 +357,92 @@ mod tests {
         assert_eq!(norm("harass\u{2066}ment\u{2069}"), "harassment");
         assert_eq!(norm("\u{200E}\u{5E9}\u{5DC}\u{5D5}\u{5DD}\u{200F}"), "\u{5E9}\u{5DC}\u{5D5}\u{5DD}");
         assert_eq!(norm("ok\u{FE0F}"), "ok");
+    }
+
+    /// Latin letters lose their accents, whether precomposed, decomposed, stacked or
+    /// from a compatibility form; the letters that do not decompose are mapped.
+    #[test]
+    fn folds_accents_on_latin_letters() {
+        for (word, want) in [
+            ("café", "cafe"),
+            ("cafe\u{301}", "cafe"),
+            ("NAÏVE", "naive"),
+            ("rôle", "role"),
+            ("coöperate", "cooperate"),
+            ("encyclopædia", "encyclopaedia"),
+            ("ENCYCLOPÆDIA", "encyclopaedia"),
+            ("manœuvre", "manoeuvre"),
+            ("Œuvre", "oeuvre"),
+            ("smørrebrød", "smorrebrod"),
+            ("Łódź", "lodz"),
+            ("ǽ", "ae"),
+            ("Ǿ", "o"),
+            ("Đorđe", "dorde"),
+            ("Ħamrun", "hamrun"),
+            ("ılık", "ilik"),
+            // Vietnamese stacks two marks on a letter; Latin Extended Additional.
+            ("Việt", "viet"),
+            ("\u{1E0C}", "d"),
+            // Latin Extended-B, a mark the text puts after a letter, a fullwidth letter.
+            ("\u{1CE}", "a"),
+            ("q\u{301}\u{308}", "q"),
+            ("\u{FF45}\u{301}", "e"),
+            ("\u{130}stanbul", "istanbul"),
+            ("Straße", "strasse"),
+            ("don\u{2019}t", "don't"),
+            // Letters that are not accented forms of others stay.
+            ("þorn", "þorn"),
+            ("ðe", "ðe"),
+        ] {
+            assert_eq!(norm(word), want, "{word}");
+            assert_eq!(norm(&norm(word)), want, "{word}: folding is idempotent");
+        }
+        assert_eq!(kept("Việt"), "việt");
+        assert_eq!(kept("encyclopædia"), "encyclopædia");
+    }
+
+    /// Other scripts keep their marks, byte for byte: without them they are other
+    /// words (a Devanagari vowel sign, Cyrillic `й`, Hangul, Greek tonos, Arabic
+    /// harakat, Hebrew points), and in a word mixing scripts only the Latin letters fold.
+    #[test]
+    fn keeps_the_marks_of_other_scripts() {
+        for word in [
+            "हिन्दी",
+            "किताब",
+            "йод",
+            "и\u{306}од",
+            "한국어",
+            "\u{1100}\u{1161}",
+            "λόγοσ",
+            "άλφα",
+            "كَتَبَ",
+            "שָׁלוֹם",
+            "日本語",
+            "ё",
+        ] {
+            assert_eq!(norm(word), kept(word), "{word}");
+            assert_eq!(fold_accents(word), word, "{word}");
+        }
+        assert_eq!(norm("й"), "й");
+        // Cyrillic `и` and a breve written apart compose (NFKC) and stay `й`.
+        assert_eq!(norm("и\u{306}"), "й");
+        assert_eq!(norm("caféйод"), "cafeйод");
+        assert_eq!(fold_accents("éλό"), "eλό");
+        assert!(matches!(fold_accents("plain"), std::borrow::Cow::Borrowed(_)));
+        assert!(matches!(fold_accents("йод"), std::borrow::Cow::Borrowed(_)));
+    }
+
+    /// Globs and labels fold as words do; `*` and `?` stay.
+    #[test]
+    fn normalise_chars_folds_when_asked() {
+        let chars = |s: &str, fold: bool| {
+            let mut out = String::new();
+            normalise_chars(s, fold, &mut out);
+            out
+        };
+        assert_eq!(chars("Naïv*", true), "naiv*");
+        assert_eq!(chars("Naïv*", false), "naïv*");
+        assert_eq!(chars("c?fé*", true), "c?fe*");
     }
 
     /// Every spelling of a word with two British forms meets the others (the later

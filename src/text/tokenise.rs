@@ -440,13 +440,15 @@ pub fn join_hyphenated(text: &str, words: &mut Vec<Word>) {
 
 /// The normalised form of the word `s` (`ﬁ` is `fi`, a zero-width joiner nothing),
 /// on which splitting and joining are judged, so text splits and joins as its
-/// normalised form would.
+/// normalised form would. Accents are folded whatever the analyser's `fold_accents`:
+/// a stray mark after a letter (`à\u{300}`) is no letter, but folded away it leaves
+/// one, so text splits as its folded form would, with accents folded or kept alike.
 fn word_norm(s: &str) -> std::borrow::Cow<'_, str> {
     if s.is_ascii() {
         return s.into();
     }
     let mut out = String::new();
-    super::normalise::normalise_word(s, &mut out);
+    super::normalise::normalise_word(s, true, &mut out);
     out.into()
 }
 
