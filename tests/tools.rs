@@ -93,6 +93,21 @@ fn validate_says_when_rows_repeat_an_id() {
     assert!(md.contains("kappa -,") && !md.contains("kappa ,"), "{md}");
 }
 
+/// A gold file written on another system spells `José` decomposed (NFD): it names
+/// the respondent whose id the responses spell composed, as a duplicate would.
+#[test]
+fn validate_reads_gold_ids_composed_or_not() {
+    let dir = Workdir::new();
+    dir.write("r.csv", "id,q\nJos\u{e9},fee\nZo\u{eb},other\n");
+    dir.write("g.csv", "respondent_id,question,theme\nJose\u{301},q,t\n");
+    dir.write("lex.toml", "[[theme]]\nid = \"t\"\nterms = [\"fee\"]\n");
+    let args = ["validate", "--input", "r.csv", "--id-column", "id", "--text-column", "q", "--lexicon", "lex.toml"];
+    dir.ok(&[&args[..], &["--gold", "g.csv", "--out", "v"]].concat());
+    // The one gold code agrees with the run's: a true positive, nothing missed.
+    let csv = dir.read("v/validation.csv");
+    assert!(csv.lines().any(|l| l.starts_with("q,t,2,1,0,0,1,")), "{csv}");
+}
+
 /// Unusable gold rows are counted by reason, on stderr and in the outputs.
 #[test]
 fn validate_counts_unusable_gold_rows_by_reason() {
