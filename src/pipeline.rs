@@ -2270,19 +2270,7 @@ pub fn validate(job: &Job, gold: &InputSource) -> Result<Validation> {
     let unknown_themes = check_gold_themes(&gold_name, &gold, job.lexicon)?;
     let (rows, _, rejects) = code_all(job.survey, job.lexicon, &job.input, &job.options)?;
     let respondents: BTreeSet<String> = rows.iter().map(|r| r.id.clone()).collect();
-    // An id typed on one system and pasted from another (`José` composed, NFC, and
-    // decomposed, NFD, as a Mac writes it) names one respondent, as duplicate ids are judged.
-    let composed: BTreeMap<String, &String> = respondents
-        .iter()
-        .filter(|id| !id.is_ascii())
-        .map(|id| (unicode_normalization::UnicodeNormalization::nfc(id.as_str()).collect(), id))
-        .collect();
-    for g in gold.iter_mut().filter(|g| !g.unit.0.is_ascii() && !respondents.contains(&g.unit.0)) {
-        let nfc: String = unicode_normalization::UnicodeNormalization::nfc(g.unit.0.as_str()).collect();
-        if let Some(&id) = composed.get(&nfc) {
-            g.unit.0 = id.clone();
-        }
-    }
+    crate::validate::spell_ids_as(&mut gold, &respondents);
     let mut rejected: BTreeMap<String, Reject> = BTreeMap::new();
     for r in rejects {
         if let Some(id) = r.id.clone().filter(|id| !id.is_empty()) {

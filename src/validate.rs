@@ -95,6 +95,21 @@ fn ratio(a: u64, b: u64) -> Option<f64> {
     (b > 0).then(|| a as f64 / b as f64)
 }
 
+/// Respells each gold code's respondent id as `respondents` (the ids of the data)
+/// spell it, where the two differ only in composition: an id typed on one system and
+/// pasted from another (`José` composed, NFC, and decomposed, NFD, as a Mac writes it)
+/// names one respondent, as duplicate ids are judged.
+pub fn spell_ids_as(gold: &mut [GoldCode], respondents: &std::collections::BTreeSet<String>) {
+    use unicode_normalization::UnicodeNormalization;
+    let composed: std::collections::BTreeMap<String, &String> =
+        respondents.iter().filter(|id| !id.is_ascii()).map(|id| (id.nfc().collect(), id)).collect();
+    for g in gold.iter_mut().filter(|g| !g.unit.0.is_ascii() && !respondents.contains(&g.unit.0)) {
+        if let Some(&id) = composed.get(&g.unit.0.nfc().collect::<String>()) {
+            g.unit.0 = id.clone();
+        }
+    }
+}
+
 /// A unit: (respondent id, question id).
 pub type Unit = (String, String);
 

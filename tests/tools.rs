@@ -106,6 +106,13 @@ fn validate_reads_gold_ids_composed_or_not() {
     // The one gold code agrees with the run's: a true positive, nothing missed.
     let csv = dir.read("v/validation.csv");
     assert!(csv.lines().any(|l| l.starts_with("q,t,2,1,0,0,1,")), "{csv}");
+    // suggest reads them so too: `Zoë`'s answer, coded by people, is one the lexicon missed.
+    dir.write("g2.csv", "respondent_id,question,theme\nZoe\u{308},q,t\n");
+    let mut suggest = args.to_vec();
+    suggest[0] = "suggest";
+    let out = dir.run(&[&suggest[..], &["--gold", "g2.csv", "--theme", "t"]].concat());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("1 answers coded `t` by people but missed by the lexicon"), "{err}");
 }
 
 /// Unusable gold rows are counted by reason, on stderr and in the outputs.

@@ -69,7 +69,9 @@ pub fn execute(args: &SuggestArgs) -> Result<()> {
                     return Err(Error::Usage("--theme needs --gold (human codes) unless on the bundled demo".into()));
                 }
             };
-            let gold = codeframe::input::gold::read(&gold_source)?;
+            let mut gold = codeframe::input::gold::read(&gold_source)?;
+            let respondents = rows.iter().map(|r| r.id.clone()).collect();
+            codeframe::validate::spell_ids_as(&mut gold, &respondents);
             // `Cost` for the lexicon's `cost` would find no human code of the theme.
             pipeline::check_gold_themes(&gold_source.name(), &gold, &loaded.lexicon)?;
             if !gold.iter().any(|g| g.theme == *id) {
