@@ -1136,6 +1136,14 @@ fn answers_from_web_forms_read_as_the_text_their_html_shows() {
     let codes = dir.read("kept/codes.csv");
     assert!(codes.lines().any(|l| l.starts_with("1,why,cost,")), "{codes}");
     assert!(!dir.read("kept/summary.md").contains("HTML markup"));
+    // `lexicon explain` reads a pasted answer as the run did, and says so.
+    let explain = ["lexicon", "explain", "--lexicon", "lex.toml", "It didn&#39;t cost much"];
+    let out = dir.run(&explain);
+    let (said, err) = (String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert!(err.contains("read as the text its HTML shows, \"It didn't cost much\""), "{err}");
+    assert!(said.contains("negated by \"didn't\"") && said.ends_with("themes:\n  (none)\n"), "{said}");
+    let out = dir.run(&[&explain[..], &["--keep-html"]].concat());
+    assert!(String::from_utf8_lossy(&out.stdout).contains("themes:\n  cost (cost)"));
     // And so does the spec's `keep_html = true`.
     dir.write("kept.toml", format!("keep_html = true\nresponses = \"web.csv\"\n{SURVEY}"));
     dir.ok(&["run", "--survey", "kept.toml", "--out", "kept2", "-q"]);

@@ -116,6 +116,10 @@ pub struct ExplainArgs {
     /// How an imported dictionary is read.
     #[command(flatten)]
     pub import: ImportArgs,
+    /// Read the text as typed, HTML markup and character references included
+    /// (default: as a run reads an answer, `didn&#39;t` as `didn't`).
+    #[arg(long)]
+    pub keep_html: bool,
 }
 
 fn load(file: &Option<PathBuf>, import: &ImportArgs) -> Result<(Lexicon, CompiledLexicon)> {
@@ -210,11 +214,20 @@ fn explain(args: &ExplainArgs) -> Result<()> {
             );
         }
     }
+    // An answer pasted from an export reads as the run read it.
+    let text = if args.keep_html {
+        std::borrow::Cow::Borrowed(args.text.as_str())
+    } else {
+        codeframe::input::html::plain_text(&args.text)
+    };
+    if text != args.text {
+        errln!("codeframe: note: read as the text its HTML shows, {text:?} (--keep-html reads it as typed)");
+    }
     let applies = compiled.applies(args.question.as_deref());
     let mut scanner = Scanner::new();
-    scanner.scan(&compiled, &args.text);
+    scanner.scan(&compiled, &text);
     let coding = coding::code(&compiled, &scanner, &applies);
-    outln!("{}", evidence::explain_text(&compiled, &scanner, &coding, &args.text).trim_end())?;
+    outln!("{}", evidence::explain_text(&compiled, &scanner, &coding, &text).trim_end())?;
     Ok(())
 }
 
