@@ -1,5 +1,5 @@
 //! Hostile input (issue 7): each pathological input has a test stating what happens.
-//! Big inputs are generated in a temporary folder; docs/robustness.md lists them all.
+//! Big inputs are generated in a temporary folder; README.md ("Hostile input") lists them all.
 
 use std::time::Instant;
 
@@ -443,4 +443,25 @@ fn pasted_documents_that_raise_no_theme_are_listed_up_to_8_mib() {
     let note = format!("The Uncoded answers sheet shows the first {listed} of 300 uncoded answers.");
     let summary = book.worksheet_range("Summary").unwrap();
     assert!(summary.used_cells().any(|(_, _, c)| c.to_string() == note), "{note}");
+}
+
+/// Markup built to be slow or to hide text: 100,000 `<p>` after a megabyte of spaces,
+/// a `<script>` never closed (its text to the end hidden), a comment never closed (text
+/// as typed), 100,000 `<` without end. Read in linear time.
+#[test]
+fn hostile_html_reads_in_linear_time() {
+    let slow = format!("\"{}police{}\"", " ".repeat(1 << 20), "<p>".repeat(100_000));
+    let responses = format!(
+        "id,why\n1,{slow}\n2,\"cost <script>police\"\n3,\"police <!-- cost\"\n4,\"{}cost\"\n",
+        "<".repeat(100_000)
+    );
+    let dir = fixture(responses);
+    let started = Instant::now();
+    run(&dir, &[]);
+    // Ten seconds is far above linear time and far below the quadratic (hours).
+    assert!(started.elapsed().as_secs() < 10, "{:?}", started.elapsed());
+    // A comment never closed is text as typed, as `<b` never closed is.
+    let want = [code("1", "police", 1), code("2", "cost", 1), code("3", "cost", 1), code("3", "police", 1)];
+    assert_eq!(codes(&dir), [&want[..], &[code("4", "cost", 1)]].concat());
+    assert_eq!(rows(&dir), (4, 4, 0));
 }

@@ -110,6 +110,12 @@ fn without_tags(cell: &str) -> Cow<'_, str> {
     let mut out = String::new();
     // Bytes of `cell` before `copied` are in `out` (or dropped).
     let mut copied = 0;
+    // Whether `out` holds any text but whitespace (a break before it adds nothing).
+    let mut started = false;
+    let mut copy = |out: &mut String, text: &str, started: &mut bool| {
+        *started = *started || !text.trim().is_empty();
+        out.push_str(text);
+    };
     let mut at = 0;
     let bytes = cell.as_bytes();
     while let Some(found) = memchr::memchr(b'<', &bytes[at..]) {
@@ -117,7 +123,7 @@ fn without_tags(cell: &str) -> Cow<'_, str> {
         let rest = &cell[start..];
         if let Some(body) = rest.strip_prefix("<!--") {
             let Some(end) = body.find("-->") else { break };
-            out.push_str(&cell[copied..start]);
+            copy(&mut out, &cell[copied..start], &mut started);
             copied = start + 4 + end + 3;
             at = copied;
             continue;
@@ -126,10 +132,12 @@ fn without_tags(cell: &str) -> Cow<'_, str> {
             at = start + 1;
             continue;
         };
-        out.push_str(&cell[copied..start]);
+        copy(&mut out, &cell[copied..start], &mut started);
         let mut end = start + len;
         match edge {
             Edge::Inline => {}
+            // A leading `<p>` adds nothing (nor whitespace before it).
+            Edge::Line | Edge::Paragraph if !started => out.clear(),
             Edge::Line => break_line(&mut out, 1),
             Edge::Paragraph => break_line(&mut out, 2),
             Edge::Hidden if !closing => {
@@ -152,14 +160,10 @@ fn without_tags(cell: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
-/// Ends `out` with at least `lines` line breaks (none at its start: a leading `<p>`
-/// adds nothing).
+/// Ends `out` with at least `lines` line breaks (looking back no further than that,
+/// so that many tags after a long run of line breaks cost no more than a few).
 fn break_line(out: &mut String, lines: usize) {
-    if out.trim().is_empty() {
-        out.clear();
-        return;
-    }
-    let have = out.len() - out.trim_end_matches('\n').len();
+    let have = out.bytes().rev().take(lines).take_while(|&b| b == b'\n').count();
     for _ in have..lines {
         out.push('\n');
     }
@@ -202,6 +206,7 @@ mod tests {
         assert_eq!(plain_text("<P CLASS='x'>Shouting</P>"), "Shouting");
         assert_eq!(plain_text("a<!-- hidden -->b"), "ab");
         assert_eq!(plain_text("a<script>alert(1)</SCRIPT>b"), "ab");
+        assert_eq!(plain_text("<style>p {}</style>  <p>b"), "b");
         assert_eq!(plain_text("<p><o:p></o:p>Word paste</p>"), "Word paste");
     }
 
@@ -226,6 +231,15 @@ mod tests {
             if !s.contains(['<', '&']) {
                 proptest::prop_assert!(matches!(shown, Cow::Borrowed(t) if t == s));
             }
+        }
+    }
+
+    /// Tags after a long run of whitespace: each looked back over the whole run.
+    #[test]
+    fn many_tags_after_long_whitespace_take_linear_time() {
+        for pad in [" ", "\n"] {
+            let cell = format!("{}x{}{}", pad.repeat(1 << 20), pad.repeat(1 << 20), "<p>".repeat(100_000));
+            assert_eq!(plain_text(&cell).trim(), "x");
         }
     }
 
