@@ -112,7 +112,7 @@ fn without_tags(cell: &str) -> Cow<'_, str> {
     let mut copied = 0;
     // Whether `out` holds any text but whitespace (a break before it adds nothing).
     let mut started = false;
-    let mut copy = |out: &mut String, text: &str, started: &mut bool| {
+    let copy = |out: &mut String, text: &str, started: &mut bool| {
         *started = *started || !text.trim().is_empty();
         out.push_str(text);
     };
