@@ -518,6 +518,22 @@ fn suggest_checks_gold_theme_names_as_validate_does() {
     assert!(err.contains("police.csv: no row codes the theme `cost`"), "{err}");
 }
 
+/// Human codes of a subtheme code its parent, as the pipeline rolls codes up: `suggest
+/// --theme money` on a gold file that codes only `fees` (a child of `money`) found no
+/// human code of `money` and refused.
+#[test]
+fn suggest_rolls_gold_codes_of_subthemes_up() {
+    let dir = Workdir::new();
+    dir.write("lex.toml", "[[theme]]\nid = \"money\"\nterms = [\"money\"]\n\n[[theme]]\nid = \"fees\"\nparent = \"money\"\nterms = [\"fee\"]\n");
+    dir.write("r.csv", "id,q\n1,the solicitor bills\n2,money\n3,solicitor bills again\n4,the weather was fine\n5,parking was hard\n");
+    dir.write("g.csv", "respondent_id,question,theme\n1,q,fees\n2,q,money\n3,q,fees\n");
+    let args = ["suggest", "--input", "r.csv", "--id-column", "id", "--text-column", "q", "--lexicon", "lex.toml"];
+    let out = dir.run(&[&args[..], &["--gold", "g.csv", "--theme", "money", "--min-answers", "2"]].concat());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("2 answers coded `money` by people but missed by the lexicon"), "{err}");
+    assert!(String::from_utf8_lossy(&out.stdout).contains("solicitor"), "{err}");
+}
+
 #[test]
 fn diff_shows_what_a_lexicon_edit_changed() {
     let dir = fixture();

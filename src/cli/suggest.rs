@@ -74,14 +74,20 @@ pub fn execute(args: &SuggestArgs) -> Result<()> {
             codeframe::validate::spell_ids_as(&mut gold, &respondents);
             // `Cost` for the lexicon's `cost` would find no human code of the theme.
             pipeline::check_gold_themes(&gold_source.name(), &gold, &loaded.lexicon)?;
-            if !gold.iter().any(|g| g.theme == *id) {
+            // A human code of a subtheme codes its parent too, as the pipeline rolls
+            // codes up (and validate compares them).
+            let codes_theme = |g: &&codeframe::validate::GoldCode| {
+                loaded.lexicon.theme_index(&g.theme).is_some_and(|t| loaded.lexicon.is_within(t, theme))
+            };
+            if !gold.iter().any(|g| codes_theme(&g)) {
                 return Err(Error::Usage(format!(
-                    "{}: no row codes the theme `{id}`: there are no human codes of it to compare with",
+                    "{}: no row codes the theme `{id}` or a subtheme of it: there are no human codes of it to compare \
+                     with",
                     gold_source.name().display()
                 )));
             }
             let positives: BTreeSet<(String, String)> =
-                gold.iter().filter(|g| g.theme == *id).map(|g| g.unit.clone()).collect();
+                gold.iter().filter(codes_theme).map(|g| g.unit.clone()).collect();
             let mut counter = Counter::new(&loaded.lexicon, Some(theme));
             let (mut missed, mut reference) = (0, 0);
             for row in &rows {
