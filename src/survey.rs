@@ -323,9 +323,10 @@ pub fn builtin_option(cell: &str) -> Option<&'static str> {
 /// digits (kept as `.`), a `+` after a digit.
 pub fn fold_label(s: &str) -> String {
     let mut norm = String::new();
-    // Accents are kept: a survey is read without its lexicon, whose `fold_accents`
-    // decides how answers meet entries, and the spec's clashes are checked on its own.
-    crate::text::normalise::normalise_chars(s, false, &mut norm);
+    // Accents fold, as case and punctuation do: `Café owner` picked from a list and
+    // typed `Cafe owner` are one option (the lexicon's `fold_accents` is for answers;
+    // two options told apart only by accents are a clash in the spec, named there).
+    crate::text::normalise::normalise_chars(s, true, &mut norm);
     let chars: Vec<char> = norm.chars().collect();
     let mut out = String::new();
     for (i, &c) in chars.iter().enumerate() {
@@ -1081,6 +1082,7 @@ id = "q1_text"
             ("no", ClosedCell::Option(1)),
             ("Dont know", ClosedCell::Option(2)),
             ("Don\u{2019}t know", ClosedCell::Option(2)),
+            ("Dón't knów", ClosedCell::Option(2)),
             ("DK", ClosedCell::Option(2)),
             ("Not sure", ClosedCell::Option(2)),
             ("maybe", ClosedCell::Option(2)),
@@ -1180,6 +1182,11 @@ id = "q1_text"
         let err = closed_spec(r#"["Yes", "?"]"#, "").unwrap_err().to_string();
         assert!(err.contains("\"?\" has no letter or digit"), "{err}");
         closed_spec(r#"["Agree", "Disagree"]"#, r#""Agree" = ["agree!", "A"]"#).unwrap();
+        // Accents fold as case does: two options told apart by them alone clash.
+        let err = closed_spec(r#"["Résumé", "Resume"]"#, "").unwrap_err().to_string();
+        assert!(err.contains(r#""Résumé" and "Resume" read as the same answer"#), "{err}");
+        let s = closed_spec(r#"["Café owner", "Other"]"#, "").unwrap();
+        assert_eq!(Classifier::new(&s).closed(0, "cafe OWNER"), ClosedCell::Option(0));
     }
 
     #[test]

@@ -525,7 +525,10 @@ fn suggest_checks_gold_theme_names_as_validate_does() {
 fn suggest_rolls_gold_codes_of_subthemes_up() {
     let dir = Workdir::new();
     dir.write("lex.toml", "[[theme]]\nid = \"money\"\nterms = [\"money\"]\n\n[[theme]]\nid = \"fees\"\nparent = \"money\"\nterms = [\"fee\"]\n");
-    dir.write("r.csv", "id,q\n1,the solicitor bills\n2,money\n3,solicitor bills again\n4,the weather was fine\n5,parking was hard\n");
+    dir.write(
+        "r.csv",
+        "id,q\n1,the solicitor bills\n2,money\n3,solicitor bills again\n4,the weather was fine\n5,parking was hard\n",
+    );
     dir.write("g.csv", "respondent_id,question,theme\n1,q,fees\n2,q,money\n3,q,fees\n");
     let args = ["suggest", "--input", "r.csv", "--id-column", "id", "--text-column", "q", "--lexicon", "lex.toml"];
     let out = dir.run(&[&args[..], &["--gold", "g.csv", "--theme", "money", "--min-answers", "2"]].concat());
