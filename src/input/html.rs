@@ -8,7 +8,9 @@
 //! `<` or `&` is returned as it is, without a copy.
 //!
 //! Only markup that is unmistakably HTML is read: a tag whose name is an HTML element
-//! (`<p>`, `</li>`, `<br/>`, `<span style="...">`), a comment, and a character
+//! (`<p>`, `</li>`, `<br/>`, `<span style="...">`) or of Word's Office namespaces
+//! (`<o:p>`, `<st1:City>`), a comment, a declaration (`<!DOCTYPE html>`, `<?xml ...>`,
+//! `<![if ...]>`, `<![CDATA[`, whose text stays), and a character
 //! reference that ends in `;` and names a character (`&amp;`, `&#8217;`, `&#x2019;`).
 //! Anything else stays as typed: `I <3 it`, `x < y > z`, `<name redacted>`, `R&D`,
 //! `AT&T;`.
@@ -62,10 +64,53 @@ fn edge(name: &str) -> Option<Edge> {
         | "footer" | "main" | "nav" | "address" | "figure" | "body" | "html" | "head" | "title" => Edge::Paragraph,
         "a" | "abbr" | "b" | "bdi" | "bdo" | "big" | "cite" | "code" | "del" | "dfn" | "em" | "font" | "i" | "img"
         | "ins" | "kbd" | "mark" | "q" | "s" | "samp" | "small" | "span" | "strike" | "strong" | "sub" | "sup"
-        | "time" | "tt" | "u" | "var" | "wbr" | "label" | "meta" | "link" | "o:p" | "center" => Edge::Inline,
-        "script" | "style" => Edge::Hidden,
+        | "time" | "tt" | "u" | "var" | "wbr" | "label" | "meta" | "link" | "center" | "nobr" | "acronym" | "input"
+        | "button" | "select" | "textarea" | "output" | "data" | "ruby" | "rt" | "rp" | "picture" | "source"
+        | "video" | "audio" | "track" | "embed" | "object" | "param" | "iframe" | "map" | "area" | "col"
+        | "colgroup" | "noscript" => Edge::Inline,
+        "form" | "fieldset" | "legend" | "details" | "summary" | "menu" | "dir" | "option" | "optgroup" => {
+            Edge::Paragraph
+        }
+        // Word's data island (`<xml><w:WordDocument>...`) is settings, not text.
+        "script" | "style" | "xml" | "template" => Edge::Hidden,
+        _ if is_office_tag(name) => Edge::Inline,
         _ => return None,
     })
+}
+
+/// A tag of the Office namespaces Word leaves in pasted rich text: `o:p`,
+/// `st1:City`, `w:Sdt`, `v:shape`, `u1:p`.
+fn is_office_tag(name: &str) -> bool {
+    let Some((prefix, local)) = name.split_once(':') else { return false };
+    let numbered = |p: &str, letters: &str| {
+        p.strip_prefix(letters).is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+    };
+    !local.is_empty()
+        && local.bytes().all(|b| b.is_ascii_alphanumeric())
+        && (matches!(prefix, "o" | "v" | "w" | "x" | "m" | "w10") || numbered(prefix, "st") || numbered(prefix, "u"))
+}
+
+/// Markup that is no element's tag, at the start of `s`: a declaration Word or a
+/// page puts around the text (`<!DOCTYPE html>`, `<?xml:namespace ... />`, the
+/// `<![if !supportLists]>` and `<![endif]>` of its lists), as its length in bytes;
+/// or `<![CDATA[...]]>`, as its length and the text it holds.
+fn declaration(s: &str) -> Option<(usize, Option<&str>)> {
+    let starts = |p: &str| s.get(..p.len()).is_some_and(|h| h.eq_ignore_ascii_case(p));
+    let within = |end: &str| {
+        let head = &s.as_bytes()[..s.len().min(MOST_TAG_BYTES)];
+        head.windows(end.len()).position(|w| w == end.as_bytes())
+    };
+    if let Some(body) = s.strip_prefix("<![CDATA[") {
+        let end = body.find("]]>")?;
+        return Some(("<![CDATA[".len() + end + 3, Some(&body[..end])));
+    }
+    if starts("<![if ") || starts("<![endif]") {
+        return within("]>").map(|end| (end + 2, None));
+    }
+    if starts("<!doctype ") || starts("<?xml") {
+        return within(">").map(|end| (end + 1, None));
+    }
+    None
 }
 
 /// The longest tag read as one: a `<` with no `>` within this many bytes is text.
@@ -119,6 +164,13 @@ fn without_tags(cell: &str) -> Cow<'_, str> {
             let Some(end) = body.find("-->") else { break };
             out.push_str(&cell[copied..start]);
             copied = start + 4 + end + 3;
+            at = copied;
+            continue;
+        }
+        if let Some((len, text)) = declaration(rest) {
+            out.push_str(&cell[copied..start]);
+            out.push_str(text.unwrap_or(""));
+            copied = start + len;
             at = copied;
             continue;
         }
@@ -203,6 +255,35 @@ mod tests {
         assert_eq!(plain_text("a<!-- hidden -->b"), "ab");
         assert_eq!(plain_text("a<script>alert(1)</SCRIPT>b"), "ab");
         assert_eq!(plain_text("<p><o:p></o:p>Word paste</p>"), "Word paste");
+    }
+
+    /// Rich text pasted from Word: its `<?xml ...?>` namespace declarations, the
+    /// `<![if !supportLists]>` ... `<![endif]>` around a list's own numbers, and its
+    /// Office tags (`<st1:City>`, `<w:Sdt>`, `<v:shape>`) were left in the text.
+    #[test]
+    fn word_paste_markup_goes() {
+        assert_eq!(
+            plain_text("<?xml:namespace prefix = o ns = \"urn:schemas-microsoft-com:office:office\" /><p>Too slow</p>"),
+            "Too slow"
+        );
+        assert_eq!(
+            plain_text("<p><![if !supportLists]><span>1.<span>&nbsp; </span></span><![endif]>Too slow</p>"),
+            "1.\u{a0} Too slow"
+        );
+        assert_eq!(
+            plain_text(
+                "in <st1:City w:st=\"on\"><st1:place w:st=\"on\">London</st1:place></st1:City>, <u1:p>ok</u1:p>"
+            ),
+            "in London, ok"
+        );
+        assert_eq!(plain_text("<w:Sdt>a</w:Sdt><v:shape id=x>b</v:shape>"), "ab");
+        assert_eq!(plain_text("<!DOCTYPE html><html><body>hi</body></html>"), "hi");
+        // CDATA holds text: its markers go, its content stays.
+        assert_eq!(plain_text("<![CDATA[the nurses were kind]]>"), "the nurses were kind");
+        // Form controls and other elements a rich-text box may leave.
+        assert_eq!(plain_text("<nobr>a</nobr> <input type=checkbox> b <button>c</button>"), "a  b c");
+        // Text that only looks like such markup stays.
+        assert_eq!(plain_text("<?> <! > <a:> <:p> <1:p> <![ no end"), "<?> <! > <a:> <:p> <1:p> <![ no end");
     }
 
     #[test]
