@@ -156,20 +156,22 @@ fn without_tags(cell: &str) -> Cow<'_, str> {
     // Bytes of `cell` before `copied` are in `out` (or dropped).
     let mut copied = 0;
     let mut at = 0;
+    // Inside `<pre>` or `<textarea>`, whose line breaks a browser shows.
+    let mut preformatted = 0usize;
     let bytes = cell.as_bytes();
     while let Some(found) = memchr::memchr(b'<', &bytes[at..]) {
         let start = at + found;
         let rest = &cell[start..];
         if let Some(body) = rest.strip_prefix("<!--") {
             let Some(end) = body.find("-->") else { break };
-            out.push_str(&cell[copied..start]);
+            push_text(&mut out, &cell[copied..start], preformatted > 0);
             copied = start + 4 + end + 3;
             at = copied;
             continue;
         }
         if let Some((len, text)) = declaration(rest) {
-            out.push_str(&cell[copied..start]);
-            out.push_str(text.unwrap_or(""));
+            push_text(&mut out, &cell[copied..start], preformatted > 0);
+            push_text(&mut out, text.unwrap_or(""), preformatted > 0);
             copied = start + len;
             at = copied;
             continue;
@@ -178,7 +180,10 @@ fn without_tags(cell: &str) -> Cow<'_, str> {
             at = start + 1;
             continue;
         };
-        out.push_str(&cell[copied..start]);
+        push_text(&mut out, &cell[copied..start], preformatted > 0);
+        if name.eq_ignore_ascii_case("pre") || name.eq_ignore_ascii_case("textarea") {
+            preformatted = if closing { preformatted.saturating_sub(1) } else { preformatted + 1 };
+        }
         let mut end = start + len;
         match edge {
             Edge::Inline => {}
@@ -197,11 +202,22 @@ fn without_tags(cell: &str) -> Cow<'_, str> {
     if copied == 0 {
         return Cow::Borrowed(cell);
     }
-    out.push_str(&cell[copied..]);
-    // The breaks the last tags left, not the answer's own text.
-    let kept = out.trim_end_matches('\n').len();
+    push_text(&mut out, &cell[copied..], preformatted > 0);
+    // The breaks the last tags left (and the source's indentation), not the answer's own text.
+    let kept = out.trim_end_matches(['\n', ' ', '\t']).len();
     out.truncate(kept);
     Cow::Owned(out)
+}
+
+/// Appends text between tags to `out`. A line break in the markup's source shows as a
+/// space (Word and editors wrap long lines: `did not\ncost` is one clause), except
+/// in preformatted text; each break becomes one space, so spans keep their offsets.
+fn push_text(out: &mut String, text: &str, preformatted: bool) {
+    if preformatted || !text.contains(['\r', '\n']) {
+        out.push_str(text);
+    } else {
+        out.extend(text.chars().map(|c| if matches!(c, '\r' | '\n') { ' ' } else { c }));
+    }
 }
 
 /// Ends `out` with at least `lines` line breaks (none at its start: a leading `<p>`
@@ -211,6 +227,9 @@ fn break_line(out: &mut String, lines: usize) {
         out.clear();
         return;
     }
+    // Spaces before a break are the source's indentation, not text.
+    let text = out.trim_end_matches([' ', '\t']).len();
+    out.truncate(text);
     let have = out.len() - out.trim_end_matches('\n').len();
     for _ in have..lines {
         out.push('\n');
@@ -286,12 +305,23 @@ mod tests {
         assert_eq!(plain_text("<?> <! > <a:> <:p> <1:p> <![ no end"), "<?> <! > <a:> <:p> <1:p> <![ no end");
     }
 
+    /// A line break in HTML source is a space to a browser: Word wraps its HTML's
+    /// long lines, and `did not` at the end of one still negates `cost` on the next.
+    #[test]
+    fn source_line_breaks_are_spaces() {
+        assert_eq!(plain_text("<p class=MsoNormal>it did not\r\ncost much</p>"), "it did not  cost much");
+        assert_eq!(plain_text("<div>\n  <p>one\ntwo</p>\n</div>"), "one two");
+        assert_eq!(plain_text("<pre>a\nb</pre>c\nd"), "a\nb\n\nc d");
+        // A cell with no tags is plain text, its line breaks typed.
+        assert_eq!(plain_text("didn&#39;t\ncost"), "didn't\ncost");
+    }
+
     #[test]
     fn unfinished_markup_stays() {
         assert_eq!(plain_text("a <b unfinished"), "a <b unfinished");
         assert_eq!(plain_text("a <!-- open"), "a <!-- open");
         assert_eq!(plain_text("<p"), "<p");
-        assert_eq!(plain_text("<3 <p>x"), "<3 \n\nx");
+        assert_eq!(plain_text("<3 <p>x"), "<3\n\nx");
         // A tag may not hold `<`: `<b <i>` keeps the first as text.
         assert_eq!(plain_text("<b <i>x"), "<b x");
     }
