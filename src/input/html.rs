@@ -211,12 +211,19 @@ fn without_tags(cell: &str) -> Cow<'_, str> {
 
 /// Appends text between tags to `out`. A line break in the markup's source shows as a
 /// space (Word and editors wrap long lines: `did not\ncost` is one clause), except
-/// in preformatted text; each break becomes one space, so spans keep their offsets.
+/// in preformatted text. Each break (`\r\n` too) becomes one space, so a line Word
+/// wrapped reads as it was typed.
 fn push_text(out: &mut String, text: &str, preformatted: bool) {
     if preformatted || !text.contains(['\r', '\n']) {
         out.push_str(text);
     } else {
-        out.extend(text.chars().map(|c| if matches!(c, '\r' | '\n') { ' ' } else { c }));
+        for (i, line) in text.split('\n').enumerate() {
+            if i > 0 {
+                out.push(' ');
+            }
+            let line = line.strip_suffix('\r').unwrap_or(line);
+            out.extend(line.chars().map(|c| if c == '\r' { ' ' } else { c }));
+        }
     }
 }
 
@@ -309,7 +316,7 @@ mod tests {
     /// long lines, and `did not` at the end of one still negates `cost` on the next.
     #[test]
     fn source_line_breaks_are_spaces() {
-        assert_eq!(plain_text("<p class=MsoNormal>it did not\r\ncost much</p>"), "it did not  cost much");
+        assert_eq!(plain_text("<p class=MsoNormal>it did not\r\ncost much</p>"), "it did not cost much");
         assert_eq!(plain_text("<div>\n  <p>one\ntwo</p>\n</div>"), "one two");
         assert_eq!(plain_text("<pre>a\nb</pre>c\nd"), "a\nb\n\nc d");
         // A cell with no tags is plain text, its line breaks typed.
