@@ -68,8 +68,11 @@ pub struct Sample {
 pub fn sample(source: &InputSource, options: &InitOptions) -> Result<Sample> {
     let everything = Survey::ad_hoc(None, &[]);
     let mut reader = input::open_sample(source, &everything, &options.read, options.sample_rows)?;
-    let mut out =
-        Sample { header: reader.columns().header.clone(), sub_header: reader.header().cloned(), ..Sample::default() };
+    let mut sub_header = reader.header().cloned();
+    if let Some(h) = sub_header.as_mut().filter(|_| options.read.decode_html) {
+        h.decode_html();
+    }
+    let mut out = Sample { header: reader.columns().header.clone(), sub_header, ..Sample::default() };
     while out.rows.len() + out.rejected < options.sample_rows {
         let want = options.sample_rows - out.rows.len() - out.rejected;
         let Some(chunk) = reader.next_chunk(want.min(2048), 4 << 20)? else { break };

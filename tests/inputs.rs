@@ -1149,3 +1149,29 @@ fn answers_from_web_forms_read_as_the_text_their_html_shows() {
     dir.ok(&["run", "--survey", "kept.toml", "--out", "kept2", "-q"]);
     assert_eq!(dir.read("kept2/codes.csv"), codes);
 }
+
+/// Rich text pasted from Word: its HTML wraps long lines (a browser shows the break
+/// as a space, so `did not` still negates `cost`), numbers list items inside
+/// `<![if !supportLists]>`, and tags places `<st1:City>`; all of it read as shown.
+#[test]
+fn word_pasted_html_reads_as_a_browser_shows_it() {
+    let dir = Workdir::new();
+    dir.write(
+        "lex.toml",
+        "[[theme]]\nid = \"cost\"\nterms = [\"cost*\"]\n\n[[theme]]\nid = \"city\"\nterms = [\"london\"]\n",
+    );
+    dir.write("survey.toml", SURVEY);
+    dir.write(
+        "word.csv",
+        "id,q1,why\n\
+         1,Yes,\"<p class=MsoNormal>It did not\r\ncost much<o:p></o:p></p>\"\n\
+         2,Yes,\"<p class=MsoListParagraph><![if !supportLists]>1.&nbsp;<![endif]>Costs in \
+         <st1:City w:st=\"\"on\"\"><st1:place w:st=\"\"on\"\">London</st1:place></st1:City></p>\"\n",
+    );
+    let codes = codes(&dir, "word.csv", &[]);
+    let rows: Vec<&str> = codes.lines().skip(1).collect();
+    // 1: negated across the wrapped line; 2: `London` at 13-19 of "1.\u{a0}Costs in London".
+    assert_eq!(rows.len(), 2, "{codes}");
+    assert!(rows[0].starts_with("2,why,cost,") && rows[0].contains(",4,9,"), "{codes}");
+    assert!(rows[1].starts_with("2,why,city,") && rows[1].contains(",13,19,"), "{codes}");
+}

@@ -652,6 +652,26 @@ fn lexicon_check_reads_a_corpus_as_a_run_reads_responses() {
     );
 }
 
+/// `lexicon check --corpus` read the spec's own responses with default options: its
+/// `keep_html = true` (and `sheet`, `encoding`, ...) ignored, so the check counted
+/// other answers than a run codes.
+#[test]
+fn lexicon_check_reads_the_specs_own_responses_with_its_hints() {
+    let dir = fixture();
+    dir.write("web.csv", "id,why\n1,Staff&nbsp;were great\n2,<p>the cost</p>\n");
+    dir.write("web.toml", "[[theme]]\nid = \"a\"\nterms = [\"nbsp\", \"cost\"]\n");
+    dir.write(
+        "keep.toml",
+        "keep_html = true\nresponses = \"web.csv\"\nid_column = \"id\"\nlexicon = \"web.toml\"\n[[open]]\nid = \"why\"\n",
+    );
+    let read = dir.ok(&["lexicon", "check", "web.toml", "--corpus", "web.csv", "--text-column", "why"]);
+    assert!(read.contains("entry `nbsp` never matches in the corpus (2 answers)"), "{read}");
+    let kept = dir.ok(&["lexicon", "check", "web.toml", "--corpus", "web.csv", "--survey", "keep.toml"]);
+    assert!(kept.contains("entry `nbsp` matches 1 of 2 answers (50%)"), "{kept}");
+    let flag = dir.ok(&["lexicon", "check", "web.toml", "--corpus", "web.csv", "--text-column", "why", "--keep-html"]);
+    assert_eq!(flag, kept);
+}
+
 #[test]
 fn lexicon_check_test_and_explain() {
     let dir = fixture();

@@ -94,6 +94,9 @@ pub struct CheckArgs {
     /// Columns of the corpus to read (default: the survey's open questions, else all).
     #[arg(long = "text-column")]
     pub text_columns: Vec<String>,
+    /// Read the corpus as stored, HTML markup and character references included (default: `<p>`, `<br>`, `&#39;`, `&amp;` read as the text they show; the spec's `keep_html` when the corpus is its `responses`).
+    #[arg(long)]
+    pub keep_html: bool,
     /// Warn about entries matching more than this share of answers (from 0 to 1).
     #[arg(long, default_value_t = 0.25, value_parser = super::share)]
     pub max_share: f64,
@@ -158,8 +161,21 @@ fn check(args: &CheckArgs) -> Result<()> {
         .collect();
     findings.extend(lint::lint(&lexicon, &compiled));
     let mut columns = args.text_columns.clone();
+    let mut options = codeframe::input::ReadOptions { decode_html: !args.keep_html, ..Default::default() };
     if let Some(p) = &args.survey {
         let survey = Survey::from_path(p)?;
+        // The corpus is read as a run reads it: the spec's reading hints describe its
+        // own `responses`, given again as the corpus.
+        if let (Some(corpus), Some(responses)) = (&args.corpus, &survey.responses)
+            && pipeline::same_file(corpus, responses)
+        {
+            let hints = &survey.read;
+            options.delimiter = hints.delimiter.as_deref().map(super::delimiter).transpose()?;
+            options.encoding = hints.encoding.clone();
+            options.sheet = hints.sheet.clone();
+            options.header_rows = hints.header_rows;
+            options.decode_html &= hints.keep_html != Some(true);
+        }
         // Every question the survey lacks, not only the first (the lint has named the
         // entries kept outside their theme's questions).
         let unknown = lexicon.unknown_questions(&survey.open_ids());
@@ -170,7 +186,7 @@ fn check(args: &CheckArgs) -> Result<()> {
     }
     if let Some(corpus) = &args.corpus {
         let mut texts = Vec::new();
-        codeframe::input::for_each_text(corpus, &columns, |_, _, t| texts.push(t.to_string()))?;
+        codeframe::input::for_each_text(corpus, &columns, &options, |_, _, t| texts.push(t.to_string()))?;
         let stats = CorpusStats::collect(&compiled, texts.iter().map(String::as_str));
         findings.extend(stats.findings(&compiled, args.max_share));
     }

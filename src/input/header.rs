@@ -151,6 +151,16 @@ impl SubHeader {
         }
     }
 
+    /// Reads the wording as the text its HTML shows: Qualtrics stores it as its
+    /// editor's rich text (`<p><strong>Did you</strong> agree?</p>`).
+    pub fn decode_html(&mut self) {
+        for text in &mut self.texts {
+            if let std::borrow::Cow::Owned(shown) = super::html::plain_text(text) {
+                *text = shown.trim().to_string();
+            }
+        }
+    }
+
     /// The question wording of column `i`, if the header gives one.
     pub fn text(&self, i: usize) -> Option<&str> {
         self.texts.get(i).map(String::as_str).filter(|t| !t.is_empty())
@@ -355,6 +365,19 @@ mod tests {
         // Data under the names: nothing recognised.
         let plain = read(&names, &[data.clone(), data], None);
         assert_eq!((plain.extra(), plain.platform, plain.names), (0, None, names));
+    }
+
+    /// `init` drafted Qualtrics wording stored as HTML as the question's `text`, tags and all.
+    #[test]
+    fn wording_stored_as_html_reads_as_shown() {
+        let names = row(&["ResponseId", "Q1"]);
+        let rows = [
+            row(&["Response ID", "<p><strong>Did you</strong>&nbsp;agree?</p><br>"]),
+            row(&["{\"ImportId\":\"_recordId\"}", "{\"ImportId\":\"QID1\"}"]),
+        ];
+        let mut sub = read(&names, &rows, None);
+        sub.decode_html();
+        assert_eq!(sub.text(1), Some("Did you\u{a0}agree?"));
     }
 
     #[test]

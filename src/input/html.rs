@@ -8,7 +8,9 @@
 //! `<` or `&` is returned as it is, without a copy.
 //!
 //! Only markup that is unmistakably HTML is read: a tag whose name is an HTML element
-//! (`<p>`, `</li>`, `<br/>`, `<span style="...">`), a comment, and a character
+//! (`<p>`, `</li>`, `<br/>`, `<span style="...">`) or of Word's Office namespaces
+//! (`<o:p>`, `<st1:City>`), a comment, a declaration (`<!DOCTYPE html>`, `<?xml ...>`,
+//! `<![if ...]>`, `<![CDATA[`, whose text stays), and a character
 //! reference that ends in `;` and names a character (`&amp;`, `&#8217;`, `&#x2019;`).
 //! Anything else stays as typed: `I <3 it`, `x < y > z`, `<name redacted>`, `R&D`,
 //! `AT&T;`.
@@ -62,10 +64,53 @@ fn edge(name: &str) -> Option<Edge> {
         | "footer" | "main" | "nav" | "address" | "figure" | "body" | "html" | "head" | "title" => Edge::Paragraph,
         "a" | "abbr" | "b" | "bdi" | "bdo" | "big" | "cite" | "code" | "del" | "dfn" | "em" | "font" | "i" | "img"
         | "ins" | "kbd" | "mark" | "q" | "s" | "samp" | "small" | "span" | "strike" | "strong" | "sub" | "sup"
-        | "time" | "tt" | "u" | "var" | "wbr" | "label" | "meta" | "link" | "o:p" | "center" => Edge::Inline,
-        "script" | "style" => Edge::Hidden,
+        | "time" | "tt" | "u" | "var" | "wbr" | "label" | "meta" | "link" | "center" | "nobr" | "acronym" | "input"
+        | "button" | "select" | "textarea" | "output" | "data" | "ruby" | "rt" | "rp" | "picture" | "source"
+        | "video" | "audio" | "track" | "embed" | "object" | "param" | "iframe" | "map" | "area" | "col"
+        | "colgroup" | "noscript" => Edge::Inline,
+        "form" | "fieldset" | "legend" | "details" | "summary" | "menu" | "dir" | "option" | "optgroup" => {
+            Edge::Paragraph
+        }
+        // Word's data island (`<xml><w:WordDocument>...`) is settings, not text.
+        "script" | "style" | "xml" | "template" => Edge::Hidden,
+        _ if is_office_tag(name) => Edge::Inline,
         _ => return None,
     })
+}
+
+/// A tag of the Office namespaces Word leaves in pasted rich text: `o:p`,
+/// `st1:City`, `w:Sdt`, `v:shape`, `u1:p`.
+fn is_office_tag(name: &str) -> bool {
+    let Some((prefix, local)) = name.split_once(':') else { return false };
+    let numbered = |p: &str, letters: &str| {
+        p.strip_prefix(letters).is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+    };
+    !local.is_empty()
+        && local.bytes().all(|b| b.is_ascii_alphanumeric())
+        && (matches!(prefix, "o" | "v" | "w" | "x" | "m" | "w10") || numbered(prefix, "st") || numbered(prefix, "u"))
+}
+
+/// Markup that is no element's tag, at the start of `s`: a declaration Word or a
+/// page puts around the text (`<!DOCTYPE html>`, `<?xml:namespace ... />`, the
+/// `<![if !supportLists]>` and `<![endif]>` of its lists), as its length in bytes;
+/// or `<![CDATA[...]]>`, as its length and the text it holds.
+fn declaration(s: &str) -> Option<(usize, Option<&str>)> {
+    let starts = |p: &str| s.get(..p.len()).is_some_and(|h| h.eq_ignore_ascii_case(p));
+    let within = |end: &str| {
+        let head = &s.as_bytes()[..s.len().min(MOST_TAG_BYTES)];
+        head.windows(end.len()).position(|w| w == end.as_bytes())
+    };
+    if let Some(body) = s.strip_prefix("<![CDATA[") {
+        let end = body.find("]]>")?;
+        return Some(("<![CDATA[".len() + end + 3, Some(&body[..end])));
+    }
+    if starts("<![if ") || starts("<![endif]") {
+        return within("]>").map(|end| (end + 2, None));
+    }
+    if starts("<!doctype ") || starts("<?xml") {
+        return within(">").map(|end| (end + 1, None));
+    }
+    None
 }
 
 /// The longest tag read as one: a `<` with no `>` within this many bytes is text.
@@ -112,19 +157,27 @@ fn without_tags(cell: &str) -> Cow<'_, str> {
     let mut copied = 0;
     // Whether `out` holds any text but whitespace (a break before it adds nothing).
     let mut started = false;
-    let copy = |out: &mut String, text: &str, started: &mut bool| {
-        *started = *started || !text.trim().is_empty();
-        out.push_str(text);
-    };
     let mut at = 0;
+    // Inside `<pre>` or `<textarea>`, whose line breaks a browser shows.
+    let mut preformatted = 0usize;
     let bytes = cell.as_bytes();
     while let Some(found) = memchr::memchr(b'<', &bytes[at..]) {
         let start = at + found;
         let rest = &cell[start..];
         if let Some(body) = rest.strip_prefix("<!--") {
             let Some(end) = body.find("-->") else { break };
-            copy(&mut out, &cell[copied..start], &mut started);
+            started = started || !cell[copied..start].trim().is_empty();
+            push_text(&mut out, &cell[copied..start], preformatted > 0);
             copied = start + 4 + end + 3;
+            at = copied;
+            continue;
+        }
+        if let Some((len, text)) = declaration(rest) {
+            let text = text.unwrap_or("");
+            started = started || !cell[copied..start].trim().is_empty() || !text.trim().is_empty();
+            push_text(&mut out, &cell[copied..start], preformatted > 0);
+            push_text(&mut out, text, preformatted > 0);
+            copied = start + len;
             at = copied;
             continue;
         }
@@ -132,7 +185,11 @@ fn without_tags(cell: &str) -> Cow<'_, str> {
             at = start + 1;
             continue;
         };
-        copy(&mut out, &cell[copied..start], &mut started);
+        started = started || !cell[copied..start].trim().is_empty();
+        push_text(&mut out, &cell[copied..start], preformatted > 0);
+        if name.eq_ignore_ascii_case("pre") || name.eq_ignore_ascii_case("textarea") {
+            preformatted = if closing { preformatted.saturating_sub(1) } else { preformatted + 1 };
+        }
         let mut end = start + len;
         match edge {
             Edge::Inline => {}
@@ -153,16 +210,37 @@ fn without_tags(cell: &str) -> Cow<'_, str> {
     if copied == 0 {
         return Cow::Borrowed(cell);
     }
-    out.push_str(&cell[copied..]);
-    // The breaks the last tags left, not the answer's own text.
-    let kept = out.trim_end_matches('\n').len();
+    push_text(&mut out, &cell[copied..], preformatted > 0);
+    // The breaks the last tags left (and the source's indentation), not the answer's own text.
+    let kept = out.trim_end_matches(['\n', ' ', '\t']).len();
     out.truncate(kept);
     Cow::Owned(out)
 }
 
-/// Ends `out` with at least `lines` line breaks (looking back no further than that,
-/// so that many tags after a long run of line breaks cost no more than a few).
+/// Appends text between tags to `out`. A line break in the markup's source shows as a
+/// space (Word and editors wrap long lines: `did not\ncost` is one clause), except
+/// in preformatted text. Each break (`\r\n` too) becomes one space, so a line Word
+/// wrapped reads as it was typed.
+fn push_text(out: &mut String, text: &str, preformatted: bool) {
+    if preformatted || !text.contains(['\r', '\n']) {
+        out.push_str(text);
+    } else {
+        for (i, line) in text.split('\n').enumerate() {
+            if i > 0 {
+                out.push(' ');
+            }
+            let line = line.strip_suffix('\r').unwrap_or(line);
+            out.extend(line.chars().map(|c| if c == '\r' { ' ' } else { c }));
+        }
+    }
+}
+
+/// Ends `out` with at least `lines` line breaks, dropping the spaces before them
+/// (the source's indentation, not text). It looks back no further than the breaks it
+/// needs, so many tags after a long run of line breaks cost no more than a few.
 fn break_line(out: &mut String, lines: usize) {
+    let text = out.trim_end_matches([' ', '\t']).len();
+    out.truncate(text);
     let have = out.bytes().rev().take(lines).take_while(|&b| b == b'\n').count();
     for _ in have..lines {
         out.push('\n');
@@ -210,12 +288,52 @@ mod tests {
         assert_eq!(plain_text("<p><o:p></o:p>Word paste</p>"), "Word paste");
     }
 
+    /// Rich text pasted from Word: its `<?xml ...?>` namespace declarations, the
+    /// `<![if !supportLists]>` ... `<![endif]>` around a list's own numbers, and its
+    /// Office tags (`<st1:City>`, `<w:Sdt>`, `<v:shape>`) were left in the text.
+    #[test]
+    fn word_paste_markup_goes() {
+        assert_eq!(
+            plain_text("<?xml:namespace prefix = o ns = \"urn:schemas-microsoft-com:office:office\" /><p>Too slow</p>"),
+            "Too slow"
+        );
+        assert_eq!(
+            plain_text("<p><![if !supportLists]><span>1.<span>&nbsp; </span></span><![endif]>Too slow</p>"),
+            "1.\u{a0} Too slow"
+        );
+        assert_eq!(
+            plain_text(
+                "in <st1:City w:st=\"on\"><st1:place w:st=\"on\">London</st1:place></st1:City>, <u1:p>ok</u1:p>"
+            ),
+            "in London, ok"
+        );
+        assert_eq!(plain_text("<w:Sdt>a</w:Sdt><v:shape id=x>b</v:shape>"), "ab");
+        assert_eq!(plain_text("<!DOCTYPE html><html><body>hi</body></html>"), "hi");
+        // CDATA holds text: its markers go, its content stays.
+        assert_eq!(plain_text("<![CDATA[the nurses were kind]]>"), "the nurses were kind");
+        // Form controls and other elements a rich-text box may leave.
+        assert_eq!(plain_text("<nobr>a</nobr> <input type=checkbox> b <button>c</button>"), "a  b c");
+        // Text that only looks like such markup stays.
+        assert_eq!(plain_text("<?> <! > <a:> <:p> <1:p> <![ no end"), "<?> <! > <a:> <:p> <1:p> <![ no end");
+    }
+
+    /// A line break in HTML source is a space to a browser: Word wraps its HTML's
+    /// long lines, and `did not` at the end of one still negates `cost` on the next.
+    #[test]
+    fn source_line_breaks_are_spaces() {
+        assert_eq!(plain_text("<p class=MsoNormal>it did not\r\ncost much</p>"), "it did not cost much");
+        assert_eq!(plain_text("<div>\n  <p>one\ntwo</p>\n</div>"), "one two");
+        assert_eq!(plain_text("<pre>a\nb</pre>c\nd"), "a\nb\n\nc d");
+        // A cell with no tags is plain text, its line breaks typed.
+        assert_eq!(plain_text("didn&#39;t\ncost"), "didn't\ncost");
+    }
+
     #[test]
     fn unfinished_markup_stays() {
         assert_eq!(plain_text("a <b unfinished"), "a <b unfinished");
         assert_eq!(plain_text("a <!-- open"), "a <!-- open");
         assert_eq!(plain_text("<p"), "<p");
-        assert_eq!(plain_text("<3 <p>x"), "<3 \n\nx");
+        assert_eq!(plain_text("<3 <p>x"), "<3\n\nx");
         // A tag may not hold `<`: `<b <i>` keeps the first as text.
         assert_eq!(plain_text("<b <i>x"), "<b x");
     }
@@ -225,7 +343,7 @@ mod tests {
         /// cell grows by at most a fifth (`&nGt;`, 5 bytes, is 6 bytes of text; every
         /// other reference and tag shrinks), so the cell cap still bounds it.
         #[test]
-        fn any_text_reads(s in "(<(/)?(p|br|b|li|script|x)( a='>')?(/)?>|&(#39|amp|#x2019|nbsp|nGt|bogus);?|<!--|-->|[a-z <>&;é])*") {
+        fn any_text_reads(s in "(<(/)?(p|br|b|li|pre|script|x|st1:p)( a='>')?(/)?>|&(#39|amp|#x2019|nbsp|nGt|bogus);?|<!--|-->|<!\\[CDATA\\[|\\]\\]>|<!\\[(if |endif\\])|\\]>|<\\?xml|<!doctype |[a-z <>&;é\n])*") {
             let shown = plain_text(&s);
             proptest::prop_assert!(shown.len() <= s.len() + s.len() / 5);
             if !s.contains(['<', '&']) {

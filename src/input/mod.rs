@@ -230,12 +230,18 @@ fn open_with(
 
 /// Calls `f(row, column, text)` with every cell of the named columns (all columns if
 /// `columns` is empty) of a responses file, row by row: for corpora in tools
-/// (`lexicon check --corpus`). The file is read as a run reads it (any format,
-/// encoding and delimiter; a name matches one header cell, ignoring case as a last
-/// resort); a cell that is not UTF-8 is read lossily, and duplicate ids are no matter.
-pub fn for_each_text(path: &Path, columns: &[String], mut f: impl FnMut(u64, &str, &str)) -> Result<()> {
+/// (`lexicon check --corpus`). The file is read as a run reads it with `options` (any
+/// format, encoding and delimiter; a name matches one header cell, ignoring case as a
+/// last resort; HTML read as shown unless `options` keep it); a cell that is not UTF-8
+/// is read lossily, and duplicate ids are no matter.
+pub fn for_each_text(
+    path: &Path,
+    columns: &[String],
+    options: &ReadOptions,
+    mut f: impl FnMut(u64, &str, &str),
+) -> Result<()> {
     let survey = Survey::ad_hoc(None, columns);
-    let options = ReadOptions { reject_duplicate_ids: false, ..ReadOptions::default() };
+    let options = ReadOptions { reject_duplicate_ids: false, ..options.clone() };
     let mut reader = open(&InputSource::File(path.to_path_buf()), &survey, &options)?;
     let wanted =
         if columns.is_empty() { (0..reader.columns().header.len()).collect() } else { reader.columns().open.clone() };
@@ -243,7 +249,13 @@ pub fn for_each_text(path: &Path, columns: &[String], mut f: impl FnMut(u64, &st
         for row in &chunk.rows {
             for &i in &wanted {
                 if let Some(cell) = row.record.get(i) {
-                    f(row.row, reader.columns().name(i), &html::plain_text(&String::from_utf8_lossy(cell)));
+                    let cell = String::from_utf8_lossy(cell);
+                    let text = if options.decode_html {
+                        html::plain_text(&cell)
+                    } else {
+                        std::borrow::Cow::Borrowed(cell.as_ref())
+                    };
+                    f(row.row, reader.columns().name(i), &text);
                 }
             }
         }
