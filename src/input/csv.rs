@@ -149,15 +149,17 @@ impl ResponseReader {
 /// The delimiter Excel's first line `sep=;` declares (`sep=,`, `sep=|`, a tab after
 /// `sep=`; quoted, as some writers put it, too). Excel writes and honours that line,
 /// and hides it; it is not the header.
+///
+/// A spreadsheet that pads every row to the table's width writes `sep=;;;` (or
+/// `"sep=;";;`): more of the same delimiter, or spaces, after it are padding.
 pub fn excel_separator(head: &str) -> Option<char> {
     let line = head.split(['\r', '\n']).next()?;
-    let line = line.strip_prefix('"').and_then(|l| l.strip_suffix('"')).unwrap_or(line);
+    let (line, after) = line.strip_prefix('"').and_then(|l| l.split_once('"')).unwrap_or((line, ""));
     let rest = line.get(..4).filter(|p| p.eq_ignore_ascii_case("sep=")).map(|_| &line[4..])?;
     let mut chars = rest.chars();
-    match (chars.next(), chars.next()) {
-        (Some(c), None) => Some(c),
-        _ => None,
-    }
+    let c = chars.next()?;
+    let padding = |x: char| x == c || x == ' ' || x == '\t';
+    (chars.all(padding) && after.chars().all(padding)).then_some(c)
 }
 
 /// The delimiter of a CSV, guessed from its first record (quotes respected): the
@@ -673,7 +675,10 @@ mod tests {
             ("\"sep=|\"\nid|text", Some('|')),
             ("sep=\t\n", Some('\t')),
             ("sep=", None),
-            ("sep=;;\n", None),
+            ("sep=;;\n", Some(';')),
+            ("sep=,,, \r\n", Some(',')),
+            ("\"sep=;\";;\n", Some(';')),
+            ("sep=;,\n", None),
             ("id,sep=;\n", None),
             ("separator\n", None),
         ] {

@@ -690,6 +690,8 @@ impl Columns {
 fn loose_name(name: &str) -> String {
     let mut folded = String::new();
     crate::text::normalise::normalise_chars(name, true, &mut folded);
+    // A word processor's en dash, em dash or minus for a typed hyphen.
+    let folded = folded.replace(['\u{2010}', '\u{2011}', '\u{2012}', '\u{2013}', '\u{2014}', '\u{2212}'], "-");
     folded.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
@@ -874,6 +876,9 @@ mod tests {
         let cells = ["Respondent\u{A0}ID", "Why don\u{2019}t you\nagree?", "\u{FF23}omments on the plan", "détails"];
         let ok = Columns::resolve(&survey, &header(&cells)).unwrap();
         assert_eq!((ok.id, ok.open), (Some(0), vec![1, 2, 3]));
+        // An en dash where the header has a hyphen.
+        let dashed = Survey::ad_hoc(None, &["Answer \u{2013} in detail".into()]);
+        assert_eq!(Columns::resolve(&dashed, &header(&["answer - in detail"])).unwrap().open, vec![0]);
         // A name that still differs shows its no-break space.
         let other = Survey::ad_hoc(Some("Respondent ID2".into()), &[]);
         let err = Columns::resolve(&other, &header(&["Respondent\u{A0}ID"])).unwrap_err();
