@@ -93,15 +93,19 @@ fn is_office_tag(name: &str) -> bool {
 /// Markup that is no element's tag, at the start of `s`: a declaration Word or a
 /// page puts around the text (`<!DOCTYPE html>`, `<?xml:namespace ... />`, the
 /// `<![if !supportLists]>` and `<![endif]>` of its lists), as its length in bytes;
-/// or `<![CDATA[...]]>`, as its length and the text it holds.
-fn declaration(s: &str) -> Option<(usize, Option<&str>)> {
+/// or `<![CDATA[...]]>`, as its length and the text it holds. `closes` says whether a
+/// `]]>` follows somewhere in `s` (the caller knows where the cell's last one is), so
+/// that a cell of many `<![CDATA[` never closed is not searched to its end each time.
+fn declaration(s: &str, closes: bool) -> Option<(usize, Option<&str>)> {
     let starts = |p: &str| s.get(..p.len()).is_some_and(|h| h.eq_ignore_ascii_case(p));
+    // The end, before the next `<` (none of these holds one) and within a tag's length.
     let within = |end: &str| {
         let head = &s.as_bytes()[..s.len().min(MOST_TAG_BYTES)];
+        let head = memchr::memchr(b'<', &head[1..]).map_or(head, |next| &head[..next + 1]);
         head.windows(end.len()).position(|w| w == end.as_bytes())
     };
     if let Some(body) = s.strip_prefix("<![CDATA[") {
-        let end = body.find("]]>")?;
+        let end = if closes { body.find("]]>")? } else { return None };
         return Some(("<![CDATA[".len() + end + 3, Some(&body[..end])));
     }
     if starts("<![if ") || starts("<![endif]") {
@@ -158,6 +162,7 @@ fn without_tags(cell: &str) -> Cow<'_, str> {
     // Whether `out` holds any text but whitespace (a break before it adds nothing).
     let mut started = false;
     let mut at = 0;
+    let last_cdata_end = cell.rfind("]]>");
     // Inside `<pre>` or `<textarea>`, whose line breaks a browser shows.
     let mut preformatted = 0usize;
     let bytes = cell.as_bytes();
@@ -172,7 +177,7 @@ fn without_tags(cell: &str) -> Cow<'_, str> {
             at = copied;
             continue;
         }
-        if let Some((len, text)) = declaration(rest) {
+        if let Some((len, text)) = declaration(rest, last_cdata_end.is_some_and(|e| e > start)) {
             let text = text.unwrap_or("");
             started = started || !cell[copied..start].trim().is_empty() || !text.trim().is_empty();
             push_text(&mut out, &cell[copied..start], preformatted > 0);
@@ -350,6 +355,16 @@ mod tests {
                 proptest::prop_assert!(matches!(shown, Cow::Borrowed(t) if t == s));
             }
         }
+    }
+
+    /// Declarations never closed: each searched the rest of the cell.
+    #[test]
+    fn many_unclosed_declarations_take_linear_time() {
+        for open in ["<![CDATA[", "<![if x", "<!doctype x", "<?xml x"] {
+            let cell = format!("{}x", open.repeat(200_000));
+            assert!(plain_text(&cell).ends_with('x'));
+        }
+        assert_eq!(plain_text("<![CDATA[a]]> <![CDATA[b"), "a <![CDATA[b");
     }
 
     /// Tags after a long run of whitespace: each looked back over the whole run.
