@@ -169,12 +169,7 @@ fn check(args: &CheckArgs) -> Result<()> {
         if let (Some(corpus), Some(responses)) = (&args.corpus, &survey.responses)
             && pipeline::same_file(corpus, responses)
         {
-            let hints = &survey.read;
-            options.delimiter = hints.delimiter.as_deref().map(super::delimiter).transpose()?;
-            options.encoding = hints.encoding.clone();
-            options.sheet = hints.sheet.clone();
-            options.header_rows = hints.header_rows;
-            options.decode_html &= hints.keep_html != Some(true);
+            options = super::with_hints(options, &survey.read)?;
         }
         // Every question the survey lacks, not only the first (the lint has named the
         // entries kept outside their theme's questions).

@@ -475,15 +475,18 @@ impl SourceArgs {
         let hints = if own && responses_needed { survey.read.clone() } else { Default::default() };
         let options = RunOptions {
             threads: self.threads,
-            read: ReadOptions {
-                delimiter: self.delimiter.as_deref().or(hints.delimiter.as_deref()).map(delimiter).transpose()?,
-                encoding: self.encoding.clone().or_else(|| hints.encoding.clone()),
-                sheet: self.sheet.clone().or_else(|| hints.sheet.clone()),
-                max_cell_bytes: self.max_cell_bytes.unwrap_or(codeframe::input::DEFAULT_MAX_CELL_BYTES),
-                reject_duplicate_ids: !self.allow_duplicate_ids,
-                header_rows: self.header_rows.map(|n| n as usize).or(hints.header_rows),
-                decode_html: !(self.keep_html || hints.keep_html == Some(true)),
-            },
+            read: with_hints(
+                ReadOptions {
+                    delimiter: self.delimiter.as_deref().map(delimiter).transpose()?,
+                    encoding: self.encoding.clone(),
+                    sheet: self.sheet.clone(),
+                    max_cell_bytes: self.max_cell_bytes.unwrap_or(codeframe::input::DEFAULT_MAX_CELL_BYTES),
+                    reject_duplicate_ids: !self.allow_duplicate_ids,
+                    header_rows: self.header_rows.map(|n| n as usize),
+                    decode_html: !self.keep_html,
+                },
+                &hints,
+            )?,
             dictionary: self.import.options(),
             ..RunOptions::default()
         };
@@ -497,4 +500,18 @@ impl SourceArgs {
             options,
         })
     }
+}
+
+/// `options` (what the flags say) with a spec's reading hints for its own responses
+/// where the flags say nothing: its sheet, encoding, delimiter, header rows, and
+/// `keep_html`.
+pub fn with_hints(mut options: ReadOptions, hints: &codeframe::survey::ReadHints) -> Result<ReadOptions> {
+    if options.delimiter.is_none() {
+        options.delimiter = hints.delimiter.as_deref().map(delimiter).transpose()?;
+    }
+    options.encoding = options.encoding.or_else(|| hints.encoding.clone());
+    options.sheet = options.sheet.or_else(|| hints.sheet.clone());
+    options.header_rows = options.header_rows.or(hints.header_rows);
+    options.decode_html &= hints.keep_html != Some(true);
+    Ok(options)
 }
