@@ -86,8 +86,7 @@ pub fn sample(source: &InputSource, options: &InitOptions) -> Result<Sample> {
             // the option `Don't know`.
             let cell = |c: &[u8]| {
                 let text = String::from_utf8_lossy(c);
-                let shown = if options.read.decode_html { input::html::plain_text(&text) } else { text.clone() };
-                shown.trim().to_string()
+                input::html::as_read(&text, options.read.decode_html).trim().to_string()
             };
             out.rows.push(row.record.iter().map(cell).collect());
         }

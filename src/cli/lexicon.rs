@@ -226,11 +226,7 @@ fn explain(args: &ExplainArgs) -> Result<()> {
         }
     }
     // An answer pasted from an export reads as the run read it.
-    let text = if args.keep_html {
-        std::borrow::Cow::Borrowed(args.text.as_str())
-    } else {
-        codeframe::input::html::plain_text(&args.text)
-    };
+    let text = codeframe::input::html::as_read(&args.text, !args.keep_html);
     if text != args.text {
         errln!("codeframe: note: read as the text its HTML shows, {text:?} (--keep-html reads it as typed)");
     }

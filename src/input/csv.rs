@@ -382,7 +382,7 @@ pub fn decode<'a>(
     };
     let text = |i: usize| -> std::result::Result<Cow<'a, str>, Reject> {
         let cell = cell(i)?;
-        Ok(if html { super::html::plain_text(cell) } else { Cow::Borrowed(cell) })
+        Ok(super::html::as_read(cell, html))
     };
     // Every cell of the row is checked, not only the survey's: a row is kept or rejected whole.
     for i in 0..row.record.len() {

@@ -42,6 +42,12 @@ pub fn plain_text(cell: &str) -> Cow<'_, str> {
     decoded.map_or(text, Cow::Owned)
 }
 
+/// A cell as a run reads it: [`plain_text`] if `decode` (the default), else as stored
+/// (`--keep-html`).
+pub fn as_read(cell: &str, decode: bool) -> Cow<'_, str> {
+    if decode { plain_text(cell) } else { Cow::Borrowed(cell) }
+}
+
 /// What an element's tag leaves in the text.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Edge {

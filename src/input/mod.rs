@@ -250,11 +250,7 @@ pub fn for_each_text(
             for &i in &wanted {
                 if let Some(cell) = row.record.get(i) {
                     let cell = String::from_utf8_lossy(cell);
-                    let text = if options.decode_html {
-                        html::plain_text(&cell)
-                    } else {
-                        std::borrow::Cow::Borrowed(cell.as_ref())
-                    };
+                    let text = html::as_read(&cell, options.decode_html);
                     f(row.row, reader.columns().name(i), &text);
                 }
             }
