@@ -24,12 +24,10 @@
 use crate::lexicon::compile::{Applies, CompiledLexicon, ThemeIdx};
 use crate::lexicon::{MatchRule, OverlapScope};
 use crate::matching::{Hit, Scanner};
-use crate::text::TermFlags;
+use crate::text::{Language, TermFlags};
 
-/// Words after a negator that make it not negate (`not only`, `no doubt`).
-const PSEUDO_NEGATION_FOLLOWERS: &[&str] = &["only", "just", "merely", "simply", "least", "doubt", "matter"];
-
-/// Negators that, opening a sentence, may answer a question rather than negate.
+/// Negators that, opening a sentence, may answer a question rather than negate (in
+/// English: a Spanish "No es caro" negates).
 const ANSWER_WORDS: &[&str] = &["no", "nope", "nah"];
 
 /// Words that, after a sentence-initial "no", show it answers a question ("no they
@@ -402,6 +400,7 @@ fn negated(lexicon: &CompiledLexicon, scanner: &Scanner, hit: &Hit, theme: Theme
     }
     let tokens = scanner.tokens();
     let clause = tokens[hit.start as usize].clause;
+    let english = lexicon.analyzer().options().language == Language::English;
     // `limit`: where the words it may negate start (a pseudo-negation, `not only`, is
     // one only before them).
     let is_negator = |k: usize, limit: usize| {
@@ -414,15 +413,14 @@ fn negated(lexicon: &CompiledLexicon, scanner: &Scanner, hit: &Hit, theme: Theme
         // "no cost" does).
         let sentence_start = k == 0 || tokens[k - 1].sentence != tokens[k].sentence;
         if sentence_start
+            && english
             && ANSWER_WORDS.contains(&term.norm)
             && tokens.get(k + 1).is_some_and(|n| n.sentence == tokens[k].sentence && answers(scanner.term(n).norm))
         {
             return false;
         }
         let next = k + 1;
-        let pseudo = next < tokens.len()
-            && next < limit
-            && PSEUDO_NEGATION_FOLLOWERS.contains(&scanner.term(&tokens[next]).norm);
+        let pseudo = next < tokens.len() && next < limit && tokens[next].flags().contains(TermFlags::PSEUDO_NEGATION);
         !pseudo
     };
     let window = t.negation_window as usize;
@@ -828,5 +826,72 @@ exclude = ["housing", "home NEAR/2 office", { regex = "\\bhouse (?:of|party)\\b"
         s.scan(&lex, "the fees");
         let c = code(&lex, &s, &lex.applies(Some("q4")));
         assert_eq!(c.codes.iter().map(|c| c.theme).collect::<Vec<_>>(), [1]);
+    }
+
+    /// A lexicon in TOML with `settings`, compiled.
+    fn toml_lexicon(settings: &str, themes: &str) -> CompiledLexicon {
+        let text = format!("name = \"l\"\n[settings]\n{settings}\n{themes}");
+        CompiledLexicon::new(&Lexicon::from_str_with_path(&text, std::path::Path::new("l.toml")).unwrap()).unwrap()
+    }
+
+    /// French: its stemmer, its negators (`pas`, `jamais`, `sans`), its clause words
+    /// (`mais`), elided articles dropped (`l'église` is `église`, as the entry is),
+    /// accents folded after stemming, pseudo-negations (`non seulement`, `sans doute`).
+    #[test]
+    fn french_answers_code_with_french_words() {
+        let lex = toml_lexicon(
+            "language = \"french\"",
+            "[[theme]]\nid = \"cost\"\nterms = [\"coût\", \"cher\"]\n\
+             [[theme]]\nid = \"church\"\nterms = [\"église\", \"lieu de culte\"]\n\
+             [[theme]]\nid = \"police\"\nterms = [\"policier\"]\nexact = [\"gendarmerie\"]\n",
+        );
+        assert_eq!(coded(&lex, "Les coûts sont trop élevés"), ["cost"]);
+        assert_eq!(coded(&lex, "C'est trop CHER pour nous"), ["cost"]);
+        assert!(coded(&lex, "Ce n'est pas cher").is_empty());
+        assert!(coded(&lex, "Je n'ai jamais eu de coûts").is_empty());
+        assert!(coded(&lex, "sans coût").is_empty());
+        assert_eq!(coded(&lex, "pas la police, mais le coût"), ["cost"]);
+        assert_eq!(coded(&lex, "pas trop mais cher"), ["cost"]);
+        assert_eq!(coded(&lex, "non seulement cher"), ["cost"]);
+        assert_eq!(coded(&lex, "sans doute cher"), ["cost"]);
+        // Elision, with either apostrophe, in answers and entries alike.
+        assert_eq!(coded(&lex, "près de l'église"), ["church"]);
+        assert_eq!(coded(&lex, "près de l\u{2019}Eglise"), ["church"]);
+        assert_eq!(coded(&lex, "les églises du village"), ["church"]);
+        assert_eq!(coded(&lex, "un lieu de culte"), ["church"]);
+        // Stems of the French algorithm, accents or not.
+        assert_eq!(coded(&lex, "les policiers"), ["police"]);
+        assert_eq!(coded(&lex, "la GENDARMERIE"), ["police"]);
+        assert!(coded(&lex, "les gendarmeries").is_empty(), "an exact word is not stemmed");
+        // English rules do not apply: `not` negates nothing, `n't` is a word.
+        assert_eq!(coded(&lex, "not cher"), ["cost"]);
+    }
+
+    /// Spanish "No es caro" negates (English's "No it's ..." answers the question);
+    /// `sin embargo` ("however") is no negation.
+    #[test]
+    fn spanish_no_negates_at_the_start_of_a_sentence() {
+        let lex = toml_lexicon("language = \"es\"", "[[theme]]\nid = \"cost\"\nterms = [\"caro\"]\n");
+        assert!(coded(&lex, "No es caro").is_empty());
+        assert!(coded(&lex, "nunca fue caro").is_empty());
+        assert_eq!(coded(&lex, "sin embargo, caro"), ["cost"]);
+        assert_eq!(coded(&lex, "Sin embargo es caro"), ["cost"]);
+        assert_eq!(coded(&lex, "son muy caros"), ["cost"]);
+        let english = toml_lexicon("", "[[theme]]\nid = \"cost\"\nterms = [\"expensive\"]\n");
+        assert_eq!(coded(&english, "No it's expensive"), ["cost"]);
+    }
+
+    /// German, where a negator often follows what it negates: `negation_after` reads it.
+    #[test]
+    fn german_negators_and_stems() {
+        let lex = toml_lexicon(
+            "language = \"german\"\nnegation_after = 2",
+            "[[theme]]\nid = \"cost\"\nterms = [\"Kosten\", \"teuer\"]\n",
+        );
+        assert_eq!(coded(&lex, "Die Kosten sind zu hoch"), ["cost"]);
+        assert!(coded(&lex, "keine Kosten").is_empty());
+        assert!(coded(&lex, "es ist teuer nicht").is_empty());
+        assert_eq!(coded(&lex, "nicht nur teuer"), ["cost"]);
+        assert_eq!(coded(&lex, "nicht billig, aber teuer"), ["cost"]);
     }
 }

@@ -1389,6 +1389,10 @@ pub struct PartialOptions {
     pub dictionary_terms: crate::lexicon::DictionaryTerms,
     /// How a dictionary's term listed twice was read (`--dictionary-duplicates`).
     pub dictionary_duplicates: crate::lexicon::DuplicateTerms,
+    /// The language a dictionary was read in (`--dictionary-language`; absent from
+    /// partial.json files written before it existed, which read English).
+    #[serde(default)]
+    pub dictionary_language: crate::text::Language,
     /// The format the lexicon was read as ([`crate::lexicon::Format::name`]), which
     /// its SHA-256 does not say.
     pub lexicon_format: String,
@@ -1428,6 +1432,7 @@ impl PartialOptions {
             parquet: o.parquet,
             dictionary_terms: o.dictionary.terms,
             dictionary_duplicates: o.dictionary.duplicates,
+            dictionary_language: o.dictionary.language,
             lexicon_format,
         }
     }
@@ -1477,6 +1482,7 @@ impl PartialOptions {
             decode_html,
             dictionary_terms,
             dictionary_duplicates,
+            dictionary_language,
             ..
         } = self;
         let delimiter = match delimiter {
@@ -1494,6 +1500,7 @@ impl PartialOptions {
             ("--keep-html", if *decode_html { "off" } else { "on" }.to_string()),
             ("--dictionary-terms", dictionary_terms.name().to_string()),
             ("--dictionary-duplicates", dictionary_duplicates.name().to_string()),
+            ("--dictionary-language", dictionary_language.name().to_string()),
         ]
     }
 
@@ -1518,6 +1525,7 @@ impl PartialOptions {
             dictionary: crate::lexicon::ImportOptions {
                 terms: self.dictionary_terms,
                 duplicates: self.dictionary_duplicates,
+                language: self.dictionary_language,
             },
             ..base.clone()
         }

@@ -116,9 +116,11 @@ fn source(args: &MergeArgs) -> Result<SourceArgs> {
         source.lexicon = file("lexicon", "--lexicon")?;
     }
     let recorded = &part.options;
-    source
-        .import
-        .or_recorded(&ImportOptions { terms: recorded.dictionary_terms, duplicates: recorded.dictionary_duplicates });
+    source.import.or_recorded(&ImportOptions {
+        terms: recorded.dictionary_terms,
+        duplicates: recorded.dictionary_duplicates,
+        language: recorded.dictionary_language,
+    });
     source.delimiter = source.delimiter.take().or_else(|| recorded.delimiter.map(|d| char::from(d).to_string()));
     source.encoding = source.encoding.take().or_else(|| recorded.encoding.clone());
     source.sheet = source.sheet.take().or_else(|| recorded.sheet.clone());

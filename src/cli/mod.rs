@@ -44,6 +44,7 @@ use codeframe::input::ReadOptions;
 use codeframe::lexicon::{CompiledLexicon, DictionaryTerms, DuplicateTerms, Format, ImportOptions, Lexicon};
 use codeframe::pipeline::{ManifestInput, RunOptions};
 use codeframe::survey::Survey;
+use codeframe::text::Language;
 
 /// Codes free-text survey answers into themes with a lexicon, and counts them.
 ///
@@ -96,6 +97,17 @@ pub struct ImportArgs {
     /// LIWC's own software reads it).
     #[arg(long, value_enum)]
     pub dictionary_duplicates: Option<DuplicatesArg>,
+    /// The language of an imported dictionary's words and of the answers (`english`,
+    /// the default, `french`, `de`, ...): how `--dictionary-terms stems` stems them,
+    /// which articles elide (`l'église` is `église`). A TOML lexicon sets its own
+    /// (`[settings] language`).
+    #[arg(long, value_parser = parse_language)]
+    pub dictionary_language: Option<Language>,
+}
+
+/// `--dictionary-language`: a language's name or ISO 639-1 code.
+fn parse_language(name: &str) -> std::result::Result<Language, String> {
+    Language::parse(name).ok_or_else(|| format!("not a language codeframe can stem; one of {}", Language::known()))
 }
 
 /// `--dictionary-terms`.
@@ -150,6 +162,7 @@ impl ImportArgs {
                 DuplicatesArg::Union => DuplicateTerms::Union,
                 DuplicatesArg::LastLine => DuplicateTerms::LastLine,
             },
+            language: self.dictionary_language.unwrap_or_default(),
         }
     }
 
@@ -162,6 +175,9 @@ impl ImportArgs {
         }
         if recorded.duplicates == DuplicateTerms::LastLine {
             self.dictionary_duplicates.get_or_insert(DuplicatesArg::LastLine);
+        }
+        if recorded.language != Language::English {
+            self.dictionary_language.get_or_insert(recorded.language);
         }
     }
 
@@ -178,6 +194,14 @@ impl ImportArgs {
                 errln!(
                     "codeframe: warning: --dictionary-terms {} does nothing here: {name} is a {} lexicon, which says how its terms match itself (the flag is for .dic, .dicx, .cat, .yml and .txt dictionaries)",
                     terms.name(),
+                    format.name()
+                );
+            }
+            if let Some(language) = self.dictionary_language
+                && format == Format::Toml
+            {
+                errln!(
+                    "codeframe: warning: --dictionary-language {language} does nothing here: {name} is a {} lexicon, which says its language itself (`[settings] language = \"{language}\"`; the flag is for .dic, .dicx, .cat, .yml and .txt dictionaries)",
                     format.name()
                 );
             }

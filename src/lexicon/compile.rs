@@ -11,7 +11,7 @@ use rustc_hash::FxHashMap;
 
 use super::{Entry, Lexicon, MatchRule, OverlapScope, Rule, Term, TermToken, ThemeOptions};
 use crate::error::{Error, Location, Result};
-use crate::text::{Analyzer, AnalyzerOptions, DEFAULT_NEGATORS, normalise};
+use crate::text::{Analyzer, AnalyzerOptions, normalise};
 
 /// Index of a theme in [`CompiledLexicon::themes`].
 pub type ThemeIdx = u32;
@@ -259,24 +259,37 @@ impl CompiledLexicon {
     pub fn new(lexicon: &Lexicon) -> Result<CompiledLexicon> {
         lexicon.validate()?;
         let s = &lexicon.settings;
-        let mut negators: Vec<String> =
-            s.negators.clone().unwrap_or_else(|| DEFAULT_NEGATORS.iter().map(|n| n.to_string()).collect());
+        let defaults = AnalyzerOptions::for_language(s.language);
+        let mut negators: Vec<String> = s.negators.clone().unwrap_or_else(|| defaults.negators.clone());
         negators.extend(s.extra_negators.iter().cloned());
         // `n't` in a list given instead of the built-in one stands for every word
-        // ending in it, as in the built-in list.
+        // ending in it, as in the built-in English list.
         let contraction = |n: &String| matches!(n.trim(), "n't" | "n\u{2019}t");
-        let contractions_negate = s.negators.is_none() || negators.iter().any(contraction);
+        let contractions_negate =
+            (s.negators.is_none() && defaults.contractions_negate) || negators.iter().any(contraction);
         let options = AnalyzerOptions {
-            spelling_variants: s.spelling_variants,
+            spelling_variants: s.spelling_variants && s.language.has_spelling_variants(),
             fold_accents: s.fold_accents,
             hyphenated_words: s.hyphenated_words,
             contractions_negate,
-            ..AnalyzerOptions::default()
+            ..defaults
         };
-        // A negator is compared with a word's norm, so it is normalised as the words are
-        // (`jamás` stays apart from `jamas` without folding).
-        let words = Analyzer::with_options(AnalyzerOptions { negators: Vec::new(), ..options.clone() });
+        // The lists are compared with a word's norm, so they are normalised as the
+        // words are (`jamás` stays apart from `jamas` without folding; `néanmoins`
+        // meets `neanmoins` with it).
+        let words = Analyzer::with_options(AnalyzerOptions {
+            negators: Vec::new(),
+            clause_words: Vec::new(),
+            pseudo_negation: Vec::new(),
+            ..options.clone()
+        });
+        let norms = |list: &[String]| list.iter().map(|n| words.norm(n.trim())).collect::<Vec<_>>();
         let negators = negators.iter().filter(|n| !contraction(n)).map(|n| words.norm(n.trim())).collect();
+        let options = AnalyzerOptions {
+            clause_words: norms(&options.clause_words),
+            pseudo_negation: norms(&options.pseudo_negation),
+            ..options
+        };
         let analyzer = Analyzer::with_options(AnalyzerOptions { negators, ..options });
         let mut c = CompiledLexicon {
             analyzer,

@@ -67,6 +67,12 @@ fn settings_lost(lexicon: &Lexicon) -> Vec<String> {
             "accents are not folded: codeframe matches words with and without accents alike (café, cafe); read back, the dictionary matches each as written".to_string(),
         );
     }
+    let language = lexicon.settings.language;
+    if language != crate::text::Language::English {
+        warnings.push(format!(
+            "the language is not kept: a dictionary does not say it; read it back with `--dictionary-language {language}`"
+        ));
+    }
     if !lexicon.settings.hyphenated_words {
         warnings.push(
             "hyphenated words are not kept apart: codeframe splits `ex-partner` into two words (so it matches `ex partner`); read back, the dictionary keeps hyphenated words whole".to_string(),
@@ -794,7 +800,7 @@ mod tests {
         root.entries.push(Entry::new(Rule::parse("=a").unwrap()));
         lex.themes = vec![child, root];
         // Settings a dictionary keeps (as an imported one has them).
-        lex.settings = crate::lexicon::import::settings(lex.settings.match_rule);
+        lex.settings = crate::lexicon::import::settings(lex.settings.match_rule, lex.settings.language);
         let out = to_dic(&lex);
         // `b` counts for its parent too, as codeframe counts it.
         assert_eq!(out.text, "%\n1\troot\t(The root)\n\t2\tchild\n%\na\t1\nb\t1\t2\n");

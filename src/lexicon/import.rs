@@ -73,9 +73,10 @@ impl LineIndex {
 
 /// The settings every imported dictionary gets: no spelling variants and accents not
 /// folded (the tools do neither: `café` is not `cafe` to them), hyphenated words kept
-/// whole (as LIWC and quanteda tokenise), and `rule`.
-pub(crate) fn settings(rule: MatchRule) -> Settings {
+/// whole (as LIWC and quanteda tokenise), and `rule`; in `language`.
+pub(crate) fn settings(rule: MatchRule, language: crate::text::Language) -> Settings {
     Settings {
+        language,
         overlap: if rule == MatchRule::Liwc { OverlapScope::Lexicon } else { OverlapScope::Theme },
         spelling_variants: false,
         fold_accents: false,
@@ -195,6 +196,7 @@ pub(crate) fn add_rows(b: &mut Builder, rows: Vec<Row>, duplicates: DuplicateTer
 pub(crate) struct Builder {
     path: PathBuf,
     terms: DictionaryTerms,
+    language: crate::text::Language,
     globs: Globs,
     categories: Vec<Category>,
     /// (category, entry as a rule) -> the line it was first added from.
@@ -208,6 +210,7 @@ impl Builder {
         Builder {
             path: path.to_path_buf(),
             terms: options.terms,
+            language: options.language,
             globs,
             categories: Vec::new(),
             seen: HashMap::new(),
@@ -298,7 +301,7 @@ impl Builder {
         }
         let lexicon = Lexicon {
             name,
-            settings: settings(rule),
+            settings: settings(rule, self.language),
             themes,
             source: self.path.clone(),
             warnings: std::mem::take(&mut self.warnings),

@@ -56,17 +56,20 @@ pub enum MatchRule {
 /// Lexicon-wide settings.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Settings {
+    /// The language of entries and answers: its stemmer, default negators and clause
+    /// words, elided articles (see [`Language`](crate::text::Language)).
+    pub language: crate::text::Language,
     /// Negators looked for before an entry, in words (per theme overridable).
     pub negation_window: u32,
     /// Negators looked for after an entry, in words (0 = off).
     pub negation_after: u32,
-    /// Words that negate (normalised); `None` = the built-in list.
+    /// Words that negate (normalised); `None` = the language's built-in list.
     pub negators: Option<Vec<String>>,
     /// Extra negators on top of the list.
     pub extra_negators: Vec<String>,
     /// Overlap resolution scope.
     pub overlap: OverlapScope,
-    /// American spellings match British ones.
+    /// American spellings match British ones (English only).
     pub spelling_variants: bool,
     /// Accents on Latin letters are folded (`café` matches `cafe`, `encyclopædia`
     /// matches `encyclopaedia`), in entries and answers alike; case-sensitive entries
@@ -82,6 +85,7 @@ pub struct Settings {
 impl Default for Settings {
     fn default() -> Settings {
         Settings {
+            language: crate::text::Language::English,
             negation_window: 3,
             negation_after: 0,
             negators: None,
@@ -288,6 +292,9 @@ pub struct ImportOptions {
     pub terms: DictionaryTerms,
     /// How a term listed twice is read (`.dic` and `.dicx`).
     pub duplicates: DuplicateTerms,
+    /// The language of the dictionary's words: how they and the answers are stemmed
+    /// (with [`DictionaryTerms::Stems`]), which articles elide (`l'église`).
+    pub language: crate::text::Language,
 }
 
 /// A lexicon as read from a file.

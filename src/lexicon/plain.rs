@@ -53,7 +53,7 @@ pub fn read_dir(dir: &Path, options: &ImportOptions) -> Result<Lexicon> {
     }
     let mut lexicon = Lexicon::new(import::file_name(dir));
     lexicon.source = dir.to_path_buf();
-    lexicon.settings = import::settings(MatchRule::Codeframe);
+    lexicon.settings = import::settings(MatchRule::Codeframe, options.language);
     for file in files {
         let text = super::read_text(&file)?;
         let one = parse(text.strip_prefix('\u{FEFF}').unwrap_or(&text), &file, options)?;

@@ -10,6 +10,7 @@ use toml::Spanned;
 
 use super::{Entry, Examples, Lexicon, OverlapScope, Rule, Settings, Theme, ThemeOptions};
 use crate::error::{Error, Location, Result, line_col};
+use crate::text::Language;
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -28,13 +29,14 @@ struct File {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct SettingsFile {
+    language: Option<Spanned<String>>,
     negation_window: Option<u32>,
     negation_after: Option<u32>,
     negators: Option<Vec<Spanned<String>>>,
     #[serde(default)]
     extra_negators: Vec<Spanned<String>>,
     overlap: Option<Spanned<String>>,
-    spelling_variants: Option<bool>,
+    spelling_variants: Option<Spanned<bool>>,
     fold_accents: Option<bool>,
 }
 
@@ -159,8 +161,31 @@ pub fn parse(text: &str, path: &Path) -> Result<Lexicon> {
         }
         settings.negators = s.negators.map(|list| list.into_iter().map(Spanned::into_inner).collect());
         settings.extra_negators = s.extra_negators.into_iter().map(Spanned::into_inner).collect();
-        if let Some(v) = s.spelling_variants {
-            settings.spelling_variants = v;
+        if let Some(l) = &s.language {
+            settings.language = Language::parse(l.get_ref()).ok_or_else(|| {
+                err(
+                    l.span().start,
+                    format!(
+                        "settings.language {:?} is not a language codeframe can stem: {}",
+                        l.get_ref(),
+                        Language::known()
+                    ),
+                )
+            })?;
+        }
+        settings.spelling_variants = settings.language.has_spelling_variants();
+        if let Some(v) = &s.spelling_variants {
+            if *v.get_ref() && !settings.language.has_spelling_variants() {
+                return Err(err(
+                    v.span().start,
+                    format!(
+                        "spelling_variants maps American English spellings to British ones: it is for English, \
+                         not language = {:?} (leave it out)",
+                        settings.language.name()
+                    ),
+                ));
+            }
+            settings.spelling_variants = *v.get_ref();
         }
         if let Some(v) = s.fold_accents {
             settings.fold_accents = v;
@@ -318,6 +343,21 @@ examples = { match = ["the fees"], no_match = ["no cost"] }
         assert!(matches!(t.entries[4].rule, Rule::Regex(_)));
         assert_eq!(t.exclusions.len(), 1);
         assert_eq!(t.examples.not_matching, ["no cost"]);
+    }
+
+    #[test]
+    fn language_is_named_or_coded_and_errors_name_their_line() {
+        let lex = parse_str("name = \"t\"\n[settings]\nlanguage = \"French\"\n").unwrap();
+        assert_eq!(lex.settings.language, Language::French);
+        assert!(!lex.settings.spelling_variants, "spelling variants are English");
+        let lex = parse_str("name = \"t\"\n[settings]\nlanguage = \"en\"\nspelling_variants = false\n").unwrap();
+        assert_eq!(lex.settings.language, Language::English);
+        assert!(!lex.settings.spelling_variants);
+        assert!(parse_str("name = \"t\"\n").unwrap().settings.spelling_variants);
+        let err = parse_str("name = \"t\"\n[settings]\nlanguage = \"klingon\"\n").unwrap_err().to_string();
+        assert!(err.starts_with("lex.toml:3:") && err.contains("\"klingon\"") && err.contains("french (fr)"), "{err}");
+        let err = parse_str("[settings]\nlanguage = \"de\"\nspelling_variants = true\n").unwrap_err().to_string();
+        assert!(err.starts_with("lex.toml:3:") && err.contains("for English"), "{err}");
     }
 
     #[test]

@@ -47,6 +47,7 @@ struct OptionsJson {
     workbook_codes: u32,
     dictionary_terms: &'static str,
     dictionary_duplicates: &'static str,
+    dictionary_language: &'static str,
 }
 
 /// How percentages are rounded (`--one-decimal`, `--largest-remainder`).
@@ -142,6 +143,7 @@ pub fn write(
             workbook_codes: options.workbook_codes,
             dictionary_terms: options.dictionary.terms.name(),
             dictionary_duplicates: options.dictionary.duplicates.name(),
+            dictionary_language: options.dictionary.language.name(),
         },
         rows: RowsJson {
             read: summary.rows.read,

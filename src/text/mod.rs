@@ -8,28 +8,25 @@
 //! vocabulary of the words it has seen, so each distinct word is normalised and
 //! stemmed once, and a token is a span plus a [`TermId`] into that vocabulary.
 
+pub mod language;
 pub mod normalise;
 pub mod stem;
 pub mod tokenise;
 
+pub use language::Language;
+use std::borrow::Cow;
 pub use stem::Stemmer;
 pub use tokenise::{Span, Word};
-
-/// Words that negate what follows them in the same clause (see `coding`).
-pub const DEFAULT_NEGATORS: &[&str] = &[
-    "not", "no", "never", "without", "nor", "neither", "none", "nobody", "nothing", "nowhere", "hardly", "barely",
-    "scarcely", "cannot", "dont", "doesnt", "didnt", "isnt", "wasnt", "arent", "werent", "wont", "wouldnt", "cant",
-    "couldnt", "shouldnt", "havent", "hasnt", "hadnt", "aint", "nt",
-];
-
-/// Words that start a new clause for negation (`not X but Y`: `Y` is not negated).
-pub const DEFAULT_CLAUSE_WORDS: &[&str] =
-    &["but", "however", "although", "though", "whereas", "except", "instead", "yet"];
 
 /// How an [`Analyzer`] treats words.
 #[derive(Clone, Debug)]
 pub struct AnalyzerOptions {
-    /// Map American spellings to British before matching (`behavior` = `behaviour`).
+    /// The language: its stemmer, and whether accents fold before stemming or after
+    /// and which articles elide (see [`Language`]). The word lists below are set
+    /// from it by [`AnalyzerOptions::for_language`].
+    pub language: Language,
+    /// Map American spellings to British before matching (`behavior` = `behaviour`;
+    /// English only).
     pub spelling_variants: bool,
     /// Fold the accents of Latin letters (`café` = `cafe`, `encyclopædia` =
     /// `encyclopaedia`; see [`normalise::fold_accents`]). Other scripts keep theirs.
@@ -40,21 +37,35 @@ pub struct AnalyzerOptions {
     pub contractions_negate: bool,
     /// Words that start a new clause for negation.
     pub clause_words: Vec<String>,
+    /// Words that, right after a negator, make it none (`not only`).
+    pub pseudo_negation: Vec<String>,
     /// Words joined by hyphens are one word (`ex-partner`), as LIWC and quanteda
     /// tokenise (see [`tokenise::join_hyphenated`]).
     pub hyphenated_words: bool,
 }
 
-impl Default for AnalyzerOptions {
-    fn default() -> AnalyzerOptions {
+impl AnalyzerOptions {
+    /// The defaults for `language`: its negators, clause words and pseudo-negations;
+    /// `n't` and spelling variants for English.
+    pub fn for_language(language: Language) -> AnalyzerOptions {
+        let words = |list: &[&str]| list.iter().map(|s| s.to_string()).collect();
+        let english = language == Language::English;
         AnalyzerOptions {
-            spelling_variants: true,
+            language,
+            spelling_variants: language.has_spelling_variants(),
             fold_accents: true,
-            negators: DEFAULT_NEGATORS.iter().map(|s| s.to_string()).collect(),
-            contractions_negate: true,
-            clause_words: DEFAULT_CLAUSE_WORDS.iter().map(|s| s.to_string()).collect(),
+            negators: words(language.negators()),
+            contractions_negate: english,
+            clause_words: words(language.clause_words()),
+            pseudo_negation: words(language.pseudo_negation_followers()),
             hyphenated_words: false,
         }
+    }
+}
+
+impl Default for AnalyzerOptions {
+    fn default() -> AnalyzerOptions {
+        AnalyzerOptions::for_language(Language::English)
     }
 }
 
@@ -74,6 +85,8 @@ impl TermFlags {
     pub const NEGATOR: TermFlags = TermFlags(1);
     /// The word starts a new clause for negation (`but`, `however`).
     pub const CLAUSE_WORD: TermFlags = TermFlags(2);
+    /// After a negator, the word makes it none (`only` in `not only`).
+    pub const PSEUDO_NEGATION: TermFlags = TermFlags(4);
 
     /// Whether all of `other`'s flags are set.
     pub fn contains(self, other: TermFlags) -> bool {
@@ -167,14 +180,15 @@ pub struct AnalyzedWord {
 
 impl Analyzer {
     /// The default analyser: English stemming, spelling variants unified, accents on
-    /// Latin letters folded, default negators.
+    /// Latin letters folded, English negators.
     pub fn new() -> Analyzer {
         Analyzer::with_options(AnalyzerOptions::default())
     }
 
     /// An analyser with the given options.
     pub fn with_options(options: AnalyzerOptions) -> Analyzer {
-        Analyzer { options, stemmer: Stemmer::english() }
+        let stemmer = Stemmer::new(options.language);
+        Analyzer { options, stemmer }
     }
 
     /// The options this analyser was built with.
@@ -185,8 +199,17 @@ impl Analyzer {
     /// Analyses one word (already isolated) into its term.
     pub fn term(&self, raw: &str) -> Term {
         let mut norm = String::with_capacity(raw.len());
-        normalise::normalise_word(raw, self.options.fold_accents, &mut norm);
+        self.normalise(raw, &mut norm);
         self.term_from_norm(norm)
+    }
+
+    /// Writes the normalised form of `raw` (one word) into `out`, before spelling
+    /// variants and stemming: accents folded here if the language folds them before
+    /// stemming, and an elided article dropped (`l'église` -> `église`).
+    fn normalise(&self, raw: &str, out: &mut String) {
+        let language = self.options.language;
+        normalise::normalise_word(raw, self.options.fold_accents && language.folds_accents_before_stemming(), out);
+        language.elide(out);
     }
 
     fn term_from_norm(&self, norm: String) -> Term {
@@ -196,20 +219,30 @@ impl Analyzer {
 
     /// What a distinct word becomes once normalised: its spelling variant mapped, its
     /// stem and its flags (for [`Analyzer::term`] and a [`Session`]'s vocabulary alike).
-    fn analyse_norm<'n>(&self, norm: &'n str) -> (&'n str, std::borrow::Cow<'n, str>, TermFlags) {
+    fn analyse_norm<'n>(&self, norm: &'n str) -> (Cow<'n, str>, Cow<'n, str>, TermFlags) {
         self.analyse_norm_stemmed(norm, true)
     }
 
     /// [`Analyzer::analyse_norm`], or with the norm for a stem unless `stem`.
-    fn analyse_norm_stemmed<'n>(&self, norm: &'n str, stem: bool) -> (&'n str, std::borrow::Cow<'n, str>, TermFlags) {
+    fn analyse_norm_stemmed<'n>(&self, norm: &'n str, stem: bool) -> (Cow<'n, str>, Cow<'n, str>, TermFlags) {
         let mut norm = norm;
         if self.options.spelling_variants
             && let Some(uk) = normalise::british_spelling(norm)
         {
             norm = uk;
         }
-        let stemmed = if stem { self.stemmer.stem(norm) } else { std::borrow::Cow::Borrowed(norm) };
-        (norm, stemmed, self.flags(norm))
+        let stemmed = if stem { self.stemmer.stem(norm) } else { Cow::Borrowed(norm) };
+        if !self.options.fold_accents || self.options.language.folds_accents_before_stemming() || norm.is_ascii() {
+            return (Cow::Borrowed(norm), stemmed, self.flags(norm));
+        }
+        // Stemmed as written, then folded (see `Language::folds_accents_before_stemming`).
+        let folded = normalise::fold_accents(norm);
+        let stemmed = match stemmed {
+            Cow::Borrowed(s) => normalise::fold_accents(s),
+            Cow::Owned(s) => Cow::Owned(normalise::fold_accents(&s).into_owned()),
+        };
+        let flags = self.flags(&folded);
+        (folded, stemmed, flags)
     }
 
     /// The other spellings of a normalised word, which spelling variants map to it
@@ -229,6 +262,9 @@ impl Analyzer {
         }
         if self.options.clause_words.iter().any(|c| c == norm) {
             flags |= TermFlags::CLAUSE_WORD.0;
+        }
+        if self.options.pseudo_negation.iter().any(|c| c == norm) {
+            flags |= TermFlags::PSEUDO_NEGATION.0;
         }
         TermFlags(flags)
     }
@@ -616,7 +652,7 @@ impl Session {
             let (term, tag, flags) = match self.vocab.get(&key, raw.as_bytes()) {
                 Some(slot) => (slot.id, slot.tag, slot.flags),
                 None => {
-                    normalise::normalise_word(raw, analyzer.options.fold_accents, &mut self.norm_buf);
+                    analyzer.normalise(raw, &mut self.norm_buf);
                     let slot = Session::add_term(&mut self.strings, &self.norm_buf, analyzer, !self.unstemmed);
                     self.vocab_bytes += raw.len() + slot.norm_len as usize + slot.stem_len as usize;
                     self.terms.push(slot);
@@ -633,7 +669,7 @@ impl Session {
     fn add_term(strings: &mut String, norm: &str, analyzer: &Analyzer, stem: bool) -> TermSlot {
         let (norm, stem, flags) = analyzer.analyse_norm_stemmed(norm, stem);
         let start = strings.len();
-        strings.push_str(norm);
+        strings.push_str(&norm);
         let stem_at = if norm.starts_with(&*stem) {
             start
         } else {

@@ -1,19 +1,27 @@
-//! Snowball (Porter2) English stemming, via `rust-stemmers`.
+//! Snowball stemming (Porter2 for English), via `rust-stemmers`.
 //!
 //! Expects words already normalised (lowercase, apostrophes unified): the Snowball
-//! algorithm is defined on lowercase input.
+//! algorithms are defined on lowercase input.
 
 use std::borrow::Cow;
 
-/// Reduces a normalised word to its Snowball English stem (`harassed` -> `harass`).
+use super::Language;
+
+/// Reduces a normalised word to its Snowball stem (`harassed` -> `harass`).
 pub struct Stemmer {
     inner: rust_stemmers::Stemmer,
+    language: Language,
 }
 
 impl Stemmer {
     /// The English (Porter2) stemmer.
     pub fn english() -> Stemmer {
-        Stemmer { inner: rust_stemmers::Stemmer::create(rust_stemmers::Algorithm::English) }
+        Stemmer::new(Language::English)
+    }
+
+    /// The Snowball stemmer of `language`.
+    pub fn new(language: Language) -> Stemmer {
+        Stemmer { inner: rust_stemmers::Stemmer::create(language.algorithm()), language }
     }
 
     /// The stem of `word`. Words with digits are returned unchanged (`2016`, `24hrs`):
@@ -28,7 +36,7 @@ impl Stemmer {
 
 impl std::fmt::Debug for Stemmer {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("Stemmer(english)")
+        write!(f, "Stemmer({})", self.language)
     }
 }
 
@@ -50,5 +58,17 @@ mod tests {
         ] {
             assert_eq!(s.stem(word), stem, "{word}");
         }
+    }
+
+    #[test]
+    fn other_languages_stem_with_their_own_algorithm() {
+        let french = Stemmer::new(Language::French);
+        assert_eq!(french.stem("églises"), french.stem("église"));
+        assert_eq!(french.stem("harcèlement"), french.stem("harceler"));
+        let german = Stemmer::new(Language::German);
+        assert_eq!(german.stem("kosten"), german.stem("kostet"));
+        let spanish = Stemmer::new(Language::Spanish);
+        assert_eq!(spanish.stem("policías"), spanish.stem("policía"));
+        assert_eq!(format!("{french:?}"), "Stemmer(french)");
     }
 }
