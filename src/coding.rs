@@ -865,6 +865,17 @@ exclude = ["housing", "home NEAR/2 office", { regex = "\\bhouse (?:of|party)\\b"
         assert!(coded(&lex, "les gendarmeries").is_empty(), "an exact word is not stemmed");
         // English rules do not apply: `not` negates nothing, `n't` is a word.
         assert_eq!(coded(&lex, "not cher"), ["cost"]);
+        // Globs and case-sensitive entries lose the article as words do.
+        let lex = toml_lexicon(
+            "language = \"fr\"",
+            "[[theme]]\nid = \"church\"\nterms = [\"l'égl*\"]\n\
+             [[theme]]\nid = \"name\"\ncase_sensitive = true\nterms = [\"Église\", \"l'Ordre\"]\n",
+        );
+        assert_eq!(coded(&lex, "dans l'église"), ["church"]);
+        assert_eq!(coded(&lex, "les églises"), ["church"]);
+        assert_eq!(coded(&lex, "L\u{2019}Église"), ["church", "name"]);
+        assert_eq!(coded(&lex, "Ordre des avocats"), ["name"]);
+        assert!(coded(&lex, "l'ordre").is_empty());
     }
 
     /// Spanish "No es caro" negates (English's "No it's ..." answers the question);

@@ -6,24 +6,11 @@
 //! phrase never crosses a clause boundary, and words the lexicon already matches for
 //! the theme in question are left out, so what remains is what the lexicon misses.
 
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::lexicon::compile::CompiledLexicon;
 use crate::matching::Scanner;
 use crate::stats;
-
-/// Words too common to suggest on their own, and never at the edge of a phrase.
-pub const STOPWORDS: &[&str] = &[
-    "a", "about", "above", "after", "again", "all", "also", "am", "an", "and", "any", "are", "as", "at", "be",
-    "because", "been", "before", "being", "both", "but", "by", "can", "could", "did", "do", "does", "doing", "done",
-    "each", "even", "for", "from", "get", "got", "had", "has", "have", "having", "he", "her", "here", "hers", "him",
-    "his", "how", "i", "i'm", "if", "in", "into", "is", "it", "it's", "its", "just", "me", "more", "most", "much",
-    "my", "of", "off", "on", "once", "only", "or", "other", "our", "out", "over", "own", "same", "she", "should", "so",
-    "some", "such", "than", "that", "the", "their", "them", "then", "there", "these", "they", "this", "those",
-    "through", "to", "too", "up", "us", "very", "was", "we", "were", "what", "when", "where", "which", "while", "who",
-    "whom", "why", "will", "with", "would", "you", "your", "yes", "no", "not", "one", "may", "might", "must", "also",
-    "etc", "e.g", "i.e", "s", "t",
-];
 
 /// A suggested word or phrase.
 #[derive(Clone, Debug, PartialEq)]
@@ -53,16 +40,24 @@ pub struct Counter<'a> {
     scanner: Scanner,
     target: Counts,
     reference: Counts,
-}
-
-fn is_stop(w: &str) -> bool {
-    STOPWORDS.contains(&w) || w.chars().all(|c| !c.is_alphabetic())
+    /// The lexicon language's stop words, normalised as the answers' words are: too
+    /// common to suggest on their own, and never at the edge of a phrase.
+    stop_words: FxHashSet<String>,
 }
 
 impl<'a> Counter<'a> {
     /// A counter; words matched by `theme`'s entries (if given) are not counted.
     pub fn new(lexicon: &'a CompiledLexicon, theme: Option<u32>) -> Counter<'a> {
-        Counter { lexicon, theme, scanner: Scanner::new(), target: Counts::default(), reference: Counts::default() }
+        let analyzer = lexicon.analyzer();
+        let stop_words = analyzer.options().language.stop_words().iter().map(|w| analyzer.norm(w)).collect();
+        Counter {
+            lexicon,
+            theme,
+            scanner: Scanner::new(),
+            target: Counts::default(),
+            reference: Counts::default(),
+            stop_words,
+        }
     }
 
     /// Counts one answer into the target or the reference set.
@@ -78,6 +73,8 @@ impl<'a> Counter<'a> {
             }
         }
         let words: Vec<&str> = tokens.iter().map(|t| self.scanner.term(t).norm).collect();
+        let stop_words = &self.stop_words;
+        let is_stop = |w: &str| stop_words.contains(w) || w.chars().all(|c| !c.is_alphabetic());
         let counts = if target { &mut self.target } else { &mut self.reference };
         counts.total += words.len() as u64;
         let mut seen: Vec<String> = Vec::new();
@@ -173,5 +170,30 @@ mod tests {
         assert!(s.iter().all(|x| x.term != "fee" && x.term != "the"));
         // "legal" and "aid" alone add nothing over "legal aid"
         assert!(s.iter().all(|x| x.term != "legal" && x.term != "aid"));
+    }
+
+    /// A French lexicon's suggestions skip French function words (normalised as the
+    /// answers' words are: `été` is `ete`, `l'aide` is `aide`), not English ones.
+    #[test]
+    fn stop_words_are_the_lexicon_languages() {
+        let mut lex = Lexicon::new("t");
+        lex.settings.language = crate::text::Language::French;
+        lex.settings.spelling_variants = false;
+        let mut t = Theme::new("cout");
+        t.entries.push(Entry::new(Rule::parse("frais").unwrap()));
+        lex.themes.push(t);
+        let lex = CompiledLexicon::new(&lex).unwrap();
+        let mut c = Counter::new(&lex, Some(0));
+        for t in ["l'aide juridique a été refusée", "pas d'aide juridique du tout", "the aide juridique"] {
+            c.add(t, true);
+        }
+        for t in ["la police était lente", "le tribunal a été lent"] {
+            c.add(t, false);
+        }
+        let terms: Vec<String> = c.suggestions(2, 10).into_iter().map(|s| s.term).collect();
+        assert_eq!(terms[0], "aide juridique", "{terms:?}");
+        assert!(terms.iter().all(|t| !["a", "ete", "du", "la"].contains(&t.as_str())), "{terms:?}");
+        assert!(Counter::new(&lex, None).stop_words.contains("ete"));
+        assert!(!Counter::new(&lex, None).stop_words.contains("the"));
     }
 }

@@ -370,3 +370,50 @@ fn dictionary_flags_a_format_does_not_read_are_warned_about() {
     ]);
     assert!(!String::from_utf8_lossy(&out.stderr).contains("does nothing"), "{}", String::from_utf8_lossy(&out.stderr));
 }
+
+/// `--dictionary-language` reads a French dictionary's words as French: elided
+/// articles dropped (`l'église` counts for `église`), French stems with
+/// `--dictionary-terms stems`; it is recorded in the manifest, refused when unknown,
+/// and warned about for a TOML lexicon, which says its language itself.
+#[test]
+fn a_dictionary_is_read_in_the_language_it_is_given() {
+    let dir = Workdir::new();
+    dir.write("fr.dic", "%\n1\tlieux\n2\tcout\n%\néglise\t1\ncoût\t2\n");
+    dir.write("answers.csv", "id,text\n1,Près de l'Église\n2,les coûts\n3,une église\n");
+    let run = |out: &str, extra: &[&str]| {
+        let mut args = vec![
+            "run",
+            "--input",
+            "answers.csv",
+            "--id-column",
+            "id",
+            "--text-column",
+            "text",
+            "--lexicon",
+            "fr.dic",
+            "--out",
+            out,
+            "--quiet",
+        ];
+        args.extend_from_slice(extra);
+        let o = dir.run(&args);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        dir.read(&format!("{out}/codes.csv"))
+    };
+    let english = run("en", &[]);
+    assert!(!english.contains("\n1,"), "l'Église is one word in English: {english}");
+    let french = run("fr", &["--dictionary-language", "fr"]);
+    assert!(french.contains("\n1,text,lieux,1,=église,5,l'Église,"), "{french}");
+    assert!(!french.contains("\n2,"), "words are not stemmed: {french}");
+    let stems = run("st", &["--dictionary-language", "french", "--dictionary-terms", "stems"]);
+    assert!(stems.contains("\n2,text,cout,1,coût,6,coûts,"), "coûts stems as coût: {stems}");
+    assert!(dir.read("fr/manifest.json").contains("\"dictionary_language\": \"french\""));
+    let out = dir.run(&["lexicon", "explain", "--lexicon", "fr.dic", "--dictionary-language", "klingon", "x"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success() && err.contains("french (fr)"), "{err}");
+    dir.write("l.toml", "[settings]\nlanguage = \"fr\"\n[[theme]]\nid = \"c\"\nterms = [\"coût\"]\n");
+    let out = dir.run(&["lexicon", "explain", "--lexicon", "l.toml", "--dictionary-language", "de", "coûts"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("--dictionary-language german does nothing here"), "{err}");
+    assert!(String::from_utf8_lossy(&out.stdout).contains("c: `coût`"), "{}", String::from_utf8_lossy(&out.stdout));
+}

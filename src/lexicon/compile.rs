@@ -546,7 +546,7 @@ impl CompiledLexicon {
                     }
                     for aw in words {
                         let p = if opts.case_sensitive {
-                            Pattern { kind: PatternKind::Cased, text: normalise::cased_form(&aw.raw).into() }
+                            Pattern { kind: PatternKind::Cased, text: self.analyzer.cased_form(&aw.raw).into() }
                         } else if opts.stem {
                             Pattern { kind: PatternKind::Stem, text: aw.term.stem }
                         } else {
@@ -563,7 +563,7 @@ impl CompiledLexicon {
                     // Exact means not stemmed; a case-sensitive theme also keeps the case.
                     for aw in words {
                         let p = if opts.case_sensitive {
-                            Pattern { kind: PatternKind::Cased, text: normalise::cased_form(&aw.raw).into() }
+                            Pattern { kind: PatternKind::Cased, text: self.analyzer.cased_form(&aw.raw).into() }
                         } else {
                             Pattern { kind: PatternKind::Exact, text: aw.term.norm }
                         };
@@ -584,11 +584,13 @@ impl CompiledLexicon {
                 }
                 TermToken::Glob(g) => {
                     let text: Box<str> = if opts.case_sensitive {
-                        normalise::cased_form(g).into()
+                        self.analyzer.cased_form(g).into()
                     } else {
                         // Folded as the words are, so `naïv*` and `naiv*` match `naïvety`.
                         let mut out = String::new();
                         normalise::normalise_chars(g, self.analyzer.options().fold_accents, &mut out);
+                        // A word's elided article is dropped (`l'égl*` is `égl*`), as it is from answers' words.
+                        self.analyzer.options().language.elide(&mut out);
                         out.into()
                     };
                     let kind = if opts.case_sensitive { PatternKind::CasedGlob } else { PatternKind::Glob };
@@ -679,7 +681,7 @@ impl CompiledLexicon {
             }
         }
         if !self.cased.is_empty() || !self.cased_prefix_globs.is_empty() || !self.cased_leading_globs.is_empty() {
-            let cased = normalise::cased_form(raw);
+            let cased = self.analyzer.cased_form(raw);
             if let Some(ids) = self.cased.get(&*cased) {
                 out.extend_from_slice(ids);
             }

@@ -65,6 +65,8 @@ struct Words {
     clause_words: &'static [&'static str],
     /// Words after a negator that make it none (`not only`, `sans doute`).
     pseudo_negation: &'static [&'static str],
+    /// Words too common to suggest (`suggest`), as written.
+    stop_words: &'static [&'static str],
     /// Articles and pronouns elided before an apostrophe (Lucene's lists).
     elided: &'static [&'static str],
 }
@@ -128,6 +130,14 @@ impl Language {
         self.words().pseudo_negation
     }
 
+    /// Words too common for `suggest` to propose alone or at the edge of a phrase
+    /// (`the`, `le`, `der`), as written: a caller normalises them as it does words.
+    /// Empty for the languages without a list (Danish, Norwegian, Swedish, Finnish,
+    /// Romanian, Russian, Greek, Hungarian, Turkish, Arabic, Tamil).
+    pub fn stop_words(self) -> &'static [&'static str] {
+        self.words().stop_words
+    }
+
     /// Whether American spellings are mapped to British ones (English only).
     pub fn has_spelling_variants(self) -> bool {
         self == Language::English
@@ -143,8 +153,9 @@ impl Language {
 
     /// Drops an elided article or pronoun from the front of a normalised word
     /// (apostrophes already unified): `l'église` -> `église`, `qu'il` -> `il`,
-    /// `dell'acqua` -> `acqua`. A word that is only an elision (`l'`), or whose front
-    /// is no article (`aujourd'hui`), stays as it is.
+    /// `dell'acqua` -> `acqua`, in any case (`L'Église` -> `Église`). A word that is
+    /// only an elision (`l'`), or whose front is no article (`aujourd'hui`), stays as
+    /// it is.
     pub fn elide(self, norm: &mut String) {
         let elided = self.words().elided;
         if elided.is_empty() {
@@ -152,7 +163,7 @@ impl Language {
         }
         if let Some((article, rest)) = norm.split_once('\'')
             && !rest.is_empty()
-            && elided.contains(&article)
+            && elided.iter().any(|a| a.eq_ignore_ascii_case(article))
         {
             norm.drain(..article.len() + 1);
         }
@@ -196,8 +207,21 @@ const ENGLISH: Words = Words {
     ],
     clause_words: &["but", "however", "although", "though", "whereas", "except", "instead", "yet"],
     pseudo_negation: &["only", "just", "merely", "simply", "least", "doubt", "matter"],
+    stop_words: STOP_ENGLISH,
     elided: &[],
 };
+
+const STOP_ENGLISH: &[&str] = &[
+    "a", "about", "above", "after", "again", "all", "also", "am", "an", "and", "any", "are", "as", "at", "be",
+    "because", "been", "before", "being", "both", "but", "by", "can", "could", "did", "do", "does", "doing", "done",
+    "each", "even", "for", "from", "get", "got", "had", "has", "have", "having", "he", "her", "here", "hers", "him",
+    "his", "how", "i", "i'm", "if", "in", "into", "is", "it", "it's", "its", "just", "me", "more", "most", "much",
+    "my", "of", "off", "on", "once", "only", "or", "other", "our", "out", "over", "own", "same", "she", "should", "so",
+    "some", "such", "than", "that", "the", "their", "them", "then", "there", "these", "they", "this", "those",
+    "through", "to", "too", "up", "us", "very", "was", "we", "were", "what", "when", "where", "which", "while", "who",
+    "whom", "why", "will", "with", "would", "you", "your", "yes", "no", "not", "one", "may", "might", "must", "also",
+    "etc", "e.g", "i.e", "s", "t",
+];
 
 // `ne` is no negator: it also stands alone (`ne ... que`, "only"), and `pas`, `jamais`
 // or `rien` comes with it. `n'` goes with the article before it (`n'est` -> `est`).
@@ -219,6 +243,16 @@ const FRENCH: Words = Words {
     ],
     clause_words: &["mais", "cependant", "toutefois", "pourtant", "néanmoins", "sauf", "quoique", "tandis"],
     pseudo_negation: &["seulement", "uniquement", "simplement", "doute"],
+    stop_words: &[
+        "le", "la", "les", "l", "un", "une", "des", "du", "de", "d", "et", "ou", "où", "à", "au", "aux", "en", "dans",
+        "par", "pour", "sur", "sous", "avec", "ce", "cet", "cette", "ces", "c", "ça", "cela", "ceci", "qui", "que",
+        "qu", "quoi", "dont", "il", "ils", "elle", "elles", "on", "nous", "vous", "je", "j", "tu", "me", "m", "te",
+        "t", "se", "s", "y", "lui", "leur", "leurs", "son", "sa", "ses", "mon", "ma", "mes", "ton", "ta", "tes",
+        "notre", "nos", "votre", "vos", "est", "sont", "été", "être", "était", "étaient", "sera", "serait", "a", "ai",
+        "as", "avons", "avez", "ont", "avait", "avoir", "fait", "faire", "plus", "très", "aussi", "mais", "si", "ne",
+        "n", "pas", "non", "oui", "tout", "tous", "toute", "toutes", "comme", "bien", "donc", "car", "ni", "même",
+        "entre", "vers", "chez", "peu", "trop", "déjà", "encore", "alors", "là", "ici",
+    ],
     elided: &["l", "m", "t", "qu", "n", "s", "j", "d", "c", "jusqu", "quoiqu", "lorsqu", "puisqu"],
 };
 
@@ -229,6 +263,16 @@ const GERMAN: Words = Words {
     ],
     clause_words: &["aber", "jedoch", "sondern", "obwohl", "obgleich", "trotzdem", "allerdings", "außer"],
     pseudo_negation: &["nur", "bloß", "lediglich", "zweifel"],
+    stop_words: &[
+        "der", "die", "das", "den", "dem", "des", "ein", "eine", "einen", "einem", "einer", "eines", "und", "oder",
+        "aber", "in", "im", "ins", "an", "am", "auf", "aus", "bei", "mit", "nach", "von", "vom", "zu", "zum", "zur",
+        "für", "über", "unter", "um", "durch", "gegen", "ohne", "ich", "du", "er", "sie", "es", "wir", "ihr", "mich",
+        "mir", "dich", "dir", "sich", "uns", "euch", "ihn", "ihm", "ihnen", "mein", "meine", "dein", "sein", "seine",
+        "unser", "euer", "ist", "sind", "war", "waren", "hat", "haben", "hatte", "hatten", "wird", "werden", "wurde",
+        "kann", "können", "muss", "müssen", "soll", "sollte", "nicht", "kein", "keine", "auch", "noch", "nur", "schon",
+        "sehr", "so", "wie", "als", "wenn", "dass", "ob", "weil", "da", "hier", "dort", "was", "wer", "wo", "dies",
+        "diese", "dieser", "dieses", "jede", "jeder", "man", "mehr", "ja", "nein",
+    ],
     elided: &[],
 };
 
@@ -239,6 +283,15 @@ const SPANISH: Words = Words {
     ],
     clause_words: &["pero", "sino", "aunque", "excepto", "salvo"],
     pseudo_negation: &["solo", "sólo", "solamente", "únicamente", "embargo", "duda"],
+    stop_words: &[
+        "el", "la", "los", "las", "lo", "un", "una", "unos", "unas", "de", "del", "al", "a", "en", "y", "o", "u",
+        "que", "qué", "se", "por", "para", "con", "sin", "sobre", "entre", "hasta", "desde", "es", "son", "ser", "fue",
+        "era", "está", "están", "estar", "ha", "han", "he", "hay", "haber", "muy", "más", "menos", "pero", "sino",
+        "también", "ya", "no", "sí", "si", "como", "cuando", "donde", "porque", "mi", "mis", "tu", "tus", "su", "sus",
+        "nuestro", "nuestra", "me", "te", "le", "les", "nos", "yo", "tú", "él", "ella", "ellos", "ellas", "nosotros",
+        "usted", "ustedes", "este", "esta", "estos", "estas", "ese", "esa", "esos", "esas", "eso", "esto", "todo",
+        "todos", "toda", "todas",
+    ],
     elided: &[],
 };
 
@@ -248,6 +301,14 @@ const ITALIAN: Words = Words {
     ],
     clause_words: &["ma", "però", "tuttavia", "sebbene", "benché", "eccetto", "tranne", "bensì"],
     pseudo_negation: &["solo", "soltanto", "solamente", "dubbio"],
+    stop_words: &[
+        "il", "lo", "la", "i", "gli", "le", "l", "un", "uno", "una", "di", "del", "dello", "della", "dei", "degli",
+        "delle", "a", "al", "allo", "alla", "ai", "agli", "alle", "da", "dal", "dalla", "dai", "in", "nel", "nella",
+        "nei", "con", "su", "sul", "sulla", "per", "tra", "fra", "e", "ed", "o", "che", "chi", "cui", "non", "si",
+        "se", "ma", "anche", "come", "più", "molto", "è", "sono", "era", "essere", "ha", "hanno", "ho", "avere",
+        "stato", "questo", "questa", "questi", "queste", "quello", "quella", "mi", "ti", "ci", "vi", "io", "tu", "lui",
+        "lei", "noi", "voi", "loro", "mio", "mia", "suo", "sua", "nostro", "tutto", "tutti", "sì", "no",
+    ],
     elided: &[
         "c", "l", "all", "dall", "dell", "nell", "sull", "coll", "pell", "gl", "agl", "dagl", "degl", "negl", "sugl",
         "un", "m", "t", "s", "v", "d",
@@ -258,6 +319,13 @@ const PORTUGUESE: Words = Words {
     negators: &["não", "nunca", "jamais", "sem", "nem", "nada", "ninguém", "nenhum", "nenhuma", "nenhuns", "nenhumas"],
     clause_words: &["mas", "porém", "contudo", "todavia", "embora", "exceto", "senão"],
     pseudo_negation: &["só", "apenas", "somente", "dúvida"],
+    stop_words: &[
+        "o", "a", "os", "as", "um", "uma", "uns", "umas", "de", "do", "da", "dos", "das", "em", "no", "na", "nos",
+        "nas", "por", "pelo", "pela", "para", "com", "sem", "sobre", "entre", "e", "ou", "que", "se", "não", "sim",
+        "mas", "também", "como", "mais", "muito", "é", "são", "era", "ser", "foi", "está", "estão", "estar", "tem",
+        "têm", "ter", "há", "eu", "tu", "ele", "ela", "nós", "eles", "elas", "me", "te", "lhe", "meu", "minha", "seu",
+        "sua", "nosso", "este", "esta", "isso", "isto", "esse", "essa", "aquele", "todo", "todos",
+    ],
     elided: &[],
 };
 
@@ -265,6 +333,13 @@ const DUTCH: Words = Words {
     negators: &["niet", "geen", "nooit", "zonder", "noch", "niets", "niks", "niemand", "nergens", "nauwelijks"],
     clause_words: &["maar", "echter", "hoewel", "behalve", "doch"],
     pseudo_negation: &["alleen", "slechts", "enkel", "twijfel"],
+    stop_words: &[
+        "de", "het", "een", "en", "of", "in", "op", "aan", "bij", "met", "van", "voor", "naar", "door", "over", "uit",
+        "tot", "om", "te", "dat", "die", "dit", "deze", "wat", "wie", "waar", "als", "dan", "ook", "nog", "niet",
+        "geen", "wel", "is", "zijn", "was", "waren", "wordt", "worden", "heeft", "hebben", "had", "kan", "kunnen",
+        "moet", "zal", "zou", "ik", "jij", "je", "hij", "zij", "ze", "wij", "we", "jullie", "u", "mij", "me", "hem",
+        "haar", "ons", "hun", "mijn", "er", "maar", "zo", "heel", "meer", "ja", "nee",
+    ],
     elided: &[],
 };
 
@@ -272,6 +347,7 @@ const DANISH: Words = Words {
     negators: &["ikke", "ingen", "intet", "ingenting", "aldrig", "uden", "hverken", "næppe"],
     clause_words: &["men", "dog", "selvom", "undtagen"],
     pseudo_negation: &["kun", "blot", "tvivl"],
+    stop_words: &[],
     elided: &[],
 };
 
@@ -279,6 +355,7 @@ const NORWEGIAN: Words = Words {
     negators: &["ikke", "ingen", "intet", "ingenting", "aldri", "uten", "verken", "neppe"],
     clause_words: &["men", "likevel", "skjønt", "unntatt"],
     pseudo_negation: &["bare", "kun", "tvil"],
+    stop_words: &[],
     elided: &[],
 };
 
@@ -287,6 +364,7 @@ const SWEDISH: Words = Words {
     negators: &["inte", "icke", "ej", "ingen", "inget", "inga", "ingenting", "aldrig", "varken", "knappast"],
     clause_words: &["men", "dock", "fastän", "utom"],
     pseudo_negation: &["bara", "endast", "blott"],
+    stop_words: &[],
     elided: &[],
 };
 
@@ -295,6 +373,7 @@ const FINNISH: Words = Words {
     negators: &["ei", "en", "et", "emme", "ette", "eivät", "älä", "ilman"],
     clause_words: &["mutta", "kuitenkin", "vaikka", "paitsi"],
     pseudo_negation: &["vain", "ainoastaan"],
+    stop_words: &[],
     elided: &[],
 };
 
@@ -302,6 +381,7 @@ const ROMANIAN: Words = Words {
     negators: &["nu", "niciodată", "fără", "nici", "nimic", "nimeni", "niciun", "nicio", "deloc"],
     clause_words: &["dar", "însă", "totuși", "deși", "ci"],
     pseudo_negation: &["doar", "numai", "îndoială"],
+    stop_words: &[],
     elided: &[],
 };
 
@@ -322,6 +402,7 @@ const RUSSIAN: Words = Words {
     ],
     clause_words: &["но", "однако", "хотя", "зато", "кроме"],
     pseudo_negation: &["только", "сомнения"],
+    stop_words: &[],
     elided: &[],
 };
 
@@ -329,6 +410,7 @@ const GREEK: Words = Words {
     negators: &["δεν", "δε", "μην", "μη", "όχι", "ποτέ", "χωρίς", "ούτε", "τίποτα"],
     clause_words: &["αλλά", "όμως", "ωστόσο", "εκτός"],
     pseudo_negation: &["μόνο", "αμφιβολία"],
+    stop_words: &[],
     elided: &[],
 };
 
@@ -336,6 +418,7 @@ const HUNGARIAN: Words = Words {
     negators: &["nem", "sem", "soha", "sosem", "nélkül", "semmi", "senki", "sehol"],
     clause_words: &["de", "azonban", "viszont", "bár", "habár", "kivéve"],
     pseudo_negation: &["csak", "kétség"],
+    stop_words: &[],
     elided: &[],
 };
 
@@ -345,6 +428,7 @@ const TURKISH: Words = Words {
     negators: &["değil", "yok", "hiç", "asla", "hiçbir", "olmadan"],
     clause_words: &["ama", "fakat", "ancak", "lakin", "halbuki"],
     pseudo_negation: &["sadece", "yalnızca"],
+    stop_words: &[],
     elided: &[],
 };
 
@@ -352,13 +436,17 @@ const ARABIC: Words = Words {
     negators: &["لا", "لم", "لن", "ليس", "ليست", "بدون", "غير", "دون"],
     clause_words: &["لكن", "ولكن", "بل"],
     pseudo_negation: &["فقط"],
+    stop_words: &[],
     elided: &[],
 };
 
-const TAMIL: Words =
-    Words {
-        negators: &["இல்லை", "அல்ல", "இன்றி"], clause_words: &["ஆனால்"], pseudo_negation: &[], elided: &[]
-    };
+const TAMIL: Words = Words {
+    negators: &["இல்லை", "அல்ல", "இன்றி"],
+    clause_words: &["ஆனால்"],
+    pseudo_negation: &[],
+    stop_words: &[],
+    elided: &[],
+};
 
 #[cfg(test)]
 mod tests {
@@ -395,6 +483,8 @@ mod tests {
         assert_eq!(elide(Language::French, "l'"), "l'");
         assert_eq!(elide(Language::Italian, "dell'acqua"), "acqua");
         assert_eq!(elide(Language::Italian, "un'altra"), "altra");
+        assert_eq!(elide(Language::French, "L'Église"), "Église");
+        assert_eq!(elide(Language::French, "QU'IL"), "IL");
         // Only one article goes, and English has none.
         assert_eq!(elide(Language::French, "l'l'eau"), "l'eau");
         assert_eq!(elide(Language::English, "o'clock"), "o'clock");
@@ -407,7 +497,8 @@ mod tests {
             let stemmer = rust_stemmers::Stemmer::create(l.algorithm());
             let _ = stemmer.stem("word");
             let w = l.words();
-            for word in w.negators.iter().chain(w.clause_words).chain(w.pseudo_negation).chain(w.elided) {
+            let lists = [w.negators, w.clause_words, w.pseudo_negation, w.stop_words, w.elided];
+            for word in lists.into_iter().flatten() {
                 assert!(!word.is_empty() && !word.contains(char::is_whitespace), "{l}: {word:?}");
                 assert_eq!(word.to_lowercase(), *word, "{l}: {word:?}");
             }

@@ -74,6 +74,9 @@ impl Default for AnalyzerOptions {
 pub struct Analyzer {
     options: AnalyzerOptions,
     stemmer: Stemmer,
+    /// The flags of the words the options list (negators, clause words,
+    /// pseudo-negations), looked up once per distinct word.
+    listed: rustc_hash::FxHashMap<Box<str>, u8>,
 }
 
 /// Flags on a term, set once per distinct word.
@@ -188,7 +191,18 @@ impl Analyzer {
     /// An analyser with the given options.
     pub fn with_options(options: AnalyzerOptions) -> Analyzer {
         let stemmer = Stemmer::new(options.language);
-        Analyzer { options, stemmer }
+        let mut listed = rustc_hash::FxHashMap::default();
+        let lists = [
+            (&options.negators, TermFlags::NEGATOR),
+            (&options.clause_words, TermFlags::CLAUSE_WORD),
+            (&options.pseudo_negation, TermFlags::PSEUDO_NEGATION),
+        ];
+        for (list, flag) in lists {
+            for word in list {
+                *listed.entry(word.as_str().into()).or_default() |= flag.0;
+            }
+        }
+        Analyzer { options, stemmer, listed }
     }
 
     /// The options this analyser was built with.
@@ -206,6 +220,7 @@ impl Analyzer {
     /// Writes the normalised form of `raw` (one word) into `out`, before spelling
     /// variants and stemming: accents folded here if the language folds them before
     /// stemming, and an elided article dropped (`l'église` -> `église`).
+    #[inline(never)]
     fn normalise(&self, raw: &str, out: &mut String) {
         let language = self.options.language;
         normalise::normalise_word(raw, self.options.fold_accents && language.folds_accents_before_stemming(), out);
@@ -254,19 +269,24 @@ impl Analyzer {
 
     /// Negator and clause-word flags of a normalised word.
     fn flags(&self, norm: &str) -> TermFlags {
-        let mut flags = 0;
-        if (self.options.contractions_negate && norm.ends_with("n't"))
-            || self.options.negators.iter().any(|n| n == norm)
-        {
+        let mut flags = self.listed.get(norm).copied().unwrap_or(0);
+        if self.options.contractions_negate && norm.ends_with("n't") {
             flags |= TermFlags::NEGATOR.0;
         }
-        if self.options.clause_words.iter().any(|c| c == norm) {
-            flags |= TermFlags::CLAUSE_WORD.0;
-        }
-        if self.options.pseudo_negation.iter().any(|c| c == norm) {
-            flags |= TermFlags::PSEUDO_NEGATION.0;
-        }
         TermFlags(flags)
+    }
+
+    /// A word as a case-sensitive entry compares it ([`normalise::cased_form`]: as
+    /// written, apostrophes unified), without an elided article (`L'Église` is
+    /// `Église` in French).
+    pub fn cased_form<'w>(&self, word: &'w str) -> Cow<'w, str> {
+        let cased = normalise::cased_form(word);
+        if !cased.contains('\'') {
+            return cased;
+        }
+        let mut elided = cased.into_owned();
+        self.options.language.elide(&mut elided);
+        elided.into()
     }
 
     /// The normalised form of a single word (no stemming).

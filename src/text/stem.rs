@@ -66,7 +66,7 @@ mod tests {
         assert_eq!(french.stem("églises"), french.stem("église"));
         assert_eq!(french.stem("harcèlement"), french.stem("harceler"));
         let german = Stemmer::new(Language::German);
-        assert_eq!(german.stem("kosten"), german.stem("kostet"));
+        assert_eq!(german.stem("kosten"), german.stem("koste"));
         let spanish = Stemmer::new(Language::Spanish);
         assert_eq!(spanish.stem("policías"), spanish.stem("policía"));
         assert_eq!(format!("{french:?}"), "Stemmer(french)");
