@@ -20,7 +20,6 @@ pub mod jsonl;
 pub mod split;
 pub mod spreadsheet;
 
-use std::hash::{BuildHasher, Hasher};
 use std::path::{Path, PathBuf};
 
 pub use self::csv::ResponseReader;
@@ -275,18 +274,12 @@ pub struct RowChecker {
     columns: Columns,
     reject_duplicates: bool,
     seen_ids: ids::SeenIds,
-    hasher: std::hash::BuildHasherDefault<std::collections::hash_map::DefaultHasher>,
 }
 
 impl RowChecker {
     /// A checker for rows with `columns`.
     pub fn new(columns: Columns, options: &ReadOptions) -> RowChecker {
-        RowChecker {
-            columns,
-            reject_duplicates: options.reject_duplicate_ids,
-            seen_ids: ids::SeenIds::default(),
-            hasher: Default::default(),
-        }
+        RowChecker { columns, reject_duplicates: options.reject_duplicate_ids, seen_ids: ids::SeenIds::default() }
     }
 
     /// Checks a record read at `line`, data row `row`.
@@ -314,16 +307,16 @@ impl RowChecker {
             });
         }
         if self.reject_duplicates {
-            let mut h = self.hasher.build_hasher();
             // `José` typed (NFC) and pasted from a Mac (NFD) is one respondent.
-            match std::str::from_utf8(id) {
+            let normal;
+            let id = match std::str::from_utf8(id) {
                 Ok(text) if !id.is_ascii() && !unicode_normalization::is_nfc(text) => {
-                    h.write(text.nfc().collect::<String>().as_bytes())
+                    normal = text.nfc().collect::<String>();
+                    normal.as_bytes()
                 }
-                _ => h.write(id),
-            }
-            let key = h.finish();
-            if let Some(first_line) = self.seen_ids.check_and_insert(key, line) {
+                _ => id,
+            };
+            if let Some(first_line) = self.seen_ids.check_and_insert_id(id, line) {
                 return Some(Reject {
                     line,
                     row,
