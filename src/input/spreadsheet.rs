@@ -4,7 +4,7 @@
 //! The header is the first row whose cells name the survey's columns, so title rows
 //! above the table are skipped. Every cell is read as text, as a person sees it:
 //! whole numbers without decimals (an id 1001 stays `1001`), dates as ISO dates,
-//! booleans as `TRUE`/`FALSE`. Each row becomes [`Cells`](super::Cells) whose line is the
+//! booleans as `TRUE`/`FALSE`. Each row becomes [`Cells`] whose line is the
 //! sheet's row number, so everything downstream is the same as for CSV.
 //!
 //! The workbook's bytes are held in memory (the SHA-256 is of them), and the sheet's
