@@ -350,7 +350,8 @@ fn decode(b: &[u8]) -> (u64, u64) {
     (u64::from_le_bytes(b[..8].try_into().expect("8 bytes")), u64::from_le_bytes(b[8..16].try_into().expect("8 bytes")))
 }
 
-/// Merges sorted runs (their keys are disjoint: an id is stored once) into one.
+/// Merges sorted runs into one. Their keys are disjoint (an id is stored once), but for
+/// two ids of one hash both recorded as the greatest yet: either is then found.
 fn merge(parts: &mut [Run], level: u32) -> io::Result<Run> {
     let total = parts.iter().map(|r| r.len).sum();
     let mut readers = Vec::with_capacity(parts.len());
