@@ -17,8 +17,8 @@ use super::encoding::{InputDigest, TextInput};
 use super::header;
 use super::split::{Cut, Place, Splitter, can_delimit};
 use super::{
-    CUT_MARK, Chunk, Columns, InputSource, RawRow, ReadOptions, Reject, RejectReason, Response, RowChecker, RowReader,
-    reject_id, reject_value,
+    CUT_MARK, Cells, Chunk, Columns, InputSource, RawRow, ReadOptions, Reject, RejectReason, Response, RowChecker,
+    RowReader, reject_id, reject_value,
 };
 use crate::error::{Error, Location, Result};
 use crate::survey::Survey;
@@ -275,7 +275,7 @@ impl RowReader for ResponseReader {
             }
             // A copy of exactly the row's size; `record` keeps its buffers for the next
             // row (read into an empty record, a long row grows it a doubling at a time).
-            rows.push(RawRow { line: place.line, row: self.rows, record: exact_copy(record), reject });
+            rows.push(RawRow { line: place.line, row: self.rows, record: Cells::from(&*record), reject });
             // A long row's buffers are not kept for the rest of the run.
             if record.as_slice().len() > LONG_ROW {
                 *record = csv::ByteRecord::new();
@@ -324,16 +324,6 @@ const HEADER_CELL_BYTES: usize = 1 << 20;
 /// Bytes of a row past which the reader does not keep the buffers it grew for it.
 const LONG_ROW: usize = 1 << 20;
 
-/// A copy of `record` holding exactly its bytes (`clone` would copy the spare
-/// buffer the reader grew as well).
-fn exact_copy(record: &csv::ByteRecord) -> csv::ByteRecord {
-    let mut copy = csv::ByteRecord::with_capacity(record.as_slice().len(), record.len());
-    for field in record {
-        copy.push_field(field);
-    }
-    copy
-}
-
 /// Lowercase hex of bytes.
 pub fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
@@ -369,14 +359,13 @@ pub fn decode<'a>(
     // to name the cell.
     let all = std::str::from_utf8(row.record.as_slice()).ok();
     let cell = |i: usize| -> std::result::Result<&'a str, Reject> {
-        let bytes = row.record.get(i).unwrap_or(b"");
-        if bytes.len() > max_cell_bytes {
-            return Err(reject(i, RejectReason::CellTooLarge { bytes: bytes.len(), limit: max_cell_bytes }));
+        let range = row.record.range(i).unwrap_or(0..0);
+        if range.len() > max_cell_bytes {
+            return Err(reject(i, RejectReason::CellTooLarge { bytes: range.len(), limit: max_cell_bytes }));
         }
-        let text = match (all, row.record.range(i)) {
-            (Some(all), Some(range)) => all.get(range),
-            (Some(_), None) => Some(""),
-            (None, _) => std::str::from_utf8(bytes).ok(),
+        let text = match all {
+            Some(all) => all.get(range),
+            None => std::str::from_utf8(&row.record.as_slice()[range]).ok(),
         };
         text.ok_or_else(|| reject(i, RejectReason::InvalidUtf8))
     };

@@ -12,6 +12,12 @@
 //! 16 to 35, and the answers are the same as if everything stayed in memory: the
 //! filters only spare reads, they never decide.
 //!
+//! An id greater than every one before it (shortlex order, so `R0000002` after
+//! `R0000001` and `10` after `9`: exports usually number respondents in order) cannot
+//! have been seen: it is recorded without a lookup, and the table indexes it only when
+//! a later lookup needs it. Such an id is also never taken for an earlier one whose
+//! hash it shares, as a lookup would.
+//!
 //! If a temporary file cannot be created or written (no space, no temp directory),
 //! the ids stay in memory, or runs stay unmerged: bigger or slower, never wrong. A
 //! failed read of a run is an error the reader reports ([`SeenIds::take_error`]).
@@ -19,6 +25,7 @@
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 use std::fs::File;
+use std::hash::Hasher;
 use std::io::{self, BufReader, BufWriter, Read, Seek, SeekFrom, Write};
 
 /// Ids held in memory before they are written out as a run (3.5 MB of entries and
@@ -61,18 +68,28 @@ pub struct SeenIds {
     error: Option<io::Error>,
     block: Vec<u8>,
     block_reads: u64,
+    /// The greatest id seen, in shortlex order ([`shortlex_greater`]).
+    greatest: Vec<u8>,
+    /// Ids recorded without a lookup because they were the greatest yet.
+    ascending: u64,
 }
 
 /// The newest ids: (key, line) entries in arrival order, found through an index of
 /// their positions (open addressing, linear probing, at most 7/16 full; keys are
-/// seeded hashes, so their low bits pick the slot). A spill sorts the entries where
+/// SipHash values, so their low bits pick the slot). A spill sorts the entries where
 /// they are: a hash map's contents had to be copied out first, 3.5 MB more at the
 /// moment of every spill.
+///
+/// The index is brought up to date only when a lookup needs it: ids arriving in
+/// increasing order are never looked up ([`SeenIds::check_and_insert_id`]), so an
+/// export numbered in order never touches the index, whose every probe is a cache miss.
 #[derive(Debug, Default)]
 struct Live {
     entries: Vec<(u64, u64)>,
     /// Position in `entries` plus one; 0 is a free slot. A power of two long.
     slots: Vec<u32>,
+    /// `entries[..indexed]` are in `slots`.
+    indexed: usize,
 }
 
 impl Live {
@@ -93,7 +110,8 @@ impl Live {
         }
     }
 
-    fn get(&self, key: u64) -> Option<u64> {
+    fn get(&mut self, key: u64) -> Option<u64> {
+        self.index_all();
         if self.slots.is_empty() {
             return None;
         }
@@ -103,18 +121,30 @@ impl Live {
         }
     }
 
-    /// Adds `key` (not present).
-    fn insert(&mut self, key: u64, line: u64) {
-        if 16 * (self.entries.len() + 1) > 7 * self.slots.len() {
-            self.slots = vec![0; (2 * self.slots.len()).max(1 << 10)];
-            for (p, &(k, _)) in self.entries.iter().enumerate() {
-                let i = self.slot(k);
-                self.slots[i] = p as u32 + 1;
-            }
-        }
-        let i = self.slot(key);
+    /// Adds `key` (not present); the index finds it from the next [`Live::get`] on.
+    fn push(&mut self, key: u64, line: u64) {
         self.entries.push((key, line));
-        self.slots[i] = self.entries.len() as u32;
+    }
+
+    /// Puts the entries not yet in the index into it, growing it first if they would
+    /// fill it past 7/16.
+    fn index_all(&mut self) {
+        if self.indexed == self.entries.len() {
+            return;
+        }
+        if 16 * self.entries.len() > 7 * self.slots.len() {
+            let mut len = self.slots.len().max(1 << 10);
+            while 16 * self.entries.len() > 7 * len {
+                len *= 2;
+            }
+            self.slots = vec![0; len];
+            self.indexed = 0;
+        }
+        for p in self.indexed..self.entries.len() {
+            let i = self.slot(self.entries[p].0);
+            self.slots[i] = p as u32 + 1;
+        }
+        self.indexed = self.entries.len();
     }
 
     /// The entries sorted by key (the index no longer finds them: [`Live::clear`] next).
@@ -126,7 +156,10 @@ impl Live {
     /// Empties it, keeping its memory for the next run.
     fn clear(&mut self) {
         self.entries.clear();
-        self.slots.fill(0);
+        if self.indexed > 0 {
+            self.slots.fill(0);
+        }
+        self.indexed = 0;
     }
 }
 
@@ -159,7 +192,29 @@ impl SeenIds {
             error: None,
             block: Vec::new(),
             block_reads: 0,
+            greatest: Vec::new(),
+            ascending: 0,
         }
+    }
+
+    /// The line `id` was first seen on, or `None` after recording it as seen on `line`.
+    ///
+    /// An id greater than every id before it (in shortlex order: by length, then
+    /// bytes, so `9` < `10` as numbers are) cannot have been seen, and is recorded
+    /// without looking it up: exports usually number respondents in order, and a lookup
+    /// costs a cache miss in the index and one in every run's filter.
+    pub fn check_and_insert_id(&mut self, id: &[u8], line: u64) -> Option<u64> {
+        let mut h = std::hash::DefaultHasher::new();
+        h.write(id);
+        let key = h.finish();
+        if !shortlex_greater(id, &self.greatest) {
+            return self.check_and_insert(key, line);
+        }
+        self.greatest.clear();
+        self.greatest.extend_from_slice(id);
+        self.ascending += 1;
+        self.record(key, line);
+        None
     }
 
     /// The line `key` was first seen on, or `None` after recording it as seen on `line`.
@@ -178,7 +233,13 @@ impl SeenIds {
                 }
             }
         }
-        self.live.insert(key, line);
+        self.record(key, line);
+        None
+    }
+
+    /// Records `key`, known not to be held, as first seen on `line`.
+    fn record(&mut self, key: u64, line: u64) {
+        self.live.push(key, line);
         if self.live.len() >= self.limit && !self.in_memory {
             // On failure keep going in memory: correct, only bigger.
             self.in_memory = self.spill().is_err();
@@ -187,7 +248,6 @@ impl SeenIds {
                 self.no_merges = self.merge_levels().is_err();
             }
         }
-        None
     }
 
     /// A read of a run that failed since the last call, if any.
@@ -208,6 +268,11 @@ impl SeenIds {
     /// Blocks read back from disk so far (what the filters did not spare).
     pub fn block_reads(&self) -> u64 {
         self.block_reads
+    }
+
+    /// Ids recorded without a lookup, as the greatest yet ([`SeenIds::check_and_insert_id`]).
+    pub fn ascending(&self) -> u64 {
+        self.ascending
     }
 
     /// Runs on disk now.
@@ -275,11 +340,18 @@ impl SeenIds {
     }
 }
 
+/// Whether `a` comes after `b` in shortlex order: longer, or as long and greater
+/// byte by byte.
+fn shortlex_greater(a: &[u8], b: &[u8]) -> bool {
+    (a.len(), a) > (b.len(), b)
+}
+
 fn decode(b: &[u8]) -> (u64, u64) {
     (u64::from_le_bytes(b[..8].try_into().expect("8 bytes")), u64::from_le_bytes(b[8..16].try_into().expect("8 bytes")))
 }
 
-/// Merges sorted runs (their keys are disjoint: an id is stored once) into one.
+/// Merges sorted runs into one. Their keys are disjoint (an id is stored once), but for
+/// two ids of one hash both recorded as the greatest yet: either is then found.
 fn merge(parts: &mut [Run], level: u32) -> io::Result<Run> {
     let total = parts.iter().map(|r| r.len).sum();
     let mut readers = Vec::with_capacity(parts.len());
@@ -390,7 +462,7 @@ mod tests {
         let keys: Vec<u64> = (0..5_000u64).map(|i| (i.wrapping_mul(0x9e37_79b9_7f4a_7c15)) << 10).collect();
         for (line, &k) in keys.iter().enumerate() {
             assert_eq!(live.get(k), None);
-            live.insert(k, line as u64);
+            live.push(k, line as u64);
         }
         assert_eq!(live.len(), keys.len());
         assert!(keys.iter().enumerate().all(|(line, &k)| live.get(k) == Some(line as u64)));
@@ -454,7 +526,92 @@ mod tests {
         assert!(reads < 2_000 * 50 / 20, "{reads} block reads for 2,000 new ids");
     }
 
+    /// The plain in-memory answer for ids as text.
+    fn model_ids(ids: &[&str]) -> Vec<Option<u64>> {
+        let mut seen = HashMap::new();
+        ids.iter()
+            .enumerate()
+            .map(|(line, &id)| {
+                seen.get(id).copied().or_else(|| {
+                    seen.insert(id, line as u64);
+                    None
+                })
+            })
+            .collect()
+    }
+
+    fn check_ids(ids: &[&str], limit: usize) -> SeenIds {
+        let mut seen = SeenIds::with_limit(limit);
+        let got: Vec<Option<u64>> =
+            ids.iter().enumerate().map(|(line, id)| seen.check_and_insert_id(id.as_bytes(), line as u64)).collect();
+        assert_eq!(got, model_ids(ids), "{ids:?} (limit {limit})");
+        seen
+    }
+
+    /// Shortlex order: by length, then bytes, so unpadded numbers compare as numbers.
+    #[test]
+    fn shortlex_order_compares_length_first() {
+        assert!(shortlex_greater(b"10", b"9"));
+        assert!(shortlex_greater(b"R0000002-536B", b"R0000001-778B"));
+        assert!(shortlex_greater(b"1", b""));
+        assert!(!shortlex_greater(b"9", b"10"));
+        assert!(!shortlex_greater(b"abc", b"abc"));
+        assert!(!shortlex_greater(b"abb", b"abc"));
+    }
+
+    /// Ids in increasing order skip the lookup, and are still found when one comes
+    /// again out of order: from the table and, after spills, from the runs.
+    #[test]
+    fn increasing_ids_then_an_earlier_one() {
+        for limit in [1, 3, 100] {
+            let seen = check_ids(&["1", "2", "9", "10", "11", "2", "12", "3", "13", "10", "13", "1"], limit);
+            assert_eq!(seen.ascending(), 7);
+        }
+        let seen = check_ids(&["R0000001-778B", "R0000002-536B", "R0000003-D8E1", "R0000001-778B"], 2);
+        assert_eq!((seen.ascending(), seen.runs()), (3, 1));
+        // Out of order from the start: nothing is greater than `b` but `c`.
+        let seen = check_ids(&["b", "a", "a", "c", "b", "c", "d"], 2);
+        assert_eq!(seen.ascending(), 3);
+    }
+
+    /// 100,000 increasing ids spill runs, and every one is found again as a
+    /// duplicate (on its first line), ids not seen are not.
+    #[test]
+    fn duplicates_of_increasing_ids_after_spills() {
+        let mut seen = SeenIds::with_limit(10_000);
+        let id = |i: u64| format!("R{i:07}-{:03X}B", i % 4096);
+        for i in 0..100_000 {
+            assert_eq!(seen.check_and_insert_id(id(i).as_bytes(), i), None);
+        }
+        assert_eq!((seen.ascending(), seen.runs()), (100_000, 3));
+        for i in (0..100_000).step_by(7) {
+            assert_eq!(seen.check_and_insert_id(id(i).as_bytes(), 0), Some(i), "{}", id(i));
+        }
+        assert_eq!(seen.check_and_insert_id(b"R0000000-001B", 7), None);
+        assert_eq!(seen.check_and_insert_id(b"R0000000-001B", 8), Some(7));
+        assert!(seen.take_error().is_none());
+    }
+
     proptest! {
+        #[test]
+        fn mostly_increasing_ids_give_the_plain_answers(
+            steps in proptest::collection::vec((0u64..4, 0u64..40), 0..400),
+            limit in 1usize..40,
+        ) {
+            // Ids that mostly climb (unpadded numbers), with jumps back to earlier ones.
+            let mut next = 0u64;
+            let ids: Vec<String> = steps.iter().map(|&(kind, back)| {
+                if kind == 0 {
+                    next.saturating_sub(back).to_string()
+                } else {
+                    next += kind - 1;
+                    next.to_string()
+                }
+            }).collect();
+            let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
+            check_ids(&ids, limit);
+        }
+
         #[test]
         fn spilling_changes_no_answer(keys in proptest::collection::vec(0u64..300, 0..600), limit in 1usize..40) {
             let mut ids = SeenIds::with_limit(limit);

@@ -28,7 +28,7 @@ use serde_json::value::RawValue;
 
 use super::encoding::{InputDigest, TextInput, open_text};
 use super::{
-    Chunk, Columns, InputSource, RawRow, ReadOptions, Reject, RejectReason, RowChecker, RowReader, reject_id,
+    Cells, Chunk, Columns, InputSource, RawRow, ReadOptions, Reject, RejectReason, RowChecker, RowReader, reject_id,
     reject_value,
 };
 use crate::error::{Error, Location, Result};
@@ -276,7 +276,7 @@ impl JsonLinesReader {
             return Some(self.rejected(line, self.id(&object), Some(reject_value(name)), reason));
         }
         let reject = self.checker.check(&record, line, self.rows);
-        Some(RawRow { line, row: self.rows, record, reject })
+        Some(RawRow { line, row: self.rows, record: Cells::from(&record), reject })
     }
 
     /// The respondent id of an object, if it has one that can be read (for a reject).
@@ -292,7 +292,7 @@ impl JsonLinesReader {
         RawRow {
             line,
             row: self.rows,
-            record: ::csv::ByteRecord::new(),
+            record: Cells::default(),
             reject: Some(Reject { line, row: self.rows, id, column, reason }),
         }
     }

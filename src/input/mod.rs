@@ -3,7 +3,7 @@
 //!
 //! One [`RowReader`] per format: CSV in any encoding ([`csv`], over [`encoding`]),
 //! spreadsheets ([`spreadsheet`]) and JSON Lines ([`jsonl`]); [`open`] picks one (see
-//! [`Format::detect`]). Each turns its rows into `csv::ByteRecord`s, so everything
+//! [`Format::detect`]). Each turns its rows into [`Cells`], so everything
 //! after the reader is the same for every format.
 //!
 //! Structural checks that need the whole input in order (field counts, duplicate
@@ -20,7 +20,6 @@ pub mod jsonl;
 pub mod split;
 pub mod spreadsheet;
 
-use std::hash::{BuildHasher, Hasher};
 use std::path::{Path, PathBuf};
 
 pub use self::csv::ResponseReader;
@@ -79,9 +78,93 @@ pub struct RawRow {
     /// 1-based data row number.
     pub row: u64,
     /// The raw cells (UTF-8 unless the row is rejected for it).
-    pub record: ::csv::ByteRecord,
+    pub record: Cells,
     /// Set if a structural check failed.
     pub reject: Option<Reject>,
+}
+
+/// A row's cells in one allocation of exactly their size: their bytes, then where
+/// each ends.
+///
+/// The reader makes one for every row and a worker drops it: a `csv::ByteRecord`
+/// is three allocations, two of them zeroed before the copy, and making them and
+/// taking back what workers freed cost the reader a third more (BENCHMARKS.md).
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct Cells {
+    /// The cells' bytes, then the end of each (a native-endian `usize`).
+    buf: Vec<u8>,
+    /// Where the ends start in `buf`.
+    bytes: usize,
+    len: usize,
+}
+
+const END: usize = std::mem::size_of::<usize>();
+
+impl Cells {
+    /// The number of cells.
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    /// Whether it has no cells.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// All cells' bytes, one after another.
+    pub fn as_slice(&self) -> &[u8] {
+        &self.buf[..self.bytes]
+    }
+
+    /// Where cell `i` is in [`Cells::as_slice`].
+    #[inline]
+    pub fn range(&self, i: usize) -> Option<std::ops::Range<usize>> {
+        if i >= self.len {
+            return None;
+        }
+        let (ends, _) = self.buf[self.bytes..].as_chunks::<END>();
+        let start = if i == 0 { 0 } else { usize::from_ne_bytes(ends[i - 1]) };
+        Some(start..usize::from_ne_bytes(ends[i]))
+    }
+
+    /// Cell `i`'s bytes.
+    #[inline]
+    pub fn get(&self, i: usize) -> Option<&[u8]> {
+        self.range(i).map(|r| &self.buf[r])
+    }
+
+    /// The cells' bytes, in order.
+    pub fn iter(&self) -> impl ExactSizeIterator<Item = &[u8]> + '_ {
+        (0..self.len).map(|i| &self[i])
+    }
+}
+
+impl From<&::csv::ByteRecord> for Cells {
+    fn from(record: &::csv::ByteRecord) -> Cells {
+        let bytes = record.as_slice();
+        let mut buf = Vec::with_capacity(bytes.len() + END * record.len());
+        buf.extend_from_slice(bytes);
+        let mut end = 0;
+        for cell in record {
+            end += cell.len();
+            buf.extend_from_slice(&end.to_ne_bytes());
+        }
+        Cells { buf, bytes: bytes.len(), len: record.len() }
+    }
+}
+
+impl std::ops::Index<usize> for Cells {
+    type Output = [u8];
+
+    fn index(&self, i: usize) -> &[u8] {
+        self.get(i).expect("a cell index within the row")
+    }
+}
+
+impl std::fmt::Debug for Cells {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list().entries(self.iter().map(String::from_utf8_lossy)).finish()
+    }
 }
 
 /// A run of consecutive rows, numbered from 0 in input order.
@@ -275,18 +358,12 @@ pub struct RowChecker {
     columns: Columns,
     reject_duplicates: bool,
     seen_ids: ids::SeenIds,
-    hasher: std::hash::BuildHasherDefault<std::collections::hash_map::DefaultHasher>,
 }
 
 impl RowChecker {
     /// A checker for rows with `columns`.
     pub fn new(columns: Columns, options: &ReadOptions) -> RowChecker {
-        RowChecker {
-            columns,
-            reject_duplicates: options.reject_duplicate_ids,
-            seen_ids: ids::SeenIds::default(),
-            hasher: Default::default(),
-        }
+        RowChecker { columns, reject_duplicates: options.reject_duplicate_ids, seen_ids: ids::SeenIds::default() }
     }
 
     /// Checks a record read at `line`, data row `row`.
@@ -314,16 +391,16 @@ impl RowChecker {
             });
         }
         if self.reject_duplicates {
-            let mut h = self.hasher.build_hasher();
             // `José` typed (NFC) and pasted from a Mac (NFD) is one respondent.
-            match std::str::from_utf8(id) {
+            let normal;
+            let id = match std::str::from_utf8(id) {
                 Ok(text) if !id.is_ascii() && !unicode_normalization::is_nfc(text) => {
-                    h.write(text.nfc().collect::<String>().as_bytes())
+                    normal = text.nfc().collect::<String>();
+                    normal.as_bytes()
                 }
-                _ => h.write(id),
-            }
-            let key = h.finish();
-            if let Some(first_line) = self.seen_ids.check_and_insert(key, line) {
+                _ => id,
+            };
+            if let Some(first_line) = self.seen_ids.check_and_insert_id(id, line) {
                 return Some(Reject {
                     line,
                     row,
@@ -941,5 +1018,31 @@ mod tests {
             bad[i] ^= 0x5A;
             read_everything("r.xlsx", bad);
         }
+    }
+
+    proptest! {
+        /// A row's cells read back as the record they were copied from.
+        #[test]
+        fn cells_hold_what_the_record_held(fields in proptest::collection::vec(proptest::collection::vec(any::<u8>(), 0..12), 0..9)) {
+            let record = ::csv::ByteRecord::from(fields.clone());
+            let cells = Cells::from(&record);
+            prop_assert_eq!(cells.len(), fields.len());
+            prop_assert_eq!(cells.is_empty(), fields.is_empty());
+            prop_assert_eq!(cells.as_slice(), record.as_slice());
+            prop_assert_eq!(cells.iter().collect::<Vec<_>>(), record.iter().collect::<Vec<_>>());
+            for i in 0..=fields.len() {
+                prop_assert_eq!(cells.range(i), record.range(i));
+                prop_assert_eq!(cells.get(i), record.get(i));
+            }
+            prop_assert_eq!(cells.buf.capacity(), cells.buf.len(), "not exactly its size");
+        }
+    }
+
+    #[test]
+    fn cells_index_and_debug() {
+        let cells = Cells::from(&::csv::ByteRecord::from(vec!["R1", "", "a,b"]));
+        assert_eq!((&cells[0], &cells[1], &cells[2]), (&b"R1"[..], &b""[..], &b"a,b"[..]));
+        assert_eq!(format!("{cells:?}"), r#"["R1", "", "a,b"]"#);
+        assert_eq!((Cells::default().len(), Cells::default().get(0)), (0, None));
     }
 }

@@ -4,7 +4,7 @@
 //! The header is the first row whose cells name the survey's columns, so title rows
 //! above the table are skipped. Every cell is read as text, as a person sees it:
 //! whole numbers without decimals (an id 1001 stays `1001`), dates as ISO dates,
-//! booleans as `TRUE`/`FALSE`. Each row becomes a `csv::ByteRecord` whose line is the
+//! booleans as `TRUE`/`FALSE`. Each row becomes [`Cells`] whose line is the
 //! sheet's row number, so everything downstream is the same as for CSV.
 //!
 //! The workbook's bytes are held in memory (the SHA-256 is of them), and the sheet's
@@ -25,7 +25,7 @@ use calamine::{
 
 use super::csv::sha256_hex;
 use super::header::{self, SubHeader};
-use super::{Chunk, Columns, InputSource, RawRow, ReadOptions, RowChecker, RowReader};
+use super::{Cells, Chunk, Columns, InputSource, RawRow, ReadOptions, RowChecker, RowReader};
 use crate::error::{Error, Location, Result};
 use crate::survey::Survey;
 
@@ -248,7 +248,7 @@ impl RowReader for SheetReader {
             self.rows += 1;
             let line = u64::from(cells[0].row) + 1;
             let reject = self.checker.check(&record, line, self.rows);
-            rows.push(RawRow { line, row: self.rows, record, reject });
+            rows.push(RawRow { line, row: self.rows, record: Cells::from(&record), reject });
         }
         self.checker.health()?;
         if rows.is_empty() {
