@@ -147,7 +147,7 @@ pub struct CompiledTheme {
     pub negation_window: u32,
     /// Negation window after an entry (resolved; 0 = off).
     pub negation_after: u32,
-    /// The file it was read from when that is not the lexicon's ([`Theme::source`]).
+    /// The file it was read from when that is not the lexicon's ([`Theme::source`](crate::lexicon::Theme::source)).
     pub source: Option<std::path::PathBuf>,
 }
 

@@ -74,7 +74,7 @@ impl CodesFormat {
 /// write, so `codeframe merge` can restore input order.
 ///
 /// This runs once per code, millions of times a run, so it writes the bytes itself
-/// rather than through `csv::Writer`, with the same quoting (see [`push_field`]): the
+/// rather than through `csv::Writer`, with the same quoting (see `push_field`): the
 /// lexicon's fields come escaped from `format`, the fields every line of the answer
 /// shares are escaped once, and numbers are formatted without allocating.
 pub fn write_codes(

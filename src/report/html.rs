@@ -7,7 +7,7 @@
 //! with the matched words marked. It loads nothing: the CSS is inline, the charts are
 //! SVG, there are no scripts, fonts or images. Output is deterministic (no dates).
 //!
-//! Answers are hostile input: everything from the data goes through [`html_escape`],
+//! Answers are hostile input: everything from the data goes through [`html_escape()`],
 //! and highlights are cut only at the byte offsets of the matched spans (checked to be
 //! character boundaries).
 //!
@@ -59,7 +59,7 @@ const CONTEXT: usize = 200;
 
 /// The answer, escaped, with the byte `spans` marked `<mark>`. Spans that are out of
 /// range or not on character boundaries are ignored; overlapping ones are merged. An
-/// answer longer than [`LONG_ANSWER`] bytes is cut to excerpts around the marks.
+/// answer longer than `LONG_ANSWER` bytes is cut to excerpts around the marks.
 /// `continues`: the answer goes on past `text` (the run kept only its start), so it
 /// ends with " …" as a cut excerpt does.
 pub fn highlight(text: &str, spans: &[(usize, usize)], continues: bool) -> String {

@@ -10,7 +10,7 @@
 //!
 //! Why copies of the committed CSVs rather than a [`ReportWriter`]: codes.csv holds a
 //! row per code and can be far larger than memory should hold (the design of the
-//! workbook's Codes sheet, see `xlsx.rs`). So [`write`] runs after the CSVs are in
+//! workbook's Codes sheet, see `xlsx.rs`). So [`write()`] runs after the CSVs are in
 //! place and reads each back in bounded batches, one row group of at most
 //! [`ROW_GROUP_ROWS`] rows (or about [`ROW_GROUP_BYTES`] of text) at a time: memory
 //! stays flat on millions of codes. One path for all four files also means the Parquet
@@ -23,7 +23,7 @@
 //! `snap` crate (no C toolchain), which every Parquet reader supports.
 //!
 //! The encoder is behind the `parquet` cargo feature (on by default); without it,
-//! [`ensure_available`] and [`write`] refuse with a usage error.
+//! [`ensure_available`] and [`write()`] refuse with a usage error.
 //!
 //! [`ReportWriter`]: super::ReportWriter
 

@@ -12,7 +12,7 @@
 //!
 //! Why this is not a [`ReportWriter`]: the Codes sheet is read back from the run's
 //! codes.csv, which holds a row per code and can be far larger than the [`Summary`].
-//! So [`write`] takes the committed codes.csv besides the `Summary`, and the pipeline
+//! So [`write()`] takes the committed codes.csv besides the `Summary`, and the pipeline
 //! calls it once codes.csv is in place. The Codes sheet is a constant-memory worksheet
 //! (rows go to an unnamed temporary file in the output folder as they are written), so
 //! memory stays bounded whatever the number of codes; it stops at Excel's row limit and
