@@ -1022,6 +1022,11 @@ pub const STARTER_LEXICON: &str = r#"# Starter lexicon written by `codeframe ini
 # examples = { match = ["The court fees were too high."], no_match = ["Cost was not the issue."] }
 
 name = "draft"
+
+# Answers in another language than English? Uncomment and name it ("french",
+# "es", ...: README.md, "Languages"); it picks the stemmer and the negators.
+# [settings]
+# language = "english"
 "#;
 
 fn write_spec(
@@ -1336,6 +1341,19 @@ mod tests {
     /// where cells use it (a choice may hold a comma), an "Other" choice's one-off text
     /// left out, and a column where few tick two drafted so when those two stand alone
     /// too; commas inside single values (`Leeds, UK`) are no list.
+    /// The starter lexicon parses, and so it does with its language lines uncommented.
+    #[test]
+    fn the_starter_lexicon_parses_with_its_language_uncommented() {
+        let path = Path::new("lexicon.toml");
+        let lex = crate::lexicon::Lexicon::from_str_with_path(STARTER_LEXICON, path).unwrap();
+        assert_eq!(lex.settings.language, crate::text::Language::English);
+        let french = STARTER_LEXICON
+            .replace("# [settings]", "[settings]")
+            .replace("# language = \"english\"", "language = \"fr\"");
+        let lex = crate::lexicon::Lexicon::from_str_with_path(&french, path).unwrap();
+        assert_eq!(lex.settings.language, crate::text::Language::French);
+    }
+
     #[test]
     fn columns_listing_a_few_values_take_several_answers() {
         let several = |cells: &[&str]| {
