@@ -892,6 +892,19 @@ exclude = ["housing", "home NEAR/2 office", { regex = "\\bhouse (?:of|party)\\b"
         assert_eq!(coded(&english, "No it's expensive"), ["cost"]);
     }
 
+    /// Greek capitals drop the tonos by convention, and fast typing often does: `ΟΧΙ`,
+    /// `ΧΩΡΙΣ` and `ποτε` negate as `όχι`, `χωρίς` and `ποτέ` do (they coded before).
+    #[test]
+    fn greek_negators_negate_without_their_accents() {
+        let lex = toml_lexicon("language = \"el\"", "[[theme]]\nid = \"safety\"\nterms = [\"ασφάλεια\"]\n");
+        assert_eq!(coded(&lex, "ΑΣΦΑΛΕΙΑ"), ["safety"]);
+        for negated in ["ΟΧΙ ΑΣΦΑΛΕΙΑ", "Όχι ασφάλεια", "ΧΩΡΙΣ ΑΣΦΑΛΕΙΑ", "ποτε ασφαλεια", "ΔΕΝ ΕΧΕΙ ΑΣΦΑΛΕΙΑ"] {
+            assert!(coded(&lex, negated).is_empty(), "{negated}");
+        }
+        // A clause word without its tonos still stops the negation.
+        assert_eq!(coded(&lex, "ΟΧΙ ΤΙΜΕΣ ΑΛΛΑ ΑΣΦΑΛΕΙΑ"), ["safety"]);
+    }
+
     /// German, where a negator often follows what it negates: `negation_after` reads it.
     #[test]
     fn german_negators_and_stems() {

@@ -75,7 +75,8 @@ pub struct Analyzer {
     options: AnalyzerOptions,
     stemmer: Stemmer,
     /// The flags of the words the options list (negators, clause words,
-    /// pseudo-negations), looked up once per distinct word.
+    /// pseudo-negations), looked up once per distinct word, without Greek accents
+    /// (`ΟΧΙ` negates as `όχι` does).
     listed: rustc_hash::FxHashMap<Box<str>, u8>,
 }
 
@@ -199,7 +200,7 @@ impl Analyzer {
         ];
         for (list, flag) in lists {
             for word in list {
-                *listed.entry(word.as_str().into()).or_default() |= flag.0;
+                *listed.entry(normalise::strip_greek_accents(word).into()).or_default() |= flag.0;
             }
         }
         Analyzer { options, stemmer, listed }
@@ -269,7 +270,7 @@ impl Analyzer {
 
     /// Negator and clause-word flags of a normalised word.
     fn flags(&self, norm: &str) -> TermFlags {
-        let mut flags = self.listed.get(norm).copied().unwrap_or(0);
+        let mut flags = self.listed.get(&*normalise::strip_greek_accents(norm)).copied().unwrap_or(0);
         if self.options.contractions_negate && norm.ends_with("n't") {
             flags |= TermFlags::NEGATOR.0;
         }
