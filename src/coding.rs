@@ -892,6 +892,28 @@ exclude = ["housing", "home NEAR/2 office", { regex = "\\bhouse (?:of|party)\\b"
         assert_eq!(coded(&english, "No it's expensive"), ["cost"]);
     }
 
+    /// Answers typed without accents meet accented entries: a language stemmed as
+    /// written strips accented suffixes a bare word lacks (`securite` stemmed
+    /// `securit`, `sécurité` `secur`), so `SECURITE` coded nothing before.
+    #[test]
+    fn unaccented_answers_meet_accented_entries() {
+        let check = |language: &str, entry: &str, answers: &[&str]| {
+            let lex = toml_lexicon(&format!("language = \"{language}\""), &format!("[[theme]]\nid = \"t\"\nterms = [\"{entry}\"]\n"));
+            for answer in answers {
+                assert_eq!(coded(&lex, answer), ["t"], "{language}: {answer}");
+            }
+        };
+        check("fr", "sécurité", &["sécurité", "SECURITE", "securite", "sécurités", "securites", "Sécurite"]);
+        check("es", "policía", &["policía", "policia", "POLICIAS", "policías"]);
+        check("es", "educación", &["educacion", "EDUCACIÓN", "educación"]);
+        check("it", "sanità", &["sanita", "SANITÀ", "sanità"]);
+        check("pt", "educação", &["educacao", "educações", "EDUCAÇÃO"]);
+        check("ro", "siguranță", &["siguranta", "siguranța", "siguranţă"]);
+        // The entry's own stem still negates as before.
+        let lex = toml_lexicon("language = \"fr\"", "[[theme]]\nid = \"t\"\nterms = [\"sécurité\"]\n");
+        assert!(coded(&lex, "pas de securite").is_empty());
+    }
+
     /// Greek capitals drop the tonos by convention, and fast typing often does: `ΟΧΙ`,
     /// `ΧΩΡΙΣ` and `ποτε` negate as `όχι`, `χωρίς` and `ποτέ` do (they coded before).
     #[test]

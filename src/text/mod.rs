@@ -261,6 +261,19 @@ impl Analyzer {
         (folded, stemmed, flags)
     }
 
+    /// The stem the word `norm` (normalised, so accents folded) would have if typed
+    /// without its accents, when that differs from its own: a language stemmed as
+    /// written strips accented suffixes the bare word lacks (`sécurité` stems `secur`,
+    /// `securite` `securit`; `policía` `polic`, `policia` `polici`), so an entry
+    /// matches by this stem too. None unless accents fold after stemming.
+    pub fn unaccented_stem(&self, norm: &str, stem: &str) -> Option<Box<str>> {
+        if !self.options.fold_accents || self.options.language.folds_accents_before_stemming() {
+            return None;
+        }
+        let bare = self.stemmer.stem(norm);
+        (bare != stem).then(|| bare.into())
+    }
+
     /// The other spellings of a normalised word, which spelling variants map to it
     /// (`colour`: `color`): a pattern written in either spelling that is not analysed
     /// as a word (a glob) must match it too. None when spelling variants are off.
