@@ -24,7 +24,7 @@
 use crate::lexicon::compile::{Applies, CompiledLexicon, ThemeIdx};
 use crate::lexicon::{MatchRule, OverlapScope};
 use crate::matching::{Hit, Scanner};
-use crate::text::{Language, TermFlags};
+use crate::text::{Language, TermFlags, Token};
 
 /// Negators that, opening a sentence, may answer a question rather than negate (in
 /// English: a Spanish "No es caro" negates).
@@ -392,6 +392,15 @@ fn answers(norm: &str) -> bool {
     ANSWER_FOLLOWERS.contains(&word)
 }
 
+/// Whether the word at `k` is one of the language's particle negators with a negative
+/// particle at most three words before it in its clause (`ne ... plus`, `n'y a plus`).
+fn after_particle(tokens: &[Token], k: usize, particle_negators: &[&str], norm: &str) -> bool {
+    particle_negators.contains(&norm)
+        && tokens[k.saturating_sub(3)..k]
+            .iter()
+            .any(|t| t.clause == tokens[k].clause && t.flags().contains(TermFlags::NEGATIVE_PARTICLE))
+}
+
 /// The token index of a negator that vetoes `hit`, if any.
 fn negated(lexicon: &CompiledLexicon, scanner: &Scanner, hit: &Hit, theme: ThemeIdx) -> Option<u32> {
     let t = &lexicon.themes[theme as usize];
@@ -403,11 +412,12 @@ fn negated(lexicon: &CompiledLexicon, scanner: &Scanner, hit: &Hit, theme: Theme
     let english = lexicon.analyzer().options().language == Language::English;
     // `limit`: where the words it may negate start (a pseudo-negation, `not only`, is
     // one only before them).
+    let particle_negators = lexicon.analyzer().options().language.particle_negators();
     let is_negator = |k: usize, limit: usize| {
-        if !tokens[k].flags().contains(TermFlags::NEGATOR) {
+        let term = scanner.term(&tokens[k]);
+        if !tokens[k].flags().contains(TermFlags::NEGATOR) && !after_particle(tokens, k, particle_negators, term.norm) {
             return false;
         }
-        let term = scanner.term(&tokens[k]);
         // "No they cost too much": a sentence-initial no/nope followed by a function
         // word answers the closed question; it does not negate what follows (whereas
         // "no cost" does).
@@ -912,6 +922,26 @@ exclude = ["housing", "home NEAR/2 office", { regex = "\\bhouse (?:of|party)\\b"
         // The entry's own stem still negates as before.
         let lex = toml_lexicon("language = \"fr\"", "[[theme]]\nid = \"t\"\nterms = [\"sécurité\"]\n");
         assert!(coded(&lex, "pas de securite").is_empty());
+    }
+
+    /// French `ne ... plus` ("no longer") negates: `plus` alone is "more", and `ne`
+    /// negates nothing alone (`ne ... que` is "only"), so "je ne fais plus confiance"
+    /// coded trust before.
+    #[test]
+    fn french_ne_plus_negates_and_plus_alone_does_not() {
+        let lex = toml_lexicon("language = \"fr\"", "[[theme]]\nid = \"t\"\nterms = [\"confiance\", \"médecin\"]\n");
+        for negated in [
+            "Je ne fais plus confiance au gouvernement",
+            "Je n'ai plus confiance",
+            "Je n’ai plus CONFIANCE",
+            "il n'y a plus de médecin",
+            "On ne lui fait plus confiance",
+        ] {
+            assert!(coded(&lex, negated).is_empty(), "{negated}");
+        }
+        for coded_ in ["plus de confiance", "Plus de médecins", "je n'ai que confiance", "ce n'est pas loin, plus de médecins"] {
+            assert_eq!(coded(&lex, coded_), ["t"], "{coded_}");
+        }
     }
 
     /// Greek capitals drop the tonos by convention, and fast typing often does: `ΟΧΙ`,

@@ -138,6 +138,19 @@ impl Language {
         self.words().stop_words
     }
 
+    /// Words that negate only after a negative particle (French `ne`, or `n'` elided
+    /// from a word) a few words before them: `plus` in "je ne fais plus confiance",
+    /// "il n'y a plus de médecin", where alone it is "more" ("plus de sécurité").
+    pub fn particle_negators(self) -> &'static [&'static str] {
+        if self == Language::French { &["plus"] } else { &[] }
+    }
+
+    /// Whether a normalised word (before its elided article is dropped) is a negative
+    /// particle: French `ne`, or a word with an elided `n'` (`n'est`, `n'y`).
+    pub fn is_negative_particle(self, norm: &str) -> bool {
+        self == Language::French && (norm == "ne" || norm.starts_with("n'"))
+    }
+
     /// Whether American spellings are mapped to British ones (English only).
     pub fn has_spelling_variants(self) -> bool {
         self == Language::English

@@ -91,6 +91,10 @@ impl TermFlags {
     pub const CLAUSE_WORD: TermFlags = TermFlags(2);
     /// After a negator, the word makes it none (`only` in `not only`).
     pub const PSEUDO_NEGATION: TermFlags = TermFlags(4);
+    /// The word is a negative particle that negates only with a word after it (French
+    /// `ne`, or a word that lost an elided `n'`: `n'est`), which then negates (`plus`
+    /// in `ne ... plus`; see [`Language::particle_negators`]).
+    pub const NEGATIVE_PARTICLE: TermFlags = TermFlags(8);
 
     /// Whether all of `other`'s flags are set.
     pub fn contains(self, other: TermFlags) -> bool {
@@ -214,18 +218,23 @@ impl Analyzer {
     /// Analyses one word (already isolated) into its term.
     pub fn term(&self, raw: &str) -> Term {
         let mut norm = String::with_capacity(raw.len());
-        self.normalise(raw, &mut norm);
-        self.term_from_norm(norm)
+        let particle = self.normalise(raw, &mut norm);
+        let mut term = self.term_from_norm(norm);
+        term.flags.0 |= particle.0;
+        term
     }
 
     /// Writes the normalised form of `raw` (one word) into `out`, before spelling
     /// variants and stemming: accents folded here if the language folds them before
-    /// stemming, and an elided article dropped (`l'église` -> `église`).
+    /// stemming, and an elided article dropped (`l'église` -> `église`). Returns
+    /// [`TermFlags::NEGATIVE_PARTICLE`] if the word is one (or lost an elided `n'`).
     #[inline(never)]
-    fn normalise(&self, raw: &str, out: &mut String) {
+    fn normalise(&self, raw: &str, out: &mut String) -> TermFlags {
         let language = self.options.language;
         normalise::normalise_word(raw, self.options.fold_accents && language.folds_accents_before_stemming(), out);
+        let particle = if language.is_negative_particle(out) { TermFlags::NEGATIVE_PARTICLE } else { TermFlags(0) };
         language.elide(out);
+        particle
     }
 
     fn term_from_norm(&self, norm: String) -> Term {
@@ -686,8 +695,9 @@ impl Session {
             let (term, tag, flags) = match self.vocab.get(&key, raw.as_bytes()) {
                 Some(slot) => (slot.id, slot.tag, slot.flags),
                 None => {
-                    analyzer.normalise(raw, &mut self.norm_buf);
-                    let slot = Session::add_term(&mut self.strings, &self.norm_buf, analyzer, !self.unstemmed);
+                    let particle = analyzer.normalise(raw, &mut self.norm_buf);
+                    let mut slot = Session::add_term(&mut self.strings, &self.norm_buf, analyzer, !self.unstemmed);
+                    slot.flags.0 |= particle.0;
                     self.vocab_bytes += raw.len() + slot.norm_len as usize + slot.stem_len as usize;
                     self.terms.push(slot);
                     (self.vocab.insert(&key, raw.as_bytes(), slot.flags), 0, slot.flags)
