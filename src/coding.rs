@@ -412,7 +412,16 @@ fn negated(lexicon: &CompiledLexicon, scanner: &Scanner, hit: &Hit, theme: Theme
     let english = lexicon.analyzer().options().language == Language::English;
     // `limit`: where the words it may negate start (a pseudo-negation, `not only`, is
     // one only before them).
-    let particle_negators = lexicon.analyzer().options().language.particle_negators();
+    let language = lexicon.analyzer().options().language;
+    let particle_negators = language.particle_negators();
+    let postpositive_negators = language.postpositive_negators();
+    // Compared folded, as a norm may be (`değil` is `degil`).
+    let postpositive = |k: usize| {
+        !postpositive_negators.is_empty() && {
+            let norm = crate::text::normalise::fold_accents(scanner.term(&tokens[k]).norm);
+            postpositive_negators.iter().any(|p| crate::text::normalise::fold_accents(p) == norm)
+        }
+    };
     let is_negator = |k: usize, limit: usize| {
         let term = scanner.term(&tokens[k]);
         if !tokens[k].flags().contains(TermFlags::NEGATOR) && !after_particle(tokens, k, particle_negators, term.norm) {
@@ -444,20 +453,22 @@ fn negated(lexicon: &CompiledLexicon, scanner: &Scanner, hit: &Hit, theme: Theme
             if tokens[k].clause != clause || tokens[k].flags().contains(TermFlags::CLAUSE_WORD) {
                 break;
             }
-            if is_negator(k, start) {
+            if is_negator(k, start) && !postpositive(k) {
                 return Some(k as u32);
             }
         }
     }
     let after = t.negation_after as usize;
+    // A postpositive negator reads the word right before it whatever `after` is.
+    let reach = if postpositive_negators.is_empty() { after } else { after.max(1) };
     let end = hit.end as usize;
     let last_clause = tokens[end - 1].clause;
-    for (k, tok) in tokens.iter().enumerate().skip(end).take(after) {
+    for (k, tok) in tokens.iter().enumerate().skip(end).take(reach) {
         if tok.clause != last_clause || tok.flags().contains(TermFlags::CLAUSE_WORD) {
             break;
         }
         // The words after the negator are all outside the match (`crowded, no doubt`).
-        if is_negator(k, tokens.len()) {
+        if is_negator(k, tokens.len()) && (k - end < after || postpositive(k)) {
             return Some(k as u32);
         }
     }
@@ -922,6 +933,23 @@ exclude = ["housing", "home NEAR/2 office", { regex = "\\bhouse (?:of|party)\\b"
         // The entry's own stem still negates as before.
         let lex = toml_lexicon("language = \"fr\"", "[[theme]]\nid = \"t\"\nterms = [\"sécurité\"]\n");
         assert!(coded(&lex, "pas de securite").is_empty());
+    }
+
+    /// Turkish `yok` and `değil` follow what they negate: "GÜVENLİK YOK" ("no
+    /// security") coded, and "sorun yok güvenlik iyi" ("no problem, security is fine")
+    /// was vetoed, before.
+    #[test]
+    fn turkish_postpositive_negators_negate_the_word_before_them() {
+        let lex = toml_lexicon("language = \"tr\"", "[[theme]]\nid = \"t\"\nterms = [\"güvenlik\", \"pahalı\"]\n");
+        for negated in ["GÜVENLİK YOK", "güvenlik yok", "pahalı değil", "PAHALI DEĞİL", "güvenlik olmadan", "hiç güvenlik"] {
+            assert!(coded(&lex, negated).is_empty(), "{negated}");
+        }
+        for coded_ in ["sorun yok güvenlik iyi", "güvenlik iyi", "değil güvenlik", "güvenlik çok yok"] {
+            assert_eq!(coded(&lex, coded_), ["t"], "{coded_}");
+        }
+        // `negation_after` reaches further.
+        let lex = toml_lexicon("language = \"tr\"\nnegation_after = 2", "[[theme]]\nid = \"t\"\nterms = [\"güvenlik\"]\n");
+        assert!(coded(&lex, "güvenlik çok yok").is_empty());
     }
 
     /// French `ne ... plus` ("no longer") negates: `plus` alone is "more", and `ne`

@@ -151,6 +151,15 @@ impl Language {
         self == Language::French && (norm == "ne" || norm.starts_with("n'"))
     }
 
+    /// Negators that follow what they negate and negate nothing after them: Turkish
+    /// `güvenlik yok` ("no security"), `pahalı değil` ("not expensive"), `güvenlik
+    /// olmadan` ("without security"); in `sorun yok, güvenlik iyi` ("no problem,
+    /// security is fine") `yok` says nothing of `güvenlik`. They negate the word right
+    /// before them even with `negation_after` at 0, and up to `negation_after` words.
+    pub fn postpositive_negators(self) -> &'static [&'static str] {
+        if self == Language::Turkish { &["yok", "değil", "olmadan"] } else { &[] }
+    }
+
     /// Whether American spellings are mapped to British ones (English only).
     pub fn has_spelling_variants(self) -> bool {
         self == Language::English
