@@ -935,6 +935,17 @@ exclude = ["housing", "home NEAR/2 office", { regex = "\\bhouse (?:of|party)\\b"
         assert!(coded(&lex, "pas de securite").is_empty());
     }
 
+    /// Russian `никаких` ("no ... at all") and `нельзя` ("one cannot") were no
+    /// negators, so "никаких улучшений" coded improvement.
+    #[test]
+    fn russian_common_negators_negate() {
+        let lex = toml_lexicon("language = \"ru\"", "[[theme]]\nid = \"t\"\nterms = [\"улучшение\", \"купить\"]\n");
+        assert_eq!(coded(&lex, "Улучшения есть"), ["t"]);
+        for negated in ["НИКАКИХ УЛУЧШЕНИЙ", "никаких улучшений", "нельзя купить лекарства", "Не вижу улучшений"] {
+            assert!(coded(&lex, negated).is_empty(), "{negated}");
+        }
+    }
+
     /// Turkish `yok` and `değil` follow what they negate: "GÜVENLİK YOK" ("no
     /// security") coded, and "sorun yok güvenlik iyi" ("no problem, security is fine")
     /// was vetoed, before.

@@ -407,6 +407,9 @@ const ROMANIAN: Words = Words {
     elided: &[],
 };
 
+// `никакой` in its common cases: `никаких` ("no ... at all", genitive plural) is the
+// commonest of them in answers (`никаких улучшений`, "no improvements"); `нельзя` ("one
+// cannot") negates the verb after it as "cannot" does.
 const RUSSIAN: Words = Words {
     negators: &[
         "не",
@@ -415,12 +418,19 @@ const RUSSIAN: Words = Words {
         "никогда",
         "без",
         "ничего",
+        "ничто",
         "никто",
+        "никого",
         "нигде",
         "никакой",
         "никакая",
+        "никакое",
         "никакие",
         "никакого",
+        "никаких",
+        "никакую",
+        "никаким",
+        "нельзя",
     ],
     clause_words: &["но", "однако", "хотя", "зато", "кроме"],
     pseudo_negation: &["только", "сомнения"],
