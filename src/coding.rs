@@ -919,7 +919,10 @@ exclude = ["housing", "home NEAR/2 office", { regex = "\\bhouse (?:of|party)\\b"
     #[test]
     fn unaccented_answers_meet_accented_entries() {
         let check = |language: &str, entry: &str, answers: &[&str]| {
-            let lex = toml_lexicon(&format!("language = \"{language}\""), &format!("[[theme]]\nid = \"t\"\nterms = [\"{entry}\"]\n"));
+            let lex = toml_lexicon(
+                &format!("language = \"{language}\""),
+                &format!("[[theme]]\nid = \"t\"\nterms = [\"{entry}\"]\n"),
+            );
             for answer in answers {
                 assert_eq!(coded(&lex, answer), ["t"], "{language}: {answer}");
             }
@@ -941,7 +944,8 @@ exclude = ["housing", "home NEAR/2 office", { regex = "\\bhouse (?:of|party)\\b"
     fn russian_common_negators_negate() {
         let lex = toml_lexicon("language = \"ru\"", "[[theme]]\nid = \"t\"\nterms = [\"улучшение\", \"купить\"]\n");
         assert_eq!(coded(&lex, "Улучшения есть"), ["t"]);
-        for negated in ["НИКАКИХ УЛУЧШЕНИЙ", "никаких улучшений", "нельзя купить лекарства", "Не вижу улучшений"] {
+        for negated in ["НИКАКИХ УЛУЧШЕНИЙ", "никаких улучшений", "нельзя купить лекарства", "Не вижу улучшений"]
+        {
             assert!(coded(&lex, negated).is_empty(), "{negated}");
         }
     }
@@ -952,14 +956,17 @@ exclude = ["housing", "home NEAR/2 office", { regex = "\\bhouse (?:of|party)\\b"
     #[test]
     fn turkish_postpositive_negators_negate_the_word_before_them() {
         let lex = toml_lexicon("language = \"tr\"", "[[theme]]\nid = \"t\"\nterms = [\"güvenlik\", \"pahalı\"]\n");
-        for negated in ["GÜVENLİK YOK", "güvenlik yok", "pahalı değil", "PAHALI DEĞİL", "güvenlik olmadan", "hiç güvenlik"] {
+        for negated in
+            ["GÜVENLİK YOK", "güvenlik yok", "pahalı değil", "PAHALI DEĞİL", "güvenlik olmadan", "hiç güvenlik"]
+        {
             assert!(coded(&lex, negated).is_empty(), "{negated}");
         }
         for coded_ in ["sorun yok güvenlik iyi", "güvenlik iyi", "değil güvenlik", "güvenlik çok yok"] {
             assert_eq!(coded(&lex, coded_), ["t"], "{coded_}");
         }
         // `negation_after` reaches further.
-        let lex = toml_lexicon("language = \"tr\"\nnegation_after = 2", "[[theme]]\nid = \"t\"\nterms = [\"güvenlik\"]\n");
+        let lex =
+            toml_lexicon("language = \"tr\"\nnegation_after = 2", "[[theme]]\nid = \"t\"\nterms = [\"güvenlik\"]\n");
         assert!(coded(&lex, "güvenlik çok yok").is_empty());
     }
 
@@ -978,7 +985,9 @@ exclude = ["housing", "home NEAR/2 office", { regex = "\\bhouse (?:of|party)\\b"
         ] {
             assert!(coded(&lex, negated).is_empty(), "{negated}");
         }
-        for coded_ in ["plus de confiance", "Plus de médecins", "je n'ai que confiance", "ce n'est pas loin, plus de médecins"] {
+        for coded_ in
+            ["plus de confiance", "Plus de médecins", "je n'ai que confiance", "ce n'est pas loin, plus de médecins"]
+        {
             assert_eq!(coded(&lex, coded_), ["t"], "{coded_}");
         }
     }
@@ -989,7 +998,8 @@ exclude = ["housing", "home NEAR/2 office", { regex = "\\bhouse (?:of|party)\\b"
     fn greek_negators_negate_without_their_accents() {
         let lex = toml_lexicon("language = \"el\"", "[[theme]]\nid = \"safety\"\nterms = [\"ασφάλεια\"]\n");
         assert_eq!(coded(&lex, "ΑΣΦΑΛΕΙΑ"), ["safety"]);
-        for negated in ["ΟΧΙ ΑΣΦΑΛΕΙΑ", "Όχι ασφάλεια", "ΧΩΡΙΣ ΑΣΦΑΛΕΙΑ", "ποτε ασφαλεια", "ΔΕΝ ΕΧΕΙ ΑΣΦΑΛΕΙΑ"] {
+        for negated in ["ΟΧΙ ΑΣΦΑΛΕΙΑ", "Όχι ασφάλεια", "ΧΩΡΙΣ ΑΣΦΑΛΕΙΑ", "ποτε ασφαλεια", "ΔΕΝ ΕΧΕΙ ΑΣΦΑΛΕΙΑ"]
+        {
             assert!(coded(&lex, negated).is_empty(), "{negated}");
         }
         // A clause word without its tonos still stops the negation.
