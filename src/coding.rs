@@ -1015,6 +1015,8 @@ exclude = ["housing", "home NEAR/2 office", { regex = "\\bhouse (?:of|party)\\b"
         );
         assert_eq!(coded(&lex, "Die Kosten sind zu hoch"), ["cost"]);
         assert!(coded(&lex, "keine Kosten").is_empty());
+        // `keinerlei` was no negator ("keinerlei Kosten" coded cost).
+        assert!(coded(&lex, "Keinerlei Kosten").is_empty());
         assert!(coded(&lex, "es ist teuer nicht").is_empty());
         assert_eq!(coded(&lex, "nicht nur teuer"), ["cost"]);
         assert_eq!(coded(&lex, "nicht billig, aber teuer"), ["cost"]);

@@ -278,10 +278,12 @@ const FRENCH: Words = Words {
     elided: &["l", "m", "t", "qu", "n", "s", "j", "d", "c", "jusqu", "quoiqu", "lorsqu", "puisqu"],
 };
 
+// `keinerlei` ("no ... whatsoever", `keinerlei Sicherheit`) and `nirgendwo` are as
+// common in answers as `kein` and `nirgends`.
 const GERMAN: Words = Words {
     negators: &[
-        "nicht", "kein", "keine", "keinen", "keinem", "keiner", "keines", "nie", "niemals", "ohne", "weder", "nichts",
-        "niemand", "nirgends", "kaum",
+        "nicht", "kein", "keine", "keinen", "keinem", "keiner", "keines", "keinerlei", "nie", "niemals", "ohne", "weder",
+        "nichts", "niemand", "nirgends", "nirgendwo", "kaum",
     ],
     clause_words: &["aber", "jedoch", "sondern", "obwohl", "obgleich", "trotzdem", "allerdings", "außer"],
     pseudo_negation: &["nur", "bloß", "lediglich", "zweifel"],
