@@ -938,6 +938,16 @@ exclude = ["housing", "home NEAR/2 office", { regex = "\\bhouse (?:of|party)\\b"
         assert!(coded(&lex, "pas de securite").is_empty());
     }
 
+    /// Arabic writes `و` ("and") onto the negator: `ولا يوجد الأمن` ("and there is no
+    /// security") coded security before.
+    #[test]
+    fn arabic_negators_with_the_conjunction_negate() {
+        let lex = toml_lexicon("language = \"ar\"", "[[theme]]\nid = \"t\"\nterms = [\"الأمن\"]\n");
+        assert_eq!(coded(&lex, "الأمن جيد"), ["t"]);
+        assert!(coded(&lex, "لا يوجد الأمن").is_empty());
+        assert!(coded(&lex, "ولا يوجد الأمن").is_empty());
+    }
+
     /// Russian `никаких` ("no ... at all") and `нельзя` ("one cannot") were no
     /// negators, so "никаких улучшений" coded improvement.
     #[test]

@@ -466,8 +466,10 @@ const TURKISH: Words = Words {
     elided: &[],
 };
 
+// With the conjunction `و` ("and") written onto them (`ولا`, "and no"), as it always
+// is: `ولا يوجد` ("and there is no") negated nothing.
 const ARABIC: Words = Words {
-    negators: &["لا", "لم", "لن", "ليس", "ليست", "بدون", "غير", "دون"],
+    negators: &["لا", "لم", "لن", "ليس", "ليست", "بدون", "غير", "دون", "ولا", "ولم", "ولن", "وليس", "وليست", "وبدون"],
     clause_words: &["لكن", "ولكن", "بل"],
     pseudo_negation: &["فقط"],
     stop_words: &[],
