@@ -24,7 +24,7 @@
 use crate::lexicon::compile::{Applies, CompiledLexicon, ThemeIdx};
 use crate::lexicon::{MatchRule, OverlapScope};
 use crate::matching::{Hit, Scanner};
-use crate::text::{Language, TermFlags};
+use crate::text::{Language, TermFlags, Token};
 
 /// Negators that, opening a sentence, may answer a question rather than negate (in
 /// English: a Spanish "No es caro" negates).
@@ -392,6 +392,15 @@ fn answers(norm: &str) -> bool {
     ANSWER_FOLLOWERS.contains(&word)
 }
 
+/// Whether the word at `k` is one of the language's particle negators with a negative
+/// particle at most three words before it in its clause (`ne ... plus`, `n'y a plus`).
+fn after_particle(tokens: &[Token], k: usize, particle_negators: &[&str], norm: &str) -> bool {
+    particle_negators.contains(&norm)
+        && tokens[k.saturating_sub(3)..k]
+            .iter()
+            .any(|t| t.clause == tokens[k].clause && t.flags().contains(TermFlags::NEGATIVE_PARTICLE))
+}
+
 /// The token index of a negator that vetoes `hit`, if any.
 fn negated(lexicon: &CompiledLexicon, scanner: &Scanner, hit: &Hit, theme: ThemeIdx) -> Option<u32> {
     let t = &lexicon.themes[theme as usize];
@@ -403,11 +412,21 @@ fn negated(lexicon: &CompiledLexicon, scanner: &Scanner, hit: &Hit, theme: Theme
     let english = lexicon.analyzer().options().language == Language::English;
     // `limit`: where the words it may negate start (a pseudo-negation, `not only`, is
     // one only before them).
+    let language = lexicon.analyzer().options().language;
+    let particle_negators = language.particle_negators();
+    let postpositive_negators = language.postpositive_negators();
+    // Compared folded, as a norm may be (`değil` is `degil`).
+    let postpositive = |k: usize| {
+        !postpositive_negators.is_empty() && {
+            let norm = crate::text::normalise::fold_accents(scanner.term(&tokens[k]).norm);
+            postpositive_negators.iter().any(|p| crate::text::normalise::fold_accents(p) == norm)
+        }
+    };
     let is_negator = |k: usize, limit: usize| {
-        if !tokens[k].flags().contains(TermFlags::NEGATOR) {
+        let term = scanner.term(&tokens[k]);
+        if !tokens[k].flags().contains(TermFlags::NEGATOR) && !after_particle(tokens, k, particle_negators, term.norm) {
             return false;
         }
-        let term = scanner.term(&tokens[k]);
         // "No they cost too much": a sentence-initial no/nope followed by a function
         // word answers the closed question; it does not negate what follows (whereas
         // "no cost" does).
@@ -434,20 +453,22 @@ fn negated(lexicon: &CompiledLexicon, scanner: &Scanner, hit: &Hit, theme: Theme
             if tokens[k].clause != clause || tokens[k].flags().contains(TermFlags::CLAUSE_WORD) {
                 break;
             }
-            if is_negator(k, start) {
+            if is_negator(k, start) && !postpositive(k) {
                 return Some(k as u32);
             }
         }
     }
     let after = t.negation_after as usize;
+    // A postpositive negator reads the word right before it whatever `after` is.
+    let reach = if postpositive_negators.is_empty() { after } else { after.max(1) };
     let end = hit.end as usize;
     let last_clause = tokens[end - 1].clause;
-    for (k, tok) in tokens.iter().enumerate().skip(end).take(after) {
+    for (k, tok) in tokens.iter().enumerate().skip(end).take(reach) {
         if tok.clause != last_clause || tok.flags().contains(TermFlags::CLAUSE_WORD) {
             break;
         }
         // The words after the negator are all outside the match (`crowded, no doubt`).
-        if is_negator(k, tokens.len()) {
+        if is_negator(k, tokens.len()) && (k - end < after || postpositive(k)) {
             return Some(k as u32);
         }
     }
@@ -892,6 +913,109 @@ exclude = ["housing", "home NEAR/2 office", { regex = "\\bhouse (?:of|party)\\b"
         assert_eq!(coded(&english, "No it's expensive"), ["cost"]);
     }
 
+    /// Answers typed without accents meet accented entries: a language stemmed as
+    /// written strips accented suffixes a bare word lacks (`securite` stemmed
+    /// `securit`, `sécurité` `secur`), so `SECURITE` coded nothing before.
+    #[test]
+    fn unaccented_answers_meet_accented_entries() {
+        let check = |language: &str, entry: &str, answers: &[&str]| {
+            let lex = toml_lexicon(
+                &format!("language = \"{language}\""),
+                &format!("[[theme]]\nid = \"t\"\nterms = [\"{entry}\"]\n"),
+            );
+            for answer in answers {
+                assert_eq!(coded(&lex, answer), ["t"], "{language}: {answer}");
+            }
+        };
+        check("fr", "sécurité", &["sécurité", "SECURITE", "securite", "sécurités", "securites", "Sécurite"]);
+        check("es", "policía", &["policía", "policia", "POLICIAS", "policías"]);
+        check("es", "educación", &["educacion", "EDUCACIÓN", "educación"]);
+        check("it", "sanità", &["sanita", "SANITÀ", "sanità"]);
+        check("pt", "educação", &["educacao", "educações", "EDUCAÇÃO"]);
+        check("ro", "siguranță", &["siguranta", "siguranța", "siguranţă"]);
+        // The entry's own stem still negates as before.
+        let lex = toml_lexicon("language = \"fr\"", "[[theme]]\nid = \"t\"\nterms = [\"sécurité\"]\n");
+        assert!(coded(&lex, "pas de securite").is_empty());
+    }
+
+    /// Arabic writes `و` ("and") onto the negator: `ولا يوجد الأمن` ("and there is no
+    /// security") coded security before.
+    #[test]
+    fn arabic_negators_with_the_conjunction_negate() {
+        let lex = toml_lexicon("language = \"ar\"", "[[theme]]\nid = \"t\"\nterms = [\"الأمن\"]\n");
+        assert_eq!(coded(&lex, "الأمن جيد"), ["t"]);
+        assert!(coded(&lex, "لا يوجد الأمن").is_empty());
+        assert!(coded(&lex, "ولا يوجد الأمن").is_empty());
+    }
+
+    /// Russian `никаких` ("no ... at all") and `нельзя` ("one cannot") were no
+    /// negators, so "никаких улучшений" coded improvement.
+    #[test]
+    fn russian_common_negators_negate() {
+        let lex = toml_lexicon("language = \"ru\"", "[[theme]]\nid = \"t\"\nterms = [\"улучшение\", \"купить\"]\n");
+        assert_eq!(coded(&lex, "Улучшения есть"), ["t"]);
+        for negated in ["НИКАКИХ УЛУЧШЕНИЙ", "никаких улучшений", "нельзя купить лекарства", "Не вижу улучшений"]
+        {
+            assert!(coded(&lex, negated).is_empty(), "{negated}");
+        }
+    }
+
+    /// Turkish `yok` and `değil` follow what they negate: "GÜVENLİK YOK" ("no
+    /// security") coded, and "sorun yok güvenlik iyi" ("no problem, security is fine")
+    /// was vetoed, before.
+    #[test]
+    fn turkish_postpositive_negators_negate_the_word_before_them() {
+        let lex = toml_lexicon("language = \"tr\"", "[[theme]]\nid = \"t\"\nterms = [\"güvenlik\", \"pahalı\"]\n");
+        for negated in
+            ["GÜVENLİK YOK", "güvenlik yok", "pahalı değil", "PAHALI DEĞİL", "güvenlik olmadan", "hiç güvenlik"]
+        {
+            assert!(coded(&lex, negated).is_empty(), "{negated}");
+        }
+        for coded_ in ["sorun yok güvenlik iyi", "güvenlik iyi", "değil güvenlik", "güvenlik çok yok"] {
+            assert_eq!(coded(&lex, coded_), ["t"], "{coded_}");
+        }
+        // `negation_after` reaches further.
+        let lex =
+            toml_lexicon("language = \"tr\"\nnegation_after = 2", "[[theme]]\nid = \"t\"\nterms = [\"güvenlik\"]\n");
+        assert!(coded(&lex, "güvenlik çok yok").is_empty());
+    }
+
+    /// French `ne ... plus` ("no longer") negates: `plus` alone is "more", and `ne`
+    /// negates nothing alone (`ne ... que` is "only"), so "je ne fais plus confiance"
+    /// coded trust before.
+    #[test]
+    fn french_ne_plus_negates_and_plus_alone_does_not() {
+        let lex = toml_lexicon("language = \"fr\"", "[[theme]]\nid = \"t\"\nterms = [\"confiance\", \"médecin\"]\n");
+        for negated in [
+            "Je ne fais plus confiance au gouvernement",
+            "Je n'ai plus confiance",
+            "Je n’ai plus CONFIANCE",
+            "il n'y a plus de médecin",
+            "On ne lui fait plus confiance",
+        ] {
+            assert!(coded(&lex, negated).is_empty(), "{negated}");
+        }
+        for coded_ in
+            ["plus de confiance", "Plus de médecins", "je n'ai que confiance", "ce n'est pas loin, plus de médecins"]
+        {
+            assert_eq!(coded(&lex, coded_), ["t"], "{coded_}");
+        }
+    }
+
+    /// Greek capitals drop the tonos by convention, and fast typing often does: `ΟΧΙ`,
+    /// `ΧΩΡΙΣ` and `ποτε` negate as `όχι`, `χωρίς` and `ποτέ` do (they coded before).
+    #[test]
+    fn greek_negators_negate_without_their_accents() {
+        let lex = toml_lexicon("language = \"el\"", "[[theme]]\nid = \"safety\"\nterms = [\"ασφάλεια\"]\n");
+        assert_eq!(coded(&lex, "ΑΣΦΑΛΕΙΑ"), ["safety"]);
+        for negated in ["ΟΧΙ ΑΣΦΑΛΕΙΑ", "Όχι ασφάλεια", "ΧΩΡΙΣ ΑΣΦΑΛΕΙΑ", "ποτε ασφαλεια", "ΔΕΝ ΕΧΕΙ ΑΣΦΑΛΕΙΑ"]
+        {
+            assert!(coded(&lex, negated).is_empty(), "{negated}");
+        }
+        // A clause word without its tonos still stops the negation.
+        assert_eq!(coded(&lex, "ΟΧΙ ΤΙΜΕΣ ΑΛΛΑ ΑΣΦΑΛΕΙΑ"), ["safety"]);
+    }
+
     /// German, where a negator often follows what it negates: `negation_after` reads it.
     #[test]
     fn german_negators_and_stems() {
@@ -901,6 +1025,8 @@ exclude = ["housing", "home NEAR/2 office", { regex = "\\bhouse (?:of|party)\\b"
         );
         assert_eq!(coded(&lex, "Die Kosten sind zu hoch"), ["cost"]);
         assert!(coded(&lex, "keine Kosten").is_empty());
+        // `keinerlei` was no negator ("keinerlei Kosten" coded cost).
+        assert!(coded(&lex, "Keinerlei Kosten").is_empty());
         assert!(coded(&lex, "es ist teuer nicht").is_empty());
         assert_eq!(coded(&lex, "nicht nur teuer"), ["cost"]);
         assert_eq!(coded(&lex, "nicht billig, aber teuer"), ["cost"]);

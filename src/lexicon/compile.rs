@@ -548,6 +548,17 @@ impl CompiledLexicon {
                         let p = if opts.case_sensitive {
                             Pattern { kind: PatternKind::Cased, text: self.analyzer.cased_form(&aw.raw).into() }
                         } else if opts.stem {
+                            // Typed without its accents, the word stems otherwise
+                            // (`securite`): it matches that stem too.
+                            if let Some(bare) = self.analyzer.unaccented_stem(&aw.term.norm, &aw.term.stem) {
+                                let id = self.intern(Pattern { kind: PatternKind::Stem, text: aw.term.stem });
+                                let ids = self.stems.entry(bare).or_default();
+                                if !ids.contains(&id) {
+                                    ids.push(id);
+                                }
+                                seq.push(id);
+                                continue;
+                            }
                             Pattern { kind: PatternKind::Stem, text: aw.term.stem }
                         } else {
                             Pattern { kind: PatternKind::Exact, text: aw.term.norm }

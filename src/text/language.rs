@@ -138,6 +138,28 @@ impl Language {
         self.words().stop_words
     }
 
+    /// Words that negate only after a negative particle (French `ne`, or `n'` elided
+    /// from a word) a few words before them: `plus` in "je ne fais plus confiance",
+    /// "il n'y a plus de médecin", where alone it is "more" ("plus de sécurité").
+    pub fn particle_negators(self) -> &'static [&'static str] {
+        if self == Language::French { &["plus"] } else { &[] }
+    }
+
+    /// Whether a normalised word (before its elided article is dropped) is a negative
+    /// particle: French `ne`, or a word with an elided `n'` (`n'est`, `n'y`).
+    pub fn is_negative_particle(self, norm: &str) -> bool {
+        self == Language::French && (norm == "ne" || norm.starts_with("n'"))
+    }
+
+    /// Negators that follow what they negate and negate nothing after them: Turkish
+    /// `güvenlik yok` ("no security"), `pahalı değil` ("not expensive"), `güvenlik
+    /// olmadan` ("without security"); in `sorun yok, güvenlik iyi` ("no problem,
+    /// security is fine") `yok` says nothing of `güvenlik`. They negate the word right
+    /// before them even with `negation_after` at 0, and up to `negation_after` words.
+    pub fn postpositive_negators(self) -> &'static [&'static str] {
+        if self == Language::Turkish { &["yok", "değil", "olmadan"] } else { &[] }
+    }
+
     /// Whether American spellings are mapped to British ones (English only).
     pub fn has_spelling_variants(self) -> bool {
         self == Language::English
@@ -256,10 +278,27 @@ const FRENCH: Words = Words {
     elided: &["l", "m", "t", "qu", "n", "s", "j", "d", "c", "jusqu", "quoiqu", "lorsqu", "puisqu"],
 };
 
+// `keinerlei` ("no ... whatsoever", `keinerlei Sicherheit`) and `nirgendwo` are as
+// common in answers as `kein` and `nirgends`.
 const GERMAN: Words = Words {
     negators: &[
-        "nicht", "kein", "keine", "keinen", "keinem", "keiner", "keines", "nie", "niemals", "ohne", "weder", "nichts",
-        "niemand", "nirgends", "kaum",
+        "nicht",
+        "kein",
+        "keine",
+        "keinen",
+        "keinem",
+        "keiner",
+        "keines",
+        "keinerlei",
+        "nie",
+        "niemals",
+        "ohne",
+        "weder",
+        "nichts",
+        "niemand",
+        "nirgends",
+        "nirgendwo",
+        "kaum",
     ],
     clause_words: &["aber", "jedoch", "sondern", "obwohl", "obgleich", "trotzdem", "allerdings", "außer"],
     pseudo_negation: &["nur", "bloß", "lediglich", "zweifel"],
@@ -385,6 +424,9 @@ const ROMANIAN: Words = Words {
     elided: &[],
 };
 
+// `никакой` in its common cases: `никаких` ("no ... at all", genitive plural) is the
+// commonest of them in answers (`никаких улучшений`, "no improvements"); `нельзя` ("one
+// cannot") negates the verb after it as "cannot" does.
 const RUSSIAN: Words = Words {
     negators: &[
         "не",
@@ -393,12 +435,19 @@ const RUSSIAN: Words = Words {
         "никогда",
         "без",
         "ничего",
+        "ничто",
         "никто",
+        "никого",
         "нигде",
         "никакой",
         "никакая",
+        "никакое",
         "никакие",
         "никакого",
+        "никаких",
+        "никакую",
+        "никаким",
+        "нельзя",
     ],
     clause_words: &["но", "однако", "хотя", "зато", "кроме"],
     pseudo_negation: &["только", "сомнения"],
@@ -432,8 +481,10 @@ const TURKISH: Words = Words {
     elided: &[],
 };
 
+// With the conjunction `و` ("and") written onto them (`ولا`, "and no"), as it always
+// is: `ولا يوجد` ("and there is no") negated nothing.
 const ARABIC: Words = Words {
-    negators: &["لا", "لم", "لن", "ليس", "ليست", "بدون", "غير", "دون"],
+    negators: &["لا", "لم", "لن", "ليس", "ليست", "بدون", "غير", "دون", "ولا", "ولم", "ولن", "وليس", "وليست", "وبدون"],
     clause_words: &["لكن", "ولكن", "بل"],
     pseudo_negation: &["فقط"],
     stop_words: &[],

@@ -75,7 +75,8 @@ pub struct Analyzer {
     options: AnalyzerOptions,
     stemmer: Stemmer,
     /// The flags of the words the options list (negators, clause words,
-    /// pseudo-negations), looked up once per distinct word.
+    /// pseudo-negations), looked up once per distinct word, without Greek accents
+    /// (`ΟΧΙ` negates as `όχι` does).
     listed: rustc_hash::FxHashMap<Box<str>, u8>,
 }
 
@@ -90,6 +91,10 @@ impl TermFlags {
     pub const CLAUSE_WORD: TermFlags = TermFlags(2);
     /// After a negator, the word makes it none (`only` in `not only`).
     pub const PSEUDO_NEGATION: TermFlags = TermFlags(4);
+    /// The word is a negative particle that negates only with a word after it (French
+    /// `ne`, or a word that lost an elided `n'`: `n'est`), which then negates (`plus`
+    /// in `ne ... plus`; see [`Language::particle_negators`]).
+    pub const NEGATIVE_PARTICLE: TermFlags = TermFlags(8);
 
     /// Whether all of `other`'s flags are set.
     pub fn contains(self, other: TermFlags) -> bool {
@@ -199,7 +204,7 @@ impl Analyzer {
         ];
         for (list, flag) in lists {
             for word in list {
-                *listed.entry(word.as_str().into()).or_default() |= flag.0;
+                *listed.entry(normalise::strip_greek_accents(word).into()).or_default() |= flag.0;
             }
         }
         Analyzer { options, stemmer, listed }
@@ -213,19 +218,25 @@ impl Analyzer {
     /// Analyses one word (already isolated) into its term.
     pub fn term(&self, raw: &str) -> Term {
         let mut norm = String::with_capacity(raw.len());
-        self.normalise(raw, &mut norm);
-        self.term_from_norm(norm)
+        let particle = self.normalise(raw, &mut norm);
+        let mut term = self.term_from_norm(norm);
+        term.flags.0 |= particle.0;
+        term
     }
 
     /// Writes the normalised form of `raw` (one word) into `out`, before spelling
     /// variants and stemming: accents folded here if the language folds them before
-    /// stemming, and an elided article dropped (`l'église` -> `église`). Out of line:
-    /// only new words come here, and inlined it lengthened `Session::analyze`'s token loop.
+    /// stemming, and an elided article dropped (`l'église` -> `église`). Returns
+    /// [`TermFlags::NEGATIVE_PARTICLE`] if the word is one (or lost an elided `n'`).
+    /// Out of line: only new words come here, and inlined it lengthened
+    /// `Session::analyze`'s token loop.
     #[inline(never)]
-    fn normalise(&self, raw: &str, out: &mut String) {
+    fn normalise(&self, raw: &str, out: &mut String) -> TermFlags {
         let language = self.options.language;
         normalise::normalise_word(raw, self.options.fold_accents && language.folds_accents_before_stemming(), out);
+        let particle = if language.is_negative_particle(out) { TermFlags::NEGATIVE_PARTICLE } else { TermFlags(0) };
         language.elide(out);
+        particle
     }
 
     fn term_from_norm(&self, norm: String) -> Term {
@@ -261,6 +272,19 @@ impl Analyzer {
         (folded, stemmed, flags)
     }
 
+    /// The stem the word `norm` (normalised, so accents folded) would have if typed
+    /// without its accents, when that differs from its own: a language stemmed as
+    /// written strips accented suffixes the bare word lacks (`sécurité` stems `secur`,
+    /// `securite` `securit`; `policía` `polic`, `policia` `polici`), so an entry
+    /// matches by this stem too. None unless accents fold after stemming.
+    pub fn unaccented_stem(&self, norm: &str, stem: &str) -> Option<Box<str>> {
+        if !self.options.fold_accents || self.options.language.folds_accents_before_stemming() {
+            return None;
+        }
+        let bare = self.stemmer.stem(norm);
+        (bare != stem).then(|| bare.into())
+    }
+
     /// The other spellings of a normalised word, which spelling variants map to it
     /// (`colour`: `color`): a pattern written in either spelling that is not analysed
     /// as a word (a glob) must match it too. None when spelling variants are off.
@@ -270,7 +294,7 @@ impl Analyzer {
 
     /// Negator and clause-word flags of a normalised word.
     fn flags(&self, norm: &str) -> TermFlags {
-        let mut flags = self.listed.get(norm).copied().unwrap_or(0);
+        let mut flags = self.listed.get(&*normalise::strip_greek_accents(norm)).copied().unwrap_or(0);
         if self.options.contractions_negate && norm.ends_with("n't") {
             flags |= TermFlags::NEGATOR.0;
         }
@@ -673,8 +697,9 @@ impl Session {
             let (term, tag, flags) = match self.vocab.get(&key, raw.as_bytes()) {
                 Some(slot) => (slot.id, slot.tag, slot.flags),
                 None => {
-                    analyzer.normalise(raw, &mut self.norm_buf);
-                    let slot = Session::add_term(&mut self.strings, &self.norm_buf, analyzer, !self.unstemmed);
+                    let particle = analyzer.normalise(raw, &mut self.norm_buf);
+                    let mut slot = Session::add_term(&mut self.strings, &self.norm_buf, analyzer, !self.unstemmed);
+                    slot.flags.0 |= particle.0;
                     self.vocab_bytes += raw.len() + slot.norm_len as usize + slot.stem_len as usize;
                     self.terms.push(slot);
                     (self.vocab.insert(&key, raw.as_bytes(), slot.flags), 0, slot.flags)

@@ -190,6 +190,30 @@ fn folded(text: &str) -> impl Iterator<Item = char> + '_ {
 /// A letter of the Latin script, by its block: ASCII, Latin-1 Supplement, Latin
 /// Extended-A and -B, IPA Extensions, Latin Extended Additional, -C and -D. (Blocks
 /// that mix in Greek or Cyrillic letters, such as Phonetic Extensions, are left out.)
+/// `text` without the accents of its Greek letters (tonos, dialytika): Greek written in
+/// capitals drops them by convention (`ΟΧΙ` is `όχι`), and answers typed fast often do,
+/// so the words a language lists (negators, clause words) are compared without them.
+/// Greek's stemmer ignores them already; [`fold_accents`] folds Latin letters only.
+pub fn strip_greek_accents(text: &str) -> std::borrow::Cow<'_, str> {
+    let greek = |c: char| matches!(c, '\u{370}'..='\u{3FF}' | '\u{1F00}'..='\u{1FFF}');
+    if !text.chars().any(greek) {
+        return text.into();
+    }
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if !greek(c) {
+            out.push(c);
+            continue;
+        }
+        unicode_normalization::char::decompose_canonical(c, |d| {
+            if !unicode_normalization::char::is_combining_mark(d) {
+                out.push(d);
+            }
+        });
+    }
+    out.into()
+}
+
 fn is_latin_letter(c: char) -> bool {
     c.is_ascii_alphabetic()
         || matches!(c, '\u{C0}'..='\u{2AF}' | '\u{1E00}'..='\u{1EFF}' | '\u{2C60}'..='\u{2C7F}' | '\u{A720}'..='\u{A7FF}')

@@ -5,7 +5,9 @@
 //! that are each at least two letters long splits the word (`stalking.The` is two
 //! words, `e.g` and `U.K` stay one), and a backtick, prime or reversed apostrophe
 //! (`` ` `` `′` `‛`) joins where an apostrophe would (``don`t`` is one word, as `don't`
-//! and `don’t` are; UAX #29 splits it). ASCII text takes a hand-written scanner
+//! and `don’t` are; UAX #29 splits it), and a narrow no-break space (U+202F, French
+//! typing's space before `!` `?` `:`) separates words, as UAX #29 does not. ASCII text
+//! takes a hand-written scanner
 //! that gives exactly that segmentation, at a fraction of the cost.
 //!
 //! Boundaries come from the text between words: `.` `!` `?` `…` or a blank line end
@@ -174,13 +176,25 @@ fn words(text: &str, e: &mut impl WordSink) {
             piece
         };
         for (start, word) in segmented.unicode_word_indices() {
-            let end = start + word.len();
-            let may_run_on = piece[start..end].contains(RUN_ON_SEPARATORS);
-            e.word(piece_start + start, piece_start + end, may_run_on);
+            // UAX #29 joins across a narrow no-break space (it is ExtendNumLet, for
+            // `10 000`), which French typing puts before `!` `?` `:` and inside « »:
+            // it separates words as the no-break space does (`Pas cher` is two).
+            let mut from = start;
+            for part in word.split(NARROW_NO_BREAK_SPACE) {
+                let (s, end) = (from, from + part.len());
+                from = end + NARROW_NO_BREAK_SPACE.len_utf8();
+                if part.chars().any(char::is_alphanumeric) {
+                    let may_run_on = piece[s..end].contains(RUN_ON_SEPARATORS);
+                    e.word(piece_start + s, piece_start + end, may_run_on);
+                }
+            }
         }
         pos = piece_end;
     }
 }
+
+/// U+202F, which UAX #29 joins words across but is a space to whoever typed it.
+const NARROW_NO_BREAK_SPACE: char = '\u{202F}';
 
 /// Characters people type for an apostrophe that UAX #29 does not join words across:
 /// the backtick, the prime (U+2032) and the reversed apostrophe (U+201B). They join
@@ -664,6 +678,16 @@ mod tests {
         assert_eq!(words("£3,000 in 2016; e.g. the U.K."), ["3,000", "in", "2016", "e.g", "the", "U.K"]);
         assert_eq!(words("victims' rights"), ["victims", "rights"]);
         assert_eq!(words("snake_case __ x"), ["snake_case", "x"]);
+    }
+
+    /// French typing puts a narrow no-break space (U+202F) before `!` `?` `:` and inside
+    /// « »; UAX #29 joins words across it, so `Pas cher` was one word `pascher`.
+    #[test]
+    fn a_narrow_no_break_space_separates_words() {
+        assert_eq!(words("Pas\u{202F}cher\u{202F}!"), ["Pas", "cher"]);
+        assert_eq!(words("«\u{202F}prix\u{202F}» coût\u{202F}: trop"), ["prix", "coût", "trop"]);
+        assert_eq!(words("10\u{202F}000 euros"), ["10", "000", "euros"]);
+        assert_eq!(words("\u{202F}\u{202F}_\u{202F}é"), ["é"]);
     }
 
     fn hyphenated(text: &str) -> Vec<&str> {
