@@ -409,10 +409,8 @@ fn negated(lexicon: &CompiledLexicon, scanner: &Scanner, hit: &Hit, theme: Theme
     }
     let tokens = scanner.tokens();
     let clause = tokens[hit.start as usize].clause;
-    let english = lexicon.analyzer().options().language == Language::English;
-    // `limit`: where the words it may negate start (a pseudo-negation, `not only`, is
-    // one only before them).
     let language = lexicon.analyzer().options().language;
+    let english = language == Language::English;
     let particle_negators = language.particle_negators();
     let postpositive_negators = language.postpositive_negators();
     // Compared folded, as a norm may be (`değil` is `degil`).
@@ -422,11 +420,19 @@ fn negated(lexicon: &CompiledLexicon, scanner: &Scanner, hit: &Hit, theme: Theme
             postpositive_negators.iter().any(|p| crate::text::normalise::fold_accents(p) == norm)
         }
     };
+    // The cheap test first, inlined: most words in a window negate nothing.
+    let may_negate = |k: usize| tokens[k].flags().contains(TermFlags::NEGATOR) || !particle_negators.is_empty();
+    // `limit`: where the words it may negate start (a pseudo-negation, `not only`, is
+    // one only before them).
     let is_negator = |k: usize, limit: usize| {
-        let term = scanner.term(&tokens[k]);
-        if !tokens[k].flags().contains(TermFlags::NEGATOR) && !after_particle(tokens, k, particle_negators, term.norm) {
+        // Most words in the window negate nothing: their term is not looked up.
+        if !tokens[k].flags().contains(TermFlags::NEGATOR)
+            && (particle_negators.is_empty()
+                || !after_particle(tokens, k, particle_negators, scanner.term(&tokens[k]).norm))
+        {
             return false;
         }
+        let term = scanner.term(&tokens[k]);
         // "No they cost too much": a sentence-initial no/nope followed by a function
         // word answers the closed question; it does not negate what follows (whereas
         // "no cost" does).
@@ -453,7 +459,7 @@ fn negated(lexicon: &CompiledLexicon, scanner: &Scanner, hit: &Hit, theme: Theme
             if tokens[k].clause != clause || tokens[k].flags().contains(TermFlags::CLAUSE_WORD) {
                 break;
             }
-            if is_negator(k, start) && !postpositive(k) {
+            if may_negate(k) && is_negator(k, start) && !postpositive(k) {
                 return Some(k as u32);
             }
         }
@@ -468,7 +474,7 @@ fn negated(lexicon: &CompiledLexicon, scanner: &Scanner, hit: &Hit, theme: Theme
             break;
         }
         // The words after the negator are all outside the match (`crowded, no doubt`).
-        if is_negator(k, tokens.len()) && (k - end < after || postpositive(k)) {
+        if may_negate(k) && is_negator(k, tokens.len()) && (k - end < after || postpositive(k)) {
             return Some(k as u32);
         }
     }

@@ -196,7 +196,7 @@ fn folded(text: &str) -> impl Iterator<Item = char> + '_ {
 /// Greek's stemmer ignores them already; [`fold_accents`] folds Latin letters only.
 pub fn strip_greek_accents(text: &str) -> std::borrow::Cow<'_, str> {
     let greek = |c: char| matches!(c, '\u{370}'..='\u{3FF}' | '\u{1F00}'..='\u{1FFF}');
-    if !text.chars().any(greek) {
+    if text.is_ascii() || !text.chars().any(greek) {
         return text.into();
     }
     let mut out = String::with_capacity(text.len());
