@@ -416,4 +416,12 @@ fn a_dictionary_is_read_in_the_language_it_is_given() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("--dictionary-language german does nothing here"), "{err}");
     assert!(String::from_utf8_lossy(&out.stdout).contains("c: `coût`"), "{}", String::from_utf8_lossy(&out.stdout));
+    // explain says what each word does to negation, in the lexicon's language.
+    let out = dir.run(&["lexicon", "explain", "--lexicon", "l.toml", "Ce n'est plus seulement le coût"]);
+    let shown = String::from_utf8_lossy(&out.stdout);
+    // (`plus` negates only after `ne` or `n'`, which the coding reads: no flag of its own.)
+    for (word, label) in [("n'est", "negative-particle"), ("plus", "0.0"), ("seulement", "pseudo-negation")] {
+        let line = shown.lines().find(|l| l.split_whitespace().nth(1) == Some(word)).unwrap_or_default();
+        assert_eq!(line.split_whitespace().last(), Some(label), "{word}: {line:?}\n{shown}");
+    }
 }

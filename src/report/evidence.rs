@@ -124,6 +124,12 @@ pub fn explain_text(
         if term.flags.contains(TermFlags::CLAUSE_WORD) {
             flags.push_str(" clause-word");
         }
+        if term.flags.contains(TermFlags::PSEUDO_NEGATION) {
+            flags.push_str(" pseudo-negation");
+        }
+        if term.flags.contains(TermFlags::NEGATIVE_PARTICLE) {
+            flags.push_str(" negative-particle");
+        }
         let word = &text[tok.span.start..tok.span.end];
         // A lexicon with no stem entries is matched without stemming; the stem is
         // still shown.
