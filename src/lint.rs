@@ -6,7 +6,8 @@
 //! most words, regexes that match the empty string, spell a word only the American
 //! way (they run over British spellings) or hold an accented Latin letter (they run
 //! over words with accents folded). With a corpus, entries that never
-//! match and entries that match a suspiciously large share of answers. The example
+//! match, entries that match a suspiciously large share of answers, and a corpus
+//! written in another language than the lexicon's. The example
 //! tests check each theme's `examples.match` and `examples.no_match` sentences.
 
 use std::collections::BTreeMap;
@@ -16,7 +17,9 @@ use crate::error::Error;
 use crate::lexicon::compile::{CompiledLexicon, PatternKind};
 use crate::lexicon::{Lexicon, Rule, TermToken, Theme};
 use crate::matching::Scanner;
+use crate::text::Language;
 use crate::text::normalise::{cased_form, fold_accents};
+use rustc_hash::FxHashSet;
 
 /// How bad a finding is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -532,12 +535,33 @@ pub struct CorpusStats {
     pub answers: u64,
     /// Per entry index: answers in which it matched (before negation and exclusion).
     pub answers_hit: Vec<u64>,
+    /// Words scanned.
+    pub words: u64,
+    /// Per language with stop words ([`Language::stop_words`]): the words of the corpus
+    /// that are among them, to tell a corpus written in another language than the
+    /// lexicon's.
+    pub function_words: Vec<(Language, u64)>,
 }
+
+/// A corpus "reads as" a language whose function words are at least this share of its
+/// words (typical prose: 30% to 50%; another language's list: under 10%).
+const LANGUAGE_SHARE: f64 = 0.2;
 
 impl CorpusStats {
     /// Scans `texts` with `lexicon`.
     pub fn collect<'a>(lexicon: &CompiledLexicon, texts: impl IntoIterator<Item = &'a str>) -> CorpusStats {
-        let mut stats = CorpusStats { answers: 0, answers_hit: vec![0; lexicon.entries.len()] };
+        let languages: Vec<Language> = Language::all().filter(|l| !l.stop_words().is_empty()).collect();
+        let mut stats = CorpusStats {
+            answers: 0,
+            answers_hit: vec![0; lexicon.entries.len()],
+            words: 0,
+            function_words: languages.iter().map(|&l| (l, 0)).collect(),
+        };
+        // Each language's function words as the words are compared: lower case,
+        // accents folded (the lexicon may not fold them, and an English one reads
+        // French words too).
+        let function_words: Vec<FxHashSet<String>> =
+            languages.iter().map(|l| l.stop_words().iter().map(|w| fold_accents(w).into_owned()).collect()).collect();
         let mut scanner = Scanner::new();
         let mut seen = vec![u64::MAX; lexicon.entries.len()];
         for text in texts {
@@ -547,6 +571,13 @@ impl CorpusStats {
             let n = stats.answers;
             stats.answers += 1;
             scanner.scan(lexicon, text);
+            for token in scanner.tokens() {
+                let word = fold_accents(scanner.term(token).norm);
+                stats.words += 1;
+                for (words, (_, n)) in function_words.iter().zip(&mut stats.function_words) {
+                    *n += u64::from(words.contains(&*word));
+                }
+            }
             for h in scanner.hits().iter().chain(scanner.exclusions()) {
                 let e = h.entry as usize;
                 if seen[e] != n {
@@ -565,6 +596,7 @@ impl CorpusStats {
         if self.answers == 0 {
             return out;
         }
+        out.extend(self.language_finding(lexicon));
         for (i, e) in lexicon.entries.iter().enumerate() {
             let theme = &lexicon.themes[e.theme as usize].id;
             let n = self.answers_hit[i];
@@ -584,6 +616,32 @@ impl CorpusStats {
             out.push(warning_in(lexicon.themes[e.theme as usize].source.as_deref(), e.line, message));
         }
         out
+    }
+
+    /// A finding if the corpus reads as another language than the lexicon's: one
+    /// whose function words are at least [`LANGUAGE_SHARE`] of the corpus's words and
+    /// three times the share of the lexicon language's own (a French corpus coded with
+    /// English stems and negators codes silently worse).
+    fn language_finding(&self, lexicon: &CompiledLexicon) -> Option<Finding> {
+        let ours = lexicon.analyzer().options().language;
+        let share = |n: u64| n as f64 / self.words.max(1) as f64;
+        let (theirs, n) = *self.function_words.iter().max_by_key(|(_, n)| *n)?;
+        let own = self.function_words.iter().find(|(l, _)| *l == ours).map(|&(_, n)| share(n));
+        if theirs == ours || share(n) < LANGUAGE_SHARE || own.is_some_and(|own| share(n) < 3.0 * own) {
+            return None;
+        }
+        let own = own.map_or_else(String::new, |own| format!(", {:.0}% {ours} ones", 100.0 * own));
+        Some(warning_in(
+            None,
+            None,
+            format!(
+                "the corpus reads as {theirs}, not {ours} (the lexicon's language): {:.0}% of its {} words are \
+                 {theirs} function words{own}; set `[settings] language = \"{theirs}\"` (or \
+                 `--dictionary-language {theirs}` for a dictionary), so that words stem and negate as {theirs} does",
+                100.0 * share(n),
+                self.words
+            ),
+        ))
     }
 }
 
@@ -981,5 +1039,38 @@ regex = ['\b(the|a) color\b', '\bcolou?r\b', '\b(organizations?|hue)\b', '\bcolo
                 "theme `a`: entry `zebra` never matches in the corpus (3 answers)"
             ]
         );
+    }
+
+    /// A French corpus checked with an English lexicon is named as French; an English
+    /// one, or the French corpus with a French lexicon, is not flagged.
+    #[test]
+    fn a_corpus_in_another_language_than_the_lexicons_is_a_finding() {
+        let french = [
+            "Les frais de justice sont trop élevés pour les victimes et la police ne répond pas.",
+            "Il faut que le tribunal prenne en compte la situation de la personne.",
+            "C'est une bonne idée mais elle arrive trop tard pour nous.",
+        ];
+        let english = [
+            "The court fees are too high for victims and the police do not answer.",
+            "It is a good idea but it comes too late for us.",
+        ];
+        let language_findings = |lexicon: &str, corpus: &[&str]| {
+            let (_, c) = lex(lexicon);
+            let stats = CorpusStats::collect(&c, corpus.iter().copied());
+            stats.findings(&c, 1.0).into_iter().filter(|f| f.message.contains("reads as")).collect::<Vec<_>>()
+        };
+        let entries = "[[theme]]\nid = \"a\"\nterms = [\"frais\"]\n";
+        let found = language_findings(entries, &french);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(
+            found[0].message.starts_with("the corpus reads as french, not english (the lexicon's language):")
+                && found[0].message.contains("language = \"french\""),
+            "{}",
+            found[0].message
+        );
+        assert!(language_findings(entries, &english).is_empty());
+        assert!(language_findings(&format!("[settings]\nlanguage = \"fr\"\n{entries}"), &french).is_empty());
+        // A few words are no corpus to judge: none of a list's words, no finding.
+        assert!(language_findings(entries, &["Paris", "Lyon"]).is_empty());
     }
 }

@@ -84,6 +84,11 @@ impl Language {
         LANGUAGES.iter().find(|(l, _, _)| *l == self).map(|&(_, n, _)| n).unwrap_or("english")
     }
 
+    /// Every language, in alphabetical order.
+    pub fn all() -> impl Iterator<Item = Language> {
+        LANGUAGES.iter().map(|&(l, _, _)| l)
+    }
+
     /// The names [`Language::parse`] takes, for messages: `arabic (ar), danish (da), ...`.
     pub fn known() -> String {
         LANGUAGES.iter().map(|(_, n, code)| format!("{n} ({code})")).collect::<Vec<_>>().join(", ")
