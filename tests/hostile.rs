@@ -465,3 +465,27 @@ fn hostile_html_reads_in_linear_time() {
     assert_eq!(codes(&dir), [&want[..], &[code("4", "cost", 1)]].concat());
     assert_eq!(rows(&dir), (4, 4, 0));
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig { cases: 64, ..Default::default() })]
+
+    /// Every language's analyser takes any text without panicking, and analyses each
+    /// word the same whether alone or in a session: Snowball stemmers are written for
+    /// their own alphabet, and answers mix scripts, marks, digits and apostrophes.
+    #[test]
+    fn every_language_analyses_any_text(
+        text in "([a-zA-Zàéîõüßçñæœøł'’ʼ-]|[α-ωάέήίόύώΑ-Ω]|[а-яёА-Я]|[\u{600}-\u{6FF}]|[\u{B80}-\u{BFF}]|[ığşİĞŞ]|[0-9]|[ \u{202F}\u{A0}.,!?«»]|\u{301}|\u{200D}){0,60}",
+    ) {
+        for language in codeframe::text::Language::all() {
+            let analyzer = Analyzer::with_options(AnalyzerOptions::for_language(language));
+            let words = analyzer.analyze(&text);
+            let mut session = analyzer.session();
+            let tokens = session.analyze(&analyzer, &text).to_vec();
+            proptest::prop_assert_eq!(words.len(), tokens.len());
+            for (w, t) in words.iter().zip(&tokens) {
+                let term = session.term(t.term);
+                proptest::prop_assert_eq!((&*w.term.norm, &*w.term.stem), (term.norm, term.stem), "{}", language);
+            }
+        }
+    }
+}
