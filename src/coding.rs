@@ -394,8 +394,8 @@ fn answers(norm: &str) -> bool {
 
 /// Whether the word at `k` is one of the language's particle negators with a negative
 /// particle at most three words before it in its clause (`ne ... plus`, `n'y a plus`).
-fn after_particle(tokens: &[Token], k: usize, particle_negators: &[&str], norm: &str) -> bool {
-    particle_negators.contains(&norm)
+fn after_particle(tokens: &[Token], k: usize) -> bool {
+    tokens[k].flags().contains(TermFlags::PARTICLE_NEGATOR)
         && tokens[k.saturating_sub(3)..k]
             .iter()
             .any(|t| t.clause == tokens[k].clause && t.flags().contains(TermFlags::NEGATIVE_PARTICLE))
@@ -411,25 +411,16 @@ fn negated(lexicon: &CompiledLexicon, scanner: &Scanner, hit: &Hit, theme: Theme
     let clause = tokens[hit.start as usize].clause;
     let language = lexicon.analyzer().options().language;
     let english = language == Language::English;
-    let particle_negators = language.particle_negators();
-    let postpositive_negators = language.postpositive_negators();
-    // Compared folded, as a norm may be (`değil` is `degil`).
-    let postpositive = |k: usize| {
-        !postpositive_negators.is_empty() && {
-            let norm = crate::text::normalise::fold_accents(scanner.term(&tokens[k]).norm);
-            postpositive_negators.iter().any(|p| crate::text::normalise::fold_accents(p) == norm)
-        }
-    };
+    let postpositive = |k: usize| tokens[k].flags().contains(TermFlags::POSTPOSITIVE);
     // The cheap test first, inlined: most words in a window negate nothing.
-    let may_negate = |k: usize| tokens[k].flags().contains(TermFlags::NEGATOR) || !particle_negators.is_empty();
+    let may_negate = |k: usize| {
+        let flags = tokens[k].flags();
+        flags.contains(TermFlags::NEGATOR) || flags.contains(TermFlags::PARTICLE_NEGATOR)
+    };
     // `limit`: where the words it may negate start (a pseudo-negation, `not only`, is
     // one only before them).
     let is_negator = |k: usize, limit: usize| {
-        // Most words in the window negate nothing: their term is not looked up.
-        if !tokens[k].flags().contains(TermFlags::NEGATOR)
-            && (particle_negators.is_empty()
-                || !after_particle(tokens, k, particle_negators, scanner.term(&tokens[k]).norm))
-        {
+        if !tokens[k].flags().contains(TermFlags::NEGATOR) && !after_particle(tokens, k) {
             return false;
         }
         let term = scanner.term(&tokens[k]);
@@ -466,7 +457,8 @@ fn negated(lexicon: &CompiledLexicon, scanner: &Scanner, hit: &Hit, theme: Theme
     }
     let after = t.negation_after as usize;
     // A postpositive negator reads the word right before it whatever `after` is.
-    let reach = if postpositive_negators.is_empty() { after } else { after.max(1) };
+    let has_postpositive = !lexicon.analyzer().options().postpositive_negators.is_empty();
+    let reach = if has_postpositive { after.max(1) } else { after };
     let end = hit.end as usize;
     let last_clause = tokens[end - 1].clause;
     for (k, tok) in tokens.iter().enumerate().skip(end).take(reach) {

@@ -281,6 +281,8 @@ impl CompiledLexicon {
             negators: Vec::new(),
             clause_words: Vec::new(),
             pseudo_negation: Vec::new(),
+            particle_negators: Vec::new(),
+            postpositive_negators: Vec::new(),
             ..options.clone()
         });
         let norms = |list: &[String]| list.iter().map(|n| words.norm(n.trim())).collect::<Vec<_>>();
@@ -288,6 +290,8 @@ impl CompiledLexicon {
         let options = AnalyzerOptions {
             clause_words: norms(&options.clause_words),
             pseudo_negation: norms(&options.pseudo_negation),
+            particle_negators: norms(&options.particle_negators),
+            postpositive_negators: norms(&options.postpositive_negators),
             ..options
         };
         let analyzer = Analyzer::with_options(AnalyzerOptions { negators, ..options });

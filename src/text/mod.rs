@@ -39,6 +39,10 @@ pub struct AnalyzerOptions {
     pub clause_words: Vec<String>,
     /// Words that, right after a negator, make it none (`not only`).
     pub pseudo_negation: Vec<String>,
+    /// Words that negate after a negative particle (`plus` in French `ne ... plus`).
+    pub particle_negators: Vec<String>,
+    /// Negators that follow what they negate (Turkish `yok`, `değil`).
+    pub postpositive_negators: Vec<String>,
     /// Words joined by hyphens are one word (`ex-partner`), as LIWC and quanteda
     /// tokenise (see [`tokenise::join_hyphenated`]).
     pub hyphenated_words: bool,
@@ -58,6 +62,8 @@ impl AnalyzerOptions {
             contractions_negate: english,
             clause_words: words(language.clause_words()),
             pseudo_negation: words(language.pseudo_negation_followers()),
+            particle_negators: words(language.particle_negators()),
+            postpositive_negators: words(language.postpositive_negators()),
             hyphenated_words: false,
         }
     }
@@ -95,6 +101,10 @@ impl TermFlags {
     /// `ne`, or a word that lost an elided `n'`: `n'est`), which then negates (`plus`
     /// in `ne ... plus`; see [`Language::particle_negators`]).
     pub const NEGATIVE_PARTICLE: TermFlags = TermFlags(8);
+    /// The word negates after a negative particle (`plus` in `ne ... plus`).
+    pub const PARTICLE_NEGATOR: TermFlags = TermFlags(16);
+    /// The word negates what comes before it (Turkish `yok`, `değil`).
+    pub const POSTPOSITIVE: TermFlags = TermFlags(32);
 
     /// Whether all of `other`'s flags are set.
     pub fn contains(self, other: TermFlags) -> bool {
@@ -201,6 +211,8 @@ impl Analyzer {
             (&options.negators, TermFlags::NEGATOR),
             (&options.clause_words, TermFlags::CLAUSE_WORD),
             (&options.pseudo_negation, TermFlags::PSEUDO_NEGATION),
+            (&options.particle_negators, TermFlags::PARTICLE_NEGATOR),
+            (&options.postpositive_negators, TermFlags::POSTPOSITIVE),
         ];
         for (list, flag) in lists {
             for word in list {
