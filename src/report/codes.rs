@@ -37,8 +37,8 @@ pub fn write_header(out: &mut dyn Write, header: &[&str]) -> io::Result<()> {
 /// entry's text for characters to quote on every code was a tenth of a run.
 #[derive(Clone, Debug)]
 pub struct CodesFormat {
-    themes: Vec<Vec<u8>>,
-    entries: Vec<Vec<u8>>,
+    themes: Fields,
+    entries: Fields,
 }
 
 impl CodesFormat {
@@ -51,20 +51,117 @@ impl CodesFormat {
             b.push(b',');
             b
         };
-        let themes = lexicon.themes.iter().map(|t| field(&t.id)).collect();
-        let entries = lexicon
-            .entries
-            .iter()
-            .map(|e| {
-                let mut b = field(&e.text);
-                if let Some(l) = e.line {
-                    b.extend_from_slice(itoa::Buffer::new().format(l).as_bytes());
-                }
-                b.push(b',');
-                b
-            })
-            .collect();
+        let themes = Fields::new(lexicon.themes.iter().map(|t| field(&t.id)));
+        let entries = Fields::new(lexicon.entries.iter().map(|e| {
+            let mut b = field(&e.text);
+            if let Some(l) = e.line {
+                b.extend_from_slice(itoa::Buffer::new().format(l).as_bytes());
+            }
+            b.push(b',');
+            b
+        }));
         CodesFormat { themes, entries }
+    }
+}
+
+/// Byte strings to append, each in a slot of [`BLOCK`] bytes: up to `BLOCK - 1` bytes,
+/// then their length, so that appending one reads one slot (with 20,000 entries, the
+/// wait for an entry's bytes was most of the cost of a codes.csv line) and makes one
+/// copy of a fixed size (see [`put`]). A longer string is in `long`; its slot holds
+/// [`LONG`] as its length and the index in `long` as its first four bytes.
+#[derive(Clone, Debug)]
+struct Fields {
+    slots: Vec<Slot>,
+    long: Vec<Box<[u8]>>,
+}
+
+#[derive(Clone, Copy, Debug)]
+#[repr(align(32))]
+struct Slot([u8; BLOCK]);
+
+/// The length byte of a slot whose string is in [`Fields::long`].
+const LONG: u8 = u8::MAX;
+
+impl Fields {
+    fn new(strings: impl Iterator<Item = Vec<u8>>) -> Fields {
+        let mut fields = Fields { slots: Vec::new(), long: Vec::new() };
+        for s in strings {
+            let mut slot = [0u8; BLOCK];
+            if s.len() < BLOCK {
+                slot[..s.len()].copy_from_slice(&s);
+                slot[BLOCK - 1] = s.len() as u8;
+            } else {
+                slot[..4].copy_from_slice(&(fields.long.len() as u32).to_le_bytes());
+                slot[BLOCK - 1] = LONG;
+                fields.long.push(s.into_boxed_slice());
+            }
+            fields.slots.push(Slot(slot));
+        }
+        fields
+    }
+
+    /// Asks the CPU to start loading string `i`'s slot.
+    #[inline(always)]
+    fn prefetch(&self, i: usize) {
+        #[cfg(target_arch = "x86_64")]
+        if let Some(slot) = self.slots.get(i) {
+            use std::arch::x86_64::{_MM_HINT_T0, _mm_prefetch};
+            // SAFETY: a prefetch is only a hint; the address is a valid slot.
+            unsafe { _mm_prefetch::<_MM_HINT_T0>((slot as *const Slot).cast()) };
+        }
+        #[cfg(not(target_arch = "x86_64"))]
+        let _ = i;
+    }
+
+    /// Appends string `i`.
+    #[inline(always)]
+    fn put(&self, out: &mut Vec<u8>, i: usize) {
+        let slot = &self.slots[i].0;
+        match slot[BLOCK - 1] {
+            LONG => {
+                let long = u32::from_le_bytes([slot[0], slot[1], slot[2], slot[3]]);
+                out.extend_from_slice(&self.long[long as usize]);
+            }
+            len => put(out, slot, usize::from(len)),
+        }
+    }
+}
+
+/// The size of the fixed copies [`put`] makes.
+const BLOCK: usize = 32;
+
+/// Appends `from[..len]` to `out`. When `from` has [`BLOCK`] bytes and `len` is at
+/// most that, it appends all `BLOCK` and takes back the surplus: a copy of a size the
+/// compiler knows is a couple of moves, where a copy of a size it does not know is a
+/// call to `memcpy`, which was most of the cost of writing a codes.csv line (eight
+/// such calls a line, of a few bytes each).
+#[inline(always)]
+fn put(out: &mut Vec<u8>, from: &[u8], len: usize) {
+    match from.first_chunk::<BLOCK>() {
+        Some(block) if len <= BLOCK => {
+            let at = out.len();
+            out.extend_from_slice(block);
+            out.truncate(at + len);
+        }
+        _ => out.extend_from_slice(&from[..len]),
+    }
+}
+
+/// Appends `n` in decimal (as `itoa` writes it): below 10,000, the usual size of a
+/// span's offsets and of a hit count, its digits are built in a register and
+/// appended as one 4-byte copy.
+#[inline(always)]
+fn put_number(out: &mut Vec<u8>, n: usize) {
+    if n < 10_000 {
+        let digits = 1 + usize::from(n >= 10) + usize::from(n >= 100) + usize::from(n >= 1000);
+        let (high, low) = ((n / 100) as u8, (n % 100) as u8);
+        let all = u32::from_le_bytes([b'0' + high / 10, b'0' + high % 10, b'0' + low / 10, b'0' + low % 10]);
+        // Little-endian: the leading zeros are the low bytes, shifted out.
+        let at = out.len();
+        out.extend_from_slice(&(all >> (8 * (4 - digits))).to_le_bytes());
+        out.truncate(at + digits);
+    } else {
+        out.extend_from_slice(itoa::Buffer::new().format(n).as_bytes());
     }
 }
 
@@ -89,40 +186,59 @@ pub fn write_codes(
     if coding.codes.is_empty() {
         return;
     }
-    let mut num = itoa::Buffer::new();
+    // The fields every line of the answer starts with, escaped once on the first line
+    // and copied from `prefix` (padded for `put`) on the others.
     let prefix_start = out.len();
     if let Some(r) = row {
-        out.extend_from_slice(num.format(r).as_bytes());
+        out.extend_from_slice(itoa::Buffer::new().format(r).as_bytes());
         out.push(b',');
     }
     push_field(out, respondent.as_bytes());
     out.push(b',');
     push_field(out, question.as_bytes());
     out.push(b',');
-    let prefix = prefix_start..out.len();
+    let prefix_len = out.len() - prefix_start;
+    let mut prefix = [0u8; BLOCK];
+    if prefix_len <= BLOCK {
+        prefix[..prefix_len].copy_from_slice(&out[prefix_start..]);
+    }
+    // The entries' slots are out of cache with a large lexicon: their loads overlap.
+    for code in &coding.codes {
+        format.entries.prefetch(code.hits[0].entry as usize);
+    }
+    let text = text.as_bytes();
     for (k, code) in coding.codes.iter().enumerate() {
-        if k > 0 {
-            out.extend_from_within(prefix.clone());
-        }
         let first = code.hits[0];
-        out.extend_from_slice(&format.themes[code.theme as usize]);
-        out.extend_from_slice(num.format(code.hits.len()).as_bytes());
+        if k > 0 {
+            if prefix_len <= BLOCK {
+                put(out, &prefix, prefix_len);
+            } else {
+                out.extend_from_within(prefix_start..prefix_start + prefix_len);
+            }
+        }
+        format.themes.put(out, code.theme as usize);
+        put_number(out, code.hits.len());
         out.push(b',');
-        out.extend_from_slice(&format.entries[first.entry as usize]);
-        push_field(out, &text.as_bytes()[first.span.start..first.span.end]);
+        format.entries.put(out, first.entry as usize);
+        let (start, end) = (first.span.start, first.span.end);
+        if needs_quotes(&text[start..end]) {
+            push_field(out, &text[start..end]);
+        } else {
+            put(out, &text[start..], end - start);
+        }
         out.push(b',');
-        out.extend_from_slice(num.format(first.span.start).as_bytes());
+        put_number(out, start);
         out.push(b',');
-        out.extend_from_slice(num.format(first.span.end).as_bytes());
+        put_number(out, end);
         out.push(b',');
         // Digits, `-` and `;`: never quoted.
         for (i, h) in code.hits.iter().enumerate() {
             if i > 0 {
                 out.push(b';');
             }
-            out.extend_from_slice(num.format(h.span.start).as_bytes());
+            put_number(out, h.span.start);
             out.push(b'-');
-            out.extend_from_slice(num.format(h.span.end).as_bytes());
+            put_number(out, h.span.end);
         }
         out.push(b'\n');
     }
@@ -131,7 +247,7 @@ pub fn write_codes(
 /// Appends one CSV field as `csv::Writer` writes it by default: quoted only when it
 /// holds a comma, a double quote, `\r` or `\n`, with double quotes doubled.
 fn push_field(out: &mut Vec<u8>, field: &[u8]) {
-    if !field.iter().any(|&b| matches!(b, b',' | b'"' | b'\n' | b'\r')) {
+    if !needs_quotes(field) {
         out.extend_from_slice(field);
         return;
     }
@@ -143,6 +259,11 @@ fn push_field(out: &mut Vec<u8>, field: &[u8]) {
         }
     }
     out.push(b'"');
+}
+
+/// Whether `csv::Writer` quotes `field`.
+fn needs_quotes(field: &[u8]) -> bool {
+    field.iter().any(|&b| matches!(b, b',' | b'"' | b'\n' | b'\r'))
 }
 
 /// Appends the category counts of one answer: one row per category that occurs.
@@ -247,6 +368,39 @@ terms = ["legal aid", "lawyer*"]"#;
                 "4-13;19-26;28-35"
             ]]
         );
+    }
+
+    #[test]
+    fn numbers_are_written_as_itoa_writes_them() {
+        let mut out = b"x".to_vec();
+        let mut expected = out.clone();
+        for n in (0..12_000).chain([99_999, 100_000, 4_294_967_296, usize::MAX]) {
+            put_number(&mut out, n);
+            expected.extend_from_slice(itoa::Buffer::new().format(n).as_bytes());
+            expected.push(b';');
+            out.push(b';');
+        }
+        assert_eq!(String::from_utf8(out).unwrap(), String::from_utf8(expected).unwrap());
+    }
+
+    #[test]
+    fn padded_copies_append_exactly_the_bytes_asked_for() {
+        let source: Vec<u8> = (0..100u8).collect();
+        for len in 0..=70 {
+            for from in [0, 30, 100 - len] {
+                let mut out = vec![7u8; 3];
+                put(&mut out, &source[from..], len);
+                assert_eq!(out[3..], source[from..from + len], "len {len} from {from}");
+                assert_eq!(out[..3], [7, 7, 7]);
+            }
+        }
+        let strings: Vec<Vec<u8>> = (0..70).map(|len| source[..len].to_vec()).collect();
+        let fields = Fields::new(strings.iter().cloned());
+        for (i, s) in strings.iter().enumerate() {
+            let mut out = vec![7u8];
+            fields.put(&mut out, i);
+            assert_eq!(out[1..], s[..], "string {i}");
+        }
     }
 
     #[test]
