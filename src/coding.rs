@@ -229,7 +229,8 @@ pub fn code(lexicon: &CompiledLexicon, scanner: &Scanner, applies: &Applies) -> 
         MatchRule::Codeframe => longest_wins(lexicon, kept, &mut coding.vetoes, scanner.tokens().len()),
         MatchRule::Liwc => one_entry_per_word(lexicon, kept, &mut coding.vetoes),
     };
-    chosen.sort_by_key(|h| (h.theme, h.start, h.end, h.entry));
+    // One integer a key (hits are distinct, so no order is left to a stable sort).
+    chosen.sort_unstable_by_key(|h| pack(h.theme, h.start, h.end, h.entry));
     if scanner.has_gaps() {
         coding.gaps = chosen.iter().filter_map(|h| scanner.gap(h).map(|(from, to)| (*h, to - from))).collect();
     }
@@ -259,6 +260,12 @@ pub fn code(lexicon: &CompiledLexicon, scanner: &Scanner, applies: &Applies) -> 
     coding
 }
 
+/// A sort key ordering as the tuple `(a, b, c, d)` does.
+#[inline(always)]
+fn pack(a: u32, b: u32, c: u32, d: u32) -> u128 {
+    (u128::from(a) << 96) | (u128::from(b) << 64) | (u128::from(c) << 32) | u128::from(d)
+}
+
 /// What `hits` weigh together, against their theme's `threshold`.
 pub fn weight(lexicon: &CompiledLexicon, hits: &[Hit]) -> f64 {
     hits.iter().map(|h| lexicon.entries[h.entry as usize].weight).sum()
@@ -275,7 +282,7 @@ fn longest_wins(lexicon: &CompiledLexicon, mut kept: Vec<Hit>, vetoes: &mut Vec<
     }
     let per_theme = lexicon.overlap() == OverlapScope::Theme;
     let scope = |h: &Hit| if per_theme { h.theme } else { 0 };
-    kept.sort_by_key(|h| (scope(h), std::cmp::Reverse(h.len()), h.start, h.entry));
+    kept.sort_unstable_by_key(|h| pack(scope(h), u32::MAX - h.len(), h.start, h.entry));
     if kept.len() <= 16 {
         // Few hits (the usual case): compare with the chosen ones directly, which
         // `kept[..chosen]` holds (no second vector).
