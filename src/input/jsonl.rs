@@ -74,6 +74,8 @@ pub struct JsonLinesReader {
     buf: Vec<u8>,
     /// The current line's full length.
     len: usize,
+    /// The current row's cells, kept between rows so that its buffers are reused.
+    record: ::csv::ByteRecord,
     max_line_bytes: usize,
     line: u64,
     rows: u64,
@@ -117,6 +119,7 @@ impl JsonLinesReader {
             unseen: Vec::new(),
             named: Vec::new(),
             buf: Vec::new(),
+            record: ::csv::ByteRecord::new(),
             len: 0,
             max_line_bytes: options.max_cell_bytes.saturating_mul(4),
             line: 0,
@@ -257,7 +260,15 @@ impl JsonLinesReader {
             let key = object.0[m].0.to_string();
             return Some(self.rejected(line, self.id(&object), Some(reject_value(&key)), RejectReason::InvalidUtf8));
         }
-        let mut record = ::csv::ByteRecord::new();
+        let mut record = std::mem::take(&mut self.record);
+        record.clear();
+        let row = self.row_of(&object, &mut record, line);
+        self.record = record;
+        Some(row)
+    }
+
+    /// The row of an object read at `line` whose cells go into `record`.
+    fn row_of(&mut self, object: &Object<'_>, record: &mut ::csv::ByteRecord, line: u64) -> RawRow {
         for (i, name) in self.columns.header.iter().enumerate() {
             let reason = match object.get(i, name, self.named[i].as_deref()) {
                 Member::Missing => {
@@ -273,10 +284,10 @@ impl JsonLinesReader {
                 },
                 Member::Ambiguous(keys) => RejectReason::AmbiguousKey { keys },
             };
-            return Some(self.rejected(line, self.id(&object), Some(reject_value(name)), reason));
+            return self.rejected(line, self.id(object), Some(reject_value(name)), reason);
         }
-        let reject = self.checker.check(&record, line, self.rows);
-        Some(RawRow { line, row: self.rows, record: Cells::from(&record), reject })
+        let reject = self.checker.check(record, line, self.rows);
+        RawRow { line, row: self.rows, record: Cells::from(&*record), reject }
     }
 
     /// The respondent id of an object, if it has one that can be read (for a reject).

@@ -69,6 +69,8 @@ pub struct SheetReader {
     columns: Columns,
     header: SubHeader,
     checker: RowChecker,
+    /// The current row's cells, kept between rows so that its buffers are reused.
+    record: ::csv::ByteRecord,
     rows: u64,
     chunks: u64,
     sha256: String,
@@ -178,6 +180,7 @@ impl SheetReader {
             width: header.names.len(),
             header,
             checker: RowChecker::new(columns.clone(), options),
+            record: ::csv::ByteRecord::new(),
             columns,
             name,
             sheet,
@@ -234,7 +237,8 @@ impl RowReader for SheetReader {
             // the sheet's CSV export, whose header ends in empty names there: a note
             // beside an answer does not reject its row (nor is it read, having no name).
             let len = self.width;
-            let mut record = ::csv::ByteRecord::new();
+            let record = &mut self.record;
+            record.clear();
             for (i, t) in texts.iter().filter(|(i, _)| *i < len) {
                 while record.len() < *i {
                     record.push_field(b"");
@@ -247,8 +251,8 @@ impl RowReader for SheetReader {
             bytes += record.as_slice().len() as u64 + record.len() as u64;
             self.rows += 1;
             let line = u64::from(cells[0].row) + 1;
-            let reject = self.checker.check(&record, line, self.rows);
-            rows.push(RawRow { line, row: self.rows, record: Cells::from(&record), reject });
+            let reject = self.checker.check(record, line, self.rows);
+            rows.push(RawRow { line, row: self.rows, record: Cells::from(&*record), reject });
         }
         self.checker.health()?;
         if rows.is_empty() {
