@@ -1000,6 +1000,94 @@ exclude = ["housing", "home NEAR/2 office", { regex = "\\bhouse (?:of|party)\\b"
         }
     }
 
+    /// German typed without umlauts meets entries with them, and entries typed
+    /// without them meet answers with them; words, stems and globs alike.
+    #[test]
+    fn german_umlauts_typed_as_ae_oe_ue_meet() {
+        let with = toml_lexicon(
+            "language = \"de\"",
+            "[[theme]]\nid = \"t\"\nterms = [\"für\", \"Gebühren\", \"müde\", \"Ärzte\", \"schön\", \"Prüf*\"]\n\
+             [[theme]]\nid = \"e\"\nexact = [\"Tür\"]\n[[theme]]\nid = \"s\"\nterms = [\"Straße\"]\n",
+        );
+        let without = toml_lexicon(
+            "language = \"de\"",
+            "[[theme]]\nid = \"t\"\nterms = [\"fuer\", \"Gebuehren\", \"muede\", \"Aerzte\", \"schoen\", \"Pruef*\"]\n\
+             [[theme]]\nid = \"e\"\nexact = [\"Tuer\"]\n[[theme]]\nid = \"s\"\nterms = [\"Strasse\"]\n",
+        );
+        for lex in [&with, &without] {
+            for answer in [
+                "fuer mich",
+                "für mich",
+                "hohe Gebuehren",
+                "GEBÜHREN",
+                "Gebühr",
+                "ich bin muede",
+                "MÜDE",
+                "die Aerzte",
+                "Ärzte",
+                "AERZTE",
+                "Arzt",
+                "schoen",
+                "schön",
+                "schöner",
+                "Pruefungen",
+                "Prüfung",
+            ] {
+                assert_eq!(coded(lex, answer), ["t"], "{answer}");
+            }
+            for answer in ["die Tuer", "die Tür", "TÜR"] {
+                assert_eq!(coded(lex, answer), ["e"], "{answer}");
+            }
+            for answer in ["Strasse", "Straße", "STRASSE"] {
+                assert_eq!(coded(lex, answer), ["s"], "{answer}");
+            }
+            // Negation still reads the words around.
+            assert!(coded(lex, "keine Gebuehren").is_empty());
+        }
+        // `Feuer`, `Steuer`, `Quelle` meet themselves and their forms, not others.
+        let lex = toml_lexicon(
+            "language = \"de\"",
+            "[[theme]]\nid = \"f\"\nterms = [\"Feuer\"]\n[[theme]]\nid = \"s\"\nterms = [\"Steuer\", \"steuer*\"]\n\
+             [[theme]]\nid = \"q\"\nterms = [\"Quelle\"]\n[[theme]]\nid = \"n\"\nterms = [\"neu\"]\n",
+        );
+        for (answer, want) in [
+            ("Feuer", "f"),
+            ("des Feuers", "f"),
+            ("die Steuern", "s"),
+            ("Steuererklärung", "s"),
+            ("Quellen", "q"),
+            ("die neue", "n"),
+            ("neuen", "n"),
+        ] {
+            assert_eq!(coded(&lex, answer), [want], "{answer}");
+        }
+        for answer in ["für", "Tür", "stur", "Quäle"] {
+            assert!(coded(&lex, answer).is_empty(), "{answer}");
+        }
+    }
+
+    /// Russian `ё` reads as `е`, in entries and answers: `ещё` meets `еще`, `всё` `все`.
+    #[test]
+    fn russian_yo_meets_ye() {
+        let lex = toml_lexicon(
+            "language = \"ru\"",
+            "[[theme]]\nid = \"t\"\nterms = [\"всё\", \"ёлка\"]\n[[theme]]\nid = \"g\"\nterms = [\"ещ*\", \"самолет\"]\n",
+        );
+        for (answer, want) in [
+            ("ВСЕ", &["t"][..]),
+            ("всё", &["t"]),
+            ("елки", &["t"]),
+            ("ЁЛКИ", &["t"]),
+            ("еще", &["g"]),
+            ("ещё", &["g"]),
+            ("самолёт", &["g"]),
+            ("самолеты", &["g"]),
+        ] {
+            assert_eq!(coded(&lex, answer), want, "{answer}");
+        }
+        assert!(coded(&lex, "не всё").is_empty());
+    }
+
     /// Greek capitals drop the tonos by convention, and fast typing often does: `ΟΧΙ`,
     /// `ΧΩΡΙΣ` and `ποτε` negate as `όχι`, `χωρίς` and `ποτέ` do (they coded before).
     #[test]

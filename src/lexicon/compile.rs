@@ -603,9 +603,15 @@ impl CompiledLexicon {
                     } else {
                         // Folded as the words are, so `naïv*` and `naiv*` match `naïvety`.
                         let mut out = String::new();
-                        normalise::normalise_chars(g, self.analyzer.options().fold_accents, &mut out);
-                        // A word's elided article is dropped (`l'égl*` is `égl*`), as it is from answers' words.
-                        self.analyzer.options().language.elide(&mut out);
+                        normalise::normalise_chars(g, false, &mut out);
+                        // A word's elided article is dropped (`l'égl*` is `égl*`), and the
+                        // word respelled (`gebuehr*` is `gebühr*`), as answers' words are.
+                        let language = self.analyzer.options().language;
+                        language.elide(&mut out);
+                        language.respell(&mut out);
+                        if self.analyzer.options().fold_accents {
+                            out = normalise::fold_accents(&out).into_owned();
+                        }
                         out.into()
                     };
                     let kind = if opts.case_sensitive { PatternKind::CasedGlob } else { PatternKind::Glob };

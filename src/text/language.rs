@@ -196,6 +196,37 @@ impl Language {
         }
     }
 
+    /// Rewrites a normalised word (case folded, accents not folded yet) in the one
+    /// spelling its language's answers and entries share where typists commonly
+    /// replace a letter: German `ae`, `oe`, `ue` for `ä`, `ö`, `ü` (`fuer`, `Aerzte`,
+    /// `schoen` are `für`, `ärzte`, `schön`), as Snowball's german2 variant reads
+    /// them, but for a `u` after `q` or a vowel (`Quelle`, `Feuer`, `neue`, `Bauer`);
+    /// Russian `е` for `ё` (`ещё`, `всё` are `еще`, `все`). A word of another language
+    /// stays as it is. (`ß` is `ss` in every language already: case folding.)
+    ///
+    /// # Example
+    /// ```
+    /// use codeframe::text::Language;
+    ///
+    /// let respelled = |l: Language, w: &str| {
+    ///     let mut w = w.to_string();
+    ///     l.respell(&mut w);
+    ///     w
+    /// };
+    /// assert_eq!(respelled(Language::German, "gebuehren"), "gebühren");
+    /// assert_eq!(respelled(Language::German, "feuer"), "feuer");
+    /// assert_eq!(respelled(Language::Russian, "ещё"), "еще");
+    /// assert_eq!(respelled(Language::English, "blue"), "blue");
+    /// ```
+    #[inline]
+    pub fn respell(self, norm: &mut String) {
+        match self {
+            Language::German => respell_umlauts(norm),
+            Language::Russian if norm.contains('ё') => *norm = norm.replace('ё', "е"),
+            _ => {}
+        }
+    }
+
     fn words(self) -> &'static Words {
         match self {
             Language::English => &ENGLISH,
@@ -218,6 +249,40 @@ impl Language {
             Language::Tamil => &TAMIL,
         }
     }
+}
+
+/// German `ae`, `oe`, `ue` as `ä`, `ö`, `ü` (see [`Language::respell`]). Snowball's
+/// german2 first marks a `u` between vowels as a consonant, then replaces the pairs
+/// from the left, skipping `qu`: so here a `u` after `q` or a vowel stays.
+fn respell_umlauts(norm: &mut String) {
+    let pair = |w: &[u8]| w[1] == b'e' && matches!(w[0], b'a' | b'o' | b'u');
+    if !norm.as_bytes().windows(2).any(pair) {
+        return;
+    }
+    let vowel = |c: char| matches!(c, 'a' | 'e' | 'i' | 'o' | 'u' | 'y' | 'ä' | 'ö' | 'ü');
+    let mut out = String::with_capacity(norm.len());
+    let mut before = None;
+    let mut chars = norm.chars().peekable();
+    while let Some(c) = chars.next() {
+        let umlaut = match c {
+            _ if chars.peek() != Some(&'e') => None,
+            'a' => Some('ä'),
+            'o' => Some('ö'),
+            'u' if !before.is_some_and(|b| b == 'q' || vowel(b)) => Some('ü'),
+            _ => None,
+        };
+        match umlaut {
+            Some(u) => {
+                out.push(u);
+                before = chars.next();
+            }
+            None => {
+                out.push(c);
+                before = Some(c);
+            }
+        }
+    }
+    *norm = out;
 }
 
 impl fmt::Display for Language {
@@ -545,6 +610,45 @@ mod tests {
         assert_eq!(elide(Language::French, "l'l'eau"), "l'eau");
         assert_eq!(elide(Language::English, "o'clock"), "o'clock");
         assert_eq!(elide(Language::English, "d'you"), "d'you");
+    }
+
+    #[test]
+    fn respelling_is_german_and_russian_only() {
+        let respelled = |l: Language, w: &str| {
+            let mut s = w.to_string();
+            l.respell(&mut s);
+            s
+        };
+        for (word, want) in [
+            ("fuer", "für"),
+            ("aerzte", "ärzte"),
+            ("schoen", "schön"),
+            ("oeffnung", "öffnung"),
+            ("uebung", "übung"),
+            ("zurueck", "zurück"),
+            // `qu`, and a `u` after a vowel, are no umlaut.
+            ("quelle", "quelle"),
+            ("bequem", "bequem"),
+            ("feuer", "feuer"),
+            ("neue", "neue"),
+            ("bauer", "bauer"),
+            ("vertrauen", "vertrauen"),
+            // After a pair, the next letter follows an `e`.
+            ("aeue", "äue"),
+            ("ueue", "üue"),
+            ("poesie", "pösie"),
+            ("israel", "isräl"),
+            ("ae", "ä"),
+            ("e", "e"),
+            ("", ""),
+            ("für", "für"),
+        ] {
+            assert_eq!(respelled(Language::German, word), want, "{word}");
+        }
+        assert_eq!(respelled(Language::Russian, "всё ещё ёлка"), "все еще елка");
+        for l in Language::all().filter(|&l| l != Language::German && l != Language::Russian) {
+            assert_eq!(respelled(l, "fuer всё"), "fuer всё", "{l}");
+        }
     }
 
     #[test]
