@@ -393,12 +393,16 @@ fn answers(norm: &str) -> bool {
 }
 
 /// Whether the word at `k` is one of the language's particle negators with a negative
-/// particle at most three words before it in its clause (`ne ... plus`, `n'y a plus`).
-fn after_particle(tokens: &[Token], k: usize) -> bool {
+/// particle at most three words before it in its clause (`ne ... plus`, `n'y a plus`,
+/// `je n'ai vu personne`), and no determiner right before it (`il n'y a qu'une
+/// personne`, "only one person").
+pub(crate) fn after_particle(tokens: &[Token], k: usize) -> bool {
+    let same_clause = |t: &Token| t.clause == tokens[k].clause;
     tokens[k].flags().contains(TermFlags::PARTICLE_NEGATOR)
+        && !(k > 0 && same_clause(&tokens[k - 1]) && tokens[k - 1].flags().contains(TermFlags::DETERMINER))
         && tokens[k.saturating_sub(3)..k]
             .iter()
-            .any(|t| t.clause == tokens[k].clause && t.flags().contains(TermFlags::NEGATIVE_PARTICLE))
+            .any(|t| same_clause(t) && t.flags().contains(TermFlags::NEGATIVE_PARTICLE))
 }
 
 /// The token index of a negator that vetoes `hit`, if any.
@@ -996,6 +1000,42 @@ exclude = ["housing", "home NEAR/2 office", { regex = "\\bhouse (?:of|party)\\b"
         for coded_ in
             ["plus de confiance", "Plus de médecins", "je n'ai que confiance", "ce n'est pas loin, plus de médecins"]
         {
+            assert_eq!(coded(&lex, coded_), ["t"], "{coded_}");
+        }
+    }
+
+    /// French `ne ... personne` ("nobody") negates as `ne ... plus` does; `personne`
+    /// alone is "person", and after a determiner it is one even after `ne` (`il n'y a
+    /// qu'une personne`, "only one person"; `n'importe quelle personne`, "anyone").
+    #[test]
+    fn french_ne_personne_negates_and_personne_alone_does_not() {
+        let lex = toml_lexicon(
+            "language = \"fr\"",
+            "[[theme]]\nid = \"t\"\nterms = [\"accueil\", \"aide\", \"écoute\", \"confiance\"]\n",
+        );
+        for negated in [
+            "Il n'y a personne à l'accueil",
+            "Je n'ai trouvé personne pour l'accueil",
+            "Je ne trouve personne de confiance",
+            "ne demandez personne pour de l'aide",
+            "Il n'y a PERSONNE à l’accueil",
+            // `guère` and `nullement` negate alone or after `ne`.
+            "Je n'ai guère confiance",
+            "Il n'y a nullement d'écoute",
+            "guère d'aide",
+        ] {
+            assert!(coded(&lex, negated).is_empty(), "{negated}");
+        }
+        for coded_ in [
+            "Une personne à l'accueil était gentille",
+            "la personne de l'accueil",
+            "Personne très à l'écoute",
+            "Il n'y a qu'une personne à l'accueil",
+            "On n'a qu'une seule personne à l'accueil",
+            "N'importe quelle personne à l'accueil",
+            "Ce n'est pas grave, personne à l'accueil",
+            "je n'ai que de l'aide",
+        ] {
             assert_eq!(coded(&lex, coded_), ["t"], "{coded_}");
         }
     }

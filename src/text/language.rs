@@ -145,15 +145,32 @@ impl Language {
 
     /// Words that negate only after a negative particle (French `ne`, or `n'` elided
     /// from a word) a few words before them: `plus` in "je ne fais plus confiance",
-    /// "il n'y a plus de médecin", where alone it is "more" ("plus de sécurité").
+    /// "il n'y a plus de médecin", where alone it is "more" ("plus de sécurité");
+    /// `personne` in "je n'ai vu personne", "il n'y a personne à l'accueil" ("nobody"),
+    /// where alone it is "person".
     pub fn particle_negators(self) -> &'static [&'static str] {
-        if self == Language::French { &["plus"] } else { &[] }
+        if self.has_negative_particle() { &["plus", "personne"] } else { &[] }
+    }
+
+    /// Whether the language has a negative particle (French `ne`), after which
+    /// [`Language::particle_negators`] negate.
+    pub fn has_negative_particle(self) -> bool {
+        self == Language::French
+    }
+
+    /// Words right before a particle negator that make it a noun or a superlative, no
+    /// negator: determiners (`une personne`, `n'importe quelle personne`, `qu'une
+    /// personne`, `le plus`) and the adjectives that stand between one and its noun
+    /// (`qu'une seule personne`). `de` is none: `je n'ai besoin de personne` is
+    /// "I need nobody".
+    pub fn determiners(self) -> &'static [&'static str] {
+        if self.has_negative_particle() { FRENCH_DETERMINERS } else { &[] }
     }
 
     /// Whether a normalised word (before its elided article is dropped) is a negative
     /// particle: French `ne`, or a word with an elided `n'` (`n'est`, `n'y`).
     pub fn is_negative_particle(self, norm: &str) -> bool {
-        self == Language::French && (norm == "ne" || norm.starts_with("n'"))
+        self.has_negative_particle() && (norm == "ne" || norm.starts_with("n'"))
     }
 
     /// Negators that follow what they negate and negate nothing after them: Turkish
@@ -317,7 +334,8 @@ const STOP_ENGLISH: &[&str] = &[
 
 // `ne` is no negator: it also stands alone (`ne ... que`, "only"), and `pas`, `jamais`
 // or `rien` comes with it. `n'` goes with the article before it (`n'est` -> `est`).
-// `plus` and `personne` are left out: "more" and "person" are their commoner senses.
+// `plus` and `personne` negate only after `ne` or `n'` (see `Language::particle_negators`):
+// alone, "more" and "person" are their commoner senses.
 const FRENCH: Words = Words {
     negators: &[
         "pas",
@@ -347,6 +365,17 @@ const FRENCH: Words = Words {
     ],
     elided: &["l", "m", "t", "qu", "n", "s", "j", "d", "c", "jusqu", "quoiqu", "lorsqu", "puisqu"],
 };
+
+// Before `personne` or `plus`, they make it the noun ("person") or the superlative
+// (`le plus`): the pronoun `personne` ("nobody") and the `plus` of `ne ... plus` follow a
+// verb, a preposition or a negator. `de` is left out (`besoin de personne`, "need of
+// nobody"), and so is `même` (`je ne fais même plus confiance`, "not even any more");
+// `qu'une` is `une` once its article goes.
+const FRENCH_DETERMINERS: &[&str] = &[
+    "le", "la", "les", "un", "une", "ce", "cet", "cette", "ces", "mon", "ma", "mes", "ton", "ta", "tes", "son", "sa",
+    "ses", "notre", "nos", "votre", "vos", "leur", "leurs", "chaque", "quel", "quelle", "quels", "quelles", "toute",
+    "seule", "autre",
+];
 
 // `keinerlei` ("no ... whatsoever", `keinerlei Sicherheit`) and `nirgendwo` are as
 // common in answers as `kein` and `nirgends`.
@@ -657,11 +686,22 @@ mod tests {
             let stemmer = rust_stemmers::Stemmer::create(l.algorithm());
             let _ = stemmer.stem("word");
             let w = l.words();
-            let lists = [w.negators, w.clause_words, w.pseudo_negation, w.stop_words, w.elided];
+            let lists = [
+                w.negators,
+                w.clause_words,
+                w.pseudo_negation,
+                w.stop_words,
+                w.elided,
+                l.particle_negators(),
+                l.postpositive_negators(),
+                l.determiners(),
+            ];
             for word in lists.into_iter().flatten() {
                 assert!(!word.is_empty() && !word.contains(char::is_whitespace), "{l}: {word:?}");
                 assert_eq!(word.to_lowercase(), *word, "{l}: {word:?}");
             }
+            // The analyser flags them as written: they are their own norms.
+            assert!(l.determiners().iter().all(|w| w.bytes().all(|b| b.is_ascii_lowercase())), "{l}");
             assert!(!w.negators.is_empty(), "{l} has negators");
         }
     }

@@ -105,6 +105,9 @@ impl TermFlags {
     pub const PARTICLE_NEGATOR: TermFlags = TermFlags(16);
     /// The word negates what comes before it (Turkish `yok`, `değil`).
     pub const POSTPOSITIVE: TermFlags = TermFlags(32);
+    /// Right before a particle negator, the word makes it none (`une` in `une
+    /// personne`; see [`Language::determiners`]).
+    pub const DETERMINER: TermFlags = TermFlags(64);
 
     /// Whether all of `other`'s flags are set.
     pub fn contains(self, other: TermFlags) -> bool {
@@ -218,6 +221,10 @@ impl Analyzer {
             for word in list {
                 *listed.entry(normalise::strip_greek_accents(word).into()).or_default() |= flag.0;
             }
+        }
+        // The language's own: ASCII, so every option normalises them to themselves.
+        for &word in options.language.determiners() {
+            *listed.entry(word.into()).or_default() |= TermFlags::DETERMINER.0;
         }
         Analyzer { options, stemmer, listed }
     }
