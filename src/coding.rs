@@ -1040,6 +1040,26 @@ exclude = ["housing", "home NEAR/2 office", { regex = "\\bhouse (?:of|party)\\b"
         }
     }
 
+    /// The particle negators are part of the built-in list: a lexicon's `negators`
+    /// replaces them with the rest (`plus` and `personne` after `ne` negated under a
+    /// list that named neither), and `particle_negators` names them again.
+    #[test]
+    fn particle_negators_follow_the_lexicons_negators() {
+        let terms = "[[theme]]\nid = \"t\"\nterms = [\"confiance\"]\n";
+        let answers = ["Je n'ai plus confiance", "Je ne trouve personne de confiance", "Pas confiance"];
+        let vetoed = |settings: &str| -> Vec<bool> {
+            let lex = toml_lexicon(&format!("language = \"fr\"\n{settings}"), terms);
+            answers.iter().map(|a| coded(&lex, a).is_empty()).collect()
+        };
+        assert_eq!(vetoed(""), [true, true, true]);
+        assert_eq!(vetoed("extra_negators = [\"sauf\"]"), [true, true, true]);
+        assert_eq!(vetoed("negators = [\"pas\"]"), [false, false, true]);
+        assert_eq!(vetoed("negators = [\"pas\"]\nparticle_negators = [\"plus\"]"), [true, false, true]);
+        assert_eq!(vetoed("negators = [\"pas\"]\nparticle_negators = [\"plus\", \"personne\"]"), [true, true, true]);
+        assert_eq!(vetoed("particle_negators = []"), [false, false, true]);
+        assert_eq!(vetoed("negators = []\nparticle_negators = [\" Plus \"]"), [true, false, false]);
+    }
+
     /// German typed without umlauts meets entries with them, and entries typed
     /// without them meet answers with them; words, stems and globs alike.
     #[test]

@@ -267,7 +267,15 @@ impl CompiledLexicon {
         let contraction = |n: &String| matches!(n.trim(), "n't" | "n\u{2019}t");
         let contractions_negate =
             (s.negators.is_none() && defaults.contractions_negate) || negators.iter().any(contraction);
+        // The particle negators are part of the built-in negators: a list given instead
+        // of it drops them, unless `particle_negators` names them again.
+        let particle_negators = match (&s.particle_negators, &s.negators) {
+            (Some(list), _) => list.clone(),
+            (None, Some(_)) => Vec::new(),
+            (None, None) => defaults.particle_negators.clone(),
+        };
         let options = AnalyzerOptions {
+            particle_negators,
             spelling_variants: s.spelling_variants && s.language.has_spelling_variants(),
             fold_accents: s.fold_accents,
             hyphenated_words: s.hyphenated_words,

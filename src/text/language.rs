@@ -147,7 +147,8 @@ impl Language {
     /// from a word) a few words before them: `plus` in "je ne fais plus confiance",
     /// "il n'y a plus de médecin", where alone it is "more" ("plus de sécurité");
     /// `personne` in "je n'ai vu personne", "il n'y a personne à l'accueil" ("nobody"),
-    /// where alone it is "person".
+    /// where alone it is "person". Part of the built-in negators: a lexicon's
+    /// `negators` replaces them too, and its `particle_negators` names them again.
     pub fn particle_negators(self) -> &'static [&'static str] {
         if self.has_negative_particle() { &["plus", "personne"] } else { &[] }
     }
