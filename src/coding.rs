@@ -400,12 +400,16 @@ fn answers(norm: &str) -> bool {
 }
 
 /// Whether the word at `k` is one of the language's particle negators with a negative
-/// particle at most three words before it in its clause (`ne ... plus`, `n'y a plus`).
-fn after_particle(tokens: &[Token], k: usize) -> bool {
+/// particle at most three words before it in its clause (`ne ... plus`, `n'y a plus`,
+/// `je n'ai vu personne`), and no determiner right before it (`il n'y a qu'une
+/// personne`, "only one person").
+pub(crate) fn after_particle(tokens: &[Token], k: usize) -> bool {
+    let same_clause = |t: &Token| t.clause == tokens[k].clause;
     tokens[k].flags().contains(TermFlags::PARTICLE_NEGATOR)
+        && !(k > 0 && same_clause(&tokens[k - 1]) && tokens[k - 1].flags().contains(TermFlags::DETERMINER))
         && tokens[k.saturating_sub(3)..k]
             .iter()
-            .any(|t| t.clause == tokens[k].clause && t.flags().contains(TermFlags::NEGATIVE_PARTICLE))
+            .any(|t| same_clause(t) && t.flags().contains(TermFlags::NEGATIVE_PARTICLE))
 }
 
 /// The token index of a negator that vetoes `hit`, if any.
@@ -1005,6 +1009,150 @@ exclude = ["housing", "home NEAR/2 office", { regex = "\\bhouse (?:of|party)\\b"
         {
             assert_eq!(coded(&lex, coded_), ["t"], "{coded_}");
         }
+    }
+
+    /// French `ne ... personne` ("nobody") negates as `ne ... plus` does; `personne`
+    /// alone is "person", and after a determiner it is one even after `ne` (`il n'y a
+    /// qu'une personne`, "only one person"; `n'importe quelle personne`, "anyone").
+    #[test]
+    fn french_ne_personne_negates_and_personne_alone_does_not() {
+        let lex = toml_lexicon(
+            "language = \"fr\"",
+            "[[theme]]\nid = \"t\"\nterms = [\"accueil\", \"aide\", \"écoute\", \"confiance\"]\n",
+        );
+        for negated in [
+            "Il n'y a personne à l'accueil",
+            "Je n'ai trouvé personne pour l'accueil",
+            "Je ne trouve personne de confiance",
+            "ne demandez personne pour de l'aide",
+            "Il n'y a PERSONNE à l’accueil",
+            // `guère` and `nullement` negate alone or after `ne`.
+            "Je n'ai guère confiance",
+            "Il n'y a nullement d'écoute",
+            "guère d'aide",
+        ] {
+            assert!(coded(&lex, negated).is_empty(), "{negated}");
+        }
+        for coded_ in [
+            "Une personne à l'accueil était gentille",
+            "la personne de l'accueil",
+            "Personne très à l'écoute",
+            "Il n'y a qu'une personne à l'accueil",
+            "On n'a qu'une seule personne à l'accueil",
+            "N'importe quelle personne à l'accueil",
+            "Ce n'est pas grave, personne à l'accueil",
+            "je n'ai que de l'aide",
+        ] {
+            assert_eq!(coded(&lex, coded_), ["t"], "{coded_}");
+        }
+    }
+
+    /// The particle negators are part of the built-in list: a lexicon's `negators`
+    /// replaces them with the rest (`plus` and `personne` after `ne` negated under a
+    /// list that named neither), and `particle_negators` names them again.
+    #[test]
+    fn particle_negators_follow_the_lexicons_negators() {
+        let terms = "[[theme]]\nid = \"t\"\nterms = [\"confiance\"]\n";
+        let answers = ["Je n'ai plus confiance", "Je ne trouve personne de confiance", "Pas confiance"];
+        let vetoed = |settings: &str| -> Vec<bool> {
+            let lex = toml_lexicon(&format!("language = \"fr\"\n{settings}"), terms);
+            answers.iter().map(|a| coded(&lex, a).is_empty()).collect()
+        };
+        assert_eq!(vetoed(""), [true, true, true]);
+        assert_eq!(vetoed("extra_negators = [\"sauf\"]"), [true, true, true]);
+        assert_eq!(vetoed("negators = [\"pas\"]"), [false, false, true]);
+        assert_eq!(vetoed("negators = [\"pas\"]\nparticle_negators = [\"plus\"]"), [true, false, true]);
+        assert_eq!(vetoed("negators = [\"pas\"]\nparticle_negators = [\"plus\", \"personne\"]"), [true, true, true]);
+        assert_eq!(vetoed("particle_negators = []"), [false, false, true]);
+        assert_eq!(vetoed("negators = []\nparticle_negators = [\" Plus \"]"), [true, false, false]);
+    }
+
+    /// German typed without umlauts meets entries with them, and entries typed
+    /// without them meet answers with them; words, stems and globs alike.
+    #[test]
+    fn german_umlauts_typed_as_ae_oe_ue_meet() {
+        let with = toml_lexicon(
+            "language = \"de\"",
+            "[[theme]]\nid = \"t\"\nterms = [\"für\", \"Gebühren\", \"müde\", \"Ärzte\", \"schön\", \"Prüf*\"]\n\
+             [[theme]]\nid = \"e\"\nexact = [\"Tür\"]\n[[theme]]\nid = \"s\"\nterms = [\"Straße\"]\n",
+        );
+        let without = toml_lexicon(
+            "language = \"de\"",
+            "[[theme]]\nid = \"t\"\nterms = [\"fuer\", \"Gebuehren\", \"muede\", \"Aerzte\", \"schoen\", \"Pruef*\"]\n\
+             [[theme]]\nid = \"e\"\nexact = [\"Tuer\"]\n[[theme]]\nid = \"s\"\nterms = [\"Strasse\"]\n",
+        );
+        for lex in [&with, &without] {
+            for answer in [
+                "fuer mich",
+                "für mich",
+                "hohe Gebuehren",
+                "GEBÜHREN",
+                "Gebühr",
+                "ich bin muede",
+                "MÜDE",
+                "die Aerzte",
+                "Ärzte",
+                "AERZTE",
+                "Arzt",
+                "schoen",
+                "schön",
+                "schöner",
+                "Pruefungen",
+                "Prüfung",
+            ] {
+                assert_eq!(coded(lex, answer), ["t"], "{answer}");
+            }
+            for answer in ["die Tuer", "die Tür", "TÜR"] {
+                assert_eq!(coded(lex, answer), ["e"], "{answer}");
+            }
+            for answer in ["Strasse", "Straße", "STRASSE"] {
+                assert_eq!(coded(lex, answer), ["s"], "{answer}");
+            }
+            // Negation still reads the words around.
+            assert!(coded(lex, "keine Gebuehren").is_empty());
+        }
+        // `Feuer`, `Steuer`, `Quelle` meet themselves and their forms, not others.
+        let lex = toml_lexicon(
+            "language = \"de\"",
+            "[[theme]]\nid = \"f\"\nterms = [\"Feuer\"]\n[[theme]]\nid = \"s\"\nterms = [\"Steuer\", \"steuer*\"]\n\
+             [[theme]]\nid = \"q\"\nterms = [\"Quelle\"]\n[[theme]]\nid = \"n\"\nterms = [\"neu\"]\n",
+        );
+        for (answer, want) in [
+            ("Feuer", "f"),
+            ("des Feuers", "f"),
+            ("die Steuern", "s"),
+            ("Steuererklärung", "s"),
+            ("Quellen", "q"),
+            ("die neue", "n"),
+            ("neuen", "n"),
+        ] {
+            assert_eq!(coded(&lex, answer), [want], "{answer}");
+        }
+        for answer in ["für", "Tür", "stur", "Quäle"] {
+            assert!(coded(&lex, answer).is_empty(), "{answer}");
+        }
+    }
+
+    /// Russian `ё` reads as `е`, in entries and answers: `ещё` meets `еще`, `всё` `все`.
+    #[test]
+    fn russian_yo_meets_ye() {
+        let lex = toml_lexicon(
+            "language = \"ru\"",
+            "[[theme]]\nid = \"t\"\nterms = [\"всё\", \"ёлка\"]\n[[theme]]\nid = \"g\"\nterms = [\"ещ*\", \"самолет\"]\n",
+        );
+        for (answer, want) in [
+            ("ВСЕ", &["t"][..]),
+            ("всё", &["t"]),
+            ("елки", &["t"]),
+            ("ЁЛКИ", &["t"]),
+            ("еще", &["g"]),
+            ("ещё", &["g"]),
+            ("самолёт", &["g"]),
+            ("самолеты", &["g"]),
+        ] {
+            assert_eq!(coded(&lex, answer), want, "{answer}");
+        }
+        assert!(coded(&lex, "не всё").is_empty());
     }
 
     /// Greek capitals drop the tonos by convention, and fast typing often does: `ΟΧΙ`,

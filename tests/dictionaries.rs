@@ -419,9 +419,34 @@ fn a_dictionary_is_read_in_the_language_it_is_given() {
     // explain says what each word does to negation, in the lexicon's language.
     let out = dir.run(&["lexicon", "explain", "--lexicon", "l.toml", "Ce n'est plus seulement le coût"]);
     let shown = String::from_utf8_lossy(&out.stdout);
-    // (`plus` negates only after `ne` or `n'`, which the coding reads: no flag of its own.)
-    for (word, label) in [("n'est", "negative-particle"), ("plus", "0.0"), ("seulement", "pseudo-negation")] {
+    // `plus` negates only after `ne` or `n'`, as here (and `seulement` makes it none).
+    for (word, label) in
+        [("n'est", "negative-particle"), ("plus", "particle-negator(after-particle)"), ("seulement", "pseudo-negation")]
+    {
         let line = shown.lines().find(|l| l.split_whitespace().nth(1) == Some(word)).unwrap_or_default();
         assert_eq!(line.split_whitespace().last(), Some(label), "{word}: {line:?}\n{shown}");
     }
+    // Alone `plus` and `personne` negate nothing; under a list of negators given instead
+    // of the built-in one they are no particle negators at all, unless named again.
+    let label = |lexicon: &str, text: &str, word: &str| {
+        let out = dir.run(&["lexicon", "explain", "--lexicon", lexicon, text]);
+        let shown = String::from_utf8_lossy(&out.stdout).to_string();
+        let line = shown.lines().find(|l| l.split_whitespace().nth(1) == Some(word)).unwrap_or_default();
+        line.split_whitespace().last().unwrap_or_default().to_string()
+    };
+    assert_eq!(label("l.toml", "plus de coût", "plus"), "particle-negator");
+    assert_eq!(label("l.toml", "il n'y a personne", "personne"), "particle-negator(after-particle)");
+    assert_eq!(label("l.toml", "il n'y a qu'une personne", "personne"), "particle-negator");
+    dir.write(
+        "own.toml",
+        "[settings]\nlanguage = \"fr\"\nnegators = [\"pas\"]\n[[theme]]\nid = \"c\"\nterms = [\"coût\"]\n",
+    );
+    assert_eq!(label("own.toml", "il n'y a plus de coût", "plus"), "0.0");
+    assert_eq!(label("own.toml", "il n'y a personne", "personne"), "0.0");
+    dir.write(
+        "back.toml",
+        "[settings]\nlanguage = \"fr\"\nnegators = [\"pas\"]\nparticle_negators = [\"plus\"]\n[[theme]]\nid = \"c\"\nterms = [\"coût\"]\n",
+    );
+    assert_eq!(label("back.toml", "il n'y a plus de coût", "plus"), "particle-negator(after-particle)");
+    assert_eq!(label("back.toml", "il n'y a personne", "personne"), "0.0");
 }

@@ -267,7 +267,15 @@ impl CompiledLexicon {
         let contraction = |n: &String| matches!(n.trim(), "n't" | "n\u{2019}t");
         let contractions_negate =
             (s.negators.is_none() && defaults.contractions_negate) || negators.iter().any(contraction);
+        // The particle negators are part of the built-in negators: a list given instead
+        // of it drops them, unless `particle_negators` names them again.
+        let particle_negators = match (&s.particle_negators, &s.negators) {
+            (Some(list), _) => list.clone(),
+            (None, Some(_)) => Vec::new(),
+            (None, None) => defaults.particle_negators.clone(),
+        };
         let options = AnalyzerOptions {
+            particle_negators,
             spelling_variants: s.spelling_variants && s.language.has_spelling_variants(),
             fold_accents: s.fold_accents,
             hyphenated_words: s.hyphenated_words,
@@ -603,9 +611,15 @@ impl CompiledLexicon {
                     } else {
                         // Folded as the words are, so `naïv*` and `naiv*` match `naïvety`.
                         let mut out = String::new();
-                        normalise::normalise_chars(g, self.analyzer.options().fold_accents, &mut out);
-                        // A word's elided article is dropped (`l'égl*` is `égl*`), as it is from answers' words.
-                        self.analyzer.options().language.elide(&mut out);
+                        normalise::normalise_chars(g, false, &mut out);
+                        // A word's elided article is dropped (`l'égl*` is `égl*`), and the
+                        // word respelled (`gebuehr*` is `gebühr*`), as answers' words are.
+                        let language = self.analyzer.options().language;
+                        language.elide(&mut out);
+                        language.respell(&mut out);
+                        if self.analyzer.options().fold_accents {
+                            out = normalise::fold_accents(&out).into_owned();
+                        }
                         out.into()
                     };
                     let kind = if opts.case_sensitive { PatternKind::CasedGlob } else { PatternKind::Glob };

@@ -67,6 +67,10 @@ pub struct Settings {
     pub negators: Option<Vec<String>>,
     /// Extra negators on top of the list.
     pub extra_negators: Vec<String>,
+    /// Words that negate only a few words after a negative particle (French `plus`
+    /// and `personne` after `ne`); `None` = the language's built-in ones, unless
+    /// `negators` replaces the built-in list, which holds them (then none).
+    pub particle_negators: Option<Vec<String>>,
     /// Overlap resolution scope.
     pub overlap: OverlapScope,
     /// American spellings match British ones (English only).
@@ -90,6 +94,7 @@ impl Default for Settings {
             negation_after: 0,
             negators: None,
             extra_negators: Vec::new(),
+            particle_negators: None,
             overlap: OverlapScope::Theme,
             spelling_variants: true,
             fold_accents: true,
@@ -465,7 +470,9 @@ impl Lexicon {
         let loc = |line: Option<u64>| self.location(line);
         // A negator is compared with one word of an answer: `no longer`, `nae.` or `*`
         // would never match, and were ignored without a word.
-        let mut negators = self.settings.negators.iter().flatten().chain(&self.settings.extra_negators);
+        let s = &self.settings;
+        let mut negators =
+            s.negators.iter().flatten().chain(&s.extra_negators).chain(s.particle_negators.iter().flatten());
         if let Some(n) = negators.find(|n| !is_one_word(n)) {
             return Err(Error::config(
                 loc(None),

@@ -35,6 +35,7 @@ struct SettingsFile {
     negators: Option<Vec<Spanned<String>>>,
     #[serde(default)]
     extra_negators: Vec<Spanned<String>>,
+    particle_negators: Option<Spanned<Vec<Spanned<String>>>>,
     overlap: Option<Spanned<String>>,
     spelling_variants: Option<Spanned<bool>>,
     fold_accents: Option<bool>,
@@ -148,7 +149,8 @@ pub fn parse(text: &str, path: &Path) -> Result<Lexicon> {
         }
         // A negator is compared with one word of an answer (the lexicon's check says
         // so too, without the line, for every format).
-        let all = s.negators.iter().flatten().chain(&s.extra_negators);
+        let particle = s.particle_negators.as_ref().map(|l| l.get_ref());
+        let all = s.negators.iter().flatten().chain(&s.extra_negators).chain(particle.into_iter().flatten());
         if let Some(n) = all.clone().find(|n| !super::is_one_word(n.get_ref())) {
             return Err(err(
                 n.span().start,
@@ -172,6 +174,19 @@ pub fn parse(text: &str, path: &Path) -> Result<Lexicon> {
                     ),
                 )
             })?;
+        }
+        if let Some(list) = s.particle_negators {
+            if !settings.language.has_negative_particle() {
+                return Err(err(
+                    list.span().start,
+                    format!(
+                        "particle_negators negate after a negative particle (French `ne ... plus`): language = \
+                         {:?} has none (leave it out, or list the words in negators)",
+                        settings.language.name()
+                    ),
+                ));
+            }
+            settings.particle_negators = Some(list.into_inner().into_iter().map(Spanned::into_inner).collect());
         }
         settings.spelling_variants = settings.language.has_spelling_variants();
         if let Some(v) = &s.spelling_variants {
@@ -358,6 +373,22 @@ examples = { match = ["the fees"], no_match = ["no cost"] }
         assert!(err.starts_with("lex.toml:3:") && err.contains("\"klingon\"") && err.contains("french (fr)"), "{err}");
         let err = parse_str("[settings]\nlanguage = \"de\"\nspelling_variants = true\n").unwrap_err().to_string();
         assert!(err.starts_with("lex.toml:3:") && err.contains("for English"), "{err}");
+    }
+
+    /// `particle_negators` is read for a language with a negative particle (French),
+    /// an error naming its line otherwise, and holds single words.
+    #[test]
+    fn particle_negators_are_french_single_words() {
+        let lex = parse_str("[settings]\nlanguage = \"fr\"\nparticle_negators = [\"plus\"]\n").unwrap();
+        assert_eq!(lex.settings.particle_negators, Some(vec!["plus".to_string()]));
+        assert_eq!(parse_str("[settings]\nlanguage = \"fr\"\n").unwrap().settings.particle_negators, None);
+        for language in ["de", "en"] {
+            let text = format!("[settings]\nlanguage = \"{language}\"\n\nparticle_negators = [\"mehr\"]\n");
+            let err = parse_str(&text).unwrap_err().to_string();
+            assert!(err.starts_with("lex.toml:4: particle_negators") && err.contains("has none"), "{err}");
+        }
+        let err = parse_str("[settings]\nlanguage = \"fr\"\nparticle_negators = [\"plus que\"]\n").unwrap_err();
+        assert!(err.to_string().starts_with("lex.toml:3: negator \"plus que\" is not one word"), "{err}");
     }
 
     #[test]

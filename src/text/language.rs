@@ -145,15 +145,33 @@ impl Language {
 
     /// Words that negate only after a negative particle (French `ne`, or `n'` elided
     /// from a word) a few words before them: `plus` in "je ne fais plus confiance",
-    /// "il n'y a plus de médecin", where alone it is "more" ("plus de sécurité").
+    /// "il n'y a plus de médecin", where alone it is "more" ("plus de sécurité");
+    /// `personne` in "je n'ai vu personne", "il n'y a personne à l'accueil" ("nobody"),
+    /// where alone it is "person". Part of the built-in negators: a lexicon's
+    /// `negators` replaces them too, and its `particle_negators` names them again.
     pub fn particle_negators(self) -> &'static [&'static str] {
-        if self == Language::French { &["plus"] } else { &[] }
+        if self.has_negative_particle() { &["plus", "personne"] } else { &[] }
+    }
+
+    /// Whether the language has a negative particle (French `ne`), after which
+    /// [`Language::particle_negators`] negate.
+    pub fn has_negative_particle(self) -> bool {
+        self == Language::French
+    }
+
+    /// Words right before a particle negator that make it a noun or a superlative, no
+    /// negator: determiners (`une personne`, `n'importe quelle personne`, `qu'une
+    /// personne`, `le plus`) and the adjectives that stand between one and its noun
+    /// (`qu'une seule personne`). `de` is none: `je n'ai besoin de personne` is
+    /// "I need nobody".
+    pub fn determiners(self) -> &'static [&'static str] {
+        if self.has_negative_particle() { FRENCH_DETERMINERS } else { &[] }
     }
 
     /// Whether a normalised word (before its elided article is dropped) is a negative
     /// particle: French `ne`, or a word with an elided `n'` (`n'est`, `n'y`).
     pub fn is_negative_particle(self, norm: &str) -> bool {
-        self == Language::French && (norm == "ne" || norm.starts_with("n'"))
+        self.has_negative_particle() && (norm == "ne" || norm.starts_with("n'"))
     }
 
     /// Negators that follow what they negate and negate nothing after them: Turkish
@@ -196,6 +214,37 @@ impl Language {
         }
     }
 
+    /// Rewrites a normalised word (case folded, accents not folded yet) in the one
+    /// spelling its language's answers and entries share where typists commonly
+    /// replace a letter: German `ae`, `oe`, `ue` for `ä`, `ö`, `ü` (`fuer`, `Aerzte`,
+    /// `schoen` are `für`, `ärzte`, `schön`), as Snowball's german2 variant reads
+    /// them, but for a `u` after `q` or a vowel (`Quelle`, `Feuer`, `neue`, `Bauer`);
+    /// Russian `е` for `ё` (`ещё`, `всё` are `еще`, `все`). A word of another language
+    /// stays as it is. (`ß` is `ss` in every language already: case folding.)
+    ///
+    /// # Example
+    /// ```
+    /// use codeframe::text::Language;
+    ///
+    /// let respelled = |l: Language, w: &str| {
+    ///     let mut w = w.to_string();
+    ///     l.respell(&mut w);
+    ///     w
+    /// };
+    /// assert_eq!(respelled(Language::German, "gebuehren"), "gebühren");
+    /// assert_eq!(respelled(Language::German, "feuer"), "feuer");
+    /// assert_eq!(respelled(Language::Russian, "ещё"), "еще");
+    /// assert_eq!(respelled(Language::English, "blue"), "blue");
+    /// ```
+    #[inline]
+    pub fn respell(self, norm: &mut String) {
+        match self {
+            Language::German => respell_umlauts(norm),
+            Language::Russian if norm.contains('ё') => *norm = norm.replace('ё', "е"),
+            _ => {}
+        }
+    }
+
     fn words(self) -> &'static Words {
         match self {
             Language::English => &ENGLISH,
@@ -218,6 +267,40 @@ impl Language {
             Language::Tamil => &TAMIL,
         }
     }
+}
+
+/// German `ae`, `oe`, `ue` as `ä`, `ö`, `ü` (see [`Language::respell`]). Snowball's
+/// german2 first marks a `u` between vowels as a consonant, then replaces the pairs
+/// from the left, skipping `qu`: so here a `u` after `q` or a vowel stays.
+fn respell_umlauts(norm: &mut String) {
+    let pair = |w: &[u8]| w[1] == b'e' && matches!(w[0], b'a' | b'o' | b'u');
+    if !norm.as_bytes().windows(2).any(pair) {
+        return;
+    }
+    let vowel = |c: char| matches!(c, 'a' | 'e' | 'i' | 'o' | 'u' | 'y' | 'ä' | 'ö' | 'ü');
+    let mut out = String::with_capacity(norm.len());
+    let mut before = None;
+    let mut chars = norm.chars().peekable();
+    while let Some(c) = chars.next() {
+        let umlaut = match c {
+            _ if chars.peek() != Some(&'e') => None,
+            'a' => Some('ä'),
+            'o' => Some('ö'),
+            'u' if !before.is_some_and(|b| b == 'q' || vowel(b)) => Some('ü'),
+            _ => None,
+        };
+        match umlaut {
+            Some(u) => {
+                out.push(u);
+                before = chars.next();
+            }
+            None => {
+                out.push(c);
+                before = Some(c);
+            }
+        }
+    }
+    *norm = out;
 }
 
 impl fmt::Display for Language {
@@ -252,7 +335,8 @@ const STOP_ENGLISH: &[&str] = &[
 
 // `ne` is no negator: it also stands alone (`ne ... que`, "only"), and `pas`, `jamais`
 // or `rien` comes with it. `n'` goes with the article before it (`n'est` -> `est`).
-// `plus` and `personne` are left out: "more" and "person" are their commoner senses.
+// `plus` and `personne` negate only after `ne` or `n'` (see `Language::particle_negators`):
+// alone, "more" and "person" are their commoner senses.
 const FRENCH: Words = Words {
     negators: &[
         "pas",
@@ -282,6 +366,17 @@ const FRENCH: Words = Words {
     ],
     elided: &["l", "m", "t", "qu", "n", "s", "j", "d", "c", "jusqu", "quoiqu", "lorsqu", "puisqu"],
 };
+
+// Before `personne` or `plus`, they make it the noun ("person") or the superlative
+// (`le plus`): the pronoun `personne` ("nobody") and the `plus` of `ne ... plus` follow a
+// verb, a preposition or a negator. `de` is left out (`besoin de personne`, "need of
+// nobody"), and so is `même` (`je ne fais même plus confiance`, "not even any more");
+// `qu'une` is `une` once its article goes.
+const FRENCH_DETERMINERS: &[&str] = &[
+    "le", "la", "les", "un", "une", "ce", "cet", "cette", "ces", "mon", "ma", "mes", "ton", "ta", "tes", "son", "sa",
+    "ses", "notre", "nos", "votre", "vos", "leur", "leurs", "chaque", "quel", "quelle", "quels", "quelles", "toute",
+    "seule", "autre",
+];
 
 // `keinerlei` ("no ... whatsoever", `keinerlei Sicherheit`) and `nirgendwo` are as
 // common in answers as `kein` and `nirgends`.
@@ -548,16 +643,66 @@ mod tests {
     }
 
     #[test]
+    fn respelling_is_german_and_russian_only() {
+        let respelled = |l: Language, w: &str| {
+            let mut s = w.to_string();
+            l.respell(&mut s);
+            s
+        };
+        for (word, want) in [
+            ("fuer", "für"),
+            ("aerzte", "ärzte"),
+            ("schoen", "schön"),
+            ("oeffnung", "öffnung"),
+            ("uebung", "übung"),
+            ("zurueck", "zurück"),
+            // `qu`, and a `u` after a vowel, are no umlaut.
+            ("quelle", "quelle"),
+            ("bequem", "bequem"),
+            ("feuer", "feuer"),
+            ("neue", "neue"),
+            ("bauer", "bauer"),
+            ("vertrauen", "vertrauen"),
+            // After a pair, the next letter follows an `e`.
+            ("aeue", "äue"),
+            ("ueue", "üue"),
+            ("poesie", "pösie"),
+            ("israel", "isräl"),
+            ("ae", "ä"),
+            ("e", "e"),
+            ("", ""),
+            ("für", "für"),
+        ] {
+            assert_eq!(respelled(Language::German, word), want, "{word}");
+        }
+        assert_eq!(respelled(Language::Russian, "всё ещё ёлка"), "все еще елка");
+        for l in Language::all().filter(|&l| l != Language::German && l != Language::Russian) {
+            assert_eq!(respelled(l, "fuer всё"), "fuer всё", "{l}");
+        }
+    }
+
+    #[test]
     fn every_language_has_a_stemmer_and_its_lists_are_single_lowercase_words() {
         for (l, _, _) in LANGUAGES {
             let stemmer = rust_stemmers::Stemmer::create(l.algorithm());
             let _ = stemmer.stem("word");
             let w = l.words();
-            let lists = [w.negators, w.clause_words, w.pseudo_negation, w.stop_words, w.elided];
+            let lists = [
+                w.negators,
+                w.clause_words,
+                w.pseudo_negation,
+                w.stop_words,
+                w.elided,
+                l.particle_negators(),
+                l.postpositive_negators(),
+                l.determiners(),
+            ];
             for word in lists.into_iter().flatten() {
                 assert!(!word.is_empty() && !word.contains(char::is_whitespace), "{l}: {word:?}");
                 assert_eq!(word.to_lowercase(), *word, "{l}: {word:?}");
             }
+            // The analyser flags them as written: they are their own norms.
+            assert!(l.determiners().iter().all(|w| w.bytes().all(|b| b.is_ascii_lowercase())), "{l}");
             assert!(!w.negators.is_empty(), "{l} has negators");
         }
     }

@@ -105,6 +105,9 @@ impl TermFlags {
     pub const PARTICLE_NEGATOR: TermFlags = TermFlags(16);
     /// The word negates what comes before it (Turkish `yok`, `değil`).
     pub const POSTPOSITIVE: TermFlags = TermFlags(32);
+    /// Right before a particle negator, the word makes it none (`une` in `une
+    /// personne`; see [`Language::determiners`]).
+    pub const DETERMINER: TermFlags = TermFlags(64);
 
     /// Whether all of `other`'s flags are set.
     pub fn contains(self, other: TermFlags) -> bool {
@@ -219,6 +222,10 @@ impl Analyzer {
                 *listed.entry(normalise::strip_greek_accents(word).into()).or_default() |= flag.0;
             }
         }
+        // The language's own: ASCII, so every option normalises them to themselves.
+        for &word in options.language.determiners() {
+            *listed.entry(word.into()).or_default() |= TermFlags::DETERMINER.0;
+        }
         Analyzer { options, stemmer, listed }
     }
 
@@ -238,7 +245,9 @@ impl Analyzer {
 
     /// Writes the normalised form of `raw` (one word) into `out`, before spelling
     /// variants and stemming: accents folded here if the language folds them before
-    /// stemming, and an elided article dropped (`l'église` -> `église`). Returns
+    /// stemming, an elided article dropped (`l'église` -> `église`), and the word
+    /// respelled as its language's words are ([`Language::respell`]: German `fuer` ->
+    /// `für`). Returns
     /// [`TermFlags::NEGATIVE_PARTICLE`] if the word is one (or lost an elided `n'`).
     /// Out of line: only new words come here, and inlined it lengthened
     /// `Session::analyze`'s token loop.
@@ -248,6 +257,7 @@ impl Analyzer {
         normalise::normalise_word(raw, self.options.fold_accents && language.folds_accents_before_stemming(), out);
         let particle = if language.is_negative_particle(out) { TermFlags::NEGATIVE_PARTICLE } else { TermFlags(0) };
         language.elide(out);
+        language.respell(out);
         particle
     }
 
@@ -1002,6 +1012,139 @@ mod tests {
             a.analyze("Harassment, stalking & BEHAVIOR!").iter().map(|w| w.term.norm.to_string()).collect();
         let twice: Vec<String> = a.analyze(&once.join(" ")).iter().map(|w| w.term.norm.to_string()).collect();
         assert_eq!(once, twice);
+    }
+
+    /// German typed without umlauts (`fuer`, `Aerzte`) meets German typed with them,
+    /// in either direction, with accents folded or not; `ß` typed `ss` already did.
+    /// A `u` after `q` or a vowel is no umlaut (`Quelle`, `Feuer`, `neue`), so those
+    /// words keep their stems and inflections, and no two of the words below share a
+    /// stem.
+    #[test]
+    fn german_umlauts_typed_as_two_letters_meet_the_umlauts() {
+        let typed = [
+            ("fuer", "für"),
+            ("FUER", "FÜR"),
+            ("Gebuehren", "Gebühren"),
+            ("muede", "müde"),
+            ("Aerzte", "Ärzte"),
+            ("AERZTE", "ÄRZTE"),
+            ("schoen", "schön"),
+            ("schoener", "schöner"),
+            ("Aepfel", "Äpfel"),
+            ("Oeffnungszeiten", "Öffnungszeiten"),
+            ("Uebung", "Übung"),
+            ("Tueren", "Türen"),
+            ("Kuendigung", "Kündigung"),
+            ("Maengel", "Mängel"),
+            ("Oel", "Öl"),
+            ("muessen", "müssen"),
+            ("Baeume", "Bäume"),
+            ("Loehne", "Löhne"),
+            ("Kaeufer", "Käufer"),
+            ("Gebaeude", "Gebäude"),
+            ("Behoerde", "Behörde"),
+            ("Pruefung", "Prüfung"),
+            ("Fuehrung", "Führung"),
+            ("Gruende", "Gründe"),
+            ("Waerme", "Wärme"),
+            ("hoeher", "höher"),
+            ("frueher", "früher"),
+            ("ueber", "über"),
+            ("zurueck", "zurück"),
+            ("Buerger", "Bürger"),
+            ("Schueler", "Schüler"),
+            ("Kraefte", "Kräfte"),
+            ("Moeglichkeit", "Möglichkeit"),
+            ("taeglich", "täglich"),
+            ("Gefuehl", "Gefühl"),
+            ("Strasse", "Straße"),
+            ("Gruesse", "Grüße"),
+        ];
+        for fold_accents in [true, false] {
+            let german = Analyzer::with_options(AnalyzerOptions {
+                fold_accents,
+                ..AnalyzerOptions::for_language(Language::German)
+            });
+            for (ascii, umlaut) in typed {
+                let (t, u) = (german.term(ascii), german.term(umlaut));
+                assert_eq!((&t.norm, &t.stem), (&u.norm, &u.stem), "{ascii} / {umlaut}, folding {fold_accents}");
+            }
+        }
+        // Words with `ae`, `oe`, `ue` that are no umlauts, each with forms that must
+        // meet (as they did before): one stem per row, and no row shares another's,
+        // nor that of a word with the umlaut or without the `e` (`Tür`, `stur`).
+        let german = Analyzer::with_options(AnalyzerOptions::for_language(Language::German));
+        let rows: &[&[&str]] = &[
+            &["Feuer", "Feuers"],
+            &["Steuer", "Steuern"],
+            &["teuer"],
+            &["neue", "neuen", "neu"],
+            &["Treue", "treue", "treu"],
+            &["Quelle", "Quellen", "QUELLE"],
+            &["bequem"],
+            &["Sequenz", "Sequenzen"],
+            // (`bauen` stemmed as `Bauer` before too.)
+            &["Bauer", "Bauern", "bauen", "baue"],
+            &["Mauer", "Mauern"],
+            &["Dauer", "dauer"],
+            &["vertrauen", "Vertrauen", "vertraue"],
+            &["Abenteuer"],
+            &["Frauen", "Frau"],
+            &["schauen", "schaue"],
+            &["Poesie"],
+            &["Israel", "israelische", "Israels"],
+            &["Michael", "Michaels"],
+            &["aktuell", "aktuelle", "aktuellen"],
+            &["Duell", "Duelle"],
+            &["eventuell"],
+            &["Koeffizient", "Koeffizienten"],
+            &["Kaffee"],
+            &["Idee", "Ideen"],
+            &["Homeoffice"],
+            &["für"],
+            &["Tür", "Türen"],
+            &["Straße", "Strasse"],
+            &["stur"],
+            &["Maus"],
+            &["Mut"],
+        ];
+        let mut seen = std::collections::HashMap::new();
+        for row in rows {
+            let stem = german.term(row[0]).stem;
+            for w in &row[1..] {
+                assert_eq!(german.term(w).stem, stem, "{w} meets {}", row[0]);
+            }
+            if let Some(other) = seen.insert(stem.clone(), row[0]) {
+                panic!("{} and {other} share the stem {stem}", row[0]);
+            }
+        }
+        // Accepted, as in Snowball's german2: a word ending in `ue` no longer meets its
+        // plural in `-uen` (`Statue`, `Statuen`), and `Blues` meets `Bluse` ("blouse").
+        assert_ne!(german.term("Statue").stem, german.term("Statuen").stem);
+        assert_eq!(german.term("Blues").stem, german.term("Bluse").stem);
+        // Other languages keep their letters.
+        assert_eq!(Analyzer::new().norm("Poet"), "poet");
+        let french = Analyzer::with_options(AnalyzerOptions::for_language(Language::French));
+        assert_eq!(french.norm("poete"), "poete");
+    }
+
+    /// Russian `ё` is `е`, as answers mostly type it: `всё` meets `все`, `ещё` `еще`,
+    /// in the session and the slow API; other languages keep `ё`.
+    #[test]
+    fn russian_yo_reads_as_ye() {
+        let russian = Analyzer::with_options(AnalyzerOptions::for_language(Language::Russian));
+        for (yo, ye) in [("всё", "все"), ("ЕЩЁ", "еще"), ("Ёлка", "елка"), ("её", "ее"), ("е\u{308}ж", "еж")]
+        {
+            let (a, b) = (russian.term(yo), russian.term(ye));
+            assert_eq!((&a.norm, &a.stem), (&b.norm, &b.stem), "{yo}");
+        }
+        let mut s = russian.session();
+        let tokens = s.analyze(&russian, "Всё ещё дорого").to_vec();
+        let norms: Vec<&str> = tokens.iter().map(|t| s.term(t.term).norm).collect();
+        assert_eq!(norms, ["все", "еще", "дорого"]);
+        assert_eq!(Analyzer::new().norm("Всё"), "всё");
+        let greek = Analyzer::with_options(AnalyzerOptions::for_language(Language::Greek));
+        assert_eq!(greek.norm("Ёлка"), "ёлка");
     }
 
     proptest::proptest! {
