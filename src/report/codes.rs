@@ -370,6 +370,60 @@ terms = ["legal aid", "lawyer*"]"#;
         );
     }
 
+    /// Lines written by hand are the lines `csv::Writer` writes from the same fields,
+    /// whatever the fields' lengths (short ones take the fixed-size copies, longer ones
+    /// do not), with quoting, past an answer's last 32 bytes and past 10,000 bytes.
+    #[test]
+    fn code_lines_are_the_csv_crates_at_any_length() {
+        use crate::lexicon::Lexicon;
+        use crate::matching::Scanner;
+        // Entry fields (`text,line,`) of 31, 32 and 45 bytes and more, a theme id of 40.
+        let long_theme = "t".repeat(40);
+        let toml = format!(
+            "[[theme]]\nid = \"{long_theme}\"\nterms = [\"{}\", \"zz\"]\n[[theme]]\nid = \"b,\\\"q\\\"\"\nterms = [\"{}\", \"{}\"]",
+            "a".repeat(27),
+            "c".repeat(28),
+            "d".repeat(41),
+        );
+        let lexicon = Lexicon::from_str_with_path(&toml, std::path::Path::new("t.toml")).expect("parses");
+        let lexicon = CompiledLexicon::new(&lexicon).expect("compiles");
+        let format = CodesFormat::new(&lexicon);
+        // The first theme's first hit (`zz`) is within the answer's last 32 bytes.
+        let padding = "x ".repeat(6000);
+        let text = format!("{} {padding}{} zz {}", "c".repeat(28), "d".repeat(41), "a".repeat(27));
+        let mut scanner = Scanner::new();
+        scanner.scan(&lexicon, &text);
+        let coding = crate::coding::code(&lexicon, &scanner, &lexicon.applies(None));
+        assert_eq!(coding.codes.iter().map(|c| (c.theme, c.hits.len())).collect::<Vec<_>>(), [(0, 2), (1, 2)]);
+        for (respondent, question, row) in
+            [("R1", "q1", None), ("R,\"2\"", "q", Some(12)), (&*"r".repeat(50), "question one", Some(u64::MAX))]
+        {
+            let mut out = b"previous\n".to_vec();
+            write_codes(&mut out, &format, row, respondent, question, &text, &coding);
+            let mut expected = b"previous\n".to_vec();
+            for code in &coding.codes {
+                let first = code.hits[0];
+                let entry = &lexicon.entries[first.entry as usize];
+                let spans: Vec<String> = code.hits.iter().map(|h| format!("{}-{}", h.span.start, h.span.end)).collect();
+                let mut fields: Vec<String> = row.map(|r| r.to_string()).into_iter().collect();
+                fields.extend([
+                    respondent.to_string(),
+                    question.to_string(),
+                    lexicon.themes[code.theme as usize].id.clone(),
+                    code.hits.len().to_string(),
+                    entry.text.clone(),
+                    entry.line.map(|l| l.to_string()).unwrap_or_default(),
+                    text[first.span.start..first.span.end].to_string(),
+                    first.span.start.to_string(),
+                    first.span.end.to_string(),
+                    spans.join(";"),
+                ]);
+                expected.extend(by_csv_crate(&fields));
+            }
+            assert_eq!(String::from_utf8(out).unwrap(), String::from_utf8(expected).unwrap());
+        }
+    }
+
     #[test]
     fn numbers_are_written_as_itoa_writes_them() {
         let mut out = b"x".to_vec();
