@@ -314,6 +314,15 @@ pub fn lint(source: &Lexicon, lexicon: &CompiledLexicon) -> Vec<Finding> {
                 ));
             }
             if let Rule::Regex(r) = &e.rule
+                && let Some(why) = unmatchable_text(r)
+            {
+                out.push(warning(
+                    theme,
+                    e.line,
+                    format!("theme `{}`: regex `{r}` can never match: it {why}", theme.id),
+                ));
+            }
+            if let Rule::Regex(r) = &e.rule
                 && regex::Regex::new(r).is_ok_and(|re| re.is_match(""))
             {
                 out.push(warning(theme, e.line, format!("theme `{}`: regex `{r}` matches the empty string", theme.id)));
@@ -447,6 +456,61 @@ fn american_words(pattern: &str) -> Vec<(String, &'static str)> {
     found.sort_unstable();
     found.dedup();
     found
+}
+
+/// Why a regex can never match the words it runs over (normalised words, lower case,
+/// joined by single spaces): the first piece of text it must match (outside any
+/// alternation or optional part) that they never hold, and how to write it. `None`
+/// when every such piece could occur, or the pattern does not parse.
+fn unmatchable_text(pattern: &str) -> Option<String> {
+    use regex_syntax::hir::{Hir, HirKind};
+    /// The literal text `hir` must match, in order (a gap between separate pieces).
+    fn mandatory(hir: &Hir, out: &mut Vec<String>) {
+        match hir.kind() {
+            HirKind::Literal(l) => match out.last_mut() {
+                Some(last) => last.push_str(&String::from_utf8_lossy(&l.0)),
+                None => out.push(String::from_utf8_lossy(&l.0).into_owned()),
+            },
+            HirKind::Capture(c) => mandatory(&c.sub, out),
+            HirKind::Repetition(r) if r.min >= 1 && r.max == Some(1) => mandatory(&r.sub, out),
+            HirKind::Concat(parts) => parts.iter().for_each(|p| mandatory(p, out)),
+            // An alternation, a class, an optional or repeated part: not one text.
+            _ => out.push(String::new()),
+        }
+    }
+    let hir = regex_syntax::Parser::new().parse(pattern).ok()?;
+    let mut pieces = Vec::new();
+    mandatory(&hir, &mut pieces);
+    for piece in pieces {
+        if let Some(c) = piece.chars().find(|c| c.to_lowercase().ne(std::iter::once(*c))) {
+            return Some(format!(
+                "holds `{c}`, but words are in lower case: write `{}`, or `(?i)` before it",
+                piece.to_lowercase()
+            ));
+        }
+        if let Some(c) = piece.chars().find(|&c| c != ' ' && c.is_whitespace()) {
+            return Some(format!("holds {c:?}, but words are joined by single spaces"));
+        }
+        if piece.contains("  ") {
+            return Some("holds two spaces in a row, but words are joined by single spaces".to_string());
+        }
+        // Punctuation a word never holds: `-` and `/` part words (`e-mail` is `e mail`);
+        // `.` `,` `:` `;` and `'` join letters or digits inside a word only.
+        if let Some(c) = piece.chars().find(|c| "-/!?\"()[]{}<>@#$%&*+=~|\\^`\u{2013}\u{2014}".contains(*c)) {
+            return Some(format!(
+                "holds `{c}`, which words never hold (punctuation between words is dropped and words are joined by single spaces): write `{}`",
+                piece.replace(c, " ").split_whitespace().collect::<Vec<_>>().join(" ")
+            ));
+        }
+        if let Some(p) = [". ", ", ", ": ", "; ", "' "].iter().find(|p| piece.contains(**p)) {
+            return Some(format!(
+                "holds `{}` before a space, which words never end with (punctuation between words is dropped): write `{}`",
+                p.trim_end(),
+                piece.replace(p.trim_end(), "")
+            ));
+        }
+    }
+    None
 }
 
 /// The first Latin letter of a regex that folding accents changes, with the marks
@@ -932,6 +996,35 @@ terms = ["harassment"]
         assert!(joined.contains("wildcard `ex-partner*` contains `-`"), "{joined}");
         assert!(joined.contains("has a doubled backslash"), "{joined}");
         assert!(joined.contains("entry `harassment` of theme `b` and `harassing` of theme `a` (line 4) collapse to the same stem `harass`"), "{joined}");
+    }
+
+    /// A regex whose required text holds what normalised words never do (a capital,
+    /// `-`, punctuation before a space, two spaces) is named with what to write; one
+    /// that could match (in an alternation, under `(?i)`, a comma between digits, a
+    /// full stop inside a word) is not.
+    #[test]
+    fn finds_regexes_that_can_never_match() {
+        let m = messages(
+            r#"
+[[theme]]
+id = "a"
+regex = ['\bLegal aid', 'e-mail', 'legal, aid', 'cost  me', "x\ty"]
+[[theme]]
+id = "b"
+regex = ['(?i)\bLegal', '(?:Legal|legal) aid', '1,000 pounds', 'e\.g', "don't", '\bcost\b', 'fee-?s']
+"#,
+        );
+        let joined = m.join("\n");
+        for want in [
+            "regex `\\bLegal aid` can never match: it holds `L`, but words are in lower case: write `legal aid`, or `(?i)` before it",
+            "regex `e-mail` can never match: it holds `-`, which words never hold (punctuation between words is dropped and words are joined by single spaces): write `e mail`",
+            "regex `legal, aid` can never match: it holds `,` before a space, which words never end with (punctuation between words is dropped): write `legal aid`",
+            "regex `cost  me` can never match: it holds two spaces in a row",
+            "can never match: it holds '\\t', but words are joined by single spaces",
+        ] {
+            assert!(joined.contains(want), "{want}\n{joined}");
+        }
+        assert_eq!(joined.matches("can never match").count(), 5, "{joined}");
     }
 
     /// A term listed twice in one theme is a duplicate there even when another theme
