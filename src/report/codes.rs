@@ -133,7 +133,7 @@ const BLOCK: usize = 32;
 /// Appends `from[..len]` to `out`. When `from` has [`BLOCK`] bytes and `len` is at
 /// most that, it appends all `BLOCK` and takes back the surplus: a copy of a size the
 /// compiler knows is a couple of moves, where a copy of a size it does not know is a
-/// call to `memcpy` (eight a codes.csv line, of a few bytes each, were about a third
+/// call to `memcpy` (eight a codes.csv line, of a few bytes each, were about 40%
 /// of the cost of writing it).
 #[inline(always)]
 fn put(out: &mut Vec<u8>, from: &[u8], len: usize) {
