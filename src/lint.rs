@@ -314,7 +314,7 @@ pub fn lint(source: &Lexicon, lexicon: &CompiledLexicon) -> Vec<Finding> {
                 ));
             }
             if let Rule::Regex(r) = &e.rule
-                && let Some(why) = unmatchable_text(r)
+                && let Some(why) = unmatchable_text(r, lexicon.analyzer().options())
             {
                 out.push(warning(
                     theme,
@@ -462,7 +462,10 @@ fn american_words(pattern: &str) -> Vec<(String, &'static str)> {
 /// joined by single spaces): the first piece of text it must match (outside any
 /// alternation or optional part) that they never hold, and how to write it. `None`
 /// when every such piece could occur, or the pattern does not parse.
-fn unmatchable_text(pattern: &str) -> Option<String> {
+///
+/// Pieces the language respells are named too (German `ue` is read as `ü`, Russian
+/// `ё` as `е`: `israel` never matches, the word is `isräl`, folded `isral`).
+fn unmatchable_text(pattern: &str, options: &crate::text::AnalyzerOptions) -> Option<String> {
     use regex_syntax::hir::{Hir, HirKind};
     /// The literal text `hir` must match, in order (a gap between separate pieces).
     fn mandatory(hir: &Hir, out: &mut Vec<String>) {
@@ -482,6 +485,15 @@ fn unmatchable_text(pattern: &str) -> Option<String> {
     let mut pieces = Vec::new();
     mandatory(&hir, &mut pieces);
     for piece in pieces {
+        let mut respelled = piece.clone();
+        options.language.respell(&mut respelled);
+        if respelled != piece {
+            let write = if options.fold_accents { fold_accents(&respelled).into_owned() } else { respelled.clone() };
+            return Some(format!(
+                "holds `{piece}`, which {} words spell `{respelled}`: write `{write}`",
+                options.language
+            ));
+        }
         if let Some(c) = piece.chars().find(|c| c.to_lowercase().ne(std::iter::once(*c))) {
             return Some(format!(
                 "holds `{c}`, but words are in lower case: write `{}`, or `(?i)` before it",
@@ -1025,6 +1037,28 @@ regex = ['(?i)\bLegal', '(?:Legal|legal) aid', '1,000 pounds', 'e\.g', "don't", 
             assert!(joined.contains(want), "{want}\n{joined}");
         }
         assert_eq!(joined.matches("can never match").count(), 5, "{joined}");
+        // Words the language respells: German `ue`, Russian `ё`.
+        let m = messages(
+            r#"
+[settings]
+language = "german"
+[[theme]]
+id = "a"
+regex = ['\bgebuehren\b', 'israel', 'quelle|feuer', 'neue steuer']
+"#,
+        );
+        let joined = m.join("\n");
+        assert!(joined.contains("regex `\\bgebuehren\\b` can never match: it holds `gebuehren`, which german words spell `gebühren`: write `gebuhren`"), "{joined}");
+        assert!(
+            joined.contains(
+                "regex `israel` can never match: it holds `israel`, which german words spell `isräl`: write `isral`"
+            ),
+            "{joined}"
+        );
+        assert_eq!(joined.matches("can never match").count(), 2, "{joined}");
+        let m =
+            messages("[settings]\nlanguage = \"ru\"\nfold_accents = false\n[[theme]]\nid = \"a\"\nregex = ['ещё']\n");
+        assert!(m.join("\n").contains("it holds `ещё`, which russian words spell `еще`: write `еще`"), "{m:?}");
     }
 
     /// A term listed twice in one theme is a duplicate there even when another theme
