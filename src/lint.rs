@@ -463,8 +463,9 @@ fn american_words(pattern: &str) -> Vec<(String, &'static str)> {
 /// alternation or optional part) that they never hold, and how to write it. `None`
 /// when every such piece could occur, or the pattern does not parse.
 ///
-/// Pieces the language respells are named too (German `ue` is read as `ü`, Russian
-/// `ё` as `е`: `israel` never matches, the word is `isräl`, folded `isral`).
+/// Pieces the language reads otherwise are named too: German `ue` is read as `ü` and
+/// Russian `ё` as `е` (`israel` never matches, the word is `isräl`, folded `isral`),
+/// and French and Italian words lose an elided article (`l'église` is `église`).
 fn unmatchable_text(pattern: &str, options: &crate::text::AnalyzerOptions) -> Option<String> {
     use regex_syntax::hir::{Hir, HirKind};
     /// The literal text `hir` must match, in order (a gap between separate pieces).
@@ -485,12 +486,21 @@ fn unmatchable_text(pattern: &str, options: &crate::text::AnalyzerOptions) -> Op
     let mut pieces = Vec::new();
     mandatory(&hir, &mut pieces);
     for piece in pieces {
-        let mut respelled = piece.clone();
-        options.language.respell(&mut respelled);
+        // Each word as the language reads it: an elided article dropped, then respelled.
+        let respelled = piece
+            .split(' ')
+            .map(|w| {
+                let mut w = w.to_string();
+                options.language.elide(&mut w);
+                options.language.respell(&mut w);
+                w
+            })
+            .collect::<Vec<_>>()
+            .join(" ");
         if respelled != piece {
             let write = if options.fold_accents { fold_accents(&respelled).into_owned() } else { respelled.clone() };
             return Some(format!(
-                "holds `{piece}`, which {} words spell `{respelled}`: write `{write}`",
+                "holds `{piece}`, which {} words read as `{respelled}`: write `{write}`",
                 options.language
             ));
         }
@@ -1048,17 +1058,26 @@ regex = ['\bgebuehren\b', 'israel', 'quelle|feuer', 'neue steuer']
 "#,
         );
         let joined = m.join("\n");
-        assert!(joined.contains("regex `\\bgebuehren\\b` can never match: it holds `gebuehren`, which german words spell `gebühren`: write `gebuhren`"), "{joined}");
+        assert!(joined.contains("regex `\\bgebuehren\\b` can never match: it holds `gebuehren`, which german words read as `gebühren`: write `gebuhren`"), "{joined}");
         assert!(
             joined.contains(
-                "regex `israel` can never match: it holds `israel`, which german words spell `isräl`: write `isral`"
+                "regex `israel` can never match: it holds `israel`, which german words read as `isräl`: write `isral`"
             ),
             "{joined}"
         );
         assert_eq!(joined.matches("can never match").count(), 2, "{joined}");
         let m =
             messages("[settings]\nlanguage = \"ru\"\nfold_accents = false\n[[theme]]\nid = \"a\"\nregex = ['ещё']\n");
-        assert!(m.join("\n").contains("it holds `ещё`, which russian words spell `еще`: write `еще`"), "{m:?}");
+        assert!(m.join("\n").contains("it holds `ещё`, which russian words read as `еще`: write `еще`"), "{m:?}");
+        let m = messages(
+            "[settings]\nlanguage = \"fr\"\n[[theme]]\nid = \"a\"\nregex = [\"\\\\bl'eglise\", \"aujourd'hui\"]\n",
+        );
+        let joined = m.join("\n");
+        assert!(
+            joined.contains("it holds `l'eglise`, which french words read as `eglise`: write `eglise`"),
+            "{joined}"
+        );
+        assert_eq!(joined.matches("can never match").count(), 1, "{joined}");
     }
 
     /// A term listed twice in one theme is a duplicate there even when another theme
