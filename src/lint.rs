@@ -222,7 +222,7 @@ pub fn error_finding(error: &Error, source: &std::path::Path) -> Finding {
 
 /// Lints a lexicon (no corpus needed).
 pub fn lint(source: &Lexicon, lexicon: &CompiledLexicon) -> Vec<Finding> {
-    let mut out = Vec::new();
+    let mut out = unmatchable_regexes(source, lexicon);
     // An entry kept to a question its theme does not apply to never counts (a run
     // with a survey refuses it): an error, with a survey or without.
     out.extend(source.entries_out_of_scope().iter().map(|e| error_finding(e, &source.source)));
@@ -311,15 +311,6 @@ pub fn lint(source: &Lexicon, lexicon: &CompiledLexicon) -> Vec<Finding> {
                         theme.id,
                         fold_accents(r)
                     ),
-                ));
-            }
-            if let Rule::Regex(r) = &e.rule
-                && let Some(why) = unmatchable_text(r, lexicon.analyzer().options())
-            {
-                out.push(warning(
-                    theme,
-                    e.line,
-                    format!("theme `{}`: regex `{r}` can never match: it {why}", theme.id),
                 ));
             }
             if let Rule::Regex(r) = &e.rule
@@ -456,6 +447,27 @@ fn american_words(pattern: &str) -> Vec<(String, &'static str)> {
     found.sort_unstable();
     found.dedup();
     found
+}
+
+/// The regexes of `source` that can never match (see [`unmatchable_text`]): part of
+/// [`lint`], and cheap enough for every run to warn about, since such a regex fails
+/// silently.
+pub fn unmatchable_regexes(source: &Lexicon, lexicon: &CompiledLexicon) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for theme in &source.themes {
+        for e in &theme.entries {
+            if let Rule::Regex(r) = &e.rule
+                && let Some(why) = unmatchable_text(r, lexicon.analyzer().options())
+            {
+                out.push(warning(
+                    theme,
+                    e.line,
+                    format!("theme `{}`: regex `{r}` can never match: it {why}", theme.id),
+                ));
+            }
+        }
+    }
+    out
 }
 
 /// Why a regex can never match the words it runs over (normalised words, lower case,

@@ -915,6 +915,27 @@ fn lexicon_check_exit_codes_and_empty_lexicons() {
     assert!(err.contains("warning: lexicon empty.toml: the lexicon has no themes"), "{err}");
 }
 
+/// A regex that can never match fails silently (no hit, no error), so `run` warns
+/// about it with its line, as `lexicon check` does, and codes with the rest.
+#[test]
+fn a_run_warns_about_a_regex_that_can_never_match() {
+    let dir = Workdir::new();
+    dir.write("l.toml", "[[theme]]\nid = \"aid\"\nterms = [\"lawyer\"]\nregex = ['\\bLegal aid\\b', 'legal aid']\n");
+    dir.write("r.csv", "id,why\n1,Legal aid matters\n2,my lawyer\n");
+    let args = ["--input", "r.csv", "--id-column", "id", "--text-column", "why", "--lexicon", "l.toml"];
+    let out = dir.run(&[&["run", "--quiet", "--out", "o"], &args[..]].concat());
+    assert!(out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("warning: lexicon l.toml:4: theme `aid`: regex `\\bLegal aid\\b` can never match: it holds `L`, but words are in lower case: write `legal aid`"),
+        "{err}"
+    );
+    assert_eq!(err.matches("can never match").count(), 1, "{err}");
+    assert_eq!(dir.read("o/codes.csv").lines().count(), 3, "{}", dir.read("o/codes.csv"));
+    let out = dir.ok(&["lexicon", "check", "l.toml"]);
+    assert!(out.contains("l.toml:4: warning: theme `aid`: regex `\\bLegal aid\\b` can never match"), "{out}");
+}
+
 /// `generate ... --out -` writes to standard output, as `--input -` reads standard
 /// input (it wrote a file named `-`).
 #[test]

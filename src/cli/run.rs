@@ -181,11 +181,17 @@ pub fn execute(args: &RunArgs) -> Result<()> {
 }
 
 /// Every run checks the lexicon's own examples and warns when one fails, so an edit
-/// cannot silently break an agreed case; and warns when the lexicon has no themes.
+/// cannot silently break an agreed case; and warns when the lexicon has no themes or
+/// holds a regex that can never match (the rest of the lint is `lexicon check`'s).
 fn warn_about_lexicon(loaded: &super::Loaded) {
     let source = loaded.lexicon_source.source.display();
     if loaded.lexicon_source.themes.is_empty() {
         errln!("codeframe: warning: lexicon {source}: {}", codeframe::lint::NO_THEMES);
+    }
+    for f in codeframe::lint::unmatchable_regexes(&loaded.lexicon_source, &loaded.lexicon) {
+        let file = f.file.as_deref().map_or(source.to_string(), |p| p.display().to_string());
+        let at = f.line.map(|l| format!(":{l}")).unwrap_or_default();
+        errln!("codeframe: warning: lexicon {file}{at}: {}", f.message);
     }
     let (failures, _) = codeframe::lint::test_examples(&loaded.lexicon_source, &loaded.lexicon);
     for f in failures.iter().take(10) {
