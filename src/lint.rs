@@ -449,7 +449,8 @@ fn american_words(pattern: &str) -> Vec<(String, &'static str)> {
     found
 }
 
-/// The regexes of `source` that can never match (see [`unmatchable_text`]): part of
+/// The regexes of `source` that can never match (the text they require holds what the
+/// normalised words they run over never do, e.g. a capital or `-`): part of
 /// [`lint`], and cheap enough for every run to warn about, since such a regex fails
 /// silently.
 pub fn unmatchable_regexes(source: &Lexicon, lexicon: &CompiledLexicon) -> Vec<Finding> {
