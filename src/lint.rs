@@ -529,9 +529,14 @@ fn unmatchable_text(pattern: &str, options: &crate::text::AnalyzerOptions) -> Op
         if piece.contains("  ") {
             return Some("holds two spaces in a row, but words are joined by single spaces".to_string());
         }
-        // Punctuation a word never holds: `-` and `/` part words (`e-mail` is `e mail`);
-        // `.` `,` `:` `;` and `'` join letters or digits inside a word only.
-        if let Some(c) = piece.chars().find(|c| "-/!?\"()[]{}<>@#$%&*+=~|\\^`\u{2013}\u{2014}".contains(*c)) {
+        // Punctuation a word never holds: `-` (unless `hyphenated_words`) and `/` part
+        // words (`e-mail` is `e mail`); `.` `,` `:` `;` and `'` join letters or digits
+        // inside a word only.
+        let never = |c: char| {
+            "/!?\"()[]{}<>@#$%&*+=~|\\^`\u{2013}\u{2014}".contains(c)
+                || (!options.hyphenated_words && matches!(c, '-' | '\u{2010}' | '\u{2011}'))
+        };
+        if let Some(c) = piece.chars().find(|&c| never(c)) {
             return Some(format!(
                 "holds `{c}`, which words never hold (punctuation between words is dropped and words are joined by single spaces): write `{}`",
                 piece.replace(c, " ").split_whitespace().collect::<Vec<_>>().join(" ")
@@ -1060,6 +1065,12 @@ regex = ['(?i)\bLegal', '(?:Legal|legal) aid', '1,000 pounds', 'e\.g', "don't", 
             assert!(joined.contains(want), "{want}\n{joined}");
         }
         assert_eq!(joined.matches("can never match").count(), 5, "{joined}");
+        // With hyphenated words whole, `e-mail` is one word, hyphen and all.
+        // (Imported dictionaries read them so.)
+        let whole = crate::text::AnalyzerOptions { hyphenated_words: true, ..Default::default() };
+        assert_eq!(unmatchable_text("e-mail", &whole), None);
+        assert!(unmatchable_text("e/mail", &whole).is_some_and(|m| m.starts_with("holds `/`")));
+        assert!(unmatchable_text("e-mail", &Default::default()).is_some_and(|m| m.starts_with("holds `-`")));
         // Words the language respells: German `ue`, Russian `ё`.
         let m = messages(
             r#"
