@@ -517,6 +517,15 @@ fn unmatchable_text(pattern: &str, options: &crate::text::AnalyzerOptions) -> Op
                 options.language
             ));
         }
+        // Apostrophes are unified (`don’t` is `don't`).
+        if let Some(c) =
+            piece.chars().find(|c| matches!(c, '\u{2019}' | '\u{2018}' | '\u{02BC}' | '\u{201B}' | '\u{2032}' | '`'))
+        {
+            return Some(format!(
+                "holds `{c}`, but words hold their apostrophes as `'`: write `{}`",
+                piece.replace(c, "'")
+            ));
+        }
         if let Some(c) = piece.chars().find(|c| c.to_lowercase().ne(std::iter::once(*c))) {
             return Some(format!(
                 "holds `{c}`, but words are in lower case: write `{}`, or `(?i)` before it",
@@ -1066,6 +1075,11 @@ regex = ['(?i)\bLegal', '(?:Legal|legal) aid', '1,000 pounds', 'e\.g', "don't", 
         }
         assert_eq!(joined.matches("can never match").count(), 5, "{joined}");
         // With hyphenated words whole, `e-mail` is one word, hyphen and all.
+        assert!(
+            unmatchable_text("don\u{2019}t", &Default::default())
+                .is_some_and(|m| m == "holds `\u{2019}`, but words hold their apostrophes as `'`: write `don't`")
+        );
+        assert_eq!(unmatchable_text("don't", &Default::default()), None);
         // (Imported dictionaries read them so.)
         let whole = crate::text::AnalyzerOptions { hyphenated_words: true, ..Default::default() };
         assert_eq!(unmatchable_text("e-mail", &whole), None);
