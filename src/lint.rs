@@ -517,10 +517,8 @@ fn unmatchable_text(pattern: &str, options: &crate::text::AnalyzerOptions) -> Op
                 options.language
             ));
         }
-        // Apostrophes are unified (`don’t` is `don't`).
-        if let Some(c) =
-            piece.chars().find(|c| matches!(c, '\u{2019}' | '\u{2018}' | '\u{02BC}' | '\u{201B}' | '\u{2032}' | '`'))
-        {
+        // Apostrophes are unified (`don’t` is `don't`), as normalisation unifies them.
+        if let Some(c) = piece.chars().find(|c| crate::text::normalise::APOSTROPHES.contains(c)) {
             return Some(format!(
                 "holds `{c}`, but words hold their apostrophes as `'`: write `{}`",
                 piece.replace(c, "'")
@@ -542,7 +540,7 @@ fn unmatchable_text(pattern: &str, options: &crate::text::AnalyzerOptions) -> Op
         // words (`e-mail` is `e mail`); `.` `,` `:` `;` and `'` join letters or digits
         // inside a word only.
         let never = |c: char| {
-            "/!?\"()[]{}<>@#$%&*+=~|\\^`\u{2013}\u{2014}".contains(c)
+            "/!?\"()[]{}<>@#$%&*+=~|\\^\u{2013}\u{2014}".contains(c)
                 || (!options.hyphenated_words && matches!(c, '-' | '\u{2010}' | '\u{2011}'))
         };
         if let Some(c) = piece.chars().find(|&c| never(c)) {
@@ -1074,13 +1072,14 @@ regex = ['(?i)\bLegal', '(?:Legal|legal) aid', '1,000 pounds', 'e\.g', "don't", 
             assert!(joined.contains(want), "{want}\n{joined}");
         }
         assert_eq!(joined.matches("can never match").count(), 5, "{joined}");
-        // With hyphenated words whole, `e-mail` is one word, hyphen and all.
+        // Apostrophes are `'` in the words.
         assert!(
             unmatchable_text("don\u{2019}t", &Default::default())
                 .is_some_and(|m| m == "holds `\u{2019}`, but words hold their apostrophes as `'`: write `don't`")
         );
         assert_eq!(unmatchable_text("don't", &Default::default()), None);
-        // (Imported dictionaries read them so.)
+        // With hyphenated words whole (imported dictionaries read them so), `e-mail` is
+        // one word, hyphen and all.
         let whole = crate::text::AnalyzerOptions { hyphenated_words: true, ..Default::default() };
         assert_eq!(unmatchable_text("e-mail", &whole), None);
         assert!(unmatchable_text("e/mail", &whole).is_some_and(|m| m.starts_with("holds `/`")));

@@ -11,7 +11,7 @@ use unicode_normalization::UnicodeNormalization;
 use unicode_segmentation::UnicodeSegmentation;
 
 /// Characters that are all spelled `'` after normalisation.
-const APOSTROPHES: [char; 7] = ['\u{2019}', '\u{2018}', '\u{201B}', '\u{02BC}', '\u{FF07}', '\u{2032}', '`'];
+pub(crate) const APOSTROPHES: [char; 7] = ['\u{2019}', '\u{2018}', '\u{201B}', '\u{02BC}', '\u{FF07}', '\u{2032}', '`'];
 
 /// Invisible characters dropped from words: zero-width space and joiners, word
 /// joiner, soft hyphen, BOM; bidirectional marks, embeddings and isolates (text
