@@ -25,6 +25,7 @@ use crate::lexicon::compile::{Applies, CompiledLexicon, ThemeIdx};
 use crate::lexicon::{MatchRule, OverlapScope};
 use crate::matching::{Hit, Scanner};
 use crate::text::{Language, TermFlags, Token};
+use smallvec::{SmallVec, smallvec};
 
 /// Negators that, opening a sentence, may answer a question rather than negate (in
 /// English: a Spanish "No es caro" negates).
@@ -139,13 +140,17 @@ pub struct Veto {
     pub reason: VetoReason,
 }
 
+/// A code's hits: a vector that holds one hit without allocating.
+pub type Hits = SmallVec<[Hit; 1]>;
+
 /// A theme asserted by an answer, with its evidence.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Code {
     /// The theme.
     pub theme: ThemeIdx,
-    /// The hits that assert it (for a rolled-up parent: its descendants' hits), by position.
-    pub hits: Vec<Hit>,
+    /// The hits that assert it (for a rolled-up parent: its descendants' hits), by
+    /// position. Most codes rest on one hit, held inline: no allocation per code.
+    pub hits: Hits,
     /// For a parent coded through a child: that child (the first one, by theme order).
     pub via: Option<ThemeIdx>,
 }
@@ -234,11 +239,13 @@ pub fn code(lexicon: &CompiledLexicon, scanner: &Scanner, applies: &Applies) -> 
     if scanner.has_gaps() {
         coding.gaps = chosen.iter().filter_map(|h| scanner.gap(h).map(|(from, to)| (*h, to - from))).collect();
     }
+    // One code per theme: sized once rather than grown.
+    coding.codes.reserve_exact(1 + chosen.windows(2).filter(|w| w[0].theme != w[1].theme).count());
     for hit in chosen {
         let theme = hit.theme;
         match coding.codes.last_mut() {
             Some(c) if c.theme == theme => c.hits.push(hit),
-            _ => coding.codes.push(Code { theme, hits: vec![hit], via: None }),
+            _ => coding.codes.push(Code { theme, hits: smallvec![hit], via: None }),
         }
     }
     // A theme with a threshold needs the weights of its matches to add up to it.

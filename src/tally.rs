@@ -781,7 +781,7 @@ mod tests {
 
     fn coding(themes: &[u32]) -> Coding {
         Coding {
-            codes: themes.iter().map(|&t| Code { theme: t, hits: vec![], via: None }).collect(),
+            codes: themes.iter().map(|&t| Code { theme: t, hits: Default::default(), via: None }).collect(),
             vetoes: vec![],
             words: 3,
             gaps: vec![],
