@@ -146,10 +146,19 @@ impl Pairs {
         if self.dense.is_empty() {
             self.dense = vec![0; n * n.saturating_sub(1) / 2];
         }
-        for (i, a) in themes.clone().enumerate() {
-            let row = row_start(n, a as usize);
-            for b in themes.clone().skip(i + 1) {
-                self.dense[row + (b - a - 1) as usize] += 1;
+        // The themes copied out first (at most `n`, distinct): the k(k-1)/2 adds then
+        // read a dense array rather than walk the codes again for every row.
+        let mut buffer = [0u32; DENSE_PAIR_THEMES];
+        let mut k = 0;
+        for t in themes {
+            buffer[k] = t;
+            k += 1;
+        }
+        let themes = &buffer[..k];
+        for (i, &a) in themes.iter().enumerate() {
+            let row = &mut self.dense[row_start(n, a as usize)..];
+            for &b in &themes[i + 1..] {
+                row[(b - a - 1) as usize] += 1;
             }
         }
     }
