@@ -160,7 +160,7 @@ pub struct Code {
 pub struct Coding {
     /// Themes asserted, by theme index.
     pub codes: Vec<Code>,
-    /// Hits that did not count.
+    /// Hits that did not count (empty when coded with [`Vetoes::Skip`]).
     pub vetoes: Vec<Veto>,
     /// Words (tokens) in the answer.
     pub words: u32,
@@ -188,17 +188,55 @@ impl Coding {
     }
 }
 
+/// Whether [`code_with`] lists the hits that did not count ([`Coding::vetoes`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Vetoes {
+    /// Listed, sorted by theme and position: what explanations read.
+    List,
+    /// Not listed (`Coding::vetoes` stays empty): a run that counts and writes codes
+    /// reads only the codes, and a long answer has many vetoed hits to record and sort.
+    Skip,
+}
+
+/// Where vetoed hits go: a list, or nowhere.
+struct VetoSink {
+    list: Vec<Veto>,
+    keep: bool,
+}
+
+impl VetoSink {
+    #[inline(always)]
+    fn push(&mut self, veto: Veto) {
+        if self.keep {
+            self.list.push(veto);
+        }
+    }
+
+    /// The list, in the order explanations show it.
+    fn into_sorted(mut self) -> Vec<Veto> {
+        self.list.sort_by_key(|v| (v.theme, v.hit));
+        self.list
+    }
+}
+
 /// Codes the answer last scanned by `scanner` for a question whose applicable themes
-/// and entries are `applies` (from [`CompiledLexicon::applies`]).
+/// and entries are `applies` (from [`CompiledLexicon::applies`]), listing the vetoed
+/// hits.
 pub fn code(lexicon: &CompiledLexicon, scanner: &Scanner, applies: &Applies) -> Coding {
+    code_with(lexicon, scanner, applies, Vetoes::List)
+}
+
+/// [`code`], listing the vetoed hits or not: the codes are the same either way.
+pub fn code_with(lexicon: &CompiledLexicon, scanner: &Scanner, applies: &Applies, listed: Vetoes) -> Coding {
     let mut coding = Coding { words: scanner.tokens().len() as u32, ..Coding::default() };
+    let mut vetoes = VetoSink { list: Vec::new(), keep: listed == Vetoes::List };
     for &(hit, by) in scanner.blocked() {
         let reason =
             if applies.entry(hit.theme, hit.entry) { VetoReason::Blocked { by } } else { VetoReason::NotAsked };
-        coding.vetoes.push(Veto { hit, theme: hit.theme, reason });
+        vetoes.push(Veto { hit, theme: hit.theme, reason });
     }
     if scanner.hits().is_empty() {
-        coding.vetoes.sort_by_key(|v| (v.theme, v.hit));
+        coding.vetoes = vetoes.into_sorted();
         return coding;
     }
     // Exclusions are sorted by start; the ones overlapping a hit start within
@@ -209,12 +247,12 @@ pub fn code(lexicon: &CompiledLexicon, scanner: &Scanner, applies: &Applies) -> 
     for hit in scanner.hits() {
         let theme = hit.theme;
         if !applies.entry(theme, hit.entry) {
-            coding.vetoes.push(Veto { hit: *hit, theme, reason: VetoReason::NotAsked });
+            vetoes.push(Veto { hit: *hit, theme, reason: VetoReason::NotAsked });
             continue;
         }
         if let Some(negator) = negated(lexicon, scanner, hit, theme) {
             let span = scanner.tokens()[negator as usize].span;
-            coding.vetoes.push(Veto { hit: *hit, theme, reason: VetoReason::Negated { negator, span } });
+            vetoes.push(Veto { hit: *hit, theme, reason: VetoReason::Negated { negator, span } });
             continue;
         }
         if !exclusions.is_empty() {
@@ -224,15 +262,15 @@ pub fn code(lexicon: &CompiledLexicon, scanner: &Scanner, applies: &Applies) -> 
                 .take_while(|x| x.start < hit.end)
                 .find(|x| x.theme == theme && applies.entry(theme, x.entry) && x.overlaps(hit));
             if let Some(by) = by {
-                coding.vetoes.push(Veto { hit: *hit, theme, reason: VetoReason::Excluded { by: *by } });
+                vetoes.push(Veto { hit: *hit, theme, reason: VetoReason::Excluded { by: *by } });
                 continue;
             }
         }
         kept.push(*hit);
     }
     let mut chosen = match lexicon.match_rule() {
-        MatchRule::Codeframe => longest_wins(lexicon, kept, &mut coding.vetoes, scanner.tokens().len()),
-        MatchRule::Liwc => one_entry_per_word(lexicon, kept, &mut coding.vetoes),
+        MatchRule::Codeframe => longest_wins(lexicon, kept, &mut vetoes, scanner.tokens().len()),
+        MatchRule::Liwc => one_entry_per_word(lexicon, kept, &mut vetoes),
     };
     // One integer a key (hits are distinct, so no order is left to a stable sort).
     chosen.sort_unstable_by_key(|h| pack(h.theme, h.start, h.end, h.entry));
@@ -249,12 +287,13 @@ pub fn code(lexicon: &CompiledLexicon, scanner: &Scanner, applies: &Applies) -> 
         }
     }
     // A theme with a threshold needs the weights of its matches to add up to it.
-    let vetoes = &mut coding.vetoes;
     coding.codes.retain(|c| {
         let threshold = lexicon.themes[c.theme as usize].options.threshold;
         let reached = threshold <= 0.0 || weight(lexicon, &c.hits) >= threshold - 1e-9;
         if !reached {
-            vetoes.extend(c.hits.iter().map(|&hit| Veto { hit, theme: c.theme, reason: VetoReason::BelowThreshold }));
+            for &hit in &c.hits {
+                vetoes.push(Veto { hit, theme: c.theme, reason: VetoReason::BelowThreshold });
+            }
         }
         reached
     });
@@ -263,7 +302,7 @@ pub fn code(lexicon: &CompiledLexicon, scanner: &Scanner, applies: &Applies) -> 
     if lexicon.match_rule() != MatchRule::Liwc {
         roll_up(lexicon, &mut coding.codes, applies);
     }
-    coding.vetoes.sort_by_key(|v| (v.theme, v.hit));
+    coding.vetoes = vetoes.into_sorted();
     coding
 }
 
@@ -283,7 +322,7 @@ pub fn weight(lexicon: &CompiledLexicon, hits: &[Hit]) -> f64 {
 ///
 /// Linear in the words the hits cover: each scope (a theme, or the lexicon) marks the
 /// tokens its chosen hits own, so checking a hit looks at its own tokens only.
-fn longest_wins(lexicon: &CompiledLexicon, mut kept: Vec<Hit>, vetoes: &mut Vec<Veto>, tokens: usize) -> Vec<Hit> {
+fn longest_wins(lexicon: &CompiledLexicon, mut kept: Vec<Hit>, vetoes: &mut VetoSink, tokens: usize) -> Vec<Hit> {
     if kept.len() <= 1 {
         return kept;
     }
@@ -343,7 +382,7 @@ fn longest_wins(lexicon: &CompiledLexicon, mut kept: Vec<Hit>, vetoes: &mut Vec<
 /// better [`Precedence`](crate::lexicon::compile::Precedence), then the earlier line.
 /// Every hit of that same term on the same words (one per theme listing it) counts;
 /// everything else starting inside it is vetoed; reading resumes after it.
-fn one_entry_per_word(lexicon: &CompiledLexicon, mut kept: Vec<Hit>, vetoes: &mut Vec<Veto>) -> Vec<Hit> {
+fn one_entry_per_word(lexicon: &CompiledLexicon, mut kept: Vec<Hit>, vetoes: &mut VetoSink) -> Vec<Hit> {
     let entry = |h: &Hit| &lexicon.entries[h.entry as usize];
     kept.sort_by_key(|h| (h.start, std::cmp::Reverse(h.len()), entry(h).precedence, entry(h).line, h.entry));
     let mut chosen: Vec<Hit> = Vec::with_capacity(kept.len());
@@ -662,6 +701,47 @@ terms = ["coincidence", { term = "small", weight = 0.5 }, { term = "minor", weig
         assert_eq!(coded_in(&lex, None, "could be coincidence"), ["low"]);
         assert!(coded_in(&lex, None, "a small thing").is_empty());
         assert_eq!(coded_in(&lex, None, "a small, minor thing"), ["low"]);
+    }
+
+    #[test]
+    fn skipping_the_vetoes_codes_the_same() {
+        // One answer with a hit vetoed for each reason: negated, excluded, overlapped,
+        // below threshold, kept to another question, blocked by a NOTNEAR rule.
+        let lex = from_toml(
+            r#"[[theme]]
+id = "cost"
+terms = ["fee", "court fees", "fee NOTNEAR/2 parking", { term = "pay", questions = ["q2"] }]
+exclude = ["fee waiver"]
+
+[[theme]]
+id = "low"
+threshold = 1.0
+terms = [{ term = "small", weight = 0.5 }]
+
+[[theme]]
+id = "delay"
+terms = ["wait*", "long wait"]"#,
+        );
+        let text = "Court fees, no fee, a fee waiver and the parking fee. We pay a small sum \
+                    after a long wait, not waiting. The fee was fine.";
+        let mut s = Scanner::new();
+        s.scan(&lex, text);
+        let applies = lex.applies(Some("q1"));
+        let listed = code_with(&lex, &s, &applies, Vetoes::List);
+        let skipped = code_with(&lex, &s, &applies, Vetoes::Skip);
+        let reasons: std::collections::BTreeSet<String> = listed
+            .vetoes
+            .iter()
+            .map(|v| format!("{:?}", v.reason).split([' ', '{']).next().unwrap().to_string())
+            .collect();
+        assert_eq!(
+            reasons.into_iter().collect::<Vec<_>>(),
+            ["BelowThreshold", "Blocked", "Excluded", "Negated", "NotAsked", "Overlapped"]
+        );
+        assert_eq!(skipped.codes, listed.codes);
+        assert_eq!((skipped.words, &skipped.gaps), (listed.words, &listed.gaps));
+        assert!(skipped.vetoes.is_empty());
+        assert_eq!(code(&lex, &s, &applies), listed);
     }
 
     #[test]

@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::sync::mpsc::sync_channel;
 
-use crate::coding::{self, Coding};
+use crate::coding::{self, Coding, Vetoes};
 use crate::error::{Error, Result};
 use crate::input::csv::{decode, sha256_hex};
 use crate::input::header::SubHeader;
@@ -307,15 +307,15 @@ impl<'a> Coder<'a> {
         shape(self.survey, self.lexicon)
     }
 
-    /// Codes one open answer of question `q`.
-    pub fn code_answer(&self, scanner: &mut Scanner, q: usize, text: &str) -> OpenAnswer {
+    /// Codes one open answer of question `q`, listing its vetoed hits or not.
+    pub fn code_answer(&self, scanner: &mut Scanner, q: usize, text: &str, vetoes: Vetoes) -> OpenAnswer {
         if text.trim().is_empty() {
             OpenAnswer::Empty
         } else if self.classifier.is_non_answer_to(q, text) {
             OpenAnswer::NonAnswer
         } else {
             scanner.scan(self.lexicon, text);
-            OpenAnswer::Coded(coding::code(self.lexicon, scanner, &self.applies[q]))
+            OpenAnswer::Coded(coding::code_with(self.lexicon, scanner, &self.applies[q], vetoes))
         }
     }
 
@@ -412,8 +412,10 @@ impl<'a> Coder<'a> {
             .map(|(q, _)| (q, resp.closed[q].trim().to_string()))
             .collect();
         let mut open = Vec::with_capacity(resp.open.len());
+        // Kept rows go to tools that explain codes (validate's evidence, explain, diff).
+        let vetoes = if keep_text { Vetoes::List } else { Vetoes::Skip };
         for (q, text) in resp.open.iter().enumerate() {
-            let answer = self.code_answer(scanner, q, text);
+            let answer = self.code_answer(scanner, q, text, vetoes);
             if let OpenAnswer::Coded(c) = &answer {
                 let question = &self.survey.open[q].id;
                 let row = self.row_column.then_some(raw.row);
@@ -2749,7 +2751,9 @@ mod tests {
             .map(|(q, (text, _))| (q, text.clone()))
             .unwrap();
         let text = format!("{answer} ").repeat(EXAMPLE_BYTES / answer.len() * 3);
-        let OpenAnswer::Coded(coding) = coder.code_answer(&mut scanner, q, &text) else { panic!("coded") };
+        let OpenAnswer::Coded(coding) = coder.code_answer(&mut scanner, q, &text, Vetoes::List) else {
+            panic!("coded")
+        };
         assert!(!coding.codes.is_empty());
         let answer = Answer { q, row: 1, id: "r1", text: &text, coding: &coding, themed: true };
         let mut extras = Extras::default();
