@@ -277,8 +277,9 @@ pub fn code_with(lexicon: &CompiledLexicon, scanner: &Scanner, applies: &Applies
     if scanner.has_gaps() {
         coding.gaps = chosen.iter().filter_map(|h| scanner.gap(h).map(|(from, to)| (*h, to - from))).collect();
     }
-    // One code per theme: sized once rather than grown.
-    coding.codes.reserve_exact(1 + chosen.windows(2).filter(|w| w[0].theme != w[1].theme).count());
+    // One code per theme: sized once rather than grown (and not at all when none).
+    let themes = usize::from(!chosen.is_empty()) + chosen.windows(2).filter(|w| w[0].theme != w[1].theme).count();
+    coding.codes.reserve_exact(themes);
     for hit in chosen {
         let theme = hit.theme;
         match coding.codes.last_mut() {
