@@ -131,33 +131,39 @@ impl Pairs {
     /// directly; anything else goes pair by pair.
     pub fn add_each_pair(&mut self, themes: impl Iterator<Item = u32> + Clone) {
         let n = self.themes as usize;
-        let mut later = themes.clone().skip(1);
-        let ascending = themes.clone().all(|a| later.next().is_none_or(|b| a < b));
-        let fits = themes.clone().last().is_none_or(|t| (t as usize) < n);
-        if !(n <= DENSE_PAIR_THEMES && ascending && fits) {
+        // The themes copied out once: the checks and the k(k-1)/2 adds then read a
+        // dense array rather than walk the codes again. Ascending distinct themes below
+        // `n <= DENSE_PAIR_THEMES` always fit; more than that go pair by pair anyway.
+        let mut buffer = [0u32; DENSE_PAIR_THEMES];
+        let mut k = 0;
+        let mut copied = n <= DENSE_PAIR_THEMES;
+        if copied {
+            for t in themes.clone() {
+                if k == buffer.len() {
+                    copied = false;
+                    break;
+                }
+                buffer[k] = t;
+                k += 1;
+            }
+        }
+        let copy = &buffer[..k];
+        let dense = copied && copy.windows(2).all(|w| w[0] < w[1]) && copy.last().is_none_or(|&t| (t as usize) < n);
+        if !dense {
             for (i, a) in themes.clone().enumerate() {
                 themes.clone().skip(i + 1).for_each(|b| self.add(a, b, 1));
             }
             return;
         }
-        if themes.clone().nth(1).is_none() {
+        if k < 2 {
             return;
         }
         if self.dense.is_empty() {
             self.dense = vec![0; n * n.saturating_sub(1) / 2];
         }
-        // The themes copied out first (at most `n`, distinct): the k(k-1)/2 adds then
-        // read a dense array rather than walk the codes again for every row.
-        let mut buffer = [0u32; DENSE_PAIR_THEMES];
-        let mut k = 0;
-        for t in themes {
-            buffer[k] = t;
-            k += 1;
-        }
-        let themes = &buffer[..k];
-        for (i, &a) in themes.iter().enumerate() {
+        for (i, &a) in copy.iter().enumerate() {
             let row = &mut self.dense[row_start(n, a as usize)..];
-            for &b in &themes[i + 1..] {
+            for &b in &copy[i + 1..] {
                 row[(b - a - 1) as usize] += 1;
             }
         }
