@@ -973,11 +973,16 @@ pub fn run(job: &Job, progress: &dyn Fn(Progress)) -> Result<Outcome> {
     options.partial = partial;
     let counts_wanted = options.measure == Measure::Counts;
     let mut sinks = RowFiles::create(out, counts_wanted, partial)?;
+    // The workbook's Codes sheet is written beside the run, from the codes it writes.
+    let mut sheet = if partial { None } else { Some(codes_sheet(out, job.lexicon, &options)?) };
     let (mut rows, mut bytes, mut codes_rows) = (0u64, 0u64, 0u64);
     let mut extras = Extras::default();
     let end = stream(job.survey, job.lexicon, &job.input, &options, false, |r| {
         extras.merge(std::mem::take(&mut r.extras));
         sinks.write(&r.codes, r.counts.get_ref(), r.rejects.get_ref())?;
+        if let Some(sheet) = &mut sheet {
+            sheet.feed(&r.codes, r.codes_rows);
+        }
         codes_rows += r.codes_rows;
         rows += r.rows_read;
         bytes += r.bytes;
@@ -1019,7 +1024,7 @@ pub fn run(job: &Job, progress: &dyn Fn(Progress)) -> Result<Outcome> {
         let summary = Summary::new(job.survey, job.lexicon, &tally);
         return Ok(Outcome { tally, summary, files, header_note, removed });
     }
-    let summary = finish(job.survey, job.lexicon, &tally, extras, &inputs, &options, out, &mut files, &known)?;
+    let summary = finish(job.survey, job.lexicon, &tally, extras, &inputs, &options, out, &mut files, &known, sheet)?;
     let removed = remove_stale(out, earlier, &files, &retired)?;
     strict_rejects(&options, &tally, out)?;
     Ok(Outcome { tally, summary, files, header_note, removed })
@@ -1153,8 +1158,15 @@ struct Known {
     codes_rows: Option<u64>,
 }
 
+/// The workbook's Codes sheet, begun: it shows the themes' labels.
+fn codes_sheet(out: &Path, lexicon: &CompiledLexicon, options: &RunOptions) -> Result<report::xlsx::CodesSheet> {
+    let labels = lexicon.themes.iter().map(|t| (t.id.clone(), t.label.clone()));
+    report::xlsx::CodesSheet::begin(out, labels, options.workbook_codes)
+}
+
 /// Writes the reports and the manifest of a finished run (or merge) into `out`;
-/// `files` already holds the per-row files, and gets the rest appended.
+/// `files` already holds the per-row files, and gets the rest appended. `sheet` is the
+/// workbook's Codes sheet if the run fed it; otherwise it is fed from codes.csv here.
 #[allow(clippy::too_many_arguments)]
 fn finish(
     survey: &Survey,
@@ -1166,17 +1178,26 @@ fn finish(
     out: &Path,
     files: &mut Vec<PathBuf>,
     known: &Known,
+    sheet: Option<report::xlsx::CodesSheet>,
 ) -> Result<Summary> {
     let mut summary = Summary::new(survey, lexicon, tally);
     summary.attach(survey, lexicon, extras, options.campaign_min);
     let reports = report::standard_reports(options.rounding);
-    // The workbook (the slowest report) is built on its own thread meanwhile: it reads
-    // codes.csv back (committed before) for its Codes sheet. Each writes its own files.
+    // The workbook (the slowest report) is built on its own thread meanwhile. Each
+    // writes its own files.
     let summary_ref = &summary;
     let parquet = std::thread::scope(|scope| -> Result<Vec<PathBuf>> {
         let workbook = scope.spawn(|| {
             let codes = out.join("codes.csv");
-            report::xlsx::write(out, summary_ref, &codes, known.codes_rows, options.rounding, options.workbook_codes)
+            let sheet = match sheet {
+                Some(sheet) => sheet,
+                None => {
+                    let mut sheet = codes_sheet(out, lexicon, options)?;
+                    sheet.feed_file(&codes)?;
+                    sheet
+                }
+            };
+            report::xlsx::write(out, summary_ref, sheet, &codes, known.codes_rows, options.rounding)
         });
         let rest = (|| -> Result<Vec<PathBuf>> {
             report::write_reports(out, summary_ref, &reports)?;
@@ -1831,7 +1852,7 @@ pub fn merge(job: &Job, parts: &[PathBuf]) -> Result<Outcome> {
     options.parquet = parquet;
     let inputs = first.inputs.clone();
     let summary =
-        finish(job.survey, job.lexicon, &tally, extras, &inputs, &options, out, &mut files, &Known::default())?;
+        finish(job.survey, job.lexicon, &tally, extras, &inputs, &options, out, &mut files, &Known::default(), None)?;
     let removed = remove_stale(out, earlier, &files, &retired)?;
     strict_rejects(&options, &tally, out)?;
     Ok(Outcome { tally, summary, files, header_note: None, removed })

@@ -65,16 +65,25 @@ proptest! {
         picks in proptest::collection::vec(0usize..200, 1..60),
         threads in 1usize..4,
         chunk_rows in 1usize..40,
+        workbook_codes in 0u32..60,
     ) {
         let dir = Workdir::new();
         let input = dir.write("r.csv", responses(&picks));
+        // A cap on the Codes sheet that the codes often pass: the sheet, fed beside the
+        // run, stops while the run goes on.
+        let options = || RunOptions { workbook_codes, ..options() };
         run(&input, dir.join("a"), RunOptions { threads: 1, ..options() });
         run(&input, dir.join("b"), RunOptions { threads, chunk_rows, chunk_bytes: 1 << 12, ..options() });
         prop_assert_eq!(outputs(&dir.join("a")), outputs(&dir.join("b")));
     }
 
     #[test]
-    fn shards_merged_equal_the_whole(picks in proptest::collection::vec(0usize..200, 1..50), n in 1u32..5) {
+    fn shards_merged_equal_the_whole(
+        picks in proptest::collection::vec(0usize..200, 1..50),
+        n in 1u32..5,
+        workbook_codes in 0u32..60,
+    ) {
+        let options = || RunOptions { workbook_codes, ..options() };
         let dir = Workdir::new();
         let input = dir.write("r.csv", responses(&picks));
         run(&input, dir.join("whole"), options());

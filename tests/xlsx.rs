@@ -137,3 +137,48 @@ fn workbook_is_byte_identical_across_runs() {
         (std::fs::read(dir.join("a/codeframe.xlsx")).unwrap(), std::fs::read(dir.join("b/codeframe.xlsx")).unwrap());
     assert!(a == b, "codeframe.xlsx differs between runs");
 }
+
+/// The Codes sheet is written beside the run from the codes it writes: with a cap far
+/// below the codes, it shows exactly the first codes of codes.csv (the run goes on past
+/// the sheet's cap), says what it holds, and is the same workbook on one thread and
+/// after a merge of shards (which feeds it from the merged codes.csv instead). The
+/// properties hold it to this for any chunk size, thread count and cap.
+#[test]
+fn the_codes_sheet_fed_beside_the_run_holds_the_first_codes() {
+    let dir = Workdir::new();
+    dir.ok(&["generate", "survey", "--out", "survey.toml"]);
+    dir.ok(&["generate", "lexicon", "--entries", "200", "--seed", "3", "--out", "lex.toml"]);
+    dir.ok(&["generate", "corpus", "--rows", "400", "--seed", "3", "--out", "r.csv"]);
+    let run = |out: &str, extra: &[&str]| {
+        let base = ["run", "--survey", "survey.toml", "--lexicon", "lex.toml", "--input", "r.csv", "-q"];
+        dir.ok(&[&base[..], &["--out", out, "--workbook-codes", "150"], extra].concat());
+    };
+    run("two", &["--threads", "2"]);
+    let records: Vec<csv::StringRecord> =
+        csv::Reader::from_path(dir.join("two/codes.csv")).unwrap().records().map(Result::unwrap).collect();
+    assert!(records.len() > 600, "the corpus gives more codes than the cap: {}", records.len());
+    let mut book: Xlsx<_> = open_workbook(dir.join("two/codeframe.xlsx")).unwrap();
+    let codes = book.worksheet_range("Codes").unwrap();
+    assert_eq!(codes.height(), 1 + 150);
+    for (i, rec) in records.iter().take(150).enumerate() {
+        let r = row(&codes, i + 1);
+        assert_eq!([&r[0], &r[1], &r[2], &r[5], &r[7], &r[10]], [&rec[0], &rec[1], &rec[2], &rec[4], &rec[6], &rec[9]]);
+        assert_eq!(num(&codes[(i + 1, 9)]), rec[8].parse::<f64>().unwrap());
+    }
+    assert!(row(&codes, 0)[12].starts_with("At most the first 150 codes"), "{:?}", row(&codes, 0));
+    let summary = book.worksheet_range("Summary").unwrap();
+    let total = records.len() as f64;
+    assert_eq!(num(&find(&summary, &["Codes (one per respondent, question and theme)"])[1]), total);
+    let text: Vec<String> = summary.rows().flat_map(|r| r.iter().map(|c| c.to_string())).collect();
+    let said = format!("shows the first 150 of {} codes", records.len());
+    assert!(text.iter().any(|t| t.contains(&said)), "{text:?}");
+
+    let xlsx = |d: &str| std::fs::read(dir.join(d).join("codeframe.xlsx")).unwrap();
+    run("one", &["--threads", "1"]);
+    assert!(xlsx("one") == xlsx("two"), "the workbook differs between one and two threads");
+    run("p1", &["--shard", "1/2"]);
+    run("p2", &["--shard", "2/2"]);
+    // Merge takes the cap the parts record.
+    dir.ok(&["merge", "p2", "p1", "--out", "merged", "-q"]);
+    assert!(xlsx("merged") == xlsx("two"), "the merged workbook differs from the whole run's");
+}
