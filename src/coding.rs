@@ -452,11 +452,28 @@ fn answers(norm: &str) -> bool {
 /// personne`, "only one person").
 pub(crate) fn after_particle(tokens: &[Token], k: usize) -> bool {
     let same_clause = |t: &Token| t.clause == tokens[k].clause;
-    tokens[k].flags().contains(TermFlags::PARTICLE_NEGATOR)
-        && !(k > 0 && same_clause(&tokens[k - 1]) && tokens[k - 1].flags().contains(TermFlags::DETERMINER))
+    particle_negator_as_such(tokens, k)
         && tokens[k.saturating_sub(3)..k]
             .iter()
             .any(|t| same_clause(t) && t.flags().contains(TermFlags::NEGATIVE_PARTICLE))
+}
+
+/// Whether the word at `k` is one of the language's particle negators followed right
+/// away by a negative particle, as a subject is (`Personne ne m'a aidé`, "nobody helped
+/// me"; `personne n'est venu`), with no determiner right before it (`la personne ne
+/// m'a pas aidé` is negated by its `pas`, not by `personne`).
+pub(crate) fn before_particle(tokens: &[Token], k: usize) -> bool {
+    particle_negator_as_such(tokens, k)
+        && tokens
+            .get(k + 1)
+            .is_some_and(|t| t.clause == tokens[k].clause && t.flags().contains(TermFlags::NEGATIVE_PARTICLE))
+}
+
+/// Whether the word at `k` is a particle negator without a determiner right before it
+/// in its clause, which makes it a noun or a superlative (`une personne`, `le plus`).
+fn particle_negator_as_such(tokens: &[Token], k: usize) -> bool {
+    tokens[k].flags().contains(TermFlags::PARTICLE_NEGATOR)
+        && !(k > 0 && tokens[k - 1].clause == tokens[k].clause && tokens[k - 1].flags().contains(TermFlags::DETERMINER))
 }
 
 /// The token index of a negator that vetoes `hit`, if any.
@@ -478,7 +495,8 @@ fn negated(lexicon: &CompiledLexicon, scanner: &Scanner, hit: &Hit, theme: Theme
     // `limit`: where the words it may negate start (a pseudo-negation, `not only`, is
     // one only before them).
     let is_negator = |k: usize, limit: usize| {
-        if !tokens[k].flags().contains(TermFlags::NEGATOR) && !after_particle(tokens, k) {
+        if !tokens[k].flags().contains(TermFlags::NEGATOR) && !after_particle(tokens, k) && !before_particle(tokens, k)
+        {
             return false;
         }
         let term = scanner.term(&tokens[k]);
@@ -1114,6 +1132,11 @@ exclude = ["housing", "home NEAR/2 office", { regex = "\\bhouse (?:of|party)\\b"
             "Je ne trouve personne de confiance",
             "ne demandez personne pour de l'aide",
             "Il n'y a PERSONNE à l’accueil",
+            // `personne` as the subject, right before its `ne`: "nobody".
+            "Personne ne m'a aidé",
+            "Personne n'est à l'accueil",
+            "Mais personne ne m’écoute",
+            "et personne ne m'a aidé",
             // `guère` and `nullement` negate alone or after `ne`.
             "Je n'ai guère confiance",
             "Il n'y a nullement d'écoute",
@@ -1130,6 +1153,11 @@ exclude = ["housing", "home NEAR/2 office", { regex = "\\bhouse (?:of|party)\\b"
             "N'importe quelle personne à l'accueil",
             "Ce n'est pas grave, personne à l'accueil",
             "je n'ai que de l'aide",
+            // After a determiner, `personne` is "person" before `ne` too.
+            "La personne n'a que de l'écoute",
+            "Une personne ne donne que de l'aide",
+            // `ne` after the word, not right after `personne`.
+            "Personne à l'accueil, on ne sait pas pourquoi",
         ] {
             assert_eq!(coded(&lex, coded_), ["t"], "{coded_}");
         }

@@ -437,6 +437,8 @@ fn a_dictionary_is_read_in_the_language_it_is_given() {
     assert_eq!(label("l.toml", "plus de coût", "plus"), "particle-negator");
     assert_eq!(label("l.toml", "il n'y a personne", "personne"), "particle-negator(after-particle)");
     assert_eq!(label("l.toml", "il n'y a qu'une personne", "personne"), "particle-negator");
+    assert_eq!(label("l.toml", "Personne ne m'a aidé", "Personne"), "particle-negator(before-particle)");
+    assert_eq!(label("l.toml", "La personne ne m'a pas aidé", "personne"), "particle-negator");
     dir.write(
         "own.toml",
         "[settings]\nlanguage = \"fr\"\nnegators = [\"pas\"]\n[[theme]]\nid = \"c\"\nterms = [\"coût\"]\n",

@@ -130,10 +130,17 @@ pub fn explain_text(
         if term.flags.contains(TermFlags::NEGATIVE_PARTICLE) {
             flags.push_str(" negative-particle");
         }
-        // Negates only after a negative particle (`ne ... plus`): say whether one is there.
+        // Negates only with a negative particle (`ne ... plus`, `personne ne`): say
+        // whether one is there.
         if term.flags.contains(TermFlags::PARTICLE_NEGATOR) {
-            let negates = crate::coding::after_particle(scanner.tokens(), i);
-            flags.push_str(if negates { " particle-negator(after-particle)" } else { " particle-negator" });
+            let tokens = scanner.tokens();
+            flags.push_str(if crate::coding::after_particle(tokens, i) {
+                " particle-negator(after-particle)"
+            } else if crate::coding::before_particle(tokens, i) {
+                " particle-negator(before-particle)"
+            } else {
+                " particle-negator"
+            });
         }
         let word = &text[tok.span.start..tok.span.end];
         // A lexicon with no stem entries is matched without stemming; the stem is

@@ -143,12 +143,13 @@ impl Language {
         self.words().stop_words
     }
 
-    /// Words that negate only after a negative particle (French `ne`, or `n'` elided
-    /// from a word) a few words before them: `plus` in "je ne fais plus confiance",
-    /// "il n'y a plus de médecin", where alone it is "more" ("plus de sécurité");
-    /// `personne` in "je n'ai vu personne", "il n'y a personne à l'accueil" ("nobody"),
-    /// where alone it is "person". Part of the built-in negators: a lexicon's
-    /// `negators` replaces them too, and its `particle_negators` names them again.
+    /// Words that negate only with a negative particle (French `ne`, or `n'` elided
+    /// from a word) a few words before them, or right after them as after a subject:
+    /// `plus` in "je ne fais plus confiance", "il n'y a plus de médecin", where alone it
+    /// is "more" ("plus de sécurité"); `personne` in "je n'ai vu personne", "il n'y a
+    /// personne à l'accueil", "personne ne m'a aidé" ("nobody"), where alone it is
+    /// "person". Part of the built-in negators: a lexicon's `negators` replaces them
+    /// too, and its `particle_negators` names them again.
     pub fn particle_negators(self) -> &'static [&'static str] {
         if self.has_negative_particle() { &["plus", "personne"] } else { &[] }
     }
@@ -335,8 +336,8 @@ const STOP_ENGLISH: &[&str] = &[
 
 // `ne` is no negator: it also stands alone (`ne ... que`, "only"), and `pas`, `jamais`
 // or `rien` comes with it. `n'` goes with the article before it (`n'est` -> `est`).
-// `plus` and `personne` negate only after `ne` or `n'` (see `Language::particle_negators`):
-// alone, "more" and "person" are their commoner senses.
+// `plus` and `personne` negate only after `ne` or `n'`, or right before it as a subject
+// (see `Language::particle_negators`): alone, "more" and "person" are their commoner senses.
 const FRENCH: Words = Words {
     negators: &[
         "pas",
