@@ -446,34 +446,37 @@ fn answers(norm: &str) -> bool {
     ANSWER_FOLLOWERS.contains(&word)
 }
 
-/// Whether the word at `k` is one of the language's particle negators with a negative
-/// particle at most three words before it in its clause (`ne ... plus`, `n'y a plus`,
-/// `je n'ai vu personne`), and no determiner right before it (`il n'y a qu'une
-/// personne`, "only one person").
-pub(crate) fn after_particle(tokens: &[Token], k: usize) -> bool {
+/// Where a particle negator stands against the negative particle that makes it negate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Particle {
+    /// After it, at most three words on in its clause (`ne ... plus`, `n'y a plus`, `je
+    /// n'ai vu personne`).
+    NegatorAfter,
+    /// Right before it, as a subject (`Personne ne m'a aidé`, "nobody helped me";
+    /// `personne n'est venu`).
+    NegatorBefore,
+}
+
+/// The particle that makes the word at `k`, one of the language's particle negators,
+/// negate; `None` for any other word, for one with no particle in place, and for one
+/// with a determiner right before it, which makes it a noun or a superlative (`il n'y
+/// a qu'une personne`, "only one person"; `la personne ne m'a pas aidé` is negated by
+/// its `pas` alone; `le plus`).
+pub(crate) fn particle_of(tokens: &[Token], k: usize) -> Option<Particle> {
     let same_clause = |t: &Token| t.clause == tokens[k].clause;
-    particle_negator_as_such(tokens, k)
-        && tokens[k.saturating_sub(3)..k]
-            .iter()
-            .any(|t| same_clause(t) && t.flags().contains(TermFlags::NEGATIVE_PARTICLE))
-}
-
-/// Whether the word at `k` is one of the language's particle negators followed right
-/// away by a negative particle, as a subject is (`Personne ne m'a aidé`, "nobody helped
-/// me"; `personne n'est venu`), with no determiner right before it (`la personne ne
-/// m'a pas aidé` is negated by its `pas`, not by `personne`).
-pub(crate) fn before_particle(tokens: &[Token], k: usize) -> bool {
-    particle_negator_as_such(tokens, k)
-        && tokens
-            .get(k + 1)
-            .is_some_and(|t| t.clause == tokens[k].clause && t.flags().contains(TermFlags::NEGATIVE_PARTICLE))
-}
-
-/// Whether the word at `k` is a particle negator without a determiner right before it
-/// in its clause, which makes it a noun or a superlative (`une personne`, `le plus`).
-fn particle_negator_as_such(tokens: &[Token], k: usize) -> bool {
-    tokens[k].flags().contains(TermFlags::PARTICLE_NEGATOR)
-        && !(k > 0 && tokens[k - 1].clause == tokens[k].clause && tokens[k - 1].flags().contains(TermFlags::DETERMINER))
+    let particle = |t: &Token| same_clause(t) && t.flags().contains(TermFlags::NEGATIVE_PARTICLE);
+    if !tokens[k].flags().contains(TermFlags::PARTICLE_NEGATOR)
+        || (k > 0 && same_clause(&tokens[k - 1]) && tokens[k - 1].flags().contains(TermFlags::DETERMINER))
+    {
+        return None;
+    }
+    if tokens[k.saturating_sub(3)..k].iter().any(particle) {
+        Some(Particle::NegatorAfter)
+    } else if tokens.get(k + 1).is_some_and(particle) {
+        Some(Particle::NegatorBefore)
+    } else {
+        None
+    }
 }
 
 /// The token index of a negator that vetoes `hit`, if any.
@@ -495,8 +498,7 @@ fn negated(lexicon: &CompiledLexicon, scanner: &Scanner, hit: &Hit, theme: Theme
     // `limit`: where the words it may negate start (a pseudo-negation, `not only`, is
     // one only before them).
     let is_negator = |k: usize, limit: usize| {
-        if !tokens[k].flags().contains(TermFlags::NEGATOR) && !after_particle(tokens, k) && !before_particle(tokens, k)
-        {
+        if !tokens[k].flags().contains(TermFlags::NEGATOR) && particle_of(tokens, k).is_none() {
             return false;
         }
         let term = scanner.term(&tokens[k]);

@@ -974,7 +974,7 @@ pub fn run(job: &Job, progress: &dyn Fn(Progress)) -> Result<Outcome> {
     let counts_wanted = options.measure == Measure::Counts;
     let mut sinks = RowFiles::create(out, counts_wanted, partial)?;
     // The workbook's Codes sheet is written beside the run, from the codes it writes.
-    let mut sheet = if partial { None } else { Some(codes_sheet(out, job.lexicon, &options)?) };
+    let mut sheet = if partial { None } else { Some(begin_codes_sheet(out, job.lexicon, &options)?) };
     let (mut rows, mut bytes, mut codes_rows) = (0u64, 0u64, 0u64);
     let mut extras = Extras::default();
     let end = stream(job.survey, job.lexicon, &job.input, &options, false, |r| {
@@ -1159,7 +1159,7 @@ struct Known {
 }
 
 /// The workbook's Codes sheet, begun: it shows the themes' labels.
-fn codes_sheet(out: &Path, lexicon: &CompiledLexicon, options: &RunOptions) -> Result<report::xlsx::CodesSheet> {
+fn begin_codes_sheet(out: &Path, lexicon: &CompiledLexicon, options: &RunOptions) -> Result<report::xlsx::CodesSheet> {
     let labels = lexicon.themes.iter().map(|t| (t.id.clone(), t.label.clone()));
     report::xlsx::CodesSheet::begin(out, labels, options.workbook_codes)
 }
@@ -1192,7 +1192,7 @@ fn finish(
             let sheet = match sheet {
                 Some(sheet) => sheet,
                 None => {
-                    let mut sheet = codes_sheet(out, lexicon, options)?;
+                    let mut sheet = begin_codes_sheet(out, lexicon, options)?;
                     sheet.feed_file(&codes)?;
                     sheet
                 }

@@ -133,13 +133,11 @@ pub fn explain_text(
         // Negates only with a negative particle (`ne ... plus`, `personne ne`): say
         // whether one is there.
         if term.flags.contains(TermFlags::PARTICLE_NEGATOR) {
-            let tokens = scanner.tokens();
-            flags.push_str(if crate::coding::after_particle(tokens, i) {
-                " particle-negator(after-particle)"
-            } else if crate::coding::before_particle(tokens, i) {
-                " particle-negator(before-particle)"
-            } else {
-                " particle-negator"
+            use crate::coding::Particle;
+            flags.push_str(match crate::coding::particle_of(scanner.tokens(), i) {
+                Some(Particle::NegatorAfter) => " particle-negator(after-particle)",
+                Some(Particle::NegatorBefore) => " particle-negator(before-particle)",
+                None => " particle-negator",
             });
         }
         let word = &text[tok.span.start..tok.span.end];

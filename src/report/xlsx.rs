@@ -28,7 +28,7 @@
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::io::Read;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 
 use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, FormatAlign, Workbook, Worksheet, XlsxError};
@@ -110,8 +110,6 @@ pub struct CodesSheet {
     /// Most codes the sheet shows (its rows less the header).
     cap: u32,
     filling: std::thread::JoinHandle<Result<Worksheet>>,
-    /// The workbook's path, which errors name.
-    path: PathBuf,
 }
 
 impl CodesSheet {
@@ -143,7 +141,7 @@ impl CodesSheet {
                 })
             })
             .map_err(|e| Error::io(&path, e))?;
-        Ok(CodesSheet { book, feed: Some(tx), fed: 0, cap, filling, path })
+        Ok(CodesSheet { book, feed: Some(tx), fed: 0, cap, filling })
     }
 
     /// Feeds the next bytes of codes.csv's records (after its header), `rows`, which end
@@ -169,8 +167,7 @@ impl CodesSheet {
         let file = std::fs::File::open(codes_csv).map_err(|e| Error::io(codes_csv, e))?;
         let mut reader = std::io::BufReader::with_capacity(1 << 16, file);
         // The header: column names, never quoted.
-        let mut header = Vec::new();
-        reader.read_until(b'\n', &mut header).map_err(|e| Error::io(codes_csv, e))?;
+        reader.skip_until(b'\n').map_err(|e| Error::io(codes_csv, e))?;
         loop {
             let block = reader.fill_buf().map_err(|e| Error::io(codes_csv, e))?;
             if block.is_empty() {
@@ -190,12 +187,6 @@ impl CodesSheet {
         drop(self.feed.take());
         let sheet = self.filling.join().unwrap_or_else(|p| std::panic::resume_unwind(p))?;
         Ok((self.book, sheet))
-    }
-}
-
-impl std::fmt::Debug for CodesSheet {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("CodesSheet").field("path", &self.path).field("fed", &self.fed).field("cap", &self.cap).finish()
     }
 }
 
