@@ -268,12 +268,17 @@ pub fn code_with(lexicon: &CompiledLexicon, scanner: &Scanner, applies: &Applies
         }
         kept.push(*hit);
     }
-    let mut chosen = match lexicon.match_rule() {
-        MatchRule::Codeframe => longest_wins(lexicon, kept, &mut vetoes, scanner.tokens().len()),
-        MatchRule::Liwc => one_entry_per_word(lexicon, kept, &mut vetoes),
+    // In code order: by theme, then position.
+    let chosen = match lexicon.match_rule() {
+        MatchRule::Codeframe => {
+            longest_wins(kept, lexicon.overlap() == OverlapScope::Theme, &mut vetoes, scanner.tokens().len())
+        }
+        MatchRule::Liwc => {
+            let mut chosen = one_entry_per_word(lexicon, kept, &mut vetoes);
+            chosen.sort_unstable_by_key(code_order);
+            chosen
+        }
     };
-    // One integer a key (hits are distinct, so no order is left to a stable sort).
-    chosen.sort_unstable_by_key(|h| pack(h.theme, h.start, h.end, h.entry));
     if scanner.has_gaps() {
         coding.gaps = chosen.iter().filter_map(|h| scanner.gap(h).map(|(from, to)| (*h, to - from))).collect();
     }
@@ -307,6 +312,13 @@ pub fn code_with(lexicon: &CompiledLexicon, scanner: &Scanner, applies: &Applies
     coding
 }
 
+/// The order of an answer's codes and of each code's hits: by theme, then position.
+/// One integer a key (hits are distinct, so no order is left to a stable sort).
+#[inline(always)]
+fn code_order(h: &Hit) -> u128 {
+    pack(h.theme, h.start, h.end, h.entry)
+}
+
 /// A sort key ordering as the tuple `(a, b, c, d)` does.
 #[inline(always)]
 fn pack(a: u32, b: u32, c: u32, d: u32) -> u128 {
@@ -319,15 +331,54 @@ pub fn weight(lexicon: &CompiledLexicon, hits: &[Hit]) -> f64 {
 }
 
 /// codeframe's overlap rule: longest first, then leftmost, then entry order (a
-/// deterministic greedy choice), within a theme or the whole lexicon.
+/// deterministic greedy choice), within each theme (`per_theme`) or the whole lexicon.
+/// Returns the hits that stand, in [`code_order`]; `tokens` is the answer's length.
 ///
-/// Linear in the words the hits cover: each scope (a theme, or the lexicon) marks the
-/// tokens its chosen hits own, so checking a hit looks at its own tokens only.
-fn longest_wins(lexicon: &CompiledLexicon, mut kept: Vec<Hit>, vetoes: &mut VetoSink, tokens: usize) -> Vec<Hit> {
+/// Within a theme the hits are put in code order first: a theme whose hits share no
+/// word (most of them) keeps them all as they are, and only a theme with overlapping
+/// hits is decided by [`greedy`].
+fn longest_wins(mut kept: Vec<Hit>, per_theme: bool, vetoes: &mut VetoSink, tokens: usize) -> Vec<Hit> {
     if kept.len() <= 1 {
         return kept;
     }
-    let per_theme = lexicon.overlap() == OverlapScope::Theme;
+    if !per_theme {
+        let mut chosen = greedy(kept, false, vetoes, tokens);
+        chosen.sort_unstable_by_key(code_order);
+        return chosen;
+    }
+    kept.sort_unstable_by_key(code_order);
+    // `kept[..stood]` holds the hits that stood, of the themes before `from`'s.
+    let (mut stood, mut from) = (0, 0);
+    while from < kept.len() {
+        let theme = kept[from].theme;
+        let (mut to, mut reach, mut disjoint) = (from + 1, kept[from].end, true);
+        while to < kept.len() && kept[to].theme == theme {
+            disjoint &= kept[to].start >= reach;
+            reach = reach.max(kept[to].end);
+            to += 1;
+        }
+        if disjoint {
+            kept.copy_within(from..to, stood);
+            stood += to - from;
+        } else {
+            let mut chosen = greedy(kept[from..to].to_vec(), true, vetoes, tokens);
+            chosen.sort_unstable_by_key(code_order);
+            // No more hits than the theme had: the next theme's, from `to` on, stay.
+            kept[stood..stood + chosen.len()].copy_from_slice(&chosen);
+            stood += chosen.len();
+        }
+        from = to;
+    }
+    kept.truncate(stood);
+    kept
+}
+
+/// The greedy choice of [`longest_wins`] over `kept`, in its own order (longest, then
+/// leftmost, then entry), within each theme (`per_theme`) or across them all.
+///
+/// Linear in the words the hits cover: each scope (a theme, or the lexicon) marks the
+/// tokens its chosen hits own, so checking a hit looks at its own tokens only.
+fn greedy(mut kept: Vec<Hit>, per_theme: bool, vetoes: &mut VetoSink, tokens: usize) -> Vec<Hit> {
     let scope = |h: &Hit| if per_theme { h.theme } else { 0 };
     kept.sort_unstable_by_key(|h| pack(scope(h), u32::MAX - h.len(), h.start, h.entry));
     if kept.len() <= 16 {
@@ -555,6 +606,7 @@ fn negated(lexicon: &CompiledLexicon, scanner: &Scanner, hit: &Hit, theme: Theme
 mod tests {
     use super::*;
     use crate::lexicon::{Entry, Lexicon, Rule, Theme};
+    use crate::text::Span;
 
     struct T {
         id: &'static str,
@@ -669,6 +721,58 @@ mod tests {
         let global = compile(&themes, OverlapScope::Lexicon);
         assert_eq!(coded(&global, "legal aid"), ["legal"]);
         assert_eq!(coded(&global, "legal aid and first aid"), ["legal", "support"]);
+    }
+
+    /// The overlap rule as defined: in each scope (a theme, or the lexicon), hits in
+    /// order of length (longest first), then start, then entry; one stands unless it
+    /// shares a word with one that stood, the earliest of which vetoes it.
+    fn overlap_rule_by_definition(hits: &[Hit], per_theme: bool) -> (Vec<Hit>, Vec<(Hit, Hit)>) {
+        let scope = |h: &Hit| if per_theme { h.theme } else { 0 };
+        let mut order = hits.to_vec();
+        order.sort_by_key(|h| (scope(h), std::cmp::Reverse(h.len()), h.start, h.entry));
+        let (mut stood, mut vetoed) = (Vec::new(), Vec::new());
+        for h in order {
+            match stood.iter().filter(|c: &&Hit| scope(c) == scope(&h) && c.overlaps(&h)).min_by_key(|c| c.start) {
+                Some(by) => vetoed.push((h, *by)),
+                None => stood.push(h),
+            }
+        }
+        stood.sort_by_key(|h| (h.theme, h.start, h.end, h.entry));
+        vetoed.sort_by_key(|&(h, _)| (h.theme, h));
+        (stood, vetoed)
+    }
+
+    proptest::proptest! {
+        /// Up to 40 hits on 16 words: themes with none, one or many overlaps, and
+        /// scopes of more than 16 hits (decided with the owner array).
+        #[test]
+        fn longest_wins_keeps_the_overlap_rule(
+            raw in proptest::collection::vec((0u32..3, 0u32..14, 1u32..4, 0u32..4), 0..40),
+            per_theme in proptest::bool::ANY,
+        ) {
+            // An entry belongs to one theme; the scanner hands hits over distinct and
+            // in position order.
+            let mut hits: Vec<Hit> = raw
+                .iter()
+                .map(|&(theme, start, len, e)| {
+                    let end = (start + len).min(16);
+                    Hit { start, end, entry: theme * 4 + e, theme, span: Span { start: start as usize, end: end as usize } }
+                })
+                .collect();
+            hits.sort_unstable();
+            hits.dedup();
+            let mut vetoes = VetoSink { list: Vec::new(), keep: true };
+            let stood = longest_wins(hits.clone(), per_theme, &mut vetoes, 16);
+            let vetoed: Vec<(Hit, Hit)> = vetoes
+                .into_sorted()
+                .into_iter()
+                .map(|v| match v.reason {
+                    VetoReason::Overlapped { by } => (v.hit, by),
+                    other => panic!("not an overlap: {other:?}"),
+                })
+                .collect();
+            proptest::prop_assert_eq!((stood, vetoed), overlap_rule_by_definition(&hits, per_theme));
+        }
     }
 
     #[test]
