@@ -459,7 +459,8 @@ fn one_entry_per_word(lexicon: &CompiledLexicon, mut kept: Vec<Hit>, vetoes: &mu
 /// Adds each coded theme's ancestors that apply to the question, with the
 /// descendants' evidence.
 fn roll_up(lexicon: &CompiledLexicon, codes: &mut Vec<Code>, applies: &Applies) {
-    if lexicon.themes.iter().all(|t| t.parent.is_none()) {
+    // Every coded answer comes here: a flat codeframe's answer reads no theme.
+    if !lexicon.is_nested() {
         return;
     }
     let children: Vec<Code> = codes.clone();

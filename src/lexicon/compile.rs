@@ -238,6 +238,8 @@ pub struct CompiledLexicon {
     regex_set: Option<regex::RegexSet>,
     overlap: OverlapScope,
     rule_exclusions: bool,
+    /// Whether some theme has a parent (coding rolls codes up only then).
+    nested: bool,
     match_rule: MatchRule,
 }
 
@@ -331,6 +333,7 @@ impl CompiledLexicon {
             regex_set: None,
             overlap: s.overlap,
             rule_exclusions: false,
+            nested: lexicon.themes.iter().any(|t| t.parent.is_some()),
             match_rule: s.match_rule,
         };
         for t in &lexicon.themes {
@@ -438,6 +441,12 @@ impl CompiledLexicon {
     /// A pattern by id.
     pub fn pattern(&self, id: PatternId) -> &Pattern {
         &self.patterns[id as usize]
+    }
+
+    /// Whether some theme has a parent.
+    #[inline]
+    pub fn is_nested(&self) -> bool {
+        self.nested
     }
 
     /// Whether some exclusion is a rule or a regex (not a plain word or phrase).
