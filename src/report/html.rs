@@ -480,7 +480,11 @@ impl HtmlReport {
         if pairs.is_empty() {
             return Ok(());
         }
-        let label = |id: &str| o.themes.iter().find(|t| t.id == id).map_or(id.to_string(), |t| t.label.clone());
+        // Labels found and escaped once per theme, not per pair: n themes make n²/2 pairs.
+        let labels: BTreeMap<&str, String> = o.themes.iter().map(|t| (t.id.as_str(), html_escape(&t.label))).collect();
+        fn label<'a>(labels: &'a BTreeMap<&str, String>, id: &str) -> std::borrow::Cow<'a, str> {
+            labels.get(id).map_or_else(|| html_escape(id).into(), |l| l.as_str().into())
+        }
         writeln!(out, "<h3>Themes raised together</h3>")?;
         writeln!(
             out,
@@ -501,8 +505,8 @@ impl HtmlReport {
             writeln!(
                 out,
                 "<tr><td>{} + {}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
-                html_escape(&label(&p.a)),
-                html_escape(&label(&p.b)),
+                label(&labels, &p.a),
+                label(&labels, &p.b),
                 p.figure.count,
                 self.pct(p.figure)
             )?;
