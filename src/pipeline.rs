@@ -973,15 +973,16 @@ pub fn run(job: &Job, progress: &dyn Fn(Progress)) -> Result<Outcome> {
     options.partial = partial;
     let counts_wanted = options.measure == Measure::Counts;
     let mut sinks = RowFiles::create(out, counts_wanted, partial)?;
-    // The workbook's Codes sheet is written beside the run, from the codes it writes.
-    let mut sheet = if partial { None } else { Some(begin_codes_sheet(out, job.lexicon, &options)?) };
+    // The workbook's Codes sheet is written beside the run, reading the codes it writes.
+    let mut sheet =
+        if partial { None } else { Some(begin_codes_sheet(out, job.lexicon, &options, sinks.codes.file.temp_path())?) };
     let (mut rows, mut bytes, mut codes_rows) = (0u64, 0u64, 0u64);
     let mut extras = Extras::default();
     let end = stream(job.survey, job.lexicon, &job.input, &options, false, |r| {
         extras.merge(std::mem::take(&mut r.extras));
         sinks.write(&r.codes, r.counts.get_ref(), r.rejects.get_ref())?;
-        if let Some(sheet) = &mut sheet {
-            sheet.feed(&r.codes, r.codes_rows);
+        if let Some(sheet) = sheet.as_mut().filter(|s| s.wants_more()) {
+            sheet.written(sinks.codes.flushed()?, r.codes_rows);
         }
         codes_rows += r.codes_rows;
         rows += r.rows_read;
@@ -1158,15 +1159,21 @@ struct Known {
     codes_rows: Option<u64>,
 }
 
-/// The workbook's Codes sheet, begun: it shows the themes' labels.
-fn begin_codes_sheet(out: &Path, lexicon: &CompiledLexicon, options: &RunOptions) -> Result<report::xlsx::CodesSheet> {
+/// The workbook's Codes sheet, begun on the codes.csv at `codes_csv`: it shows the
+/// themes' labels.
+fn begin_codes_sheet(
+    out: &Path,
+    lexicon: &CompiledLexicon,
+    options: &RunOptions,
+    codes_csv: &Path,
+) -> Result<report::xlsx::CodesSheet> {
     let labels = lexicon.themes.iter().map(|t| (t.id.clone(), t.label.clone()));
-    report::xlsx::CodesSheet::begin(out, labels, options.workbook_codes)
+    report::xlsx::CodesSheet::begin(out, labels, options.workbook_codes, codes_csv)
 }
 
 /// Writes the reports and the manifest of a finished run (or merge) into `out`;
 /// `files` already holds the per-row files, and gets the rest appended. `sheet` is the
-/// workbook's Codes sheet if the run fed it; otherwise it is fed from codes.csv here.
+/// workbook's Codes sheet if the run began it; otherwise it reads codes.csv whole here.
 #[allow(clippy::too_many_arguments)]
 fn finish(
     survey: &Survey,
@@ -1192,8 +1199,8 @@ fn finish(
             let sheet = match sheet {
                 Some(sheet) => sheet,
                 None => {
-                    let mut sheet = begin_codes_sheet(out, lexicon, options)?;
-                    sheet.feed_file(&codes)?;
+                    let mut sheet = begin_codes_sheet(out, lexicon, options, &codes)?;
+                    sheet.written_whole(&codes)?;
                     sheet
                 }
             };
@@ -1232,13 +1239,22 @@ struct RowFile {
     file: AtomicFile,
     path: PathBuf,
     sha256: sha2::Sha256,
+    /// Bytes written.
+    len: u64,
 }
 
 impl RowFile {
     fn write(&mut self, bytes: &[u8]) -> Result<()> {
         use sha2::Digest;
         self.sha256.update(bytes);
+        self.len += bytes.len() as u64;
         self.file.writer().write_all(bytes).map_err(|e| Error::io(&self.path, e))
+    }
+
+    /// Flushes what is written to the file, for another reader of it; returns its length.
+    fn flushed(&mut self) -> Result<u64> {
+        self.file.writer().flush().map_err(|e| Error::io(&self.path, e))?;
+        Ok(self.len)
     }
 }
 
@@ -1253,7 +1269,7 @@ impl RowFiles {
             }
             let mut bytes = Vec::new();
             codes::write_header(&mut bytes, &h).map_err(|e| Error::io(&path, e))?;
-            let mut f = RowFile { file, path, sha256: Default::default() };
+            let mut f = RowFile { file, path, sha256: Default::default(), len: 0 };
             f.write(&bytes)?;
             Ok(f)
         };

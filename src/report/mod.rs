@@ -688,6 +688,11 @@ impl AtomicFile {
         &self.target
     }
 
+    /// The temporary file written until [`commit`](Self::commit).
+    pub fn temp_path(&self) -> &Path {
+        &self.temp
+    }
+
     /// The writer.
     pub fn writer(&mut self) -> &mut BufWriter<File> {
         self.writer.as_mut().expect("writer is present until commit")

@@ -13,12 +13,12 @@
 //! Why this is not a [`ReportWriter`]: the Codes sheet holds codes.csv's rows, a row per
 //! code, far more than the [`Summary`]. Its cells are most of the workbook's time, so
 //! they are written while the run codes: [`CodesSheet::begin`] starts the sheet on a
-//! thread of its own before the run, the run feeds it the codes.csv rows it writes
-//! ([`CodesSheet::feed`], up to the sheet's cap; a merge feeds it the merged file), and
-//! [`write()`] adds the other sheets around it once the `Summary` exists. The Codes
-//! sheet is a constant-memory worksheet (rows go to an unnamed temporary file in the
-//! output folder as they are written), so memory stays bounded whatever the number of
-//! codes; it stops at its cap (at most Excel's row limit) and says so.
+//! thread of its own before the run, reading codes.csv as the run writes it (the run
+//! says how far with [`CodesSheet::written`], until the sheet's cap; a merge's file is
+//! whole), and [`write()`] adds the other sheets around it once the `Summary` exists.
+//! The Codes sheet is a constant-memory worksheet (rows go to an unnamed temporary file
+//! in the output folder as they are written), so memory stays bounded whatever the
+//! number of codes; it stops at its cap (at most Excel's row limit) and says so.
 //!
 //! The workbook is byte-identical across runs: the zip entries carry a fixed date, and
 //! the document's creation date, which would otherwise be the current time, is fixed.
@@ -27,9 +27,10 @@
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
+use std::fs::File;
 use std::io::Read;
 use std::path::Path;
-use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
+use std::sync::mpsc::{Receiver, Sender, channel};
 
 use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, FormatAlign, Workbook, Worksheet, XlsxError};
 
@@ -87,26 +88,21 @@ pub fn write(
     file.commit()
 }
 
-/// Pieces of codes.csv queued for the Codes sheet's thread: a run that codes faster
-/// than the sheet is written waits for it, rather than holding more.
-const FEED_DEPTH: usize = 2;
-
-/// The most bytes of codes.csv in one piece fed: a chunk's rows (hundreds of KB with
-/// a large lexicon) go in pieces, which the allocator reuses once the sheet frees them
-/// (peak RSS 1.2 MiB lower on 200,000 rows, lexicon-20000, two threads).
-const FEED_PIECE: usize = 64 << 10;
-
 /// The workbook's Codes sheet, begun before its rows exist and filled on a thread of
-/// its own from codes.csv's rows as they are fed ([`CodesSheet::feed`], in input order).
-/// Its cells are most of the workbook's time: a run feeds them as it writes codes.csv,
-/// so they are written while it codes rather than after it. Dropped unfinished, the
-/// thread stops at the end of what it was fed.
+/// its own from codes.csv, read as far as it is written ([`CodesSheet::written`]).
+/// Its cells are most of the workbook's time: written while the run codes, they are
+/// not left for after it. The thread reads the file rather than being handed copies,
+/// so a run that codes faster than the sheet is written neither waits for it nor holds
+/// the rows it has not reached. Dropped unfinished, the thread stops at the end of what
+/// it was told is written.
 pub struct CodesSheet {
     /// The workbook the sheet belongs to (its formats are the workbook's).
     book: Workbook,
-    feed: Option<SyncSender<Vec<u8>>>,
-    /// Codes fed so far: once the sheet has its `cap`, no more are copied.
-    fed: u64,
+    /// Where codes.csv is written to, for the sheet's thread; dropped once the sheet can
+    /// read all it shows, or has stopped on an error (which [`write()`] reports).
+    written: Option<Sender<u64>>,
+    /// Codes written so far, as far as the sheet was told.
+    told: u64,
     /// Most codes the sheet shows (its rows less the header).
     cap: u32,
     filling: std::thread::JoinHandle<Result<Worksheet>>,
@@ -115,8 +111,14 @@ pub struct CodesSheet {
 impl CodesSheet {
     /// Starts the Codes sheet of the workbook to be written into `dir`, showing at most
     /// `cap` codes (never more than Excel's row limit) with the themes' `labels` (id,
-    /// label).
-    pub fn begin(dir: &Path, labels: impl IntoIterator<Item = (String, String)>, cap: u32) -> Result<CodesSheet> {
+    /// label), from the file `codes_csv` (header first), which exists and grows as
+    /// [`written`](Self::written) says.
+    pub fn begin(
+        dir: &Path,
+        labels: impl IntoIterator<Item = (String, String)>,
+        cap: u32,
+        codes_csv: &Path,
+    ) -> Result<CodesSheet> {
         let path = dir.join(FILE_NAME);
         let cap = cap.min(EXCEL_ROWS - 1);
         let mut book = Workbook::new();
@@ -125,14 +127,16 @@ impl CodesSheet {
         book.set_zip_compression_level(1);
         let mut sheet = book.new_worksheet_with_constant_memory().map_err(|e| xlsx_err(&path, e))?;
         let labels: BTreeMap<String, String> = labels.into_iter().collect();
-        let (tx, rx) = sync_channel::<Vec<u8>>(FEED_DEPTH);
+        // Opened here: a run may rename the file into place before the thread reads it.
+        let file = File::open(codes_csv).map_err(|e| Error::io(codes_csv, e))?;
+        let (tx, rx) = channel::<u64>();
         let at = path.clone();
         let filling = std::thread::Builder::new()
             .name("codes-sheet".into())
             .spawn(move || {
                 contain_panic(&at, || {
                     let f = Formats::new(Rounding::WHOLE);
-                    match codes_sheet(&mut sheet, Fed { rx, block: Vec::new(), at: 0 }, cap, &labels, &f) {
+                    match codes_sheet(&mut sheet, Written { file, rx, end: 0, at: 0 }, cap, &labels, &f) {
                         Ok(()) => Ok(sheet),
                         Err(BuildError::Xlsx(e)) => Err(xlsx_err(&at, e)),
                         // Rows codes.csv's writer wrote (a run's or a merge's), never a user's.
@@ -141,75 +145,71 @@ impl CodesSheet {
                 })
             })
             .map_err(|e| Error::io(&path, e))?;
-        Ok(CodesSheet { book, feed: Some(tx), fed: 0, cap, filling })
+        Ok(CodesSheet { book, written: Some(tx), told: 0, cap, filling })
     }
 
-    /// Feeds the next bytes of codes.csv's records (after its header), `rows`, which end
-    /// at least `codes` records. Copies nothing once the records fed are all the sheet
-    /// shows, or once it has stopped on an error (which [`write()`] reports).
-    pub fn feed(&mut self, rows: &[u8], codes: u64) {
-        if self.fed >= u64::from(self.cap) || rows.is_empty() {
-            return;
-        }
-        self.fed += codes;
-        for piece in rows.chunks(FEED_PIECE) {
-            if let Some(tx) = &self.feed
-                && tx.send(piece.to_vec()).is_err()
-            {
-                self.feed = None;
-            }
-        }
+    /// Whether the sheet may still read rows not yet written.
+    pub fn wants_more(&self) -> bool {
+        self.written.is_some()
     }
 
-    /// Feeds the records of the file `codes_csv` (codes.csv, header first).
-    pub fn feed_file(&mut self, codes_csv: &Path) -> Result<()> {
-        use std::io::BufRead;
-        let file = std::fs::File::open(codes_csv).map_err(|e| Error::io(codes_csv, e))?;
-        let mut reader = std::io::BufReader::with_capacity(1 << 16, file);
-        // The header: column names, never quoted.
-        reader.skip_until(b'\n').map_err(|e| Error::io(codes_csv, e))?;
-        loop {
-            let block = reader.fill_buf().map_err(|e| Error::io(codes_csv, e))?;
-            if block.is_empty() {
-                return Ok(());
-            }
-            let Some(tx) = &self.feed else { return Ok(()) };
-            if tx.send(block.to_vec()).is_err() {
-                return Ok(()); // the sheet has all it shows
-            }
-            let n = block.len();
-            reader.consume(n);
+    /// Says that codes.csv is written, and readable, up to byte `end` (from the file's
+    /// start), which adds `codes` records; once those reach the sheet's cap, nothing
+    /// more is read.
+    pub fn written(&mut self, end: u64, codes: u64) {
+        if let Some(tx) = &self.written
+            && tx.send(end).is_err()
+        {
+            self.written = None; // the sheet stopped on an error
+        }
+        self.told += codes;
+        if self.told >= u64::from(self.cap) {
+            self.written = None;
         }
     }
 
-    /// Ends the feed and waits for the sheet: the workbook and the sheet, to push.
+    /// Says that codes.csv is written whole (a merge's).
+    pub fn written_whole(&mut self, codes_csv: &Path) -> Result<()> {
+        let end = std::fs::metadata(codes_csv).map_err(|e| Error::io(codes_csv, e))?.len();
+        self.written(end, u64::from(self.cap));
+        Ok(())
+    }
+
+    /// Waits for the sheet to read what it was told is written: the workbook and the
+    /// sheet, to push.
     fn finish(mut self) -> Result<(Workbook, Worksheet)> {
-        drop(self.feed.take());
+        drop(self.written.take());
         let sheet = self.filling.join().unwrap_or_else(|p| std::panic::resume_unwind(p))?;
         Ok((self.book, sheet))
     }
 }
 
-/// codes.csv's records as the Codes sheet's thread reads them: the blocks fed, in
-/// order, until the feed ends.
-struct Fed {
-    rx: Receiver<Vec<u8>>,
-    block: Vec<u8>,
-    /// Bytes of `block` read.
-    at: usize,
+/// codes.csv as the Codes sheet's thread reads it: as far as it is written, until the
+/// writer stops saying how far.
+struct Written {
+    file: File,
+    /// How far the file is written, as last said.
+    end: u64,
+    rx: Receiver<u64>,
+    /// Bytes read.
+    at: u64,
 }
 
-impl Read for Fed {
+impl Read for Written {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        while self.at == self.block.len() {
+        while self.at >= self.end {
             match self.rx.recv() {
-                Ok(block) => (self.block, self.at) = (block, 0),
+                Ok(end) => self.end = end,
                 Err(_) => return Ok(0),
             }
         }
-        let n = buf.len().min(self.block.len() - self.at);
-        buf[..n].copy_from_slice(&self.block[self.at..self.at + n]);
-        self.at += n;
+        let want = (self.end - self.at).min(buf.len() as u64) as usize;
+        let n = self.file.read(&mut buf[..want])?;
+        if n == 0 {
+            let short = format!("codes.csv ends at byte {}, before the {} bytes written", self.at, self.end);
+            return Err(std::io::Error::new(std::io::ErrorKind::UnexpectedEof, short));
+        }
+        self.at += n as u64;
         Ok(n)
     }
 }
@@ -894,8 +894,9 @@ fn codes_sheet(
         &f.note,
     )?;
     sh.header(&columns.map(|c| c.0), &f.header)?;
+    // codes.csv whole: its header is skipped as one.
     let mut reader =
-        csv::ReaderBuilder::new().has_headers(false).from_reader(std::io::BufReader::with_capacity(1 << 16, codes));
+        csv::ReaderBuilder::new().has_headers(true).from_reader(std::io::BufReader::with_capacity(1 << 16, codes));
     let mut record = csv::StringRecord::new();
     let mut n = 0u32;
     while n < cap && reader.read_record(&mut record)? {
@@ -997,15 +998,19 @@ mod tests {
         check("a\nb\n\nc", 10, 4);
     }
 
-    /// The workbook of `s` with the codes.csv `codes`, fed to its Codes sheet in
-    /// blocks of `block` bytes (cut anywhere, as a run's chunks or a file's reads are).
+    /// The workbook of `s` with the codes.csv `codes`, told to its Codes sheet as
+    /// written in blocks of `block` bytes (cut anywhere, as a run's chunks are not).
     fn workbook(s: &Summary, codes: &str, cap: u32, block: usize) -> Vec<u8> {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("codes.csv");
+        std::fs::write(&path, codes).unwrap();
         let labels = [("safety", "Safety & lighting"), ("dogs", "Dogs <off lead>")];
-        let mut sheet =
-            CodesSheet::begin(&std::env::temp_dir(), labels.map(|(a, b)| (a.to_string(), b.to_string())), cap).unwrap();
-        let rows = &codes.as_bytes()[codes.find('\n').unwrap() + 1..];
-        for b in rows.chunks(block) {
-            sheet.feed(b, 0); // 0: not known to hold a whole record
+        let labels = labels.map(|(a, b)| (a.to_string(), b.to_string()));
+        let mut sheet = CodesSheet::begin(dir.path(), labels, cap, &path).unwrap();
+        let mut end = 0;
+        for b in codes.as_bytes().chunks(block) {
+            end += b.len() as u64;
+            sheet.written(end, 0); // 0: not known to hold a whole record
         }
         let total = count_records(codes.as_bytes()).unwrap();
         let (mut book, ws) = sheet.finish().unwrap();
