@@ -168,10 +168,13 @@ impl CodesSheet {
         }
     }
 
-    /// Says that codes.csv is written whole (a merge's).
+    /// Says that codes.csv is written whole (a merge's): the sheet reads to its end, or
+    /// to its cap.
     pub fn written_whole(&mut self, codes_csv: &Path) -> Result<()> {
         let end = std::fs::metadata(codes_csv).map_err(|e| Error::io(codes_csv, e))?.len();
-        self.written(end, u64::from(self.cap));
+        if let Some(tx) = self.written.take() {
+            let _ = tx.send(end); // a sheet that stopped on an error says so at `write`
+        }
         Ok(())
     }
 
@@ -894,7 +897,7 @@ fn codes_sheet(
         &f.note,
     )?;
     sh.header(&columns.map(|c| c.0), &f.header)?;
-    // codes.csv whole: its header is skipped as one.
+    // codes.csv is read from its start: its first record is the header.
     let mut reader =
         csv::ReaderBuilder::new().has_headers(true).from_reader(std::io::BufReader::with_capacity(1 << 16, codes));
     let mut record = csv::StringRecord::new();
@@ -999,7 +1002,8 @@ mod tests {
     }
 
     /// The workbook of `s` with the codes.csv `codes`, told to its Codes sheet as
-    /// written in blocks of `block` bytes (cut anywhere, as a run's chunks are not).
+    /// written in blocks of `block` bytes, cut anywhere (a run cuts only between
+    /// records).
     fn workbook(s: &Summary, codes: &str, cap: u32, block: usize) -> Vec<u8> {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("codes.csv");
