@@ -947,9 +947,12 @@ mod tests {
     fn apostrophe_lookalikes_make_one_negating_word() {
         let a = Analyzer::new();
         let mut s = a.session();
-        for (text, norm) in
-            [("I don`t think", "don't"), ("I can\u{2032}t say", "can't"), ("I won\u{201B}t go", "won't")]
-        {
+        for (text, norm) in [
+            ("I don`t think", "don't"),
+            ("I can\u{2032}t say", "can't"),
+            ("I won\u{201B}t go", "won't"),
+            ("I didn\u{B4}t go", "didn't"),
+        ] {
             let words = a.analyze(text);
             assert_eq!(words.len(), 3, "{text:?}");
             assert_eq!(&*words[1].term.norm, norm);

@@ -11,7 +11,17 @@ use unicode_normalization::UnicodeNormalization;
 use unicode_segmentation::UnicodeSegmentation;
 
 /// Characters that are all spelled `'` after normalisation.
-pub(crate) const APOSTROPHES: [char; 7] = ['\u{2019}', '\u{2018}', '\u{201B}', '\u{02BC}', '\u{FF07}', '\u{2032}', '`'];
+pub(crate) const APOSTROPHES: [char; 8] =
+    ['\u{2019}', '\u{2018}', '\u{201B}', '\u{02BC}', '\u{FF07}', '\u{2032}', '`', ACUTE_ACCENT];
+
+/// The acute accent, typed for an apostrophe on some keyboards (`didn´t`). NFKC would
+/// make it a space and a combining accent, so it is spelled `'` before NFKC.
+const ACUTE_ACCENT: char = '\u{B4}';
+
+/// `c`, or `'` for the acute accent: applied before NFKC (see [`ACUTE_ACCENT`]).
+fn acute_as_apostrophe(c: char) -> char {
+    if c == ACUTE_ACCENT { '\'' } else { c }
+}
 
 /// Invisible characters dropped from words: zero-width space and joiners, word
 /// joiner, soft hyphen, BOM; bidirectional marks, embeddings and isolates (text
@@ -62,6 +72,7 @@ pub fn cased_form(word: &str) -> std::borrow::Cow<'_, str> {
     }
     word.chars()
         .filter(|&c| !is_invisible(c))
+        .map(acute_as_apostrophe)
         .nfkc()
         .map(|c| if APOSTROPHES.contains(&c) { '\'' } else { c })
         .collect::<String>()
@@ -91,7 +102,7 @@ fn unfolded_chars(word: &str, out: &mut String) {
         return;
     }
     // Invisible characters go first, so NFKC composes what they separated (i, RLM, U+0301).
-    for c in word.chars().filter(|&c| !is_invisible(c)).nfkc() {
+    for c in word.chars().filter(|&c| !is_invisible(c)).map(acute_as_apostrophe).nfkc() {
         if APOSTROPHES.contains(&c) {
             out.push('\'');
         } else if c == '\u{130}' {
@@ -266,7 +277,8 @@ fn keep_one_word(out: &mut String) {
 /// less the pairs whose American form is also a British word with another meaning
 /// or part of speech (`check`: `cheque`, `practice`: `practise`; the test
 /// `different_british_words_are_not_merged` names them all) and wrong ones
-/// (`tranquilly` for `tranquility`, a cell `flier / flyer`); 1,699 are left.
+/// (`tranquilly` for `tranquility`, a cell `flier / flyer`; `edoema` for `oedema`);
+/// 1,699 are left.
 pub fn british_spelling(word: &str) -> Option<&'static str> {
     spellings().british.get(word).copied()
 }
@@ -342,6 +354,8 @@ mod tests {
         assert_eq!(norm("Don`t"), "don't");
         assert_eq!(norm("can\u{2032}t"), "can't");
         assert_eq!(norm("won\u{201B}t"), "won't");
+        assert_eq!(norm("didn\u{B4}t"), "didn't");
+        assert_eq!(cased_form("NHS\u{B4}s"), "NHS's");
         assert_eq!(kept("caf\u{E9}`s"), "caf\u{E9}'s");
         assert_eq!(norm("Stra\u{DF}e"), "strasse");
         // Capital sharp s and final sigma fold as their small forms do.
@@ -568,6 +582,8 @@ mod tests {
         assert_eq!(british_spelling("pummeling"), Some("pummelling"));
         assert_eq!(british_spelling("snowploughs"), None);
         assert_eq!(british_spelling("snowplows"), Some("snowploughs"));
+        // The list as published spells the British word `edoema`.
+        assert_eq!(british_spelling("edema"), Some("oedema"));
         assert!(include_str!("uk-us-spelling.csv").lines().all(|l| !l.contains('/')));
     }
 

@@ -197,18 +197,23 @@ fn words(text: &str, e: &mut impl WordSink) {
 const NARROW_NO_BREAK_SPACE: char = '\u{202F}';
 
 /// Characters people type for an apostrophe that UAX #29 does not join words across:
-/// the backtick, the prime (U+2032) and the reversed apostrophe (U+201B). They join
-/// where `'` would (``don`t``, `can′t`); normalisation spells them `'`.
-const APOSTROPHE_LOOKALIKES: [char; 3] = ['`', '\u{2032}', '\u{201B}'];
+/// the backtick, the prime (U+2032), the reversed apostrophe (U+201B) and the acute
+/// accent (U+00B4, the apostrophe of some keyboards: `didn´t`). They join where `'`
+/// would (``don`t``, `can′t`), the acute accent between letters only; normalisation
+/// spells them `'`.
+const APOSTROPHE_LOOKALIKES: [char; 4] = ['`', '\u{2032}', '\u{201B}', '\u{B4}'];
 
-/// `piece` with each apostrophe lookalike replaced by an apostrophe of the same length
-/// in bytes (`'` for the backtick, `’` for the others), which UAX #29 joins across.
+/// `piece` with each apostrophe lookalike replaced by a character of the same length
+/// in bytes that UAX #29 joins across: `'` for the backtick, `’` for the prime and the
+/// reversed apostrophe, and for the acute accent (two bytes, as no apostrophe is) the
+/// middle dot, which joins letters (`l·l`) but not digits.
 fn with_apostrophes(piece: &str) -> String {
     let out: String = piece
         .chars()
         .map(|c| match c {
             '`' => '\'',
             '\u{2032}' | '\u{201B}' => '\u{2019}',
+            '\u{B4}' => '\u{B7}',
             c => c,
         })
         .collect();
@@ -728,6 +733,9 @@ mod tests {
             // Not between letters (or digits): quotes, a word's edge, a letter and a digit.
             ("`cost` and \u{2032}x\u{2032} it` s a`1", &["cost", "and", "x", "it", "s", "a", "1"]),
             ("\u{201B}caf\u{E9}\u{2032} ok", &["caf\u{E9}", "ok"]),
+            ("They didn\u{B4}t listen", &["They", "didn\u{B4}t", "listen"]),
+            // The acute accent joins letters only: `3´5` is two numbers, `´cost´` a word.
+            ("3\u{B4}5 \u{B4}cost\u{B4} e\u{B4}", &["3", "5", "cost", "e"]),
         ] {
             assert_eq!(words(text), want, "{text:?}");
         }
@@ -865,7 +873,7 @@ mod tests {
         }
 
         #[test]
-        fn hybrid_scanner_reads_lookalikes_as_apostrophes(text in "([a-zA-Z0-9_ .,;:'`!?\\-\n]|é|’|\u{2032}|\u{201B}|\u{301}|日本|ש|\u{00A0}){0,40}") {
+        fn hybrid_scanner_reads_lookalikes_as_apostrophes(text in "([a-zA-Z0-9_ .,;:'`!?\\-\n]|é|’|\u{2032}|\u{201B}|\u{B4}|\u{301}|日本|ש|\u{00A0}){0,40}") {
             prop_assert_eq!(hybrid(&text), unicode_words(&with_apostrophes(&text)));
         }
 
@@ -875,6 +883,14 @@ mod tests {
             let a = ["`", "\u{2032}", "\u{201B}"][k];
             let variant = text.replace('\'', a);
             let got: Vec<String> = words(&variant).iter().map(|w| w.replace(a, "'")).collect();
+            prop_assert_eq!(got, words(&text));
+        }
+
+        /// Between letters, the acute accent gives the words `'` gives.
+        #[test]
+        fn an_acute_accent_between_letters_tokenises_as_an_apostrophe(text in "([a-zA-Z .,:'\\-]|é|’|日){0,60}") {
+            let variant = text.replace('\'', "\u{B4}");
+            let got: Vec<String> = words(&variant).iter().map(|w| w.replace('\u{B4}', "'")).collect();
             prop_assert_eq!(got, words(&text));
         }
 
