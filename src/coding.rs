@@ -165,7 +165,8 @@ pub struct Coding {
     /// Words (tokens) in the answer.
     pub words: u32,
     /// The counted hits of rules whose operands have words between them (`fee* NEAR/4
-    /// court` on "court said fees"), with how many: those words are not matched.
+    /// court` on "court said fees"), with how many: those words are not matched. Sorted
+    /// by hit.
     pub gaps: Vec<(Hit, u32)>,
 }
 
@@ -177,7 +178,11 @@ impl Coding {
         let between: u64 = if self.gaps.is_empty() {
             0
         } else {
-            code.hits.iter().filter_map(|h| self.gaps.iter().find(|(g, _)| g == h)).map(|&(_, n)| n as u64).sum()
+            code.hits
+                .iter()
+                .filter_map(|h| self.gaps.binary_search_by(|(g, _)| g.cmp(h)).ok())
+                .map(|i| self.gaps[i].1 as u64)
+                .sum()
         };
         covered - between
     }
@@ -281,6 +286,8 @@ pub fn code_with(lexicon: &CompiledLexicon, scanner: &Scanner, applies: &Applies
     };
     if scanner.has_gaps() {
         coding.gaps = chosen.iter().filter_map(|h| scanner.gap(h).map(|(from, to)| (*h, to - from))).collect();
+        // By hit, for `matched_words`' lookups (the chosen hits are distinct).
+        coding.gaps.sort_unstable_by_key(|&(h, _)| h);
     }
     // One code per theme: sized once rather than grown (and not at all when none).
     let themes = usize::from(!chosen.is_empty()) + chosen.windows(2).filter(|w| w[0].theme != w[1].theme).count();

@@ -48,12 +48,47 @@ impl Hit {
     }
 }
 
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 struct Operand {
     entry: EntryIdx,
     role: Role,
     start: u32,
     end: u32,
+}
+
+/// The operand of `candidates` (sorted by start, then end) at the fewest words from
+/// `a`, with how many (one more than the words between them): ties go to the one that
+/// starts first, then the first listed. Operands overlapping `a` are no partners, nor,
+/// if `after_only`, those before it. `longest` bounds the candidates' lengths.
+///
+/// The nearest after `a` is the first starting at its end or later; the nearest
+/// before it ends last, among the few starting within `longest` words of that end: two
+/// binary searches and a short walk back, where trying every candidate made one long
+/// answer of repeated words quadratic.
+fn nearest_partner(a: &Operand, candidates: &[Operand], longest: u32, after_only: bool) -> Option<(u32, Operand)> {
+    let after = candidates.get(candidates.partition_point(|b| b.start < a.end)).map(|b| (b.start - a.end + 1, *b));
+    if after_only {
+        return after;
+    }
+    // Walking back from the last operand starting before `a`: those ending after `a`
+    // starts overlap it; the first ending at or before it ends last but for operands
+    // starting up to `longest` words earlier (a later end, or the same end and an
+    // earlier start, which wins the tie).
+    let mut before: Option<Operand> = None;
+    for b in candidates[..candidates.partition_point(|b| b.start < a.start)].iter().rev() {
+        if before.is_some_and(|best| b.start + longest < best.end) {
+            break;
+        }
+        if b.end <= a.start && before.is_none_or(|best| b.end >= best.end) {
+            before = Some(*b);
+        }
+    }
+    let before = before.map(|b| (a.start - b.end + 1, b));
+    match (before, after) {
+        // The one before starts first: it wins a tie.
+        (Some(x), Some(y)) => Some(if x.0 <= y.0 { x } else { y }),
+        (x, y) => x.or(y),
+    }
 }
 
 const UNSEEN: u32 = u32::MAX;
@@ -206,6 +241,8 @@ impl Scanner {
             hits.sort_unstable();
             hits.dedup();
         }
+        // Stable: among gaps of one hit, `gap` answers with the first found.
+        self.gaps.sort_by_key(|g| g.0);
         if !self.blocked.is_empty() {
             self.blocked.sort_unstable();
             self.blocked.dedup_by_key(|(h, _)| *h);
@@ -374,31 +411,22 @@ impl Scanner {
                     None
                 }
             };
-            // Right operands are sorted by start: the ones near `a` are a short range.
+            // Right operands are sorted by start, so by sentence: the ones in `a`'s
+            // sentence are a range, and the ones near `a` a short one.
             let longest_right = right.iter().map(|b| b.end - b.start).max().unwrap_or(0);
-            let near = |a: &Operand, window: u32| {
-                let lo = right.partition_point(|b| b.start + longest_right + window < a.start);
-                let hi = right.partition_point(|b| b.start <= a.end + window);
-                &right[lo..hi.max(lo)]
-            };
-            // One hit per occurrence of the first operand, with its nearest partner
-            // (ties: the earlier), so a long answer costs linear time, not pairs.
-            let nearest = |a: &Operand, candidates: &[Operand], ok: &dyn Fn(&Operand) -> bool| {
-                candidates
-                    .iter()
-                    .filter(|b| ok(b))
-                    .filter_map(|b| distance(a, b).map(|d| (d, b.start, *b)))
-                    .min_by_key(|x| (x.0, x.1))
+            let same_sentence = |a: &Operand| {
+                let s = sentence(a);
+                let lo = right.partition_point(|b| sentence(b) < s);
+                let hi = right.partition_point(|b| sentence(b) <= s);
+                (lo, hi.max(lo))
             };
             match lexicon.entries[entry as usize].kind {
                 EntryKind::Near { window, ordered } => {
                     for a in left {
-                        let ok = |b: &Operand| {
-                            sentence(a) == sentence(b)
-                                && !(ordered && a.end > b.start)
-                                && distance(a, b).is_some_and(|d| d <= window)
-                        };
-                        if let Some((_, _, b)) = nearest(a, near(a, window), &ok) {
+                        let (lo, hi) = same_sentence(a);
+                        if let Some((d, b)) = nearest_partner(a, &right[lo..hi], longest_right, ordered)
+                            && d <= window
+                        {
                             self.hits.push(hit(a, &b));
                             if let Some((from, to)) = gap(a, &b) {
                                 self.gaps.push((hit(a, &b), from, to));
@@ -408,10 +436,8 @@ impl Scanner {
                 }
                 EntryKind::Sentence => {
                     for a in left {
-                        let s = sentence(a);
-                        let lo = right.partition_point(|b| sentence(b) < s);
-                        let hi = right.partition_point(|b| sentence(b) <= s);
-                        if let Some((_, _, b)) = nearest(a, &right[lo..hi.max(lo)], &|_| true) {
+                        let (lo, hi) = same_sentence(a);
+                        if let Some((_, b)) = nearest_partner(a, &right[lo..hi], longest_right, false) {
                             self.hits.push(hit(a, &b));
                             if let Some((from, to)) = gap(a, &b) {
                                 self.gaps.push((hit(a, &b), from, to));
@@ -421,9 +447,12 @@ impl Scanner {
                 }
                 EntryKind::NotNear { window } => {
                     for a in left {
-                        let by = near(a, window)
-                            .iter()
-                            .find(|b| sentence(a) == sentence(b) && distance(a, b).is_none_or(|d| d <= window));
+                        // The first right operand of `a`'s sentence overlapping it or
+                        // within the window: only those near the window's edges fail.
+                        let (lo, hi) = same_sentence(a);
+                        let from = right.partition_point(|b| b.start + longest_right + window < a.start).max(lo);
+                        let to = right.partition_point(|b| b.start <= a.end + window).min(hi);
+                        let by = right[from..to.max(from)].iter().find(|b| distance(a, b).is_none_or(|d| d <= window));
                         match by {
                             None => self.hits.push(hit(a, a)),
                             Some(b) => self.blocked.push((hit(a, a), hit(b, b))),
@@ -519,7 +548,10 @@ impl Scanner {
     /// BEFORE/4 ignor*` on "police did not ignore"): where those words start, and
     /// where the later operand starts.
     pub fn gap(&self, hit: &Hit) -> Option<(u32, u32)> {
-        self.gaps.iter().find(|(h, _, _)| h == hit).map(|&(_, from, to)| (from, to))
+        // Sorted by hit (the first pushed first among equal ones): a long answer has as
+        // many gaps as hits, and each hit asks.
+        let i = self.gaps.partition_point(|(h, _, _)| h < hit);
+        self.gaps.get(i).filter(|(h, _, _)| h == hit).map(|&(_, from, to)| (from, to))
     }
 }
 
@@ -743,5 +775,65 @@ mod tests {
         lex.themes.push(t);
         let lex = CompiledLexicon::new(&lex).unwrap();
         assert_eq!(matched(&lex, "NHS nhs Nhs CoSt cost COST"), ["NHS", "CoSt"]);
+    }
+
+    /// The nearest partner as defined: of the candidates not overlapping `a` (and
+    /// after it, if `after_only`), the fewest words away, then the earliest start,
+    /// then the first listed.
+    fn nearest_by_definition(a: &Operand, candidates: &[Operand], after_only: bool) -> Option<(u32, Operand)> {
+        candidates
+            .iter()
+            .filter(|b| !(after_only && a.end > b.start))
+            .filter_map(|b| {
+                let d = if a.end <= b.start {
+                    b.start - a.end + 1
+                } else if b.end <= a.start {
+                    a.start - b.end + 1
+                } else {
+                    return None;
+                };
+                Some((d, b.start, *b))
+            })
+            .min_by_key(|x| (x.0, x.1))
+            .map(|(d, _, b)| (d, b))
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn nearest_partner_is_the_nearest_by_definition(
+            a in (0u32..30, 1u32..4),
+            raw in proptest::collection::vec((0u32..30, 1u32..4), 0..40),
+            after_only in proptest::bool::ANY,
+        ) {
+            let operand = |(start, len): (u32, u32)| Operand { entry: 0, role: Role::Right, start, end: start + len };
+            let a = operand(a);
+            let mut candidates: Vec<Operand> = raw.into_iter().map(operand).collect();
+            candidates.sort_unstable_by_key(|o| (o.start, o.end));
+            let longest = candidates.iter().map(|b| b.end - b.start).max().unwrap_or(0);
+            proptest::prop_assert_eq!(
+                nearest_partner(&a, &candidates, longest, after_only),
+                nearest_by_definition(&a, &candidates, after_only)
+            );
+        }
+    }
+
+    /// One answer of a repeated rule's words, with no sentence break: each operand finds
+    /// its partner next to it, in linear time (every pair was tried: 4.7 s for 40,000
+    /// words, 20 s for 80,000).
+    #[test]
+    fn rules_over_a_long_answer_of_repeated_words_take_linear_time() {
+        let mut lex = Lexicon::new("t");
+        let mut t = Theme::new("a");
+        for rule in ["cost SENTENCE police", "cost NEAR/1000 police", "fee NOTNEAR/1000 court"] {
+            t.entries.push(Entry::new(Rule::parse(rule).unwrap()));
+        }
+        lex.themes.push(t);
+        let lex = CompiledLexicon::new(&lex).unwrap();
+        let text = "cost police fee never ".repeat(100_000);
+        let mut s = Scanner::new();
+        s.scan(&lex, &text);
+        // Each `cost` with the `police` after it, by both rules; each `fee` unblocked.
+        assert_eq!(s.hits().len(), 300_000);
+        assert!(s.hits().iter().all(|h| h.len() == if h.entry == 2 { 1 } else { 2 }));
     }
 }
