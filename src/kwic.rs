@@ -56,6 +56,12 @@ impl<'a> Kwic<'a> {
         let mut hits: Vec<&Hit> =
             self.scanner.hits().iter().chain(self.scanner.blocked().iter().map(|(h, _)| h)).collect();
         hits.sort();
+        // Each hit's first veto, looked up rather than searched for: a long answer has
+        // as many vetoes as hits.
+        let mut vetoes: rustc_hash::FxHashMap<Hit, VetoReason> = rustc_hash::FxHashMap::default();
+        for v in &coding.vetoes {
+            vetoes.entry(v.hit).or_insert(v.reason);
+        }
         for hit in hits {
             let entry = &self.lexicon.entries[hit.entry as usize];
             // A theme's occurrences are its own entries' and its subthemes'.
@@ -65,8 +71,8 @@ impl<'a> Kwic<'a> {
             if !applies.entry(entry.theme, hit.entry) {
                 continue; // the entry does not count in this question
             }
-            let status = if let Some(v) = coding.vetoes.iter().find(|v| v.hit == *hit) {
-                match v.reason {
+            let status = if let Some(reason) = vetoes.get(hit) {
+                match reason {
                     VetoReason::Negated { .. } => "negated",
                     VetoReason::Excluded { .. } => "excluded",
                     VetoReason::Overlapped { .. } => "overlapped",
@@ -79,7 +85,7 @@ impl<'a> Kwic<'a> {
                 "counted"
             };
             let first = (hit.start as usize).saturating_sub(self.window);
-            let last = (hit.end as usize + self.window).min(tokens.len());
+            let last = (hit.end as usize).saturating_add(self.window).min(tokens.len());
             let left_start = tokens[first].span.start;
             let right_end = tokens[last - 1].span.end;
             out.push(Line {
@@ -119,6 +125,24 @@ mod tests {
                 ("high, not".to_string(), "costly".to_string(), "".to_string(), "negated"),
             ]
         );
+    }
+
+    /// Any window, up to the largest number, is the whole answer at most (one past
+    /// `usize::MAX - 1` overflowed and panicked).
+    #[test]
+    fn a_window_past_the_answer_shows_all_of_it() {
+        let mut lex = Lexicon::new("t");
+        let mut t = Theme::new("cost");
+        t.entries.push(Entry::new(Rule::parse("cost").unwrap()));
+        lex.themes.push(t);
+        let lex = CompiledLexicon::new(&lex).unwrap();
+        for window in [usize::MAX, usize::MAX - 1, 1000] {
+            let mut out = Vec::new();
+            Kwic::new(&lex, None, window).answer("r1", "q1", &lex.applies(None), "the cost is high", &mut out);
+            let shown: Vec<(&str, &str, &str)> =
+                out.iter().map(|l| (l.left.as_str(), l.matched.as_str(), l.right.as_str())).collect();
+            assert_eq!(shown, [("the", "cost", "is high")], "window {window}");
+        }
     }
 
     /// A NOTNEAR rule's blocked occurrences are listed, with why they did not count.

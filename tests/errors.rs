@@ -169,6 +169,19 @@ fn threads_over_the_bound_are_refused() {
     dir.ok(&["run", "--survey", "survey.toml", "--threads", "0", "--out", "o", "-q"]);
 }
 
+/// `--campaign-min 0` and `1` ran as 2 without a word: a campaign is at least two
+/// respondents sending one text.
+#[test]
+fn a_campaign_of_fewer_than_two_is_refused() {
+    let dir = fixture();
+    for value in ["0", "1"] {
+        let err = dir.fails(&["run", "--survey", "survey.toml", "--campaign-min", value, "--out", "o"], 2);
+        assert!(err.contains("--campaign-min") && err.contains("2.."), "{err}");
+        assert!(!dir.join("o").exists());
+    }
+    dir.ok(&["run", "--survey", "survey.toml", "--campaign-min", "2", "--out", "o", "-q"]);
+}
+
 /// `--max-cell-bytes 0` was taken: every row with an answer was rejected for a cell
 /// "over the limit of 0". It is refused by every command that reads responses.
 #[test]

@@ -35,9 +35,9 @@ pub struct RunArgs {
     /// occurrences per category and per 100 words, as LIWC and quanteda report).
     #[arg(long, value_enum, default_value_t = MeasureArg::Presence, conflicts_with = "codes_only")]
     pub measure: MeasureArg,
-    /// Report campaigns of at least this many near-identical answers.
-    #[arg(long, default_value_t = 5, conflicts_with = "codes_only")]
-    pub campaign_min: usize,
+    /// Report campaigns of at least this many near-identical answers (2 or more).
+    #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u64).range(2..), conflicts_with = "codes_only")]
+    pub campaign_min: u64,
     /// Do not look for campaign responses.
     #[arg(long, conflicts_with = "codes_only")]
     pub no_campaigns: bool,
@@ -90,7 +90,7 @@ pub fn execute(args: &RunArgs) -> Result<()> {
     let mut options = loaded.options.clone();
     options.strict = args.strict;
     options.rounding = Rounding { decimals: args.one_decimal as u8, largest_remainder: args.largest_remainder };
-    options.campaign_min = (!args.no_campaigns).then_some(args.campaign_min.max(2));
+    options.campaign_min = (!args.no_campaigns).then_some(usize::try_from(args.campaign_min).unwrap_or(usize::MAX));
     options.workbook_codes = args.workbook_codes;
     options.shard = args.shard.as_deref().map(codeframe::pipeline::Shard::parse).transpose()?;
     options.partial = args.partial || options.shard.is_some();
