@@ -594,8 +594,21 @@ impl Survey {
         let bad = |msg: String| Error::config(Location::file(&self.source), msg);
         let mut ids = FxHashSet::default();
         for id in self.closed.iter().map(|c| &c.id).chain(self.open.iter().map(|o| &o.id)) {
+            // Question ids head the reports' sections and fill codes.csv's question column.
+            if id.trim().is_empty() {
+                return Err(bad("a question has an empty id: give each [[open]] and [[closed]] an id".to_string()));
+            }
             if !ids.insert(id.as_str()) {
                 return Err(bad(format!("question id `{id}` is used twice")));
+            }
+        }
+        let mut segments = FxHashSet::default();
+        for id in self.segments.iter().map(|s| &s.id) {
+            if id.trim().is_empty() {
+                return Err(bad("a [[segment]] has an empty id".to_string()));
+            }
+            if !segments.insert(id.as_str()) {
+                return Err(bad(format!("segment id `{id}` is used twice: its breakdown would be reported twice")));
             }
         }
         if self.open.is_empty() && self.closed.is_empty() {
@@ -606,11 +619,43 @@ impl Survey {
                 return Err(bad(format!("order lists `{id}`, which is not a question")));
             }
         }
-        if let Some(t) = &self.respondent_types
-            && !t.types.iter().any(|x| x.name == t.default)
-            && !t.types.is_empty()
-        {
-            return Err(bad(format!("respondent_type.default `{}` is not one of the types", t.default)));
+        if let Some(t) = &self.respondent_types {
+            if t.types.is_empty() {
+                return Err(bad(
+                    "respondent_type lists no types: list them (`types = [{ name = \"Individual\" }, ...]`), \
+                     or leave [respondent_type] out"
+                        .to_string(),
+                ));
+            }
+            if !t.types.iter().any(|x| x.name == t.default) {
+                return Err(bad(format!("respondent_type.default `{}` is not one of the types", t.default)));
+            }
+            // Two spellings that read as one would count one type's respondents under
+            // the other, and show the other with none, without a word.
+            let named = |spelling: &str, i: usize| {
+                let name = &t.types[i].name;
+                if spelling == name { format!("{spelling:?}") } else { format!("{spelling:?} (an alias of {name:?})") }
+            };
+            let mut spellings: Vec<(String, &str, usize)> = Vec::new();
+            for (i, x) in t.types.iter().enumerate() {
+                for spelling in std::iter::once(&x.name).chain(&x.aliases) {
+                    let key = fold_label(spelling);
+                    if key.is_empty() {
+                        return Err(bad(format!(
+                            "respondent type or alias {spelling:?} has no letter or digit to match answers on"
+                        )));
+                    }
+                    if let Some(&(_, other, j)) = spellings.iter().find(|(k, _, j)| *k == key && *j != i) {
+                        return Err(bad(format!(
+                            "respondent types {} and {} read as the same answer (case, spaces and punctuation \
+                             aside): rename one, or make one an alias of the other",
+                            named(other, j),
+                            named(spelling, i)
+                        )));
+                    }
+                    spellings.push((key, spelling, i));
+                }
+            }
         }
         Ok(())
     }
@@ -1144,6 +1189,35 @@ id = "q1_text"
     fn closed_spec(options: &str, aliases: &str) -> Result<Survey> {
         let spec = format!("[[closed]]\nid = \"s\"\noptions = {options}\naliases = {{ {aliases} }}\n");
         Survey::from_str_with_path(&spec, Path::new("s.toml"))
+    }
+
+    /// Respondent types whose spellings read as one, a list of no types, empty ids and
+    /// a segment given twice were taken: one type's respondents were counted under the
+    /// other (shown with none), codes.csv had an empty question, a breakdown showed twice.
+    #[test]
+    fn spec_mistakes_that_misreport_are_refused() {
+        let spec = |body: &str| {
+            let text = format!("[[open]]\nid = \"why\"\n{body}");
+            Survey::from_str_with_path(&text, Path::new("s.toml")).map(|_| ()).map_err(|e| e.to_string())
+        };
+        let types =
+            |list: &str| spec(&format!("[respondent_type]\ncolumn = \"type\"\ndefault = \"A\"\ntypes = {list}\n"));
+        let err = types(r#"[{ name = "A", aliases = ["B"] }, { name = "B" }]"#).unwrap_err();
+        assert!(err.contains(r#"respondent types "B" (an alias of "A") and "B" read as the same answer"#), "{err}");
+        let err = types(r#"[{ name = "A" }, { name = "Yes" }, { name = "YES" }]"#).unwrap_err();
+        assert!(err.contains(r#""Yes" and "YES" read as the same answer"#), "{err}");
+        let err = types(r#"[{ name = "A" }, { name = "" }]"#).unwrap_err();
+        assert!(err.contains(r#""" has no letter or digit"#), "{err}");
+        let err = types("[]").unwrap_err();
+        assert!(err.contains("lists no types"), "{err}");
+        // A type's own aliases may fold to its name.
+        types(r#"[{ name = "A", aliases = ["a.", "B"] }, { name = "Yes" }]"#).unwrap();
+        let err = spec("[[open]]\nid = \" \"\ncolumn = \"other\"\n").unwrap_err();
+        assert!(err.contains("a question has an empty id"), "{err}");
+        let err = spec("[[segment]]\nid = \"q1\"\n[[segment]]\nid = \"q1\"\n").unwrap_err();
+        assert!(err.contains("segment id `q1` is used twice"), "{err}");
+        let err = spec("[[segment]]\nid = \"\"\ncolumn = \"q1\"\n").unwrap_err();
+        assert!(err.contains("a [[segment]] has an empty id"), "{err}");
     }
 
     /// Signs and decimal points tell numbers apart (`-1` was `1`, `2.5` was `25`, `<18`
