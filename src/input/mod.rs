@@ -390,6 +390,21 @@ impl RowChecker {
                 reason: RejectReason::EmptyId,
             });
         }
+        // A NUL or another control character would be written into codes.csv and the
+        // reports as it is, and makes an id that looks like another (`2` and `2\0`).
+        if let Some(c) = control_character(id) {
+            let shown: String = String::from_utf8_lossy(id)
+                .chars()
+                .map(|c| if c.is_control() { c.escape_debug().collect() } else { c.to_string() })
+                .collect();
+            return Some(Reject {
+                line,
+                row,
+                id: Some(reject_value(&shown)),
+                column: Some(reject_value(self.columns.name(i))),
+                reason: RejectReason::ControlInId { character: c },
+            });
+        }
         if self.reject_duplicates {
             // `José` typed (NFC) and pasted from a Mac (NFD) is one respondent.
             let normal;
@@ -421,6 +436,18 @@ impl RowChecker {
             Some(source) => Err(Error::Io { path: PathBuf::from("duplicate-id index (temporary file)"), source }),
         }
     }
+}
+
+/// The first control character of an id cell (a NUL, a tab, a line break, an escape;
+/// C1 controls too), if it holds one.
+fn control_character(id: &[u8]) -> Option<char> {
+    if let Some(&b) = id.iter().find(|&&b| b < 0x20 || b == 0x7F) {
+        return Some(char::from(b));
+    }
+    if id.is_ascii() {
+        return None;
+    }
+    String::from_utf8_lossy(id).chars().find(|c| c.is_control())
 }
 
 /// Whether a trimmed id cell is empty or holds only invisible characters (a
@@ -475,6 +502,11 @@ pub enum RejectReason {
     },
     /// The respondent id is empty.
     EmptyId,
+    /// The respondent id holds a control character (a NUL, a tab, a line break).
+    ControlInId {
+        /// The first one.
+        character: char,
+    },
     /// A cell is longer than the configured limit.
     CellTooLarge {
         /// Its size in bytes.
@@ -519,6 +551,12 @@ impl std::fmt::Display for RejectReason {
                 write!(f, "respondent id already seen on line {first_line}")
             }
             RejectReason::EmptyId => f.write_str("respondent id is empty"),
+            RejectReason::ControlInId { character } => write!(
+                f,
+                "respondent id holds the control character {} (U+{:04X}): ids are written into CSV, JSON and the reports",
+                character.escape_debug(),
+                u32::from(*character)
+            ),
             RejectReason::CellTooLarge { bytes, limit } => {
                 write!(f, "cell is {bytes} bytes, over the limit of {limit}")
             }
@@ -906,6 +944,36 @@ mod tests {
         assert_eq!(check("Jose\u{301}"), Some(RejectReason::DuplicateId { first_line: 6 }));
         assert_eq!(check("\u{200B}r1"), None);
         assert_eq!(check("\u{e9}"), None);
+    }
+
+    /// An id holding a NUL (`2\0`) was written into codes.csv as it was, an id unlike
+    /// `2`; control characters reject the row, shown escaped in rejects.csv.
+    #[test]
+    fn ids_with_control_characters_are_rejected() {
+        let header = vec!["id".to_string(), "text".to_string()];
+        let columns = Columns { header, id: Some(0), open: vec![1], ..Columns::default() };
+        let mut checker = RowChecker::new(columns, &ReadOptions::default());
+        let mut check = |id: &str| checker.check(&::csv::ByteRecord::from(vec![id, "a"]), 2, 1);
+        for (id, c, shown) in [
+            ("2\0", '\0', "2\\0"),
+            ("a\tb", '\t', "a\\tb"),
+            ("r\u{1b}[31m", '\u{1b}', "r\\u{1b}[31m"),
+            ("x\u{85}y", '\u{85}', "x\\u{85}y"),
+        ] {
+            let r = check(id).expect(id);
+            assert_eq!(
+                (r.reason, r.id.as_deref()),
+                (RejectReason::ControlInId { character: c }, Some(shown)),
+                "{id:?}"
+            );
+        }
+        let r = check("2\0").unwrap();
+        assert_eq!(
+            r.reason.to_string(),
+            "respondent id holds the control character \\0 (U+0000): ids are written into CSV, JSON and the reports"
+        );
+        // Trimmed first: white space around an id is no part of it.
+        assert_eq!(check(" r1\t"), None);
     }
 
     #[test]
