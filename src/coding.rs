@@ -244,10 +244,7 @@ pub fn code_with(lexicon: &CompiledLexicon, scanner: &Scanner, applies: &Applies
         coding.vetoes = vetoes.into_sorted();
         return coding;
     }
-    // Exclusions are sorted by start; the ones overlapping a hit start within
-    // `longest_exclusion` tokens before it, so each check is a short scan.
-    let exclusions = scanner.exclusions();
-    let longest_exclusion = exclusions.iter().map(Hit::len).max().unwrap_or(0);
+    let exclusions = ExclusionIndex::new(scanner.exclusions());
     let mut kept: Vec<Hit> = Vec::with_capacity(scanner.hits().len());
     for hit in scanner.hits() {
         let theme = hit.theme;
@@ -260,16 +257,9 @@ pub fn code_with(lexicon: &CompiledLexicon, scanner: &Scanner, applies: &Applies
             vetoes.push(Veto { hit: *hit, theme, reason: VetoReason::Negated { negator, span } });
             continue;
         }
-        if !exclusions.is_empty() {
-            let from = exclusions.partition_point(|x| x.start + longest_exclusion <= hit.start);
-            let by = exclusions[from..]
-                .iter()
-                .take_while(|x| x.start < hit.end)
-                .find(|x| x.theme == theme && applies.entry(theme, x.entry) && x.overlaps(hit));
-            if let Some(by) = by {
-                vetoes.push(Veto { hit: *hit, theme, reason: VetoReason::Excluded { by: *by } });
-                continue;
-            }
+        if let Some(by) = exclusions.first_over(hit, |x| applies.entry(theme, x.entry)) {
+            vetoes.push(Veto { hit: *hit, theme, reason: VetoReason::Excluded { by: *by } });
+            continue;
         }
         kept.push(*hit);
     }
@@ -483,10 +473,14 @@ fn roll_up(lexicon: &CompiledLexicon, codes: &mut Vec<Code>, applies: &Applies) 
                     // child's matched overlapping words (`court`, `court fees`; LIWC
                     // lists a word under both), the longer match stands, as it would
                     // between two entries of one theme.
-                    for h in &child.hits {
-                        if c.hits.iter().filter(|x| x.overlaps(h)).all(|x| x.len() < h.len()) {
-                            c.hits.retain(|x| !x.overlaps(h));
-                            c.hits.push(*h);
+                    if child.hits.windows(2).all(|w| w[0].end <= w[1].start) {
+                        c.hits = longer_stand(&c.hits, &child.hits).into();
+                    } else {
+                        for h in &child.hits {
+                            if c.hits.iter().filter(|x| x.overlaps(h)).all(|x| x.len() < h.len()) {
+                                c.hits.retain(|x| !x.overlaps(h));
+                                c.hits.push(*h);
+                            }
                         }
                     }
                     c.hits.sort();
@@ -496,6 +490,72 @@ fn roll_up(lexicon: &CompiledLexicon, codes: &mut Vec<Code>, applies: &Applies) 
         }
     }
     codes.sort_by_key(|c| c.theme);
+}
+
+/// An answer's exclusions by theme, each theme's in position order with the furthest
+/// end so far: the first exclusion of a hit's theme that overlaps it is found by two
+/// binary searches. (A scan back over every exclusion that might reach the hit, by the
+/// longest exclusion, went back to the answer's start once one exclusion spanned it,
+/// for every hit.)
+struct ExclusionIndex<'a> {
+    all: &'a [Hit],
+    /// Indices into `all`, by theme, then position.
+    order: Vec<u32>,
+    /// Per entry of `order`, the furthest end of its theme's exclusions up to it.
+    reach: Vec<u32>,
+}
+
+impl<'a> ExclusionIndex<'a> {
+    fn new(all: &'a [Hit]) -> ExclusionIndex<'a> {
+        let mut order: Vec<u32> = (0..all.len() as u32).collect();
+        order.sort_unstable_by_key(|&i| (all[i as usize].theme, i));
+        let mut reach = Vec::with_capacity(order.len());
+        for (k, &i) in order.iter().enumerate() {
+            let x = &all[i as usize];
+            let before = (k > 0 && all[order[k - 1] as usize].theme == x.theme).then(|| reach[k - 1]);
+            reach.push(before.map_or(x.end, |r: u32| r.max(x.end)));
+        }
+        ExclusionIndex { all, order, reach }
+    }
+
+    /// The first exclusion (in position order) of `hit`'s theme that overlaps it and
+    /// that `counts`.
+    fn first_over(&self, hit: &Hit, counts: impl Fn(&Hit) -> bool) -> Option<&'a Hit> {
+        if self.order.is_empty() {
+            return None;
+        }
+        let theme = |k: usize| self.all[self.order[k] as usize].theme;
+        let lo = self.order.partition_point(|&i| self.all[i as usize].theme < hit.theme);
+        let hi = lo + self.order[lo..].partition_point(|&i| self.all[i as usize].theme == hit.theme);
+        debug_assert!((lo..hi).all(|k| theme(k) == hit.theme));
+        // The first that ends past the hit's start, then on to the first that overlaps.
+        let from = lo + self.reach[lo..hi].partition_point(|&r| r <= hit.start);
+        let to = lo + self.order[lo..hi].partition_point(|&i| self.all[i as usize].start < hit.end);
+        self.order[from..to.max(from)].iter().map(|&i| &self.all[i as usize]).find(|x| x.overlaps(hit) && counts(x))
+    }
+}
+
+/// A parent's hits (sorted) with a child's (in order, none overlapping another): each
+/// child hit longer than every parent hit it overlaps takes their place, as a child's
+/// hits did one at a time, each with a scan of all the parent's hits (quadratic on one
+/// long answer where both match throughout). Since the child's hits do not overlap,
+/// none added changes what a later one overlaps; the parent hits a child hit overlaps
+/// start less than the longest parent hit before it, a short range of the sorted list.
+fn longer_stand(parent: &[Hit], child: &[Hit]) -> Vec<Hit> {
+    let longest = parent.iter().map(Hit::len).max().unwrap_or(0);
+    let mut removed = vec![false; parent.len()];
+    let mut added = Vec::new();
+    for h in child {
+        let from = parent.partition_point(|x| x.start + longest <= h.start);
+        let to = parent.partition_point(|x| x.start < h.end);
+        let overlapping = || (from..to.max(from)).filter(|&i| !removed[i] && parent[i].overlaps(h));
+        if overlapping().all(|i| parent[i].len() < h.len()) {
+            let gone: Vec<usize> = overlapping().collect();
+            gone.into_iter().for_each(|i| removed[i] = true);
+            added.push(*h);
+        }
+    }
+    parent.iter().zip(&removed).filter(|&(_, &r)| !r).map(|(x, _)| *x).chain(added).collect()
 }
 
 /// Whether `norm`, after a sentence-initial "no", shows that it answers a question:
@@ -780,6 +840,54 @@ mod tests {
                 })
                 .collect();
             proptest::prop_assert_eq!((stood, vetoed), overlap_rule_by_definition(&hits, per_theme));
+        }
+    }
+
+    proptest::proptest! {
+        /// A child's disjoint hits stand against the parent's as when each was checked
+        /// against all of them in turn.
+        #[test]
+        fn longer_stand_is_the_rule_hit_by_hit(
+            parent in proptest::collection::vec((0u32..30, 1u32..6), 0..30),
+            child in proptest::collection::vec((0u32..6, 1u32..4), 0..12),
+        ) {
+            let hit = |start: u32, len: u32, entry: u32| Hit { start, end: start + len, entry, theme: 0, span: Span { start: start as usize, end: (start + len) as usize } };
+            let mut parent: Vec<Hit> = parent.iter().map(|&(s, l)| hit(s, l, 0)).collect();
+            parent.sort_unstable();
+            parent.dedup();
+            // Disjoint and in order: each starts a gap after the last one's end.
+            let mut at = 0;
+            let child: Vec<Hit> = child.iter().map(|&(gap, l)| { let h = hit(at + gap, l, 1); at = h.end; h }).collect();
+            let mut want = parent.clone();
+            for h in &child {
+                if want.iter().filter(|x| x.overlaps(h)).all(|x| x.len() < h.len()) {
+                    want.retain(|x| !x.overlaps(h));
+                    want.push(*h);
+                }
+            }
+            want.sort();
+            let mut got = longer_stand(&parent, &child);
+            got.sort();
+            proptest::prop_assert_eq!(got, want);
+        }
+    }
+
+    proptest::proptest! {
+        /// The index finds the first overlapping exclusion of the hit's theme that
+        /// counts, as a scan of every exclusion in position order does.
+        #[test]
+        fn exclusion_index_finds_the_first_overlapping_exclusion(
+            raw in proptest::collection::vec((0u32..3, 0u32..30, 1u32..12, 0u32..3), 0..30),
+            hit in (0u32..3, 0u32..30, 1u32..4),
+        ) {
+            let h = |theme: u32, start: u32, len: u32, entry: u32| Hit { start, end: start + len, entry, theme, span: Span { start: start as usize, end: (start + len) as usize } };
+            let mut all: Vec<Hit> = raw.iter().map(|&(t, s, l, e)| h(t, s, l, e)).collect();
+            all.sort_unstable();
+            all.dedup();
+            let hit = h(hit.0, hit.1, hit.2, 9);
+            let counts = |x: &Hit| x.entry != 2;
+            let want = all.iter().find(|x| x.theme == hit.theme && counts(x) && x.overlaps(&hit));
+            proptest::prop_assert_eq!(ExclusionIndex::new(&all).first_over(&hit, counts), want);
         }
     }
 

@@ -66,9 +66,16 @@ impl<'a> Counter<'a> {
         let tokens = self.scanner.tokens();
         let mut matched = vec![false; tokens.len()];
         if let Some(theme) = self.theme {
-            for h in self.scanner.hits() {
-                if h.theme == theme {
-                    matched[h.start as usize..h.end as usize].iter_mut().for_each(|m| *m = true);
+            // Marked once per word: hits of a rule can span much of an answer each.
+            let mut marked_to = 0;
+            let mut hits: Vec<&crate::matching::Hit> =
+                self.scanner.hits().iter().filter(|h| h.theme == theme).collect();
+            hits.sort_unstable_by_key(|h| h.start);
+            for h in hits {
+                let from = (h.start as usize).max(marked_to);
+                if from < h.end as usize {
+                    matched[from..h.end as usize].iter_mut().for_each(|m| *m = true);
+                    marked_to = h.end as usize;
                 }
             }
         }
@@ -77,7 +84,9 @@ impl<'a> Counter<'a> {
         let is_stop = |w: &str| stop_words.contains(w) || w.chars().all(|c| !c.is_alphabetic());
         let counts = if target { &mut self.target } else { &mut self.reference };
         counts.total += words.len() as u64;
-        let mut seen: Vec<String> = Vec::new();
+        // The answer's distinct grams, each counted once as an answer (a list searched per
+        // gram was quadratic in a long answer's distinct grams).
+        let mut seen: rustc_hash::FxHashSet<String> = rustc_hash::FxHashSet::default();
         for i in 0..words.len() {
             for n in 1..=3 {
                 let j = i + n;
@@ -93,9 +102,8 @@ impl<'a> Counter<'a> {
                 let gram = words[i..j].join(" ");
                 let e = counts.grams.entry(gram.clone()).or_default();
                 e.0 += 1;
-                if !seen.contains(&gram) {
+                if seen.insert(gram) {
                     e.1 += 1;
-                    seen.push(gram);
                 }
             }
         }

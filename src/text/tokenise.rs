@@ -406,6 +406,13 @@ const RUN_ON_SEPARATORS: [char; 7] = ['.', ':', '\u{FF0E}', '\u{FF1A}', '\u{FE52
 /// Splits `text[start..end]` at a `.` or `:` between letters where the part before
 /// (since the last split) and the part after (up to the next separator) are both at
 /// least two characters long: `stalking.The` -> `stalking`, `The`; `e.g` stays.
+///
+/// Each piece between separators is normalised once, on its own: the part before
+/// a separator ends with the piece right before it, and counts the characters of
+/// the pieces and separators since the last split. (Normalising the whole part at
+/// each separator made a word such as `a.a.a.a...`, where no piece is long enough
+/// to split at, quadratic; and a part that was not ASCII could end in a letter that
+/// a separator came after, which the normalisation of a word drops.)
 fn split_run_ons(text: &str, start: usize, end: usize, push: &mut impl FnMut(usize, usize)) {
     let word = &text[start..end];
     if !word.contains(RUN_ON_SEPARATORS) {
@@ -414,18 +421,25 @@ fn split_run_ons(text: &str, start: usize, end: usize, push: &mut impl FnMut(usi
     }
     let seps: Vec<(usize, usize)> = word.match_indices(RUN_ON_SEPARATORS).map(|(i, m)| (i, m.len())).collect();
     let mut piece_start = 0;
+    // Normalised characters from `piece_start` to the piece before the next separator.
+    let mut before_chars = 0;
+    let mut piece = word_norm(&word[..seps[0].0]);
     for (k, &(sep, len)) in seps.iter().enumerate() {
         let next_sep = seps.get(k + 1).map_or(word.len(), |s| s.0);
-        let left = &word[piece_start..sep];
-        let right = &word[sep + len..next_sep];
         // Judged on the normalised parts, so text splits as its normalised form does.
-        let (left, right) = (word_norm(left), word_norm(right));
-        let letter_before = left.chars().next_back().is_some_and(char::is_alphabetic);
+        let right = word_norm(&word[sep + len..next_sep]);
+        let left_chars = before_chars + piece.chars().count();
+        let letter_before = piece.chars().next_back().is_some_and(char::is_alphabetic);
         let letter_after = right.chars().next().is_some_and(char::is_alphabetic);
-        if letter_before && letter_after && left.chars().count() >= 2 && right.chars().count() >= 2 {
+        if letter_before && letter_after && left_chars >= 2 && right.chars().count() >= 2 {
             push(start + piece_start, start + sep);
             piece_start = sep + len;
+            before_chars = 0;
+        } else {
+            // The separator is one character normalised (`．` and `․` are `.`).
+            before_chars = left_chars + 1;
         }
+        piece = right;
     }
     push(start + piece_start, end);
 }
@@ -610,6 +624,33 @@ fn classify_gap(gap: &str) -> (bool, bool) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// [`split_run_ons`] by its definition: at each separator, the part since the last
+    /// split normalised in full (each piece between separators normalised, the
+    /// separators as `.` or `:`), counted and read again.
+    fn split_run_ons_by_definition(word: &str, push: &mut impl FnMut(usize, usize)) {
+        let seps: Vec<(usize, usize)> = word.match_indices(RUN_ON_SEPARATORS).map(|(i, m)| (i, m.len())).collect();
+        let mut piece_start = 0;
+        for (k, &(sep, len)) in seps.iter().enumerate() {
+            let next_sep = seps.get(k + 1).map_or(word.len(), |s| s.0);
+            let mut left = String::new();
+            let mut from = piece_start;
+            for &(at, n) in seps.iter().filter(|&&(at, _)| at >= piece_start && at < sep) {
+                left.push_str(&word_norm(&word[from..at]));
+                left.push('.');
+                from = at + n;
+            }
+            left.push_str(&word_norm(&word[from..sep]));
+            let right = word_norm(&word[sep + len..next_sep]);
+            let letter_before = left.chars().next_back().is_some_and(char::is_alphabetic);
+            let letter_after = right.chars().next().is_some_and(char::is_alphabetic);
+            if letter_before && letter_after && left.chars().count() >= 2 && right.chars().count() >= 2 {
+                push(piece_start, sep);
+                piece_start = sep + len;
+            }
+        }
+        push(piece_start, word.len());
+    }
     use proptest::prelude::*;
 
     fn words(text: &str) -> Vec<&str> {
@@ -713,6 +754,16 @@ mod tests {
         );
         assert_eq!(hyphenated("-a- b-"), ["a", "b"]);
         assert_eq!(hyphenated(""), Vec::<&str>::new());
+    }
+
+    /// A word of one-letter pieces (`a.a.a...`) is one word, as long as it is; text
+    /// that is not ASCII splits as its ASCII form does.
+    #[test]
+    fn run_ons_of_one_letter_pieces_stay_one_word() {
+        let long = "a.".repeat(200_000);
+        assert_eq!(words(&long), [&long[..long.len() - 1]]);
+        assert_eq!(words("fia.fi.x stalking.The"), ["fia", "fi.x", "stalking", "The"]);
+        assert_eq!(words("\u{FB01}a\u{FF0E}\u{FB01}\u{FF0E}x"), ["\u{FB01}a", "\u{FB01}\u{FF0E}x"]);
     }
 
     #[test]
@@ -892,6 +943,16 @@ mod tests {
             let variant = text.replace('\'', "\u{B4}");
             let got: Vec<String> = words(&variant).iter().map(|w| w.replace('\u{B4}', "'")).collect();
             prop_assert_eq!(got, words(&text));
+        }
+
+        /// Run-ons split as when the whole part before each separator was normalised.
+        #[test]
+        fn run_ons_split_as_by_definition(text in "([a-zA-Z.:]|é|\u{301}|\u{200D}|ﬁ|Ａ|\u{FF0E}|\u{2024}|\u{FF1A}){1,30}") {
+            let mut got = Vec::new();
+            split_run_ons(&text, 0, text.len(), &mut |s, e| got.push((s, e)));
+            let mut want = Vec::new();
+            split_run_ons_by_definition(&text, &mut |s, e| want.push((s, e)));
+            prop_assert_eq!(got, want);
         }
 
         #[test]
