@@ -2314,7 +2314,7 @@ pub fn validate(job: &Job, gold: &InputSource) -> Result<Validation> {
         ));
     }
     let themes: Vec<(&str, &str)> = job.lexicon.themes.iter().map(|t| (t.id.as_str(), t.label.as_str())).collect();
-    let unknown_themes = check_gold_themes(&gold_name, &gold, job.lexicon)?;
+    let unknown_themes = check_gold_themes(&gold_name, &mut gold, job.lexicon)?;
     let (rows, _, rejects) = code_all(job.survey, job.lexicon, &job.input, &job.options)?;
     let respondents: BTreeSet<String> = rows.iter().map(|r| r.id.clone()).collect();
     crate::validate::spell_ids_as(&mut gold, &respondents);
@@ -2453,11 +2453,15 @@ pub fn validate(job: &Job, gold: &InputSource) -> Result<Validation> {
 /// The themes of `gold` (read from `gold_name`) the lexicon lacks, refusing the gold
 /// file if one names a lexicon theme in other words (see
 /// [`crate::validate::UnknownTheme`]): what `validate` and `suggest` hold human codes to.
+/// A theme written with other code points than the lexicon's id is respelled as it
+/// ([`crate::validate::spell_themes_as`]).
 pub fn check_gold_themes(
     gold_name: &Path,
-    gold: &[crate::validate::GoldCode],
+    gold: &mut [crate::validate::GoldCode],
     lexicon: &CompiledLexicon,
 ) -> Result<Vec<crate::validate::UnknownTheme>> {
+    let ids: Vec<&str> = lexicon.themes.iter().map(|t| t.id.as_str()).collect();
+    crate::validate::spell_themes_as(gold, &ids);
     let themes: Vec<(&str, &str)> = lexicon.themes.iter().map(|t| (t.id.as_str(), t.label.as_str())).collect();
     let unknown = crate::validate::unknown_themes(gold, &themes);
     match crate::validate::misnamed_themes(&unknown) {

@@ -110,6 +110,24 @@ pub fn spell_ids_as(gold: &mut [GoldCode], respondents: &std::collections::BTree
     }
 }
 
+/// Respells each gold code's theme as the lexicon's `themes` (ids) spell it, where the
+/// two differ only in composition (`café` typed with `é`, and with `e` and a combining
+/// accent): one theme, as respondent ids are one respondent ([`spell_ids_as`]); scored
+/// as written, each of its codes counted as a miss.
+pub fn spell_themes_as(gold: &mut [GoldCode], themes: &[&str]) {
+    use unicode_normalization::UnicodeNormalization;
+    let composed: std::collections::BTreeMap<String, &str> =
+        themes.iter().filter(|id| !id.is_ascii()).map(|&id| (id.nfc().collect(), id)).collect();
+    if composed.is_empty() {
+        return;
+    }
+    for g in gold.iter_mut().filter(|g| !g.theme.is_ascii() && !themes.contains(&g.theme.as_str())) {
+        if let Some(&id) = composed.get(&g.theme.nfc().collect::<String>()) {
+            g.theme = id.to_string();
+        }
+    }
+}
+
 /// A unit: (respondent id, question id).
 pub type Unit = (String, String);
 
@@ -643,6 +661,17 @@ mod tests {
     fn close(a: Option<f64>, b: f64) {
         let a = a.expect("defined");
         assert!((a - b).abs() < 1e-9, "{a} != {b}");
+    }
+
+    /// A gold theme `café` typed with `é` scored as a theme of its own against the
+    /// lexicon's `café` written with a combining accent: every code a miss.
+    #[test]
+    fn gold_themes_are_spelled_as_the_lexicon_spells_them() {
+        let code = |theme: &str| GoldCode { line: 2, unit: ("1".into(), "q".into()), theme: theme.into() };
+        let mut gold = vec![code("caf\u{e9}"), code("cafe"), code("Caf\u{e9}"), code("t\u{e9}")];
+        spell_themes_as(&mut gold, &["cafe\u{301}", "cafe", "t\u{e9}"]);
+        let themes: Vec<&str> = gold.iter().map(|g| g.theme.as_str()).collect();
+        assert_eq!(themes, ["cafe\u{301}", "cafe", "Caf\u{e9}", "t\u{e9}"]);
     }
 
     #[test]

@@ -73,7 +73,7 @@ pub fn execute(args: &SuggestArgs) -> Result<()> {
             let respondents = rows.iter().map(|r| r.id.clone()).collect();
             codeframe::validate::spell_ids_as(&mut gold, &respondents);
             // `Cost` for the lexicon's `cost` would find no human code of the theme.
-            pipeline::check_gold_themes(&gold_source.name(), &gold, &loaded.lexicon)?;
+            pipeline::check_gold_themes(&gold_source.name(), &mut gold, &loaded.lexicon)?;
             // A human code of a subtheme codes its parent too, as the pipeline rolls
             // codes up (and validate compares them).
             let codes_theme = |g: &&codeframe::validate::GoldCode| {

@@ -386,6 +386,12 @@ pub(crate) fn read_text(path: &Path) -> Result<String> {
 
 /// Whether `text` (white space around it aside) is one word as answers are read into
 /// words: `don't` is, `no longer`, `nae.` and `*` are not.
+/// `id` composed (NFC), borrowed when it is already.
+fn nfc(id: &str) -> std::borrow::Cow<'_, str> {
+    use unicode_normalization::UnicodeNormalization;
+    if id.is_ascii() || unicode_normalization::is_nfc(id) { id.into() } else { id.nfc().collect::<String>().into() }
+}
+
 fn is_one_word(text: &str) -> bool {
     let text = text.trim();
     let mut words = Vec::new();
@@ -481,11 +487,17 @@ impl Lexicon {
                 ),
             ));
         }
-        // Each id to its first theme, as `theme` finds it.
+        // Each id to its first theme, as `theme` finds it; and composed (NFC), for ids
+        // that look alike but are written with other code points (`café` with `é` or
+        // with `e` and a combining accent, as a Mac writes it).
         let mut index: FxHashMap<&str, usize> = FxHashMap::default();
+        let mut composed: FxHashMap<std::borrow::Cow<str>, usize> = FxHashMap::default();
         for (i, t) in self.themes.iter().enumerate() {
             index.entry(t.id.as_str()).or_insert(i);
+            composed.entry(nfc(&t.id)).or_insert(i);
         }
+        const OTHER_CODE_POINTS: &str = "written with other code points (an accented letter as one character in one, \
+             as a letter and a combining accent in the other): write them alike";
         let mut errors = Vec::new();
         for (i, t) in self.themes.iter().enumerate() {
             if t.id.trim().is_empty() {
@@ -519,6 +531,12 @@ impl Lexicon {
             if let Some(&first) = index.get(t.id.as_str()).filter(|&&first| first != i) {
                 let at = self.themes[first].line.map(|l| format!(" (first at line {l})")).unwrap_or_default();
                 errors.push(Error::config(loc(t.line), format!("duplicate theme id `{}`{at}", t.id)));
+            } else if let Some(&first) = composed.get(&nfc(&t.id)).filter(|&&first| first < i) {
+                let at = self.themes[first].line.map(|l| format!(" (line {l})")).unwrap_or_default();
+                errors.push(Error::config(
+                    loc(t.line),
+                    format!("theme id `{}` is the id of an earlier theme{at}, {OTHER_CODE_POINTS}", t.id),
+                ));
             }
         }
         // Each theme's parent chain is walked once, up to the first theme walked before:
@@ -545,7 +563,14 @@ impl Lexicon {
                 let Some(p) = self.themes[i].parent.as_deref() else { break None };
                 let Some(&pi) = index.get(p) else {
                     let t = &self.themes[i];
-                    errors.push(Error::config(loc(t.line), format!("theme `{}` has unknown parent `{p}`", t.id)));
+                    let alike = composed.get(&nfc(p)).map(|&j| {
+                        let at = self.themes[j].line.map(|l| format!(" (line {l})")).unwrap_or_default();
+                        format!(": theme `{}`{at} is {OTHER_CODE_POINTS}", self.themes[j].id)
+                    });
+                    errors.push(Error::config(
+                        loc(t.line),
+                        format!("theme `{}` has unknown parent `{p}`{}", t.id, alike.unwrap_or_default()),
+                    ));
                     break None;
                 };
                 i = pi;

@@ -414,6 +414,24 @@ examples = { match = ["the fees"], no_match = ["no cost"] }
         assert!(err.contains("duplicate theme id `a`") && err.contains("unknown parent `zz`"), "{err}");
     }
 
+    /// `café` typed with `é` and with `e` and a combining accent (as a Mac writes it)
+    /// made two themes that print alike; and a parent so written was "unknown".
+    #[test]
+    fn ids_written_with_other_code_points_are_named() {
+        let text = "[[theme]]\nid = \"caf\u{e9}\"\n[[theme]]\nid = \"cafe\u{301}\"\n[[theme]]\nid = \"x\"\nparent = \"cafe\u{301}\"\n";
+        let err = parse_str(text).unwrap_err().to_string();
+        assert!(
+            err.contains("lex.toml:3: theme id `cafe\u{301}` is the id of an earlier theme (line 1), written with other code points"),
+            "{err}"
+        );
+        let text = "[[theme]]\nid = \"caf\u{e9}\"\n[[theme]]\nid = \"x\"\nparent = \"cafe\u{301}\"\n";
+        let err = parse_str(text).unwrap_err().to_string();
+        assert!(
+            err.contains("unknown parent `cafe\u{301}`: theme `caf\u{e9}` (line 1) is written with other code points"),
+            "{err}"
+        );
+    }
+
     #[test]
     fn duplicate_theme_ids_are_an_error() {
         let err = parse_str("[[theme]]\nid = \"a\"\n[[theme]]\nid = \"a\"\n").unwrap_err().to_string();
