@@ -260,12 +260,23 @@ pub fn lint(source: &Lexicon, lexicon: &CompiledLexicon) -> Vec<Finding> {
                             out.push(warning(theme, e.line, format!("theme `{}`: {message}", theme.id)));
                         }
                         let prefix = g.chars().take_while(|c| *c != '*' && *c != '?').count();
+                        let letters = g.chars().filter(|c| *c != '*' && *c != '?').count();
                         if prefix < MIN_GLOB_PREFIX && g.contains('*') {
                             out.push(warning(
                                 theme,
                                 e.line,
                                 format!(
                                     "theme `{}`: wildcard `{g}` has only {prefix} letter(s) before `*`: it matches much of the vocabulary",
+                                    theme.id
+                                ),
+                            ));
+                        } else if letters < MIN_GLOB_PREFIX {
+                            // `?` and `???` match every word of one and three letters.
+                            out.push(warning(
+                                theme,
+                                e.line,
+                                format!(
+                                    "theme `{}`: wildcard `{g}` has only {letters} letter(s) besides its `?`: it matches every word of its length",
                                     theme.id
                                 ),
                             ));
@@ -536,17 +547,22 @@ fn unmatchable_text(pattern: &str, options: &crate::text::AnalyzerOptions) -> Op
         if piece.contains("  ") {
             return Some("holds two spaces in a row, but words are joined by single spaces".to_string());
         }
-        // Punctuation a word never holds: `-` (unless `hyphenated_words`) and `/` part
-        // words (`e-mail` is `e mail`); `.` `,` `:` `;` and `'` join letters or digits
-        // inside a word only.
-        let never = |c: char| {
-            "/!?\"()[]{}<>@#$%&*+=~|\\^\u{2013}\u{2014}".contains(c)
-                || (!options.hyphenated_words && matches!(c, '-' | '\u{2010}' | '\u{2011}'))
+        // What a word never holds: symbols and punctuation (`£`, `/`, `&`, an emoji),
+        // and `-` unless `hyphenated_words` (`e-mail` is `e mail`). Words hold letters,
+        // digits and marks, and between them `.` `,` `:` `;` `'` and the few others
+        // Unicode joins words across (`l·l`, `_`).
+        let in_words = |c: char| {
+            c == ' '
+                || c.is_alphanumeric()
+                || unicode_normalization::char::is_combining_mark(c)
+                || "._,:;'\u{B7}\u{387}\u{5F3}\u{5F4}\u{2027}\u{203F}\u{2040}\u{2054}".contains(c)
+                || (options.hyphenated_words && matches!(c, '-' | '\u{2010}' | '\u{2011}'))
         };
-        if let Some(c) = piece.chars().find(|&c| never(c)) {
+        if let Some(c) = piece.chars().find(|&c| !in_words(c)) {
+            let rest = piece.replace(c, " ").split_whitespace().collect::<Vec<_>>().join(" ");
+            let fix = if rest.is_empty() { "leave it out".to_string() } else { format!("write `{rest}`") };
             return Some(format!(
-                "holds `{c}`, which words never hold (punctuation between words is dropped and words are joined by single spaces): write `{}`",
-                piece.replace(c, " ").split_whitespace().collect::<Vec<_>>().join(" ")
+                "holds `{c}`, which words never hold (punctuation between words is dropped and words are joined by single spaces): {fix}"
             ));
         }
         if let Some(p) = [". ", ", ", ": ", "; ", "' "].iter().find(|p| piece.contains(**p)) {
@@ -1049,6 +1065,22 @@ terms = ["harassment"]
     /// `-`, punctuation before a space, two spaces) is named with what to write; one
     /// that could match (in an alternation, under `(?i)`, a comma between digits, a
     /// full stop inside a word) is not.
+    /// `?` and `???` (every word of one and of three letters) were taken without a word.
+    #[test]
+    fn wildcards_of_few_letters_besides_question_marks_are_warned_about() {
+        let m = messages("[[theme]]\nid = \"a\"\nterms = [\"?\", \"???\", \"c?st\", \"?at\", \"ab*\"]\n");
+        let joined = m.join("\n");
+        for want in [
+            "wildcard `?` has only 0 letter(s) besides its `?`: it matches every word of its length",
+            "wildcard `???` has only 0 letter(s) besides its `?`",
+            "wildcard `?at` has only 2 letter(s) besides its `?`",
+            "wildcard `ab*` has only 2 letter(s) before `*`",
+        ] {
+            assert!(joined.contains(want), "{want}\n{joined}");
+        }
+        assert!(!joined.contains("`c?st`"), "{joined}");
+    }
+
     #[test]
     fn finds_regexes_that_can_never_match() {
         let m = messages(
@@ -1084,6 +1116,25 @@ regex = ['(?i)\bLegal', '(?:Legal|legal) aid', '1,000 pounds', 'e\.g', "don't", 
         assert_eq!(unmatchable_text("e-mail", &whole), None);
         assert!(unmatchable_text("e/mail", &whole).is_some_and(|m| m.starts_with("holds `/`")));
         assert!(unmatchable_text("e-mail", &Default::default()).is_some_and(|m| m.starts_with("holds `-`")));
+        // Symbols of any script are no part of a word (`£30` is the word `30`), and a
+        // piece of nothing else is left out, not rewritten as nothing.
+        let never = |piece: &str| unmatchable_text(piece, &Default::default()).unwrap_or_default();
+        assert!(never("\u{a3}\\d+").starts_with("holds `\u{a3}`, which words never hold"), "{}", never("\u{a3}\\d+"));
+        assert!(never("\u{a3}\\d+").ends_with("leave it out"), "{}", never("\u{a3}\\d+"));
+        assert!(never("\u{20ac}40").ends_with("write `40`"), "{}", never("\u{20ac}40"));
+        assert!(never("\u{1F600}").starts_with("holds `\u{1F600}`"));
+        assert!(never("\\$\\d+").ends_with("leave it out"), "{}", never("\\$\\d+"));
+        for fine in [
+            "caf\u{e9}",
+            "l\u{b7}l",
+            "snake_case",
+            "e\\.g",
+            "\u{65e5}\u{672c}",
+            "\u{5e9}\u{5dc}\u{5d5}\u{5dd}",
+            "x\u{301}",
+        ] {
+            assert_eq!(unmatchable_text(fine, &Default::default()), None, "{fine}");
+        }
         // Words the language respells: German `ue`, Russian `ё`.
         let m = messages(
             r#"
