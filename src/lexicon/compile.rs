@@ -362,14 +362,17 @@ impl CompiledLexicon {
                 p = c.themes[pi as usize].parent;
             }
         }
+        // Every entry's mistake, not only the first: one `lexicon check` names them all.
+        let mut errors = Vec::new();
         for (ti, t) in lexicon.themes.iter().enumerate() {
             for e in &t.entries {
-                c.add_entry(lexicon, ti as ThemeIdx, e, false)?;
+                errors.extend(c.add_entry(lexicon, ti as ThemeIdx, e, false).err());
             }
             for e in &t.exclusions {
-                c.add_entry(lexicon, ti as ThemeIdx, e, true)?;
+                errors.extend(c.add_entry(lexicon, ti as ThemeIdx, e, true).err());
             }
         }
+        Error::all(errors)?;
         c.rule_exclusions = c.entries.iter().any(|e| e.exclusion && e.kind != EntryKind::Term);
         for u in std::mem::take(&mut c.term_uses) {
             c.use_spans.push((c.uses.len() as u32, u.len() as u32));
@@ -974,6 +977,16 @@ mod tests {
     /// A parent chain 5,000 deep took minutes to load: each theme's chain was walked
     /// to the top with a scan of the themes per step (34 s for 2,000 deep, release).
     /// A match of the deepest theme still counts for every ancestor, the root too.
+    /// Entries that analyse to no words were named one at a time: fix one, see the next.
+    #[test]
+    fn every_entry_holding_no_word_is_named() {
+        let text = "[[theme]]\nid = \"a\"\nterms = [\n\"-\",\n\"ok\"]\n[[theme]]\nid = \"b\"\nterms = [\"=--\"]\n";
+        let lexicon = Lexicon::from_str_with_path(text, std::path::Path::new("l.toml")).unwrap();
+        let err = CompiledLexicon::new(&lexicon).err().expect("entries of no words").to_string();
+        assert!(err.contains("l.toml:4: theme `a`: entry `-`: `-` holds no word"), "{err}");
+        assert!(err.contains("theme `b`: entry `=--`: `=--` holds no word"), "{err}");
+    }
+
     #[test]
     fn a_deep_parent_chain_loads_fast_and_rolls_up_to_the_root() {
         const DEPTH: usize = 5000;
