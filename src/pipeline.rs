@@ -2521,6 +2521,13 @@ pub fn diff(job: &Job, previous: &Path) -> Result<DiffOutcome> {
     let json: serde_json::Value = serde_json::from_str(&text)
         .map_err(|e| Error::input(crate::error::Location::file(&summary_path), e.to_string()))?;
     let mut old_figures = Vec::new();
+    let old_questions: Vec<&str> = json["questions"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|q| q["kind"] == "open")
+        .filter_map(|q| q["id"].as_str())
+        .collect();
     for q in json["questions"].as_array().into_iter().flatten().filter(|q| q["kind"] == "open") {
         for t in q["themes"].as_array().into_iter().flatten() {
             let f = &t["of_respondents"];
@@ -2533,6 +2540,21 @@ pub fn diff(job: &Job, previous: &Path) -> Result<DiffOutcome> {
     }
     let (rows, _, end) = code_in_memory(job.survey, job.lexicon, &job.input, &job.options)?;
     let (tally, warning) = (end.tally, other_responses(previous, &job.input, &end.sha256));
+    // Other open questions (another --text-column): every code of a question in only
+    // one run shows as gained or lost.
+    let questions = job.survey.open_ids();
+    let other_questions = (old_questions != questions).then(|| {
+        let list = |ids: &[&str]| ids.iter().map(|q| format!("`{q}`")).collect::<Vec<_>>().join(", ");
+        format!(
+            "the previous run coded the open questions {}, this one codes {}: the codes of a question coded in only one of them are all gained or lost",
+            list(&old_questions),
+            list(&questions)
+        )
+    });
+    let warning = match (warning, other_questions) {
+        (Some(a), Some(b)) => Some(format!("{a}; and {b}")),
+        (a, b) => a.or(b),
+    };
     let mut after: BTreeMap<CodeKey, Evidence> = BTreeMap::new();
     let mut texts: BTreeMap<(String, String), (&str, Option<&crate::coding::Coding>)> = BTreeMap::new();
     for row in &rows {

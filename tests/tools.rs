@@ -588,6 +588,36 @@ fn diff_warns_when_the_previous_run_coded_other_responses() {
     assert!(stderr.contains("whether same coded these responses is not checked"), "{stderr}");
 }
 
+/// `diff` against a run that coded another column reported every theme as new or
+/// removed without a word; it warns, naming the questions of each run.
+#[test]
+fn diff_warns_when_the_previous_run_coded_other_questions() {
+    let dir = fixture();
+    dir.write("two.csv", "id,why,how\nr1,the cost,the police\nr2,the police,the cost\n");
+    dir.write("any.toml", "[[theme]]\nid = \"cost\"\nterms = [\"cost\"]\n");
+    dir.ok(&ad_hoc("two.csv", "how", "any.toml", "prev", &["-q"]));
+    let out = dir.run(&[
+        "diff",
+        "--input",
+        "two.csv",
+        "--id-column",
+        "id",
+        "--text-column",
+        "why",
+        "--lexicon",
+        "any.toml",
+        "--previous",
+        "prev",
+        "--out",
+        "d",
+    ]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    let expected = "the previous run coded the open questions `how`, this one codes `why`: the codes of a question coded in only one of them are all gained or lost";
+    assert!(stderr.contains(&format!("codeframe: warning: {expected}")), "{stderr}");
+    assert!(dir.read("d/diff.md").contains(expected), "{}", dir.read("d/diff.md"));
+}
+
 /// A lost code named the entry that had matched, not the cause: an exclusion added to
 /// a theme read "police lost by r2: entry `polic*` matched "police"" (testers' defect
 /// 3). A loss now says why the new lexicon does not code it; a gain names the entry
