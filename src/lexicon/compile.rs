@@ -982,7 +982,8 @@ mod tests {
     fn every_entry_holding_no_word_is_named() {
         let text = "[[theme]]\nid = \"a\"\nterms = [\n\"-\",\n\"ok\"]\n[[theme]]\nid = \"b\"\nterms = [\"=--\"]\n";
         let lexicon = Lexicon::from_str_with_path(text, std::path::Path::new("l.toml")).unwrap();
-        let err = CompiledLexicon::new(&lexicon).err().expect("entries of no words").to_string();
+        let Err(err) = CompiledLexicon::new(&lexicon) else { panic!("entries of no words compiled") };
+        let err = err.to_string();
         assert!(err.contains("l.toml:4: theme `a`: entry `-`: `-` holds no word"), "{err}");
         assert!(err.contains("theme `b`: entry `=--`: `=--` holds no word"), "{err}");
     }
