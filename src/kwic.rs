@@ -106,13 +106,18 @@ mod tests {
     use super::*;
     use crate::lexicon::{Entry, Lexicon, Rule, Theme};
 
-    #[test]
-    fn finds_stem_variants_with_context_and_status() {
+    /// One theme, `cost`, of the entry `cost`.
+    fn cost_lexicon() -> CompiledLexicon {
         let mut lex = Lexicon::new("t");
         let mut t = Theme::new("cost");
         t.entries.push(Entry::new(Rule::parse("cost").unwrap()));
         lex.themes.push(t);
-        let lex = CompiledLexicon::new(&lex).unwrap();
+        CompiledLexicon::new(&lex).unwrap()
+    }
+
+    #[test]
+    fn finds_stem_variants_with_context_and_status() {
+        let lex = cost_lexicon();
         let mut k = Kwic::new(&lex, None, 2);
         let mut out = Vec::new();
         k.answer("r1", "q1", &lex.applies(None), "The costs of\nan order were high, not costly", &mut out);
@@ -131,11 +136,7 @@ mod tests {
     /// `usize::MAX - 1` overflowed and panicked).
     #[test]
     fn a_window_past_the_answer_shows_all_of_it() {
-        let mut lex = Lexicon::new("t");
-        let mut t = Theme::new("cost");
-        t.entries.push(Entry::new(Rule::parse("cost").unwrap()));
-        lex.themes.push(t);
-        let lex = CompiledLexicon::new(&lex).unwrap();
+        let lex = cost_lexicon();
         for window in [usize::MAX, usize::MAX - 1, 1000] {
             let mut out = Vec::new();
             Kwic::new(&lex, None, window).answer("r1", "q1", &lex.applies(None), "the cost is high", &mut out);
