@@ -547,7 +547,12 @@ impl Scanner {
     /// For a hit of a rule joining two operands with words between them (`police
     /// BEFORE/4 ignor*` on "police did not ignore"): where those words start, and
     /// where the later operand starts.
+    #[inline]
     pub fn gap(&self, hit: &Hit) -> Option<(u32, u32)> {
+        // Most answers have none: every hit of them asks.
+        if self.gaps.is_empty() {
+            return None;
+        }
         // Sorted by hit (the first pushed first among equal ones): a long answer has as
         // many gaps as hits, and each hit asks.
         let i = self.gaps.partition_point(|(h, _, _)| h < hit);
