@@ -132,14 +132,25 @@ impl<'a> Counter<'a> {
         // Ties favour the longer phrase: it is the more specific suggestion.
         let words = |s: &Suggestion| s.term.split(' ').count();
         out.sort_by(|x, y| y.g2.total_cmp(&x.g2).then(words(y).cmp(&words(x))).then_with(|| x.term.cmp(&y.term)));
+        // Where entries are stemmed (the theme's, or a new theme's by default), a word
+        // or phrase of a kept one's stems is matched by the same entry (`arrived`
+        // beside `arrive`): pasted in, it would be a duplicate entry.
+        let stemmed = self.theme.is_none_or(|t| self.lexicon.themes[t as usize].options.stem);
+        let analyzer = self.lexicon.analyzer();
+        let stems = |term: &str| -> Vec<String> {
+            if stemmed { term.split(' ').map(|w| analyzer.term(w).stem.into_string()).collect() } else { Vec::new() }
+        };
         // A word or phrase inside a kept phrase that occurs in as many answers adds nothing.
         let mut kept: Vec<Suggestion> = Vec::new();
+        let mut kept_stems: Vec<Vec<String>> = Vec::new();
         for s in out {
             let redundant = kept.iter().any(|k| {
                 k.target_answers >= s.target_answers && format!(" {} ", k.term).contains(&format!(" {} ", s.term))
             });
-            if !redundant {
+            let s_stems = stems(&s.term);
+            if !redundant && (s_stems.is_empty() || !kept_stems.contains(&s_stems)) {
                 kept.push(s);
+                kept_stems.push(s_stems);
             }
             if kept.len() == top {
                 break;
@@ -178,6 +189,32 @@ mod tests {
         assert!(s.iter().all(|x| x.term != "fee" && x.term != "the"));
         // "legal" and "aid" alone add nothing over "legal aid"
         assert!(s.iter().all(|x| x.term != "legal" && x.term != "aid"));
+    }
+
+    /// `arrived` was suggested beside `arrive` for a stemmed theme: one entry matches
+    /// both, and pasting both in made a duplicate. A theme that does not stem keeps both.
+    #[test]
+    fn forms_of_one_stem_are_suggested_once_where_entries_stem() {
+        for stem in [true, false] {
+            let mut lex = Lexicon::new("t");
+            let mut t = Theme::new("late");
+            t.options.stem = stem;
+            t.entries.push(Entry::new(Rule::parse("delay").unwrap()));
+            lex.themes.push(t);
+            let lex = CompiledLexicon::new(&lex).unwrap();
+            let mut c = Counter::new(&lex, Some(0));
+            for t in
+                ["the nurse arrived late", "we waited, nobody arrived", "a doctor will arrive soon", "they arrive late"]
+            {
+                c.add(t, true);
+            }
+            for t in ["the food was fine", "the ward was clean"] {
+                c.add(t, false);
+            }
+            let terms: Vec<String> = c.suggestions(1, 20).into_iter().map(|s| s.term).collect();
+            let arrive = terms.iter().filter(|t| matches!(t.as_str(), "arrive" | "arrived")).count();
+            assert_eq!(arrive, if stem { 1 } else { 2 }, "stem {stem}: {terms:?}");
+        }
     }
 
     /// A French lexicon's suggestions skip French function words (normalised as the
