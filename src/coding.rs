@@ -530,10 +530,8 @@ impl<'a> ExclusionIndex<'a> {
         if self.all.len() <= SCANNED_EXCLUSIONS {
             return self.all.iter().find(|x| x.theme == hit.theme && x.overlaps(hit) && counts(x));
         }
-        let theme = |k: usize| self.all[self.order[k] as usize].theme;
         let lo = self.order.partition_point(|&i| self.all[i as usize].theme < hit.theme);
         let hi = lo + self.order[lo..].partition_point(|&i| self.all[i as usize].theme == hit.theme);
-        debug_assert!((lo..hi).all(|k| theme(k) == hit.theme));
         // The first that ends past the hit's start, then on to the first that overlaps.
         let from = lo + self.reach[lo..hi].partition_point(|&r| r <= hit.start);
         let to = lo + self.order[lo..hi].partition_point(|&i| self.all[i as usize].start < hit.end);
@@ -554,10 +552,11 @@ fn longer_stand(parent: &[Hit], child: &[Hit]) -> Vec<Hit> {
     for h in child {
         let from = parent.partition_point(|x| x.start + longest <= h.start);
         let to = parent.partition_point(|x| x.start < h.end);
-        let overlapping = || (from..to.max(from)).filter(|&i| !removed[i] && parent[i].overlaps(h));
-        if overlapping().all(|i| parent[i].len() < h.len()) {
-            let gone: Vec<usize> = overlapping().collect();
-            gone.into_iter().for_each(|i| removed[i] = true);
+        let near = from..to.max(from);
+        if near.clone().all(|i| removed[i] || !parent[i].overlaps(h) || parent[i].len() < h.len()) {
+            for i in near.filter(|&i| parent[i].overlaps(h)) {
+                removed[i] = true;
+            }
             added.push(*h);
         }
     }

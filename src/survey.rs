@@ -403,31 +403,23 @@ impl Survey {
             }
             // Two spellings of the spec that read as one would send one option's
             // answers to the other unseen.
-            let mut spellings: Vec<(String, &str, usize)> = Vec::new();
             let listed = c.options.iter().enumerate().map(|(i, o)| (o.as_str(), i));
             let given = aliases
                 .iter()
                 .enumerate()
                 .flat_map(|(i, a): (usize, &Vec<String>)| a.iter().map(move |a| (a.as_str(), i)));
-            for (spelling, i) in listed.chain(given) {
-                let key = fold_label(spelling);
-                if key.is_empty() {
+            let spellings = match fold_spellings(listed.chain(given)) {
+                Ok(spellings) => spellings,
+                Err(Clash::NoLetter(spelling)) => {
                     return Err(bad(format!(
                         "closed question `{}`: option or alias {spelling:?} has no letter or digit to match answers on",
                         c.id
                     )));
                 }
-                if let Some((_, other, j)) = spellings.iter().find(|(k, _, _)| *k == key)
-                    && *j != i
-                {
-                    return Err(bad(format!(
-                        "closed question `{}`: {other:?} and {spelling:?} read as the same answer (case, spaces and \
-                         punctuation aside): rename one, or make one an alias of the other",
-                        c.id
-                    )));
+                Err(Clash::Same { first: (other, _), then: (spelling, _) }) => {
+                    return Err(bad(format!("closed question `{}`: {other:?} and {spelling:?} {SAME_ANSWER}", c.id)));
                 }
-                spellings.push((key, spelling, i));
-            }
+            };
             // In a list, an option named by others joined (`Yes, strongly` beside `Yes`
             // and `Strongly`) could be either: `Yes;Strongly;` would read as the one.
             // (Over `columns`, a cell is a choice: only line breaks join them.)
@@ -636,24 +628,24 @@ impl Survey {
                 let name = &t.types[i].name;
                 if spelling == name { format!("{spelling:?}") } else { format!("{spelling:?} (an alias of {name:?})") }
             };
-            let mut spellings: Vec<(String, &str, usize)> = Vec::new();
-            for (i, x) in t.types.iter().enumerate() {
-                for spelling in std::iter::once(&x.name).chain(&x.aliases) {
-                    let key = fold_label(spelling);
-                    if key.is_empty() {
-                        return Err(bad(format!(
-                            "respondent type or alias {spelling:?} has no letter or digit to match answers on"
-                        )));
-                    }
-                    if let Some(&(_, other, j)) = spellings.iter().find(|(k, _, j)| *k == key && *j != i) {
-                        return Err(bad(format!(
-                            "respondent types {} and {} read as the same answer (case, spaces and punctuation \
-                             aside): rename one, or make one an alias of the other",
-                            named(other, j),
-                            named(spelling, i)
-                        )));
-                    }
-                    spellings.push((key, spelling, i));
+            let all = t
+                .types
+                .iter()
+                .enumerate()
+                .flat_map(|(i, x)| std::iter::once(&x.name).chain(&x.aliases).map(move |s| (s.as_str(), i)));
+            match fold_spellings(all) {
+                Ok(_) => {}
+                Err(Clash::NoLetter(spelling)) => {
+                    return Err(bad(format!(
+                        "respondent type or alias {spelling:?} has no letter or digit to match answers on"
+                    )));
+                }
+                Err(Clash::Same { first: (other, j), then: (spelling, i) }) => {
+                    return Err(bad(format!(
+                        "respondent types {} and {} {SAME_ANSWER}",
+                        named(other, j),
+                        named(spelling, i)
+                    )));
                 }
             }
         }
@@ -709,6 +701,38 @@ impl Survey {
             }
         }
     }
+}
+
+/// How two spellings of a spec that read as one are named.
+const SAME_ANSWER: &str =
+    "read as the same answer (case, spaces and punctuation aside): rename one, or make one an alias of the other";
+
+/// A spelling of a spec (an option, a type or an alias) that cannot be told apart.
+enum Clash<'a> {
+    /// It has no letter or digit to match answers on.
+    NoLetter(&'a str),
+    /// It reads as an earlier spelling of something else: (spelling, what it names).
+    Same { first: (&'a str, usize), then: (&'a str, usize) },
+}
+
+/// Each spelling with its key ([`fold_label`]) and what it names, in order; the first
+/// that has no letter or digit, or reads as a spelling of something else, is the error
+/// (it would send that one's answers to the other unseen).
+fn fold_spellings<'a>(
+    spellings: impl Iterator<Item = (&'a str, usize)>,
+) -> std::result::Result<Vec<(String, &'a str, usize)>, Clash<'a>> {
+    let mut out: Vec<(String, &'a str, usize)> = Vec::new();
+    for (spelling, i) in spellings {
+        let key = fold_label(spelling);
+        if key.is_empty() {
+            return Err(Clash::NoLetter(spelling));
+        }
+        if let Some(&(_, other, j)) = out.iter().find(|(k, _, j)| *k == key && *j != i) {
+            return Err(Clash::Same { first: (other, j), then: (spelling, i) });
+        }
+        out.push((key, spelling, i));
+    }
+    Ok(out)
 }
 
 /// Fast classification of raw cells, prepared once per run.
