@@ -92,6 +92,16 @@ impl ResponseReader {
                 ),
             ));
         }
+        if let Some(stray) = place.and_then(|p| p.stray_quote) {
+            return Err(Error::input(
+                Location::file(&name).at_line(header_line),
+                format!(
+                    "the header's field {} opens a quote that runs to line {} and has text after its closing quote: the header looks broken by a stray quote",
+                    stray.field + 1,
+                    stray.close_line
+                ),
+            ));
+        }
         if header.is_empty() || (header.len() == 1 && header[0].is_empty()) {
             return Err(Error::input(Location::file(&name), "the file is empty: no header row"));
         }
@@ -265,6 +275,8 @@ impl RowReader for ResponseReader {
             // the csv crate would accept that silently.
             if let Some(last_line) = place.unclosed_to {
                 reject = Some(rejected(None, RejectReason::UnclosedQuote { last_line }));
+            } else if let Some(stray) = place.stray_quote {
+                reject = Some(rejected(Some(stray.field), RejectReason::StrayQuote { close_line: stray.close_line }));
             }
             // An id the splitter cut says so.
             if let (Some(cut), Some(Reject { id: Some(id), .. })) = (place.cut, reject.as_mut())

@@ -520,6 +520,13 @@ pub enum RejectReason {
         /// The last line of the input, which the row runs to.
         last_line: u64,
     },
+    /// A quoted cell of the row ran over line breaks and has text after its closing
+    /// quote, which valid CSV never has: its opening quote was probably stray and read
+    /// the lines after it into this row (CSV).
+    StrayQuote {
+        /// The line of the quote that closed it.
+        close_line: u64,
+    },
     /// A line of a JSON Lines input is not a JSON object.
     InvalidJson {
         /// What is wrong with it.
@@ -563,6 +570,10 @@ impl std::fmt::Display for RejectReason {
             RejectReason::UnclosedQuote { last_line } => write!(
                 f,
                 "a quote opened in this row is never closed: the rest of the file (to line {last_line}) was read as this row"
+            ),
+            RejectReason::StrayQuote { close_line } => write!(
+                f,
+                "a quote opened in this cell closes on line {close_line} with text after it: the quote looks stray, and the lines up to {close_line} were read as this one row"
             ),
             RejectReason::InvalidJson { message } => write!(f, "not a JSON object: {message}"),
             RejectReason::DuplicateKey { key } => write!(f, "the JSON object has the key {key:?} more than once"),

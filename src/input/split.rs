@@ -36,6 +36,19 @@ pub struct Place {
     /// The first field longer than the cap, in a record too long to hold whole: that
     /// field, and any longer one after it, holds only its first `cap` bytes.
     pub cut: Option<Cut>,
+    /// The first quoted field that ran over a line break and has bytes after its
+    /// closing quote (`"Best staff⏎2,cost⏎3,He said "hi"`): a stray quote that read
+    /// the lines after it into this record, which no valid CSV does.
+    pub stray_quote: Option<StrayQuote>,
+}
+
+/// A quoted field that spans lines and does not end at its closing quote.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct StrayQuote {
+    /// Its 0-based position in the record.
+    pub field: usize,
+    /// The line of its closing quote.
+    pub close_line: u64,
 }
 
 /// A field longer than [`Splitter::max_field_bytes`], of which only the start was kept.
@@ -217,7 +230,7 @@ impl<R: Read> Splitter<R> {
             None => Err(NeedMore),
         };
         let mut i = self.pos;
-        let mut unclosed_to = None;
+        let (mut unclosed_to, mut stray_quote) = (None, None);
         loop {
             // At the start of a field.
             if i == len {
@@ -234,6 +247,7 @@ impl<R: Read> Splitter<R> {
                 i = end;
             } else {
                 field.clear();
+                let opened = breaks;
                 let q = scan_quoted(buf, i, eof, before, &mut breaks, field)?;
                 if !q.closed {
                     // The quote is never closed: the field is the rest of the input.
@@ -244,6 +258,9 @@ impl<R: Read> Splitter<R> {
                 // unclosed quote ran to the end of the input).
                 let tail = (q.content_end + 1).min(len);
                 let end = if q.closed { run_end(tail)? } else { len };
+                if end > tail && breaks > opened && stray_quote.is_none() {
+                    stray_quote = Some(StrayQuote { field: record.len(), close_line: breaks + 1 });
+                }
                 if !q.escaped && end == tail {
                     record.push_field(&buf[q.run..q.content_end]);
                 } else {
@@ -268,7 +285,7 @@ impl<R: Read> Splitter<R> {
         let line = self.breaks + 1;
         self.pos = i;
         self.breaks = breaks;
-        Ok(Some(Place { line, end: self.consumed(), unclosed_to, cut: None }))
+        Ok(Some(Place { line, end: self.consumed(), unclosed_to, cut: None, stray_quote }))
     }
 
     /// Splits a record too long to hold whole, from `buf[pos]` (its first byte), as
@@ -291,7 +308,9 @@ impl<R: Read> Splitter<R> {
         let (d, line) = (self.delimiter, self.breaks + 1);
         let mut breaks = self.breaks;
         let mut field = LongField { kept: Vec::new(), bytes: 0, cap: self.max_field };
-        let (mut at, mut cut, mut unclosed_to) = (At::Start, None, None);
+        let (mut at, mut cut, mut unclosed_to, mut stray_quote) = (At::Start, None, None, None);
+        // The line breaks before the quoted field being read opened.
+        let mut opened = breaks;
         loop {
             if self.pos == self.len {
                 if !self.eof {
@@ -310,6 +329,7 @@ impl<R: Read> Splitter<R> {
             match at {
                 At::Start if buf[pos] == b'"' => {
                     self.pos += 1;
+                    opened = breaks;
                     at = At::Quoted;
                 }
                 At::Start => at = At::Unquoted,
@@ -351,12 +371,17 @@ impl<R: Read> Splitter<R> {
                     self.pos += 1;
                     at = At::Quoted;
                 }
-                At::Quote => at = At::Unquoted,
+                At::Quote => {
+                    if can_delimit(buf[pos]) && buf[pos] != d && breaks > opened && stray_quote.is_none() {
+                        stray_quote = Some(StrayQuote { field: record.len(), close_line: breaks + 1 });
+                    }
+                    at = At::Unquoted;
+                }
             }
         }
         cut = cut.or(field.push(record));
         self.breaks = breaks;
-        Ok(Place { line, end: self.consumed(), unclosed_to, cut })
+        Ok(Place { line, end: self.consumed(), unclosed_to, cut, stray_quote })
     }
 }
 
@@ -526,6 +551,25 @@ mod tests {
     }
 
     #[test]
+    fn a_stray_quote_that_reads_lines_into_its_record_is_noted() {
+        // Row 1's quote is never meant to close: the csv crate reads rows 2 and 3 into it,
+        // up to the quote before `hi`, and the rest of line 4 after it.
+        let data = b"id,q1\n1,\"Best staff\n2,cost\n3,He said \"hi\" to staff\n4,queue\n";
+        for (step, first_buffer, cap) in [(7, FIRST_BUFFER, usize::MAX), (3, 4, 2)] {
+            let (got, _) = split_capped(data, step, first_buffer, cap);
+            assert_eq!(got.len(), 3);
+            assert_eq!(got[1].1.line, 2);
+            assert_eq!(got[1].1.stray_quote, Some(StrayQuote { field: 1, close_line: 4 }));
+            assert_eq!(got[2].1.stray_quote, None);
+        }
+        // A quoted field on one line with text after it, and a field over lines that
+        // ends at its quote, are read as the csv crate reads them, and not noted.
+        for data in [&b"1,\"a\"b,c\n"[..], b"1,\"a\nb\",c\n", b"1,\"a\nb\"\n2,x\n"] {
+            assert!(split_all(data, 3).iter().all(|(_, p)| p.stray_quote.is_none()), "{data:?}");
+        }
+    }
+
+    #[test]
     fn a_record_arriving_in_small_reads_is_scanned_a_few_times() {
         // 8 MB in reads of 100 bytes: splitting again after every read would scan
         // the record 80,000 times (a quadratic 300 GB of work); after every doubling
@@ -621,7 +665,10 @@ mod tests {
             let whole = split_all(&data, step);
             proptest::prop_assert_eq!(got.len(), whole.len());
             for ((fields, place), (all, at)) in got.iter().zip(&whole) {
-                proptest::prop_assert_eq!((place.line, place.end, place.unclosed_to), (at.line, at.end, at.unclosed_to));
+                proptest::prop_assert_eq!(
+                    (place.line, place.end, place.unclosed_to, place.stray_quote),
+                    (at.line, at.end, at.unclosed_to, at.stray_quote)
+                );
                 let longer = all.iter().position(|f| f.len() > cap);
                 match place.cut {
                     None => proptest::prop_assert_eq!(fields, all),
