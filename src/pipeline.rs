@@ -2293,11 +2293,11 @@ pub struct Validation {
 /// and disagreements.csv into `out_dir`, and gold_unused.csv: the gold rows that name
 /// no answer of the data. Refuses a gold file none of whose rows can be used, or one
 /// naming a lexicon theme in other words (see [`crate::validate::UnknownTheme`]).
-pub fn validate(job: &Job, gold: &InputSource) -> Result<Validation> {
+pub fn validate(job: &Job, gold: &InputSource, scored: crate::validate::GoldUnits) -> Result<Validation> {
     use std::collections::{BTreeMap, BTreeSet};
 
     use crate::report::{evidence, validation};
-    use crate::validate::{Agreement, Disagreement, Unit};
+    use crate::validate::{Agreement, Disagreement, GoldCode, Unit};
 
     let gold_name = gold.name();
     let gold_file = gold_name.display().to_string();
@@ -2306,18 +2306,26 @@ pub fn validate(job: &Job, gold: &InputSource) -> Result<Validation> {
         reads.push(("human codes", p));
     }
     refuse_overwriting_input("--out", &job.out_dir, &in_folder(&job.out_dir, &VALIDATION_NAMES), &reads)?;
-    let mut gold = crate::input::gold::read(gold)?;
-    if gold.is_empty() {
+    let named_only = scored == crate::validate::GoldUnits::Named;
+    let gold_rows = if named_only { crate::input::gold::read_sample(gold)? } else { crate::input::gold::read(gold)? };
+    if gold_rows.is_empty() {
         return Err(Error::input(
             crate::error::Location::file(&gold_name),
             "the gold file has a header but no rows: there are no human codes to compare with",
         ));
     }
     let themes: Vec<(&str, &str)> = job.lexicon.themes.iter().map(|t| (t.id.as_str(), t.label.as_str())).collect();
+    // Rows with an empty theme (`--gold-units named` only) name answers and code nothing.
+    let (mut read_no_theme, mut gold): (Vec<GoldCode>, Vec<GoldCode>) =
+        gold_rows.into_iter().partition(|g| g.theme.is_empty());
     let unknown_themes = check_gold_themes(&gold_name, &mut gold, job.lexicon)?;
     let (rows, _, rejects) = code_all(job.survey, job.lexicon, &job.input, &job.options)?;
     let respondents: BTreeSet<String> = rows.iter().map(|r| r.id.clone()).collect();
     crate::validate::spell_ids_as(&mut gold, &respondents);
+    crate::validate::spell_ids_as(&mut read_no_theme, &respondents);
+    // In file order, for the rows set aside.
+    gold.append(&mut read_no_theme);
+    gold.sort_by_key(|g| g.line);
     let mut rejected: BTreeMap<String, Reject> = BTreeMap::new();
     for r in rejects {
         if let Some(id) = r.id.clone().filter(|id| !id.is_empty()) {
@@ -2359,11 +2367,17 @@ pub fn validate(job: &Job, gold: &InputSource) -> Result<Validation> {
         .collect();
     let open: Vec<String> = job.survey.open.iter().map(|q| q.id.clone()).collect();
     let closed: Vec<String> = job.survey.closed.iter().map(|q| q.id.clone()).collect();
-    let screened = crate::validate::screen(&gold, &respondents, &rejected, &open, &closed, &units);
+    let mut screened = crate::validate::screen(&gold, &respondents, &rejected, &open, &closed, &units);
     let unusable = (!screened.unusable.is_empty())
         .then(|| crate::validate::explain_unusable(&gold_file, &screened, &respondents, &open));
     if screened.usable.is_empty() {
         return Err(Error::input(crate::error::Location::file(&gold_name), unusable.unwrap_or_default()));
+    }
+    let named: BTreeSet<Unit> = screened.usable.iter().map(|(u, _)| u.clone()).collect();
+    screened.usable.retain(|(_, theme)| !theme.is_empty());
+    let scope = crate::validate::Scope { units: scored, named: named.len(), answers: units.len() };
+    if named_only {
+        units.retain(|u| named.contains(u));
     }
     let inapplicable = crate::validate::inapplicable_themes(&gold, &screened.usable, &questions, &themes);
     // The pipeline codes a parent wherever it codes a child (not under LIWC's rule,
@@ -2396,8 +2410,13 @@ pub fn validate(job: &Job, gold: &InputSource) -> Result<Validation> {
         .map(|w| format!("{gold_file}: {w}"))
         .chain(repeated)
         .collect();
-    let notes = crate::validate::explain_implied(&implied).map(|n| format!("{gold_file}: {n}")).into_iter().collect();
+    let notes = crate::validate::explain_implied(&implied)
+        .into_iter()
+        .chain(scope.explain())
+        .map(|n| format!("{gold_file}: {n}"))
+        .collect();
     let mut agreement = Agreement::compute(&questions, &units, &coded, &usable);
+    agreement.scope = scope;
     agreement.gold_rows = screened.rows;
     agreement.unusable = screened.unusable;
     agreement.rejected = screened.rejected;

@@ -526,6 +526,54 @@ pub fn explain_implied(implied: &Implied) -> Option<String> {
     ))
 }
 
+/// Which answers are scored (`validate --gold-units`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum GoldUnits {
+    /// Every answer with text: an answer the gold file does not name is one a human
+    /// gave no theme.
+    #[default]
+    All,
+    /// Only the answers the gold file names (a coded sample): by a code, or by a row
+    /// with an empty theme, which says a human read the answer and gave it no theme.
+    Named,
+}
+
+/// The answers scored against the answers with text.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Scope {
+    /// Which answers are scored.
+    pub units: GoldUnits,
+    /// Answers with text that the gold file names.
+    pub named: usize,
+    /// Answers with text.
+    pub answers: usize,
+}
+
+impl Scope {
+    /// What the analyst should know about which answers were scored: `None` when the
+    /// gold file names every answer with text.
+    pub fn explain(&self) -> Option<String> {
+        let Scope { units, named, answers } = *self;
+        let rest = answers - named;
+        let these = |n: usize| if n == 1 { "the answer".to_string() } else { format!("the {n} answers") };
+        match units {
+            _ if rest == 0 => None,
+            GoldUnits::All => Some(format!(
+                "its rows name {named} of the {answers} answers with text; the other {rest} are scored as \
+                 answers a human gave no theme (if the file codes only a sample of the answers, \
+                 `--gold-units named` scores just the answers it names)"
+            )),
+            GoldUnits::Named => Some(format!(
+                "only {} its rows name {} scored (`--gold-units named`); the other {rest} of the {answers} \
+                 answers with text {} left out",
+                these(named),
+                if named == 1 { "is" } else { "are" },
+                if rest == 1 { "is" } else { "are" },
+            )),
+        }
+    }
+}
+
 /// Whether a (question, theme) pair is a false positive or a false negative.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Disagreement {
@@ -557,6 +605,8 @@ pub struct Agreement {
     /// Gold codes of parent themes that codes of their children imply (from
     /// [`roll_up`]), counted with the file's own.
     pub implied: Implied,
+    /// Which answers were scored.
+    pub scope: Scope,
 }
 
 impl Agreement {

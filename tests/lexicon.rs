@@ -28,7 +28,7 @@ fn agreement(answers: &str, gold: &str) -> Agreement {
         options: RunOptions::default(),
         config_files: vec![],
     };
-    pipeline::validate(&job, &InputSource::File(dev.join(gold))).unwrap().agreement
+    pipeline::validate(&job, &InputSource::File(dev.join(gold)), codeframe::validate::GoldUnits::All).unwrap().agreement
 }
 
 fn meets_the_bars(set: &str) {

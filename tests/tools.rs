@@ -53,6 +53,48 @@ fn validate_reports_agreement_and_disagreements() {
     dir.fails(&with(&["validate"], &["--gold", "gold.csv", "--out", "v", "--min-macro-f1", "0.99"]), 1);
 }
 
+/// A gold file coding a sample of the answers scored every other answer as one a
+/// human gave no theme, so each of the pipeline's codes there was a false positive,
+/// without a word (testers: P 0.041 for a theme at 0.511 over the sample).
+#[test]
+fn validate_scores_a_coded_sample_with_gold_units_named() {
+    let dir = fixture();
+    // r1 coded cost; r5 read and given no theme; r2 to r4 not in the sample.
+    dir.write("sample.csv", "respondent_id,question,theme\nr1,why,cost\nr5,why,\n");
+    // By default an empty theme is an error that points to the flag.
+    let err = dir.fails(&with(&["validate"], &["--gold", "sample.csv", "--out", "v"]), 2);
+    assert!(
+        err.contains("sample.csv:3 (column \"theme\"): empty or missing cell") && err.contains("--gold-units named"),
+        "{err}"
+    );
+    dir.write("codes.csv", "respondent_id,question,theme\nr1,why,cost\n");
+    let out = dir.run(&with(&["validate"], &["--gold", "codes.csv", "--out", "v"]));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains(
+            "its rows name 1 of the 5 answers with text; the other 4 are scored as answers a human gave no theme"
+        ),
+        "{err}"
+    );
+    // r2 is coded cost by the pipeline: a false positive over all answers.
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("cost                             P 0.500 R 1.000"),
+        "{out:?}"
+    );
+    let out = dir.run(&with(&["validate"], &["--gold", "sample.csv", "--out", "v", "--gold-units", "named"]));
+    let (stdout, err) = (String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(
+        err.contains("only the 2 answers its rows name are scored (`--gold-units named`); the other 3 of the 5"),
+        "{err}"
+    );
+    // r1 agrees, r5 (cost was never an issue: negated) agrees: 2 decisions per theme.
+    assert!(stdout.contains("4 decisions"), "{stdout}");
+    assert!(stdout.contains("cost                             P 1.000 R 1.000 F1 1.000  (TP 1 FP 0 FN 0)"), "{stdout}");
+    let md = dir.read("v/validation.md");
+    assert!(md.contains("**Answers scored.** The gold file: only the 2 answers"), "{md}");
+}
+
 /// Gold rows naming no answer of the data were dropped silently: a gold file in the
 /// wrong case scored P/R/F1 0.000 with exit 0 and no word (adversarial testing).
 #[test]

@@ -9,7 +9,7 @@ use codeframe::demo;
 use codeframe::error::{Error, Result};
 use codeframe::input::InputSource;
 use codeframe::pipeline::{self, Job};
-use codeframe::validate::Agreement;
+use codeframe::validate::{Agreement, GoldUnits};
 
 /// Flags of `codeframe validate`.
 #[derive(Debug, Args)]
@@ -24,12 +24,35 @@ pub struct ValidateArgs {
     /// Output folder for validation.csv, validation.md and disagreements.csv.
     #[arg(long, default_value = "out")]
     pub out: PathBuf,
+    /// Which answers are scored: `all` answers with text (one the gold file does not
+    /// name was given no theme by a human), or only those the gold file `named` (a coded
+    /// sample; a row with an empty theme names an answer given no theme).
+    #[arg(long, value_enum, default_value_t = GoldUnitsArg::All)]
+    pub gold_units: GoldUnitsArg,
     /// Exit 1 unless macro-averaged F1 is at least this (from 0 to 1).
     #[arg(long, value_parser = super::share)]
     pub min_macro_f1: Option<f64>,
     /// Exit 1 unless every question-theme F1 is at least this (from 0 to 1).
     #[arg(long, value_parser = super::share)]
     pub min_f1: Option<f64>,
+}
+
+/// Values of `--gold-units`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum GoldUnitsArg {
+    /// Every answer with text.
+    All,
+    /// The answers the gold file names.
+    Named,
+}
+
+impl From<GoldUnitsArg> for GoldUnits {
+    fn from(arg: GoldUnitsArg) -> GoldUnits {
+        match arg {
+            GoldUnitsArg::All => GoldUnits::All,
+            GoldUnitsArg::Named => GoldUnits::Named,
+        }
+    }
 }
 
 /// Runs `codeframe validate`.
@@ -48,7 +71,7 @@ pub fn execute(args: &ValidateArgs) -> Result<()> {
         options: loaded.options,
         config_files: loaded.config_files,
     };
-    let v = pipeline::validate(&job, &gold)?;
+    let v = pipeline::validate(&job, &gold, args.gold_units.into())?;
     for w in &v.warnings {
         errln!("warning: {w}");
     }

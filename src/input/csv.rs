@@ -275,7 +275,10 @@ impl RowReader for ResponseReader {
             // the csv crate would accept that silently.
             if let Some(last_line) = place.unclosed_to {
                 reject = Some(rejected(None, RejectReason::UnclosedQuote { last_line }));
-            } else if let Some(stray) = place.stray_quote {
+            } else if let Some(stray) = place.stray_quote
+                && reject.as_ref().is_none_or(|r| matches!(r.reason, RejectReason::FieldCount { .. }))
+            {
+                // The stray quote explains a wrong number of fields; other reasons stand.
                 reject = Some(rejected(Some(stray.field), RejectReason::StrayQuote { close_line: stray.close_line }));
             }
             // An id the splitter cut says so.

@@ -25,6 +25,18 @@ const COLUMNS: [&str; 3] = ["respondent_id", "question", "theme"];
 /// Those rows are all named (the first with its fields), before any later error.
 /// Blank rows are skipped.
 pub fn read(source: &InputSource) -> Result<Vec<GoldCode>> {
+    read_rows(source, false)
+}
+
+/// Reads a gold file that codes a sample of the answers: as [`read`], but a row with
+/// an empty theme names an answer a human read and gave no theme, and is returned
+/// with an empty `theme`.
+pub fn read_sample(source: &InputSource) -> Result<Vec<GoldCode>> {
+    read_rows(source, true)
+}
+
+/// Reads a gold file; `blank_theme`: whether a row may leave its theme empty.
+fn read_rows(source: &InputSource, blank_theme: bool) -> Result<Vec<GoldCode>> {
     let name = source.name();
     if super::encoding::is_blank(source)? {
         return Err(Error::input(
@@ -49,7 +61,7 @@ pub fn read(source: &InputSource) -> Result<Vec<GoldCode>> {
                 uneven.add(row, *expected, *found);
                 continue;
             }
-            match code(&name, row, reader.columns()) {
+            match code(&name, row, reader.columns(), blank_theme) {
                 Ok(g) => out.push(g),
                 // The rows of the wrong length come first in the file: name them.
                 Err(_) if uneven.rows > 0 => break 'rows,
@@ -63,8 +75,9 @@ pub fn read(source: &InputSource) -> Result<Vec<GoldCode>> {
     }
 }
 
-/// The code a row of the header's length holds, or the error naming what is wrong.
-fn code(name: &std::path::Path, row: &super::RawRow, columns: &super::Columns) -> Result<GoldCode> {
+/// The code a row of the header's length holds, or the error naming what is wrong;
+/// `blank_theme`: whether an empty theme is read (as an empty `theme`).
+fn code(name: &std::path::Path, row: &super::RawRow, columns: &super::Columns, blank_theme: bool) -> Result<GoldCode> {
     let at = |column: Option<&str>| {
         let here = Location::file(name).at_line(row.line);
         if let Some(c) = column { here.at_column(c) } else { here }
@@ -80,11 +93,19 @@ fn code(name: &std::path::Path, row: &super::RawRow, columns: &super::Columns) -
         "" => Err(Error::input(at(Some(COLUMNS[i])), "empty or missing cell")),
         t => Ok(t.to_string()),
     };
-    Ok(GoldCode {
-        line: row.line,
-        unit: (cell(&cells.id, 0)?, cell(&cells.open[0], 1)?),
-        theme: cell(&cells.open[1], 2)?,
-    })
+    let unit = (cell(&cells.id, 0)?, cell(&cells.open[0], 1)?);
+    let theme = match cells.open[1].trim() {
+        "" if blank_theme => String::new(),
+        "" => {
+            return Err(Error::input(
+                at(Some(COLUMNS[2])),
+                "empty or missing cell (a row with an empty theme, naming an answer a human gave no theme, is read \
+                 only by `validate --gold-units named`)",
+            ));
+        }
+        t => t.to_string(),
+    };
+    Ok(GoldCode { line: row.line, unit, theme })
 }
 
 /// The rows of a gold file with more or fewer fields than its header.
@@ -161,6 +182,26 @@ mod tests {
         assert!(read(&no_col).unwrap_err().to_string().contains("no column \"respondent_id\""));
         let header_only = InputSource::Bytes { name: "g.csv".into(), bytes: b"respondent_id,question,theme\n" };
         assert!(read(&header_only).unwrap().is_empty());
+    }
+
+    #[test]
+    fn a_sample_names_answers_given_no_theme_by_an_empty_theme() {
+        let sample =
+            InputSource::Bytes { name: "g.csv".into(), bytes: b"respondent_id,question,theme\nr1,q1,a\nr2,q1, \n" };
+        let err = read(&sample).unwrap_err().to_string();
+        assert!(
+            err.starts_with("g.csv:3 (column \"theme\"): empty or missing cell (a row with an empty theme"),
+            "{err}"
+        );
+        let codes = read_sample(&sample).unwrap();
+        let got: Vec<(&str, &str)> = codes.iter().map(|g| (g.unit.0.as_str(), g.theme.as_str())).collect();
+        assert_eq!(got, [("r1", "a"), ("r2", "")]);
+        // Only the theme may be empty.
+        let bad = InputSource::Bytes { name: "g.csv".into(), bytes: b"respondent_id,question,theme\n,q1,\n" };
+        assert_eq!(
+            read_sample(&bad).unwrap_err().to_string(),
+            "g.csv:2 (column \"respondent_id\"): empty or missing cell"
+        );
     }
 
     fn read_bytes(name: &str, bytes: Vec<u8>) -> Result<Vec<GoldCode>> {

@@ -119,6 +119,9 @@ pub fn write_markdown(a: &Agreement, title: &str, out: &mut dyn Write) -> io::Re
     if let Some(implied) = crate::validate::explain_implied(&a.implied) {
         writeln!(out, "\n**Parent themes.** {implied}.")?;
     }
+    if let Some(scope) = a.scope.explain() {
+        writeln!(out, "\n**Answers scored.** The gold file: {scope}.")?;
+    }
     writeln!(out)?;
     writeln!(out, "| Question | Theme | TP | FP | FN | Precision | Recall | F1 | Kappa | Alpha | Gold % | Codes % |")?;
     writeln!(out, "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")?;
@@ -208,6 +211,7 @@ mod tests {
             inapplicable_themes: Vec::new(),
             gold_rows: 9,
             implied: Default::default(),
+            scope: Default::default(),
         };
         let mut out = Vec::new();
         write_markdown(&a, "t", &mut out).unwrap();
