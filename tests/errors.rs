@@ -23,6 +23,22 @@ fn missing_column_names_file_row_and_column() {
     assert!(err.contains("r.csv:1: no column \"why\" in the header (columns: \"id\", \"reason\")"), "{err}");
 }
 
+/// A run that rejects every row exits 0, as any run with rejects does (`--strict` fails
+/// it), but says so loudly, even under --quiet; a trailing delimiter is no reason.
+#[test]
+fn a_run_that_rejects_every_row_warns_and_trailing_delimiters_are_read() {
+    let dir = fixture();
+    dir.write("r.csv", "id,why\n1,the cost,\n2,fee,\n");
+    let out = dir.run(&["run", "--survey", "survey.toml", "--out", "o", "-q"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(dir.read("o/rejects.csv").lines().count(), 1, "only the header");
+    dir.write("r.csv", "id,why\n1,the cost,x\n2,fee,y\n");
+    let out = dir.run(&["run", "--survey", "survey.toml", "--out", "o", "-q"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(err.contains("warning: all 2 rows read were rejected, so nothing was coded"), "{err}");
+}
+
 #[test]
 fn unknown_question_in_lexicon_names_the_line() {
     let dir = fixture();

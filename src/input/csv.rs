@@ -462,6 +462,29 @@ mod tests {
         assert_eq!((r.id.as_ref(), r.open[0].as_ref()), ("1", "a,\nb"));
     }
 
+    /// A delimiter ending every data row (or only the header) rejected every row, and
+    /// the run exited 0 with nothing coded (testers).
+    #[test]
+    fn a_trailing_delimiter_on_the_rows_or_the_header_is_no_field() {
+        let rejects = |data: &'static [u8]| -> Vec<Option<String>> {
+            let (rows, cols) = read_all(data).unwrap();
+            rows.iter()
+                .map(|r| {
+                    let reject = r.reject.clone().or_else(|| decode(r, &cols, 100, false, &|_| false).err());
+                    reject.map(|j| j.reason.to_string())
+                })
+                .collect()
+        };
+        assert_eq!(rejects(b"id,text\n1,cost,\n2,fee, ,\n"), [None, None]);
+        assert_eq!(rejects(b"id,text,\n1,cost\n2,fee,\n3,x,note\n"), [None, None, None]);
+        // A filled field beyond the header, or a named one missing, still rejects the row.
+        let long = Some("row has 3 fields, the header has 2".to_string());
+        assert_eq!(rejects(b"id,text\n1,cost,x\n"), [long]);
+        assert_eq!(rejects(b"id,text,more\n1,cost\n"), [Some("row has 2 fields, the header has 3".to_string())]);
+        let (rows, cols) = read_all(b"id,text,\n1,cost\n").unwrap();
+        assert_eq!(decode(&rows[0], &cols, 100, false, &|_| false).unwrap().open[0], "cost");
+    }
+
     #[test]
     fn rows_under_the_header_read_ahead_are_header_or_the_first_rows() {
         // Qualtrics: wording and import ids under the names; rows keep their lines.

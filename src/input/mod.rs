@@ -370,7 +370,7 @@ impl RowChecker {
     pub fn check(&mut self, record: &::csv::ByteRecord, line: u64, row: u64) -> Option<Reject> {
         let expected = self.columns.header.len();
         let id_text = |c: &Columns| c.id.and_then(|i| record.get(i)).map(reject_id);
-        if record.len() != expected {
+        if record.len() != expected && !self.columns.fits(record) {
             return Some(Reject {
                 line,
                 row,
@@ -675,6 +675,15 @@ pub struct Columns {
 }
 
 impl Columns {
+    /// Whether `record`, of another length than the header, still holds every named
+    /// column's cell and nothing else: what it lacks are the header's trailing unnamed
+    /// columns (a header `id,why,`), and what it has beyond the header is empty (a row
+    /// `1,cost,` under `id,why`, as some exports end every row with the delimiter).
+    pub fn fits(&self, record: &::csv::ByteRecord) -> bool {
+        let named = self.header.iter().rposition(|n| !n.trim().is_empty()).map_or(0, |i| i + 1);
+        record.len() >= named && record.iter().skip(self.header.len()).all(|cell| trim_bytes(cell).is_empty())
+    }
+
     /// Resolves the survey's columns in `header`; `Err` names the first missing one, or
     /// the first one the header holds twice (with both 1-based positions).
     ///
