@@ -38,6 +38,10 @@ pub struct ResponseReader {
     /// The encoding the input was transcoded from, when not UTF-8: a U+FFFD in a row
     /// then marks bytes that encoding could not decode.
     transcoded: Option<&'static str>,
+    /// Whether the input was sniffed as Windows-1252 (not declared so): a cell that
+    /// then reads as UTF-8 mojibake was pasted in UTF-8 (see
+    /// [`super::encoding::is_utf8_read_as_1252`]).
+    sniffed_1252: bool,
     max_cell_bytes: usize,
     rows: u64,
     chunks: u64,
@@ -148,6 +152,7 @@ impl ResponseReader {
             name,
             checker: RowChecker::new(columns.clone(), options),
             transcoded: (text.encoding != encoding_rs::UTF_8).then(|| text.encoding.name()),
+            sniffed_1252: text.encoding == encoding_rs::WINDOWS_1252 && options.encoding.is_none(),
             max_cell_bytes: options.max_cell_bytes,
             columns,
             rows: 0,
@@ -262,6 +267,14 @@ impl RowReader for ResponseReader {
                     record.iter().position(|cell| memchr::memmem::find(cell, "\u{FFFD}".as_bytes()).is_some())
             {
                 reject = Some(rejected(Some(i), RejectReason::Undecodable { encoding }));
+            }
+            if reject.is_none()
+                && self.sniffed_1252
+                && let Some(i) = record
+                    .iter()
+                    .position(|cell| std::str::from_utf8(cell).is_ok_and(super::encoding::is_utf8_read_as_1252))
+            {
+                reject = Some(rejected(Some(i), RejectReason::MixedEncoding));
             }
             // A record too long to hold whole, with a cell cut: rejected as `decode`
             // would reject it whole.
@@ -666,6 +679,24 @@ mod tests {
         let r = decode(&rows[0], &cols, 100, false, &|_| false).unwrap();
         assert_eq!(r.open[0], "caf\u{e9}\r\n\u{201C}ok\u{201D}");
         assert_eq!(decode(&rows[1], &cols, 100, false, &|_| false).unwrap().open[0], "\u{a3}5");
+    }
+
+    /// A UTF-8 row in a file sniffed as Windows-1252 was read as mojibake (`coÃ»t`) and
+    /// coded as if right (testers): it is rejected; declared Windows-1252 is read as told.
+    #[test]
+    fn a_utf8_row_in_a_windows_1252_file_is_rejected() {
+        let data = b"id,text\n1,le co\xc3\xbbt\n2,caf\xe9 \x93ok\x94\n3,\xa35 \xe9t\xe9\n4,caf\xe9\n";
+        let (rows, _) = read_all(data).unwrap();
+        let reasons: Vec<Option<RejectReason>> =
+            rows.iter().map(|r| r.reject.as_ref().map(|j| j.reason.clone())).collect();
+        assert_eq!(reasons, [Some(RejectReason::MixedEncoding), None, None, None]);
+        assert_eq!(rows[0].reject.as_ref().unwrap().column.as_deref(), Some("text"));
+        let declared = ReadOptions { encoding: Some("windows-1252".into()), ..ReadOptions::default() };
+        let (rows, _) = read_all_with(data, &declared).unwrap();
+        assert!(rows.iter().all(|r| r.reject.is_none()));
+        for (cell, want) in [("le co\u{c3}\u{bb}t", true), ("caf\u{e9}", false), ("\u{a3}5", false), ("plain", false)] {
+            assert_eq!(super::super::encoding::is_utf8_read_as_1252(cell), want, "{cell}");
+        }
     }
 
     #[test]

@@ -311,6 +311,18 @@ impl Utf8Evidence {
     }
 }
 
+/// Whether `cell`, decoded from Windows-1252, was UTF-8: its Windows-1252 bytes are
+/// valid UTF-8 holding a multi-byte character (`coÃ»t` is the bytes of `coût`). In
+/// Windows-1252 text such pairs (`Ã` then `»`) hardly occur; in a file mostly in
+/// Windows-1252, they are a row pasted or appended in UTF-8.
+pub fn is_utf8_read_as_1252(cell: &str) -> bool {
+    if cell.is_ascii() {
+        return false;
+    }
+    let (bytes, _, unmappable) = WINDOWS_1252.encode(cell);
+    !unmappable && std::str::from_utf8(&bytes).is_ok()
+}
+
 /// Lead bytes of multi-byte characters in valid UTF-8.
 fn count_leads(valid: &[u8]) -> u64 {
     valid.iter().filter(|&&b| b >= 0xC0).count() as u64

@@ -495,6 +495,10 @@ pub enum RejectReason {
         /// The input's encoding (`UTF-16LE`).
         encoding: &'static str,
     },
+    /// A cell of an input sniffed as Windows-1252 is UTF-8 read as Windows-1252
+    /// (`coÃ»t`): the file mixes the two encodings, and no one reading of it decodes
+    /// every row.
+    MixedEncoding,
     /// The respondent id was seen on an earlier row.
     DuplicateId {
         /// Line of the first occurrence.
@@ -558,6 +562,10 @@ impl std::fmt::Display for RejectReason {
                 write!(f, "respondent id already seen on line {first_line}")
             }
             RejectReason::EmptyId => f.write_str("respondent id is empty"),
+            RejectReason::MixedEncoding => f.write_str(
+                "cell is in UTF-8 in a file read as windows-1252 (it would read as mojibake, such as `coÃ»t` for `coût`): \
+                 the file mixes two encodings; save it all as UTF-8",
+            ),
             RejectReason::ControlInId { character } => write!(
                 f,
                 "respondent id holds the control character {} (U+{:04X}): ids are written into CSV, JSON and the reports",
