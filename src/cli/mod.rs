@@ -472,7 +472,7 @@ impl SourceArgs {
             None if demo => {
                 let p = demo::path("stalking-consultation.toml");
                 files.push(ManifestInput::new("lexicon", &p, demo::LEXICON.as_bytes()));
-                demo::lexicon()?
+                self.import.read(None)?
             }
             None => return Err(Error::Usage("no lexicon: give --lexicon or name one in the survey spec".into())),
         };
