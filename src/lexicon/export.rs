@@ -554,6 +554,16 @@ pub fn to_yaml(lexicon: &Lexicon) -> Export {
             "a YAML dictionary is read with quanteda's conventions: LIWC's one-entry-per-word counting is not kept"
                 .to_string(),
         );
+        let phrase = lexicon.themes.iter().flat_map(|t| &t.entries).find_map(|e| match &e.rule {
+            Rule::Term(term) if term.tokens.len() > 1 => Some(term_text(term)),
+            _ => None,
+        });
+        if let Some(phrase) = phrase {
+            warnings.push(format!(
+                "phrases such as `{phrase}` no longer match across punctuation: LIWC's reading matches `we can` in \
+                 \"we) can\" and \"we. Can\", a YAML dictionary's only where no punctuation parts the words"
+            ));
+        }
     }
     let order = tree_order(lexicon);
     if lexicon.settings.match_rule == MatchRule::Liwc {
@@ -658,6 +668,24 @@ mod tests {
         // A parent that lists its children's entries (as LIWC's own do) loses nothing.
         let full = read("%\n1\taffect\n\t2\tposemo\n%\ngood\t1\t2\n", "t.dic");
         assert!(to_yaml(&full).warnings.iter().all(|w| !w.contains("children's entries")));
+    }
+
+    /// A LIWC phrase matches across punctuation; read back from YAML it does not, and
+    /// the export said nothing of it (testers: `we) can` lost its code).
+    #[test]
+    fn a_dic_phrase_exported_to_yaml_is_named_as_no_longer_crossing_punctuation() {
+        let with_phrase = read("%\n1\tpossibility\n%\nwe can\t1\nmaybe\t1\n", "t.dic");
+        let text = "Ask us (we) can help";
+        assert_eq!(themes_of(&with_phrase, &[text]), [vec!["possibility".to_string()]]);
+        let out = to_yaml(&with_phrase);
+        assert_eq!(themes_of(&read(&out.text, "t.yml"), &[text]), [Vec::<String>::new()]);
+        assert!(
+            out.warnings.iter().any(|w| w.starts_with("phrases such as `we can` no longer match across punctuation")),
+            "{:?}",
+            out.warnings
+        );
+        let words_only = read("%\n1\tpossibility\n%\nmaybe\t1\n", "t.dic");
+        assert!(to_yaml(&words_only).warnings.iter().all(|w| !w.contains("across punctuation")));
     }
 
     #[test]
