@@ -6,7 +6,9 @@
 pub const Z95: f64 = 1.959_963_984_540_054;
 
 /// Wilson score interval for `k` successes in `n` trials, as proportions (0..=1).
-/// `None` when `n` is 0.
+/// `None` when `n` is 0. At `k` = 0 the lower bound is exactly 0, and at `k` = `n` the
+/// upper bound exactly 1: the formula gives them only up to round-off (2.8e-17 for 0 of
+/// 7), which a workbook would store as written.
 pub fn wilson(k: u64, n: u64, z: f64) -> Option<(f64, f64)> {
     if n == 0 {
         return None;
@@ -17,7 +19,9 @@ pub fn wilson(k: u64, n: u64, z: f64) -> Option<(f64, f64)> {
     let denom = 1.0 + z2 / n;
     let centre = (p + z2 / (2.0 * n)) / denom;
     let half = z / denom * (p * (1.0 - p) / n + z2 / (4.0 * n * n)).sqrt();
-    Some(((centre - half).max(0.0), (centre + half).min(1.0)))
+    let lower = if k == 0.0 { 0.0 } else { (centre - half).max(0.0) };
+    let upper = if k == n { 1.0 } else { (centre + half).min(1.0) };
+    Some((lower, upper))
 }
 
 /// Result of a chi-square test of independence.
@@ -193,6 +197,11 @@ mod tests {
         // edge cases: 0 of n starts at 0, n of n ends at 1
         assert_eq!(wilson(0, 10, Z95).unwrap().0, 0.0);
         close(wilson(10, 10, Z95).unwrap().1, 1.0, 1e-12);
+        // Exactly 0 and 1 at the ends, not round-off (0 of 7 gave 2.8e-17): found by a tester.
+        for n in 1..200 {
+            assert_eq!(wilson(0, n, Z95).unwrap().0, 0.0, "0 of {n}");
+            assert_eq!(wilson(n, n, Z95).unwrap().1, 1.0, "{n} of {n}");
+        }
         assert_eq!(wilson(0, 0, Z95), None);
     }
 
