@@ -71,7 +71,7 @@ impl MarkdownReport {
             writeln!(
                 out,
                 "- **{}**: {} respondents sent near-identical answers, first from {}: \"{}{}\" (themes: {}). {}",
-                c.question,
+                md_escape(&c.question),
                 c.size,
                 md_escape(&c.first_respondent),
                 md_escape(&c.excerpt),
@@ -89,7 +89,7 @@ impl MarkdownReport {
             writeln!(
                 out,
                 "| {} | {} | {} of {} ({}) | {} of {} ({}) |",
-                c.question,
+                md_escape(&c.question),
                 md_code(&c.theme),
                 c.counted.count,
                 c.counted.base,
@@ -130,7 +130,7 @@ impl MarkdownReport {
         use super::crosstab::TableKind;
         for x in &s.crosstabs {
             writeln!(out)?;
-            writeln!(out, "## By {}", x.segment.replace('_', " "))?;
+            writeln!(out, "## By {}", md_escape(&x.segment.replace('_', " ")))?;
             writeln!(out)?;
             writeln!(
                 out,
@@ -150,7 +150,7 @@ impl MarkdownReport {
                 writeln!(
                     out,
                     "**{}** ({what}s){}",
-                    t.question,
+                    md_escape(&t.question),
                     match t.test {
                         Some(_) => format!(", {}", super::p_clause(&test(t.test))),
                         None => String::new(),
@@ -284,9 +284,9 @@ impl ReportWriter for MarkdownReport {
                 QuestionSummary::Open(o) => (&o.id, &o.text),
             };
             if text.is_empty() {
-                writeln!(out, "## {id}")?;
+                writeln!(out, "## {}", md_escape(id))?;
             } else {
-                writeln!(out, "## {id}. {}", md_escape(text))?;
+                writeln!(out, "## {}. {}", md_escape(id), md_escape(text))?;
             }
             writeln!(out)?;
             match q {
@@ -329,6 +329,44 @@ mod tests {
             ),
             "{md}"
         );
+    }
+
+    /// `s` as summary.md.
+    fn render(s: &crate::report::Summary) -> String {
+        let mut out = Vec::new();
+        MarkdownReport { rounding: Rounding::WHOLE }.write(s, &mut out).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    /// Found by a tester (qa-D h4): question and segment ids went into headings and
+    /// bold text as written, so `c*1*|x` was emphasis and `<b>` markup.
+    #[test]
+    fn question_and_segment_ids_are_escaped() {
+        use crate::report::crosstab::{Crosstab, CrosstabTable, TableKind};
+        let mut s = crate::report::tiny_summary();
+        let (hostile, shown) = ("c*1*|<b>x</b>", "c\\*1\\*\\|\\<b\\>x\\</b\\>");
+        if let QuestionSummary::Closed(c) = &mut s.questions[0] {
+            c.id = hostile.into();
+            c.text = String::new();
+        }
+        if let QuestionSummary::Open(o) = &mut s.questions[1] {
+            o.id = hostile.into();
+        }
+        let table = CrosstabTable {
+            question: hostile.into(),
+            kind: TableKind::Themes,
+            rows: Vec::new(),
+            test: None,
+            partition: false,
+        };
+        s.crosstabs =
+            vec![Crosstab { segment: "Region <i>|*x*".into(), groups: vec![], respondents: vec![], tables: vec![table] }];
+        let md = render(&s);
+        assert!(md.contains(&format!("\n## {shown}\n")), "{md}");
+        assert!(md.contains(&format!("\n## {shown}. Why?\n")), "{md}");
+        assert!(md.contains("\n## By Region \\<i\\>\\|\\*x\\*\n"), "{md}");
+        assert!(md.contains(&format!("\n**{shown}** (themes)\n")), "{md}");
+        assert!(!md.contains(hostile), "{md}");
     }
 
     #[test]
