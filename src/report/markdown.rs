@@ -44,6 +44,11 @@ pub fn md_code(s: &str) -> String {
     format!("{fence}{pad}{text}{pad}{fence}")
 }
 
+/// A table row of `cells` (each already escaped): `| a | b |`.
+fn table_row(cells: &[String]) -> String {
+    format!("| {} |", cells.join(" | "))
+}
+
 impl MarkdownReport {
     fn pct(&self, f: Figure) -> String {
         self.rounding.pct(f)
@@ -157,26 +162,24 @@ impl MarkdownReport {
                     }
                 )?;
                 writeln!(out)?;
-                let pcol = if t.tests_rows() { " p |" } else { "" };
-                writeln!(out, "| {} | {} | All{} |{pcol}", what, head.join(" | "), counts[x.groups.len()])?;
-                writeln!(
-                    out,
-                    "|---|{}---:|{}",
-                    "---:|".repeat(x.groups.len()),
-                    if pcol.is_empty() { "" } else { "---:|" }
-                )?;
+                // Built as lists of cells, so that a segment with no groups (no rows
+                // read) still gives header, separator and rows one width.
+                let mut header = vec![what.to_string()];
+                header.extend(head);
+                header.push(format!("All{}", counts[x.groups.len()]));
+                if t.tests_rows() {
+                    header.push("p".to_string());
+                }
+                writeln!(out, "{}", table_row(&header))?;
+                writeln!(out, "|---|{}", "---:|".repeat(header.len() - 1))?;
                 for (r, shown) in t.rows.iter().zip(t.shown(self.rounding)) {
-                    let cells: Vec<String> =
-                        r.cells.iter().zip(&shown.cells).map(|(f, pct)| format!("{} ({pct})", f.count)).collect();
-                    let p = if t.tests_rows() { format!(" {} |", test(r.test)) } else { String::new() };
-                    writeln!(
-                        out,
-                        "| {} | {} | {} ({}) |{p}",
-                        md_escape(&r.label),
-                        cells.join(" | "),
-                        r.total.count,
-                        shown.total
-                    )?;
+                    let mut cells = vec![md_escape(&r.label)];
+                    cells.extend(r.cells.iter().zip(&shown.cells).map(|(f, pct)| format!("{} ({pct})", f.count)));
+                    cells.push(format!("{} ({})", r.total.count, shown.total));
+                    if t.tests_rows() {
+                        cells.push(test(r.test));
+                    }
+                    writeln!(out, "{}", table_row(&cells))?;
                 }
             }
         }
@@ -338,6 +341,13 @@ mod tests {
         String::from_utf8(out).unwrap()
     }
 
+    /// The cells of a table line: its `|` not escaped with `\`, less the outer two.
+    fn cell_count(line: &str) -> usize {
+        let bytes = line.as_bytes();
+        let pipes = (0..bytes.len()).filter(|&i| bytes[i] == b'|' && (i == 0 || bytes[i - 1] != b'\\')).count();
+        pipes - 1
+    }
+
     /// Found by a tester (qa-D h4): question and segment ids went into headings and
     /// bold text as written, so `c*1*|x` was emphasis and `<b>` markup.
     #[test]
@@ -367,6 +377,44 @@ mod tests {
         assert!(md.contains("\n## By Region \\<i\\>\\|\\*x\\*\n"), "{md}");
         assert!(md.contains(&format!("\n**{shown}** (themes)\n")), "{md}");
         assert!(!md.contains(hostile), "{md}");
+    }
+
+    /// Found by a tester (qa-D e0): a segment with no groups (no rows read) wrote a
+    /// header of three cells over a separator of two.
+    #[test]
+    fn a_crosstab_without_groups_keeps_one_width() {
+        use crate::report::Figure;
+        use crate::report::crosstab::{Crosstab, CrosstabRow, CrosstabTable, TableKind};
+        let row = |label: &str| CrosstabRow {
+            item: label.into(),
+            label: label.into(),
+            cells: Vec::new(),
+            total: Figure::new(0, 0),
+            test: None,
+        };
+        let table = |kind| CrosstabTable {
+            question: "q".into(),
+            kind,
+            rows: vec![row("Yes"), row("No")],
+            test: None,
+            partition: kind == TableKind::Closed,
+        };
+        let mut s = crate::report::tiny_summary();
+        s.crosstabs = vec![Crosstab {
+            segment: "seg".into(),
+            groups: Vec::new(),
+            respondents: Vec::new(),
+            tables: vec![table(TableKind::Closed), table(TableKind::Themes)],
+        }];
+        let md = render(&s);
+        let tables: Vec<&str> = md.split("\n**q**").skip(1).collect();
+        assert_eq!(tables.len(), 2, "{md}");
+        for (t, width) in tables.iter().zip([2, 3]) {
+            let lines: Vec<&str> = t.lines().filter(|l| l.starts_with('|')).collect();
+            assert_eq!(lines.len(), 4, "{t}");
+            assert!(lines.iter().all(|l| cell_count(l) == width), "{width} cells: {t}");
+            assert!(lines[0].starts_with("| answer | All (n=0) |") || lines[0].starts_with("| theme | All (n=0) | p |"));
+        }
     }
 
     #[test]
