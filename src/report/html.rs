@@ -298,9 +298,15 @@ impl HtmlReport {
             s.respondents
         )?;
         if s.uncoded_total > 0 {
+            // The workbook's sheet is capped: say what it holds, as its Summary sheet does.
+            let listed = if (s.uncoded.len() as u64) < s.uncoded_total {
+                format!("the first {} listed", s.uncoded.len())
+            } else {
+                "listed".to_string()
+            };
             writeln!(
                 out,
-                "<p class=\"note\">Answers that matched no theme: {}, listed in the workbook \
+                "<p class=\"note\">Answers that matched no theme: {}, {listed} in the workbook \
                  <code>codeframe.xlsx</code> (sheet <em>Uncoded answers</em>).</p>",
                 s.uncoded_total
             )?;
@@ -864,6 +870,18 @@ mod tests {
         assert_eq!(h.matches(" … ").count(), 1, "two windows: {h}");
         assert!(h.contains("<mark>dark</mark>") && h.contains("<mark>lit</mark>"), "{h}");
         assert!(h.len() < text.len(), "{} of {}", h.len(), text.len());
+    }
+
+    /// Found by a tester (qa-D big): the page said all 300 uncoded answers were in the
+    /// workbook, whose sheet holds the first 256.
+    #[test]
+    fn the_uncoded_note_says_what_the_workbook_holds() {
+        let mut s = tiny_summary();
+        let note = |html: &str| html.lines().find(|l| l.contains("matched no theme")).map(str::to_string);
+        assert!(note(&render(&s)).unwrap().contains("matched no theme: 1, listed in the workbook"));
+        s.uncoded_total = 300;
+        let capped = note(&render(&s)).unwrap();
+        assert!(capped.contains("matched no theme: 300, the first 1 listed in the workbook"), "{capped}");
     }
 
     #[test]
