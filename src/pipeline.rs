@@ -453,12 +453,31 @@ pub const EXAMPLES_PER_THEME: usize = 3;
 /// answers as excerpts around the marks, and a pasted 16 MB document must not be
 /// copied whole once per theme it raises.
 pub const EXAMPLE_BYTES: usize = 8 << 10;
+/// Bytes kept before an example's first mark when that mark lies past the answer's
+/// first [`EXAMPLE_BYTES`] (a pasted letter): the kept window starts there instead.
+pub const EXAMPLE_LEAD: usize = 1 << 10;
 /// Most uncoded answers kept (for the workbook's "Uncoded answers" sheet).
 pub const MAX_UNCODED: usize = 10_000;
 /// Most bytes of uncoded answers kept: the list stops at the first answer that would
 /// pass this (10,000 answers of a few hundred bytes fit; 10,000 pasted documents,
 /// each up to a cell's 32,767 characters, would have taken a third of a gigabyte).
 pub const UNCODED_BYTES: usize = 8 << 20;
+
+/// The bytes `from..to` of an answer kept as an example, at character boundaries and
+/// at most [`EXAMPLE_BYTES`]: its start, unless its `first` mark (by start) ends past
+/// that; then from [`EXAMPLE_LEAD`] bytes before that mark (after the first space
+/// there, so no word is cut), so that the example holds the words that raised the
+/// theme however far into a long answer they are.
+fn example_window(text: &str, first: Option<(usize, usize)>) -> (usize, usize) {
+    let from = match first {
+        Some((start, end)) if end > text.floor_char_boundary(EXAMPLE_BYTES) && start <= text.len() => {
+            let from = text.floor_char_boundary(start.saturating_sub(EXAMPLE_LEAD));
+            text.get(from..start).and_then(|lead| lead.find(' ')).map_or(from, |i| from + i + 1)
+        }
+        _ => 0,
+    };
+    (from, from + text[from..].floor_char_boundary(EXAMPLE_BYTES))
+}
 
 /// The earlier of two stops (`None`: not stopped).
 fn earliest(a: Option<(u64, usize)>, b: Option<(u64, usize)>) -> Option<(u64, usize)> {
@@ -669,13 +688,15 @@ impl Extras {
             }
             let list = self.examples.entry((a.q, code.theme)).or_default();
             if list.len() < EXAMPLES_PER_THEME {
-                let text = &a.text[..a.text.floor_char_boundary(EXAMPLE_BYTES)];
-                let spans = code.hits.iter().map(|h| (h.span.start, h.span.end)).filter(|&(_, e)| e <= text.len());
+                let marks = code.hits.iter().map(|h| (h.span.start, h.span.end));
+                let (from, to) = example_window(a.text, marks.clone().min());
+                let spans = marks.filter(|&(s, e)| from <= s && e <= to).map(|(s, e)| (s - from, e - from));
                 let example = report::Example {
                     respondent: a.id.to_string(),
-                    text: text.to_string(),
+                    text: a.text[from..to].to_string(),
                     spans: spans.collect(),
-                    cut: text.len() < a.text.len(),
+                    cut: to < a.text.len(),
+                    cut_start: from > 0,
                 };
                 list.push((a.row, example));
             }
@@ -2854,6 +2875,68 @@ mod tests {
         let mut extras = Extras::default();
         extras.collect(&mut scanner, &answer, Campaigns::Off, &gated.gates);
         assert!(extras.examples.is_empty());
+    }
+
+    /// Found by a tester (qa-D d1, mark m3): an answer whose match lay past its first
+    /// 8 KiB (a pasted letter) was kept as its first 8 KiB, without the match, so the
+    /// report quoted filler and marked nothing. The window now starts a little before
+    /// the first mark.
+    #[test]
+    fn examples_keep_the_window_around_a_far_match() {
+        let survey = crate::demo::survey().unwrap();
+        let lexicon = CompiledLexicon::new(&crate::demo::lexicon().unwrap()).unwrap();
+        let coder = Coder::new(&survey, &lexicon, Columns::default(), &RunOptions::default());
+        let mut scanner = Scanner::new();
+        let (rows, _, _) = code_all(&survey, &lexicon, &crate::demo::responses(), &RunOptions::default()).unwrap();
+        let (q, answer) = rows
+            .iter()
+            .flat_map(|r| r.open.iter().enumerate())
+            .find(|(_, (_, a))| matches!(a, OpenAnswer::Coded(c) if !c.codes.is_empty()))
+            .map(|(q, (text, _))| (q, text.clone()))
+            .unwrap();
+        // Filler of no theme (with 'é' so that cuts must find character boundaries).
+        let filler = "é zzz ".repeat(EXAMPLE_BYTES / 7 * 2);
+        let text = format!("{filler}{answer} {filler}");
+        let OpenAnswer::Coded(coding) = coder.code_answer(&mut scanner, q, &text, Vetoes::List) else {
+            panic!("coded")
+        };
+        assert!(!coding.codes.is_empty());
+        let answer = Answer { q, row: 1, id: "r1", text: &text, coding: &coding, themed: true };
+        let mut extras = Extras::default();
+        extras.collect(&mut scanner, &answer, Campaigns::Off, &coder.gates);
+        let examples: Vec<&report::Example> = extras.examples.values().flatten().map(|(_, e)| e).collect();
+        assert!(!examples.is_empty());
+        for e in examples {
+            assert!(e.cut && e.cut_start && e.text.len() <= EXAMPLE_BYTES, "{}", e.text.len());
+            let from = text.find(&e.text).unwrap();
+            assert!(from > EXAMPLE_BYTES && e.text.starts_with("zzz "), "{from} {:?}", &e.text[..10]);
+            assert!(!e.spans.is_empty());
+            let code = coding.codes.iter().find(|c| e.spans.contains(&(c.hits[0].span.start - from, c.hits[0].span.end - from)));
+            assert!(code.is_some(), "the theme's first mark is kept");
+        }
+    }
+
+    #[test]
+    fn example_windows_are_bounded_and_hold_the_first_mark() {
+        let check = |text: &str, first: Option<(usize, usize)>, want: (usize, usize)| {
+            let (from, to) = example_window(text, first);
+            assert_eq!((from, to), want, "{first:?}");
+            assert!(text.is_char_boundary(from) && text.is_char_boundary(to) && to - from <= EXAMPLE_BYTES);
+        };
+        let short = "the cost";
+        check(short, Some((4, 8)), (0, 8));
+        check(short, None, (0, 8));
+        let long = "é".repeat(EXAMPLE_BYTES); // 2 bytes a character
+        check(&long, None, (0, EXAMPLE_BYTES));
+        check(&long, Some((EXAMPLE_BYTES - 4, EXAMPLE_BYTES)), (0, EXAMPLE_BYTES));
+        // A mark past the prefix: the window starts EXAMPLE_LEAD before it (no space to cut at).
+        let start = EXAMPLE_BYTES + 100;
+        check(&long, Some((start, start + 2)), (start - EXAMPLE_LEAD, start - EXAMPLE_LEAD + EXAMPLE_BYTES));
+        // With spaces, after the first one in the lead, which starts inside an 'é'.
+        let spaced = "éé ".repeat(EXAMPLE_BYTES);
+        let start = 5 * 2500;
+        let (from, _) = example_window(&spaced, Some((start, start + 2)));
+        assert!(spaced[..from].ends_with(' ') && start - from < EXAMPLE_LEAD, "{from}");
     }
 
     /// A writer that fails stops the run with its error: the coordinator and the reader

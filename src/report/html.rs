@@ -60,9 +60,10 @@ const CONTEXT: usize = 200;
 /// The answer, escaped, with the byte `spans` marked `<mark>`. Spans that are out of
 /// range or not on character boundaries are ignored; overlapping ones are merged. An
 /// answer longer than `LONG_ANSWER` bytes is cut to excerpts around the marks.
-/// `continues`: the answer goes on past `text` (the run kept only its start), so it
-/// ends with " …" as a cut excerpt does.
-pub fn highlight(text: &str, spans: &[(usize, usize)], continues: bool) -> String {
+/// `cut_start`: the answer began before `text` (the run kept a window around its
+/// marks), so it starts with "… "; `continues`: the answer goes on past `text`, so it
+/// ends with " …", as a cut excerpt does.
+pub fn highlight(text: &str, spans: &[(usize, usize)], cut_start: bool, continues: bool) -> String {
     let mut marks: Vec<(usize, usize)> = spans
         .iter()
         .copied()
@@ -98,7 +99,7 @@ pub fn highlight(text: &str, spans: &[(usize, usize)], continues: bool) -> Strin
     }
     let mut out = String::with_capacity(text.len().min(4 * LONG_ANSWER) + 32);
     for (k, &(ws, we)) in windows.iter().enumerate() {
-        if k > 0 || ws > 0 {
+        if k > 0 || ws > 0 || cut_start {
             out.push_str(if k > 0 { " … " } else { "… " });
         }
         let mut pos = ws;
@@ -543,7 +544,7 @@ impl HtmlReport {
                     out,
                     "<blockquote data-theme=\"{}\"><p>{}</p><footer>Respondent {}</footer></blockquote>",
                     html_escape(&t.id),
-                    highlight(&e.text, &e.spans, e.cut),
+                    highlight(&e.text, &e.spans, e.cut_start, e.cut),
                     html_escape(&e.respondent)
                 )?;
             }
@@ -834,7 +835,7 @@ mod tests {
 
     #[track_caller]
     fn check(text: &str, spans: &[(usize, usize)], want: &str) {
-        assert_eq!(highlight(text, spans, false), want, "{text:?} {spans:?}");
+        assert_eq!(highlight(text, spans, false, false), want, "{text:?} {spans:?}");
     }
 
     #[test]
@@ -851,9 +852,11 @@ mod tests {
     /// An example the run kept only the start of says so, once.
     #[test]
     fn a_cut_example_ends_with_an_ellipsis() {
-        let shown = |text: &str, cut| highlight(text, &[(0, 6)], cut);
+        let shown = |text: &str, cut| highlight(text, &[(0, 6)], false, cut);
         assert_eq!(shown("police did", false), "<mark>police</mark> did");
         assert_eq!(shown("police did", true), "<mark>police</mark> did …");
+        // a window from inside the answer (its marks lay past the first 8 KiB) says so too
+        assert_eq!(highlight("police did", &[(0, 6)], true, false), "… <mark>police</mark> did");
         let long = format!("police {}", "word ".repeat(300));
         let cut = shown(&long, true);
         assert!(cut.ends_with(" …") && !cut.ends_with(" … …"), "{cut}");
@@ -864,7 +867,7 @@ mod tests {
         let text = format!("{}dark{}lit{}", "é".repeat(300), "x".repeat(600), "y ".repeat(300));
         let dark = text.find("dark").unwrap();
         let lit = text.find("lit").unwrap();
-        let h = highlight(&text, &[(dark, dark + 4), (lit, lit + 3)], false);
+        let h = highlight(&text, &[(dark, dark + 4), (lit, lit + 3)], false, false);
         assert!(h.starts_with("… "), "{h}");
         assert!(h.ends_with(" …"), "{h}");
         assert_eq!(h.matches(" … ").count(), 1, "two windows: {h}");

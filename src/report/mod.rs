@@ -218,14 +218,18 @@ pub fn round_half_up(x: f64, decimals: i32) -> f64 {
 pub struct Example {
     /// Respondent id.
     pub respondent: String,
-    /// The answer, cut after its first [`crate::pipeline::EXAMPLE_BYTES`] bytes (at a
-    /// character boundary).
+    /// The answer, or at most [`crate::pipeline::EXAMPLE_BYTES`] of it (at character
+    /// boundaries): its start, or a window from a little before its first mark when
+    /// that mark lies further in.
     pub text: String,
     /// Byte spans of the theme's matches in `text`.
     pub spans: Vec<(usize, usize)>,
     /// Whether the answer went on past `text`.
     #[serde(default)]
     pub cut: bool,
+    /// Whether the answer began before `text`.
+    #[serde(default)]
+    pub cut_start: bool,
 }
 
 /// A respondent type's row.
@@ -790,7 +794,7 @@ pub(crate) fn tiny_summary() -> Summary {
         examples: vec![(
             "why".into(),
             "safety".into(),
-            vec![Example { respondent: "r1\"><b>".into(), text: hostile, spans: vec![(dark, dark + 4)], cut: false }],
+            vec![Example { respondent: "r1\"><b>".into(), text: hostile, spans: vec![(dark, dark + 4)], cut: false, cut_start: false }],
         )],
         uncoded: vec![("r4".into(), "why".into(), "I just like =walking".into())],
         uncoded_total: 1,
