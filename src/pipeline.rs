@@ -2911,7 +2911,10 @@ mod tests {
             let from = text.find(&e.text).unwrap();
             assert!(from > EXAMPLE_BYTES && e.text.starts_with("zzz "), "{from} {:?}", &e.text[..10]);
             assert!(!e.spans.is_empty());
-            let code = coding.codes.iter().find(|c| e.spans.contains(&(c.hits[0].span.start - from, c.hits[0].span.end - from)));
+            let code = coding
+                .codes
+                .iter()
+                .find(|c| e.spans.contains(&(c.hits[0].span.start - from, c.hits[0].span.end - from)));
             assert!(code.is_some(), "the theme's first mark is kept");
         }
     }

@@ -369,8 +369,12 @@ mod tests {
             test: None,
             partition: false,
         };
-        s.crosstabs =
-            vec![Crosstab { segment: "Region <i>|*x*".into(), groups: vec![], respondents: vec![], tables: vec![table] }];
+        s.crosstabs = vec![Crosstab {
+            segment: "Region <i>|*x*".into(),
+            groups: vec![],
+            respondents: vec![],
+            tables: vec![table],
+        }];
         let md = render(&s);
         assert!(md.contains(&format!("\n## {shown}\n")), "{md}");
         assert!(md.contains(&format!("\n## {shown}. Why?\n")), "{md}");
@@ -413,7 +417,9 @@ mod tests {
             let lines: Vec<&str> = t.lines().filter(|l| l.starts_with('|')).collect();
             assert_eq!(lines.len(), 4, "{t}");
             assert!(lines.iter().all(|l| cell_count(l) == width), "{width} cells: {t}");
-            assert!(lines[0].starts_with("| answer | All (n=0) |") || lines[0].starts_with("| theme | All (n=0) | p |"));
+            assert!(
+                lines[0].starts_with("| answer | All (n=0) |") || lines[0].starts_with("| theme | All (n=0) | p |")
+            );
         }
     }
 

@@ -794,7 +794,13 @@ pub(crate) fn tiny_summary() -> Summary {
         examples: vec![(
             "why".into(),
             "safety".into(),
-            vec![Example { respondent: "r1\"><b>".into(), text: hostile, spans: vec![(dark, dark + 4)], cut: false, cut_start: false }],
+            vec![Example {
+                respondent: "r1\"><b>".into(),
+                text: hostile,
+                spans: vec![(dark, dark + 4)],
+                cut: false,
+                cut_start: false,
+            }],
         )],
         uncoded: vec![("r4".into(), "why".into(), "I just like =walking".into())],
         uncoded_total: 1,
