@@ -716,23 +716,45 @@ enum Clash<'a> {
 }
 
 /// Each spelling with its key ([`fold_label`]) and what it names, in order; the first
-/// that has no letter or digit, or reads as a spelling of something else, is the error
-/// (it would send that one's answers to the other unseen).
+/// that has no letter or digit, or reads as a spelling of something else (by any of
+/// its [`spelling_keys`]), is the error (it would send that one's answers to the other
+/// unseen).
 fn fold_spellings<'a>(
     spellings: impl Iterator<Item = (&'a str, usize)>,
 ) -> std::result::Result<Vec<(String, &'a str, usize)>, Clash<'a>> {
     let mut out: Vec<(String, &'a str, usize)> = Vec::new();
+    let mut seen: Vec<(String, &'a str, usize)> = Vec::new();
     for (spelling, i) in spellings {
-        let key = fold_label(spelling);
-        if key.is_empty() {
+        let keys = spelling_keys(spelling);
+        if keys[0].is_empty() {
             return Err(Clash::NoLetter(spelling));
         }
-        if let Some(&(_, other, j)) = out.iter().find(|(k, _, j)| *k == key && *j != i) {
-            return Err(Clash::Same { first: (other, j), then: (spelling, i) });
+        for key in &keys {
+            if let Some(&(_, other, j)) = seen.iter().find(|(k, _, j)| k == key && *j != i) {
+                return Err(Clash::Same { first: (other, j), then: (spelling, i) });
+            }
         }
-        out.push((key, spelling, i));
+        out.push((keys[0].clone(), spelling, i));
+        seen.extend(keys.into_iter().map(|k| (k, spelling, i)));
     }
     Ok(out)
+}
+
+/// The keys a spelling of the spec (an option, a type or an alias) matches cells on:
+/// its [`fold_label`] and, where it holds markup, that of the text it shows read as
+/// HTML ([`crate::input::html::plain_text`]), as a run reads cells unless
+/// `--keep-html`. So `Org <i>x</i>` names the cell `Org <i>x</i>` both as stored and
+/// as read (`Org x`). The first key is always the spelling's own.
+fn spelling_keys(spelling: &str) -> Vec<String> {
+    let mut keys = vec![fold_label(spelling)];
+    if let Cow::Owned(shown) = crate::input::html::plain_text(spelling) {
+        let key = fold_label(&shown);
+        // A spelling that is all markup (`<br>`) keeps its own key only.
+        if !key.is_empty() && key != keys[0] {
+            keys.push(key);
+        }
+    }
+    keys
 }
 
 /// Fast classification of raw cells, prepared once per run.
@@ -799,9 +821,8 @@ impl Classifier {
         if let Some(t) = &survey.respondent_types {
             default_type = names.iter().position(|n| *n == t.default).unwrap_or(0);
             for (i, ty) in t.types.iter().enumerate() {
-                types.push((fold_label(&ty.name), i));
-                for a in &ty.aliases {
-                    types.push((fold_label(a), i));
+                for spelling in std::iter::once(&ty.name).chain(&ty.aliases) {
+                    types.extend(spelling_keys(spelling).into_iter().map(|k| (k, i)));
                 }
             }
         }
@@ -818,9 +839,10 @@ impl Classifier {
                     q.options.iter().enumerate().flat_map(|(i, o)| builtin_aliases(o).iter().map(move |a| (*a, i)));
                 let mut table: Vec<(String, usize)> = Vec::new();
                 for (spelling, i) in names.chain(given).chain(builtin) {
-                    let key = fold_label(spelling);
-                    if !table.iter().any(|(k, _)| *k == key) {
-                        table.push((key, i));
+                    for key in spelling_keys(spelling) {
+                        if !table.iter().any(|(k, _)| *k == key) {
+                            table.push((key, i));
+                        }
                     }
                 }
                 table
@@ -1314,6 +1336,36 @@ id = "q1_text"
         assert_eq!(c.respondent_type(" - "), TypeCell::Defaulted(1));
         // Issue (t23-1, 2): a type the spec does not list is told apart from none.
         assert_eq!(c.respondent_type("Charitable trust"), TypeCell::Unlisted(1));
+    }
+
+    /// Found by a tester (qa-D h1): cells are read as HTML (`Org <i>x</i> | y` as
+    /// `Org x | y`) but the spec's names were not, so a type or an option named with
+    /// markup matched no cell. Both spellings now match, and two names that read alike
+    /// once the markup goes are refused.
+    #[test]
+    fn names_with_markup_match_cells_as_read_and_as_stored() {
+        let spec = r#"
+[respondent_type]
+column = "type"
+default = "Public"
+types = [ { name = "Public" }, { name = "Org <i>x</i> | y" } ]
+[[closed]]
+id = "c"
+options = ["A <b>B</b>", "No"]
+"#;
+        let s = Survey::from_str_with_path(spec, Path::new("s.toml")).unwrap();
+        let c = Classifier::new(&s);
+        for cell in ["Org x | y", "Org <i>x</i> | y", "org X y"] {
+            assert_eq!(c.respondent_type(cell), TypeCell::Known(1), "{cell:?}");
+        }
+        assert_eq!(c.respondent_type("Org"), TypeCell::Unlisted(0));
+        for cell in ["A B", "A <b>B</b>"] {
+            assert_eq!(c.closed(0, cell), ClosedCell::Option(0), "{cell:?}");
+        }
+        let clash = "[respondent_type]\ncolumn = \"t\"\ndefault = \"A\"\ntypes = [{ name = \"A\" }, { name = \"<b>A</b>\" }]\n\
+                     [[closed]]\nid = \"c\"\noptions = [\"Yes\"]\n";
+        let err = Survey::from_str_with_path(clash, Path::new("s.toml")).unwrap_err().to_string();
+        assert!(err.contains("read as the same answer"), "{err}");
     }
 
     #[test]
