@@ -63,6 +63,9 @@ pub struct SubHeader {
     pub given: Option<usize>,
     /// Whether `lines` are a sheet's rows (messages say "sheet rows", not "lines").
     pub in_sheet: bool,
+    /// In a sheet whose header is below rows that hold something (a title, notes): the
+    /// first of those rows and the header's own row, 1-based. They are not read.
+    pub below_title: Option<(u64, u64)>,
     /// The platform recognised (`None` when the rows were given, or nothing was).
     pub platform: Option<Platform>,
     /// The column names: the first row's, with SurveyMonkey's sub-headings joined in.
@@ -88,6 +91,7 @@ impl SubHeader {
             lines: Vec::new(),
             given,
             in_sheet: false,
+            below_title: None,
             platform: None,
             texts: Vec::new(),
             sub_headings: Vec::new(),
@@ -166,9 +170,22 @@ impl SubHeader {
         self.texts.get(i).map(String::as_str).filter(|t| !t.is_empty())
     }
 
-    /// What was read as header under the first row, for a note to the user (`None`:
-    /// nothing, as nothing was asked).
+    /// What was skipped above the header and read as header under its first row, for a
+    /// note to the user (`None`: nothing, as nothing was asked).
     pub fn describe(&self) -> Option<String> {
+        let title = self.below_title.map(|(first, header)| {
+            let above =
+                if first + 1 == header { format!("row {first}") } else { format!("rows {first} to {}", header - 1) };
+            format!("the header is sheet row {header}; {above} above it skipped, not read (a title?)")
+        });
+        match (title, self.describe_rows()) {
+            (Some(title), Some(rows)) => Some(format!("{title}; {rows}")),
+            (title, rows) => title.or(rows),
+        }
+    }
+
+    /// What was read as header under the first row ([`SubHeader::describe`]).
+    fn describe_rows(&self) -> Option<String> {
         let rows = match (self.lines.as_slice(), self.in_sheet) {
             ([], _) => String::new(),
             ([row], true) => format!("sheet row {row}"),
@@ -464,5 +481,17 @@ mod tests {
         assert!(note.starts_with("the 2 rows on lines 2 to 5 read as header"), "{note}");
         assert!(note.contains("Qualtrics export's question wording and import ids"), "{note}");
         assert_eq!(read(&row(&["id"]), &[], None).describe(), None);
+    }
+
+    /// A sheet's header below a title was found silently: the note says which rows
+    /// were skipped.
+    #[test]
+    fn notes_name_the_rows_skipped_above_a_sheet_header() {
+        let mut sub = read(&row(&["id", "why"]), &[], None);
+        sub.below_title = Some((1, 3));
+        let note = sub.describe().unwrap();
+        assert_eq!(note, "the header is sheet row 3; rows 1 to 2 above it skipped, not read (a title?)");
+        sub.below_title = Some((2, 3));
+        assert!(sub.describe().unwrap().contains("; row 2 above it skipped"));
     }
 }

@@ -174,7 +174,10 @@ impl SheetReader {
             likely
         };
         let header_row = top[header_index][0].row;
-        let (header, next) = header_at(header_index);
+        let (mut header, next) = header_at(header_index);
+        // Rows above the header are not read: the note says so.
+        let title = top[..header_index].iter().find(|r| filled(r) > 0);
+        header.below_title = title.map(|r| (u64::from(r[0].row) + 1, u64::from(header_row) + 1));
         let columns = Columns::resolve(survey, &header.names).map_err(|m| Error::input(at_row(header_row), m))?;
         Ok(SheetReader {
             width: header.names.len(),
@@ -373,20 +376,49 @@ fn named(mut texts: Vec<String>) -> Vec<String> {
     texts
 }
 
+/// Rows under a row that [`likely_header`] compares it with.
+const ROWS_COMPARED: usize = 10;
+
 /// The row that looks like a table's header when nothing says which: the first with
-/// at least two text cells (or one, in a one-column sheet) and at least half as many
-/// filled cells as the fullest of the top rows, with no number or date among them.
-/// Title rows (one cell) and notes above the table are skipped this way.
+/// at least two filled cells (or one, in a one-column sheet), as many as the median of
+/// the rows under it, whose numbers and dates (if any) sit above columns of text.
+/// Title and note rows narrower than the table are skipped this way, and so are data
+/// rows, whose cells are of their columns' types; a header's years need not be.
 fn likely_header(top: &[&[SheetCell]]) -> Option<usize> {
-    let filled = |row: &[SheetCell]| row.iter().filter(|c| !cell_text(&c.value).trim().is_empty()).count();
     let widest = top.iter().map(|r| filled(r)).max().filter(|&w| w > 0)?;
-    let all_text = |row: &[SheetCell]| row.iter().all(|c| matches!(c.value, Data::String(_) | Data::Empty));
-    top.iter()
-        .position(|r| {
-            let n = filled(r);
-            n >= widest.min(2) && n * 2 >= widest && all_text(r)
-        })
-        .or_else(|| top.iter().position(|r| filled(r) > 0))
+    let fits = |i: usize| {
+        let below: Vec<&[SheetCell]> =
+            top[i + 1..].iter().filter(|r| filled(r) > 0).take(ROWS_COMPARED).copied().collect();
+        let n = filled(top[i]);
+        n >= widest.min(2) && n >= median_width(&below) && names_its_columns(top[i], &below)
+    };
+    (0..top.len()).find(|&i| fits(i)).or_else(|| top.iter().position(|r| filled(r) > 0))
+}
+
+/// The cells of a row that hold something other than blanks.
+fn filled(row: &[SheetCell]) -> usize {
+    row.iter().filter(|c| !cell_text(&c.value).trim().is_empty()).count()
+}
+
+/// The median of the rows' filled cells (the lower one of an even count; 0 for no rows).
+fn median_width(rows: &[&[SheetCell]]) -> usize {
+    let mut widths: Vec<usize> = rows.iter().map(|r| filled(r)).collect();
+    widths.sort_unstable();
+    widths.get(widths.len().saturating_sub(1) / 2).copied().unwrap_or(0)
+}
+
+/// Whether each cell of `row` that is not text (a number, date, boolean) sits above a
+/// column whose filled cells in `below` are mostly text: a header may name a column
+/// `2024`, but a data row's number sits above more numbers.
+fn names_its_columns(row: &[SheetCell], below: &[&[SheetCell]]) -> bool {
+    let is_text = |c: &SheetCell| matches!(c.value, Data::String(_) | Data::Empty);
+    row.iter().filter(|c| !is_text(c) && !cell_text(&c.value).trim().is_empty()).all(|c| {
+        let under = below.iter().filter_map(|r| r.iter().find(|u| u.col == c.col));
+        let (texts, cells) = under
+            .filter(|u| !cell_text(&u.value).trim().is_empty())
+            .fold((0, 0), |(t, n), u| (t + usize::from(is_text(u)), n + 1));
+        texts * 2 > cells
+    })
 }
 
 /// A sheet of an XLS or ODS file whose cells span more than [`MAX_GRID_CELLS`].
@@ -946,6 +978,68 @@ mod tests {
         let chunk = reader.next_chunk(10, 1 << 20).unwrap().unwrap();
         assert_eq!(chunk.rows[0].line, 4);
         assert_eq!(&chunk.rows[0].record[0], b"1");
+    }
+
+    /// The sheet row (0-based) [`likely_header`] takes for the header of `rows`.
+    fn likely_row(rows: &[Vec<Data>]) -> Option<u32> {
+        let refs: Vec<&[Data]> = rows.iter().map(Vec::as_slice).collect();
+        let cells = cells(&refs);
+        let mut top = Vec::new();
+        let mut at = 0;
+        while at < cells.len() {
+            let row = row_at(&cells, at);
+            at += row.len();
+            top.push(row);
+        }
+        likely_header(&top).map(|i| top[i][0].row)
+    }
+
+    /// A title of two cells above a table of four was taken for the header (half the
+    /// widest row sufficed): `init` drafted the title as the columns and the header
+    /// as a respondent. Found by a tester (title2.xlsx).
+    #[test]
+    fn header_detection_skips_title_rows_narrower_than_the_table() {
+        let mut rows = vec![
+            vec![s("Patient survey 2024"), s("Exported 15/09/2024 by admin")],
+            vec![],
+            vec![s("Response ID"), s("Type"), s("Agree?"), s("Comments")],
+        ];
+        for i in 1..=5 {
+            rows.push(vec![s(&format!("R{i}")), s("Carer"), s("No"), s("The wait was long")]);
+        }
+        assert_eq!(likely_row(&rows), Some(2));
+        // A note beside some answers does not make the header too narrow.
+        rows[3].push(s("called back"));
+        assert_eq!(likely_row(&rows), Some(2));
+        // The run's note names the rows skipped.
+        let refs: Vec<&[Data]> = rows.iter().map(Vec::as_slice).collect();
+        let survey = Survey::ad_hoc(Some("Response ID".into()), &["Comments".into()]);
+        let note = reader(&refs, &survey).unwrap().header.describe();
+        assert_eq!(
+            note.as_deref(),
+            Some("the header is sheet row 3; rows 1 to 2 above it skipped, not read (a title?)")
+        );
+    }
+
+    /// A header naming columns by year, the years stored as numbers, was skipped for
+    /// not being all text: the first respondent became the header and was lost. Found
+    /// by a tester (numhdr.xlsx).
+    #[test]
+    fn header_detection_takes_numbers_above_columns_of_text() {
+        let mut rows = vec![vec![s("Respondent"), s("Comment"), Data::Float(2023.0), Data::Float(2024.0)]];
+        for i in 1..=5 {
+            rows.push(vec![s(&format!("P{i}")), s("The cost was high"), s("Yes"), s("No")]);
+        }
+        assert_eq!(likely_row(&rows), Some(0));
+        // A data row's number sits above more numbers: not a header.
+        let refs: Vec<&[Data]> = rows.iter().map(Vec::as_slice).collect();
+        let table = cells(&refs);
+        let (header, data) = (row_at(&table, 0), row_at(&table, 4));
+        assert!(names_its_columns(header, &[data]));
+        let scores: Vec<Vec<Data>> = (1..=3).map(|i| vec![s(&format!("P{i}")), Data::Float(f64::from(i))]).collect();
+        let refs: Vec<&[Data]> = scores.iter().map(Vec::as_slice).collect();
+        let scores = cells(&refs);
+        assert!(!names_its_columns(row_at(&scores, 0), &[row_at(&scores, 2), row_at(&scores, 4)]));
     }
 
     #[test]
