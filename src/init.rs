@@ -715,7 +715,7 @@ fn classify(profile: Profile) -> Guess {
     }
     // Cells that read as sentences are answers in words, however few distinct ones
     // the sample holds.
-    let sentences: usize = p.values.iter().filter(|(v, _)| reads_as_sentence(v)).map(|(_, n)| n).sum();
+    let sentences = sentence_cells(p);
     let closed = !p.values_cut
         && !options.is_empty()
         && options.len() <= 20
@@ -770,9 +770,12 @@ fn reads_as_sentence(cell: &str) -> bool {
 /// the cells have fewer distinct values than they do themselves, at most 20 of them,
 /// short and repeated, and either a tenth of the cells list two or more or every value
 /// listed also stands alone in a cell. Values seen once in a sample of 20 or more (the
-/// free text of an "Other:" choice) and long ones are left out of the options.
+/// free text of an "Other:" choice) and long ones are left out of the options, and so
+/// are values that mark no answer (`N/A`), as for a question of one answer; the
+/// options kept must be most of the values listed, else the cells are free text
+/// (comments, some with commas), as they are when they read as sentences.
 fn several_options(p: &Profile) -> Option<(Vec<GuessedOption>, Option<String>)> {
-    if p.values_cut {
+    if p.values_cut || sentence_cells(p) * 2 >= p.filled {
         return None;
     }
     let cells_with = |c: char| p.values.iter().filter(|(v, _)| v.contains(c)).map(|(_, n)| n).sum::<usize>();
@@ -805,11 +808,20 @@ fn several_options(p: &Profile) -> Option<(Vec<GuessedOption>, Option<String>)> 
     if listing < 2 || !(alone_too || listing * 10 >= p.filled) {
         return None;
     }
+    let classifier = Classifier::new(&Survey::ad_hoc(None, &[]));
+    pieces.retain(|v, _| !marks_no_answer(v, &classifier));
     let long = |v: &str| v.chars().count() > 60 || v.split_whitespace().count() > 8;
     let once = |n: usize| p.filled >= 20 && n == 1;
     let (kept, left): (Vec<_>, Vec<_>) = pieces.into_iter().partition(|(v, n)| !long(v) && !once(*n));
     let options = group_options(&kept);
-    let fits = (2..=20).contains(&options.len()) && options.len() < p.distinct && p.filled >= 2 * options.len();
+    // The options chosen must be most of what the cells list: a few repeated words
+    // among sentences split at their commas are no choices.
+    let chosen = listed_count(&kept);
+    let listed = chosen + listed_count(&left);
+    let fits = (2..=20).contains(&options.len())
+        && options.len() < p.distinct
+        && p.filled >= 2 * options.len()
+        && chosen * 2 > listed;
     let unsure = (!left.is_empty()).then(|| {
         format!(
             "{} value(s) seen once or too long to be a choice left out (an \"Other\" choice's free text?): they count \
@@ -818,6 +830,16 @@ fn several_options(p: &Profile) -> Option<(Vec<GuessedOption>, Option<String>)> 
         )
     });
     fits.then_some((options, unsure))
+}
+
+/// How many times the values were listed, in all.
+fn listed_count(values: &[(String, usize)]) -> usize {
+    values.iter().map(|(_, n)| n).sum()
+}
+
+/// The filled cells of a column that read as sentences ([`reads_as_sentence`]).
+fn sentence_cells(p: &Profile) -> usize {
+    p.values.iter().filter(|(v, _)| reads_as_sentence(v)).map(|(_, n)| n).sum()
 }
 
 /// Short open answers that only point to another answer ("see response to Q3",
@@ -1234,20 +1256,18 @@ fn write_question(w: &mut String, g: &Guess, id: &str) {
             if !aliased.is_empty() {
                 let _ = writeln!(w, "aliases = {{ {} }}", aliased.join(", "));
             }
-            if !several {
-                let classifier = Classifier::new(&Survey::ad_hoc(None, &[]));
-                let left: Vec<String> = group_options(&p.values)
-                    .iter()
-                    .filter(|o| marks_no_answer(&o.label, &classifier))
-                    .map(|o| format!("{} {}", escaped(&o.label, false), o.count))
-                    .collect();
-                if !left.is_empty() {
-                    let _ = writeln!(
-                        w,
-                        "# Not options: {} (they say no answer, and a run counts them so; to report one, list it)",
-                        left.join(", ")
-                    );
-                }
+            let classifier = Classifier::new(&Survey::ad_hoc(None, &[]));
+            let left: Vec<String> = group_options(&p.values)
+                .iter()
+                .filter(|o| marks_no_answer(&o.label, &classifier))
+                .map(|o| format!("{} {}", escaped(&o.label, false), o.count))
+                .collect();
+            if !left.is_empty() {
+                let _ = writeln!(
+                    w,
+                    "# Not options: {} (they say no answer, and a run counts them so; to report one, list it)",
+                    left.join(", ")
+                );
             }
             if let Some(dk) = options.iter().find(|o| builtin_option(&o.label) == Some("Don't know")) {
                 let _ = writeln!(w, "# Empty answers join this option in the \"including nil\" figure.");
@@ -1389,6 +1409,73 @@ mod tests {
         assert!(matches!(several(&few), Role::Multiple(..)), "{:?}", several(&few));
         let towns: Vec<&str> = ["Leeds, UK", "York, UK", "Hull, UK"].iter().cycle().take(30).copied().collect();
         assert!(matches!(several(&towns), Role::Closed(_)), "{:?}", several(&towns));
+    }
+
+    /// A comments column, some comments with commas or semicolons, was drafted as a
+    /// question of several answers whose options were `N/A`, `None` and `again`, with
+    /// 38 values left out: nothing was coded. Found by a tester (realcomments.csv).
+    #[test]
+    fn comments_with_commas_are_open_not_several_answers() {
+        let comments = [
+            "The staff were friendly, but the wait was far too long",
+            "N/A",
+            "Parking was expensive; the signage was poor",
+            "None",
+            "Too expensive, too slow, too far",
+            "No",
+            "Nurse was lovely",
+            "N/A",
+            "Waited 3 hours, no explanation given",
+            "The cost of parking, again",
+            "Nothing to add",
+            "Clean, quiet, efficient",
+            "Staff shortages, clearly",
+            "N/A",
+            "Good service overall",
+            "Long queue at reception, rude receptionist",
+            "Thanks",
+            "None",
+            "Prices in the cafe are too high, frankly",
+            "Great, thanks",
+            "Slow, slow, slow",
+            "n/a",
+            "Could not find the ward; no signs",
+            "Excellent care, thank you",
+            "The doctor explained everything clearly",
+            "Too long a wait, again",
+            "None",
+            "Booking online was difficult",
+            "Good",
+            "Friendly staff, clean ward",
+        ];
+        let rows: Vec<[&str; 1]> = comments.iter().map(|c| [*c]).collect();
+        let rows: Vec<&[&str]> = rows.iter().map(|r| &r[..]).collect();
+        let g = guess(&sample(&["Any other comments?"], &rows)).remove(0);
+        assert_eq!(g.role, Role::Open, "{g:?}");
+        // Choices that are most of what the cells list still take several answers.
+        let mut ticks: Vec<&str> = ["Bus, Train", "Car", "Train", "Bus"].iter().cycle().take(24).copied().collect();
+        ticks.extend(["Walking, my own two feet", "Cycling"]);
+        let rows: Vec<[&str; 1]> = ticks.iter().map(|c| [*c]).collect();
+        let rows: Vec<&[&str]> = rows.iter().map(|r| &r[..]).collect();
+        assert!(matches!(guess(&sample(&["How?"], &rows)).remove(0).role, Role::Multiple(..)));
+    }
+
+    /// `N/A` was drafted as an option of a question of several answers, where a
+    /// question of one answer lists it under `# Not options`. Found by a tester
+    /// (multi_na.csv).
+    #[test]
+    fn non_answers_are_no_options_of_several_answers() {
+        let cells = ["N/A", "Victim", "Family member", "Victim, Family member", "Professional", "Victim, Friend"];
+        let rows: Vec<[&str; 1]> = cells.iter().cycle().take(30).map(|c| [*c]).collect();
+        let rows: Vec<&[&str]> = rows.iter().map(|r| &r[..]).collect();
+        let g = guess(&sample(&["Who are you?"], &rows)).remove(0);
+        let Role::Multiple(options, ..) = &g.role else { panic!("{g:?}") };
+        let labels: Vec<&str> = options.iter().map(|o| o.label.as_str()).collect();
+        assert_eq!(labels, ["Victim", "Family member", "Friend", "Professional"]);
+        assert_eq!(g.unsure, None);
+        let mut w = String::new();
+        write_question(&mut w, &g, "who");
+        assert!(w.contains("# Not options: N/A 5 (they say no answer"), "{w}");
     }
 
     #[test]
