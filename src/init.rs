@@ -61,6 +61,8 @@ pub struct Sample {
     pub first_reject: Option<input::Reject>,
     /// The header's rows: a survey platform's export puts the questions' wording there.
     pub sub_header: Option<SubHeader>,
+    /// The sheet read, of a workbook.
+    pub sheet: Option<String>,
 }
 
 /// Reads the header and up to `options.sample_rows` rows of `source` (of JSON Lines,
@@ -72,7 +74,8 @@ pub fn sample(source: &InputSource, options: &InitOptions) -> Result<Sample> {
     if let Some(h) = sub_header.as_mut().filter(|_| options.read.decode_html) {
         h.decode_html();
     }
-    let mut out = Sample { header: reader.columns().header.clone(), sub_header, ..Sample::default() };
+    let sheet = reader.sheet().map(str::to_string);
+    let mut out = Sample { header: reader.columns().header.clone(), sub_header, sheet, ..Sample::default() };
     while out.rows.len() + out.rejected < options.sample_rows {
         let want = options.sample_rows - out.rows.len() - out.rejected;
         let Some(chunk) = reader.next_chunk(want.min(2048), 4 << 20)? else { break };
@@ -998,7 +1001,7 @@ pub fn draft(paths: &DraftPaths, options: &InitOptions) -> Result<Draft> {
             ),
             None => "init needs a header and at least one row".to_string(),
         };
-        return Err(Error::input(Location::file(paths.data), format!("no data rows to guess from: {why}")));
+        return Err(in_sample(paths.data, &sample, format!("no data rows to guess from: {why}")));
     }
     let guesses = guess(&sample);
     let non_answers = pointer_answers(&sample, &guesses);
@@ -1018,8 +1021,9 @@ pub fn draft(paths: &DraftPaths, options: &InitOptions) -> Result<Draft> {
                 Some(format!("{:?}: {role}", g.profile.name))
             })
             .collect();
-        return Err(Error::input(
-            Location::file(paths.data),
+        return Err(in_sample(
+            paths.data,
+            &sample,
             format!("found no column to code as a question ({})", why.join("; ")),
         ));
     }
@@ -1028,6 +1032,18 @@ pub fn draft(paths: &DraftPaths, options: &InitOptions) -> Result<Draft> {
         Error::input(Location::file(paths.data), format!("init drafted a spec that does not parse (a bug): {e}"))
     })?;
     Ok(Draft { spec, lexicon: STARTER_LEXICON.to_string(), guesses, rows: sample.rows.len() })
+}
+
+/// An error about what the sample of `data` holds: in a workbook, naming the sheet
+/// read, with a hint that `--sheet` reads another (the default one may hold notes).
+fn in_sample(data: &Path, sample: &Sample, message: String) -> Error {
+    match &sample.sheet {
+        Some(sheet) => Error::input(
+            Location::file(data).in_sheet(sheet),
+            format!("{message}; is the table on another sheet? --sheet NAME (or number) reads it"),
+        ),
+        None => Error::input(Location::file(data), message),
+    }
 }
 
 /// The starter lexicon: valid, with no themes, and an example to copy.
@@ -1476,6 +1492,21 @@ mod tests {
         let mut w = String::new();
         write_question(&mut w, &g, "who");
         assert!(w.contains("# Not options: N/A 5 (they say no answer"), "{w}");
+    }
+
+    /// A workbook whose first sheet holds notes failed with "book.xlsx: no data rows
+    /// to guess from", naming no sheet. Found by a tester (book.xlsx).
+    #[test]
+    fn errors_on_a_workbook_name_the_sheet_and_the_flag() {
+        let notes = Sample { sheet: Some("Notes".into()), ..sample(&["Exported from Microsoft Forms"], &[]) };
+        let err = in_sample(Path::new("book.xlsx"), &notes, "no data rows to guess from".into()).to_string();
+        assert_eq!(
+            err,
+            "book.xlsx (sheet \"Notes\"): no data rows to guess from; is the table on another sheet? --sheet NAME \
+             (or number) reads it"
+        );
+        let csv = in_sample(Path::new("a.csv"), &sample(&["id"], &[]), "no data rows".into()).to_string();
+        assert_eq!(csv, "a.csv: no data rows");
     }
 
     #[test]

@@ -1553,7 +1553,7 @@ impl PartialOptions {
         vec![
             ("--delimiter", delimiter),
             ("--encoding", encoding.as_ref().map_or_else(|| "sniffed".into(), |e| format!("{e:?}"))),
-            ("--sheet", sheet.as_ref().map_or_else(|| "the first".into(), |s| format!("{s:?}"))),
+            ("--sheet", sheet.as_ref().map_or_else(|| "the first visible".into(), |s| format!("{s:?}"))),
             ("--max-cell-bytes", max_cell_bytes.to_string()),
             ("--allow-duplicate-ids", if *reject_duplicate_ids { "off" } else { "on" }.to_string()),
             ("--header-rows", header_rows.map_or_else(|| "recognised".into(), |n| n.to_string())),

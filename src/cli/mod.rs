@@ -254,7 +254,7 @@ pub struct SourceArgs {
     /// else Windows-1252). With `utf-8`, rows with invalid bytes are rejected.
     #[arg(long)]
     pub encoding: Option<String>,
-    /// Spreadsheet sheet to read, by name or 1-based number. Default: the first.
+    /// Spreadsheet sheet to read, by name or 1-based number. Default: the first visible one.
     #[arg(long)]
     pub sheet: Option<String>,
     /// Rows the header spans, 1 to 10 (CSV and spreadsheets); the rows under the first

@@ -192,6 +192,10 @@ pub trait RowReader: Send {
     fn header(&self) -> Option<&header::SubHeader> {
         None
     }
+    /// The sheet read, of a workbook (`None` for text).
+    fn sheet(&self) -> Option<&str> {
+        None
+    }
 }
 
 /// The formats responses can come in.

@@ -1,6 +1,7 @@
 //! Reading responses from spreadsheets (XLSX, XLSM, XLSB, XLS, ODS) with calamine.
 //!
-//! One sheet is read (`--sheet`, by name or 1-based number; the first by default).
+//! One sheet is read (`--sheet`, by name or 1-based number; the first visible
+//! worksheet by default).
 //! The header is the first row whose cells name the survey's columns, so title rows
 //! above the table are skipped. Every cell is read as text, as a person sees it:
 //! whole numbers without decimals (an id 1001 stays `1001`), dates as ISO dates,
@@ -20,7 +21,8 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
 
 use calamine::{
-    Data, DataRef, ExcelDateTime, ExcelDateTimeType, Reader, Sheets, XlsxError, open_workbook_auto_from_rs,
+    Data, DataRef, ExcelDateTime, ExcelDateTimeType, Reader, Sheet, SheetType, SheetVisible, Sheets, XlsxError,
+    open_workbook_auto_from_rs,
 };
 
 use super::csv::sha256_hex;
@@ -105,7 +107,7 @@ impl SheetReader {
         let mut book = guarded(|| open_workbook_auto_from_rs(Cursor::new(bytes)))
             .and_then(|r| r.map_err(|e| e.to_string()))
             .map_err(|e| at(format!("not a readable spreadsheet: {e}")))?;
-        let sheet = choose_sheet(&book.sheet_names(), options.sheet.as_deref()).map_err(at)?;
+        let sheet = choose_sheet(book.sheets_metadata(), options.sheet.as_deref()).map_err(at)?;
         let cells = guarded(|| read_cells(&mut book, &sheet))
             .and_then(|r| r)
             .map_err(|e| Error::input(Location::file(&name).in_sheet(&sheet), format!("cannot read the sheet: {e}")))?;
@@ -218,6 +220,10 @@ impl RowReader for SheetReader {
 
     fn header(&self) -> Option<&SubHeader> {
         Some(&self.header)
+    }
+
+    fn sheet(&self) -> Option<&str> {
+        Some(&self.sheet)
     }
 
     fn next_chunk(&mut self, max_rows: usize, max_bytes: usize) -> Result<Option<Chunk>> {
@@ -351,19 +357,23 @@ fn guarded<T>(f: impl FnOnce() -> T) -> std::result::Result<T, String> {
 }
 
 /// The sheet `wanted` names: a sheet name (exact, then ignoring case), else a
-/// 1-based number; the first sheet when `None`.
-pub fn choose_sheet(names: &[String], wanted: Option<&str>) -> std::result::Result<String, String> {
+/// 1-based number counting every sheet; when `None`, the first visible worksheet (a
+/// hidden sheet of lookups, or a chart, is no table of responses), else the first sheet.
+pub fn choose_sheet(sheets: &[Sheet], wanted: Option<&str>) -> std::result::Result<String, String> {
+    let names: Vec<&String> = sheets.iter().map(|s| &s.name).collect();
     let list = || names.iter().map(|n| format!("{n:?}")).collect::<Vec<_>>().join(", ");
     let Some(wanted) = wanted else {
-        return names.first().cloned().ok_or_else(|| "the workbook has no sheets".to_string());
+        let shown = sheets.iter().find(|s| s.visible == SheetVisible::Visible && s.typ == SheetType::WorkSheet);
+        let first = shown.or(sheets.first()).map(|s| s.name.clone());
+        return first.ok_or_else(|| "the workbook has no sheets".to_string());
     };
     let w = wanted.trim();
     if let Some(n) = names.iter().find(|n| n.as_str() == w).or_else(|| names.iter().find(|n| n.eq_ignore_ascii_case(w)))
     {
-        return Ok(n.clone());
+        return Ok(n.to_string());
     }
     match w.parse::<usize>() {
-        Ok(i) if (1..=names.len()).contains(&i) => Ok(names[i - 1].clone()),
+        Ok(i) if (1..=names.len()).contains(&i) => Ok(names[i - 1].to_string()),
         _ => Err(format!("no sheet {wanted:?} (sheets: {}; or a number from 1 to {})", list(), names.len())),
     }
 }
@@ -1071,14 +1081,47 @@ mod tests {
         assert_eq!(err, "b.xlsx:2 (sheet \"S\"): no column \"why\" in the header (columns: \"id\", \"other\")");
     }
 
+    /// Sheets of these names and visibility, worksheets all.
+    fn sheets(names: &[(&str, SheetVisible)]) -> Vec<Sheet> {
+        let sheet = |(name, visible): &(&str, SheetVisible)| Sheet {
+            name: name.to_string(),
+            typ: SheetType::WorkSheet,
+            visible: *visible,
+        };
+        names.iter().map(sheet).collect()
+    }
+
     #[test]
     fn sheets_by_name_or_number() {
-        let names = vec!["Intro".to_string(), "Answers".to_string()];
+        let names = sheets(&[("Intro", SheetVisible::Visible), ("Answers", SheetVisible::Visible)]);
         assert_eq!(choose_sheet(&names, None).unwrap(), "Intro");
         assert_eq!(choose_sheet(&names, Some("answers")).unwrap(), "Answers");
         assert_eq!(choose_sheet(&names, Some("2")).unwrap(), "Answers");
         let err = choose_sheet(&names, Some("3")).unwrap_err();
         assert_eq!(err, "no sheet \"3\" (sheets: \"Intro\", \"Answers\"; or a number from 1 to 2)");
+    }
+
+    /// A hidden first sheet (lookups, metadata) was read by default, where the user
+    /// sees the second. Found by a tester (rich.xlsx).
+    #[test]
+    fn the_default_sheet_is_the_first_visible_worksheet() {
+        let names = sheets(&[("Meta", SheetVisible::Hidden), ("Lists", SheetVisible::VeryHidden)]);
+        assert_eq!(choose_sheet(&names, None).unwrap(), "Meta", "none visible: the first");
+        let mut names = [names, sheets(&[("Chart", SheetVisible::Visible), ("Data", SheetVisible::Visible)])].concat();
+        names[2].typ = SheetType::ChartSheet;
+        assert_eq!(choose_sheet(&names, None).unwrap(), "Data");
+        assert_eq!(choose_sheet(&names, Some("1")).unwrap(), "Meta", "numbers count every sheet");
+        // In a workbook as written.
+        let mut book = rust_xlsxwriter::Workbook::new();
+        book.add_worksheet().set_name("Hidden").unwrap().write_string(0, 0, "meta").unwrap();
+        let data = book.add_worksheet().set_name("Data").unwrap();
+        data.write_string(0, 0, "id").unwrap();
+        data.write_string(0, 1, "text").unwrap();
+        data.set_active(true);
+        book.worksheet_from_index(0).unwrap().set_hidden(true);
+        let bytes: &'static [u8] = Box::leak(book.save_to_buffer().unwrap().into_boxed_slice());
+        let survey = Survey::ad_hoc(None, &[]);
+        assert_eq!(from_bytes(bytes, &survey, &ReadOptions::default()).unwrap().sheet(), "Data");
     }
 
     /// Reads every row of a workbook given as bytes: (line, reject reason) of each.
