@@ -109,8 +109,29 @@ impl ResponseReader {
         if header.is_empty() || (header.len() == 1 && header[0].is_empty()) {
             return Err(Error::input(Location::file(&name), "the file is empty: no header row"));
         }
-        let names: Vec<String> =
-            header.iter().map(|h| String::from_utf8_lossy(h).trim_start_matches('\u{FEFF}').to_string()).collect();
+        let header_names = |h: &csv::ByteRecord| -> Vec<String> {
+            h.iter().map(|c| String::from_utf8_lossy(c).trim_start_matches('\u{FEFF}').to_string()).collect()
+        };
+        let mut names = header_names(&header);
+        // A workbook with a title above its table, saved as CSV: the header is the first
+        // of the next lines to name every column the survey reads.
+        let mut above = None;
+        let mut header_line = header_line;
+        if super::wants_columns(survey) && !Columns::all_present(survey, &names) {
+            let mut record = csv::ByteRecord::new();
+            for _ in 0..TITLE_ROWS {
+                let Some(p) = records.next_record(&mut record).map_err(|e| Error::io(&name, e))? else { break };
+                if p.unclosed_to.is_some() || p.stray_quote.is_some() {
+                    break;
+                }
+                let found = header_names(&record);
+                if Columns::all_present(survey, &found) {
+                    above = Some((header_line, p.line));
+                    (names, header_line) = (found, p.line);
+                    break;
+                }
+            }
+        }
         let last_byte = records.consumed();
         // The records under the header, read ahead to see whether they are more header
         // (a survey platform's export); those that are not are the first rows. Blank
@@ -137,6 +158,7 @@ impl ResponseReader {
         }
         let fields = names.len();
         let mut header = header::SubHeader::read(names, &below, options.header_rows);
+        header.below_title = above;
         header.names.truncate(fields);
         pending.drain(..header.extra());
         records.max_field_bytes(options.max_cell_bytes);
@@ -349,6 +371,10 @@ fn is_blank(record: &csv::ByteRecord) -> bool {
 /// column name or a question's wording is never that long.
 const HEADER_CELL_BYTES: usize = 1 << 20;
 
+/// Lines after the first searched for the header when the first does not name the
+/// survey's columns: a title and notes above a table saved from a workbook.
+const TITLE_ROWS: usize = 20;
+
 /// Bytes of a row past which the reader does not keep the buffers it grew for it.
 const LONG_ROW: usize = 1 << 20;
 
@@ -473,6 +499,22 @@ mod tests {
         assert_eq!(rows.iter().map(|r| r.line).collect::<Vec<_>>(), [2, 4, 5]);
         let r = decode(&rows[0], &cols, 100, false, &|_| false).unwrap();
         assert_eq!((r.id.as_ref(), r.open[0].as_ref()), ("1", "a,\nb"));
+    }
+
+    /// A workbook with a title above its table, saved as CSV, failed `no column` where
+    /// the workbook itself was read (testers): the header is found below the title.
+    #[test]
+    fn a_title_above_the_header_is_skipped_when_the_survey_names_its_columns() {
+        let data = b"Patient survey 2024,,\n,,\nid,text,more\n1,cost,x\n";
+        let src = InputSource::Bytes { name: "t.csv".into(), bytes: &data[..] };
+        let mut r = ResponseReader::open(&src, &survey(), &ReadOptions::default()).unwrap();
+        let chunk = r.next_chunk(10, 1 << 20).unwrap().unwrap();
+        assert_eq!(chunk.rows.iter().map(|r| (r.line, r.row)).collect::<Vec<_>>(), [(4, 1)]);
+        let note = r.header().and_then(header::SubHeader::describe).unwrap();
+        assert_eq!(note, "the header is line 3; lines 1 to 2 above it skipped, not read (a title?)");
+        // Without the survey's columns on any of the next lines, the first line's are named.
+        let err = read_all(b"Title\nid,other\n1,x\n").err().unwrap().to_string();
+        assert_eq!(err, "t.csv:1: no column \"id\" in the header (columns: \"Title\")");
     }
 
     /// A delimiter ending every data row (or only the header) rejected every row, and

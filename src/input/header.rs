@@ -63,8 +63,9 @@ pub struct SubHeader {
     pub given: Option<usize>,
     /// Whether `lines` are a sheet's rows (messages say "sheet rows", not "lines").
     pub in_sheet: bool,
-    /// In a sheet whose header is below rows that hold something (a title, notes): the
-    /// first of those rows and the header's own row, 1-based. They are not read.
+    /// In a sheet (or a CSV saved from one) whose header is below rows that hold
+    /// something (a title, notes): the first of those rows (lines) and the header's own,
+    /// 1-based. They are not read.
     pub below_title: Option<(u64, u64)>,
     /// The platform recognised (`None` when the rows were given, or nothing was).
     pub platform: Option<Platform>,
@@ -174,9 +175,13 @@ impl SubHeader {
     /// note to the user (`None`: nothing, as nothing was asked).
     pub fn describe(&self) -> Option<String> {
         let title = self.below_title.map(|(first, header)| {
-            let above =
-                if first + 1 == header { format!("row {first}") } else { format!("rows {first} to {}", header - 1) };
-            format!("the header is sheet row {header}; {above} above it skipped, not read (a title?)")
+            let (row, rows) = if self.in_sheet { ("sheet row", "rows") } else { ("line", "lines") };
+            let above = if first + 1 == header {
+                format!("{} {first}", row.trim_start_matches("sheet "))
+            } else {
+                format!("{rows} {first} to {}", header - 1)
+            };
+            format!("the header is {row} {header}; {above} above it skipped, not read (a title?)")
         });
         match (title, self.describe_rows()) {
             (Some(title), Some(rows)) => Some(format!("{title}; {rows}")),
@@ -488,10 +493,14 @@ mod tests {
     #[test]
     fn notes_name_the_rows_skipped_above_a_sheet_header() {
         let mut sub = read(&row(&["id", "why"]), &[], None);
+        sub.in_sheet = true;
         sub.below_title = Some((1, 3));
         let note = sub.describe().unwrap();
         assert_eq!(note, "the header is sheet row 3; rows 1 to 2 above it skipped, not read (a title?)");
         sub.below_title = Some((2, 3));
         assert!(sub.describe().unwrap().contains("; row 2 above it skipped"));
+        // A CSV's lines.
+        sub.in_sheet = false;
+        assert_eq!(sub.describe().unwrap(), "the header is line 3; line 2 above it skipped, not read (a title?)");
     }
 }
