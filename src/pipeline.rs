@@ -2355,7 +2355,8 @@ pub fn validate(job: &Job, gold: &InputSource, scored: crate::validate::GoldUnit
     }
     let mut units: BTreeSet<Unit> = BTreeSet::new();
     let mut coded: BTreeSet<(Unit, String)> = BTreeSet::new();
-    let mut answers: BTreeMap<Unit, (&str, Option<&Coding>)> = BTreeMap::new();
+    // Per unit, each row's answer (several under --allow-duplicate-ids).
+    let mut answers: BTreeMap<Unit, Vec<(&str, Option<&Coding>)>> = BTreeMap::new();
     for row in &rows {
         for (qi, (text, answer)) in row.open.iter().enumerate() {
             if text.trim().is_empty() {
@@ -2372,7 +2373,7 @@ pub fn validate(job: &Job, gold: &InputSource, scored: crate::validate::GoldUnit
                 }
                 _ => None,
             };
-            answers.insert(unit, (text.as_str(), coding));
+            answers.entry(unit).or_default().push((text.as_str(), coding));
         }
     }
     let questions: Vec<(String, Vec<String>)> = job
@@ -2448,7 +2449,15 @@ pub fn validate(job: &Job, gold: &InputSource, scored: crate::validate::GoldUnit
         .disagreements
         .iter()
         .map(|((r, q), theme, kind)| {
-            let (text, coding) = answers.get(&(r.clone(), q.clone())).copied().unwrap_or(("", None));
+            // The row whose codes hold a false positive, else the unit's first row.
+            let rows = answers.get(&(r.clone(), q.clone())).map_or(&[][..], Vec::as_slice);
+            let theme_index = job.lexicon.theme_index(theme);
+            let raised = |c: &Option<&Coding>| c.is_some_and(|c| c.codes.iter().any(|k| Some(k.theme) == theme_index));
+            let chosen = match kind {
+                Disagreement::FalsePositive => rows.iter().find(|(_, c)| raised(c)),
+                Disagreement::FalseNegative => None,
+            };
+            let (text, coding) = chosen.or(rows.first()).copied().unwrap_or(("", None));
             let evidence = match (coding, job.lexicon.theme_index(theme)) {
                 (Some(c), Some(t)) => {
                     // A code implied by a child's: why the child was not coded.

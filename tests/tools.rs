@@ -135,6 +135,21 @@ fn validate_says_when_rows_repeat_an_id() {
     assert!(md.contains("kappa -,") && !md.contains("kappa ,"), "{md}");
 }
 
+/// With an id repeated, a disagreement showed the text of the id's last row, which
+/// need not be the row that raised the code (testers): a false positive shows the
+/// row whose codes hold it.
+#[test]
+fn a_false_positive_of_a_repeated_id_shows_the_row_that_raised_it() {
+    let dir = Workdir::new();
+    dir.write("r.csv", "id,q\n1,the fee was high\n1,nothing more\n");
+    dir.write("g.csv", "respondent_id,question,theme\n1,q,other\n");
+    dir.write("lex.toml", "[[theme]]\nid = \"t\"\nterms = [\"fee\"]\n[[theme]]\nid = \"other\"\nterms = [\"zzz\"]\n");
+    let args = ["validate", "--input", "r.csv", "--id-column", "id", "--text-column", "q", "--lexicon", "lex.toml"];
+    dir.ok(&[&args[..], &["--gold", "g.csv", "--allow-duplicate-ids", "--out", "v"]].concat());
+    let dis = dir.read("v/disagreements.csv");
+    assert!(dis.contains("1,q,t,FP,the fee was high,"), "{dis}");
+}
+
 /// A gold file written on another system spells `José` decomposed (NFD): it names
 /// the respondent whose id the responses spell composed, as a duplicate would.
 #[test]

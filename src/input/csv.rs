@@ -114,10 +114,14 @@ impl ResponseReader {
         };
         let mut names = header_names(&header);
         // A workbook with a title above its table, saved as CSV: the header is the first
-        // of the next lines to name every column the survey reads.
+        // of the next lines to name every column the survey reads, when the first line
+        // names none of them.
         let mut above = None;
         let mut header_line = header_line;
-        if super::wants_columns(survey) && !Columns::all_present(survey, &names) {
+        // Only a first line that names none of them: a platform's export may name its
+        // columns over two lines (SurveyMonkey's sub-headings), read as header below.
+        let names_none = |names: &[String]| survey.column_names().iter().all(|c| Columns::matches(c, names).is_empty());
+        if super::wants_columns(survey) && names_none(&names) {
             let mut record = csv::ByteRecord::new();
             for _ in 0..TITLE_ROWS {
                 let Some(p) = records.next_record(&mut record).map_err(|e| Error::io(&name, e))? else { break };
