@@ -2848,20 +2848,27 @@ mod tests {
 
     /// A hostile answer (a pasted document raising every theme) is kept as an example
     /// only up to EXAMPLE_BYTES, with the marks that fall inside.
-    #[test]
-    fn examples_keep_a_bounded_prefix_of_long_answers() {
+    /// The demo's survey and lexicon, and (question, text) of its first answer longer
+    /// than `min_len` bytes that raises a theme.
+    fn demo_answer_with_a_theme(min_len: usize) -> (Survey, CompiledLexicon, usize, String) {
         let survey = crate::demo::survey().unwrap();
         let lexicon = CompiledLexicon::new(&crate::demo::lexicon().unwrap()).unwrap();
-        let coder = Coder::new(&survey, &lexicon, Columns::default(), &RunOptions::default());
-        let mut scanner = Scanner::new();
-        // A demo answer that raises a theme, pasted over and over.
         let (rows, _, _) = code_all(&survey, &lexicon, &crate::demo::responses(), &RunOptions::default()).unwrap();
         let (q, answer) = rows
             .iter()
             .flat_map(|r| r.open.iter().enumerate())
-            .find(|(_, (text, a))| text.len() > 40 && matches!(a, OpenAnswer::Coded(c) if !c.codes.is_empty()))
+            .find(|(_, (text, a))| text.len() > min_len && matches!(a, OpenAnswer::Coded(c) if !c.codes.is_empty()))
             .map(|(q, (text, _))| (q, text.clone()))
             .unwrap();
+        (survey, lexicon, q, answer)
+    }
+
+    #[test]
+    fn examples_keep_a_bounded_prefix_of_long_answers() {
+        // A demo answer that raises a theme, pasted over and over.
+        let (survey, lexicon, q, answer) = demo_answer_with_a_theme(40);
+        let coder = Coder::new(&survey, &lexicon, Columns::default(), &RunOptions::default());
+        let mut scanner = Scanner::new();
         let text = format!("{answer} ").repeat(EXAMPLE_BYTES / answer.len() * 3);
         let OpenAnswer::Coded(coding) = coder.code_answer(&mut scanner, q, &text, Vetoes::List) else {
             panic!("coded")
@@ -2892,17 +2899,9 @@ mod tests {
     /// the first mark.
     #[test]
     fn examples_keep_the_window_around_a_far_match() {
-        let survey = crate::demo::survey().unwrap();
-        let lexicon = CompiledLexicon::new(&crate::demo::lexicon().unwrap()).unwrap();
+        let (survey, lexicon, q, answer) = demo_answer_with_a_theme(0);
         let coder = Coder::new(&survey, &lexicon, Columns::default(), &RunOptions::default());
         let mut scanner = Scanner::new();
-        let (rows, _, _) = code_all(&survey, &lexicon, &crate::demo::responses(), &RunOptions::default()).unwrap();
-        let (q, answer) = rows
-            .iter()
-            .flat_map(|r| r.open.iter().enumerate())
-            .find(|(_, (_, a))| matches!(a, OpenAnswer::Coded(c) if !c.codes.is_empty()))
-            .map(|(q, (text, _))| (q, text.clone()))
-            .unwrap();
         // Filler of no theme (with 'é' so that cuts must find character boundaries).
         let filler = "é zzz ".repeat(EXAMPLE_BYTES / 7 * 2);
         let text = format!("{filler}{answer} {filler}");
