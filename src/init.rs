@@ -665,6 +665,9 @@ pub fn guess(sample: &Sample) -> Vec<Guess> {
 }
 
 /// Closed, open or skipped, for a column that is neither the id nor the type.
+/// Filled cells from which a column holding one value in all of them is skipped.
+const SAME_VALUE_ROWS: usize = 10;
+
 fn classify(profile: Profile) -> Guess {
     let p = &profile;
     let skip = |reason: &str, unsure: Option<String>| Guess {
@@ -702,6 +705,17 @@ fn classify(profile: Profile) -> Guess {
             }
         }
         return skip("it holds numbers", None);
+    }
+    // One value in every cell of a sample of some size (Microsoft Forms' `Email` of
+    // `anonymous`) tells no respondent from another; a choice a survey offers may
+    // still be everyone's (`Yes`).
+    if let [(only, _)] = p.values.as_slice()
+        && !p.values_cut
+        && p.filled >= SAME_VALUE_ROWS
+        && builtin_option(only).is_none()
+    {
+        let reason = format!("every cell sampled holds the same value, \"{}\": nothing to count", escaped(only, false));
+        return skip(&reason, None);
     }
     if let Some((options, unsure)) = several_options(p) {
         return Guess { role: Role::Multiple(options, Vec::new(), Vec::new()), unsure, profile };
@@ -1537,6 +1551,29 @@ mod tests {
     /// `Please explain [2]` as the second); a file whose only text is short answers
     /// still gets a question (init failed with "a bug" on it); a scale of -2 to 2 keeps
     /// its negative options.
+    /// Microsoft Forms' `Email` column, `anonymous` in every row, was drafted as a
+    /// closed question with one option (testers); a unanimous `Yes` stays a question.
+    #[test]
+    fn a_column_of_one_value_is_skipped_unless_it_is_a_choice() {
+        let rows: Vec<Vec<String>> =
+            (1..=12).map(|i| vec![i.to_string(), "anonymous".into(), "Yes".into(), "slow".into()]).collect();
+        let rows: Vec<&[String]> = rows.iter().map(Vec::as_slice).collect();
+        let s = Sample {
+            header: ["id", "Email", "Agree?", "Why?"].iter().map(|h| h.to_string()).collect(),
+            rows: rows.iter().map(|r| r.to_vec()).collect(),
+            ..Sample::default()
+        };
+        let g = guess(&s);
+        assert_eq!(
+            g[1].role,
+            Role::Skip("every cell sampled holds the same value, \"anonymous\": nothing to count".into())
+        );
+        assert!(matches!(g[2].role, Role::Closed(_)), "{:?}", g[2].role);
+        // Under ten answers, one value may be chance: drafted as before.
+        let few = Sample { rows: s.rows[..5].to_vec(), ..s.clone() };
+        assert!(!matches!(guess(&few).get(1).map(|g| &g.role), Some(Role::Skip(_))));
+    }
+
     #[test]
     fn twin_names_short_answers_and_signed_scales() {
         let s = sample(

@@ -203,13 +203,17 @@ pub fn excel_separator(head: &str) -> Option<char> {
     (chars.all(padding) && after.chars().all(padding)).then_some(c)
 }
 
-/// The delimiter of a CSV, guessed from its first record (quotes respected): the
-/// one of `,` tab `;` `|` that occurs most often in it; on a tie, the one that occurs
-/// as often in the second record, then the more frequent there, then the earlier in
-/// that list. `,` if none occurs (a single column).
+/// The delimiter of a CSV, guessed from its first records (quotes respected): of `,`
+/// tab `;` `|`, those in the header, the one that splits most of the next five records
+/// into as many fields as the header (a header's wording may hold commas: `ID;Kosten,
+/// Personal, usw.?;Kommentar`); then the one that occurs most often in the header; then
+/// the one that occurs as often in the second record, then the more frequent there,
+/// then the earlier in that list. `,` if none occurs (a single column).
 pub fn sniff_delimiter(head: &str) -> u8 {
     const CANDIDATES: [u8; 4] = [b',', b'\t', b';', b'|'];
-    let mut records = [[0usize; 4]; 2];
+    /// The header and the records compared with it.
+    const RECORDS: usize = 6;
+    let mut records = [[0usize; 4]; RECORDS];
     let (mut record, mut in_quotes, mut started) = (0, false, false);
     for &b in head.as_bytes() {
         match b {
@@ -234,10 +238,13 @@ pub fn sniff_delimiter(head: &str) -> u8 {
         }
         started = true;
     }
-    let [first, second] = records;
+    // Records read whole after the header (a last one the head cut is not compared).
+    let below = &records[1..record.clamp(1, RECORDS)];
+    let (first, second) = (records[0], records[1]);
+    let agreeing = |i: usize| below.iter().filter(|r| r[i] == first[i]).count();
     (0..CANDIDATES.len())
         .filter(|&i| first[i] > 0)
-        .max_by_key(|&i| (first[i], first[i] == second[i], second[i], std::cmp::Reverse(i)))
+        .max_by_key(|&i| (agreeing(i), first[i], first[i] == second[i], second[i], std::cmp::Reverse(i)))
         .map_or(b',', |i| CANDIDATES[i])
 }
 
@@ -765,6 +772,14 @@ mod tests {
             ("", b','),
             // A tie in the header: the delimiter the second record agrees with.
             ("a,b;c\n1;2;3\n", b';'),
+            // More commas than semicolons in the header's wording: the records agree with `;`.
+            (
+                "ID;Wie finden Sie Kosten, Personal, Wartezeit, usw.?;Kommentar\n1;Gut, aber teuer;cost\n2;Schlecht;x\n",
+                b';',
+            ),
+            // A comma file whose answers hold semicolons, and one whose header alone is read.
+            ("id,why; or not,q\n1,yes; no,a\n2,x,b\n", b','),
+            ("id;a,b,c\n", b','),
             ("\r\n\r\nid;t\r\n", b';'),
         ] {
             assert_eq!(sniff_delimiter(head) as char, want as char, "{head:?}");
