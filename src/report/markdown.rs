@@ -81,7 +81,11 @@ impl MarkdownReport {
                 md_escape(&c.first_respondent),
                 md_escape(&c.excerpt),
                 c.excerpt_end("..."),
-                if c.themes.is_empty() { "none".to_string() } else { c.themes.join(", ") },
+                if c.themes.is_empty() {
+                    "none".to_string()
+                } else {
+                    c.themes.iter().map(|t| md_escape(t)).collect::<Vec<_>>().join(", ")
+                },
                 c.identical_sentence(&md_escape(&c.first_respondent))
             )?;
         }
@@ -332,6 +336,12 @@ mod tests {
             ),
             "{md}"
         );
+        // Theme ids are escaped as the question's are.
+        s.campaigns[0].themes = vec!["cost_*x*".into(), "fee".into()];
+        let mut out = Vec::new();
+        MarkdownReport { rounding: Rounding::WHOLE }.write(&s, &mut out).unwrap();
+        let md = String::from_utf8(out).unwrap();
+        assert!(md.contains("(themes: cost\\_\\*x\\*, fee)"), "{md}");
     }
 
     /// `s` as summary.md.
