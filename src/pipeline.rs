@@ -2870,14 +2870,7 @@ mod tests {
         let coder = Coder::new(&survey, &lexicon, Columns::default(), &RunOptions::default());
         let mut scanner = Scanner::new();
         let text = format!("{answer} ").repeat(EXAMPLE_BYTES / answer.len() * 3);
-        let OpenAnswer::Coded(coding) = coder.code_answer(&mut scanner, q, &text, Vetoes::List) else {
-            panic!("coded")
-        };
-        assert!(!coding.codes.is_empty());
-        let answer = Answer { q, row: 1, id: "r1", text: &text, coding: &coding, themed: true };
-        let mut extras = Extras::default();
-        extras.collect(&mut scanner, &answer, Campaigns::Off, &coder.gates);
-        let examples: Vec<&report::Example> = extras.examples.values().flatten().map(|(_, e)| e).collect();
+        let (_, examples) = examples_of(&coder, &mut scanner, q, &text, &coder.gates);
         assert!(!examples.is_empty());
         for e in examples {
             assert!(e.cut && e.text.len() <= EXAMPLE_BYTES && text.starts_with(&e.text));
@@ -2888,9 +2881,25 @@ mod tests {
         for gate in &gated.gates.examples {
             Gates::close(gate);
         }
+        assert!(examples_of(&coder, &mut scanner, q, &text, &gated.gates).1.is_empty());
+    }
+
+    /// The examples [`Extras::collect`] keeps of `text`, coded (with a theme) as an
+    /// answer to question `q`, and its coding.
+    fn examples_of(
+        coder: &Coder,
+        scanner: &mut Scanner,
+        q: usize,
+        text: &str,
+        gates: &Gates,
+    ) -> (Coding, Vec<report::Example>) {
+        let OpenAnswer::Coded(coding) = coder.code_answer(scanner, q, text, Vetoes::List) else { panic!("coded") };
+        assert!(!coding.codes.is_empty());
+        let answer = Answer { q, row: 1, id: "r1", text, coding: &coding, themed: true };
         let mut extras = Extras::default();
-        extras.collect(&mut scanner, &answer, Campaigns::Off, &gated.gates);
-        assert!(extras.examples.is_empty());
+        extras.collect(scanner, &answer, Campaigns::Off, gates);
+        let examples = extras.examples.into_values().flatten().map(|(_, e)| e).collect();
+        (coding, examples)
     }
 
     /// Found by a tester (qa-D d1, mark m3): an answer whose match lay past its first
@@ -2905,14 +2914,7 @@ mod tests {
         // Filler of no theme (with 'é' so that cuts must find character boundaries).
         let filler = "é zzz ".repeat(EXAMPLE_BYTES / 7 * 2);
         let text = format!("{filler}{answer} {filler}");
-        let OpenAnswer::Coded(coding) = coder.code_answer(&mut scanner, q, &text, Vetoes::List) else {
-            panic!("coded")
-        };
-        assert!(!coding.codes.is_empty());
-        let answer = Answer { q, row: 1, id: "r1", text: &text, coding: &coding, themed: true };
-        let mut extras = Extras::default();
-        extras.collect(&mut scanner, &answer, Campaigns::Off, &coder.gates);
-        let examples: Vec<&report::Example> = extras.examples.values().flatten().map(|(_, e)| e).collect();
+        let (coding, examples) = examples_of(&coder, &mut scanner, q, &text, &coder.gates);
         assert!(!examples.is_empty());
         for e in examples {
             assert!(e.cut && e.cut_start && e.text.len() <= EXAMPLE_BYTES, "{}", e.text.len());
