@@ -221,8 +221,15 @@ pub struct Guess {
 /// Groups spellings into options: case, spacing and punctuation folded away; the
 /// built-in Yes/No spellings merged when the column is a yes/no question, the Don't
 /// know spellings always. Empty and punctuation-only values are not options.
+///
+/// A column is a yes/no question when more of its cells say yes or no than agree or
+/// disagree: an agree/disagree question with a stray `Yes` keeps Agree and Disagree
+/// as options (the built-in spellings would have made them Yes and No).
 pub fn group_options(values: &[(String, usize)]) -> Vec<GuessedOption> {
-    let yes_no = values.iter().any(|(v, _)| matches!(fold_label(v).as_str(), "yes" | "no"));
+    let cells = |words: [&str; 2]| -> usize {
+        values.iter().filter(|(v, _)| words.contains(&fold_label(v).as_str())).map(|(_, n)| n).sum()
+    };
+    let yes_no = cells(["yes", "no"]) > cells(["agree", "disagree"]);
     let builtin = |v: &str| builtin_option(v).filter(|b| yes_no || *b == "Don't know");
     // Groups keyed by folded label: the built-in option they are, if one, and the
     // spellings with their counts.
@@ -860,7 +867,8 @@ fn sentence_cells(p: &Profile) -> usize {
 }
 
 /// Short open answers that only point to another answer ("see response to Q3",
-/// "please see our answers above") and are not already built-in non-answers.
+/// "please see our answers above", "N/a - see Q1") and are not already built-in
+/// non-answers.
 pub fn pointer_answers(sample: &Sample, guesses: &[Guess]) -> Vec<String> {
     let classifier = Classifier::new(&Survey::ad_hoc(None, &[]));
     let starts = ["see ", "please see ", "refer to ", "please refer to ", "as per ", "same as ", "as in "];
@@ -877,8 +885,11 @@ pub fn pointer_answers(sample: &Sample, guesses: &[Guess]) -> Vec<String> {
             let cell = row.get(i).map_or("", String::as_str);
             let text = cell.trim_end_matches(|c: char| c.is_ascii_punctuation() || c.is_whitespace()).to_lowercase();
             let words: Vec<&str> = text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).collect();
+            let pointer = text
+                .strip_prefix("n/a")
+                .map_or(text.as_str(), |rest| rest.trim_start_matches([' ', '-', ',', ':', ';']));
             if words.len() > 8
-                || !starts.iter().any(|s| text.starts_with(s))
+                || !starts.iter().any(|s| pointer.starts_with(s))
                 || !words.iter().any(|w| points(w))
                 || classifier.is_non_answer(cell)
                 || found.contains(&text)
@@ -1545,6 +1556,15 @@ mod tests {
         // Without yes/no, "Agree" is its own option, not Yes.
         let got = group_options(&values(&[("Agree", 5), ("Strongly agree", 3), ("agree ", 1)]));
         assert_eq!(got.iter().map(|o| o.label.as_str()).collect::<Vec<_>>(), ["Agree", "Strongly agree"]);
+        // Found by a tester (qa-spec): one stray "Yes" among Agree and Disagree made
+        // the question Yes/No, Agree reported as Yes.
+        let got = group_options(&values(&[("Agree", 12), ("Disagree", 8), ("Yes", 1), ("DK", 2)]));
+        let labels: Vec<&str> = got.iter().map(|o| o.label.as_str()).collect();
+        assert_eq!(labels, ["Agree", "Disagree", "Yes", "Don't know"]);
+        assert!(got[..3].iter().all(|o| o.aliases.is_empty()), "{got:?}");
+        // Yes and No outnumbering a stray Agree: a yes/no question, as before.
+        let got = group_options(&values(&[("Yes", 12), ("No", 8), ("agree", 1)]));
+        assert_eq!(got[0], GuessedOption { label: "Yes".into(), aliases: vec!["agree".into()], count: 13 });
     }
 
     /// Two columns of one name are named by their place among them (a run reads
@@ -1788,10 +1808,15 @@ mod tests {
                 &["Please see our covering letter."],
                 &["see above"],
                 &["Please see our answers above."],
+                &["N/a - see Q1"],
+                &["N/A"],
                 &["a longer answer that says something real about the orders"],
             ],
         );
         let guesses = vec![Guess { profile: Profile::new(&s, 0), role: Role::Open, unsure: None }];
-        assert_eq!(pointer_answers(&s, &guesses), ["see response to q3", "please see our answers above"]);
+        assert_eq!(
+            pointer_answers(&s, &guesses),
+            ["see response to q3", "please see our answers above", "n/a - see q1"]
+        );
     }
 }
