@@ -12,6 +12,7 @@ use std::path::{Path, PathBuf};
 
 use rustc_hash::FxHashSet;
 use serde::Deserialize;
+use toml::Spanned;
 
 use crate::error::{Error, Location, Result, line_col};
 
@@ -40,6 +41,7 @@ pub const DEFAULT_NON_ANSWERS: &[&str] = &[
     "as per previous answer",
     "not applicable",
     "no comment at this time",
+    "no comment at this stage",
     "no view",
     "no opinion",
     "dont know",
@@ -56,6 +58,12 @@ pub const DEFAULT_NON_ANSWERS: &[&str] = &[
     "tbc",
     "see attached",
     "please see attached",
+    "see attached letter",
+    "please see attached letter",
+    "see covering letter",
+    "see our covering letter",
+    "please see covering letter",
+    "please see our covering letter",
     "see response above",
     "did not answer",
     "no answer",
@@ -212,15 +220,26 @@ struct SurveyFile {
     non_answers: Vec<String>,
     #[serde(default)]
     answers: Vec<String>,
-    respondent_type: Option<TypesFile>,
+    respondent_type: Option<Spanned<TypesFile>>,
     #[serde(default)]
-    closed: Vec<ClosedFile>,
+    closed: Vec<Spanned<ClosedFile>>,
     #[serde(default)]
-    open: Vec<OpenFile>,
+    open: Vec<Spanned<OpenFile>>,
     #[serde(default)]
-    segment: Vec<SegmentFile>,
+    segment: Vec<Spanned<SegmentFile>>,
     #[serde(default)]
-    order: Vec<String>,
+    order: Vec<Spanned<String>>,
+}
+
+/// The lines of the spec where its questions, segments, `order` entries and
+/// `[respondent_type]` are written, for errors found once it is read.
+#[derive(Default)]
+struct SpecLines {
+    /// Closed questions, then open ones, as the spec lists them.
+    questions: Vec<u64>,
+    segments: Vec<u64>,
+    order: Vec<u64>,
+    types: Option<u64>,
 }
 
 /// `header_rows`, within bounds (refused where it is written, with its line).
@@ -371,11 +390,25 @@ impl Survey {
             }
             Error::config(loc, format!("invalid survey spec: {}", e.message().trim()))
         })?;
-        let bad = |msg: String| Error::config(Location::file(path), msg);
+        let line = |span: std::ops::Range<usize>| line_col(text, span.start).0;
+        let lines = SpecLines {
+            questions: file
+                .closed
+                .iter()
+                .map(|c| c.span())
+                .chain(file.open.iter().map(|o| o.span()))
+                .map(line)
+                .collect(),
+            segments: file.segment.iter().map(|s| line(s.span())).collect(),
+            order: file.order.iter().map(|o| line(o.span())).collect(),
+            types: file.respondent_type.as_ref().map(|t| line(t.span())),
+        };
         let dir = path.parent().unwrap_or(Path::new(""));
         let resolve = |p: Option<String>| p.map(|p| dir.join(p));
         let mut closed = Vec::new();
-        for c in file.closed {
+        for (c, &at) in file.closed.into_iter().zip(&lines.questions) {
+            let c = c.into_inner();
+            let bad = |msg: String| Error::config(Location::file(path).at_line(at), msg);
             if c.options.is_empty() {
                 return Err(bad(format!("closed question `{}` has no options", c.id)));
             }
@@ -416,8 +449,22 @@ impl Survey {
                         c.id
                     )));
                 }
-                Err(Clash::Same { first: (other, _), then: (spelling, _) }) => {
-                    return Err(bad(format!("closed question `{}`: {other:?} and {spelling:?} {SAME_ANSWER}", c.id)));
+                Err(Clash::Same { first: (other, j), then: (spelling, i) }) => {
+                    // `"No" (an alias of "Yes") and "No"`, not `"No" and "No"`.
+                    let named = |spelling: &str, i: usize| {
+                        let option = &c.options[i];
+                        if spelling == option {
+                            format!("option {spelling:?}")
+                        } else {
+                            format!("{spelling:?} (an alias of {option:?})")
+                        }
+                    };
+                    return Err(bad(format!(
+                        "closed question `{}`: {} and {} {SAME_ANSWER}",
+                        c.id,
+                        named(other, j),
+                        named(spelling, i)
+                    )));
                 }
             };
             // In a list, an option named by others joined (`Yes, strongly` beside `Yes`
@@ -440,10 +487,19 @@ impl Survey {
                     }
                 }
             }
-            if let Some(n) = &c.nil_into
-                && !c.options.iter().any(|o| o == n)
-            {
-                return Err(bad(format!("closed question `{}`: nil_into `{n}` is not one of its options", c.id)));
+            if let Some(n) = &c.nil_into {
+                if !c.options.iter().any(|o| o == n) {
+                    return Err(bad(format!("closed question `{}`: nil_into `{n}` is not one of its options", c.id)));
+                }
+                // A respondent who ticked nothing did not choose `n` among others: the
+                // share choosing it would count people who chose nothing.
+                if c.multiple {
+                    return Err(bad(format!(
+                        "closed question `{}` takes several answers (multiple = true), so no answer cannot be \
+                         merged into `{n}`: leave nil_into out",
+                        c.id
+                    )));
+                }
             }
             if c.multiple && c.options.len() > MAX_MULTIPLE_OPTIONS {
                 return Err(bad(format!(
@@ -513,6 +569,7 @@ impl Survey {
         let open: Vec<OpenQuestion> = file
             .open
             .into_iter()
+            .map(Spanned::into_inner)
             .map(|o| OpenQuestion {
                 column: o.column.unwrap_or_else(|| o.id.clone()),
                 id: o.id,
@@ -524,7 +581,7 @@ impl Survey {
         let survey = Survey {
             title: file.title.unwrap_or_else(|| "Survey".to_string()),
             id_column: file.id_column,
-            respondent_types: file.respondent_type.map(|t| RespondentTypes {
+            respondent_types: file.respondent_type.map(Spanned::into_inner).map(|t| RespondentTypes {
                 column: t.column,
                 default: t.default,
                 types: t.types.into_iter().map(|t| RespondentType { name: t.name, aliases: t.aliases }).collect(),
@@ -534,6 +591,7 @@ impl Survey {
             segments: file
                 .segment
                 .into_iter()
+                .map(Spanned::into_inner)
                 .map(|s| Segment { column: s.column.unwrap_or_else(|| s.id.clone()), id: s.id })
                 .collect(),
             non_answers: file.non_answers,
@@ -547,10 +605,10 @@ impl Survey {
                 header_rows: file.header_rows,
                 keep_html: file.keep_html,
             },
-            order: file.order,
+            order: file.order.into_iter().map(Spanned::into_inner).collect(),
             source: path.to_path_buf(),
         };
-        survey.validate()?;
+        survey.validate(&lines)?;
         Ok(survey)
     }
 
@@ -582,10 +640,23 @@ impl Survey {
         }
     }
 
-    fn validate(&self) -> Result<()> {
-        let bad = |msg: String| Error::config(Location::file(&self.source), msg);
+    /// Checks what no single table of the spec shows; errors name the line of the
+    /// table or entry at fault, from `lines`.
+    fn validate(&self, lines: &SpecLines) -> Result<()> {
+        let bad_at = |line: Option<&u64>, msg: String| {
+            let at = Location::file(&self.source);
+            Error::config(
+                match line {
+                    Some(&line) => at.at_line(line),
+                    None => at,
+                },
+                msg,
+            )
+        };
+        let bad = |msg: String| bad_at(None, msg);
         let mut ids = FxHashSet::default();
-        for id in self.closed.iter().map(|c| &c.id).chain(self.open.iter().map(|o| &o.id)) {
+        for (i, id) in self.closed.iter().map(|c| &c.id).chain(self.open.iter().map(|o| &o.id)).enumerate() {
+            let bad = |msg: String| bad_at(lines.questions.get(i), msg);
             // Question ids head the reports' sections and fill codes.csv's question column.
             if id.trim().is_empty() {
                 return Err(bad("a question has an empty id: give each [[open]] and [[closed]] an id".to_string()));
@@ -595,7 +666,8 @@ impl Survey {
             }
         }
         let mut segments = FxHashSet::default();
-        for id in self.segments.iter().map(|s| &s.id) {
+        for (i, id) in self.segments.iter().map(|s| &s.id).enumerate() {
+            let bad = |msg: String| bad_at(lines.segments.get(i), msg);
             if id.trim().is_empty() {
                 return Err(bad("a [[segment]] has an empty id".to_string()));
             }
@@ -606,12 +678,18 @@ impl Survey {
         if self.open.is_empty() && self.closed.is_empty() {
             return Err(bad("the survey has no questions: add [[open]] or [[closed]] tables".to_string()));
         }
-        for id in &self.order {
+        let mut ordered = FxHashSet::default();
+        for (i, id) in self.order.iter().enumerate() {
+            let bad = |msg: String| bad_at(lines.order.get(i), msg);
             if !ids.contains(id.as_str()) {
                 return Err(bad(format!("order lists `{id}`, which is not a question")));
             }
+            if !ordered.insert(id.as_str()) {
+                return Err(bad(format!("order lists `{id}` twice: its section would be reported twice")));
+            }
         }
         if let Some(t) = &self.respondent_types {
+            let bad = |msg: String| bad_at(lines.types.as_ref(), msg);
             if t.types.is_empty() {
                 return Err(bad(
                     "respondent_type lists no types: list them (`types = [{ name = \"Individual\" }, ...]`), \
@@ -922,11 +1000,17 @@ impl Classifier {
         }
         match self.option(q, &key) {
             Some(i) => ClosedCell::Option(i),
-            // `N/A`, `Not Answered` (SmartSurvey's blank), `Prefer not to say` where no
-            // option is called that: no answer, as in an open question.
-            None if self.is_non_answer(cell) => ClosedCell::Nil,
+            None if self.says_no_option(cell) => ClosedCell::Nil,
             None => ClosedCell::Unrecognised,
         }
+    }
+
+    /// Whether a closed answer naming none of its question's options chose none:
+    /// `N/A`, `Not Answered` (SmartSurvey's blank), `Prefer not to say` where no option
+    /// is called that, as in an open question; and every spelling of Don't know
+    /// (`DK`, `Undecided`) where no option is Don't know, as `Don't know` itself is.
+    fn says_no_option(&self, cell: &str) -> bool {
+        self.is_non_answer(cell) || builtin_option(cell) == Some("Don't know")
     }
 
     /// The option of closed question `q` whose key is `key`.
@@ -967,7 +1051,7 @@ impl Classifier {
                 None => {
                     // A value with no letter or digit (`-`) or a non-answer (`N/A`)
                     // says nothing.
-                    unrecognised |= !self.is_non_answer(&cell[values[i].0..values[i].1]);
+                    unrecognised |= !self.says_no_option(&cell[values[i].0..values[i].1]);
                     i += 1;
                 }
             }
@@ -1189,6 +1273,26 @@ id = "q1_text"
         }
     }
 
+    /// Found by a tester (qa-spec): where no option is Don't know, `Don't know` and
+    /// `Not sure` were no answer but `DK` and `Undecided` unrecognised, so that three
+    /// people saying the same were counted in two rows.
+    #[test]
+    fn every_dont_know_is_no_answer_where_no_option_is_dont_know() {
+        let single = "[[closed]]\nid = \"s\"\noptions = [\"Yes\", \"No\"]\n";
+        let several = "[[closed]]\nid = \"s\"\nmultiple = true\noptions = [\"Email\", \"Post\"]\n";
+        for spec in [single, several] {
+            let s = Survey::from_str_with_path(spec, Path::new("s.toml")).unwrap();
+            let c = Classifier::new(&s);
+            for cell in ["Don't know", "DK", "Undecided", "not sure", "No opinion", "do not know"] {
+                assert_eq!(c.closed(0, cell), ClosedCell::Nil, "{spec} {cell:?}");
+            }
+            assert_eq!(c.closed(0, "Maybe"), ClosedCell::Unrecognised, "{spec}");
+        }
+        let s = Survey::from_str_with_path(several, Path::new("s.toml")).unwrap();
+        let chosen = ClosedCell::Chosen { options: 0b1, unrecognised: false };
+        assert_eq!(Classifier::new(&s).closed(0, "Email; DK"), chosen);
+    }
+
     /// A question that takes several answers reads each value of a list, whatever the
     /// separator; an option holding one (`Yes, strongly`) whole; values no option names
     /// as unrecognised beside the options chosen.
@@ -1296,15 +1400,18 @@ id = "q1_text"
             assert_eq!(c.closed(0, cell), ClosedCell::Option(want), "{cell:?}");
         }
         let err = closed_spec(r#"["Yes", "yes "]"#, "").unwrap_err().to_string();
-        assert!(err.contains(r#""Yes" and "yes " read as the same answer"#), "{err}");
+        assert!(err.contains(r#"option "Yes" and option "yes " read as the same answer"#), "{err}");
         let err = closed_spec(r#"["Agree", "Disagree"]"#, r#""Agree" = ["dis-agree"]"#).unwrap_err().to_string();
-        assert!(err.contains(r#""Disagree" and "dis-agree" read as the same answer"#), "{err}");
+        assert!(err.contains(r#"option "Disagree" and "dis-agree" (an alias of "Agree") read as the same"#), "{err}");
+        // Found by a tester (qa-spec): this said `"No" and "No"`, naming neither.
+        let err = closed_spec(r#"["Yes", "No"]"#, r#""Yes" = ["No"]"#).unwrap_err().to_string();
+        assert!(err.contains(r#"option "No" and "No" (an alias of "Yes") read as the same"#), "{err}");
         let err = closed_spec(r#"["Yes", "?"]"#, "").unwrap_err().to_string();
         assert!(err.contains("\"?\" has no letter or digit"), "{err}");
         closed_spec(r#"["Agree", "Disagree"]"#, r#""Agree" = ["agree!", "A"]"#).unwrap();
         // Accents fold as case does: two options told apart by them alone clash.
         let err = closed_spec(r#"["Résumé", "Resume"]"#, "").unwrap_err().to_string();
-        assert!(err.contains(r#""Résumé" and "Resume" read as the same answer"#), "{err}");
+        assert!(err.contains(r#"option "Résumé" and option "Resume" read as the same answer"#), "{err}");
         let s = closed_spec(r#"["Café owner", "Other"]"#, "").unwrap();
         assert_eq!(Classifier::new(&s).closed(0, "cafe OWNER"), ClosedCell::Option(0));
     }
@@ -1421,8 +1528,43 @@ non_answers = ["no change"]
         let err = Survey::from_str_with_path("[[closed]]\nid = \"q1\"\noptions = []\n", Path::new("s.toml"))
             .unwrap_err()
             .to_string();
-        assert_eq!(err, "s.toml: closed question `q1` has no options");
+        assert_eq!(err, "s.toml:1: closed question `q1` has no options");
         let err = Survey::from_str_with_path("[[open]]\nid = 3\n", Path::new("s.toml")).unwrap_err().to_string();
         assert!(err.starts_with("s.toml:2: invalid survey spec"), "{err}");
+    }
+
+    /// Found by a tester (qa-spec): errors found once the spec was read named no
+    /// line, and a question listed twice in `order` was reported twice in every
+    /// output, closed_answers.csv included, so that a sum by question counted it twice.
+    #[test]
+    fn errors_found_after_reading_name_the_line_at_fault() {
+        let err = |spec: &str| Survey::from_str_with_path(spec, Path::new("s.toml")).unwrap_err().to_string();
+        let questions =
+            "title = \"T\"\n\n[[closed]]\nid = \"q1\"\noptions = [\"Yes\", \"No\"]\n\n[[open]]\nid = \"q2\"\n";
+        assert_eq!(err(&format!("{questions}\n[[open]]\nid = \"q1\"\n")), "s.toml:10: question id `q1` is used twice");
+        assert_eq!(
+            err(&format!("order = [\n  \"q2\",\n  \"q1\",\n  \"q2\",\n]\n{questions}")),
+            "s.toml:4: order lists `q2` twice: its section would be reported twice"
+        );
+        assert_eq!(
+            err(&format!("order = [\"q3\"]\n{questions}")),
+            "s.toml:1: order lists `q3`, which is not a question"
+        );
+        assert_eq!(
+            err(&format!("{questions}\n[[segment]]\nid = \"area\"\n\n[[segment]]\nid = \"area\"\n")),
+            "s.toml:13: segment id `area` is used twice: its breakdown would be reported twice"
+        );
+        assert_eq!(
+            err(&format!(
+                "{questions}\n[respondent_type]\ncolumn = \"t\"\ndefault = \"Public\"\ntypes = [{{ name = \"Org\" }}]\n"
+            )),
+            "s.toml:10: respondent_type.default `Public` is not one of the types"
+        );
+        let nil = "[[closed]]\nid = \"q1\"\noptions = [\"Yes\", \"No\"]\n\n[[closed]]\nid = \"q2\"\nmultiple = true\noptions = [\"Email\", \"Post\"]\nnil_into = \"Post\"\n";
+        assert_eq!(
+            err(nil),
+            "s.toml:5: closed question `q2` takes several answers (multiple = true), so no answer cannot be merged \
+             into `Post`: leave nil_into out"
+        );
     }
 }
