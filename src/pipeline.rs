@@ -146,6 +146,11 @@ pub struct ManifestInput {
     /// Responses: the survey platform whose export was recognised by its header.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub export: Option<String>,
+    /// Responses in text: the encoding they were read in, given or sniffed (a file is
+    /// sniffed as far as it takes, a pipe on its first 64 KiB, so shards of one file
+    /// can differ; `merge` refuses them).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub encoding: Option<String>,
 }
 
 impl ManifestInput {
@@ -156,15 +161,23 @@ impl ManifestInput {
 
     /// An input of `role` at `path` whose SHA-256 is `sha256`.
     pub fn hashed(role: &str, path: &Path, sha256: String) -> ManifestInput {
-        ManifestInput { role: role.to_string(), path: path.to_path_buf(), sha256, header_rows: None, export: None }
+        ManifestInput {
+            role: role.to_string(),
+            path: path.to_path_buf(),
+            sha256,
+            header_rows: None,
+            export: None,
+            encoding: None,
+        }
     }
 
-    /// The responses a run read, with their header.
-    fn responses(input: &InputSource, sha256: String, header: Option<SubHeader>) -> ManifestInput {
+    /// The responses a run read, with their header and encoding.
+    fn responses(input: &InputSource, end: &StreamEnd) -> ManifestInput {
         ManifestInput {
-            header_rows: header.as_ref().map(SubHeader::rows),
-            export: header.and_then(|h| h.platform).map(|p| p.name().to_string()),
-            ..ManifestInput::hashed("responses", &input.name(), sha256)
+            header_rows: end.header.as_ref().map(SubHeader::rows),
+            export: end.header.as_ref().and_then(|h| h.platform).map(|p| p.name().to_string()),
+            encoding: end.encoding.map(str::to_string),
+            ..ManifestInput::hashed("responses", &input.name(), end.sha256.clone())
         }
     }
 }
@@ -848,6 +861,8 @@ pub struct StreamEnd {
     pub tally: Tally,
     /// The input's header rows (`None` for JSON Lines).
     pub header: Option<SubHeader>,
+    /// The encoding text input was read in (`None` for a workbook).
+    pub encoding: Option<&'static str>,
 }
 
 /// Reads `input` and codes every row, calling `sink` with each chunk's result in
@@ -880,7 +895,7 @@ pub fn stream(
     let (chunk_rows, chunk_bytes) = (options.chunk_rows, options.chunk_bytes);
     let shard = options.shard;
     let mut tally = coder.shape_tally();
-    let sha256 = std::thread::scope(|scope| -> Result<String> {
+    let (sha256, encoding) = std::thread::scope(|scope| -> Result<(String, Option<&'static str>)> {
         let reader_thread = scope.spawn(move || {
             loop {
                 match reader.next_chunk(chunk_rows, chunk_bytes) {
@@ -899,7 +914,7 @@ pub fn stream(
                     }
                 }
             }
-            reader.sha256()
+            (reader.sha256(), reader.encoding())
         });
         // The coordinator hands each chunk to the pool as soon as a permit is free (no
         // batch waits for its slowest chunk); this thread writes the results in input
@@ -976,7 +991,7 @@ pub fn stream(
     for (_, pairs) in workers.into_inner().expect("worker pool lock is never poisoned") {
         tally.merge_pairs(&pairs);
     }
-    Ok(StreamEnd { sha256, tally, header })
+    Ok(StreamEnd { sha256, tally, header, encoding })
 }
 
 /// Runs a job: codes the input and writes every output file into `out_dir` (with
@@ -1011,7 +1026,8 @@ pub fn run(job: &Job, progress: &dyn Fn(Progress)) -> Result<Outcome> {
         progress(Progress { rows, bytes });
         Ok(())
     })?;
-    let StreamEnd { sha256, tally, header } = end;
+    let responses = ManifestInput::responses(&job.input, &end);
+    let StreamEnd { tally, header, .. } = end;
     let header_note = header.as_ref().and_then(SubHeader::describe);
     let retired = retire_earlier_run(out, earlier)?;
     let digests = sinks.commit()?;
@@ -1025,7 +1041,7 @@ pub fn run(job: &Job, progress: &dyn Fn(Progress)) -> Result<Outcome> {
     let mut files: Vec<PathBuf> = digests.iter().map(|(p, _)| p.clone()).collect();
     let known = Known { digests: digests.into_iter().collect(), codes_rows: Some(codes_rows) };
     let mut inputs = job.config_files.clone();
-    inputs.push(ManifestInput::responses(&job.input, sha256, header));
+    inputs.push(responses);
     if partial {
         let part = Partial {
             format: PARTIAL_FORMAT.to_string(),
@@ -1052,10 +1068,20 @@ pub fn run(job: &Job, progress: &dyn Fn(Progress)) -> Result<Outcome> {
     Ok(Outcome { tally, summary, files, header_note, removed })
 }
 
-/// Whether the folder `out` holds an earlier run's outputs: its manifest.json, or a
-/// partial run's partial.json.
+/// Whether the folder `out` holds an earlier run's outputs: its manifest.json, a
+/// partial run's partial.json, or, where a run failed or was killed after retiring
+/// those, a codes.csv that codeframe wrote (its header says so). A folder of other
+/// files that happen to share an output's name is left alone.
 fn holds_earlier_run(out: &Path) -> bool {
-    out.join("manifest.json").is_file() || out.join("partial.json").is_file()
+    if out.join("manifest.json").is_file() || out.join("partial.json").is_file() {
+        return true;
+    }
+    let Ok(file) = std::fs::File::open(out.join("codes.csv")) else { return false };
+    let mut first = String::new();
+    let _ = std::io::BufRead::read_line(&mut std::io::BufReader::new(std::io::Read::take(file, 4096)), &mut first);
+    let header = codes::CODES_HEADER.join(",");
+    let first = first.trim_end();
+    first == header || first.strip_prefix("row,") == Some(header.as_str())
 }
 
 /// Before the first output replaces an `earlier` run's, removes that run's
@@ -1079,27 +1105,42 @@ fn retire_earlier_run(out: &Path, earlier: bool) -> Result<Vec<&'static str>> {
 }
 
 /// Removes the temporary files (`.codes.csv.PID.tmp`) that an interrupted run
-/// (Ctrl-C, a killed job) left in `out` under its outputs' names, unless their process
-/// still runs. Best effort: a file that cannot be removed stays.
+/// (Ctrl-C, a killed job) left in `out` under its outputs' names, and the folders of
+/// rows an interrupted merge of many parts left (`.codeframe-merge.PID.XXXXXX`, a
+/// copy of every code), unless their process still runs. Best effort: a file that
+/// cannot be removed stays.
 fn remove_interrupted_temps(out: &Path) {
     let Ok(entries) = std::fs::read_dir(out) else { return };
     let own = std::process::id().to_string();
+    let gone = |pid: &str| {
+        !pid.is_empty()
+            && pid.bytes().all(|b| b.is_ascii_digit())
+            && pid != own
+            && !Path::new("/proc").join(pid).exists()
+    };
     for entry in entries.flatten() {
         let name = entry.file_name();
+        if let Some(rest) = name.to_str().and_then(|n| n.strip_prefix(MERGE_TEMP_PREFIX)) {
+            let pid = rest.split('.').next().unwrap_or("");
+            if entry.file_type().is_ok_and(|t| t.is_dir()) && gone(pid) {
+                let _ = std::fs::remove_dir_all(entry.path());
+            }
+            continue;
+        }
         let Some(rest) = name.to_str().and_then(|n| n.strip_prefix('.')).and_then(|n| n.strip_suffix(".tmp")) else {
             continue;
         };
         let Some((output, pid)) = rest.rsplit_once('.') else { continue };
         let ours = OUTPUT_NAMES.contains(&output) || output == "partial.json";
-        if !ours || pid.is_empty() || !pid.bytes().all(|b| b.is_ascii_digit()) || pid == own {
-            continue;
-        }
-        let running = Path::new("/proc").join(pid).exists();
-        if !running {
+        if ours && gone(pid) {
             let _ = std::fs::remove_file(entry.path());
         }
     }
 }
+
+/// The start of the name of the folder a merge of many parts keeps its passes in,
+/// followed by its process id and a random part.
+const MERGE_TEMP_PREFIX: &str = ".codeframe-merge.";
 
 /// Removes from `out`, if it held an `earlier` run, the files such a run writes
 /// ([`OUTPUT_NAMES`], partial.json) that this one did not (`written`): a run with
@@ -1649,6 +1690,26 @@ fn check_partial_seal(path: &Path, text: &[u8]) -> Result<()> {
 /// its run (by the SHA-256 it ends with).
 pub fn read_partial(dir: &Path) -> Result<Partial> {
     let path = dir.join("partial.json");
+    // A part is the folder a partial run wrote: a file, a whole run's folder or an
+    // interrupted part's is a mistake in the command, not a failure to read.
+    let not_a_part = |why: &str| {
+        Error::input(
+            crate::error::Location::file(dir),
+            format!(
+                "not a partial run: {why}; merge takes the --out folders of `codeframe run --shard K/N` (or --partial)"
+            ),
+        )
+    };
+    if dir.is_file() {
+        return Err(not_a_part("it is a file, not a folder"));
+    }
+    if dir.is_dir() && !path.exists() {
+        return Err(not_a_part(if dir.join("manifest.json").is_file() {
+            "it holds a whole run's outputs (manifest.json), not a shard's partial.json"
+        } else {
+            "it holds no partial.json (a shard that failed or was interrupted leaves none)"
+        }));
+    }
     let text = std::fs::read(&path).map_err(|e| Error::io(&path, e))?;
     let not_partial =
         |e: serde_json::Error| Error::input(crate::error::Location::file(&path), format!("not a partial run: {e}"));
@@ -1913,6 +1974,18 @@ fn input_difference(a: &Partial, b: &Partial, a_dir: &Path, b_dir: &Path) -> Opt
         seen.push(role);
         let (x, y) = (file(a, role), file(b, role));
         if x.map(|i| &i.sha256) == y.map(|i| &i.sha256) {
+            // One file, read in two encodings: a shard that read it from a pipe
+            // sniffs less of it than one that read the file.
+            let encoding = |i: Option<&ManifestInput>| i.and_then(|i| i.encoding.clone());
+            if let (Some(e), Some(f)) = (encoding(x), encoding(y))
+                && e != f
+            {
+                return Some(format!(
+                    "the encoding their {} were read in ({e} in {a_dir}; {f} in {b_dir}): give every shard \
+                     --encoding",
+                    role_name(role)
+                ));
+            }
             continue;
         }
         let describe = |i: Option<&ManifestInput>| {
@@ -1972,8 +2045,8 @@ fn merge_rows_by(inputs: &[PathBuf], target: &Path, strip_row: bool, fan_in: usi
     // Beside the output: the rows take the room there that the output will, and a
     // temporary folder elsewhere (often in memory) may hold far less.
     let folder = target.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let temp =
-        tempfile::Builder::new().prefix(".codeframe-merge.").tempdir_in(folder).map_err(|e| Error::io(folder, e))?;
+    let prefix = format!("{MERGE_TEMP_PREFIX}{}.", std::process::id());
+    let temp = tempfile::Builder::new().prefix(&prefix).tempdir_in(folder).map_err(|e| Error::io(folder, e))?;
     let mut level: Vec<PathBuf> = inputs.to_vec();
     let mut pass = 0;
     while level.len() > fan_in {

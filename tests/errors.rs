@@ -37,6 +37,20 @@ fn a_run_that_rejects_every_row_warns_and_trailing_delimiters_are_read() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(0), "{err}");
     assert!(err.contains("warning: all 2 rows read were rejected, so nothing was coded"), "{err}");
+    // Shards do not warn, their merge does (a tester found it silent).
+    for k in ["1/2", "2/2"] {
+        let out = dir.run(&["run", "--survey", "survey.toml", "--shard", k, "--out", &format!("p{}", &k[..1]), "-q"]);
+        assert!(!String::from_utf8_lossy(&out.stderr).contains("warning"));
+    }
+    let out = dir.run(&["merge", "p1", "p2", "--out", "m", "-q"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(
+        err.contains(
+            "warning: all 2 rows read were rejected, so nothing was coded: their lines and reasons are in m/rejects.csv"
+        ),
+        "{err}"
+    );
 }
 
 #[test]
@@ -481,6 +495,21 @@ fn merge_names_a_partial_of_another_format() {
     dir.write("p2/partial.json", "{\"rows\": 3}");
     let err = dir.fails(&["merge", "p1", "p2", "--survey", "survey.toml", "--out", "m3"], 2);
     assert!(err.contains("p2/partial.json") && err.contains("not a partial run"), "{err}");
+    // Found by a tester (qa-batch): a whole run's folder, or a file, given as a part
+    // failed as an I/O error (exit 3) with the OS's words.
+    dir.ok(&["run", "--survey", "survey.toml", "--out", "whole", "-q"]);
+    let err = dir.fails(&["merge", "p1", "whole", "--out", "m4"], 2);
+    assert!(
+        err.contains(
+            "whole: not a partial run: it holds a whole run's outputs (manifest.json), not a shard's partial.json"
+        ),
+        "{err}"
+    );
+    let err = dir.fails(&["merge", "r.csv", "--out", "m4"], 2);
+    assert!(err.contains("r.csv: not a partial run: it is a file, not a folder"), "{err}");
+    std::fs::create_dir(dir.join("empty")).unwrap();
+    let err = dir.fails(&["merge", "p1", "empty", "--out", "m4"], 2);
+    assert!(err.contains("empty: not a partial run: it holds no partial.json"), "{err}");
 }
 
 /// A part's row file truncated or edited after its run (a copy cut short in transit)

@@ -110,7 +110,7 @@ fn a_rerun_that_fails_while_writing_leaves_no_manifest_and_temps_are_cleared() {
     let dir = Workdir::new();
     dir.write("lex.toml", "[[theme]]\nid = \"money\"\nterms = [\"cost*\"]\n");
     dir.write("r.csv", "id,why\nr1,the costs\nr2,fine\n");
-    dir.ok(&ad_hoc("r.csv", "why", "lex.toml", "o", &[]));
+    dir.ok(&ad_hoc("r.csv", "why", "lex.toml", "o", &["--measure", "counts"]));
     // report.html cannot be replaced: the rerun fails after writing codes.csv.
     std::fs::remove_file(dir.join("o/report.html")).unwrap();
     std::fs::create_dir_all(dir.join("o/report.html/x")).unwrap();
@@ -124,6 +124,10 @@ fn a_rerun_that_fails_while_writing_leaves_no_manifest_and_temps_are_cleared() {
     for name in [".codes.csv.999999999.tmp", ".report.html.1.tmp", ".notes.txt.999999999.tmp"] {
         dir.write(&format!("o/{name}"), "x");
     }
+    // So do the folders of rows a killed merge of many parts leaves (a tester found
+    // them kept for good: a copy of every code).
+    dir.write("o/.codeframe-merge.999999999.AbC12/0-0.csv", "row,respondent_id\n");
+    dir.write("o/.codeframe-merge.1.XyZ34/0-0.csv", "row,respondent_id\n");
     dir.ok(&ad_hoc("r.csv", "why", "lex.toml", "o", &[]));
     let mut names: Vec<String> = std::fs::read_dir(dir.join("o"))
         .unwrap()
@@ -131,8 +135,12 @@ fn a_rerun_that_fails_while_writing_leaves_no_manifest_and_temps_are_cleared() {
         .filter(|n| n.starts_with('.'))
         .collect();
     names.sort();
-    assert_eq!(names, [".notes.txt.999999999.tmp", ".report.html.1.tmp"]);
+    assert_eq!(names, [".codeframe-merge.1.XyZ34", ".notes.txt.999999999.tmp", ".report.html.1.tmp"]);
     assert!(dir.join("o/manifest.json").exists());
+    // Found by a tester (qa-batch): with no manifest left to say the folder held a
+    // run, the first run's counts.csv stayed beside the next run's outputs, for a job
+    // globbing the folder to read. codeframe's codes.csv header says it now.
+    assert!(!dir.join("o/counts.csv").exists(), "the earlier run's counts.csv is left");
 }
 
 #[test]
@@ -450,6 +458,56 @@ fn merge_refuses_parts_read_with_other_dictionary_options() {
     shard(2, "strict", &["--strict"]);
     let err = dir.fails(&["merge", "p1", "strict", "--out", "m"], 2);
     assert!(err.contains("differ in their options (--strict is off in p1, on in strict)"), "{err}");
+}
+
+/// Found by a tester (qa-batch): a file is sniffed for its encoding as far as it
+/// takes, a pipe on its first 64 KiB, so shards of one Windows-1252 file whose accents
+/// come late, one reading the file and one the same bytes from a pipe, decoded it
+/// differently (half of the accented rows rejected) and merged without a word into a
+/// result no whole run gives. The manifest and partial.json now record the encoding,
+/// and merge refuses parts that disagree.
+#[test]
+fn merge_refuses_shards_that_read_one_file_in_two_encodings() {
+    let dir = Workdir::new();
+    dir.write("lex.toml", "[[theme]]\nid = \"cost\"\nterms = [\"cost\"]\n");
+    let mut bytes = b"id,t\n".to_vec();
+    for i in 0..3000 {
+        bytes.extend(format!("{i},the cost was too high for us all\n").as_bytes());
+    }
+    for i in 3000..3030 {
+        bytes.extend(format!("{i},caf").as_bytes());
+        bytes.extend(b"\xe9 cost\n");
+    }
+    assert!(bytes.len() > 70_000, "the accents come after the first 64 KiB");
+    dir.write("r.csv", &bytes);
+    dir.ok(&ad_hoc("r.csv", "t", "lex.toml", "p1", &["--shard", "1/2", "-q"]));
+    let piped = ad_hoc("-", "t", "lex.toml", "p2", &["--shard", "2/2", "-q"]);
+    let out = dir.run_with_stdin(&piped, &bytes);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let encoding = |part: &str| {
+        let v: serde_json::Value = serde_json::from_str(&dir.read(&format!("{part}/partial.json"))).unwrap();
+        let inputs = v["inputs"].as_array().unwrap().clone();
+        inputs.into_iter().find(|i| i["role"] == "responses").unwrap()["encoding"].clone()
+    };
+    assert_eq!((encoding("p1"), encoding("p2")), ("windows-1252".into(), "UTF-8".into()));
+    let err = dir.fails(&["merge", "p1", "p2", "--out", "m"], 2);
+    assert!(
+        err.contains(
+            "p1 and p2 differ in the encoding their responses were read in (windows-1252 in p1; UTF-8 in p2): \
+             give every shard --encoding"
+        ),
+        "{err}"
+    );
+    // Given the encoding, the piped shard reads as the file does, and they merge.
+    dir.ok(&ad_hoc("r.csv", "t", "lex.toml", "p1", &["--shard", "1/2", "-q", "--encoding", "windows-1252"]));
+    let piped = ad_hoc("-", "t", "lex.toml", "p2", &["--shard", "2/2", "-q", "--encoding", "windows-1252"]);
+    assert!(dir.run_with_stdin(&piped, &bytes).status.success());
+    dir.ok(&["merge", "p1", "p2", "--out", "m", "-q"]);
+    dir.ok(&ad_hoc("r.csv", "t", "lex.toml", "whole", &["-q", "--encoding", "windows-1252"]));
+    assert_eq!(dir.read("m/codes.csv"), dir.read("whole/codes.csv"));
+    let manifest: serde_json::Value = serde_json::from_str(&dir.read("whole/manifest.json")).unwrap();
+    let responses = manifest["inputs"].as_array().unwrap().iter().find(|i| i["role"] == "responses").unwrap().clone();
+    assert_eq!(responses["encoding"], "windows-1252");
 }
 
 /// The same bytes saved as `d.dic` and `d.txt` hash the same, so shards reading the

@@ -52,6 +52,7 @@ pub fn execute(args: &MergeArgs) -> Result<()> {
     };
     let outcome = pipeline::merge(&job, &args.parts)?;
     super::warn_unlisted_types(&outcome.summary);
+    super::warn_all_rejected(&outcome.tally, &args.out);
     if args.quiet {
         return Ok(());
     }

@@ -315,6 +315,18 @@ fn warn_unlisted_types(summary: &codeframe::report::Summary) {
     );
 }
 
+/// Warns, even under `--quiet`, when every row read was rejected: the run (or merge)
+/// exits 0 with nothing coded, and a batch job has only this line to tell it.
+fn warn_all_rejected(tally: &codeframe::tally::Tally, out: &Path) {
+    if tally.rows_rejected > 0 && tally.rows_coded() == 0 {
+        errln!(
+            "codeframe: warning: all {} rows read were rejected, so nothing was coded: their lines and reasons are in {}",
+            tally.rows_rejected,
+            out.join("rejects.csv").display()
+        );
+    }
+}
+
 /// Says which files of an earlier run in the output folder `out` were removed.
 fn note_removed(out: &Path, removed: &[String]) {
     if !removed.is_empty() {

@@ -160,12 +160,8 @@ pub fn execute(args: &RunArgs) -> Result<()> {
     let outcome = result?;
     super::warn_unlisted_types(&outcome.summary);
     let tally = &outcome.tally;
-    if tally.rows_rejected > 0 && tally.rows_coded() == 0 && !job.options.partial {
-        errln!(
-            "codeframe: warning: all {} rows read were rejected, so nothing was coded: their lines and reasons are in {}",
-            tally.rows_rejected,
-            args.out.join("rejects.csv").display()
-        );
+    if !job.options.partial {
+        super::warn_all_rejected(tally, &args.out);
     }
     // Under --quiet errors, warnings and the rows read as header still print; the
     // summary lines do not.

@@ -261,6 +261,10 @@ impl RowReader for ResponseReader {
         self.digest.hex()
     }
 
+    fn encoding(&self) -> Option<&'static str> {
+        Some(self.transcoded.unwrap_or(encoding_rs::UTF_8.name()))
+    }
+
     fn header(&self) -> Option<&header::SubHeader> {
         Some(&self.header)
     }

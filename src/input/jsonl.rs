@@ -56,6 +56,8 @@ impl Default for Lookahead {
 pub struct JsonLinesReader {
     input: Box<dyn BufRead + Send>,
     digest: InputDigest,
+    /// The encoding the input is read in.
+    encoding: &'static str,
     name: PathBuf,
     columns: Columns,
     checker: RowChecker,
@@ -110,6 +112,7 @@ impl JsonLinesReader {
         let mut reader = JsonLinesReader {
             input: Box::new(BufReader::with_capacity(1 << 16, text.reader)),
             digest: text.digest,
+            encoding: text.encoding.name(),
             columns: Columns::default(),
             checker: RowChecker::new(Columns::default(), options),
             name,
@@ -348,6 +351,10 @@ impl RowReader for JsonLinesReader {
 
     fn sha256(&self) -> String {
         self.digest.hex()
+    }
+
+    fn encoding(&self) -> Option<&'static str> {
+        Some(self.encoding)
     }
 
     fn next_chunk(&mut self, max_rows: usize, max_bytes: usize) -> Result<Option<Chunk>> {

@@ -188,6 +188,11 @@ pub trait RowReader: Send {
     fn next_chunk(&mut self, max_rows: usize, max_bytes: usize) -> Result<Option<Chunk>>;
     /// SHA-256 (hex) of the input's bytes read so far (complete after the last chunk).
     fn sha256(&self) -> String;
+    /// The encoding a text input is read in (`UTF-8`, `windows-1252`, ...), given or
+    /// sniffed; `None` for a workbook, whose cells are text already.
+    fn encoding(&self) -> Option<&'static str> {
+        None
+    }
     /// The header's rows (`None` for JSON Lines, which has none).
     fn header(&self) -> Option<&header::SubHeader> {
         None

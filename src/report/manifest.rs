@@ -30,6 +30,8 @@ struct InputJson {
     header_rows: Option<usize>,
     #[serde(skip_serializing_if = "Option::is_none")]
     export: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    encoding: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -124,6 +126,7 @@ pub fn write(
                 sha256: i.sha256.clone(),
                 header_rows: i.header_rows,
                 export: i.export.clone(),
+                encoding: i.encoding.clone(),
             })
             .collect(),
         options: OptionsJson {
