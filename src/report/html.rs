@@ -294,9 +294,10 @@ impl HtmlReport {
         writeln!(
             out,
             "<p>Percentages of <em>all respondents</em> have base {}; percentages of <em>those who answered</em> have \
-             the number who answered that question as base. Bars show percentages of all respondents; the black \
-             line on a theme's bar is its 95% confidence interval.</p>",
-            s.respondents
+             the number who answered that question as base. {} Bars show percentages of all respondents; the \
+             black line on a theme's bar is its 95% confidence interval.</p>",
+            s.respondents,
+            self.rounding.describe()
         )?;
         if s.uncoded_total > 0 {
             // The workbook's sheet is capped: say what it holds, as its Summary sheet does.
@@ -347,7 +348,8 @@ impl HtmlReport {
         }
         writeln!(out, "<section id=\"respondents\">")?;
         writeln!(out, "<h2>Respondents</h2>")?;
-        let shown: Vec<String> = s.types.iter().map(|t| self.pct(t.figure)).collect();
+        let figures: Vec<Figure> = s.types.iter().map(|t| t.figure).collect();
+        let shown = self.rounding.group(&figures);
         let bars: Vec<Bar> = s
             .types
             .iter()

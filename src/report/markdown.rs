@@ -266,8 +266,9 @@ impl ReportWriter for MarkdownReport {
         }
         writeln!(
             out,
-            "Percentages of *all respondents* have base {}; percentages of *those who answered* have the number who answered that question as base.",
-            s.respondents
+            "Percentages of *all respondents* have base {}; percentages of *those who answered* have the number who answered that question as base. {}",
+            s.respondents,
+            self.rounding.describe()
         )?;
         if !s.types.is_empty() {
             writeln!(out)?;
@@ -275,8 +276,9 @@ impl ReportWriter for MarkdownReport {
             writeln!(out)?;
             writeln!(out, "| Type of respondent | Number of respondents |")?;
             writeln!(out, "|---|---:|")?;
-            for t in &s.types {
-                writeln!(out, "| {} | {} ({}) |", md_escape(&t.name), t.figure.count, self.pct(t.figure))?;
+            let figures: Vec<Figure> = s.types.iter().map(|t| t.figure).collect();
+            for (t, shown) in s.types.iter().zip(self.rounding.group(&figures)) {
+                writeln!(out, "| {} | {} ({shown}) |", md_escape(&t.name), t.figure.count)?;
             }
             writeln!(out, "| Total | {} |", s.respondents)?;
             if let Some(sentence) = prose::defaulted_types(s, self.rounding, MARKUP) {
@@ -342,6 +344,28 @@ mod tests {
         MarkdownReport { rounding: Rounding::WHOLE }.write(&s, &mut out).unwrap();
         let md = String::from_utf8(out).unwrap();
         assert!(md.contains("(themes: cost\\_\\*x\\*, fee)"), "{md}");
+    }
+
+    /// Found by a tester (qa-spec): summary.md never said how it rounds, though a
+    /// question's percentages could add up to 101%, and `--largest-remainder` left the
+    /// respondent types (a partition of the respondents too) at 33%, 33%, 33%.
+    #[test]
+    fn the_rounding_is_stated_and_largest_remainder_covers_the_types() {
+        let mut s = crate::report::tiny_summary();
+        s.types = ["A", "B", "C"]
+            .iter()
+            .map(|n| crate::report::TypeRow { name: (*n).into(), figure: Figure::new(2, 6) })
+            .collect();
+        assert!(render(&s).contains("halves up, each on its own, so a question's may add up to a little more or less"));
+        assert!(render(&s).contains("| A | 2 (33%) |\n| B | 2 (33%) |\n| C | 2 (33%) |"));
+        let mut out = Vec::new();
+        let rounding = Rounding { decimals: 0, largest_remainder: true };
+        MarkdownReport { rounding }.write(&s, &mut out).unwrap();
+        let md = String::from_utf8(out).unwrap();
+        assert!(md.contains("| A | 2 (34%) |\n| B | 2 (33%) |\n| C | 2 (33%) |"), "{md}");
+        assert!(
+            md.contains("Percentages are rounded to whole numbers: a closed question's answers, the respondent types")
+        );
     }
 
     /// `s` as summary.md.

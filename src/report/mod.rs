@@ -166,8 +166,25 @@ impl Rounding {
         .unwrap_or_default()
     }
 
-    /// Formats figures that partition one base (a closed question's answers): each on
-    /// its own, or by the largest remainder method when asked.
+    /// The sentence a report opens with on how its percentages are rounded: a
+    /// question's may add up to 99% or 101% unless the largest remainder is asked.
+    pub fn describe(self) -> String {
+        let to = if self.decimals == 0 { "whole numbers" } else { "one decimal place" };
+        if self.largest_remainder {
+            format!(
+                "Percentages are rounded to {to}: a closed question's answers, the respondent types and a crosstab's \
+                 groups by the largest remainder method, so that each adds up to 100%; other figures each on its own."
+            )
+        } else {
+            format!(
+                "Percentages are rounded to {to}, halves up, each on its own, so a question's may add up to a little \
+                 more or less than 100%."
+            )
+        }
+    }
+
+    /// Formats figures that partition one base (a closed question's answers, the
+    /// respondent types): each on its own, or by the largest remainder method when asked.
     pub fn group(self, figures: &[Figure]) -> Vec<String> {
         if !self.largest_remainder {
             return figures.iter().map(|&f| self.pct(f)).collect();
