@@ -14,8 +14,8 @@ use std::collections::BTreeMap;
 
 use crate::coding;
 use crate::error::Error;
-use crate::lexicon::compile::{CompiledLexicon, PatternKind};
-use crate::lexicon::{Lexicon, Rule, TermToken, Theme};
+use crate::lexicon::compile::{CompiledLexicon, Pattern, PatternKind, glob_match};
+use crate::lexicon::{Lexicon, Rule, TermToken, Theme, ThemeOptions};
 use crate::matching::Scanner;
 use crate::text::Language;
 use crate::text::normalise::{cased_form, fold_accents};
@@ -198,6 +198,84 @@ fn prefix_covers(glob: &[char], begins: &[char]) -> bool {
     literal < glob.len() && glob[literal..].iter().all(|&c| c == '*') && begins.starts_with(&glob[..literal])
 }
 
+/// Whether every word `x` matches is matched by `e`, an exclusion's pattern: the
+/// same exact or case-sensitive word, or a glob matching the word, every word of the
+/// stem (`wait*` and `waiting`, stem `wait`) or every word the other glob matches.
+fn covers(analyzer: &crate::text::Analyzer, e: &Pattern, x: &Pattern) -> bool {
+    let glob: Vec<char> = e.text.chars().collect();
+    let literal = |p: &Pattern| p.text.chars().take_while(|&c| c != '*' && c != '?').collect::<Vec<char>>();
+    match (e.kind, x.kind) {
+        (PatternKind::Exact, PatternKind::Exact) | (PatternKind::Cased, PatternKind::Cased) => e.text == x.text,
+        (PatternKind::Glob, PatternKind::Exact) => std::iter::once(&*x.text)
+            .chain(analyzer.other_spellings(&x.text).iter().copied())
+            .any(|w| glob_match(&glob, &w.chars().collect::<Vec<_>>())),
+        (PatternKind::CasedGlob, PatternKind::Cased) => glob_match(&glob, &x.text.chars().collect::<Vec<_>>()),
+        (PatternKind::Glob, PatternKind::Stem | PatternKind::StemOrExact) => {
+            prefix_covers(&glob, &stem_prefix(&x.text).chars().collect::<Vec<_>>())
+        }
+        (PatternKind::Glob, PatternKind::Glob) | (PatternKind::CasedGlob, PatternKind::CasedGlob) => {
+            e.text == x.text || prefix_covers(&glob, &literal(x))
+        }
+        _ => false,
+    }
+}
+
+/// Findings for the entries of `theme` that one of its exclusions vetoes wherever they
+/// match (an exclusion vetoes the theme's matches it overlaps: `exclude = ["kind"]`
+/// with the entry `=kind`), and for stemmed entries it vetoes wherever they match the
+/// words as written (`kind` and `kind`: exclusions match exact wordings, so the entry
+/// counts only on `kinds`, `kindness`, ...). An exclusion of other words (`kindness`,
+/// `waiting` beside `wait*`) carves out what it names: that is what exclusions are for.
+fn vetoed_entries(lexicon: &CompiledLexicon, theme: &Theme) -> Vec<Finding> {
+    let mut out = Vec::new();
+    if theme.exclusions.is_empty() {
+        return out;
+    }
+    let analyzer = lexicon.analyzer();
+    // Exclusions are compiled with their words unstemmed.
+    let exact = ThemeOptions { stem: false, ..theme.options.clone() };
+    let words = |rule: &Rule, options: &ThemeOptions| match rule {
+        Rule::Term(t) => lexicon.patterns_of(t, options).ok(),
+        _ => None,
+    };
+    let entries: Vec<Option<Vec<Pattern>>> = theme.entries.iter().map(|e| words(&e.rule, &theme.options)).collect();
+    for x in &theme.exclusions {
+        let Some(vetoes) = words(&x.rule, &exact) else { continue };
+        for (e, matched) in theme.entries.iter().zip(&entries) {
+            let Some(matched) = matched else { continue };
+            // An exclusion kept to some questions vetoes only there.
+            let everywhere = x.questions.is_empty()
+                || (!e.questions.is_empty() && e.questions.iter().all(|q| x.questions.contains(q)));
+            if !everywhere || vetoes.len() > matched.len() {
+                continue;
+            }
+            let at = line_note(Some(theme), e.line);
+            let always =
+                matched.windows(vetoes.len()).any(|run| run.iter().zip(&vetoes).all(|(m, v)| covers(analyzer, v, m)));
+            let message = if always {
+                format!(
+                    "theme `{}`: exclusion `{}` vetoes every match of entry `{}`{at}, which can never count (an exclusion vetoes the matches of its theme it overlaps)",
+                    theme.id, x.rule, e.rule
+                )
+            } else if matched.iter().any(|p| p.kind == PatternKind::Stem)
+                && words(&e.rule, &exact).is_some_and(|as_written| as_written == vetoes)
+            {
+                let join = |ps: &[Pattern]| ps.iter().map(|p| &*p.text).collect::<Vec<_>>().join(" ");
+                let (stems, written) = (join(matched), join(&vetoes));
+                let noun = if matched.len() == 1 { "words of stem" } else { "forms of stems" };
+                format!(
+                    "theme `{}`: exclusion `{}` vetoes every match of entry `{}`{at} where an answer writes `{written}`: exclusions match exact wordings, not stems, so the entry counts only on other {noun} `{stems}`",
+                    theme.id, x.rule, e.rule
+                )
+            } else {
+                continue;
+            };
+            out.push(warning(theme, x.line, message));
+        }
+    }
+    out
+}
+
 /// Where a single-word key is used: (theme id, line, entry text).
 type KeyUse = (String, Option<u64>, String);
 
@@ -241,13 +319,18 @@ pub fn lint(source: &Lexicon, lexicon: &CompiledLexicon) -> Vec<Finding> {
         }
         let (stem, cased) = (theme.options.stem, theme.options.case_sensitive);
         let mut globs: Vec<(Vec<char>, Option<u64>, String)> = Vec::new();
-        for e in theme.entries.iter().chain(&theme.exclusions) {
+        // Exclusions are exact wordings that veto, not entries: they duplicate, collide
+        // with and shadow nothing (see `vetoed_entries` for what they do to entries).
+        for e in &theme.entries {
             if let Some(key) = single_key(lexicon, &e.rule, stem, cased) {
                 if matches!(key.0, PatternKind::Glob | PatternKind::CasedGlob) {
                     globs.push((key.1.chars().collect(), e.line, e.rule.to_string()));
                 }
                 keys.entry(key).or_default().push((theme.id.clone(), e.line, e.rule.to_string()));
             }
+        }
+        out.extend(vetoed_entries(lexicon, theme));
+        for e in theme.entries.iter().chain(&theme.exclusions) {
             for term in e.rule.terms() {
                 for tok in &term.tokens {
                     if let TermToken::Word(w) | TermToken::Exact(w) | TermToken::Stem(w) = tok
@@ -367,9 +450,7 @@ pub fn lint(source: &Lexicon, lexicon: &CompiledLexicon) -> Vec<Finding> {
             let others = if cased { &[][..] } else { lexicon.analyzer().other_spellings(&word) };
             let spellings: Vec<Vec<char>> =
                 std::iter::once(word.as_str()).chain(others.iter().copied()).map(|w| w.chars().collect()).collect();
-            if let Some((_, gline, gtext)) =
-                globs.iter().find(|(g, _, _)| spellings.iter().any(|w| crate::lexicon::compile::glob_match(g, w)))
-            {
+            if let Some((_, gline, gtext)) = globs.iter().find(|(g, _, _)| spellings.iter().any(|w| glob_match(g, w))) {
                 out.push(shadowed(gline, gtext));
             }
         }
@@ -1166,6 +1247,38 @@ regex = ['\bgebuehren\b', 'israel', 'quelle|feuer', 'neue steuer']
             "{joined}"
         );
         assert_eq!(joined.matches("can never match").count(), 1, "{joined}");
+    }
+
+    /// Exclusions are exact wordings that veto, not entries: `exclude = ["kind"]` beside
+    /// the entry `kind` was called a duplicate of it, and an exclusion `kindness` of
+    /// another theme a collision. What is said instead is what the exclusion does to
+    /// the entries it vetoes (testers' report on `lexicon check`).
+    #[test]
+    fn exclusions_are_no_entries_but_are_named_where_they_veto_an_entry() {
+        let m = messages(
+            "[[theme]]\nid = \"a\"\nterms = [\"kind\", \"wait*\", \"=nice\", \"long wait\", \"cost\"]\n\
+             exclude = [\"kind\", \"waiting\", \"nice\", \"wait*\", \"costs\"]\n\
+             [[theme]]\nid = \"b\"\nterms = [\"nice\"]\nexclude = [\"kindness\"]\n",
+        );
+        assert_eq!(
+            m,
+            [
+                "4: theme `a`: exclusion `kind` vetoes every match of entry `kind` (line 3) where an answer writes `kind`: exclusions match exact wordings, not stems, so the entry counts only on other words of stem `kind`",
+                "4: theme `a`: exclusion `nice` vetoes every match of entry `=nice` (line 3), which can never count (an exclusion vetoes the matches of its theme it overlaps)",
+                "4: theme `a`: exclusion `wait*` vetoes every match of entry `long wait` (line 3), which can never count (an exclusion vetoes the matches of its theme it overlaps)",
+                "4: theme `a`: exclusion `wait*` vetoes every match of entry `wait*` (line 3), which can never count (an exclusion vetoes the matches of its theme it overlaps)",
+            ],
+            "{m:#?}"
+        );
+        // As matched: the entry `kind` counts on "kindness" only; `=nice` never.
+        let (_, c) = lex("[[theme]]\nid = \"a\"\nterms = [\"kind\", \"=nice\"]\nexclude = [\"kind\", \"nice\"]\n");
+        let mut scanner = Scanner::new();
+        let all = c.applies(None);
+        let mut coded = |text: &str| {
+            scanner.scan(&c, text);
+            coding::code(&c, &scanner, &all).has(0)
+        };
+        assert!(!coded("kind and nice") && coded("kindness"));
     }
 
     /// A term listed twice in one theme is a duplicate there even when another theme

@@ -192,6 +192,10 @@ pub struct Use {
     pub role: Role,
 }
 
+/// A term's patterns, each stem with its word's stem typed without accents where that
+/// differs.
+type Analysed = Vec<(Pattern, Option<Box<str>>)>;
+
 #[derive(Clone, Debug)]
 struct Glob {
     id: PatternId,
@@ -558,8 +562,36 @@ impl CompiledLexicon {
         Ok(())
     }
 
-    /// The pattern sequence for a term under a theme's options.
+    /// The pattern sequence for a term under a theme's options, interned.
     fn term_patterns(&mut self, term: &Term, opts: &ThemeOptions) -> std::result::Result<Vec<PatternId>, String> {
+        let analysed = self.analysed_patterns(term, opts)?;
+        let mut seq = Vec::with_capacity(analysed.len());
+        for (p, bare) in analysed {
+            let id = self.intern(p);
+            // Typed without its accents, the word stems otherwise (`securite`): it
+            // matches that stem too.
+            if let Some(bare) = bare {
+                let ids = self.stems.entry(bare).or_default();
+                if !ids.contains(&id) {
+                    ids.push(id);
+                }
+            }
+            seq.push(id);
+        }
+        Ok(seq)
+    }
+
+    /// The patterns `term` is matched by under a theme's `options`, one per word, as
+    /// compiling makes them (an exclusion's words are not stemmed: give its theme's
+    /// options with `stem` off), without adding them to the lexicon. For lints that
+    /// compare entries by what they match rather than by how they are written.
+    pub fn patterns_of(&self, term: &Term, options: &ThemeOptions) -> std::result::Result<Vec<Pattern>, String> {
+        Ok(self.analysed_patterns(term, options)?.into_iter().map(|(p, _)| p).collect())
+    }
+
+    /// [`CompiledLexicon::patterns_of`], each stem with the stem its word has when typed
+    /// without accents, where that differs ([`Analyzer::unaccented_stem`]).
+    fn analysed_patterns(&self, term: &Term, opts: &ThemeOptions) -> std::result::Result<Analysed, String> {
         let mut seq = Vec::new();
         for tok in &term.tokens {
             match tok {
@@ -569,25 +601,16 @@ impl CompiledLexicon {
                         return Err(format!("`{w}` holds no word"));
                     }
                     for aw in words {
-                        let p = if opts.case_sensitive {
-                            Pattern { kind: PatternKind::Cased, text: self.analyzer.cased_form(&aw.raw).into() }
+                        if opts.case_sensitive {
+                            let p =
+                                Pattern { kind: PatternKind::Cased, text: self.analyzer.cased_form(&aw.raw).into() };
+                            seq.push((p, None));
                         } else if opts.stem {
-                            // Typed without its accents, the word stems otherwise
-                            // (`securite`): it matches that stem too.
-                            if let Some(bare) = self.analyzer.unaccented_stem(&aw.term.norm, &aw.term.stem) {
-                                let id = self.intern(Pattern { kind: PatternKind::Stem, text: aw.term.stem });
-                                let ids = self.stems.entry(bare).or_default();
-                                if !ids.contains(&id) {
-                                    ids.push(id);
-                                }
-                                seq.push(id);
-                                continue;
-                            }
-                            Pattern { kind: PatternKind::Stem, text: aw.term.stem }
+                            let bare = self.analyzer.unaccented_stem(&aw.term.norm, &aw.term.stem);
+                            seq.push((Pattern { kind: PatternKind::Stem, text: aw.term.stem }, bare));
                         } else {
-                            Pattern { kind: PatternKind::Exact, text: aw.term.norm }
-                        };
-                        seq.push(self.intern(p));
+                            seq.push((Pattern { kind: PatternKind::Exact, text: aw.term.norm }, None));
+                        }
                     }
                 }
                 TermToken::Exact(w) => {
@@ -602,7 +625,7 @@ impl CompiledLexicon {
                         } else {
                             Pattern { kind: PatternKind::Exact, text: aw.term.norm }
                         };
-                        seq.push(self.intern(p));
+                        seq.push((p, None));
                     }
                 }
                 TermToken::Stem(s) => {
@@ -614,32 +637,34 @@ impl CompiledLexicon {
                         return Err(format!("stem `{s}` holds no word"));
                     }
                     for aw in words {
-                        seq.push(self.intern(Pattern { kind: PatternKind::StemOrExact, text: aw.term.norm }));
+                        seq.push((Pattern { kind: PatternKind::StemOrExact, text: aw.term.norm }, None));
                     }
                 }
-                TermToken::Glob(g) => {
-                    let text: Box<str> = if opts.case_sensitive {
-                        self.analyzer.cased_form(g).into()
-                    } else {
-                        // Folded as the words are, so `naïv*` and `naiv*` match `naïvety`.
-                        let mut out = String::new();
-                        normalise::normalise_chars(g, false, &mut out);
-                        // A word's elided article is dropped (`l'égl*` is `égl*`), and the
-                        // word respelled (`gebuehr*` is `gebühr*`), as answers' words are.
-                        let language = self.analyzer.options().language;
-                        language.elide(&mut out);
-                        language.respell(&mut out);
-                        if self.analyzer.options().fold_accents {
-                            out = normalise::fold_accents(&out).into_owned();
-                        }
-                        out.into()
-                    };
-                    let kind = if opts.case_sensitive { PatternKind::CasedGlob } else { PatternKind::Glob };
-                    seq.push(self.intern(Pattern { kind, text }));
-                }
+                TermToken::Glob(g) => seq.push((self.glob_pattern(g, opts.case_sensitive), None)),
             }
         }
         Ok(seq)
+    }
+
+    /// The pattern the glob `glob` compiles to: as written in a case-sensitive theme
+    /// (apostrophes unified, an elided article dropped), otherwise normalised as words
+    /// are (`L'Égl*` is `egl*` in French, `*STRAẞE` is `*strasse`).
+    pub fn glob_pattern(&self, glob: &str, case_sensitive: bool) -> Pattern {
+        if case_sensitive {
+            return Pattern { kind: PatternKind::CasedGlob, text: self.analyzer.cased_form(glob).into() };
+        }
+        // Folded as the words are, so `naïv*` and `naiv*` match `naïvety`.
+        let mut out = String::new();
+        normalise::normalise_chars(glob, false, &mut out);
+        // A word's elided article is dropped (`l'égl*` is `égl*`), and the word
+        // respelled (`gebuehr*` is `gebühr*`), as answers' words are.
+        let language = self.analyzer.options().language;
+        language.elide(&mut out);
+        language.respell(&mut out);
+        if self.analyzer.options().fold_accents {
+            out = normalise::fold_accents(&out).into_owned();
+        }
+        Pattern { kind: PatternKind::Glob, text: out.into() }
     }
 
     fn intern(&mut self, p: Pattern) -> PatternId {
