@@ -115,8 +115,11 @@ impl Error {
     }
 
     /// Ok if `errors` is empty; else the first, with the others' lines after its message
-    /// (each with its own file and line), so that one pass shows every mistake.
-    pub fn all(errors: Vec<Error>) -> Result<()> {
+    /// (each with its own file and line), so that one pass shows every mistake. They
+    /// come in the order of their files and lines, whatever order the checks found
+    /// them in (an entry's mistake, then a parent's, then an exclusion's above both).
+    pub fn all(mut errors: Vec<Error>) -> Result<()> {
+        errors.sort_by(|a, b| a.place().cmp(&b.place()));
         let mut errors = errors.into_iter();
         let Some(first) = errors.next() else { return Ok(()) };
         let rest: Vec<String> = errors.map(|e| e.to_string()).collect();
@@ -126,6 +129,17 @@ impl Error {
             }
             first => first,
         })
+    }
+
+    /// Where the error is, for ordering: file and line; errors of no file last.
+    fn place(&self) -> (bool, Option<(&Path, Option<u64>)>) {
+        match self {
+            Error::Config { location, .. } | Error::Input { location, .. } => {
+                (false, Some((location.path.as_path(), location.line)))
+            }
+            Error::Io { path, .. } => (false, Some((path.as_path(), None))),
+            _ => (true, None),
+        }
     }
 
     /// A csv crate error on `path`: its I/O error as such (a closed pipe stays one),

@@ -685,11 +685,15 @@ fn related(lexicon: &CompiledLexicon, a: &str, b: &str) -> bool {
     lexicon.themes[a as usize].ancestors.contains(&b) || lexicon.themes[b as usize].ancestors.contains(&a)
 }
 
-/// A failed example of a theme.
+/// A failed example of a theme. Displays as what failed, without where: print it
+/// after [`ExampleFailure::location`].
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ExampleFailure {
     /// Theme id.
     pub theme: String,
+    /// The file the theme was read from, when not the lexicon's own (a folder's word
+    /// lists).
+    pub file: Option<std::path::PathBuf>,
     /// Line of the example (or, where the format does not say, of the theme).
     pub line: Option<u64>,
     /// The sentence.
@@ -698,11 +702,22 @@ pub struct ExampleFailure {
     pub should_match: bool,
 }
 
+impl ExampleFailure {
+    /// Where the example is: its file (`source`, the lexicon's, unless the theme has
+    /// its own) and line, as other findings name it (`lex.toml:8`).
+    pub fn location(&self, source: &std::path::Path) -> crate::error::Location {
+        let at = crate::error::Location::file(self.file.as_deref().unwrap_or(source));
+        match self.line {
+            Some(l) => at.at_line(l),
+            None => at,
+        }
+    }
+}
+
 impl std::fmt::Display for ExampleFailure {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let at = self.line.map(|l| format!("line {l}: ")).unwrap_or_default();
         let verb = if self.should_match { "should assert it but does not" } else { "should not assert it but does" };
-        write!(f, "{at}theme `{}`: example {:?} {verb}", self.theme, self.sentence)
+        write!(f, "theme `{}`: example {:?} {verb}", self.theme, self.sentence)
     }
 }
 
@@ -726,6 +741,7 @@ pub fn test_examples(source: &Lexicon, lexicon: &CompiledLexicon) -> (Vec<Exampl
             if coded != should_match {
                 failures.push(ExampleFailure {
                     theme: theme.id.clone(),
+                    file: theme.source.clone(),
                     line: theme.examples.lines.get(k).copied().or(theme.line),
                     sentence: sentence.clone(),
                     should_match,
@@ -1362,12 +1378,13 @@ regex = ['\b(the|a) color\b', '\bcolou?r\b', '\b(organizations?|hue)\b', '\bcolo
              no_match = [\"no cost\", \"a cost\"]\n");
         let (failures, run) = test_examples(&l, &c);
         assert_eq!(run, 4);
-        let shown: Vec<String> = failures.iter().map(|f| f.to_string()).collect();
+        // Named as other findings are, `file:line:` (it said `line 6:`, no file).
+        let shown: Vec<String> = failures.iter().map(|f| format!("{}: {f}", f.location(Path::new("l.toml")))).collect();
         assert_eq!(
             shown,
             [
-                "line 6: theme `a`: example \"fees\" should assert it but does not",
-                "line 7: theme `a`: example \"a cost\" should not assert it but does"
+                "l.toml:6: theme `a`: example \"fees\" should assert it but does not",
+                "l.toml:7: theme `a`: example \"a cost\" should not assert it but does"
             ]
         );
     }

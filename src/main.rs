@@ -71,7 +71,10 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(e) => {
-            errln!("codeframe: error: {e}");
+            // Several errors (every mistake of a lexicon) come a line each: each is one.
+            for line in e.to_string().lines() {
+                errln!("codeframe: error: {line}");
+            }
             ExitCode::from(e.exit_code())
         }
     }

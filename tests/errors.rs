@@ -667,3 +667,37 @@ fn merge_names_the_input_two_parts_differ_in() {
     assert!(err.contains(want), "{err}");
     assert!(!dir.join("m").exists(), "nothing is written");
 }
+
+/// A lexicon's several mistakes: each line had to carry `codeframe: error:` (only the
+/// first did), in line order (they came 9, 23, 19: entries, then exclusions, then
+/// parents), the unknown parent at its `parent =` line (it was the `[[theme]]` line);
+/// and `lexicon test` named a failed example `line 8:`, without its file.
+#[test]
+fn a_lexicons_mistakes_are_a_prefixed_line_each_in_line_order() {
+    let dir = fixture();
+    dir.write(
+        "par.toml",
+        "name = \"x\"\n[[theme]]\nid = \"a\"\nlabel = \"A\"\nterms = [\"kind\"]\nexclude = [\"x NEAR/0 y\"]\n\n\
+         parent=\"zz\"\n[[theme]]\nid = \"b\"\nlabel = \"B\"\nterms = [\"nice\", \"x BEFORE/q y\"]\nparent=\"b\"\n",
+    );
+    let err = dir.fails(&["lexicon", "check", "par.toml"], 1);
+    let lines: Vec<&str> = err.lines().collect();
+    assert_eq!(
+        lines,
+        [
+            "codeframe: error: par.toml:6: theme `a`: entry \"x NEAR/0 y\": `NEAR/0`: the window must be between 1 and 1000",
+            "codeframe: error: par.toml:8: theme `a` has unknown parent `zz`",
+            "codeframe: error: par.toml:12: theme `b`: entry \"x BEFORE/q y\": `BEFORE/q`: the window after `/` must be a whole number, as in `BEFORE/3`",
+            "codeframe: error: par.toml:13: theme `b`: parent chain loops: `b` -> `b`",
+        ],
+        "{err}"
+    );
+    dir.write(
+        "ex.toml",
+        "[[theme]]\nid = \"a\"\nterms = [\"cost\"]\n[theme.examples]\nmatch = [\"the cost\",\n\"fees\"]\n",
+    );
+    let out = dir.run(&["lexicon", "test", "ex.toml"]);
+    assert_eq!(out.status.code(), Some(1));
+    let listed = String::from_utf8_lossy(&out.stdout);
+    assert!(listed.contains("FAIL ex.toml:6: theme `a`: example \"fees\" should assert it but does not"), "{listed}");
+}

@@ -207,7 +207,7 @@ fn test(args: &FileArg) -> Result<()> {
     let (lexicon, compiled) = load(&args.file, &args.import)?;
     let (failures, run) = lint::test_examples(&lexicon, &compiled);
     for f in &failures {
-        outln!("FAIL {f}")?;
+        outln!("FAIL {}: {f}", f.location(&lexicon.source))?;
     }
     outln!("{} example(s) run, {} failed", run, failures.len())?;
     if failures.is_empty() { Ok(()) } else { Err(Error::Check(format!("{} example(s) failed", failures.len()))) }

@@ -199,7 +199,7 @@ fn warn_about_lexicon(loaded: &super::Loaded) {
     }
     let (failures, _) = codeframe::lint::test_examples(&loaded.lexicon_source, &loaded.lexicon);
     for f in failures.iter().take(10) {
-        errln!("codeframe: warning: lexicon {source}: {f}");
+        errln!("codeframe: warning: lexicon {}: {f}", f.location(&loaded.lexicon_source.source));
     }
     if failures.len() > 10 {
         errln!(

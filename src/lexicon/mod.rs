@@ -181,6 +181,9 @@ pub struct Theme {
     pub questions: Vec<String>,
     /// Parent theme id: a match here also counts for the parent.
     pub parent: Option<String>,
+    /// Line of the `parent` key, when the format says (TOML); else the theme's line
+    /// stands for it.
+    pub parent_line: Option<u64>,
     /// Matching options.
     pub options: ThemeOptions,
     /// Entries that assert the theme.
@@ -207,6 +210,7 @@ impl Theme {
             description: String::new(),
             questions: Vec::new(),
             parent: None,
+            parent_line: None,
             options: ThemeOptions::default(),
             entries: Vec::new(),
             exclusions: Vec::new(),
@@ -473,6 +477,11 @@ impl Lexicon {
     /// Checks the structure: unique ids, known parents, no cycles. Every mistake found
     /// is in the error, not only the first.
     pub fn validate(&self) -> Result<()> {
+        Error::all(self.structure_errors())
+    }
+
+    /// [`Lexicon::validate`]'s mistakes, one error each, for a reader to list with its own.
+    pub(crate) fn structure_errors(&self) -> Vec<Error> {
         let loc = |line: Option<u64>| self.location(line);
         // A negator is compared with one word of an answer: `no longer`, `nae.` or `*`
         // would never match, and were ignored without a word.
@@ -480,12 +489,12 @@ impl Lexicon {
         let mut negators =
             s.negators.iter().flatten().chain(&s.extra_negators).chain(s.particle_negators.iter().flatten());
         if let Some(n) = negators.find(|n| !is_one_word(n)) {
-            return Err(Error::config(
+            return vec![Error::config(
                 loc(None),
                 format!(
                     "negator {n:?} is not one word: negators are single words (`no`, `never`, `don't`), compared with each word before a match"
                 ),
-            ));
+            )];
         }
         // Each id to its first theme, as `theme` finds it; and composed (NFC), for ids
         // that look alike but are written with other code points (`café` with `é` or
@@ -568,7 +577,7 @@ impl Lexicon {
                         format!(": theme `{}`{at} is {OTHER_CODE_POINTS}", self.themes[j].id)
                     });
                     errors.push(Error::config(
-                        loc(t.line),
+                        loc(t.parent_line.or(t.line)),
                         format!("theme `{}` has unknown parent `{p}`{}", t.id, alike.unwrap_or_default()),
                     ));
                     break None;
@@ -582,11 +591,12 @@ impl Lexicon {
                 walk[j] = Walk::Done;
             }
         }
-        Error::all(errors)
+        errors
     }
 
     /// The error for the themes of a parent cycle (`cycle[k]`'s parent is
-    /// `cycle[k + 1]`, the last's the first), at the line of the one written first.
+    /// `cycle[k + 1]`, the last's the first), at the `parent` line of the one written
+    /// first.
     fn cycle_error(&self, cycle: &[usize]) -> Error {
         let first = (0..cycle.len()).min_by_key(|&k| cycle[k]).unwrap_or(0);
         let ids: Vec<String> =
@@ -598,7 +608,10 @@ impl Lexicon {
         } else {
             ids.join(" -> ")
         };
-        Error::config(self.location(t.line), format!("theme `{}`: parent chain loops: {shown} -> `{}`", t.id, t.id))
+        Error::config(
+            self.location(t.parent_line.or(t.line)),
+            format!("theme `{}`: parent chain loops: {shown} -> `{}`", t.id, t.id),
+        )
     }
 
     /// Checks that every question a theme or an entry names is one of `questions`,

@@ -50,7 +50,7 @@ struct ThemeFile {
     description: String,
     #[serde(default)]
     questions: Vec<String>,
-    parent: Option<String>,
+    parent: Option<Spanned<String>>,
     stem: Option<bool>,
     case_sensitive: Option<bool>,
     negation: Option<bool>,
@@ -231,7 +231,9 @@ pub fn parse(text: &str, path: &Path) -> Result<Lexicon> {
         theme.label = t.label.unwrap_or_else(|| t.id.clone());
         theme.description = t.description;
         theme.questions = t.questions;
-        theme.parent = t.parent;
+        // An unknown parent or a loop is named at the `parent =` line.
+        theme.parent_line = t.parent.as_ref().map(|p| line(p.span().start));
+        theme.parent = t.parent.map(Spanned::into_inner);
         theme.options = ThemeOptions {
             stem: t.stem.unwrap_or(true),
             case_sensitive: t.case_sensitive.unwrap_or(false),
@@ -290,9 +292,7 @@ pub fn parse(text: &str, path: &Path) -> Result<Lexicon> {
         file.name.unwrap_or_else(|| path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default());
     let _ = (file.description, file.version);
     let lexicon = Lexicon { name, settings, themes, source: path.to_path_buf(), warnings: Vec::new() };
-    if let Err(e) = lexicon.validate() {
-        errors.push(e);
-    }
+    errors.extend(lexicon.structure_errors());
     Error::all(errors)?;
     Ok(lexicon)
 }
@@ -409,8 +409,10 @@ examples = { match = ["the fees"], no_match = ["no cost"] }
         let text = "[[theme]]\nid = \"a\"\nparent = \"zz\"\nterms = [\"cost NEAR/x court\"]\n[[theme]]\nid = \"b\"\n\
                     terms = [\"fee BEFORE/0 x\", \"ok\"]\n[[theme]]\nid = \"a\"\n";
         let err = parse_str(text).unwrap_err().to_string();
+        // In line order (they came 4, 7, 8, then the parent's), the unknown parent at
+        // its `parent =` line rather than the theme's.
         let lines: Vec<&str> = err.lines().map(|l| l.split(": ").next().unwrap_or("")).collect();
-        assert_eq!(lines, ["lex.toml:4", "lex.toml:7", "lex.toml:8", "lex.toml:1"], "{err}");
+        assert_eq!(lines, ["lex.toml:3", "lex.toml:4", "lex.toml:7", "lex.toml:8"], "{err}");
         assert!(err.contains("duplicate theme id `a`") && err.contains("unknown parent `zz`"), "{err}");
     }
 
@@ -463,19 +465,21 @@ examples = { match = ["the fees"], no_match = ["no cost"] }
 
     #[test]
     fn unknown_parent_is_an_error() {
-        let err = parse_str("[[theme]]\nid = \"a\"\nparent = \"zz\"\n").unwrap_err().to_string();
-        assert!(err.contains("unknown parent `zz`"), "{err}");
+        // At the `parent =` line, not the theme's (testers' report).
+        let err =
+            parse_str("[[theme]]\nid = \"a\"\nterms = [\"kind\"]\n\n\nparent = \"zz\"\n").unwrap_err().to_string();
+        assert_eq!(err, "lex.toml:6: theme `a` has unknown parent `zz`");
     }
 
-    /// A parent cycle is one error, at the line of its first theme, naming the themes
-    /// on it (not one error per theme that leads into it).
+    /// A parent cycle is one error, at the `parent =` line of its first theme, naming
+    /// the themes on it (not one error per theme that leads into it).
     #[test]
     fn a_parent_cycle_is_named_once() {
         let text = "[[theme]]\nid = \"leaf\"\nparent = \"b\"\n[[theme]]\nid = \"a\"\nparent = \"c\"\n\
                     [[theme]]\nid = \"b\"\nparent = \"a\"\n[[theme]]\nid = \"c\"\nparent = \"b\"\n";
         let err = parse_str(text).unwrap_err().to_string();
-        assert_eq!(err, "lex.toml:4: theme `a`: parent chain loops: `a` -> `c` -> `b` -> `a`");
-        let err = parse_str("[[theme]]\nid = \"a\"\nparent = \"a\"\n").unwrap_err().to_string();
-        assert_eq!(err, "lex.toml:1: theme `a`: parent chain loops: `a` -> `a`");
+        assert_eq!(err, "lex.toml:6: theme `a`: parent chain loops: `a` -> `c` -> `b` -> `a`");
+        let err = parse_str("[[theme]]\nid = \"a\"\nlabel = \"A\"\nparent = \"a\"\n").unwrap_err().to_string();
+        assert_eq!(err, "lex.toml:4: theme `a`: parent chain loops: `a` -> `a`");
     }
 }
