@@ -18,7 +18,7 @@ use crate::lexicon::compile::{CompiledLexicon, Pattern, PatternKind, glob_match}
 use crate::lexicon::{Lexicon, Rule, TermToken, Theme, ThemeOptions};
 use crate::matching::Scanner;
 use crate::text::Language;
-use crate::text::normalise::{cased_form, fold_accents};
+use crate::text::normalise::fold_accents;
 use rustc_hash::FxHashSet;
 
 /// How bad a finding is.
@@ -46,38 +46,93 @@ pub struct Finding {
 /// Globs whose literal prefix is shorter than this match too much of the vocabulary.
 pub const MIN_GLOB_PREFIX: usize = 3;
 
-/// The single-word key an entry reduces to, if it is one word: (kind, text).
-fn single_key(lexicon: &CompiledLexicon, rule: &Rule, stem: bool, cased: bool) -> Option<(PatternKind, String)> {
-    let Rule::Term(term) = rule else { return None };
-    if term.tokens.len() != 1 {
-        return None;
-    }
-    let analyzer = lexicon.analyzer();
-    match &term.tokens[0] {
-        TermToken::Word(w) => {
-            let words = analyzer.analyze(w);
-            if words.len() != 1 {
-                return None;
-            }
-            let t = &words[0].term;
-            Some(if cased {
-                (PatternKind::Cased, cased_form(&words[0].raw).into_owned())
-            } else if stem {
-                (PatternKind::Stem, t.stem.to_string())
-            } else {
-                (PatternKind::Exact, t.norm.to_string())
-            })
-        }
-        // As compiled: a case-sensitive theme keeps the case of exact words and globs.
-        TermToken::Exact(w) if cased => Some((PatternKind::Cased, cased_form(w).into_owned())),
-        TermToken::Exact(w) => Some((PatternKind::Exact, analyzer.norm(w))),
-        TermToken::Stem(s) => match analyzer.analyze(s).as_slice() {
-            [w] => Some((PatternKind::Stem, w.term.norm.to_string())),
+/// A term's words as compiled, each as its pattern compares it: (kind, text).
+type Words = Vec<(PatternKind, Box<str>)>;
+
+/// What an entry matches once analysed: entries written otherwise but matching the
+/// same words have one key (`long wait` and `long waits`, `follow-up` and `follow up`,
+/// `a NEAR/3 b` and `b NEAR/3 a`).
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Key {
+    /// A word, glob or phrase.
+    Term(Words),
+    /// A rule: its operator as written (`NEAR/3`), and its operands' alternatives,
+    /// sorted; those of a rule of either order (`NEAR`, `SENTENCE`) in sorted order.
+    Rule {
+        /// `NEAR/3`, `BEFORE/3`, `NOTNEAR/3` or `SENTENCE`.
+        op: String,
+        /// The first operand's alternatives.
+        left: Vec<Words>,
+        /// The second operand's alternatives.
+        right: Vec<Words>,
+    },
+}
+
+impl Key {
+    /// The one word of a single-word key: (kind, text).
+    fn single(&self) -> Option<(PatternKind, &str)> {
+        match self {
+            Key::Term(words) if words.len() == 1 => Some((words[0].0, &words[0].1)),
             _ => None,
-        },
-        TermToken::Glob(g) if cased => Some((PatternKind::CasedGlob, cased_form(g).into_owned())),
-        TermToken::Glob(g) => Some((PatternKind::Glob, analyzer.norm(g))),
+        }
     }
+
+    /// What entries of this key both match, for a message: `stem `harass``, `stems
+    /// `long wait``, `` `=bee` ``, `` `wait* NEAR/3 long` ``.
+    fn describe(&self) -> String {
+        let stem = |k: PatternKind| matches!(k, PatternKind::Stem | PatternKind::StemOrExact);
+        let all: Vec<&(PatternKind, Box<str>)> = match self {
+            Key::Term(words) => words.iter().collect(),
+            Key::Rule { left, right, .. } => left.iter().chain(right).flatten().collect(),
+        };
+        // Exact words are marked `=` only beside stemmed ones.
+        let mark = all.iter().any(|w| stem(w.0)) && !all.iter().all(|w| stem(w.0));
+        let render = |words: &Words| {
+            let shown = words
+                .iter()
+                .map(|(k, t)| if mark && *k == PatternKind::Exact { format!("={t}") } else { t.to_string() });
+            shown.collect::<Vec<_>>().join(" ")
+        };
+        let alternatives = |alts: &[Words]| alts.iter().map(render).collect::<Vec<_>>().join("|");
+        match self {
+            Key::Term(words) if words.len() == 1 && stem(words[0].0) => format!("stem `{}`", words[0].1),
+            Key::Term(words) if words.iter().all(|w| stem(w.0)) => format!("stems `{}`", render(words)),
+            Key::Term(words) => format!("`{}`", render(words)),
+            Key::Rule { op, left, right } => format!("`{} {op} {}`", alternatives(left), alternatives(right)),
+        }
+    }
+}
+
+/// The key of an entry of a theme with `options`, as compiled ([`CompiledLexicon::patterns_of`]);
+/// `None` for a regex (or a term that does not compile).
+fn entry_key(lexicon: &CompiledLexicon, rule: &Rule, options: &ThemeOptions) -> Option<Key> {
+    let words = |t: &crate::lexicon::Term| -> Option<Words> {
+        Some(lexicon.patterns_of(t, options).ok()?.into_iter().map(|p| (p.kind, p.text)).collect())
+    };
+    let alternatives = |terms: &[crate::lexicon::Term]| -> Option<Vec<Words>> {
+        let mut alts = terms.iter().map(words).collect::<Option<Vec<_>>>()?;
+        alts.sort();
+        alts.dedup();
+        Some(alts)
+    };
+    let either_order = |op: String, left: Vec<Words>, right: Vec<Words>| {
+        let (left, right) = if right < left { (right, left) } else { (left, right) };
+        Key::Rule { op, left, right }
+    };
+    Some(match rule {
+        Rule::Term(t) => Key::Term(words(t)?),
+        Rule::Near { left, right, window, ordered: true } => {
+            Key::Rule { op: format!("BEFORE/{window}"), left: alternatives(left)?, right: alternatives(right)? }
+        }
+        Rule::Near { left, right, window, ordered: false } => {
+            either_order(format!("NEAR/{window}"), alternatives(left)?, alternatives(right)?)
+        }
+        Rule::NotNear { term, other, window } => {
+            Key::Rule { op: format!("NOTNEAR/{window}"), left: alternatives(term)?, right: alternatives(other)? }
+        }
+        Rule::Sentence { left, right } => either_order("SENTENCE".into(), alternatives(left)?, alternatives(right)?),
+        Rule::Regex(_) => return None,
+    })
 }
 
 /// A warning about `theme` at `line`. A theme read from a file of its own (a folder's
@@ -276,7 +331,7 @@ fn vetoed_entries(lexicon: &CompiledLexicon, theme: &Theme) -> Vec<Finding> {
     out
 }
 
-/// Where a single-word key is used: (theme id, line, entry text).
+/// Where a key is used: (theme id, line, entry text).
 type KeyUse = (String, Option<u64>, String);
 
 /// What `lexicon check` and every run say of a lexicon without themes (`init`'s
@@ -308,7 +363,7 @@ pub fn lint(source: &Lexicon, lexicon: &CompiledLexicon) -> Vec<Finding> {
         out.push(Finding { file: None, line: None, severity: Severity::Warning, message: NO_THEMES.to_string() });
     }
     // key -> uses, to find duplicates and cross-theme collisions
-    let mut keys: BTreeMap<(PatternKind, String), Vec<KeyUse>> = BTreeMap::new();
+    let mut keys: BTreeMap<Key, Vec<KeyUse>> = BTreeMap::new();
     for theme in &source.themes {
         if theme.entries.is_empty() && !source.themes.iter().any(|t| t.parent.as_deref() == Some(theme.id.as_str())) {
             out.push(warning(
@@ -317,17 +372,18 @@ pub fn lint(source: &Lexicon, lexicon: &CompiledLexicon) -> Vec<Finding> {
                 format!("theme `{}` has no entries and no child themes: it can never be coded", theme.id),
             ));
         }
-        let (stem, cased) = (theme.options.stem, theme.options.case_sensitive);
+        let cased = theme.options.case_sensitive;
         let mut globs: Vec<(Vec<char>, Option<u64>, String)> = Vec::new();
         // Exclusions are exact wordings that veto, not entries: they duplicate, collide
         // with and shadow nothing (see `vetoed_entries` for what they do to entries).
-        for e in &theme.entries {
-            if let Some(key) = single_key(lexicon, &e.rule, stem, cased) {
-                if matches!(key.0, PatternKind::Glob | PatternKind::CasedGlob) {
-                    globs.push((key.1.chars().collect(), e.line, e.rule.to_string()));
-                }
-                keys.entry(key).or_default().push((theme.id.clone(), e.line, e.rule.to_string()));
+        let entry_keys: Vec<Option<Key>> =
+            theme.entries.iter().map(|e| entry_key(lexicon, &e.rule, &theme.options)).collect();
+        for (e, key) in theme.entries.iter().zip(&entry_keys) {
+            let Some(key) = key else { continue };
+            if let Some((PatternKind::Glob | PatternKind::CasedGlob, glob)) = key.single() {
+                globs.push((glob.chars().collect(), e.line, e.rule.to_string()));
             }
+            keys.entry(key.clone()).or_default().push((theme.id.clone(), e.line, e.rule.to_string()));
         }
         out.extend(vetoed_entries(lexicon, theme));
         for e in theme.entries.iter().chain(&theme.exclusions) {
@@ -415,8 +471,9 @@ pub fn lint(source: &Lexicon, lexicon: &CompiledLexicon) -> Vec<Finding> {
         }
         // Words shadowed by a glob of the same theme: the word adds nothing. A glob
         // matches a word's other spellings too (`color*` matches `colour`).
-        for e in &theme.entries {
-            let Some((kind, text)) = single_key(lexicon, &e.rule, stem, cased) else { continue };
+        for (e, key) in theme.entries.iter().zip(&entry_keys) {
+            let Some((kind, text)) = key.as_ref().and_then(Key::single) else { continue };
+            let text = text.to_string();
             let shadowed = |gline: &Option<u64>, gtext: &String| {
                 let at = line_note(Some(theme), *gline);
                 warning(
@@ -428,24 +485,20 @@ pub fn lint(source: &Lexicon, lexicon: &CompiledLexicon) -> Vec<Finding> {
                     ),
                 )
             };
-            let word = match (kind, &e.rule) {
-                (PatternKind::Glob | PatternKind::CasedGlob, _) => continue,
+            let word = match kind {
+                PatternKind::Glob | PatternKind::CasedGlob => continue,
                 // A stem matches every word with that stem (`happy`: "happiness"): only a
                 // wildcard matching all of them shadows it.
-                (PatternKind::Stem, _) => {
+                PatternKind::Stem | PatternKind::StemOrExact => {
                     let begins: Vec<char> = stem_prefix(&text).chars().collect();
                     if let Some((_, gline, gtext)) = globs.iter().find(|(g, _, _)| prefix_covers(g, &begins)) {
                         out.push(shadowed(gline, gtext));
                     }
                     continue;
                 }
-                // A case-sensitive theme's words and globs meet as written, in one spelling.
-                (PatternKind::Cased, _) => text,
-                (_, Rule::Term(t)) => match &t.tokens[0] {
-                    TermToken::Word(w) | TermToken::Exact(w) => lexicon.analyzer().norm(w),
-                    _ => text,
-                },
-                _ => continue,
+                // A case-sensitive theme's words and globs meet as written, in one
+                // spelling; an exact word is its normalised form.
+                PatternKind::Cased | PatternKind::Exact => text,
             };
             let others = if cased { &[][..] } else { lexicon.analyzer().other_spellings(&word) };
             let spellings: Vec<Vec<char>> =
@@ -455,16 +508,13 @@ pub fn lint(source: &Lexicon, lexicon: &CompiledLexicon) -> Vec<Finding> {
             }
         }
     }
-    for ((kind, text), uses) in &keys {
+    for (key, uses) in &keys {
         for (i, (theme, line, entry)) in uses.iter().enumerate() {
             // Against an earlier use in the same theme first: that is a duplicate, the
             // other theme's a collision already reported for the earlier one.
             let earlier = uses[..i].iter().find(|u| u.0 == *theme).or_else(|| uses[..i].first());
             let Some((first_theme, first_line, first_entry)) = earlier else { continue };
-            let how = match kind {
-                PatternKind::Stem => format!("stem `{text}`"),
-                _ => format!("`{text}`"),
-            };
+            let how = key.describe();
             // A dictionary line listing a term in several categories, or a term listed
             // under a category and its parent (as LIWC does), says so on purpose; a
             // term listed again on another line the reader has warned of already.
@@ -1295,6 +1345,33 @@ regex = ['\bgebuehren\b', 'israel', 'quelle|feuer', 'neue steuer']
             coding::code(&c, &scanner, &all).has(0)
         };
         assert!(!coded("kind and nice") && coded("kindness"));
+    }
+
+    /// Phrases and rules the same once analysed are duplicates as words are, and collide
+    /// across themes as words do: `long wait` twice, `long waits`, `follow-up` beside
+    /// `follow up` and a NEAR rule with its operands swapped gave no warning (testers'
+    /// report); BEFORE rules in the two orders are two rules.
+    #[test]
+    fn duplicate_phrases_and_rules_are_found() {
+        let m = messages(
+            "[[theme]]\nid = \"a\"\nterms = [\"long wait\", \"long wait\", \"long waits\", \"follow-up\", \"follow up\", \
+             \"wait* NEAR/3 long\", \"long NEAR/3 wait*\", \"wait* BEFORE/3 long\", \"long BEFORE/3 wait*\", \
+             \"=fee|=fees SENTENCE court\", \"court SENTENCE =fees|=fee|=fees\"]\n\
+             [[theme]]\nid = \"b\"\nterms = [\"long waiting\", \"wait* NEAR/3 long\", \"follow up NEAR/3 long\"]\n",
+        );
+        assert_eq!(
+            m,
+            [
+                "3: theme `a`: entry `court SENTENCE =fees|=fee|=fees` duplicates `=fee|=fees SENTENCE court` (line 3): both match `court SENTENCE =fee|=fees`",
+                "3: theme `a`: entry `follow up` duplicates `follow-up` (line 3): both match stems `follow up`",
+                "3: theme `a`: entry `long NEAR/3 wait*` duplicates `wait* NEAR/3 long` (line 3): both match `long NEAR/3 wait*`",
+                "3: theme `a`: entry `long wait` duplicates `long wait` (line 3): both match stems `long wait`",
+                "3: theme `a`: entry `long waits` duplicates `long wait` (line 3): both match stems `long wait`",
+                "6: entry `long waiting` of theme `b` and `long wait` of theme `a` (line 3) collapse to the same stems `long wait`",
+                "6: entry `wait* NEAR/3 long` of theme `b` and `wait* NEAR/3 long` of theme `a` (line 3) collapse to the same `long NEAR/3 wait*`",
+            ],
+            "{m:#?}"
+        );
     }
 
     /// A term listed twice in one theme is a duplicate there even when another theme
