@@ -331,6 +331,62 @@ fn vetoed_entries(lexicon: &CompiledLexicon, theme: &Theme) -> Vec<Finding> {
     out
 }
 
+/// `near/3` (an operator in lower or mixed case, `Near/3`): the operator it spells
+/// (`NEAR/3`), which only capitals make one.
+fn lowercase_operator(word: &str) -> Option<String> {
+    let upper = word.to_uppercase();
+    let window = ["NEAR/", "BEFORE/", "NOTNEAR/"].iter().find_map(|op| upper.strip_prefix(op))?;
+    (upper != word && !window.is_empty() && window.bytes().all(|b| b.is_ascii_digit())).then_some(upper)
+}
+
+/// A finding's message (after the theme) when a phrase reads like a rule it is not:
+/// `kind NEAR staff` (no `/N`), `kind near/3 staff` (not in capitals), `kind AND staff`,
+/// `kind OR nice`, `kind NOT staff` are legal phrases of their words, `near`, `and`,
+/// `or` and `not` included, and so match almost nothing.
+fn operator_as_words(term: &crate::lexicon::Term) -> Option<String> {
+    let words: Vec<&str> = term.tokens.iter().map(TermToken::text).collect();
+    let inner = 1..words.len().saturating_sub(1);
+    let at = inner.clone().find(|&i| {
+        matches!(term.tokens[i], TermToken::Word(_))
+            && (matches!(words[i], "NEAR" | "BEFORE" | "NOTNEAR" | "AND" | "OR" | "NOT")
+                || lowercase_operator(words[i]).is_some())
+    })?;
+    // `NOT NEAR` is a spelling of `NOTNEAR`.
+    let not_near = words[at] == "NOT" && words.get(at + 1) == Some(&"NEAR") && at + 2 < words.len();
+    let skip = if not_near { 2 } else { 1 };
+    let (left, right) = (words[..at].join(" "), words[at + skip..].join(" "));
+    let phrase = format!("`{}` is read as a phrase of {} words", words.join(" "), words.len());
+    let op = if not_near { "NOT NEAR" } else { words[at] };
+    Some(match op {
+        "NEAR" | "BEFORE" | "NOTNEAR" | "NOT NEAR" => format!(
+            "{phrase}: `{op}` without `/N` is read as the word{s} {word}: write `{left} {op}/5 {right}` for a proximity rule",
+            s = if not_near { "s" } else { "" },
+            word = op.to_lowercase()
+        ),
+        "AND" => format!(
+            "{phrase}: `AND` is read as the word and: write `{left} SENTENCE {right}` (both in one sentence) or `{left} NEAR/5 {right}` for a rule"
+        ),
+        "OR" => {
+            let parts: Vec<String> =
+                words.split(|w| *w == "OR").filter(|p| !p.is_empty()).map(|p| format!("`{}`", p.join(" "))).collect();
+            format!(
+                "{phrase}: `OR` is read as the word or: list the words as separate entries for OR ({})",
+                parts.join(", ")
+            )
+        }
+        "NOT" => format!(
+            "{phrase}: `NOT` is read as the word not: write `{left} NOTNEAR/5 {right}` for `{left}` unless `{right}` is near"
+        ),
+        other => {
+            let op = lowercase_operator(other).unwrap_or_default();
+            format!(
+                "{phrase}: `{other}` is read as the words `{}`: operators are written in capitals: write `{left} {op} {right}`",
+                other.replace('/', " ")
+            )
+        }
+    })
+}
+
 /// Where a key is used: (theme id, line, entry text).
 type KeyUse = (String, Option<u64>, String);
 
@@ -387,9 +443,15 @@ pub fn lint(source: &Lexicon, lexicon: &CompiledLexicon) -> Vec<Finding> {
         }
         out.extend(vetoed_entries(lexicon, theme));
         for e in theme.entries.iter().chain(&theme.exclusions) {
+            if let Rule::Term(term) = &e.rule
+                && let Some(message) = operator_as_words(term)
+            {
+                out.push(warning(theme, e.line, format!("theme `{}`: {message}", theme.id)));
+            }
             for term in e.rule.terms() {
                 for tok in &term.tokens {
                     if let TermToken::Word(w) | TermToken::Exact(w) | TermToken::Stem(w) = tok
+                        && lowercase_operator(w).is_none()
                         && let Some(finding) = dropped_characters(lexicon, theme, e.line, w)
                     {
                         out.push(finding);
@@ -1369,6 +1431,28 @@ regex = ['\bgebuehren\b', 'israel', 'quelle|feuer', 'neue steuer']
                 "3: theme `a`: entry `long waits` duplicates `long wait` (line 3): both match stems `long wait`",
                 "6: entry `long waiting` of theme `b` and `long wait` of theme `a` (line 3) collapse to the same stems `long wait`",
                 "6: entry `wait* NEAR/3 long` of theme `b` and `wait* NEAR/3 long` of theme `a` (line 3) collapse to the same `long NEAR/3 wait*`",
+            ],
+            "{m:#?}"
+        );
+    }
+
+    /// Phrases that read like rules are legal phrases of their words (`near`, `and`),
+    /// which matched almost nothing without a word (testers' report).
+    #[test]
+    fn phrases_written_like_rules_are_named() {
+        let m = messages(
+            "[[theme]]\nid = \"a\"\nterms = [\"kind NEAR staff\", \"kind AND staff\", \"kind OR nice OR good\", \
+             \"kind near/3 staff\", \"kind NOT staff\", \"kind NOT NEAR staff\", \"near the station\", \"AND\", \"kind NEAR/3 staff\"]\n",
+        );
+        assert_eq!(
+            m,
+            [
+                "3: theme `a`: `kind AND staff` is read as a phrase of 3 words: `AND` is read as the word and: write `kind SENTENCE staff` (both in one sentence) or `kind NEAR/5 staff` for a rule",
+                "3: theme `a`: `kind NEAR staff` is read as a phrase of 3 words: `NEAR` without `/N` is read as the word near: write `kind NEAR/5 staff` for a proximity rule",
+                "3: theme `a`: `kind NOT NEAR staff` is read as a phrase of 4 words: `NOT NEAR` without `/N` is read as the words not near: write `kind NOT NEAR/5 staff` for a proximity rule",
+                "3: theme `a`: `kind NOT staff` is read as a phrase of 3 words: `NOT` is read as the word not: write `kind NOTNEAR/5 staff` for `kind` unless `staff` is near",
+                "3: theme `a`: `kind OR nice OR good` is read as a phrase of 5 words: `OR` is read as the word or: list the words as separate entries for OR (`kind`, `nice`, `good`)",
+                "3: theme `a`: `kind near/3 staff` is read as a phrase of 3 words: `near/3` is read as the words `near 3`: operators are written in capitals: write `kind NEAR/3 staff`",
             ],
             "{m:#?}"
         );
