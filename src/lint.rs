@@ -442,6 +442,20 @@ pub fn lint(source: &Lexicon, lexicon: &CompiledLexicon) -> Vec<Finding> {
             keys.entry(key.clone()).or_default().push((theme.id.clone(), e.line, e.rule.to_string()));
         }
         out.extend(vetoed_entries(lexicon, theme));
+        // Weights add up to a threshold; without one, any match codes the theme, and a
+        // negative weight (meant to count against it) codes it as any other.
+        if theme.options.threshold <= 0.0 {
+            for e in theme.entries.iter().filter(|e| e.weight < 0.0) {
+                out.push(warning(
+                    theme,
+                    e.line,
+                    format!(
+                        "theme `{}`: entry `{}` has weight {}, but the theme has no threshold: a match of it codes the theme as any match does (a negative weight only takes away from the weights that must reach a `threshold`)",
+                        theme.id, e.rule, e.weight
+                    ),
+                ));
+            }
+        }
         for e in theme.entries.iter().chain(&theme.exclusions) {
             if let Rule::Term(term) = &e.rule
                 && let Some(message) = operator_as_words(term)
@@ -1456,6 +1470,21 @@ regex = ['\bgebuehren\b', 'israel', 'quelle|feuer', 'neue steuer']
             ],
             "{m:#?}"
         );
+    }
+
+    /// A negative weight counts against a threshold; without one it codes the theme as
+    /// any match does, which was said nowhere (testers' report).
+    #[test]
+    fn a_negative_weight_without_a_threshold_is_named() {
+        let entries = "terms = [\"kind\", { term = \"rude\", weight = -1 }]\n";
+        let m = messages(&format!("[[theme]]\nid = \"a\"\n{entries}"));
+        assert_eq!(
+            m,
+            [
+                "3: theme `a`: entry `rude` has weight -1, but the theme has no threshold: a match of it codes the theme as any match does (a negative weight only takes away from the weights that must reach a `threshold`)"
+            ]
+        );
+        assert!(messages(&format!("[[theme]]\nid = \"a\"\nthreshold = 1\n{entries}")).is_empty());
     }
 
     /// A term listed twice in one theme is a duplicate there even when another theme

@@ -128,8 +128,9 @@ fn lexicon_check_lists_every_question_the_survey_lacks_naming_the_file_once() {
 }
 
 /// A theme id with a line break would break codes.csv rows and Markdown tables, and a
-/// NaN threshold or weight would make a theme that can never be asserted: each is an
-/// error with its line (all were accepted silently).
+/// NaN threshold or weight would make a theme that can never be asserted, and a
+/// negative threshold means nothing a 0 does not: each is an error with its line (all
+/// were accepted silently).
 #[test]
 fn theme_ids_thresholds_and_weights_must_be_usable() {
     let dir = fixture();
@@ -137,7 +138,11 @@ fn theme_ids_thresholds_and_weights_must_be_usable() {
         ("[[theme]]\nid = \"a\\nb\"\nterms = [\"cost\"]\n", "lex.toml:1: theme id \"a\\nb\" holds a line break"),
         (
             "[[theme]]\nid = \"a\"\nthreshold = nan\nterms = [\"cost\"]\n",
-            "lex.toml:1: theme `a`: threshold NaN is not a finite number",
+            "lex.toml:3: theme `a`: threshold NaN is not a finite number",
+        ),
+        (
+            "[[theme]]\nid = \"a\"\nterms = [\"cost\"]\nthreshold = -1\n",
+            "lex.toml:4: theme `a`: threshold -1 is negative: it is the weight a theme's matches must add up to",
         ),
         (
             "[[theme]]\nid = \"a\"\nterms = [\n  { term = \"cost\", weight = inf },\n]\n",

@@ -184,6 +184,8 @@ pub struct Theme {
     /// Line of the `parent` key, when the format says (TOML); else the theme's line
     /// stands for it.
     pub parent_line: Option<u64>,
+    /// Line of the `threshold` key, as [`Theme::parent_line`].
+    pub threshold_line: Option<u64>,
     /// Matching options.
     pub options: ThemeOptions,
     /// Entries that assert the theme.
@@ -211,6 +213,7 @@ impl Theme {
             questions: Vec::new(),
             parent: None,
             parent_line: None,
+            threshold_line: None,
             options: ThemeOptions::default(),
             entries: Vec::new(),
             exclusions: Vec::new(),
@@ -525,8 +528,21 @@ impl Lexicon {
             }
             if !t.options.threshold.is_finite() {
                 errors.push(Error::config(
-                    loc(t.line),
+                    loc(t.threshold_line.or(t.line)),
                     format!("theme `{}`: threshold {} is not a finite number", t.id, t.options.threshold),
+                ));
+                continue;
+            }
+            // A threshold at or below 0 means any match (coding), so a negative one says
+            // nothing a 0 does not: most likely a slip for a positive one.
+            if t.options.threshold < 0.0 {
+                errors.push(Error::config(
+                    loc(t.threshold_line.or(t.line)),
+                    format!(
+                        "theme `{}`: threshold {} is negative: it is the weight a theme's matches must add up to, \
+                         and 0 (the default) already means any match: give a positive one, or leave it out",
+                        t.id, t.options.threshold
+                    ),
                 ));
                 continue;
             }

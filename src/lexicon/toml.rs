@@ -56,7 +56,7 @@ struct ThemeFile {
     negation: Option<bool>,
     negation_window: Option<u32>,
     negation_after: Option<u32>,
-    threshold: Option<f64>,
+    threshold: Option<Spanned<f64>>,
     #[serde(default)]
     terms: Vec<Spanned<toml::Value>>,
     #[serde(default)]
@@ -234,13 +234,14 @@ pub fn parse(text: &str, path: &Path) -> Result<Lexicon> {
         // An unknown parent or a loop is named at the `parent =` line.
         theme.parent_line = t.parent.as_ref().map(|p| line(p.span().start));
         theme.parent = t.parent.map(Spanned::into_inner);
+        theme.threshold_line = t.threshold.as_ref().map(|v| line(v.span().start));
         theme.options = ThemeOptions {
             stem: t.stem.unwrap_or(true),
             case_sensitive: t.case_sensitive.unwrap_or(false),
             negation: t.negation.unwrap_or(true),
             negation_window: t.negation_window,
             negation_after: t.negation_after,
-            threshold: t.threshold.unwrap_or(0.0),
+            threshold: t.threshold.as_ref().map_or(0.0, |v| *v.get_ref()),
         };
         let id = theme.id.clone();
         let entry = |s: Spanned<toml::Value>, kind: ListKind| -> Result<Entry> {
@@ -461,6 +462,14 @@ examples = { match = ["the fees"], no_match = ["no cost"] }
         assert!(err.contains("a `term` or a `regex`, not both"), "{err}");
         let lex = parse_str("[[theme]]\nid = \"a\"\nterms = [\"cost\"]\nexclude = [{ regex = 'cost me' }]\n").unwrap();
         assert!(matches!(&lex.themes[0].exclusions[0].rule, Rule::Regex(_)));
+    }
+
+    /// A negative threshold was accepted silently, and read as 0 (any match).
+    #[test]
+    fn a_negative_threshold_is_an_error_at_its_line() {
+        let err = parse_str("[[theme]]\nid = \"a\"\nterms = [\"kind\"]\nthreshold = -0.5\n").unwrap_err().to_string();
+        assert!(err.starts_with("lex.toml:4: theme `a`: threshold -0.5 is negative"), "{err}");
+        assert!(parse_str("[[theme]]\nid = \"a\"\nterms = [\"kind\"]\nthreshold = 0\n").is_ok());
     }
 
     #[test]
