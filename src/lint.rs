@@ -713,7 +713,8 @@ fn unmatchable_text(pattern: &str, options: &crate::text::AnalyzerOptions) -> Op
             _ => out.push(String::new()),
         }
     }
-    let hir = regex_syntax::Parser::new().parse(pattern).ok()?;
+    // Composed, as compiling composes it (`build_regex`).
+    let hir = regex_syntax::Parser::new().parse(&crate::lexicon::nfc(pattern)).ok()?;
     let mut pieces = Vec::new();
     mandatory(&hir, &mut pieces);
     for piece in pieces {
@@ -742,10 +743,13 @@ fn unmatchable_text(pattern: &str, options: &crate::text::AnalyzerOptions) -> Op
                 piece.replace(c, "'")
             ));
         }
+        // The piece as a word holds it: normalised as answers' words are (NFKC, case
+        // folded, `ß` as `ss`, a final `ς` as `σ`), accents left to `accented_latin_letter`.
+        let mut normalised = String::new();
+        crate::text::normalise::normalise_chars(&piece, false, &mut normalised);
         if let Some(c) = piece.chars().find(|c| c.to_lowercase().ne(std::iter::once(*c))) {
             return Some(format!(
-                "holds `{c}`, but words are in lower case: write `{}`, or `(?i)` before it",
-                piece.to_lowercase()
+                "holds `{c}`, but words are in lower case: write `{normalised}`, or `(?i)` before it"
             ));
         }
         if let Some(c) = piece.chars().find(|&c| c != ' ' && c.is_whitespace()) {
@@ -777,6 +781,14 @@ fn unmatchable_text(pattern: &str, options: &crate::text::AnalyzerOptions) -> Op
                 "holds `{}` before a space, which words never end with (punctuation between words is dropped): write `{}`",
                 p.trim_end(),
                 piece.replace(p.trim_end(), "")
+            ));
+        }
+        // What normalising changes besides case: `straße` is `strasse`, Greek `κόστος`
+        // `κόστοσ`, the ligatures `ﬁ` and `ĳ` are `fi` and `ij`.
+        if normalised != piece {
+            return Some(format!(
+                "holds `{piece}`, which words hold as `{normalised}` (normalised as answers are: compatibility \
+                 forms, case folded): write `{normalised}`"
             ));
         }
     }
@@ -1485,6 +1497,44 @@ regex = ['\bgebuehren\b', 'israel', 'quelle|feuer', 'neue steuer']
             ]
         );
         assert!(messages(&format!("[[theme]]\nid = \"a\"\nthreshold = 1\n{entries}")).is_empty());
+    }
+
+    /// A regex is compared with the words as normalising makes them, not as lower-casing
+    /// does: a final `ς` is `σ`, `ß` is `ss`, a ligature its letters, and none of these
+    /// regexes matched or was warned of; one typed decomposed matched nothing either, and
+    /// now matches, composed as the words are (testers' report).
+    #[test]
+    fn regexes_are_compared_with_normalised_words() {
+        let lexicon = |language: &str, fold: bool, regex: &str| {
+            format!(
+                "[settings]\nlanguage = \"{language}\"\nfold_accents = {fold}\n[[theme]]\nid = \"a\"\nregex = ['{regex}']\n"
+            )
+        };
+        let mut scanner = Scanner::new();
+        for (language, written, holds, answer) in [
+            (
+                "el",
+                "\u{3ba}\u{3cc}\u{3c3}\u{3c4}\u{3bf}\u{3c2}",
+                "\u{3ba}\u{3cc}\u{3c3}\u{3c4}\u{3bf}\u{3c3}",
+                "\u{3a4}\u{3bf} \u{3ba}\u{3cc}\u{3c3}\u{3c4}\u{3bf}\u{3c2}",
+            ),
+            ("de", "stra\u{df}e", "strasse", "Die Stra\u{df}e"),
+            ("en", "\u{fb01}nance", "finance", "the \u{fb01}nance office"),
+            ("nl", "\u{133}s", "ijs", "het \u{133}s"),
+        ] {
+            let m = messages(&lexicon(language, true, &format!("\\b{written}\\b")));
+            let want = format!("it holds `{written}`, which words hold as `{holds}`");
+            assert!(m.iter().any(|f| f.contains(&want)), "{want}\n{m:#?}");
+            // What it says to write matches the answer that spells the word as written.
+            let (_, c) = lex(&lexicon(language, true, &format!("\\b{holds}\\b")));
+            scanner.scan(&c, answer);
+            assert_eq!(scanner.hits().len(), 1, "{language}: {holds} in {answer}");
+        }
+        let decomposed = lexicon("fr", false, "\\bde\u{301}pute\u{301}\\b");
+        assert!(messages(&decomposed).is_empty());
+        let (_, c) = lex(&decomposed);
+        scanner.scan(&c, "le d\u{e9}put\u{e9}");
+        assert_eq!(scanner.hits().len(), 1);
     }
 
     /// A term listed twice in one theme is a duplicate there even when another theme

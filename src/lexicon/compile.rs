@@ -252,8 +252,11 @@ pub fn check_regex(pattern: &str) -> std::result::Result<(), String> {
     build_regex(pattern).map(|_| ())
 }
 
+/// The regex, composed (NFC): the words it runs over are (normalising them applies
+/// NFKC), so one typed decomposed (`de\u{301}pute\u{301}`, as a Mac may write it)
+/// matches as typed composed.
 fn build_regex(pattern: &str) -> std::result::Result<regex::Regex, String> {
-    regex::RegexBuilder::new(pattern)
+    regex::RegexBuilder::new(&super::nfc(pattern))
         .size_limit(REGEX_SIZE_LIMIT)
         .dfa_size_limit(REGEX_SIZE_LIMIT)
         .build()

@@ -393,8 +393,8 @@ pub(crate) fn read_text(path: &Path) -> Result<String> {
 
 /// Whether `text` (white space around it aside) is one word as answers are read into
 /// words: `don't` is, `no longer`, `nae.` and `*` are not.
-/// `id` composed (NFC), borrowed when it is already.
-fn nfc(id: &str) -> std::borrow::Cow<'_, str> {
+/// `id` (or a regex) composed (NFC), borrowed when it is already.
+pub(crate) fn nfc(id: &str) -> std::borrow::Cow<'_, str> {
     use unicode_normalization::UnicodeNormalization;
     if id.is_ascii() || unicode_normalization::is_nfc(id) { id.into() } else { id.nfc().collect::<String>().into() }
 }
