@@ -230,6 +230,32 @@ fn unmatchable_glob(analyzer: &crate::text::Analyzer, glob: &str) -> Option<Stri
     })
 }
 
+/// A finding's message (after the theme) when the glob `glob` has fewer than
+/// [`MIN_GLOB_PREFIX`] letters besides its wildcards, as it is matched: normalised,
+/// an elided article dropped and accents folded (French `l'é*` is `e*`, every word
+/// starting with `e`; `*straße` is `*strasse`, seven letters). `co*` matches much of the
+/// vocabulary, `?` and `???` every word of their length.
+fn broad_glob(lexicon: &CompiledLexicon, glob: &str, case_sensitive: bool) -> Option<String> {
+    let matched = lexicon.glob_pattern(glob, case_sensitive).text;
+    let wildcard = |c: &char| *c == '*' || *c == '?';
+    let letters = matched.chars().filter(|c| !wildcard(c)).count();
+    if letters >= MIN_GLOB_PREFIX {
+        return None;
+    }
+    let shown = if *matched == *glob { String::new() } else { format!(" (matched as `{matched}`)") };
+    Some(if !matched.contains('*') {
+        format!(
+            "wildcard `{glob}`{shown} has only {letters} letter(s) besides its `?`: it matches every word of its length"
+        )
+    } else if matched.chars().take_while(|c| !wildcard(c)).count() == letters {
+        format!("wildcard `{glob}`{shown} has only {letters} letter(s) before `*`: it matches much of the vocabulary")
+    } else {
+        format!(
+            "wildcard `{glob}`{shown} has only {letters} letter(s) besides its wildcards: it matches much of the vocabulary"
+        )
+    })
+}
+
 /// The beginning every word with the Snowball stem `stem` starts with. The stemmer
 /// mostly cuts endings off, but it writes a few last letters too: `e` (`hoping`:
 /// `hope`), `i` (`happy`: `happi`), `l` (`affability`: `affabl`), `y` (`skies`: `sky`),
@@ -474,27 +500,8 @@ pub fn lint(source: &Lexicon, lexicon: &CompiledLexicon) -> Vec<Finding> {
                         if let Some(message) = unmatchable_glob(lexicon.analyzer(), g) {
                             out.push(warning(theme, e.line, format!("theme `{}`: {message}", theme.id)));
                         }
-                        let prefix = g.chars().take_while(|c| *c != '*' && *c != '?').count();
-                        let letters = g.chars().filter(|c| *c != '*' && *c != '?').count();
-                        if prefix < MIN_GLOB_PREFIX && g.contains('*') {
-                            out.push(warning(
-                                theme,
-                                e.line,
-                                format!(
-                                    "theme `{}`: wildcard `{g}` has only {prefix} letter(s) before `*`: it matches much of the vocabulary",
-                                    theme.id
-                                ),
-                            ));
-                        } else if letters < MIN_GLOB_PREFIX {
-                            // `?` and `???` match every word of one and three letters.
-                            out.push(warning(
-                                theme,
-                                e.line,
-                                format!(
-                                    "theme `{}`: wildcard `{g}` has only {letters} letter(s) besides its `?`: it matches every word of its length",
-                                    theme.id
-                                ),
-                            ));
+                        if let Some(message) = broad_glob(lexicon, g, cased) {
+                            out.push(warning(theme, e.line, format!("theme `{}`: {message}", theme.id)));
                         }
                     }
                 }
@@ -1535,6 +1542,38 @@ regex = ['\bgebuehren\b', 'israel', 'quelle|feuer', 'neue steuer']
         let (_, c) = lex(&decomposed);
         scanner.scan(&c, "le d\u{e9}put\u{e9}");
         assert_eq!(scanner.hits().len(), 1);
+    }
+
+    /// A wildcard's letters are counted as it is matched, besides all its wildcards:
+    /// French `l'é*` (`e*`, every word in e) had no warning, `*straße` and `*einsatz`
+    /// were said to have 0 letters before `*`, `fu?ball*` 2, and a decomposed `é*` two
+    /// (testers' report).
+    #[test]
+    fn wildcards_are_judged_as_matched() {
+        let m = messages(
+            "[settings]\nlanguage = \"fr\"\n[[theme]]\nid = \"a\"\nterms = [\"l'\u{e9}*\", \"*s\", \"c*t\", \"cou?t*\"]\n",
+        );
+        assert_eq!(
+            m,
+            [
+                "5: theme `a`: wildcard `*s` has only 1 letter(s) besides its wildcards: it matches much of the vocabulary",
+                "5: theme `a`: wildcard `c*t` has only 2 letter(s) besides its wildcards: it matches much of the vocabulary",
+                "5: theme `a`: wildcard `l'\u{e9}*` (matched as `e*`) has only 1 letter(s) before `*`: it matches much of the vocabulary",
+            ],
+            "{m:#?}"
+        );
+        // A combining accent is no letter of its own: `é*`, accents kept.
+        let m = messages("[settings]\nfold_accents = false\n[[theme]]\nid = \"a\"\nterms = [\"e\u{301}*\"]\n");
+        assert_eq!(
+            m,
+            [
+                "5: theme `a`: wildcard `e\u{301}*` (matched as `\u{e9}*`) has only 1 letter(s) before `*`: it matches much of the vocabulary"
+            ]
+        );
+        let m = messages(
+            "[settings]\nlanguage = \"de\"\n[[theme]]\nid = \"a\"\nterms = [\"*stra\u{df}e\", \"*einsatz\", \"fu?ball*\"]\n",
+        );
+        assert!(m.is_empty(), "{m:#?}");
     }
 
     /// A term listed twice in one theme is a duplicate there even when another theme
